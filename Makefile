@@ -1,0 +1,105 @@
+# chat: a select() chat server, a terminal client and a GTK 3 client.
+#   make               build everything into build/ (SANITIZE=1: ASan+UBSan into build-san/)
+#   make test          build, then run unit, integration and GUI tests with one summary
+#   make run           start chat-server on 127.0.0.1:1234 and one chat-client window
+#   make clean
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+OUT := build-san
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+OUT := build
+OPT := -O2 -g
+endif
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+WARN := -Wall -Wextra -Werror
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP $(CFLAGS)
+LDFLAGS_ALL := $(OPT) $(LDFLAGS)
+
+GLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0)
+GLIB_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0)
+GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
+GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
+GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)
+GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 2>/dev/null)
+
+# Source groups. The client core is client/session*.c; client/cli.c is the terminal
+# front end; client/app_main.c holds chat-client's main(); every other client/*.c is
+# the GTK front end.
+COMMON_SRC := $(wildcard common/*.c)
+SERVER_SRC := $(wildcard server/*.c)
+CORE_SRC := $(wildcard client/session*.c)
+CLI_SRC := client/cli.c
+GUI_MAIN := client/app_main.c
+GUI_SRC := $(filter-out $(CORE_SRC) $(CLI_SRC) $(GUI_MAIN),$(wildcard client/*.c))
+GRESOURCE_XML := client/resources/chat.gresource.xml
+GRESOURCE_C := $(OUT)/gen/resources.c
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+WIDGET_SRC := $(wildcard tests/widget/test_*.c)
+
+obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+COMMON_OBJ := $(call obj,$(COMMON_SRC))
+SERVER_OBJ := $(call obj,$(SERVER_SRC))
+CORE_OBJ := $(call obj,$(CORE_SRC))
+GUI_OBJ := $(call obj,$(GUI_SRC)) $(OUT)/obj/gen/resources.o
+UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
+WIDGET_BIN := $(patsubst tests/widget/%.c,$(OUT)/tests/%,$(WIDGET_SRC))
+
+BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client
+.PHONY: all test run clean unit-tests
+all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN)
+
+# Per-group compile flags.
+$(OUT)/obj/common/%.o: CFLAGS_GROUP := $(GLIB_CFLAGS)
+$(OUT)/obj/server/%.o: CFLAGS_GROUP := $(GLIB_CFLAGS)
+$(OUT)/obj/client/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
+$(OUT)/obj/gen/%.o: CFLAGS_GROUP := $(GTK_CFLAGS)
+$(OUT)/obj/tests/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
+
+$(OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(CFLAGS_GROUP) -c $< -o $@
+
+$(OUT)/obj/gen/%.o: $(OUT)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(CFLAGS_GROUP) -Wno-overlength-strings -c $< -o $@
+
+$(OUT)/libcommon.a: $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(OUT)/chat-server: $(SERVER_OBJ) $(OUT)/libcommon.a
+	$(CC) $(LDFLAGS_ALL) $^ $(GLIB_LIBS) -lm -o $@
+
+$(OUT)/chat-cli: $(CORE_OBJ) $(call obj,$(CLI_SRC)) $(OUT)/libcommon.a
+	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) -o $@
+
+$(OUT)/chat-client: $(GUI_OBJ) $(call obj,$(GUI_MAIN)) $(CORE_OBJ) $(OUT)/libcommon.a
+	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) -lm -o $@
+
+$(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/resources/*.ui client/resources/*.css)
+	@mkdir -p $(dir $@)
+	glib-compile-resources --sourcedir=client/resources --generate-source --target=$@ $<
+
+# Unit tests link the common library; widget tests also link the GTK front end.
+$(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) -o $@
+
+$(WIDGET_BIN): $(OUT)/tests/%: $(OUT)/obj/tests/widget/%.o $(GUI_OBJ) $(CORE_OBJ) $(OUT)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) -lm -o $@
+
+test: all
+	CHAT_BIN_DIR=$(CURDIR)/$(OUT) tests/run-all
+
+run: $(OUT)/chat-server $(OUT)/chat-client
+	scripts/run-app $(OUT)
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)

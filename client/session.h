@@ -1,0 +1,137 @@
+/* ChatSession: the client's protocol core, shared by chat-cli and chat-client.
+ *
+ * It connects, logs in, sends and receives messages, moves files in both directions
+ * and reconnects, all on the thread-default GLib main context without blocking. It
+ * never includes gtk.h: front ends render what its signals report and call its
+ * methods for what the user wants.
+ *
+ * Signals (all emitted on the main context):
+ *   "state-changed"     (ChatSessionState state, const char *detail)
+ *        detail is an English explanation for DISCONNECTED/RECONNECTING (or NULL).
+ *   "login-failed"      (guint code, const char *message)
+ *        the server refused the HELLO (enum proto_error_code) or could not be reached
+ *        (code 0); the session is DISCONNECTED and will not reconnect by itself.
+ *   "message"           (ChatMessage *msg)         a text, in server order
+ *   "message-failed"    (guint64 client_id, const char *reason)
+ *   "users-changed"     ()                         the online list changed
+ *   "user-joined"       (guint32 id, const char *name)
+ *   "user-left"         (guint32 id, const char *name)
+ *   "file-announced"    (ChatFileInfo *file)       someone (maybe us) shared a file
+ *   "transfer-progress" (ChatTransfer *transfer)   bytes moved, at most ~10 times a second
+ *   "transfer-finished" (ChatTransfer *transfer)   complete and verified (SHA-256)
+ *   "transfer-failed"   (ChatTransfer *transfer, const char *reason)
+ *   "server-error"      (guint code, const char *message)  an error not tied to the above
+ *   "idle"              ()  nothing queued, no transfer running, every text acknowledged
+ */
+#ifndef CHAT_SESSION_H
+#define CHAT_SESSION_H
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+    CHAT_SESSION_DISCONNECTED,
+    CHAT_SESSION_CONNECTING,   /* TCP connect and HELLO in progress */
+    CHAT_SESSION_ONLINE,       /* WELCOME received */
+    CHAT_SESSION_RECONNECTING, /* connection lost; waiting out a backoff delay */
+} ChatSessionState;
+
+/* A chat message as the session reports it. Boxed type; strings owned by it. */
+typedef struct {
+    guint64 message_id;  /* server order */
+    gint64 time_ms;      /* server time, ms since the epoch */
+    guint32 sender_id;
+    char *sender;
+    char *text;
+    guint64 client_id;   /* our id for it when own is TRUE, else 0 */
+    gboolean own;        /* sent from this session */
+} ChatMessage;
+
+/* A file shared on the server. Boxed type. */
+typedef struct {
+    guint64 file_id;
+    guint64 message_id;
+    gint64 time_ms;
+    guint32 uploader_id;
+    char *uploader;
+    char *name;
+    guint64 size;
+    guint8 sha256[32];
+    gboolean own;        /* uploaded from this session */
+    guint64 upload_id;   /* our transfer id when own, else 0 */
+} ChatFileInfo;
+
+typedef enum { CHAT_TRANSFER_UPLOAD, CHAT_TRANSFER_DOWNLOAD } ChatTransferDirection;
+
+/* One upload or download in progress. Owned by the session; valid during the signal
+ * emission and until "transfer-finished"/"transfer-failed" returns. */
+typedef struct {
+    guint64 id;                 /* the session's id for it: upload id, or file id */
+    ChatTransferDirection direction;
+    char *name;                 /* file base name */
+    char *path;                 /* local file (source, or final destination) */
+    guint64 size;
+    guint64 done;               /* bytes moved, counting a resume offset */
+    double bytes_per_second;    /* smoothed */
+} ChatTransfer;
+
+#define CHAT_TYPE_SESSION (chat_session_get_type())
+G_DECLARE_FINAL_TYPE(ChatSession, chat_session, CHAT, SESSION, GObject)
+
+GType chat_message_get_type(void);
+GType chat_file_info_get_type(void);
+#define CHAT_TYPE_MESSAGE (chat_message_get_type())
+#define CHAT_TYPE_FILE_INFO (chat_file_info_get_type())
+
+/* A new disconnected session. agent names the front end ("chat-cli/1.0"). */
+ChatSession *chat_session_new(const char *agent);
+
+/* Starts connecting to host:port and logging in as username. Progress and the outcome
+ * arrive as signals. Any current connection is closed first. */
+void chat_session_connect(ChatSession *self, const char *host, guint16 port,
+                          const char *username);
+
+/* Says goodbye and closes; no reconnect follows. Transfers in flight fail. */
+void chat_session_disconnect(ChatSession *self);
+
+/* When TRUE (the default), a lost connection is retried with exponential backoff
+ * (1 s doubling to 30 s) and the session logs in again under the same name. */
+void chat_session_set_auto_reconnect(ChatSession *self, gboolean enabled);
+
+ChatSessionState chat_session_get_state(ChatSession *self);
+
+/* The username the server accepted, or NULL before the first WELCOME. */
+const char *chat_session_get_username(ChatSession *self);
+
+/* Names of the users online, sorted case-insensitively; free the array with
+ * g_ptr_array_unref (the strings go with it). */
+GPtrArray *chat_session_list_users(ChatSession *self);
+
+/* Queues a text for sending (validated first). Returns its client id (> 0), or 0 with
+ * error set when the text is empty, too long or invalid. Sent texts stay pending until
+ * the server relays them back ("message" with own = TRUE and this client_id); texts
+ * queued while offline go out after the next login. */
+guint64 chat_session_send_text(ChatSession *self, const char *text, GError **error);
+
+/* Starts uploading the file at path. Returns the transfer id (> 0) or 0 with error set
+ * (unreadable file, too large). The file is announced to everyone once the server has
+ * verified it ("file-announced" with own = TRUE). */
+guint64 chat_session_upload(ChatSession *self, const char *path, GError **error);
+
+/* Starts downloading file_id into directory dir (created if missing). If dir holds a
+ * partial download of the same file (NAME.part with a matching sidecar), it resumes
+ * from there. The file gets its final name only after the SHA-256 matches. Returns the
+ * transfer id (the file id) or 0 with error set. */
+guint64 chat_session_download(ChatSession *self, guint64 file_id, const char *dir,
+                              GError **error);
+
+/* Cancels an upload or download by transfer id; "transfer-failed" follows. */
+void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id);
+
+/* TRUE when nothing is left to do: no unacknowledged text, no transfer, empty queue. */
+gboolean chat_session_is_idle(ChatSession *self);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,331 @@
+/* The chat wire protocol: frame layout, message types, limits and a pure codec.
+ *
+ * Every frame is an 8-byte header followed by a payload:
+ *
+ *   offset  size  field
+ *   0       4     payload length in bytes (u32, big-endian), at most PROTO_MAX_PAYLOAD
+ *   4       2     frame type (u16, big-endian), one of enum proto_type
+ *   6       2     flags (u16), must be zero in protocol version 1
+ *
+ * Payload fields are, in the order each struct below lists them:
+ *   u8/u16/u32/u64  fixed-width unsigned integers, big-endian
+ *   str             u16 byte length, then that many bytes of UTF-8 (no NUL, validated)
+ *   sha256          32 raw bytes
+ *   data            the rest of the payload, raw bytes (chunks only)
+ * A payload must contain exactly its fields: a short or over-long payload is malformed.
+ *
+ * The codec does no I/O, keeps no global state, and never allocates on behalf of a
+ * declared length it has not checked against its limit. Decoded strings and data are
+ * views into the caller's buffer (struct proto_str), valid as long as that buffer.
+ *
+ * docs/PROTOCOL.md is the byte-level specification with examples; keep both in step.
+ */
+#ifndef CHAT_PROTOCOL_H
+#define CHAT_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Limits of the wire format (servers may announce smaller ones in WELCOME) ---- */
+#define PROTO_VERSION 1
+#define PROTO_HEADER_SIZE 8
+#define PROTO_MAX_PAYLOAD (128u * 1024u)  /* largest payload any frame may declare */
+#define PROTO_MAX_CHUNK (64u * 1024u)     /* largest data part of one file chunk */
+#define PROTO_MAX_TEXT 8192u              /* bytes of UTF-8 in one chat message */
+#define PROTO_MAX_NAME_CHARS 32u          /* characters in a username */
+#define PROTO_MAX_NAME_BYTES 128u         /* bytes in a username (32 chars x 4) */
+#define PROTO_MAX_FILENAME_BYTES 255u     /* bytes in a file name as offered */
+#define PROTO_MAX_REASON 1024u            /* bytes in an error, goodbye or shutdown text */
+#define PROTO_MAX_AGENT 64u               /* bytes in the client's software name */
+#define PROTO_MAX_USERS_PER_FRAME 512u    /* entries in one USER_LIST/JOINED/LEFT frame */
+#define PROTO_SHA256_LEN 32u
+#define PROTO_ROOM_LOBBY 0u               /* the one room of version 1 */
+
+/* ---- Frame types. Ranges leave room for what comes next without renumbering:
+ * 0x00xx session, 0x01xx chat, 0x02xx files, 0x03xx rooms and direct messages,
+ * 0x04xx accounts and authentication, 0x05xx typing and read receipts,
+ * 0x06xx history paging. An unknown type is answered with PROTO_E_UNKNOWN_TYPE. ---- */
+enum proto_type {
+    PROTO_HELLO = 0x0001,            /* c->s  struct proto_hello */
+    PROTO_WELCOME = 0x0002,          /* s->c  struct proto_welcome */
+    PROTO_ERROR = 0x0003,            /* s->c  struct proto_error */
+    PROTO_PING = 0x0004,             /* both  u64 token */
+    PROTO_PONG = 0x0005,             /* both  u64 token (echoes the ping) */
+    PROTO_GOODBYE = 0x0006,          /* c->s  str reason; the server closes after flushing */
+    PROTO_SHUTDOWN = 0x0007,         /* s->c  str reason; the server is going away */
+    PROTO_USER_LIST = 0x0010,        /* s->c  struct proto_users: who is online (after WELCOME) */
+    PROTO_USER_JOINED = 0x0011,      /* s->c  struct proto_users */
+    PROTO_USER_LEFT = 0x0012,        /* s->c  struct proto_users */
+
+    PROTO_TEXT_SEND = 0x0100,        /* c->s  struct proto_text_send */
+    PROTO_TEXT = 0x0101,             /* s->c  struct proto_text (also the sender's ack) */
+
+    PROTO_FILE_OFFER = 0x0200,       /* c->s  struct proto_file_offer */
+    PROTO_FILE_ACCEPT = 0x0201,      /* s->c  struct proto_file_ref (upload id): send chunks */
+    PROTO_FILE_CHUNK = 0x0202,       /* c->s  struct proto_chunk (upload id) */
+    PROTO_FILE_END = 0x0203,         /* c->s  struct proto_file_ref (upload id): all sent */
+    PROTO_FILE_CANCEL = 0x0204,      /* c->s  struct proto_file_ref (upload id) */
+    PROTO_FILE_ANNOUNCE = 0x0205,    /* s->c  struct proto_file_announce */
+
+    PROTO_DOWNLOAD_REQUEST = 0x0210, /* c->s  struct proto_download_request */
+    PROTO_DOWNLOAD_START = 0x0211,   /* s->c  struct proto_download_start */
+    PROTO_DOWNLOAD_CHUNK = 0x0212,   /* s->c  struct proto_chunk (file id) */
+    PROTO_DOWNLOAD_END = 0x0213,     /* s->c  struct proto_file_ref (file id): all sent */
+    PROTO_DOWNLOAD_CANCEL = 0x0214,  /* c->s  struct proto_file_ref (file id) */
+};
+
+/* Error codes carried in PROTO_ERROR frames. Codes never change meaning. */
+enum proto_error_code {
+    PROTO_E_MALFORMED = 1,          /* a frame's payload does not match its type */
+    PROTO_E_UNKNOWN_TYPE = 2,       /* a frame type this server does not know */
+    PROTO_E_FRAME_TOO_LARGE = 3,    /* declared payload length over the limit */
+    PROTO_E_VERSION = 4,            /* protocol version not supported */
+    PROTO_E_NAME_INVALID = 5,       /* username empty, too long, bad characters */
+    PROTO_E_NAME_TAKEN = 6,         /* username in use (case-insensitively) */
+    PROTO_E_NOT_LOGGED_IN = 7,      /* request needs a completed HELLO */
+    PROTO_E_ALREADY_LOGGED_IN = 8,  /* second HELLO on one connection */
+    PROTO_E_TEXT_INVALID = 9,       /* empty, too long, or control characters */
+    PROTO_E_SERVER_FULL = 10,       /* too many connections */
+    PROTO_E_FILE_TOO_LARGE = 11,    /* offered size over the server's limit */
+    PROTO_E_FILE_NAME_INVALID = 12, /* no usable name left after sanitising */
+    PROTO_E_TOO_MANY_TRANSFERS = 13,/* uploads or downloads in flight over the limit */
+    PROTO_E_TRANSFER_UNKNOWN = 14,  /* no such upload or download id on this connection */
+    PROTO_E_BAD_OFFSET = 15,        /* chunk not at the next expected offset, or past the end */
+    PROTO_E_FILE_MISMATCH = 16,     /* size or SHA-256 of the upload does not match the offer */
+    PROTO_E_FILE_NOT_FOUND = 17,    /* no file with that id */
+    PROTO_E_STORAGE = 18,           /* the server could not store or read the file */
+    PROTO_E_TIMEOUT = 19,           /* no HELLO within the handshake timeout, or idle */
+    PROTO_E_TOO_SLOW = 20,          /* output queue over its bound: the client stopped reading */
+    PROTO_E_RATE_LIMITED = 21,      /* too many requests too fast */
+    PROTO_E_ROOM_UNKNOWN = 22,      /* room id does not exist */
+    PROTO_E_INTERNAL = 23,          /* the server failed; not the client's fault */
+    PROTO_E_DUPLICATE_ID = 24,      /* an upload id already in use on this connection */
+};
+
+/* Status of codec calls. Zero is success; errors are values, never aborts. */
+enum proto_status {
+    PROTO_OK = 0,
+    PROTO_NEED_MORE,       /* decoder: no complete frame yet */
+    PROTO_ERR_TOO_LARGE,   /* declared length over the limit, or a field over its cap */
+    PROTO_ERR_UNKNOWN_TYPE,
+    PROTO_ERR_TRUNCATED,   /* payload ends inside a field */
+    PROTO_ERR_TRAILING,    /* bytes left after the last field */
+    PROTO_ERR_BAD_UTF8,    /* a string is not valid UTF-8 or contains NUL */
+    PROTO_ERR_BAD_FIELD,   /* a field has a value its type forbids (flags, empty chunk...) */
+};
+
+/* A string or byte view into a buffer; not NUL-terminated. */
+struct proto_str {
+    const char *ptr;
+    uint16_t len;
+};
+
+struct proto_hello {
+    uint16_t version;        /* PROTO_VERSION the client speaks */
+    uint32_t features;       /* bit set of optional features; 0 in version 1 */
+    struct proto_str username;
+    struct proto_str agent;  /* client software name, e.g. "chat-cli/1.0"; may be empty */
+};
+
+struct proto_welcome {
+    uint16_t version;        /* version the server will speak on this connection */
+    uint32_t features;
+    uint32_t user_id;        /* this connection's id, unique while the server runs */
+    uint64_t server_time_ms; /* milliseconds since the Unix epoch */
+    uint32_t users_online;   /* USER_LIST frames with this many entries follow */
+    uint32_t max_payload;    /* the server's limits, each <= the wire-format cap */
+    uint32_t max_text;
+    uint32_t max_chunk;
+    uint32_t max_uploads;    /* uploads in flight per connection */
+    uint64_t max_file_size;
+    struct proto_str username; /* the name as the server accepted it */
+};
+
+struct proto_error {
+    uint16_t code;           /* enum proto_error_code */
+    uint16_t ref_type;       /* frame type of the request it answers, 0 if none */
+    uint64_t ref_id;         /* client message id, upload id or file id; 0 if none */
+    struct proto_str message; /* human-readable English */
+};
+
+struct proto_text_send {
+    uint64_t client_id;      /* chosen by the client, echoed in PROTO_TEXT */
+    uint32_t room_id;        /* PROTO_ROOM_LOBBY in version 1 */
+    struct proto_str text;
+};
+
+struct proto_text {
+    uint64_t message_id;     /* server-assigned, strictly increasing: the total order */
+    uint64_t time_ms;        /* server time the message was accepted */
+    uint32_t room_id;
+    uint32_t sender_id;
+    uint64_t client_id;      /* the sender's own id for it: the acknowledgement */
+    struct proto_str sender;
+    struct proto_str text;
+};
+
+/* USER_LIST / USER_JOINED / USER_LEFT: u16 count, then count x (u32 id, str name).
+ * The decoder validates every entry; walk them with proto_users_next(). */
+struct proto_users {
+    uint16_t count;
+    const uint8_t *entries;  /* raw entries, already validated */
+    size_t entries_len;
+};
+
+struct proto_user {
+    uint32_t id;
+    struct proto_str name;
+};
+
+struct proto_file_offer {
+    uint64_t upload_id;      /* chosen by the client, unique among its live uploads */
+    uint64_t size;           /* total bytes; may exceed 4 GiB */
+    uint8_t sha256[PROTO_SHA256_LEN];
+    uint32_t room_id;
+    struct proto_str name;   /* a name, never a path: the server sanitises it */
+};
+
+struct proto_file_ref {
+    uint64_t id;             /* upload id or file id, per frame type */
+};
+
+/* FILE_CHUNK and DOWNLOAD_CHUNK: u64 id, u64 offset, then 1..PROTO_MAX_CHUNK data bytes. */
+struct proto_chunk {
+    uint64_t id;
+    uint64_t offset;
+    const uint8_t *data;
+    uint32_t len;
+};
+#define PROTO_CHUNK_PREFIX 16u /* bytes of a chunk payload before its data */
+
+struct proto_file_announce {
+    uint64_t file_id;        /* server-assigned; use it to download */
+    uint64_t message_id;     /* place in the same total order as texts */
+    uint64_t time_ms;
+    uint32_t room_id;
+    uint32_t uploader_id;
+    uint64_t upload_id;      /* the uploader's own id for it: the acknowledgement */
+    uint64_t size;
+    uint8_t sha256[PROTO_SHA256_LEN];
+    struct proto_str uploader;
+    struct proto_str name;   /* the stored, sanitised name */
+};
+
+struct proto_download_request {
+    uint64_t file_id;
+    uint64_t offset;         /* resume point; 0 for the whole file */
+};
+
+struct proto_download_start {
+    uint64_t file_id;
+    uint64_t offset;         /* first byte that will be sent */
+    uint64_t size;           /* whole file size */
+    uint8_t sha256[PROTO_SHA256_LEN];
+    struct proto_str name;
+};
+
+/* One decoded frame. Which member is valid depends on type. */
+struct proto_msg {
+    uint16_t type;
+    union {
+        struct proto_hello hello;
+        struct proto_welcome welcome;
+        struct proto_error error;
+        uint64_t token;                /* PING, PONG */
+        struct proto_str reason;       /* GOODBYE, SHUTDOWN */
+        struct proto_users users;      /* USER_LIST, USER_JOINED, USER_LEFT */
+        struct proto_text_send text_send;
+        struct proto_text text;
+        struct proto_file_offer offer;
+        struct proto_file_ref ref;     /* FILE_ACCEPT, FILE_END, FILE_CANCEL,
+                                          DOWNLOAD_END, DOWNLOAD_CANCEL */
+        struct proto_chunk chunk;      /* FILE_CHUNK, DOWNLOAD_CHUNK */
+        struct proto_file_announce announce;
+        struct proto_download_request download_request;
+        struct proto_download_start download_start;
+    } u;
+};
+
+/* Incremental decoder: feed it bytes split anywhere, take whole frames out. */
+struct proto_decoder {
+    uint8_t *buf;            /* NULL while empty, so an idle connection costs nothing */
+    size_t len;              /* bytes held */
+    size_t pos;              /* bytes already consumed from buf */
+    size_t cap;
+    uint32_t max_payload;    /* frames declaring more are PROTO_ERR_TOO_LARGE */
+};
+
+/* Returns a view of a NUL-terminated C string (which must be shorter than 64 KiB). */
+struct proto_str proto_str_of(const char *s);
+
+/* True when the two views hold the same bytes. */
+bool proto_str_eq(struct proto_str a, struct proto_str b);
+
+/* Name of a frame type for logs ("TEXT_SEND"), or NULL when unknown. */
+const char *proto_type_name(uint16_t type);
+
+/* Short English description of an error code, never NULL. */
+const char *proto_error_text(uint16_t code);
+
+/* Short English description of a codec status, never NULL. */
+const char *proto_status_text(enum proto_status status);
+
+/* True when bytes[0..len) is valid UTF-8 without NUL bytes. */
+bool proto_utf8_valid(const char *bytes, size_t len);
+
+/* Reads a frame header from at least PROTO_HEADER_SIZE bytes. Returns PROTO_OK,
+ * PROTO_ERR_TOO_LARGE if the length exceeds max_payload, or PROTO_ERR_BAD_FIELD if
+ * flags are set. The type is not checked here. */
+enum proto_status proto_header_read(const uint8_t *bytes, uint32_t max_payload,
+                                    uint32_t *payload_len, uint16_t *type);
+
+/* Decodes one payload of the given type into *out (views into payload).
+ * Returns PROTO_OK or the first problem found; *out is undefined on error. */
+enum proto_status proto_decode_payload(uint16_t type, const uint8_t *payload, size_t len,
+                                       struct proto_msg *out);
+
+/* Walks the entries of a decoded proto_users: set *cursor to 0 first; returns false
+ * after the last entry. */
+bool proto_users_next(const struct proto_users *users, size_t *cursor, struct proto_user *out);
+
+/* Bytes the whole frame for msg will take (header included), or 0 if a field is over
+ * its wire-format cap or the type is unknown. */
+size_t proto_frame_size(const struct proto_msg *msg);
+
+/* Writes the whole frame for msg into out, which has proto_frame_size(msg) bytes.
+ * Returns the bytes written, or 0 under the same conditions as proto_frame_size. */
+size_t proto_encode(const struct proto_msg *msg, uint8_t *out);
+
+/* Writes the header and the 16-byte prefix of a FILE_CHUNK or DOWNLOAD_CHUNK frame whose
+ * data_len data bytes the caller places right after, at out + PROTO_HEADER_SIZE +
+ * PROTO_CHUNK_PREFIX (so file data can be read straight into a frame). Returns the
+ * whole frame size, or 0 if data_len is 0 or over PROTO_MAX_CHUNK. */
+size_t proto_encode_chunk_prefix(uint16_t type, uint64_t id, uint64_t offset,
+                                 uint32_t data_len, uint8_t *out);
+
+/* Encodes a USER_LIST/JOINED/LEFT frame from parallel arrays of ids and names.
+ * Returns bytes written to out (capacity cap), or 0 if it does not fit or count is
+ * over PROTO_MAX_USERS_PER_FRAME. */
+size_t proto_encode_users(uint16_t type, const uint32_t *ids, const struct proto_str *names,
+                          size_t count, uint8_t *out, size_t cap);
+
+/* Sets up an empty decoder accepting payloads up to max_payload (<= PROTO_MAX_PAYLOAD). */
+void proto_decoder_init(struct proto_decoder *d, uint32_t max_payload);
+
+/* Releases the decoder's buffer; the decoder may be reused after proto_decoder_init. */
+void proto_decoder_free(struct proto_decoder *d);
+
+/* Appends n bytes of input. Views from an earlier proto_decoder_next become invalid. */
+void proto_decoder_feed(struct proto_decoder *d, const void *bytes, size_t n);
+
+/* Takes the next whole frame out: PROTO_OK with *out filled (views valid until the next
+ * feed), PROTO_NEED_MORE, or an error. After an error the stream cannot be resynchronised:
+ * the caller should report it and close. A header declaring too much is rejected as soon
+ * as its 8 bytes arrive, before any payload is buffered. */
+enum proto_status proto_decoder_next(struct proto_decoder *d, struct proto_msg *out);
+
+/* Bytes buffered but not yet taken out as frames. */
+size_t proto_decoder_pending(const struct proto_decoder *d);
+
+#endif
