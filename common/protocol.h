@@ -320,9 +320,11 @@ void proto_decoder_free(struct proto_decoder *d);
 void proto_decoder_feed(struct proto_decoder *d, const void *bytes, size_t n);
 
 /* Takes the next whole frame out: PROTO_OK with *out filled (views valid until the next
- * feed), PROTO_NEED_MORE, or an error. After an error the stream cannot be resynchronised:
- * the caller should report it and close. A header declaring too much is rejected as soon
- * as its 8 bytes arrive, before any payload is buffered. */
+ * feed), PROTO_NEED_MORE, or an error. A header declaring too much (PROTO_ERR_TOO_LARGE)
+ * or carrying flags (PROTO_ERR_BAD_FIELD with out->type 0) is rejected as soon as its 8
+ * bytes arrive, before any payload is buffered, and the stream cannot go on. After any
+ * other error the bad frame has been consumed whole and out->type names its type, so
+ * the caller may answer and carry on (an unknown type) or close (a malformed frame). */
 enum proto_status proto_decoder_next(struct proto_decoder *d, struct proto_msg *out);
 
 /* Bytes buffered but not yet taken out as frames. */
