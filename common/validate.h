@@ -33,10 +33,11 @@ char *name_fold_key(const char *name, size_t len);
 bool text_check(const char *text, size_t len, size_t max_bytes);
 
 /* Turns a name from the network into a safe file base name in out (cap bytes, at least
- * 16): the part after the last '/' or '\\', without control or format characters, with
- * leading dots and spaces removed, cut to at most out_max bytes on a UTF-8 boundary
- * keeping the extension when it can. Returns false when nothing usable is left (the
- * caller may then use a fallback such as "file"). out is always NUL-terminated. */
+ * 16): the part after the last '/' or '\\', invalid UTF-8 replaced, without control,
+ * format or line-separator characters, without leading dots or spaces and trailing
+ * spaces, cut to at most cap - 1 bytes on a character boundary keeping a short
+ * extension. Returns false when nothing usable is left (the caller may then use a
+ * fallback such as "file"). out is always NUL-terminated. */
 bool filename_sanitize(const char *name, size_t len, char *out, size_t cap);
 
 #endif
