@@ -19,8 +19,9 @@ WARN := -Wall -Wextra -Werror
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 
-GLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0)
-GLIB_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0)
+# GLib and ICU (look-alike names) serve every program through libcommon.
+BASE_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 icu-uc icu-i18n)
+BASE_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 icu-uc icu-i18n)
 GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
 GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)
@@ -37,6 +38,7 @@ GUI_MAIN := client/app_main.c
 GUI_SRC := $(filter-out $(CORE_SRC) $(CLI_SRC) $(GUI_MAIN),$(wildcard client/*.c))
 GRESOURCE_XML := client/resources/chat.gresource.xml
 GRESOURCE_C := $(OUT)/gen/resources.c
+BENCH_SRC := $(wildcard bench/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 WIDGET_SRC := $(wildcard tests/widget/test_*.c)
 
@@ -48,16 +50,17 @@ GUI_OBJ := $(call obj,$(GUI_SRC)) $(OUT)/obj/gen/resources.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 WIDGET_BIN := $(patsubst tests/widget/%.c,$(OUT)/tests/%,$(WIDGET_SRC))
 
-BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client
-.PHONY: all test run clean unit-tests
+BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(OUT)/chat-bench
+.PHONY: all test run bench bench-quick clean
 all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN)
 
 # Per-group compile flags.
-$(OUT)/obj/common/%.o: CFLAGS_GROUP := $(GLIB_CFLAGS)
-$(OUT)/obj/server/%.o: CFLAGS_GROUP := $(GLIB_CFLAGS)
+$(OUT)/obj/common/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
+$(OUT)/obj/server/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
 $(OUT)/obj/client/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
 $(OUT)/obj/gen/%.o: CFLAGS_GROUP := $(GTK_CFLAGS)
 $(OUT)/obj/tests/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
+$(OUT)/obj/bench/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -72,13 +75,16 @@ $(OUT)/libcommon.a: $(COMMON_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(OUT)/chat-server: $(SERVER_OBJ) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(GLIB_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) -lm -o $@
 
 $(OUT)/chat-cli: $(CORE_OBJ) $(call obj,$(CLI_SRC)) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
 
 $(OUT)/chat-client: $(GUI_OBJ) $(call obj,$(GUI_MAIN)) $(CORE_OBJ) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) $(BASE_LIBS) -lm -o $@
+
+$(OUT)/chat-bench: $(call obj,$(BENCH_SRC)) $(OUT)/libcommon.a
+	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) -lm -o $@
 
 $(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/resources/*.ui client/resources/*.css)
 	@mkdir -p $(dir $@)
@@ -87,14 +93,22 @@ $(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/resources/*.ui client/resourc
 # Unit tests link the common library; widget tests also link the GTK front end.
 $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
 
 $(WIDGET_BIN): $(OUT)/tests/%: $(OUT)/obj/tests/widget/%.o $(GUI_OBJ) $(CORE_OBJ) $(OUT)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) $(BASE_LIBS) -lm -o $@
 
 test: all
 	CHAT_BIN_DIR=$(CURDIR)/$(OUT) tests/run-all
+
+# Side-by-side benchmark against ngircd; writes docs/PERFORMANCE.md.
+bench: $(OUT)/chat-server $(OUT)/chat-bench
+	bench/run-bench --bin $(OUT)
+
+# A few seconds of load: checks the benchmark still works and nothing is lost.
+bench-quick: $(OUT)/chat-server $(OUT)/chat-bench
+	bench/run-bench --bin $(OUT) --quick
 
 run: $(OUT)/chat-server $(OUT)/chat-client
 	scripts/run-app $(OUT)

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <string.h>
+#include <unicode/uspoof.h>
 
 #include "common/protocol.h"
 
@@ -69,15 +70,52 @@ const char *name_status_text(enum name_status status)
     return "The name is not valid.";
 }
 
+/* The process-wide confusables checker: created once, read-only afterwards. */
+static const USpoofChecker *spoof_checker(void)
+{
+    static gsize once;
+    static USpoofChecker *checker;
+    if (g_once_init_enter(&once)) {
+        UErrorCode status = U_ZERO_ERROR;
+        checker = uspoof_open(&status);
+        if (U_FAILURE(status))
+            g_error("ICU spoof checker unavailable: %s", u_errorName(status));
+        g_once_init_leave(&once, 1);
+    }
+    return checker;
+}
+
+/* Returns the UTS #39 confusable skeleton of s (g_free), so strings that look alike
+ * ("alice" in Latin and with a Cyrillic "а") share one skeleton. */
+static char *confusable_skeleton(const char *s)
+{
+    int32_t cap = (int32_t)strlen(s) * 4 + 16;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        char *out = g_malloc((gsize)cap);
+        UErrorCode status = U_ZERO_ERROR;
+        int32_t n = uspoof_getSkeletonUTF8(spoof_checker(), 0, s, -1, out, cap, &status);
+        if (U_SUCCESS(status))
+            return out;
+        g_free(out);
+        if (status != U_BUFFER_OVERFLOW_ERROR)
+            break;
+        cap = n + 1;
+    }
+    return g_strdup(s); /* ICU refused the input: fall back to the folded form */
+}
+
 char *name_fold_key(const char *name, size_t len)
 {
     /* NFKC first so compatibility forms (fullwidth letters, ligatures) fold together,
-     * then case folding, then NFKC again because folding can denormalise. */
+     * then case folding, then NFKC again because folding can denormalise; finally the
+     * confusable skeleton so look-alike letters from other scripts collide. */
     char *compat = g_utf8_normalize(name, (gssize)len, G_NORMALIZE_ALL_COMPOSE);
     char *folded = g_utf8_casefold(compat, -1);
-    char *key = g_utf8_normalize(folded, -1, G_NORMALIZE_ALL_COMPOSE);
+    char *normal = g_utf8_normalize(folded, -1, G_NORMALIZE_ALL_COMPOSE);
+    char *key = confusable_skeleton(normal);
     g_free(compat);
     g_free(folded);
+    g_free(normal);
     return key;
 }
 

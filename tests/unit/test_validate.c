@@ -59,6 +59,10 @@ static void test_fold_key(void)
     assert_same_key("Ａｌｉｃｅ", "alice", TRUE);             /* fullwidth letters */
     assert_same_key("Zoë", "Zoe\u0308", TRUE);                /* composed vs combining */
     assert_same_key("straße", "STRASSE", TRUE);
+    assert_same_key("аlice", "alice", TRUE);               /* Cyrillic a */
+    assert_same_key("ALICE", "аlice", TRUE);
+    assert_same_key("pay pal", "pay pa1", TRUE);              /* digit one looks like l */
+    assert_same_key("rn", "m", TRUE);
     assert_same_key("alice", "alicia", FALSE);
     assert_same_key("bob", "bob2", FALSE);
 }
