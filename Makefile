@@ -110,10 +110,26 @@ bench: $(OUT)/chat-server $(OUT)/chat-bench
 bench-quick: $(OUT)/chat-server $(OUT)/chat-bench
 	bench/run-bench --bin $(OUT) --quick
 
+# Fuzzing with clang's libFuzzer (ASan+UBSan): every tests/fuzz/fuzz_*.c harness runs
+# for FUZZ_SECONDS over its committed seed corpus, after replaying its regressions.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_LINKED := $(COMMON_SRC) $(filter-out server/main.c,$(SERVER_SRC))
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror
+.PHONY: fuzz
+fuzz: $(FUZZ_BIN)
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LINKED) $(wildcard common/*.h server/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $< $(FUZZ_LINKED) $(BASE_LIBS) -lm -o $@
+
 run: $(OUT)/chat-server $(OUT)/chat-client
 	scripts/run-app $(OUT)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)

@@ -1,0 +1,47 @@
+/* libFuzzer harness for the rules on untrusted strings (common/validate.c): whatever
+ * the bytes, a sanitised file name is a safe base name and the name and text checks
+ * agree with their promises. */
+#include <assert.h>
+#include <glib.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/protocol.h"
+#include "common/validate.h"
+
+static void check_filename(const char *in, size_t len, size_t cap)
+{
+    char out[PROTO_MAX_FILENAME_BYTES + 1];
+    bool ok = filename_sanitize(in, len, out, cap);
+    size_t n = strlen(out);
+    assert(n < cap);
+    assert(ok == (n > 0));
+    assert(g_utf8_validate(out, (gssize)n, NULL));
+    assert(strchr(out, '/') == NULL && strchr(out, '\\') == NULL);
+    assert(n == 0 || (out[0] != '.' && out[0] != ' '));
+    for (const char *p = out; *p; p = g_utf8_next_char(p)) {
+        GUnicodeType t = g_unichar_type(g_utf8_get_char(p));
+        assert(t != G_UNICODE_CONTROL && t != G_UNICODE_FORMAT);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size == 0)
+        return 0;
+    size_t cap = 16 + data[0] % (PROTO_MAX_FILENAME_BYTES + 1 - 16);
+    const char *s = (const char *)data + 1;
+    size_t len = size - 1;
+
+    check_filename(s, len, cap);
+
+    if (name_check(s, len) == NAME_OK) {
+        assert(len <= PROTO_MAX_NAME_BYTES && memchr(s, '\n', len) == NULL);
+        char *key = name_fold_key(s, len);
+        assert(key != NULL && g_utf8_validate(key, -1, NULL));
+        g_free(key);
+    }
+    if (text_check(s, len, PROTO_MAX_TEXT))
+        assert(len > 0 && len <= PROTO_MAX_TEXT && memchr(s, '\0', len) == NULL);
+    return 0;
+}
