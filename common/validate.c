@@ -94,10 +94,11 @@ static char *confusable_skeleton(const char *s)
         char *out = g_malloc((gsize)cap);
         UErrorCode status = U_ZERO_ERROR;
         int32_t n = uspoof_getSkeletonUTF8(spoof_checker(), 0, s, -1, out, cap, &status);
-        if (U_SUCCESS(status))
+        /* A skeleton that fills the buffer exactly is "successful" but unterminated. */
+        if (U_SUCCESS(status) && n < cap)
             return out;
         g_free(out);
-        if (status != U_BUFFER_OVERFLOW_ERROR)
+        if (U_FAILURE(status) && status != U_BUFFER_OVERFLOW_ERROR)
             break;
         cap = n + 1;
     }
