@@ -281,7 +281,8 @@ enum proto_status proto_header_read(const uint8_t *bytes, uint32_t max_payload,
                                     uint32_t *payload_len, uint16_t *type);
 
 /* Decodes one payload of the given type into *out (views into payload).
- * Returns PROTO_OK or the first problem found; *out is undefined on error. */
+ * Returns PROTO_OK or the first problem found. On error out->type is set and the fields
+ * before the bad one are filled (so an answer can quote an id); the rest are undefined. */
 enum proto_status proto_decode_payload(uint16_t type, const uint8_t *payload, size_t len,
                                        struct proto_msg *out);
 
@@ -320,9 +321,10 @@ void proto_decoder_free(struct proto_decoder *d);
 void proto_decoder_feed(struct proto_decoder *d, const void *bytes, size_t n);
 
 /* Takes the next whole frame out: PROTO_OK with *out filled (views valid until the next
- * feed), PROTO_NEED_MORE, or an error. A header declaring too much (PROTO_ERR_TOO_LARGE)
- * or carrying flags (PROTO_ERR_BAD_FIELD with out->type 0) is rejected as soon as its 8
- * bytes arrive, before any payload is buffered, and the stream cannot go on. After any
+ * feed or the next PROTO_NEED_MORE, which frees an emptied buffer), PROTO_NEED_MORE, or
+ * an error. A header declaring too much (PROTO_ERR_TOO_LARGE) or carrying flags
+ * (PROTO_ERR_BAD_FIELD), both with out->type 0, is rejected as soon as its 8 bytes
+ * arrive, before any payload is buffered, and the stream cannot go on. After any
  * other error the bad frame has been consumed whole and out->type names its type, so
  * the caller may answer and carry on (an unknown type) or close (a malformed frame). */
 enum proto_status proto_decoder_next(struct proto_decoder *d, struct proto_msg *out);

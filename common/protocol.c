@@ -1,0 +1,560 @@
+/* The pure wire codec: each frame type's payload layout is described once, as a table
+ * of fields, and one reader and one writer walk that table. The incremental decoder
+ * that cuts a byte stream into frames lives in proto_decoder.c. */
+#include "common/protocol.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* ---- Layouts: every payload is a sequence of these fields ---- */
+
+enum field_kind {
+    F_U16,
+    F_U32,
+    F_U64,
+    F_SHA,   /* 32 raw bytes */
+    F_STR,   /* u16 length + UTF-8, at most cap bytes */
+    F_DATA,  /* the rest of the payload into a struct proto_chunk: 1..PROTO_MAX_CHUNK bytes */
+    F_USERS, /* u16 count + count x (u32 id, str name) into a struct proto_users */
+};
+
+struct field {
+    uint8_t kind;
+    uint16_t cap;    /* F_STR only: most bytes allowed */
+    uint16_t offset; /* where the value lives inside struct proto_msg */
+};
+
+struct layout {
+    uint16_t type;
+    const char *name;
+    const struct field *fields;
+    uint8_t count;
+};
+
+#define AT(member) ((uint16_t)offsetof(struct proto_msg, u.member))
+#define U16(m) { F_U16, 0, AT(m) }
+#define U32(m) { F_U32, 0, AT(m) }
+#define U64(m) { F_U64, 0, AT(m) }
+#define SHA(m) { F_SHA, 0, AT(m) }
+#define STR(m, cap) { F_STR, cap, AT(m) }
+
+static const struct field hello_fields[] = {
+    U16(hello.version), U32(hello.features),
+    STR(hello.username, PROTO_MAX_NAME_BYTES), STR(hello.agent, PROTO_MAX_AGENT),
+};
+static const struct field welcome_fields[] = {
+    U16(welcome.version), U32(welcome.features), U32(welcome.user_id),
+    U64(welcome.server_time_ms), U32(welcome.users_online), U32(welcome.max_payload),
+    U32(welcome.max_text), U32(welcome.max_chunk), U32(welcome.max_uploads),
+    U64(welcome.max_file_size), STR(welcome.username, PROTO_MAX_NAME_BYTES),
+};
+static const struct field error_fields[] = {
+    U16(error.code), U16(error.ref_type), U64(error.ref_id),
+    STR(error.message, PROTO_MAX_REASON),
+};
+static const struct field token_fields[] = { U64(token) };
+static const struct field reason_fields[] = { STR(reason, PROTO_MAX_REASON) };
+static const struct field users_fields[] = { { F_USERS, 0, AT(users) } };
+static const struct field text_send_fields[] = {
+    U64(text_send.client_id), U32(text_send.room_id), STR(text_send.text, PROTO_MAX_TEXT),
+};
+static const struct field text_fields[] = {
+    U64(text.message_id), U64(text.time_ms), U32(text.room_id), U32(text.sender_id),
+    U64(text.client_id), STR(text.sender, PROTO_MAX_NAME_BYTES),
+    STR(text.text, PROTO_MAX_TEXT),
+};
+static const struct field offer_fields[] = {
+    U64(offer.upload_id), U64(offer.size), SHA(offer.sha256), U32(offer.room_id),
+    STR(offer.name, PROTO_MAX_FILENAME_BYTES),
+};
+static const struct field ref_fields[] = { U64(ref.id) };
+static const struct field chunk_fields[] = {
+    U64(chunk.id), U64(chunk.offset), { F_DATA, 0, AT(chunk) },
+};
+static const struct field announce_fields[] = {
+    U64(announce.file_id), U64(announce.message_id), U64(announce.time_ms),
+    U32(announce.room_id), U32(announce.uploader_id), U64(announce.upload_id),
+    U64(announce.size), SHA(announce.sha256),
+    STR(announce.uploader, PROTO_MAX_NAME_BYTES), STR(announce.name, PROTO_MAX_FILENAME_BYTES),
+};
+static const struct field download_request_fields[] = {
+    U64(download_request.file_id), U64(download_request.offset),
+};
+static const struct field download_start_fields[] = {
+    U64(download_start.file_id), U64(download_start.offset), U64(download_start.size),
+    SHA(download_start.sha256), STR(download_start.name, PROTO_MAX_FILENAME_BYTES),
+};
+
+#define LAYOUT(type, fields) { PROTO_##type, #type, fields, sizeof fields / sizeof fields[0] }
+
+static const struct layout layouts[] = {
+    LAYOUT(HELLO, hello_fields),
+    LAYOUT(WELCOME, welcome_fields),
+    LAYOUT(ERROR, error_fields),
+    LAYOUT(PING, token_fields),
+    LAYOUT(PONG, token_fields),
+    LAYOUT(GOODBYE, reason_fields),
+    LAYOUT(SHUTDOWN, reason_fields),
+    LAYOUT(USER_LIST, users_fields),
+    LAYOUT(USER_JOINED, users_fields),
+    LAYOUT(USER_LEFT, users_fields),
+    LAYOUT(TEXT_SEND, text_send_fields),
+    LAYOUT(TEXT, text_fields),
+    LAYOUT(FILE_OFFER, offer_fields),
+    LAYOUT(FILE_ACCEPT, ref_fields),
+    LAYOUT(FILE_CHUNK, chunk_fields),
+    LAYOUT(FILE_END, ref_fields),
+    LAYOUT(FILE_CANCEL, ref_fields),
+    LAYOUT(FILE_ANNOUNCE, announce_fields),
+    LAYOUT(DOWNLOAD_REQUEST, download_request_fields),
+    LAYOUT(DOWNLOAD_START, download_start_fields),
+    LAYOUT(DOWNLOAD_CHUNK, chunk_fields),
+    LAYOUT(DOWNLOAD_END, ref_fields),
+    LAYOUT(DOWNLOAD_CANCEL, ref_fields),
+};
+
+static const struct layout *layout_find(uint16_t type)
+{
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+        if (layouts[i].type == type)
+            return &layouts[i];
+    }
+    return NULL;
+}
+
+/* ---- Reader: a cursor over a payload that never reads past its end ---- */
+
+struct reader {
+    const uint8_t *p;
+    size_t left;
+};
+
+static enum proto_status get_bytes(struct reader *r, void *out, size_t n)
+{
+    if (r->left < n)
+        return PROTO_ERR_TRUNCATED;
+    memcpy(out, r->p, n);
+    r->p += n;
+    r->left -= n;
+    return PROTO_OK;
+}
+
+static uint64_t load_be(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* An n-byte big-endian integer; *out is 0 when the payload is too short. */
+static enum proto_status get_uint(struct reader *r, size_t n, uint64_t *out)
+{
+    *out = 0;
+    if (r->left < n)
+        return PROTO_ERR_TRUNCATED;
+    *out = load_be(r->p, n);
+    r->p += n;
+    r->left -= n;
+    return PROTO_OK;
+}
+
+static enum proto_status get_u16(struct reader *r, uint16_t *out)
+{
+    uint64_t v;
+    enum proto_status st = get_uint(r, 2, &v);
+    *out = (uint16_t)v;
+    return st;
+}
+
+static enum proto_status get_u32(struct reader *r, uint32_t *out)
+{
+    uint64_t v;
+    enum proto_status st = get_uint(r, 4, &v);
+    *out = (uint32_t)v;
+    return st;
+}
+
+/* A string is checked in wire order: its length against the cap, then that the bytes
+ * are present, then their encoding. */
+static enum proto_status get_str(struct reader *r, size_t cap, struct proto_str *out)
+{
+    enum proto_status st = get_u16(r, &out->len);
+    if (st != PROTO_OK)
+        return st;
+    if (out->len > cap)
+        return PROTO_ERR_TOO_LARGE;
+    if (r->left < out->len)
+        return PROTO_ERR_TRUNCATED;
+    out->ptr = (const char *)r->p;
+    if (!proto_utf8_valid(out->ptr, out->len))
+        return PROTO_ERR_BAD_UTF8;
+    r->p += out->len;
+    r->left -= out->len;
+    return PROTO_OK;
+}
+
+static enum proto_status get_data(struct reader *r, struct proto_chunk *out)
+{
+    if (r->left == 0)
+        return PROTO_ERR_BAD_FIELD;
+    if (r->left > PROTO_MAX_CHUNK)
+        return PROTO_ERR_TOO_LARGE;
+    out->data = r->p;
+    out->len = (uint32_t)r->left;
+    r->p += r->left;
+    r->left = 0;
+    return PROTO_OK;
+}
+
+static enum proto_status get_user(struct reader *r, struct proto_user *out)
+{
+    enum proto_status st = get_u32(r, &out->id);
+    return st != PROTO_OK ? st : get_str(r, PROTO_MAX_NAME_BYTES, &out->name);
+}
+
+static enum proto_status get_users(struct reader *r, struct proto_users *out)
+{
+    enum proto_status st = get_u16(r, &out->count);
+    if (st != PROTO_OK)
+        return st;
+    if (out->count > PROTO_MAX_USERS_PER_FRAME)
+        return PROTO_ERR_TOO_LARGE;
+    out->entries = r->p;
+    size_t before = r->left;
+    for (uint16_t i = 0; i < out->count; i++) {
+        struct proto_user user;
+        if ((st = get_user(r, &user)) != PROTO_OK)
+            return st;
+    }
+    out->entries_len = before - r->left;
+    return PROTO_OK;
+}
+
+static enum proto_status field_read(struct reader *r, const struct field *f, struct proto_msg *m)
+{
+    void *at = (char *)m + f->offset;
+    switch ((enum field_kind)f->kind) {
+    case F_U16: return get_u16(r, at);
+    case F_U32: return get_u32(r, at);
+    case F_U64: return get_uint(r, 8, at);
+    case F_SHA: return get_bytes(r, at, PROTO_SHA256_LEN);
+    case F_STR: return get_str(r, f->cap, at);
+    case F_DATA: return get_data(r, at);
+    case F_USERS: return get_users(r, at);
+    }
+    return PROTO_ERR_BAD_FIELD;
+}
+
+/* ---- Writer: the caller has sized the buffer with frame_size() ---- */
+
+static uint8_t *put_be(uint8_t *p, uint64_t v, size_t n)
+{
+    for (size_t i = n; i-- > 0; v >>= 8)
+        p[i] = (uint8_t)v;
+    return p + n;
+}
+
+static uint8_t *put_bytes(uint8_t *p, const void *bytes, size_t n)
+{
+    if (n > 0)
+        memcpy(p, bytes, n);
+    return p + n;
+}
+
+static uint8_t *put_str(uint8_t *p, struct proto_str s)
+{
+    return put_bytes(put_be(p, s.len, 2), s.ptr, s.len);
+}
+
+static uint8_t *put_header(uint8_t *p, size_t payload_len, uint16_t type)
+{
+    p = put_be(p, payload_len, 4);
+    p = put_be(p, type, 2);
+    return put_be(p, 0, 2);
+}
+
+/* Bytes the field takes on the wire, or 0 when its value is over a cap (every field
+ * takes at least one byte, so 0 is never a real size). */
+static size_t field_size(const struct field *f, const struct proto_msg *m)
+{
+    const void *at = (const char *)m + f->offset;
+    switch ((enum field_kind)f->kind) {
+    case F_U16: return 2;
+    case F_U32: return 4;
+    case F_U64: return 8;
+    case F_SHA: return PROTO_SHA256_LEN;
+    case F_STR: {
+        const struct proto_str *s = at;
+        return s->len <= f->cap ? 2u + s->len : 0;
+    }
+    case F_DATA: {
+        const struct proto_chunk *c = at;
+        return c->len >= 1 && c->len <= PROTO_MAX_CHUNK ? c->len : 0;
+    }
+    case F_USERS: {
+        const struct proto_users *u = at;
+        bool fits = u->count <= PROTO_MAX_USERS_PER_FRAME && u->entries_len <= PROTO_MAX_PAYLOAD - 2;
+        return fits ? 2 + u->entries_len : 0;
+    }
+    }
+    return 0;
+}
+
+static uint8_t *field_write(uint8_t *p, const struct field *f, const struct proto_msg *m)
+{
+    const void *at = (const char *)m + f->offset;
+    switch ((enum field_kind)f->kind) {
+    case F_U16: return put_be(p, *(const uint16_t *)at, 2);
+    case F_U32: return put_be(p, *(const uint32_t *)at, 4);
+    case F_U64: return put_be(p, *(const uint64_t *)at, 8);
+    case F_SHA: return put_bytes(p, at, PROTO_SHA256_LEN);
+    case F_STR: return put_str(p, *(const struct proto_str *)at);
+    case F_DATA: {
+        const struct proto_chunk *c = at;
+        return put_bytes(p, c->data, c->len);
+    }
+    case F_USERS: {
+        const struct proto_users *u = at;
+        return put_bytes(put_be(p, u->count, 2), u->entries, u->entries_len);
+    }
+    }
+    return p;
+}
+
+/* Bytes the whole frame takes, or 0 when a field is over its cap. */
+static size_t frame_size(const struct layout *l, const struct proto_msg *m)
+{
+    size_t size = PROTO_HEADER_SIZE;
+    for (uint8_t i = 0; i < l->count; i++) {
+        size_t n = field_size(&l->fields[i], m);
+        if (n == 0)
+            return 0;
+        size += n;
+    }
+    return size;
+}
+
+/* ---- Public API ---- */
+
+/* A view of s, at most 65535 bytes long: a longer string gives a view over every cap,
+ * which the encoders refuse, rather than a silently shortened one. */
+struct proto_str proto_str_of(const char *s)
+{
+    return (struct proto_str){ s, (uint16_t)strnlen(s, UINT16_MAX) };
+}
+
+/* True when both views hold the same bytes (two empty views are equal). */
+bool proto_str_eq(struct proto_str a, struct proto_str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+/* The frame type's name as written in protocol.h without "PROTO_", or NULL. */
+const char *proto_type_name(uint16_t type)
+{
+    const struct layout *l = layout_find(type);
+    return l ? l->name : NULL;
+}
+
+/* A short English phrase for an error code; "unknown error" for codes not in v1. */
+const char *proto_error_text(uint16_t code)
+{
+    static const char *const texts[] = {
+        [PROTO_E_MALFORMED] = "malformed frame",
+        [PROTO_E_UNKNOWN_TYPE] = "unknown frame type",
+        [PROTO_E_FRAME_TOO_LARGE] = "frame too large",
+        [PROTO_E_VERSION] = "unsupported protocol version",
+        [PROTO_E_NAME_INVALID] = "invalid username",
+        [PROTO_E_NAME_TAKEN] = "username already taken",
+        [PROTO_E_NOT_LOGGED_IN] = "not logged in",
+        [PROTO_E_ALREADY_LOGGED_IN] = "already logged in",
+        [PROTO_E_TEXT_INVALID] = "invalid message text",
+        [PROTO_E_SERVER_FULL] = "server is full",
+        [PROTO_E_FILE_TOO_LARGE] = "file too large",
+        [PROTO_E_FILE_NAME_INVALID] = "invalid file name",
+        [PROTO_E_TOO_MANY_TRANSFERS] = "too many transfers in progress",
+        [PROTO_E_TRANSFER_UNKNOWN] = "unknown transfer",
+        [PROTO_E_BAD_OFFSET] = "bad file offset",
+        [PROTO_E_FILE_MISMATCH] = "file does not match its offer",
+        [PROTO_E_FILE_NOT_FOUND] = "file not found",
+        [PROTO_E_STORAGE] = "server storage error",
+        [PROTO_E_TIMEOUT] = "timed out",
+        [PROTO_E_TOO_SLOW] = "client too slow to read",
+        [PROTO_E_RATE_LIMITED] = "too many requests",
+        [PROTO_E_ROOM_UNKNOWN] = "unknown room",
+        [PROTO_E_INTERNAL] = "internal server error",
+        [PROTO_E_DUPLICATE_ID] = "upload id already in use",
+    };
+    const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
+    return text ? text : "unknown error";
+}
+
+/* A short English phrase for a codec status. */
+const char *proto_status_text(enum proto_status status)
+{
+    switch (status) {
+    case PROTO_OK: return "ok";
+    case PROTO_NEED_MORE: return "incomplete frame";
+    case PROTO_ERR_TOO_LARGE: return "length over the limit";
+    case PROTO_ERR_UNKNOWN_TYPE: return "unknown frame type";
+    case PROTO_ERR_TRUNCATED: return "payload ends inside a field";
+    case PROTO_ERR_TRAILING: return "bytes after the last field";
+    case PROTO_ERR_BAD_UTF8: return "string is not valid UTF-8";
+    case PROTO_ERR_BAD_FIELD: return "field value not allowed";
+    }
+    return "unknown status";
+}
+
+/* True when the 8 bytes at s are ASCII other than NUL: the common case, checked a word
+ * at a time (the second test is the classic "has a zero byte" trick). */
+static bool ascii_word(const uint8_t *s)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    return (w & highs) == 0 && ((w - ones) & ~w & highs) == 0;
+}
+
+/* Strict UTF-8 (RFC 3629): shortest form only, no surrogates, nothing above U+10FFFF,
+ * and no NUL, which C strings and terminals would misread. */
+bool proto_utf8_valid(const char *bytes, size_t len)
+{
+    const uint8_t *s = (const uint8_t *)bytes;
+    size_t i = 0;
+    while (i < len) {
+        if (len - i >= 8 && ascii_word(s + i)) {
+            i += 8;
+            continue;
+        }
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            if (c == 0)
+                return false;
+            i++;
+            continue;
+        }
+        /* Lead byte: how many continuation bytes, and the range of the first one,
+         * which is where overlongs, surrogates and values past U+10FFFF show. */
+        size_t more;
+        uint8_t lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            more = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            more = 2;
+            lo = c == 0xE0 ? 0xA0 : 0x80;
+            hi = c == 0xED ? 0x9F : 0xBF;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            more = 3;
+            lo = c == 0xF0 ? 0x90 : 0x80;
+            hi = c == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return false;
+        }
+        if (len - i <= more || s[i + 1] < lo || s[i + 1] > hi)
+            return false;
+        for (size_t k = 2; k <= more; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+        }
+        i += more + 1;
+    }
+    return true;
+}
+
+/* Fills both outputs whatever the verdict, so a caller can log what was declared. */
+enum proto_status proto_header_read(const uint8_t *bytes, uint32_t max_payload,
+                                    uint32_t *payload_len, uint16_t *type)
+{
+    *payload_len = (uint32_t)load_be(bytes, 4);
+    *type = (uint16_t)load_be(bytes + 4, 2);
+    if (*payload_len > max_payload)
+        return PROTO_ERR_TOO_LARGE;
+    return load_be(bytes + 6, 2) == 0 ? PROTO_OK : PROTO_ERR_BAD_FIELD;
+}
+
+/* Sets out->type even when it fails, so the caller can name the frame it refuses. */
+enum proto_status proto_decode_payload(uint16_t type, const uint8_t *payload, size_t len,
+                                       struct proto_msg *out)
+{
+    out->type = type;
+    const struct layout *l = layout_find(type);
+    if (l == NULL)
+        return PROTO_ERR_UNKNOWN_TYPE;
+    struct reader r = { payload, len };
+    for (uint8_t i = 0; i < l->count; i++) {
+        enum proto_status st = field_read(&r, &l->fields[i], out);
+        if (st != PROTO_OK)
+            return st;
+    }
+    return r.left == 0 ? PROTO_OK : PROTO_ERR_TRAILING;
+}
+
+/* Stops (false) at the end of the entries, or at the first one that does not parse,
+ * which cannot happen for entries the decoder produced. */
+bool proto_users_next(const struct proto_users *users, size_t *cursor, struct proto_user *out)
+{
+    if (*cursor >= users->entries_len)
+        return false;
+    struct reader r = { users->entries + *cursor, users->entries_len - *cursor };
+    if (get_user(&r, out) != PROTO_OK)
+        return false;
+    *cursor = users->entries_len - r.left;
+    return true;
+}
+
+/* Encoders check caps (never UTF-8: a string the caller built is the caller's to
+ * validate), so whatever they accept the decoder accepts too. */
+size_t proto_frame_size(const struct proto_msg *msg)
+{
+    const struct layout *l = layout_find(msg->type);
+    return l ? frame_size(l, msg) : 0;
+}
+
+/* Writes header and fields in layout order; out must hold proto_frame_size(msg). */
+size_t proto_encode(const struct proto_msg *msg, uint8_t *out)
+{
+    const struct layout *l = layout_find(msg->type);
+    size_t size = l ? frame_size(l, msg) : 0;
+    if (size == 0)
+        return 0;
+    uint8_t *p = put_header(out, size - PROTO_HEADER_SIZE, msg->type);
+    for (uint8_t i = 0; i < l->count; i++)
+        p = field_write(p, &l->fields[i], msg);
+    return size;
+}
+
+/* Header and id/offset of a chunk frame; the data is the caller's to place. */
+size_t proto_encode_chunk_prefix(uint16_t type, uint64_t id, uint64_t offset,
+                                 uint32_t data_len, uint8_t *out)
+{
+    const struct layout *l = layout_find(type);
+    if (l == NULL || l->fields != chunk_fields || data_len == 0 || data_len > PROTO_MAX_CHUNK)
+        return 0;
+    uint8_t *p = put_header(out, PROTO_CHUNK_PREFIX + data_len, type);
+    p = put_be(p, id, 8);
+    put_be(p, offset, 8);
+    return PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX + data_len;
+}
+
+/* A user-list frame straight from the caller's arrays, names checked against the cap. */
+size_t proto_encode_users(uint16_t type, const uint32_t *ids, const struct proto_str *names,
+                          size_t count, uint8_t *out, size_t cap)
+{
+    const struct layout *l = layout_find(type);
+    if (l == NULL || l->fields != users_fields || count > PROTO_MAX_USERS_PER_FRAME)
+        return 0;
+    size_t size = PROTO_HEADER_SIZE + 2;
+    for (size_t i = 0; i < count; i++) {
+        if (names[i].len > PROTO_MAX_NAME_BYTES)
+            return 0;
+        size += 4 + 2 + names[i].len;
+    }
+    if (size > cap)
+        return 0;
+    uint8_t *p = put_header(out, size - PROTO_HEADER_SIZE, type);
+    p = put_be(p, count, 2);
+    for (size_t i = 0; i < count; i++)
+        p = put_str(put_be(p, ids[i], 4), names[i]);
+    return size;
+}

@@ -1,0 +1,275 @@
+/* Every example frame in docs/PROTOCOL.md, byte for byte and in both directions: the
+ * encoder produces exactly the documented bytes, and the decoder reads those bytes back
+ * into a frame that encodes to them again. Each hex string below is one line of the
+ * document's example, so a change to either shows up here. */
+#include <glib.h>
+#include <string.h>
+
+#include "common/protocol.h"
+
+#define S(literal) { literal, sizeof literal - 1 }
+#define WAVE "\xf0\x9f\x91\x8b" /* U+1F44B WAVING HAND SIGN */
+#define SHA_OF_HELLO /* SHA-256 of "hello\n", the example file's contents */                \
+    { 0x58, 0x91, 0xb5, 0xb5, 0x22, 0xd5, 0xdf, 0x08, 0x6d, 0x0f, 0xf0, 0xb1, 0x10, 0xfb,      \
+      0xd9, 0xd2, 0x1b, 0xb4, 0xfc, 0x71, 0x63, 0xaf, 0x34, 0xd0, 0x82, 0x86, 0xa2, 0xe8,      \
+      0x46, 0xf6, 0xbe, 0x03 }
+
+struct example {
+    struct proto_msg msg;
+    const char *hex;
+};
+
+static const struct example examples[] = {
+    { { PROTO_HELLO, .u.hello = { 1, 0, S("alice"), S("chat-cli/1.0") } },
+      "00 00 00 1b 00 01 00 00 "
+      "00 01 "
+      "00 00 00 00 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 0c "
+      "63 68 61 74 2d 63 6c 69 2f 31 2e 30 " },
+    { { PROTO_WELCOME, .u.welcome = { 1, 0, 7, 1764000000000u, 2, 131072, 8192, 65536, 4,
+                                      17179869184u, S("alice") } },
+      "00 00 00 35 00 02 00 00 "
+      "00 01 "
+      "00 00 00 00 "
+      "00 00 00 07 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 00 02 "
+      "00 02 00 00 "
+      "00 00 20 00 "
+      "00 01 00 00 "
+      "00 00 00 04 "
+      "00 00 00 04 00 00 00 00 "
+      "00 05 "
+      "61 6c 69 63 65 " },
+    { { PROTO_ERROR, .u.error = { PROTO_E_NAME_TAKEN, PROTO_HELLO, 0, S("username already taken") } },
+      "00 00 00 24 00 03 00 00 "
+      "00 06 "
+      "00 01 "
+      "00 00 00 00 00 00 00 00 "
+      "00 16 "
+      "75 73 65 72 6e 61 6d 65 20 61 6c 72 65 61 64 79 "
+      "20 74 61 6b 65 6e " },
+    { { PROTO_PING, .u.token = 0x0102030405060708u },
+      "00 00 00 08 00 04 00 00 "
+      "01 02 03 04 05 06 07 08 " },
+    { { PROTO_PONG, .u.token = 0x0102030405060708u },
+      "00 00 00 08 00 05 00 00 "
+      "01 02 03 04 05 06 07 08 " },
+    { { PROTO_GOODBYE, .u.reason = S("bye") },
+      "00 00 00 05 00 06 00 00 "
+      "00 03 "
+      "62 79 65 " },
+    { { PROTO_SHUTDOWN, .u.reason = S("server shutting down") },
+      "00 00 00 16 00 07 00 00 "
+      "00 14 "
+      "73 65 72 76 65 72 20 73 68 75 74 74 69 6e 67 20 "
+      "64 6f 77 6e " },
+    { { PROTO_TEXT_SEND, .u.text_send = { 3, 0, S("hi " WAVE) } },
+      "00 00 00 15 01 00 00 00 "
+      "00 00 00 00 00 00 00 03 "
+      "00 00 00 00 "
+      "00 07 "
+      "68 69 20 f0 9f 91 8b " },
+    { { PROTO_TEXT, .u.text = { 42, 1764000000123u, 0, 7, 3, S("alice"), S("hi " WAVE) } },
+      "00 00 00 30 01 01 00 00 "
+      "00 00 00 00 00 00 00 2a "
+      "00 00 01 9a b6 97 e8 7b "
+      "00 00 00 00 "
+      "00 00 00 07 "
+      "00 00 00 00 00 00 00 03 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 07 "
+      "68 69 20 f0 9f 91 8b " },
+    { { PROTO_FILE_OFFER, .u.offer = { 5, 6, SHA_OF_HELLO, 0, S("notes.txt") } },
+      "00 00 00 3f 02 00 00 00 "
+      "00 00 00 00 00 00 00 05 "
+      "00 00 00 00 00 00 00 06 "
+      "58 91 b5 b5 22 d5 df 08 6d 0f f0 b1 10 fb d9 d2 "
+      "1b b4 fc 71 63 af 34 d0 82 86 a2 e8 46 f6 be 03 "
+      "00 00 00 00 "
+      "00 09 "
+      "6e 6f 74 65 73 2e 74 78 74 " },
+    { { PROTO_FILE_ACCEPT, .u.ref = { 5 } },
+      "00 00 00 08 02 01 00 00 "
+      "00 00 00 00 00 00 00 05 " },
+    { { PROTO_FILE_CHUNK, .u.chunk = { 5, 0, (const uint8_t *)"hello\n", 6 } },
+      "00 00 00 16 02 02 00 00 "
+      "00 00 00 00 00 00 00 05 "
+      "00 00 00 00 00 00 00 00 "
+      "68 65 6c 6c 6f 0a " },
+    { { PROTO_FILE_END, .u.ref = { 5 } },
+      "00 00 00 08 02 03 00 00 "
+      "00 00 00 00 00 00 00 05 " },
+    { { PROTO_FILE_CANCEL, .u.ref = { 5 } },
+      "00 00 00 08 02 04 00 00 "
+      "00 00 00 00 00 00 00 05 " },
+    { { PROTO_FILE_ANNOUNCE, .u.announce = { 1, 43, 1764000000456u, 0, 7, 5, 6, SHA_OF_HELLO,
+                                            S("alice"), S("notes.txt") } },
+      "00 00 00 62 02 05 00 00 "
+      "00 00 00 00 00 00 00 01 "
+      "00 00 00 00 00 00 00 2b "
+      "00 00 01 9a b6 97 e9 c8 "
+      "00 00 00 00 "
+      "00 00 00 07 "
+      "00 00 00 00 00 00 00 05 "
+      "00 00 00 00 00 00 00 06 "
+      "58 91 b5 b5 22 d5 df 08 6d 0f f0 b1 10 fb d9 d2 "
+      "1b b4 fc 71 63 af 34 d0 82 86 a2 e8 46 f6 be 03 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 09 "
+      "6e 6f 74 65 73 2e 74 78 74 " },
+    { { PROTO_DOWNLOAD_REQUEST, .u.download_request = { 1, 0 } },
+      "00 00 00 10 02 10 00 00 "
+      "00 00 00 00 00 00 00 01 "
+      "00 00 00 00 00 00 00 00 " },
+    { { PROTO_DOWNLOAD_START, .u.download_start = { 1, 0, 6, SHA_OF_HELLO, S("notes.txt") } },
+      "00 00 00 43 02 11 00 00 "
+      "00 00 00 00 00 00 00 01 "
+      "00 00 00 00 00 00 00 00 "
+      "00 00 00 00 00 00 00 06 "
+      "58 91 b5 b5 22 d5 df 08 6d 0f f0 b1 10 fb d9 d2 "
+      "1b b4 fc 71 63 af 34 d0 82 86 a2 e8 46 f6 be 03 "
+      "00 09 "
+      "6e 6f 74 65 73 2e 74 78 74 " },
+    { { PROTO_DOWNLOAD_CHUNK, .u.chunk = { 1, 0, (const uint8_t *)"hello\n", 6 } },
+      "00 00 00 16 02 12 00 00 "
+      "00 00 00 00 00 00 00 01 "
+      "00 00 00 00 00 00 00 00 "
+      "68 65 6c 6c 6f 0a " },
+    { { PROTO_DOWNLOAD_END, .u.ref = { 1 } },
+      "00 00 00 08 02 13 00 00 "
+      "00 00 00 00 00 00 00 01 " },
+    { { PROTO_DOWNLOAD_CANCEL, .u.ref = { 1 } },
+      "00 00 00 08 02 14 00 00 "
+      "00 00 00 00 00 00 00 01 " },
+};
+
+/* The user-list examples, built the way the server builds them. */
+static const struct users_example {
+    uint16_t type;
+    size_t count;
+    uint32_t ids[2];
+    struct proto_str names[2];
+    const char *hex;
+} users_examples[] = {
+    { PROTO_USER_LIST, 2, { 3, 7 }, { S("bob"), S("alice") },
+      "00 00 00 16 00 10 00 00 "
+      "00 02 "
+      "00 00 00 03 "
+      "00 03 "
+      "62 6f 62 "
+      "00 00 00 07 "
+      "00 05 "
+      "61 6c 69 63 65 " },
+    { PROTO_USER_JOINED, 1, { 9 }, { S("carol") },
+      "00 00 00 0d 00 11 00 00 "
+      "00 01 "
+      "00 00 00 09 "
+      "00 05 "
+      "63 61 72 6f 6c " },
+    { PROTO_USER_LEFT, 1, { 3 }, { S("bob") },
+      "00 00 00 0b 00 12 00 00 "
+      "00 01 "
+      "00 00 00 03 "
+      "00 03 "
+      "62 6f 62 " },
+};
+
+static GByteArray *bytes_of_hex(const char *hex)
+{
+    GByteArray *bytes = g_byte_array_new();
+    for (const char *p = hex; *p; p++) {
+        if (*p == ' ')
+            continue;
+        g_assert_true(g_ascii_isxdigit(p[0]) && g_ascii_isxdigit(p[1]));
+        uint8_t byte = (uint8_t)(g_ascii_xdigit_value(p[0]) << 4 | g_ascii_xdigit_value(p[1]));
+        g_byte_array_append(bytes, &byte, 1);
+        p++;
+    }
+    return bytes;
+}
+
+/* frame must be the documented bytes; those bytes, decoded from a buffer of their exact
+ * size, must re-encode to themselves. */
+static void assert_documented(uint16_t type, const uint8_t *frame, size_t size, const char *hex)
+{
+    GByteArray *want = bytes_of_hex(hex);
+    g_assert_cmpmem(frame, size, want->data, want->len);
+
+    uint32_t payload_len;
+    uint16_t header_type;
+    g_assert_cmpint(proto_header_read(want->data, PROTO_MAX_PAYLOAD, &payload_len, &header_type),
+                    ==, PROTO_OK);
+    g_assert_cmpuint(header_type, ==, type);
+    g_assert_cmpuint(payload_len, ==, want->len - PROTO_HEADER_SIZE);
+    uint8_t *payload = g_memdup2(want->data + PROTO_HEADER_SIZE, payload_len);
+    struct proto_msg decoded;
+    g_assert_cmpint(proto_decode_payload(type, payload, payload_len, &decoded), ==, PROTO_OK);
+    uint8_t *again = g_malloc(want->len);
+    g_assert_cmpuint(proto_frame_size(&decoded), ==, want->len);
+    g_assert_cmpuint(proto_encode(&decoded, again), ==, want->len);
+    g_assert_cmpmem(again, want->len, want->data, want->len);
+    g_free(again);
+    g_free(payload);
+    g_byte_array_unref(want);
+}
+
+static void test_example(gconstpointer data)
+{
+    const struct example *e = data;
+    size_t size = proto_frame_size(&e->msg);
+    g_assert_cmpuint(size, >, 0);
+    uint8_t *frame = g_malloc(size);
+    g_assert_cmpuint(proto_encode(&e->msg, frame), ==, size);
+    assert_documented(e->msg.type, frame, size, e->hex);
+    g_free(frame);
+}
+
+static void test_users_example(gconstpointer data)
+{
+    const struct users_example *e = data;
+    uint8_t frame[64];
+    size_t size = proto_encode_users(e->type, e->ids, e->names, e->count, frame, sizeof frame);
+    g_assert_cmpuint(size, >, 0);
+    assert_documented(e->type, frame, size, e->hex);
+}
+
+/* Every frame type of this version has an example. */
+static void test_every_type_documented(void)
+{
+    unsigned documented = 0;
+    for (unsigned type = 0; type <= UINT16_MAX; type++) {
+        if (proto_type_name((uint16_t)type) == NULL)
+            continue;
+        gboolean found = FALSE;
+        for (size_t i = 0; i < G_N_ELEMENTS(examples); i++)
+            found |= examples[i].msg.type == type;
+        for (size_t i = 0; i < G_N_ELEMENTS(users_examples); i++)
+            found |= users_examples[i].type == type;
+        if (!found)
+            g_test_fail_printf("no example for %s", proto_type_name((uint16_t)type));
+        documented++;
+    }
+    g_assert_cmpuint(documented, ==, G_N_ELEMENTS(examples) + G_N_ELEMENTS(users_examples));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(examples); i++) {
+        char *path = g_strdup_printf("/protocol-spec/%s", proto_type_name(examples[i].msg.type));
+        g_test_add_data_func(path, &examples[i], test_example);
+        g_free(path);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(users_examples); i++) {
+        char *path = g_strdup_printf("/protocol-spec/%s", proto_type_name(users_examples[i].type));
+        g_test_add_data_func(path, &users_examples[i], test_users_example);
+        g_free(path);
+    }
+    g_test_add_func("/protocol-spec/every-type", test_every_type_documented);
+    return g_test_run();
+}
