@@ -1,0 +1,90 @@
+/* One connection: its decoder, output queue, state and transfers, and the ways it can
+ * end. A client is freed only by client_close(); everything else (handlers, broadcasts)
+ * may use any client it holds until the loop pass returns to the event loop. */
+#ifndef CHAT_SERVER_CLIENT_H
+#define CHAT_SERVER_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/protocol.h"
+#include "server/list.h"
+#include "server/log.h"
+#include "server/net.h"
+#include "server/outq.h"
+#include "server/server.h"
+
+struct upload;
+
+enum client_state {
+    CLIENT_HANDSHAKE, /* connected, no accepted HELLO yet */
+    CLIENT_ONLINE,    /* logged in */
+    CLIENT_CLOSING,   /* gone for everyone else; flushing its last frames */
+};
+
+struct client {
+    struct server *srv;
+    int fd;
+    uint32_t id;               /* connection id, also the user id in WELCOME */
+    enum client_state state;
+    int ev_mask;               /* interest currently registered with the loop */
+    bool input_eof;            /* the peer will send nothing more */
+    bool output_shut;          /* our side has sent FIN */
+    uint64_t pass;             /* last loop pass its input was handled in */
+    int64_t deadline_ms;       /* handshake or linger deadline (monotonic) */
+    uint32_t online_index;     /* position in srv->online while online */
+    char *name;                /* accepted username, NULL before login */
+    char *name_key;            /* its fold key in srv->names */
+    struct proto_decoder decoder;
+    struct outq out;
+    struct upload *uploads;    /* uploads in flight, newest first */
+    uint32_t upload_count;
+    struct list_node downloads; /* struct download, served round-robin */
+    uint32_t download_count;
+    struct list_node timer_link;   /* srv->handshakes or srv->lingering */
+    struct list_node pending_link; /* srv->pending_writes */
+    struct list_node backlog_link; /* srv->backlog */
+    struct list_node download_link; /* srv->downloaders */
+    char addr[NET_ADDR_MAX];
+};
+
+/* Registers a newly accepted socket as a client in handshake state, or returns NULL
+ * (fd untouched) when the event loop cannot watch that fd. */
+struct client *client_new(struct server *srv, int fd, uint32_t id, const char *addr);
+
+/* Writes a log line about this client (conn, address and name filled in). */
+void client_log(const struct client *c, enum log_level level, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
+/* Queues a frame (taking a reference) and schedules a write before the loop sleeps.
+ * Frames for a client whose output is shut are dropped. */
+void client_send(struct client *c, struct frame *f);
+
+/* Encodes msg and queues it; an encoding failure is a server bug and is logged. */
+void client_send_msg(struct client *c, const struct proto_msg *msg);
+
+/* Queues ERROR(code, ref_type, ref_id, message) and logs that it was sent. */
+void client_send_error(struct client *c, uint16_t code, uint16_t ref_type, uint64_t ref_id,
+                       const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+/* Queues f to every logged-in client except `except` (which may be NULL). */
+void client_broadcast(struct server *srv, struct frame *f, const struct client *except);
+
+/* Ends the session gracefully: the client leaves at once (logged with reason, USER_LEFT
+ * to the others, transfers dropped), then its queued frames are flushed and the
+ * connection closed, at the latest after SERVER_CLOSE_LINGER_MS. Never frees c. */
+void client_finish(struct client *c, const char *reason);
+
+/* Closes the connection now and frees c, leaving first if it has not (logged with
+ * reason). The caller must not use c afterwards. */
+void client_close(struct client *c, const char *reason);
+
+/* Handles readiness reported by the loop; c may have been closed (freed) on return. */
+void client_on_ready(struct client *c, int mask);
+
+/* Writes queued output (called before the loop sleeps for clients with pending writes);
+ * closes the client on a write error, when it is too slow, or when a finished session
+ * has delivered everything and the peer is gone. */
+void client_flush(struct client *c);
+
+#endif

@@ -1,0 +1,204 @@
+/* The command table and the per-frame rules every request goes through. */
+#include "server/dispatch.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/validate.h"
+#include "server/client.h"
+#include "server/clock.h"
+#include "server/presence.h"
+#include "server/transfer.h"
+
+enum need {
+    NEED_ANY,    /* allowed before login (HELLO, PING, GOODBYE) */
+    NEED_ONLINE, /* needs a completed HELLO */
+};
+
+struct command {
+    uint16_t type;
+    enum need need;
+    void (*handle)(struct client *c, const struct proto_msg *msg);
+};
+
+static void on_ping(struct client *c, const struct proto_msg *msg);
+static void on_goodbye(struct client *c, const struct proto_msg *msg);
+static void on_text_send(struct client *c, const struct proto_msg *msg);
+
+/* Every frame type a client may send. Payload layouts and their bounds (exact sizes,
+ * string caps, PROTO_MAX_PAYLOAD) are enforced by the decoder before a handler runs. */
+static const struct command commands[] = {
+    { PROTO_HELLO, NEED_ANY, presence_on_hello },
+    { PROTO_PING, NEED_ANY, on_ping },
+    { PROTO_GOODBYE, NEED_ANY, on_goodbye },
+    { PROTO_TEXT_SEND, NEED_ONLINE, on_text_send },
+    { PROTO_FILE_OFFER, NEED_ONLINE, upload_on_offer },
+    { PROTO_FILE_CHUNK, NEED_ONLINE, upload_on_chunk },
+    { PROTO_FILE_END, NEED_ONLINE, upload_on_end },
+    { PROTO_FILE_CANCEL, NEED_ONLINE, upload_on_cancel },
+    { PROTO_DOWNLOAD_REQUEST, NEED_ONLINE, download_on_request },
+    { PROTO_DOWNLOAD_CANCEL, NEED_ONLINE, download_on_cancel },
+};
+
+static const struct command *command_find(uint16_t type)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (commands[i].type == type)
+            return &commands[i];
+    return NULL;
+}
+
+/* The id a request carries for the client to match an answer: its message, upload or
+ * file id; 0 for requests without one. */
+static uint64_t request_ref_id(const struct proto_msg *msg)
+{
+    switch (msg->type) {
+    case PROTO_TEXT_SEND: return msg->u.text_send.client_id;
+    case PROTO_FILE_OFFER: return msg->u.offer.upload_id;
+    case PROTO_FILE_CHUNK: return msg->u.chunk.id;
+    case PROTO_FILE_END:
+    case PROTO_FILE_CANCEL:
+    case PROTO_DOWNLOAD_CANCEL: return msg->u.ref.id;
+    case PROTO_DOWNLOAD_REQUEST: return msg->u.download_request.file_id;
+    default: return 0;
+    }
+}
+
+static void dispatch_frame(struct client *c, const struct proto_msg *msg)
+{
+    const struct command *cmd = command_find(msg->type);
+    if (c->state != CLIENT_ONLINE && (cmd == NULL || cmd->need == NEED_ONLINE)) {
+        client_send_error(c, PROTO_E_NOT_LOGGED_IN, msg->type, request_ref_id(msg),
+                          "Log in with HELLO first.");
+        return;
+    }
+    if (cmd == NULL) { /* a frame only servers send */
+        client_send_error(c, PROTO_E_UNKNOWN_TYPE, msg->type, 0,
+                          "Frame type %s is not accepted by this server.",
+                          proto_type_name(msg->type));
+        return;
+    }
+    cmd->handle(c, msg);
+}
+
+/* The client id of a TEXT_SEND the decoder refused, read from the frame it has just
+ * consumed (still in its buffer: the decoder compacts only on the next feed). */
+static uint64_t refused_text_client_id(const struct proto_decoder *d, size_t consumed)
+{
+    if (consumed < PROTO_HEADER_SIZE + 8)
+        return 0;
+    const uint8_t *p = d->buf + d->pos - consumed + PROTO_HEADER_SIZE;
+    uint64_t id = 0;
+    for (int i = 0; i < 8; i++)
+        id = id << 8 | p[i];
+    return id;
+}
+
+/* Answers a frame the decoder refused: an unknown type or an over-long text lets the
+ * session go on; anything else breaks the stream or the protocol and ends it. */
+static void dispatch_bad_frame(struct client *c, enum proto_status st,
+                               const struct proto_msg *msg, size_t consumed)
+{
+    if (st == PROTO_ERR_UNKNOWN_TYPE) {
+        client_send_error(c, PROTO_E_UNKNOWN_TYPE, msg->type, 0,
+                          "Unknown frame type 0x%04x.", (unsigned)msg->type);
+        return;
+    }
+    if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_TEXT_SEND) {
+        client_send_error(c, PROTO_E_TEXT_INVALID, PROTO_TEXT_SEND,
+                          refused_text_client_id(&c->decoder, consumed),
+                          "The message is longer than %u bytes.", PROTO_MAX_TEXT);
+        return;
+    }
+    if (st == PROTO_ERR_TOO_LARGE && msg->type == 0) {
+        client_send_error(c, PROTO_E_FRAME_TOO_LARGE, 0, 0,
+                          "A frame declared more than %u payload bytes.", PROTO_MAX_PAYLOAD);
+        client_finish(c, "frame too large");
+        return;
+    }
+    const char *name = proto_type_name(msg->type);
+    if (msg->type == 0)
+        client_send_error(c, PROTO_E_MALFORMED, 0, 0, "Malformed frame header: %s.",
+                          proto_status_text(st));
+    else
+        client_send_error(c, PROTO_E_MALFORMED, msg->type, 0, "Malformed %s frame: %s.",
+                          name ? name : "unknown", proto_status_text(st));
+    client_finish(c, "malformed frame");
+}
+
+void dispatch_input(struct client *c)
+{
+    list_remove(&c->backlog_link);
+    c->pass = c->srv->pass;
+    for (int handled = 0; handled < SERVER_FRAMES_PER_PASS; handled++) {
+        if (c->state == CLIENT_CLOSING)
+            return;
+        struct proto_msg msg;
+        size_t before = proto_decoder_pending(&c->decoder);
+        enum proto_status st = proto_decoder_next(&c->decoder, &msg);
+        if (st == PROTO_NEED_MORE) {
+            if (c->input_eof)
+                client_finish(c, "closed by peer");
+            return;
+        }
+        if (st == PROTO_OK)
+            dispatch_frame(c, &msg);
+        else
+            dispatch_bad_frame(c, st, &msg, before - proto_decoder_pending(&c->decoder));
+    }
+    if (c->state != CLIENT_CLOSING)
+        list_append_once(&c->srv->backlog, &c->backlog_link);
+}
+
+static void on_ping(struct client *c, const struct proto_msg *msg)
+{
+    struct proto_msg pong = { .type = PROTO_PONG, .u.token = msg->u.token };
+    client_send_msg(c, &pong);
+}
+
+static void on_goodbye(struct client *c, const struct proto_msg *msg)
+{
+    char quoted[LOG_QUOTE_CAP(PROTO_MAX_REASON)];
+    char reason[sizeof quoted + 16];
+    snprintf(reason, sizeof reason, "goodbye %s",
+             log_quote(quoted, sizeof quoted, msg->u.reason.ptr, msg->u.reason.len));
+    client_finish(c, reason);
+}
+
+static void on_text_send(struct client *c, const struct proto_msg *msg)
+{
+    const struct proto_text_send *send = &msg->u.text_send;
+    if (send->room_id != PROTO_ROOM_LOBBY) {
+        client_send_error(c, PROTO_E_ROOM_UNKNOWN, PROTO_TEXT_SEND, send->client_id,
+                          "Room %u does not exist.", (unsigned)send->room_id);
+        return;
+    }
+    if (!text_check(send->text.ptr, send->text.len, PROTO_MAX_TEXT)) {
+        client_send_error(c, PROTO_E_TEXT_INVALID, PROTO_TEXT_SEND, send->client_id,
+                          "The message is empty, only blank, or contains control characters.");
+        return;
+    }
+    struct server *srv = c->srv;
+    struct proto_msg text = {
+        .type = PROTO_TEXT,
+        .u.text = {
+            .message_id = ++srv->next_message_id,
+            .time_ms = clock_wall_ms(),
+            .room_id = PROTO_ROOM_LOBBY,
+            .sender_id = c->id,
+            .client_id = send->client_id,
+            .sender = proto_str_of(c->name),
+            .text = send->text,
+        },
+    };
+    struct frame *f = frame_encode(&text);
+    if (f == NULL) {
+        client_log(c, LOG_ERROR, "cannot encode a TEXT frame");
+        return;
+    }
+    client_broadcast(srv, f, NULL);
+    frame_unref(f);
+    client_log(c, LOG_DEBUG, "text message_id=%" PRIu64 " bytes=%u", text.u.text.message_id,
+               (unsigned)send->text.len);
+}

@@ -1,0 +1,277 @@
+/* chat-server: options, start-up, signals and exit status. The only file that exits.
+ * Signal handlers only set flags; the loop sees them because the signals are blocked
+ * except while it waits (pselect with a mask), so none can slip in unnoticed. */
+#include <errno.h>
+#include <glib.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/ev.h"
+#include "server/limits.h"
+#include "server/log.h"
+#include "server/server.h"
+
+#define SERVER_VERSION "1.0"
+
+enum exit_status {
+    EXIT_OK = 0,
+    EXIT_RUNTIME = 1, /* could not start (port in use, files directory...) or failed */
+    EXIT_USAGE = 2,   /* bad command line */
+};
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reopen_requested;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void on_hangup(int sig)
+{
+    (void)sig;
+    reopen_requested = 1;
+}
+
+static void print_help(void)
+{
+    printf("Usage: chat-server [OPTION]...\n"
+           "A chat server: one thread, one event loop, many clients.\n\n"
+           "  --host ADDR              address to listen on (default %s)\n"
+           "  --port N                 TCP port, 0 lets the kernel pick (default %u)\n"
+           "  --log PATH               event log, appended; - for stderr (default %s)\n"
+           "  --log-level LEVEL        debug, info, warn or error (default info)\n"
+           "  --files-dir DIR          where uploaded files are stored (default %s)\n"
+           "  --max-clients N          connections at once (default %u)\n"
+           "  --max-file-size BYTES    largest upload (default %llu = 16 GiB)\n"
+           "  --max-uploads N          uploads in flight per connection (default %u)\n"
+           "  --max-downloads N        downloads in flight per connection (default %u)\n"
+           "  --max-output-queue BYTES unsent bytes per client before it is dropped as\n"
+           "                           too slow (default %u, at least %u)\n"
+           "  --handshake-timeout SECS time to send HELLO, decimals allowed (default %g)\n"
+           "  --poller NAME            event loop backend: %s (default %s)\n"
+           "  --help                   show this help and exit\n"
+           "  --version                show the version and exit\n\n"
+           "Fixed limits: %u-byte frames, %u-byte texts, %u-byte file chunks, %u KiB read\n"
+           "and %d frames per client per loop pass, downloads read ahead up to %u KiB.\n"
+           "SIGINT/SIGTERM: tell clients, flush for up to %g s, exit 0. SIGHUP: reopen the log.\n",
+           SERVER_DEFAULT_HOST, SERVER_DEFAULT_PORT, SERVER_DEFAULT_LOG,
+           SERVER_DEFAULT_FILES_DIR, SERVER_DEFAULT_MAX_CLIENTS,
+           (unsigned long long)SERVER_DEFAULT_MAX_FILE_SIZE, SERVER_DEFAULT_MAX_UPLOADS,
+           SERVER_DEFAULT_MAX_DOWNLOADS, SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
+           SERVER_MIN_OUTPUT_QUEUE, SERVER_DEFAULT_HANDSHAKE_MS / 1000.0, ev_backend_list(),
+           SERVER_DEFAULT_POLLER, PROTO_MAX_PAYLOAD, PROTO_MAX_TEXT, PROTO_MAX_CHUNK,
+           SERVER_READ_BUDGET / 1024, SERVER_FRAMES_PER_PASS, SERVER_DOWNLOAD_LOW_WATER / 1024,
+           SERVER_SHUTDOWN_FLUSH_MS / 1000.0);
+}
+
+/* Reports a bad command line and returns the usage exit status. */
+static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "chat-server: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'chat-server --help' for more information.\n");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* Parses a plain decimal integer in [min, max]. */
+static bool parse_uint(const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (text[0] < '0' || text[0] > '9')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Parses seconds with optional decimals ("10", "0.5") into milliseconds > 0. */
+static bool parse_seconds_ms(const char *text, int64_t *out)
+{
+    if ((text[0] < '0' || text[0] > '9') && text[0] != '.')
+        return false;
+    errno = 0;
+    char *end;
+    double secs = strtod(text, &end);
+    if (errno != 0 || *end != '\0' || !isfinite(secs))
+        return false;
+    double ms = round(secs * 1000.0);
+    if (ms < 1 || ms > (double)SERVER_MAX_HANDSHAKE_MS)
+        return false;
+    *out = (int64_t)ms;
+    return true;
+}
+
+enum option_id {
+    OPT_HOST = 256, OPT_PORT, OPT_LOG, OPT_LOG_LEVEL, OPT_FILES_DIR, OPT_MAX_CLIENTS,
+    OPT_MAX_FILE_SIZE, OPT_MAX_UPLOADS, OPT_MAX_DOWNLOADS, OPT_MAX_OUTPUT_QUEUE,
+    OPT_HANDSHAKE_TIMEOUT, OPT_POLLER, OPT_HELP, OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    { "host", required_argument, NULL, OPT_HOST },
+    { "port", required_argument, NULL, OPT_PORT },
+    { "log", required_argument, NULL, OPT_LOG },
+    { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+    { "files-dir", required_argument, NULL, OPT_FILES_DIR },
+    { "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+    { "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
+    { "max-uploads", required_argument, NULL, OPT_MAX_UPLOADS },
+    { "max-downloads", required_argument, NULL, OPT_MAX_DOWNLOADS },
+    { "max-output-queue", required_argument, NULL, OPT_MAX_OUTPUT_QUEUE },
+    { "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
+    { "poller", required_argument, NULL, OPT_POLLER },
+    { "help", no_argument, NULL, OPT_HELP },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+/* Range of each numeric option; -1 when the option is not numeric. */
+static int numeric_option(int id, uint64_t *min, uint64_t *max)
+{
+    switch (id) {
+    case OPT_PORT: *min = 0; *max = 65535; return 0;
+    case OPT_MAX_CLIENTS: *min = 1; *max = SERVER_MAX_CLIENTS_LIMIT; return 0;
+    case OPT_MAX_FILE_SIZE: *min = 0; *max = UINT64_MAX; return 0;
+    case OPT_MAX_UPLOADS:
+    case OPT_MAX_DOWNLOADS: *min = 0; *max = SERVER_MAX_TRANSFERS_LIMIT; return 0;
+    case OPT_MAX_OUTPUT_QUEUE: *min = SERVER_MIN_OUTPUT_QUEUE; *max = SERVER_MAX_OUTPUT_QUEUE;
+        return 0;
+    default: return -1;
+    }
+}
+
+/* Fills cfg from argv. Returns -1 to go on, else the exit status (help, version, error). */
+static int parse_options(int argc, char **argv, struct server_config *cfg)
+{
+    *cfg = (struct server_config){
+        .host = SERVER_DEFAULT_HOST, .port = SERVER_DEFAULT_PORT,
+        .log_path = SERVER_DEFAULT_LOG, .files_dir = SERVER_DEFAULT_FILES_DIR,
+        .poller = SERVER_DEFAULT_POLLER, .log_level = LOG_INFO,
+        .max_clients = SERVER_DEFAULT_MAX_CLIENTS,
+        .max_file_size = SERVER_DEFAULT_MAX_FILE_SIZE,
+        .max_uploads = SERVER_DEFAULT_MAX_UPLOADS,
+        .max_downloads = SERVER_DEFAULT_MAX_DOWNLOADS,
+        .max_output_queue = SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
+        .handshake_timeout_ms = SERVER_DEFAULT_HANDSHAKE_MS,
+    };
+    opterr = 0;
+    int id, index = 0;
+    while ((id = getopt_long(argc, argv, "", long_options, &index)) != -1) {
+        const char *name = long_options[index].name;
+        uint64_t min, max, value = 0;
+        if (numeric_option(id, &min, &max) == 0 && !parse_uint(optarg, min, max, &value)) {
+            return usage_error("invalid value '%s' for --%s (expected a whole number in %" PRIu64
+                               "..%" PRIu64 ")", optarg, name, min, max);
+        }
+        switch (id) {
+        case OPT_HOST: cfg->host = optarg; break;
+        case OPT_PORT: cfg->port = (uint16_t)value; break;
+        case OPT_LOG: cfg->log_path = optarg; break;
+        case OPT_FILES_DIR: cfg->files_dir = optarg; break;
+        case OPT_MAX_CLIENTS: cfg->max_clients = (uint32_t)value; break;
+        case OPT_MAX_FILE_SIZE: cfg->max_file_size = value; break;
+        case OPT_MAX_UPLOADS: cfg->max_uploads = (uint32_t)value; break;
+        case OPT_MAX_DOWNLOADS: cfg->max_downloads = (uint32_t)value; break;
+        case OPT_MAX_OUTPUT_QUEUE: cfg->max_output_queue = (size_t)value; break;
+        case OPT_LOG_LEVEL:
+            if (!log_level_parse(optarg, &cfg->log_level))
+                return usage_error("invalid log level '%s' (expected debug, info, warn or "
+                                   "error)", optarg);
+            break;
+        case OPT_HANDSHAKE_TIMEOUT:
+            if (!parse_seconds_ms(optarg, &cfg->handshake_timeout_ms))
+                return usage_error("invalid handshake timeout '%s' (expected seconds > 0)",
+                                   optarg);
+            break;
+        case OPT_POLLER:
+            if (!ev_backend_exists(optarg))
+                return usage_error("unknown poller '%s' (available: %s)", optarg,
+                                   ev_backend_list());
+            cfg->poller = optarg;
+            break;
+        case OPT_HELP:
+            print_help();
+            return EXIT_OK;
+        case OPT_VERSION:
+            printf("chat-server %s (protocol version %u)\n", SERVER_VERSION, PROTO_VERSION);
+            return EXIT_OK;
+        default:
+            return usage_error("unrecognized or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+/* Installs the handlers, blocks the signals they serve (the loop unblocks them only
+ * while it waits, through wait_mask) and ignores SIGPIPE (write errors are handled). */
+static void setup_signals(sigset_t *wait_mask)
+{
+    struct sigaction sa = { .sa_handler = on_stop_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_hangup;
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+
+    sigset_t served;
+    sigemptyset(&served);
+    sigaddset(&served, SIGINT);
+    sigaddset(&served, SIGTERM);
+    sigaddset(&served, SIGHUP);
+    sigprocmask(SIG_BLOCK, &served, wait_mask);
+    sigdelset(wait_mask, SIGINT);
+    sigdelset(wait_mask, SIGTERM);
+    sigdelset(wait_mask, SIGHUP);
+}
+
+int main(int argc, char **argv)
+{
+    struct server_config cfg;
+    int status = parse_options(argc, argv, &cfg);
+    if (status >= 0)
+        return status;
+
+    sigset_t wait_mask;
+    setup_signals(&wait_mask);
+    char err[512];
+    if (log_open(cfg.log_path, cfg.log_level, err, sizeof err) != 0) {
+        fprintf(stderr, "chat-server: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    struct server srv;
+    if (server_start(&srv, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "chat-server: %s\n", err);
+        log_event(LOG_ERROR, 0, NULL, NULL, "start failed: %s", err);
+        server_free(&srv);
+        log_close();
+        return EXIT_RUNTIME;
+    }
+    printf("chat-server listening on %s\n", srv.listen_addr);
+    fflush(stdout);
+
+    status = server_run(&srv, &stop_requested, &reopen_requested, &wait_mask) == 0
+        ? EXIT_OK : EXIT_RUNTIME;
+    server_free(&srv);
+    log_event(LOG_INFO, 0, NULL, NULL, "stop");
+    log_close();
+    return status;
+}

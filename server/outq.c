@@ -1,0 +1,142 @@
+/* Reference-counted frames and the ring of {frame, offset} slots each client owns. */
+#include "server/outq.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <sys/uio.h>
+
+/* Ring indexes wrap with a mask: capacities are powers of two. */
+G_STATIC_ASSERT((SERVER_OUTQ_INLINE_SLOTS & (SERVER_OUTQ_INLINE_SLOTS - 1)) == 0);
+
+static inline uint32_t ring_index(const struct outq *q, uint32_t i)
+{
+    return (q->head + i) & (q->cap - 1);
+}
+
+struct frame *frame_new(size_t cap)
+{
+    struct frame *f = g_malloc(sizeof *f + cap);
+    f->refs = 1;
+    f->len = 0;
+    return f;
+}
+
+struct frame *frame_encode(const struct proto_msg *msg)
+{
+    size_t size = proto_frame_size(msg);
+    if (size == 0)
+        return NULL;
+    struct frame *f = frame_new(size);
+    f->len = (uint32_t)proto_encode(msg, f->data);
+    return f;
+}
+
+void frame_unref(struct frame *f)
+{
+    if (--f->refs == 0)
+        g_free(f);
+}
+
+void outq_init(struct outq *q)
+{
+    q->slots = q->inline_slots;
+    q->cap = SERVER_OUTQ_INLINE_SLOTS;
+    q->head = q->count = 0;
+    q->bytes = 0;
+}
+
+/* Doubles the ring, unrolling it so the oldest slot comes first. */
+static void outq_grow(struct outq *q)
+{
+    uint32_t cap = q->cap * 2;
+    struct outq_slot *slots = g_new(struct outq_slot, cap);
+    for (uint32_t i = 0; i < q->count; i++)
+        slots[i] = q->slots[ring_index(q, i)];
+    if (q->slots != q->inline_slots)
+        g_free(q->slots);
+    q->slots = slots;
+    q->cap = cap;
+    q->head = 0;
+}
+
+/* Once empty, a burst's heap ring is given back and the inline slots serve again. */
+static void outq_shrink_if_empty(struct outq *q)
+{
+    if (q->count != 0)
+        return;
+    if (q->slots != q->inline_slots) {
+        g_free(q->slots);
+        q->slots = q->inline_slots;
+        q->cap = SERVER_OUTQ_INLINE_SLOTS;
+    }
+    q->head = 0;
+}
+
+void outq_push(struct outq *q, struct frame *f)
+{
+    if (q->count == q->cap)
+        outq_grow(q);
+    q->slots[ring_index(q, q->count)] = (struct outq_slot){ frame_ref(f), 0 };
+    q->count++;
+    q->bytes += f->len;
+}
+
+/* Marks n written bytes as sent, releasing the frames that are now complete. */
+static void outq_consume(struct outq *q, size_t n)
+{
+    q->bytes -= n;
+    while (n > 0) {
+        struct outq_slot *slot = &q->slots[q->head];
+        size_t left = slot->frame->len - slot->sent;
+        if (n < left) {
+            slot->sent += (uint32_t)n;
+            return;
+        }
+        n -= left;
+        frame_unref(slot->frame);
+        q->head = ring_index(q, 1);
+        q->count--;
+    }
+}
+
+enum outq_status outq_flush(struct outq *q, int fd, size_t budget)
+{
+    size_t written = 0;
+    while (q->count > 0 && written < budget) {
+        struct iovec iov[SERVER_WRITEV_IOVECS];
+        int n = 0;
+        size_t want = 0;
+        for (uint32_t i = 0; i < q->count && n < SERVER_WRITEV_IOVECS; i++) {
+            const struct outq_slot *slot = &q->slots[ring_index(q, i)];
+            iov[n].iov_base = slot->frame->data + slot->sent;
+            iov[n].iov_len = slot->frame->len - slot->sent;
+            want += iov[n].iov_len;
+            n++;
+        }
+        ssize_t done = writev(fd, iov, n);
+        if (done < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return OUTQ_PENDING;
+            return OUTQ_ERROR;
+        }
+        outq_consume(q, (size_t)done);
+        written += (size_t)done;
+        if ((size_t)done < want)
+            break; /* the socket buffer is full: wait for writability */
+    }
+    outq_shrink_if_empty(q);
+    return q->count == 0 ? OUTQ_EMPTY : OUTQ_PENDING;
+}
+
+void outq_clear(struct outq *q)
+{
+    while (q->count > 0) {
+        frame_unref(q->slots[q->head].frame);
+        q->head = ring_index(q, 1);
+        q->count--;
+    }
+    q->bytes = 0;
+    outq_shrink_if_empty(q);
+}

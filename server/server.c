@@ -1,0 +1,317 @@
+/* The event loop: accept, read, dispatch, and before each sleep produce download chunks
+ * and flush every client with pending output; sleep until the nearest deadline. */
+#include "server/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "server/client.h"
+#include "server/clock.h"
+#include "server/dispatch.h"
+#include "server/ev.h"
+#include "server/filestore.h"
+#include "server/presence.h"
+#include "server/transfer.h"
+
+/* Highest fd number the process may open: the size of the fd-indexed tables. */
+static int fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+        rl.rlim_cur > (rlim_t)SERVER_FD_TABLE_MAX)
+        return SERVER_FD_TABLE_MAX;
+    return (int)rl.rlim_cur;
+}
+
+int server_start(struct server *srv, const struct server_config *cfg, char *err,
+                 size_t errlen)
+{
+    *srv = (struct server){ .cfg = *cfg, .listen_fd = -1, .spare_fd = -1 };
+    list_init(&srv->handshakes);
+    list_init(&srv->lingering);
+    list_init(&srv->pending_writes);
+    list_init(&srv->backlog);
+    list_init(&srv->downloaders);
+    srv->names = g_hash_table_new(g_str_hash, g_str_equal);
+    srv->download_low_water = MIN(SERVER_DOWNLOAD_LOW_WATER, cfg->max_output_queue / 4);
+
+    srv->loop = ev_create(cfg->poller, fd_limit());
+    if (srv->loop == NULL) {
+        snprintf(err, errlen, "cannot start the %s poller: %s", cfg->poller, g_strerror(errno));
+        return -1;
+    }
+    srv->by_fd_size = ev_setsize(srv->loop);
+    if (cfg->max_clients > (uint32_t)srv->by_fd_size)
+        log_event(LOG_WARN, 0, NULL, NULL, "max_clients=%u, but the %s poller can watch only "
+                  "descriptors below %d: connections beyond that are refused",
+                  (unsigned)cfg->max_clients, cfg->poller, srv->by_fd_size);
+    srv->by_fd = g_new0(struct client *, (gsize)srv->by_fd_size);
+    srv->listen_fd = net_listen(cfg->host, cfg->port, SERVER_LISTEN_BACKLOG, err, errlen);
+    if (srv->listen_fd < 0)
+        return -1;
+    if (ev_watch(srv->loop, srv->listen_fd, EV_READ) != EV_OK) {
+        snprintf(err, errlen, "cannot watch the listening socket");
+        return -1;
+    }
+    net_local_addr(srv->listen_fd, srv->listen_addr, sizeof srv->listen_addr);
+    srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+    char dir[1024];
+    log_event(LOG_INFO, 0, srv->listen_addr, NULL,
+              "start poller=%s max_clients=%u max_output_queue=%zu files_dir=%s",
+              cfg->poller, (unsigned)cfg->max_clients, cfg->max_output_queue,
+              log_quote(dir, sizeof dir, cfg->files_dir, strlen(cfg->files_dir)));
+
+    /* Only once the port is ours: a second server started by mistake on a taken port
+     * must not clean up the temp files of the one that is running. */
+    unsigned leftovers = 0;
+    srv->files = filestore_open(cfg->files_dir, &leftovers, err, errlen);
+    if (srv->files == NULL)
+        return -1;
+    if (leftovers > 0)
+        log_event(LOG_INFO, 0, NULL, NULL, "removed %u unfinished uploads from an earlier run",
+                  leftovers);
+    return 0;
+}
+
+/* Turns a connection away with ERROR(SERVER_FULL) without making it a client. Input
+ * already received is drained first so closing does not reset the connection (which
+ * could destroy the error before the peer reads it). */
+static void server_refuse(int fd, uint32_t id, const char *addr, const char *why)
+{
+    static const char message[] = "The server is full; try again later.";
+    struct proto_msg msg = {
+        .type = PROTO_ERROR,
+        .u.error = { .code = PROTO_E_SERVER_FULL, .message = proto_str_of(message) },
+    };
+    uint8_t frame[PROTO_HEADER_SIZE + 16 + sizeof message];
+    size_t len = proto_encode(&msg, frame);
+    net_drain(fd, SERVER_CLOSE_DRAIN_BYTES);
+    if (send(fd, frame, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+        log_event(LOG_DEBUG, id, addr, NULL, "refusal not sent: %s", g_strerror(errno));
+    shutdown(fd, SHUT_WR);
+    close(fd);
+    log_event(LOG_WARN, id, addr, NULL, "refused (%s)", why);
+}
+
+/* Takes one connection in, or refuses it. */
+static void server_admit(struct server *srv, int fd, const char *addr)
+{
+    uint32_t id = ++srv->next_conn_id;
+    if (srv->live_clients >= srv->cfg.max_clients) {
+        char why[64];
+        snprintf(why, sizeof why, "server full: %u clients", (unsigned)srv->live_clients);
+        server_refuse(fd, id, addr, why);
+        return;
+    }
+    net_set_nodelay(fd);
+    struct client *c = client_new(srv, fd, id, addr);
+    if (c == NULL) {
+        server_refuse(fd, id, addr, "descriptor number beyond what the poller can watch");
+        return;
+    }
+    client_log(c, LOG_INFO, "connect");
+}
+
+/* Accepts up to SERVER_ACCEPTS_PER_PASS waiting connections. Out of descriptors, the
+ * spare one is given up for a moment so the next connection can be refused politely
+ * rather than left to spin in the backlog. */
+static void server_accept(struct server *srv)
+{
+    for (int i = 0; i < SERVER_ACCEPTS_PER_PASS; i++) {
+        char addr[NET_ADDR_MAX];
+        int fd = net_accept(srv->listen_fd, addr, sizeof addr);
+        if (fd >= 0) {
+            server_admit(srv, fd, addr);
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return;
+        if (errno == ECONNABORTED || errno == EPROTO)
+            continue;
+        int saved = errno;
+        if ((saved == EMFILE || saved == ENFILE) && srv->spare_fd >= 0) {
+            close(srv->spare_fd);
+            fd = net_accept(srv->listen_fd, addr, sizeof addr);
+            if (fd >= 0)
+                server_refuse(fd, ++srv->next_conn_id, addr, "out of file descriptors");
+            srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            if (fd >= 0)
+                continue;
+        }
+        log_event(LOG_ERROR, 0, NULL, NULL, "accept failed: %s", g_strerror(saved));
+        return;
+    }
+}
+
+/* Input left over from earlier passes (a client that hit SERVER_FRAMES_PER_PASS) gets
+ * its next share, unless the client was already served this pass. */
+static void server_run_backlog(struct server *srv)
+{
+    struct list_node todo;
+    list_init(&todo);
+    list_move_all(&todo, &srv->backlog);
+    while (!list_empty(&todo)) {
+        struct client *c = list_entry(todo.next, struct client, backlog_link);
+        list_remove(&c->backlog_link);
+        if (c->pass == srv->pass)
+            list_append(&srv->backlog, &c->backlog_link);
+        else
+            dispatch_input(c);
+    }
+}
+
+/* Handshakes that ran out of time get ERROR(TIMEOUT); lingering closes end. Both lists
+ * are in deadline order, so only their heads are looked at. */
+static void server_expire(struct server *srv, int64_t now)
+{
+    while (!list_empty(&srv->handshakes)) {
+        struct client *c = list_entry(srv->handshakes.next, struct client, timer_link);
+        if (c->deadline_ms > now)
+            break;
+        client_send_error(c, PROTO_E_TIMEOUT, 0, 0, "No HELLO within %.3g seconds.",
+                          (double)srv->cfg.handshake_timeout_ms / 1000.0);
+        client_finish(c, "handshake timeout");
+    }
+    while (!list_empty(&srv->lingering)) {
+        struct client *c = list_entry(srv->lingering.next, struct client, timer_link);
+        if (c->deadline_ms > now)
+            break;
+        client_close(c, "close timed out");
+    }
+}
+
+/* What the loop does before it sleeps: produce download chunks, then try to write
+ * everything pending. Closing a client here may queue USER_LEFT for others, who join
+ * the pending list and are flushed in the same round. */
+static void server_before_sleep(struct server *srv)
+{
+    if (!srv->stopping)
+        download_fill(srv);
+    while (!list_empty(&srv->pending_writes)) {
+        struct client *c = list_entry(srv->pending_writes.next, struct client, pending_link);
+        list_remove(&c->pending_link);
+        client_flush(c);
+    }
+}
+
+/* Milliseconds until the nearest deadline, 0 if work is waiting, -1 for none. */
+static int server_timeout(const struct server *srv, int64_t now)
+{
+    if (!list_empty(&srv->backlog))
+        return 0;
+    int64_t next = INT64_MAX;
+    if (!list_empty(&srv->handshakes))
+        next = list_entry(srv->handshakes.next, struct client, timer_link)->deadline_ms;
+    if (!list_empty(&srv->lingering))
+        next = MIN(next, list_entry(srv->lingering.next, struct client, timer_link)->deadline_ms);
+    if (srv->stopping)
+        next = MIN(next, srv->stop_deadline);
+    if (next == INT64_MAX)
+        return -1;
+    return next <= now ? 0 : (int)MIN(next - now, (int64_t)INT_MAX);
+}
+
+/* Stops accepting and tells everyone the server is going away; the loop then keeps
+ * flushing until every connection has closed or SERVER_SHUTDOWN_FLUSH_MS has passed. */
+static void server_begin_stop(struct server *srv)
+{
+    srv->stopping = true;
+    srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
+    ev_watch(srv->loop, srv->listen_fd, EV_NONE);
+    close(srv->listen_fd);
+    srv->listen_fd = -1;
+    log_event(LOG_INFO, 0, NULL, NULL, "stopping: %u connections to close",
+              (unsigned)srv->connections);
+    struct proto_msg msg = {
+        .type = PROTO_SHUTDOWN,
+        .u.reason = proto_str_of("server shutting down"),
+    };
+    struct frame *f = frame_encode(&msg);
+    for (int fd = 0; fd < srv->by_fd_size; fd++) {
+        struct client *c = srv->by_fd[fd];
+        if (c == NULL)
+            continue;
+        if (c->state == CLIENT_CLOSING) { /* closes once its queue is flushed */
+            list_append_once(&srv->pending_writes, &c->pending_link);
+            continue;
+        }
+        client_send(c, f);
+        client_finish(c, "server shutdown");
+    }
+    frame_unref(f);
+}
+
+/* Handles what one poll reported; new connections are taken last so a just-closed fd
+ * number reused by accept() is never mistaken for its previous owner. */
+static void server_handle_fired(struct server *srv, const struct ev_fired *fired, int n)
+{
+    bool accept_ready = false;
+    for (int i = 0; i < n; i++) {
+        if (fired[i].fd == srv->listen_fd) {
+            accept_ready = true;
+            continue;
+        }
+        struct client *c = srv->by_fd[fired[i].fd];
+        if (c != NULL)
+            client_on_ready(c, fired[i].mask);
+    }
+    server_run_backlog(srv);
+    if (accept_ready)
+        server_accept(srv);
+}
+
+int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen,
+               const sigset_t *wait_mask)
+{
+    for (;;) {
+        if (*reopen) {
+            *reopen = 0;
+            if (log_reopen() == 0)
+                log_event(LOG_INFO, 0, NULL, NULL, "log reopened");
+            else /* the old file is still open: say so there */
+                log_event(LOG_ERROR, 0, NULL, NULL, "cannot reopen the log: %s",
+                          g_strerror(errno));
+        }
+        if (*stop && !srv->stopping)
+            server_begin_stop(srv);
+        srv->pass++;
+        server_before_sleep(srv);
+        int64_t now = clock_mono_ms();
+        if (srv->stopping && (srv->connections == 0 || now >= srv->stop_deadline))
+            return 0;
+        const struct ev_fired *fired;
+        int n = ev_poll(srv->loop, server_timeout(srv, now), wait_mask, &fired);
+        if (n < 0) {
+            log_event(LOG_ERROR, 0, NULL, NULL, "poll failed: %s", g_strerror(errno));
+            return -1;
+        }
+        server_handle_fired(srv, fired, n);
+        server_expire(srv, clock_mono_ms());
+    }
+}
+
+void server_free(struct server *srv)
+{
+    srv->stopping = true; /* nobody is left to tell who leaves */
+    for (int fd = 0; fd < srv->by_fd_size; fd++)
+        if (srv->by_fd[fd] != NULL)
+            client_close(srv->by_fd[fd], "server stopped");
+    if (srv->listen_fd >= 0)
+        close(srv->listen_fd);
+    if (srv->spare_fd >= 0)
+        close(srv->spare_fd);
+    ev_destroy(srv->loop);
+    filestore_free(srv->files);
+    presence_free(srv);
+    g_hash_table_destroy(srv->names);
+    g_free(srv->online);
+    g_free(srv->by_fd);
+}

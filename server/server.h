@@ -1,0 +1,85 @@
+/* The server as a whole: its configuration, the listening socket, the event loop, the
+ * table of connections, who is online, and the queues of work the loop goes through
+ * each pass. There is one struct server per process; every module reaches it through
+ * the client it is working for. */
+#ifndef CHAT_SERVER_SERVER_H
+#define CHAT_SERVER_SERVER_H
+
+#include <glib.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server/list.h"
+#include "server/log.h"
+#include "server/net.h"
+
+struct client;
+struct filestore;
+
+struct server_config {
+    const char *host;
+    uint16_t port;
+    const char *log_path;
+    const char *files_dir;
+    const char *poller;
+    enum log_level log_level;
+    uint32_t max_clients;
+    uint64_t max_file_size;
+    uint32_t max_uploads;
+    uint32_t max_downloads;
+    size_t max_output_queue;
+    int64_t handshake_timeout_ms;
+};
+
+struct server {
+    struct server_config cfg;
+    struct ev_loop *loop;
+    int listen_fd;
+    int spare_fd;              /* kept open so a connection can still be refused at EMFILE */
+    char listen_addr[NET_ADDR_MAX];
+    struct filestore *files;
+
+    struct client **by_fd;     /* every open connection, indexed by its fd */
+    int by_fd_size;
+    uint32_t connections;      /* entries in by_fd */
+    uint32_t live_clients;     /* connections not closing: counted against max_clients */
+
+    struct client **online;    /* logged-in clients, unordered (swap-removed) */
+    uint32_t online_count;
+    uint32_t online_cap;
+    GHashTable *names;         /* name fold key -> logged-in client */
+    struct frame **user_pages; /* cached USER_LIST frame per page of online, NULL if stale */
+    uint32_t user_pages_cap;
+
+    uint32_t next_conn_id;
+    uint64_t next_message_id;
+    uint64_t pass;             /* loop passes so far */
+    size_t download_low_water; /* file chunks are read only below this queue size */
+
+    struct list_node handshakes;     /* waiting for HELLO, oldest (nearest deadline) first */
+    struct list_node lingering;      /* closing, oldest first */
+    struct list_node pending_writes; /* have queued output to try before sleeping */
+    struct list_node backlog;        /* frames left undecoded when their pass ended */
+    struct list_node downloaders;    /* have a download in progress */
+
+    bool stopping;
+    int64_t stop_deadline;
+};
+
+/* Opens the files directory, the listener and the event loop for cfg (whose strings
+ * must outlive the server). Returns 0, or -1 with err filled. */
+int server_start(struct server *srv, const struct server_config *cfg, char *err,
+                 size_t errlen);
+
+/* Runs the event loop until *stop is set and the shutdown flush is over; reopens the
+ * log whenever *reopen is set. wait_mask is the signal mask in force while waiting
+ * (the signals are blocked otherwise). Returns 0, or -1 if the poller failed. */
+int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen,
+               const sigset_t *wait_mask);
+
+/* Closes every connection and releases everything server_start() made. */
+void server_free(struct server *srv);
+
+#endif

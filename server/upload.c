@@ -1,0 +1,256 @@
+/* Uploads: FILE_OFFER -> FILE_ACCEPT, FILE_CHUNKs written to an exclusive temp file with
+ * a running SHA-256, FILE_END -> verified, stored under a safe unique name, announced.
+ * Any failure removes the temp file, so no partial upload is ever visible. */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/validate.h"
+#include "server/client.h"
+#include "server/clock.h"
+#include "server/filestore.h"
+#include "server/transfer.h"
+
+struct upload {
+    struct upload *next;
+    uint64_t id;               /* chosen by the client */
+    uint64_t size;             /* offered */
+    uint64_t received;
+    uint8_t sha256[PROTO_SHA256_LEN]; /* offered */
+    GChecksum *hash;           /* of the bytes received so far */
+    int fd;
+    char *temp_path;
+    char name[SERVER_FILE_NAME_MAX + 1]; /* sanitised offered name */
+};
+
+static struct upload *upload_find(struct client *c, uint64_t id)
+{
+    for (struct upload *u = c->uploads; u != NULL; u = u->next)
+        if (u->id == id)
+            return u;
+    return NULL;
+}
+
+/* Unlinks u from c, closes and removes its temp file, frees it and logs the outcome
+ * (why == NULL: it was stored, and the caller has logged that). */
+static void upload_drop(struct client *c, struct upload *u, const char *why)
+{
+    struct upload **link = &c->uploads;
+    while (*link != u)
+        link = &(*link)->next;
+    *link = u->next;
+    c->upload_count--;
+    if (u->fd >= 0)
+        close(u->fd);
+    if (why != NULL) {
+        unlink(u->temp_path);
+        char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
+        client_log(c, LOG_INFO, "upload failed id=%" PRIu64 " name=%s received=%" PRIu64
+                   " of %" PRIu64 " (%s)", u->id,
+                   log_quote(quoted, sizeof quoted, u->name, strlen(u->name)), u->received,
+                   u->size, why);
+    }
+    g_checksum_free(u->hash);
+    g_free(u->temp_path);
+    g_free(u);
+}
+
+/* Answers an upload error and drops the upload. */
+static void upload_fail(struct client *c, struct upload *u, uint16_t ref_type, uint16_t code,
+                        const char *message, const char *why)
+{
+    client_send_error(c, code, ref_type, u->id, "%s", message);
+    upload_drop(c, u, why);
+}
+
+/* The checks of an offer, in the order the protocol lists them; returns 0 when it can
+ * be accepted, else the error code after answering it. */
+static uint16_t offer_refusal(struct client *c, const struct proto_file_offer *offer,
+                              char *name, size_t name_cap)
+{
+    const struct server_config *cfg = &c->srv->cfg;
+    uint16_t code = 0;
+    if (offer->room_id != PROTO_ROOM_LOBBY) {
+        code = PROTO_E_ROOM_UNKNOWN;
+        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
+                          "Room %u does not exist.", (unsigned)offer->room_id);
+    } else if (offer->size > cfg->max_file_size) {
+        code = PROTO_E_FILE_TOO_LARGE;
+        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
+                          "The file is larger than this server's limit of %" PRIu64 " bytes.",
+                          cfg->max_file_size);
+    } else if (!filename_sanitize(offer->name.ptr, offer->name.len, name, name_cap)) {
+        code = PROTO_E_FILE_NAME_INVALID;
+        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
+                          "The file name has nothing usable left once made safe.");
+    } else if (upload_find(c, offer->upload_id) != NULL) {
+        code = PROTO_E_DUPLICATE_ID;
+        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
+                          "Upload id %" PRIu64 " is already in use on this connection.",
+                          offer->upload_id);
+    } else if (c->upload_count >= cfg->max_uploads) {
+        code = PROTO_E_TOO_MANY_TRANSFERS;
+        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
+                          "At most %u uploads may be in progress at once.",
+                          (unsigned)cfg->max_uploads);
+    }
+    return code;
+}
+
+void upload_on_offer(struct client *c, const struct proto_msg *msg)
+{
+    const struct proto_file_offer *offer = &msg->u.offer;
+    char name[SERVER_FILE_NAME_MAX + 1];
+    if (offer_refusal(c, offer, name, sizeof name) != 0)
+        return;
+    char *temp_path = NULL;
+    int fd = filestore_create_temp(c->srv->files, &temp_path);
+    if (fd < 0) {
+        client_log(c, LOG_ERROR, "cannot create an upload temp file: %s", g_strerror(errno));
+        client_send_error(c, PROTO_E_STORAGE, PROTO_FILE_OFFER, offer->upload_id,
+                          "The server cannot store files right now.");
+        return;
+    }
+    struct upload *u = g_new0(struct upload, 1);
+    u->id = offer->upload_id;
+    u->size = offer->size;
+    memcpy(u->sha256, offer->sha256, PROTO_SHA256_LEN);
+    u->hash = g_checksum_new(G_CHECKSUM_SHA256);
+    u->fd = fd;
+    u->temp_path = temp_path;
+    g_strlcpy(u->name, name, sizeof u->name);
+    u->next = c->uploads;
+    c->uploads = u;
+    c->upload_count++;
+
+    struct proto_msg accept = { .type = PROTO_FILE_ACCEPT, .u.ref.id = u->id };
+    client_send_msg(c, &accept);
+    char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
+    client_log(c, LOG_INFO, "upload start id=%" PRIu64 " name=%s size=%" PRIu64, u->id,
+               log_quote(quoted, sizeof quoted, u->name, strlen(u->name)), u->size);
+}
+
+/* Writes all n bytes at offset; false with errno on failure. */
+static bool write_at(int fd, const uint8_t *data, size_t n, uint64_t offset)
+{
+    while (n > 0) {
+        ssize_t done = pwrite(fd, data, n, (off_t)offset);
+        if (done < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data += done;
+        n -= (size_t)done;
+        offset += (uint64_t)done;
+    }
+    return true;
+}
+
+void upload_on_chunk(struct client *c, const struct proto_msg *msg)
+{
+    const struct proto_chunk *chunk = &msg->u.chunk;
+    struct upload *u = upload_find(c, chunk->id);
+    if (u == NULL) {
+        client_send_error(c, PROTO_E_TRANSFER_UNKNOWN, PROTO_FILE_CHUNK, chunk->id,
+                          "No upload with id %" PRIu64 " is in progress.", chunk->id);
+        return;
+    }
+    if (chunk->offset != u->received || chunk->len > u->size - u->received) {
+        upload_fail(c, u, PROTO_FILE_CHUNK, PROTO_E_BAD_OFFSET,
+                    "The chunk is not at the next offset or runs past the offered size.",
+                    "bad offset");
+        return;
+    }
+    if (!write_at(u->fd, chunk->data, chunk->len, chunk->offset)) {
+        client_log(c, LOG_ERROR, "cannot write upload temp file: %s", g_strerror(errno));
+        upload_fail(c, u, PROTO_FILE_CHUNK, PROTO_E_STORAGE,
+                    "The server could not write the file.", "storage error");
+        return;
+    }
+    g_checksum_update(u->hash, chunk->data, chunk->len);
+    u->received += chunk->len;
+}
+
+/* Broadcasts the FILE_ANNOUNCE of a stored upload to everyone, the uploader included. */
+static void announce(struct client *c, const struct upload *u, const struct stored_file *f)
+{
+    struct server *srv = c->srv;
+    struct proto_msg msg = {
+        .type = PROTO_FILE_ANNOUNCE,
+        .u.announce = {
+            .file_id = f->id,
+            .message_id = ++srv->next_message_id,
+            .time_ms = clock_wall_ms(),
+            .room_id = PROTO_ROOM_LOBBY,
+            .uploader_id = c->id,
+            .upload_id = u->id,
+            .size = f->size,
+            .uploader = proto_str_of(c->name),
+            .name = proto_str_of(f->name),
+        },
+    };
+    memcpy(msg.u.announce.sha256, f->sha256, PROTO_SHA256_LEN);
+    struct frame *frame = frame_encode(&msg);
+    if (frame == NULL) {
+        client_log(c, LOG_ERROR, "cannot encode a FILE_ANNOUNCE frame");
+        return;
+    }
+    client_broadcast(srv, frame, NULL);
+    frame_unref(frame);
+}
+
+void upload_on_end(struct client *c, const struct proto_msg *msg)
+{
+    struct upload *u = upload_find(c, msg->u.ref.id);
+    if (u == NULL) {
+        client_send_error(c, PROTO_E_TRANSFER_UNKNOWN, PROTO_FILE_END, msg->u.ref.id,
+                          "No upload with id %" PRIu64 " is in progress.", msg->u.ref.id);
+        return;
+    }
+    if (u->received != u->size) {
+        upload_fail(c, u, PROTO_FILE_END, PROTO_E_FILE_MISMATCH,
+                    "Fewer bytes arrived than the offer announced.", "size mismatch");
+        return;
+    }
+    uint8_t digest[PROTO_SHA256_LEN];
+    gsize digest_len = sizeof digest;
+    g_checksum_get_digest(u->hash, digest, &digest_len);
+    if (memcmp(digest, u->sha256, sizeof digest) != 0) {
+        upload_fail(c, u, PROTO_FILE_END, PROTO_E_FILE_MISMATCH,
+                    "The SHA-256 of the bytes received does not match the offer.",
+                    "sha256 mismatch");
+        return;
+    }
+    int fd = u->fd;
+    u->fd = -1;
+    const struct stored_file *f = close(fd) == 0
+        ? filestore_commit(c->srv->files, u->temp_path, u->name, u->size, u->sha256)
+        : NULL;
+    if (f == NULL) {
+        client_log(c, LOG_ERROR, "cannot store upload: %s", g_strerror(errno));
+        upload_fail(c, u, PROTO_FILE_END, PROTO_E_STORAGE,
+                    "The server could not store the file.", "storage error");
+        return;
+    }
+    char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
+    client_log(c, LOG_INFO, "upload complete id=%" PRIu64 " file_id=%" PRIu64 " name=%s size=%"
+               PRIu64, u->id, f->id, log_quote(quoted, sizeof quoted, f->name, strlen(f->name)),
+               f->size);
+    announce(c, u, f);
+    upload_drop(c, u, NULL);
+}
+
+void upload_on_cancel(struct client *c, const struct proto_msg *msg)
+{
+    struct upload *u = upload_find(c, msg->u.ref.id);
+    if (u != NULL)
+        upload_drop(c, u, "cancelled");
+}
+
+void upload_abort_all(struct client *c)
+{
+    while (c->uploads != NULL)
+        upload_drop(c, c->uploads, "connection closed");
+}
