@@ -65,10 +65,11 @@ static void test_fold_key(void)
     assert_same_key("rn", "m", TRUE);
     assert_same_key("alice", "alicia", FALSE);
     /* A skeleton longer than its input that exactly fills the first buffer (each '%'
-     * becomes 8 bytes) must still come back whole and terminated; found by fuzzing. */
+     * becomes "º/₀", six bytes) must still come back whole and terminated; found by
+     * fuzzing. */
     assert_same_key("%%%%%%%%", "%%%%%%%%", TRUE);
     char *key = name_fold_key("%%%%%%%%", 8);
-    g_assert_cmpuint(strlen(key), ==, 64);
+    g_assert_cmpuint(strlen(key), ==, 48);
     g_free(key);
     assert_same_key("bob", "bob2", FALSE);
 }
