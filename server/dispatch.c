@@ -82,23 +82,10 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
     cmd->handle(c, msg);
 }
 
-/* The client id of a TEXT_SEND the decoder refused, read from the frame it has just
- * consumed (still in its buffer: the decoder compacts only on the next feed). */
-static uint64_t refused_text_client_id(const struct proto_decoder *d, size_t consumed)
-{
-    if (consumed < PROTO_HEADER_SIZE + 8)
-        return 0;
-    const uint8_t *p = d->buf + d->pos - consumed + PROTO_HEADER_SIZE;
-    uint64_t id = 0;
-    for (int i = 0; i < 8; i++)
-        id = id << 8 | p[i];
-    return id;
-}
-
 /* Answers a frame the decoder refused: an unknown type or an over-long text lets the
  * session go on; anything else breaks the stream or the protocol and ends it. */
 static void dispatch_bad_frame(struct client *c, enum proto_status st,
-                               const struct proto_msg *msg, size_t consumed)
+                               const struct proto_msg *msg)
 {
     if (st == PROTO_ERR_UNKNOWN_TYPE) {
         client_send_error(c, PROTO_E_UNKNOWN_TYPE, msg->type, 0,
@@ -107,7 +94,7 @@ static void dispatch_bad_frame(struct client *c, enum proto_status st,
     }
     if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_TEXT_SEND) {
         client_send_error(c, PROTO_E_TEXT_INVALID, PROTO_TEXT_SEND,
-                          refused_text_client_id(&c->decoder, consumed),
+                          msg->u.text_send.client_id, /* decoded before the text */
                           "The message is longer than %u bytes.", PROTO_MAX_TEXT);
         return;
     }
@@ -135,7 +122,6 @@ void dispatch_input(struct client *c)
         if (c->state == CLIENT_CLOSING)
             return;
         struct proto_msg msg;
-        size_t before = proto_decoder_pending(&c->decoder);
         enum proto_status st = proto_decoder_next(&c->decoder, &msg);
         if (st == PROTO_NEED_MORE) {
             if (c->input_eof)
@@ -145,7 +131,7 @@ void dispatch_input(struct client *c)
         if (st == PROTO_OK)
             dispatch_frame(c, &msg);
         else
-            dispatch_bad_frame(c, st, &msg, before - proto_decoder_pending(&c->decoder));
+            dispatch_bad_frame(c, st, &msg);
     }
     if (c->state != CLIENT_CLOSING)
         list_append_once(&c->srv->backlog, &c->backlog_link);
