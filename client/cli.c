@@ -1,0 +1,465 @@
+/* chat-cli: the terminal front end over ChatSession.
+ *
+ * stdin lines are messages or commands (/send PATH, /get ID [DIR], /users, /quit); every
+ * event is one stdout line "HH:MM:SS ..." and every problem one stderr line
+ * "error: ...", each flushed at once so a program reading the pipe sees it promptly.
+ * From a terminal the session reconnects after a loss and /quit or Ctrl+D leave at once;
+ * from a pipe or file it finishes everything queued at end of input, says goodbye and
+ * exits 0, and a login refused or a connection lost ends it with status 1. */
+#include <glib-unix.h>
+#include <gio/gunixinputstream.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/session.h"
+
+#define CLI_VERSION "1.0"
+#define CLI_AGENT "chat-cli/" CLI_VERSION
+#define EXIT_USAGE 2
+
+struct cli {
+    ChatSession *session;
+    GMainLoop *loop;
+    GDataInputStream *input;
+    GCancellable *cancel;
+    const char *files_dir;
+    gboolean interactive;  /* stdin is a terminal */
+    gboolean input_done;   /* no more input: finish, then leave */
+    gboolean leaving;      /* disconnect() called: exit once DISCONNECTED */
+    int status;
+};
+
+/* ---- Output ---- */
+
+static void G_GNUC_PRINTF(1, 2) print_event(const char *format, ...)
+{
+    GDateTime *now = g_date_time_new_now_local();
+    char *stamp = g_date_time_format(now, "%H:%M:%S");
+    va_list args;
+    va_start(args, format);
+    char *text = g_strdup_vprintf(format, args);
+    va_end(args);
+    printf("%s %s\n", stamp, text);
+    fflush(stdout);
+    g_free(text);
+    g_free(stamp);
+    g_date_time_unref(now);
+}
+
+static void G_GNUC_PRINTF(1, 2) print_error(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    char *text = g_strdup_vprintf(format, args);
+    va_end(args);
+    fprintf(stderr, "error: %s\n", text);
+    fflush(stderr);
+    g_free(text);
+}
+
+/* A message on one line: its newlines shown as "\n". */
+static char *one_line(const char *text)
+{
+    GString *out = g_string_sized_new(strlen(text));
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n')
+            g_string_append(out, "\\n");
+        else
+            g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static void print_online(struct cli *cli)
+{
+    GPtrArray *names = chat_session_list_users(cli->session);
+    g_ptr_array_add(names, NULL);
+    char *list = g_strjoinv(", ", (char **)names->pdata);
+    print_event("* online: %s", list);
+    g_free(list);
+    g_ptr_array_unref(names);
+}
+
+/* ---- Leaving ---- */
+
+static void cli_leave(struct cli *cli)
+{
+    if (cli->leaving)
+        return;
+    cli->leaving = TRUE;
+    g_cancellable_cancel(cli->cancel);
+    chat_session_disconnect(cli->session);
+    if (chat_session_get_state(cli->session) == CHAT_SESSION_DISCONNECTED)
+        g_main_loop_quit(cli->loop);
+}
+
+/* At end of input: leave once logged in with everything sent, acknowledged and moved. */
+static void cli_maybe_finish(struct cli *cli)
+{
+    if (cli->input_done && !cli->leaving &&
+        chat_session_get_state(cli->session) == CHAT_SESSION_ONLINE &&
+        chat_session_is_idle(cli->session))
+        cli_leave(cli);
+}
+
+static void cli_fail(struct cli *cli)
+{
+    cli->status = EXIT_FAILURE;
+    cli->leaving = TRUE;
+    g_cancellable_cancel(cli->cancel);
+    g_main_loop_quit(cli->loop);
+}
+
+/* ---- Session events ---- */
+
+static void on_state_changed(ChatSession *session, int state, const char *detail,
+                             struct cli *cli)
+{
+    if (state == CHAT_SESSION_ONLINE) {
+        print_event("* connected as %s", chat_session_get_username(session));
+        print_online(cli);
+        cli_maybe_finish(cli);
+    } else if (state == CHAT_SESSION_RECONNECTING) {
+        print_error("%s", detail);
+    } else if (state == CHAT_SESSION_DISCONNECTED) {
+        if (cli->leaving) {
+            g_main_loop_quit(cli->loop);
+        } else {
+            print_error("%s", detail ? detail : "disconnected");
+            cli_fail(cli);
+        }
+    }
+}
+
+static void on_login_failed(ChatSession *session, guint code, const char *message,
+                            struct cli *cli)
+{
+    (void)session;
+    if (code)
+        print_error("login refused: %s", message);
+    else
+        print_error("%s", message);
+    cli_fail(cli);
+}
+
+static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
+{
+    (void)session;
+    (void)cli;
+    char *text = one_line(msg->text);
+    print_event("<%s> %s", msg->sender, text);
+    g_free(text);
+}
+
+static void on_message_failed(ChatSession *session, guint64 client_id, const char *reason,
+                              struct cli *cli)
+{
+    (void)session;
+    (void)client_id;
+    (void)cli;
+    print_error("message not sent: %s", reason);
+}
+
+static void on_user_joined(ChatSession *session, guint id, const char *name, struct cli *cli)
+{
+    (void)session;
+    (void)id;
+    (void)cli;
+    print_event("* %s joined", name);
+}
+
+static void on_user_left(ChatSession *session, guint id, const char *name, struct cli *cli)
+{
+    (void)session;
+    (void)id;
+    (void)cli;
+    print_event("* %s left", name);
+}
+
+static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
+{
+    (void)session;
+    (void)cli;
+    print_event("* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
+                file->uploader, file->file_id, file->name, file->size);
+}
+
+static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct cli *cli)
+{
+    (void)session;
+    (void)cli;
+    if (t->direction == CHAT_TRANSFER_UPLOAD)
+        print_event("* upload %s complete", t->name);
+    else
+        print_event("* download %s complete: %s", t->name, t->path);
+}
+
+static void on_transfer_failed(ChatSession *session, ChatTransfer *t, const char *reason,
+                               struct cli *cli)
+{
+    (void)session;
+    (void)cli;
+    print_error("%s %s failed: %s", t->direction == CHAT_TRANSFER_UPLOAD ? "upload" : "download",
+                t->name, reason);
+}
+
+static void on_server_error(ChatSession *session, guint code, const char *message,
+                            struct cli *cli)
+{
+    (void)session;
+    (void)code;
+    (void)cli;
+    print_error("server: %s", message);
+}
+
+static void on_idle(ChatSession *session, struct cli *cli)
+{
+    (void)session;
+    cli_maybe_finish(cli);
+}
+
+/* ---- Input ---- */
+
+static void report(GError *error)
+{
+    if (error)
+        print_error("%s", error->message);
+    g_clear_error(&error);
+}
+
+static void command_get(struct cli *cli, const char *args)
+{
+    char *end = NULL;
+    const char *digits = args[0] == '#' ? args + 1 : args;
+    guint64 id = g_ascii_strtoull(digits, &end, 10);
+    if (end == digits || (*end && !g_ascii_isspace(*end)) || id == 0) {
+        print_error("usage: /get ID [FOLDER]");
+        return;
+    }
+    char *dir = g_strstrip(g_strdup(end));
+    GError *error = NULL;
+    chat_session_download(cli->session, id, dir[0] ? dir : cli->files_dir, &error);
+    report(error);
+    g_free(dir);
+}
+
+static void cli_handle_line(struct cli *cli, char *line)
+{
+    size_t len = strlen(line);
+    if (len > 0 && line[len - 1] == '\r')
+        line[len - 1] = '\0'; /* a CRLF line ending */
+    if (!line[0])
+        return;
+    GError *error = NULL;
+    if (line[0] != '/') {
+        chat_session_send_text(cli->session, line, &error);
+        report(error);
+        return;
+    }
+    char *args = line + strcspn(line, " \t");
+    if (*args)
+        *args++ = '\0';
+    args = g_strstrip(args);
+    if (strcmp(line, "/send") == 0) {
+        if (args[0])
+            chat_session_upload(cli->session, args, &error);
+        else
+            print_error("usage: /send PATH");
+        report(error);
+    } else if (strcmp(line, "/get") == 0) {
+        command_get(cli, args);
+    } else if (strcmp(line, "/users") == 0) {
+        print_online(cli);
+    } else if (strcmp(line, "/quit") == 0) {
+        if (cli->interactive)
+            cli_leave(cli);
+        else
+            cli->input_done = TRUE; /* like the end of a piped input: finish first */
+        cli_maybe_finish(cli);
+    } else {
+        print_error("unknown command %s (try /send PATH, /get ID [FOLDER], /users, /quit)", line);
+    }
+}
+
+static void cli_read_line(struct cli *cli);
+
+static void on_line(GObject *source, GAsyncResult *res, gpointer data)
+{
+    struct cli *cli = data;
+    GError *error = NULL;
+    char *line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), res, NULL,
+                                                      &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_error_free(error);
+        return;
+    }
+    if (line) {
+        cli_handle_line(cli, line);
+        g_free(line);
+        if (!cli->leaving && !cli->input_done)
+            cli_read_line(cli);
+        return;
+    }
+    report(error);
+    if (cli->interactive) {
+        cli_leave(cli);
+    } else {
+        cli->input_done = TRUE;
+        cli_maybe_finish(cli);
+    }
+}
+
+static void cli_read_line(struct cli *cli)
+{
+    g_data_input_stream_read_line_async(cli->input, G_PRIORITY_DEFAULT, cli->cancel, on_line,
+                                        cli);
+}
+
+/* SIGINT/SIGTERM: say goodbye and leave with the conventional status 128 + signal; a
+ * second signal ends the program without waiting. */
+static void cli_interrupted(struct cli *cli, int signal_number)
+{
+    if (cli->leaving)
+        g_main_loop_quit(cli->loop);
+    cli->status = 128 + signal_number;
+    cli_leave(cli);
+}
+
+static gboolean on_sigint(gpointer data)
+{
+    cli_interrupted(data, SIGINT);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_sigterm(gpointer data)
+{
+    cli_interrupted(data, SIGTERM);
+    return G_SOURCE_CONTINUE;
+}
+
+/* ---- Start-up ---- */
+
+struct options {
+    char *host;
+    int port;
+    char *user;
+    char *files_dir;
+    gboolean version;
+};
+
+static void options_clear(struct options *o)
+{
+    g_free(o->host);
+    g_free(o->user);
+    g_free(o->files_dir);
+}
+
+static gboolean parse_options(int *argc, char ***argv, struct options *o)
+{
+    GOptionEntry entries[] = {
+        { "host", 0, 0, G_OPTION_ARG_STRING, &o->host, "Server address (127.0.0.1)", "ADDR" },
+        { "port", 0, 0, G_OPTION_ARG_INT, &o->port, "Server port (1234)", "N" },
+        { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, "Your name in the chat", "NAME" },
+        { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->files_dir,
+          "Where /get saves files (received_files)", "DIR" },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Show the version and exit", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    GOptionContext *context = g_option_context_new("- chat from the terminal");
+    g_option_context_set_summary(context,
+        "Lines you type are sent as messages. Commands:\n"
+        "  /send PATH          share a file\n"
+        "  /get ID [FOLDER]    download shared file #ID\n"
+        "  /users              list who is online\n"
+        "  /quit               leave");
+    g_option_context_add_main_entries(context, entries, NULL);
+    GError *error = NULL;
+    gboolean ok = g_option_context_parse(context, argc, argv, &error);
+    g_option_context_free(context);
+    if (!ok) {
+        print_error("%s (see --help)", error->message);
+        g_error_free(error);
+        return FALSE;
+    }
+    if (o->version)
+        return TRUE;
+    if (*argc > 1) {
+        print_error("unexpected argument %s (see --help)", (*argv)[1]);
+        return FALSE;
+    }
+    if (o->port < 1 || o->port > 65535) {
+        print_error("--port must be between 1 and 65535");
+        return FALSE;
+    }
+    if (!o->user || !o->user[0]) {
+        print_error("--user NAME is required");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void connect_signals(struct cli *cli)
+{
+    static const struct {
+        const char *name;
+        GCallback handler;
+    } handlers[] = {
+        { "state-changed", G_CALLBACK(on_state_changed) },
+        { "login-failed", G_CALLBACK(on_login_failed) },
+        { "message", G_CALLBACK(on_message) },
+        { "message-failed", G_CALLBACK(on_message_failed) },
+        { "user-joined", G_CALLBACK(on_user_joined) },
+        { "user-left", G_CALLBACK(on_user_left) },
+        { "file-announced", G_CALLBACK(on_file_announced) },
+        { "transfer-finished", G_CALLBACK(on_transfer_finished) },
+        { "transfer-failed", G_CALLBACK(on_transfer_failed) },
+        { "server-error", G_CALLBACK(on_server_error) },
+        { "idle", G_CALLBACK(on_idle) },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(handlers); i++)
+        g_signal_connect(cli->session, handlers[i].name, handlers[i].handler, cli);
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    struct options o = { .port = 1234 };
+    if (!parse_options(&argc, &argv, &o) || o.version) {
+        if (o.version)
+            printf("chat-cli %s\n", CLI_VERSION);
+        options_clear(&o);
+        return o.version ? EXIT_SUCCESS : EXIT_USAGE;
+    }
+
+    struct cli cli = { .status = EXIT_SUCCESS };
+    cli.interactive = isatty(STDIN_FILENO);
+    cli.files_dir = o.files_dir ? o.files_dir : "received_files";
+    cli.loop = g_main_loop_new(NULL, FALSE);
+    cli.cancel = g_cancellable_new();
+    cli.session = chat_session_new(CLI_AGENT);
+    /* From a pipe nobody is there to wait for a reconnect: a lost connection ends it. */
+    chat_session_set_auto_reconnect(cli.session, cli.interactive);
+    connect_signals(&cli);
+    GInputStream *in = g_unix_input_stream_new(STDIN_FILENO, FALSE);
+    cli.input = g_data_input_stream_new(in);
+    g_object_unref(in);
+    guint sigint = g_unix_signal_add(SIGINT, on_sigint, &cli);
+    guint sigterm = g_unix_signal_add(SIGTERM, on_sigterm, &cli);
+
+    chat_session_connect(cli.session, o.host ? o.host : "127.0.0.1", (guint16)o.port, o.user);
+    cli_read_line(&cli);
+    g_main_loop_run(cli.loop);
+
+    g_source_remove(sigint);
+    g_source_remove(sigterm);
+    g_cancellable_cancel(cli.cancel);
+    g_object_unref(cli.session);
+    g_object_unref(cli.input);
+    g_object_unref(cli.cancel);
+    g_main_loop_unref(cli.loop);
+    options_clear(&o);
+    return cli.status;
+}

@@ -1,0 +1,369 @@
+/* ChatSession as a GObject: types, signals, state, the user list, texts waiting for
+ * their acknowledgement, and the small public calls. Connection handling lives in
+ * session_io.c, frame handling in session_dispatch.c, files in session_upload.c and
+ * session_download.c. */
+#include "client/session_private.h"
+
+#include <string.h>
+
+#include "common/validate.h"
+
+guint session_signals[SIG_COUNT];
+
+/* A text the server has not relayed back yet. */
+struct pending_text {
+    guint64 client_id;
+    char *text;
+};
+
+G_DEFINE_FINAL_TYPE(ChatSession, chat_session, G_TYPE_OBJECT)
+
+/* ---- Boxed types ---- */
+
+/* Deep copy of a message (boxed copy function). */
+ChatMessage *chat_message_copy(const ChatMessage *msg)
+{
+    ChatMessage *copy = g_memdup2(msg, sizeof *msg);
+    copy->sender = g_strdup(msg->sender);
+    copy->text = g_strdup(msg->text);
+    return copy;
+}
+
+/* Frees a message and its strings (boxed free function). */
+void chat_message_free(ChatMessage *msg)
+{
+    if (!msg)
+        return;
+    g_free(msg->sender);
+    g_free(msg->text);
+    g_free(msg);
+}
+
+/* Deep copy of a file description (boxed copy function). */
+ChatFileInfo *chat_file_info_copy(const ChatFileInfo *info)
+{
+    ChatFileInfo *copy = g_memdup2(info, sizeof *info);
+    copy->uploader = g_strdup(info->uploader);
+    copy->name = g_strdup(info->name);
+    return copy;
+}
+
+/* Frees a file description and its strings (boxed free function). */
+void chat_file_info_free(ChatFileInfo *info)
+{
+    if (!info)
+        return;
+    g_free(info->uploader);
+    g_free(info->name);
+    g_free(info);
+}
+
+G_DEFINE_BOXED_TYPE(ChatMessage, chat_message, chat_message_copy, chat_message_free)
+G_DEFINE_BOXED_TYPE(ChatFileInfo, chat_file_info, chat_file_info_copy, chat_file_info_free)
+
+/* ---- Object life ---- */
+
+static void pending_text_free(gpointer data)
+{
+    struct pending_text *p = data;
+    g_free(p->text);
+    g_free(p);
+}
+
+static void chat_session_dispose(GObject *object)
+{
+    ChatSession *self = CHAT_SESSION(object);
+    transfer_detach_all(self);
+    session_abandon_conn(self);
+    g_clear_handle_id(&self->retry_source, g_source_remove);
+    g_clear_handle_id(&self->tick_source, g_source_remove);
+    g_clear_handle_id(&self->resume_source, g_source_remove);
+    g_clear_handle_id(&self->refusal_source, g_source_remove);
+    G_OBJECT_CLASS(chat_session_parent_class)->dispose(object);
+}
+
+static void chat_session_finalize(GObject *object)
+{
+    ChatSession *self = CHAT_SESSION(object);
+    g_free(self->agent);
+    g_free(self->host);
+    g_free(self->username);
+    g_free(self->accepted_name);
+    g_hash_table_unref(self->users);
+    g_hash_table_unref(self->files);
+    g_queue_clear_full(&self->pending_texts, pending_text_free);
+    G_OBJECT_CLASS(chat_session_parent_class)->finalize(object);
+}
+
+static guint new_signal(GObjectClass *klass, const char *name, guint n_params, ...)
+{
+    GType params[3];
+    va_list args;
+    va_start(args, n_params);
+    for (guint i = 0; i < n_params; i++)
+        params[i] = va_arg(args, GType);
+    va_end(args);
+    return g_signal_newv(name, G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, NULL, NULL, NULL,
+                         NULL, G_TYPE_NONE, n_params, params);
+}
+
+static void chat_session_class_init(ChatSessionClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    object_class->dispose = chat_session_dispose;
+    object_class->finalize = chat_session_finalize;
+
+    /* Arguments are only valid during the emission: no copies are made for handlers. */
+    const GType str = G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE;
+    const GType message = CHAT_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE;
+    const GType file = CHAT_TYPE_FILE_INFO | G_SIGNAL_TYPE_STATIC_SCOPE;
+    guint *s = session_signals;
+    s[SIG_STATE_CHANGED] = new_signal(object_class, "state-changed", 2, G_TYPE_INT, str);
+    s[SIG_LOGIN_FAILED] = new_signal(object_class, "login-failed", 2, G_TYPE_UINT, str);
+    s[SIG_MESSAGE] = new_signal(object_class, "message", 1, message);
+    s[SIG_MESSAGE_FAILED] = new_signal(object_class, "message-failed", 2, G_TYPE_UINT64, str);
+    s[SIG_USERS_CHANGED] = new_signal(object_class, "users-changed", 0);
+    s[SIG_USER_JOINED] = new_signal(object_class, "user-joined", 2, G_TYPE_UINT, str);
+    s[SIG_USER_LEFT] = new_signal(object_class, "user-left", 2, G_TYPE_UINT, str);
+    s[SIG_FILE_ANNOUNCED] = new_signal(object_class, "file-announced", 1, file);
+    s[SIG_TRANSFER_PROGRESS] = new_signal(object_class, "transfer-progress", 1, G_TYPE_POINTER);
+    s[SIG_TRANSFER_FINISHED] = new_signal(object_class, "transfer-finished", 1, G_TYPE_POINTER);
+    s[SIG_TRANSFER_FAILED] = new_signal(object_class, "transfer-failed", 2, G_TYPE_POINTER, str);
+    s[SIG_SERVER_ERROR] = new_signal(object_class, "server-error", 2, G_TYPE_UINT, str);
+    s[SIG_IDLE] = new_signal(object_class, "idle", 0);
+}
+
+static void chat_session_init(ChatSession *self)
+{
+    self->state = CHAT_SESSION_DISCONNECTED;
+    self->auto_reconnect = TRUE;
+    self->backoff_s = SESSION_BACKOFF_FIRST_S;
+    self->max_text = PROTO_MAX_TEXT;
+    self->max_chunk = PROTO_MAX_CHUNK;
+    self->users = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    self->files = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
+                                        (GDestroyNotify)chat_file_info_free);
+    g_queue_init(&self->pending_texts);
+    g_queue_init(&self->transfers);
+}
+
+/* A new disconnected session. agent names the front end ("chat-cli/1.0"). */
+ChatSession *chat_session_new(const char *agent)
+{
+    ChatSession *self = g_object_new(CHAT_TYPE_SESSION, NULL);
+    /* The agent goes on the wire as-is: keep it valid UTF-8 within its byte cap. */
+    const char *end = NULL;
+    const char *text = agent ? agent : "";
+    g_utf8_validate(text, MIN(strlen(text), PROTO_MAX_AGENT), &end);
+    self->agent = g_strndup(text, (gsize)(end - text));
+    return self;
+}
+
+/* ---- State ---- */
+
+/* Records the new state and emits "state-changed" (repeated only with a new detail).
+ * Leaving ONLINE empties the user list: offline, nobody is known to be online. */
+void session_set_state(ChatSession *self, ChatSessionState state, const char *detail)
+{
+    if (self->state == state && !detail)
+        return;
+    gboolean left_online = self->state == CHAT_SESSION_ONLINE && state != CHAT_SESSION_ONLINE;
+    self->state = state;
+    g_signal_emit(self, session_signals[SIG_STATE_CHANGED], 0, state, detail);
+    if (left_online && g_hash_table_size(self->users) > 0) {
+        g_hash_table_remove_all(self->users);
+        g_signal_emit(self, session_signals[SIG_USERS_CHANGED], 0);
+    }
+}
+
+/* Emits "idle" when the session has just run out of work. Call after anything that may
+ * have finished work. */
+void session_note_activity(ChatSession *self)
+{
+    if (!chat_session_is_idle(self)) {
+        self->busy = TRUE;
+    } else if (self->busy) {
+        self->busy = FALSE;
+        g_signal_emit(self, session_signals[SIG_IDLE], 0);
+    }
+}
+
+static void send_pending_text(ChatSession *self, const struct pending_text *p)
+{
+    struct proto_msg msg = { .type = PROTO_TEXT_SEND };
+    msg.u.text_send.client_id = p->client_id;
+    msg.u.text_send.room_id = PROTO_ROOM_LOBBY;
+    msg.u.text_send.text = proto_str_of(p->text);
+    session_send(self, &msg);
+}
+
+/* The login is complete (WELCOME and the whole user list): everything that waited for it
+ * goes out (texts never acknowledged are sent again), then front ends hear ONLINE. */
+void session_go_online(ChatSession *self)
+{
+    self->conn->online = TRUE;
+    for (GList *l = self->pending_texts.head; l; l = l->next)
+        send_pending_text(self, l->data);
+    upload_send_offers(self);
+    download_send_requests(self);
+    session_set_state(self, CHAT_SESSION_ONLINE, NULL);
+    g_signal_emit(self, session_signals[SIG_USERS_CHANGED], 0);
+}
+
+/* Turns reconnecting after a loss on or off; the current connection is unaffected. */
+void chat_session_set_auto_reconnect(ChatSession *self, gboolean enabled)
+{
+    g_return_if_fail(CHAT_IS_SESSION(self));
+    self->auto_reconnect = enabled;
+}
+
+/* The state as last reported by "state-changed". */
+ChatSessionState chat_session_get_state(ChatSession *self)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), CHAT_SESSION_DISCONNECTED);
+    return self->state;
+}
+
+/* The name the server last accepted, owned by the session; NULL before any WELCOME. */
+const char *chat_session_get_username(ChatSession *self)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
+    return self->accepted_name;
+}
+
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+    char *fa = g_utf8_casefold(*(char *const *)a, -1);
+    char *fb = g_utf8_casefold(*(char *const *)b, -1);
+    int order = g_utf8_collate(fa, fb);
+    g_free(fa);
+    g_free(fb);
+    return order ? order : strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A new sorted array of copies of the online names (empty while not ONLINE). */
+GPtrArray *chat_session_list_users(ChatSession *self)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter iter;
+    gpointer name;
+    g_hash_table_iter_init(&iter, self->users);
+    while (g_hash_table_iter_next(&iter, NULL, &name))
+        g_ptr_array_add(names, g_strdup(name));
+    g_ptr_array_sort(names, compare_names);
+    return names;
+}
+
+/* TRUE with no text awaiting its echo, no transfer and nothing queued for the server. */
+gboolean chat_session_is_idle(ChatSession *self)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), TRUE);
+    return g_queue_is_empty(&self->pending_texts) && g_queue_is_empty(&self->transfers) &&
+           session_queued_bytes(self) == 0;
+}
+
+/* ---- Texts ---- */
+
+/* TRUE for valid UTF-8 made only of white space (or nothing). */
+static gboolean text_is_blank(const char *text, size_t len)
+{
+    if (!g_utf8_validate(text, (gssize)len, NULL))
+        return FALSE;
+    for (const char *p = text; *p; p = g_utf8_next_char(p))
+        if (!g_unichar_isspace(g_utf8_get_char(p)))
+            return FALSE;
+    return TRUE;
+}
+
+/* Validates and queues a text; it stays pending until the server relays it back. */
+guint64 chat_session_send_text(ChatSession *self, const char *text, GError **error)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
+    g_return_val_if_fail(text != NULL, 0);
+    size_t len = strlen(text);
+    if (!text_check(text, len, self->max_text)) {
+        if (len > self->max_text)
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                        "the message is too long (%zu bytes; at most %u)", len, self->max_text);
+        else if (text_is_blank(text, len))
+            g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                "the message is empty");
+        else
+            g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                "the message contains characters that cannot be sent");
+        return 0;
+    }
+    struct pending_text *p = g_new(struct pending_text, 1);
+    p->client_id = ++self->last_client_id;
+    p->text = g_strdup(text);
+    g_queue_push_tail(&self->pending_texts, p);
+    if (session_can_send(self))
+        send_pending_text(self, p);
+    session_note_activity(self);
+    return p->client_id;
+}
+
+static GList *find_pending(ChatSession *self, guint64 client_id)
+{
+    for (GList *l = self->pending_texts.head; l; l = l->next)
+        if (((struct pending_text *)l->data)->client_id == client_id)
+            return l;
+    return NULL;
+}
+
+/* Forgets a pending text the server relayed back. FALSE if it was not pending. */
+gboolean session_text_acknowledged(ChatSession *self, guint64 client_id)
+{
+    GList *link = find_pending(self, client_id);
+    if (!link)
+        return FALSE;
+    pending_text_free(link->data);
+    g_queue_delete_link(&self->pending_texts, link);
+    return TRUE;
+}
+
+/* Forgets a pending text the server refused and emits "message-failed". FALSE if it was
+ * not pending. */
+gboolean session_text_failed(ChatSession *self, guint64 client_id, const char *reason)
+{
+    if (!session_text_acknowledged(self, client_id))
+        return FALSE;
+    g_signal_emit(self, session_signals[SIG_MESSAGE_FAILED], 0, client_id, reason);
+    return TRUE;
+}
+
+/* ---- Transfers (the work is in session_upload.c and session_download.c) ---- */
+
+/* Starts an upload (session_upload.c); 0 with error set if the file cannot be sent. */
+guint64 chat_session_upload(ChatSession *self, const char *path, GError **error)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
+    g_return_val_if_fail(path != NULL, 0);
+    return upload_start(self, path, error);
+}
+
+/* Starts or resumes a download (session_download.c); 0 with error set if refused. */
+guint64 chat_session_download(ChatSession *self, guint64 file_id, const char *dir,
+                              GError **error)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
+    g_return_val_if_fail(dir != NULL, 0);
+    return download_start(self, file_id, dir, error);
+}
+
+/* Cancels a live transfer; "transfer-failed" with "cancelled" follows at once. */
+void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id)
+{
+    g_return_if_fail(CHAT_IS_SESSION(self));
+    gboolean is_upload = transfer_id >= SESSION_UPLOAD_ID_BASE;
+    struct transfer *t = transfer_find(
+        self, is_upload ? CHAT_TRANSFER_UPLOAD : CHAT_TRANSFER_DOWNLOAD, transfer_id);
+    if (!t)
+        return;
+    if (is_upload)
+        upload_cancel(t);
+    else
+        download_cancel(t);
+    transfer_fail(t, "cancelled");
+}
