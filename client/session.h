@@ -33,7 +33,7 @@ G_BEGIN_DECLS
 typedef enum {
     CHAT_SESSION_DISCONNECTED,
     CHAT_SESSION_CONNECTING,   /* TCP connect and HELLO in progress */
-    CHAT_SESSION_ONLINE,       /* WELCOME received */
+    CHAT_SESSION_ONLINE,       /* WELCOME and the whole initial user list received */
     CHAT_SESSION_RECONNECTING, /* connection lost; waiting out a backoff delay */
 } ChatSessionState;
 
