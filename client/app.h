@@ -1,0 +1,25 @@
+/* ChatApp: the GtkApplication of chat-client. Non-unique (every run is its own client,
+ * so two people can chat from one desktop), with its stylesheet from the GResource on
+ * the screen, the light/dark theme (following the desktop until the user picks one),
+ * Ctrl+Q to quit, and the command-line options:
+ *   --host HOST --port PORT --user NAME   fill in the login view
+ *   --connect                             log in at once
+ *   --files-dir DIR                       where downloads go (received_files)
+ *   --theme system|light|dark             theme for this run (not remembered) */
+#ifndef CHAT_APP_H
+#define CHAT_APP_H
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define CHAT_APP_ID "org.chat.Client"
+
+#define CHAT_TYPE_APP (chat_app_get_type())
+G_DECLARE_FINAL_TYPE(ChatApp, chat_app, CHAT, APP, GtkApplication)
+
+ChatApp *chat_app_new(void);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,10 @@
+/* chat-client: the GTK 3 desktop client. */
+#include "client/app.h"
+
+int main(int argc, char **argv)
+{
+    ChatApp *app = chat_app_new();
+    int status = g_application_run(G_APPLICATION(app), argc, argv);
+    g_object_unref(app);
+    return status;
+}

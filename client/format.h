@@ -1,0 +1,20 @@
+/* Human-readable times, sizes and rates for bubbles and transfers. */
+#ifndef CHAT_FORMAT_H
+#define CHAT_FORMAT_H
+
+#include <glib.h>
+
+/* Local wall-clock time of time_ms (ms since the epoch) as "HH:MM"; g_free. */
+char *format_clock(gint64 time_ms);
+
+/* "12.3 MB"-style size (SI units, as file managers show them); g_free. */
+char *format_size(guint64 bytes);
+
+/* "1.2 MB/s"; g_free. */
+char *format_speed(double bytes_per_second);
+
+/* "about 5 s left" / "about 3 min left" / "about 2 h left" for the bytes remaining at
+ * the given rate, or NULL when the rate is unknown (zero or negative); g_free. */
+char *format_time_left(guint64 remaining, double bytes_per_second);
+
+#endif

@@ -1,0 +1,22 @@
+/* ChatUserList: the side pane listing who is online, each name with its user colour. */
+#ifndef CHAT_USER_LIST_H
+#define CHAT_USER_LIST_H
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define CHAT_TYPE_USER_LIST (chat_user_list_get_type())
+G_DECLARE_FINAL_TYPE(ChatUserList, chat_user_list, CHAT, USER_LIST, GtkBox)
+
+GtkWidget *chat_user_list_new(void);
+
+/* Shows names (in the given order); the entry equal to me is marked as "you". */
+void chat_user_list_set_users(ChatUserList *self, GPtrArray *names, const char *me);
+
+/* Names shown, in order; for tests. */
+guint chat_user_list_get_n_users(ChatUserList *self);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,406 @@
+/* ChatWindow: construction, the login view, and the connection state (header bar
+ * subtitle and the reconnect banner). The conversation lives in window_chat.c and file
+ * transfers in window_files.c. */
+#include "client/window_private.h"
+
+#include <string.h>
+
+#include "common/protocol.h"
+#include "common/validate.h"
+
+#define CLIENT_AGENT "chat-client/1.0"
+#define DEFAULT_PORT 1234
+#define RESPONSE_RETRY 1
+
+G_DEFINE_TYPE(ChatWindow, chat_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* Names screen readers announce; tests find the widgets by them. */
+void window_set_accessible_name(GtkWidget *widget, const char *name)
+{
+    atk_object_set_name(gtk_widget_get_accessible(widget), name);
+}
+
+static void show_login_error(ChatWindow *self, const char *message)
+{
+    gtk_label_set_text(self->error_label, message);
+    gtk_revealer_set_reveal_child(self->error_revealer, message != NULL && *message != '\0');
+}
+
+static void set_login_busy(ChatWindow *self, gboolean busy)
+{
+    gtk_widget_set_sensitive(self->connect_button, !busy);
+    gtk_widget_set_sensitive(GTK_WIDGET(self->server_entry), !busy);
+    gtk_widget_set_sensitive(GTK_WIDGET(self->username_entry), !busy);
+    gtk_widget_set_visible(GTK_WIDGET(self->connect_spinner), busy);
+    if (busy)
+        gtk_spinner_start(self->connect_spinner);
+    else
+        gtk_spinner_stop(self->connect_spinner);
+}
+
+/* Splits "host:port" (or "host", or "[v6]:port"). FALSE with a sentence in *problem. */
+static gboolean parse_server(const char *text, char **host, guint16 *port, const char **problem)
+{
+    char *trimmed = g_strstrip(g_strdup(text));
+    char *colon = strrchr(trimmed, ':');
+    gboolean bracketed = trimmed[0] == '[';
+    guint64 value = DEFAULT_PORT;
+    if (colon != NULL && (!bracketed || colon > strchr(trimmed, ']'))) {
+        *colon = '\0';
+        if (!g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &value, NULL)) {
+            *problem = "The port must be a number from 1 to 65535.";
+            g_free(trimmed);
+            return FALSE;
+        }
+    }
+    char *name = trimmed;
+    if (bracketed) {
+        name++;
+        char *close = strchr(name, ']');
+        if (close != NULL)
+            *close = '\0';
+    }
+    if (*name == '\0') {
+        *problem = "Enter the server as host:port, for example 127.0.0.1:1234.";
+        g_free(trimmed);
+        return FALSE;
+    }
+    *host = g_strdup(name);
+    *port = (guint16)value;
+    g_free(trimmed);
+    return TRUE;
+}
+
+/* Connect (button or Enter): checks the fields, then asks the session to log in. */
+static void on_connect(ChatWindow *self)
+{
+    const char *username = gtk_entry_get_text(self->username_entry);
+    const char *problem = NULL;
+    char *host = NULL;
+    guint16 port = 0;
+    if (!parse_server(gtk_entry_get_text(self->server_entry), &host, &port, &problem)) {
+        show_login_error(self, problem);
+        gtk_widget_grab_focus(GTK_WIDGET(self->server_entry));
+        return;
+    }
+    enum name_status status = name_check(username, strlen(username));
+    if (status != NAME_OK) {
+        show_login_error(self, name_status_text(status));
+        gtk_widget_grab_focus(GTK_WIDGET(self->username_entry));
+        g_free(host);
+        return;
+    }
+    g_free(self->host);
+    self->host = host;
+    self->port = port;
+    g_free(self->username);
+    self->username = g_strdup(username);
+    self->was_online = FALSE;
+    show_login_error(self, NULL);
+    set_login_busy(self, TRUE);
+    chat_session_connect(self->session, self->host, self->port, self->username);
+}
+
+/* Words for a refused login. */
+static char *login_failure_text(guint code, const char *message, const char *username)
+{
+    switch (code) {
+    case 0:
+        return g_strdup_printf("Could not reach the server: %s", message);
+    case PROTO_E_NAME_TAKEN:
+        return g_strdup_printf("The name \u201C%s\u201D is already taken. Please choose another.",
+                               username);
+    case PROTO_E_NAME_INVALID:
+        return g_strdup_printf("That name cannot be used: %s", message);
+    case PROTO_E_VERSION:
+        return g_strdup_printf("This server speaks a different protocol version (%s). "
+                               "Please update the client.", message);
+    case PROTO_E_SERVER_FULL:
+        return g_strdup("The server is full. Please try again later.");
+    default:
+        return g_strdup_printf("The server refused the login: %s", message);
+    }
+}
+
+static void on_login_failed(ChatSession *session, guint code, const char *message,
+                            ChatWindow *self)
+{
+    (void)session;
+    char *text = login_failure_text(code, message ? message : "unknown error",
+                                    self->username ? self->username : "");
+    gtk_stack_set_visible_child_name(self->stack, "login");
+    set_login_busy(self, FALSE);
+    show_login_error(self, text);
+    g_free(text);
+    gtk_widget_grab_focus(GTK_WIDGET(code == 0 ? self->server_entry : self->username_entry));
+}
+
+static void remember_login(ChatWindow *self)
+{
+    char *server = g_strdup_printf(strchr(self->host, ':') ? "[%s]:%u" : "%s:%u", self->host,
+                                   self->port);
+    settings_set_server(self->settings, server);
+    settings_set_username(self->settings, chat_session_get_username(self->session));
+    GError *error = NULL;
+    if (!settings_save(self->settings, &error)) {
+        g_warning("%s", error->message);
+        g_error_free(error);
+    }
+    g_free(server);
+}
+
+static void show_banner(ChatWindow *self, const char *text, gboolean offer_retry)
+{
+    gtk_label_set_text(self->banner_label, text);
+    gtk_info_bar_set_response_sensitive(self->banner, RESPONSE_RETRY, offer_retry);
+    gtk_info_bar_set_revealed(self->banner, TRUE);
+}
+
+static void stop_countdown(ChatWindow *self)
+{
+    g_clear_handle_id(&self->countdown_source, g_source_remove);
+}
+
+static void show_countdown(ChatWindow *self)
+{
+    char *text = self->countdown_left > 0
+                     ? g_strdup_printf("Connection lost. Reconnecting in %u s\u2026",
+                                       self->countdown_left)
+                     : g_strdup("Reconnecting\u2026");
+    show_banner(self, text, TRUE);
+    g_free(text);
+}
+
+static gboolean on_countdown_tick(gpointer data)
+{
+    ChatWindow *self = data;
+    if (self->countdown_left > 0)
+        self->countdown_left--;
+    show_countdown(self);
+    if (self->countdown_left > 0)
+        return G_SOURCE_CONTINUE;
+    self->countdown_source = 0;
+    return G_SOURCE_REMOVE;
+}
+
+/* Shows the session's RECONNECTING state. Its detail says why and ends in "in N s" (the
+ * delay it waits): the banner counts N down each second so the user sees it move, and
+ * the why goes in the tooltip. A detail of another shape is shown as it is. */
+static void show_reconnecting(ChatWindow *self, const char *detail)
+{
+    stop_countdown(self);
+    gtk_widget_set_tooltip_text(GTK_WIDGET(self->banner_label), detail);
+    GMatchInfo *match = NULL;
+    GRegex *delay = g_regex_new("\\bin ([0-9]{1,4}) s$", 0, 0, NULL);
+    if (detail == NULL) {
+        show_banner(self, "Connection lost. Reconnecting\u2026", TRUE);
+    } else if (g_regex_match(delay, detail, 0, &match)) {
+        char *seconds = g_match_info_fetch(match, 1);
+        self->countdown_left = (guint)g_ascii_strtoull(seconds, NULL, 10);
+        g_free(seconds);
+        show_countdown(self);
+        self->countdown_source = g_timeout_add_seconds(1, on_countdown_tick, self);
+    } else {
+        char *text = g_strdup_printf("Connection lost: %s\u2026", detail);
+        show_banner(self, text, TRUE);
+        g_free(text);
+    }
+    g_match_info_free(match);
+    g_regex_unref(delay);
+}
+
+/* Header subtitle: where we are connected and how; "N online" comes from the user list. */
+static void update_subtitle(ChatWindow *self)
+{
+    ChatSessionState state = chat_session_get_state(self->session);
+    const char *words = state == CHAT_SESSION_ONLINE       ? "connected"
+                        : state == CHAT_SESSION_CONNECTING   ? "connecting\u2026"
+                        : state == CHAT_SESSION_RECONNECTING ? "reconnecting\u2026"
+                                                             : "disconnected";
+    char *subtitle;
+    if (state == CHAT_SESSION_ONLINE) {
+        GPtrArray *users = chat_session_list_users(self->session);
+        subtitle = g_strdup_printf("%s:%u \u00B7 %s \u00B7 %u online", self->host, self->port,
+                                   words, users->len);
+        g_ptr_array_unref(users);
+    } else if (self->host != NULL) {
+        subtitle = g_strdup_printf("%s:%u \u00B7 %s", self->host, self->port, words);
+    } else {
+        subtitle = g_strdup("Not connected");
+    }
+    gtk_header_bar_set_subtitle(self->header, subtitle);
+    g_free(subtitle);
+}
+
+static void on_users_changed(ChatSession *session, ChatWindow *self)
+{
+    GPtrArray *users = chat_session_list_users(session);
+    chat_user_list_set_users(self->user_list, users, chat_session_get_username(session));
+    g_ptr_array_unref(users);
+    update_subtitle(self);
+}
+
+/* Renders the session's state: the view, the banner and the header. */
+static void on_state_changed(ChatSession *session, ChatSessionState state, const char *detail,
+                             ChatWindow *self)
+{
+    (void)session;
+    gboolean in_chat = self->was_online;
+    if (state != CHAT_SESSION_RECONNECTING)
+        stop_countdown(self);
+    switch (state) {
+    case CHAT_SESSION_ONLINE: {
+        gboolean first = !self->was_online;
+        self->was_online = TRUE;
+        set_login_busy(self, FALSE);
+        gtk_info_bar_set_revealed(self->banner, FALSE);
+        gtk_stack_set_visible_child_name(self->stack, "chat");
+        char *title = g_strdup_printf("Chat \u2014 %s", chat_session_get_username(self->session));
+        gtk_header_bar_set_title(self->header, title);
+        gtk_window_set_title(GTK_WINDOW(self), title);
+        g_free(title);
+        char *notice = g_strdup_printf(first ? "You joined as %s" : "Reconnected as %s",
+                                       chat_session_get_username(self->session));
+        chat_message_list_add_notice(self->message_list, notice);
+        g_free(notice);
+        if (first) {
+            remember_login(self);
+            gtk_widget_grab_focus(GTK_WIDGET(self->message_entry));
+        }
+        break;
+    }
+    case CHAT_SESSION_RECONNECTING:
+        if (in_chat)
+            show_reconnecting(self, detail);
+        break;
+    case CHAT_SESSION_CONNECTING:
+        if (in_chat)
+            show_banner(self, "Reconnecting\u2026", FALSE);
+        break;
+    case CHAT_SESSION_DISCONNECTED:
+        if (in_chat) {
+            char *text = g_strdup_printf("Disconnected%s%s", detail ? ": " : ".",
+                                         detail ? detail : "");
+            show_banner(self, text, TRUE);
+            g_free(text);
+        }
+        break;
+    }
+    update_subtitle(self);
+}
+
+static void on_banner_response(ChatWindow *self, int response)
+{
+    if (response == RESPONSE_RETRY && self->host != NULL)
+        chat_session_connect(self->session, self->host, self->port, self->username);
+}
+
+static void chat_window_dispose(GObject *object)
+{
+    ChatWindow *self = CHAT_WINDOW(object);
+    stop_countdown(self);
+    if (self->session != NULL) {
+        g_signal_handlers_disconnect_by_data(self->session, self);
+        chat_session_disconnect(self->session);
+        g_clear_object(&self->session);
+    }
+    G_OBJECT_CLASS(chat_window_parent_class)->dispose(object);
+}
+
+static void chat_window_finalize(GObject *object)
+{
+    ChatWindow *self = CHAT_WINDOW(object);
+    g_free(self->files_dir);
+    g_free(self->host);
+    g_free(self->username);
+    G_OBJECT_CLASS(chat_window_parent_class)->finalize(object);
+}
+
+static void chat_window_class_init(ChatWindowClass *klass)
+{
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    G_OBJECT_CLASS(klass)->dispose = chat_window_dispose;
+    G_OBJECT_CLASS(klass)->finalize = chat_window_finalize;
+    g_type_ensure(CHAT_TYPE_MESSAGE_LIST);
+    g_type_ensure(CHAT_TYPE_USER_LIST);
+    gtk_widget_class_set_template_from_resource(widget_class, "/org/chat/client/window.ui");
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, header);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, theme_toggle);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, stack);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, server_entry);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, username_entry);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, error_revealer);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, error_label);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, connect_button);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, connect_spinner);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner_label);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_list);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, user_list);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, attach_button);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, emoji_button);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_entry);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, send_button);
+    gtk_widget_class_bind_template_callback(widget_class, on_connect);
+    gtk_widget_class_bind_template_callback(widget_class, on_banner_response);
+}
+
+static void name_widgets(ChatWindow *self)
+{
+    window_set_accessible_name(GTK_WIDGET(self->server_entry), "Server");
+    window_set_accessible_name(GTK_WIDGET(self->username_entry), "Username");
+    window_set_accessible_name(self->connect_button, "Connect");
+    window_set_accessible_name(GTK_WIDGET(self->error_label), "Login error");
+    window_set_accessible_name(GTK_WIDGET(self->banner_label), "Connection status");
+    window_set_accessible_name(self->theme_toggle, "Dark theme");
+    window_set_accessible_name(self->attach_button, "Attach file");
+    window_set_accessible_name(self->emoji_button, "Insert emoji");
+    window_set_accessible_name(GTK_WIDGET(self->message_entry), "Message");
+    window_set_accessible_name(self->send_button, "Send");
+}
+
+static void chat_window_init(ChatWindow *self)
+{
+    gtk_widget_init_template(GTK_WIDGET(self));
+    gtk_info_bar_add_button(self->banner, "Reconnect now", RESPONSE_RETRY);
+    name_widgets(self);
+    self->session = chat_session_new(CLIENT_AGENT);
+    g_signal_connect(self->session, "state-changed", G_CALLBACK(on_state_changed), self);
+    g_signal_connect(self->session, "login-failed", G_CALLBACK(on_login_failed), self);
+    g_signal_connect(self->session, "users-changed", G_CALLBACK(on_users_changed), self);
+    window_chat_init(self);
+    window_files_init(self);
+}
+
+/* A window showing the login view, filled from options and settings. */
+ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
+                            const ChatWindowOptions *options)
+{
+    g_return_val_if_fail(GTK_IS_APPLICATION(app) && settings != NULL && options != NULL, NULL);
+    ChatWindow *self = g_object_new(CHAT_TYPE_WINDOW, "application", app, NULL);
+    self->settings = settings;
+    self->files_dir = g_strdup(options->files_dir ? options->files_dir : "received_files");
+    gtk_entry_set_text(self->server_entry,
+                       options->server ? options->server : settings_get_server(settings));
+    gtk_entry_set_text(self->username_entry,
+                       options->username ? options->username : settings_get_username(settings));
+    gtk_stack_set_visible_child_name(self->stack, "login");
+    gboolean named = *gtk_entry_get_text(self->username_entry) != '\0';
+    GtkEntry *first = named ? self->username_entry : self->server_entry;
+    gtk_widget_grab_focus(GTK_WIDGET(first));
+    gtk_editable_set_position(GTK_EDITABLE(first), -1); /* caret at the end, nothing selected */
+    if (options->connect_now)
+        on_connect(self);
+    return self;
+}
+
+/* Dark or light bubbles, via the "dark" class on the window. */
+void chat_window_set_dark(ChatWindow *self, gboolean dark)
+{
+    g_return_if_fail(CHAT_IS_WINDOW(self));
+    GtkStyleContext *style = gtk_widget_get_style_context(GTK_WIDGET(self));
+    if (dark)
+        gtk_style_context_add_class(style, "dark");
+    else
+        gtk_style_context_remove_class(style, "dark");
+}

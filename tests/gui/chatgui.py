@@ -1,0 +1,430 @@
+"""Driving the real chat-client through the accessibility tree, as a person would.
+
+A Server is the real chat-server on a loopback port (the kernel's pick, or a given one
+to restart on); a Client is the real chat-client binary with its own working
+directory, config directory and downloads folder. Widgets are found by role and
+accessible name over AT-SPI, pressed with their "click"/"activate" actions, typed into
+with EditableText, and read with Text. Every wait polls with a deadline.
+
+Run inside tests/gui/xsession (Xvfb + private D-Bus + AT-SPI bus).
+"""
+
+import os
+import re
+import select
+import signal
+import subprocess
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import gi
+
+gi.require_version("Atspi", "2.0")
+from gi.repository import Atspi, Gio, GLib  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(os.environ.get("CHAT_BIN_DIR", REPO / "build"))
+# Sanitizer builds are slower: every deadline stretches with them.
+SLOWDOWN = 3.0 if "san" in BIN_DIR.name else 1.0
+TIMEOUT = 15.0 * SLOWDOWN
+SANITIZER_RE = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
+GLIB_WARNING_RE = re.compile(r"-(WARNING|CRITICAL) \*\*")
+LISTENING_RE = re.compile(rb"^chat-server listening on 127\.0\.0\.1:(\d+)\n")
+
+
+def binary(name):
+    path = BIN_DIR / name
+    assert path.is_file(), f"{path} is missing: build it first (make {path})"
+    return str(path)
+
+
+def wait_until(predicate, what, timeout=TIMEOUT, interval=0.05):
+    """Polls predicate until it returns something true and returns that; fails the test
+    at the deadline, naming what it waited for."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def stop_process(proc, timeout=5.0 * SLOWDOWN):
+    """SIGTERM, then SIGKILL after timeout, for a process this test started."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+class Server:
+    """One chat-server process on 127.0.0.1; port 0 lets the kernel choose."""
+
+    def __init__(self, workdir, port=0):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.files_dir = self.workdir / "files"
+        cmd = [binary("chat-server"), "--host", "127.0.0.1", "--port", str(port),
+               "--log", str(self.workdir / "server.log"), "--files-dir", str(self.files_dir)]
+        self.stderr = open(self.workdir / "server.stderr", "ab")
+        self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=self.stderr)
+        try:
+            self.port = self._read_port()
+        except BaseException:
+            stop_process(self.proc)
+            raise
+
+    def _read_port(self):
+        line = b""
+        deadline = time.monotonic() + TIMEOUT
+        fd = self.proc.stdout.fileno()
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            assert left > 0, "chat-server did not print its listening line"
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 1)
+                assert chunk, f"chat-server exited early (status {self.proc.wait()})"
+                line += chunk
+        match = LISTENING_RE.match(line)
+        assert match, f"unexpected first line from chat-server: {line!r}"
+        return int(match.group(1))
+
+    def stop(self):
+        status = stop_process(self.proc)
+        self.proc.stdout.close()
+        self.stderr.close()
+        return status
+
+
+# ---- The accessibility tree ----
+
+def walk(node):
+    """node and all its descendants, depth first. Widgets that vanish while we look
+    (a dialog closing, rows trimmed) are skipped: the caller polls again anyway."""
+    if node is None:
+        return
+    yield node
+    try:
+        children = [node.get_child_at_index(i) for i in range(node.get_child_count())]
+    except GLib.Error:
+        return
+    for child in children:
+        yield from walk(child)
+
+
+def is_showing(node):
+    return node.get_state_set().contains(Atspi.StateType.SHOWING)
+
+
+def text_of(node):
+    """The text of a label or entry (its Text interface), else its name."""
+    if "Text" in node.get_interfaces():
+        return Atspi.Text.get_text(node, 0, Atspi.Text.get_character_count(node))
+    return node.get_name()
+
+
+def find_all(root, role=None, name=None, text=None, showing=True):
+    """Descendants of root matching every criterion given: role name ("push button"),
+    accessible name, text (exact), and (by default) being on screen."""
+    found = []
+    for node in walk(root):
+        try:
+            if role is not None and node.get_role_name() != role:
+                continue
+            if name is not None and node.get_name() != name:
+                continue
+            if showing and not is_showing(node):
+                continue
+            if text is not None and text_of(node) != text:
+                continue
+        except GLib.Error:
+            continue  # the widget went away while we looked
+        found.append(node)
+    return found
+
+
+def find_one(root, **criteria):
+    found = find_all(root, **criteria)
+    return found[0] if found else None
+
+
+def ancestor(node, role):
+    """Nearest ancestor of node with the given role name, or None."""
+    node = node.get_parent()
+    while node is not None and node.get_role_name() != role:
+        node = node.get_parent()
+    return node
+
+
+def do_action(node, action_name):
+    """Performs the action called action_name ("click", "activate") on node."""
+    for i in range(Atspi.Action.get_n_actions(node)):
+        with warnings.catch_warnings():
+            # Its replacement, atspi_action_get_name, is shadowed in Python.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            name = Atspi.Action.get_action_name(node, i)
+        if name == action_name:
+            return Atspi.Action.do_action(node, i)
+    raise AssertionError(f"{node.get_role_name()} {node.get_name()!r} has no {action_name!r}")
+
+
+def press_key(keysym):
+    """Synthesises a press and release of keysym (as a keyboard would) for the focused
+    window."""
+    Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
+
+
+class Client:
+    """One chat-client process with private working, config and downloads folders."""
+
+    def __init__(self, workdir, server_port, user, connect=True, extra_args=()):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.files_dir = self.workdir / "received_files"
+        env = dict(os.environ)
+        env["CHAT_CLIENT_CONFIG_DIR"] = str(self.workdir / "config")
+        env["GTK_A11Y"] = "atspi"
+        env.pop("NO_AT_BRIDGE", None)
+        # Full stacks, so lsan.supp can tell GLib's deliberate leaks from ours.
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
+                                                     "fast_unwind_on_malloc=0"]))
+        cmd = [binary("chat-client"), "--host", "127.0.0.1", "--port", str(server_port),
+               "--files-dir", str(self.files_dir)]
+        if user is not None:
+            cmd += ["--user", user]
+        if connect:
+            cmd.append("--connect")
+        cmd += list(extra_args)
+        self.stderr_path = self.workdir / "client.stderr"
+        with open(self.stderr_path, "ab") as err:
+            self.proc = subprocess.Popen(cmd, cwd=self.workdir, env=env,
+                                         stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        try:
+            self.app = wait_until(self._find_app, f"chat-client pid {self.proc.pid} on AT-SPI")
+            self.window = wait_until(lambda: find_one(self.app, role="frame"),
+                                     "the chat-client window")
+        except BaseException:
+            self.stop()
+            raise
+
+    def _find_app(self):
+        assert self.proc.poll() is None, f"chat-client exited with {self.proc.returncode}"
+        desktop = Atspi.get_desktop(0)
+        for i in range(desktop.get_child_count()):
+            app = desktop.get_child_at_index(i)
+            try:
+                if app is not None and app.get_process_id() == self.proc.pid:
+                    return app
+            except GLib.Error:
+                continue
+        return None
+
+    def stop(self):
+        """Ends the client as a session end would (SIGTERM: it says goodbye and quits);
+        fails if it crashed or a sanitizer build reported anything."""
+        status = stop_process(self.proc)
+        report = self.stderr_path.read_text(errors="replace")
+        assert not SANITIZER_RE.search(report), f"{self} sanitizer report:\n{report}"
+        assert not GLIB_WARNING_RE.search(report), f"{self} logged a warning:\n{report}"
+        assert status == 0, f"{self} exited with status {status}:\n{report[-2000:]}"
+        return status
+
+    # -- Finding things in this client's windows --
+
+    def refresh(self):
+        self.app.clear_cache()
+
+    def find(self, **criteria):
+        self.refresh()
+        return find_one(self.app, **criteria)
+
+    def wait_for(self, what, timeout=TIMEOUT, **criteria):
+        return wait_until(lambda: self.find(**criteria), what, timeout)
+
+    def widget(self, role, name):
+        """The visible widget with that role and accessible name (waits for it)."""
+        return self.wait_for(f"{role} {name!r}", role=role, name=name)
+
+    def click(self, name, role="push button"):
+        do_action(self.widget(role, name), "click")
+
+    def set_entry(self, name, text):
+        entry = self.widget("text", name)
+        Atspi.EditableText.set_text_contents(entry, text)
+        return entry
+
+    def subtitle(self):
+        """The header bar's subtitle (server, state, number online)."""
+        self.refresh()
+        for label in find_all(self.window, role="label"):
+            value = text_of(label)
+            if value.startswith("127.0.0.1:") or value == "Not connected":
+                return value
+        return None
+
+    def wait_online(self, users=None):
+        """Waits until the header says connected (with that many users online, if given)."""
+        expect = " online" if users is None else f"connected \u00b7 {users} online"
+
+        def ready():
+            value = self.subtitle()
+            return value if value and value.endswith(expect) else None
+        return wait_until(ready, f"{self} to be {expect}")
+
+    def send_message(self, text):
+        """Types text into the compose entry and presses Enter in it."""
+        entry = self.set_entry("Message", text)
+        Atspi.Component.grab_focus(entry)
+        wait_until(lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED),
+                   "the message entry to have focus")
+        press_key(0xFF0D)  # Return
+        wait_until(lambda: text_of(entry) == "", "the entry to clear after Enter")
+
+    def attach_file(self, path):
+        """Sends the file at path the way a keyboard user would: the Attach file button,
+        then "/" in the file chooser opens its location field, the full path goes in,
+        and the dialog's Send button sends it."""
+        self.click("Attach file")
+        dialog = wait_until(lambda: self.find(role="file chooser", name="Send a file"),
+                            "the Send a file dialog")
+        deadline = time.monotonic() + TIMEOUT
+        location = None
+        while location is None:
+            assert time.monotonic() < deadline, "the file chooser's location field did not appear"
+            self.refresh()
+            location = find_one(dialog, role="text")
+            if location is None:
+                # Keyboard focus to the dialog's file list, then "/" as a person types it.
+                files = find_one(dialog, role="table")
+                if files is not None:
+                    Atspi.Component.grab_focus(files)
+                press_key(ord("/"))
+                time.sleep(0.2)
+        Atspi.EditableText.set_text_contents(location, str(path))
+        send = wait_until(lambda: find_one(dialog, role="push button", name="Send"),
+                          "the dialog's Send button")
+        do_action(send, "click")
+        wait_until(lambda: self.find(role="file chooser", name="Send a file") is None,
+                   "the dialog to close")
+
+    def message_rows(self):
+        """(accessible name, description, [label texts]) of every message row shown."""
+        self.refresh()
+        rows = []
+        for row in find_all(self.app, role="list item"):
+            name = row.get_name() or ""
+            if name.startswith("Message from ") or name.startswith("File "):
+                labels = [text_of(n) for n in find_all(row, role="label")]
+                rows.append((name, row.get_description() or "", labels))
+        return rows
+
+    def wait_message(self, sender, text, timeout=TIMEOUT):
+        """Waits for a bubble from sender whose text label is exactly text."""
+        def seen():
+            for name, description, labels in self.message_rows():
+                if name == f"Message from {sender}" and text in labels:
+                    return (name, description, labels)
+            return None
+        return wait_until(seen, f"{self}: a bubble from {sender} saying {text!r}", timeout)
+
+    def __str__(self):
+        return f"chat-client[{self.proc.pid}]"
+
+
+# ---- A desktop notification service, so notifications can be checked ----
+
+NOTIFICATIONS_XML = """
+<node>
+  <interface name="org.freedesktop.Notifications">
+    <method name="Notify">
+      <arg type="s" direction="in"/><arg type="u" direction="in"/>
+      <arg type="s" direction="in"/><arg type="s" direction="in"/>
+      <arg type="s" direction="in"/><arg type="as" direction="in"/>
+      <arg type="a{sv}" direction="in"/><arg type="i" direction="in"/>
+      <arg type="u" direction="out"/>
+    </method>
+    <method name="CloseNotification"><arg type="u" direction="in"/></method>
+    <method name="GetCapabilities"><arg type="as" direction="out"/></method>
+    <method name="GetServerInformation">
+      <arg type="s" direction="out"/><arg type="s" direction="out"/>
+      <arg type="s" direction="out"/><arg type="s" direction="out"/>
+    </method>
+    <signal name="NotificationClosed"><arg type="u"/><arg type="u"/></signal>
+    <signal name="ActionInvoked"><arg type="u"/><arg type="s"/></signal>
+  </interface>
+</node>
+"""
+
+
+class DesktopNotifications:
+    """org.freedesktop.Notifications on the session bus (as a desktop provides it),
+    recording every notification shown as (summary, body). Runs on its own thread and
+    main context until stop()."""
+
+    def __init__(self):
+        self._received = []
+        self._lock = threading.Lock()
+        self._context = GLib.MainContext.new()
+        self._loop = GLib.MainLoop.new(self._context, False)
+        self._ready = threading.Event()
+        self._failure = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        assert self._ready.wait(TIMEOUT), "the notification service did not start"
+        assert self._failure is None, f"the notification service failed: {self._failure}"
+
+    def received(self):
+        with self._lock:
+            return list(self._received)
+
+    def stop(self):
+        self._context.invoke_full(GLib.PRIORITY_DEFAULT, self._loop.quit)
+        self._thread.join(TIMEOUT)
+
+    def _run(self):
+        self._context.push_thread_default()
+        try:
+            address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
+            flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+                     Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+            bus = Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
+            info = Gio.DBusNodeInfo.new_for_xml(NOTIFICATIONS_XML).interfaces[0]
+            bus.register_object("/org/freedesktop/Notifications", info, self._on_call,
+                                None, None)
+            reply = bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                  "org.freedesktop.DBus", "RequestName",
+                                  GLib.Variant("(su)", ("org.freedesktop.Notifications", 4)),
+                                  GLib.VariantType("(u)"), Gio.DBusCallFlags.NONE, -1, None)
+            if reply.unpack()[0] != 1:  # DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER
+                raise RuntimeError("org.freedesktop.Notifications is already owned")
+        except Exception as exc:  # reported to the constructor
+            self._failure = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        self._loop.run()
+        bus.close_sync(None)
+
+    def _on_call(self, connection, sender, path, interface, method, parameters, invocation):
+        if method == "Notify":
+            args = parameters.unpack()
+            with self._lock:
+                self._received.append((args[3], args[4]))
+                serial = len(self._received)
+            invocation.return_value(GLib.Variant("(u)", (serial,)))
+        elif method == "GetCapabilities":
+            invocation.return_value(GLib.Variant("(as)", (["body", "actions"],)))
+        elif method == "GetServerInformation":
+            invocation.return_value(GLib.Variant("(ssss)", ("tests", "chat", "1", "1.2")))
+        else:
+            invocation.return_value(None)

@@ -1,0 +1,67 @@
+"""Fixtures for the end-to-end GUI tests: a real chat-server and real chat-client
+windows per test, all stopped by PID at teardown.
+
+Run inside the virtual session:
+  CHAT_BIN_DIR=$PWD/build tests/gui/xsession /usr/bin/python3 -m pytest -q tests/gui
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from chatgui import Client, DesktopNotifications, Server  # noqa: E402
+
+
+def pytest_sessionstart(session):
+    # A GUI test without its display or accessibility bus must fail, never skip.
+    assert os.environ.get("DISPLAY"), "no DISPLAY: run the GUI tests under tests/gui/xsession"
+    assert os.environ.get("DBUS_SESSION_BUS_ADDRESS"), "no session bus: use tests/gui/xsession"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def notifications():
+    """The desktop's notification service for the whole run (clients notify when their
+    window is not focused); tests read what it received."""
+    service = DesktopNotifications()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def server_factory(tmp_path):
+    """start(port=0) -> Server; every server still running is stopped at teardown."""
+    servers = []
+
+    def start(port=0):
+        server = Server(tmp_path / f"server{len(servers)}", port)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def server(server_factory):
+    return server_factory()
+
+
+@pytest.fixture
+def client_factory(tmp_path):
+    """start(port, user, connect=True, name=None) -> Client; all stopped at teardown."""
+    clients = []
+
+    def start(port, user, connect=True, name=None, extra_args=()):
+        workdir = tmp_path / (name or user or f"client{len(clients)}")
+        client = Client(workdir, port, user, connect, extra_args)
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        client.stop()

@@ -1,0 +1,306 @@
+/* Widget tests: the conversation's list logic on a real ChatMessageList. Grouping,
+ * the row cap, pending -> sent / failed, file rows, and following new messages only
+ * when the view is at the bottom. */
+#include <gtk/gtk.h>
+
+#include "client/message_list.h"
+#include "tests/widget/widget_util.h"
+
+#define T0 1700000000000 /* a fixed time, ms */
+
+static ChatMessageList *new_list(void)
+{
+    ChatMessageList *list = CHAT_MESSAGE_LIST(chat_message_list_new());
+    g_object_ref_sink(list);
+    return list;
+}
+
+static ChatBubble *add_text(ChatMessageList *list, const char *sender, const char *text,
+                            gint64 time_ms, gboolean own, guint64 client_id)
+{
+    ChatMessage msg = {
+        .message_id = 1,
+        .time_ms = time_ms,
+        .sender = (char *)sender,
+        .text = (char *)text,
+        .own = own,
+        .client_id = client_id,
+    };
+    return chat_message_list_add_message(list, &msg);
+}
+
+static ChatBubble *bubble_at(ChatMessageList *list, int index)
+{
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index(chat_message_list_get_list_box(list), index);
+    g_assert_true(CHAT_IS_BUBBLE(row));
+    return CHAT_BUBBLE(row);
+}
+
+static gboolean name_shown(ChatBubble *bubble)
+{
+    GtkLabel *name = find_label_with_class(GTK_WIDGET(bubble), "sender");
+    return gtk_widget_get_visible(GTK_WIDGET(name));
+}
+
+static void test_grouping(void)
+{
+    ChatMessageList *list = new_list();
+    ChatBubble *a1 = add_text(list, "alice", "one", T0, FALSE, 0);
+    ChatBubble *a2 = add_text(list, "alice", "two", T0 + 1000, FALSE, 0);
+    ChatBubble *a3 = add_text(list, "alice", "three", T0 + 2000, FALSE, 0);
+    ChatBubble *b1 = add_text(list, "bob", "hi", T0 + 3000, FALSE, 0);
+    ChatBubble *a4 = add_text(list, "alice", "back", T0 + 4000, FALSE, 0);
+    ChatBubble *a5 = add_text(list, "alice", "much later", T0 + 4000 + CHAT_MESSAGE_LIST_GROUP_MS,
+                              FALSE, 0);
+    chat_message_list_add_notice(list, "bob left");
+    ChatBubble *a6 = add_text(list, "alice", "after notice", T0 + 4000 + CHAT_MESSAGE_LIST_GROUP_MS,
+                              FALSE, 0);
+    g_assert_false(chat_bubble_get_grouped(a1));
+    g_assert_true(chat_bubble_get_grouped(a2));
+    g_assert_true(chat_bubble_get_grouped(a3));
+    g_assert_false(chat_bubble_get_grouped(b1));
+    g_assert_false(chat_bubble_get_grouped(a4));
+    g_assert_false(chat_bubble_get_grouped(a5));
+    g_assert_false(chat_bubble_get_grouped(a6));
+    /* The name shows once per group. */
+    g_assert_true(name_shown(a1));
+    g_assert_false(name_shown(a2));
+    g_assert_true(name_shown(b1));
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 8);
+    g_object_unref(list);
+}
+
+static void test_own_and_other_do_not_group(void)
+{
+    ChatMessageList *list = new_list();
+    add_text(list, "alice", "mine", T0, TRUE, 0);
+    ChatBubble *theirs = add_text(list, "alice", "same name, other side", T0 + 1, FALSE, 0);
+    ChatBubble *mine = chat_message_list_add_pending(list, 5, "alice", "pending");
+    g_assert_false(chat_bubble_get_grouped(theirs));
+    g_assert_false(chat_bubble_get_grouped(mine));
+    g_object_unref(list);
+}
+
+static void test_row_cap(void)
+{
+    ChatMessageList *list = new_list();
+    chat_message_list_set_max_rows(list, 10);
+    for (int i = 0; i < 25; i++) {
+        char text[16];
+        g_snprintf(text, sizeof text, "m%d", i);
+        add_text(list, "alice", text, T0 + i, FALSE, 0);
+    }
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 10);
+    GList *rows = gtk_container_get_children(GTK_CONTAINER(chat_message_list_get_list_box(list)));
+    g_assert_cmpuint(g_list_length(rows), ==, 10);
+    g_list_free(rows);
+    ChatBubble *first = bubble_at(list, 0);
+    g_assert_cmpstr(chat_bubble_get_text(first), ==, "m15");
+    /* The oldest kept bubble heads its group again: it shows the name. */
+    g_assert_false(chat_bubble_get_grouped(first));
+    g_assert_true(name_shown(first));
+    g_assert_cmpstr(chat_bubble_get_text(bubble_at(list, 9)), ==, "m24");
+    /* Lowering the cap trims at once. */
+    chat_message_list_set_max_rows(list, 3);
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
+    g_assert_cmpstr(chat_bubble_get_text(bubble_at(list, 0)), ==, "m22");
+    g_object_unref(list);
+}
+
+static void test_pending_then_sent(void)
+{
+    ChatMessageList *list = new_list();
+    ChatBubble *pending = chat_message_list_add_pending(list, 42, "me", "hello 👋");
+    g_assert_cmpint(chat_bubble_get_state(pending), ==, CHAT_BUBBLE_PENDING);
+    GtkLabel *status = find_label_with_class(GTK_WIDGET(pending), "status");
+    g_assert_true(g_str_has_suffix(gtk_label_get_text(status), "sending"));
+    /* Someone else's message in between changes nothing about it. */
+    add_text(list, "bob", "hey", T0, FALSE, 0);
+    ChatBubble *acked = add_text(list, "me", "hello 👋", T0 + 5, TRUE, 42);
+    g_assert_true(acked == pending);
+    g_assert_cmpint(chat_bubble_get_state(pending), ==, CHAT_BUBBLE_SENT);
+    g_assert_cmpint(chat_bubble_get_time(pending), ==, T0 + 5);
+    g_assert_cmpstr(gtk_label_get_text(status), ==, "\u2713");
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 2);
+    /* A second echo of the same id is a new message, not a second settlement. */
+    ChatBubble *again = add_text(list, "me", "hello 👋", T0 + 6, TRUE, 42);
+    g_assert_true(again != pending);
+    g_object_unref(list);
+}
+
+static void test_pending_then_failed(void)
+{
+    ChatMessageList *list = new_list();
+    ChatBubble *pending = chat_message_list_add_pending(list, 7, "me", "too much");
+    g_assert_true(chat_message_list_fail_message(list, 7, "text too long"));
+    g_assert_cmpint(chat_bubble_get_state(pending), ==, CHAT_BUBBLE_FAILED);
+    GtkLabel *status = find_label_with_class(GTK_WIDGET(pending), "status");
+    g_assert_nonnull(strstr(gtk_label_get_text(status), "text too long"));
+    g_assert_false(chat_message_list_fail_message(list, 7, "again"));
+    g_assert_false(chat_message_list_fail_message(list, 8, "unknown id"));
+    g_object_unref(list);
+}
+
+static void test_pending_row_capped_out(void)
+{
+    ChatMessageList *list = new_list();
+    chat_message_list_set_max_rows(list, 2);
+    chat_message_list_add_pending(list, 9, "me", "gone soon");
+    add_text(list, "bob", "a", T0, FALSE, 0);
+    add_text(list, "bob", "b", T0 + 1, FALSE, 0);
+    /* The pending row went with the cap; its acknowledgement shows as a new bubble. */
+    g_assert_false(chat_message_list_fail_message(list, 9, "x"));
+    ChatBubble *acked = add_text(list, "me", "gone soon", T0 + 2, TRUE, 9);
+    g_assert_cmpint(chat_bubble_get_state(acked), ==, CHAT_BUBBLE_SENT);
+    g_assert_true(bubble_at(list, 1) == acked);
+    g_object_unref(list);
+}
+
+static void remember_row(ChatMessageList *list, ChatFileRow *row, ChatFileRow **out)
+{
+    (void)list;
+    *out = row;
+}
+
+static void test_file_rows(void)
+{
+    ChatMessageList *list = new_list();
+    ChatFileRow *upload = chat_message_list_add_upload(list, 3, "me", "/tmp/report.pdf", 2048);
+    g_assert_true(chat_message_list_find_transfer(list, CHAT_TRANSFER_UPLOAD, 3) == upload);
+    g_assert_cmpint(chat_file_row_get_state(upload), ==, CHAT_FILE_ROW_TRANSFERRING);
+    g_assert_cmpstr(chat_file_row_get_name(upload), ==, "report.pdf");
+    g_assert_true(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(upload), "Cancel")));
+
+    ChatFileInfo own = { .file_id = 11, .uploader = (char *)"me", .name = (char *)"report.pdf",
+                         .size = 2048, .own = TRUE, .upload_id = 3, .time_ms = T0 };
+    g_assert_true(chat_message_list_add_file(list, &own) == upload);
+    g_assert_cmpint(chat_file_row_get_state(upload), ==, CHAT_FILE_ROW_COMPLETE);
+    g_assert_true(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(upload), "Open")));
+    g_assert_false(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(upload), "Download")));
+
+    ChatFileInfo theirs = { .file_id = 12, .uploader = (char *)"bob", .name = (char *)"cat.png",
+                            .size = 5, .time_ms = T0 };
+    ChatFileRow *offer = chat_message_list_add_file(list, &theirs);
+    g_assert_true(chat_message_list_find_transfer(list, CHAT_TRANSFER_DOWNLOAD, 12) == offer);
+    g_assert_cmpint(chat_file_row_get_state(offer), ==, CHAT_FILE_ROW_AVAILABLE);
+    GtkWidget *download = find_button_with_label(GTK_WIDGET(offer), "Download");
+    g_assert_true(gtk_widget_get_visible(download));
+
+    ChatFileRow *requested = NULL;
+    g_signal_connect(list, "download-requested", G_CALLBACK(remember_row), &requested);
+    gtk_button_clicked(GTK_BUTTON(download));
+    g_assert_true(requested == offer);
+
+    /* While it moves, Cancel asks the list's owner to cancel that transfer. */
+    chat_file_row_show_progress(offer, 1, 5, 10.0);
+    ChatFileRow *cancelled = NULL;
+    g_signal_connect(list, "cancel-requested", G_CALLBACK(remember_row), &cancelled);
+    g_assert_false(gtk_widget_get_visible(download));
+    gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(offer), "Cancel")));
+    g_assert_true(cancelled == offer);
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 2);
+    g_object_unref(list);
+}
+
+static void test_progress_and_failure_texts(void)
+{
+    ChatFileRow *row = chat_file_row_new("bob", "big.iso", 4000000, T0, FALSE);
+    g_object_ref_sink(row);
+    chat_file_row_set_file_id(row, 1);
+    chat_file_row_show_progress(row, 1000000, 4000000, 1000000.0);
+    GtkLabel *detail = find_label_with_class(GTK_WIDGET(row), "file-detail");
+    g_assert_cmpstr(gtk_label_get_text(detail), ==, "1.0\u00A0MB of 4.0\u00A0MB \u00B7 1.0\u00A0MB/s \u00B7 about 3 s left");
+    chat_file_row_show_failed(row, "checksum mismatch");
+    g_assert_cmpstr(gtk_label_get_text(detail), ==, "Failed: checksum mismatch");
+    /* A failed download can be tried again. */
+    g_assert_true(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(row), "Download")));
+    g_object_unref(row);
+}
+
+/* ---- Following new messages, in a real window ---- */
+
+typedef struct {
+    ChatMessageList *list;
+    GtkAdjustment *adj;
+} Scroll;
+
+static gboolean scrolled_to_bottom(gpointer data)
+{
+    Scroll *s = data;
+    double end = gtk_adjustment_get_upper(s->adj) - gtk_adjustment_get_page_size(s->adj);
+    return end > 0 && gtk_adjustment_get_value(s->adj) >= end - 1;
+}
+
+static gboolean scrolled_to_top(gpointer data)
+{
+    Scroll *s = data;
+    return gtk_adjustment_get_value(s->adj) == 0 && !chat_message_list_get_following(s->list);
+}
+
+static GtkAdjustment *find_vadjustment(GtkWidget *root)
+{
+    if (GTK_IS_SCROLLED_WINDOW(root))
+        return gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(root));
+    GList *children = gtk_container_get_children(GTK_CONTAINER(root));
+    GtkAdjustment *found = NULL;
+    for (GList *l = children; l != NULL && found == NULL; l = l->next)
+        if (GTK_IS_CONTAINER(l->data))
+            found = find_vadjustment(l->data);
+    g_list_free(children);
+    return found;
+}
+
+static void test_follows_only_at_bottom(void)
+{
+    GtkWidget *window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+    gtk_window_set_default_size(GTK_WINDOW(window), 420, 300);
+    Scroll s = { CHAT_MESSAGE_LIST(chat_message_list_new()), NULL };
+    gtk_container_add(GTK_CONTAINER(window), GTK_WIDGET(s.list));
+    s.adj = find_vadjustment(GTK_WIDGET(s.list));
+    gtk_widget_show(window);
+    for (int i = 0; i < 40; i++)
+        add_text(s.list, i % 2 ? "alice" : "bob", "a line of chat", T0 + i, FALSE, 0);
+    /* At the bottom, new messages keep the view at the bottom. */
+    g_assert_true(wait_until(scrolled_to_bottom, &s, 5000));
+    g_assert_true(chat_message_list_get_following(s.list));
+    g_assert_false(chat_message_list_get_has_unseen(s.list));
+
+    /* Reading older messages: a new one does not move the view, the button appears. */
+    gtk_adjustment_set_value(s.adj, 0);
+    g_assert_true(wait_until(scrolled_to_top, &s, 5000));
+    add_text(s.list, "bob", "news", T0 + 100, FALSE, 0);
+    g_assert_true(chat_message_list_get_has_unseen(s.list));
+    g_assert_false(wait_until(scrolled_to_bottom, &s, 300));
+
+    /* Own messages always jump down. */
+    chat_message_list_add_pending(s.list, 1, "me", "mine");
+    g_assert_true(wait_until(scrolled_to_bottom, &s, 5000));
+    g_assert_false(chat_message_list_get_has_unseen(s.list));
+
+    /* And the button jumps down too. */
+    gtk_adjustment_set_value(s.adj, 0);
+    g_assert_true(wait_until(scrolled_to_top, &s, 5000));
+    add_text(s.list, "bob", "more news", T0 + 200, FALSE, 0);
+    g_assert_true(chat_message_list_get_has_unseen(s.list));
+    GtkWidget *button = find_button_with_label(GTK_WIDGET(s.list), "New messages ↓");
+    g_assert_nonnull(button);
+    gtk_button_clicked(GTK_BUTTON(button));
+    g_assert_true(wait_until(scrolled_to_bottom, &s, 5000));
+    g_assert_false(chat_message_list_get_has_unseen(s.list));
+    gtk_widget_destroy(window);
+}
+
+int main(int argc, char **argv)
+{
+    gtk_test_init(&argc, &argv, NULL);
+    g_test_add_func("/message-list/grouping", test_grouping);
+    g_test_add_func("/message-list/own-and-other-do-not-group", test_own_and_other_do_not_group);
+    g_test_add_func("/message-list/row-cap", test_row_cap);
+    g_test_add_func("/message-list/pending-then-sent", test_pending_then_sent);
+    g_test_add_func("/message-list/pending-then-failed", test_pending_then_failed);
+    g_test_add_func("/message-list/pending-row-capped-out", test_pending_row_capped_out);
+    g_test_add_func("/message-list/file-rows", test_file_rows);
+    g_test_add_func("/message-list/progress-and-failure-texts", test_progress_and_failure_texts);
+    g_test_add_func("/message-list/follows-only-at-bottom", test_follows_only_at_bottom);
+    return g_test_run();
+}
