@@ -224,6 +224,15 @@ ChatSessionState chat_session_get_state(ChatSession *self)
     return self->state;
 }
 
+guint chat_session_get_retry_delay(ChatSession *self)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
+    if (self->retry_source == 0)
+        return 0;
+    gint64 left = self->retry_at_us - g_get_monotonic_time();
+    return left > 0 ? (guint)((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC) : 0;
+}
+
 /* The name the server last accepted, owned by the session; NULL before any WELCOME. */
 const char *chat_session_get_username(ChatSession *self)
 {

@@ -101,6 +101,9 @@ void chat_session_set_auto_reconnect(ChatSession *self, gboolean enabled);
 
 ChatSessionState chat_session_get_state(ChatSession *self);
 
+/* While RECONNECTING: whole seconds (rounded up) until the next attempt; otherwise 0. */
+guint chat_session_get_retry_delay(ChatSession *self);
+
 /* The username the server accepted, or NULL before the first WELCOME. */
 const char *chat_session_get_username(ChatSession *self);
 
@@ -126,7 +129,8 @@ guint64 chat_session_upload(ChatSession *self, const char *path, GError **error)
 guint64 chat_session_download(ChatSession *self, guint64 file_id, const char *dir,
                               GError **error);
 
-/* Cancels an upload or download by transfer id; "transfer-failed" follows. */
+/* Cancels an upload or download by transfer id (upload ids are at or above 2^48, so
+ * they never collide with the server's file ids); "transfer-failed" follows. */
 void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id);
 
 /* TRUE when nothing is left to do: no unacknowledged text, no transfer, empty queue. */

@@ -296,6 +296,7 @@ static void schedule_retry(ChatSession *self, const char *why)
     guint delay = self->backoff_s;
     self->backoff_s = MIN(delay * 2, SESSION_BACKOFF_MAX_S);
     self->retry_source = g_timeout_add(delay * 1000, retry_due, self);
+    self->retry_at_us = g_get_monotonic_time() + (gint64)delay * G_USEC_PER_SEC;
     char *detail = g_strdup_printf("%s; reconnecting in %u s", why, delay);
     session_set_state(self, CHAT_SESSION_RECONNECTING, detail);
     g_free(detail);

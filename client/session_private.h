@@ -92,6 +92,7 @@ struct _ChatSession {
     gboolean ever_online;        /* logged in since connect(): a loss means reconnect */
     guint backoff_s;
     guint retry_source;
+    gint64 retry_at_us;    /* monotonic time of the next attempt, while retry_source */
     guint tick_source;
     guint resume_source;         /* idle callback that resumes frame processing */
     guint refusal_source;        /* reports a name refused locally, asynchronously */

@@ -163,10 +163,9 @@ static void stop_countdown(ChatWindow *self)
 
 static void show_countdown(ChatWindow *self)
 {
-    char *text = self->countdown_left > 0
-                     ? g_strdup_printf("Connection lost. Reconnecting in %u s\u2026",
-                                       self->countdown_left)
-                     : g_strdup("Reconnecting\u2026");
+    guint left = chat_session_get_retry_delay(self->session);
+    char *text = left > 0 ? g_strdup_printf("Connection lost. Reconnecting in %u s\u2026", left)
+                          : g_strdup("Reconnecting\u2026");
     show_banner(self, text, TRUE);
     g_free(text);
 }
@@ -174,39 +173,21 @@ static void show_countdown(ChatWindow *self)
 static gboolean on_countdown_tick(gpointer data)
 {
     ChatWindow *self = data;
-    if (self->countdown_left > 0)
-        self->countdown_left--;
     show_countdown(self);
-    if (self->countdown_left > 0)
+    if (chat_session_get_retry_delay(self->session) > 0)
         return G_SOURCE_CONTINUE;
     self->countdown_source = 0;
     return G_SOURCE_REMOVE;
 }
 
-/* Shows the session's RECONNECTING state. Its detail says why and ends in "in N s" (the
- * delay it waits): the banner counts N down each second so the user sees it move, and
- * the why goes in the tooltip. A detail of another shape is shown as it is. */
+/* Shows the session's RECONNECTING state: a banner counting down to the next attempt,
+ * with why the connection was lost (the state's detail) in its tooltip. */
 static void show_reconnecting(ChatWindow *self, const char *detail)
 {
     stop_countdown(self);
     gtk_widget_set_tooltip_text(GTK_WIDGET(self->banner_label), detail);
-    GMatchInfo *match = NULL;
-    GRegex *delay = g_regex_new("\\bin ([0-9]{1,4}) s$", 0, 0, NULL);
-    if (detail == NULL) {
-        show_banner(self, "Connection lost. Reconnecting\u2026", TRUE);
-    } else if (g_regex_match(delay, detail, 0, &match)) {
-        char *seconds = g_match_info_fetch(match, 1);
-        self->countdown_left = (guint)g_ascii_strtoull(seconds, NULL, 10);
-        g_free(seconds);
-        show_countdown(self);
-        self->countdown_source = g_timeout_add_seconds(1, on_countdown_tick, self);
-    } else {
-        char *text = g_strdup_printf("Connection lost: %s\u2026", detail);
-        show_banner(self, text, TRUE);
-        g_free(text);
-    }
-    g_match_info_free(match);
-    g_regex_unref(delay);
+    show_countdown(self);
+    self->countdown_source = g_timeout_add_seconds(1, on_countdown_tick, self);
 }
 
 /* Header subtitle: where we are connected and how; "N online" comes from the user list. */

@@ -39,7 +39,6 @@ struct _ChatWindow {
     gboolean was_online; /* reached ONLINE since the last Connect */
     /* The reconnect banner counts down the session's announced delay. */
     guint countdown_source;
-    guint countdown_left;
 };
 
 /* window_chat.c: connects the conversation's session signals and the compose bar. */
