@@ -35,7 +35,8 @@
 #define PROTO_MAX_TEXT 8192u              /* bytes of UTF-8 in one chat message */
 #define PROTO_MAX_NAME_CHARS 32u          /* characters in a username */
 #define PROTO_MAX_NAME_BYTES 128u         /* bytes in a username (32 chars x 4) */
-#define PROTO_MAX_FILENAME_BYTES 255u     /* bytes in a file name as offered */
+#define PROTO_MAX_FILENAME_BYTES 1024u    /* bytes in a file name on the wire; the server
+                                             stores it cut to fit NAME_MAX */
 #define PROTO_MAX_REASON 1024u            /* bytes in an error, goodbye or shutdown text */
 #define PROTO_MAX_AGENT 64u               /* bytes in the client's software name */
 #define PROTO_MAX_USERS_PER_FRAME 512u    /* entries in one USER_LIST/JOINED/LEFT frame */

@@ -113,7 +113,7 @@ static void test_roundtrip_chat(void)
 static void test_roundtrip_files(void)
 {
     struct proto_msg out, in = { PROTO_FILE_OFFER, .u.offer = { FIVE_GIB + 1, FIVE_GIB, { 0 }, 0,
-                                                                repeat("\xe2\x82\xac", 85) } };
+                                                                repeat("\xe2\x82\xac" "x", 256) } };
     memcpy(in.u.offer.sha256, SHA_HELLO, sizeof SHA_HELLO);
     roundtrip(&in, &out);
     g_assert_cmpuint(out.u.offer.upload_id, ==, FIVE_GIB + 1);
