@@ -124,15 +124,28 @@ bool text_check(const char *text, size_t len, size_t max_bytes)
 {
     if (len == 0 || len > max_bytes || !proto_utf8_valid(text, len))
         return false;
+    /* Every relayed message passes here: plain ASCII is judged byte by byte, and only
+     * multi-byte characters go through GLib's Unicode tables. */
     bool visible = false;
-    for (const char *p = text; p < text + len; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        if (c == '\n' || c == '\t')
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        unsigned char b = (unsigned char)*p;
+        if (b < 0x80) {
+            if (b < 0x20 || b == 0x7F) {
+                if (b != '\n' && b != '\t')
+                    return false;
+            } else if (b != ' ') {
+                visible = true;
+            }
+            p++;
             continue;
+        }
+        gunichar c = g_utf8_get_char(p);
         if (g_unichar_type(c) == G_UNICODE_CONTROL)
             return false;
         if (!g_unichar_isspace(c))
             visible = true;
+        p = g_utf8_next_char(p);
     }
     return visible;
 }
