@@ -1,0 +1,228 @@
+/* chat-bench: a load generator for chat-server (our protocol) and IRC servers.
+ *
+ * Modes:
+ *   (default)       N clients in one room, S senders, latency of every delivery
+ *   --idle          N clients log in and hold; server memory per connection
+ *   --file PATH     upload PATH to chat-server, then download it again
+ *   --tcp-sink OUT  accept one loopback connection and write what arrives to OUT
+ *   --tcp-send PATH send PATH to a --tcp-sink: the plain TCP baseline for --file
+ *
+ * Each mode prints one machine-readable line "RESULT key=value ..." and a short human
+ * summary. Exit status: 0 all well, 1 the run finished but deliveries were missing or
+ * the server complained, 2 bad usage, 3 the run could not be completed. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/load.h"
+#include "bench/net.h"
+#include "bench/report.h"
+#include "bench/text.h"
+#include "bench/transfer.h"
+
+#define EXIT_MISSING 1
+#define EXIT_USAGE 2
+#define EXIT_FAILED 3
+#define MAX_SECONDS 86400.0
+#define MAX_RATE 1e7
+
+enum mode { MODE_LOAD, MODE_IDLE, MODE_FILE, MODE_TCP_SINK, MODE_TCP_SEND };
+
+struct options {
+    enum mode mode;
+    struct load_opts load;
+    struct transfer_opts transfer;
+    const char *host;
+    const char *hist_out;
+    bool port_given;
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: chat-bench [options]\n"
+          "  --proto chat|irc       protocol to speak (chat)\n"
+          "  --host ADDR            server address, loopback only (127.0.0.1)\n"
+          "  --port N               server port (required)\n"
+          "  --clients N            members of the room (100)\n"
+          "  --senders S            members that send (10)\n"
+          "  --size B               bytes per text, 40..8192 (irc: ..400) (64)\n"
+          "  --duration SECONDS     sending time; with --idle, holding time (10)\n"
+          "  --rate R               messages per second in total; 0 = closed loop (0)\n"
+          "  --window W             per sender, messages not yet delivered to all (8)\n"
+          "  --drain SECONDS        wait for outstanding deliveries after sending (10)\n"
+          "  --login-window N       connections logging in at once (64)\n"
+          "  --login-timeout SECONDS  to log in all clients (60)\n"
+          "  --server-pid P         measure this process's CPU time and memory\n"
+          "  --hist-out PATH        write the latency CDF (ns fraction) to PATH\n"
+          "  --idle                 log in, hold, report server memory per connection\n"
+          "  --file PATH            upload PATH to chat-server, then download it\n"
+          "  --download-to PATH     where --file writes the download (/dev/null)\n"
+          "  --tcp-sink OUT         receive one TCP stream into OUT (--port, 0 = any)\n"
+          "  --tcp-send PATH        send PATH to a --tcp-sink on --port\n"
+          "  --timeout SECONDS      bound of a transfer mode (600)\n",
+          out);
+}
+
+static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < min || v > max)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+static bool parse_number(const char *s, double max, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || !(v >= 0) || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Applies one option; false (with a message printed) when its value is bad. */
+static bool option_set(struct options *o, int id, const char *arg)
+{
+    uint32_t v = 0;
+    bool ok = true;
+    switch (id) {
+    case 'P':
+        ok = strcmp(arg, "chat") == 0 || strcmp(arg, "irc") == 0;
+        o->load.dialect = strcmp(arg, "irc") == 0 ? &dialect_irc : &dialect_chat;
+        break;
+    case 'H': o->host = arg; break;
+    case 'p':
+        ok = parse_u32(arg, 0, 65535, &v);
+        o->load.port = (uint16_t)v;
+        o->port_given = true;
+        break;
+    case 'n': ok = parse_u32(arg, 2, 1000000, &o->load.clients); break;
+    case 's': ok = parse_u32(arg, 1, 999999, &o->load.senders); break;
+    case 'b': ok = parse_u32(arg, TEXT_MIN_SIZE, PROTO_MAX_TEXT, &o->load.size); break;
+    case 'w': ok = parse_u32(arg, 1, 1000000, &o->load.window); break;
+    case 'L': ok = parse_u32(arg, 1, 1000000, &o->load.login_window); break;
+    case 'i': ok = parse_u32(arg, 1, 4194304, &v); o->load.server_pid = (pid_t)v; break;
+    case 'd': ok = parse_number(arg, MAX_SECONDS, &o->load.duration_s); break;
+    case 'r': ok = parse_number(arg, MAX_RATE, &o->load.rate); break;
+    case 'D': ok = parse_number(arg, MAX_SECONDS, &o->load.drain_s); break;
+    case 'T': ok = parse_number(arg, MAX_SECONDS, &o->load.login_timeout_s); break;
+    case 't': ok = parse_number(arg, MAX_SECONDS, &o->transfer.timeout_s); break;
+    case 'o': o->hist_out = arg; break;
+    case 'I': o->mode = MODE_IDLE; break;
+    case 'f': o->mode = MODE_FILE; o->transfer.path = arg; break;
+    case 'O': o->transfer.download_to = arg; break;
+    case 'K': o->mode = MODE_TCP_SINK; o->transfer.path = arg; break;
+    case 'S': o->mode = MODE_TCP_SEND; o->transfer.path = arg; break;
+    default: ok = false; break;
+    }
+    if (!ok)
+        fprintf(stderr, "chat-bench: bad value '%s'\n", arg ? arg : "");
+    return ok;
+}
+
+/* Cross-option checks; false with a message when the combination makes no sense. */
+static bool options_check(struct options *o)
+{
+    char err[160];
+    const struct load_opts *l = &o->load;
+    if (!net_loopback_addr(o->host, &o->load.addr, err, sizeof err)) {
+        fprintf(stderr, "chat-bench: %s\n", err);
+        return false;
+    }
+    o->transfer.addr = o->load.addr;
+    o->transfer.port = o->load.port;
+    if (!o->port_given && o->mode != MODE_TCP_SINK) {
+        fputs("chat-bench: --port is required\n", stderr);
+        return false;
+    }
+    if (l->senders > l->clients) {
+        fputs("chat-bench: --senders must not exceed --clients\n", stderr);
+        return false;
+    }
+    if (l->size > l->dialect->max_text) {
+        fprintf(stderr, "chat-bench: --size over %zu, the most %s carries\n",
+                l->dialect->max_text, l->dialect->name);
+        return false;
+    }
+    return true;
+}
+
+static int run_load(const struct options *o)
+{
+    struct load_result *res = malloc(sizeof *res);
+    if (res == NULL)
+        return EXIT_FAILED;
+    load_run(&o->load, res);
+    report_load(stdout, &o->load, res);
+    if (o->hist_out != NULL && !report_write_cdf(o->hist_out, res))
+        fprintf(stderr, "chat-bench: cannot write %s\n", o->hist_out);
+    int status = !res->ok ? EXIT_FAILED : report_load_clean(&o->load, res) ? 0 : EXIT_MISSING;
+    free(res);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "proto", required_argument, NULL, 'P' },
+        { "host", required_argument, NULL, 'H' },
+        { "port", required_argument, NULL, 'p' },
+        { "clients", required_argument, NULL, 'n' },
+        { "senders", required_argument, NULL, 's' },
+        { "size", required_argument, NULL, 'b' },
+        { "duration", required_argument, NULL, 'd' },
+        { "rate", required_argument, NULL, 'r' },
+        { "window", required_argument, NULL, 'w' },
+        { "drain", required_argument, NULL, 'D' },
+        { "login-window", required_argument, NULL, 'L' },
+        { "login-timeout", required_argument, NULL, 'T' },
+        { "server-pid", required_argument, NULL, 'i' },
+        { "hist-out", required_argument, NULL, 'o' },
+        { "idle", no_argument, NULL, 'I' },
+        { "file", required_argument, NULL, 'f' },
+        { "download-to", required_argument, NULL, 'O' },
+        { "tcp-sink", required_argument, NULL, 'K' },
+        { "tcp-send", required_argument, NULL, 'S' },
+        { "timeout", required_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct options o = {
+        .mode = MODE_LOAD,
+        .host = "127.0.0.1",
+        .load = { .dialect = &dialect_chat, .clients = 100, .senders = 10, .size = 64,
+                  .window = 8, .login_window = 64, .duration_s = 10, .drain_s = 10,
+                  .login_timeout_s = 60 },
+        .transfer = { .download_to = "/dev/null", .timeout_s = 600 },
+    };
+    int id;
+    while ((id = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (id == 'h') {
+            usage(stdout);
+            return 0;
+        }
+        if (id == '?' || !option_set(&o, id, optarg)) {
+            fputs("Try 'chat-bench --help'.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc || !options_check(&o)) {
+        fputs("Try 'chat-bench --help'.\n", stderr);
+        return EXIT_USAGE;
+    }
+    o.load.idle = o.mode == MODE_IDLE;
+    switch (o.mode) {
+    case MODE_FILE:
+        return transfer_file(&o.transfer) ? 0 : EXIT_FAILED;
+    case MODE_TCP_SINK:
+        return transfer_tcp_sink(&o.transfer) ? 0 : EXIT_FAILED;
+    case MODE_TCP_SEND:
+        return transfer_tcp_send(&o.transfer) ? 0 : EXIT_FAILED;
+    default:
+        return run_load(&o);
+    }
+}

@@ -1,0 +1,76 @@
+/* What the load generator core (load.c) and a chat dialect (chat_dialect.c: our
+ * protocol; irc.c: IRC) share: the connection record, the dialect interface, and the
+ * calls through which a dialect reports what it read back to the core. */
+#ifndef BENCH_DIALECT_H
+#define BENCH_DIALECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bench/net.h"
+#include "common/protocol.h"
+
+struct load;
+
+/* Bytes of an unfinished text line (IRC). */
+struct linebuf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+
+struct conn {
+    int fd;
+    uint32_t index;         /* 0..clients-1: its name, and its sender number if < senders */
+    uint8_t state;          /* enum conn_state, owned by load.c */
+    uint8_t login_step;     /* the dialect's progress through logging in */
+    bool dirty;             /* output queued since the last flush */
+    bool watching_out;      /* EPOLLOUT registered because the socket was full */
+    uint32_t login_need;    /* dialect's count of login replies still expected */
+    int64_t members;        /* room members this client knows of, itself included */
+    struct outbuf out;
+    union {
+        struct proto_decoder frames; /* our protocol */
+        struct linebuf lines;        /* IRC */
+    } in;
+};
+
+struct dialect {
+    const char *name;
+    size_t max_text;        /* longest text the dialect can carry in one message */
+    /* Sets up / frees the per-connection input state. */
+    void (*conn_init)(struct conn *c);
+    void (*conn_release)(struct conn *c);
+    /* Queues the first login request on a freshly connected c. */
+    void (*login)(struct load *ld, struct conn *c);
+    /* Consumes n received bytes, reporting events through the load_* calls below.
+     * Returns false when the stream cannot go on (the core then closes c). */
+    bool (*input)(struct load *ld, struct conn *c, const uint8_t *bytes, size_t n);
+    /* Queues one chat message into the room. */
+    void (*send_text)(struct load *ld, struct conn *c, const char *text, size_t len,
+                      uint64_t client_id);
+};
+
+extern const struct dialect dialect_chat;
+extern const struct dialect dialect_irc;
+
+/* The connection's output queue, marked to be flushed before the core next waits. */
+struct outbuf *load_output(struct load *ld, struct conn *c);
+
+/* Writes c's login name ("b00042") into out. */
+void load_conn_name(const struct conn *c, char out[16]);
+
+/* c finished logging in and has joined the room. */
+void load_logged_in(struct load *ld, struct conn *c);
+
+/* c learned of delta more (or, negative, fewer) room members. */
+void load_members(struct load *ld, struct conn *c, int64_t delta);
+
+/* c received one chat message with this text. */
+void load_text(struct load *ld, struct conn *c, const char *text, size_t len);
+
+/* The server reported a problem to c (what: a short description for the log). */
+void load_server_error(struct load *ld, struct conn *c, const char *what);
+
+#endif

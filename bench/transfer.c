@@ -1,0 +1,432 @@
+/* File throughput modes (see transfer.h). One socket each, non-blocking, waited on
+ * with epoll against a single deadline. */
+#include "bench/transfer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bench/net.h"
+#include "bench/procstat.h"
+#include "common/protocol.h"
+
+#define IO_BLOCK (256u * 1024u)          /* bytes per read from a file or socket */
+#define UPLOAD_QUEUE (4u * PROTO_MAX_CHUNK) /* chunk frames kept queued ahead */
+#define UPLOAD_ID 1u
+#define MIB (1024.0 * 1024.0)
+
+/* One connection with its epoll set, input decoder and output queue. */
+struct link {
+    int fd;
+    int ep;
+    bool watching_out;
+    uint64_t deadline;
+    struct proto_decoder dec;
+    struct outbuf out;
+    uint8_t *rbuf;
+    char error[200];
+};
+
+static bool link_fail(struct link *l, const char *fmt, ...)
+{
+    if (l->error[0] == '\0') {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(l->error, sizeof l->error, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+/* Waits until fd is ready for events or the deadline passes; false on timeout. */
+static bool link_wait(struct link *l, bool want_out)
+{
+    if (want_out != l->watching_out) {
+        struct epoll_event ev = { .events = EPOLLIN | (want_out ? EPOLLOUT : 0) };
+        epoll_ctl(l->ep, EPOLL_CTL_MOD, l->fd, &ev);
+        l->watching_out = want_out;
+    }
+    for (;;) {
+        uint64_t now = clock_now_ns();
+        if (now >= l->deadline)
+            return link_fail(l, "timed out");
+        struct epoll_event ev;
+        int ms = (int)((l->deadline - now) / 1000000u) + 1;
+        int n = epoll_wait(l->ep, &ev, 1, ms);
+        if (n > 0)
+            return true;
+        if (n < 0 && errno != EINTR)
+            return link_fail(l, "epoll_wait: %s", strerror(errno));
+    }
+}
+
+static bool link_open(struct link *l, struct in_addr addr, uint16_t port, double timeout_s)
+{
+    *l = (struct link){ .fd = -1, .ep = -1 };
+    l->deadline = clock_now_ns() + (uint64_t)(timeout_s * 1e9);
+    proto_decoder_init(&l->dec, PROTO_MAX_PAYLOAD);
+    l->rbuf = malloc(IO_BLOCK);
+    l->fd = net_connect_start(addr, port);
+    l->ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT };
+    if (l->rbuf == NULL || l->fd < 0 || l->ep < 0 ||
+        epoll_ctl(l->ep, EPOLL_CTL_ADD, l->fd, &ev) != 0)
+        return link_fail(l, "cannot connect: %s", strerror(errno));
+    l->watching_out = true;
+    if (!link_wait(l, true))
+        return false;
+    int err = net_connect_result(l->fd);
+    return err == 0 || link_fail(l, "cannot connect: %s", strerror(err));
+}
+
+static void link_close(struct link *l)
+{
+    if (l->fd >= 0)
+        close(l->fd);
+    if (l->ep >= 0)
+        close(l->ep);
+    proto_decoder_free(&l->dec);
+    outbuf_free(&l->out);
+    free(l->rbuf);
+}
+
+static void link_queue(struct link *l, const struct proto_msg *m)
+{
+    size_t size = proto_frame_size(m);
+    outbuf_commit(&l->out, proto_encode(m, outbuf_reserve(&l->out, size)));
+}
+
+/* Writes what the socket takes; then, if output is left over or block is set, waits
+ * once for the socket to take more or for input. Input goes into the decoder. False
+ * on error, close or timeout. */
+static bool link_pump(struct link *l, bool block)
+{
+    enum flush_status st = outbuf_flush(&l->out, l->fd);
+    if (st == FLUSH_FAILED)
+        return link_fail(l, "send: %s", strerror(errno));
+    if ((block || st == FLUSH_BLOCKED) && !link_wait(l, st == FLUSH_BLOCKED))
+        return false;
+    ssize_t n = recv(l->fd, l->rbuf, IO_BLOCK, MSG_DONTWAIT);
+    if (n > 0)
+        proto_decoder_feed(&l->dec, l->rbuf, (size_t)n);
+    else if (n == 0)
+        return link_fail(l, "the server closed the connection");
+    else if (errno != EAGAIN && errno != EINTR)
+        return link_fail(l, "recv: %s", strerror(errno));
+    return true;
+}
+
+/* Takes a frame already received, if any: PROTO_OK, PROTO_NEED_MORE or a codec error.
+ * An ERROR frame from the server is turned into a failure. */
+static enum proto_status link_take(struct link *l, struct proto_msg *m)
+{
+    enum proto_status st = proto_decoder_next(&l->dec, m);
+    if (st != PROTO_OK && st != PROTO_NEED_MORE) {
+        link_fail(l, "undecodable frame: %s", proto_status_text(st));
+    } else if (st == PROTO_OK && m->type == PROTO_ERROR) {
+        link_fail(l, "server error %u (%s): %.*s", m->u.error.code,
+                  proto_error_text(m->u.error.code), (int)m->u.error.message.len,
+                  m->u.error.message.ptr);
+        st = PROTO_ERR_BAD_FIELD;
+    }
+    return st;
+}
+
+/* Waits for the next frame of the given type, skipping others. */
+static bool link_expect(struct link *l, uint16_t type, struct proto_msg *m)
+{
+    for (;;) {
+        enum proto_status st = link_take(l, m);
+        if (st == PROTO_OK && m->type == type)
+            return true;
+        if (st == PROTO_NEED_MORE && !link_pump(l, true))
+            return false;
+        if (st != PROTO_OK && st != PROTO_NEED_MORE)
+            return false;
+    }
+}
+
+/* Reads exactly n bytes from fd (a regular file) into buf. */
+static bool read_full(int fd, uint8_t *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t got = read(fd, buf, n);
+        if (got <= 0 && !(got < 0 && errno == EINTR))
+            return false;
+        if (got > 0) {
+            buf += got;
+            n -= (size_t)got;
+        }
+    }
+    return true;
+}
+
+static bool write_full(int fd, const uint8_t *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t put = write(fd, buf, n);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return false;
+        buf += put;
+        n -= (size_t)put;
+    }
+    return true;
+}
+
+static bool file_sha256(int fd, uint8_t digest[PROTO_SHA256_LEN], uint8_t *buf)
+{
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    ssize_t n;
+    while ((n = read(fd, buf, IO_BLOCK)) > 0)
+        g_checksum_update(sum, buf, (gssize)n);
+    gsize len = PROTO_SHA256_LEN;
+    g_checksum_get_digest(sum, digest, &len);
+    g_checksum_free(sum);
+    return n == 0 && lseek(fd, 0, SEEK_SET) == 0;
+}
+
+static bool upload_login(struct link *l)
+{
+    struct proto_msg m = { .type = PROTO_HELLO };
+    m.u.hello = (struct proto_hello){ .version = PROTO_VERSION,
+                                      .username = proto_str_of("bench-file"),
+                                      .agent = proto_str_of("chat-bench/1") };
+    link_queue(l, &m);
+    return link_expect(l, PROTO_WELCOME, &m);
+}
+
+/* Streams the file as FILE_CHUNK frames read straight into the output queue. */
+static bool upload_chunks(struct link *l, int fd, uint64_t size)
+{
+    uint64_t offset = 0;
+    struct proto_msg m;
+    while (offset < size || outbuf_pending(&l->out) > 0) {
+        while (offset < size && outbuf_pending(&l->out) < UPLOAD_QUEUE) {
+            uint32_t n = size - offset < PROTO_MAX_CHUNK ? (uint32_t)(size - offset)
+                                                         : PROTO_MAX_CHUNK;
+            uint8_t *frame = outbuf_reserve(&l->out, PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX + n);
+            if (!read_full(fd, frame + PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX, n))
+                return link_fail(l, "reading the file: %s", strerror(errno));
+            outbuf_commit(&l->out, proto_encode_chunk_prefix(PROTO_FILE_CHUNK, UPLOAD_ID,
+                                                             offset, n, frame));
+            offset += n;
+        }
+        if (!link_pump(l, false))
+            return false;
+        enum proto_status st;
+        while ((st = link_take(l, &m)) == PROTO_OK)
+            ; /* nothing but errors concerns an upload in flight */
+        if (st != PROTO_NEED_MORE)
+            return false;
+    }
+    return true;
+}
+
+/* Uploads; returns the server's file id (0 on failure). */
+static uint64_t upload(struct link *l, int fd, uint64_t size, const uint8_t sha[PROTO_SHA256_LEN],
+                       const char *name)
+{
+    struct proto_msg m = { .type = PROTO_FILE_OFFER };
+    m.u.offer = (struct proto_file_offer){ .upload_id = UPLOAD_ID, .size = size,
+                                           .room_id = PROTO_ROOM_LOBBY,
+                                           .name = proto_str_of(name) };
+    memcpy(m.u.offer.sha256, sha, PROTO_SHA256_LEN);
+    link_queue(l, &m);
+    if (!link_expect(l, PROTO_FILE_ACCEPT, &m) || !upload_chunks(l, fd, size))
+        return 0;
+    m = (struct proto_msg){ .type = PROTO_FILE_END, .u.ref.id = UPLOAD_ID };
+    link_queue(l, &m);
+    do {
+        if (!link_expect(l, PROTO_FILE_ANNOUNCE, &m))
+            return 0;
+    } while (m.u.announce.upload_id != UPLOAD_ID);
+    return m.u.announce.file_id;
+}
+
+/* Downloads file_id into out_fd; false unless exactly size bytes arrived in order. */
+static bool download(struct link *l, uint64_t file_id, uint64_t size, int out_fd)
+{
+    struct proto_msg m = { .type = PROTO_DOWNLOAD_REQUEST,
+                           .u.download_request = { .file_id = file_id, .offset = 0 } };
+    link_queue(l, &m);
+    if (!link_expect(l, PROTO_DOWNLOAD_START, &m))
+        return false;
+    if (m.u.download_start.size != size)
+        return link_fail(l, "download announces %llu bytes, uploaded %llu",
+                         (unsigned long long)m.u.download_start.size, (unsigned long long)size);
+    uint64_t got = 0;
+    for (;;) {
+        enum proto_status st = link_take(l, &m);
+        if (st == PROTO_NEED_MORE) {
+            if (!link_pump(l, true))
+                return false;
+            continue;
+        }
+        if (st != PROTO_OK)
+            return false;
+        if (m.type == PROTO_DOWNLOAD_END)
+            break;
+        if (m.type != PROTO_DOWNLOAD_CHUNK)
+            continue;
+        if (m.u.chunk.offset != got)
+            return link_fail(l, "chunk at %llu, expected %llu",
+                             (unsigned long long)m.u.chunk.offset, (unsigned long long)got);
+        if (!write_full(out_fd, m.u.chunk.data, m.u.chunk.len))
+            return link_fail(l, "writing the download: %s", strerror(errno));
+        got += m.u.chunk.len;
+    }
+    return got == size || link_fail(l, "download ended after %llu of %llu bytes",
+                                     (unsigned long long)got, (unsigned long long)size);
+}
+
+bool transfer_file(const struct transfer_opts *o)
+{
+    struct link l;
+    uint8_t sha[PROTO_SHA256_LEN];
+    struct stat st;
+    int fd = open(o->path, O_RDONLY | O_CLOEXEC);
+    int out_fd = open(o->download_to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool ok = link_open(&l, o->addr, o->port, o->timeout_s);
+    if (ok && (fd < 0 || out_fd < 0 || fstat(fd, &st) != 0))
+        ok = link_fail(&l, "cannot open %s or %s: %s", o->path, o->download_to, strerror(errno));
+    uint64_t t0 = clock_now_ns();
+    if (ok && !file_sha256(fd, sha, l.rbuf))
+        ok = link_fail(&l, "reading %s: %s", o->path, strerror(errno));
+    ok = ok && upload_login(&l);
+    uint64_t t1 = clock_now_ns(), file_id = 0;
+    if (ok) {
+        const char *slash = strrchr(o->path, '/');
+        file_id = upload(&l, fd, (uint64_t)st.st_size, sha, slash ? slash + 1 : o->path);
+        ok = file_id != 0;
+    }
+    uint64_t t2 = clock_now_ns();
+    ok = ok && download(&l, file_id, (uint64_t)st.st_size, out_fd);
+    if (ok && close(out_fd) != 0)
+        ok = link_fail(&l, "closing %s: %s", o->download_to, strerror(errno));
+    out_fd = -1;
+    uint64_t t3 = clock_now_ns();
+    double up_s = (double)(t2 - t1) / 1e9, down_s = (double)(t3 - t2) / 1e9;
+    double mib = ok ? (double)st.st_size / MIB : 0;
+    printf("RESULT mode=file ok=%d bytes=%lld hash_s=%.3f upload_s=%.3f download_s=%.3f"
+           " upload_mib_per_s=%.1f download_mib_per_s=%.1f file_id=%llu\n",
+           ok ? 1 : 0, ok ? (long long)st.st_size : 0LL, (double)(t1 - t0) / 1e9, up_s, down_s,
+           ok && up_s > 0 ? mib / up_s : 0, ok && down_s > 0 ? mib / down_s : 0,
+           (unsigned long long)file_id);
+    if (!ok)
+        printf("FAILURE %s\n", l.error);
+    else
+        printf("file of %.0f MiB: upload %.1f MiB/s, download %.1f MiB/s\n", mib, mib / up_s,
+               mib / down_s);
+    if (fd >= 0)
+        close(fd);
+    if (out_fd >= 0)
+        close(out_fd);
+    link_close(&l);
+    return ok;
+}
+
+/* ---- plain TCP baseline ---- */
+
+bool transfer_tcp_sink(const struct transfer_opts *o)
+{
+    uint16_t port = 0;
+    struct link l = { .fd = -1, .ep = -1 };
+    l.deadline = clock_now_ns() + (uint64_t)(o->timeout_s * 1e9);
+    int lfd = net_listen_loopback(o->port, &port);
+    int out_fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    uint8_t *buf = malloc(IO_BLOCK);
+    uint64_t bytes = 0;
+    bool ok = lfd >= 0 && out_fd >= 0 && buf != NULL && (l.ep = epoll_create1(EPOLL_CLOEXEC)) >= 0;
+    if (!ok) {
+        link_fail(&l, "cannot listen or open %s: %s", o->path, strerror(errno));
+    } else {
+        printf("tcp-sink listening on 127.0.0.1:%u\n", port);
+        fflush(stdout);
+        struct epoll_event ev = { .events = EPOLLIN };
+        l.fd = lfd;
+        epoll_ctl(l.ep, EPOLL_CTL_ADD, lfd, &ev);
+        ok = link_wait(&l, false);
+        int conn = ok ? accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC) : -1;
+        epoll_ctl(l.ep, EPOLL_CTL_DEL, lfd, NULL);
+        l.fd = conn;
+        ok = conn >= 0 && epoll_ctl(l.ep, EPOLL_CTL_ADD, conn, &ev) == 0;
+        while (ok && link_wait(&l, false)) {
+            ssize_t n = recv(conn, buf, IO_BLOCK, 0);
+            if (n == 0)
+                break;
+            if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                continue;
+            ok = n > 0 && write_full(out_fd, buf, (size_t)n);
+            bytes += n > 0 ? (uint64_t)n : 0;
+        }
+        ok = ok && l.error[0] == '\0' && close(out_fd) == 0;
+        out_fd = -1;
+    }
+    printf("RESULT mode=tcp-sink ok=%d bytes=%llu\n", ok ? 1 : 0, (unsigned long long)bytes);
+    if (!ok)
+        printf("FAILURE %s\n", l.error[0] ? l.error : strerror(errno));
+    if (out_fd >= 0)
+        close(out_fd);
+    if (l.fd >= 0)
+        close(l.fd);
+    if (lfd >= 0)
+        close(lfd);
+    if (l.ep >= 0)
+        close(l.ep);
+    free(buf);
+    return ok;
+}
+
+bool transfer_tcp_send(const struct transfer_opts *o)
+{
+    struct link l;
+    int fd = open(o->path, O_RDONLY | O_CLOEXEC);
+    uint64_t t0 = clock_now_ns(), bytes = 0;
+    bool ok = link_open(&l, o->addr, o->port, o->timeout_s);
+    if (ok && fd < 0)
+        ok = link_fail(&l, "cannot open %s: %s", o->path, strerror(errno));
+    while (ok) {
+        ssize_t n = read(fd, l.rbuf, IO_BLOCK);
+        if (n <= 0) {
+            ok = n == 0 || link_fail(&l, "reading %s: %s", o->path, strerror(errno));
+            break;
+        }
+        outbuf_append(&l.out, l.rbuf, (size_t)n);
+        bytes += (uint64_t)n;
+        enum flush_status st = FLUSH_DONE;
+        while (ok && (st = outbuf_flush(&l.out, l.fd)) == FLUSH_BLOCKED)
+            ok = link_wait(&l, true);
+        if (ok && st == FLUSH_FAILED)
+            ok = link_fail(&l, "send: %s", strerror(errno));
+    }
+    /* The sink closes once everything is on its disk: wait for that end of stream. */
+    if (ok && shutdown(l.fd, SHUT_WR) != 0)
+        ok = link_fail(&l, "shutdown: %s", strerror(errno));
+    while (ok && link_wait(&l, false)) {
+        ssize_t n = recv(l.fd, l.rbuf, IO_BLOCK, 0);
+        if (n == 0)
+            break;
+        if (n < 0 && errno != EAGAIN && errno != EINTR)
+            ok = link_fail(&l, "recv: %s", strerror(errno));
+    }
+    ok = ok && l.error[0] == '\0';
+    double s = (double)(clock_now_ns() - t0) / 1e9;
+    printf("RESULT mode=tcp-send ok=%d bytes=%llu seconds=%.3f mib_per_s=%.1f\n", ok ? 1 : 0,
+           (unsigned long long)bytes, s, ok && s > 0 ? (double)bytes / MIB / s : 0);
+    if (!ok)
+        printf("FAILURE %s\n", l.error);
+    if (fd >= 0)
+        close(fd);
+    link_close(&l);
+    return ok;
+}
