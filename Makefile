@@ -100,7 +100,15 @@ $(WIDGET_BIN): $(OUT)/tests/%: $(OUT)/obj/tests/widget/%.o $(GUI_OBJ) $(CORE_OBJ
 	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) $(BASE_LIBS) -lm -o $@
 
 test: all
-	CHAT_BIN_DIR=$(CURDIR)/$(OUT) tests/run-all
+	CHAT_BIN_DIR=$(abspath $(OUT)) tests/run-all
+
+# The integration suite with every chat-server under valgrind; a definite leak or a
+# memory error fails the test that ran it.
+VALGRIND := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+.PHONY: test-valgrind
+test-valgrind: $(OUT)/chat-server $(OUT)/chat-cli
+	G_SLICE=always-malloc CHAT_BIN_DIR=$(abspath $(OUT)) CHAT_SERVER_WRAPPER="$(VALGRIND)" \
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
 # Side-by-side benchmark against ngircd; writes docs/PERFORMANCE.md.
 bench: $(OUT)/chat-server $(OUT)/chat-bench

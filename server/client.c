@@ -39,6 +39,7 @@ struct client *client_new(struct server *srv, int fd, uint32_t id, const char *a
     srv->by_fd[fd] = c;
     srv->connections++;
     srv->live_clients++;
+    guard_client_init(c, clock_mono_ms());
     return c;
 }
 
@@ -58,6 +59,8 @@ void client_send(struct client *c, struct frame *f)
 {
     if (c->output_shut)
         return;
+    if (c->welcome_pending) /* its WELCOME and USER_LIST come first */
+        presence_flush(c->srv);
     outq_push(&c->out, f);
     list_append_once(&c->srv->pending_writes, &c->pending_link);
 }
@@ -87,6 +90,8 @@ void client_send_error(struct client *c, uint16_t code, uint16_t ref_type, uint6
                      .message = proto_str_of(message) },
     };
     client_send_msg(c, &msg);
+    if (!log_enabled(LOG_INFO) || !guard_error_log_allowed(c, clock_mono_ms()))
+        return; /* a client sending one bad frame after another cannot fill the log */
     char unknown_ref[8];
     const char *ref = ref_type == 0 ? "-" : proto_type_name(ref_type);
     if (ref == NULL) {
@@ -101,16 +106,15 @@ void client_send_error(struct client *c, uint16_t code, uint16_t ref_type, uint6
 
 void client_broadcast(struct server *srv, struct frame *f, const struct client *except)
 {
+    presence_flush(srv); /* join and leave notices held so far come before f */
     for (uint32_t i = 0; i < srv->online_count; i++)
         if (srv->online[i] != except)
             client_send(srv->online[i], f);
 }
 
-/* Registers the interest the client's state calls for: reading until the peer is done,
- * writing while output waits or a download could produce more. */
-static void client_update_interest(struct client *c)
+void client_update_interest(struct client *c)
 {
-    int mask = c->input_eof ? EV_NONE : EV_READ;
+    int mask = c->input_eof || c->guard.throttled ? EV_NONE : EV_READ;
     if (!outq_empty(&c->out) || c->download_count > 0)
         mask |= EV_WRITE;
     if (mask != c->ev_mask && ev_watch(c->srv->loop, c->fd, mask) == EV_OK)
@@ -125,6 +129,7 @@ static void client_leave(struct client *c, const char *reason)
         return;
     list_remove(&c->timer_link);
     list_remove(&c->backlog_link);
+    guard_client_leave(c);
     upload_abort_all(c);
     download_stop_all(c);
     c->srv->live_clients--;
@@ -154,6 +159,7 @@ void client_close(struct client *c, const char *reason)
     struct server *srv = c->srv;
     client_leave(c, reason);
     client_log(c, LOG_DEBUG, "closed (%s)", reason);
+    guard_client_close(c);
     list_remove(&c->timer_link);
     list_remove(&c->pending_link);
     ev_watch(srv->loop, c->fd, EV_NONE);

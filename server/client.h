@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "common/protocol.h"
+#include "server/guard.h"
 #include "server/list.h"
 #include "server/log.h"
 #include "server/net.h"
@@ -30,6 +31,8 @@ struct client {
     int ev_mask;               /* interest currently registered with the loop */
     bool input_eof;            /* the peer will send nothing more */
     bool output_shut;          /* our side has sent FIN */
+    bool welcome_pending;      /* logged in this pass: WELCOME and USER_LIST are held
+                                  with the pass's USER_JOINED notices */
     uint64_t pass;             /* last loop pass its input was handled in */
     int64_t deadline_ms;       /* handshake or linger deadline (monotonic) */
     uint32_t online_index;     /* position in srv->online while online */
@@ -45,6 +48,7 @@ struct client {
     struct list_node pending_link; /* srv->pending_writes */
     struct list_node backlog_link; /* srv->backlog */
     struct list_node download_link; /* srv->downloaders */
+    struct client_guard guard;     /* rate budgets, throttle and idle state (guard.h) */
     char addr[NET_ADDR_MAX];
 };
 
@@ -78,6 +82,10 @@ void client_finish(struct client *c, const char *reason);
 /* Closes the connection now and frees c, leaving first if it has not (logged with
  * reason). The caller must not use c afterwards. */
 void client_close(struct client *c, const char *reason);
+
+/* Registers the interest c's state calls for with the loop: reading unless the peer is
+ * done or c is throttled, writing while output waits or a download could produce more. */
+void client_update_interest(struct client *c);
 
 /* Handles readiness reported by the loop; c may have been closed (freed) on return. */
 void client_on_ready(struct client *c, int mask);

@@ -12,7 +12,7 @@
 #include "server/transfer.h"
 
 enum need {
-    NEED_ANY,    /* allowed before login (HELLO, PING, GOODBYE) */
+    NEED_ANY,    /* allowed before login (HELLO, PING, PONG, GOODBYE) */
     NEED_ONLINE, /* needs a completed HELLO */
 };
 
@@ -23,6 +23,7 @@ struct command {
 };
 
 static void on_ping(struct client *c, const struct proto_msg *msg);
+static void on_pong(struct client *c, const struct proto_msg *msg);
 static void on_goodbye(struct client *c, const struct proto_msg *msg);
 static void on_text_send(struct client *c, const struct proto_msg *msg);
 
@@ -31,6 +32,7 @@ static void on_text_send(struct client *c, const struct proto_msg *msg);
 static const struct command commands[] = {
     { PROTO_HELLO, NEED_ANY, presence_on_hello },
     { PROTO_PING, NEED_ANY, on_ping },
+    { PROTO_PONG, NEED_ANY, on_pong },
     { PROTO_GOODBYE, NEED_ANY, on_goodbye },
     { PROTO_TEXT_SEND, NEED_ONLINE, on_text_send },
     { PROTO_FILE_OFFER, NEED_ONLINE, upload_on_offer },
@@ -118,20 +120,24 @@ void dispatch_input(struct client *c)
 {
     list_remove(&c->backlog_link);
     c->pass = c->srv->pass;
+    int64_t now = clock_mono_ms();
     for (int handled = 0; handled < SERVER_FRAMES_PER_PASS; handled++) {
-        if (c->state == CLIENT_CLOSING)
-            return;
+        if (c->state == CLIENT_CLOSING || c->guard.throttled)
+            return; /* a throttled client's frames wait for its release (flood.c) */
         struct proto_msg msg;
+        size_t pending = proto_decoder_pending(&c->decoder);
         enum proto_status st = proto_decoder_next(&c->decoder, &msg);
         if (st == PROTO_NEED_MORE) {
             if (c->input_eof)
                 client_finish(c, "closed by peer");
             return;
         }
+        size_t frame_bytes = pending - proto_decoder_pending(&c->decoder);
         if (st == PROTO_OK)
             dispatch_frame(c, &msg);
         else
             dispatch_bad_frame(c, st, &msg);
+        guard_on_frame(c, msg.type, frame_bytes, now);
     }
     if (c->state != CLIENT_CLOSING)
         list_append_once(&c->srv->backlog, &c->backlog_link);
@@ -141,6 +147,13 @@ static void on_ping(struct client *c, const struct proto_msg *msg)
 {
     struct proto_msg pong = { .type = PROTO_PONG, .u.token = msg->u.token };
     client_send_msg(c, &pong);
+}
+
+/* The answer to the server's idle PING: its arrival already counted as activity. */
+static void on_pong(struct client *c, const struct proto_msg *msg)
+{
+    (void)c;
+    (void)msg;
 }
 
 static void on_goodbye(struct client *c, const struct proto_msg *msg)

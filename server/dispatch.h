@@ -5,7 +5,8 @@
 
 struct client;
 
-/* Handles up to SERVER_FRAMES_PER_PASS buffered frames of c, in order. If frames remain,
+/* Handles up to SERVER_FRAMES_PER_PASS buffered frames of c, in order, each charged to
+ * c's rate budgets; a throttled client's frames wait for its release. If frames remain,
  * c joins the server's backlog for the next pass; if the peer has finished sending and
  * nothing remains, the session is finished. Never frees c. */
 void dispatch_input(struct client *c);

@@ -11,6 +11,7 @@
 
 static const struct ev_backend *const backends[] = {
     &ev_backend_select,
+    &ev_backend_epoll,
 };
 
 struct ev_loop {

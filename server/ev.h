@@ -2,7 +2,7 @@
  * wait (with a timeout and a signal mask) for the ones that are ready.
  *
  * The caller keeps its own table of what each fd means; the loop only reports
- * {fd, mask} pairs. Backends (select today, epoll later) live behind ev_backend.h and
+ * {fd, mask} pairs. Backends (select, epoll) live behind ev_backend.h and
  * are chosen by name, so nothing outside ev*.c knows which one runs. */
 #ifndef CHAT_SERVER_EV_H
 #define CHAT_SERVER_EV_H

@@ -21,5 +21,6 @@ struct ev_backend {
 };
 
 extern const struct ev_backend ev_backend_select;
+extern const struct ev_backend ev_backend_epoll;
 
 #endif

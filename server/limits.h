@@ -34,9 +34,14 @@
 #define SERVER_FRAMES_PER_PASS 64              /* frames handled per client per pass: a flooder
                                                   waits its turn instead of starving others */
 #define SERVER_WRITE_BUDGET (512u * 1024u)     /* bytes written per client per pass: fairness */
-#define SERVER_WRITEV_IOVECS 64                /* frames gathered into one writev() call */
+#define SERVER_WRITEV_IOVECS 256               /* frames gathered into one writev() call: a
+                                                  busy room queues ~100 per client per pass,
+                                                  and each call costs far more than a frame */
 #define SERVER_OUTQ_INLINE_SLOTS 4             /* queue slots kept inside each client, so
                                                   ordinary traffic never allocates */
+#define SERVER_OUTQ_KEEP_SLOTS 256             /* a heap ring up to this many slots (4 KiB)
+                                                  is kept when the queue empties, so a busy
+                                                  room does not allocate per loop pass */
 #define SERVER_DOWNLOAD_LOW_WATER (256u * 1024u) /* read file chunks only while the reader's
                                                   queue is below this: memory stays bounded
                                                   and texts interleave with file data */
@@ -51,6 +56,70 @@
                                                   destroy our last frames */
 #define SERVER_FD_TABLE_MAX (1 << 20)          /* cap on fd-indexed tables when the fd limit
                                                   is unlimited */
+#define SERVER_FD_RESERVE 64u                  /* descriptors besides client sockets (stdio,
+                                                  log, listener, poller, spare, files):
+                                                  the soft fd limit is raised when
+                                                  max_clients plus these exceed it */
 #define SERVER_LOG_LINE_MAX 8192               /* longer log lines are cut, never split */
+
+
+/* ---- Defences against hostile peers (server/guard.h, docs/SECURITY.md) ----
+ * Defaults of options, each with the server it is anchored to. A rate is a token bucket
+ * of RATE per second holding up to BURST, so a quiet client always has its burst. */
+#define SERVER_DEFAULT_MSG_RATE 10.0           /* frames/s per connection, file chunks apart:
+                                                  ngIRCd lets a user run 3 commands/s
+                                                  (conn.c MAX_COMMANDS, 1 s penalty); chat
+                                                  clients send a pasted block line by line */
+#define SERVER_DEFAULT_MSG_BURST 100.0         /* a 100-line paste goes through unslowed */
+#define SERVER_DEFAULT_BYTE_RATE 16384.0       /* bytes/s of those frames: ngIRCd throttles at
+                                                  256 B/s (COMMAND_LEN/2) for 512-byte lines;
+                                                  ours are 8 KiB texts, two a second */
+#define SERVER_DEFAULT_BYTE_BURST 262144.0     /* two maximal frames, or 32 full texts */
+#define SERVER_DEFAULT_FILE_RATE 134217728.0   /* FILE_CHUNK bytes/s: 128 MiB/s is above
+                                                  gigabit line rate, so a LAN upload never
+                                                  waits; only a faster peer is shaped */
+#define SERVER_DEFAULT_FILE_BURST 134217728.0  /* the first 128 MiB go at full speed */
+#define SERVER_DEFAULT_FLOOD_GRACE_MS 10000    /* throttled with more input waiting this long:
+                                                  dropped. Redis drops a client over its soft
+                                                  output limit after a grace period; 10 s is
+                                                  the RFC 1459 (8.10) flood window */
+#define SERVER_DEFAULT_MAX_PER_IP 5u           /* connections at once per address: ngIRCd's
+                                                  MaxConnectionsIP default */
+#define SERVER_DEFAULT_IP_CONNECT_RATE 0.5     /* new connections/s per address: UnrealIRCd's
+                                                  connect-flood allows a few per minute per
+                                                  IP; 30/min lets a NAT of MAX_PER_IP users */
+#define SERVER_DEFAULT_IP_CONNECT_BURST 10.0   /* reconnect together after a restart */
+#define SERVER_DEFAULT_CONNECT_RATE 100.0      /* new connections/s server-wide, with a burst
+                                                  of --max-clients (at least a second's
+                                                  worth of the rate): UnrealIRCd's connthrottle
+                                                  caps unknown users server-wide but lets
+                                                  known ones in; knowing nobody, we let a
+                                                  full server reconnect at once after a
+                                                  restart, then 100/s */
+#define SERVER_DEFAULT_IDLE_MS 120000          /* silence before a PING: ngIRCd PingTimeout */
+#define SERVER_DEFAULT_PONG_MS 20000           /* then silence before the drop: ngIRCd
+                                                  PongTimeout */
+
+/* ---- Range of those rates (their timers share the handshake timeout's range) ---- */
+#define SERVER_MIN_RATE 1e-6                   /* per second (one every 11 days): a debt of a
+                                                  maximal frame is still paid off within
+                                                  the range of a millisecond clock */
+#define SERVER_MAX_RATE 1e12                   /* per second: above it a typo, not a limit */
+
+/* ---- Fixed parts of the defences ---- */
+#define SERVER_THROTTLE_MIN_MS 10              /* a throttled client sleeps at least this
+                                                  long: its budget refills in useful steps,
+                                                  not one loop pass per chunk */
+#define SERVER_CHUNK_MIN_COST 4096.0           /* a FILE_CHUNK costs at least a page of the
+                                                  file budget: one-byte chunks (one write()
+                                                  each) cannot flood the disk with calls */
+#define SERVER_ERROR_LOGS_BURST 10.0           /* "error sent" lines per connection, then */
+#define SERVER_ERROR_LOGS_RATE (1.0 / 60)      /* one a minute; the rest are counted and the
+                                                  count logged at the close: a hostile
+                                                  client cannot fill the log */
+#define SERVER_REFUSAL_LOGS_BURST 20.0         /* "refused" lines server-wide, then one a */
+#define SERVER_REFUSAL_LOGS_RATE 1.0           /* second; the rest counted, as above */
+#define SERVER_ADMIT_SWEEP_MS 1000             /* addresses with no connection and a full
+                                                  rate budget are forgotten this often */
 
 #endif

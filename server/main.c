@@ -40,6 +40,44 @@ static void on_hangup(int sig)
     reopen_requested = 1;
 }
 
+/* The options of the defences against hostile clients (server/guard.h). */
+static void print_guard_help(void)
+{
+    printf("\nDefences against hostile clients (docs/SECURITY.md says why each default):\n"
+           "  --msg-limit RATE:BURST   frames a second per connection, file chunks apart,\n"
+           "                           and how many may come at once (default %.15g:%.15g)\n"
+           "  --byte-limit RATE:BURST  bytes a second of those frames (default %.15g:%.15g)\n"
+           "  --file-limit RATE:BURST  file chunk bytes a second per connection (default\n"
+           "                           %.15g:%.15g);\n"
+           "                           uploads over it are slowed, never dropped\n"
+           "  --flood-grace SECS       a client over the frame or byte limit is throttled\n"
+           "                           (not read); still over after this long it is dropped\n"
+           "                           with RATE_LIMITED (default %.15g)\n"
+           "  --max-per-ip N           connections at once from one address, IPv6 by /64\n"
+           "                           (default %u); more get SERVER_FULL\n"
+           "  --ip-connect-limit RATE:BURST  new connections a second from one address\n"
+           "                           (default %.15g:%.15g); more get RATE_LIMITED\n"
+           "  --connect-limit RATE:BURST  new connections a second server-wide (default\n"
+           "                           %.15g:N, N = --max-clients or the rate if more);\n"
+           "                           more get RATE_LIMITED\n"
+           "  --limit-loopback         apply the per-address limits to 127.0.0.0/8 and ::1\n"
+           "                           too (exempt by default: a local proxy or tunnel\n"
+           "                           puts every user there)\n"
+           "  --idle-timeout SECS      a connection silent this long gets a PING\n"
+           "                           (default %.15g)\n"
+           "  --pong-timeout SECS      silent this much longer, it is dropped with TIMEOUT\n"
+           "                           (default %.15g)\n"
+           "  --no-limits              FOR BENCHMARKS ONLY: turns off the rate limits and\n"
+           "                           the per-address caps, leaving the server open to\n"
+           "                           floods; never use it on a reachable server\n",
+           SERVER_DEFAULT_MSG_RATE, SERVER_DEFAULT_MSG_BURST, SERVER_DEFAULT_BYTE_RATE,
+           SERVER_DEFAULT_BYTE_BURST, SERVER_DEFAULT_FILE_RATE, SERVER_DEFAULT_FILE_BURST,
+           SERVER_DEFAULT_FLOOD_GRACE_MS / 1000.0, SERVER_DEFAULT_MAX_PER_IP,
+           SERVER_DEFAULT_IP_CONNECT_RATE, SERVER_DEFAULT_IP_CONNECT_BURST,
+           SERVER_DEFAULT_CONNECT_RATE,
+           SERVER_DEFAULT_IDLE_MS / 1000.0, SERVER_DEFAULT_PONG_MS / 1000.0);
+}
+
 static void print_help(void)
 {
     printf("Usage: chat-server [OPTION]...\n"
@@ -49,13 +87,14 @@ static void print_help(void)
            "  --log PATH               event log, appended; - for stderr (default %s)\n"
            "  --log-level LEVEL        debug, info, warn or error (default info)\n"
            "  --files-dir DIR          where uploaded files are stored (default %s)\n"
-           "  --max-clients N          connections at once (default %u)\n"
+           "  --max-clients N          connections at once (default %u); the select poller\n"
+           "                           watches descriptors below 1024 only, epoll any\n"
            "  --max-file-size BYTES    largest upload (default %llu = 16 GiB)\n"
            "  --max-uploads N          uploads in flight per connection (default %u)\n"
            "  --max-downloads N        downloads in flight per connection (default %u)\n"
            "  --max-output-queue BYTES unsent bytes per client before it is dropped as\n"
            "                           too slow (default %u, at least %u)\n"
-           "  --handshake-timeout SECS time to send HELLO, decimals allowed (default %g)\n"
+           "  --handshake-timeout SECS time to send HELLO, decimals allowed (default %.15g)\n"
            "  --poller NAME            event loop backend: %s (default %s)\n"
            "  --help                   show this help and exit\n"
            "  --version                show the version and exit\n\n"
@@ -70,6 +109,7 @@ static void print_help(void)
            SERVER_DEFAULT_POLLER, PROTO_MAX_PAYLOAD, PROTO_MAX_TEXT, PROTO_MAX_CHUNK,
            SERVER_READ_BUDGET / 1024, SERVER_FRAMES_PER_PASS, SERVER_DOWNLOAD_LOW_WATER / 1024,
            SERVER_SHUTDOWN_FLUSH_MS / 1000.0);
+    print_guard_help();
 }
 
 /* Reports a bad command line and returns the usage exit status. */
@@ -116,10 +156,32 @@ static bool parse_seconds_ms(const char *text, int64_t *out)
     return true;
 }
 
+/* Parses "RATE:BURST" (decimals allowed): RATE in [SERVER_MIN_RATE, SERVER_MAX_RATE] a
+ * second, BURST in [1, SERVER_MAX_RATE]. */
+static bool parse_rate_limit(const char *text, struct rate_limit *out)
+{
+    errno = 0;
+    char *end;
+    double rate = strtod(text, &end);
+    if (end == text || *end != ':')
+        return false;
+    const char *burst_text = end + 1;
+    double burst = strtod(burst_text, &end);
+    if (errno != 0 || end == burst_text || *end != '\0' || !isfinite(rate) ||
+        !isfinite(burst) || rate < SERVER_MIN_RATE || rate > SERVER_MAX_RATE || burst < 1 ||
+        burst > SERVER_MAX_RATE)
+        return false;
+    *out = (struct rate_limit){ .per_sec = rate, .burst = burst };
+    return true;
+}
+
 enum option_id {
     OPT_HOST = 256, OPT_PORT, OPT_LOG, OPT_LOG_LEVEL, OPT_FILES_DIR, OPT_MAX_CLIENTS,
     OPT_MAX_FILE_SIZE, OPT_MAX_UPLOADS, OPT_MAX_DOWNLOADS, OPT_MAX_OUTPUT_QUEUE,
     OPT_HANDSHAKE_TIMEOUT, OPT_POLLER, OPT_HELP, OPT_VERSION,
+    OPT_MSG_LIMIT, OPT_BYTE_LIMIT, OPT_FILE_LIMIT, OPT_FLOOD_GRACE, OPT_MAX_PER_IP,
+    OPT_IP_CONNECT_LIMIT, OPT_CONNECT_LIMIT, OPT_LIMIT_LOOPBACK, OPT_IDLE_TIMEOUT,
+    OPT_PONG_TIMEOUT, OPT_NO_LIMITS,
 };
 
 static const struct option long_options[] = {
@@ -137,6 +199,17 @@ static const struct option long_options[] = {
     { "poller", required_argument, NULL, OPT_POLLER },
     { "help", no_argument, NULL, OPT_HELP },
     { "version", no_argument, NULL, OPT_VERSION },
+    { "msg-limit", required_argument, NULL, OPT_MSG_LIMIT },
+    { "byte-limit", required_argument, NULL, OPT_BYTE_LIMIT },
+    { "file-limit", required_argument, NULL, OPT_FILE_LIMIT },
+    { "flood-grace", required_argument, NULL, OPT_FLOOD_GRACE },
+    { "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+    { "ip-connect-limit", required_argument, NULL, OPT_IP_CONNECT_LIMIT },
+    { "connect-limit", required_argument, NULL, OPT_CONNECT_LIMIT },
+    { "limit-loopback", no_argument, NULL, OPT_LIMIT_LOOPBACK },
+    { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+    { "pong-timeout", required_argument, NULL, OPT_PONG_TIMEOUT },
+    { "no-limits", no_argument, NULL, OPT_NO_LIMITS },
     { NULL, 0, NULL, 0 },
 };
 
@@ -151,7 +224,30 @@ static int numeric_option(int id, uint64_t *min, uint64_t *max)
     case OPT_MAX_DOWNLOADS: *min = 0; *max = SERVER_MAX_TRANSFERS_LIMIT; return 0;
     case OPT_MAX_OUTPUT_QUEUE: *min = SERVER_MIN_OUTPUT_QUEUE; *max = SERVER_MAX_OUTPUT_QUEUE;
         return 0;
+    case OPT_MAX_PER_IP: *min = 1; *max = SERVER_MAX_CLIENTS_LIMIT; return 0;
     default: return -1;
+    }
+}
+
+/* The rate limit a --*-limit option sets. */
+static struct rate_limit *guard_rate_option(struct guard_config *g, int id)
+{
+    switch (id) {
+    case OPT_MSG_LIMIT: return &g->messages;
+    case OPT_BYTE_LIMIT: return &g->bytes;
+    case OPT_FILE_LIMIT: return &g->file_bytes;
+    case OPT_IP_CONNECT_LIMIT: return &g->ip_connects;
+    default: return &g->connects;
+    }
+}
+
+/* The timer a --flood-grace, --idle-timeout or --pong-timeout option sets. */
+static int64_t *guard_timer_option(struct guard_config *g, int id)
+{
+    switch (id) {
+    case OPT_FLOOD_GRACE: return &g->flood_grace_ms;
+    case OPT_IDLE_TIMEOUT: return &g->idle_ms;
+    default: return &g->pong_ms;
     }
 }
 
@@ -168,6 +264,18 @@ static int parse_options(int argc, char **argv, struct server_config *cfg)
         .max_downloads = SERVER_DEFAULT_MAX_DOWNLOADS,
         .max_output_queue = SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
         .handshake_timeout_ms = SERVER_DEFAULT_HANDSHAKE_MS,
+        .guard = {
+            .enabled = true,
+            .messages = { SERVER_DEFAULT_MSG_RATE, SERVER_DEFAULT_MSG_BURST },
+            .bytes = { SERVER_DEFAULT_BYTE_RATE, SERVER_DEFAULT_BYTE_BURST },
+            .file_bytes = { SERVER_DEFAULT_FILE_RATE, SERVER_DEFAULT_FILE_BURST },
+            .connects = { SERVER_DEFAULT_CONNECT_RATE, 0 }, /* burst: max_clients, below */
+            .ip_connects = { SERVER_DEFAULT_IP_CONNECT_RATE, SERVER_DEFAULT_IP_CONNECT_BURST },
+            .max_per_ip = SERVER_DEFAULT_MAX_PER_IP,
+            .flood_grace_ms = SERVER_DEFAULT_FLOOD_GRACE_MS,
+            .idle_ms = SERVER_DEFAULT_IDLE_MS,
+            .pong_ms = SERVER_DEFAULT_PONG_MS,
+        },
     };
     opterr = 0;
     int id, index = 0;
@@ -198,6 +306,26 @@ static int parse_options(int argc, char **argv, struct server_config *cfg)
                 return usage_error("invalid handshake timeout '%s' (expected seconds > 0)",
                                    optarg);
             break;
+        case OPT_MSG_LIMIT:
+        case OPT_BYTE_LIMIT:
+        case OPT_FILE_LIMIT:
+        case OPT_IP_CONNECT_LIMIT:
+        case OPT_CONNECT_LIMIT:
+            if (!parse_rate_limit(optarg, guard_rate_option(&cfg->guard, id)))
+                return usage_error("invalid value '%s' for --%s (expected RATE:BURST, a rate "
+                                   "a second of at least %g and a burst of at least 1)",
+                                   optarg, name, SERVER_MIN_RATE);
+            break;
+        case OPT_FLOOD_GRACE:
+        case OPT_IDLE_TIMEOUT:
+        case OPT_PONG_TIMEOUT:
+            if (!parse_seconds_ms(optarg, guard_timer_option(&cfg->guard, id)))
+                return usage_error("invalid value '%s' for --%s (expected seconds > 0)",
+                                   optarg, name);
+            break;
+        case OPT_MAX_PER_IP: cfg->guard.max_per_ip = (uint32_t)value; break;
+        case OPT_LIMIT_LOOPBACK: cfg->guard.limit_loopback = true; break;
+        case OPT_NO_LIMITS: cfg->guard.enabled = false; break;
         case OPT_POLLER:
             if (!ev_backend_exists(optarg))
                 return usage_error("unknown poller '%s' (available: %s)", optarg,
@@ -214,13 +342,16 @@ static int parse_options(int argc, char **argv, struct server_config *cfg)
             return usage_error("unrecognized or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    if (cfg->guard.connects.burst == 0) /* a whole server's clients may reconnect at once */
+        cfg->guard.connects.burst = MAX((double)cfg->max_clients, cfg->guard.connects.per_sec);
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
     return -1;
 }
 
 /* Installs the handlers, blocks the signals they serve (the loop unblocks them only
- * while it waits, through wait_mask) and ignores SIGPIPE (write errors are handled). */
+ * while it waits, through wait_mask) and ignores SIGPIPE and SIGXFSZ (write errors are
+ * handled). */
 static void setup_signals(sigset_t *wait_mask)
 {
     struct sigaction sa = { .sa_handler = on_stop_signal };
@@ -231,6 +362,8 @@ static void setup_signals(sigset_t *wait_mask)
     sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
+    sigaction(SIGXFSZ, &sa, NULL); /* past a file-size limit write() fails with EFBIG and the
+                                      upload gets ERROR(STORAGE), instead of a dead server */
 
     sigset_t served;
     sigemptyset(&served);

@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <limits.h>
 #include <sys/uio.h>
 
 /* Ring indexes wrap with a mask: capacities are powers of two. */
 G_STATIC_ASSERT((SERVER_OUTQ_INLINE_SLOTS & (SERVER_OUTQ_INLINE_SLOTS - 1)) == 0);
+G_STATIC_ASSERT(SERVER_WRITEV_IOVECS <= IOV_MAX); /* more is EINVAL */
 
 static inline uint32_t ring_index(const struct outq *q, uint32_t i)
 {
@@ -45,8 +47,9 @@ void outq_init(struct outq *q)
     q->bytes = 0;
 }
 
-/* Doubles the ring, unrolling it so the oldest slot comes first. */
-static void outq_grow(struct outq *q)
+/* Doubles the ring, unrolling it so the oldest slot comes first. Kept out of line so
+ * outq_push, run once per delivery, stays a few instructions. */
+static G_GNUC_NO_INLINE void outq_grow(struct outq *q)
 {
     uint32_t cap = q->cap * 2;
     struct outq_slot *slots = g_new(struct outq_slot, cap);
@@ -59,16 +62,25 @@ static void outq_grow(struct outq *q)
     q->head = 0;
 }
 
-/* Once empty, a burst's heap ring is given back and the inline slots serve again. */
-static void outq_shrink_if_empty(struct outq *q)
+/* Returns to the inline slots, giving back any heap ring; the queue must be empty. */
+static void outq_release_ring(struct outq *q)
 {
-    if (q->count != 0)
-        return;
     if (q->slots != q->inline_slots) {
         g_free(q->slots);
         q->slots = q->inline_slots;
         q->cap = SERVER_OUTQ_INLINE_SLOTS;
     }
+    q->head = 0;
+}
+
+/* Once empty, a heap ring of ordinary size is kept for the next pass's frames; a big
+ * one, left by a reader that fell far behind, is given back. */
+static void outq_shrink_if_empty(struct outq *q)
+{
+    if (q->count != 0)
+        return;
+    if (q->cap > SERVER_OUTQ_KEEP_SLOTS)
+        outq_release_ring(q);
     q->head = 0;
 }
 
@@ -138,5 +150,5 @@ void outq_clear(struct outq *q)
         q->count--;
     }
     q->bytes = 0;
-    outq_shrink_if_empty(q);
+    outq_release_ring(q);
 }

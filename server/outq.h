@@ -3,7 +3,8 @@
  * A broadcast is encoded once into one frame; every recipient's queue holds a reference
  * and its own send offset, so fan-out costs one slot per recipient and no copy. The
  * queue is a ring of {frame, offset} slots: a few live inside the client, more are
- * allocated geometrically during bursts and released when the queue runs empty. */
+ * allocated geometrically during bursts; a ring of ordinary size is kept for the next
+ * burst when the queue runs empty, a big one is released. */
 #ifndef CHAT_SERVER_OUTQ_H
 #define CHAT_SERVER_OUTQ_H
 

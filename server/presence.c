@@ -1,6 +1,14 @@
 /* Login and the online list. The list is an unordered array (swap-remove keeps leaving
  * O(1)); names are unique under their fold key, so "Alice" and "alice" cannot both be
- * online. */
+ * online.
+ *
+ * Join and leave notices are held in srv->announce and sent in shared frames when the
+ * loop pass ends, or earlier when anything else is about to be broadcast or sent to a
+ * newcomer, so every client still sees them in order with everything else. Only one
+ * kind is held at a time: a leave sends held joins first and a login sends held leaves
+ * first. While joins are held nobody leaves the online list, so the newcomers are its
+ * tail, in login order; each of them gets WELCOME and the list as it stands when the
+ * notices go out, and only clients online before them get USER_JOINED. */
 #include "server/presence.h"
 
 #include <string.h>
@@ -9,15 +17,31 @@
 #include "server/client.h"
 #include "server/clock.h"
 
-/* A USER_JOINED or USER_LEFT frame naming one client. */
-static struct frame *frame_one_user(uint16_t type, const struct client *c)
+/* A USER_LIST, USER_JOINED or USER_LEFT frame of count (at most
+ * PROTO_MAX_USERS_PER_FRAME) entries. */
+static struct frame *frame_users(uint16_t type, const uint32_t *ids,
+                                 const struct proto_str *names, uint32_t count)
 {
-    uint32_t id = c->id;
-    struct proto_str name = proto_str_of(c->name);
-    size_t size = PROTO_HEADER_SIZE + 2 + 4 + 2 + name.len;
+    size_t size = PROTO_HEADER_SIZE + 2;
+    for (uint32_t i = 0; i < count; i++)
+        size += 4 + 2 + names[i].len;
     struct frame *f = frame_new(size);
-    f->len = (uint32_t)proto_encode_users(type, &id, &name, 1, f->data, size);
+    f->len = (uint32_t)proto_encode_users(type, ids, names, count, f->data, size);
     return f;
+}
+
+/* A frame of type naming the online clients from index start on, as many as fit. */
+static struct frame *frame_members(const struct server *srv, uint16_t type, uint32_t start)
+{
+    uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
+    struct proto_str names[PROTO_MAX_USERS_PER_FRAME];
+    uint32_t count = MIN(srv->online_count - start, PROTO_MAX_USERS_PER_FRAME);
+    for (uint32_t i = 0; i < count; i++) {
+        const struct client *member = srv->online[start + i];
+        ids[i] = member->id;
+        names[i] = proto_str_of(member->name);
+    }
+    return frame_users(type, ids, names, count);
 }
 
 /* USER_LIST pages are cached and shared by every login until the part of the online
@@ -41,26 +65,12 @@ static struct frame *page_get(struct server *srv, uint32_t page)
                (cap - srv->user_pages_cap) * sizeof *srv->user_pages);
         srv->user_pages_cap = cap;
     }
-    if (srv->user_pages[page] != NULL)
-        return srv->user_pages[page];
-    uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
-    struct proto_str names[PROTO_MAX_USERS_PER_FRAME];
-    uint32_t start = page * PROTO_MAX_USERS_PER_FRAME;
-    uint32_t count = MIN(srv->online_count - start, PROTO_MAX_USERS_PER_FRAME);
-    size_t size = PROTO_HEADER_SIZE + 2;
-    for (uint32_t i = 0; i < count; i++) {
-        const struct client *member = srv->online[start + i];
-        ids[i] = member->id;
-        names[i] = proto_str_of(member->name);
-        size += 4 + 2 + names[i].len;
-    }
-    struct frame *f = frame_new(size);
-    f->len = (uint32_t)proto_encode_users(PROTO_USER_LIST, ids, names, count, f->data, size);
-    srv->user_pages[page] = f;
-    return f;
+    if (srv->user_pages[page] == NULL)
+        srv->user_pages[page] = frame_members(srv, PROTO_USER_LIST,
+                                              page * PROTO_MAX_USERS_PER_FRAME);
+    return srv->user_pages[page];
 }
 
-/* Releases the cached pages (the server is going away). */
 void presence_free(struct server *srv)
 {
     for (uint32_t page = 0; page < srv->user_pages_cap; page++)
@@ -69,6 +79,12 @@ void presence_free(struct server *srv)
     g_free(srv->user_pages);
     srv->user_pages = NULL;
     srv->user_pages_cap = 0;
+    struct presence_batch *b = &srv->announce;
+    for (uint32_t i = 0; i < b->left_count; i++)
+        g_free(b->left_names[i]);
+    g_free(b->left_ids);
+    g_free(b->left_names);
+    *b = (struct presence_batch){ 0 };
 }
 
 /* Sends the whole online list to c in USER_LIST pages of at most
@@ -102,6 +118,81 @@ static void send_welcome(struct client *c)
         },
     };
     client_send_msg(c, &msg);
+}
+
+/* Sends the held USER_JOINED notices to the clients online before the newcomers, then
+ * WELCOME and the whole online list to each newcomer. */
+static void flush_joined(struct server *srv, uint32_t from)
+{
+    /* from == 0: the newcomers are the first ones online, nobody is told. */
+    for (uint32_t start = from; from > 0 && start < srv->online_count;
+         start += PROTO_MAX_USERS_PER_FRAME) {
+        struct frame *f = frame_members(srv, PROTO_USER_JOINED, start);
+        for (uint32_t i = 0; i < from; i++)
+            client_send(srv->online[i], f);
+        frame_unref(f);
+    }
+    for (uint32_t i = from; i < srv->online_count; i++) {
+        struct client *c = srv->online[i];
+        c->welcome_pending = false;
+        send_welcome(c);
+        send_user_list(c);
+    }
+}
+
+/* Sends the held USER_LEFT notices to everyone online and forgets them. */
+static void flush_left(struct server *srv)
+{
+    struct presence_batch *b = &srv->announce;
+    for (uint32_t start = 0; start < b->left_count; start += PROTO_MAX_USERS_PER_FRAME) {
+        struct proto_str names[PROTO_MAX_USERS_PER_FRAME];
+        uint32_t count = MIN(b->left_count - start, PROTO_MAX_USERS_PER_FRAME);
+        for (uint32_t i = 0; i < count; i++)
+            names[i] = proto_str_of(b->left_names[start + i]);
+        struct frame *f = frame_users(PROTO_USER_LEFT, b->left_ids + start, names, count);
+        client_broadcast(srv, f, NULL);
+        frame_unref(f);
+    }
+    for (uint32_t i = 0; i < b->left_count; i++)
+        g_free(b->left_names[i]);
+    b->left_count = 0;
+}
+
+void presence_flush(struct server *srv)
+{
+    struct presence_batch *b = &srv->announce;
+    uint16_t type = b->type;
+    b->type = 0; /* the sends below come back here through client_send: nothing is held */
+    if (type == PROTO_USER_JOINED)
+        flush_joined(srv, b->joined_from);
+    else if (type == PROTO_USER_LEFT)
+        flush_left(srv);
+}
+
+/* Holds c's USER_JOINED notice, and its own WELCOME and USER_LIST with it. */
+static void hold_joined(struct client *c)
+{
+    struct presence_batch *b = &c->srv->announce;
+    if (b->type != PROTO_USER_JOINED) {
+        b->type = PROTO_USER_JOINED;
+        b->joined_from = c->online_index;
+    }
+    c->welcome_pending = true;
+}
+
+/* Holds c's USER_LEFT notice (id and a copy of the name). */
+static void hold_left(const struct client *c)
+{
+    struct presence_batch *b = &c->srv->announce;
+    if (b->left_count == b->left_cap) {
+        b->left_cap = b->left_cap ? b->left_cap * 2 : 64;
+        b->left_ids = g_renew(uint32_t, b->left_ids, b->left_cap);
+        b->left_names = g_renew(char *, b->left_names, b->left_cap);
+    }
+    b->left_ids[b->left_count] = c->id;
+    b->left_names[b->left_count] = g_strdup(c->name);
+    b->left_count++;
+    b->type = PROTO_USER_LEFT;
 }
 
 static void online_add(struct client *c)
@@ -168,6 +259,8 @@ void presence_on_hello(struct client *c, const struct proto_msg *msg)
     if (key == NULL)
         return;
     struct server *srv = c->srv;
+    if (srv->announce.type == PROTO_USER_LEFT)
+        presence_flush(srv); /* those who left are not in the newcomer's list */
     c->name = g_strndup(hello->username.ptr, hello->username.len);
     c->name_key = key;
     g_hash_table_insert(srv->names, key, c);
@@ -180,22 +273,17 @@ void presence_on_hello(struct client *c, const struct proto_msg *msg)
         client_log(c, LOG_DEBUG, "agent %s",
                    log_quote(quoted, sizeof quoted, hello->agent.ptr, hello->agent.len));
     }
-
-    send_welcome(c);
-    send_user_list(c);
-    struct frame *joined = frame_one_user(PROTO_USER_JOINED, c);
-    client_broadcast(srv, joined, c);
-    frame_unref(joined);
+    hold_joined(c);
 }
 
 void presence_leave(struct client *c)
 {
     struct server *srv = c->srv;
     g_hash_table_remove(srv->names, c->name_key);
+    if (srv->announce.type == PROTO_USER_JOINED)
+        presence_flush(srv); /* removal reorders the online list the newcomers end */
     online_remove(c);
     if (srv->stopping)
         return; /* everyone is being told the server is going away */
-    struct frame *left = frame_one_user(PROTO_USER_LEFT, c);
-    client_broadcast(srv, left, NULL);
-    frame_unref(left);
+    hold_left(c);
 }

@@ -1,5 +1,6 @@
 /* Who is online: login (HELLO -> WELCOME, USER_LIST pages, USER_JOINED to the others),
- * case-insensitive unique names, and leaving (USER_LEFT to the others). */
+ * case-insensitive unique names, and leaving (USER_LEFT to the others). The notices of
+ * one loop pass go out together, in shared frames. */
 #ifndef CHAT_SERVER_PRESENCE_H
 #define CHAT_SERVER_PRESENCE_H
 
@@ -15,7 +16,13 @@ void presence_on_hello(struct client *c, const struct proto_msg *msg);
  * remaining clients get USER_LEFT unless the server is stopping. */
 void presence_leave(struct client *c);
 
-/* Releases what presence keeps besides the online list (the cached USER_LIST pages). */
+/* Sends the join or leave notices held since they happened (with the WELCOME and
+ * USER_LIST of the clients that logged in meanwhile). Called before anything else is
+ * broadcast or sent to such a newcomer, and when the loop pass ends. */
+void presence_flush(struct server *srv);
+
+/* Releases what presence keeps besides the online list (cached USER_LIST pages, held
+ * notices). */
 void presence_free(struct server *srv);
 
 #endif

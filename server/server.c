@@ -20,12 +20,26 @@
 #include "server/presence.h"
 #include "server/transfer.h"
 
-/* Highest fd number the process may open: the size of the fd-indexed tables. */
-static int fd_limit(void)
+/* Highest fd number the process may open: the size of the fd-indexed tables. When
+ * max_clients connections (and the server's own descriptors) need more than the soft
+ * limit, it is raised to the hard limit first; failing that, the loop refuses what
+ * does not fit, as it would anyway. */
+static int fd_limit(uint32_t max_clients)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
-        rl.rlim_cur > (rlim_t)SERVER_FD_TABLE_MAX)
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return SERVER_FD_TABLE_MAX;
+    rlim_t need = (rlim_t)max_clients + SERVER_FD_RESERVE;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
+        rlim_t was = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? need : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+            log_event(LOG_INFO, 0, NULL, NULL, "open-file limit raised from %llu to %llu",
+                      (unsigned long long)was, (unsigned long long)rl.rlim_cur);
+        else
+            rl.rlim_cur = was;
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)SERVER_FD_TABLE_MAX)
         return SERVER_FD_TABLE_MAX;
     return (int)rl.rlim_cur;
 }
@@ -39,10 +53,11 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     list_init(&srv->pending_writes);
     list_init(&srv->backlog);
     list_init(&srv->downloaders);
+    guard_init(srv, clock_mono_ms());
     srv->names = g_hash_table_new(g_str_hash, g_str_equal);
     srv->download_low_water = MIN(SERVER_DOWNLOAD_LOW_WATER, cfg->max_output_queue / 4);
 
-    srv->loop = ev_create(cfg->poller, fd_limit());
+    srv->loop = ev_create(cfg->poller, fd_limit(cfg->max_clients));
     if (srv->loop == NULL) {
         snprintf(err, errlen, "cannot start the %s poller: %s", cfg->poller, g_strerror(errno));
         return -1;
@@ -68,6 +83,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
               "start poller=%s max_clients=%u max_output_queue=%zu files_dir=%s",
               cfg->poller, (unsigned)cfg->max_clients, cfg->max_output_queue,
               log_quote(dir, sizeof dir, cfg->files_dir, strlen(cfg->files_dir)));
+    guard_log_config(&cfg->guard);
 
     /* Only once the port is ours: a second server started by mistake on a taken port
      * must not clean up the temp files of the one that is running. */
@@ -81,24 +97,27 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     return 0;
 }
 
-/* Turns a connection away with ERROR(SERVER_FULL) without making it a client. Input
+static const char server_full_message[] = "The server is full; try again later.";
+
+/* Turns a connection away with ERROR(code, message) without making it a client. Input
  * already received is drained first so closing does not reset the connection (which
- * could destroy the error before the peer reads it). */
-static void server_refuse(int fd, uint32_t id, const char *addr, const char *why)
+ * could destroy the error before the peer reads it). The log line is rate-limited: a
+ * connection storm must not flood the log. */
+static void server_refuse(struct server *srv, int fd, uint32_t id, const char *addr,
+                          uint16_t code, const char *message, const char *why)
 {
-    static const char message[] = "The server is full; try again later.";
     struct proto_msg msg = {
         .type = PROTO_ERROR,
-        .u.error = { .code = PROTO_E_SERVER_FULL, .message = proto_str_of(message) },
+        .u.error = { .code = code, .message = proto_str_of(message) },
     };
-    uint8_t frame[PROTO_HEADER_SIZE + 16 + sizeof message];
-    size_t len = proto_encode(&msg, frame);
+    uint8_t frame[PROTO_HEADER_SIZE + 16 + 256];
+    size_t len = proto_frame_size(&msg) <= sizeof frame ? proto_encode(&msg, frame) : 0;
     net_drain(fd, SERVER_CLOSE_DRAIN_BYTES);
     if (send(fd, frame, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
         log_event(LOG_DEBUG, id, addr, NULL, "refusal not sent: %s", g_strerror(errno));
     shutdown(fd, SHUT_WR);
     close(fd);
-    log_event(LOG_WARN, id, addr, NULL, "refused (%s)", why);
+    admit_log_refusal(srv, id, addr, why, clock_mono_ms());
 }
 
 /* Takes one connection in, or refuses it. */
@@ -108,13 +127,19 @@ static void server_admit(struct server *srv, int fd, const char *addr)
     if (srv->live_clients >= srv->cfg.max_clients) {
         char why[64];
         snprintf(why, sizeof why, "server full: %u clients", (unsigned)srv->live_clients);
-        server_refuse(fd, id, addr, why);
+        server_refuse(srv, fd, id, addr, PROTO_E_SERVER_FULL, server_full_message, why);
+        return;
+    }
+    struct refusal refusal;
+    if (!admit_check(srv, addr, clock_mono_ms(), &refusal)) {
+        server_refuse(srv, fd, id, addr, refusal.code, refusal.message, refusal.why);
         return;
     }
     net_set_nodelay(fd);
     struct client *c = client_new(srv, fd, id, addr);
     if (c == NULL) {
-        server_refuse(fd, id, addr, "descriptor number beyond what the poller can watch");
+        server_refuse(srv, fd, id, addr, PROTO_E_SERVER_FULL, server_full_message,
+                      "descriptor number beyond what the poller can watch");
         return;
     }
     client_log(c, LOG_INFO, "connect");
@@ -141,7 +166,8 @@ static void server_accept(struct server *srv)
             close(srv->spare_fd);
             fd = net_accept(srv->listen_fd, addr, sizeof addr);
             if (fd >= 0)
-                server_refuse(fd, ++srv->next_conn_id, addr, "out of file descriptors");
+                server_refuse(srv, fd, ++srv->next_conn_id, addr, PROTO_E_SERVER_FULL,
+                              server_full_message, "out of file descriptors");
             srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
             if (fd >= 0)
                 continue;
@@ -169,7 +195,8 @@ static void server_run_backlog(struct server *srv)
 }
 
 /* Handshakes that ran out of time get ERROR(TIMEOUT); lingering closes end. Both lists
- * are in deadline order, so only their heads are looked at. */
+ * are in deadline order, so only their heads are looked at. Then the defences' timers:
+ * throttled clients released, idle ones pinged or dropped (guard.h). */
 static void server_expire(struct server *srv, int64_t now)
 {
     while (!list_empty(&srv->handshakes)) {
@@ -186,20 +213,25 @@ static void server_expire(struct server *srv, int64_t now)
             break;
         client_close(c, "close timed out");
     }
+    guard_expire(srv, now);
 }
 
-/* What the loop does before it sleeps: produce download chunks, then try to write
- * everything pending. Closing a client here may queue USER_LEFT for others, who join
- * the pending list and are flushed in the same round. */
+/* What the loop does before it sleeps: produce download chunks, send the pass's join
+ * and leave notices, then try to write everything pending. Closing a client here holds
+ * a USER_LEFT for the others, so the round repeats until no notice is left behind. */
 static void server_before_sleep(struct server *srv)
 {
     if (!srv->stopping)
         download_fill(srv);
-    while (!list_empty(&srv->pending_writes)) {
-        struct client *c = list_entry(srv->pending_writes.next, struct client, pending_link);
-        list_remove(&c->pending_link);
-        client_flush(c);
-    }
+    do {
+        presence_flush(srv);
+        while (!list_empty(&srv->pending_writes)) {
+            struct client *c = list_entry(srv->pending_writes.next, struct client,
+                                          pending_link);
+            list_remove(&c->pending_link);
+            client_flush(c);
+        }
+    } while (srv->announce.type != 0);
 }
 
 /* Milliseconds until the nearest deadline, 0 if work is waiting, -1 for none. */
@@ -214,6 +246,7 @@ static int server_timeout(const struct server *srv, int64_t now)
         next = MIN(next, list_entry(srv->lingering.next, struct client, timer_link)->deadline_ms);
     if (srv->stopping)
         next = MIN(next, srv->stop_deadline);
+    next = MIN(next, guard_next_deadline(srv));
     if (next == INT64_MAX)
         return -1;
     return next <= now ? 0 : (int)MIN(next - now, (int64_t)INT_MAX);
@@ -223,6 +256,7 @@ static int server_timeout(const struct server *srv, int64_t now)
  * flushing until every connection has closed or SERVER_SHUTDOWN_FLUSH_MS has passed. */
 static void server_begin_stop(struct server *srv)
 {
+    presence_flush(srv); /* notices of this pass come before SHUTDOWN */
     srv->stopping = true;
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
     ev_watch(srv->loop, srv->listen_fd, EV_NONE);
@@ -282,20 +316,31 @@ int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_ato
         }
         if (*stop && !srv->stopping)
             server_begin_stop(srv);
-        srv->pass++;
-        server_before_sleep(srv);
-        int64_t now = clock_mono_ms();
-        if (srv->stopping && (srv->connections == 0 || now >= srv->stop_deadline))
-            return 0;
-        const struct ev_fired *fired;
-        int n = ev_poll(srv->loop, server_timeout(srv, now), wait_mask, &fired);
-        if (n < 0) {
-            log_event(LOG_ERROR, 0, NULL, NULL, "poll failed: %s", g_strerror(errno));
-            return -1;
-        }
-        server_handle_fired(srv, fired, n);
-        server_expire(srv, clock_mono_ms());
+        int status = server_pass(srv, -1, wait_mask);
+        if (status != 0)
+            return status < 0 ? -1 : 0;
     }
+}
+
+int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask)
+{
+    srv->pass++;
+    server_before_sleep(srv);
+    int64_t now = clock_mono_ms();
+    if (srv->stopping && (srv->connections == 0 || now >= srv->stop_deadline))
+        return 1;
+    int timeout = server_timeout(srv, now);
+    if (max_wait_ms >= 0 && (timeout < 0 || timeout > max_wait_ms))
+        timeout = max_wait_ms;
+    const struct ev_fired *fired;
+    int n = ev_poll(srv->loop, timeout, wait_mask, &fired);
+    if (n < 0) {
+        log_event(LOG_ERROR, 0, NULL, NULL, "poll failed: %s", g_strerror(errno));
+        return -1;
+    }
+    server_handle_fired(srv, fired, n);
+    server_expire(srv, clock_mono_ms());
+    return 0;
 }
 
 void server_free(struct server *srv)
@@ -311,6 +356,7 @@ void server_free(struct server *srv)
     ev_destroy(srv->loop);
     filestore_free(srv->files);
     presence_free(srv);
+    guard_free(srv);
     g_hash_table_destroy(srv->names);
     g_free(srv->online);
     g_free(srv->by_fd);

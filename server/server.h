@@ -11,12 +11,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "server/guard.h"
 #include "server/list.h"
 #include "server/log.h"
 #include "server/net.h"
 
 struct client;
 struct filestore;
+
+/* USER_JOINED or USER_LEFT notices held back until the loop pass ends or something else
+ * is broadcast, so a burst of logins or drops costs one shared frame per
+ * PROTO_MAX_USERS_PER_FRAME names instead of one frame per name per recipient. */
+struct presence_batch {
+    uint16_t type;          /* PROTO_USER_JOINED, PROTO_USER_LEFT, or 0 when none is held */
+    uint32_t joined_from;   /* JOINED: the newcomers are online[joined_from..online_count) */
+    uint32_t left_count;    /* LEFT: entries held in left_ids and left_names */
+    uint32_t left_cap;
+    uint32_t *left_ids;
+    char **left_names;      /* copies: the clients may be freed before the notice goes out */
+};
 
 struct server_config {
     const char *host;
@@ -31,6 +44,7 @@ struct server_config {
     uint32_t max_downloads;
     size_t max_output_queue;
     int64_t handshake_timeout_ms;
+    struct guard_config guard; /* rate limits, per-address caps, idle check */
 };
 
 struct server {
@@ -52,6 +66,7 @@ struct server {
     GHashTable *names;         /* name fold key -> logged-in client */
     struct frame **user_pages; /* cached USER_LIST frame per page of online, NULL if stale */
     uint32_t user_pages_cap;
+    struct presence_batch announce; /* join or leave notices not yet sent */
 
     uint32_t next_conn_id;
     uint64_t next_message_id;
@@ -63,6 +78,7 @@ struct server {
     struct list_node pending_writes; /* have queued output to try before sleeping */
     struct list_node backlog;        /* frames left undecoded when their pass ended */
     struct list_node downloaders;    /* have a download in progress */
+    struct server_guard guard;       /* throttled and idle clients, addresses (guard.h) */
 
     bool stopping;
     int64_t stop_deadline;
@@ -78,6 +94,13 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
  * (the signals are blocked otherwise). Returns 0, or -1 if the poller failed. */
 int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen,
                const sigset_t *wait_mask);
+
+/* One pass of the loop that server_run() repeats: the work before sleeping (download
+ * chunks, notices, writes), a wait for readiness of at most max_wait_ms (-1: until the
+ * nearest deadline), then what fired and the deadlines that passed. Returns 0, 1 once
+ * a shutdown has finished flushing, or -1 if the poller failed. Lets a test (the
+ * fuzzing harness) drive the real loop one step at a time. */
+int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask);
 
 /* Closes every connection and releases everything server_start() made. */
 void server_free(struct server *srv);

@@ -11,9 +11,9 @@ Run inside tests/gui/xsession (Xvfb + private D-Bus + AT-SPI bus).
 
 import os
 import re
-import select
 import signal
 import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -25,32 +25,21 @@ gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi, Gio, GLib  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-BIN_DIR = Path(os.environ.get("CHAT_BIN_DIR", REPO / "build"))
+sys.path.insert(0, str(REPO / "tests" / "integration"))
+# The server side is the integration suite's: one way to start, stop and check it.
+from chatserver import BIN_DIR, SANITIZER_RE, Server, binary  # noqa: E402,F401
+from chatserver import wait_until as _wait_until  # noqa: E402
+
 # Sanitizer builds are slower: every deadline stretches with them.
 SLOWDOWN = 3.0 if "san" in BIN_DIR.name else 1.0
 TIMEOUT = 15.0 * SLOWDOWN
-SANITIZER_RE = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:")
 GLIB_WARNING_RE = re.compile(r"-(WARNING|CRITICAL) \*\*")
-LISTENING_RE = re.compile(rb"^chat-server listening on 127\.0\.0\.1:(\d+)\n")
-
-
-def binary(name):
-    path = BIN_DIR / name
-    assert path.is_file(), f"{path} is missing: build it first (make {path})"
-    return str(path)
 
 
 def wait_until(predicate, what, timeout=TIMEOUT, interval=0.05):
     """Polls predicate until it returns something true and returns that; fails the test
     at the deadline, naming what it waited for."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(interval)
+    return _wait_until(predicate, timeout, what, interval)
 
 
 def stop_process(proc, timeout=5.0 * SLOWDOWN):
@@ -63,47 +52,6 @@ def stop_process(proc, timeout=5.0 * SLOWDOWN):
             proc.kill()
             proc.wait()
     return proc.returncode
-
-
-class Server:
-    """One chat-server process on 127.0.0.1; port 0 lets the kernel choose."""
-
-    def __init__(self, workdir, port=0):
-        self.workdir = Path(workdir)
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.files_dir = self.workdir / "files"
-        cmd = [binary("chat-server"), "--host", "127.0.0.1", "--port", str(port),
-               "--log", str(self.workdir / "server.log"), "--files-dir", str(self.files_dir)]
-        self.stderr = open(self.workdir / "server.stderr", "ab")
-        self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=self.stderr)
-        try:
-            self.port = self._read_port()
-        except BaseException:
-            stop_process(self.proc)
-            raise
-
-    def _read_port(self):
-        line = b""
-        deadline = time.monotonic() + TIMEOUT
-        fd = self.proc.stdout.fileno()
-        while not line.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            assert left > 0, "chat-server did not print its listening line"
-            ready, _, _ = select.select([fd], [], [], left)
-            if ready:
-                chunk = os.read(fd, 1)
-                assert chunk, f"chat-server exited early (status {self.proc.wait()})"
-                line += chunk
-        match = LISTENING_RE.match(line)
-        assert match, f"unexpected first line from chat-server: {line!r}"
-        return int(match.group(1))
-
-    def stop(self):
-        status = stop_process(self.proc)
-        self.proc.stdout.close()
-        self.stderr.close()
-        return status
 
 
 # ---- The accessibility tree ----

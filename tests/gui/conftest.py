@@ -37,7 +37,7 @@ def server_factory(tmp_path):
     servers = []
 
     def start(port=0):
-        server = Server(tmp_path / f"server{len(servers)}", port)
+        server = Server(tmp_path / f"server{len(servers)}", port=port)
         servers.append(server)
         return server
 
