@@ -1,0 +1,342 @@
+"""The chat wire format in Python, written from common/protocol.h alone.
+
+It is kept independent of the C codec on purpose: the integration tests speak to the
+real server through this module, so a mistake in either implementation shows up as a
+disagreement on the wire instead of being shared by both sides.
+
+Frame: u32 payload length, u16 type, u16 flags (0), then the payload. Integers are
+big-endian; a str is a u16 byte length and that many bytes of UTF-8 without NUL; a
+sha256 is 32 raw bytes; chunk data is the rest of the payload.
+"""
+
+import struct
+
+VERSION = 1
+HEADER_SIZE = 8
+MAX_PAYLOAD = 128 * 1024
+MAX_CHUNK = 64 * 1024
+MAX_TEXT = 8192
+MAX_NAME_CHARS = 32
+MAX_NAME_BYTES = 128
+MAX_FILENAME_BYTES = 1024
+MAX_REASON = 1024
+MAX_AGENT = 64
+MAX_USERS_PER_FRAME = 512
+SHA256_LEN = 32
+ROOM_LOBBY = 0
+CHUNK_PREFIX = 16
+
+# Frame types.
+HELLO = 0x0001
+WELCOME = 0x0002
+ERROR = 0x0003
+PING = 0x0004
+PONG = 0x0005
+GOODBYE = 0x0006
+SHUTDOWN = 0x0007
+USER_LIST = 0x0010
+USER_JOINED = 0x0011
+USER_LEFT = 0x0012
+TEXT_SEND = 0x0100
+TEXT = 0x0101
+FILE_OFFER = 0x0200
+FILE_ACCEPT = 0x0201
+FILE_CHUNK = 0x0202
+FILE_END = 0x0203
+FILE_CANCEL = 0x0204
+FILE_ANNOUNCE = 0x0205
+DOWNLOAD_REQUEST = 0x0210
+DOWNLOAD_START = 0x0211
+DOWNLOAD_CHUNK = 0x0212
+DOWNLOAD_END = 0x0213
+DOWNLOAD_CANCEL = 0x0214
+
+# Error codes.
+E_MALFORMED = 1
+E_UNKNOWN_TYPE = 2
+E_FRAME_TOO_LARGE = 3
+E_VERSION = 4
+E_NAME_INVALID = 5
+E_NAME_TAKEN = 6
+E_NOT_LOGGED_IN = 7
+E_ALREADY_LOGGED_IN = 8
+E_TEXT_INVALID = 9
+E_SERVER_FULL = 10
+E_FILE_TOO_LARGE = 11
+E_FILE_NAME_INVALID = 12
+E_TOO_MANY_TRANSFERS = 13
+E_TRANSFER_UNKNOWN = 14
+E_BAD_OFFSET = 15
+E_FILE_MISMATCH = 16
+E_FILE_NOT_FOUND = 17
+E_STORAGE = 18
+E_TIMEOUT = 19
+E_TOO_SLOW = 20
+E_RATE_LIMITED = 21
+E_ROOM_UNKNOWN = 22
+E_INTERNAL = 23
+E_DUPLICATE_ID = 24
+
+# Caps on strings by (frame type, field); a string without an entry is capped only by
+# its u16 length prefix.
+_STR_CAPS = {
+    (HELLO, "username"): MAX_NAME_BYTES,
+    (HELLO, "agent"): MAX_AGENT,
+    (WELCOME, "username"): MAX_NAME_BYTES,
+    (ERROR, "message"): MAX_REASON,
+    (GOODBYE, "reason"): MAX_REASON,
+    (SHUTDOWN, "reason"): MAX_REASON,
+    (TEXT, "sender"): MAX_NAME_BYTES,
+    (FILE_OFFER, "name"): MAX_FILENAME_BYTES,
+    (FILE_ANNOUNCE, "uploader"): MAX_NAME_BYTES,
+    (FILE_ANNOUNCE, "name"): MAX_FILENAME_BYTES,
+    (DOWNLOAD_START, "name"): MAX_FILENAME_BYTES,
+}
+
+_REF = [("id", "u64")]
+_CHUNK = [("id", "u64"), ("offset", "u64"), ("data", "data")]
+_USERS = [("users", "users")]
+
+# Field layouts, in wire order, exactly as the structs in protocol.h list them.
+LAYOUTS = {
+    HELLO: [("version", "u16"), ("features", "u32"), ("username", "str"), ("agent", "str")],
+    WELCOME: [("version", "u16"), ("features", "u32"), ("user_id", "u32"),
+              ("server_time_ms", "u64"), ("users_online", "u32"), ("max_payload", "u32"),
+              ("max_text", "u32"), ("max_chunk", "u32"), ("max_uploads", "u32"),
+              ("max_file_size", "u64"), ("username", "str")],
+    ERROR: [("code", "u16"), ("ref_type", "u16"), ("ref_id", "u64"), ("message", "str")],
+    PING: [("token", "u64")],
+    PONG: [("token", "u64")],
+    GOODBYE: [("reason", "str")],
+    SHUTDOWN: [("reason", "str")],
+    USER_LIST: _USERS,
+    USER_JOINED: _USERS,
+    USER_LEFT: _USERS,
+    TEXT_SEND: [("client_id", "u64"), ("room_id", "u32"), ("text", "str")],
+    TEXT: [("message_id", "u64"), ("time_ms", "u64"), ("room_id", "u32"),
+           ("sender_id", "u32"), ("client_id", "u64"), ("sender", "str"), ("text", "str")],
+    FILE_OFFER: [("upload_id", "u64"), ("size", "u64"), ("sha256", "sha256"),
+                 ("room_id", "u32"), ("name", "str")],
+    FILE_ACCEPT: _REF,
+    FILE_CHUNK: _CHUNK,
+    FILE_END: _REF,
+    FILE_CANCEL: _REF,
+    FILE_ANNOUNCE: [("file_id", "u64"), ("message_id", "u64"), ("time_ms", "u64"),
+                    ("room_id", "u32"), ("uploader_id", "u32"), ("upload_id", "u64"),
+                    ("size", "u64"), ("sha256", "sha256"), ("uploader", "str"),
+                    ("name", "str")],
+    DOWNLOAD_REQUEST: [("file_id", "u64"), ("offset", "u64")],
+    DOWNLOAD_START: [("file_id", "u64"), ("offset", "u64"), ("size", "u64"),
+                     ("sha256", "sha256"), ("name", "str")],
+    DOWNLOAD_CHUNK: _CHUNK,
+    DOWNLOAD_END: _REF,
+    DOWNLOAD_CANCEL: _REF,
+}
+
+_TYPE_NAME_LIST = (
+    "HELLO WELCOME ERROR PING PONG GOODBYE SHUTDOWN USER_LIST USER_JOINED USER_LEFT "
+    "TEXT_SEND TEXT FILE_OFFER FILE_ACCEPT FILE_CHUNK FILE_END FILE_CANCEL FILE_ANNOUNCE "
+    "DOWNLOAD_REQUEST DOWNLOAD_START DOWNLOAD_CHUNK DOWNLOAD_END DOWNLOAD_CANCEL").split()
+TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
+ERROR_NAMES = {value: name[2:] for name, value in globals().items()
+               if name.startswith("E_") and isinstance(value, int)}
+
+_INT_FORMATS = {"u8": ">B", "u16": ">H", "u32": ">I", "u64": ">Q"}
+
+
+class ProtocolError(Exception):
+    """A frame that breaks the wire format; kind is a short word like 'truncated'."""
+
+    def __init__(self, kind, detail):
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+
+
+class Frame:
+    """One decoded frame: .type, .flags and one attribute per payload field."""
+
+    def __init__(self, ftype, **fields):
+        self.type = ftype
+        self.fields = fields
+        for key, value in fields.items():
+            setattr(self, key, value)
+
+    @property
+    def type_name(self):
+        return TYPE_NAMES.get(self.type, f"0x{self.type:04x}")
+
+    def __repr__(self):
+        parts = []
+        for key, value in self.fields.items():
+            if isinstance(value, (bytes, bytearray)) and len(value) > 40:
+                value = f"<{len(value)} bytes>"
+            elif key == "code":
+                value = f"{value}({ERROR_NAMES.get(value, '?')})"
+            elif key == "ref_type":
+                value = TYPE_NAMES.get(value, value)
+            parts.append(f"{key}={value!r}")
+        return f"{self.type_name}({', '.join(parts)})"
+
+
+def header(payload_len, ftype, flags=0):
+    """The 8-byte frame header; any values, so tests can forge bad ones."""
+    return struct.pack(">IHH", payload_len, ftype, flags)
+
+
+def _utf8_ok(raw):
+    if b"\x00" in raw:
+        return False
+    try:
+        raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encode_str(value):
+    raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    if len(raw) > 0xFFFF:
+        raise ValueError("string longer than a u16 length can say")
+    return struct.pack(">H", len(raw)) + raw
+
+
+def encode_users(entries):
+    """USER_* payload from a list of (id, name)."""
+    out = struct.pack(">H", len(entries))
+    for uid, name in entries:
+        out += struct.pack(">I", uid) + _encode_str(name)
+    return out
+
+
+def encode_payload(ftype, **fields):
+    """The payload for ftype from its fields. Strings may be str (UTF-8 encoded) or raw
+    bytes, so a test can send invalid UTF-8; no cap is enforced here on purpose."""
+    out = bytearray()
+    for name, kind in LAYOUTS[ftype]:
+        value = fields[name]
+        if kind in _INT_FORMATS:
+            out += struct.pack(_INT_FORMATS[kind], value)
+        elif kind == "str":
+            out += _encode_str(value)
+        elif kind == "sha256":
+            if len(value) != SHA256_LEN:
+                raise ValueError("sha256 must be 32 bytes")
+            out += value
+        elif kind == "data":
+            out += value
+        elif kind == "users":
+            out += encode_users(value)
+    return bytes(out)
+
+
+def encode(ftype, flags=0, **fields):
+    """A whole frame (header and payload)."""
+    payload = encode_payload(ftype, **fields)
+    return header(len(payload), ftype, flags) + payload
+
+
+def _take(payload, pos, size, what):
+    if pos + size > len(payload):
+        raise ProtocolError("truncated", f"payload ends inside {what}")
+    return payload[pos:pos + size], pos + size
+
+
+def _decode_str(ftype, name, payload, pos):
+    raw, pos = _take(payload, pos, 2, name + " length")
+    (length,) = struct.unpack(">H", raw)
+    cap = _STR_CAPS.get((ftype, name))
+    if cap is not None and length > cap:
+        raise ProtocolError("too_large", f"{name} is {length} bytes, cap {cap}")
+    raw, pos = _take(payload, pos, length, name)
+    if not _utf8_ok(raw):
+        raise ProtocolError("bad_utf8", f"{name} is not UTF-8 without NUL: {raw!r}")
+    return raw.decode("utf-8"), pos
+
+
+def _decode_users(ftype, payload, pos):
+    raw, pos = _take(payload, pos, 2, "user count")
+    (count,) = struct.unpack(">H", raw)
+    if count > MAX_USERS_PER_FRAME:
+        raise ProtocolError("too_large", f"{count} users in one frame")
+    entries = []
+    for _ in range(count):
+        raw, pos = _take(payload, pos, 4, "user id")
+        (uid,) = struct.unpack(">I", raw)
+        name, pos = _decode_str(HELLO, "username", payload, pos)
+        entries.append((uid, name))
+    return entries, pos
+
+
+def decode_payload(ftype, payload):
+    """Decodes one payload strictly: every field present, nothing left over, strings
+    valid and within their caps, chunk data 1..MAX_CHUNK bytes."""
+    if ftype not in LAYOUTS:
+        raise ProtocolError("unknown_type", f"type 0x{ftype:04x}")
+    payload = bytes(payload)
+    fields = {}
+    pos = 0
+    for name, kind in LAYOUTS[ftype]:
+        if kind in _INT_FORMATS:
+            fmt = _INT_FORMATS[kind]
+            raw, pos = _take(payload, pos, struct.calcsize(fmt), name)
+            (fields[name],) = struct.unpack(fmt, raw)
+        elif kind == "str":
+            fields[name], pos = _decode_str(ftype, name, payload, pos)
+        elif kind == "sha256":
+            fields[name], pos = _take(payload, pos, SHA256_LEN, name)
+        elif kind == "data":
+            data = payload[pos:]
+            if not 1 <= len(data) <= MAX_CHUNK:
+                raise ProtocolError("bad_field", f"chunk of {len(data)} bytes")
+            fields[name], pos = data, len(payload)
+        elif kind == "users":
+            fields[name], pos = _decode_users(ftype, payload, pos)
+    if pos != len(payload):
+        raise ProtocolError("trailing", f"{len(payload) - pos} bytes after the last field")
+    return Frame(ftype, **fields)
+
+
+def decode_frame(frame_bytes):
+    """Decodes exactly one whole frame."""
+    reader = Reader()
+    reader.feed(frame_bytes)
+    frame = reader.next()
+    if frame is None or reader.pending():
+        raise ProtocolError("truncated", "not exactly one frame")
+    return frame
+
+
+class Reader:
+    """Incremental decoder: feed bytes split anywhere, take whole frames out with next().
+    A header declaring more than max_payload, or carrying flags, raises as soon as its
+    eight bytes are in, before any payload is buffered."""
+
+    def __init__(self, max_payload=MAX_PAYLOAD):
+        self.max_payload = max_payload
+        self._buf = bytearray()
+        self._pos = 0
+
+    def feed(self, data):
+        if self._pos and self._pos >= len(self._buf) // 2:
+            del self._buf[:self._pos]
+            self._pos = 0
+        self._buf += data
+
+    def pending(self):
+        return len(self._buf) - self._pos
+
+    def next(self):
+        """The next whole Frame, or None when more bytes are needed."""
+        if self.pending() < HEADER_SIZE:
+            return None
+        length, ftype, flags = struct.unpack_from(">IHH", self._buf, self._pos)
+        if length > self.max_payload:
+            raise ProtocolError("too_large", f"declared payload of {length} bytes")
+        if flags != 0:
+            raise ProtocolError("bad_field", f"header flags 0x{flags:04x}")
+        if self.pending() < HEADER_SIZE + length:
+            return None
+        start = self._pos + HEADER_SIZE
+        payload = bytes(self._buf[start:start + length])
+        self._pos = start + length
+        return decode_payload(ftype, payload)

@@ -1,0 +1,179 @@
+"""Starting and stopping the real chat-server for one test.
+
+Each server listens on a port the kernel picks (--port 0) on 127.0.0.1, runs in its own
+working directory with its own log and files directory, and is stopped by PID. Its
+stderr goes to a file that is checked for sanitizer reports when it stops.
+
+CHAT_SERVER_WRAPPER, when set, is a command line the server runs under, e.g.
+"valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+(make test-valgrind); a server that stops normally must then report no errors.
+"""
+
+import os
+import re
+import select
+import shlex
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(os.environ.get("CHAT_BIN_DIR", REPO / "build"))
+WRAPPER = shlex.split(os.environ.get("CHAT_SERVER_WRAPPER", ""))
+UNDER_VALGRIND = any(os.path.basename(word) == "valgrind" for word in WRAPPER)
+# Sanitizer builds run two to three times slower, valgrind ten or more: every deadline
+# stretches with them.
+SLOWDOWN = 10.0 if UNDER_VALGRIND else 3.0 if "san" in BIN_DIR.name else 1.0
+TIMEOUT = 10.0 * SLOWDOWN
+
+LISTENING_RE = re.compile(rb"^chat-server listening on 127\.0\.0\.1:(\d+)\n$")
+SANITIZER_RE = re.compile(r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|"
+                          r"runtime error:")
+VALGRIND_CLEAN_RE = re.compile(r"^==\d+== ERROR SUMMARY: 0 errors from 0 contexts", re.M)
+
+
+def binary(name):
+    path = BIN_DIR / name
+    assert path.is_file(), f"{path} is missing: build it first (make {path})"
+    return str(path)
+
+
+def wait_until(predicate, timeout=TIMEOUT, what="condition", interval=0.01):
+    """Polls predicate until it returns something true; fails the test at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.1f}s waiting for {what}")
+        time.sleep(interval)
+
+
+class Server:
+    """One running chat-server. expect_exit is the status stop() insists on (None: any)."""
+
+    def __init__(self, workdir, args=(), files_dir=None, preexec_fn=None, port=0):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.workdir / "server.log"
+        self.files_dir = Path(files_dir) if files_dir else self.workdir / "files"
+        self.stderr_path = self.workdir / "server.stderr"
+        self.expect_exit = 0
+        self.returncode = None
+        self.port = None
+        self._stdout = bytearray()
+        cmd = [*WRAPPER, binary("chat-server"), "--host", "127.0.0.1", "--port", str(port),
+               "--log", str(self.log_path), "--files-dir", str(self.files_dir), *args]
+        with open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=err,
+                                         preexec_fn=preexec_fn)
+        try:
+            self._read_listening_line()
+        except BaseException:
+            self.proc.kill()
+            self.proc.wait()
+            raise
+        self._drain = threading.Thread(target=self._drain_stdout, daemon=True)
+        self._drain.start()
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def _read_listening_line(self):
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + TIMEOUT
+        while b"\n" not in self._stdout:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no listening line in {TIMEOUT}s: {bytes(self._stdout)!r}")
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    raise AssertionError(
+                        f"chat-server exited before listening (status {self.proc.wait()}): "
+                        f"stdout {bytes(self._stdout)!r}, stderr {self.stderr()!r}")
+                self._stdout += chunk
+        match = LISTENING_RE.match(bytes(self._stdout))
+        assert match, f"unexpected first stdout line {bytes(self._stdout)!r}"
+        self.port = int(match.group(1))
+        assert 0 < self.port < 65536
+
+    def _drain_stdout(self):
+        for chunk in iter(lambda: self.proc.stdout.read1(65536), b""):
+            self._stdout += chunk
+
+    def stdout(self):
+        return bytes(self._stdout)
+
+    def stderr(self):
+        return self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
+
+    def log_lines(self):
+        if not self.log_path.exists():
+            return []
+        return self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+
+    def wait_log(self, pattern, timeout=TIMEOUT):
+        """Polls the log until a line matches pattern (a regex); returns that line."""
+        regex = re.compile(pattern)
+
+        def find():
+            return next((line for line in self.log_lines() if regex.search(line)), None)
+        return wait_until(find, timeout, f"a log line matching {pattern!r}")
+
+    def entries(self):
+        """Names in the files directory (an absent directory counts as empty)."""
+        try:
+            return sorted(os.listdir(self.files_dir))
+        except FileNotFoundError:
+            return []
+
+    def wait_entries(self, expected, timeout=TIMEOUT):
+        """Polls until the files directory holds exactly the names in expected."""
+        expected = sorted(expected)
+        try:
+            wait_until(lambda: self.entries() == expected, timeout,
+                       f"files dir to hold exactly {expected}")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; it holds {self.entries()}") from None
+
+    def running(self):
+        return self.proc.poll() is None
+
+    def signal(self, signum):
+        assert self.running(), "chat-server is not running"
+        os.kill(self.proc.pid, signum)
+
+    def wait(self, timeout=TIMEOUT):
+        """Waits for the process to exit; returns its status (fails at the deadline)."""
+        try:
+            self.returncode = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"chat-server did not exit within {timeout}s") from None
+        self._drain.join(timeout)
+        return self.returncode
+
+    def stop(self):
+        """SIGTERM (if still running), wait, and check the exit status, stdout and stderr."""
+        if self.running():
+            os.kill(self.proc.pid, signal.SIGTERM)
+        status = self.wait()
+        err = self.stderr()
+        assert not SANITIZER_RE.search(err), f"sanitizer report from chat-server:\n{err}"
+        if UNDER_VALGRIND and status >= 0:   # a killed server writes no report
+            assert VALGRIND_CLEAN_RE.search(err), f"valgrind report from chat-server:\n{err}"
+        if self.expect_exit is not None:
+            assert status == self.expect_exit, (
+                f"chat-server exited with {status}, expected {self.expect_exit}; "
+                f"stderr:\n{err}")
+        out = self.stdout()
+        assert LISTENING_RE.match(out), f"stdout is not exactly the listening line: {out!r}"
+        return status

@@ -1,0 +1,123 @@
+"""Fixtures: a real chat-server per test, raw protocol clients and chat-cli processes.
+
+Run: cd /work/main && CHAT_BIN_DIR=$PWD/build /usr/bin/python3 -m pytest -q tests/integration
+(CHAT_BIN_DIR=$PWD/build-san runs the same tests against the sanitizer build; each
+server's stderr must then be free of sanitizer reports. CHAT_SERVER_WRAPPER runs every
+server under a tool such as valgrind -- make test-valgrind -- whose report must then be
+clean.)
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import chatproto as P  # noqa: E402
+from chatcli import Cli  # noqa: E402
+from chatclient import RawClient  # noqa: E402
+from chatserver import SANITIZER_RE, UNDER_VALGRIND, Server  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under valgrind, tests that start the server with a low descriptor limit (the
+    low_fd_limit fixture) cannot hold: valgrind keeps descriptors of its own just under
+    the soft limit, so the server runs out of them before FD_SETSIZE."""
+    if not UNDER_VALGRIND:
+        return
+    skip = pytest.mark.skip(reason="valgrind reserves descriptors under the soft limit")
+    for item in items:
+        if "low_fd_limit" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def server_factory(tmp_path):
+    """start(*options, files_dir=None, preexec_fn=None) -> Server. Every server is stopped
+    at teardown (SIGTERM) and must exit with its expect_exit status and a clean stderr.
+    preexec_fn runs in the server's process before it starts (to set a resource limit)."""
+    servers = []
+
+    def start(*options, files_dir=None, preexec_fn=None):
+        server = Server(tmp_path / f"server{len(servers)}", options, files_dir, preexec_fn)
+        servers.append(server)
+        return server
+
+    yield start
+    problems = []
+    for server in servers:
+        try:
+            server.stop()
+        except AssertionError as exc:
+            problems.append(str(exc))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def server(server_factory):
+    """A server with default options."""
+    return server_factory()
+
+
+@pytest.fixture
+def connect():
+    """connect(server, rcvbuf=None) -> RawClient; closed at teardown."""
+    clients = []
+
+    def make(server, rcvbuf=None):
+        client = RawClient(server.port, rcvbuf=rcvbuf)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def user(connect):
+    """user(server, name) -> a RawClient already logged in as name."""
+    def make(server, name):
+        client = connect(server)
+        client.login(name)
+        return client
+    return make
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """cli(server, user, files_dir=None, extra=(), tty=False) -> Cli; killed by PID at
+    teardown if the test left it running. tty: stdin is a terminal (chat-cli then
+    reconnects after a loss)."""
+    procs = []
+
+    def start(server, name, files_dir=None, extra=(), tty=False):
+        home = tmp_path / f"cli-{name}-{len(procs)}"
+        home.mkdir()
+        files = Path(files_dir) if files_dir else home / "files"
+        files.mkdir(parents=True, exist_ok=True)
+        proc = Cli(server.port, name, files, home, extra, tty)
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        proc.kill()
+    reports = [line for proc in procs for line in proc.err if SANITIZER_RE.search(line)]
+    assert not reports, f"sanitizer report from chat-cli: {reports}"
+
+
+@pytest.fixture
+def room(user):
+    """room(server, *names) -> logged-in clients, each having received exactly the
+    USER_JOINED notices of the ones after it (checked and consumed)."""
+    def make(server, *names):
+        clients = []
+        for name in names:
+            newcomer = user(server, name)
+            for earlier in clients:
+                earlier.expect(P.USER_JOINED, users=[(newcomer.user_id, name)])
+            clients.append(newcomer)
+        return clients
+    return make
