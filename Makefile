@@ -19,9 +19,10 @@ WARN := -Wall -Wextra -Werror
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP $(CFLAGS)
 LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 
-# GLib and ICU (look-alike names) serve every program through libcommon.
-BASE_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 icu-uc icu-i18n)
-BASE_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 icu-uc icu-i18n)
+# GLib, ICU (look-alike names) and libcrypto (SHA-256) serve every program through
+# libcommon.
+BASE_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 icu-uc icu-i18n libcrypto)
+BASE_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 icu-uc icu-i18n libcrypto)
 GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
 GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/sha256.h"
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
@@ -18,7 +19,7 @@ struct upload {
     uint64_t size;             /* offered */
     uint64_t received;
     uint8_t sha256[PROTO_SHA256_LEN]; /* offered */
-    GChecksum *hash;           /* of the bytes received so far */
+    struct sha256 *hash;       /* of the bytes received so far */
     int fd;
     char *temp_path;
     char name[SERVER_FILE_NAME_MAX + 1]; /* sanitised offered name */
@@ -51,7 +52,7 @@ static void upload_drop(struct client *c, struct upload *u, const char *why)
                    log_quote(quoted, sizeof quoted, u->name, strlen(u->name)), u->received,
                    u->size, why);
     }
-    g_checksum_free(u->hash);
+    sha256_free(u->hash);
     g_free(u->temp_path);
     g_free(u);
 }
@@ -116,7 +117,7 @@ void upload_on_offer(struct client *c, const struct proto_msg *msg)
     u->id = offer->upload_id;
     u->size = offer->size;
     memcpy(u->sha256, offer->sha256, PROTO_SHA256_LEN);
-    u->hash = g_checksum_new(G_CHECKSUM_SHA256);
+    u->hash = sha256_new();
     u->fd = fd;
     u->temp_path = temp_path;
     g_strlcpy(u->name, name, sizeof u->name);
@@ -169,7 +170,7 @@ void upload_on_chunk(struct client *c, const struct proto_msg *msg)
                     "The server could not write the file.", "storage error");
         return;
     }
-    g_checksum_update(u->hash, chunk->data, chunk->len);
+    sha256_update(u->hash, chunk->data, chunk->len);
     u->received += chunk->len;
 }
 
@@ -215,8 +216,7 @@ void upload_on_end(struct client *c, const struct proto_msg *msg)
         return;
     }
     uint8_t digest[PROTO_SHA256_LEN];
-    gsize digest_len = sizeof digest;
-    g_checksum_get_digest(u->hash, digest, &digest_len);
+    sha256_finish(u->hash, digest);
     if (memcmp(digest, u->sha256, sizeof digest) != 0) {
         upload_fail(c, u, PROTO_FILE_END, PROTO_E_FILE_MISMATCH,
                     "The SHA-256 of the bytes received does not match the offer.",
