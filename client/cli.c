@@ -29,7 +29,7 @@ struct cli {
     gboolean interactive;  /* stdin is a terminal */
     gboolean input_done;   /* no more input: finish, then leave */
     gboolean leaving;      /* disconnect() called: exit once DISCONNECTED */
-    int status;
+    int status;            /* exit status: EXIT_FAILURE once any request has failed */
 };
 
 /* ---- Output ---- */
@@ -105,6 +105,19 @@ static void cli_maybe_finish(struct cli *cli)
         cli_leave(cli);
 }
 
+/* Reports a request that failed (a text, a transfer, a command): the session goes on,
+ * but a script learns of it from the exit status. */
+static void G_GNUC_PRINTF(2, 3) cli_request_failed(struct cli *cli, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    char *text = g_strdup_vprintf(format, args);
+    va_end(args);
+    print_error("%s", text);
+    g_free(text);
+    cli->status = EXIT_FAILURE;
+}
+
 static void cli_fail(struct cli *cli)
 {
     cli->status = EXIT_FAILURE;
@@ -159,8 +172,7 @@ static void on_message_failed(ChatSession *session, guint64 client_id, const cha
 {
     (void)session;
     (void)client_id;
-    (void)cli;
-    print_error("message not sent: %s", reason);
+    cli_request_failed(cli, "message not sent: %s", reason);
 }
 
 static void on_user_joined(ChatSession *session, guint id, const char *name, struct cli *cli)
@@ -201,9 +213,9 @@ static void on_transfer_failed(ChatSession *session, ChatTransfer *t, const char
                                struct cli *cli)
 {
     (void)session;
-    (void)cli;
-    print_error("%s %s failed: %s", t->direction == CHAT_TRANSFER_UPLOAD ? "upload" : "download",
-                t->name, reason);
+    cli_request_failed(cli, "%s %s failed: %s",
+                       t->direction == CHAT_TRANSFER_UPLOAD ? "upload" : "download", t->name,
+                       reason);
 }
 
 static void on_server_error(ChatSession *session, guint code, const char *message,
@@ -223,10 +235,10 @@ static void on_idle(ChatSession *session, struct cli *cli)
 
 /* ---- Input ---- */
 
-static void report(GError *error)
+static void report(struct cli *cli, GError *error)
 {
     if (error)
-        print_error("%s", error->message);
+        cli_request_failed(cli, "%s", error->message);
     g_clear_error(&error);
 }
 
@@ -236,13 +248,13 @@ static void command_get(struct cli *cli, const char *args)
     const char *digits = args[0] == '#' ? args + 1 : args;
     guint64 id = g_ascii_strtoull(digits, &end, 10);
     if (end == digits || (*end && !g_ascii_isspace(*end)) || id == 0) {
-        print_error("usage: /get ID [FOLDER]");
+        cli_request_failed(cli, "usage: /get ID [FOLDER]");
         return;
     }
     char *dir = g_strstrip(g_strdup(end));
     GError *error = NULL;
     chat_session_download(cli->session, id, dir[0] ? dir : cli->files_dir, &error);
-    report(error);
+    report(cli, error);
     g_free(dir);
 }
 
@@ -256,7 +268,7 @@ static void cli_handle_line(struct cli *cli, char *line)
     GError *error = NULL;
     if (line[0] != '/') {
         chat_session_send_text(cli->session, line, &error);
-        report(error);
+        report(cli, error);
         return;
     }
     char *args = line + strcspn(line, " \t");
@@ -267,8 +279,8 @@ static void cli_handle_line(struct cli *cli, char *line)
         if (args[0])
             chat_session_upload(cli->session, args, &error);
         else
-            print_error("usage: /send PATH");
-        report(error);
+            cli_request_failed(cli, "usage: /send PATH");
+        report(cli, error);
     } else if (strcmp(line, "/get") == 0) {
         command_get(cli, args);
     } else if (strcmp(line, "/users") == 0) {
@@ -280,7 +292,8 @@ static void cli_handle_line(struct cli *cli, char *line)
             cli->input_done = TRUE; /* like the end of a piped input: finish first */
         cli_maybe_finish(cli);
     } else {
-        print_error("unknown command %s (try /send PATH, /get ID [FOLDER], /users, /quit)", line);
+        cli_request_failed(cli, "unknown command %s (try /send PATH, /get ID [FOLDER], /users, /quit)",
+                           line);
     }
 }
 
@@ -303,7 +316,7 @@ static void on_line(GObject *source, GAsyncResult *res, gpointer data)
             cli_read_line(cli);
         return;
     }
-    report(error);
+    report(cli, error);
     if (cli->interactive) {
         cli_leave(cli);
     } else {

@@ -139,7 +139,7 @@ def test_cli_get_unknown_file_reports_error(server, cli, tmp_path):
     bob.write(f"/get 42 {tmp_path}")
     bob.close_stdin()
     bob.wait_line(r"^error: ", stream="err")
-    bob.wait()          # the exit status after a failed transfer is not specified
+    assert bob.wait() == 1, bob.err      # a failed request fails the script
     assert os.listdir(tmp_path / "cli-bob-0" / "files") == []
 
 
@@ -162,5 +162,5 @@ def test_cli_send_missing_file_reports_error(server, cli, tmp_path):
     alice.write(f"/send {tmp_path / 'no such file'}")
     alice.close_stdin()
     alice.wait_line(r"^error: ", stream="err")
-    alice.wait()        # the exit status after a failed transfer is not specified
+    assert alice.wait() == 1, alice.err  # a failed request fails the script
     assert server.entries() == []
