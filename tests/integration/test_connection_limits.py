@@ -21,6 +21,15 @@ def refused_with(server, code):
         client.close()
 
 
+def admitted_briefly(server, count):
+    """Opens count connections one after another, each answered, each closed again."""
+    for token in range(count):
+        late = RawClient(server.port)
+        late.send_frame(P.PING, token=token)
+        late.expect(P.PONG, token=token)
+        late.close()
+
+
 def still_chatting(client, client_id):
     client.say(f"still here {client_id}", client_id=client_id)
     client.expect(P.TEXT, client_id=client_id)
@@ -56,11 +65,7 @@ def test_new_connections_per_address_rate_limited(server_factory, user):
     """A burst of 4, then one every 10 s: the fifth connection in a row is refused."""
     server = server_factory("--limit-loopback", "--ip-connect-limit", "0.1:4")
     alice = user(server, "alice")     # the first of the four
-    for token in range(3):
-        late = RawClient(server.port)
-        late.send_frame(P.PING, token=token)
-        late.expect(P.PONG, token=token)
-        late.close()
+    admitted_briefly(server, 3)
     refused_with(server, P.E_RATE_LIMITED)
     server.wait_log(r"refused \(connecting too often\)")
     still_chatting(alice, 1)
@@ -69,11 +74,7 @@ def test_new_connections_per_address_rate_limited(server_factory, user):
 def test_server_wide_rate_applies_to_loopback(server_factory, user):
     server = server_factory("--connect-limit", "0.1:3")
     alice = user(server, "alice")
-    for token in range(2):
-        late = RawClient(server.port)
-        late.send_frame(P.PING, token=token)
-        late.expect(P.PONG, token=token)
-        late.close()
+    admitted_briefly(server, 2)
     refused_with(server, P.E_RATE_LIMITED)
     server.wait_log(r"refused \(server-wide connection rate\)")
     still_chatting(alice, 1)
