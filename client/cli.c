@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "client/session.h"
+#include "client/cli_print.h"
+#include "client/cli_trust.h"
 
 #define CLI_VERSION "1.0"
 #define CLI_AGENT "chat-cli/" CLI_VERSION
@@ -29,56 +31,19 @@ struct cli {
     gboolean interactive;  /* stdin is a terminal */
     gboolean input_done;   /* no more input: finish, then leave */
     gboolean leaving;      /* disconnect() called: exit once DISCONNECTED */
+    ChatCertificate *asking; /* first-use question put to the user; the next line answers */
+    gboolean cert_explained; /* why the certificate was refused is already printed */
     int status;            /* exit status: EXIT_FAILURE once any request has failed */
 };
 
-/* ---- Output ---- */
-
-static void G_GNUC_PRINTF(1, 2) print_event(const char *format, ...)
-{
-    GDateTime *now = g_date_time_new_now_local();
-    char *stamp = g_date_time_format(now, "%H:%M:%S");
-    va_list args;
-    va_start(args, format);
-    char *text = g_strdup_vprintf(format, args);
-    va_end(args);
-    printf("%s %s\n", stamp, text);
-    fflush(stdout);
-    g_free(text);
-    g_free(stamp);
-    g_date_time_unref(now);
-}
-
-static void G_GNUC_PRINTF(1, 2) print_error(const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    char *text = g_strdup_vprintf(format, args);
-    va_end(args);
-    fprintf(stderr, "error: %s\n", text);
-    fflush(stderr);
-    g_free(text);
-}
-
-/* A message on one line: its newlines shown as "\n". */
-static char *one_line(const char *text)
-{
-    GString *out = g_string_sized_new(strlen(text));
-    for (const char *p = text; *p; p++) {
-        if (*p == '\n')
-            g_string_append(out, "\\n");
-        else
-            g_string_append_c(out, *p);
-    }
-    return g_string_free(out, FALSE);
-}
+/* ---- Output (cli_print.c makes every line safe) ---- */
 
 static void print_online(struct cli *cli)
 {
     GPtrArray *names = chat_session_list_users(cli->session);
     g_ptr_array_add(names, NULL);
     char *list = g_strjoinv(", ", (char **)names->pdata);
-    print_event("* online: %s", list);
+    cli_print_event("* online: %s", list);
     g_free(list);
     g_ptr_array_unref(names);
 }
@@ -113,7 +78,7 @@ static void G_GNUC_PRINTF(2, 3) cli_request_failed(struct cli *cli, const char *
     va_start(args, format);
     char *text = g_strdup_vprintf(format, args);
     va_end(args);
-    print_error("%s", text);
+    cli_print_error("%s", text);
     g_free(text);
     cli->status = EXIT_FAILURE;
 }
@@ -132,16 +97,18 @@ static void on_state_changed(ChatSession *session, int state, const char *detail
                              struct cli *cli)
 {
     if (state == CHAT_SESSION_ONLINE) {
-        print_event("* connected as %s", chat_session_get_username(session));
+        cli_print_event("* connected as %s", chat_session_get_username(session));
         print_online(cli);
         cli_maybe_finish(cli);
     } else if (state == CHAT_SESSION_RECONNECTING) {
-        print_error("%s", detail);
+        cli_print_error("%s", detail);
     } else if (state == CHAT_SESSION_DISCONNECTED) {
+        if (cli->asking)
+            return; /* waiting for the user's answer */
         if (cli->leaving) {
             g_main_loop_quit(cli->loop);
         } else {
-            print_error("%s", detail ? detail : "disconnected");
+            cli_print_error("%s", detail ? detail : "disconnected");
             cli_fail(cli);
         }
     }
@@ -151,20 +118,39 @@ static void on_login_failed(ChatSession *session, guint code, const char *messag
                             struct cli *cli)
 {
     (void)session;
+    if (cli->asking)
+        return; /* the certificate question is open; its answer decides */
     if (code)
-        print_error("login refused: %s", message);
-    else
-        print_error("%s", message);
+        cli_print_error("login refused: %s", message);
+    else if (!cli->cert_explained) /* else cli_trust_report said why */
+        cli_print_error("%s", message);
     cli_fail(cli);
+}
+
+static void on_certificate_untrusted(ChatSession *session, ChatCertificate *cert,
+                                     struct cli *cli)
+{
+    (void)session;
+    if (cli_trust_report(cert, cli->interactive && !cli->leaving))
+        cli->asking = g_boxed_copy(CHAT_TYPE_CERTIFICATE, cert);
+    else
+        cli->cert_explained = TRUE;
+}
+
+/* The user's answer to the certificate question (NULL: input ended). */
+static void cli_answer_trust(struct cli *cli, const char *line)
+{
+    ChatCertificate *cert = g_steal_pointer(&cli->asking);
+    if (!cli_trust_answer(cli->session, cert, line))
+        cli_fail(cli);
+    g_boxed_free(CHAT_TYPE_CERTIFICATE, cert);
 }
 
 static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
 {
     (void)session;
     (void)cli;
-    char *text = one_line(msg->text);
-    print_event("<%s> %s", msg->sender, text);
-    g_free(text);
+    cli_print_event("<%s> %s", msg->sender, msg->text);
 }
 
 static void on_message_failed(ChatSession *session, guint64 client_id, const char *reason,
@@ -180,7 +166,7 @@ static void on_user_joined(ChatSession *session, guint id, const char *name, str
     (void)session;
     (void)id;
     (void)cli;
-    print_event("* %s joined", name);
+    cli_print_event("* %s joined", name);
 }
 
 static void on_user_left(ChatSession *session, guint id, const char *name, struct cli *cli)
@@ -188,14 +174,14 @@ static void on_user_left(ChatSession *session, guint id, const char *name, struc
     (void)session;
     (void)id;
     (void)cli;
-    print_event("* %s left", name);
+    cli_print_event("* %s left", name);
 }
 
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
 {
     (void)session;
     (void)cli;
-    print_event("* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
+    cli_print_event("* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
                 file->uploader, file->file_id, file->name, file->size);
 }
 
@@ -204,9 +190,9 @@ static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct c
     (void)session;
     (void)cli;
     if (t->direction == CHAT_TRANSFER_UPLOAD)
-        print_event("* upload %s complete", t->name);
+        cli_print_event("* upload %s complete", t->name);
     else
-        print_event("* download %s complete: %s", t->name, t->path);
+        cli_print_event("* download %s complete: %s", t->name, t->path);
 }
 
 static void on_transfer_failed(ChatSession *session, ChatTransfer *t, const char *reason,
@@ -224,7 +210,7 @@ static void on_server_error(ChatSession *session, guint code, const char *messag
     (void)session;
     (void)code;
     (void)cli;
-    print_error("server: %s", message);
+    cli_print_error("server: %s", message);
 }
 
 static void on_idle(ChatSession *session, struct cli *cli)
@@ -309,6 +295,13 @@ static void on_line(GObject *source, GAsyncResult *res, gpointer data)
         g_error_free(error);
         return;
     }
+    if (line && cli->asking) {
+        cli_answer_trust(cli, line);
+        g_free(line);
+        if (!cli->leaving)
+            cli_read_line(cli);
+        return;
+    }
     if (line) {
         cli_handle_line(cli, line);
         g_free(line);
@@ -317,7 +310,9 @@ static void on_line(GObject *source, GAsyncResult *res, gpointer data)
         return;
     }
     report(cli, error);
-    if (cli->interactive) {
+    if (cli->asking) {
+        cli_answer_trust(cli, NULL);
+    } else if (cli->interactive) {
         cli_leave(cli);
     } else {
         cli->input_done = TRUE;
@@ -361,6 +356,9 @@ struct options {
     char *user;
     char *files_dir;
     gboolean version;
+    gboolean no_tls;
+    char *trust_fingerprint;
+    gboolean forget_certificate;
 };
 
 static void options_clear(struct options *o)
@@ -368,6 +366,15 @@ static void options_clear(struct options *o)
     g_free(o->host);
     g_free(o->user);
     g_free(o->files_dir);
+    g_free(o->trust_fingerprint);
+}
+
+/* TRUE when text is a SHA-256 fingerprint chat_fingerprint_normalize understands. */
+static gboolean fingerprint_ok(const char *text)
+{
+    char *canonical = chat_fingerprint_normalize(text);
+    g_free(canonical);
+    return canonical != NULL;
 }
 
 static gboolean parse_options(int *argc, char ***argv, struct options *o)
@@ -378,6 +385,13 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, "Your name in the chat", "NAME" },
         { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->files_dir,
           "Where /get saves files (received_files)", "DIR" },
+        { "no-tls", 0, 0, G_OPTION_ARG_NONE, &o->no_tls,
+          "Talk plain text (only to a server started with --no-tls: loopback, tests)", NULL },
+        { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &o->trust_fingerprint,
+          "Trust the server certificate with this SHA-256 fingerprint (and pin it)",
+          "SHA256" },
+        { "forget-certificate", 0, 0, G_OPTION_ARG_NONE, &o->forget_certificate,
+          "Forget the certificate pinned for --host/--port, then exit", NULL },
         { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Show the version and exit", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -387,31 +401,62 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         "  /send PATH          share a file\n"
         "  /get ID [FOLDER]    download shared file #ID\n"
         "  /users              list who is online\n"
-        "  /quit               leave");
+        "  /quit               leave\n"
+        "\n"
+        "Connections use TLS. A certificate signed for the host by a CA the system trusts\n"
+        "(or by one in the PEM file $CHAT_CA_FILE names, which then replaces the system's)\n"
+        "is accepted silently. Otherwise, the first time, chat-cli shows the certificate's\n"
+        "SHA-256 fingerprint and asks (on a terminal; without one, pass\n"
+        "--trust-fingerprint); the answer is pinned per host and port in\n"
+        "$XDG_STATE_HOME/chat-client/known_servers, shared with chat-client. A certificate\n"
+        "that changed is refused; --forget-certificate forgets the old one deliberately.");
     g_option_context_add_main_entries(context, entries, NULL);
     GError *error = NULL;
     gboolean ok = g_option_context_parse(context, argc, argv, &error);
     g_option_context_free(context);
     if (!ok) {
-        print_error("%s (see --help)", error->message);
+        cli_print_error("%s (see --help)", error->message);
         g_error_free(error);
         return FALSE;
     }
     if (o->version)
         return TRUE;
     if (*argc > 1) {
-        print_error("unexpected argument %s (see --help)", (*argv)[1]);
+        cli_print_error("unexpected argument %s (see --help)", (*argv)[1]);
         return FALSE;
     }
     if (o->port < 1 || o->port > 65535) {
-        print_error("--port must be between 1 and 65535");
+        cli_print_error("--port must be between 1 and 65535");
         return FALSE;
     }
+    if (o->trust_fingerprint && !fingerprint_ok(o->trust_fingerprint)) {
+        cli_print_error("--trust-fingerprint needs a SHA-256 fingerprint: 64 hex digits, "
+                        "colons allowed");
+        return FALSE;
+    }
+    if (o->forget_certificate)
+        return TRUE;
     if (!o->user || !o->user[0]) {
-        print_error("--user NAME is required");
+        cli_print_error("--user NAME is required");
         return FALSE;
     }
     return TRUE;
+}
+
+/* --forget-certificate: the deliberate way past a changed certificate. */
+static int forget_certificate(const char *host, guint16 port)
+{
+    GError *error = NULL;
+    if (!chat_trust_forget(host, port, &error)) {
+        cli_print_error("%s", error->message);
+        g_error_free(error);
+        return EXIT_FAILURE;
+    }
+    char *file = chat_trust_file();
+    cli_print_notice("Forgot the certificate pinned for %s port %u (in %s). The next "
+                     "connection shows the server's fingerprint and asks.", host, port, file);
+    g_free(file);
+    return EXIT_SUCCESS;
 }
 
 static void connect_signals(struct cli *cli)
@@ -431,6 +476,7 @@ static void connect_signals(struct cli *cli)
         { "transfer-failed", G_CALLBACK(on_transfer_failed) },
         { "server-error", G_CALLBACK(on_server_error) },
         { "idle", G_CALLBACK(on_idle) },
+        { "certificate-untrusted", G_CALLBACK(on_certificate_untrusted) },
     };
     for (gsize i = 0; i < G_N_ELEMENTS(handlers); i++)
         g_signal_connect(cli->session, handlers[i].name, handlers[i].handler, cli);
@@ -447,6 +493,13 @@ int main(int argc, char **argv)
         return o.version ? EXIT_SUCCESS : EXIT_USAGE;
     }
 
+    const char *host = o.host ? o.host : "127.0.0.1";
+    if (o.forget_certificate) {
+        int status = forget_certificate(host, (guint16)o.port);
+        options_clear(&o);
+        return status;
+    }
+
     struct cli cli = { .status = EXIT_SUCCESS };
     cli.interactive = isatty(STDIN_FILENO);
     cli.files_dir = o.files_dir ? o.files_dir : "received_files";
@@ -455,6 +508,8 @@ int main(int argc, char **argv)
     cli.session = chat_session_new(CLI_AGENT);
     /* From a pipe nobody is there to wait for a reconnect: a lost connection ends it. */
     chat_session_set_auto_reconnect(cli.session, cli.interactive);
+    chat_session_set_tls(cli.session, !o.no_tls);
+    chat_session_set_expected_fingerprint(cli.session, o.trust_fingerprint);
     connect_signals(&cli);
     GInputStream *in = g_unix_input_stream_new(STDIN_FILENO, FALSE);
     cli.input = g_data_input_stream_new(in);
@@ -462,7 +517,7 @@ int main(int argc, char **argv)
     guint sigint = g_unix_signal_add(SIGINT, on_sigint, &cli);
     guint sigterm = g_unix_signal_add(SIGTERM, on_sigterm, &cli);
 
-    chat_session_connect(cli.session, o.host ? o.host : "127.0.0.1", (guint16)o.port, o.user);
+    chat_session_connect(cli.session, host, (guint16)o.port, o.user);
     cli_read_line(&cli);
     g_main_loop_run(cli.loop);
 
@@ -472,6 +527,8 @@ int main(int argc, char **argv)
     g_object_unref(cli.session);
     g_object_unref(cli.input);
     g_object_unref(cli.cancel);
+    if (cli.asking)
+        g_boxed_free(CHAT_TYPE_CERTIFICATE, cli.asking);
     g_main_loop_unref(cli.loop);
     options_clear(&o);
     return cli.status;

@@ -88,6 +88,7 @@ static void chat_session_finalize(GObject *object)
     g_free(self->agent);
     g_free(self->host);
     g_free(self->username);
+    g_free(self->expected_fingerprint);
     g_free(self->accepted_name);
     g_hash_table_unref(self->users);
     g_hash_table_unref(self->files);
@@ -131,6 +132,8 @@ static void chat_session_class_init(ChatSessionClass *klass)
     s[SIG_TRANSFER_FAILED] = new_signal(object_class, "transfer-failed", 2, G_TYPE_POINTER, str);
     s[SIG_SERVER_ERROR] = new_signal(object_class, "server-error", 2, G_TYPE_UINT, str);
     s[SIG_IDLE] = new_signal(object_class, "idle", 0);
+    s[SIG_CERTIFICATE_UNTRUSTED] = new_signal(object_class, "certificate-untrusted", 1,
+                                              CHAT_TYPE_CERTIFICATE | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void chat_session_init(ChatSession *self)

@@ -22,6 +22,9 @@
  *   "transfer-failed"   (ChatTransfer *transfer, const char *reason)
  *   "server-error"      (guint code, const char *message)  an error not tied to the above
  *   "idle"              ()  nothing queued, no transfer running, every text acknowledged
+ *   "certificate-untrusted" (ChatCertificate *cert)
+ *        the TLS handshake met a certificate nothing vouches for (see "Trust" below);
+ *        the connection is closed, and "login-failed" (code 0) follows at once.
  */
 #ifndef CHAT_SESSION_H
 #define CHAT_SESSION_H
@@ -76,6 +79,16 @@ typedef struct {
     double bytes_per_second;    /* smoothed */
 } ChatTransfer;
 
+/* A server certificate that no CA the client trusts signed for this host, and that no
+ * pin nor expected fingerprint matches. Boxed type. */
+typedef struct {
+    char *host;
+    guint16 port;
+    char *fingerprint;   /* SHA-256 of the certificate (DER): 32 hex pairs "AB:CD:..." */
+    char *pinned;        /* the other fingerprint pinned for host:port when the
+                            certificate CHANGED; NULL on first use */
+} ChatCertificate;
+
 #define CHAT_TYPE_SESSION (chat_session_get_type())
 G_DECLARE_FINAL_TYPE(ChatSession, chat_session, CHAT, SESSION, GObject)
 
@@ -83,6 +96,8 @@ GType chat_message_get_type(void);
 GType chat_file_info_get_type(void);
 #define CHAT_TYPE_MESSAGE (chat_message_get_type())
 #define CHAT_TYPE_FILE_INFO (chat_file_info_get_type())
+GType chat_certificate_get_type(void);
+#define CHAT_TYPE_CERTIFICATE (chat_certificate_get_type())
 
 /* A new disconnected session. agent names the front end ("chat-cli/1.0"). */
 ChatSession *chat_session_new(const char *agent);
@@ -135,6 +150,53 @@ void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id);
 
 /* TRUE when nothing is left to do: no unacknowledged text, no transfer, empty queue. */
 gboolean chat_session_is_idle(ChatSession *self);
+
+/* ---- Trust ----
+ * Connections use TLS unless turned off. A certificate that validates against the
+ * system's CAs (or the CAs in the PEM file named by $CHAT_CA_FILE, which then replace
+ * the system's) for the host is accepted silently. Otherwise the certificate is trusted
+ * on first use: "certificate-untrusted" lets the front end show the fingerprint and ask;
+ * a yes (chat_session_trust_certificate) pins it for host:port in the known_servers file
+ * (see chat_trust_file) and connects again. A certificate that differs from the pinned
+ * one is refused with both fingerprints and is never accepted from there: the user
+ * forgets the old pin deliberately (chat_trust_forget) and is asked again. */
+
+/* TRUE (the default): connect with TLS. FALSE: plain text, for loopback and tests.
+ * Applies from the next connection attempt. */
+void chat_session_set_tls(ChatSession *self, gboolean enabled);
+
+/* A fingerprint the user vouched for out of band (chat-cli --trust-fingerprint; make
+ * run hands over the one the server printed): a certificate with it is accepted, and
+ * pinned, even where another one was pinned. NULL clears it. FALSE if fingerprint is
+ * not one (see chat_fingerprint_normalize). */
+gboolean chat_session_set_expected_fingerprint(ChatSession *self, const char *fingerprint);
+
+/* The user accepted cert, first use only: pins it and connects again to the same
+ * server under the same name. FALSE with error set for a changed certificate
+ * (cert->pinned set) or when the pin cannot be written. */
+gboolean chat_session_trust_certificate(ChatSession *self, const ChatCertificate *cert,
+                                        GError **error);
+
+/* Where the pins live: $XDG_STATE_HOME/chat-client/known_servers. g_free the result. */
+char *chat_trust_file(void);
+
+/* The fingerprint pinned for host:port, or NULL. g_free the result. */
+char *chat_trust_lookup(const char *host, guint16 port);
+
+/* Pins fingerprint for host:port, replacing an earlier pin. */
+gboolean chat_trust_pin(const char *host, guint16 port, const char *fingerprint,
+                        GError **error);
+
+/* Forgets the pin for host:port; FALSE with error set when there was none. */
+gboolean chat_trust_forget(const char *host, guint16 port, GError **error);
+
+/* The canonical form "AB:CD:..." of a SHA-256 fingerprint written with or without
+ * colons, in any case, optionally after "SHA256:" or "sha256 Fingerprint="; NULL if
+ * text is not one. g_free the result. */
+char *chat_fingerprint_normalize(const char *text);
+
+/* The canonical fingerprint of a DER-encoded certificate. g_free the result. */
+char *chat_fingerprint_of(const guint8 *der, gsize len);
 
 G_END_DECLS
 

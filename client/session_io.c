@@ -18,6 +18,7 @@ static void conn_clear(gpointer data)
     g_free(c->read_buf);
     g_queue_clear_full(&c->out_frames, (GDestroyNotify)g_bytes_unref);
     g_free(c->shutdown_reason);
+    g_clear_pointer(&c->tls, session_tls_unref);
 }
 
 static struct session_conn *conn_ref(struct session_conn *c)
@@ -217,7 +218,9 @@ static void conn_connected(GObject *source, GAsyncResult *res, gpointer data)
     GSocketConnection *socket = g_socket_client_connect_finish(G_SOCKET_CLIENT(source), res,
                                                                &error);
     ChatSession *self = c->session;
-    if (self && !socket) {
+    if (self && !socket && c->tls && session_tls_report(self, c->tls, error)) {
+        /* the certificate (or the CA file) was the problem: reported */
+    } else if (self && !socket) {
         char *why = g_strdup_printf("cannot connect to %s port %u: %s", self->host, self->port,
                                     error->message);
         session_conn_lost(self, why);
@@ -260,6 +263,7 @@ void session_start_attempt(ChatSession *self)
         self->tick_source = g_timeout_add_seconds(1, session_tick, self);
 
     GSocketClient *client = g_socket_client_new();
+    c->tls = session_tls_attach(self, client, c->cancel);
     GSocketConnectable *address = g_network_address_new(self->host, self->port);
     g_socket_client_connect_async(client, address, c->cancel, conn_connected, conn_ref(c));
     g_object_unref(address);
@@ -303,7 +307,7 @@ static void schedule_retry(ChatSession *self, const char *why)
 }
 
 /* Stops for good: DISCONNECTED first (login-failed promises it), then both signals. */
-static void session_give_up(ChatSession *self, guint code, const char *message)
+void session_give_up(ChatSession *self, guint code, const char *message)
 {
     self->want_online = FALSE;
     self->state = CHAT_SESSION_DISCONNECTED;

@@ -41,6 +41,7 @@ enum session_signal {
     SIG_TRANSFER_FAILED,
     SIG_SERVER_ERROR,
     SIG_IDLE,
+    SIG_CERTIFICATE_UNTRUSTED,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
@@ -66,6 +67,7 @@ struct session_conn {
     gint64 started_us, last_rx_us, last_tx_us, last_ping_us, closing_us; /* monotonic */
     guint64 last_ping;           /* token of the last PING */
     char *shutdown_reason;       /* from SHUTDOWN, explains the close that follows */
+    struct session_tls *tls;     /* the TLS checks of this attempt; NULL for plain text */
 };
 
 /* What every upload and download shares. Allocated with g_rc_box as the first member of
@@ -86,6 +88,8 @@ struct _ChatSession {
     char *host;
     guint16 port;
     char *username;              /* as asked for in connect() */
+    gboolean plain;              /* TLS turned off */
+    char *expected_fingerprint;  /* vouched for out of band, canonical; or NULL */
     ChatSessionState state;
     gboolean auto_reconnect;
     gboolean want_online;        /* connect() called, no disconnect() or refusal since */
@@ -134,10 +138,17 @@ void session_conn_lost(ChatSession *self, const char *why);
 void session_login_refused(ChatSession *self, guint code, const char *message);
 gboolean session_send(ChatSession *self, const struct proto_msg *msg);
 void session_send_frame(ChatSession *self, GBytes *frame);
+void session_give_up(ChatSession *self, guint code, const char *message);
 gboolean session_can_send(ChatSession *self);
 gsize session_queued_bytes(ChatSession *self);
 void session_block_io(ChatSession *self);
 void session_unblock_io(ChatSession *self);
+
+/* session_tls.c */
+struct session_tls *session_tls_attach(ChatSession *self, GSocketClient *client,
+                                       GCancellable *cancel);
+void session_tls_unref(struct session_tls *tls);
+gboolean session_tls_report(ChatSession *self, struct session_tls *tls, const GError *error);
 
 /* session_dispatch.c */
 void session_dispatch(ChatSession *self, const struct proto_msg *msg);

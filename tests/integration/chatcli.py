@@ -7,6 +7,7 @@ import subprocess
 import termios
 import threading
 import time
+from pathlib import Path
 
 from chatserver import TIMEOUT, binary
 
@@ -16,18 +17,24 @@ STAMP = r"\d\d:\d\d:\d\d"
 class Cli:
     """One chat-cli process with stdin as a pipe (or, with tty, a terminal: chat-cli is
     then interactive and reconnects after a loss); stdout and stderr are read by threads
-    into line lists, so a test can wait for a line with a deadline."""
+    into line lists, so a test can wait for a line with a deadline.
 
-    def __init__(self, port, user, files_dir, cwd, extra=(), tty=False):
+    It talks plain text (--no-tls, as the test servers do) unless tls is true, and keeps
+    its pinned certificates in cwd/state (XDG_STATE_HOME), never in the user's."""
+
+    def __init__(self, port, user, files_dir, cwd, extra=(), tty=False, tls=False, env=None):
         cmd = [binary("chat-cli"), "--host", "127.0.0.1", "--port", str(port),
                "--user", user, "--files-dir", str(files_dir), *extra]
+        if not tls:
+            cmd.append("--no-tls")
+        env = {**os.environ, "XDG_STATE_HOME": str(Path(cwd) / "state"), **(env or {})}
         stdin = subprocess.PIPE
         if tty:
             master, stdin = pty.openpty()
             attrs = termios.tcgetattr(stdin)
             attrs[3] &= ~termios.ECHO            # lines typed are not echoed back
             termios.tcsetattr(stdin, termios.TCSANOW, attrs)
-        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=stdin,
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=stdin, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self._terminal = None
         if tty:

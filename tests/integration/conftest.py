@@ -87,17 +87,18 @@ def user(connect):
 
 @pytest.fixture
 def cli(tmp_path):
-    """cli(server, user, files_dir=None, extra=(), tty=False) -> Cli; killed by PID at
-    teardown if the test left it running. tty: stdin is a terminal (chat-cli then
-    reconnects after a loss)."""
+    """cli(server, user, files_dir=None, extra=(), tty=False, tls=False, env=None) -> Cli;
+    killed by PID at teardown if the test left it running. tty: stdin is a terminal
+    (chat-cli then reconnects after a loss). tls: without --no-tls. env: extra variables.
+    server may be anything with a .port (a FakeServer too)."""
     procs = []
 
-    def start(server, name, files_dir=None, extra=(), tty=False):
+    def start(server, name, files_dir=None, extra=(), tty=False, tls=False, env=None):
         home = tmp_path / f"cli-{name}-{len(procs)}"
         home.mkdir()
         files = Path(files_dir) if files_dir else home / "files"
         files.mkdir(parents=True, exist_ok=True)
-        proc = Cli(server.port, name, files, home, extra, tty)
+        proc = Cli(server.port, name, files, home, extra, tty, tls, env)
         procs.append(proc)
         return proc
 

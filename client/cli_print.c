@@ -1,0 +1,48 @@
+/* chat-cli's output. Each whole line passes through safe_text: whatever the server sent
+ * (texts, names, file names, reasons) reaches the terminal with its control and bidi
+ * characters written out, and a newline inside it shows as "\n", so every event stays
+ * one line and no line can pass for another. */
+#include "client/cli_print.h"
+
+#include <stdio.h>
+
+#include "common/safe_text.h"
+
+/* Prints prefix, the formatted text made safe, and a newline on stream; flushes. */
+static void print_line(FILE *stream, const char *prefix, const char *format, va_list args)
+{
+    char *text = g_strdup_vprintf(format, args);
+    char *safe = safe_text(text, -1, SAFE_TEXT_ONE_LINE);
+    fprintf(stream, "%s%s\n", prefix, safe);
+    fflush(stream);
+    g_free(safe);
+    g_free(text);
+}
+
+void cli_print_event(const char *format, ...)
+{
+    GDateTime *now = g_date_time_new_now_local();
+    char *stamp = g_date_time_format(now, "%H:%M:%S ");
+    va_list args;
+    va_start(args, format);
+    print_line(stdout, stamp, format, args);
+    va_end(args);
+    g_free(stamp);
+    g_date_time_unref(now);
+}
+
+void cli_print_error(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    print_line(stderr, "error: ", format, args);
+    va_end(args);
+}
+
+void cli_print_notice(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    print_line(stderr, "", format, args);
+    va_end(args);
+}

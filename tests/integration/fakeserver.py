@@ -1,0 +1,157 @@
+"""A fake chat server for the clients' tests: it speaks just enough of the protocol to
+log a client in, then sends whatever frames a test scripts -- hostile ones included --
+over plain TCP or TLS (Python's ssl module), with a certificate the test chooses.
+
+Also: make_certificates() makes self-signed certificates and a small CA with openssl,
+and fingerprint() gives a certificate's SHA-256 in the clients' "AB:CD:..." form."""
+
+import hashlib
+import socket
+import ssl
+import subprocess
+import threading
+
+import chatproto as P
+from chatserver import TIMEOUT
+
+
+def _openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True,
+                   timeout=TIMEOUT)
+
+
+def self_signed(directory, name):
+    """A self-signed ECDSA P-256 certificate for 127.0.0.1: (cert_path, key_path)."""
+    cert, key = directory / f"{name}.crt", directory / f"{name}.key"
+    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2",
+             "-subj", f"/CN={name}", "-addext", "subjectAltName=IP:127.0.0.1",
+             cwd=directory)
+    return cert, key
+
+
+def ca_signed(directory, name):
+    """A test CA and a certificate it signed for 127.0.0.1: (ca_cert, cert, key)."""
+    ca_cert, ca_key = self_signed(directory, f"{name}-ca")
+    key, csr, cert = (directory / f"{name}.{ext}" for ext in ("key", "csr", "crt"))
+    ext = directory / f"{name}.ext"
+    ext.write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    _openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+             "-keyout", str(key), "-out", str(csr), "-subj", f"/CN={name}", cwd=directory)
+    _openssl("x509", "-req", "-in", str(csr), "-CA", str(ca_cert), "-CAkey",
+             str(directory / f"{name}-ca.key"), "-CAcreateserial", "-out", str(cert),
+             "-days", "2", "-extfile", str(ext), cwd=directory)
+    return ca_cert, cert, key
+
+
+def fingerprint(cert_path):
+    """SHA-256 of the certificate (DER) as the clients show it: 32 hex pairs with colons."""
+    der = ssl.PEM_cert_to_DER_cert(cert_path.read_text())
+    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
+class FakeServer:
+    """Listens on 127.0.0.1 (a free port); every connection is handled on its own thread:
+    TLS handshake when a certificate is given, HELLO -> WELCOME and the user list, then
+    script(send) sends the test's frames. The connection then stays open (reading and
+    discarding) until the client closes it or the server stops.
+
+    handshakes counts connections whose TLS handshake completed; failed collects the
+    handshake errors (a client refusing the certificate)."""
+
+    def __init__(self, script=None, cert=None, users=(), name_in_welcome=None):
+        self.script = script or (lambda send: None)
+        self.users = list(users)
+        self.name_in_welcome = name_in_welcome
+        self.context = None
+        if cert is not None:
+            self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.context.minimum_version = ssl.TLSVersion.TLSv1_2
+            self.context.load_cert_chain(str(cert[0]), str(cert[1]))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.handshakes = 0
+        self.logins = 0
+        self.failed = []
+        self._stop = threading.Event()
+        self._conns = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        self.listener.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                sock, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
+
+    def _serve(self, sock):
+        sock.settimeout(TIMEOUT)
+        with self._lock:
+            self._conns.append(sock)
+        try:
+            if self.context is not None:
+                try:
+                    sock = self.context.wrap_socket(sock, server_side=True)
+                except (ssl.SSLError, OSError) as error:
+                    with self._lock:
+                        self.failed.append(error)
+                    return
+                with self._lock:
+                    self._conns.append(sock)
+                    self.handshakes += 1
+            hello = self._read_frame(sock)
+            if hello is None or hello[0] != P.HELLO:
+                return
+            name = self.name_in_welcome or P.decode_payload(P.HELLO, hello[1]).username
+            sock.sendall(P.encode(P.WELCOME, version=P.VERSION, features=0, user_id=1,
+                                  server_time_ms=0, users_online=len(self.users) + 1,
+                                  max_payload=P.MAX_PAYLOAD, max_text=P.MAX_TEXT,
+                                  max_chunk=P.MAX_CHUNK, max_uploads=4, max_file_size=1 << 20,
+                                  username=name))
+            sock.sendall(P.encode(P.USER_LIST, users=[(1, name), *self.users]))
+            with self._lock:
+                self.logins += 1
+            self.script(sock.sendall)
+            while not self._stop.is_set() and self._read_frame(sock) is not None:
+                pass
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            sock.close()
+
+    @staticmethod
+    def _read_exact(sock, size):
+        data = b""
+        while len(data) < size:
+            chunk = sock.recv(size - len(data))
+            if not chunk:
+                return None
+            data += chunk
+        return data
+
+    def _read_frame(self, sock):
+        """(type, payload) of the next frame, or None at the end of the connection."""
+        head = self._read_exact(sock, P.HEADER_SIZE)
+        if head is None:
+            return None
+        length = int.from_bytes(head[:4], "big")
+        ftype = int.from_bytes(head[4:6], "big")
+        payload = self._read_exact(sock, length) if length else b""
+        return None if payload is None else (ftype, payload)
+
+    def stop(self):
+        self._stop.set()
+        self.listener.close()
+        with self._lock:
+            for sock in self._conns:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        self._thread.join(TIMEOUT)
