@@ -3,6 +3,7 @@
 
 #include <glib-unix.h>
 
+#include "client/session.h"
 #include "client/settings.h"
 #include "client/window.h"
 
@@ -22,6 +23,8 @@ struct _ChatApp {
     char *files_dir;
     char *theme_option;
     gboolean connect_now;
+    gboolean no_tls;
+    char *trust_fingerprint;
 };
 
 G_DEFINE_TYPE(ChatApp, chat_app, GTK_TYPE_APPLICATION)
@@ -138,6 +141,8 @@ static void chat_app_activate(GApplication *app)
         .username = self->user,
         .files_dir = self->files_dir,
         .connect_now = self->connect_now,
+        .no_tls = self->no_tls || !settings_get_tls(self->settings),
+        .trust_fingerprint = self->trust_fingerprint,
     };
     ChatWindow *window = chat_window_new(GTK_APPLICATION(app), self->settings, &options);
     g_free(server);
@@ -154,6 +159,14 @@ static int chat_app_handle_local_options(GApplication *app, GVariantDict *option
         g_printerr("chat-client: --port must be 1..65535\n");
         return 2;
     }
+    char *fingerprint = self->trust_fingerprint
+                            ? chat_fingerprint_normalize(self->trust_fingerprint) : NULL;
+    if (self->trust_fingerprint != NULL && fingerprint == NULL) {
+        g_printerr("chat-client: --trust-fingerprint needs a SHA-256 fingerprint "
+                   "(64 hex digits, colons allowed)\n");
+        return 2;
+    }
+    g_free(fingerprint);
     self->run_theme = settings_get_theme(self->settings);
     if (self->theme_option != NULL) {
         if (g_strcmp0(self->theme_option, "light") == 0)
@@ -178,6 +191,7 @@ static void chat_app_finalize(GObject *object)
     g_free(self->user);
     g_free(self->files_dir);
     g_free(self->theme_option);
+    g_free(self->trust_fingerprint);
     G_OBJECT_CLASS(chat_app_parent_class)->finalize(object);
 }
 
@@ -201,6 +215,11 @@ static void chat_app_init(ChatApp *self)
           "Where downloads go (received_files)", "DIR" },
         { "theme", 0, 0, G_OPTION_ARG_STRING, &self->theme_option,
           "Theme for this run: system, light or dark", "THEME" },
+        { "no-tls", 0, 0, G_OPTION_ARG_NONE, &self->no_tls,
+          "Talk plain text (only to a server started with --no-tls: loopback, tests)", NULL },
+        { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &self->trust_fingerprint,
+          "Trust the server certificate with this SHA-256 fingerprint (and pin it)",
+          "SHA256" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_application_add_main_option_entries(G_APPLICATION(self), entries);

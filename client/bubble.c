@@ -4,6 +4,7 @@
 #include "client/format.h"
 #include "client/linkify.h"
 #include "client/user_color.h"
+#include "common/safe_text.h"
 
 struct _ChatBubble {
     GtkListBoxRow parent_instance;
@@ -92,7 +93,10 @@ void chat_bubble_style_frame(GtkWidget *frame, GtkLabel *name_label, GtkLabel *a
     GtkStyleContext *style = gtk_widget_get_style_context(frame);
     gtk_style_context_add_class(style, own ? "own" : "other");
     gtk_widget_set_halign(gtk_widget_get_parent(frame), own ? GTK_ALIGN_END : GTK_ALIGN_START);
-    gtk_label_set_text(name_label, sender);
+    /* Isolated, so a right-to-left name or a bidi control cannot reorder what follows. */
+    char *shown = safe_text(sender, -1, SAFE_TEXT_ISOLATE);
+    gtk_label_set_text(name_label, shown);
+    g_free(shown);
     user_color_apply(GTK_WIDGET(name_label), sender);
     char *initial = initial_of(sender);
     gtk_label_set_text(avatar, initial);
@@ -110,13 +114,15 @@ ChatBubble *chat_bubble_new(const char *sender, const char *text, gint64 time_ms
 {
     g_return_val_if_fail(sender != NULL && text != NULL, NULL);
     ChatBubble *self = g_object_new(CHAT_TYPE_BUBBLE, NULL);
-    self->sender = g_strdup(sender);
+    self->sender = safe_text(sender, -1, SAFE_TEXT_ONE_LINE); /* for the accessible name */
     self->text = g_strdup(text);
     self->own = own;
     chat_bubble_style_frame(self->frame, self->name_label, self->avatar, sender, own);
-    char *markup = linkify_markup(text);
+    char *shown = safe_text(text, -1, SAFE_TEXT_KEEP_NEWLINES);
+    char *markup = linkify_markup(shown);
     gtk_label_set_markup(self->text_label, markup);
     g_free(markup);
+    g_free(shown);
     chat_bubble_set_time(self, time_ms);
     chat_bubble_set_state(self, CHAT_BUBBLE_SENT, NULL);
     return self;

@@ -4,6 +4,7 @@
 
 #include "client/bubble.h"
 #include "client/format.h"
+#include "common/safe_text.h"
 
 #define FILE_MANAGER_BUS_NAME "org.freedesktop.FileManager1"
 #define FILE_MANAGER_PATH "/org/freedesktop/FileManager1"
@@ -204,12 +205,16 @@ ChatFileRow *chat_file_row_new(const char *sender, const char *name, guint64 siz
 {
     g_return_val_if_fail(sender != NULL && name != NULL, NULL);
     ChatFileRow *self = g_object_new(CHAT_TYPE_FILE_ROW, NULL);
-    self->sender = g_strdup(sender);
-    self->name = g_strdup(name);
+    /* Shown with control and bidi characters written out (the saved file never carries
+     * them: filename_sanitize drops them); the visible name is direction-isolated. */
+    self->sender = safe_text(sender, -1, SAFE_TEXT_ONE_LINE);
+    self->name = safe_text(name, -1, SAFE_TEXT_ONE_LINE);
     self->size = size;
     self->own = own;
     chat_bubble_style_frame(self->frame, self->name_label, self->avatar, sender, own);
-    gtk_label_set_text(self->file_name_label, name);
+    char *shown = safe_text(name, -1, SAFE_TEXT_ISOLATE);
+    gtk_label_set_text(self->file_name_label, shown);
+    g_free(shown);
     char *clock = format_clock(time_ms);
     gtk_label_set_text(self->time_label, clock);
     g_free(clock);

@@ -122,6 +122,17 @@ void settings_set_username(ChatSettings *settings, const char *username)
     store_string(settings, &settings->username, GROUP_CONNECTION, "username", username);
 }
 
+gboolean settings_get_tls(ChatSettings *settings)
+{
+    GError *error = NULL;
+    gboolean tls = g_key_file_get_boolean(settings->keys, GROUP_CONNECTION, "tls", &error);
+    if (error != NULL) { /* missing or not a boolean: the default */
+        g_error_free(error);
+        return TRUE;
+    }
+    return tls;
+}
+
 ChatTheme settings_get_theme(ChatSettings *settings)
 {
     char *name = g_key_file_get_string(settings->keys, GROUP_APPEARANCE, "theme", NULL);

@@ -36,6 +36,10 @@ void settings_set_server(ChatSettings *settings, const char *server);
 const char *settings_get_username(ChatSettings *settings);
 void settings_set_username(ChatSettings *settings, const char *username);
 
+/* FALSE when the user set "tls=false" under [connection]: talk plain text to servers
+ * started with --no-tls. TRUE by default. */
+gboolean settings_get_tls(ChatSettings *settings);
+
 ChatTheme settings_get_theme(ChatSettings *settings);
 void settings_set_theme(ChatSettings *settings, ChatTheme theme);
 

@@ -3,6 +3,7 @@
 #include "client/user_list.h"
 
 #include "client/user_color.h"
+#include "common/safe_text.h"
 
 struct _ChatUserList {
     GtkBox parent_instance;
@@ -52,7 +53,9 @@ static GtkWidget *user_row_new(const char *name, gboolean is_me)
     gtk_style_context_add_class(gtk_widget_get_style_context(dot), "presence");
     /* The dot is decoration; the name says everything. */
     atk_object_set_role(gtk_widget_get_accessible(dot), ATK_ROLE_REDUNDANT_OBJECT);
-    GtkWidget *label = gtk_label_new(name);
+    char *shown = safe_text(name, -1, SAFE_TEXT_ISOLATE); /* nothing reorders the list */
+    GtkWidget *label = gtk_label_new(shown);
+    g_free(shown);
     gtk_label_set_xalign(GTK_LABEL(label), 0);
     gtk_label_set_ellipsize(GTK_LABEL(label), PANGO_ELLIPSIZE_END);
     gtk_box_pack_start(GTK_BOX(box), dot, FALSE, FALSE, 0);

@@ -351,6 +351,7 @@ static void chat_window_init(ChatWindow *self)
     g_signal_connect(self->session, "users-changed", G_CALLBACK(on_users_changed), self);
     window_chat_init(self);
     window_files_init(self);
+    window_trust_init(self);
 }
 
 /* A window showing the login view, filled from options and settings. */
@@ -370,6 +371,8 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
     GtkEntry *first = named ? self->username_entry : self->server_entry;
     gtk_widget_grab_focus(GTK_WIDGET(first));
     gtk_editable_set_position(GTK_EDITABLE(first), -1); /* caret at the end, nothing selected */
+    chat_session_set_tls(self->session, !options->no_tls);
+    chat_session_set_expected_fingerprint(self->session, options->trust_fingerprint);
     if (options->connect_now)
         on_connect(self);
     return self;

@@ -17,6 +17,8 @@ typedef struct {
     const char *username;
     const char *files_dir; /* where downloads go */
     gboolean connect_now;  /* log in at once instead of waiting for Connect */
+    gboolean no_tls;       /* plain text (a server started with --no-tls) */
+    const char *trust_fingerprint; /* a certificate fingerprint vouched for, or NULL */
 } ChatWindowOptions;
 
 #define CHAT_TYPE_WINDOW (chat_window_get_type())

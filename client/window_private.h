@@ -47,6 +47,9 @@ void window_chat_init(ChatWindow *self);
 /* window_files.c: connects transfers, the attach button and drag-and-drop. */
 void window_files_init(ChatWindow *self);
 
+/* window_trust.c: the certificate dialogs (trust on first use, changed certificate). */
+void window_trust_init(ChatWindow *self);
+
 /* Sets the accessible name of widget (what screen readers say and tests look up). */
 void window_set_accessible_name(GtkWidget *widget, const char *name);
 

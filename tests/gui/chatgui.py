@@ -83,7 +83,8 @@ def text_of(node):
 
 def find_all(root, role=None, name=None, text=None, showing=True):
     """Descendants of root matching every criterion given: role name ("push button"),
-    accessible name, text (exact), and (by default) being on screen."""
+    accessible name, text (exact; a name from the network counts as shown exactly when
+    it is wrapped in the isolation marks FSI...PDI), and (by default) being on screen."""
     found = []
     for node in walk(root):
         try:
@@ -93,7 +94,7 @@ def find_all(root, role=None, name=None, text=None, showing=True):
                 continue
             if showing and not is_showing(node):
                 continue
-            if text is not None and text_of(node) != text:
+            if text is not None and text_of(node) not in (text, f"\u2068{text}\u2069"):
                 continue
         except GLib.Error:
             continue  # the widget went away while we looked
@@ -135,11 +136,14 @@ def press_key(keysym):
 class Client:
     """One chat-client process with private working, config and downloads folders."""
 
-    def __init__(self, workdir, server_port, user, connect=True, extra_args=()):
+    def __init__(self, workdir, server_port, user, connect=True, extra_args=(), tls=False,
+                 env=None):
+        """tls: without --no-tls (the test servers talk plain text); env: extra variables.
+        Pinned certificates go to workdir/state (XDG_STATE_HOME), never the user's."""
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.files_dir = self.workdir / "received_files"
-        env = dict(os.environ)
+        env = {**os.environ, "XDG_STATE_HOME": str(self.workdir / "state"), **(env or {})}
         env["CHAT_CLIENT_CONFIG_DIR"] = str(self.workdir / "config")
         env["GTK_A11Y"] = "atspi"
         env.pop("NO_AT_BRIDGE", None)
@@ -152,6 +156,8 @@ class Client:
             cmd += ["--user", user]
         if connect:
             cmd.append("--connect")
+        if not tls:
+            cmd.append("--no-tls")
         cmd += list(extra_args)
         self.stderr_path = self.workdir / "client.stderr"
         with open(self.stderr_path, "ab") as err:

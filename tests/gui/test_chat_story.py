@@ -21,7 +21,8 @@ def test_two_users_chat_both_ways(server, client_factory):
 
     alice.send_message(GREETING)
     name, description, labels = bob.wait_message("alice", GREETING)
-    assert "alice" in labels, f"bob's bubble does not show alice's name: {labels}"
+    # The name is shown direction-isolated (FSI...PDI): no name can reorder the bubble.
+    assert "\u2068alice\u2069" in labels, f"bob's bubble does not show alice's name: {labels}"
     # alice's own bubble turns from pending to sent once the server echoes it.
     wait_until(lambda: any(d.startswith("sent ") for n, d, l in alice.message_rows()
                            if GREETING in l), "alice's bubble to be acknowledged")

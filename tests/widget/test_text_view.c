@@ -59,7 +59,7 @@ static void test_bubble_shows_text_literally(void)
     g_assert_nonnull(text);
     g_assert_nonnull(name);
     g_assert_cmpstr(gtk_label_get_text(text), ==, "<i>hi</i> & https://gtk.org");
-    g_assert_cmpstr(gtk_label_get_text(name), ==, "<b>x</b>");
+    g_assert_cmpstr(gtk_label_get_text(name), ==, "\u2068<b>x</b>\u2069"); /* isolated */
     g_assert_true(gtk_label_get_selectable(text));
     g_assert_true(gtk_label_get_line_wrap(text));
     g_assert_true(gtk_widget_get_visible(GTK_WIDGET(name)));
@@ -68,6 +68,20 @@ static void test_bubble_shows_text_literally(void)
     GtkLabel *avatar = find_label_with_class(GTK_WIDGET(bubble), "avatar");
     g_assert_cmpstr(gtk_label_get_text(avatar), ==, "<");
     g_assert_true(gtk_widget_get_visible(GTK_WIDGET(avatar)));
+    g_object_unref(bubble);
+}
+
+/* A hostile server's name and text: no control or bidi character reaches a label, and
+ * the name cannot reorder what follows it. */
+static void test_bubble_hostile_text_inert(void)
+{
+    ChatBubble *bubble = chat_bubble_new("eve\u202E\u2069", "\x1b[2J\agpj\u202Eexe.doc\nnext",
+                                         0, FALSE);
+    g_object_ref_sink(bubble);
+    GtkLabel *text = find_label_with_class(GTK_WIDGET(bubble), "text");
+    GtkLabel *name = find_label_with_class(GTK_WIDGET(bubble), "sender");
+    g_assert_cmpstr(gtk_label_get_text(text), ==, "\\x1B[2J\\x07gpj\\u202Eexe.doc\nnext");
+    g_assert_cmpstr(gtk_label_get_text(name), ==, "\u2068eve\\u202E\\u2069\u2069");
     g_object_unref(bubble);
 }
 
@@ -129,6 +143,7 @@ int main(int argc, char **argv)
     g_test_add_func("/text/markup-is-escaped", test_markup_is_escaped);
     g_test_add_func("/text/links", test_links);
     g_test_add_func("/text/bubble-shows-text-literally", test_bubble_shows_text_literally);
+    g_test_add_func("/text/bubble-hostile-text-inert", test_bubble_hostile_text_inert);
     g_test_add_func("/text/own-bubble-sits-right", test_own_bubble_sits_right);
     g_test_add_func("/text/user-color-is-stable", test_user_color_is_stable);
     g_test_add_func("/text/user-color-class-replaced", test_user_color_class_replaced);
