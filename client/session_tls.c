@@ -160,12 +160,20 @@ struct session_tls *session_tls_attach(ChatSession *self, GSocketClient *client,
 
 /* The connect failed: when the certificate (or the CA file) is why, reports it, ends
  * the session's attempts for good (never a silent retry into a changed certificate)
- * and returns TRUE; otherwise FALSE and the caller reports error as usual. */
+ * and returns TRUE; when the server does not speak TLS, reports that with a hint and
+ * returns TRUE; otherwise FALSE and the caller reports error as usual. */
 gboolean session_tls_report(ChatSession *self, struct session_tls *tls, const GError *error)
 {
-    if (!tls->failure && !tls->untrusted)
-        return FALSE;
-    (void)error;
+    if (!tls->failure && !tls->untrusted) {
+        if (!g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
+            return FALSE;
+        char *why = g_strdup_printf("cannot connect to %s port %u: %s (a server started with "
+                                    "--no-tls needs a client with TLS turned off)",
+                                    tls->host, tls->port, error->message);
+        session_conn_lost(self, why);
+        g_free(why);
+        return TRUE;
+    }
     g_object_ref(self);
     char *why;
     if (tls->failure)
@@ -225,7 +233,13 @@ gboolean chat_session_trust_certificate(ChatSession *self, const ChatCertificate
     if (!chat_trust_pin(cert->host, cert->port, cert->fingerprint, error))
         return FALSE;
     if (self->host && self->username && g_strcmp0(self->host, cert->host) == 0 &&
-        self->port == cert->port)
-        chat_session_connect(self, self->host, self->port, self->username);
+        self->port == cert->port) {
+        /* connect() replaces the session's copies: hand it copies of its own */
+        char *host = g_strdup(self->host);
+        char *username = g_strdup(self->username);
+        chat_session_connect(self, host, self->port, username);
+        g_free(username);
+        g_free(host);
+    }
     return TRUE;
 }

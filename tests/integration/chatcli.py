@@ -14,6 +14,20 @@ from chatserver import TIMEOUT, binary
 STAMP = r"\d\d:\d\d:\d\d"
 
 
+def command(port, user, files_dir, extra=(), tls=False):
+    """chat-cli's command line: plain text (--no-tls, as the test servers talk) unless
+    tls is true."""
+    cmd = [binary("chat-cli"), "--host", "127.0.0.1", "--port", str(port),
+           "--user", user, "--files-dir", str(files_dir), *extra]
+    return cmd if tls else cmd + ["--no-tls"]
+
+
+def environment(cwd, env=None):
+    """os.environ with the pinned certificates in cwd/state (XDG_STATE_HOME), never in
+    the user's, and env's variables on top."""
+    return {**os.environ, "XDG_STATE_HOME": str(Path(cwd) / "state"), **(env or {})}
+
+
 class Cli:
     """One chat-cli process with stdin as a pipe (or, with tty, a terminal: chat-cli is
     then interactive and reconnects after a loss); stdout and stderr are read by threads
@@ -23,11 +37,8 @@ class Cli:
     its pinned certificates in cwd/state (XDG_STATE_HOME), never in the user's."""
 
     def __init__(self, port, user, files_dir, cwd, extra=(), tty=False, tls=False, env=None):
-        cmd = [binary("chat-cli"), "--host", "127.0.0.1", "--port", str(port),
-               "--user", user, "--files-dir", str(files_dir), *extra]
-        if not tls:
-            cmd.append("--no-tls")
-        env = {**os.environ, "XDG_STATE_HOME": str(Path(cwd) / "state"), **(env or {})}
+        cmd = command(port, user, files_dir, extra, tls)
+        env = environment(cwd, env)
         stdin = subprocess.PIPE
         if tty:
             master, stdin = pty.openpty()
@@ -107,3 +118,74 @@ class Cli:
             self.proc.wait()
         if self._terminal is not None:
             self._terminal.close()
+
+
+class TerminalCli:
+    """chat-cli as in a terminal emulator: stdin, stdout and stderr all on one
+    pseudo-terminal. raw holds every byte it wrote to the terminal, untouched (output
+    processing is off, so not even a CR is added to a newline)."""
+
+    def __init__(self, port, user, files_dir, cwd, extra=(), tls=False, env=None):
+        master, slave = pty.openpty()
+        attrs = termios.tcgetattr(slave)
+        attrs[1] &= ~termios.OPOST               # bytes reach the master as written
+        attrs[3] &= ~termios.ECHO                # lines typed are not echoed back
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+        self.proc = subprocess.Popen(command(port, user, files_dir, extra, tls), cwd=cwd,
+                                     env=environment(cwd, env), stdin=slave, stdout=slave,
+                                     stderr=slave, start_new_session=True)
+        os.close(slave)
+        self._master = master
+        self.raw = bytearray()
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._collect, daemon=True)
+        self._thread.start()
+
+    def _collect(self):
+        while True:
+            try:
+                data = os.read(self._master, 65536)
+            except OSError:                      # EIO: the last writer closed the terminal
+                data = b""
+            with self._cond:
+                if not data:
+                    self._cond.notify_all()
+                    return
+                self.raw += data
+                self._cond.notify_all()
+
+    def wait_for(self, pattern, timeout=TIMEOUT):
+        """Waits until the bytes written so far match the bytes regex pattern."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not regex.search(self.raw):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {pattern!r} on the terminal in {timeout:.0f}s;"
+                                         f"\nterminal: {bytes(self.raw)!r}")
+                self._cond.wait(left)
+
+    def write(self, line):
+        os.write(self._master, line.encode() + b"\n")
+
+    def wait(self, timeout=TIMEOUT):
+        """Waits for exit; returns the status once everything written has been read."""
+        try:
+            status = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"chat-cli did not exit in {timeout:.0f}s;\n"
+                                 f"terminal: {bytes(self.raw)!r}") from None
+        self._thread.join(timeout)
+        return status
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._thread.join(TIMEOUT)
+        try:
+            os.close(self._master)
+        except OSError:
+            pass

@@ -15,9 +15,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import chatproto as P  # noqa: E402
-from chatcli import Cli  # noqa: E402
+from chatcli import Cli, TerminalCli  # noqa: E402
 from chatclient import RawClient  # noqa: E402
 from chatserver import SANITIZER_RE, UNDER_VALGRIND, Server  # noqa: E402
+from fakeserver import FakeServer  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
@@ -107,6 +108,40 @@ def cli(tmp_path):
         proc.kill()
     reports = [line for proc in procs for line in proc.err if SANITIZER_RE.search(line)]
     assert not reports, f"sanitizer report from chat-cli: {reports}"
+
+
+@pytest.fixture
+def terminal_cli(tmp_path):
+    """terminal_cli(server, user, extra=(), tls=False, env=None) -> TerminalCli: chat-cli
+    with stdin, stdout and stderr on one pseudo-terminal; killed by PID at teardown."""
+    procs = []
+
+    def start(server, name, extra=(), tls=False, env=None):
+        home = tmp_path / f"term-{name}-{len(procs)}"
+        home.mkdir()
+        proc = TerminalCli(server.port, name, home / "files", home, extra, tls, env)
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        proc.kill()
+
+
+@pytest.fixture
+def fake_server():
+    """fake_server(script=None, cert=None, ...) -> FakeServer (fakeserver.py), stopped at
+    teardown."""
+    servers = []
+
+    def start(*args, **kwargs):
+        server = FakeServer(*args, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture

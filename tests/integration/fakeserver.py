@@ -59,8 +59,12 @@ class FakeServer:
     handshakes counts connections whose TLS handshake completed; failed collects the
     handshake errors (a client refusing the certificate)."""
 
-    def __init__(self, script=None, cert=None, users=(), name_in_welcome=None):
+    def __init__(self, script=None, cert=None, users=(), name_in_welcome=None, refuse=None):
+        """script(send): sends the test's frames after the login, once per connection;
+        it returns True to have the connection closed right after. refuse: an ERROR
+        frame's message to answer HELLO with instead of logging in."""
         self.script = script or (lambda send: None)
+        self.refuse = refuse
         self.users = list(users)
         self.name_in_welcome = name_in_welcome
         self.context = None
@@ -108,6 +112,10 @@ class FakeServer:
             hello = self._read_frame(sock)
             if hello is None or hello[0] != P.HELLO:
                 return
+            if self.refuse is not None:
+                sock.sendall(P.encode(P.ERROR, code=P.E_NAME_INVALID, ref_type=P.HELLO,
+                                      ref_id=0, message=self.refuse))
+                return
             name = self.name_in_welcome or P.decode_payload(P.HELLO, hello[1]).username
             sock.sendall(P.encode(P.WELCOME, version=P.VERSION, features=0, user_id=1,
                                   server_time_ms=0, users_online=len(self.users) + 1,
@@ -117,9 +125,12 @@ class FakeServer:
             sock.sendall(P.encode(P.USER_LIST, users=[(1, name), *self.users]))
             with self._lock:
                 self.logins += 1
-            self.script(sock.sendall)
-            while not self._stop.is_set() and self._read_frame(sock) is not None:
-                pass
+            if self.script(sock.sendall):
+                return
+            while not self._stop.is_set():
+                frame = self._read_frame(sock)
+                if frame is None or frame[0] == P.GOODBYE:
+                    return
         except (OSError, ssl.SSLError):
             pass
         finally:
@@ -142,6 +153,8 @@ class FakeServer:
             return None
         length = int.from_bytes(head[:4], "big")
         ftype = int.from_bytes(head[4:6], "big")
+        if length > P.MAX_PAYLOAD:                # not our protocol (a TLS ClientHello)
+            return None
         payload = self._read_exact(sock, length) if length else b""
         return None if payload is None else (ftype, payload)
 
