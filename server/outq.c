@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <sys/uio.h>
 
+#include "server/conn.h"
+
 /* Ring indexes wrap with a mask: capacities are powers of two. */
 G_STATIC_ASSERT((SERVER_OUTQ_INLINE_SLOTS & (SERVER_OUTQ_INLINE_SLOTS - 1)) == 0);
 G_STATIC_ASSERT(SERVER_WRITEV_IOVECS <= IOV_MAX); /* more is EINVAL */
@@ -111,7 +113,7 @@ static void outq_consume(struct outq *q, size_t n)
     }
 }
 
-enum outq_status outq_flush(struct outq *q, int fd, size_t budget)
+enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
 {
     size_t written = 0;
     while (q->count > 0 && written < budget) {
@@ -125,10 +127,8 @@ enum outq_status outq_flush(struct outq *q, int fd, size_t budget)
             want += iov[n].iov_len;
             n++;
         }
-        ssize_t done = writev(fd, iov, n);
+        ssize_t done = conn_writev(conn, iov, n);
         if (done < 0) {
-            if (errno == EINTR)
-                continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return OUTQ_PENDING;
             return OUTQ_ERROR;

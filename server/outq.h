@@ -64,9 +64,11 @@ void outq_init(struct outq *q);
 /* Appends f, taking a new reference to it. */
 void outq_push(struct outq *q, struct frame *f);
 
-/* Writes queued frames to fd with writev() until the queue is empty, the socket would
- * block, or budget bytes are written. EINTR is retried; EAGAIN is OUTQ_PENDING. */
-enum outq_status outq_flush(struct outq *q, int fd, size_t budget);
+struct conn;
+
+/* Writes queued frames to the connection (gathered, conn_writev) until the queue is
+ * empty, the socket would block, or budget bytes are written. EAGAIN is OUTQ_PENDING. */
+enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget);
 
 /* Drops every queued frame and any heap ring. */
 void outq_clear(struct outq *q);
