@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import chatproto as P
-from chatclient import RawClient
+from chatclient import RawClient, download, upload
 from chatserver import SLOWDOWN, TIMEOUT, binary, wait_until
 
 HERE = Path(__file__).resolve().parent
@@ -217,6 +217,22 @@ def test_tls_cert_needs_key(server_factory, tmp_path):
     result = subprocess.run([binary("chat-server"), "--tls-cert", str(tmp_path / "c.pem")],
                             capture_output=True, timeout=TIMEOUT)
     assert result.returncode == 2 and b"go together" in result.stderr
+
+
+@pytest.mark.parametrize("tls, via", [(False, "sendfile"), (True, "(ktls|copy)")])
+def test_download_without_user_space_copy_where_possible(server_factory, room, tls, via):
+    """Downloads over plain text and TLS deliver every byte; the log says how the payload
+    left (sendfile on plain text; kTLS or a copy over TLS, as the kernel allows)."""
+    server = server_factory(tls=tls)
+    alice, bob = room(server, "alice", "bob")
+    data = os.urandom(3 << 20 | 12345)
+    announce = upload(alice, "big.bin", data)
+    bob.expect(P.FILE_ANNOUNCE, file_id=announce.file_id)
+    for client in (alice, bob):
+        _, got = download(client, announce.file_id, offset=777)
+        assert got == data[777:]
+    server.wait_log(rf"download start file_id={announce.file_id} .* via={via}$")
+    chat(bob, [alice, bob], "after the downloads", 9)
 
 
 def latency(alice, bob, client_id):
