@@ -23,6 +23,7 @@ LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 # libcommon.
 BASE_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 icu-uc icu-i18n libcrypto)
 BASE_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 icu-uc icu-i18n libcrypto)
+SSL_LIBS := $(shell $(PKG_CONFIG) --libs libssl)
 GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
 GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)
@@ -76,7 +77,7 @@ $(OUT)/libcommon.a: $(COMMON_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(OUT)/chat-server: $(SERVER_OBJ) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) -lm -o $@
 
 $(OUT)/chat-cli: $(CORE_OBJ) $(call obj,$(CLI_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
@@ -85,7 +86,7 @@ $(OUT)/chat-client: $(GUI_OBJ) $(call obj,$(GUI_MAIN)) $(CORE_OBJ) $(OUT)/libcom
 	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) $(BASE_LIBS) -lm -o $@
 
 $(OUT)/chat-bench: $(call obj,$(BENCH_SRC)) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) -lm -o $@
 
 $(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/resources/*.ui client/resources/*.css)
 	@mkdir -p $(dir $@)
@@ -133,7 +134,7 @@ fuzz: $(FUZZ_BIN)
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LINKED) $(wildcard common/*.h server/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $< $(FUZZ_LINKED) $(BASE_LIBS) -lm -o $@
+	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $< $(FUZZ_LINKED) $(SSL_LIBS) $(BASE_LIBS) -lm -o $@
 
 run: $(OUT)/chat-server $(OUT)/chat-client
 	scripts/run-app $(OUT)

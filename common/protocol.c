@@ -385,6 +385,7 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_ROOM_UNKNOWN] = "unknown room",
         [PROTO_E_INTERNAL] = "internal server error",
         [PROTO_E_DUPLICATE_ID] = "upload id already in use",
+        [PROTO_E_TLS_REQUIRED] = "TLS required",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";

@@ -102,6 +102,7 @@ enum proto_error_code {
     PROTO_E_ROOM_UNKNOWN = 22,      /* room id does not exist */
     PROTO_E_INTERNAL = 23,          /* the server failed; not the client's fault */
     PROTO_E_DUPLICATE_ID = 24,      /* an upload id already in use on this connection */
+    PROTO_E_TLS_REQUIRED = 40,      /* plain text reached a TLS port; sent in plain text */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */

@@ -15,6 +15,7 @@
 #include "server/outq.h"
 #include "server/server.h"
 
+struct conn;
 struct upload;
 
 enum client_state {
@@ -25,7 +26,8 @@ enum client_state {
 
 struct client {
     struct server *srv;
-    int fd;
+    int fd;                    /* the socket's number: its slot in srv->by_fd */
+    struct conn *conn;         /* every byte in or out goes through it (conn.h) */
     uint32_t id;               /* connection id, also the user id in WELCOME */
     enum client_state state;
     int ev_mask;               /* interest currently registered with the loop */
@@ -47,14 +49,21 @@ struct client {
     struct list_node timer_link;   /* srv->handshakes or srv->lingering */
     struct list_node pending_link; /* srv->pending_writes */
     struct list_node backlog_link; /* srv->backlog */
+    struct list_node pending_read_link; /* srv->pending_reads */
     struct list_node download_link; /* srv->downloaders */
     struct client_guard guard;     /* rate budgets, throttle and idle state (guard.h) */
     char addr[NET_ADDR_MAX];
 };
 
-/* Registers a newly accepted socket as a client in handshake state, or returns NULL
- * (fd untouched) when the event loop cannot watch that fd. */
+/* Registers a newly accepted socket as a plain-text client in handshake state (no HELLO
+ * yet), or returns NULL (fd untouched) when the event loop cannot watch that fd. */
 struct client *client_new(struct server *srv, int fd, uint32_t id, const char *addr);
+
+/* The same for a connection of any type whose transport handshake is over (a TLS one
+ * comes back from the handshake thread); NULL (conn untouched) when the loop cannot
+ * watch its fd. */
+struct client *client_new_conn(struct server *srv, struct conn *conn, uint32_t id,
+                               const char *addr);
 
 /* Writes a log line about this client (conn, address and name filled in). */
 void client_log(const struct client *c, enum log_level level, const char *fmt, ...)
@@ -89,6 +98,10 @@ void client_update_interest(struct client *c);
 
 /* Handles readiness reported by the loop; c may have been closed (freed) on return. */
 void client_on_ready(struct client *c, int mask);
+
+/* Reads once more from every client whose conn holds input the kernel no longer
+ * reports (TLS records decrypted but not yet taken); called before the loop sleeps. */
+void client_read_pending(struct server *srv);
 
 /* Writes queued output (called before the loop sleeps for clients with pending writes);
  * closes the client on a write error, when it is too slow, or when a finished session

@@ -4,6 +4,7 @@ import hashlib
 import itertools
 import select
 import socket
+import ssl
 import struct
 import time
 
@@ -18,18 +19,21 @@ class Closed(Exception):
 
 
 class RawClient:
-    """One TCP connection to the server speaking chatproto frames.
+    """One TCP connection to the server speaking chatproto frames, in plain text or, given
+    an ssl client context as tls, over TLS (handshake done before __init__ returns).
 
     recv() returns the next frame in arrival order; nothing is skipped silently, so a
     test that expects a frame sees exactly what came before it."""
 
-    def __init__(self, port, rcvbuf=None, host="127.0.0.1"):
+    def __init__(self, port, rcvbuf=None, host="127.0.0.1", tls=None):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.settimeout(TIMEOUT)
         self.sock.connect((host, port))
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock)
         self.sock.setblocking(False)
         self.reader = P.Reader()
         self.closed = False
@@ -47,7 +51,7 @@ class RawClient:
             try:
                 sent = self.sock.send(view)
                 view = view[sent:]
-            except BlockingIOError:
+            except (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
                 left = deadline - time.monotonic()
                 assert left > 0, "send blocked past the deadline: the server stopped reading"
                 select.select([], [self.sock], [], left)
@@ -63,14 +67,15 @@ class RawClient:
         left = deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError
-        ready, _, _ = select.select([self.sock], [], [], left)
-        if not ready:
+        held = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending() > 0
+        ready, _, _ = select.select([self.sock], [], [], 0 if held else left)
+        if not ready and not held:
             raise TimeoutError
         try:
             data = self.sock.recv(1 << 20)
-        except BlockingIOError:
+        except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
             return
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLEOFError, ssl.SSLZeroReturnError):
             data = b""
         if not data:
             self.closed = True

@@ -76,6 +76,7 @@ E_RATE_LIMITED = 21
 E_ROOM_UNKNOWN = 22
 E_INTERNAL = 23
 E_DUPLICATE_ID = 24
+E_TLS_REQUIRED = 40
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.

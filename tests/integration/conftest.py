@@ -35,13 +35,15 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def server_factory(tmp_path):
-    """start(*options, files_dir=None, preexec_fn=None) -> Server. Every server is stopped
-    at teardown (SIGTERM) and must exit with its expect_exit status and a clean stderr.
-    preexec_fn runs in the server's process before it starts (to set a resource limit)."""
+    """start(*options, files_dir=None, preexec_fn=None, tls=False) -> Server. Every server
+    is stopped at teardown (SIGTERM) and must exit with its expect_exit status and a clean
+    stderr. preexec_fn runs in the server's process before it starts (to set a resource
+    limit). tls: the port speaks TLS instead of plain text (--no-tls)."""
     servers = []
 
-    def start(*options, files_dir=None, preexec_fn=None):
-        server = Server(tmp_path / f"server{len(servers)}", options, files_dir, preexec_fn)
+    def start(*options, files_dir=None, preexec_fn=None, tls=False):
+        server = Server(tmp_path / f"server{len(servers)}", options, files_dir, preexec_fn,
+                        tls=tls)
         servers.append(server)
         return server
 
@@ -63,11 +65,15 @@ def server(server_factory):
 
 @pytest.fixture
 def connect():
-    """connect(server, rcvbuf=None) -> RawClient; closed at teardown."""
+    """connect(server, rcvbuf=None, tls=None) -> RawClient; closed at teardown. It speaks
+    TLS when the server does, trusting its certificate, unless tls (an ssl context, or
+    False for plain text) says otherwise."""
     clients = []
 
-    def make(server, rcvbuf=None):
-        client = RawClient(server.port, rcvbuf=rcvbuf)
+    def make(server, rcvbuf=None, tls=None):
+        if tls is None:
+            tls = server.client_context() if server.tls else None
+        client = RawClient(server.port, rcvbuf=rcvbuf, tls=tls or None)
         clients.append(client)
         return client
 
