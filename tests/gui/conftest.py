@@ -33,11 +33,12 @@ def notifications():
 
 @pytest.fixture
 def server_factory(tmp_path):
-    """start(port=0) -> Server; every server still running is stopped at teardown."""
+    """start(port=0, tls=False) -> Server (tls: over TLS, else --no-tls); every server
+    still running is stopped at teardown."""
     servers = []
 
-    def start(port=0):
-        server = Server(tmp_path / f"server{len(servers)}", port=port)
+    def start(port=0, tls=False):
+        server = Server(tmp_path / f"server{len(servers)}", port=port, tls=tls)
         servers.append(server)
         return server
 

@@ -102,3 +102,18 @@ def test_changed_certificate_warns_and_needs_a_deliberate_forget(fake_tls, clien
     press(dialog, "Accept")
     alice.wait_online()
     assert pins(alice) == [f"127.0.0.1:{server.port} {new}"]
+
+
+def test_real_server_over_tls_as_make_run_does(server_factory, client_factory):
+    """scripts/run-app hands the client the fingerprint the server printed: no dialog,
+    and two windows chat over TLS."""
+    server = server_factory(tls=True)
+    vouched = ("--trust-fingerprint", server.fingerprint)
+    alice = client_factory(server.port, "alice", tls=True, extra_args=vouched)
+    bob = client_factory(server.port, "bob", tls=True, extra_args=vouched)
+    alice.wait_online(users=2)
+    bob.wait_online(users=2)
+    assert alice.find(role="alert") is None and bob.find(role="alert") is None
+    alice.send_message("over TLS \U0001F512")
+    bob.wait_message("alice", "over TLS \U0001F512")
+    assert pins(alice) == [f"127.0.0.1:{server.port} {server.fingerprint}"]

@@ -157,3 +157,21 @@ def test_tls_client_and_plain_server(cli, fake_server):
     assert tls_client.wait() == 1
     assert any("TLS" in line for line in tls_client.err), tls_client.err
     assert plain_server.logins == 0
+
+
+def test_chat_over_tls_with_the_real_server(server_factory, cli):
+    """The real chat-server over TLS: one client vouched for with the fingerprint the
+    server printed, one asked on its terminal; they chat."""
+    server = server_factory(tls=True)
+    alice = cli(server, "alice", tls=True, extra=("--trust-fingerprint", server.fingerprint))
+    alice.wait_line(rf"^{STAMP} \* connected as alice$")
+    bob = cli(server, "bob", tty=True, tls=True)
+    bob.wait_line(rf"^  {server.fingerprint}$", stream="err")
+    bob.write("y")
+    bob.wait_line(rf"^{STAMP} \* connected as bob$")
+    alice.write("hello over TLS")
+    bob.wait_line(rf"^{STAMP} <alice> hello over TLS$")
+    bob.write("/quit")
+    assert bob.wait() == 0
+    alice.close_stdin()
+    assert alice.wait() == 0
