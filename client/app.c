@@ -2,6 +2,7 @@
 #include "client/app.h"
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 
 #include "client/session.h"
 #include "client/settings.h"
@@ -223,6 +224,15 @@ static void chat_app_init(ChatApp *self)
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_application_add_main_option_entries(G_APPLICATION(self), entries);
+    g_application_set_option_context_description(G_APPLICATION(self), _(
+        "Connections use TLS. A certificate signed for the host by a CA the system trusts\n"
+        "(or by one in the PEM file $CHAT_CA_FILE names, which then replaces the system's)\n"
+        "is accepted silently. Otherwise, the first time, a dialog shows the certificate's\n"
+        "SHA-256 fingerprint and asks; the answer is pinned per host and port in\n"
+        "$XDG_STATE_HOME/chat-client/known_servers, shared with chat-cli. A certificate\n"
+        "that changed is refused; its warning offers to forget the old one, after a second\n"
+        "confirmation. tls=false under [connection] in settings.ini, or --no-tls, talks\n"
+        "plain text to a server started with --no-tls."));
 }
 
 /* The application, ready for g_application_run. */

@@ -7,6 +7,7 @@
  * from a pipe or file it finishes everything queued at end of input, says goodbye and
  * exits 0, and a login refused or a connection lost ends it with status 1. */
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include <gio/gunixinputstream.h>
 #include <locale.h>
 #include <signal.h>
@@ -401,15 +402,15 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         "  /send PATH          share a file\n"
         "  /get ID [FOLDER]    download shared file #ID\n"
         "  /users              list who is online\n"
-        "  /quit               leave\n"
-        "\n"
+        "  /quit               leave");
+    g_option_context_set_description(context, _(
         "Connections use TLS. A certificate signed for the host by a CA the system trusts\n"
         "(or by one in the PEM file $CHAT_CA_FILE names, which then replaces the system's)\n"
         "is accepted silently. Otherwise, the first time, chat-cli shows the certificate's\n"
         "SHA-256 fingerprint and asks (on a terminal; without one, pass\n"
         "--trust-fingerprint); the answer is pinned per host and port in\n"
         "$XDG_STATE_HOME/chat-client/known_servers, shared with chat-client. A certificate\n"
-        "that changed is refused; --forget-certificate forgets the old one deliberately.");
+        "that changed is refused; --forget-certificate forgets the old one deliberately."));
     g_option_context_add_main_entries(context, entries, NULL);
     GError *error = NULL;
     gboolean ok = g_option_context_parse(context, argc, argv, &error);

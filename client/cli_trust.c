@@ -4,21 +4,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "client/cli_print.h"
 
 static void explain_changed(const ChatCertificate *cert)
 {
-    cli_print_error("WARNING: the certificate of %s port %u has CHANGED since you trusted it.",
+    cli_print_error(_("WARNING: the certificate of %s port %u has CHANGED since you trusted it."),
                     cert->host, cert->port);
-    cli_print_error("  pinned SHA-256:  %s", cert->pinned);
-    cli_print_error("  offered SHA-256: %s", cert->fingerprint);
-    cli_print_error("Someone may be intercepting the connection, or the server has a new "
-                    "certificate. The connection was refused.");
-    cli_print_error("Only if the server's operator confirms the new fingerprint, forget the "
-                    "old one deliberately:");
-    cli_print_error("  chat-cli --host %s --port %u --forget-certificate", cert->host,
+    cli_print_error(_("  pinned SHA-256:  %s"), cert->pinned);
+    cli_print_error(_("  offered SHA-256: %s"), cert->fingerprint);
+    cli_print_error(_("Someone may be intercepting the connection, or the server has a new "
+                    "certificate. The connection was refused."));
+    cli_print_error(_("Only if the server's operator confirms the new fingerprint, forget the "
+                    "old one deliberately:"));
+    cli_print_error(_("  chat-cli --host %s --port %u --forget-certificate"), cert->host,
                     cert->port);
-    cli_print_error("then connect again and compare the fingerprint you are shown.");
+    cli_print_error(_("then connect again and compare the fingerprint you are shown."));
 }
 
 gboolean cli_trust_report(const ChatCertificate *cert, gboolean can_ask)
@@ -29,19 +31,19 @@ gboolean cli_trust_report(const ChatCertificate *cert, gboolean can_ask)
         return FALSE;
     }
     if (!can_ask) {
-        cli_print_error("the certificate of %s port %u is not trusted yet; its SHA-256 "
-                        "fingerprint is %s", cert->host, cert->port, cert->fingerprint);
-        cli_print_error("without a terminal to ask on, pass --trust-fingerprint FINGERPRINT "
+        cli_print_error(_("the certificate of %s port %u is not trusted yet; its SHA-256 "
+                        "fingerprint is %s"), cert->host, cert->port, cert->fingerprint);
+        cli_print_error(_("without a terminal to ask on, pass --trust-fingerprint FINGERPRINT "
                         "once you have checked it with the server's operator "
-                        "(chat-server --fingerprint shows it)");
+                        "(chat-server --fingerprint shows it)"));
         return FALSE;
     }
-    cli_print_notice("The server %s port %u is not known yet. Its certificate's SHA-256 "
-                     "fingerprint is:", cert->host, cert->port);
+    cli_print_notice(_("The server %s port %u is not known yet. Its certificate's SHA-256 "
+                     "fingerprint is:"), cert->host, cert->port);
     cli_print_notice("  %s", cert->fingerprint);
-    cli_print_notice("Compare it with the one the server's operator gives you "
-                     "(chat-server --fingerprint shows it).");
-    fputs("Trust this certificate and connect? [y/N] ", stderr);
+    cli_print_notice(_("Compare it with the one the server's operator gives you "
+                     "(chat-server --fingerprint shows it)."));
+    fputs(_("Trust this certificate and connect? [y/N] "), stderr);
     fflush(stderr);
     return TRUE;
 }
@@ -54,7 +56,7 @@ gboolean cli_trust_answer(ChatSession *session, const ChatCertificate *cert,
     gboolean yes = strcmp(word, "y") == 0 || strcmp(word, "yes") == 0;
     g_free(word);
     if (!yes) {
-        cli_print_error("the certificate of %s port %u was not trusted; not connecting",
+        cli_print_error(_("the certificate of %s port %u was not trusted; not connecting"),
                         cert->host, cert->port);
         return FALSE;
     }
@@ -65,7 +67,7 @@ gboolean cli_trust_answer(ChatSession *session, const ChatCertificate *cert,
         return FALSE;
     }
     char *file = chat_trust_file();
-    cli_print_notice("Trusted; the fingerprint is pinned in %s.", file);
+    cli_print_notice(_("Trusted; the fingerprint is pinned in %s."), file);
     g_free(file);
     return TRUE;
 }
