@@ -52,7 +52,8 @@ gboolean cli_trust_answer(ChatSession *session, const ChatCertificate *cert,
                           const char *answer)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(session) && cert != NULL, FALSE);
-    char *word = g_ascii_strdown(g_strstrip(g_strdup(answer ? answer : "")), -1);
+    char *word = g_ascii_strdown(answer ? answer : "", -1);
+    g_strstrip(word);
     gboolean yes = strcmp(word, "y") == 0 || strcmp(word, "yes") == 0;
     g_free(word);
     if (!yes) {
