@@ -117,3 +117,14 @@ def test_real_server_over_tls_as_make_run_does(server_factory, client_factory):
     alice.send_message("over TLS \U0001F512")
     bob.wait_message("alice", "over TLS \U0001F512")
     assert pins(alice) == [f"127.0.0.1:{server.port} {server.fingerprint}"]
+
+
+def test_plain_text_server_by_setting(server_factory, client_factory, tmp_path):
+    """tls=false under [connection] in settings.ini: plain text without --no-tls."""
+    server = server_factory()                            # --no-tls
+    config = tmp_path / "alice" / "config"
+    config.mkdir(parents=True)
+    (config / "settings.ini").write_text("[connection]\ntls=false\n")
+    alice = client_factory(server.port, "alice", tls=True)
+    alice.wait_online(users=1)
+    assert pins(alice) == []
