@@ -1,12 +1,14 @@
-/* libFuzzer harness for the rules on untrusted strings (common/validate.c): whatever
- * the bytes, a sanitised file name is a safe base name and the name and text checks
- * agree with their promises. */
+/* libFuzzer harness for the rules on untrusted strings (common/validate.c and
+ * common/safe_text.c): whatever the bytes, a sanitised file name is a safe base name,
+ * the name and text checks agree with their promises, and text made safe to show holds
+ * no character that could act on a terminal or reorder a label. */
 #include <assert.h>
 #include <glib.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "common/protocol.h"
+#include "common/safe_text.h"
 #include "common/validate.h"
 
 static void check_filename(const char *in, size_t len, size_t cap)
@@ -41,6 +43,28 @@ static bool text_check_reference(const char *text, size_t len, size_t max_bytes)
     return visible;
 }
 
+/* safe_text's promise: valid UTF-8, nothing active (newline only where kept, and the
+ * isolation marks only at the two ends), and never a newline that was not asked for. */
+static void check_safe_text(const char *in, size_t len, SafeTextFlags flags)
+{
+    char *out = safe_text(in, (gssize)len, flags);
+    size_t n = strlen(out);
+    assert(g_utf8_validate(out, (gssize)n, NULL));
+    const char *begin = out, *end = out + n;
+    if (flags & SAFE_TEXT_ISOLATE) {
+        assert(n >= 6 && g_utf8_get_char(out) == 0x2068);
+        assert(g_utf8_get_char(g_utf8_prev_char(end)) == 0x2069);
+        begin = g_utf8_next_char(out);
+        end = g_utf8_prev_char(end);
+    }
+    for (const char *p = begin; p < end; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        assert(c == '\t' || (c == '\n' && (flags & SAFE_TEXT_KEEP_NEWLINES)) ||
+               !safe_text_is_active(c));
+    }
+    g_free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
@@ -50,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size - 1;
 
     check_filename(s, len, cap);
+    check_safe_text(s, len, (SafeTextFlags)(data[0] % 4));
 
     if (name_check(s, len) == NAME_OK) {
         assert(len <= PROTO_MAX_NAME_BYTES && memchr(s, '\n', len) == NULL);
