@@ -171,9 +171,9 @@ void chat_session_set_tls(ChatSession *self, gboolean enabled);
  * not one (see chat_fingerprint_normalize). */
 gboolean chat_session_set_expected_fingerprint(ChatSession *self, const char *fingerprint);
 
-/* The user accepted cert, first use only: pins it and connects again to the same
- * server under the same name. FALSE with error set for a changed certificate
- * (cert->pinned set) or when the pin cannot be written. */
+/* The user accepted cert, first use only: pins it and, when the session is stopped
+ * at that server, logs in again as before. FALSE with error set for a changed
+ * certificate (cert->pinned set) or when the pin cannot be written. */
 gboolean chat_session_trust_certificate(ChatSession *self, const ChatCertificate *cert,
                                         GError **error);
 

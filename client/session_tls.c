@@ -232,14 +232,12 @@ gboolean chat_session_trust_certificate(ChatSession *self, const ChatCertificate
     }
     if (!chat_trust_pin(cert->host, cert->port, cert->fingerprint, error))
         return FALSE;
-    if (self->host && self->username && g_strcmp0(self->host, cert->host) == 0 &&
-        self->port == cert->port) {
-        /* connect() replaces the session's copies: hand it copies of its own */
-        char *host = g_strdup(self->host);
-        char *username = g_strdup(self->username);
-        chat_session_connect(self, host, self->port, username);
-        g_free(username);
-        g_free(host);
+    if (self->host && g_strcmp0(self->host, cert->host) == 0 && self->port == cert->port &&
+        !self->conn) {
+        /* The same login again, as a retry would make it: the handshake finds the pin. */
+        self->want_online = TRUE;
+        self->backoff_s = SESSION_BACKOFF_FIRST_S;
+        session_start_attempt(self);
     }
     return TRUE;
 }
