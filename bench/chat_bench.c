@@ -6,6 +6,7 @@
  *   --file PATH     upload PATH to chat-server, then download it again
  *   --tcp-sink OUT  accept one loopback connection and write what arrives to OUT
  *   --tcp-send PATH send PATH to a --tcp-sink: the plain TCP baseline for --file
+ *   --tls           (with the modes that talk to chat-server) over TLS
  *
  * Each mode prints one machine-readable line "RESULT key=value ..." and a short human
  * summary. Exit status: 0 all well, 1 the run finished but deliveries were missing or
@@ -19,6 +20,7 @@
 #include "bench/net.h"
 #include "bench/report.h"
 #include "bench/text.h"
+#include "bench/tls.h"
 #include "bench/transfer.h"
 
 #define EXIT_MISSING 1
@@ -36,6 +38,7 @@ struct options {
     const char *host;
     const char *hist_out;
     bool port_given;
+    bool tls;
 };
 
 static void usage(FILE *out)
@@ -60,7 +63,8 @@ static void usage(FILE *out)
           "  --download-to PATH     where --file writes the download (/dev/null)\n"
           "  --tcp-sink OUT         receive one TCP stream into OUT (--port, 0 = any)\n"
           "  --tcp-send PATH        send PATH to a --tcp-sink on --port\n"
-          "  --timeout SECONDS      bound of a transfer mode (600)\n",
+          "  --timeout SECONDS      bound of a transfer mode (600)\n"
+          "  --tls                  speak TLS to chat-server (load, --idle and --file)\n",
           out);
 }
 
@@ -117,6 +121,7 @@ static bool option_set(struct options *o, int id, const char *arg)
     case 'O': o->transfer.download_to = arg; break;
     case 'K': o->mode = MODE_TCP_SINK; o->transfer.path = arg; break;
     case 'S': o->mode = MODE_TCP_SEND; o->transfer.path = arg; break;
+    case 'E': o->tls = true; break;
     default: ok = false; break;
     }
     if (!ok)
@@ -188,6 +193,7 @@ int main(int argc, char **argv)
         { "tcp-sink", required_argument, NULL, 'K' },
         { "tcp-send", required_argument, NULL, 'S' },
         { "timeout", required_argument, NULL, 't' },
+        { "tls", no_argument, NULL, 'E' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -215,6 +221,11 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     o.load.idle = o.mode == MODE_IDLE;
+    char err[160];
+    if (o.tls && !bench_tls_init(err, sizeof err)) {
+        fprintf(stderr, "chat-bench: %s\n", err);
+        return EXIT_FAILED;
+    }
     switch (o.mode) {
     case MODE_FILE:
         return transfer_file(&o.transfer) ? 0 : EXIT_FAILED;

@@ -76,12 +76,14 @@
 #define SERVER_TLS13_CIPHERSUITES              /* TLS 1.3: all three, as Mozilla lists */ \
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 #define SERVER_TLS_GROUPS "X25519:prime256v1:secp384r1" /* Mozilla's curves, fastest first */
-#define SERVER_TLS_THREAD_NICE 10              /* the TLS handshake thread's niceness: a
+#define SERVER_TLS_THREAD_NICE 5               /* the TLS handshake thread's niceness: a
                                                   handshake is ~0.1-0.3 ms of public-key
                                                   work, done off the loop so a storm of them
                                                   cannot hold up the chat; niced so that on
                                                   a busy machine the loop thread, waking for
-                                                  a frame, wins the CPU */
+                                                  a frame, wins the CPU (weight 1024 to
+                                                  335), but not so far that other programs
+                                                  on the host starve the handshakes */
 #define SERVER_TLS_CERT_CN "chat-server"       /* subject of the generated certificate: it
                                                   is pinned by fingerprint, never by name */
 #define SERVER_TLS_CERT_DAYS 3650              /* generated certificate's life: trust on

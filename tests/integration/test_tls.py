@@ -90,7 +90,8 @@ def client_hello():
 
 
 def test_stalled_handshakes_closed_at_timeout_while_others_chat(server_factory, room):
-    server = server_factory("--handshake-timeout", "1", tls=True)
+    timeout = 1.0 * SLOWDOWN
+    server = server_factory("--handshake-timeout", str(timeout), tls=True)
     silent = socket.create_connection(("127.0.0.1", server.port))
     half = socket.create_connection(("127.0.0.1", server.port))
     hello = client_hello()
@@ -114,7 +115,7 @@ def test_stalled_handshakes_closed_at_timeout_while_others_chat(server_factory, 
         chat(alice, [alice, bob], f"still here {n}", n)     # the others carry on meanwhile
         assert time.monotonic() - started < TIMEOUT, "stalled handshakes still open"
         time.sleep(0.05)
-    assert time.monotonic() - started >= 0.9, "closed before the handshake timeout"
+    assert time.monotonic() - started >= timeout - 0.1, "closed before the handshake timeout"
     assert n > 1
     silent.close()
     half.close()
@@ -267,22 +268,31 @@ def storm_round(server, alice, bob, ids, count):
     return during
 
 
-@pytest.mark.skipif(SLOWDOWN > 1, reason="timing under sanitizers or valgrind says nothing")
 def test_handshake_storm_does_not_delay_others(server_factory, room):
     """500 handshakes at once (from a niced process) may not delay two chatting clients'
     messages by more than twice their usual p99. Quiet and stormy rounds alternate, so
-    both see the same share of whatever else this machine is doing."""
-    server = server_factory("--no-limits", "--poller", "epoll", tls=True)
+    both see the same share of whatever else this machine is doing. Under sanitizers or
+    valgrind one round runs and only its correctness is checked: timing there says
+    nothing about the server."""
+    # A generous handshake timeout: on a loaded machine the niced storm itself may take
+    # long to answer the server, and this test is about everyone else's latency.
+    server = server_factory("--no-limits", "--poller", "epoll", "--handshake-timeout",
+                            str(60 * SLOWDOWN), tls=True)
     alice, bob = room(server, "alice", "bob")
     ids = iter(range(1, 1 << 30))
     for _ in range(50):                                    # warm up
         latency(alice, bob, next(ids))
+    rounds, count = (3, 500) if SLOWDOWN == 1 else (1, 100)
     quiet, stormy = [], []
-    for _ in range(3):
+    for _ in range(rounds):
         quiet += [latency(alice, bob, next(ids)) for _ in range(300)]
-        stormy += storm_round(server, alice, bob, ids, 500)
+        stormy += storm_round(server, alice, bob, ids, count)
+    wait_until(lambda: sum("tls established" in line for line in server.log_lines())
+               == 2 + count * rounds, timeout=6 * TIMEOUT,
+               what="every storm handshake to be logged")
+    if SLOWDOWN > 1:
+        return
     assert len(stormy) >= 100, f"only {len(stormy)} samples during the storms"
     base, loaded = p99(quiet), p99(stormy)
     assert loaded <= 2 * base, (f"p99 {loaded * 1e3:.2f} ms during the storms, "
                                 f"{base * 1e3:.2f} ms between them")
-    assert sum("tls established" in line for line in server.log_lines()) == 1502

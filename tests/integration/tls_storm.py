@@ -40,6 +40,8 @@ class Handshake:
             data = self.sock.recv(65536)
         except BlockingIOError:
             return True
+        except ConnectionResetError:
+            return False
         if not data:
             return False
         self.incoming.write(data)
