@@ -21,6 +21,9 @@
  *   "transfer-finished" (ChatTransfer *transfer)   complete and verified (SHA-256)
  *   "transfer-failed"   (ChatTransfer *transfer, const char *reason)
  *   "server-error"      (guint code, const char *message)  an error not tied to the above
+ * Reasons the server gives (in ERROR and SHUTDOWN) reach every detail, message and reason
+ * above with their control and bidi characters written out (common/safe_text.h); names
+ * and texts are passed as sent, for the front end to render safely.
  *   "idle"              ()  nothing queued, no transfer running, every text acknowledged
  *   "certificate-untrusted" (ChatCertificate *cert)
  *        the TLS handshake met a certificate nothing vouches for (see "Trust" below);

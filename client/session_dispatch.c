@@ -5,9 +5,19 @@
 
 #include <string.h>
 
+#include "common/safe_text.h"
+
 static char *str_dup(struct proto_str s)
 {
     return g_strndup(s.ptr, s.len);
+}
+
+/* A reason the server gives (ERROR, SHUTDOWN) becomes part of the session's own words
+ * (details, failures): its control and bidi characters are written out here, once, so
+ * no front end shows them raw. Names and texts stay as sent: front ends render those. */
+static char *reason_dup(struct proto_str s)
+{
+    return safe_text(s.ptr, (gssize)s.len, SAFE_TEXT_ONE_LINE);
 }
 
 static void on_welcome(ChatSession *self, const struct proto_welcome *w)
@@ -106,7 +116,7 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a)
 
 static void on_error(ChatSession *self, const struct proto_error *e)
 {
-    char *text = e->message.len ? str_dup(e->message) : g_strdup(proto_error_text(e->code));
+    char *text = e->message.len ? reason_dup(e->message) : g_strdup(proto_error_text(e->code));
     if (!self->conn->welcomed && (e->ref_type == PROTO_HELLO || e->ref_type == 0)) {
         session_login_refused(self, e->code, text);
         g_free(text);
@@ -164,7 +174,7 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
     }
     case PROTO_SHUTDOWN:
         g_free(c->shutdown_reason);
-        c->shutdown_reason = str_dup(msg->u.reason);
+        c->shutdown_reason = reason_dup(msg->u.reason);
         break;
     case PROTO_USER_LIST:
     case PROTO_USER_JOINED:

@@ -7,8 +7,8 @@ over with --trust-fingerprint (so no dialog: the option is exercised too)."""
 import re
 
 from chatgui import find_all, text_of, wait_until
-from fakeserver import (BIDI, FILE_NAME, SENTINEL, FakeServer, fingerprint, hostile_frames,
-                        self_signed)
+from fakeserver import (BIDI, ESCAPES, FILE_NAME, SENTINEL, FakeServer, fingerprint,
+                        hostile_frames, self_signed)
 
 FSI, PDI = "\u2068", "\u2069"
 
@@ -50,5 +50,18 @@ def test_hostile_texts_render_inert(tmp_path, client_factory):
         # The user who joined with escapes in the name is listed, isolated.
         assert any(text.startswith(FSI + "mallory\\x1B]52") for text in labels), labels
         assert FILE_NAME not in "".join(labels)
+    finally:
+        server.stop()
+
+
+def test_refusal_reason_renders_inert(client_factory):
+    """A server's reason (here a login refusal) reaches the login view written out."""
+    server = FakeServer(refuse="no\n12:00:00 <admin> " + ESCAPES)
+    try:
+        alice = client_factory(server.port, "alice")
+        error = alice.wait_for("the login error", role="label", name="Login error")
+        wait_until(lambda: "no\\n12:00:00 <admin> \\x1B]52" in text_of(error),
+                   "the refusal's reason in the login view")
+        assert_label_inert(text_of(error))
     finally:
         server.stop()
