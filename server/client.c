@@ -7,15 +7,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "server/clock.h"
 #include "server/conn.h"
 #include "server/dispatch.h"
 #include "server/ev.h"
 #include "server/presence.h"
-#include "server/tls.h"
 #include "server/transfer.h"
 
 struct client *client_new(struct server *srv, int fd, uint32_t id, const char *addr)

@@ -82,7 +82,7 @@ static void print_guard_help(void)
 static void print_help(void)
 {
     printf("Usage: chat-server [OPTION]...\n"
-           "A chat server: one thread, one event loop, many clients.\n\n"
+           "A chat server: one event loop, many clients, TLS by default.\n\n"
            "  --host ADDR              address to listen on (default %s)\n"
            "  --port N                 TCP port, 0 lets the kernel pick (default %u)\n"
            "  --log PATH               event log, appended; - for stderr (default %s)\n"
@@ -95,7 +95,8 @@ static void print_help(void)
            "  --max-downloads N        downloads in flight per connection (default %u)\n"
            "  --max-output-queue BYTES unsent bytes per client before it is dropped as\n"
            "                           too slow (default %u, at least %u)\n"
-           "  --handshake-timeout SECS time to send HELLO, decimals allowed (default %.15g)\n"
+           "  --handshake-timeout SECS time for the TLS handshake, then again for HELLO;\n"
+           "                           decimals allowed (default %.15g)\n"
            "  --poller NAME            event loop backend: %s (default %s)\n"
            "  --tls-cert FILE          PEM certificate chain for TLS (e.g. Let's Encrypt's\n"
            "                           fullchain.pem); reread on SIGHUP. Default: %s\n"
