@@ -16,6 +16,7 @@
 #include "server/limits.h"
 #include "server/log.h"
 #include "server/server.h"
+#include "server/store/store.h"
 
 #define SERVER_VERSION "1.0"
 
@@ -87,6 +88,13 @@ static void print_help(void)
            "  --log PATH               event log, appended; - for stderr (default %s)\n"
            "  --log-level LEVEL        debug, info, warn or error (default info)\n"
            "  --files-dir DIR          where uploaded files are stored (default %s)\n"
+           "  --data-dir DIR           where the database chat.db is kept (default %s,\n"
+           "                           the working directory); %s keeps it in memory,\n"
+           "                           FOR BENCHMARKS ONLY: nothing survives a restart\n"
+           "  --retention-days N       delete messages (and their files) older than N\n"
+           "                           days, a batch at a time (default %u = forever)\n"
+           "  --backup PATH            copy the database of --data-dir to the new file\n"
+           "                           PATH, consistently even while a server runs, exit\n"
            "  --max-clients N          connections at once (default %u); the select poller\n"
            "                           watches descriptors below 1024 only, epoll any\n"
            "  --max-file-size BYTES    largest upload (default %llu = 16 GiB)\n"
@@ -102,7 +110,8 @@ static void print_help(void)
            "and %d frames per client per loop pass, downloads read ahead up to %u KiB.\n"
            "SIGINT/SIGTERM: tell clients, flush for up to %g s, exit 0. SIGHUP: reopen the log.\n",
            SERVER_DEFAULT_HOST, SERVER_DEFAULT_PORT, SERVER_DEFAULT_LOG,
-           SERVER_DEFAULT_FILES_DIR, SERVER_DEFAULT_MAX_CLIENTS,
+           SERVER_DEFAULT_FILES_DIR, SERVER_DEFAULT_DATA_DIR, STORE_MEMORY,
+           SERVER_DEFAULT_RETENTION_DAYS, SERVER_DEFAULT_MAX_CLIENTS,
            (unsigned long long)SERVER_DEFAULT_MAX_FILE_SIZE, SERVER_DEFAULT_MAX_UPLOADS,
            SERVER_DEFAULT_MAX_DOWNLOADS, SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
            SERVER_MIN_OUTPUT_QUEUE, SERVER_DEFAULT_HANDSHAKE_MS / 1000.0, ev_backend_list(),
@@ -181,7 +190,7 @@ enum option_id {
     OPT_HANDSHAKE_TIMEOUT, OPT_POLLER, OPT_HELP, OPT_VERSION,
     OPT_MSG_LIMIT, OPT_BYTE_LIMIT, OPT_FILE_LIMIT, OPT_FLOOD_GRACE, OPT_MAX_PER_IP,
     OPT_IP_CONNECT_LIMIT, OPT_CONNECT_LIMIT, OPT_LIMIT_LOOPBACK, OPT_IDLE_TIMEOUT,
-    OPT_PONG_TIMEOUT, OPT_NO_LIMITS,
+    OPT_PONG_TIMEOUT, OPT_NO_LIMITS, OPT_DATA_DIR, OPT_RETENTION_DAYS, OPT_BACKUP,
 };
 
 static const struct option long_options[] = {
@@ -210,6 +219,9 @@ static const struct option long_options[] = {
     { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
     { "pong-timeout", required_argument, NULL, OPT_PONG_TIMEOUT },
     { "no-limits", no_argument, NULL, OPT_NO_LIMITS },
+    { "data-dir", required_argument, NULL, OPT_DATA_DIR },
+    { "retention-days", required_argument, NULL, OPT_RETENTION_DAYS },
+    { "backup", required_argument, NULL, OPT_BACKUP },
     { NULL, 0, NULL, 0 },
 };
 
@@ -225,6 +237,7 @@ static int numeric_option(int id, uint64_t *min, uint64_t *max)
     case OPT_MAX_OUTPUT_QUEUE: *min = SERVER_MIN_OUTPUT_QUEUE; *max = SERVER_MAX_OUTPUT_QUEUE;
         return 0;
     case OPT_MAX_PER_IP: *min = 1; *max = SERVER_MAX_CLIENTS_LIMIT; return 0;
+    case OPT_RETENTION_DAYS: *min = 0; *max = SERVER_MAX_RETENTION_DAYS; return 0;
     default: return -1;
     }
 }
@@ -251,12 +264,16 @@ static int64_t *guard_timer_option(struct guard_config *g, int id)
     }
 }
 
-/* Fills cfg from argv. Returns -1 to go on, else the exit status (help, version, error). */
-static int parse_options(int argc, char **argv, struct server_config *cfg)
+/* Fills cfg (and *backup_path for --backup) from argv. Returns -1 to go on, else the
+ * exit status (help, version, error). */
+static int parse_options(int argc, char **argv, struct server_config *cfg,
+                         const char **backup_path)
 {
     *cfg = (struct server_config){
         .host = SERVER_DEFAULT_HOST, .port = SERVER_DEFAULT_PORT,
         .log_path = SERVER_DEFAULT_LOG, .files_dir = SERVER_DEFAULT_FILES_DIR,
+        .data_dir = SERVER_DEFAULT_DATA_DIR,
+        .retention_days = SERVER_DEFAULT_RETENTION_DAYS,
         .poller = SERVER_DEFAULT_POLLER, .log_level = LOG_INFO,
         .max_clients = SERVER_DEFAULT_MAX_CLIENTS,
         .max_file_size = SERVER_DEFAULT_MAX_FILE_SIZE,
@@ -291,6 +308,9 @@ static int parse_options(int argc, char **argv, struct server_config *cfg)
         case OPT_PORT: cfg->port = (uint16_t)value; break;
         case OPT_LOG: cfg->log_path = optarg; break;
         case OPT_FILES_DIR: cfg->files_dir = optarg; break;
+        case OPT_DATA_DIR: cfg->data_dir = optarg; break;
+        case OPT_RETENTION_DAYS: cfg->retention_days = (uint32_t)value; break;
+        case OPT_BACKUP: *backup_path = optarg; break;
         case OPT_MAX_CLIENTS: cfg->max_clients = (uint32_t)value; break;
         case OPT_MAX_FILE_SIZE: cfg->max_file_size = value; break;
         case OPT_MAX_UPLOADS: cfg->max_uploads = (uint32_t)value; break;
@@ -376,12 +396,31 @@ static void setup_signals(sigset_t *wait_mask)
     sigdelset(wait_mask, SIGHUP);
 }
 
+/* chat-server --backup PATH: copies the database and reports the outcome. */
+static int run_backup(const char *data_dir, const char *path)
+{
+    char err[512];
+    if (strcmp(data_dir, STORE_MEMORY) == 0) {
+        fprintf(stderr, "chat-server: an in-memory database cannot be backed up\n");
+        return EXIT_USAGE;
+    }
+    if (store_backup(data_dir, path, err, sizeof err) != STORE_OK) {
+        fprintf(stderr, "chat-server: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    printf("chat-server: backed up %s/%s to %s\n", data_dir, STORE_DB_NAME, path);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     struct server_config cfg;
-    int status = parse_options(argc, argv, &cfg);
+    const char *backup_path = NULL;
+    int status = parse_options(argc, argv, &cfg, &backup_path);
     if (status >= 0)
         return status;
+    if (backup_path != NULL)
+        return run_backup(cfg.data_dir, backup_path);
 
     sigset_t wait_mask;
     setup_signals(&wait_mask);

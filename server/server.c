@@ -18,6 +18,7 @@
 #include "server/ev.h"
 #include "server/filestore.h"
 #include "server/presence.h"
+#include "server/store/store.h"
 #include "server/transfer.h"
 
 /* Highest fd number the process may open: the size of the fd-indexed tables. When
@@ -94,6 +95,10 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     if (leftovers > 0)
         log_event(LOG_INFO, 0, NULL, NULL, "removed %u unfinished uploads from an earlier run",
                   leftovers);
+    if (store_open(cfg->data_dir, &srv->store, err, errlen) != STORE_OK)
+        return -1;
+    log_event(LOG_INFO, 0, NULL, NULL, "store open data_dir=%s",
+              log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
     return 0;
 }
 
@@ -355,6 +360,7 @@ void server_free(struct server *srv)
         close(srv->spare_fd);
     ev_destroy(srv->loop);
     filestore_free(srv->files);
+    store_close(srv->store);
     presence_free(srv);
     guard_free(srv);
     g_hash_table_destroy(srv->names);

@@ -18,6 +18,7 @@
 
 struct client;
 struct filestore;
+struct store;
 
 /* USER_JOINED or USER_LEFT notices held back until the loop pass ends or something else
  * is broadcast, so a burst of logins or drops costs one shared frame per
@@ -36,6 +37,8 @@ struct server_config {
     uint16_t port;
     const char *log_path;
     const char *files_dir;
+    const char *data_dir;      /* holds chat.db; STORE_MEMORY for an in-memory store */
+    uint32_t retention_days;   /* messages older than this are pruned; 0 keeps them */
     const char *poller;
     enum log_level log_level;
     uint32_t max_clients;
@@ -54,6 +57,7 @@ struct server {
     int spare_fd;              /* kept open so a connection can still be refused at EMFILE */
     char listen_addr[NET_ADDR_MAX];
     struct filestore *files;
+    struct store *store;
 
     struct client **by_fd;     /* every open connection, indexed by its fd */
     int by_fd_size;

@@ -74,6 +74,7 @@ static struct server_config config_for(uint8_t mode)
 {
     struct server_config cfg = {
         .host = "127.0.0.1", .port = 0, .log_path = "/dev/null", .files_dir = files_dir,
+        .data_dir = ":memory:",
         .poller = "select", .log_level = LOG_DEBUG, .max_clients = 8,
         .max_file_size = 1 << 20, .max_uploads = 2, .max_downloads = 2,
         .max_output_queue = 1 << 20, .handshake_timeout_ms = 10000,
