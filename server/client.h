@@ -87,9 +87,6 @@ void client_close(struct client *c, const char *reason);
  * done or c is throttled, writing while output waits or a download could produce more. */
 void client_update_interest(struct client *c);
 
-/* Handles readiness reported by the loop; c may have been closed (freed) on return. */
-void client_on_ready(struct client *c, int mask);
-
 /* Writes queued output (called before the loop sleeps for clients with pending writes);
  * closes the client on a write error, when it is too slow, or when a finished session
  * has delivered everything and the peer is gone. */

@@ -45,6 +45,17 @@ static int fd_limit(uint32_t max_clients)
     return (int)rl.rlim_cur;
 }
 
+/* The listener's handler: connections are taken after the round's other handlers
+ * (server_pass), so a just-closed fd number reused by accept() is never mistaken for
+ * its previous owner. */
+static void server_on_listener(int fd, int mask, void *data)
+{
+    (void)fd;
+    (void)mask;
+    struct server *srv = data;
+    srv->accept_ready = true;
+}
+
 int server_start(struct server *srv, const struct server_config *cfg, char *err,
                  size_t errlen)
 {
@@ -72,7 +83,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     srv->listen_fd = net_listen(cfg->host, cfg->port, SERVER_LISTEN_BACKLOG, err, errlen);
     if (srv->listen_fd < 0)
         return -1;
-    if (ev_watch(srv->loop, srv->listen_fd, EV_READ) != EV_OK) {
+    if (ev_watch(srv->loop, srv->listen_fd, EV_READ, server_on_listener, srv) != EV_OK) {
         snprintf(err, errlen, "cannot watch the listening socket");
         return -1;
     }
@@ -264,7 +275,7 @@ static void server_begin_stop(struct server *srv)
     presence_flush(srv); /* notices of this pass come before SHUTDOWN */
     srv->stopping = true;
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
-    ev_watch(srv->loop, srv->listen_fd, EV_NONE);
+    ev_unwatch(srv->loop, srv->listen_fd);
     close(srv->listen_fd);
     srv->listen_fd = -1;
     log_event(LOG_INFO, 0, NULL, NULL, "stopping: %u connections to close",
@@ -286,25 +297,6 @@ static void server_begin_stop(struct server *srv)
         client_finish(c, "server shutdown");
     }
     frame_unref(f);
-}
-
-/* Handles what one poll reported; new connections are taken last so a just-closed fd
- * number reused by accept() is never mistaken for its previous owner. */
-static void server_handle_fired(struct server *srv, const struct ev_fired *fired, int n)
-{
-    bool accept_ready = false;
-    for (int i = 0; i < n; i++) {
-        if (fired[i].fd == srv->listen_fd) {
-            accept_ready = true;
-            continue;
-        }
-        struct client *c = srv->by_fd[fired[i].fd];
-        if (c != NULL)
-            client_on_ready(c, fired[i].mask);
-    }
-    server_run_backlog(srv);
-    if (accept_ready)
-        server_accept(srv);
 }
 
 int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen,
@@ -337,13 +329,14 @@ int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask)
     int timeout = server_timeout(srv, now);
     if (max_wait_ms >= 0 && (timeout < 0 || timeout > max_wait_ms))
         timeout = max_wait_ms;
-    const struct ev_fired *fired;
-    int n = ev_poll(srv->loop, timeout, wait_mask, &fired);
-    if (n < 0) {
+    srv->accept_ready = false;
+    if (ev_process(srv->loop, timeout, wait_mask) < 0) {
         log_event(LOG_ERROR, 0, NULL, NULL, "poll failed: %s", g_strerror(errno));
         return -1;
     }
-    server_handle_fired(srv, fired, n);
+    server_run_backlog(srv);
+    if (srv->accept_ready && srv->listen_fd >= 0)
+        server_accept(srv);
     server_expire(srv, clock_mono_ms());
     return 0;
 }

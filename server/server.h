@@ -84,6 +84,7 @@ struct server {
     struct list_node downloaders;    /* have a download in progress */
     struct server_guard guard;       /* throttled and idle clients, addresses (guard.h) */
 
+    bool accept_ready;         /* the listener fired in this pass's round */
     bool stopping;
     int64_t stop_deadline;
 };
