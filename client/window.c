@@ -101,38 +101,15 @@ static void on_connect(ChatWindow *self)
     chat_session_connect(self->session, self->host, self->port, self->username);
 }
 
-/* Words for a refused login. */
-static char *login_failure_text(guint code, const char *message, const char *username)
-{
-    switch (code) {
-    case 0:
-        return g_strdup_printf("Could not reach the server: %s", message);
-    case PROTO_E_NAME_TAKEN:
-        return g_strdup_printf("The name \u201C%s\u201D is already taken. Please choose another.",
-                               username);
-    case PROTO_E_NAME_INVALID:
-        return g_strdup_printf("That name cannot be used: %s", message);
-    case PROTO_E_VERSION:
-        return g_strdup_printf("This server speaks a different protocol version (%s). "
-                               "Please update the client.", message);
-    case PROTO_E_SERVER_FULL:
-        return g_strdup("The server is full. Please try again later.");
-    default:
-        return g_strdup_printf("The server refused the login: %s", message);
-    }
-}
-
 static void on_login_failed(ChatSession *session, guint code, const char *message,
                             ChatWindow *self)
 {
     (void)session;
-    char *text = login_failure_text(code, message ? message : "unknown error",
-                                    self->username ? self->username : "");
     gtk_stack_set_visible_child_name(self->stack, "login");
     set_login_busy(self, FALSE);
-    show_login_error(self, text);
-    g_free(text);
-    gtk_widget_grab_focus(GTK_WIDGET(code == 0 ? self->server_entry : self->username_entry));
+    show_login_error(self, message);
+    gtk_widget_grab_focus(GTK_WIDGET(code == CHAT_SESSION_ERROR_UNREACHABLE ? self->server_entry
+                                                                           : self->username_entry));
 }
 
 static void remember_login(ChatWindow *self)
