@@ -28,8 +28,9 @@ STORE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3)
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3)
 GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
-GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)
-GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 2>/dev/null)
+# chat-client keeps its session token in the desktop keyring through libsecret.
+GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 libsecret-1 2>/dev/null)
+GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 libsecret-1 2>/dev/null)
 
 # Source groups. The client core is client/session*.c; client/cli.c is the terminal
 # front end; client/app_main.c holds chat-client's main(); every other client/*.c is

@@ -200,6 +200,10 @@ ChatRole chat_session_get_role(ChatSession *self);
 /* The role of the user online under name (CHAT_ROLE_MEMBER when unknown). */
 ChatRole chat_session_get_user_role(ChatSession *self, const char *name);
 
+/* Connects again at once with the last credentials (after a login, its token), e.g.
+ * for a "Reconnect now" button. Nothing happens before the first connect. */
+void chat_session_reconnect(ChatSession *self);
+
 /* Says goodbye and closes; no reconnect follows. Transfers in flight fail. */
 void chat_session_disconnect(ChatSession *self);
 

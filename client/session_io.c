@@ -454,6 +454,24 @@ void chat_session_login(ChatSession *self, const char *host, guint16 port,
     g_object_unref(self);
 }
 
+/* Connects again now with the credentials held (see session.h). */
+void chat_session_reconnect(ChatSession *self)
+{
+    g_return_if_fail(CHAT_IS_SESSION(self));
+    if (!self->host)
+        return;
+    g_object_ref(self);
+    g_clear_handle_id(&self->retry_source, g_source_remove);
+    if (self->conn) {
+        session_abandon_conn(self);
+        transfer_fail_in_flight(self, "the connection was replaced");
+    }
+    self->want_online = TRUE;
+    self->backoff_s = SESSION_BACKOFF_FIRST_S;
+    session_start_attempt(self);
+    g_object_unref(self);
+}
+
 /* Says goodbye and closes; transfers in flight fail (see session.h). */
 void chat_session_disconnect(ChatSession *self)
 {
