@@ -119,6 +119,7 @@ E_MUTED = 35
 E_KICKED = 36
 E_TOKEN_INVALID = 37
 E_GUESTS_DISABLED = 38
+E_SESSION_REPLACED = 39
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
