@@ -125,7 +125,7 @@ static const struct field notice_fields[] = {
     STR(notice.reason, PROTO_MAX_REASON),
 };
 static const struct field user_role_fields[] = {
-    U32(user_role.user_id), U16(user_role.role), STR(user_role.name, PROTO_MAX_NAME_BYTES),
+    U16(user_role.role), { F_USERS, 0, AT(user_role.users) },
 };
 
 #define LAYOUT(type, fields) { PROTO_##type, #type, fields, sizeof fields / sizeof fields[0] }

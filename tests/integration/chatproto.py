@@ -152,7 +152,6 @@ _STR_CAPS = {
     (NOTICE, "actor"): MAX_NAME_BYTES,
     (NOTICE, "target"): MAX_NAME_BYTES,
     (NOTICE, "reason"): MAX_REASON,
-    (USER_ROLE, "name"): MAX_NAME_BYTES,
 }
 
 _REF = [("id", "u64")]
@@ -211,7 +210,7 @@ LAYOUTS = {
     DONE: [("request_id", "u64"), ("request_type", "u16")],
     NOTICE: [("time_ms", "u64"), ("action", "u16"), ("value", "u32"), ("actor", "str"),
              ("target", "str"), ("reason", "str")],
-    USER_ROLE: [("user_id", "u32"), ("role", "u16"), ("name", "str")],
+    USER_ROLE: [("role", "u16"), ("users", "users")],
 }
 
 _TYPE_NAME_LIST = (
