@@ -125,7 +125,7 @@ static const struct field notice_fields[] = {
     STR(notice.reason, PROTO_MAX_REASON),
 };
 static const struct field user_role_fields[] = {
-    U32(user_role.user_id), U16(user_role.role), STR(user_role.name, PROTO_MAX_NAME_BYTES),
+    U16(user_role.role), { F_USERS, 0, AT(user_role.users) },
 };
 
 #define LAYOUT(type, fields) { PROTO_##type, #type, fields, sizeof fields / sizeof fields[0] }
@@ -454,6 +454,7 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_KICKED] = "removed by a moderator",
         [PROTO_E_TOKEN_INVALID] = "session expired; log in with your password",
         [PROTO_E_GUESTS_DISABLED] = "guest logins are off; log in with an account",
+        [PROTO_E_SESSION_REPLACED] = "logged in from somewhere else",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";

@@ -92,7 +92,7 @@ enum proto_type {
     PROTO_MODERATE = 0x0408,         /* c->s  struct proto_moderate: role, ban, kick... */
     PROTO_DONE = 0x0409,             /* s->c  struct proto_done: a request succeeded */
     PROTO_NOTICE = 0x040A,           /* s->c  struct proto_notice: a moderation event */
-    PROTO_USER_ROLE = 0x040B,        /* s->c  struct proto_user_role: who is not a member */
+    PROTO_USER_ROLE = 0x040B,        /* s->c  struct proto_user_role: who has which role */
 };
 
 /* An account's role (stored), or PROTO_ROLE_GUEST for a HELLO login (wire only). */
@@ -159,6 +159,7 @@ enum proto_error_code {
     PROTO_E_KICKED = 36,            /* a moderator closed this connection (the reason) */
     PROTO_E_TOKEN_INVALID = 37,     /* session token unknown, revoked or expired */
     PROTO_E_GUESTS_DISABLED = 38,   /* HELLO (guest login) is off: log in with a password */
+    PROTO_E_SESSION_REPLACED = 39,  /* the account logged in on another connection */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */
@@ -362,10 +363,11 @@ struct proto_notice {
     struct proto_str reason;
 };
 
+/* USER_ROLE: u16 role, then a user list as in USER_LIST: the online users who have
+ * that role (walk them with proto_users_next()). */
 struct proto_user_role {
-    uint32_t user_id;        /* as in the user lists */
     uint16_t role;           /* enum proto_role */
-    struct proto_str name;
+    struct proto_users users;
 };
 
 /* One decoded frame. Which member is valid depends on type. */

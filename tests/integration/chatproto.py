@@ -119,6 +119,7 @@ E_MUTED = 35
 E_KICKED = 36
 E_TOKEN_INVALID = 37
 E_GUESTS_DISABLED = 38
+E_SESSION_REPLACED = 39
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
@@ -151,7 +152,6 @@ _STR_CAPS = {
     (NOTICE, "actor"): MAX_NAME_BYTES,
     (NOTICE, "target"): MAX_NAME_BYTES,
     (NOTICE, "reason"): MAX_REASON,
-    (USER_ROLE, "name"): MAX_NAME_BYTES,
 }
 
 _REF = [("id", "u64")]
@@ -210,7 +210,7 @@ LAYOUTS = {
     DONE: [("request_id", "u64"), ("request_type", "u16")],
     NOTICE: [("time_ms", "u64"), ("action", "u16"), ("value", "u32"), ("actor", "str"),
              ("target", "str"), ("reason", "str")],
-    USER_ROLE: [("user_id", "u32"), ("role", "u16"), ("name", "str")],
+    USER_ROLE: [("role", "u16"), ("users", "users")],
 }
 
 _TYPE_NAME_LIST = (

@@ -108,7 +108,8 @@ static inline GPtrArray *sample_frames(void)
         { PROTO_DONE, .u.done = { 4, PROTO_MODERATE } },
         { PROTO_NOTICE, .u.notice = { 1764000000789u, PROTO_MOD_BAN, 0, name, proto_str_of("b"),
                                       proto_str_of("") } },
-        { PROTO_USER_ROLE, .u.user_role = { UINT32_MAX, PROTO_ROLE_GUEST, name } },
+        { PROTO_USER_ROLE, .u.user_role = { PROTO_ROLE_GUEST,
+                                            { 1, (const uint8_t *)"\xff\xff\xff\xff\x00\x03" "eve", 9 } } },
     };
     GPtrArray *frames = g_ptr_array_new();
     g_test_queue_destroy((GDestroyNotify)g_ptr_array_unref, frames);

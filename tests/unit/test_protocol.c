@@ -306,11 +306,20 @@ static void test_roundtrip_accounts(void)
     assert_str(out.u.notice.target, proto_str_of("bob"));
     assert_str(out.u.notice.reason, proto_str_of("flooding"));
 
-    in = (struct proto_msg){ PROTO_USER_ROLE, .u.user_role = { 3, PROTO_ROLE_GUEST, proto_str_of("eve") } };
+    static const uint8_t entries[] = { 0, 0, 0, 3, 0, 3, 'e', 'v', 'e', 0, 0, 0, 9, 0, 0 };
+    in = (struct proto_msg){ PROTO_USER_ROLE,
+                             .u.user_role = { PROTO_ROLE_GUEST, { 2, entries, sizeof entries } } };
     roundtrip(&in, &out);
-    g_assert_cmpuint(out.u.user_role.user_id, ==, 3);
     g_assert_cmpuint(out.u.user_role.role, ==, PROTO_ROLE_GUEST);
-    assert_str(out.u.user_role.name, proto_str_of("eve"));
+    g_assert_cmpuint(out.u.user_role.users.count, ==, 2);
+    size_t cursor = 0;
+    struct proto_user user;
+    g_assert_true(proto_users_next(&out.u.user_role.users, &cursor, &user));
+    g_assert_cmpuint(user.id, ==, 3);
+    assert_str(user.name, proto_str_of("eve"));
+    g_assert_true(proto_users_next(&out.u.user_role.users, &cursor, &user));
+    g_assert_cmpuint(user.id, ==, 9);
+    g_assert_false(proto_users_next(&out.u.user_role.users, &cursor, &user));
 }
 
 /* ---- Streams split anywhere ---- */
@@ -407,10 +416,10 @@ static void test_names_and_texts(void)
     g_assert_cmpstr(proto_type_name(PROTO_USER_ROLE), ==, "USER_ROLE");
     for (uint16_t code = PROTO_E_MALFORMED; code <= PROTO_E_DUPLICATE_ID; code++)
         g_assert_cmpstr(proto_error_text(code), !=, "unknown error");
-    for (uint16_t code = PROTO_E_WRONG_PASSWORD; code <= PROTO_E_GUESTS_DISABLED; code++)
+    for (uint16_t code = PROTO_E_WRONG_PASSWORD; code <= PROTO_E_SESSION_REPLACED; code++)
         g_assert_cmpstr(proto_error_text(code), !=, "unknown error");
     g_assert_cmpstr(proto_error_text(0), ==, "unknown error");
-    g_assert_cmpstr(proto_error_text(PROTO_E_GUESTS_DISABLED + 1), ==, "unknown error");
+    g_assert_cmpstr(proto_error_text(PROTO_E_SESSION_REPLACED + 1), ==, "unknown error");
     g_assert_cmpstr(proto_error_text(UINT16_MAX), ==, "unknown error");
     for (int st = PROTO_OK; st <= PROTO_ERR_BAD_FIELD; st++)
         g_assert_cmpstr(proto_status_text(st), !=, "unknown status");

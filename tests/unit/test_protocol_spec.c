@@ -238,12 +238,6 @@ static const struct example examples[] = {
       "62 6f 62 "
       "00 04 "
       "73 70 61 6d " },
-    { { PROTO_USER_ROLE, .u.user_role = { 7, PROTO_ROLE_ADMIN, S("alice") } },
-      "00 00 00 0d 04 0b 00 00 "
-      "00 00 00 07 "
-      "00 02 "
-      "00 05 "
-      "61 6c 69 63 65 " },
 };
 
 /* The user-list examples, built the way the server builds them. */
@@ -275,6 +269,13 @@ static const struct users_example {
       "00 00 00 03 "
       "00 03 "
       "62 6f 62 " },
+    { PROTO_USER_ROLE, 1, { 7 }, { S("alice") },
+      "00 00 00 0f 04 0b 00 00 "
+      "00 02 "
+      "00 01 "
+      "00 00 00 07 "
+      "00 05 "
+      "61 6c 69 63 65 " },
 };
 
 static GByteArray *bytes_of_hex(const char *hex)
@@ -327,11 +328,27 @@ static void test_example(gconstpointer data)
     g_free(frame);
 }
 
+/* USER_ROLE (admins, as in the document) is built the way the server builds it: the
+ * entries of a user list behind the role. */
+static size_t encode_user_role(const struct users_example *e, uint8_t *frame, size_t cap)
+{
+    uint8_t list[64];
+    size_t size = proto_encode_users(PROTO_USER_LIST, e->ids, e->names, e->count, list, sizeof list);
+    g_assert_cmpuint(size, >, 0);
+    struct proto_msg msg = { PROTO_USER_ROLE, .u.user_role = {
+        PROTO_ROLE_ADMIN, { (uint16_t)e->count, list + PROTO_HEADER_SIZE + 2,
+                            size - PROTO_HEADER_SIZE - 2 } } };
+    g_assert_cmpuint(proto_frame_size(&msg), <=, cap);
+    return proto_encode(&msg, frame);
+}
+
 static void test_users_example(gconstpointer data)
 {
     const struct users_example *e = data;
     uint8_t frame[64];
-    size_t size = proto_encode_users(e->type, e->ids, e->names, e->count, frame, sizeof frame);
+    size_t size = e->type == PROTO_USER_ROLE
+                      ? encode_user_role(e, frame, sizeof frame)
+                      : proto_encode_users(e->type, e->ids, e->names, e->count, frame, sizeof frame);
     g_assert_cmpuint(size, >, 0);
     assert_documented(e->type, frame, size, e->hex);
 }
