@@ -71,6 +71,7 @@ typedef enum {
     CHAT_SESSION_ERROR_KICKED,
     CHAT_SESSION_ERROR_OFFLINE,             /* a request needs the session ONLINE */
     CHAT_SESSION_ERROR_INVALID,             /* a request's arguments are not acceptable */
+    CHAT_SESSION_ERROR_REPLACED,            /* the account logged in somewhere else */
 } ChatSessionError;
 
 /* Roles of accounts; guests logged in by name only. */

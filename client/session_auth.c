@@ -205,17 +205,22 @@ static char *clean_text(struct proto_str s)
     return g_string_free(out, FALSE);
 }
 
+/* USER_ROLE: these online users have this role now. */
 static void on_user_role(ChatSession *self, const struct proto_user_role *r)
 {
     struct session_auth *a = &self->auth;
     ChatRole role = r->role <= PROTO_ROLE_GUEST ? (ChatRole)r->role : CHAT_ROLE_MEMBER;
-    gpointer key = GUINT_TO_POINTER(r->user_id);
-    if (role == CHAT_ROLE_MEMBER)
-        g_hash_table_remove(a->roles, key);
-    else
-        g_hash_table_insert(a->roles, key, GINT_TO_POINTER(role));
-    if (r->user_id == self->user_id)
-        a->role = role;
+    size_t cursor = 0;
+    struct proto_user user;
+    while (proto_users_next(&r->users, &cursor, &user)) {
+        gpointer key = GUINT_TO_POINTER(user.id);
+        if (role == CHAT_ROLE_MEMBER)
+            g_hash_table_remove(a->roles, key);
+        else
+            g_hash_table_insert(a->roles, key, GINT_TO_POINTER(role));
+        if (user.id == self->user_id)
+            a->role = role;
+    }
     if (self->conn && self->conn->online)
         g_signal_emit(self, session_signals[SIG_USERS_CHANGED], 0);
 }

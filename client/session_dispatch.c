@@ -113,7 +113,8 @@ static void on_error(ChatSession *self, const struct proto_error *e)
         g_free(text);
         return;
     }
-    if (e->code == PROTO_E_KICKED || e->code == PROTO_E_BANNED) {
+    if (e->code == PROTO_E_KICKED || e->code == PROTO_E_BANNED ||
+        e->code == PROTO_E_SESSION_REPLACED) {
         /* The server closes next; coming back at once would only be refused again. */
         self->want_online = FALSE;
         g_free(self->conn->shutdown_reason);

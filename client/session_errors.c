@@ -50,6 +50,8 @@ ChatSessionError session_error_from_proto(guint code)
         return CHAT_SESSION_ERROR_MUTED;
     case PROTO_E_KICKED:
         return CHAT_SESSION_ERROR_KICKED;
+    case PROTO_E_SESSION_REPLACED:
+        return CHAT_SESSION_ERROR_REPLACED;
     default:
         return CHAT_SESSION_ERROR_FAILED;
     }
@@ -122,6 +124,8 @@ char *session_error_words(guint code, const char *message, guint64 ref_id,
         return g_strdup_printf(_("You are muted: %s"), why);
     case PROTO_E_KICKED:
         return g_strdup_printf(_("A moderator removed you from the chat: %s"), why);
+    case PROTO_E_SESSION_REPLACED:
+        return g_strdup(_("You logged in from somewhere else, so this connection was closed."));
     default:
         return g_strdup(why);
     }
