@@ -129,6 +129,12 @@ gboolean chat_login_view_get_create_account(ChatLoginView *self)
     return gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(self->create_check));
 }
 
+void chat_login_view_set_create_account(ChatLoginView *self, gboolean create)
+{
+    g_return_if_fail(CHAT_IS_LOGIN_VIEW(self));
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(self->create_check), create);
+}
+
 /* Fields insensitive and the spinner turning while a login is under way. */
 void chat_login_view_set_busy(ChatLoginView *self, gboolean busy)
 {

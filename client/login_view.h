@@ -28,6 +28,9 @@ void chat_login_view_set_text(ChatLoginView *self, ChatLoginField field, const c
 /* TRUE in "Create a new account" mode. */
 gboolean chat_login_view_get_create_account(ChatLoginView *self);
 
+/* Switches between logging in and creating an account. */
+void chat_login_view_set_create_account(ChatLoginView *self, gboolean create);
+
 /* While busy the fields are insensitive and the spinner turns. */
 void chat_login_view_set_busy(ChatLoginView *self, gboolean busy);
 

@@ -367,6 +367,8 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
                                                : settings_get_username(settings));
     gtk_stack_set_visible_child_name(self->stack, "login");
     gboolean named = *chat_login_view_get_text(view, CHAT_LOGIN_FIELD_USERNAME) != '\0';
+    /* Nobody has logged in from here yet: most likely a first visit, so a new account. */
+    chat_login_view_set_create_account(view, !named);
     chat_login_view_focus(view, named ? CHAT_LOGIN_FIELD_PASSWORD : CHAT_LOGIN_FIELD_SERVER);
     if (options->connect_now)
         on_connect(self);

@@ -7,6 +7,7 @@ import subprocess
 import termios
 import threading
 import time
+from pathlib import Path
 
 from chatserver import TIMEOUT, binary
 
@@ -16,9 +17,10 @@ STAMP = r"\d\d:\d\d:\d\d"
 class Cli:
     """One chat-cli process with stdin as a pipe (or, with tty, a terminal: chat-cli is
     then interactive and reconnects after a loss); stdout and stderr are read by threads
-    into line lists, so a test can wait for a line with a deadline."""
+    into line lists, so a test can wait for a line with a deadline. Its state folder
+    ($XDG_STATE_HOME, where the login token is kept) is cwd/state unless state_dir says."""
 
-    def __init__(self, port, user, files_dir, cwd, extra=(), tty=False):
+    def __init__(self, port, user, files_dir, cwd, extra=(), tty=False, state_dir=None):
         cmd = [binary("chat-cli"), "--host", "127.0.0.1", "--port", str(port),
                "--user", user, "--files-dir", str(files_dir), *extra]
         stdin = subprocess.PIPE
@@ -27,7 +29,9 @@ class Cli:
             attrs = termios.tcgetattr(stdin)
             attrs[3] &= ~termios.ECHO            # lines typed are not echoed back
             termios.tcsetattr(stdin, termios.TCSANOW, attrs)
-        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=stdin,
+        self.state_dir = Path(state_dir) if state_dir else Path(cwd) / "state"
+        env = dict(os.environ, XDG_STATE_HOME=str(self.state_dir))
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=stdin, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self._terminal = None
         if tty:
