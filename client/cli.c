@@ -137,6 +137,20 @@ void cli_fail(struct cli *cli)
 
 /* ---- Session events ---- */
 
+static void cli_handle_line(struct cli *cli, char *line);
+
+/* The first login: lines read while it was under way (commands need it) run now, in
+ * order. */
+static void handle_early_lines(struct cli *cli)
+{
+    cli->ever_online = TRUE;
+    char *line;
+    while (!cli->leaving && (line = g_queue_pop_head(&cli->early_lines)) != NULL) {
+        cli_handle_line(cli, line);
+        g_free(line);
+    }
+}
+
 static void on_state_changed(ChatSession *session, int state, const char *detail,
                              struct cli *cli)
 {
@@ -145,6 +159,8 @@ static void on_state_changed(ChatSession *session, int state, const char *detail
     if (state == CHAT_SESSION_ONLINE) {
         cli_print_event("* connected as %s", chat_session_get_username(session));
         print_online(cli);
+        if (!cli->ever_online)
+            handle_early_lines(cli);
         cli_maybe_finish(cli);
     } else if (state == CHAT_SESSION_RECONNECTING) {
         cli_print_error("%s", detail);
@@ -166,8 +182,6 @@ static void on_login_failed(ChatSession *session, guint code, const char *messag
     (void)session;
     if (cli_login_retry(cli, code)) {
         cli->retrying = TRUE;
-        if (!cli->interactive)
-            cli_print_error("%s", message);
         return;
     }
     cli_print_error("%s", message);
@@ -330,6 +344,11 @@ static void on_line(GObject *source, GAsyncResult *res, gpointer data)
         g_free(line);
         if (!cli->leaving && !cli->input_done)
             cli_read_line(cli);
+        return;
+    }
+    if (line && !cli->ever_online) {
+        g_queue_push_tail(&cli->early_lines, line);
+        cli_read_line(cli);
         return;
     }
     if (line) {
@@ -546,6 +565,7 @@ int main(int argc, char **argv)
     g_object_unref(cli.cancel);
     g_main_loop_unref(cli.loop);
     cli_account_clear(&cli);
+    g_queue_clear_full(&cli.early_lines, g_free);
     options_clear(&o);
     return cli.status;
 }

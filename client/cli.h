@@ -36,6 +36,8 @@ struct cli {
     char *old_password;    /* /password: between its two prompts */
     gboolean retrying;     /* a refused login is being retried: not the end */
     gboolean logout_requested; /* /logout: leaving revokes the token */
+    gboolean ever_online;  /* logged in once: lines are handled as they come */
+    GQueue early_lines;    /* lines read before the first login, handled after it */
 };
 
 /* cli.c */

@@ -20,7 +20,6 @@ static GtkWidget *find_typed(GtkWidget *root, GType type, const char *name)
     return found;
 }
 
-#define find_named(root, name) find_typed(root, GTK_TYPE_WIDGET, name)
 #define find_entry(root, name) find_typed(root, GTK_TYPE_ENTRY, name)
 #define find_button(root, name) find_typed(root, GTK_TYPE_BUTTON, name)
 
