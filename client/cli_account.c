@@ -231,9 +231,9 @@ gboolean cli_login_retry(struct cli *cli, guint code)
         return FALSE;
     ask_password(cli, code == CHAT_SESSION_ERROR_TOKEN_REFUSED
                           ? _("Your saved login has expired. ")
-                          : code == CHAT_SESSION_ERROR_NAME_TAKEN
-                                ? _("The name is taken; if it is your account, enter its password. ")
-                                : "");
+                      : code == CHAT_SESSION_ERROR_NAME_TAKEN
+                          ? _("The name is taken; if it is your account, enter its password. ")
+                          : _("This server needs an account. "));
     return TRUE;
 }
 

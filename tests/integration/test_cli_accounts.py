@@ -7,6 +7,7 @@ import re
 import stat
 
 from chatcli import STAMP
+from chatserver import wait_until
 
 PASSWORD = "correct horse battery"
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -222,3 +223,26 @@ def test_invite_only_registration(server_factory, cli, tmp_path):
     proc = run(cli, second, "carol", status=1,
                extra=["--register", "--password-file", pw, "--invite", code])
     assert "invite code is not valid" in errors(proc), proc.err
+
+
+def test_password_is_asked_on_a_terminal_without_echo(server, cli, tmp_path):
+    alice = cli(server, "alice", extra=["--register"], tty=True, echo=True)
+    assert alice.terminal_echoes()
+    # The prompt turns echo off while the password is typed...
+    wait_until(lambda: not alice.terminal_echoes(), what="echo off for the password")
+    alice.write(PASSWORD)
+    alice.wait_line(rf"^{STAMP} \* connected as alice$")
+    alice.wait_line(r"^Choose a password for alice: $", stream="err")
+    # ...and back on afterwards; the password went nowhere but to the server.
+    wait_until(alice.terminal_echoes, what="echo back on")
+    assert not any(PASSWORD in line for line in alice.out + alice.err)
+    alice.write("/quit")
+    assert alice.wait() == 0
+    # A name that needs its password, on a terminal: asked for, then logged in.
+    again = cli(server, "alice", tty=True, echo=True, state_dir=tmp_path / "elsewhere")
+    wait_until(lambda: not again.terminal_echoes(), what="the password prompt")
+    again.write(PASSWORD)
+    again.wait_line(rf"^{STAMP} \* connected as alice$")
+    again.wait_line(r"needs an account.*Password for alice: $", stream="err")
+    again.write("/quit")
+    assert again.wait() == 0
