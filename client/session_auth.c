@@ -111,6 +111,24 @@ void session_auth_set(ChatSession *self, const ChatCredentials *credentials)
     a->role = CHAT_ROLE_GUEST;
 }
 
+/* Credentials the server would refuse for their size alone: TRUE with the protocol
+ * error code and reason. */
+gboolean session_auth_local_refusal(ChatSession *self, guint *code, const char **reason)
+{
+    struct session_auth *a = &self->auth;
+    if (a->password && strlen(a->password) > PROTO_MAX_PASSWORD) {
+        *code = PROTO_E_PASSWORD_WEAK;
+        *reason = _("it is longer than 1024 bytes");
+        return TRUE;
+    }
+    if (a->invite && strlen(a->invite) > PROTO_MAX_INVITE) {
+        *code = PROTO_E_INVITE_INVALID;
+        *reason = NULL;
+        return TRUE;
+    }
+    return FALSE;
+}
+
 /* TRUE for the frame types that log in (their ERROR answers are login refusals). */
 gboolean session_auth_is_login_type(guint16 type)
 {

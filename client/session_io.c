@@ -404,12 +404,26 @@ static gboolean session_tick(gpointer data)
 
 /* ---- Public: connect and disconnect ---- */
 
-static gboolean report_bad_name(gpointer data)
+/* A login the server would refuse anyway (a bad name, an over-long password): the
+ * protocol error code and reason, or FALSE when there is no such problem. */
+static gboolean local_refusal(ChatSession *self, guint *code, const char **reason)
+{
+    enum name_status status = name_check(self->username, strlen(self->username));
+    if (status == NAME_OK)
+        return session_auth_local_refusal(self, code, reason);
+    *code = PROTO_E_NAME_INVALID;
+    *reason = name_status_text(status);
+    return TRUE;
+}
+
+static gboolean report_local_refusal(gpointer data)
 {
     ChatSession *self = data;
     self->refusal_source = 0;
-    enum name_status status = name_check(self->username, strlen(self->username));
-    session_give_up(self, PROTO_E_NAME_INVALID, name_status_text(status), 0);
+    guint code = 0;
+    const char *reason = NULL;
+    local_refusal(self, &code, &reason);
+    session_give_up(self, code, reason, 0);
     return G_SOURCE_REMOVE;
 }
 
@@ -444,12 +458,14 @@ void chat_session_login(ChatSession *self, const char *host, guint16 port,
     self->want_online = TRUE;
     self->ever_online = FALSE;
     self->backoff_s = SESSION_BACKOFF_FIRST_S;
-    if (name_check(username, strlen(username)) == NAME_OK) {
+    guint code;
+    const char *reason;
+    if (!local_refusal(self, &code, &reason)) {
         session_start_attempt(self);
     } else {
         /* Refused without asking the server, but reported like any refusal: later. */
         session_set_state(self, CHAT_SESSION_CONNECTING, NULL);
-        self->refusal_source = g_idle_add(report_bad_name, self);
+        self->refusal_source = g_idle_add(report_local_refusal, self);
     }
     g_object_unref(self);
 }

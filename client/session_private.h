@@ -115,7 +115,7 @@ struct _ChatSession {
     gint64 retry_at_us;    /* monotonic time of the next attempt, while retry_source */
     guint tick_source;
     guint resume_source;         /* idle callback that resumes frame processing */
-    guint refusal_source;        /* reports a name refused locally, asynchronously */
+    guint refusal_source;        /* reports a login refused locally, asynchronously */
     guint io_blockers;           /* downloads with a full write buffer: frames wait */
     gboolean busy;               /* not idle since "idle" was last emitted */
     struct session_conn *conn;
@@ -169,6 +169,7 @@ void session_auth_init(ChatSession *self);
 void session_auth_clear(ChatSession *self);
 void session_auth_set(ChatSession *self, const ChatCredentials *credentials);
 gboolean session_auth_send_login(ChatSession *self);
+gboolean session_auth_local_refusal(ChatSession *self, guint *code, const char **reason);
 gboolean session_auth_retry_refused(ChatSession *self, guint code);
 gboolean session_auth_dispatch(ChatSession *self, const struct proto_msg *msg);
 gboolean session_auth_request_failed(ChatSession *self, guint64 request_id, guint code,
