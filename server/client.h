@@ -38,6 +38,12 @@ struct client {
     uint32_t online_index;     /* position in srv->online while online */
     char *name;                /* accepted username, NULL before login */
     char *name_key;            /* its fold key in srv->names */
+    int64_t account_id;        /* the account logged in, 0 for a guest or before login */
+    int role;                  /* enum proto_role while online */
+    int64_t muted_until_ms;    /* wall clock; texts are refused until then */
+    bool has_token;            /* token_hash holds this connection's session */
+    uint8_t token_hash[PROTO_SHA256_LEN];
+    bool auth_pending;         /* a password check or hash for it is on the worker */
     struct proto_decoder decoder;
     struct outq out;
     struct upload *uploads;    /* uploads in flight, newest first */

@@ -78,13 +78,15 @@ bool password_needs_rehash(const char *hash, const struct pwhash_params *p)
 
 const char *password_decoy_hash(const struct pwhash_params *p)
 {
+    static gsize once;
     static char decoy[PASSWORD_HASH_MAX];
-    if (decoy[0] == '\0') {
+    if (g_once_init_enter(&once)) {
         unsigned char secret[32];
         randombytes_buf(secret, sizeof secret);
         if (crypto_pwhash_str_alg(decoy, (const char *)secret, sizeof secret, p->ops,
                                   p->mem_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0)
             g_error("cannot hash a password: out of memory");
+        g_once_init_leave(&once, 1);
     }
     return decoy;
 }

@@ -47,7 +47,8 @@ bool password_verify(const char *hash, const char *password, size_t len);
 bool password_needs_rehash(const char *hash, const struct pwhash_params *p);
 
 /* A hash of a random password made with p, verified against for unknown names so a
- * failed login takes as long whether or not the account exists. Made once, at start. */
+ * failed login takes about as long whether or not the account exists. Made on first
+ * use (by a worker: it is as slow as any hash); safe from any thread. */
 const char *password_decoy_hash(const struct pwhash_params *p);
 
 /* Argon2 computations (hashes and verifications) this process has run for clients:

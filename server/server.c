@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/dispatch.h"
@@ -110,7 +111,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
         return -1;
     log_event(LOG_INFO, 0, NULL, NULL, "store open data_dir=%s",
               log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
-    return 0;
+    return auth_start(srv, err, errlen) ? 0 : -1;
 }
 
 static const char server_full_message[] = "The server is full; try again later.";
@@ -219,7 +220,7 @@ static void server_expire(struct server *srv, int64_t now)
         struct client *c = list_entry(srv->handshakes.next, struct client, timer_link);
         if (c->deadline_ms > now)
             break;
-        client_send_error(c, PROTO_E_TIMEOUT, 0, 0, "No HELLO within %.3g seconds.",
+        client_send_error(c, PROTO_E_TIMEOUT, 0, 0, "No login within %.3g seconds.",
                           (double)srv->cfg.handshake_timeout_ms / 1000.0);
         client_finish(c, "handshake timeout");
     }
@@ -230,6 +231,7 @@ static void server_expire(struct server *srv, int64_t now)
         client_close(c, "close timed out");
     }
     guard_expire(srv, now);
+    auth_expire(srv, now);
 }
 
 /* What the loop does before it sleeps: produce download chunks, send the pass's join
@@ -344,6 +346,7 @@ int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask)
 void server_free(struct server *srv)
 {
     srv->stopping = true; /* nobody is left to tell who leaves */
+    auth_stop(srv);       /* password jobs in flight are dropped before their clients */
     for (int fd = 0; fd < srv->by_fd_size; fd++)
         if (srv->by_fd[fd] != NULL)
             client_close(srv->by_fd[fd], "server stopped");

@@ -34,13 +34,17 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def server_factory(tmp_path):
-    """start(*options, files_dir=None, preexec_fn=None) -> Server. Every server is stopped
-    at teardown (SIGTERM) and must exit with its expect_exit status and a clean stderr.
-    preexec_fn runs in the server's process before it starts (to set a resource limit)."""
+    """start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None) -> Server.
+    Every server is stopped at teardown (SIGTERM) and must exit with its expect_exit status
+    and a clean stderr. preexec_fn runs in the server's process before it starts (to set a
+    resource limit); guests=False leaves out --allow-guests; workdir (default: a new one)
+    holds the log, files and database, so passing an earlier server's restarts it on
+    the same data."""
     servers = []
 
-    def start(*options, files_dir=None, preexec_fn=None):
-        server = Server(tmp_path / f"server{len(servers)}", options, files_dir, preexec_fn)
+    def start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None):
+        workdir = workdir or tmp_path / f"server{len(servers)}"
+        server = Server(workdir, options, files_dir, preexec_fn, guests=guests)
         servers.append(server)
         return server
 
