@@ -146,7 +146,8 @@ static void handle_early_lines(struct cli *cli)
     cli->ever_online = TRUE;
     char *line;
     while (!cli->leaving && (line = g_queue_pop_head(&cli->early_lines)) != NULL) {
-        cli_handle_line(cli, line);
+        if (!cli_take_secret(cli, line)) /* a line after /password answers its prompt */
+            cli_handle_line(cli, line);
         g_free(line);
     }
 }

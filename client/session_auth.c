@@ -186,10 +186,16 @@ gboolean session_auth_retry_refused(ChatSession *self, guint code)
     return a->password != NULL;
 }
 
-/* SESSION: the login worked. The token goes to the front end, the password away. */
+static void password_changed(ChatSession *self);
+
+/* SESSION: the login worked (or, once logged in, a password change did: every older
+ * token is revoked and this is the new one). The token goes to the front end, the
+ * password away. */
 static void on_session(ChatSession *self, const struct proto_session *s)
 {
     struct session_auth *a = &self->auth;
+    if (self->conn && self->conn->welcomed)
+        password_changed(self);
     a->role = s->role <= PROTO_ROLE_GUEST ? (ChatRole)s->role : CHAT_ROLE_MEMBER;
     wipe_free(&a->password);
     g_clear_pointer(&a->invite, g_free);
@@ -347,12 +353,35 @@ static void on_notice(ChatSession *self, const struct proto_notice *n)
     g_free(reason);
 }
 
+/* Removes and returns the request with that id (NULL if unknown). Not
+ * g_hash_table_steal_extended: its key is the value's first member, and GLib 2.74 then
+ * keeps the table as a set and hands back no value. */
 static struct auth_request *take_request(ChatSession *self, guint64 id)
 {
-    gpointer key, value;
-    if (!g_hash_table_steal_extended(self->auth.requests, &id, &key, &value))
-        return NULL;
-    return value;
+    struct auth_request *r = g_hash_table_lookup(self->auth.requests, &id);
+    if (r)
+        g_hash_table_steal(self->auth.requests, &id);
+    return r;
+}
+
+/* The oldest unanswered PASSWORD_CHANGE succeeded (the server answers it with SESSION). */
+static void password_changed(ChatSession *self)
+{
+    GHashTableIter iter;
+    gpointer value;
+    struct auth_request *oldest = NULL;
+    g_hash_table_iter_init(&iter, self->auth.requests);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        struct auth_request *r = value;
+        if (r->type == PROTO_PASSWORD_CHANGE && (!oldest || r->id < oldest->id))
+            oldest = r;
+    }
+    if (!oldest)
+        return;
+    struct auth_request *r = take_request(self, oldest->id);
+    g_signal_emit(self, session_signals[SIG_REQUEST_DONE], 0, r->id,
+                  _("Your password was changed."));
+    request_free(r);
 }
 
 static void on_done(ChatSession *self, const struct proto_done *d)

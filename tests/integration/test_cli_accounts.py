@@ -6,11 +6,18 @@ changes revoking it, and the moderation commands."""
 import re
 import stat
 
+import pytest
 from chatcli import STAMP
 from chatserver import wait_until
 
 PASSWORD = "correct horse battery"
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@pytest.fixture
+def server(server_factory):
+    """A server as deployed: accounts only, no guests."""
+    return server_factory(guests=False)
 
 
 def password_file(tmp_path, name, password=PASSWORD):
@@ -90,12 +97,12 @@ def test_password_file_problems_are_refusals(server, cli, tmp_path):
 
 def test_token_survives_a_server_restart(server_factory, cli, tmp_path):
     data = tmp_path / "data"
-    first = server_factory("--data-dir", str(data))
+    first = server_factory("--data-dir", str(data), guests=False)
     token = tmp_path / "alice.token"
     register(cli, first, tmp_path, "alice", extra=["--token-file", str(token)])
     kept = token.read_text()
     first.stop()
-    second = server_factory("--data-dir", str(data))
+    second = server_factory("--data-dir", str(data), guests=False)
     proc = run(cli, second, "alice", ["after the restart"], extra=["--token-file", str(token)])
     assert connected(proc, "alice"), proc.err
     assert token.read_text() == kept  # the same login, not a new one
@@ -183,12 +190,15 @@ def test_moderation_commands(server, cli, tmp_path):
     bob.write("/ban carol")
     bob.wait_line(r"^error: Your role does not allow that\.$", stream="err")
     alice.write("/ban carol spam")
-    alice.wait_line(rf"^{STAMP} \* You banned carol: spam$")
+    alice.wait_line(rf"^{STAMP} \* You banned carol$")
+    bob.wait_line(rf"^{STAMP} \* alice banned carol: spam$")
     banned = run(cli, server, "carol", extra=["--password-file",
                                               str(password_file(tmp_path, "carol"))], status=1)
     assert "This account is banned" in errors(banned), banned.err
     alice.write("/unban carol")
     alice.wait_line(rf"^{STAMP} \* You lifted the ban on carol$")
+    alice.write("/mute carol 0")
+    alice.wait_line(rf"^{STAMP} \* You lifted the mute on carol$")
     back = run(cli, server, "carol", ["unbanned"],
                extra=["--password-file", str(password_file(tmp_path, "carol"))])
     assert connected(back, "carol")
@@ -204,7 +214,7 @@ def test_moderation_commands(server, cli, tmp_path):
 
 def test_invite_only_registration(server_factory, cli, tmp_path):
     data = tmp_path / "data"
-    first = server_factory("--data-dir", str(data))
+    first = server_factory("--data-dir", str(data), guests=False)
     register(cli, first, tmp_path, "alice")
     alice = online(cli, first, tmp_path, "alice")
     alice.write("/invite")
@@ -213,7 +223,7 @@ def test_invite_only_registration(server_factory, cli, tmp_path):
     assert alice.wait() == 0
     first.stop()
 
-    second = server_factory("--data-dir", str(data), "--registration", "invite")
+    second = server_factory("--data-dir", str(data), "--registration", "invite", guests=False)
     pw = str(password_file(tmp_path, "bob"))
     proc = run(cli, second, "bob", extra=["--register", "--password-file", pw], status=1)
     assert "needs an invite code" in errors(proc), proc.err
