@@ -241,7 +241,6 @@ static void add_menu_button(ChatWindow *self)
     g_menu_append(menu, _("Create _invite code"), "win.create-invite");
     g_menu_append(menu, _("_Log out"), "win.logout");
     GtkWidget *button = gtk_menu_button_new();
-    gtk_menu_button_set_use_popover(GTK_MENU_BUTTON(button), FALSE);
     gtk_menu_button_set_menu_model(GTK_MENU_BUTTON(button), G_MENU_MODEL(menu));
     gtk_button_set_image(GTK_BUTTON(button),
                          gtk_image_new_from_icon_name("avatar-default-symbolic",
