@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "common/protocol.h"
 #include "common/validate.h"
 
 #define CLIENT_AGENT "chat-client/1.0"
