@@ -160,6 +160,21 @@ def test_keyring_keeps_the_login_across_a_restart_and_log_out_forgets_it(
     again.click("Connect")
     again.wait_online()
 
+    # Change password (the Account menu): every older token is revoked, and the new one
+    # replaces it in the keyring at once.
+    before = wait_until(kept, "the token of the new login in the keyring")
+    again.click("Account", role="toggle button")
+    do_action(wait_until(lambda: again.find(name="Change password\u2026"), "the menu item"),
+              "click")
+    dialog = wait_until(lambda: again.find(role="dialog", name="Change password"),
+                        "the Change password dialog")
+    for name, value in (("Current password", PASSWORD), ("New password", "a new passphrase")):
+        entry = wait_until(lambda: find_one(dialog, role="password text", name=name), name)
+        Atspi.EditableText.set_text_contents(entry, value)
+    do_action(find_one(dialog, role="push button", name="Change password"), "click")
+    notice_with(again, "Your password was changed.")
+    wait_until(lambda: kept() not in (None, before), "the new token in the keyring")
+
 
 def test_no_keyring_is_said_once_and_the_login_goes_on(server, client_factory,
                                                        keyring_daemon):
