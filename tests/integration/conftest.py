@@ -66,11 +66,11 @@ def server(server_factory):
 
 @pytest.fixture
 def connect():
-    """connect(server, rcvbuf=None) -> RawClient; closed at teardown."""
+    """connect(server, rcvbuf=None, raw_roles=False) -> RawClient; closed at teardown."""
     clients = []
 
-    def make(server, rcvbuf=None):
-        client = RawClient(server.port, rcvbuf=rcvbuf)
+    def make(server, rcvbuf=None, raw_roles=False):
+        client = RawClient(server.port, rcvbuf=rcvbuf, raw_roles=raw_roles)
         clients.append(client)
         return client
 
@@ -85,6 +85,29 @@ def user(connect):
     def make(server, name):
         client = connect(server)
         client.login(name)
+        return client
+    return make
+
+
+@pytest.fixture
+def accounts_server(server_factory):
+    """accounts_server(*options, workdir=None) -> a Server without --allow-guests."""
+    def start(*options, workdir=None):
+        return server_factory(*options, guests=False, workdir=workdir)
+    return start
+
+
+@pytest.fixture
+def account(connect):
+    """account(server, name, password, register=True) -> a RawClient logged in as that
+    account (registered first unless register=False); its SESSION is client.session."""
+    def make(server, name, password="correct horse battery", register=True):
+        client = connect(server)
+        if register:
+            client.register(name, password)
+        else:
+            client.password_login(name, password)
+        client.session = client.expect_session()
         return client
     return make
 
