@@ -14,6 +14,7 @@
 
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/deliver.h"
 #include "server/dispatch.h"
 #include "server/ev.h"
 #include "server/filestore.h"
@@ -56,6 +57,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     list_init(&srv->downloaders);
     guard_init(srv, clock_mono_ms());
     srv->names = g_hash_table_new(g_str_hash, g_str_equal);
+    deliver_init(srv);
     srv->download_low_water = MIN(SERVER_DOWNLOAD_LOW_WATER, cfg->max_output_queue / 4);
 
     srv->loop = ev_create(cfg->poller, fd_limit(cfg->max_clients));
@@ -89,16 +91,16 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     /* Only once the port is ours: a second server started by mistake on a taken port
      * must not clean up the temp files of the one that is running. */
     unsigned leftovers = 0;
-    srv->files = filestore_open(cfg->files_dir, &leftovers, err, errlen);
+    if (store_open(cfg->data_dir, &srv->store, err, errlen) != STORE_OK)
+        return -1;
+    log_event(LOG_INFO, 0, NULL, NULL, "store open data_dir=%s",
+              log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
+    srv->files = filestore_open(cfg->files_dir, srv->store, &leftovers, err, errlen);
     if (srv->files == NULL)
         return -1;
     if (leftovers > 0)
         log_event(LOG_INFO, 0, NULL, NULL, "removed %u unfinished uploads from an earlier run",
                   leftovers);
-    if (store_open(cfg->data_dir, &srv->store, err, errlen) != STORE_OK)
-        return -1;
-    log_event(LOG_INFO, 0, NULL, NULL, "store open data_dir=%s",
-              log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
     return 0;
 }
 
@@ -221,11 +223,13 @@ static void server_expire(struct server *srv, int64_t now)
     guard_expire(srv, now);
 }
 
-/* What the loop does before it sleeps: produce download chunks, send the pass's join
- * and leave notices, then try to write everything pending. Closing a client here holds
+/* What the loop does before it sleeps: commit the pass's writes and release what
+ * waited for them, produce download chunks, send the pass's join and leave notices,
+ * then try to write everything pending. Closing a client here holds
  * a USER_LEFT for the others, so the round repeats until no notice is left behind. */
 static void server_before_sleep(struct server *srv)
 {
+    deliver_commit(srv); /* nothing of this pass goes out before its writes are durable */
     if (!srv->stopping)
         download_fill(srv);
     do {
@@ -261,7 +265,8 @@ static int server_timeout(const struct server *srv, int64_t now)
  * flushing until every connection has closed or SERVER_SHUTDOWN_FLUSH_MS has passed. */
 static void server_begin_stop(struct server *srv)
 {
-    presence_flush(srv); /* notices of this pass come before SHUTDOWN */
+    deliver_commit(srv); /* answers and notices of this pass come before SHUTDOWN */
+    presence_flush(srv);
     srv->stopping = true;
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
     ev_watch(srv->loop, srv->listen_fd, EV_NONE);
@@ -359,6 +364,7 @@ void server_free(struct server *srv)
     if (srv->spare_fd >= 0)
         close(srv->spare_fd);
     ev_destroy(srv->loop);
+    deliver_free(srv);
     filestore_free(srv->files);
     store_close(srv->store);
     presence_free(srv);
