@@ -19,6 +19,7 @@
 #include "server/ev.h"
 #include "server/filestore.h"
 #include "server/presence.h"
+#include "server/retention.h"
 #include "server/store/store.h"
 #include "server/transfer.h"
 
@@ -58,6 +59,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     guard_init(srv, clock_mono_ms());
     srv->names = g_hash_table_new(g_str_hash, g_str_equal);
     deliver_init(srv);
+    retention_init(srv, clock_mono_ms());
     srv->download_low_water = MIN(SERVER_DOWNLOAD_LOW_WATER, cfg->max_output_queue / 4);
 
     srv->loop = ev_create(cfg->poller, fd_limit(cfg->max_clients));
@@ -203,7 +205,8 @@ static void server_run_backlog(struct server *srv)
 
 /* Handshakes that ran out of time get ERROR(TIMEOUT); lingering closes end. Both lists
  * are in deadline order, so only their heads are looked at. Then the defences' timers:
- * throttled clients released, idle ones pinged or dropped (guard.h). */
+ * throttled clients released, idle ones pinged or dropped (guard.h); and a batch of
+ * old messages pruned when it is time (retention.h). */
 static void server_expire(struct server *srv, int64_t now)
 {
     while (!list_empty(&srv->handshakes)) {
@@ -221,6 +224,7 @@ static void server_expire(struct server *srv, int64_t now)
         client_close(c, "close timed out");
     }
     guard_expire(srv, now);
+    retention_expire(srv, now);
 }
 
 /* What the loop does before it sleeps: commit the pass's writes and release what
@@ -256,6 +260,7 @@ static int server_timeout(const struct server *srv, int64_t now)
     if (srv->stopping)
         next = MIN(next, srv->stop_deadline);
     next = MIN(next, guard_next_deadline(srv));
+    next = MIN(next, retention_next_deadline(srv));
     if (next == INT64_MAX)
         return -1;
     return next <= now ? 0 : (int)MIN(next - now, (int64_t)INT_MAX);
