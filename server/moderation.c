@@ -167,8 +167,8 @@ static bool apply(struct client *c, const struct proto_moderate *m, struct targe
     return false;
 }
 
-static void broadcast_notice(struct client *actor, const struct proto_moderate *m,
-                             const char *target)
+static void deliver_notice(struct client *actor, const struct proto_moderate *m,
+                           const char *target)
 {
     struct proto_msg msg = {
         .type = PROTO_NOTICE,
@@ -182,11 +182,7 @@ static void broadcast_notice(struct client *actor, const struct proto_moderate *
             .reason = m->reason,
         },
     };
-    struct frame *f = frame_encode(&msg);
-    if (f == NULL)
-        return;
-    client_broadcast(actor->srv, f, NULL);
-    frame_unref(f);
+    auth_deliver(actor, &msg, true, PROTO_MODERATE, m->request_id, false);
 }
 
 void moderation_on_moderate(struct client *c, const struct proto_msg *msg)
@@ -203,8 +199,8 @@ void moderation_on_moderate(struct client *c, const struct proto_msg *msg)
                        action_verb(m->action), m->value, (long long)t.account.id);
             struct proto_msg done = { .type = PROTO_DONE,
                                       .u.done = { m->request_id, PROTO_MODERATE } };
-            client_send_msg(c, &done);
-            broadcast_notice(c, m, target);
+            auth_deliver(c, &done, false, PROTO_MODERATE, m->request_id, false);
+            deliver_notice(c, m, target);
         } else {
             client_log(c, LOG_ERROR, "moderation failed: %s", store_error(c->srv->store));
             client_send_error(c, PROTO_E_STORAGE, PROTO_MODERATE, m->request_id,
@@ -274,6 +270,6 @@ void moderation_on_invite_create(struct client *c, const struct proto_msg *msg)
         .type = PROTO_INVITE,
         .u.invite = { r->request_id, (uint64_t)expires_ms, proto_str_of(code) },
     };
-    client_send_msg(c, &reply);
+    auth_deliver(c, &reply, false, PROTO_INVITE_CREATE, r->request_id, false);
     sodium_memzero(code, sizeof code);
 }

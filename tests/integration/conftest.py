@@ -34,17 +34,20 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def server_factory(tmp_path):
-    """start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None) -> Server.
+    """start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None,
+    pwhash_memory=19) -> Server.
     Every server is stopped at teardown (SIGTERM) and must exit with its expect_exit status
     and a clean stderr. preexec_fn runs in the server's process before it starts (to set a
     resource limit); guests=False leaves out --allow-guests; workdir (default: a new one)
     holds the log, files and database, so passing an earlier server's restarts it on
-    the same data."""
+    the same data; pwhash_memory=None keeps the server's default Argon2 memory."""
     servers = []
 
-    def start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None):
+    def start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None,
+              pwhash_memory=19):
         workdir = workdir or tmp_path / f"server{len(servers)}"
-        server = Server(workdir, options, files_dir, preexec_fn, guests=guests)
+        server = Server(workdir, options, files_dir, preexec_fn, guests=guests,
+                        pwhash_memory=pwhash_memory)
         servers.append(server)
         return server
 
