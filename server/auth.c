@@ -190,11 +190,19 @@ bool auth_busy(struct client *c, uint16_t ref_type)
     return true;
 }
 
+/* c's per-address throttle key into key; false when c is exempt: a loopback peer
+ * (a local proxy puts every user there) unless --limit-loopback, as for the guard. */
+static bool address_key(const struct client *c, char key[ADMIT_KEY_MAX])
+{
+    bool loopback = false;
+    return admit_key(c->addr, key, ADMIT_KEY_MAX, &loopback) &&
+           (!loopback || c->srv->cfg.guard.limit_loopback);
+}
+
 static int64_t throttle_wait_addr(struct throttle *t, const struct client *c, int64_t now)
 {
     char key[ADMIT_KEY_MAX];
-    bool loopback;
-    return admit_key(c->addr, key, sizeof key, &loopback) ? throttle_wait_ms(t, key, now) : 0;
+    return address_key(c, key) ? throttle_wait_ms(t, key, now) : 0;
 }
 
 bool auth_throttled(struct client *c, uint16_t ref_type, const char *key)
@@ -223,8 +231,7 @@ void auth_charge_failure(struct client *c, const char *key)
     struct server_accounts *a = &c->srv->accounts;
     int64_t now = clock_mono_ms();
     char addr_key[ADMIT_KEY_MAX];
-    bool loopback;
-    if (admit_key(c->addr, addr_key, sizeof addr_key, &loopback))
+    if (address_key(c, addr_key))
         throttle_charge(a->login_by_addr, addr_key, now);
     if (key != NULL)
         throttle_charge(a->login_by_account, key, now);
@@ -233,8 +240,7 @@ void auth_charge_failure(struct client *c, const char *key)
 void auth_charge_registration(struct client *c)
 {
     char key[ADMIT_KEY_MAX];
-    bool loopback;
-    if (admit_key(c->addr, key, sizeof key, &loopback))
+    if (address_key(c, key))
         throttle_charge(c->srv->accounts.register_by_addr, key, clock_mono_ms());
 }
 

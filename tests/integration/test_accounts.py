@@ -98,7 +98,8 @@ def test_password_change_revokes_every_token(accounts_server, account, connect):
 
 
 def test_failed_logins_are_throttled_then_recover(accounts_server, account, connect):
-    server = accounts_server("--login-limit", "0.5:3")    # burst 3, then one per 2 s
+    server = accounts_server("--login-limit", "0.5:3",    # burst 3, then one per 2 s
+                             "--limit-loopback")          # (loopback is exempt per address)
     account(server, "alice")
     client = connect(server)
     for _ in range(3):
@@ -126,7 +127,7 @@ def test_failed_logins_are_throttled_then_recover(accounts_server, account, conn
 
 
 def test_registrations_are_throttled_per_address(accounts_server, account, connect):
-    server = accounts_server("--register-limit", "0.001:2")
+    server = accounts_server("--register-limit", "0.001:2", "--limit-loopback")
     account(server, "ann")
     account(server, "ben")
     client = connect(server)
