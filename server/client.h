@@ -90,7 +90,9 @@ void client_update_interest(struct client *c);
 /* Handles readiness reported by the loop; c may have been closed (freed) on return. */
 void client_on_ready(struct client *c, int mask);
 
-/* Writes queued output (called before the loop sleeps for clients with pending writes);
+/* Writes queued output. Called only by the before-sleep step, after the pass's commit:
+ * that is the write barrier group commit rests on (deliver.h), so nothing else may
+ * write to a client socket. Called for clients with pending writes;
  * closes the client on a write error, when it is too slow, or when a finished session
  * has delivered everything and the peer is gone. */
 void client_flush(struct client *c);
