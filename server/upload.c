@@ -180,10 +180,10 @@ static void on_announce_done(struct server *srv, void *data, bool committed)
     g_free(name);
 }
 
-/* Enters the kept file `name` (taken over) in the store's index and holds its
- * FILE_ANNOUNCE for everyone, the uploader included, until that is committed. Returns
- * the file id, or 0 (the file removed) if the store refused it. */
-static uint64_t announce(struct client *c, const struct upload *u, char *name)
+/* Enters the kept file `name` (taken over) in the store's index and queues its
+ * FILE_ANNOUNCE for everyone, the uploader included, as depending on that entry's
+ * commit (deliver.h). False (the file removed) if the store refused it. */
+static bool announce(struct client *c, const struct upload *u, char *name)
 {
     struct server *srv = c->srv;
     struct store_message m = {
@@ -199,8 +199,12 @@ static uint64_t announce(struct client *c, const struct upload *u, char *name)
                    store_error(srv->store));
         filestore_remove(srv->files, name);
         g_free(name);
-        return 0;
+        return false;
     }
+    char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
+    client_log(c, LOG_INFO, "upload complete id=%" PRIu64 " file_id=%" PRIu64 " name=%s size=%"
+               PRIu64, u->id, f.id, log_quote(quoted, sizeof quoted, name, strlen(name)),
+               u->size);
     struct proto_msg msg = {
         .type = PROTO_FILE_ANNOUNCE,
         .u.announce = {
@@ -220,12 +224,12 @@ static uint64_t announce(struct client *c, const struct upload *u, char *name)
     if (frame == NULL) { /* a server bug: the file stays indexed, unannounced */
         client_log(c, LOG_ERROR, "cannot encode a FILE_ANNOUNCE frame");
         g_free(name);
-        return f.id;
+        return true;
     }
     struct deliver_request req = { c, PROTO_FILE_END, u->id };
     deliver_after_commit(&req, frame, DELIVER_ALL, on_announce_done, name);
     frame_unref(frame);
-    return f.id;
+    return true;
 }
 
 void upload_on_end(struct client *c, const struct proto_msg *msg)
@@ -252,17 +256,11 @@ void upload_on_end(struct client *c, const struct proto_msg *msg)
     char *name = filestore_keep(c->srv->files, &u->temp, u->name);
     if (name == NULL)
         client_log(c, LOG_ERROR, "cannot store upload: %s", g_strerror(errno));
-    char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
-    if (name != NULL)
-        log_quote(quoted, sizeof quoted, name, strlen(name));
-    uint64_t file_id = name != NULL ? announce(c, u, name) : 0;
-    if (file_id == 0) {
+    if (name == NULL || !announce(c, u, name)) {
         upload_fail(c, u, PROTO_FILE_END, PROTO_E_STORAGE,
                     "The server could not store the file.", "storage error");
         return;
     }
-    client_log(c, LOG_INFO, "upload complete id=%" PRIu64 " file_id=%" PRIu64 " name=%s size=%"
-               PRIu64, u->id, file_id, quoted, u->size);
     upload_drop(c, u, NULL);
 }
 

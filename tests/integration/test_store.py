@@ -179,3 +179,14 @@ def test_memory_store_keeps_nothing_on_disk(server_factory, user, tmp_path):
     assert not list(server.workdir.glob(":memory:*"))
     status, _, err = run_command("--data-dir", ":memory:", "--backup", str(tmp_path / "x"))
     assert status == 2 and "in-memory" in err, err
+
+
+def test_an_empty_database_is_migrated_to_the_current_schema(server_factory, user, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / DB_NAME).write_bytes(b"")        # SQLite's empty database: schema version 0
+    server = server_factory("--data-dir", str(data))
+    alice = user(server, "alice")
+    alice.say("first", client_id=1)
+    alice.expect(P.TEXT, client_id=1, message_id=1)
+    assert query(data, "PRAGMA user_version") == [(1,)]
