@@ -170,8 +170,16 @@ struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *f
 
 void auth_submit(struct client *c, struct auth_job *job)
 {
+    struct server *srv = c->srv;
+    if (c->state == CLIENT_HANDSHAKE) {
+        /* Waiting for the worker is not idling: the handshake timeout counts from the
+         * last login attempt (still in deadline order: no deadline is later). */
+        list_remove(&c->timer_link);
+        c->deadline_ms = clock_mono_ms() + srv->cfg.handshake_timeout_ms;
+        list_append(&srv->handshakes, &c->timer_link);
+    }
     c->auth_pending = true;
-    worker_submit(c->srv->accounts.worker, job, job_run, job_done);
+    worker_submit(srv->accounts.worker, job, job_run, job_done);
 }
 
 /* ---- Bounds and throttles ---- */

@@ -103,6 +103,10 @@
                                                   retried than held (and the handshake
                                                   timeout would end them anyway) */
 #define SERVER_BUSY_RETRY_S 1u                 /* the wait BUSY asks for */
+#define SERVER_WORKER_NICE 10                  /* worker threads' nice value: on a CPU shared
+                                                  with the loop thread they get about a tenth
+                                                  of it (CFS weights 110 vs 1024), so PINGs
+                                                  are answered while Argon2 runs */
 #define SERVER_MIN_PASSWORD_BYTES 8u           /* NIST SP 800-63B: at least 8 characters,
                                                   no composition rules; the wire cap
                                                   PROTO_MAX_PASSWORD (1024) is the maximum */
