@@ -20,7 +20,7 @@ static bool is_account(struct client *c, uint16_t type, uint64_t request_id)
 static void send_done(struct client *c, uint64_t request_id, uint16_t type)
 {
     struct proto_msg msg = { .type = PROTO_DONE, .u.done = { request_id, type } };
-    client_send_msg(c, &msg);
+    auth_deliver(c, &msg, false, type, request_id, false);
 }
 
 void account_on_logout(struct client *c, const struct proto_msg *msg)

@@ -11,6 +11,7 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/deliver.h"
 #include "server/presence.h"
 #include "server/store/store_accounts.h"
 #include "server/throttle.h"
@@ -169,8 +170,16 @@ struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *f
 
 void auth_submit(struct client *c, struct auth_job *job)
 {
+    struct server *srv = c->srv;
+    if (c->state == CLIENT_HANDSHAKE) {
+        /* Waiting for the worker is not idling: the handshake timeout counts from the
+         * last login attempt (still in deadline order: no deadline is later). */
+        list_remove(&c->timer_link);
+        c->deadline_ms = clock_mono_ms() + srv->cfg.handshake_timeout_ms;
+        list_append(&srv->handshakes, &c->timer_link);
+    }
     c->auth_pending = true;
-    worker_submit(c->srv->accounts.worker, job, job_run, job_done);
+    worker_submit(srv->accounts.worker, job, job_run, job_done);
 }
 
 /* ---- Bounds and throttles ---- */
@@ -189,11 +198,19 @@ bool auth_busy(struct client *c, uint16_t ref_type)
     return true;
 }
 
+/* c's per-address throttle key into key; false when c is exempt: a loopback peer
+ * (a local proxy puts every user there) unless --limit-loopback, as for the guard. */
+static bool address_key(const struct client *c, char key[ADMIT_KEY_MAX])
+{
+    bool loopback = false;
+    return admit_key(c->addr, key, ADMIT_KEY_MAX, &loopback) &&
+           (!loopback || c->srv->cfg.guard.limit_loopback);
+}
+
 static int64_t throttle_wait_addr(struct throttle *t, const struct client *c, int64_t now)
 {
     char key[ADMIT_KEY_MAX];
-    bool loopback;
-    return admit_key(c->addr, key, sizeof key, &loopback) ? throttle_wait_ms(t, key, now) : 0;
+    return address_key(c, key) ? throttle_wait_ms(t, key, now) : 0;
 }
 
 bool auth_throttled(struct client *c, uint16_t ref_type, const char *key)
@@ -222,8 +239,7 @@ void auth_charge_failure(struct client *c, const char *key)
     struct server_accounts *a = &c->srv->accounts;
     int64_t now = clock_mono_ms();
     char addr_key[ADMIT_KEY_MAX];
-    bool loopback;
-    if (admit_key(c->addr, addr_key, sizeof addr_key, &loopback))
+    if (address_key(c, addr_key))
         throttle_charge(a->login_by_addr, addr_key, now);
     if (key != NULL)
         throttle_charge(a->login_by_account, key, now);
@@ -232,15 +248,52 @@ void auth_charge_failure(struct client *c, const char *key)
 void auth_charge_registration(struct client *c)
 {
     char key[ADMIT_KEY_MAX];
-    bool loopback;
-    if (admit_key(c->addr, key, sizeof key, &loopback))
+    if (address_key(c, key))
         throttle_charge(c->srv->accounts.register_by_addr, key, clock_mono_ms());
+}
+
+/* ---- Answers that wait for the commit ---- */
+
+/* Who to close if the commit of a login fails. */
+struct login_ref {
+    uint32_t conn_id;
+    int fd;
+};
+
+/* A login whose writes did not commit must not stay: nothing of it is stored. */
+static void login_committed(struct server *srv, void *data, bool committed)
+{
+    struct login_ref *ref = data;
+    struct client *c = ref->fd < srv->by_fd_size ? srv->by_fd[ref->fd] : NULL;
+    if (!committed && c != NULL && c->id == ref->conn_id)
+        client_finish(c, "login not stored");
+    g_free(ref);
+}
+
+void auth_deliver(struct client *c, const struct proto_msg *msg, bool to_all, uint16_t ref_type,
+                  uint64_t ref_id, bool close_on_failure)
+{
+    struct frame *f = frame_encode(msg);
+    if (f == NULL) {
+        client_log(c, LOG_ERROR, "cannot encode a %s frame", proto_type_name(msg->type));
+        return;
+    }
+    struct login_ref *ref = NULL;
+    if (close_on_failure) {
+        ref = g_new(struct login_ref, 1);
+        *ref = (struct login_ref){ c->id, c->fd };
+    }
+    struct deliver_request req = { c, ref_type, ref_id };
+    deliver_after_commit(&req, f, to_all ? DELIVER_ALL : DELIVER_REQUESTER,
+                         ref ? login_committed : NULL, ref);
+    frame_unref(f);
 }
 
 /* ---- Sessions ---- */
 
 void auth_send_token(struct client *c, const struct store_account *a,
-                     const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms)
+                     const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms, uint16_t ref_type,
+                     uint64_t ref_id)
 {
     struct proto_msg msg = { .type = PROTO_SESSION };
     struct proto_session *s = &msg.u.session;
@@ -251,7 +304,7 @@ void auth_send_token(struct client *c, const struct store_account *a,
     s->account_id = (uint32_t)a->id;
     s->role = (uint16_t)a->role;
     s->username = proto_str_of(a->name);
-    client_send_msg(c, &msg);
+    auth_deliver(c, &msg, false, ref_type, ref_id, true);
     sodium_memzero(s->token, sizeof s->token);
 }
 
@@ -266,7 +319,7 @@ bool auth_send_session(struct client *c, const struct store_account *a, uint16_t
     int64_t expires_ms = now + srv->cfg.accounts.token_ms;
     bool stored = store_session_add(srv->store, hash, a->id, now, expires_ms) == STORE_OK;
     if (stored) {
-        auth_send_token(c, a, token, expires_ms);
+        auth_send_token(c, a, token, expires_ms, ref_type, ref_id);
     } else {
         client_log(c, LOG_ERROR, "cannot store a session: %s", store_error(srv->store));
         client_send_error(c, PROTO_E_STORAGE, ref_type, ref_id,

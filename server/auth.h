@@ -86,10 +86,18 @@ void auth_charge_failure(struct client *c, const char *key);
 /* Charges a registration attempt to c's address. */
 void auth_charge_registration(struct client *c);
 
-/* Queues SESSION(token, expires_ms, account, role, name) to c and keeps the token's
- * SHA-256 as c's session (for LOGOUT). */
+/* Queues msg to c (or, to_all, to everyone online) once this pass's writes are
+ * committed (deliver.h): if the commit fails it is withdrawn, c gets ERROR(STORAGE,
+ * ref_type, ref_id) and, with close_on_failure, c is closed (a login nothing of which
+ * was stored). */
+void auth_deliver(struct client *c, const struct proto_msg *msg, bool to_all, uint16_t ref_type,
+                  uint64_t ref_id, bool close_on_failure);
+
+/* Queues SESSION(token, expires_ms, account, role, name) to c after the commit (c is
+ * closed if it fails) and keeps the token's SHA-256 as c's session (for LOGOUT). */
 void auth_send_token(struct client *c, const struct store_account *a,
-                     const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms);
+                     const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms, uint16_t ref_type,
+                     uint64_t ref_id);
 
 /* Makes a session for account_id: a random 256-bit token whose SHA-256 (also kept in
  * c->token_hash) goes to the store, and queues SESSION(token, expiry, account, role,

@@ -93,7 +93,9 @@ void client_close(struct client *c, const char *reason);
  * done or c is throttled, writing while output waits or a download could produce more. */
 void client_update_interest(struct client *c);
 
-/* Writes queued output (called before the loop sleeps for clients with pending writes);
+/* Writes queued output. Called only by the before-sleep step, after the pass's commit:
+ * that is the write barrier group commit rests on (deliver.h), so nothing else may
+ * write to a client socket. Called for clients with pending writes;
  * closes the client on a write error, when it is too slow, or when a finished session
  * has delivered everything and the peer is gone. */
 void client_flush(struct client *c);

@@ -9,7 +9,9 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/deliver.h"
 #include "server/presence.h"
+#include "server/store/store.h"
 #include "server/transfer.h"
 
 enum need {
@@ -194,11 +196,26 @@ static void on_text_send(struct client *c, const struct proto_msg *msg)
         return;
     }
     struct server *srv = c->srv;
+    struct store_message stored = {
+        .room_id = PROTO_ROOM_LOBBY,
+        .time_ms = (int64_t)clock_wall_ms(),
+        .sender_name = c->name,
+        .client_id = send->client_id,
+        .body = send->text.ptr,
+        .body_len = send->text.len,
+    };
+    uint64_t message_id;
+    if (store_add_text(srv->store, &stored, &message_id) != STORE_OK) {
+        client_log(c, LOG_ERROR, "cannot store a text: %s", store_error(srv->store));
+        client_send_error(c, PROTO_E_STORAGE, PROTO_TEXT_SEND, send->client_id,
+                          "The server could not store the message; nothing was sent.");
+        return;
+    }
     struct proto_msg text = {
         .type = PROTO_TEXT,
         .u.text = {
-            .message_id = ++srv->next_message_id,
-            .time_ms = clock_wall_ms(),
+            .message_id = message_id,
+            .time_ms = (uint64_t)stored.time_ms,
             .room_id = PROTO_ROOM_LOBBY,
             .sender_id = c->id,
             .client_id = send->client_id,
@@ -211,7 +228,8 @@ static void on_text_send(struct client *c, const struct proto_msg *msg)
         client_log(c, LOG_ERROR, "cannot encode a TEXT frame");
         return;
     }
-    client_broadcast(srv, f, NULL);
+    struct deliver_request req = { c, PROTO_TEXT_SEND, send->client_id };
+    deliver_after_commit(&req, f, DELIVER_ALL, NULL, NULL);
     frame_unref(f);
     client_log(c, LOG_DEBUG, "text message_id=%" PRIu64 " bytes=%u", text.u.text.message_id,
                (unsigned)send->text.len);

@@ -72,12 +72,9 @@
                                                   is the only writer (a second server on the
                                                   same data dir gets STORAGE errors, and
                                                   --backup only reads, which WAL never blocks) */
-#define STORE_BACKUP_STEP_PAGES 256            /* pages copied per backup step (1 MiB of 4 KiB
-                                                  pages): the source is locked only per step */
-#define STORE_BACKUP_RETRY_MS 20               /* pause before retrying a step that found the
-                                                  database busy */
-#define STORE_BACKUP_BUSY_MS 5000              /* --backup waits this long for a lock (it runs
-                                                  beside the server, not inside its loop) */
+#define STORE_BACKUP_RETRY_MS 20               /* --backup retries a busy database this often */
+#define STORE_BACKUP_BUSY_MS 5000              /* and gives up after this long (it runs beside
+                                                  the server, not inside its loop) */
 #define SERVER_PRUNE_INTERVAL_MS 60000         /* --retention-days pruning runs once a minute */
 #define SERVER_PRUNE_BATCH 500u                /* messages deleted per loop pass while pruning:
                                                   at ~480,000 rows/s batched inserts (measured,
@@ -106,6 +103,10 @@
                                                   retried than held (and the handshake
                                                   timeout would end them anyway) */
 #define SERVER_BUSY_RETRY_S 1u                 /* the wait BUSY asks for */
+#define SERVER_WORKER_NICE 10                  /* worker threads' nice value: on a CPU shared
+                                                  with the loop thread they get about a tenth
+                                                  of it (CFS weights 110 vs 1024), so PINGs
+                                                  are answered while Argon2 runs */
 #define SERVER_MIN_PASSWORD_BYTES 8u           /* NIST SP 800-63B: at least 8 characters,
                                                   no composition rules; the wire cap
                                                   PROTO_MAX_PASSWORD (1024) is the maximum */

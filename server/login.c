@@ -266,7 +266,7 @@ void login_on_login_token(struct client *c, const struct proto_msg *msg)
     } else if (a.banned) {
         send_banned(c, PROTO_LOGIN_TOKEN, &a);
     } else {
-        auth_send_token(c, &a, t->token, expires_ms);
+        auth_send_token(c, &a, t->token, expires_ms, PROTO_LOGIN_TOKEN, 0);
         auth_enter(c, &a, "token");
     }
     store_account_clear(&a);

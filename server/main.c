@@ -104,7 +104,7 @@ static void print_help(void)
            "  --max-downloads N        downloads in flight per connection (default %u)\n"
            "  --max-output-queue BYTES unsent bytes per client before it is dropped as\n"
            "                           too slow (default %u, at least %u)\n"
-           "  --handshake-timeout SECS time to send HELLO, decimals allowed (default %.15g)\n"
+           "  --handshake-timeout SECS time to log in, decimals allowed (default %.15g)\n"
            "  --poller NAME            event loop backend: %s (default %s)\n"
            "  --help                   show this help and exit\n"
            "  --version                show the version and exit\n\n"

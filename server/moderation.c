@@ -117,58 +117,62 @@ static void remove_online(struct client *target, uint16_t code, const char *mess
     client_finish(target, reason);
 }
 
-/* Stores and applies m to t. False if the store refused. */
-static bool apply(struct client *c, const struct proto_moderate *m, struct target *t,
-                  const char *reason)
+/* Stores what m changes about t's account. False if the store refused. */
+static bool store_action(struct store *st, const struct proto_moderate *m,
+                         const struct target *t, const char *reason, int64_t mute_until)
 {
-    struct store *st = c->srv->store;
     int64_t id = t->account.id;
-    char message[PROTO_MAX_REASON + 64];
-    snprintf(message, sizeof message, "%s%s%s", "Removed by a moderator",
-             reason[0] ? ": " : ".", reason);
     switch ((enum proto_mod_action)m->action) {
-    case PROTO_MOD_ROLE:
-        if (store_account_set_role(st, id, (int)m->value) != STORE_OK)
-            return false;
-        if (t->online != NULL) {
-            t->online->role = (int)m->value;
-            presence_announce_role(t->online);
-        }
-        return true;
+    case PROTO_MOD_ROLE: return store_account_set_role(st, id, (int)m->value) == STORE_OK;
     case PROTO_MOD_BAN:
-        if (store_account_set_ban(st, id, true, reason) != STORE_OK ||
-            store_sessions_revoke_all(st, id) != STORE_OK)
-            return false;
-        snprintf(message, sizeof message, "This account is banned%s%s", reason[0] ? ": " : ".",
-                 reason);
-        remove_online(t->online, PROTO_E_BANNED, message, "banned");
-        return true;
-    case PROTO_MOD_UNBAN:
-        return store_account_set_ban(st, id, false, NULL) == STORE_OK;
-    case PROTO_MOD_KICK:
-        remove_online(t->online, PROTO_E_KICKED, message, "kicked");
-        return true;
-    case PROTO_MOD_MUTE: {
-        uint32_t minutes = MIN(m->value, SERVER_MAX_MUTE_MINUTES);
-        int64_t until = minutes > 0 ? clock_wall_ms() + (int64_t)minutes * 60000 : 0;
-        if (id > 0 && store_account_set_mute(st, id, until) != STORE_OK)
-            return false;
-        if (t->online != NULL)
-            t->online->muted_until_ms = until;
-        return true;
-    }
-    case PROTO_MOD_DELETE:
-        if (store_account_delete(st, id) != STORE_OK)
-            return false;
-        remove_online(t->online, PROTO_E_KICKED, "Your account was deleted by an admin.",
-                      "account deleted");
-        return true;
+        return store_account_set_ban(st, id, true, reason) == STORE_OK &&
+               store_sessions_revoke_all(st, id) == STORE_OK;
+    case PROTO_MOD_UNBAN: return store_account_set_ban(st, id, false, NULL) == STORE_OK;
+    case PROTO_MOD_KICK: return true;
+    case PROTO_MOD_MUTE: /* a guest's mute lasts as long as its connection */
+        return id == 0 || store_account_set_mute(st, id, mute_until) == STORE_OK;
+    case PROTO_MOD_DELETE: return store_account_delete(st, id) == STORE_OK;
     }
     return false;
 }
 
-static void broadcast_notice(struct client *actor, const struct proto_moderate *m,
-                             const char *target)
+/* Applies m to the target's connection, if it is online (after the notice, so the
+ * others hear why before they see it leave). */
+static void apply_online(const struct proto_moderate *m, struct client *target,
+                         const char *reason, int64_t mute_until)
+{
+    if (target == NULL)
+        return;
+    char message[PROTO_MAX_REASON + 64];
+    switch ((enum proto_mod_action)m->action) {
+    case PROTO_MOD_ROLE:
+        target->role = (int)m->value;
+        presence_announce_role(target);
+        break;
+    case PROTO_MOD_BAN:
+        snprintf(message, sizeof message, "This account is banned%s%s", reason[0] ? ": " : ".",
+                 reason);
+        remove_online(target, PROTO_E_BANNED, message, "banned");
+        break;
+    case PROTO_MOD_KICK:
+        snprintf(message, sizeof message, "Removed by a moderator%s%s", reason[0] ? ": " : ".",
+                 reason);
+        remove_online(target, PROTO_E_KICKED, message, "kicked");
+        break;
+    case PROTO_MOD_MUTE:
+        target->muted_until_ms = mute_until;
+        break;
+    case PROTO_MOD_DELETE:
+        remove_online(target, PROTO_E_KICKED, "Your account was deleted by an admin.",
+                      "account deleted");
+        break;
+    case PROTO_MOD_UNBAN:
+        break;
+    }
+}
+
+static void deliver_notice(struct client *actor, const struct proto_moderate *m,
+                           const char *target)
 {
     struct proto_msg msg = {
         .type = PROTO_NOTICE,
@@ -182,11 +186,7 @@ static void broadcast_notice(struct client *actor, const struct proto_moderate *
             .reason = m->reason,
         },
     };
-    struct frame *f = frame_encode(&msg);
-    if (f == NULL)
-        return;
-    client_broadcast(actor->srv, f, NULL);
-    frame_unref(f);
+    auth_deliver(actor, &msg, true, PROTO_MODERATE, m->request_id, false);
 }
 
 void moderation_on_moderate(struct client *c, const struct proto_msg *msg)
@@ -196,15 +196,17 @@ void moderation_on_moderate(struct client *c, const struct proto_msg *msg)
     if (!find_target(c, m, &t))
         return;
     char *reason = g_strndup(m->reason.ptr, m->reason.len);
-    char *target = g_strdup(t.name); /* the target's client may be freed by apply() */
+    uint32_t minutes = MIN(m->value, SERVER_MAX_MUTE_MINUTES);
+    int64_t mute_until = minutes > 0 ? clock_wall_ms() + (int64_t)minutes * 60000 : 0;
     if (allowed(c, m, &t)) {
-        if (apply(c, m, &t, reason)) {
+        if (store_action(c->srv->store, m, &t, reason, mute_until)) {
             client_log(c, LOG_INFO, "moderation %s value=%" PRIu32 " target account=%lld",
                        action_verb(m->action), m->value, (long long)t.account.id);
             struct proto_msg done = { .type = PROTO_DONE,
                                       .u.done = { m->request_id, PROTO_MODERATE } };
-            client_send_msg(c, &done);
-            broadcast_notice(c, m, target);
+            auth_deliver(c, &done, false, PROTO_MODERATE, m->request_id, false);
+            deliver_notice(c, m, t.name);
+            apply_online(m, t.online, reason, mute_until);
         } else {
             client_log(c, LOG_ERROR, "moderation failed: %s", store_error(c->srv->store));
             client_send_error(c, PROTO_E_STORAGE, PROTO_MODERATE, m->request_id,
@@ -212,7 +214,6 @@ void moderation_on_moderate(struct client *c, const struct proto_msg *msg)
         }
     }
     g_free(reason);
-    g_free(target);
     store_account_clear(&t.account);
 }
 
@@ -274,6 +275,6 @@ void moderation_on_invite_create(struct client *c, const struct proto_msg *msg)
         .type = PROTO_INVITE,
         .u.invite = { r->request_id, (uint64_t)expires_ms, proto_str_of(code) },
     };
-    client_send_msg(c, &reply);
+    auth_deliver(c, &reply, false, PROTO_INVITE_CREATE, r->request_id, false);
     sodium_memzero(code, sizeof code);
 }

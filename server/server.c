@@ -15,10 +15,12 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/deliver.h"
 #include "server/dispatch.h"
 #include "server/ev.h"
 #include "server/filestore.h"
 #include "server/presence.h"
+#include "server/retention.h"
 #include "server/store/store.h"
 #include "server/transfer.h"
 
@@ -68,6 +70,8 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     list_init(&srv->downloaders);
     guard_init(srv, clock_mono_ms());
     srv->names = g_hash_table_new(g_str_hash, g_str_equal);
+    deliver_init(srv);
+    retention_init(srv, clock_mono_ms());
     srv->download_low_water = MIN(SERVER_DOWNLOAD_LOW_WATER, cfg->max_output_queue / 4);
 
     srv->loop = ev_create(cfg->poller, fd_limit(cfg->max_clients));
@@ -101,16 +105,16 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     /* Only once the port is ours: a second server started by mistake on a taken port
      * must not clean up the temp files of the one that is running. */
     unsigned leftovers = 0;
-    srv->files = filestore_open(cfg->files_dir, &leftovers, err, errlen);
+    if (store_open(cfg->data_dir, &srv->store, err, errlen) != STORE_OK)
+        return -1;
+    log_event(LOG_INFO, 0, NULL, NULL, "store open data_dir=%s",
+              log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
+    srv->files = filestore_open(cfg->files_dir, srv->store, &leftovers, err, errlen);
     if (srv->files == NULL)
         return -1;
     if (leftovers > 0)
         log_event(LOG_INFO, 0, NULL, NULL, "removed %u unfinished uploads from an earlier run",
                   leftovers);
-    if (store_open(cfg->data_dir, &srv->store, err, errlen) != STORE_OK)
-        return -1;
-    log_event(LOG_INFO, 0, NULL, NULL, "store open data_dir=%s",
-              log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
     return auth_start(srv, err, errlen) ? 0 : -1;
 }
 
@@ -213,7 +217,8 @@ static void server_run_backlog(struct server *srv)
 
 /* Handshakes that ran out of time get ERROR(TIMEOUT); lingering closes end. Both lists
  * are in deadline order, so only their heads are looked at. Then the defences' timers:
- * throttled clients released, idle ones pinged or dropped (guard.h). */
+ * throttled clients released, idle ones pinged or dropped (guard.h); and a batch of
+ * old messages pruned when it is time (retention.h). */
 static void server_expire(struct server *srv, int64_t now)
 {
     while (!list_empty(&srv->handshakes)) {
@@ -231,14 +236,17 @@ static void server_expire(struct server *srv, int64_t now)
         client_close(c, "close timed out");
     }
     guard_expire(srv, now);
+    retention_expire(srv, now);
     auth_expire(srv, now);
 }
 
-/* What the loop does before it sleeps: produce download chunks, send the pass's join
- * and leave notices, then try to write everything pending. Closing a client here holds
+/* What the loop does before it sleeps: commit the pass's writes and release what
+ * waited for them, produce download chunks, send the pass's join and leave notices,
+ * then try to write everything pending. Closing a client here holds
  * a USER_LEFT for the others, so the round repeats until no notice is left behind. */
 static void server_before_sleep(struct server *srv)
 {
+    deliver_commit(srv); /* nothing of this pass goes out before its writes are durable */
     if (!srv->stopping)
         download_fill(srv);
     do {
@@ -265,6 +273,7 @@ static int server_timeout(const struct server *srv, int64_t now)
     if (srv->stopping)
         next = MIN(next, srv->stop_deadline);
     next = MIN(next, guard_next_deadline(srv));
+    next = MIN(next, retention_next_deadline(srv));
     if (next == INT64_MAX)
         return -1;
     return next <= now ? 0 : (int)MIN(next - now, (int64_t)INT_MAX);
@@ -274,7 +283,8 @@ static int server_timeout(const struct server *srv, int64_t now)
  * flushing until every connection has closed or SERVER_SHUTDOWN_FLUSH_MS has passed. */
 static void server_begin_stop(struct server *srv)
 {
-    presence_flush(srv); /* notices of this pass come before SHUTDOWN */
+    deliver_commit(srv); /* answers and notices of this pass come before SHUTDOWN */
+    presence_flush(srv);
     srv->stopping = true;
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
     ev_unwatch(srv->loop, srv->listen_fd);
@@ -355,6 +365,7 @@ void server_free(struct server *srv)
     if (srv->spare_fd >= 0)
         close(srv->spare_fd);
     ev_destroy(srv->loop);
+    deliver_free(srv);
     filestore_free(srv->files);
     store_close(srv->store);
     presence_free(srv);

@@ -107,8 +107,10 @@ struct server {
     struct presence_batch announce; /* join or leave notices not yet sent */
 
     uint32_t next_conn_id;
-    uint64_t next_message_id;
+    GArray *pending;           /* struct pending: frames queued that depend on the pass's commit
+                                  (deliver.h) */
     uint64_t pass;             /* loop passes so far */
+    int64_t prune_at;          /* next --retention-days batch (monotonic), or INT64_MAX */
     size_t download_low_water; /* file chunks are read only below this queue size */
 
     struct list_node handshakes;     /* waiting for HELLO, oldest (nearest deadline) first */

@@ -13,6 +13,8 @@
 enum store_status store_fail(struct store *st, const char *what)
 {
     snprintf(st->error, sizeof st->error, "%s: %s", what, sqlite3_errmsg(st->db));
+    if (st->in_pass && sqlite3_get_autocommit(st->db))
+        st->pass_lost = true;
     return STORE_ERROR;
 }
 
@@ -60,7 +62,7 @@ enum store_status store_step_done(struct store *st, sqlite3_stmt *stmt, const ch
 enum store_status store_begin_write(struct store *st)
 {
     if (st->in_pass)
-        return STORE_OK;
+        return st->pass_lost ? STORE_ERROR : STORE_OK;
     if (store_exec(st, "BEGIN IMMEDIATE", "begin") != STORE_OK)
         return STORE_ERROR;
     st->in_pass = true;
@@ -71,6 +73,10 @@ enum store_status store_commit(struct store *st)
 {
     if (!st->in_pass)
         return STORE_OK;
+    if (st->pass_lost) { /* st->error still says why */
+        st->in_pass = st->pass_lost = false;
+        return STORE_ERROR;
+    }
     st->in_pass = false;
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
         return STORE_OK;

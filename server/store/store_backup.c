@@ -1,5 +1,7 @@
 /* chat-server --backup: a consistent copy of a live database through SQLite's online
- * backup API, in steps so the running server is never locked out for long. */
+ * backup API. The copy is one step: in WAL mode it reads one snapshot while the server
+ * goes on committing (readers never block the writer), whereas a copy in several steps
+ * would start over after every commit of a busy server. */
 #include "server/store/store_private.h"
 
 #include <errno.h>
@@ -9,7 +11,8 @@
 
 #include "server/limits.h"
 
-/* Copies src into a new file at dest, step by step. */
+/* Copies src into a new file at dest; a busy source (being recovered, checkpointed) is
+ * retried for up to STORE_BACKUP_BUSY_MS. */
 static enum store_status copy_database(sqlite3 *src, const char *dest, char *err,
                                        size_t errlen)
 {
@@ -23,11 +26,12 @@ static enum store_status copy_database(sqlite3 *src, const char *dest, char *err
         sqlite3_close(out);
         return STORE_ERROR;
     }
-    do {
-        rc = sqlite3_backup_step(bk, STORE_BACKUP_STEP_PAGES);
-        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-            sqlite3_sleep(STORE_BACKUP_RETRY_MS);
-    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    for (int waited = 0;; waited += STORE_BACKUP_RETRY_MS) {
+        rc = sqlite3_backup_step(bk, -1);
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= STORE_BACKUP_BUSY_MS)
+            break;
+        sqlite3_sleep(STORE_BACKUP_RETRY_MS);
+    }
     sqlite3_backup_finish(bk);
     if (rc != SQLITE_DONE)
         snprintf(err, errlen, "backup to %s failed: %s", dest, sqlite3_errstr(rc));
@@ -53,7 +57,7 @@ enum store_status store_backup(const char *data_dir, const char *dest, char *err
         snprintf(err, errlen, "cannot open %s: %s", path,
                  src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
     } else {
-        sqlite3_busy_timeout(src, STORE_BACKUP_BUSY_MS);
+        sqlite3_busy_timeout(src, STORE_BACKUP_RETRY_MS);
         status = copy_database(src, dest, err, errlen);
     }
     sqlite3_close(src);

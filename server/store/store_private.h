@@ -14,6 +14,8 @@ struct store {
     sqlite3 *db;
     bool memory;              /* STORE_MEMORY: nothing on disk */
     bool in_pass;             /* the pass transaction is open */
+    bool pass_lost;           /* SQLite rolled it back after a failed write (disk full):
+                                 the pass's commit must fail too */
     GHashTable *stmts;        /* SQL text -> sqlite3_stmt*, prepared once */
     char error[512];
 };

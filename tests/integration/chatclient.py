@@ -202,6 +202,30 @@ class RawClient:
     def login(self, name, agent="pytest/1"):
         """HELLO, then WELCOME and the USER_LIST frames, checked; returns the WELCOME."""
         self.hello(name, agent)
+        return self.expect_welcome()
+
+    # ---- accounts ----
+    def register(self, name, password, invite="", agent="pytest/1"):
+        self.send_frame(P.REGISTER, version=P.VERSION, features=0, username=name,
+                        password=password, invite=invite, agent=agent)
+
+    def password_login(self, name, password, agent="pytest/1", version=P.VERSION):
+        self.send_frame(P.LOGIN, version=version, features=0, username=name,
+                        password=password, agent=agent)
+
+    def token_login(self, token, agent="pytest/1"):
+        self.send_frame(P.LOGIN_TOKEN, version=P.VERSION, features=0, token=token, agent=agent)
+
+    def expect_session(self, timeout=TIMEOUT):
+        """SESSION, then WELCOME and the user list (checked); returns the SESSION."""
+        session = self.expect(P.SESSION, timeout)
+        assert len(session.token) == P.TOKEN_LEN, repr(session)
+        self.expect_welcome()
+        assert self.name == session.username, (session, self.welcome)
+        return session
+
+    def expect_welcome(self):
+        """WELCOME and the USER_LIST frames that follow it, checked; returns the WELCOME."""
         welcome = self.expect(P.WELCOME)
         assert welcome.version == P.VERSION and welcome.features == 0, repr(welcome)
         assert welcome.users_online >= 1, repr(welcome)
