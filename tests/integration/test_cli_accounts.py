@@ -256,3 +256,17 @@ def test_password_is_asked_on_a_terminal_without_echo(server, cli, tmp_path):
     again.wait_line(r"needs an account.*Password for alice: $", stream="err")
     again.write("/quit")
     assert again.wait() == 0
+
+
+def test_too_many_attempts_say_how_long_to_wait(server, cli, tmp_path):
+    register(cli, server, tmp_path, "alice")
+    wrong = password_file(tmp_path, "alice", "guessing again and again")
+    said = []
+    for _ in range(6):      # a burst of 3 failures, then about one every 6 s
+        proc = run(cli, server, "alice", extra=["--password-file", str(wrong)], status=1)
+        said.append(errors(proc))
+        if "Too many attempts" in said[-1]:
+            break
+    assert "Wrong name or password" in said[0], said
+    match = re.search(r"Too many attempts\. Please try again in (\d+) s\.", said[-1])
+    assert match and 1 <= int(match.group(1)) <= 60, said
