@@ -33,12 +33,13 @@ def notifications():
 
 @pytest.fixture
 def server_factory(tmp_path):
-    """start(port=0, guests=True) -> Server; every server still running is stopped at
-    teardown. guests=False: accounts only, as deployed (no --allow-guests)."""
+    """start(port=0, guests=True, args=()) -> Server; every server still running is
+    stopped at teardown. guests=False: accounts only, as deployed (no --allow-guests);
+    args: more options (a shared --data-dir restarts a server on the same database)."""
     servers = []
 
-    def start(port=0, guests=True):
-        server = Server(tmp_path / f"server{len(servers)}", port=port, guests=guests)
+    def start(port=0, guests=True, args=()):
+        server = Server(tmp_path / f"server{len(servers)}", args, port=port, guests=guests)
         servers.append(server)
         return server
 

@@ -228,3 +228,20 @@ def test_moderation_menu_for_the_admin_only(server, client_factory):
     notice_with(member, "alice made bob a moderator")
     wait_until(lambda: admin.find(role="label", text="moderator"), "bob tagged moderator")
 
+
+
+def test_reconnect_after_a_server_restart_uses_the_token(server_factory, client_factory,
+                                                          tmp_path):
+    data = ["--data-dir", str(tmp_path / "data")]
+    first = server_factory(guests=False, args=data)
+    port = first.port
+    alice = client_factory(port, None, connect=False, name="alice")
+    fill_login(alice, "alice", PASSWORD, create=True)
+    alice.wait_online()
+    first.stop()
+    wait_until(lambda: alice.find(role="label", name="Connection status"), "the banner")
+    second = server_factory(port=port, guests=False, args=data)
+    alice.wait_online()
+    # The server says how alice came back: with the token, no password hashed.
+    login = second.wait_log(r"account login id=\d+ .*method=")
+    assert "method=token" in login and "argon2_runs=0" in login, login
