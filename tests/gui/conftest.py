@@ -6,6 +6,7 @@ Run inside the virtual session:
 """
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +21,17 @@ def pytest_sessionstart(session):
     # A GUI test without its display or accessibility bus must fail, never skip.
     assert os.environ.get("DISPLAY"), "no DISPLAY: run the GUI tests under tests/gui/xsession"
     assert os.environ.get("DBUS_SESSION_BUS_ADDRESS"), "no session bus: use tests/gui/xsession"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def activation_home(tmp_path_factory):
+    """Services the session bus starts on demand (GNOME Keyring, when a client looks up
+    its login) keep their files in this run's temporary folder, not in the user's home."""
+    home = tmp_path_factory.mktemp("activation")
+    (home / "run").mkdir(mode=0o700)
+    subprocess.run(["dbus-update-activation-environment", f"XDG_DATA_HOME={home / 'data'}",
+                    f"XDG_RUNTIME_DIR={home / 'run'}"], check=True)
+    return home
 
 
 @pytest.fixture(scope="session", autouse=True)
