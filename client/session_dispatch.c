@@ -142,7 +142,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_PASSWORD_CHANGE:
     case PROTO_INVITE_CREATE:
     case PROTO_MODERATE:
-        handled = session_auth_request_failed(self, e->ref_id, e->code, text);
+        handled = session_requests_failed(self, e->ref_id, e->code, text);
         break;
     default:
         handled = FALSE;

@@ -331,7 +331,7 @@ void session_conn_lost(ChatSession *self, const char *why)
                        : g_strdup(why);
     g_object_ref(self);
     session_abandon_conn(self);
-    session_auth_conn_ended(self);
+    session_requests_conn_ended(self);
     if (!asked)
         transfer_fail_in_flight(self, reason);
     if (asked)
