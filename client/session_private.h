@@ -71,6 +71,7 @@ struct session_conn {
     gint64 started_us, last_rx_us, last_tx_us, last_ping_us, closing_us; /* monotonic */
     guint64 last_ping;           /* token of the last PING */
     char *shutdown_reason;       /* from SHUTDOWN, explains the close that follows */
+    char *end_words;             /* an ERROR that ends the session (kick, ban), in words */
 };
 
 /* What every upload and download shares. Allocated with g_rc_box as the first member of
@@ -188,6 +189,7 @@ gboolean session_requests_idle(ChatSession *self);
 ChatSessionError session_error_from_proto(guint code);
 char *session_error_words(guint code, const char *message, guint64 ref_id,
                           const char *username);
+char *session_clean_text(struct proto_str s);
 
 /* session_transfer.c */
 gpointer transfer_alloc(gsize size, ChatSession *self, ChatTransferDirection dir, guint64 id,

@@ -36,23 +36,6 @@ GHashTable *session_requests_new(void)
     return g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, request_free);
 }
 
-/* A string from the network made safe to show: control and format characters (which
- * could steer a terminal or reorder a label) become U+FFFD. */
-static char *clean_text(struct proto_str s)
-{
-    GString *out = g_string_sized_new(s.len);
-    const char *end = s.ptr + s.len;
-    for (const char *p = s.ptr; p < end; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        GUnicodeType kind = g_unichar_type(c);
-        if (kind == G_UNICODE_CONTROL || kind == G_UNICODE_FORMAT)
-            g_string_append_unichar(out, 0xFFFD);
-        else
-            g_string_append_unichar(out, c);
-    }
-    return g_string_free(out, FALSE);
-}
-
 static const char *role_words(guint32 role)
 {
     switch (role) {
@@ -102,8 +85,8 @@ static char *moderation_words(const char *actor, ChatModeration action, guint32 
 
 static void on_notice(ChatSession *self, const struct proto_notice *n)
 {
-    char *actor = clean_text(n->actor), *target = clean_text(n->target);
-    char *reason = clean_text(n->reason);
+    char *actor = session_clean_text(n->actor), *target = session_clean_text(n->target);
+    char *reason = session_clean_text(n->reason);
     char *text = moderation_words(actor, (ChatModeration)n->action, n->value, target, reason);
     const char *me = self->accepted_name;
     if (n->action == PROTO_MOD_ROLE && me && strcmp(target, me) == 0 &&
@@ -167,7 +150,7 @@ static void on_invite(ChatSession *self, const struct proto_invite *inv)
     struct auth_request *r = take_request(self, inv->request_id);
     if (!r)
         return;
-    char *code = clean_text(inv->code);
+    char *code = session_clean_text(inv->code);
     g_signal_emit(self, session_signals[SIG_INVITE_CREATED], 0, r->id, code);
     g_free(code);
     request_free(r);

@@ -228,6 +228,28 @@ def test_moderation_menu_for_the_admin_only(server, client_factory):
     notice_with(member, "alice made bob a moderator")
     wait_until(lambda: admin.find(role="label", text="moderator"), "bob tagged moderator")
 
+    # Admins create invite codes from the Account menu.
+    admin.click("Account", role="toggle button")
+    do_action(wait_until(lambda: admin.find(name="Create invite code"), "the menu item"),
+              "click")
+    notice_with(admin, "New invite code")
+
+    # A kick asks for the reason everyone will see; bob's window says what happened.
+    menu = open_user_menu(admin, "bob")
+    do_action(find_one(menu, role="menu item", name="Remove bob from the chat\u2026"), "click")
+    dialog = wait_until(lambda: admin.find(role="dialog", name="Remove bob from the chat"),
+                        "the reason dialog")
+    reason = wait_until(lambda: find_one(dialog, role="text",
+                                         name="Reason (everyone sees it)"), "the reason entry")
+    Atspi.EditableText.set_text_contents(reason, "testing the kick")
+    do_action(find_one(dialog, role="push button", name="Remove"), "click")
+    notice_with(admin, "alice removed bob from the chat: testing the kick")
+    banner = wait_until(lambda: member.find(role="label", name="Connection status"),
+                        "bob's banner")
+    said = wait_until(lambda: "testing the kick" in text_of(banner) and text_of(banner),
+                      "the kick and its reason in bob's window")
+    assert said.startswith("Disconnected: ") and "moderator" in said, said
+
 
 
 def test_reconnect_after_a_server_restart_uses_the_token(server_factory, client_factory,
