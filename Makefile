@@ -23,9 +23,9 @@ LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 # libcommon.
 BASE_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 icu-uc icu-i18n libcrypto)
 BASE_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 icu-uc icu-i18n libcrypto)
-# SQLite serves chat-server's store (server/store/).
-STORE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3)
-STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3)
+# SQLite serves chat-server's store (server/store/), libsodium its password hashing.
+STORE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3 libsodium)
+STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libsodium)
 GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
 GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)
