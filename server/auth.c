@@ -151,6 +151,12 @@ static void job_done(void *data, bool cancelled)
         if (c != NULL && c->state == CLIENT_CLOSING)
             c = NULL;
         job->finish(c, job);
+        if (c != NULL && c->state == CLIENT_HANDSHAKE && list_empty(&c->timer_link)) {
+            /* Refused: a new handshake period for the next try (still in deadline
+             * order: no deadline is later). */
+            c->deadline_ms = clock_mono_ms() + job->srv->cfg.handshake_timeout_ms;
+            list_append(&job->srv->handshakes, &c->timer_link);
+        }
     }
     auth_job_free(job);
 }
@@ -171,13 +177,9 @@ struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *f
 void auth_submit(struct client *c, struct auth_job *job)
 {
     struct server *srv = c->srv;
-    if (c->state == CLIENT_HANDSHAKE) {
-        /* Waiting for the worker is not idling: the handshake timeout counts from the
-         * last login attempt (still in deadline order: no deadline is later). */
-        list_remove(&c->timer_link);
-        c->deadline_ms = clock_mono_ms() + srv->cfg.handshake_timeout_ms;
-        list_append(&srv->handshakes, &c->timer_link);
-    }
+    /* Waiting for the worker is not idling: no handshake timeout while the password is
+     * checked (job_done re-arms it if the login fails). */
+    list_remove(&c->timer_link);
     c->auth_pending = true;
     worker_submit(srv->accounts.worker, job, job_run, job_done);
 }

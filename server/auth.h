@@ -68,7 +68,8 @@ struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *f
 /* Frees a job (wiping its secrets) that was not submitted. */
 void auth_job_free(struct auth_job *job);
 
-/* Sends the job to the worker; c is marked as having a password check in flight. */
+/* Sends the job to the worker; c is marked as having a password check in flight, and
+ * its handshake timeout waits until the result is in. */
 void auth_submit(struct client *c, struct auth_job *job);
 
 /* True (after answering ERROR(BUSY), ref_id the seconds to wait) when the worker
