@@ -3,7 +3,6 @@
 #include "server/auth.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,6 @@
  * LOGIN_TOKEN (a session token, no Argon2 at all). Password work goes to the worker;
  * its result comes back to the finish functions below. */
 #include <sodium.h>
-#include <string.h>
 
 #include "common/validate.h"
 #include "server/auth.h"
