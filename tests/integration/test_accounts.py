@@ -100,8 +100,9 @@ def test_password_change_revokes_every_token(accounts_server, account, connect):
 def test_failed_logins_are_throttled_then_recover(accounts_server, account, connect):
     rate = 0.5 / SLOWDOWN                                  # 2 s a token; more when slowed
     server = accounts_server("--login-limit", f"{rate}:3", # burst 3, then one token per
-                             "--limit-loopback")          # 1/rate s (loopback is exempt
+                             "--limit-loopback",          # 1/rate s (loopback is exempt
                                                           # per address otherwise)
+                             "--handshake-timeout", "120")  # waits longer than 10 s slowed
     account(server, "alice")
     client = connect(server)
     for _ in range(3):
