@@ -46,7 +46,10 @@ bool auth_start(struct server *srv, char *err, size_t errlen)
         snprintf(err, errlen, "libsodium cannot be initialised");
         return false;
     }
-    a->worker = worker_start(srv->loop, cfg->hash_threads, err, errlen);
+    unsigned threads = cfg->hash_threads;
+    if (threads == 0)
+        threads = (unsigned)MAX(1, (int)g_get_num_processors() - 1);
+    a->worker = worker_start(srv->loop, threads, err, errlen);
     if (a->worker == NULL)
         return false;
     a->login_by_addr = throttle_new(&cfg->login_limit);
@@ -58,7 +61,7 @@ bool auth_start(struct server *srv, char *err, size_t errlen)
               "accounts registration=%s guests=%s argon2id m=%zu KiB t=%llu threads=%u "
               "max_pending_logins=%u token_days=%.4g",
               policy_name(a->registration), cfg->allow_guests ? "on" : "off",
-              cfg->pwhash_mem_bytes / 1024, cfg->pwhash_ops, (unsigned)cfg->hash_threads,
+              cfg->pwhash_mem_bytes / 1024, cfg->pwhash_ops, threads,
               (unsigned)cfg->max_pending_logins, (double)cfg->token_ms / 86400000.0);
     return true;
 }
@@ -113,6 +116,7 @@ void auth_job_free(struct auth_job *job)
 static void job_run(void *data)
 {
     struct auth_job *job = data;
+    int64_t start = g_get_monotonic_time();
     switch (job->type) {
     case PROTO_REGISTER:
         job->hashed = password_hash(&job->params, job->password, job->password_len, job->hash);
@@ -135,6 +139,7 @@ static void job_run(void *data)
     default:
         break;
     }
+    job->run_us = g_get_monotonic_time() - start;
 }
 
 /* On the loop thread: hands the result to the request's finish function. */
@@ -330,12 +335,14 @@ bool auth_send_session(struct client *c, const struct store_account *a, uint16_t
     return stored;
 }
 
-void auth_enter(struct client *c, const struct store_account *a, const char *method)
+void auth_enter(struct client *c, const struct store_account *a, const char *method,
+                const struct auth_job *job)
 {
     c->account_id = a->id;
     c->role = a->role;
     c->muted_until_ms = a->muted_until_ms;
-    client_log(c, LOG_INFO, "account login id=%" PRId64 " role=%d method=%s argon2_runs=%" PRIu64,
-               a->id, a->role, method, password_argon2_count());
+    client_log(c, LOG_INFO, "account login id=%" PRId64 " role=%d method=%s argon2_ms=%.1f "
+               "argon2_runs=%" PRIu64, a->id, a->role, method,
+               job ? (double)job->run_us / 1000.0 : 0.0, password_argon2_count());
     presence_enter(c, a->name, name_fold_key(a->name, strlen(a->name)));
 }
