@@ -1,7 +1,6 @@
 /* A logged-in account's requests about itself: LOGOUT (revoke this session or all of
  * them, then close) and PASSWORD_CHANGE (check the old password and hash the new one on
  * the worker, revoke every session, hand out a fresh token). */
-#include <stdio.h>
 
 #include "server/auth.h"
 #include "server/client.h"

@@ -3,7 +3,6 @@
 #include "server/auth.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,7 +46,10 @@ bool auth_start(struct server *srv, char *err, size_t errlen)
         snprintf(err, errlen, "libsodium cannot be initialised");
         return false;
     }
-    a->worker = worker_start(srv->loop, cfg->hash_threads, err, errlen);
+    unsigned threads = cfg->hash_threads;
+    if (threads == 0)
+        threads = (unsigned)MAX(1, (int)g_get_num_processors() - 1);
+    a->worker = worker_start(srv->loop, threads, err, errlen);
     if (a->worker == NULL)
         return false;
     a->login_by_addr = throttle_new(&cfg->login_limit);
@@ -59,7 +61,7 @@ bool auth_start(struct server *srv, char *err, size_t errlen)
               "accounts registration=%s guests=%s argon2id m=%zu KiB t=%llu threads=%u "
               "max_pending_logins=%u token_days=%.4g",
               policy_name(a->registration), cfg->allow_guests ? "on" : "off",
-              cfg->pwhash_mem_bytes / 1024, cfg->pwhash_ops, (unsigned)cfg->hash_threads,
+              cfg->pwhash_mem_bytes / 1024, cfg->pwhash_ops, threads,
               (unsigned)cfg->max_pending_logins, (double)cfg->token_ms / 86400000.0);
     return true;
 }
@@ -114,6 +116,7 @@ void auth_job_free(struct auth_job *job)
 static void job_run(void *data)
 {
     struct auth_job *job = data;
+    int64_t start = g_get_monotonic_time();
     switch (job->type) {
     case PROTO_REGISTER:
         job->hashed = password_hash(&job->params, job->password, job->password_len, job->hash);
@@ -136,6 +139,7 @@ static void job_run(void *data)
     default:
         break;
     }
+    job->run_us = g_get_monotonic_time() - start;
 }
 
 /* On the loop thread: hands the result to the request's finish function. */
@@ -151,6 +155,12 @@ static void job_done(void *data, bool cancelled)
         if (c != NULL && c->state == CLIENT_CLOSING)
             c = NULL;
         job->finish(c, job);
+        if (c != NULL && c->state == CLIENT_HANDSHAKE && list_empty(&c->timer_link)) {
+            /* Refused: a new handshake period for the next try (still in deadline
+             * order: no deadline is later). */
+            c->deadline_ms = clock_mono_ms() + job->srv->cfg.handshake_timeout_ms;
+            list_append(&job->srv->handshakes, &c->timer_link);
+        }
     }
     auth_job_free(job);
 }
@@ -171,13 +181,9 @@ struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *f
 void auth_submit(struct client *c, struct auth_job *job)
 {
     struct server *srv = c->srv;
-    if (c->state == CLIENT_HANDSHAKE) {
-        /* Waiting for the worker is not idling: the handshake timeout counts from the
-         * last login attempt (still in deadline order: no deadline is later). */
-        list_remove(&c->timer_link);
-        c->deadline_ms = clock_mono_ms() + srv->cfg.handshake_timeout_ms;
-        list_append(&srv->handshakes, &c->timer_link);
-    }
+    /* Waiting for the worker is not idling: no handshake timeout while the password is
+     * checked (job_done re-arms it if the login fails). */
+    list_remove(&c->timer_link);
     c->auth_pending = true;
     worker_submit(srv->accounts.worker, job, job_run, job_done);
 }
@@ -329,12 +335,14 @@ bool auth_send_session(struct client *c, const struct store_account *a, uint16_t
     return stored;
 }
 
-void auth_enter(struct client *c, const struct store_account *a, const char *method)
+void auth_enter(struct client *c, const struct store_account *a, const char *method,
+                const struct auth_job *job)
 {
     c->account_id = a->id;
     c->role = a->role;
     c->muted_until_ms = a->muted_until_ms;
-    client_log(c, LOG_INFO, "account login id=%" PRId64 " role=%d method=%s argon2_runs=%" PRIu64,
-               a->id, a->role, method, password_argon2_count());
+    client_log(c, LOG_INFO, "account login id=%" PRId64 " role=%d method=%s argon2_ms=%.1f "
+               "argon2_runs=%" PRIu64, a->id, a->role, method,
+               job ? (double)job->run_us / 1000.0 : 0.0, password_argon2_count());
     presence_enter(c, a->name, name_fold_key(a->name, strlen(a->name)));
 }

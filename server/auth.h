@@ -49,6 +49,7 @@ struct auth_job {
     char new_hash[PASSWORD_HASH_MAX]; /* out: a rehash at login, or the new password's */
     bool verified;           /* out: the password matched */
     bool hashed;             /* out: hash (REGISTER) or new_hash holds a fresh hash */
+    int64_t run_us;          /* out: how long the worker took (logged) */
 };
 
 /* Starts the worker pool and the throttles, resolves the registration policy and
@@ -68,7 +69,8 @@ struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *f
 /* Frees a job (wiping its secrets) that was not submitted. */
 void auth_job_free(struct auth_job *job);
 
-/* Sends the job to the worker; c is marked as having a password check in flight. */
+/* Sends the job to the worker; c is marked as having a password check in flight, and
+ * its handshake timeout waits until the result is in. */
 void auth_submit(struct client *c, struct auth_job *job);
 
 /* True (after answering ERROR(BUSY), ref_id the seconds to wait) when the worker
@@ -106,9 +108,11 @@ bool auth_send_session(struct client *c, const struct store_account *a, uint16_t
                        uint64_t ref_id);
 
 /* Completes a login as account a with the session already sent: sets c's account
- * fields and enters the chat. method ("password", "token", "registration") and the
- * Argon2 counter go to the log. */
-void auth_enter(struct client *c, const struct store_account *a, const char *method);
+ * fields and enters the chat. method ("password", "token", "registration"), the time
+ * the worker took (job NULL for a token login: no worker) and the process's Argon2
+ * counter go to the log. */
+void auth_enter(struct client *c, const struct store_account *a, const char *method,
+                const struct auth_job *job);
 
 /* Handlers of the dispatch table. */
 void login_on_register(struct client *c, const struct proto_msg *msg);
