@@ -267,3 +267,17 @@ def test_reconnect_after_a_server_restart_uses_the_token(server_factory, client_
     # The server says how alice came back: with the token, no password hashed.
     login = second.wait_log(r"account login id=\d+ .*method=")
     assert "method=token" in login and "argon2_runs=0" in login, login
+
+
+def test_guests_are_shown_as_guests(server_factory, client_factory):
+    server = server_factory(guests=True)   # --allow-guests: name-only logins for demos
+    dora = client_factory(server.port, "dora")
+    client_factory(server.port, "eve")
+    dora.wait_online(users=2)
+    users = wait_until(lambda: find_one(dora.app, role="list box", name="Online users"),
+                       "the online list")
+
+    def tagged():
+        dora.refresh()
+        return [label for label in find_all(users, role="label") if text_of(label) == "guest"]
+    wait_until(lambda: len(tagged()) == 2, "both names tagged guest")

@@ -270,3 +270,18 @@ def test_too_many_attempts_say_how_long_to_wait(server, cli, tmp_path):
     assert "Wrong name or password" in said[0], said
     match = re.search(r"Too many attempts\. Please try again in (\d+) s\.", said[-1])
     assert match and 1 <= int(match.group(1)) <= 60, said
+
+
+def test_a_second_login_takes_over_without_a_tug_of_war(server, cli, tmp_path):
+    register(cli, server, tmp_path, "alice")
+    pw = password_file(tmp_path, "alice")
+    # On a terminal chat-cli reconnects after a loss: not after being replaced.
+    first = cli(server, "alice", extra=["--password-file", str(pw)], tty=True)
+    first.wait_line(rf"^{STAMP} \* connected as alice$")
+    second = online(cli, server, tmp_path, "alice")
+    assert first.wait() == 1
+    assert "logged in from somewhere else" in errors(first), first.err
+    second.write("still here")
+    second.wait_line(rf"^{STAMP} <alice> still here$")
+    second.close_stdin()
+    assert second.wait() == 0
