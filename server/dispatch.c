@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/validate.h"
+#include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/deliver.h"
@@ -14,8 +15,8 @@
 #include "server/transfer.h"
 
 enum need {
-    NEED_ANY,    /* allowed before login (HELLO, PING, PONG, GOODBYE) */
-    NEED_ONLINE, /* needs a completed HELLO */
+    NEED_ANY,    /* allowed before login (the login frames, PING, PONG, GOODBYE) */
+    NEED_ONLINE, /* needs a completed login */
 };
 
 struct command {
@@ -43,6 +44,13 @@ static const struct command commands[] = {
     { PROTO_FILE_CANCEL, NEED_ONLINE, upload_on_cancel },
     { PROTO_DOWNLOAD_REQUEST, NEED_ONLINE, download_on_request },
     { PROTO_DOWNLOAD_CANCEL, NEED_ONLINE, download_on_cancel },
+    { PROTO_REGISTER, NEED_ANY, login_on_register },
+    { PROTO_LOGIN, NEED_ANY, login_on_login },
+    { PROTO_LOGIN_TOKEN, NEED_ANY, login_on_login_token },
+    { PROTO_LOGOUT, NEED_ONLINE, account_on_logout },
+    { PROTO_PASSWORD_CHANGE, NEED_ONLINE, account_on_password_change },
+    { PROTO_INVITE_CREATE, NEED_ONLINE, moderation_on_invite_create },
+    { PROTO_MODERATE, NEED_ONLINE, moderation_on_moderate },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -65,6 +73,10 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_FILE_CANCEL:
     case PROTO_DOWNLOAD_CANCEL: return msg->u.ref.id;
     case PROTO_DOWNLOAD_REQUEST: return msg->u.download_request.file_id;
+    case PROTO_LOGOUT: return msg->u.logout.request_id;
+    case PROTO_PASSWORD_CHANGE: return msg->u.password_change.request_id;
+    case PROTO_INVITE_CREATE: return msg->u.invite_create.request_id;
+    case PROTO_MODERATE: return msg->u.moderate.request_id;
     default: return 0;
     }
 }
@@ -74,7 +86,7 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
     const struct command *cmd = command_find(msg->type);
     if (c->state != CLIENT_ONLINE && (cmd == NULL || cmd->need == NEED_ONLINE)) {
         client_send_error(c, PROTO_E_NOT_LOGGED_IN, msg->type, request_ref_id(msg),
-                          "Log in with HELLO first.");
+                          "Log in first.");
         return;
     }
     if (cmd == NULL) { /* a frame only servers send */
@@ -83,6 +95,9 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
                           proto_type_name(msg->type));
         return;
     }
+    if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER) &&
+        moderation_muted(c, msg->type, request_ref_id(msg)))
+        return;
     cmd->handle(c, msg);
 }
 

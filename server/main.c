@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/accounts_cli.h"
 #include "server/ev.h"
 #include "server/limits.h"
 #include "server/log.h"
+#include "server/option_parse.h"
 #include "server/server.h"
 #include "server/store/store.h"
 
@@ -104,7 +106,7 @@ static void print_help(void)
            "  --max-downloads N        downloads in flight per connection (default %u)\n"
            "  --max-output-queue BYTES unsent bytes per client before it is dropped as\n"
            "                           too slow (default %u, at least %u)\n"
-           "  --handshake-timeout SECS time to send HELLO, decimals allowed (default %.15g)\n"
+           "  --handshake-timeout SECS time to log in, decimals allowed (default %.15g)\n"
            "  --poller NAME            event loop backend: %s (default %s)\n"
            "  --help                   show this help and exit\n"
            "  --version                show the version and exit\n\n"
@@ -122,6 +124,7 @@ static void print_help(void)
            SERVER_READ_BUDGET / 1024, SERVER_FRAMES_PER_PASS, SERVER_DOWNLOAD_LOW_WATER / 1024,
            SERVER_SHUTDOWN_FLUSH_MS / 1000.0);
     print_guard_help();
+    accounts_print_help();
 }
 
 /* Reports a bad command line and returns the usage exit status. */
@@ -137,56 +140,6 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* Parses a plain decimal integer in [min, max]. */
-static bool parse_uint(const char *text, uint64_t min, uint64_t max, uint64_t *out)
-{
-    if (text[0] < '0' || text[0] > '9')
-        return false;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
-/* Parses seconds with optional decimals ("10", "0.5") into milliseconds > 0. */
-static bool parse_seconds_ms(const char *text, int64_t *out)
-{
-    if ((text[0] < '0' || text[0] > '9') && text[0] != '.')
-        return false;
-    errno = 0;
-    char *end;
-    double secs = strtod(text, &end);
-    if (errno != 0 || *end != '\0' || !isfinite(secs))
-        return false;
-    double ms = round(secs * 1000.0);
-    if (ms < 1 || ms > (double)SERVER_MAX_HANDSHAKE_MS)
-        return false;
-    *out = (int64_t)ms;
-    return true;
-}
-
-/* Parses "RATE:BURST" (decimals allowed): RATE in [SERVER_MIN_RATE, SERVER_MAX_RATE] a
- * second, BURST in [1, SERVER_MAX_RATE]. */
-static bool parse_rate_limit(const char *text, struct rate_limit *out)
-{
-    errno = 0;
-    char *end;
-    double rate = strtod(text, &end);
-    if (end == text || *end != ':')
-        return false;
-    const char *burst_text = end + 1;
-    double burst = strtod(burst_text, &end);
-    if (errno != 0 || end == burst_text || *end != '\0' || !isfinite(rate) ||
-        !isfinite(burst) || rate < SERVER_MIN_RATE || rate > SERVER_MAX_RATE || burst < 1 ||
-        burst > SERVER_MAX_RATE)
-        return false;
-    *out = (struct rate_limit){ .per_sec = rate, .burst = burst };
-    return true;
-}
-
 enum option_id {
     OPT_HOST = 256, OPT_PORT, OPT_LOG, OPT_LOG_LEVEL, OPT_FILES_DIR, OPT_MAX_CLIENTS,
     OPT_MAX_FILE_SIZE, OPT_MAX_UPLOADS, OPT_MAX_DOWNLOADS, OPT_MAX_OUTPUT_QUEUE,
@@ -194,6 +147,7 @@ enum option_id {
     OPT_MSG_LIMIT, OPT_BYTE_LIMIT, OPT_FILE_LIMIT, OPT_FLOOD_GRACE, OPT_MAX_PER_IP,
     OPT_IP_CONNECT_LIMIT, OPT_CONNECT_LIMIT, OPT_LIMIT_LOOPBACK, OPT_IDLE_TIMEOUT,
     OPT_PONG_TIMEOUT, OPT_NO_LIMITS, OPT_DATA_DIR, OPT_RETENTION_DAYS, OPT_BACKUP,
+    OPT_ACCOUNTS, /* every accounts option (accounts_cli.c tells them apart by name) */
 };
 
 static const struct option long_options[] = {
@@ -225,6 +179,17 @@ static const struct option long_options[] = {
     { "data-dir", required_argument, NULL, OPT_DATA_DIR },
     { "retention-days", required_argument, NULL, OPT_RETENTION_DAYS },
     { "backup", required_argument, NULL, OPT_BACKUP },
+    { "registration", required_argument, NULL, OPT_ACCOUNTS },
+    { "allow-guests", no_argument, NULL, OPT_ACCOUNTS },
+    { "token-days", required_argument, NULL, OPT_ACCOUNTS },
+    { "pwhash-memory", required_argument, NULL, OPT_ACCOUNTS },
+    { "pwhash-ops", required_argument, NULL, OPT_ACCOUNTS },
+    { "hash-threads", required_argument, NULL, OPT_ACCOUNTS },
+    { "max-pending-logins", required_argument, NULL, OPT_ACCOUNTS },
+    { "login-limit", required_argument, NULL, OPT_ACCOUNTS },
+    { "register-limit", required_argument, NULL, OPT_ACCOUNTS },
+    { "create-admin", required_argument, NULL, OPT_ACCOUNTS },
+    { "create-invite", no_argument, NULL, OPT_ACCOUNTS },
     { NULL, 0, NULL, 0 },
 };
 
@@ -267,10 +232,10 @@ static int64_t *guard_timer_option(struct guard_config *g, int id)
     }
 }
 
-/* Fills cfg (and *backup_path for --backup) from argv. Returns -1 to go on, else the
- * exit status (help, version, error). */
+/* Fills cfg (and *backup_path for --backup, *cmd for the accounts commands) from argv.
+ * Returns -1 to go on, else the exit status (help, version, error). */
 static int parse_options(int argc, char **argv, struct server_config *cfg,
-                         const char **backup_path)
+                         const char **backup_path, struct accounts_command *cmd)
 {
     *cfg = (struct server_config){
         .host = SERVER_DEFAULT_HOST, .port = SERVER_DEFAULT_PORT,
@@ -297,6 +262,8 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
             .pong_ms = SERVER_DEFAULT_PONG_MS,
         },
     };
+    accounts_config_defaults(&cfg->accounts);
+    *cmd = (struct accounts_command){ 0 };
     opterr = 0;
     int id, index = 0;
     while ((id = getopt_long(argc, argv, "", long_options, &index)) != -1) {
@@ -346,6 +313,12 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
                 return usage_error("invalid value '%s' for --%s (expected seconds > 0)",
                                    optarg, name);
             break;
+        case OPT_ACCOUNTS: {
+            char err[256];
+            if (accounts_parse_option(name, optarg, &cfg->accounts, cmd, err, sizeof err) < 0)
+                return usage_error("%s", err);
+            break;
+        }
         case OPT_MAX_PER_IP: cfg->guard.max_per_ip = (uint32_t)value; break;
         case OPT_LIMIT_LOOPBACK: cfg->guard.limit_loopback = true; break;
         case OPT_NO_LIMITS: cfg->guard.enabled = false; break;
@@ -419,11 +392,14 @@ int main(int argc, char **argv)
 {
     struct server_config cfg;
     const char *backup_path = NULL;
-    int status = parse_options(argc, argv, &cfg, &backup_path);
+    struct accounts_command cmd;
+    int status = parse_options(argc, argv, &cfg, &backup_path, &cmd);
     if (status >= 0)
         return status;
     if (backup_path != NULL)
         return run_backup(cfg.data_dir, backup_path);
+    if (cmd.create_admin != NULL || cmd.create_invite)
+        return accounts_run_command(&cmd, &cfg);
 
     sigset_t wait_mask;
     setup_signals(&wait_mask);

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/deliver.h"
@@ -47,6 +48,17 @@ static int fd_limit(uint32_t max_clients)
     return (int)rl.rlim_cur;
 }
 
+/* The listener's handler: connections are taken after the round's other handlers
+ * (server_pass), so a just-closed fd number reused by accept() is never mistaken for
+ * its previous owner. */
+static void server_on_listener(int fd, int mask, void *data)
+{
+    (void)fd;
+    (void)mask;
+    struct server *srv = data;
+    srv->accept_ready = true;
+}
+
 int server_start(struct server *srv, const struct server_config *cfg, char *err,
                  size_t errlen)
 {
@@ -76,7 +88,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     srv->listen_fd = net_listen(cfg->host, cfg->port, SERVER_LISTEN_BACKLOG, err, errlen);
     if (srv->listen_fd < 0)
         return -1;
-    if (ev_watch(srv->loop, srv->listen_fd, EV_READ) != EV_OK) {
+    if (ev_watch(srv->loop, srv->listen_fd, EV_READ, server_on_listener, srv) != EV_OK) {
         snprintf(err, errlen, "cannot watch the listening socket");
         return -1;
     }
@@ -103,7 +115,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     if (leftovers > 0)
         log_event(LOG_INFO, 0, NULL, NULL, "removed %u unfinished uploads from an earlier run",
                   leftovers);
-    return 0;
+    return auth_start(srv, err, errlen) ? 0 : -1;
 }
 
 static const char server_full_message[] = "The server is full; try again later.";
@@ -213,7 +225,7 @@ static void server_expire(struct server *srv, int64_t now)
         struct client *c = list_entry(srv->handshakes.next, struct client, timer_link);
         if (c->deadline_ms > now)
             break;
-        client_send_error(c, PROTO_E_TIMEOUT, 0, 0, "No HELLO within %.3g seconds.",
+        client_send_error(c, PROTO_E_TIMEOUT, 0, 0, "No login within %.3g seconds.",
                           (double)srv->cfg.handshake_timeout_ms / 1000.0);
         client_finish(c, "handshake timeout");
     }
@@ -225,6 +237,7 @@ static void server_expire(struct server *srv, int64_t now)
     }
     guard_expire(srv, now);
     retention_expire(srv, now);
+    auth_expire(srv, now);
 }
 
 /* What the loop does before it sleeps: commit the pass's writes and release what
@@ -274,7 +287,7 @@ static void server_begin_stop(struct server *srv)
     presence_flush(srv);
     srv->stopping = true;
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
-    ev_watch(srv->loop, srv->listen_fd, EV_NONE);
+    ev_unwatch(srv->loop, srv->listen_fd);
     close(srv->listen_fd);
     srv->listen_fd = -1;
     log_event(LOG_INFO, 0, NULL, NULL, "stopping: %u connections to close",
@@ -296,25 +309,6 @@ static void server_begin_stop(struct server *srv)
         client_finish(c, "server shutdown");
     }
     frame_unref(f);
-}
-
-/* Handles what one poll reported; new connections are taken last so a just-closed fd
- * number reused by accept() is never mistaken for its previous owner. */
-static void server_handle_fired(struct server *srv, const struct ev_fired *fired, int n)
-{
-    bool accept_ready = false;
-    for (int i = 0; i < n; i++) {
-        if (fired[i].fd == srv->listen_fd) {
-            accept_ready = true;
-            continue;
-        }
-        struct client *c = srv->by_fd[fired[i].fd];
-        if (c != NULL)
-            client_on_ready(c, fired[i].mask);
-    }
-    server_run_backlog(srv);
-    if (accept_ready)
-        server_accept(srv);
 }
 
 int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen,
@@ -347,13 +341,14 @@ int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask)
     int timeout = server_timeout(srv, now);
     if (max_wait_ms >= 0 && (timeout < 0 || timeout > max_wait_ms))
         timeout = max_wait_ms;
-    const struct ev_fired *fired;
-    int n = ev_poll(srv->loop, timeout, wait_mask, &fired);
-    if (n < 0) {
+    srv->accept_ready = false;
+    if (ev_process(srv->loop, timeout, wait_mask) < 0) {
         log_event(LOG_ERROR, 0, NULL, NULL, "poll failed: %s", g_strerror(errno));
         return -1;
     }
-    server_handle_fired(srv, fired, n);
+    server_run_backlog(srv);
+    if (srv->accept_ready && srv->listen_fd >= 0)
+        server_accept(srv);
     server_expire(srv, clock_mono_ms());
     return 0;
 }
@@ -361,6 +356,7 @@ int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask)
 void server_free(struct server *srv)
 {
     srv->stopping = true; /* nobody is left to tell who leaves */
+    auth_stop(srv);       /* password jobs in flight are dropped before their clients */
     for (int fd = 0; fd < srv->by_fd_size; fd++)
         if (srv->by_fd[fd] != NULL)
             client_close(srv->by_fd[fd], "server stopped");

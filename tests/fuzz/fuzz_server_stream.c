@@ -90,6 +90,19 @@ static struct server_config config_for(uint8_t mode)
             .idle_ms = 1000,
             .pong_ms = 1000,
         },
+        /* Accounts with libsodium's cheapest Argon2id (8 KiB, one pass): the worker
+         * thread and its wake-up fd are real, the hashing nearly free. */
+        .accounts = {
+            .registration = (mode & 0x40) ? REGISTRATION_INVITE : REGISTRATION_OPEN,
+            .allow_guests = true,
+            .pwhash_ops = 1,
+            .pwhash_mem_bytes = 8192,
+            .hash_threads = 1,
+            .max_pending_logins = 2,
+            .token_ms = 86400000,
+            .login_limit = { 1e-6, 3 },
+            .register_limit = { 1e-6, 3 },
+        },
     };
     return cfg;
 }
