@@ -28,8 +28,9 @@ STORE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3 libsodium)
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libsodium)
 GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
-GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)
-GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 2>/dev/null)
+# chat-client keeps its session token in the desktop keyring through libsecret.
+GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 libsecret-1 2>/dev/null)
+GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 libsecret-1 2>/dev/null)
 
 # Source groups. The client core is client/session*.c; client/cli.c is the terminal
 # front end; client/app_main.c holds chat-client's main(); every other client/*.c is
@@ -37,7 +38,7 @@ GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 2>/dev/null)
 COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(wildcard server/*.c server/store/*.c)
 CORE_SRC := $(wildcard client/session*.c)
-CLI_SRC := client/cli.c
+CLI_SRC := $(wildcard client/cli*.c)
 GUI_MAIN := client/app_main.c
 GUI_SRC := $(filter-out $(CORE_SRC) $(CLI_SRC) $(GUI_MAIN),$(wildcard client/*.c))
 GRESOURCE_XML := client/resources/chat.gresource.xml

@@ -188,7 +188,7 @@ def targets(r):
                      ratio >= TARGET_RATIO))
     else:
         rows.append(("N=1000, S=10, 64 B: deliveries/s >= 3x ngircd", "run failed", False))
-    rows.append(_store_target(r))
+    rows.append(store_target(r))
 
     lat = r["latency"]["chat"]
     if _ok(lat):
@@ -298,7 +298,8 @@ def _store_cost(r):
     return disk, mem, (1 - disk / mem) if disk and mem else None
 
 
-def _store_target(r):
+def store_target(r):
+    """(target, measured, verdict) of the store's cost."""
     disk, mem, cost = _store_cost(r)
     if cost is None:
         return (STORE_LABEL, "not run" if not r.get("store") else "run failed",
@@ -307,7 +308,7 @@ def _store_target(r):
             cost <= TARGET_STORE_COST)
 
 
-def _store_section(r):
+def store_section(r):
     """The same binary and load, chat.db against --data-dir :memory:."""
     st = r.get("store", {})
     if not st:
@@ -337,7 +338,7 @@ LATENCY_LABEL = "200 msgs/s into 1000 members"
 NOISY_PCT = 10.0   # other users' share of all CPUs above which a run is flagged
 
 
-def _verdict(v):
+def verdict(v):
     return "not run" if v is None else ("met" if v else "**NOT met**")
 
 
@@ -581,7 +582,7 @@ def document(r, command, images):
                   "generator, so throughput in those runs is low and latency high; rerun on a "
                   "quiet machine for clean numbers.", ""]
     lines += [
-        _table(["target", "measured", "verdict"], [(a, b, _verdict(c)) for a, b, c in t]),
+        _table(["target", "measured", "verdict"], [(a, b, verdict(c)) for a, b, c in t]),
         "",
         "## chat-server and ngircd side by side",
         "",
@@ -590,7 +591,7 @@ def document(r, command, images):
         _side_by_side(r),
         "",
     ]
-    lines += ["## The store's cost", "", _store_section(r), ""]
+    lines += ["## The store's cost", "", store_section(r), ""]
     if "perf-throughput.png" in images:
         lines += ["![deliveries per second by room size](perf-throughput.png)", ""]
     if "perf-latency.png" in images:
@@ -716,4 +717,4 @@ def write(r, out_path, command):
 
 
 def summary_text(r):
-    return "\n".join(f"{_verdict(v):>12}  {t}: {m.replace('**', '')}" for t, m, v in targets(r))
+    return "\n".join(f"{verdict(v):>12}  {t}: {m.replace('**', '')}" for t, m, v in targets(r))

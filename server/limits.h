@@ -75,6 +75,15 @@
 #define STORE_BACKUP_RETRY_MS 20               /* --backup retries a busy database this often */
 #define STORE_BACKUP_BUSY_MS 5000              /* and gives up after this long (it runs beside
                                                   the server, not inside its loop) */
+#define STORE_CHECKPOINT_PAGES 1000            /* WAL pages (4 MiB) before the checkpoint thread
+                                                  copies them back: SQLite's own default */
+#define STORE_CHECKPOINT_FORCE_PAGES 16000     /* WAL pages (64 MiB) past which a commit
+                                                  checkpoints itself: the WAL stays bounded
+                                                  under a load that never lets the thread
+                                                  catch up */
+#define STORE_WAL_SIZE_LIMIT (8 << 20)         /* a WAL grown by a burst is cut back to this
+                                                  when it is reused (journal_size_limit) */
+#define STORE_CHECKPOINT_BUSY_MS 1000          /* the checkpoint thread may wait for a lock */
 #define SERVER_PRUNE_INTERVAL_MS 60000         /* --retention-days pruning runs once a minute */
 #define SERVER_PRUNE_BATCH 500u                /* messages deleted per loop pass while pruning:
                                                   at ~480,000 rows/s batched inserts (measured,

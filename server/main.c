@@ -94,9 +94,11 @@ static void print_help(void)
            "                           the working directory); %s keeps it in memory,\n"
            "                           FOR BENCHMARKS ONLY: nothing survives a restart\n"
            "  --retention-days N       delete messages (and their files) older than N\n"
-           "                           days, a batch at a time (default %u = forever)\n"
+           "                           days (default %u = forever): checked every %u s,\n"
+           "                           at most %u messages per loop pass\n"
            "  --backup PATH            copy the database of --data-dir to the new file\n"
-           "                           PATH, consistently even while a server runs, exit\n"
+           "                           PATH (a consistent copy, also of a running\n"
+           "                           server's database) and exit\n"
            "  --max-clients N          connections at once (default %u); the select poller\n"
            "                           watches descriptors below 1024 only, epoll any\n"
            "  --max-file-size BYTES    largest upload (default %llu = 16 GiB)\n"
@@ -113,7 +115,8 @@ static void print_help(void)
            "SIGINT/SIGTERM: tell clients, flush for up to %g s, exit 0. SIGHUP: reopen the log.\n",
            SERVER_DEFAULT_HOST, SERVER_DEFAULT_PORT, SERVER_DEFAULT_LOG,
            SERVER_DEFAULT_FILES_DIR, SERVER_DEFAULT_DATA_DIR, STORE_MEMORY,
-           SERVER_DEFAULT_RETENTION_DAYS, SERVER_DEFAULT_MAX_CLIENTS,
+           SERVER_DEFAULT_RETENTION_DAYS, SERVER_PRUNE_INTERVAL_MS / 1000,
+           SERVER_PRUNE_BATCH, SERVER_DEFAULT_MAX_CLIENTS,
            (unsigned long long)SERVER_DEFAULT_MAX_FILE_SIZE, SERVER_DEFAULT_MAX_UPLOADS,
            SERVER_DEFAULT_MAX_DOWNLOADS, SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
            SERVER_MIN_OUTPUT_QUEUE, SERVER_DEFAULT_HANDSHAKE_MS / 1000.0, ev_backend_list(),

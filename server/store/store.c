@@ -3,7 +3,6 @@
 #include "server/store/store_private.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -142,8 +141,12 @@ static enum store_status store_prepare(struct store *st)
                  (long long)version);
         return STORE_ERROR;
     }
+    char size_limit[64];
+    snprintf(size_limit, sizeof size_limit, "PRAGMA journal_size_limit=%d",
+             STORE_WAL_SIZE_LIMIT);
     if (!st->memory &&
-        store_exec(st, "PRAGMA journal_mode=WAL", "enabling WAL") != STORE_OK)
+        (store_exec(st, "PRAGMA journal_mode=WAL", "enabling WAL") != STORE_OK ||
+         store_exec(st, size_limit, "limiting the WAL") != STORE_OK))
         return STORE_ERROR;
     if (store_exec(st, "PRAGMA synchronous=NORMAL", "setting synchronous") != STORE_OK ||
         store_exec(st, "PRAGMA foreign_keys=ON", "enabling foreign keys") != STORE_OK)
@@ -186,7 +189,8 @@ enum store_status store_open(const char *data_dir, struct store **out, char *err
     st->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
     int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                              SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK || store_prepare(st) != STORE_OK) {
+    if (rc != SQLITE_OK || store_prepare(st) != STORE_OK ||
+        (!memory && store_checkpointer_start(st, path) != STORE_OK)) {
         if (rc != SQLITE_OK)
             snprintf(st->error, sizeof st->error, "%s",
                      st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
@@ -204,6 +208,7 @@ void store_close(struct store *st)
 {
     if (st == NULL)
         return;
+    store_checkpointer_stop(st);
     g_hash_table_destroy(st->stmts); /* every statement finalized before the close */
     if (st->in_pass)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

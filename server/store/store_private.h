@@ -17,6 +17,7 @@ struct store {
     bool pass_lost;           /* SQLite rolled it back after a failed write (disk full):
                                  the pass's commit must fail too */
     GHashTable *stmts;        /* SQL text -> sqlite3_stmt*, prepared once */
+    struct store_checkpointer *checkpointer; /* NULL in memory */
     char error[512];
 };
 
@@ -35,6 +36,13 @@ enum store_status store_fail(struct store *st, const char *what);
 /* Runs a statement to completion (SQLITE_DONE), then resets it: STORE_OK or the
  * failure recorded under what. */
 enum store_status store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
+
+/* Starts the thread that checkpoints the WAL of st's database at path whenever a
+ * commit finds it over STORE_CHECKPOINT_PAGES (store_checkpoint.c). */
+enum store_status store_checkpointer_start(struct store *st, const char *path);
+
+/* Stops that thread (if any) and closes its connection. */
+void store_checkpointer_stop(struct store *st);
 
 /* Brings the schema from version `from` to STORE_SCHEMA_VERSION (store_schema.c). */
 #define STORE_SCHEMA_VERSION 1

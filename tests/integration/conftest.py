@@ -117,17 +117,19 @@ def account(connect):
 
 @pytest.fixture
 def cli(tmp_path):
-    """cli(server, user, files_dir=None, extra=(), tty=False) -> Cli; killed by PID at
-    teardown if the test left it running. tty: stdin is a terminal (chat-cli then
-    reconnects after a loss)."""
+    """cli(server, user, files_dir=None, extra=(), tty=False, state_dir=None) -> Cli;
+    killed by PID at teardown if the test left it running. tty: stdin is a terminal
+    (chat-cli then reconnects after a loss); state_dir: its $XDG_STATE_HOME (where the
+    login is kept; share one to start "the same user's" chat-cli again); echo: the
+    terminal echoes (as a real one does) instead of being quiet."""
     procs = []
 
-    def start(server, name, files_dir=None, extra=(), tty=False):
+    def start(server, name, files_dir=None, extra=(), tty=False, state_dir=None, echo=False):
         home = tmp_path / f"cli-{name}-{len(procs)}"
         home.mkdir()
         files = Path(files_dir) if files_dir else home / "files"
         files.mkdir(parents=True, exist_ok=True)
-        proc = Cli(server.port, name, files, home, extra, tty)
+        proc = Cli(server.port, name, files, home, extra, tty, state_dir, echo)
         procs.append(proc)
         return proc
 

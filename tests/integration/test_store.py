@@ -190,3 +190,35 @@ def test_an_empty_database_is_migrated_to_the_current_schema(server_factory, use
     alice.say("first", client_id=1)
     alice.expect(P.TEXT, client_id=1, message_id=1)
     assert query(data, "PRAGMA user_version") == [(1,)]
+
+
+def test_the_wal_is_checkpointed(server_factory, user, tmp_path):
+    """Checkpoints run on their own thread once the WAL passes 1000 pages (4 MiB): soon
+    after 8 MiB of texts the WAL has been copied back into chat.db."""
+    data = tmp_path / "data"
+    server = server_factory("--data-dir", str(data), "--no-limits")
+    alice = user(server, "alice")
+    text = "w" * 8000
+    for batch in range(8):
+        alice.send(b"".join(P.encode(P.TEXT_SEND, client_id=batch * 128 + i, room_id=0,
+                                     text=text) for i in range(128)))
+        for i in range(128):
+            alice.expect(P.TEXT, client_id=batch * 128 + i)
+    wait_until(lambda: (data / DB_NAME).stat().st_size > 8 << 20,
+               what="checkpoints to copy the WAL into chat.db")
+    assert len(texts(data)) == 8 * 128
+
+
+def test_an_account_is_stored_as_the_sender(accounts_server, account):
+    server = accounts_server()
+    alice = account(server, "alice")
+    others = tuple(t for t in P.TYPE_NAMES if t not in (P.TEXT, P.FILE_ACCEPT,
+                                                        P.FILE_ANNOUNCE, P.ERROR))
+    alice.say("from an account", client_id=1)
+    text, _ = alice.wait_for(P.TEXT, skip=others)
+    announce = upload(alice, "mine.txt", b"an account's file", skip=others)
+    me = alice.session.account_id
+    assert query(server.workdir, "SELECT id, sender_id, sender_name FROM messages "
+                                 "ORDER BY id") == [(text.message_id, me, "alice"),
+                                                    (announce.message_id, me, "alice")]
+    assert query(server.workdir, "SELECT uploader_id FROM files") == [(me,)]
