@@ -285,3 +285,14 @@ def test_a_second_login_takes_over_without_a_tug_of_war(server, cli, tmp_path):
     second.wait_line(rf"^{STAMP} <alice> still here$")
     second.close_stdin()
     assert second.wait() == 0
+
+
+def test_a_token_file_others_can_read_is_not_used(server, cli, tmp_path):
+    token = tmp_path / "alice.token"
+    register(cli, server, tmp_path, "alice", extra=["--token-file", str(token)])
+    token.chmod(0o644)
+    proc = run(cli, server, "alice", extra=["--token-file", str(token)], status=1)
+    assert "readable by others" in errors(proc), proc.err
+    token.chmod(0o600)
+    proc = run(cli, server, "alice", ["fine again"], extra=["--token-file", str(token)])
+    assert connected(proc, "alice")
