@@ -6,8 +6,12 @@ import re
 import subprocess
 import time
 
+import pytest
+
 import chatproto as P
+from chatfs import immutable
 from chatserver import SLOWDOWN, TIMEOUT, binary, wait_until
+from chatstore import DB_NAME
 
 PASSWORD = "correct horse battery"
 
@@ -239,3 +243,21 @@ def test_loop_answers_while_hashing(accounts_server, account, connect):
     hasher.expect_session()
     login_after = time.monotonic() - started
     assert pong_after < login_after, (pong_after, login_after)  # not queued behind Argon2
+
+
+def test_registration_not_stored_is_not_acknowledged(accounts_server, account, connect,
+                                                      tmp_path):
+    data = tmp_path / "data"
+    server = accounts_server("--data-dir", str(data))
+    alice = account(server, "alice")
+    with immutable(data / DB_NAME, data / f"{DB_NAME}-wal", data) as frozen:
+        if not frozen:
+            pytest.skip("chattr +i is not available here")
+        bob = connect(server)
+        bob.register("bob", PASSWORD)
+        bob.expect_error(P.E_STORAGE, P.REGISTER)        # no SESSION, no WELCOME
+        bob.expect_closed()
+        alice.expect_quiet()                              # nobody heard of bob
+    client = connect(server)
+    client.register("bob", PASSWORD)                      # the name was never taken
+    assert client.expect_session().role == P.ROLE_MEMBER
