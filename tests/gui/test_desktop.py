@@ -1,7 +1,8 @@
-"""Desktop integration: notifications while the window is in the background, the emoji
-chooser, the remembered theme, and the keyboard (Escape, Ctrl+Q)."""
+"""Desktop integration: notifications while the window is in the background (one per
+room, updated), the emoji chooser, the theme (chosen in Preferences and remembered, or
+following the desktop's dark preference live), and the keyboard (Escape, Ctrl+Q)."""
 
-from chatgui import Atspi, do_action, press_key, wait_until
+from chatgui import Atspi, do_action, press_key, theme_is_dark, wait_until
 
 KEY_ESCAPE = 0xFF1B
 CONTROL_MASK = 1 << 2
@@ -20,15 +21,27 @@ def test_notification_when_window_not_focused(server, client_factory, notificati
     text = "ping from bob \U0001F514"
     bob.send_message(text)
     alice.wait_message("bob", text)
-    wait_until(lambda: ("bob", text) in notifications.received()[earlier:],
+    wait_until(lambda: ("Lobby", f"bob: {text}") in notifications.received()[earlier:],
                "alice's desktop notification for bob's message")
+    # A second message updates the room's notification (same id) with the count, and
+    # the window title counts it too.
+    bob.send_message("are you there?")
+    alice.wait_message("bob", "are you there?")
+    update = wait_until(lambda: notifications.find("Lobby: 2 new messages"),
+                        "the room's notification to count two messages")
+    assert update[1] == "bob: are you there?"
+    first = notifications.find("Lobby")
+    assert update[2] == first[3], "the count replaced the room's notification"
+    assert alice.x_title() == "(2) Lobby"
     # Now alice types (her window takes the focus) and bob's is in the background.
     alice.send_message("pong")
+    wait_until(lambda: alice.x_title() == "Lobby",
+               "alice's unread count to clear once her window is active")
     bob.wait_message("alice", "pong")
-    wait_until(lambda: ("alice", "pong") in notifications.received()[earlier:],
+    wait_until(lambda: ("Lobby", "alice: pong") in notifications.received()[earlier:],
                "bob's desktop notification for alice's message")
     # Nobody is notified of their own message: bob's text notified alice only.
-    assert notifications.received()[earlier:].count(("bob", text)) == 1
+    assert notifications.received()[earlier:].count(("Lobby", f"bob: {text}")) == 1
 
 
 def test_emoji_button_opens_chooser_and_escape_closes_it(server, client_factory):
@@ -43,21 +56,46 @@ def test_emoji_button_opens_chooser_and_escape_closes_it(server, client_factory)
                "Escape to close the emoji chooser")
 
 
-def theme_is_dark(client):
-    toggle = client.widget("toggle button", "Dark theme")
-    return toggle.get_state_set().contains(Atspi.StateType.CHECKED)
+def choose_theme(client, label):
+    """Main menu, Preferences, then the style radio button called label."""
+    do_action(client.widget("toggle button", "Main menu"), "click")
+    do_action(client.widget("push button", "Preferences"), "click")
+    radio = client.widget("radio button", label)
+    do_action(radio, "click")
+    wait_until(lambda: radio.get_state_set().contains(Atspi.StateType.CHECKED),
+               f"{label} to be chosen")
+    press_key(KEY_ESCAPE)  # closes Preferences
+    wait_until(lambda: client.find(role="dialog", name="Preferences") is None,
+               "Preferences to close")
 
 
-def test_dark_theme_toggle_is_remembered(server, client_factory):
+def test_theme_choice_is_remembered(server, client_factory):
     first = client_factory(server.port, "erin", connect=False, name="erin")
     assert not theme_is_dark(first)
-    do_action(first.widget("toggle button", "Dark theme"), "click")
-    wait_until(lambda: theme_is_dark(first), "the toggle to turn dark")
+    choose_theme(first, "Dark")
+    wait_until(lambda: theme_is_dark(first), "the window to turn dark")
     first.stop()
     again = client_factory(server.port, "erin", connect=False, name="erin")
     assert theme_is_dark(again)
-    do_action(again.widget("toggle button", "Dark theme"), "click")
-    wait_until(lambda: not theme_is_dark(again), "the toggle to turn light")
+    choose_theme(again, "Light")
+    wait_until(lambda: not theme_is_dark(again), "the window to turn light")
+
+
+def test_follows_the_desktop_dark_preference_live(server, client_factory):
+    """GNOME's color-scheme setting (GSettings org.gnome.desktop.interface) changes while
+    the client runs: with "Follow the system" (the default) the window follows."""
+    alice = client_factory(server.port, "alice")
+    alice.wait_online()
+    assert not theme_is_dark(alice)
+    alice.gsettings("set", "org.gnome.desktop.interface", "color-scheme", "prefer-dark")
+    wait_until(lambda: theme_is_dark(alice), "the window to follow the desktop to dark")
+    alice.gsettings("set", "org.gnome.desktop.interface", "color-scheme", "default")
+    wait_until(lambda: not theme_is_dark(alice), "the window to follow the desktop back")
+    # A choice in Preferences wins over the desktop's.
+    choose_theme(alice, "Light")
+    alice.gsettings("set", "org.gnome.desktop.interface", "color-scheme", "prefer-dark")
+    choose_theme(alice, "Follow the system")
+    wait_until(lambda: theme_is_dark(alice), "following the system again: dark")
 
 
 def test_ctrl_q_quits(server, client_factory):
