@@ -104,10 +104,10 @@ static void on_quit(GSimpleAction *action, GVariant *parameter, gpointer data)
     (void)action;
     (void)parameter;
     /* Closing the windows says goodbye to the server; the app ends with the last. */
-    GList *windows = g_list_copy(gtk_application_get_windows(GTK_APPLICATION(data)));
-    for (GList *l = windows; l != NULL; l = l->next)
-        gtk_widget_destroy(l->data);
-    g_list_free(windows);
+    /* One at a time: destroying a window may destroy others (its shortcuts window). */
+    GList *windows;
+    while ((windows = gtk_application_get_windows(GTK_APPLICATION(data))) != NULL)
+        gtk_widget_destroy(windows->data);
 }
 
 static void on_present(GSimpleAction *action, GVariant *parameter, gpointer data)

@@ -5,9 +5,17 @@
 #define ANCHOR_KEY "chat-row-menu-anchor"
 #define GESTURE_KEY "chat-row-menu-gesture"
 
-static void on_popover_closed(GtkWidget *popover)
+static gboolean destroy_popover(gpointer popover)
 {
     gtk_widget_destroy(popover);
+    return G_SOURCE_REMOVE;
+}
+
+/* Destroyed once the item that closed it has run its action, not during its click. */
+static void on_popover_closed(GtkWidget *popover)
+{
+    g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, destroy_popover, g_object_ref(popover),
+                    g_object_unref);
 }
 
 /* Shows row's menu. */

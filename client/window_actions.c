@@ -104,14 +104,42 @@ static void on_size_allocate(ChatWindow *self, GdkRectangle *allocation)
         set_narrow(self, narrow);
 }
 
-/* The shortcuts window, from its own resource (not GtkApplication's automatic one,
- * whose path would follow the application id). */
-static void add_help_overlay(ChatWindow *self)
+#define SHORTCUTS_KEY "chat-shortcuts-window"
+
+/* GTK leaves the shortcuts window and its search button without accessible names. */
+static void name_shortcuts_window(GtkWindow *shortcuts)
 {
-    GtkBuilder *builder = gtk_builder_new_from_resource("/org/chat/client/shortcuts.ui");
-    GtkShortcutsWindow *overlay = GTK_SHORTCUTS_WINDOW(gtk_builder_get_object(builder, "shortcuts"));
-    gtk_application_window_set_help_overlay(GTK_APPLICATION_WINDOW(self), overlay);
-    g_object_unref(builder);
+    gtk_window_set_title(shortcuts, _("Keyboard Shortcuts"));
+    GtkWidget *titlebar = gtk_window_get_titlebar(shortcuts);
+    if (!GTK_IS_CONTAINER(titlebar))
+        return;
+    GList *children = gtk_container_get_children(GTK_CONTAINER(titlebar));
+    for (GList *l = children; l != NULL; l = l->next)
+        if (GTK_IS_TOGGLE_BUTTON(l->data))
+            window_set_accessible_name(l->data, _("Search Shortcuts"));
+    g_list_free(children);
+}
+
+/* The shortcuts window (Ctrl+?): one for the application, hidden when closed and
+ * never destroyed (destroying a GtkShortcutsWindow that has been shown makes GTK's
+ * accessibility bridge touch freed widgets). */
+static void on_show_shortcuts(GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+    (void)action;
+    (void)parameter;
+    GApplication *app = g_application_get_default();
+    GtkWindow *shortcuts = app != NULL ? g_object_get_data(G_OBJECT(app), SHORTCUTS_KEY) : NULL;
+    if (shortcuts == NULL) {
+        GtkBuilder *builder = gtk_builder_new_from_resource("/org/chat/client/shortcuts.ui");
+        shortcuts = GTK_WINDOW(gtk_builder_get_object(builder, "shortcuts"));
+        g_signal_connect(shortcuts, "delete-event", G_CALLBACK(gtk_widget_hide_on_delete), NULL);
+        name_shortcuts_window(shortcuts);
+        if (app != NULL)
+            g_object_set_data(G_OBJECT(app), SHORTCUTS_KEY, shortcuts);
+        g_object_unref(builder);
+    }
+    gtk_window_set_transient_for(shortcuts, GTK_WINDOW(data));
+    gtk_window_present(shortcuts);
 }
 
 /* Wires the window's actions and the adaptive layout. */
@@ -123,8 +151,8 @@ void window_actions_init(ChatWindow *self)
         { "log-out", on_log_out, NULL, NULL, NULL, { 0 } },
         { "focus-compose", on_focus_compose, NULL, NULL, NULL, { 0 } },
         { "show-users", NULL, NULL, "true", on_show_users_change, { 0 } },
+        { "show-help-overlay", on_show_shortcuts, NULL, NULL, NULL, { 0 } },
     };
     g_action_map_add_action_entries(G_ACTION_MAP(self), entries, G_N_ELEMENTS(entries), self);
-    add_help_overlay(self);
     g_signal_connect(self, "size-allocate", G_CALLBACK(on_size_allocate), NULL);
 }

@@ -146,10 +146,42 @@ def theme_is_dark(client):
     return sum(levels) / len(levels) > 0.5
 
 
-def press_key(keysym):
+KEY_RETURN = 0xFF0D
+KEY_ESCAPE = 0xFF1B
+KEY_TAB = 0xFF09
+KEY_UP = 0xFF52
+KEY_DOWN = 0xFF54
+KEY_MENU = 0xFF67
+SHIFT_MASK = 1 << 0
+CONTROL_MASK = 1 << 2
+
+
+def press_key(keysym, modifiers=0):
     """Synthesises a press and release of keysym (as a keyboard would) for the focused
-    window."""
-    Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
+    window, with the modifier mask (SHIFT_MASK, CONTROL_MASK) held down."""
+    if modifiers:
+        Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.LOCKMODIFIERS)
+    try:
+        Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
+    finally:
+        if modifiers:
+            Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.UNLOCKMODIFIERS)
+
+
+def type_text(text):
+    """Types text on the keyboard into the focused widget."""
+    Atspi.generate_keyboard_event(0, text, Atspi.KeySynthType.STRING)
+
+
+def focused(root):
+    """The widget under root that has the keyboard focus, or None."""
+    for node in walk(root):
+        try:
+            if node.get_state_set().contains(Atspi.StateType.FOCUSED):
+                return node
+        except GLib.Error:
+            continue
+    return None
 
 
 class Client:
