@@ -356,6 +356,19 @@ static void chat_window_class_init(ChatWindowClass *klass)
     gtk_widget_class_bind_template_callback(widget_class, on_banner_response);
 }
 
+/* GtkInfoBar keeps an unnamed close button among its internal children. */
+static void name_close_button(GtkWidget *widget, gpointer data)
+{
+    (void)data;
+    if (GTK_IS_BUTTON(widget) && gtk_button_get_label(GTK_BUTTON(widget)) == NULL) {
+        const char *name = atk_object_get_name(gtk_widget_get_accessible(widget));
+        if (name == NULL || *name == '\0')
+            window_set_accessible_name(widget, _("Close"));
+    } else if (GTK_IS_CONTAINER(widget)) {
+        gtk_container_forall(GTK_CONTAINER(widget), name_close_button, NULL);
+    }
+}
+
 static void name_widgets(ChatWindow *self)
 {
     window_set_accessible_name(GTK_WIDGET(self->server_entry), _("Server"));
@@ -364,6 +377,7 @@ static void name_widgets(ChatWindow *self)
     window_set_accessible_name(GTK_WIDGET(self->error_label), _("Login error"));
     window_set_accessible_name(GTK_WIDGET(self->banner_label), _("Connection status"));
     window_set_accessible_name(GTK_WIDGET(self->banner), _("Connection"));
+    gtk_container_forall(GTK_CONTAINER(self->banner), name_close_button, NULL);
     window_set_accessible_name(GTK_WIDGET(self->menu_button), _("Main menu"));
     window_set_accessible_name(self->users_toggle, _("Online users"));
     window_set_accessible_name(self->attach_button, _("Attach file"));
