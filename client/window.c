@@ -260,6 +260,7 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
     case CHAT_SESSION_ONLINE: {
         gboolean first = !self->was_online;
         self->was_online = TRUE;
+        window_actions_set_online(self, TRUE);
         set_login_busy(self, FALSE);
         gtk_info_bar_set_revealed(self->banner, FALSE);
         gtk_stack_set_visible_child_name(self->stack, "chat");
@@ -437,6 +438,7 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
 void window_log_out(ChatWindow *self)
 {
     self->was_online = FALSE;
+    window_actions_set_online(self, FALSE);
     self->unread = 0;
     stop_countdown(self);
     chat_session_disconnect(self->session);

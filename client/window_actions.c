@@ -142,6 +142,13 @@ static void on_show_shortcuts(GSimpleAction *action, GVariant *parameter, gpoint
     gtk_window_present(shortcuts);
 }
 
+/* Log out makes sense only once logged in. */
+void window_actions_set_online(ChatWindow *self, gboolean online)
+{
+    GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "log-out");
+    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), online);
+}
+
 /* Wires the window's actions and the adaptive layout. */
 void window_actions_init(ChatWindow *self)
 {
@@ -154,5 +161,6 @@ void window_actions_init(ChatWindow *self)
         { "show-help-overlay", on_show_shortcuts, NULL, NULL, NULL, { 0 } },
     };
     g_action_map_add_action_entries(G_ACTION_MAP(self), entries, G_N_ELEMENTS(entries), self);
+    window_actions_set_online(self, FALSE);
     g_signal_connect(self, "size-allocate", G_CALLBACK(on_size_allocate), NULL);
 }

@@ -63,6 +63,9 @@ void window_files_init(ChatWindow *self);
 /* window_actions.c: the window's actions and its narrow/wide layout. */
 void window_actions_init(ChatWindow *self);
 
+/* window_actions.c: offers Log out while online is TRUE. */
+void window_actions_set_online(ChatWindow *self, gboolean online);
+
 /* Sets the accessible name of widget (what screen readers say and tests look up). */
 void window_set_accessible_name(GtkWidget *widget, const char *name);
 

@@ -303,6 +303,18 @@ class Client:
             return box if (box.width, box.height) == (width, height) else None
         return wait_until(sized, f"{self} to be {width}x{height}")
 
+    def choose_theme(self, label):
+        """Main menu, Preferences, the style radio button called label, then Escape."""
+        do_action(self.widget("toggle button", "Main menu"), "click")
+        do_action(self.widget("push button", "Preferences"), "click")
+        radio = self.widget("radio button", label)
+        do_action(radio, "click")
+        wait_until(lambda: radio.get_state_set().contains(Atspi.StateType.CHECKED),
+                   f"{label} to be chosen")
+        press_key(KEY_ESCAPE)  # closes Preferences
+        wait_until(lambda: self.find(role="dialog", name="Preferences") is None,
+                   "Preferences to close")
+
     def gsettings(self, *args):
         """Runs gsettings (set, get) on this client's private desktop settings."""
         return subprocess.run(["gsettings", *args], env=self.env, check=True,

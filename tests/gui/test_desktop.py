@@ -2,8 +2,7 @@
 room, updated), the emoji chooser, the theme (chosen in Preferences and remembered, or
 following the desktop's dark preference live), and the keyboard (Escape, Ctrl+Q)."""
 
-from chatgui import (CONTROL_MASK, KEY_ESCAPE, Atspi, do_action, press_key, theme_is_dark,
-                     wait_until)
+from chatgui import CONTROL_MASK, KEY_ESCAPE, Atspi, press_key, theme_is_dark, wait_until
 
 
 def test_notification_when_window_not_focused(server, client_factory, notifications):
@@ -54,28 +53,15 @@ def test_emoji_button_opens_chooser_and_escape_closes_it(server, client_factory)
                "Escape to close the emoji chooser")
 
 
-def choose_theme(client, label):
-    """Main menu, Preferences, then the style radio button called label."""
-    do_action(client.widget("toggle button", "Main menu"), "click")
-    do_action(client.widget("push button", "Preferences"), "click")
-    radio = client.widget("radio button", label)
-    do_action(radio, "click")
-    wait_until(lambda: radio.get_state_set().contains(Atspi.StateType.CHECKED),
-               f"{label} to be chosen")
-    press_key(KEY_ESCAPE)  # closes Preferences
-    wait_until(lambda: client.find(role="dialog", name="Preferences") is None,
-               "Preferences to close")
-
-
 def test_theme_choice_is_remembered(server, client_factory):
     first = client_factory(server.port, "erin", connect=False, name="erin")
     assert not theme_is_dark(first)
-    choose_theme(first, "Dark")
+    first.choose_theme("Dark")
     wait_until(lambda: theme_is_dark(first), "the window to turn dark")
     first.stop()
     again = client_factory(server.port, "erin", connect=False, name="erin")
     assert theme_is_dark(again)
-    choose_theme(again, "Light")
+    again.choose_theme("Light")
     wait_until(lambda: not theme_is_dark(again), "the window to turn light")
 
 
@@ -90,9 +76,9 @@ def test_follows_the_desktop_dark_preference_live(server, client_factory):
     alice.gsettings("set", "org.gnome.desktop.interface", "color-scheme", "default")
     wait_until(lambda: not theme_is_dark(alice), "the window to follow the desktop back")
     # A choice in Preferences wins over the desktop's.
-    choose_theme(alice, "Light")
+    alice.choose_theme("Light")
     alice.gsettings("set", "org.gnome.desktop.interface", "color-scheme", "prefer-dark")
-    choose_theme(alice, "Follow the system")
+    alice.choose_theme("Follow the system")
     wait_until(lambda: theme_is_dark(alice), "following the system again: dark")
 
 
