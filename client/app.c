@@ -35,8 +35,9 @@ G_DEFINE_TYPE(ChatApp, chat_app, GTK_TYPE_APPLICATION)
 /* Applies run_theme to GTK's widgets and to our bubbles in every window. */
 static void apply_theme(ChatApp *self)
 {
+    gboolean follow = self->run_theme == CHAT_THEME_SYSTEM;
     gboolean dark = self->run_theme == CHAT_THEME_DARK ||
-                    (self->run_theme == CHAT_THEME_SYSTEM && desktop_style_prefers_dark(self->desktop));
+                    (follow && desktop_style_prefers_dark(self->desktop));
     g_object_set(gtk_settings_get_default(), "gtk-application-prefer-dark-theme", dark, NULL);
     for (GList *w = gtk_application_get_windows(GTK_APPLICATION(self)); w != NULL; w = w->next)
         if (CHAT_IS_WINDOW(w->data))

@@ -99,7 +99,8 @@ static char *state_words(ChatBubble *self)
     case CHAT_BUBBLE_PENDING:
         return g_strdup(_("sending"));
     case CHAT_BUBBLE_FAILED:
-        return g_strdup_printf(_("not sent: %s"), self->failure ? self->failure : _("unknown error"));
+        return g_strdup_printf(_("not sent: %s"),
+                               self->failure ? self->failure : _("unknown error"));
     default:
         return g_strdup(self->own ? _("sent") : "");
     }
@@ -220,7 +221,8 @@ void chat_bubble_set_state(ChatBubble *self, ChatBubbleState state, const char *
         gtk_label_set_text(self->status_label, text);
         g_free(text);
     } else if (state == CHAT_BUBBLE_FAILED) {
-        char *text = g_strdup_printf(_("\u26A0 not sent: %s"), reason ? reason : _("unknown error"));
+        char *text =
+            g_strdup_printf(_("\u26A0 not sent: %s"), reason ? reason : _("unknown error"));
         gtk_label_set_text(self->status_label, text);
         g_free(text);
     } else {

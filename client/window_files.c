@@ -66,7 +66,8 @@ static void on_chooser_response(GtkNativeDialog *dialog, int response, ChatWindo
 static void on_attach_clicked(ChatWindow *self)
 {
     GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
-        _("Send a file"), GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Send"), _("_Cancel"));
+        _("Send a file"), GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Send"),
+        _("_Cancel"));
     gtk_file_chooser_set_select_multiple(GTK_FILE_CHOOSER(chooser), TRUE);
     const char *folder = settings_get_last_folder(self->settings);
     gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(chooser),
