@@ -185,12 +185,19 @@ def focused(root):
 
 
 class Client:
-    """One chat-client process with private working, config and downloads folders."""
+    """One chat-client process with private working, config and downloads folders.
+    Downloads go to --files-dir DIR, or with desktop_downloads to the desktop's
+    Downloads folder, which a private user-dirs.dirs puts in the working folder."""
 
-    def __init__(self, workdir, server_port, user, connect=True, extra_args=()):
+    def __init__(self, workdir, server_port, user, connect=True, extra_args=(),
+                 desktop_downloads=False):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.files_dir = self.workdir / "received_files"
+        self.files_dir = self.workdir / ("Downloads" if desktop_downloads else "received_files")
+        if desktop_downloads:
+            dirs = self.workdir / "xdg-config" / "user-dirs.dirs"
+            dirs.parent.mkdir(parents=True, exist_ok=True)
+            dirs.write_text(f'XDG_DOWNLOAD_DIR="{self.files_dir}"\n')
         env = dict(os.environ)
         env["CHAT_CLIENT_CONFIG_DIR"] = str(self.workdir / "config")
         # The desktop's settings (GSettings: the dark preference) in a private key file,
@@ -203,8 +210,9 @@ class Client:
         # Full stacks, so lsan.supp can tell GLib's deliberate leaks from ours.
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
                                                      "fast_unwind_on_malloc=0"]))
-        cmd = [binary("chat-client"), "--host", "127.0.0.1", "--port", str(server_port),
-               "--files-dir", str(self.files_dir)]
+        cmd = [binary("chat-client"), "--host", "127.0.0.1", "--port", str(server_port)]
+        if not desktop_downloads:
+            cmd += ["--files-dir", str(self.files_dir)]
         if user is not None:
             cmd += ["--user", user]
         if connect:

@@ -38,7 +38,8 @@ def test_file_from_alice_arrives_at_bob(server, client_factory, tmp_path):
     source = tmp_path / "holiday photos.bin"
     source.write_bytes(payload)
     alice = client_factory(server.port, "alice")
-    bob = client_factory(server.port, "bob")
+    # No --files-dir: bob's downloads go to his desktop's Downloads folder.
+    bob = client_factory(server.port, "bob", desktop_downloads=True)
     alice.wait_online(users=2)
     bob.wait_online(users=2)
 
