@@ -1,5 +1,5 @@
 /* ChatWindow, actions and layout: the main menu (F10), Preferences (Ctrl+comma), the
- * shortcuts window (Ctrl+?), Log out, Ctrl+L to the compose box, and the adaptive
+ * shortcuts window (Ctrl+?), Ctrl+L to the compose box, and the adaptive
  * layout: below NARROW_WIDTH the online users become a panel over the conversation,
  * toggled from the header (F9); wider, they sit beside it. */
 #include "client/window_private.h"
@@ -41,13 +41,6 @@ static void on_show_menu(GSimpleAction *action, GVariant *parameter, gpointer da
     ChatWindow *self = data;
     GtkToggleButton *button = GTK_TOGGLE_BUTTON(self->menu_button);
     gtk_toggle_button_set_active(button, !gtk_toggle_button_get_active(button));
-}
-
-static void on_log_out(GSimpleAction *action, GVariant *parameter, gpointer data)
-{
-    (void)action;
-    (void)parameter;
-    window_log_out(data);
 }
 
 static void on_focus_compose(GSimpleAction *action, GVariant *parameter, gpointer data)
@@ -142,25 +135,16 @@ static void on_show_shortcuts(GSimpleAction *action, GVariant *parameter, gpoint
     gtk_window_present(shortcuts);
 }
 
-/* Log out makes sense only once logged in. */
-void window_actions_set_online(ChatWindow *self, gboolean online)
-{
-    GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "log-out");
-    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), online);
-}
-
 /* Wires the window's actions and the adaptive layout. */
 void window_actions_init(ChatWindow *self)
 {
     static const GActionEntry entries[] = {
         { "preferences", on_preferences, NULL, NULL, NULL, { 0 } },
         { "show-menu", on_show_menu, NULL, NULL, NULL, { 0 } },
-        { "log-out", on_log_out, NULL, NULL, NULL, { 0 } },
         { "focus-compose", on_focus_compose, NULL, NULL, NULL, { 0 } },
         { "show-users", NULL, NULL, "true", on_show_users_change, { 0 } },
         { "show-help-overlay", on_show_shortcuts, NULL, NULL, NULL, { 0 } },
     };
     g_action_map_add_action_entries(G_ACTION_MAP(self), entries, G_N_ELEMENTS(entries), self);
-    window_actions_set_online(self, FALSE);
     g_signal_connect(self, "size-allocate", G_CALLBACK(on_size_allocate), NULL);
 }

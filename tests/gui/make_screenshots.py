@@ -107,7 +107,7 @@ def main():
             alice.resize(360, 740)
             shoot(alice, f"chat-{theme}-narrow.png")
         do_action(alice.widget("toggle button", "Online users"), "click")
-        alice.widget("list item", "bob, online")
+        alice.widget("list item", "bob (guest), online")
         shoot(alice, "users-narrow.png", raise_first=False)
         do_action(alice.widget("toggle button", "Online users"), "click")
         alice.choose_theme("Light")

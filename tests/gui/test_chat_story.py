@@ -16,9 +16,10 @@ def test_two_users_chat_both_ways(server, client_factory):
     bob = client_factory(server.port, "bob")
     bob.wait_online(users=2)
     alice.wait_online(users=2)
-    # alice sees bob arrive, as a notice and in the user list (as "bob, online").
+    # alice sees bob arrive, as a notice and in the user list (read as his name, his
+    # tag and his presence).
     alice.wait_for("the 'bob joined' notice", role="label", text="bob joined")
-    alice.wait_for("bob in the user list", role="list item", name="bob, online")
+    alice.wait_for("bob in the user list", role="list item", name="bob (guest), online")
 
     alice.send_message(GREETING)
     name, description, labels = bob.wait_message("alice", GREETING)

@@ -55,8 +55,9 @@ def window_manager_focus(widget):
 
 def test_everything_from_the_keyboard(server, client_factory):
     alice = client_factory(server.port, "alice", connect=False)
-    # The window opens with the name filled in and the focus in it: Enter logs in.
-    wait_focus(alice, "the Username field", lambda n: n.get_name() == "Username")
+    # The window opens with the name filled in and the focus on the password: Enter
+    # logs in (as a guest, without one).
+    wait_focus(alice, "the Password field", lambda n: n.get_name() == "Password")
     press_key(KEY_RETURN)
     alice.wait_online(users=1)
     wait_focus(alice, "the message box", lambda n: n.get_name() == "Message")

@@ -161,7 +161,7 @@ def test_narrow_window_toggles_the_user_panel(busy_alice):
     do_action(toggle, "click")
     users = alice.widget("list box", "Online users")
     assert inside(box(users), box(alice.window)), "the panel fits the narrow window"
-    alice.wait_for("bob in the panel", role="list item", name="bob, online")
+    alice.wait_for("bob in the panel", role="list item", name="bob (guest), online")
     do_action(toggle, "click")
     wait_until(lambda: alice.find(role="list box", name="Online users") is None,
                "the panel to fold away again")

@@ -211,7 +211,11 @@ static void fill_conversation(ChatWindow *win)
     GPtrArray *users = g_ptr_array_new();
     g_ptr_array_add(users, (char *)"alice");
     g_ptr_array_add(users, (char *)"bob");
-    chat_user_list_set_users(win->user_list, users, "alice");
+    GPtrArray *tags = g_ptr_array_new();
+    g_ptr_array_add(tags, (char *)"admin");
+    g_ptr_array_add(tags, NULL);
+    chat_user_list_set_users(win->user_list, users, tags, "alice");
+    g_ptr_array_unref(tags);
     g_ptr_array_unref(users);
     gtk_label_set_text(win->banner_label, "Connection lost. Reconnecting in 4 s\u2026");
     gtk_info_bar_set_revealed(win->banner, TRUE);
@@ -257,15 +261,18 @@ static void test_every_text_has_contrast(void)
     gtk_css_provider_load_from_resource(css, "/org/chat/client/style.css");
     gtk_style_context_add_provider_for_screen(gdk_screen_get_default(), GTK_STYLE_PROVIDER(css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-    g_object_set(gtk_settings_get_default(), "gtk-theme-name", "Adwaita", NULL);
+    /* Final colours at once: no CSS transitions between the themes' colours. */
+    g_object_set(gtk_settings_get_default(), "gtk-theme-name", "Adwaita",
+                 "gtk-enable-animations", FALSE, NULL);
     ChatSettings *settings = settings_load();
     ChatWindowOptions options = { .server = "127.0.0.1:1", .username = "alice" };
     ChatWindow *win = chat_window_new(app, settings, &options);
     gtk_window_set_default_size(GTK_WINDOW(win), 900, 3000);
     /* One view at a time: no crossfade showing both while the test reads colours. */
     gtk_stack_set_transition_type(win->stack, GTK_STACK_TRANSITION_TYPE_NONE);
-    gtk_label_set_text(win->error_label, "The name \u201Calice\u201D is already taken.");
-    gtk_revealer_set_reveal_child(win->error_revealer, TRUE);
+    chat_login_view_set_create_account(win->login_view, TRUE);
+    chat_login_view_show_error(win->login_view, "The name \u201Calice\u201D is already taken.",
+                               CHAT_LOGIN_FIELD_USERNAME);
     gtk_window_present(GTK_WINDOW(win));
 
     Tally tally = { 0 };
