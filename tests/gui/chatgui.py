@@ -277,7 +277,8 @@ class Client:
         return entry
 
     def x_window(self):
-        """The X window id of this client's main window (found by _NET_WM_PID)."""
+        """The X window id of this client's main window: shown, of this process
+        (_NET_WM_PID), and no dialog (no WM_TRANSIENT_FOR)."""
         def find():
             tree = subprocess.run(["xwininfo", "-root", "-children"], check=True,
                                   capture_output=True, text=True).stdout
@@ -285,9 +286,15 @@ class Client:
                 xid = line.strip().split(" ", 1)[0]
                 if not xid.startswith("0x"):
                     continue
-                pid = subprocess.run(["xprop", "-id", xid, "_NET_WM_PID"],
-                                     capture_output=True, text=True).stdout
-                if pid.strip().endswith(f"= {self.proc.pid}"):
+                props = subprocess.run(["xprop", "-id", xid, "_NET_WM_PID", "WM_TRANSIENT_FOR"],
+                                       capture_output=True, text=True).stdout
+                if f"_NET_WM_PID(CARDINAL) = {self.proc.pid}\n" not in props + "\n":
+                    continue
+                if "WM_TRANSIENT_FOR(WINDOW)" in props:
+                    continue
+                info = subprocess.run(["xwininfo", "-id", xid], capture_output=True,
+                                      text=True).stdout
+                if "IsViewable" in info:
                     return int(xid, 16)
             return None
         return wait_until(find, f"{self}'s X window")
@@ -476,6 +483,16 @@ class DesktopNotifications:
                     return details
         return None
 
+    def click(self, notification_id):
+        """The user clicks notification_id: ActionInvoked(id, "default"), as the desktop
+        sends it."""
+        def emit():
+            self._bus.emit_signal(None, "/org/freedesktop/Notifications",
+                                  "org.freedesktop.Notifications", "ActionInvoked",
+                                  GLib.Variant("(us)", (notification_id, "default")))
+            return False
+        self._context.invoke_full(GLib.PRIORITY_DEFAULT, emit)
+
     def stop(self):
         self._context.invoke_full(GLib.PRIORITY_DEFAULT, self._loop.quit)
         self._thread.join(TIMEOUT)
@@ -488,6 +505,7 @@ class DesktopNotifications:
                      Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
             bus = Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
             info = Gio.DBusNodeInfo.new_for_xml(NOTIFICATIONS_XML).interfaces[0]
+            self._bus = bus
             bus.register_object("/org/freedesktop/Notifications", info, self._on_call,
                                 None, None)
             reply = bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",

@@ -2,7 +2,8 @@
 room, updated), the emoji chooser, the theme (chosen in Preferences and remembered, or
 following the desktop's dark preference live), and the keyboard (Escape, Ctrl+Q)."""
 
-from chatgui import CONTROL_MASK, KEY_ESCAPE, Atspi, press_key, theme_is_dark, wait_until
+from chatgui import (CONTROL_MASK, KEY_ESCAPE, Atspi, do_action, press_key, theme_is_dark,
+                     wait_until)
 
 
 def test_notification_when_window_not_focused(server, client_factory, notifications):
@@ -30,15 +31,53 @@ def test_notification_when_window_not_focused(server, client_factory, notificati
     first = notifications.find("Lobby")
     assert update[2] == first[3], "the count replaced the room's notification"
     assert alice.x_title() == "(2) Lobby"
+    # Clicking the notification brings alice's window to the front.
+    assert not alice.window.get_state_set().contains(Atspi.StateType.ACTIVE)
+    notifications.click(update[3])
+    wait_until(lambda: alice.window.get_state_set().contains(Atspi.StateType.ACTIVE),
+               "the clicked notification to raise alice's window")
+    wait_until(lambda: alice.x_title() == "Lobby", "the unread count to clear")
+    Atspi.Component.grab_focus(bob.widget("text", "Message"))
+    wait_until(lambda: bob.window.get_state_set().contains(Atspi.StateType.ACTIVE),
+               "bob's window to be active again")
     # Now alice types (her window takes the focus) and bob's is in the background.
     alice.send_message("pong")
-    wait_until(lambda: alice.x_title() == "Lobby",
-               "alice's unread count to clear once her window is active")
     bob.wait_message("alice", "pong")
     wait_until(lambda: ("Lobby", "alice: pong") in notifications.received()[earlier:],
                "bob's desktop notification for alice's message")
     # Nobody is notified of their own message: bob's text notified alice only.
     assert notifications.received()[earlier:].count(("Lobby", f"bob: {text}")) == 1
+
+
+def test_notifications_can_be_turned_off(server, client_factory, notifications):
+    alice = client_factory(server.port, "alice")
+    bob = client_factory(server.port, "bob")
+    alice.wait_online(users=2)
+    bob.wait_online(users=2)
+    do_action(alice.widget("toggle button", "Main menu"), "click")
+    do_action(alice.widget("push button", "Preferences"), "click")
+    check = alice.widget("check box",
+                         "Notify of new messages while the window is in the background")
+    assert check.get_state_set().contains(Atspi.StateType.CHECKED)
+    do_action(check, "click")
+    wait_until(lambda: not check.get_state_set().contains(Atspi.StateType.CHECKED),
+               "notifications to be turned off")
+    Atspi.Component.grab_focus(bob.widget("text", "Message"))
+    wait_until(lambda: bob.window.get_state_set().contains(Atspi.StateType.ACTIVE),
+               "bob's window to be active")
+    earlier = len(notifications.received())
+    bob.send_message("quietly")
+    alice.wait_message("bob", "quietly")
+    wait_until(lambda: alice.x_title() == "(1) Lobby", "the title to count it anyway")
+    # Back on (Preferences is still open): the next message notifies, and the quiet one
+    # never did (notifications arrive in the order they were sent).
+    do_action(check, "click")
+    wait_until(lambda: check.get_state_set().contains(Atspi.StateType.CHECKED),
+               "notifications to be back on")
+    bob.send_message("loudly")
+    wait_until(lambda: ("Lobby: 2 new messages", "bob: loudly")
+               in notifications.received()[earlier:], "the notification once back on")
+    assert not any(body == "bob: quietly" for _, body in notifications.received()[earlier:])
 
 
 def test_emoji_button_opens_chooser_and_escape_closes_it(server, client_factory):
