@@ -12,6 +12,10 @@ from chatclient import RawClient, upload
 from chatgui import (CONTROL_MASK, KEY_DOWN, KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_TAB,
                      KEY_UP, SHIFT_MASK, Atspi, focused, press_key, theme_is_dark, type_text,
                      wait_until)
+
+KEY_F10 = 0xFFC7
+KEY_HOME = 0xFF50
+KEY_END = 0xFF57
 import chatproto as P
 
 PAYLOAD = bytes(range(256)) * 40
@@ -94,8 +98,8 @@ def test_everything_from_the_keyboard(server, client_factory):
         assert newest.startswith("alice, ") and newest.endswith("line three"), newest
         move_focus(alice, KEY_UP, 0, "bob's older message",
                    is_row(r"bob, \d\d:\d\d: an older message$"))
-        # Its actions: the Menu key opens them; Escape closes them again.
-        press_key(KEY_MENU)
+        # Its actions: Shift+F10 opens them (as the Menu key does); Escape closes them.
+        press_key(KEY_F10, SHIFT_MASK)
         alice.wait_for("Copy Text in the actions menu", role="push button", name="Copy Text")
         press_key(KEY_ESCAPE)
         wait_until(lambda: alice.find(role="push button", name="Copy Text") is None,
@@ -110,6 +114,12 @@ def test_everything_from_the_keyboard(server, client_factory):
         target = alice.files_dir / "report.pdf"
         wait_until(lambda: target.exists() and target.read_bytes() == PAYLOAD,
                    "the download through the keyboard")
+        # End and Home jump to the newest and the oldest row.
+        wait_focus(alice, "the file row again", is_row(r"bob, \d\d:\d\d: File report.pdf$"))
+        press_key(KEY_END)
+        wait_focus(alice, "the newest row", is_row(r"alice, \d\d:\d\d: line one"))
+        press_key(KEY_HOME)
+        wait_focus(alice, "the oldest row", lambda n: n.get_name() == "You joined as alice")
 
         # Ctrl+comma opens Preferences on the style choice; Down moves to Light, then
         # to Dark, choosing it; Escape closes.
