@@ -54,6 +54,12 @@ def errors(proc):
     return "\n".join(line for line in proc.err if line.startswith("error: "))
 
 
+def write_token(path, token):
+    """A token file as chat-cli keeps one: readable by its owner only."""
+    path.write_text(token)
+    path.chmod(0o600)
+
+
 def token_files(state_dir):
     return sorted((state_dir / "chat-cli").glob("token-*"))
 
@@ -118,12 +124,12 @@ def test_logout_revokes_and_a_refused_token_falls_back_to_the_password(server, c
     assert token_files(state) == [], "logging out forgets the token here"
     # The server forgot it too: the old token no longer logs in...
     stale = tmp_path / "stale.token"
-    stale.write_text(old)
+    write_token(stale, old)
     proc = run(cli, server, "alice", extra=["--token-file", str(stale)], status=1)
     assert "saved login has expired" in errors(proc), proc.err
     assert not stale.exists(), "a refused token is forgotten"
     # ...and with the password file at hand chat-cli falls back to the password.
-    stale.write_text(old)
+    write_token(stale, old)
     pw = password_file(tmp_path, "alice")
     proc = run(cli, server, "alice", ["with the password"],
                extra=["--token-file", str(stale), "--password-file", str(pw)])
