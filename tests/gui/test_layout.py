@@ -165,3 +165,26 @@ def test_narrow_window_toggles_the_user_panel(busy_alice):
     do_action(toggle, "click")
     wait_until(lambda: alice.find(role="list box", name="Online users") is None,
                "the panel to fold away again")
+
+
+def test_compose_box_grows_to_six_lines_then_scrolls(server, client_factory):
+    alice = client_factory(server.port, "alice")
+    alice.wait_online()
+    view = alice.set_entry("Message", "one line")
+
+    def height():
+        alice.refresh()
+        b = box(view)
+        return b[3] - b[1]
+    line = wait_until(height, "the box's size")
+    alice.set_entry("Message", "\n".join(["line"] * 3))
+    wait_until(lambda: height() >= 2.5 * line, "the box to grow to three lines")
+    text = "\n".join(f"line {i}" for i in range(12))
+    alice.set_entry("Message", text)
+    wait_until(lambda: height() >= 5 * line, "the box to grow further")
+    assert height() < 7 * line, f"the box stops growing near six lines: {height()} px"
+    # Twelve lines do not fit: the first or the last is outside the box (scrolled).
+    top, bottom = box(view)[1], box(view)[3]
+    first = Atspi.Text.get_character_extents(view, 0, Atspi.CoordType.SCREEN)
+    last = Atspi.Text.get_character_extents(view, len(text) - 1, Atspi.CoordType.SCREEN)
+    assert first.y < top or last.y + last.height > bottom, "the rest scrolls"
