@@ -42,6 +42,11 @@ enum session_signal {
     SIG_SERVER_ERROR,
     SIG_IDLE,
     SIG_CERTIFICATE_UNTRUSTED,
+    SIG_TOKEN_CHANGED,
+    SIG_REQUEST_DONE,
+    SIG_REQUEST_FAILED,
+    SIG_INVITE_CREATED,
+    SIG_NOTICE,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
@@ -68,6 +73,7 @@ struct session_conn {
     guint64 last_ping;           /* token of the last PING */
     char *shutdown_reason;       /* from SHUTDOWN, explains the close that follows */
     struct session_tls *tls;     /* the TLS checks of this attempt; NULL for plain text */
+    char *end_words;             /* an ERROR that ends the session (kick, ban), in words */
 };
 
 /* What every upload and download shares. Allocated with g_rc_box as the first member of
@@ -80,6 +86,19 @@ struct transfer {
     guint64 rate_done;           /* pub.done at that time */
     gboolean blocks_io;          /* frames wait until this transfer can buffer again */
     void (*clear)(struct transfer *t); /* frees the direction-specific part */
+};
+
+/* The account side of a session (session_auth.c): how to log in and what the server
+ * said about roles. */
+struct session_auth {
+    char *password;              /* until the server answers a password login; wiped */
+    char *invite;
+    gboolean create_account;     /* register on the next attempt */
+    gboolean have_token;
+    guint8 token[PROTO_TOKEN_LEN];
+    gboolean token_in_use;       /* the current attempt logs in with the token */
+    ChatRole role;               /* ours */
+    GHashTable *roles;           /* GUINT_TO_POINTER(user id) -> ChatRole, non-members */
 };
 
 struct _ChatSession {
@@ -99,7 +118,7 @@ struct _ChatSession {
     gint64 retry_at_us;    /* monotonic time of the next attempt, while retry_source */
     guint tick_source;
     guint resume_source;         /* idle callback that resumes frame processing */
-    guint refusal_source;        /* reports a name refused locally, asynchronously */
+    guint refusal_source;        /* reports a login refused locally, asynchronously */
     guint io_blockers;           /* downloads with a full write buffer: frames wait */
     gboolean busy;               /* not idle since "idle" was last emitted */
     struct session_conn *conn;
@@ -118,6 +137,9 @@ struct _ChatSession {
     guint64 last_client_id;
     guint64 last_upload_id;
     GQueue transfers;            /* struct transfer *, in the order they were started */
+    struct session_auth auth;
+    GHashTable *requests;        /* account requests unanswered (session_requests.c) */
+    guint64 last_request_id;
 };
 
 /* session.c */
@@ -135,10 +157,11 @@ gboolean session_text_acknowledged(ChatSession *self, guint64 client_id);
 void session_start_attempt(ChatSession *self);
 void session_abandon_conn(ChatSession *self);
 void session_conn_lost(ChatSession *self, const char *why);
-void session_login_refused(ChatSession *self, guint code, const char *message);
+void session_login_refused(ChatSession *self, guint code, const char *message,
+                           guint64 ref_id);
 gboolean session_send(ChatSession *self, const struct proto_msg *msg);
 void session_send_frame(ChatSession *self, GBytes *frame);
-void session_give_up(ChatSession *self, guint code, const char *message);
+void session_give_up(ChatSession *self, guint code, const char *reason, guint64 ref_id);
 gboolean session_can_send(ChatSession *self);
 gsize session_queued_bytes(ChatSession *self);
 void session_block_io(ChatSession *self);
@@ -152,6 +175,32 @@ gboolean session_tls_report(ChatSession *self, struct session_tls *tls, const GE
 
 /* session_dispatch.c */
 void session_dispatch(ChatSession *self, const struct proto_msg *msg);
+
+/* session_auth.c */
+void session_auth_init(ChatSession *self);
+void session_auth_clear(ChatSession *self);
+void session_auth_set(ChatSession *self, const ChatCredentials *credentials);
+gboolean session_auth_send_login(ChatSession *self);
+gboolean session_auth_local_refusal(ChatSession *self, guint *code, const char **reason);
+gboolean session_auth_retry_refused(ChatSession *self, guint code);
+gboolean session_auth_dispatch(ChatSession *self, const struct proto_msg *msg);
+void session_auth_user_left(ChatSession *self, guint32 user_id);
+gboolean session_auth_is_login_type(guint16 type);
+
+/* session_requests.c */
+GHashTable *session_requests_new(void);
+gboolean session_requests_dispatch(ChatSession *self, const struct proto_msg *msg);
+void session_requests_password_changed(ChatSession *self);
+gboolean session_requests_failed(ChatSession *self, guint64 request_id, guint code,
+                                 const char *message);
+void session_requests_conn_ended(ChatSession *self);
+gboolean session_requests_idle(ChatSession *self);
+
+/* session_errors.c */
+ChatSessionError session_error_from_proto(guint code);
+char *session_error_words(guint code, const char *message, guint64 ref_id,
+                          const char *username);
+char *session_clean_text(struct proto_str s);
 
 /* session_transfer.c */
 gpointer transfer_alloc(gsize size, ChatSession *self, ChatTransferDirection dir, guint64 id,

@@ -191,7 +191,7 @@ gboolean session_tls_report(ChatSession *self, struct session_tls *tls, const GE
     transfer_fail_in_flight(self, why);
     if (tls->untrusted)
         g_signal_emit(self, session_signals[SIG_CERTIFICATE_UNTRUSTED], 0, tls->untrusted);
-    session_give_up(self, 0, why);
+    session_give_up(self, 0, why, 0);
     g_free(why);
     g_object_unref(self);
     return TRUE;

@@ -3,10 +3,12 @@
  * transfers in window_files.c. */
 #include "client/window_private.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
-#include "common/protocol.h"
+#include "client/announce.h"
 #include "common/safe_text.h"
+
 #include "common/validate.h"
 
 #define CLIENT_AGENT "chat-client/1.0"
@@ -21,22 +23,9 @@ void window_set_accessible_name(GtkWidget *widget, const char *name)
     atk_object_set_name(gtk_widget_get_accessible(widget), name);
 }
 
-static void show_login_error(ChatWindow *self, const char *message)
-{
-    gtk_label_set_text(self->error_label, message);
-    gtk_revealer_set_reveal_child(self->error_revealer, message != NULL && *message != '\0');
-}
-
 static void set_login_busy(ChatWindow *self, gboolean busy)
 {
-    gtk_widget_set_sensitive(self->connect_button, !busy);
-    gtk_widget_set_sensitive(GTK_WIDGET(self->server_entry), !busy);
-    gtk_widget_set_sensitive(GTK_WIDGET(self->username_entry), !busy);
-    gtk_widget_set_visible(GTK_WIDGET(self->connect_spinner), busy);
-    if (busy)
-        gtk_spinner_start(self->connect_spinner);
-    else
-        gtk_spinner_stop(self->connect_spinner);
+    chat_login_view_set_busy(self->login_view, busy);
 }
 
 /* Splits "host:port" (or "host", or "[v6]:port"). FALSE with a sentence in *problem. */
@@ -75,19 +64,26 @@ static gboolean parse_server(const char *text, char **host, guint16 *port, const
 /* Connect (button or Enter): checks the fields, then asks the session to log in. */
 static void on_connect(ChatWindow *self)
 {
-    const char *username = gtk_entry_get_text(self->username_entry);
+    ChatLoginView *view = self->login_view;
+    const char *username = chat_login_view_get_text(view, CHAT_LOGIN_FIELD_USERNAME);
     const char *problem = NULL;
     char *host = NULL;
     guint16 port = 0;
-    if (!parse_server(gtk_entry_get_text(self->server_entry), &host, &port, &problem)) {
-        show_login_error(self, problem);
-        gtk_widget_grab_focus(GTK_WIDGET(self->server_entry));
+    if (!parse_server(chat_login_view_get_text(view, CHAT_LOGIN_FIELD_SERVER), &host, &port,
+                      &problem)) {
+        chat_login_view_show_error(view, problem, CHAT_LOGIN_FIELD_SERVER);
         return;
     }
     enum name_status status = name_check(username, strlen(username));
     if (status != NAME_OK) {
-        show_login_error(self, name_status_text(status));
-        gtk_widget_grab_focus(GTK_WIDGET(self->username_entry));
+        chat_login_view_show_error(view, name_status_text(status), CHAT_LOGIN_FIELD_USERNAME);
+        g_free(host);
+        return;
+    }
+    if (chat_login_view_get_create_account(view) &&
+        !*chat_login_view_get_text(view, CHAT_LOGIN_FIELD_PASSWORD)) {
+        chat_login_view_show_error(view, _("Choose a password for the new account."),
+                                   CHAT_LOGIN_FIELD_PASSWORD);
         g_free(host);
         return;
     }
@@ -97,29 +93,29 @@ static void on_connect(ChatWindow *self)
     g_free(self->username);
     self->username = g_strdup(username);
     self->was_online = FALSE;
-    show_login_error(self, NULL);
+    chat_login_view_show_error(view, NULL, CHAT_LOGIN_FIELD_USERNAME);
     set_login_busy(self, TRUE);
-    chat_session_connect(self->session, self->host, self->port, self->username);
+    window_account_login(self);
 }
 
-/* Words for a refused login. */
-static char *login_failure_text(guint code, const char *message, const char *username)
+/* The field to fix after a refusal. */
+static ChatLoginField field_for_error(guint code)
 {
     switch (code) {
-    case 0:
-        return g_strdup_printf("Could not reach the server: %s", message);
-    case PROTO_E_NAME_TAKEN:
-        return g_strdup_printf("The name \u201C%s\u201D is already taken. Please choose another.",
-                               username);
-    case PROTO_E_NAME_INVALID:
-        return g_strdup_printf("That name cannot be used: %s", message);
-    case PROTO_E_VERSION:
-        return g_strdup_printf("This server speaks a different protocol version (%s). "
-                               "Please update the client.", message);
-    case PROTO_E_SERVER_FULL:
-        return g_strdup("The server is full. Please try again later.");
+    case CHAT_SESSION_ERROR_UNREACHABLE:
+    case CHAT_SESSION_ERROR_VERSION:
+        return CHAT_LOGIN_FIELD_SERVER;
+    case CHAT_SESSION_ERROR_WRONG_PASSWORD:
+    case CHAT_SESSION_ERROR_PASSWORD_WEAK:
+    case CHAT_SESSION_ERROR_TOKEN_REFUSED:
+    case CHAT_SESSION_ERROR_ACCOUNT_NEEDED:
+    case CHAT_SESSION_ERROR_THROTTLED:
+        return CHAT_LOGIN_FIELD_PASSWORD;
+    case CHAT_SESSION_ERROR_INVITE_REQUIRED:
+    case CHAT_SESSION_ERROR_INVITE_INVALID:
+        return CHAT_LOGIN_FIELD_INVITE;
     default:
-        return g_strdup_printf("The server refused the login: %s", message);
+        return CHAT_LOGIN_FIELD_USERNAME;
     }
 }
 
@@ -127,13 +123,12 @@ static void on_login_failed(ChatSession *session, guint code, const char *messag
                             ChatWindow *self)
 {
     (void)session;
-    char *text = login_failure_text(code, message ? message : "unknown error",
-                                    self->username ? self->username : "");
     gtk_stack_set_visible_child_name(self->stack, "login");
     set_login_busy(self, FALSE);
-    show_login_error(self, text);
-    g_free(text);
-    gtk_widget_grab_focus(GTK_WIDGET(code == 0 ? self->server_entry : self->username_entry));
+    ChatLoginField field = field_for_error(code);
+    if (field == CHAT_LOGIN_FIELD_INVITE && !chat_login_view_get_create_account(self->login_view))
+        field = CHAT_LOGIN_FIELD_USERNAME;
+    chat_login_view_show_error(self->login_view, message, field);
 }
 
 static void remember_login(ChatWindow *self)
@@ -152,9 +147,13 @@ static void remember_login(ChatWindow *self)
 
 static void show_banner(ChatWindow *self, const char *text, gboolean offer_retry)
 {
+    gboolean news = !gtk_info_bar_get_revealed(self->banner) ||
+                    !g_str_has_prefix(text, _("Connection lost. Reconnecting in"));
     gtk_label_set_text(self->banner_label, text);
     gtk_info_bar_set_response_sensitive(self->banner, RESPONSE_RETRY, offer_retry);
     gtk_info_bar_set_revealed(self->banner, TRUE);
+    if (news) /* not every tick of the countdown */
+        announce_say(GTK_WIDGET(self->banner), NULL);
 }
 
 static void stop_countdown(ChatWindow *self)
@@ -165,8 +164,8 @@ static void stop_countdown(ChatWindow *self)
 static void show_countdown(ChatWindow *self)
 {
     guint left = chat_session_get_retry_delay(self->session);
-    char *text = left > 0 ? g_strdup_printf("Connection lost. Reconnecting in %u s\u2026", left)
-                          : g_strdup("Reconnecting\u2026");
+    char *text = left > 0 ? g_strdup_printf(_("Connection lost. Reconnecting in %u s\u2026"), left)
+                          : g_strdup(_("Reconnecting\u2026"));
     show_banner(self, text, TRUE);
     g_free(text);
 }
@@ -191,35 +190,69 @@ static void show_reconnecting(ChatWindow *self, const char *detail)
     self->countdown_source = g_timeout_add_seconds(1, on_countdown_tick, self);
 }
 
-/* Header subtitle: where we are connected and how; "N online" comes from the user list. */
+/* Header subtitle: the server's name and how many are online, or the state in words
+ * while not online. */
 static void update_subtitle(ChatWindow *self)
 {
     ChatSessionState state = chat_session_get_state(self->session);
-    const char *words = state == CHAT_SESSION_ONLINE       ? "connected"
-                        : state == CHAT_SESSION_CONNECTING   ? "connecting\u2026"
-                        : state == CHAT_SESSION_RECONNECTING ? "reconnecting\u2026"
-                                                             : "disconnected";
     char *subtitle;
     if (state == CHAT_SESSION_ONLINE) {
         GPtrArray *users = chat_session_list_users(self->session);
-        subtitle = g_strdup_printf("%s:%u \u00B7 %s \u00B7 %u online", self->host, self->port,
-                                   words, users->len);
+        subtitle = g_strdup_printf(g_dngettext(NULL, "%s \u00B7 %u online", "%s \u00B7 %u online",
+                                               users->len),
+                                   self->host, users->len);
         g_ptr_array_unref(users);
-    } else if (self->host != NULL) {
-        subtitle = g_strdup_printf("%s:%u \u00B7 %s", self->host, self->port, words);
+    } else if (self->host != NULL && self->was_online) {
+        const char *words = state == CHAT_SESSION_DISCONNECTED ? _("disconnected")
+                                                               : _("reconnecting\u2026");
+        subtitle = g_strdup_printf("%s \u00B7 %s", self->host, words);
     } else {
-        subtitle = g_strdup("Not connected");
+        subtitle = g_strdup(_("Not connected"));
     }
     gtk_header_bar_set_subtitle(self->header, subtitle);
     g_free(subtitle);
 }
 
+/* The window title (the header shows it): "Lobby", with the unread count in front
+ * ("(3) Lobby") while messages wait; "Chat" before logging in. */
+void window_update_title(ChatWindow *self)
+{
+    char *title;
+    if (!self->was_online)
+        title = g_strdup(_("Chat"));
+    else if (self->unread > 0)
+        title = g_strdup_printf("(%u) %s", self->unread, _(WINDOW_ROOM_NAME));
+    else
+        title = g_strdup(_(WINDOW_ROOM_NAME));
+    gtk_window_set_title(GTK_WINDOW(self), title);
+    g_free(title);
+}
+
 static void on_users_changed(ChatSession *session, ChatWindow *self)
 {
     GPtrArray *users = chat_session_list_users(session);
-    chat_user_list_set_users(self->user_list, users, chat_session_get_username(session));
+    GPtrArray *tags = window_account_user_tags(self, users);
+    chat_user_list_set_users(self->user_list, users, tags, chat_session_get_username(session));
+    g_ptr_array_unref(tags);
     g_ptr_array_unref(users);
     update_subtitle(self);
+}
+
+/* After Log out: the login view again (password cleared), the conversation, users and
+ * unread count gone. */
+static void window_show_logged_out(ChatWindow *self)
+{
+    self->was_online = FALSE;
+    self->unread = 0;
+    gtk_info_bar_set_revealed(self->banner, FALSE);
+    chat_message_list_clear(self->message_list);
+    GPtrArray *nobody = g_ptr_array_new();
+    chat_user_list_set_users(self->user_list, nobody, NULL, NULL);
+    g_ptr_array_unref(nobody);
+    chat_login_view_set_text(self->login_view, CHAT_LOGIN_FIELD_PASSWORD, "");
+    gtk_stack_set_visible_child_name(self->stack, "login");
+    chat_login_view_focus(self->login_view, CHAT_LOGIN_FIELD_PASSWORD);
+    window_update_title(self);
 }
 
 /* Renders the session's state: the view, the banner and the header. */
@@ -237,20 +270,16 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
         set_login_busy(self, FALSE);
         gtk_info_bar_set_revealed(self->banner, FALSE);
         gtk_stack_set_visible_child_name(self->stack, "chat");
-        char *name = safe_text(chat_session_get_username(self->session), -1, SAFE_TEXT_ISOLATE);
-        char *title = g_strdup_printf("Chat \u2014 %s", name); /* the server's words */
-        g_free(name);
-        gtk_header_bar_set_title(self->header, title);
-        gtk_window_set_title(GTK_WINDOW(self), title);
-        g_free(title);
-        char *notice = g_strdup_printf(first ? "You joined as %s" : "Reconnected as %s",
+        window_update_title(self);
+        char *notice = g_strdup_printf(first ? _("You joined as %s") : _("Reconnected as %s"),
                                        chat_session_get_username(self->session));
         chat_message_list_add_notice(self->message_list, notice);
         g_free(notice);
         if (first) {
             remember_login(self);
-            gtk_widget_grab_focus(GTK_WIDGET(self->message_entry));
+            gtk_widget_grab_focus(GTK_WIDGET(self->message_view));
         }
+        window_account_online(self);
         break;
     }
     case CHAT_SESSION_RECONNECTING:
@@ -259,12 +288,15 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
         break;
     case CHAT_SESSION_CONNECTING:
         if (in_chat)
-            show_banner(self, "Reconnecting\u2026", FALSE);
+            show_banner(self, _("Reconnecting\u2026"), FALSE);
         break;
     case CHAT_SESSION_DISCONNECTED:
-        if (in_chat) {
-            char *text = g_strdup_printf("Disconnected%s%s", detail ? ": " : ".",
-                                         detail ? detail : "");
+        if (self->logging_out) {
+            self->logging_out = FALSE;
+            window_show_logged_out(self);
+        } else if (in_chat) {
+            char *text = detail ? g_strdup_printf(_("Disconnected: %s"), detail)
+                                : g_strdup(_("Disconnected."));
             show_banner(self, text, TRUE);
             g_free(text);
         }
@@ -276,13 +308,14 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
 static void on_banner_response(ChatWindow *self, int response)
 {
     if (response == RESPONSE_RETRY && self->host != NULL)
-        chat_session_connect(self->session, self->host, self->port, self->username);
+        chat_session_reconnect(self->session);
 }
 
 static void chat_window_dispose(GObject *object)
 {
     ChatWindow *self = CHAT_WINDOW(object);
     stop_countdown(self);
+    window_account_dispose(self);
     if (self->session != NULL) {
         g_signal_handlers_disconnect_by_data(self->session, self);
         chat_session_disconnect(self->session);
@@ -307,53 +340,74 @@ static void chat_window_class_init(ChatWindowClass *klass)
     G_OBJECT_CLASS(klass)->finalize = chat_window_finalize;
     g_type_ensure(CHAT_TYPE_MESSAGE_LIST);
     g_type_ensure(CHAT_TYPE_USER_LIST);
+    g_type_ensure(CHAT_TYPE_LOGIN_VIEW);
     gtk_widget_class_set_template_from_resource(widget_class, "/org/chat/client/window.ui");
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, header);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, theme_toggle);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, menu_button);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, users_toggle);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, stack);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, server_entry);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, username_entry);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, error_revealer);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, error_label);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, connect_button);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, connect_spinner);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, login_view);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner_label);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_list);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, users_spacer);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, users_revealer);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, user_list);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, attach_button);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, emoji_button);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_entry);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, compose_scroller);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_view);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, send_button);
-    gtk_widget_class_bind_template_callback(widget_class, on_connect);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, announcer);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, alert_announcer);
     gtk_widget_class_bind_template_callback(widget_class, on_banner_response);
+}
+
+/* GtkInfoBar keeps an unnamed close button among its internal children. */
+static void name_close_button(GtkWidget *widget, gpointer data)
+{
+    (void)data;
+    if (GTK_IS_BUTTON(widget) && gtk_button_get_label(GTK_BUTTON(widget)) == NULL) {
+        const char *name = atk_object_get_name(gtk_widget_get_accessible(widget));
+        if (name == NULL || *name == '\0')
+            window_set_accessible_name(widget, _("Close"));
+    } else if (GTK_IS_CONTAINER(widget)) {
+        gtk_container_forall(GTK_CONTAINER(widget), name_close_button, NULL);
+    }
 }
 
 static void name_widgets(ChatWindow *self)
 {
-    window_set_accessible_name(GTK_WIDGET(self->server_entry), "Server");
-    window_set_accessible_name(GTK_WIDGET(self->username_entry), "Username");
-    window_set_accessible_name(self->connect_button, "Connect");
-    window_set_accessible_name(GTK_WIDGET(self->error_label), "Login error");
-    window_set_accessible_name(GTK_WIDGET(self->banner_label), "Connection status");
-    window_set_accessible_name(self->theme_toggle, "Dark theme");
-    window_set_accessible_name(self->attach_button, "Attach file");
-    window_set_accessible_name(self->emoji_button, "Insert emoji");
-    window_set_accessible_name(GTK_WIDGET(self->message_entry), "Message");
-    window_set_accessible_name(self->send_button, "Send");
+    window_set_accessible_name(GTK_WIDGET(self->banner_label), _("Connection status"));
+    window_set_accessible_name(GTK_WIDGET(self->banner), _("Connection"));
+    gtk_container_forall(GTK_CONTAINER(self->banner), name_close_button, NULL);
+    window_set_accessible_name(GTK_WIDGET(self->menu_button), _("Main menu"));
+    window_set_accessible_name(self->users_toggle, _("Online users"));
+    window_set_accessible_name(self->attach_button, _("Attach file"));
+    window_set_accessible_name(self->emoji_button, _("Insert emoji"));
+    window_set_accessible_name(GTK_WIDGET(self->message_view), _("Message"));
+    window_set_accessible_name(self->send_button, _("Send"));
+    window_set_accessible_name(self->announcer, _("New message"));
+    window_set_accessible_name(self->alert_announcer, _("Problem"));
+    /* Problems are alerts; news is a notification (see announce.h). */
+    announce_setup(self->alert_announcer, ATK_ROLE_ALERT);
+    announce_setup(self->announcer, ATK_ROLE_NOTIFICATION);
 }
 
 static void chat_window_init(ChatWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
-    gtk_info_bar_add_button(self->banner, "Reconnect now", RESPONSE_RETRY);
+    gtk_info_bar_add_button(self->banner, _("Reconnect now"), RESPONSE_RETRY);
     name_widgets(self);
     self->session = chat_session_new(CLIENT_AGENT);
     g_signal_connect(self->session, "state-changed", G_CALLBACK(on_state_changed), self);
     g_signal_connect(self->session, "login-failed", G_CALLBACK(on_login_failed), self);
     g_signal_connect(self->session, "users-changed", G_CALLBACK(on_users_changed), self);
+    g_signal_connect_swapped(self->login_view, "submit", G_CALLBACK(on_connect), self);
     window_chat_init(self);
     window_files_init(self);
+    window_actions_init(self);
+    window_account_init(self);
     window_trust_init(self);
 }
 
@@ -364,21 +418,43 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
     g_return_val_if_fail(GTK_IS_APPLICATION(app) && settings != NULL && options != NULL, NULL);
     ChatWindow *self = g_object_new(CHAT_TYPE_WINDOW, "application", app, NULL);
     self->settings = settings;
-    self->files_dir = g_strdup(options->files_dir ? options->files_dir : "received_files");
-    gtk_entry_set_text(self->server_entry,
-                       options->server ? options->server : settings_get_server(settings));
-    gtk_entry_set_text(self->username_entry,
-                       options->username ? options->username : settings_get_username(settings));
+    const char *folder = options->files_dir ? options->files_dir
+                                            : settings_get_download_folder(settings);
+    if (folder == NULL)
+        folder = g_get_user_special_dir(G_USER_DIRECTORY_DOWNLOAD);
+    self->files_dir = folder != NULL ? g_strdup(folder)
+                                     : g_build_filename(g_get_home_dir(), "Downloads", NULL);
+    ChatLoginView *view = self->login_view;
+    chat_login_view_set_text(view, CHAT_LOGIN_FIELD_SERVER,
+                             options->server ? options->server : settings_get_server(settings));
+    chat_login_view_set_text(view, CHAT_LOGIN_FIELD_USERNAME,
+                             options->username ? options->username
+                                               : settings_get_username(settings));
     gtk_stack_set_visible_child_name(self->stack, "login");
-    gboolean named = *gtk_entry_get_text(self->username_entry) != '\0';
-    GtkEntry *first = named ? self->username_entry : self->server_entry;
-    gtk_widget_grab_focus(GTK_WIDGET(first));
-    gtk_editable_set_position(GTK_EDITABLE(first), -1); /* caret at the end, nothing selected */
+    gboolean named = *chat_login_view_get_text(view, CHAT_LOGIN_FIELD_USERNAME) != '\0';
+    /* Nobody has logged in from here yet: most likely a first visit, so a new account. */
+    chat_login_view_set_create_account(view, !named);
+    chat_login_view_focus(view, named ? CHAT_LOGIN_FIELD_PASSWORD : CHAT_LOGIN_FIELD_SERVER);
     chat_session_set_tls(self->session, !options->no_tls);
     chat_session_set_expected_fingerprint(self->session, options->trust_fingerprint);
     if (options->connect_now)
         on_connect(self);
+    else if (named)
+        window_account_try_saved_login(self);
     return self;
+}
+
+const char *window_get_files_dir(ChatWindow *self)
+{
+    return self->files_dir;
+}
+
+void window_set_files_dir(ChatWindow *self, const char *dir)
+{
+    g_return_if_fail(dir != NULL);
+    char *copy = g_strdup(dir);
+    g_free(self->files_dir);
+    self->files_dir = copy;
 }
 
 /* Dark or light bubbles, via the "dark" class on the window. */

@@ -67,10 +67,11 @@ static GtkWidget *add_button(GtkWidget *dialog, const char *label, int response)
     return button;
 }
 
-/* Connects again as the login view would (fields, spinner), now that the pin changed. */
+/* Logs in again as the login view would (its fields, spinner and credentials), now
+ * that the pin changed. */
 static void connect_again(ChatWindow *window)
 {
-    gtk_button_clicked(GTK_BUTTON(window->connect_button));
+    g_signal_emit_by_name(window->login_view, "submit");
 }
 
 static void show_problem(ChatWindow *window, const char *what, const GError *error)

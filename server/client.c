@@ -15,6 +15,8 @@
 #include "server/presence.h"
 #include "server/transfer.h"
 
+static void client_on_ready(int fd, int mask, void *data);
+
 struct client *client_new(struct server *srv, int fd, uint32_t id, const char *addr)
 {
     struct conn *conn = conn_tcp_new(fd);
@@ -28,9 +30,13 @@ struct client *client_new_conn(struct server *srv, struct conn *conn, uint32_t i
                                const char *addr)
 {
     int fd = conn->fd;
-    if (fd >= srv->by_fd_size || ev_watch(srv->loop, fd, EV_READ) != EV_OK)
+    if (fd >= srv->by_fd_size)
         return NULL;
     struct client *c = g_new0(struct client, 1);
+    if (ev_watch(srv->loop, fd, EV_READ, client_on_ready, c) != EV_OK) {
+        g_free(c);
+        return NULL;
+    }
     c->srv = srv;
     c->fd = fd;
     c->conn = conn;
@@ -146,7 +152,7 @@ void client_update_interest(struct client *c)
     if (!outq_empty(&c->out) || c->download_count > 0)
         want |= EV_WRITE;
     int mask = conn_socket_mask(c->conn, want);
-    if (mask != c->ev_mask && ev_watch(c->srv->loop, c->fd, mask) == EV_OK)
+    if (mask != c->ev_mask && ev_set_mask(c->srv->loop, c->fd, mask) == EV_OK)
         c->ev_mask = mask;
     client_track_pending(c);
 }
@@ -193,7 +199,7 @@ void client_close(struct client *c, const char *reason)
     list_remove(&c->timer_link);
     list_remove(&c->pending_link);
     list_remove(&c->pending_read_link);
-    ev_watch(srv->loop, c->fd, EV_NONE);
+    ev_unwatch(srv->loop, c->fd);
     conn_close(c->conn);
     srv->by_fd[c->fd] = NULL;
     srv->connections--;
@@ -252,8 +258,11 @@ void client_read_pending(struct server *srv)
     }
 }
 
-void client_on_ready(struct client *c, int mask)
+/* The loop's handler for a client's socket. */
+static void client_on_ready(int fd, int mask, void *data)
 {
+    (void)fd;
+    struct client *c = data;
     mask = conn_fired_mask(c->conn, mask);
     if ((mask & EV_READ) && !client_read(c))
         return;

@@ -1,7 +1,7 @@
 /* Downloads: DOWNLOAD_REQUEST -> DOWNLOAD_START, then DOWNLOAD_CHUNKs whose payload
  * stays in the file until the connection sends it (sendfile, or kTLS's SSL_sendfile;
- * a TLS connection without kTLS copies it through a buffer), then DOWNLOAD_END. Chunks are produced before the loop
- * sleeps and only while the reader's queue is below the low-water mark, so a download
+ * a TLS connection without kTLS copies it through a buffer), then DOWNLOAD_END.
+ * Chunks are produced before the loop sleeps and only while the reader's queue is below the low-water mark, so a download
  * of any size holds a bounded amount of memory and other frames slip in between. */
 #include <errno.h>
 #include <inttypes.h>
@@ -36,7 +36,7 @@ static void download_drop(struct client *c, struct download *d, const char *outc
                outcome, d->file->id,
                log_quote(quoted, sizeof quoted, d->file->name, strlen(d->file->name)), d->next);
     list_remove(&d->link);
-    filestore_reader_release(d->file);
+    filestore_release(c->srv->files, d->file);
     g_free(d);
     if (--c->download_count == 0)
         list_remove(&c->download_link);
@@ -48,16 +48,24 @@ static void send_end(struct client *c, uint64_t file_id)
     client_send_msg(c, &end);
 }
 
-/* The checks of a request, in the order the protocol lists them; returns the file when
- * it can be served, else NULL after answering. */
+/* The checks of a request, in the order the protocol lists them; returns the file
+ * (opened for reading) when it can be served, else NULL after answering. */
 static struct stored_file *request_check(struct client *c,
                                          const struct proto_download_request *req)
 {
-    struct stored_file *f = filestore_find(c->srv->files, req->file_id);
-    if (f == NULL) {
+    struct stored_file *f = NULL;
+    enum filestore_status st = filestore_acquire(c->srv->files, req->file_id, &f);
+    if (st == FILESTORE_NOT_FOUND) {
         client_send_error(c, PROTO_E_FILE_NOT_FOUND, PROTO_DOWNLOAD_REQUEST, req->file_id,
                           "There is no file with id %" PRIu64 ".", req->file_id);
-    } else if (req->offset > f->size) {
+        return NULL;
+    }
+    if (st != FILESTORE_OK) {
+        client_send_error(c, PROTO_E_STORAGE, PROTO_DOWNLOAD_REQUEST, req->file_id,
+                          "The server could not read the file.");
+        return NULL;
+    }
+    if (req->offset > f->size) {
         client_send_error(c, PROTO_E_BAD_OFFSET, PROTO_DOWNLOAD_REQUEST, req->file_id,
                           "Offset %" PRIu64 " is past the end of the file (%" PRIu64 " bytes).",
                           req->offset, f->size);
@@ -72,6 +80,7 @@ static struct stored_file *request_check(struct client *c,
     } else {
         return f;
     }
+    filestore_release(c->srv->files, f);
     return NULL;
 }
 
@@ -81,13 +90,6 @@ void download_on_request(struct client *c, const struct proto_msg *msg)
     struct stored_file *f = request_check(c, req);
     if (f == NULL)
         return;
-    if (filestore_reader_acquire(f) < 0) { /* the download's own reader, until dropped */
-        client_log(c, LOG_ERROR, "cannot open stored file %" PRIu64 ": %s", f->id,
-                   g_strerror(errno));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_DOWNLOAD_REQUEST, f->id,
-                          "The server could not read the file.");
-        return;
-    }
     struct proto_msg start = {
         .type = PROTO_DOWNLOAD_START,
         .u.download_start = { .file_id = f->id, .offset = req->offset, .size = f->size,
@@ -117,9 +119,9 @@ void download_on_cancel(struct client *c, const struct proto_msg *msg)
 }
 
 /* A chunk frame is freed: it no longer reads the file. */
-static void chunk_release(void *file)
+static void chunk_release(void *files, void *file)
 {
-    filestore_reader_release(file);
+    filestore_release(files, file);
 }
 
 /* Queues d's next chunk, or its DOWNLOAD_END once everything is sent. Returns false
@@ -138,14 +140,22 @@ static bool download_step(struct client *c, struct download *d)
     if (want > left)
         want = (size_t)left;
     /* The frame holds the header; the payload stays in the file until the connection
-     * sends it (outq.h), and the frame holds a reader of the file until then. */
+     * sends it (outq.h), and the frame holds a reader of the file until then (the file
+     * is open already, so acquiring it again only counts). */
+    struct stored_file *held;
+    if (filestore_acquire(c->srv->files, d->file->id, &held) != FILESTORE_OK) {
+        client_send_error(c, PROTO_E_STORAGE, PROTO_DOWNLOAD_REQUEST, d->file->id,
+                          "The server could not read the file.");
+        download_drop(c, d, "failed");
+        return false;
+    }
     struct frame *f = frame_new(PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX);
-    proto_encode_chunk_prefix(PROTO_DOWNLOAD_CHUNK, d->file->id, d->next, (uint32_t)want,
+    proto_encode_chunk_prefix(PROTO_DOWNLOAD_CHUNK, held->id, d->next, (uint32_t)want,
                               f->data);
     f->len = PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX;
     f->file = (struct frame_file){
-        .fd = filestore_reader_acquire(d->file), .offset = d->next, .len = (uint32_t)want,
-        .release = chunk_release, .owner = d->file,
+        .fd = held->read_fd, .offset = d->next, .len = (uint32_t)want,
+        .release = chunk_release, .ctx = c->srv->files, .owner = held,
     };
     client_send(c, f);
     frame_unref(f);

@@ -22,7 +22,8 @@ struct frame_file {
     int fd;
     uint64_t offset;
     uint32_t len;                /* 0: the frame is all in data */
-    void (*release)(void *owner); /* called once when the frame is freed */
+    void (*release)(void *ctx, void *owner); /* called once when the frame is freed */
+    void *ctx;
     void *owner;
 };
 
@@ -90,6 +91,11 @@ struct conn;
  * written. EAGAIN is OUTQ_PENDING; a file part that turns out shorter is OUTQ_ERROR
  * with EIO (its header already promised the bytes). */
 enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget);
+
+/* Takes out of the queue every frame not yet begun for which drop(frame, data) is true,
+ * keeping the others in order; returns how many were taken out. */
+unsigned outq_withdraw(struct outq *q, bool (*drop)(const struct frame *f, void *data),
+                       void *data);
 
 /* Drops every queued frame and any heap ring. */
 void outq_clear(struct outq *q);

@@ -7,7 +7,6 @@
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/conn.h"
-#include "server/ev.h"
 #include "server/tls.h"
 #include "server/tls_acceptor.h"
 
@@ -59,7 +58,7 @@ static void adopt(struct server *srv, struct tls_job *job)
     }
     conn_describe(c->conn, text, sizeof text);
     client_log(c, LOG_INFO, "tls established %s", text);
-    client_on_ready(c, EV_READ); /* HELLO may have come with the handshake's last flight */
+    client_update_interest(c); /* input OpenSSL already holds is read before sleeping */
 }
 
 void tls_handoff_collect(struct server *srv)

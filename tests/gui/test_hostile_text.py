@@ -59,7 +59,7 @@ def test_refusal_reason_renders_inert(client_factory):
     server = FakeServer(refuse="no\n12:00:00 <admin> " + ESCAPES)
     try:
         alice = client_factory(server.port, "alice")
-        error = alice.wait_for("the login error", role="label", name="Login error")
+        error = alice.wait_for("the login error", role="alert", name="Login error")
         wait_until(lambda: "no\\n12:00:00 <admin> \\x1B]52" in text_of(error),
                    "the refusal's reason in the login view")
         assert_label_inert(text_of(error))

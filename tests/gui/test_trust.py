@@ -70,10 +70,11 @@ def test_first_use_reject_pins_nothing(fake_tls, client_factory):
     alice = client_factory(server.port, "alice", tls=True)
     dialog, _ = alert(alice, expected)
     press(dialog, "Reject")
-    error = alice.wait_for("the login error", role="label", name="Login error")
+    error = alice.wait_for("the login error", role="alert", name="Login error")
     wait_until(lambda: "not trusted" in text_of(error), "the login error to say why")
     assert pins(alice) == [] and server.logins == 0
-    assert alice.find(role="alert") is None
+    alice.refresh()
+    assert [a.get_name() for a in find_all(alice.app, role="alert")] == ["Login error"]
 
 
 def test_changed_certificate_warns_and_needs_a_deliberate_forget(fake_tls, client_factory,

@@ -22,29 +22,32 @@ def command(port, user, files_dir, extra=(), tls=False):
     return cmd if tls else cmd + ["--no-tls"]
 
 
-def environment(cwd, env=None):
-    """os.environ with the pinned certificates in cwd/state (XDG_STATE_HOME), never in
-    the user's, and env's variables on top."""
-    return {**os.environ, "XDG_STATE_HOME": str(Path(cwd) / "state"), **(env or {})}
+def environment(state_dir, env=None):
+    """os.environ with XDG_STATE_HOME (the login token, the pinned certificates) in
+    state_dir, never the user's, and env's variables on top."""
+    return {**os.environ, "XDG_STATE_HOME": str(state_dir), **(env or {})}
 
 
 class Cli:
     """One chat-cli process with stdin as a pipe (or, with tty, a terminal: chat-cli is
     then interactive and reconnects after a loss); stdout and stderr are read by threads
-    into line lists, so a test can wait for a line with a deadline.
+    into line lists, so a test can wait for a line with a deadline. Its state folder
+    ($XDG_STATE_HOME, where the login token and the pinned certificates are kept) is
+    cwd/state unless state_dir says. It talks plain text (--no-tls, as the test servers
+    do) unless tls is true; env adds environment variables."""
 
-    It talks plain text (--no-tls, as the test servers do) unless tls is true, and keeps
-    its pinned certificates in cwd/state (XDG_STATE_HOME), never in the user's."""
-
-    def __init__(self, port, user, files_dir, cwd, extra=(), tty=False, tls=False, env=None):
+    def __init__(self, port, user, files_dir, cwd, extra=(), tty=False, state_dir=None,
+                 echo=False, tls=False, env=None):
         cmd = command(port, user, files_dir, extra, tls)
-        env = environment(cwd, env)
         stdin = subprocess.PIPE
         if tty:
             master, stdin = pty.openpty()
-            attrs = termios.tcgetattr(stdin)
-            attrs[3] &= ~termios.ECHO            # lines typed are not echoed back
-            termios.tcsetattr(stdin, termios.TCSANOW, attrs)
+            if not echo:                          # lines typed are not echoed back
+                attrs = termios.tcgetattr(stdin)
+                attrs[3] &= ~termios.ECHO
+                termios.tcsetattr(stdin, termios.TCSANOW, attrs)
+        self.state_dir = Path(state_dir) if state_dir else Path(cwd) / "state"
+        env = environment(self.state_dir, env)
         self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=stdin, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self._terminal = None
@@ -75,6 +78,10 @@ class Cli:
             return True
         except OSError:                       # EPIPE, or EIO on a terminal
             return False
+
+    def terminal_echoes(self):
+        """Whether the terminal chat-cli reads from echoes what is typed (tty only)."""
+        return bool(termios.tcgetattr(self._terminal.fileno())[3] & termios.ECHO)
 
     def close_stdin(self):
         try:
@@ -132,7 +139,8 @@ class TerminalCli:
         attrs[3] &= ~termios.ECHO                # lines typed are not echoed back
         termios.tcsetattr(slave, termios.TCSANOW, attrs)
         self.proc = subprocess.Popen(command(port, user, files_dir, extra, tls), cwd=cwd,
-                                     env=environment(cwd, env), stdin=slave, stdout=slave,
+                                     env=environment(Path(cwd) / "state", env),
+                                     stdin=slave, stdout=slave,
                                      stderr=slave, start_new_session=True)
         os.close(slave)
         self._master = master

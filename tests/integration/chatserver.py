@@ -6,6 +6,12 @@ stderr goes to a file that is checked for sanitizer reports when it stops. A ser
 speaks plain text (--no-tls) unless a test asks for TLS (tls=True): it then makes its
 self-signed certificate in its working directory, and client_context() trusts it.
 
+Accounts: a server is started with --allow-guests unless guests=False, so the tests of
+the name-only HELLO login (the guest mode) keep testing that real mode; the account
+tests (test_accounts*.py) start servers without it. Password hashing uses
+--pwhash-memory 19 (OWASP's minimum, a real setting) unless a test asks otherwise, so
+sanitizer and valgrind runs stay quick; test_accounts.py checks the default.
+
 CHAT_SERVER_WRAPPER, when set, is a command line the server runs under, e.g.
 "valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 (make test-valgrind); a server that stops normally must then report no errors.
@@ -62,7 +68,8 @@ class Server:
     tls: the port speaks TLS (else --no-tls); fingerprint is then the certificate's
     SHA-256 fingerprint the server printed ("AB:CD:...")."""
 
-    def __init__(self, workdir, args=(), files_dir=None, preexec_fn=None, port=0, tls=False):
+    def __init__(self, workdir, args=(), files_dir=None, preexec_fn=None, port=0, guests=True,
+                 pwhash_memory=19, tls=False):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.workdir / "server.log"
@@ -77,6 +84,8 @@ class Server:
         self._stdout = bytearray()
         cmd = [*WRAPPER, binary("chat-server"), "--host", "127.0.0.1", "--port", str(port),
                "--log", str(self.log_path), "--files-dir", str(self.files_dir),
+               *(["--allow-guests"] if guests else []),
+               *(["--pwhash-memory", str(pwhash_memory)] if pwhash_memory else []),
                *([] if tls else ["--no-tls"]), *args]
         with open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdin=subprocess.DEVNULL,
@@ -191,7 +200,11 @@ class Server:
         return self.returncode
 
     def stop(self):
-        """SIGTERM (if still running), wait, and check the exit status, stdout and stderr."""
+        """SIGTERM (if still running), wait, and check the exit status, stdout and stderr.
+        A second call returns the status at once: a restarted server may meanwhile have
+        reused the working directory (and its stderr file)."""
+        if self.returncode is not None:
+            return self.returncode
         if self.running():
             os.kill(self.proc.pid, signal.SIGTERM)
         status = self.wait()

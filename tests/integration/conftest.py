@@ -35,15 +35,21 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def server_factory(tmp_path):
-    """start(*options, files_dir=None, preexec_fn=None, tls=False) -> Server. Every server
-    is stopped at teardown (SIGTERM) and must exit with its expect_exit status and a clean
-    stderr. preexec_fn runs in the server's process before it starts (to set a resource
-    limit). tls: the port speaks TLS instead of plain text (--no-tls)."""
+    """start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None,
+    pwhash_memory=19, tls=False) -> Server.
+    Every server is stopped at teardown (SIGTERM) and must exit with its expect_exit status
+    and a clean stderr. preexec_fn runs in the server's process before it starts (to set a
+    resource limit); guests=False leaves out --allow-guests; workdir (default: a new one)
+    holds the log, files and database, so passing an earlier server's restarts it on
+    the same data; pwhash_memory=None keeps the server's default Argon2 memory; tls: the
+    port speaks TLS instead of plain text (--no-tls)."""
     servers = []
 
-    def start(*options, files_dir=None, preexec_fn=None, tls=False):
-        server = Server(tmp_path / f"server{len(servers)}", options, files_dir, preexec_fn,
-                        tls=tls)
+    def start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None,
+              pwhash_memory=19, tls=False):
+        workdir = workdir or tmp_path / f"server{len(servers)}"
+        server = Server(workdir, options, files_dir, preexec_fn, guests=guests,
+                        pwhash_memory=pwhash_memory, tls=tls)
         servers.append(server)
         return server
 
@@ -65,15 +71,15 @@ def server(server_factory):
 
 @pytest.fixture
 def connect():
-    """connect(server, rcvbuf=None, tls=None) -> RawClient; closed at teardown. It speaks
-    TLS when the server does, trusting its certificate, unless tls (an ssl context, or
-    False for plain text) says otherwise."""
+    """connect(server, rcvbuf=None, raw_roles=False, tls=None) -> RawClient; closed at
+    teardown. It speaks TLS when the server does, trusting its certificate, unless tls
+    (an ssl context, or False for plain text) says otherwise."""
     clients = []
 
-    def make(server, rcvbuf=None, tls=None):
+    def make(server, rcvbuf=None, raw_roles=False, tls=None):
         if tls is None:
             tls = server.client_context() if server.tls else None
-        client = RawClient(server.port, rcvbuf=rcvbuf, tls=tls or None)
+        client = RawClient(server.port, rcvbuf=rcvbuf, raw_roles=raw_roles, tls=tls or None)
         clients.append(client)
         return client
 
@@ -93,19 +99,46 @@ def user(connect):
 
 
 @pytest.fixture
+def accounts_server(server_factory):
+    """accounts_server(*options, workdir=None) -> a Server without --allow-guests."""
+    def start(*options, workdir=None):
+        return server_factory(*options, guests=False, workdir=workdir)
+    return start
+
+
+@pytest.fixture
+def account(connect):
+    """account(server, name, password, register=True) -> a RawClient logged in as that
+    account (registered first unless register=False); its SESSION is client.session."""
+    def make(server, name, password="correct horse battery", register=True):
+        client = connect(server)
+        if register:
+            client.register(name, password)
+        else:
+            client.password_login(name, password)
+        client.session = client.expect_session()
+        return client
+    return make
+
+
+@pytest.fixture
 def cli(tmp_path):
-    """cli(server, user, files_dir=None, extra=(), tty=False, tls=False, env=None) -> Cli;
-    killed by PID at teardown if the test left it running. tty: stdin is a terminal
-    (chat-cli then reconnects after a loss). tls: without --no-tls. env: extra variables.
-    server may be anything with a .port (a FakeServer too)."""
+    """cli(server, user, files_dir=None, extra=(), tty=False, state_dir=None, echo=False,
+    tls=False, env=None) -> Cli; killed by PID at teardown if the test left it running.
+    tty: stdin is a terminal (chat-cli then reconnects after a loss); state_dir: its
+    $XDG_STATE_HOME (where the login and the pinned certificates are kept; share one to
+    start "the same user's" chat-cli again); echo: the terminal echoes (as a real one
+    does) instead of being quiet; tls: without --no-tls; env: extra variables. server may
+    be anything with a .port (a FakeServer too)."""
     procs = []
 
-    def start(server, name, files_dir=None, extra=(), tty=False, tls=False, env=None):
+    def start(server, name, files_dir=None, extra=(), tty=False, state_dir=None, echo=False,
+              tls=False, env=None):
         home = tmp_path / f"cli-{name}-{len(procs)}"
         home.mkdir()
         files = Path(files_dir) if files_dir else home / "files"
         files.mkdir(parents=True, exist_ok=True)
-        proc = Cli(server.port, name, files, home, extra, tty, tls, env)
+        proc = Cli(server.port, name, files, home, extra, tty, state_dir, echo, tls, env)
         procs.append(proc)
         return proc
 

@@ -142,7 +142,7 @@ def test_generated_certificate_and_fingerprint(server_factory, connect):
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     client = connect(server)
     assert fingerprint_of(client) == server.fingerprint
-    result = subprocess.run([binary("chat-server"), "--log", str(server.log_path),
+    result = subprocess.run([binary("chat-server"), "--data-dir", str(server.workdir),
                              "--fingerprint"], capture_output=True, timeout=TIMEOUT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode() == server.fingerprint + "\n"
@@ -150,7 +150,7 @@ def test_generated_certificate_and_fingerprint(server_factory, connect):
 
 
 def test_fingerprint_without_certificate_fails(tmp_path):
-    result = subprocess.run([binary("chat-server"), "--log", str(tmp_path / "server.log"),
+    result = subprocess.run([binary("chat-server"), "--data-dir", str(tmp_path),
                              "--fingerprint"], capture_output=True, timeout=TIMEOUT)
     assert result.returncode == 1
     assert b"first start" in result.stderr and result.stdout == b""
