@@ -195,7 +195,8 @@ def open_user_menu(client, name):
         if users is None:
             return None
         return next((r for r in find_all(users, role="list item")
-                     if any(text_of(label) == name for label in find_all(r, role="label"))),
+                     if any(text_of(label) in (name, f"\u2068{name}\u2069")  # isolated
+                            for label in find_all(r, role="label"))),
                     None)
     target = wait_until(row, f"{name}'s row in the online list")
     Atspi.Component.grab_focus(target)
