@@ -17,6 +17,7 @@ CHAT_SERVER_WRAPPER, when set, is a command line the server runs under, e.g.
 (make test-valgrind); a server that stops normally must then report no errors.
 """
 
+import itertools
 import os
 import re
 import select
@@ -74,7 +75,11 @@ class Server:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.workdir / "server.log"
         self.files_dir = Path(files_dir) if files_dir else self.workdir / "files"
-        self.stderr_path = self.workdir / "server.stderr"
+        # A server restarted on an earlier one's workdir gets a stderr file of its own:
+        # the earlier one's report is still checked when it is stopped at teardown.
+        self.stderr_path = next(path for n in itertools.count()
+                                if not (path := self.workdir / (
+                                    f"server.{n}.stderr" if n else "server.stderr")).exists())
         self.expect_exit = 0
         self.returncode = None
         self.port = None
