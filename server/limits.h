@@ -81,6 +81,10 @@
 #define SERVER_TLS13_CIPHERSUITES              /* TLS 1.3: all three, as Mozilla lists */ \
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 #define SERVER_TLS_GROUPS "X25519:prime256v1:secp384r1" /* Mozilla's curves, fastest first */
+#define SERVER_TLS_ACCEPTS_PER_PASS 8          /* on a TLS port: each accept also makes an
+                                                  OpenSSL session (~20 us), so a storm of
+                                                  connections is taken in short slices and
+                                                  the chat's frames go between them */
 #define SERVER_TLS_THREAD_NICE 5               /* the TLS handshake thread's niceness: a
                                                   handshake is ~0.1-0.3 ms of public-key
                                                   work, done off the loop so a storm of them

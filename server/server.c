@@ -229,12 +229,14 @@ static void server_admit(struct server *srv, int fd, const char *addr)
     client_log(c, LOG_INFO, "connect");
 }
 
-/* Accepts up to SERVER_ACCEPTS_PER_PASS waiting connections. Out of descriptors, the
+/* Accepts up to SERVER_ACCEPTS_PER_PASS waiting connections (SERVER_TLS_ACCEPTS_PER_PASS
+ * on a TLS port). Out of descriptors, the
  * spare one is given up for a moment so the next connection can be refused politely
  * rather than left to spin in the backlog. */
 static void server_accept(struct server *srv)
 {
-    for (int i = 0; i < SERVER_ACCEPTS_PER_PASS; i++) {
+    int batch = srv->tls != NULL ? SERVER_TLS_ACCEPTS_PER_PASS : SERVER_ACCEPTS_PER_PASS;
+    for (int i = 0; i < batch; i++) {
         char addr[NET_ADDR_MAX];
         int fd = net_accept(srv->listen_fd, addr, sizeof addr);
         if (fd >= 0) {
