@@ -2,21 +2,56 @@
 #   make               build everything into build/ (SANITIZE=1: ASan+UBSan into build-san/)
 #   make test          build, then run unit, integration and GUI tests with one summary
 #   make run           start chat-server on 127.0.0.1:1234 and one chat-client window
+#   make install       build for PREFIX (/usr/local) into build-install/ and install
+#                      under DESTDIR; make uninstall removes what it installed
+#   make dist          chat-VERSION.tar.gz from git; make pot: po/chat-client.pot
+#   make deb           the Debian packages; make deb-check builds, installs, runs, purges
 #   make clean
 
+VERSION := 2.0.0
+APP_ID := org.example.Chat
+GETTEXT_PACKAGE := chat-client
+
+# Installation directories (make install; the installed build knows them).
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+LOCALEDIR ?= $(DATADIR)/locale
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+
 SANITIZE ?= 0
+INSTALLED ?= 0
 ifeq ($(SANITIZE),1)
 OUT := build-san
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(INSTALLED),1)
+OUT := build-install
+OPT := -O2 -g
 else
 OUT := build
 OPT := -O2 -g
 endif
 
+# What a build knows of where it runs from: an installed build reads the system-wide
+# configuration and translations; a build tree, its own translations and no
+# configuration file unless given one.
+ifeq ($(INSTALLED),1)
+BUILD_DEFS := -DCHAT_LOCALEDIR='"$(LOCALEDIR)"' \
+	-DCHAT_DEFAULT_CONFIG='"$(SYSCONFDIR)/chat-server/chat-server.conf"'
+else
+BUILD_DEFS := -DCHAT_LOCALEDIR='"$(abspath $(OUT))/locale"'
+endif
+BUILD_DEFS += -DCHAT_VERSION='"$(VERSION)"' -DGETTEXT_PACKAGE='"$(GETTEXT_PACKAGE)"' \
+	-DCHAT_APP_ID='"$(APP_ID)"'
+
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 WARN := -Wall -Wextra -Werror
-CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP $(CFLAGS)
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP $(BUILD_DEFS) $(CFLAGS)
 LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 
 # GLib, ICU (look-alike names) and libcrypto (SHA-256) serve every program through
@@ -27,6 +62,8 @@ GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
 GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)
 GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 2>/dev/null)
+# The server also speaks to systemd (readiness, stopping).
+SERVER_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
 
 # Source groups. The client core is client/session*.c; client/cli.c is the terminal
 # front end; client/app_main.c holds chat-client's main(); every other client/*.c is
@@ -52,8 +89,13 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 WIDGET_BIN := $(patsubst tests/widget/%.c,$(OUT)/tests/%,$(WIDGET_SRC))
 
 BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(OUT)/chat-bench
-.PHONY: all test run bench bench-quick clean
-all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN)
+.PHONY: all test run bench bench-quick clean FORCE
+all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN) translations
+
+# Rebuild everything when BUILD_DEFS change (another PREFIX, a new VERSION).
+$(OUT)/build-defs: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(BUILD_DEFS)' | cmp -s - $@ || echo '$(BUILD_DEFS)' > $@
 
 # Per-group compile flags.
 $(OUT)/obj/common/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
@@ -63,11 +105,11 @@ $(OUT)/obj/gen/%.o: CFLAGS_GROUP := $(GTK_CFLAGS)
 $(OUT)/obj/tests/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
 $(OUT)/obj/bench/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
 
-$(OUT)/obj/%.o: %.c
+$(OUT)/obj/%.o: %.c $(OUT)/build-defs
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(CFLAGS_GROUP) -c $< -o $@
 
-$(OUT)/obj/gen/%.o: $(OUT)/gen/%.c
+$(OUT)/obj/gen/%.o: $(OUT)/gen/%.c $(OUT)/build-defs
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(CFLAGS_GROUP) -Wno-overlength-strings -c $< -o $@
 
@@ -76,7 +118,7 @@ $(OUT)/libcommon.a: $(COMMON_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(OUT)/chat-server: $(SERVER_OBJ) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) $(SERVER_LIBS) -lm -o $@
 
 $(OUT)/chat-cli: $(CORE_OBJ) $(call obj,$(CLI_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
@@ -133,12 +175,14 @@ fuzz: $(FUZZ_BIN)
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LINKED) $(wildcard common/*.h server/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $< $(FUZZ_LINKED) $(BASE_LIBS) -lm -o $@
+	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $< $(FUZZ_LINKED) $(BASE_LIBS) $(SERVER_LIBS) -lm -o $@
 
 run: $(OUT)/chat-server $(OUT)/chat-client
 	scripts/run-app $(OUT)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-install build-deb
+
+include mk/translations.mk mk/install.mk mk/deb.mk
 
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)

@@ -13,7 +13,8 @@
 
 G_BEGIN_DECLS
 
-#define CHAT_APP_ID "org.chat.Client"
+/* CHAT_APP_ID, the reverse-DNS application id, comes from the Makefile's APP_ID, which
+ * also names the desktop entry, the icon and the AppStream metainfo. */
 
 #define CHAT_TYPE_APP (chat_app_get_type())
 G_DECLARE_FINAL_TYPE(ChatApp, chat_app, CHAT, APP, GtkApplication)

@@ -1,4 +1,6 @@
 /* chat-server: options, start-up, signals and exit status. The only file that exits.
+ * Options come from the configuration file (config.h: its keys become arguments) and
+ * then the command line, through one parser, so the command line wins.
  * Signal handlers only set flags; the loop sees them because the signals are blocked
  * except while it waits (pselect with a mask), so none can slip in unnoticed. */
 #include <errno.h>
@@ -12,18 +14,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/config.h"
 #include "server/ev.h"
 #include "server/limits.h"
 #include "server/log.h"
 #include "server/server.h"
+#include "server/systemd.h"
 
-#define SERVER_VERSION "1.0"
+#ifndef CHAT_VERSION /* the Makefile's VERSION */
+#define CHAT_VERSION "unknown"
+#endif
 
 enum exit_status {
     EXIT_OK = 0,
     EXIT_RUNTIME = 1, /* could not start (port in use, files directory...) or failed */
-    EXIT_USAGE = 2,   /* bad command line */
+    EXIT_USAGE = 2,   /* bad command line or configuration file */
 };
+
+/* Where the argument being parsed came from: "FILE:LINE", or NULL for the command line. */
+static const char *option_origin;
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested;
@@ -78,13 +87,24 @@ static void print_guard_help(void)
            SERVER_DEFAULT_IDLE_MS / 1000.0, SERVER_DEFAULT_PONG_MS / 1000.0);
 }
 
+/* The configuration file read, if it exists, when --config is not given: the installed
+ * one (the Makefile sets it for installed builds), none for a build tree. */
+#ifdef CHAT_DEFAULT_CONFIG
+static const char *const default_config = CHAT_DEFAULT_CONFIG;
+#define DEFAULT_CONFIG_HELP CHAT_DEFAULT_CONFIG ", if it exists"
+#else
+static const char *const default_config = NULL;
+#define DEFAULT_CONFIG_HELP "none"
+#endif
+
 static void print_help(void)
 {
     printf("Usage: chat-server [OPTION]...\n"
            "A chat server: one thread, one event loop, many clients.\n\n"
            "  --host ADDR              address to listen on (default %s)\n"
            "  --port N                 TCP port, 0 lets the kernel pick (default %u)\n"
-           "  --log PATH               event log, appended; - for stderr (default %s)\n"
+           "  --log PATH               event log, appended; - for stderr (default %s, or the\n"
+           "                           journal when systemd started the server)\n"
            "  --log-level LEVEL        debug, info, warn or error (default info)\n"
            "  --files-dir DIR          where uploaded files are stored (default %s)\n"
            "  --max-clients N          connections at once (default %u); the select poller\n"
@@ -96,6 +116,9 @@ static void print_help(void)
            "                           too slow (default %u, at least %u)\n"
            "  --handshake-timeout SECS time to send HELLO, decimals allowed (default %.15g)\n"
            "  --poller NAME            event loop backend: %s (default %s)\n"
+           "  --config PATH            read options from this file first, keys named as\n"
+           "                           the long options (default %s)\n"
+           "  --check-config           check the configuration file and options, then exit\n"
            "  --help                   show this help and exit\n"
            "  --version                show the version and exit\n\n"
            "Fixed limits: %u-byte frames, %u-byte texts, %u-byte file chunks, %u KiB read\n"
@@ -106,7 +129,7 @@ static void print_help(void)
            (unsigned long long)SERVER_DEFAULT_MAX_FILE_SIZE, SERVER_DEFAULT_MAX_UPLOADS,
            SERVER_DEFAULT_MAX_DOWNLOADS, SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
            SERVER_MIN_OUTPUT_QUEUE, SERVER_DEFAULT_HANDSHAKE_MS / 1000.0, ev_backend_list(),
-           SERVER_DEFAULT_POLLER, PROTO_MAX_PAYLOAD, PROTO_MAX_TEXT, PROTO_MAX_CHUNK,
+           SERVER_DEFAULT_POLLER, DEFAULT_CONFIG_HELP, PROTO_MAX_PAYLOAD, PROTO_MAX_TEXT, PROTO_MAX_CHUNK,
            SERVER_READ_BUDGET / 1024, SERVER_FRAMES_PER_PASS, SERVER_DOWNLOAD_LOW_WATER / 1024,
            SERVER_SHUTDOWN_FLUSH_MS / 1000.0);
     print_guard_help();
@@ -119,8 +142,11 @@ static int usage_error(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "chat-server: ");
+    if (option_origin != NULL)
+        fprintf(stderr, "%s: ", option_origin);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'chat-server --help' for more information.\n");
+    fprintf(stderr, option_origin != NULL ? "\n"
+                                          : "\nTry 'chat-server --help' for more information.\n");
     va_end(ap);
     return EXIT_USAGE;
 }
@@ -181,7 +207,7 @@ enum option_id {
     OPT_HANDSHAKE_TIMEOUT, OPT_POLLER, OPT_HELP, OPT_VERSION,
     OPT_MSG_LIMIT, OPT_BYTE_LIMIT, OPT_FILE_LIMIT, OPT_FLOOD_GRACE, OPT_MAX_PER_IP,
     OPT_IP_CONNECT_LIMIT, OPT_CONNECT_LIMIT, OPT_LIMIT_LOOPBACK, OPT_IDLE_TIMEOUT,
-    OPT_PONG_TIMEOUT, OPT_NO_LIMITS,
+    OPT_PONG_TIMEOUT, OPT_NO_LIMITS, OPT_CONFIG, OPT_CHECK_CONFIG,
 };
 
 static const struct option long_options[] = {
@@ -210,6 +236,8 @@ static const struct option long_options[] = {
     { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
     { "pong-timeout", required_argument, NULL, OPT_PONG_TIMEOUT },
     { "no-limits", no_argument, NULL, OPT_NO_LIMITS },
+    { "config", required_argument, NULL, OPT_CONFIG },
+    { "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
     { NULL, 0, NULL, 0 },
 };
 
@@ -251,12 +279,15 @@ static int64_t *guard_timer_option(struct guard_config *g, int id)
     }
 }
 
-/* Fills cfg from argv. Returns -1 to go on, else the exit status (help, version, error). */
-static int parse_options(int argc, char **argv, struct server_config *cfg)
+/* Fills cfg from args (config.h). Returns -1 to go on, else the exit status (help,
+ * version, error). */
+static int parse_options(const struct config_args *args, struct server_config *cfg)
 {
+    int argc = (int)args->argv->len - 1;
+    char **argv = (char **)args->argv->pdata;
     *cfg = (struct server_config){
         .host = SERVER_DEFAULT_HOST, .port = SERVER_DEFAULT_PORT,
-        .log_path = SERVER_DEFAULT_LOG, .files_dir = SERVER_DEFAULT_FILES_DIR,
+        .log_path = NULL /* the journal or SERVER_DEFAULT_LOG */, .files_dir = SERVER_DEFAULT_FILES_DIR,
         .poller = SERVER_DEFAULT_POLLER, .log_level = LOG_INFO,
         .max_clients = SERVER_DEFAULT_MAX_CLIENTS,
         .max_file_size = SERVER_DEFAULT_MAX_FILE_SIZE,
@@ -278,8 +309,10 @@ static int parse_options(int argc, char **argv, struct server_config *cfg)
         },
     };
     opterr = 0;
+    optind = 0; /* a fresh scan: find_config() went through the command line first */
     int id, index = 0;
     while ((id = getopt_long(argc, argv, "", long_options, &index)) != -1) {
+        option_origin = config_args_origin(args, optind - 1);
         const char *name = long_options[index].name;
         uint64_t min, max, value = 0;
         if (numeric_option(id, &min, &max) == 0 && !parse_uint(optarg, min, max, &value)) {
@@ -336,16 +369,61 @@ static int parse_options(int argc, char **argv, struct server_config *cfg)
             print_help();
             return EXIT_OK;
         case OPT_VERSION:
-            printf("chat-server %s (protocol version %u)\n", SERVER_VERSION, PROTO_VERSION);
+            printf("chat-server %s (protocol version %u)\n", CHAT_VERSION, PROTO_VERSION);
             return EXIT_OK;
+        case OPT_CONFIG:
+        case OPT_CHECK_CONFIG:
+            break; /* seen by find_config() */
         default:
             return usage_error("unrecognized or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    option_origin = NULL;
     if (cfg->guard.connects.burst == 0) /* a whole server's clients may reconnect at once */
         cfg->guard.connects.burst = MAX((double)cfg->max_clients, cfg->guard.connects.per_sec);
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+/* Finds --config and --check-config on the command line with the same parser (so
+ * abbreviations work alike); its errors are left for parse_options() to report. */
+static void find_config(int argc, char **argv, const char **path, bool *check)
+{
+    char **copy = g_memdup2(argv, sizeof *argv * (size_t)(argc + 1)); /* getopt permutes */
+    opterr = 0;
+    optind = 0;
+    int id;
+    while ((id = getopt_long(argc, copy, "", long_options, NULL)) != -1) {
+        if (id == OPT_CONFIG)
+            *path = optarg;
+        else if (id == OPT_CHECK_CONFIG)
+            *check = true;
+    }
+    g_free(copy);
+}
+
+/* Gathers the arguments to parse: the configuration file's (path, or NULL when there is
+ * none), then the command line's. Returns -1 to go on, else the exit status. */
+static int gather_options(int argc, char **argv, struct config_args *args, const char **path,
+                          bool *check)
+{
+    static const char *const command_line_only[] = { "config", "check-config", "help",
+                                                     "version", NULL };
+    *path = NULL;
+    *check = false;
+    find_config(argc, argv, path, check);
+    if (*path == NULL && default_config != NULL &&
+        g_file_test(default_config, G_FILE_TEST_EXISTS))
+        *path = default_config;
+    config_args_init(args, argv[0]);
+    char err[1024];
+    if (*path != NULL &&
+        config_args_load(args, *path, long_options, command_line_only, err, sizeof err) != 0) {
+        fprintf(stderr, "chat-server: %s\n", err);
+        return EXIT_USAGE;
+    }
+    config_args_add_command_line(args, argc, argv);
     return -1;
 }
 
@@ -379,15 +457,28 @@ static void setup_signals(sigset_t *wait_mask)
 int main(int argc, char **argv)
 {
     struct server_config cfg;
-    int status = parse_options(argc, argv, &cfg);
-    if (status >= 0)
+    struct config_args args;
+    const char *config_path;
+    bool check_only;
+    int status = gather_options(argc, argv, &args, &config_path, &check_only);
+    if (status < 0)
+        status = parse_options(&args, &cfg);
+    if (status < 0 && check_only) {
+        printf("chat-server: %s: the configuration is valid\n",
+               config_path ? config_path : "no configuration file, the command line");
+        status = EXIT_OK;
+    }
+    if (status >= 0) {
+        config_args_free(&args);
         return status;
+    }
 
     sigset_t wait_mask;
     setup_signals(&wait_mask);
     char err[512];
     if (log_open(cfg.log_path, cfg.log_level, err, sizeof err) != 0) {
         fprintf(stderr, "chat-server: %s\n", err);
+        config_args_free(&args);
         return EXIT_RUNTIME;
     }
     struct server srv;
@@ -396,15 +487,18 @@ int main(int argc, char **argv)
         log_event(LOG_ERROR, 0, NULL, NULL, "start failed: %s", err);
         server_free(&srv);
         log_close();
+        config_args_free(&args);
         return EXIT_RUNTIME;
     }
     printf("chat-server listening on %s\n", srv.listen_addr);
     fflush(stdout);
+    systemd_notify_ready(srv.listen_addr);
 
     status = server_run(&srv, &stop_requested, &reopen_requested, &wait_mask) == 0
         ? EXIT_OK : EXIT_RUNTIME;
     server_free(&srv);
     log_event(LOG_INFO, 0, NULL, NULL, "stop");
     log_close();
+    config_args_free(&args);
     return status;
 }

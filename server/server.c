@@ -18,6 +18,7 @@
 #include "server/ev.h"
 #include "server/filestore.h"
 #include "server/presence.h"
+#include "server/systemd.h"
 #include "server/transfer.h"
 
 /* Highest fd number the process may open: the size of the fd-indexed tables. When
@@ -256,6 +257,7 @@ static int server_timeout(const struct server *srv, int64_t now)
  * flushing until every connection has closed or SERVER_SHUTDOWN_FLUSH_MS has passed. */
 static void server_begin_stop(struct server *srv)
 {
+    systemd_notify_stopping();
     presence_flush(srv); /* notices of this pass come before SHUTDOWN */
     srv->stopping = true;
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
