@@ -168,7 +168,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_LINKED := $(COMMON_SRC) $(filter-out server/main.c,$(SERVER_SRC))
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Wall -Wextra -Werror
+	-fno-sanitize-recover=all -Wall -Wextra -Werror $(BUILD_DEFS)
 .PHONY: fuzz
 fuzz: $(FUZZ_BIN)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)

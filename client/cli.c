@@ -15,8 +15,9 @@
 #include <unistd.h>
 
 #include "client/session.h"
+#include "common/i18n.h"
 
-#define CLI_VERSION "1.0"
+#define CLI_VERSION CHAT_VERSION /* the Makefile's VERSION */
 #define CLI_AGENT "chat-cli/" CLI_VERSION
 #define EXIT_USAGE 2
 
@@ -438,7 +439,7 @@ static void connect_signals(struct cli *cli)
 
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    i18n_init();
     struct options o = { .port = 1234 };
     if (!parse_options(&argc, &argv, &o) || o.version) {
         if (o.version)
