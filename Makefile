@@ -51,7 +51,7 @@ BUILD_DEFS += -DCHAT_VERSION='"$(VERSION)"' -DGETTEXT_PACKAGE='"$(GETTEXT_PACKAG
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 WARN := -Wall -Wextra -Werror
-CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP $(BUILD_DEFS) $(CFLAGS)
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP $(BUILD_DEFS) $(CPPFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 
 # GLib, ICU (look-alike names) and libcrypto (SHA-256) serve every program through

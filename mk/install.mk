@@ -51,8 +51,12 @@ $(OUT)/data/chat-server.conf: $(OUT)/chat-server scripts/make-config
 install:
 	$(MAKE) INSTALLED=1 install-files
 
-install-files: $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(MAN_PAGES) $(DATA_FILES) \
+# What install-files copies (with INSTALLED=1; the Debian build runs it on its own).
+.PHONY: install-build
+install-build: $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(MAN_PAGES) $(DATA_FILES) \
 		translations
+
+install-files: install-build
 	$(INSTALL) -Dm755 $(OUT)/chat-server $(DESTDIR)$(SBINDIR)/chat-server
 	$(INSTALL) -Dm755 $(OUT)/chat-cli $(DESTDIR)$(BINDIR)/chat-cli
 	$(INSTALL) -Dm755 $(OUT)/chat-client $(DESTDIR)$(BINDIR)/chat-client
