@@ -22,6 +22,7 @@ struct _ChatApp {
     char *files_dir;
     char *theme_option;
     gboolean connect_now;
+    gboolean new_instance;
 };
 
 G_DEFINE_TYPE(ChatApp, chat_app, GTK_TYPE_APPLICATION)
@@ -124,9 +125,16 @@ static void chat_app_startup(GApplication *app)
     g_unix_signal_add(SIGINT, on_terminate_signal, app);
 }
 
+/* The first launch opens the window; a later one (forwarded here by GApplication when this
+ * instance owns the application id) brings that window to the front. */
 static void chat_app_activate(GApplication *app)
 {
     ChatApp *self = CHAT_APP(app);
+    GtkWindow *open = gtk_application_get_active_window(GTK_APPLICATION(app));
+    if (open != NULL) {
+        gtk_window_present(open);
+        return;
+    }
     char *server = NULL;
     if (self->host != NULL || self->port != 0) {
         const char *host = self->host ? self->host : DEFAULT_HOST;
@@ -150,6 +158,8 @@ static int chat_app_handle_local_options(GApplication *app, GVariantDict *option
 {
     (void)options;
     ChatApp *self = CHAT_APP(app);
+    if (self->new_instance)
+        g_application_set_flags(app, g_application_get_flags(app) | G_APPLICATION_NON_UNIQUE);
     if (self->port < 0 || self->port > 65535) {
         g_printerr("chat-client: --port must be 1..65535\n");
         return 2;
@@ -201,6 +211,8 @@ static void chat_app_init(ChatApp *self)
           "Where downloads go (received_files)", "DIR" },
         { "theme", 0, 0, G_OPTION_ARG_STRING, &self->theme_option,
           "Theme for this run: system, light or dark", "THEME" },
+        { "new-instance", 0, 0, G_OPTION_ARG_NONE, &self->new_instance,
+          "Open a separate client even if one is running", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_application_add_main_option_entries(G_APPLICATION(self), entries);
@@ -210,5 +222,5 @@ static void chat_app_init(ChatApp *self)
 ChatApp *chat_app_new(void)
 {
     return g_object_new(CHAT_TYPE_APP, "application-id", CHAT_APP_ID, "flags",
-                        G_APPLICATION_NON_UNIQUE, NULL);
+                        G_APPLICATION_DEFAULT_FLAGS, NULL);
 }

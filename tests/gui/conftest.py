@@ -53,12 +53,13 @@ def server(server_factory):
 
 @pytest.fixture
 def client_factory(tmp_path):
-    """start(port, user, connect=True, name=None) -> Client; all stopped at teardown."""
+    """start(port, user, connect=True, name=None, extra_args=(), **kwargs) -> Client
+    (kwargs: unique, env_extra); all stopped at teardown."""
     clients = []
 
-    def start(port, user, connect=True, name=None, extra_args=()):
+    def start(port, user, connect=True, name=None, extra_args=(), **kwargs):
         workdir = tmp_path / (name or user or f"client{len(clients)}")
-        client = Client(workdir, port, user, connect, extra_args)
+        client = Client(workdir, port, user, connect, extra_args, **kwargs)
         clients.append(client)
         return client
 
