@@ -10,7 +10,7 @@ deb:
 	mkdir -p build-deb
 	git archive --format=tar --prefix=chat-$(VERSION)/ $(DEB_REF) | tar -x -C build-deb
 	cd build-deb/chat-$(VERSION) && dpkg-buildpackage -us -uc -b
-	lintian --fail-on error --suppress-tags running-with-root-privileges build-deb/*.changes
+	lintian --fail-on error build-deb/*.changes
 
 deb-check: deb
 	scripts/deb-check build-deb
