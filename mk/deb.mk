@@ -9,7 +9,7 @@ deb:
 	rm -rf build-deb
 	mkdir -p build-deb
 	git archive --format=tar --prefix=chat-$(VERSION)/ $(DEB_REF) | tar -x -C build-deb
-	cd build-deb/chat-$(VERSION) && dpkg-buildpackage -us -uc -b
+	cd build-deb/chat-$(VERSION) && DEB_BUILD_OPTIONS=parallel=2 dpkg-buildpackage -us -uc -b
 	lintian --fail-on error build-deb/*.changes
 
 deb-check: deb
