@@ -62,8 +62,6 @@ GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
 GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)
 GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 2>/dev/null)
-# The server also speaks to systemd (readiness, stopping).
-SERVER_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
 
 # Source groups. The client core is client/session*.c; client/cli.c is the terminal
 # front end; client/app_main.c holds chat-client's main(); every other client/*.c is
@@ -117,8 +115,14 @@ $(OUT)/libcommon.a: $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# chat-server (and the fuzzers that link its files) also speak to systemd: readiness and
+# stopping notices (server/systemd.c).
+SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
+$(OUT)/chat-server: BASE_LIBS += $(SYSTEMD_LIBS)
+build-fuzz/%: BASE_LIBS += $(SYSTEMD_LIBS)
+
 $(OUT)/chat-server: $(SERVER_OBJ) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) $(SERVER_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) -lm -o $@
 
 $(OUT)/chat-cli: $(CORE_OBJ) $(call obj,$(CLI_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
@@ -175,13 +179,13 @@ fuzz: $(FUZZ_BIN)
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LINKED) $(wildcard common/*.h server/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $< $(FUZZ_LINKED) $(BASE_LIBS) $(SERVER_LIBS) -lm -o $@
+	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $< $(FUZZ_LINKED) $(BASE_LIBS) -lm -o $@
 
 run: $(OUT)/chat-server $(OUT)/chat-client
 	scripts/run-app $(OUT)
 
 clean:
-	rm -rf build build-san build-fuzz build-install build-deb
+	rm -rf build build-san build-fuzz build-install build-deb build-dist
 
 include mk/translations.mk mk/install.mk mk/deb.mk
 

@@ -55,9 +55,7 @@ static int open_path(const char *path)
 
 int log_open(const char *path, enum log_level min, char *err, size_t errlen)
 {
-    bool journal = (path == NULL || strcmp(path, "-") == 0) && systemd_stderr_is_journal();
-    if (path == NULL)
-        path = journal ? "-" : SERVER_DEFAULT_LOG;
+    bool journal = strcmp(path, "-") == 0 && systemd_stderr_is_journal();
     int fd = strcmp(path, "-") == 0 ? STDERR_FILENO : open_path(path);
     if (fd < 0) {
         snprintf(err, errlen, "cannot open log file %s: %s", path, g_strerror(errno));

@@ -21,9 +21,7 @@
 #include "server/server.h"
 #include "server/systemd.h"
 
-#ifndef CHAT_VERSION /* the Makefile's VERSION */
-#define CHAT_VERSION "unknown"
-#endif
+#define SERVER_VERSION CHAT_VERSION /* the Makefile's VERSION */
 
 enum exit_status {
     EXIT_OK = 0,
@@ -31,8 +29,11 @@ enum exit_status {
     EXIT_USAGE = 2,   /* bad command line or configuration file */
 };
 
-/* Where the argument being parsed came from: "FILE:LINE", or NULL for the command line. */
+/* The arguments parse_options() reads (config.h), and where the one being parsed came
+ * from: "FILE:LINE", or NULL for the command line. */
+static const struct config_args *option_sources;
 static const char *option_origin;
+static bool log_chosen; /* --log was given: it wins over the journal */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested;
@@ -101,6 +102,9 @@ static void print_help(void)
 {
     printf("Usage: chat-server [OPTION]...\n"
            "A chat server: one thread, one event loop, many clients.\n\n"
+           "  --config PATH            read options from this file first, keys named as\n"
+           "                           the long options (default " DEFAULT_CONFIG_HELP ")\n"
+           "  --check-config           check the configuration file and options, then exit\n"
            "  --host ADDR              address to listen on (default %s)\n"
            "  --port N                 TCP port, 0 lets the kernel pick (default %u)\n"
            "  --log PATH               event log, appended; - for stderr (default %s, or the\n"
@@ -118,9 +122,6 @@ static void print_help(void)
            "  --handshake-timeout SECS\n"
            "                           time to send HELLO, decimals allowed (default %.15g)\n"
            "  --poller NAME            event loop backend: %s (default %s)\n"
-           "  --config PATH            read options from this file first, keys named as\n"
-           "                           the long options (default %s)\n"
-           "  --check-config           check the configuration file and options, then exit\n"
            "  --help                   show this help and exit\n"
            "  --version                show the version and exit\n\n"
            "Fixed limits: %u-byte frames, %u-byte texts, %u-byte file chunks, %u KiB read\n"
@@ -131,7 +132,7 @@ static void print_help(void)
            (unsigned long long)SERVER_DEFAULT_MAX_FILE_SIZE, SERVER_DEFAULT_MAX_UPLOADS,
            SERVER_DEFAULT_MAX_DOWNLOADS, SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
            SERVER_MIN_OUTPUT_QUEUE, SERVER_DEFAULT_HANDSHAKE_MS / 1000.0, ev_backend_list(),
-           SERVER_DEFAULT_POLLER, DEFAULT_CONFIG_HELP, PROTO_MAX_PAYLOAD, PROTO_MAX_TEXT, PROTO_MAX_CHUNK,
+           SERVER_DEFAULT_POLLER, PROTO_MAX_PAYLOAD, PROTO_MAX_TEXT, PROTO_MAX_CHUNK,
            SERVER_READ_BUDGET / 1024, SERVER_FRAMES_PER_PASS, SERVER_DOWNLOAD_LOW_WATER / 1024,
            SERVER_SHUTDOWN_FLUSH_MS / 1000.0);
     print_guard_help();
@@ -204,15 +205,18 @@ static bool parse_rate_limit(const char *text, struct rate_limit *out)
 }
 
 enum option_id {
-    OPT_HOST = 256, OPT_PORT, OPT_LOG, OPT_LOG_LEVEL, OPT_FILES_DIR, OPT_MAX_CLIENTS,
+    OPT_CONFIG = 256, OPT_CHECK_CONFIG,
+    OPT_HOST, OPT_PORT, OPT_LOG, OPT_LOG_LEVEL, OPT_FILES_DIR, OPT_MAX_CLIENTS,
     OPT_MAX_FILE_SIZE, OPT_MAX_UPLOADS, OPT_MAX_DOWNLOADS, OPT_MAX_OUTPUT_QUEUE,
     OPT_HANDSHAKE_TIMEOUT, OPT_POLLER, OPT_HELP, OPT_VERSION,
     OPT_MSG_LIMIT, OPT_BYTE_LIMIT, OPT_FILE_LIMIT, OPT_FLOOD_GRACE, OPT_MAX_PER_IP,
     OPT_IP_CONNECT_LIMIT, OPT_CONNECT_LIMIT, OPT_LIMIT_LOOPBACK, OPT_IDLE_TIMEOUT,
-    OPT_PONG_TIMEOUT, OPT_NO_LIMITS, OPT_CONFIG, OPT_CHECK_CONFIG,
+    OPT_PONG_TIMEOUT, OPT_NO_LIMITS,
 };
 
 static const struct option long_options[] = {
+    { "config", required_argument, NULL, OPT_CONFIG },
+    { "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
     { "host", required_argument, NULL, OPT_HOST },
     { "port", required_argument, NULL, OPT_PORT },
     { "log", required_argument, NULL, OPT_LOG },
@@ -238,8 +242,6 @@ static const struct option long_options[] = {
     { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
     { "pong-timeout", required_argument, NULL, OPT_PONG_TIMEOUT },
     { "no-limits", no_argument, NULL, OPT_NO_LIMITS },
-    { "config", required_argument, NULL, OPT_CONFIG },
-    { "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
     { NULL, 0, NULL, 0 },
 };
 
@@ -281,15 +283,12 @@ static int64_t *guard_timer_option(struct guard_config *g, int id)
     }
 }
 
-/* Fills cfg from args (config.h). Returns -1 to go on, else the exit status (help,
- * version, error). */
-static int parse_options(const struct config_args *args, struct server_config *cfg)
+/* Fills cfg from argv. Returns -1 to go on, else the exit status (help, version, error). */
+static int parse_options(int argc, char **argv, struct server_config *cfg)
 {
-    int argc = (int)args->argv->len - 1;
-    char **argv = (char **)args->argv->pdata;
     *cfg = (struct server_config){
         .host = SERVER_DEFAULT_HOST, .port = SERVER_DEFAULT_PORT,
-        .log_path = NULL /* the journal or SERVER_DEFAULT_LOG */, .files_dir = SERVER_DEFAULT_FILES_DIR,
+        .log_path = SERVER_DEFAULT_LOG, .files_dir = SERVER_DEFAULT_FILES_DIR,
         .poller = SERVER_DEFAULT_POLLER, .log_level = LOG_INFO,
         .max_clients = SERVER_DEFAULT_MAX_CLIENTS,
         .max_file_size = SERVER_DEFAULT_MAX_FILE_SIZE,
@@ -311,10 +310,9 @@ static int parse_options(const struct config_args *args, struct server_config *c
         },
     };
     opterr = 0;
-    optind = 0; /* a fresh scan: find_config() went through the command line first */
     int id, index = 0;
     while ((id = getopt_long(argc, argv, "", long_options, &index)) != -1) {
-        option_origin = config_args_origin(args, optind - 1);
+        option_origin = config_args_origin(option_sources, optind - 1);
         const char *name = long_options[index].name;
         uint64_t min, max, value = 0;
         if (numeric_option(id, &min, &max) == 0 && !parse_uint(optarg, min, max, &value)) {
@@ -322,9 +320,12 @@ static int parse_options(const struct config_args *args, struct server_config *c
                                "..%" PRIu64 ")", optarg, name, min, max);
         }
         switch (id) {
+        case OPT_CONFIG:
+        case OPT_CHECK_CONFIG:
+            break; /* seen by find_config() */
         case OPT_HOST: cfg->host = optarg; break;
         case OPT_PORT: cfg->port = (uint16_t)value; break;
-        case OPT_LOG: cfg->log_path = optarg; break;
+        case OPT_LOG: cfg->log_path = optarg; log_chosen = true; break;
         case OPT_FILES_DIR: cfg->files_dir = optarg; break;
         case OPT_MAX_CLIENTS: cfg->max_clients = (uint32_t)value; break;
         case OPT_MAX_FILE_SIZE: cfg->max_file_size = value; break;
@@ -371,11 +372,8 @@ static int parse_options(const struct config_args *args, struct server_config *c
             print_help();
             return EXIT_OK;
         case OPT_VERSION:
-            printf("chat-server %s (protocol version %u)\n", CHAT_VERSION, PROTO_VERSION);
+            printf("chat-server %s (protocol version %u)\n", SERVER_VERSION, PROTO_VERSION);
             return EXIT_OK;
-        case OPT_CONFIG:
-        case OPT_CHECK_CONFIG:
-            break; /* seen by find_config() */
         default:
             return usage_error("unrecognized or incomplete option '%s'", argv[optind - 1]);
         }
@@ -403,10 +401,12 @@ static void find_config(int argc, char **argv, const char **path, bool *check)
             *check = true;
     }
     g_free(copy);
+    optind = 0; /* the next scan starts afresh */
 }
 
 /* Gathers the arguments to parse: the configuration file's (path, or NULL when there is
- * none), then the command line's. Returns -1 to go on, else the exit status. */
+ * none), then the command line's, and makes them the option_sources. Returns -1 to go
+ * on, else the exit status. */
 static int gather_options(int argc, char **argv, struct config_args *args, const char **path,
                           bool *check)
 {
@@ -419,6 +419,7 @@ static int gather_options(int argc, char **argv, struct config_args *args, const
         g_file_test(default_config, G_FILE_TEST_EXISTS))
         *path = default_config;
     config_args_init(args, argv[0]);
+    option_sources = args;
     char err[1024];
     if (*path != NULL &&
         config_args_load(args, *path, long_options, command_line_only, err, sizeof err) != 0) {
@@ -464,7 +465,7 @@ int main(int argc, char **argv)
     bool check_only;
     int status = gather_options(argc, argv, &args, &config_path, &check_only);
     if (status < 0)
-        status = parse_options(&args, &cfg);
+        status = parse_options((int)args.argv->len - 1, (char **)args.argv->pdata, &cfg);
     if (status < 0 && check_only) {
         printf("chat-server: %s: the configuration is valid\n",
                config_path ? config_path : "no configuration file, the command line");
@@ -478,6 +479,8 @@ int main(int argc, char **argv)
     sigset_t wait_mask;
     setup_signals(&wait_mask);
     char err[512];
+    if (!log_chosen && systemd_stderr_is_journal())
+        cfg.log_path = "-"; /* run by systemd: the journal keeps the log */
     if (log_open(cfg.log_path, cfg.log_level, err, sizeof err) != 0) {
         fprintf(stderr, "chat-server: %s\n", err);
         config_args_free(&args);

@@ -18,8 +18,8 @@
 #include "server/ev.h"
 #include "server/filestore.h"
 #include "server/presence.h"
-#include "server/systemd.h"
 #include "server/transfer.h"
+#include "server/systemd.h"
 
 /* Highest fd number the process may open: the size of the fd-indexed tables. When
  * max_clients connections (and the server's own descriptors) need more than the soft
@@ -257,9 +257,9 @@ static int server_timeout(const struct server *srv, int64_t now)
  * flushing until every connection has closed or SERVER_SHUTDOWN_FLUSH_MS has passed. */
 static void server_begin_stop(struct server *srv)
 {
-    systemd_notify_stopping();
     presence_flush(srv); /* notices of this pass come before SHUTDOWN */
     srv->stopping = true;
+    systemd_notify_stopping();
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
     ev_watch(srv->loop, srv->listen_fd, EV_NONE);
     close(srv->listen_fd);
