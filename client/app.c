@@ -21,8 +21,8 @@ struct _ChatApp {
     char *user;
     char *files_dir;
     char *theme_option;
-    gboolean connect_now;
     gboolean new_instance;
+    gboolean connect_now;
 };
 
 G_DEFINE_TYPE(ChatApp, chat_app, GTK_TYPE_APPLICATION)
@@ -209,10 +209,10 @@ static void chat_app_init(ChatApp *self)
         { "connect", 0, 0, G_OPTION_ARG_NONE, &self->connect_now, "Log in at once", NULL },
         { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->files_dir,
           "Where downloads go (received_files)", "DIR" },
-        { "theme", 0, 0, G_OPTION_ARG_STRING, &self->theme_option,
-          "Theme for this run: system, light or dark", "THEME" },
         { "new-instance", 0, 0, G_OPTION_ARG_NONE, &self->new_instance,
           "Open a separate client even if one is running", NULL },
+        { "theme", 0, 0, G_OPTION_ARG_STRING, &self->theme_option,
+          "Theme for this run: system, light or dark", "THEME" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_application_add_main_option_entries(G_APPLICATION(self), entries);

@@ -135,19 +135,18 @@ def press_key(keysym):
 class Client:
     """One chat-client process with private working, config and downloads folders. Each
     is a separate instance (--new-instance) unless unique=True: then a chat-client
-    already running on this desktop takes the launch over. env_extra adds to the
-    environment (LANGUAGE, LC_ALL to run it in another language)."""
+    already running on this desktop takes the launch over. env: extra variables
+    (LANGUAGE, LC_ALL to run it in another language)."""
 
     def __init__(self, workdir, server_port, user, connect=True, extra_args=(), unique=False,
-                 env_extra=None):
+                 env=None):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.files_dir = self.workdir / "received_files"
-        env = dict(os.environ)
+        env = {**os.environ, **(env or {})}
         env["CHAT_CLIENT_CONFIG_DIR"] = str(self.workdir / "config")
         env["GTK_A11Y"] = "atspi"
         env.pop("NO_AT_BRIDGE", None)
-        env.update(env_extra or {})
         # Full stacks, so lsan.supp can tell GLib's deliberate leaks from ours.
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
                                                      "fast_unwind_on_malloc=0"]))

@@ -54,7 +54,7 @@ def server(server_factory):
 @pytest.fixture
 def client_factory(tmp_path):
     """start(port, user, connect=True, name=None, extra_args=(), **kwargs) -> Client
-    (kwargs: unique, env_extra); all stopped at teardown."""
+    (kwargs: unique, env); all stopped at teardown."""
     clients = []
 
     def start(port, user, connect=True, name=None, extra_args=(), **kwargs):
