@@ -9,6 +9,9 @@
 #   make clean
 
 VERSION := 2.0.0
+# The GNOME application id of chat-client (GApplication, desktop entry, icon, metainfo).
+# example.org is reserved for examples (RFC 2606), so this id claims nobody's domain;
+# once the project has a domain of its own, its reverse-DNS name goes here.
 APP_ID := org.example.Chat
 GETTEXT_PACKAGE := chat-client
 

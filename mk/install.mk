@@ -34,13 +34,16 @@ $(OUT)/man/%.1: $(OUT)/% man/%.h2m
 	env -u DISPLAY -u WAYLAND_DISPLAY $(HELP2MAN) --section=1 ./$<
 	sed -i 's/…/.../g' $@
 
-# The desktop entry and metainfo with their translations merged in from po/.
-$(OUT)/data/$(APP_ID).desktop: data/$(APP_ID).desktop.in $(wildcard po/*.po) po/LINGUAS
+# The desktop entry and metainfo, named by APP_ID, with their translations merged in
+# from po/.
+$(OUT)/data/$(APP_ID).desktop: data/chat-client.desktop.in $(wildcard po/*.po) po/LINGUAS
 	@mkdir -p $(dir $@)
-	msgfmt --desktop --template=$< -d po -o $@
-$(OUT)/data/$(APP_ID).metainfo.xml: data/$(APP_ID).metainfo.xml.in $(wildcard po/*.po) po/LINGUAS
+	msgfmt --desktop --template=$< -d po -o $@.tmp
+	sed 's|@APP_ID@|$(APP_ID)|g' $@.tmp > $@ && rm $@.tmp
+$(OUT)/data/$(APP_ID).metainfo.xml: data/chat-client.metainfo.xml.in $(wildcard po/*.po) po/LINGUAS
 	@mkdir -p $(dir $@)
-	msgfmt --xml --template=$< -d po -o $@
+	msgfmt --xml --template=$< -d po -o $@.tmp
+	sed 's|@APP_ID@|$(APP_ID)|g' $@.tmp > $@ && rm $@.tmp
 $(OUT)/data/chat-server.service: data/chat-server.service.in $(OUT)/build-defs
 	@mkdir -p $(dir $@)
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@
@@ -65,7 +68,7 @@ install-files: install-build
 	$(INSTALL) -Dm644 $(OUT)/man/chat-client.1 $(DESTDIR)$(MANDIR)/man1/chat-client.1
 	$(INSTALL) -Dm644 $(OUT)/data/$(APP_ID).desktop \
 		$(DESTDIR)$(DATADIR)/applications/$(APP_ID).desktop
-	$(INSTALL) -Dm644 data/$(APP_ID).svg \
+	$(INSTALL) -Dm644 data/chat-client.svg \
 		$(DESTDIR)$(DATADIR)/icons/hicolor/scalable/apps/$(APP_ID).svg
 	$(INSTALL) -Dm644 $(OUT)/data/$(APP_ID).metainfo.xml \
 		$(DESTDIR)$(DATADIR)/metainfo/$(APP_ID).metainfo.xml
