@@ -410,8 +410,12 @@ static void find_config(int argc, char **argv, const char **path, bool *check)
 static int gather_options(int argc, char **argv, struct config_args *args, const char **path,
                           bool *check)
 {
-    static const char *const command_line_only[] = { "config", "check-config", "help",
-                                                     "version", NULL };
+    /* Options that act once and exit rather than configure the server (some come with
+     * the store, accounts and TLS: a name that is no option is never looked up). */
+    static const char *const command_line_only[] = {
+        "config", "check-config", "help", "version", "backup", "create-admin",
+        "create-invite", "fingerprint", NULL,
+    };
     *path = NULL;
     *check = false;
     find_config(argc, argv, path, check);
