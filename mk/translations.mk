@@ -1,6 +1,8 @@
 # Translations of both clients: one gettext domain, $(GETTEXT_PACKAGE).
 #   make pot          po/$(GETTEXT_PACKAGE).pot from the client sources and .ui files
 #   make po-update    merges the template into every po/LL.po
+#   make po-check     fails if a language lacks (or has a fuzzy) translation of a string
+#                     of the current sources; CI runs it
 # Compiled catalogs go to $(OUT)/locale/LL/LC_MESSAGES/, where a build tree's clients
 # look for them (an installed build looks in $(LOCALEDIR)).
 LINGUAS := $(shell cat po/LINGUAS)
@@ -14,7 +16,7 @@ XGETTEXT_FLAGS := --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
 	--add-comments=TRANSLATORS: --package-name=chat --package-version=$(VERSION) \
 	--msgid-bugs-address=maintainers@users.noreply.b-seed-46f45d9c.example --sort-by-file
 
-.PHONY: translations pot po-update
+.PHONY: translations pot po-update po-check
 translations: $(MO_FILES)
 
 $(OUT)/locale/%/LC_MESSAGES/$(GETTEXT_PACKAGE).mo: po/%.po
@@ -26,3 +28,18 @@ pot:
 
 po-update: pot
 	for l in $(LINGUAS); do msgmerge --quiet --update --backup=none po/$$l.po $(POT) || exit 1; done
+
+po-check:
+	@mkdir -p $(OUT)
+	@xgettext $(XGETTEXT_FLAGS) -o $(OUT)/po-check.pot $(I18N_SOURCES) 2>/dev/null
+	@for l in $(LINGUAS); do \
+		msgmerge --quiet --no-fuzzy-matching -o $(OUT)/po-check.$$l.po po/$$l.po \
+			$(OUT)/po-check.pot || exit 1; \
+		missing=$$(msgattrib --untranslated --no-obsolete $(OUT)/po-check.$$l.po; \
+			msgattrib --only-fuzzy --no-obsolete $(OUT)/po-check.$$l.po); \
+		if [ -n "$$missing" ]; then \
+			echo "po/$$l.po lacks translations (make po-update, then translate):"; \
+			echo "$$missing" | grep '^msgid' | grep -v '^msgid ""$$'; exit 1; \
+		fi; \
+		echo "po/$$l.po: $$(msgfmt --statistics -o /dev/null $(OUT)/po-check.$$l.po 2>&1)"; \
+	done
