@@ -61,18 +61,22 @@ LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 # libcommon.
 BASE_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 icu-uc icu-i18n libcrypto)
 BASE_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 icu-uc icu-i18n libcrypto)
+# SQLite serves chat-server's store (server/store/), libsodium its password hashing.
+STORE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3 libsodium)
+STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libsodium)
 GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
-GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 2>/dev/null)
-GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 2>/dev/null)
+# chat-client keeps its session token in the desktop keyring through libsecret.
+GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 libsecret-1 2>/dev/null)
+GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 libsecret-1 2>/dev/null)
 
 # Source groups. The client core is client/session*.c; client/cli.c is the terminal
 # front end; client/app_main.c holds chat-client's main(); every other client/*.c is
 # the GTK front end.
 COMMON_SRC := $(wildcard common/*.c)
-SERVER_SRC := $(wildcard server/*.c)
+SERVER_SRC := $(wildcard server/*.c server/store/*.c)
 CORE_SRC := $(wildcard client/session*.c)
-CLI_SRC := client/cli.c
+CLI_SRC := $(wildcard client/cli*.c)
 GUI_MAIN := client/app_main.c
 GUI_SRC := $(filter-out $(CORE_SRC) $(CLI_SRC) $(GUI_MAIN),$(wildcard client/*.c))
 GRESOURCE_XML := client/resources/chat.gresource.xml
@@ -100,7 +104,7 @@ $(OUT)/build-defs: FORCE
 
 # Per-group compile flags.
 $(OUT)/obj/common/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
-$(OUT)/obj/server/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
+$(OUT)/obj/server/%.o: CFLAGS_GROUP := $(BASE_CFLAGS) $(STORE_CFLAGS)
 $(OUT)/obj/client/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
 $(OUT)/obj/gen/%.o: CFLAGS_GROUP := $(GTK_CFLAGS)
 $(OUT)/obj/tests/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
@@ -125,7 +129,7 @@ $(OUT)/chat-server: BASE_LIBS += $(SYSTEMD_LIBS)
 build-fuzz/%: BASE_LIBS += $(SYSTEMD_LIBS)
 
 $(OUT)/chat-server: $(SERVER_OBJ) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) $(STORE_LIBS) -lm -o $@
 
 $(OUT)/chat-cli: $(CORE_OBJ) $(call obj,$(CLI_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
@@ -180,9 +184,10 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefi
 fuzz: $(FUZZ_BIN)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)
 
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_LINKED) $(wildcard common/*.h server/*.h)
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LINKED) $(wildcard common/*.h server/*.h server/store/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $< $(FUZZ_LINKED) $(BASE_LIBS) -lm -o $@
+	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $(STORE_CFLAGS) $< $(FUZZ_LINKED) $(BASE_LIBS) \
+		$(STORE_LIBS) -lm -o $@
 
 run: $(OUT)/chat-server $(OUT)/chat-client
 	scripts/run-app $(OUT)

@@ -93,12 +93,14 @@ def _start(name, argv, output_log, pattern, timeout):
 
 def start_chat_server(bin_dir, workdir, cpu, max_clients, extra_args=(), poller=None,
                       wrapper=(), ready_timeout=READY_TIMEOUT_S):
-    """chat-server on 127.0.0.1 with a kernel-chosen port, its log and files in workdir."""
+    """chat-server on 127.0.0.1 with a kernel-chosen port, its log, files and database in
+    workdir (extra_args may name another --data-dir, such as :memory:)."""
     files = os.path.join(workdir, "files")
     os.makedirs(files, exist_ok=True)
     argv = list(wrapper) + [os.path.join(bin_dir, "chat-server"), "--host", "127.0.0.1",
                             "--port", "0", "--log", os.path.join(workdir, "server.log"),
-                            "--files-dir", files, "--max-clients", str(max_clients)]
+                            "--files-dir", files, "--data-dir", workdir,
+                            "--max-clients", str(max_clients)]
     if poller:
         argv += ["--poller", poller]
     argv += list(extra_args)

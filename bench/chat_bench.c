@@ -6,6 +6,7 @@
  *   --file PATH     upload PATH to chat-server, then download it again
  *   --tcp-sink OUT  accept one loopback connection and write what arrives to OUT
  *   --tcp-send PATH send PATH to a --tcp-sink: the plain TCP baseline for --file
+ *   --logins KIND   password or token logins to accounts, PING answered meanwhile
  *
  * Each mode prints one machine-readable line "RESULT key=value ..." and a short human
  * summary. Exit status: 0 all well, 1 the run finished but deliveries were missing or
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "bench/load.h"
+#include "bench/logins.h"
 #include "bench/net.h"
 #include "bench/report.h"
 #include "bench/text.h"
@@ -27,12 +29,13 @@
 #define MAX_SECONDS 86400.0
 #define MAX_RATE 1e7
 
-enum mode { MODE_LOAD, MODE_IDLE, MODE_FILE, MODE_TCP_SINK, MODE_TCP_SEND };
+enum mode { MODE_LOAD, MODE_IDLE, MODE_FILE, MODE_TCP_SINK, MODE_TCP_SEND, MODE_LOGINS };
 
 struct options {
     enum mode mode;
     struct load_opts load;
     struct transfer_opts transfer;
+    struct logins_opts logins;
     const char *host;
     const char *hist_out;
     bool port_given;
@@ -60,7 +63,13 @@ static void usage(FILE *out)
           "  --download-to PATH     where --file writes the download (/dev/null)\n"
           "  --tcp-sink OUT         receive one TCP stream into OUT (--port, 0 = any)\n"
           "  --tcp-send PATH        send PATH to a --tcp-sink on --port\n"
-          "  --timeout SECONDS      bound of a transfer mode (600)\n",
+          "  --timeout SECONDS      bound of a transfer mode (600)\n"
+          "  --logins password|token  register --accounts accounts, then log them in again\n"
+          "                         and again (--login-window at once) for --duration, or\n"
+          "                         --count logins, while a guest connection PINGs\n"
+          "                         (needs a server with --allow-guests)\n"
+          "  --accounts N           accounts for --logins (64)\n"
+          "  --count N              --logins: stop after N logins (0: run for --duration)\n",
           out);
 }
 
@@ -117,6 +126,13 @@ static bool option_set(struct options *o, int id, const char *arg)
     case 'O': o->transfer.download_to = arg; break;
     case 'K': o->mode = MODE_TCP_SINK; o->transfer.path = arg; break;
     case 'S': o->mode = MODE_TCP_SEND; o->transfer.path = arg; break;
+    case 'G':
+        o->mode = MODE_LOGINS;
+        ok = strcmp(arg, "password") == 0 || strcmp(arg, "token") == 0;
+        o->logins.kind = strcmp(arg, "token") == 0 ? LOGIN_TOKEN_KIND : LOGIN_PASSWORD;
+        break;
+    case 'A': ok = parse_u32(arg, 1, 1024, &o->logins.accounts); break;
+    case 'C': ok = parse_u32(arg, 0, 100000000, &o->logins.count); break;
     default: ok = false; break;
     }
     if (!ok)
@@ -188,6 +204,9 @@ int main(int argc, char **argv)
         { "tcp-sink", required_argument, NULL, 'K' },
         { "tcp-send", required_argument, NULL, 'S' },
         { "timeout", required_argument, NULL, 't' },
+        { "logins", required_argument, NULL, 'G' },
+        { "accounts", required_argument, NULL, 'A' },
+        { "count", required_argument, NULL, 'C' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -198,6 +217,7 @@ int main(int argc, char **argv)
                   .window = 8, .login_window = 64, .duration_s = 10, .drain_s = 10,
                   .login_timeout_s = 60 },
         .transfer = { .download_to = "/dev/null", .timeout_s = 600 },
+        .logins = { .accounts = 64 },
     };
     int id;
     while ((id = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -222,6 +242,13 @@ int main(int argc, char **argv)
         return transfer_tcp_sink(&o.transfer) ? 0 : EXIT_FAILED;
     case MODE_TCP_SEND:
         return transfer_tcp_send(&o.transfer) ? 0 : EXIT_FAILED;
+    case MODE_LOGINS:
+        o.logins.addr = o.load.addr;
+        o.logins.port = o.load.port;
+        o.logins.window = o.load.login_window;
+        o.logins.duration_s = o.load.duration_s;
+        o.logins.timeout_s = o.load.login_timeout_s;
+        return logins_run(&o.logins) ? 0 : EXIT_FAILED;
     default:
         return run_load(&o);
     }

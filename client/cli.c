@@ -14,28 +14,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client/session.h"
+#include "client/cli.h"
 #include "common/i18n.h"
 
 #define CLI_VERSION CHAT_VERSION /* the Makefile's VERSION */
 #define CLI_AGENT "chat-cli/" CLI_VERSION
 #define EXIT_USAGE 2
 
-struct cli {
-    ChatSession *session;
-    GMainLoop *loop;
-    GDataInputStream *input;
-    GCancellable *cancel;
-    const char *files_dir;
-    gboolean interactive;  /* stdin is a terminal */
-    gboolean input_done;   /* no more input: finish, then leave */
-    gboolean leaving;      /* disconnect() called: exit once DISCONNECTED */
-    int status;            /* exit status: EXIT_FAILURE once any request has failed */
-};
 
 /* ---- Output ---- */
 
-static void G_GNUC_PRINTF(1, 2) print_event(const char *format, ...)
+/* One event line on stdout, time-stamped and flushed. */
+void cli_print_event(const char *format, ...)
 {
     GDateTime *now = g_date_time_new_now_local();
     char *stamp = g_date_time_format(now, "%H:%M:%S");
@@ -50,7 +40,8 @@ static void G_GNUC_PRINTF(1, 2) print_event(const char *format, ...)
     g_date_time_unref(now);
 }
 
-static void G_GNUC_PRINTF(1, 2) print_error(const char *format, ...)
+/* One "error: ..." line on stderr, flushed. */
+void cli_print_error(const char *format, ...)
 {
     va_list args;
     va_start(args, format);
@@ -74,31 +65,48 @@ static char *one_line(const char *text)
     return g_string_free(out, FALSE);
 }
 
+/* "* online: alice (admin), bob, carol (guest)". */
 static void print_online(struct cli *cli)
 {
+    static const char *const role_names[] = {
+        [CHAT_ROLE_MEMBER] = NULL,
+        [CHAT_ROLE_MODERATOR] = "moderator",
+        [CHAT_ROLE_ADMIN] = "admin",
+        [CHAT_ROLE_GUEST] = "guest",
+    };
     GPtrArray *names = chat_session_list_users(cli->session);
-    g_ptr_array_add(names, NULL);
-    char *list = g_strjoinv(", ", (char **)names->pdata);
-    print_event("* online: %s", list);
-    g_free(list);
+    GString *list = g_string_new(NULL);
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        const char *role = role_names[chat_session_get_user_role(cli->session, name)];
+        g_string_append_printf(list, "%s%s", i ? ", " : "", name);
+        if (role)
+            g_string_append_printf(list, " (%s)", role);
+    }
+    cli_print_event("* online: %s", list->str);
+    g_string_free(list, TRUE);
     g_ptr_array_unref(names);
 }
 
 /* ---- Leaving ---- */
 
-static void cli_leave(struct cli *cli)
+/* Says goodbye (or, after /logout, revokes the login) and quits once disconnected. */
+void cli_leave(struct cli *cli)
 {
     if (cli->leaving)
         return;
     cli->leaving = TRUE;
     g_cancellable_cancel(cli->cancel);
-    chat_session_disconnect(cli->session);
+    if (cli->logout_requested)
+        chat_session_logout(cli->session);
+    else
+        chat_session_disconnect(cli->session);
     if (chat_session_get_state(cli->session) == CHAT_SESSION_DISCONNECTED)
         g_main_loop_quit(cli->loop);
 }
 
 /* At end of input: leave once logged in with everything sent, acknowledged and moved. */
-static void cli_maybe_finish(struct cli *cli)
+void cli_maybe_finish(struct cli *cli)
 {
     if (cli->input_done && !cli->leaving &&
         chat_session_get_state(cli->session) == CHAT_SESSION_ONLINE &&
@@ -108,18 +116,19 @@ static void cli_maybe_finish(struct cli *cli)
 
 /* Reports a request that failed (a text, a transfer, a command): the session goes on,
  * but a script learns of it from the exit status. */
-static void G_GNUC_PRINTF(2, 3) cli_request_failed(struct cli *cli, const char *format, ...)
+void cli_request_failed(struct cli *cli, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
     char *text = g_strdup_vprintf(format, args);
     va_end(args);
-    print_error("%s", text);
+    cli_print_error("%s", text);
     g_free(text);
     cli->status = EXIT_FAILURE;
 }
 
-static void cli_fail(struct cli *cli)
+/* Ends the program with status 1 (the reason is already printed). */
+void cli_fail(struct cli *cli)
 {
     cli->status = EXIT_FAILURE;
     cli->leaving = TRUE;
@@ -129,20 +138,41 @@ static void cli_fail(struct cli *cli)
 
 /* ---- Session events ---- */
 
+static void cli_handle_line(struct cli *cli, char *line);
+
+/* The first login: lines read while it was under way (commands need it) run now, in
+ * order. */
+static void handle_early_lines(struct cli *cli)
+{
+    cli->ever_online = TRUE;
+    char *line;
+    while (!cli->leaving && (line = g_queue_pop_head(&cli->early_lines)) != NULL) {
+        if (!cli_take_secret(cli, line)) /* a line after /password answers its prompt */
+            cli_handle_line(cli, line);
+        g_free(line);
+    }
+}
+
 static void on_state_changed(ChatSession *session, int state, const char *detail,
                              struct cli *cli)
 {
+    if (state != CHAT_SESSION_DISCONNECTED)
+        cli->retrying = FALSE;
     if (state == CHAT_SESSION_ONLINE) {
-        print_event("* connected as %s", chat_session_get_username(session));
+        cli_print_event("* connected as %s", chat_session_get_username(session));
         print_online(cli);
+        if (!cli->ever_online)
+            handle_early_lines(cli);
         cli_maybe_finish(cli);
     } else if (state == CHAT_SESSION_RECONNECTING) {
-        print_error("%s", detail);
+        cli_print_error("%s", detail);
     } else if (state == CHAT_SESSION_DISCONNECTED) {
-        if (cli->leaving) {
+        if (cli->retrying) {
+            return; /* a refused login is being retried with a password */
+        } else if (cli->leaving) {
             g_main_loop_quit(cli->loop);
         } else {
-            print_error("%s", detail ? detail : "disconnected");
+            cli_print_error("%s", detail ? detail : "disconnected");
             cli_fail(cli);
         }
     }
@@ -152,10 +182,11 @@ static void on_login_failed(ChatSession *session, guint code, const char *messag
                             struct cli *cli)
 {
     (void)session;
-    if (code)
-        print_error("login refused: %s", message);
-    else
-        print_error("%s", message);
+    if (cli_login_retry(cli, code)) {
+        cli->retrying = TRUE;
+        return;
+    }
+    cli_print_error("%s", message);
     cli_fail(cli);
 }
 
@@ -164,7 +195,7 @@ static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
     (void)session;
     (void)cli;
     char *text = one_line(msg->text);
-    print_event("<%s> %s", msg->sender, text);
+    cli_print_event("<%s> %s", msg->sender, text);
     g_free(text);
 }
 
@@ -181,7 +212,7 @@ static void on_user_joined(ChatSession *session, guint id, const char *name, str
     (void)session;
     (void)id;
     (void)cli;
-    print_event("* %s joined", name);
+    cli_print_event("* %s joined", name);
 }
 
 static void on_user_left(ChatSession *session, guint id, const char *name, struct cli *cli)
@@ -189,14 +220,14 @@ static void on_user_left(ChatSession *session, guint id, const char *name, struc
     (void)session;
     (void)id;
     (void)cli;
-    print_event("* %s left", name);
+    cli_print_event("* %s left", name);
 }
 
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
 {
     (void)session;
     (void)cli;
-    print_event("* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
+    cli_print_event("* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
                 file->uploader, file->file_id, file->name, file->size);
 }
 
@@ -205,9 +236,9 @@ static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct c
     (void)session;
     (void)cli;
     if (t->direction == CHAT_TRANSFER_UPLOAD)
-        print_event("* upload %s complete", t->name);
+        cli_print_event("* upload %s complete", t->name);
     else
-        print_event("* download %s complete: %s", t->name, t->path);
+        cli_print_event("* download %s complete: %s", t->name, t->path);
 }
 
 static void on_transfer_failed(ChatSession *session, ChatTransfer *t, const char *reason,
@@ -225,7 +256,7 @@ static void on_server_error(ChatSession *session, guint code, const char *messag
     (void)session;
     (void)code;
     (void)cli;
-    print_error("server: %s", message);
+    cli_print_error("server: %s", message);
 }
 
 static void on_idle(ChatSession *session, struct cli *cli)
@@ -286,6 +317,8 @@ static void cli_handle_line(struct cli *cli, char *line)
         command_get(cli, args);
     } else if (strcmp(line, "/users") == 0) {
         print_online(cli);
+    } else if (cli_account_command(cli, line, args)) {
+        /* accounts and moderation: cli_account.c */
     } else if (strcmp(line, "/quit") == 0) {
         if (cli->interactive)
             cli_leave(cli);
@@ -293,8 +326,7 @@ static void cli_handle_line(struct cli *cli, char *line)
             cli->input_done = TRUE; /* like the end of a piped input: finish first */
         cli_maybe_finish(cli);
     } else {
-        cli_request_failed(cli, "unknown command %s (try /send PATH, /get ID [FOLDER], /users, /quit)",
-                           line);
+        cli_request_failed(cli, "unknown command %s (see --help)", line);
     }
 }
 
@@ -310,6 +342,17 @@ static void on_line(GObject *source, GAsyncResult *res, gpointer data)
         g_error_free(error);
         return;
     }
+    if (line && cli_take_secret(cli, line)) {
+        g_free(line);
+        if (!cli->leaving && !cli->input_done)
+            cli_read_line(cli);
+        return;
+    }
+    if (line && !cli->ever_online) {
+        g_queue_push_tail(&cli->early_lines, line);
+        cli_read_line(cli);
+        return;
+    }
     if (line) {
         cli_handle_line(cli, line);
         g_free(line);
@@ -318,6 +361,7 @@ static void on_line(GObject *source, GAsyncResult *res, gpointer data)
         return;
     }
     report(cli, error);
+    cli_take_secret(cli, NULL); /* a password was asked for and never came */
     if (cli->interactive) {
         cli_leave(cli);
     } else {
@@ -361,6 +405,10 @@ struct options {
     int port;
     char *user;
     char *files_dir;
+    char *password_file;
+    char *token_file;
+    char *invite;
+    gboolean create_account;
     gboolean version;
 };
 
@@ -369,6 +417,9 @@ static void options_clear(struct options *o)
     g_free(o->host);
     g_free(o->user);
     g_free(o->files_dir);
+    g_free(o->password_file);
+    g_free(o->token_file);
+    g_free(o->invite);
 }
 
 static gboolean parse_options(int *argc, char ***argv, struct options *o)
@@ -379,6 +430,16 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, "Your name in the chat", "NAME" },
         { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->files_dir,
           "Where /get saves files (received_files)", "DIR" },
+        { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file,
+          "Read the password from the first line of FILE (else it is asked for on a "
+          "terminal when needed)", "FILE" },
+        { "register", 0, 0, G_OPTION_ARG_NONE, &o->create_account,
+          "Create the account NAME with that password first", NULL },
+        { "invite", 0, 0, G_OPTION_ARG_STRING, &o->invite,
+          "Invite code for --register, when the server asks for one", "CODE" },
+        { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
+          "Where the login is kept for next time (default: a 0600 file in "
+          "$XDG_STATE_HOME/chat-cli/)", "FILE" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Show the version and exit", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -387,29 +448,49 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         "Lines you type are sent as messages. Commands:\n"
         "  /send PATH          share a file\n"
         "  /get ID [FOLDER]    download shared file #ID\n"
-        "  /users              list who is online\n"
-        "  /quit               leave");
+        "  /users              list who is online (with roles)\n"
+        "  /password           change your password (asked for without echo; from a\n"
+        "                      pipe, the next two lines are the old and the new one)\n"
+        "  /logout             forget this login on the server and here, and leave\n"
+        "  /quit               leave (the login is kept for next time)\n"
+        "Admins and moderators (a NAME with spaces goes in quotes):\n"
+        "  /invite             admins: print a new single-use invite code\n"
+        "  /kick NAME REASON   disconnect NAME, telling everyone why\n"
+        "  /mute NAME MINUTES  NAME cannot send for that long (0 lifts it)\n"
+        "  /ban NAME [REASON]  admins: NAME cannot log in any more\n"
+        "  /unban NAME         admins\n"
+        "  /role NAME moderator|member   admins\n"
+        "  /delete NAME        admins: remove the account\n"
+        "\n"
+        "Logging in: a login kept from last time is used first; else --password-file, or\n"
+        "the password is asked for on a terminal when the server needs an account; with\n"
+        "neither, you join as a guest (if the server admits guests). A refused login\n"
+        "exits with status 1 and the reason on stderr.");
     g_option_context_add_main_entries(context, entries, NULL);
     GError *error = NULL;
     gboolean ok = g_option_context_parse(context, argc, argv, &error);
     g_option_context_free(context);
     if (!ok) {
-        print_error("%s (see --help)", error->message);
+        cli_print_error("%s (see --help)", error->message);
         g_error_free(error);
         return FALSE;
     }
     if (o->version)
         return TRUE;
     if (*argc > 1) {
-        print_error("unexpected argument %s (see --help)", (*argv)[1]);
+        cli_print_error("unexpected argument %s (see --help)", (*argv)[1]);
         return FALSE;
     }
     if (o->port < 1 || o->port > 65535) {
-        print_error("--port must be between 1 and 65535");
+        cli_print_error("--port must be between 1 and 65535");
         return FALSE;
     }
     if (!o->user || !o->user[0]) {
-        print_error("--user NAME is required");
+        cli_print_error("--user NAME is required");
+        return FALSE;
+    }
+    if (o->invite && !o->create_account) {
+        cli_print_error("--invite CODE goes with --register");
         return FALSE;
     }
     return TRUE;
@@ -457,15 +538,26 @@ int main(int argc, char **argv)
     /* From a pipe nobody is there to wait for a reconnect: a lost connection ends it. */
     chat_session_set_auto_reconnect(cli.session, cli.interactive);
     connect_signals(&cli);
+    cli_account_connect_signals(&cli);
     GInputStream *in = g_unix_input_stream_new(STDIN_FILENO, FALSE);
     cli.input = g_data_input_stream_new(in);
     g_object_unref(in);
     guint sigint = g_unix_signal_add(SIGINT, on_sigint, &cli);
     guint sigterm = g_unix_signal_add(SIGTERM, on_sigterm, &cli);
 
-    chat_session_connect(cli.session, o.host ? o.host : "127.0.0.1", (guint16)o.port, o.user);
-    cli_read_line(&cli);
-    g_main_loop_run(cli.loop);
+    cli.host = o.host ? o.host : "127.0.0.1";
+    cli.port = (guint16)o.port;
+    cli.user = o.user;
+    cli.password_file = o.password_file;
+    cli.invite = o.invite;
+    cli.create_account = o.create_account;
+    cli.token_path = cli_token_path(o.token_file, cli.host, cli.port, cli.user);
+    if (cli_login_start(&cli)) {
+        cli_read_line(&cli);
+        g_main_loop_run(cli.loop);
+    } else {
+        cli.status = EXIT_FAILURE;
+    }
 
     g_source_remove(sigint);
     g_source_remove(sigterm);
@@ -474,6 +566,8 @@ int main(int argc, char **argv)
     g_object_unref(cli.input);
     g_object_unref(cli.cancel);
     g_main_loop_unref(cli.loop);
+    cli_account_clear(&cli);
+    g_queue_clear_full(&cli.early_lines, g_free);
     options_clear(&o);
     return cli.status;
 }

@@ -92,6 +92,7 @@ static void chat_session_finalize(GObject *object)
     g_hash_table_unref(self->users);
     g_hash_table_unref(self->files);
     g_queue_clear_full(&self->pending_texts, pending_text_free);
+    session_auth_clear(self);
     G_OBJECT_CLASS(chat_session_parent_class)->finalize(object);
 }
 
@@ -131,6 +132,12 @@ static void chat_session_class_init(ChatSessionClass *klass)
     s[SIG_TRANSFER_FAILED] = new_signal(object_class, "transfer-failed", 2, G_TYPE_POINTER, str);
     s[SIG_SERVER_ERROR] = new_signal(object_class, "server-error", 2, G_TYPE_UINT, str);
     s[SIG_IDLE] = new_signal(object_class, "idle", 0);
+    s[SIG_TOKEN_CHANGED] = new_signal(object_class, "token-changed", 1, str);
+    s[SIG_REQUEST_DONE] = new_signal(object_class, "request-done", 2, G_TYPE_UINT64, str);
+    s[SIG_REQUEST_FAILED] =
+        new_signal(object_class, "request-failed", 3, G_TYPE_UINT64, G_TYPE_UINT, str);
+    s[SIG_INVITE_CREATED] = new_signal(object_class, "invite-created", 2, G_TYPE_UINT64, str);
+    s[SIG_NOTICE] = new_signal(object_class, "notice", 1, str);
 }
 
 static void chat_session_init(ChatSession *self)
@@ -145,6 +152,7 @@ static void chat_session_init(ChatSession *self)
                                         (GDestroyNotify)chat_file_info_free);
     g_queue_init(&self->pending_texts);
     g_queue_init(&self->transfers);
+    session_auth_init(self);
 }
 
 /* A new disconnected session. agent names the front end ("chat-cli/1.0"). */
@@ -264,12 +272,13 @@ GPtrArray *chat_session_list_users(ChatSession *self)
     return names;
 }
 
-/* TRUE with no text awaiting its echo, no transfer and nothing queued for the server. */
+/* TRUE with no text awaiting its echo, no transfer, no request awaiting its answer and
+ * nothing queued for the server. */
 gboolean chat_session_is_idle(ChatSession *self)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), TRUE);
     return g_queue_is_empty(&self->pending_texts) && g_queue_is_empty(&self->transfers) &&
-           session_queued_bytes(self) == 0;
+           session_queued_bytes(self) == 0 && session_auth_is_idle(self);
 }
 
 /* ---- Texts ---- */

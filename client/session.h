@@ -9,8 +9,13 @@
  *   "state-changed"     (ChatSessionState state, const char *detail)
  *        detail is an English explanation for DISCONNECTED/RECONNECTING (or NULL).
  *   "login-failed"      (guint code, const char *message)
- *        the server refused the HELLO (enum proto_error_code) or could not be reached
- *        (code 0); the session is DISCONNECTED and will not reconnect by itself.
+ *        the login was refused or the server could not be reached: code is a
+ *        ChatSessionError, message a sentence in words for the user; the session is
+ *        DISCONNECTED and will not reconnect by itself.
+ *   "token-changed"     (const char *token)
+ *        a login succeeded with a new session token (64 hex digits, a secret): keep it
+ *        and pass it in ChatCredentials next time; NULL when it stopped working (logout,
+ *        refused, revoked) and must be forgotten.
  *   "message"           (ChatMessage *msg)         a text, in server order
  *   "message-failed"    (guint64 client_id, const char *reason)
  *   "users-changed"     ()                         the online list changed
@@ -21,6 +26,12 @@
  *   "transfer-finished" (ChatTransfer *transfer)   complete and verified (SHA-256)
  *   "transfer-failed"   (ChatTransfer *transfer, const char *reason)
  *   "server-error"      (guint code, const char *message)  an error not tied to the above
+ *                       (code a ChatSessionError)
+ *   "request-done"      (guint64 request_id, const char *what)  an account or moderation
+ *                       request succeeded; what says so in words
+ *   "request-failed"    (guint64 request_id, guint code, const char *message)
+ *   "invite-created"    (guint64 request_id, const char *code)  a new single-use invite
+ *   "notice"            (const char *text)  a moderation event everyone sees, in words
  *   "idle"              ()  nothing queued, no transfer running, every text acknowledged
  */
 #ifndef CHAT_SESSION_H
@@ -29,6 +40,69 @@
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
+
+/* Errors reported by the session, in the CHAT_SESSION_ERROR domain: the code of
+ * "login-failed", "server-error" and "request-failed", and of GErrors the calls set.
+ * Front ends never see protocol codes; every message comes in words. */
+#define CHAT_SESSION_ERROR (chat_session_error_quark())
+GQuark chat_session_error_quark(void);
+
+typedef enum {
+    CHAT_SESSION_ERROR_FAILED,              /* anything else: the message says what */
+    CHAT_SESSION_ERROR_UNREACHABLE,         /* no connection to the server */
+    CHAT_SESSION_ERROR_VERSION,             /* the server speaks another protocol version */
+    CHAT_SESSION_ERROR_SERVER_FULL,
+    CHAT_SESSION_ERROR_NAME_INVALID,
+    CHAT_SESSION_ERROR_NAME_TAKEN,          /* online now, or a registered name */
+    CHAT_SESSION_ERROR_WRONG_PASSWORD,      /* or no such account: never told apart */
+    CHAT_SESSION_ERROR_THROTTLED,           /* too many attempts: the message says how long */
+    CHAT_SESSION_ERROR_BANNED,
+    CHAT_SESSION_ERROR_INVITE_REQUIRED,
+    CHAT_SESSION_ERROR_INVITE_INVALID,
+    CHAT_SESSION_ERROR_REGISTRATION_CLOSED,
+    CHAT_SESSION_ERROR_PASSWORD_WEAK,       /* the message gives the reason */
+    CHAT_SESSION_ERROR_BUSY,                /* logins queue up: the message says how long */
+    CHAT_SESSION_ERROR_TOKEN_REFUSED,       /* the saved login stopped working: ask for the
+                                               password */
+    CHAT_SESSION_ERROR_ACCOUNT_NEEDED,      /* the server admits no guests */
+    CHAT_SESSION_ERROR_NOT_ALLOWED,         /* the account's role may not do that */
+    CHAT_SESSION_ERROR_NO_SUCH_ACCOUNT,
+    CHAT_SESSION_ERROR_MUTED,
+    CHAT_SESSION_ERROR_KICKED,
+    CHAT_SESSION_ERROR_OFFLINE,             /* a request needs the session ONLINE */
+    CHAT_SESSION_ERROR_INVALID,             /* a request's arguments are not acceptable */
+    CHAT_SESSION_ERROR_REPLACED,            /* the account logged in somewhere else */
+} ChatSessionError;
+
+/* Roles of accounts; guests logged in by name only. */
+typedef enum {
+    CHAT_ROLE_MEMBER,
+    CHAT_ROLE_MODERATOR,
+    CHAT_ROLE_ADMIN,
+    CHAT_ROLE_GUEST,
+} ChatRole;
+
+/* What moderators and admins may do to an account (chat_session_moderate). */
+typedef enum {
+    CHAT_MOD_SET_ROLE = 1, /* admins; value: CHAT_ROLE_MEMBER or CHAT_ROLE_MODERATOR */
+    CHAT_MOD_BAN,          /* admins: the account cannot log in until unbanned */
+    CHAT_MOD_UNBAN,        /* admins */
+    CHAT_MOD_KICK,         /* moderators and admins: disconnect with a reason */
+    CHAT_MOD_MUTE,         /* moderators and admins; value: minutes, 0 lifts a mute */
+    CHAT_MOD_DELETE,       /* admins: the account is removed */
+} ChatModeration;
+
+/* How chat_session_login logs in. Strings are copied; NULL or "" means absent.
+ * With create_account the account is registered (password required, invite optional);
+ * otherwise a token is tried first, then the password, and with neither the session
+ * logs in as a guest by name only. */
+typedef struct {
+    const char *username;
+    const char *password;
+    const char *token;    /* from "token-changed" */
+    const char *invite;
+    gboolean create_account;
+} ChatCredentials;
 
 typedef enum {
     CHAT_SESSION_DISCONNECTED,
@@ -87,10 +161,49 @@ GType chat_file_info_get_type(void);
 /* A new disconnected session. agent names the front end ("chat-cli/1.0"). */
 ChatSession *chat_session_new(const char *agent);
 
-/* Starts connecting to host:port and logging in as username. Progress and the outcome
- * arrive as signals. Any current connection is closed first. */
+/* Starts connecting to host:port and logging in as a guest by name only (a server
+ * with accounts may refuse: CHAT_SESSION_ERROR_ACCOUNT_NEEDED). Progress and the
+ * outcome arrive as signals. Any current connection is closed first. */
 void chat_session_connect(ChatSession *self, const char *host, guint16 port,
                           const char *username);
+
+/* Like chat_session_connect, with an account's credentials. Reconnects log in with the
+ * token the server handed out; the password is forgotten once the server answered. A
+ * refused token falls back to the password when one was given, else "login-failed"
+ * reports CHAT_SESSION_ERROR_TOKEN_REFUSED. */
+void chat_session_login(ChatSession *self, const char *host, guint16 port,
+                        const ChatCredentials *credentials);
+
+/* Revokes this login's token on the server ("token-changed" with NULL) and closes;
+ * no reconnect follows. */
+void chat_session_logout(ChatSession *self);
+
+/* Asks the server to change the account's password. Returns a request id (> 0) for
+ * "request-done"/"request-failed", or 0 with error set (offline, not an account). */
+guint64 chat_session_change_password(ChatSession *self, const char *old_password,
+                                     const char *new_password, GError **error);
+
+/* Asks for a new single-use invite code (admins): "invite-created" brings it. Returns a
+ * request id or 0 with error set. */
+guint64 chat_session_create_invite(ChatSession *self, GError **error);
+
+/* Asks the server to apply a moderation action to the account target (value: see
+ * ChatModeration; reason may be NULL). Returns a request id or 0 with error set. */
+guint64 chat_session_moderate(ChatSession *self, ChatModeration action, const char *target,
+                              guint32 value, const char *reason, GError **error);
+
+/* TRUE when this login's role may ask for action (front ends offer only those). */
+gboolean chat_session_may_moderate(ChatSession *self, ChatModeration action);
+
+/* This login's role: CHAT_ROLE_GUEST before the first login and for guests. */
+ChatRole chat_session_get_role(ChatSession *self);
+
+/* The role of the user online under name (CHAT_ROLE_MEMBER when unknown). */
+ChatRole chat_session_get_user_role(ChatSession *self, const char *name);
+
+/* Connects again at once with the last credentials (after a login, its token), e.g.
+ * for a "Reconnect now" button. Nothing happens before the first connect. */
+void chat_session_reconnect(ChatSession *self);
 
 /* Says goodbye and closes; no reconnect follows. Transfers in flight fail. */
 void chat_session_disconnect(ChatSession *self);
@@ -133,7 +246,8 @@ guint64 chat_session_download(ChatSession *self, guint64 file_id, const char *di
  * they never collide with the server's file ids); "transfer-failed" follows. */
 void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id);
 
-/* TRUE when nothing is left to do: no unacknowledged text, no transfer, empty queue. */
+/* TRUE when nothing is left to do: no unacknowledged text, no transfer, no unanswered
+ * request, empty queue. */
 gboolean chat_session_is_idle(ChatSession *self);
 
 G_END_DECLS

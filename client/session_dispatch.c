@@ -44,6 +44,7 @@ static void on_users(ChatSession *self, guint16 type, const struct proto_users *
         char *name = str_dup(user.name);
         if (type == PROTO_USER_LEFT) {
             g_hash_table_remove(self->users, key);
+            session_auth_user_left(self, user.id);
             g_signal_emit(self, session_signals[SIG_USER_LEFT], 0, user.id, name);
             g_free(name);
         } else {
@@ -107,8 +108,17 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a)
 static void on_error(ChatSession *self, const struct proto_error *e)
 {
     char *text = e->message.len ? str_dup(e->message) : g_strdup(proto_error_text(e->code));
-    if (!self->conn->welcomed && (e->ref_type == PROTO_HELLO || e->ref_type == 0)) {
-        session_login_refused(self, e->code, text);
+    if (!self->conn->welcomed && (session_auth_is_login_type(e->ref_type) || e->ref_type == 0)) {
+        session_login_refused(self, e->code, text, e->ref_id);
+        g_free(text);
+        return;
+    }
+    if (e->code == PROTO_E_KICKED || e->code == PROTO_E_BANNED ||
+        e->code == PROTO_E_SESSION_REPLACED) {
+        /* The server closes next; coming back at once would only be refused again. */
+        self->want_online = FALSE;
+        g_free(self->conn->shutdown_reason);
+        self->conn->shutdown_reason = session_error_words(e->code, text, 0, NULL);
         g_free(text);
         return;
     }
@@ -128,11 +138,18 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_FILE_CANCEL:
     case PROTO_DOWNLOAD_CANCEL:
         break; /* about a transfer this side has already ended */
+    case PROTO_LOGOUT:
+    case PROTO_PASSWORD_CHANGE:
+    case PROTO_INVITE_CREATE:
+    case PROTO_MODERATE:
+        handled = session_auth_request_failed(self, e->ref_id, e->code, text);
+        break;
     default:
         handled = FALSE;
     }
     if (!handled)
-        g_signal_emit(self, session_signals[SIG_SERVER_ERROR], 0, (guint)e->code, text);
+        g_signal_emit(self, session_signals[SIG_SERVER_ERROR], 0,
+                      (guint)session_error_from_proto(e->code), text);
     g_free(text);
 }
 
@@ -142,10 +159,11 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
     struct session_conn *c = self->conn;
     gboolean before_login = msg->type == PROTO_WELCOME || msg->type == PROTO_ERROR ||
                             msg->type == PROTO_PING || msg->type == PROTO_PONG ||
-                            msg->type == PROTO_SHUTDOWN;
+                            msg->type == PROTO_SHUTDOWN || msg->type == PROTO_SESSION;
     if (!c->welcomed && !before_login)
         return; /* nothing else means anything before WELCOME */
-    if (c->welcomed && !c->online && msg->type != PROTO_USER_LIST)
+    if (c->welcomed && !c->online && msg->type != PROTO_USER_LIST &&
+        msg->type != PROTO_USER_ROLE)
         session_go_online(self); /* the user list came up short; do not wait for it */
     if (self->conn != c)
         return;
@@ -190,6 +208,8 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         download_ended(self, msg->u.ref.id);
         break;
     default:
-        break; /* PONG (its arrival already counted as traffic), client-to-server types */
+        /* PONG (its arrival already counted as traffic), client-to-server types */
+        session_auth_dispatch(self, msg);
+        break;
     }
 }

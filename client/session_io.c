@@ -3,6 +3,7 @@
  * when the connection ends (reconnect with backoff, or report and stop). */
 #include "client/session_private.h"
 
+#include <glib/gi18n.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -229,14 +230,10 @@ static void conn_connected(GObject *source, GAsyncResult *res, gpointer data)
                             1, NULL);
         c->last_rx_us = c->last_tx_us = g_get_monotonic_time();
         c->read_buf = g_malloc(SESSION_READ_SIZE);
-        struct proto_msg hello = { .type = PROTO_HELLO };
-        hello.u.hello.version = PROTO_VERSION;
-        hello.u.hello.username = proto_str_of(self->username);
-        hello.u.hello.agent = proto_str_of(self->agent);
-        if (session_send(self, &hello))
+        if (session_auth_send_login(self))
             conn_read(c);
         else
-            session_login_refused(self, PROTO_E_NAME_INVALID, "the name is too long");
+            session_login_refused(self, PROTO_E_NAME_INVALID, "the name is too long", 0);
     }
     g_clear_object(&socket);
     g_clear_error(&error);
@@ -302,14 +299,23 @@ static void schedule_retry(ChatSession *self, const char *why)
     g_free(detail);
 }
 
-/* Stops for good: DISCONNECTED first (login-failed promises it), then both signals. */
-static void session_give_up(ChatSession *self, guint code, const char *message)
+/* Stops for good: DISCONNECTED first (login-failed promises it), then both signals.
+ * code is a protocol error code (0: no connection), message the reason. */
+static void session_give_up(ChatSession *self, guint code, const char *reason, guint64 ref_id)
 {
+    ChatSessionError error = session_error_from_proto(code);
+    char *words = session_error_words(code, reason, ref_id, self->username);
+    if (error == CHAT_SESSION_ERROR_FAILED) {
+        char *refused = g_strdup_printf(_("The server refused the login: %s"), words);
+        g_free(words);
+        words = refused;
+    }
     self->want_online = FALSE;
     self->state = CHAT_SESSION_DISCONNECTED;
-    g_signal_emit(self, session_signals[SIG_LOGIN_FAILED], 0, code, message);
+    g_signal_emit(self, session_signals[SIG_LOGIN_FAILED], 0, (guint)error, words);
     g_signal_emit(self, session_signals[SIG_STATE_CHANGED], 0, CHAT_SESSION_DISCONNECTED,
-                  message);
+                  words);
+    g_free(words);
 }
 
 /* The connection ended (why in English; ignored when disconnect() asked for it):
@@ -325,12 +331,13 @@ void session_conn_lost(ChatSession *self, const char *why)
                        : g_strdup(why);
     g_object_ref(self);
     session_abandon_conn(self);
+    session_auth_conn_ended(self);
     if (!asked)
         transfer_fail_in_flight(self, reason);
     if (asked)
         session_set_state(self, CHAT_SESSION_DISCONNECTED, NULL);
     else if (!self->ever_online)
-        session_give_up(self, 0, reason);
+        session_give_up(self, 0, reason, 0);
     else if (self->want_online && self->auto_reconnect)
         schedule_retry(self, reason);
     else {
@@ -346,18 +353,21 @@ void session_conn_lost(ChatSession *self, const char *why)
 static gboolean refusal_is_transient(guint code)
 {
     return code == PROTO_E_NAME_TAKEN || code == PROTO_E_SERVER_FULL || code == PROTO_E_TIMEOUT ||
-           code == PROTO_E_RATE_LIMITED || code == PROTO_E_INTERNAL;
+           code == PROTO_E_RATE_LIMITED || code == PROTO_E_INTERNAL || code == PROTO_E_BUSY;
 }
 
-/* The server refused the login (code from enum proto_error_code). */
-void session_login_refused(ChatSession *self, guint code, const char *message)
+/* The server refused the login (code from enum proto_error_code; ref_id as in its ERROR
+ * frame). A refused token may be followed by a password login at once. */
+void session_login_refused(ChatSession *self, guint code, const char *message, guint64 ref_id)
 {
     g_object_ref(self);
     session_abandon_conn(self);
-    if (self->ever_online && self->want_online && refusal_is_transient(code))
+    if (session_auth_retry_refused(self, code))
+        session_start_attempt(self);
+    else if (self->ever_online && self->want_online && refusal_is_transient(code))
         schedule_retry(self, message);
     else
-        session_give_up(self, code, message);
+        session_give_up(self, code, message, ref_id);
     g_object_unref(self);
 }
 
@@ -394,21 +404,44 @@ static gboolean session_tick(gpointer data)
 
 /* ---- Public: connect and disconnect ---- */
 
-static gboolean report_bad_name(gpointer data)
+/* A login the server would refuse anyway (a bad name, an over-long password): the
+ * protocol error code and reason, or FALSE when there is no such problem. */
+static gboolean local_refusal(ChatSession *self, guint *code, const char **reason)
+{
+    enum name_status status = name_check(self->username, strlen(self->username));
+    if (status == NAME_OK)
+        return session_auth_local_refusal(self, code, reason);
+    *code = PROTO_E_NAME_INVALID;
+    *reason = name_status_text(status);
+    return TRUE;
+}
+
+static gboolean report_local_refusal(gpointer data)
 {
     ChatSession *self = data;
     self->refusal_source = 0;
-    enum name_status status = name_check(self->username, strlen(self->username));
-    session_give_up(self, PROTO_E_NAME_INVALID, name_status_text(status));
+    guint code = 0;
+    const char *reason = NULL;
+    local_refusal(self, &code, &reason);
+    session_give_up(self, code, reason, 0);
     return G_SOURCE_REMOVE;
 }
 
-/* Starts connecting to host:port and logging in as username (see session.h). */
+/* Starts connecting to host:port and logging in as a guest (see session.h). */
 void chat_session_connect(ChatSession *self, const char *host, guint16 port,
                           const char *username)
 {
+    ChatCredentials guest = { .username = username };
+    chat_session_login(self, host, port, &guest);
+}
+
+/* Starts connecting to host:port and logging in with credentials (see session.h). */
+void chat_session_login(ChatSession *self, const char *host, guint16 port,
+                        const ChatCredentials *credentials)
+{
     g_return_if_fail(CHAT_IS_SESSION(self));
-    g_return_if_fail(host && username);
+    g_return_if_fail(host && credentials && credentials->username);
+    const char *username = credentials->username;
     g_object_ref(self);
     g_clear_handle_id(&self->retry_source, g_source_remove);
     g_clear_handle_id(&self->refusal_source, g_source_remove);
@@ -421,16 +454,37 @@ void chat_session_connect(ChatSession *self, const char *host, guint16 port,
     self->port = port;
     g_free(self->username);
     self->username = g_strdup(username);
+    session_auth_set(self, credentials);
     self->want_online = TRUE;
     self->ever_online = FALSE;
     self->backoff_s = SESSION_BACKOFF_FIRST_S;
-    if (name_check(username, strlen(username)) == NAME_OK) {
+    guint code;
+    const char *reason;
+    if (!local_refusal(self, &code, &reason)) {
         session_start_attempt(self);
     } else {
         /* Refused without asking the server, but reported like any refusal: later. */
         session_set_state(self, CHAT_SESSION_CONNECTING, NULL);
-        self->refusal_source = g_idle_add(report_bad_name, self);
+        self->refusal_source = g_idle_add(report_local_refusal, self);
     }
+    g_object_unref(self);
+}
+
+/* Connects again now with the credentials held (see session.h). */
+void chat_session_reconnect(ChatSession *self)
+{
+    g_return_if_fail(CHAT_IS_SESSION(self));
+    if (!self->host)
+        return;
+    g_object_ref(self);
+    g_clear_handle_id(&self->retry_source, g_source_remove);
+    if (self->conn) {
+        session_abandon_conn(self);
+        transfer_fail_in_flight(self, "the connection was replaced");
+    }
+    self->want_online = TRUE;
+    self->backoff_s = SESSION_BACKOFF_FIRST_S;
+    session_start_attempt(self);
     g_object_unref(self);
 }
 

@@ -41,6 +41,11 @@ enum session_signal {
     SIG_TRANSFER_FAILED,
     SIG_SERVER_ERROR,
     SIG_IDLE,
+    SIG_TOKEN_CHANGED,
+    SIG_REQUEST_DONE,
+    SIG_REQUEST_FAILED,
+    SIG_INVITE_CREATED,
+    SIG_NOTICE,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
@@ -80,6 +85,21 @@ struct transfer {
     void (*clear)(struct transfer *t); /* frees the direction-specific part */
 };
 
+/* The account side of a session (session_auth.c): how to log in, what the server said
+ * about roles, and requests awaiting their answer. */
+struct session_auth {
+    char *password;              /* until the server answers a password login; wiped */
+    char *invite;
+    gboolean create_account;     /* register on the next attempt */
+    gboolean have_token;
+    guint8 token[PROTO_TOKEN_LEN];
+    gboolean token_in_use;       /* the current attempt logs in with the token */
+    ChatRole role;               /* ours */
+    GHashTable *roles;           /* GUINT_TO_POINTER(user id) -> ChatRole, non-members */
+    GHashTable *requests;        /* &request->id -> struct auth_request, unanswered */
+    guint64 last_request_id;
+};
+
 struct _ChatSession {
     GObject parent_instance;
     char *agent;
@@ -95,7 +115,7 @@ struct _ChatSession {
     gint64 retry_at_us;    /* monotonic time of the next attempt, while retry_source */
     guint tick_source;
     guint resume_source;         /* idle callback that resumes frame processing */
-    guint refusal_source;        /* reports a name refused locally, asynchronously */
+    guint refusal_source;        /* reports a login refused locally, asynchronously */
     guint io_blockers;           /* downloads with a full write buffer: frames wait */
     gboolean busy;               /* not idle since "idle" was last emitted */
     struct session_conn *conn;
@@ -114,6 +134,7 @@ struct _ChatSession {
     guint64 last_client_id;
     guint64 last_upload_id;
     GQueue transfers;            /* struct transfer *, in the order they were started */
+    struct session_auth auth;
 };
 
 /* session.c */
@@ -131,7 +152,8 @@ gboolean session_text_acknowledged(ChatSession *self, guint64 client_id);
 void session_start_attempt(ChatSession *self);
 void session_abandon_conn(ChatSession *self);
 void session_conn_lost(ChatSession *self, const char *why);
-void session_login_refused(ChatSession *self, guint code, const char *message);
+void session_login_refused(ChatSession *self, guint code, const char *message,
+                           guint64 ref_id);
 gboolean session_send(ChatSession *self, const struct proto_msg *msg);
 void session_send_frame(ChatSession *self, GBytes *frame);
 gboolean session_can_send(ChatSession *self);
@@ -141,6 +163,26 @@ void session_unblock_io(ChatSession *self);
 
 /* session_dispatch.c */
 void session_dispatch(ChatSession *self, const struct proto_msg *msg);
+
+/* session_auth.c */
+void session_auth_init(ChatSession *self);
+void session_auth_clear(ChatSession *self);
+void session_auth_set(ChatSession *self, const ChatCredentials *credentials);
+gboolean session_auth_send_login(ChatSession *self);
+gboolean session_auth_local_refusal(ChatSession *self, guint *code, const char **reason);
+gboolean session_auth_retry_refused(ChatSession *self, guint code);
+gboolean session_auth_dispatch(ChatSession *self, const struct proto_msg *msg);
+gboolean session_auth_request_failed(ChatSession *self, guint64 request_id, guint code,
+                                     const char *message);
+void session_auth_conn_ended(ChatSession *self);
+gboolean session_auth_is_idle(ChatSession *self);
+void session_auth_user_left(ChatSession *self, guint32 user_id);
+gboolean session_auth_is_login_type(guint16 type);
+
+/* session_errors.c */
+ChatSessionError session_error_from_proto(guint code);
+char *session_error_words(guint code, const char *message, guint64 ref_id,
+                          const char *username);
 
 /* session_transfer.c */
 gpointer transfer_alloc(gsize size, ChatSession *self, ChatTransferDirection dir, guint64 id,

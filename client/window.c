@@ -3,9 +3,9 @@
  * transfers in window_files.c. */
 #include "client/window_private.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
-#include "common/protocol.h"
 #include "common/validate.h"
 
 #define CLIENT_AGENT "chat-client/1.0"
@@ -20,22 +20,9 @@ void window_set_accessible_name(GtkWidget *widget, const char *name)
     atk_object_set_name(gtk_widget_get_accessible(widget), name);
 }
 
-static void show_login_error(ChatWindow *self, const char *message)
-{
-    gtk_label_set_text(self->error_label, message);
-    gtk_revealer_set_reveal_child(self->error_revealer, message != NULL && *message != '\0');
-}
-
 static void set_login_busy(ChatWindow *self, gboolean busy)
 {
-    gtk_widget_set_sensitive(self->connect_button, !busy);
-    gtk_widget_set_sensitive(GTK_WIDGET(self->server_entry), !busy);
-    gtk_widget_set_sensitive(GTK_WIDGET(self->username_entry), !busy);
-    gtk_widget_set_visible(GTK_WIDGET(self->connect_spinner), busy);
-    if (busy)
-        gtk_spinner_start(self->connect_spinner);
-    else
-        gtk_spinner_stop(self->connect_spinner);
+    chat_login_view_set_busy(self->login_view, busy);
 }
 
 /* Splits "host:port" (or "host", or "[v6]:port"). FALSE with a sentence in *problem. */
@@ -74,19 +61,26 @@ static gboolean parse_server(const char *text, char **host, guint16 *port, const
 /* Connect (button or Enter): checks the fields, then asks the session to log in. */
 static void on_connect(ChatWindow *self)
 {
-    const char *username = gtk_entry_get_text(self->username_entry);
+    ChatLoginView *view = self->login_view;
+    const char *username = chat_login_view_get_text(view, CHAT_LOGIN_FIELD_USERNAME);
     const char *problem = NULL;
     char *host = NULL;
     guint16 port = 0;
-    if (!parse_server(gtk_entry_get_text(self->server_entry), &host, &port, &problem)) {
-        show_login_error(self, problem);
-        gtk_widget_grab_focus(GTK_WIDGET(self->server_entry));
+    if (!parse_server(chat_login_view_get_text(view, CHAT_LOGIN_FIELD_SERVER), &host, &port,
+                      &problem)) {
+        chat_login_view_show_error(view, problem, CHAT_LOGIN_FIELD_SERVER);
         return;
     }
     enum name_status status = name_check(username, strlen(username));
     if (status != NAME_OK) {
-        show_login_error(self, name_status_text(status));
-        gtk_widget_grab_focus(GTK_WIDGET(self->username_entry));
+        chat_login_view_show_error(view, name_status_text(status), CHAT_LOGIN_FIELD_USERNAME);
+        g_free(host);
+        return;
+    }
+    if (chat_login_view_get_create_account(view) &&
+        !*chat_login_view_get_text(view, CHAT_LOGIN_FIELD_PASSWORD)) {
+        chat_login_view_show_error(view, _("Choose a password for the new account."),
+                                   CHAT_LOGIN_FIELD_PASSWORD);
         g_free(host);
         return;
     }
@@ -96,29 +90,29 @@ static void on_connect(ChatWindow *self)
     g_free(self->username);
     self->username = g_strdup(username);
     self->was_online = FALSE;
-    show_login_error(self, NULL);
+    chat_login_view_show_error(view, NULL, CHAT_LOGIN_FIELD_USERNAME);
     set_login_busy(self, TRUE);
-    chat_session_connect(self->session, self->host, self->port, self->username);
+    window_account_login(self);
 }
 
-/* Words for a refused login. */
-static char *login_failure_text(guint code, const char *message, const char *username)
+/* The field to fix after a refusal. */
+static ChatLoginField field_for_error(guint code)
 {
     switch (code) {
-    case 0:
-        return g_strdup_printf("Could not reach the server: %s", message);
-    case PROTO_E_NAME_TAKEN:
-        return g_strdup_printf("The name \u201C%s\u201D is already taken. Please choose another.",
-                               username);
-    case PROTO_E_NAME_INVALID:
-        return g_strdup_printf("That name cannot be used: %s", message);
-    case PROTO_E_VERSION:
-        return g_strdup_printf("This server speaks a different protocol version (%s). "
-                               "Please update the client.", message);
-    case PROTO_E_SERVER_FULL:
-        return g_strdup("The server is full. Please try again later.");
+    case CHAT_SESSION_ERROR_UNREACHABLE:
+    case CHAT_SESSION_ERROR_VERSION:
+        return CHAT_LOGIN_FIELD_SERVER;
+    case CHAT_SESSION_ERROR_WRONG_PASSWORD:
+    case CHAT_SESSION_ERROR_PASSWORD_WEAK:
+    case CHAT_SESSION_ERROR_TOKEN_REFUSED:
+    case CHAT_SESSION_ERROR_ACCOUNT_NEEDED:
+    case CHAT_SESSION_ERROR_THROTTLED:
+        return CHAT_LOGIN_FIELD_PASSWORD;
+    case CHAT_SESSION_ERROR_INVITE_REQUIRED:
+    case CHAT_SESSION_ERROR_INVITE_INVALID:
+        return CHAT_LOGIN_FIELD_INVITE;
     default:
-        return g_strdup_printf("The server refused the login: %s", message);
+        return CHAT_LOGIN_FIELD_USERNAME;
     }
 }
 
@@ -126,13 +120,12 @@ static void on_login_failed(ChatSession *session, guint code, const char *messag
                             ChatWindow *self)
 {
     (void)session;
-    char *text = login_failure_text(code, message ? message : "unknown error",
-                                    self->username ? self->username : "");
     gtk_stack_set_visible_child_name(self->stack, "login");
     set_login_busy(self, FALSE);
-    show_login_error(self, text);
-    g_free(text);
-    gtk_widget_grab_focus(GTK_WIDGET(code == 0 ? self->server_entry : self->username_entry));
+    ChatLoginField field = field_for_error(code);
+    if (field == CHAT_LOGIN_FIELD_INVITE && !chat_login_view_get_create_account(self->login_view))
+        field = CHAT_LOGIN_FIELD_USERNAME;
+    chat_login_view_show_error(self->login_view, message, field);
 }
 
 static void remember_login(ChatWindow *self)
@@ -216,7 +209,9 @@ static void update_subtitle(ChatWindow *self)
 static void on_users_changed(ChatSession *session, ChatWindow *self)
 {
     GPtrArray *users = chat_session_list_users(session);
-    chat_user_list_set_users(self->user_list, users, chat_session_get_username(session));
+    GPtrArray *tags = window_account_user_tags(self, users);
+    chat_user_list_set_users(self->user_list, users, tags, chat_session_get_username(session));
+    g_ptr_array_unref(tags);
     g_ptr_array_unref(users);
     update_subtitle(self);
 }
@@ -248,6 +243,7 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
             remember_login(self);
             gtk_widget_grab_focus(GTK_WIDGET(self->message_entry));
         }
+        window_account_online(self);
         break;
     }
     case CHAT_SESSION_RECONNECTING:
@@ -259,7 +255,14 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
             show_banner(self, "Reconnecting\u2026", FALSE);
         break;
     case CHAT_SESSION_DISCONNECTED:
-        if (in_chat) {
+        if (self->logging_out) {
+            self->logging_out = FALSE;
+            self->was_online = FALSE;
+            gtk_info_bar_set_revealed(self->banner, FALSE);
+            chat_login_view_set_text(self->login_view, CHAT_LOGIN_FIELD_PASSWORD, "");
+            gtk_stack_set_visible_child_name(self->stack, "login");
+            chat_login_view_focus(self->login_view, CHAT_LOGIN_FIELD_PASSWORD);
+        } else if (in_chat) {
             char *text = g_strdup_printf("Disconnected%s%s", detail ? ": " : ".",
                                          detail ? detail : "");
             show_banner(self, text, TRUE);
@@ -273,13 +276,14 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
 static void on_banner_response(ChatWindow *self, int response)
 {
     if (response == RESPONSE_RETRY && self->host != NULL)
-        chat_session_connect(self->session, self->host, self->port, self->username);
+        chat_session_reconnect(self->session);
 }
 
 static void chat_window_dispose(GObject *object)
 {
     ChatWindow *self = CHAT_WINDOW(object);
     stop_countdown(self);
+    window_account_dispose(self);
     if (self->session != NULL) {
         g_signal_handlers_disconnect_by_data(self->session, self);
         chat_session_disconnect(self->session);
@@ -304,16 +308,12 @@ static void chat_window_class_init(ChatWindowClass *klass)
     G_OBJECT_CLASS(klass)->finalize = chat_window_finalize;
     g_type_ensure(CHAT_TYPE_MESSAGE_LIST);
     g_type_ensure(CHAT_TYPE_USER_LIST);
+    g_type_ensure(CHAT_TYPE_LOGIN_VIEW);
     gtk_widget_class_set_template_from_resource(widget_class, "/org/chat/client/window.ui");
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, header);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, theme_toggle);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, stack);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, server_entry);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, username_entry);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, error_revealer);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, error_label);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, connect_button);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, connect_spinner);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, login_view);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner_label);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_list);
@@ -322,16 +322,11 @@ static void chat_window_class_init(ChatWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, emoji_button);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_entry);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, send_button);
-    gtk_widget_class_bind_template_callback(widget_class, on_connect);
     gtk_widget_class_bind_template_callback(widget_class, on_banner_response);
 }
 
 static void name_widgets(ChatWindow *self)
 {
-    window_set_accessible_name(GTK_WIDGET(self->server_entry), "Server");
-    window_set_accessible_name(GTK_WIDGET(self->username_entry), "Username");
-    window_set_accessible_name(self->connect_button, "Connect");
-    window_set_accessible_name(GTK_WIDGET(self->error_label), "Login error");
     window_set_accessible_name(GTK_WIDGET(self->banner_label), "Connection status");
     window_set_accessible_name(self->theme_toggle, "Dark theme");
     window_set_accessible_name(self->attach_button, "Attach file");
@@ -349,8 +344,10 @@ static void chat_window_init(ChatWindow *self)
     g_signal_connect(self->session, "state-changed", G_CALLBACK(on_state_changed), self);
     g_signal_connect(self->session, "login-failed", G_CALLBACK(on_login_failed), self);
     g_signal_connect(self->session, "users-changed", G_CALLBACK(on_users_changed), self);
+    g_signal_connect_swapped(self->login_view, "submit", G_CALLBACK(on_connect), self);
     window_chat_init(self);
     window_files_init(self);
+    window_account_init(self);
 }
 
 /* A window showing the login view, filled from options and settings. */
@@ -361,17 +358,21 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
     ChatWindow *self = g_object_new(CHAT_TYPE_WINDOW, "application", app, NULL);
     self->settings = settings;
     self->files_dir = g_strdup(options->files_dir ? options->files_dir : "received_files");
-    gtk_entry_set_text(self->server_entry,
-                       options->server ? options->server : settings_get_server(settings));
-    gtk_entry_set_text(self->username_entry,
-                       options->username ? options->username : settings_get_username(settings));
+    ChatLoginView *view = self->login_view;
+    chat_login_view_set_text(view, CHAT_LOGIN_FIELD_SERVER,
+                             options->server ? options->server : settings_get_server(settings));
+    chat_login_view_set_text(view, CHAT_LOGIN_FIELD_USERNAME,
+                             options->username ? options->username
+                                               : settings_get_username(settings));
     gtk_stack_set_visible_child_name(self->stack, "login");
-    gboolean named = *gtk_entry_get_text(self->username_entry) != '\0';
-    GtkEntry *first = named ? self->username_entry : self->server_entry;
-    gtk_widget_grab_focus(GTK_WIDGET(first));
-    gtk_editable_set_position(GTK_EDITABLE(first), -1); /* caret at the end, nothing selected */
+    gboolean named = *chat_login_view_get_text(view, CHAT_LOGIN_FIELD_USERNAME) != '\0';
+    /* Nobody has logged in from here yet: most likely a first visit, so a new account. */
+    chat_login_view_set_create_account(view, !named);
+    chat_login_view_focus(view, named ? CHAT_LOGIN_FIELD_PASSWORD : CHAT_LOGIN_FIELD_SERVER);
     if (options->connect_now)
         on_connect(self);
+    else if (named)
+        window_account_try_saved_login(self);
     return self;
 }
 

@@ -3,6 +3,7 @@
 #ifndef CHAT_WINDOW_PRIVATE_H
 #define CHAT_WINDOW_PRIVATE_H
 
+#include "client/login_view.h"
 #include "client/message_list.h"
 #include "client/session.h"
 #include "client/user_list.h"
@@ -15,12 +16,7 @@ struct _ChatWindow {
     GtkHeaderBar *header;
     GtkWidget *theme_toggle;
     GtkStack *stack;
-    GtkEntry *server_entry;
-    GtkEntry *username_entry;
-    GtkRevealer *error_revealer;
-    GtkLabel *error_label;
-    GtkWidget *connect_button;
-    GtkSpinner *connect_spinner;
+    ChatLoginView *login_view;
     GtkInfoBar *banner;
     GtkLabel *banner_label;
     ChatMessageList *message_list;
@@ -39,6 +35,13 @@ struct _ChatWindow {
     gboolean was_online; /* reached ONLINE since the last Connect */
     /* The reconnect banner counts down the session's announced delay. */
     guint countdown_source;
+
+    /* Accounts (window_account.c). */
+    GCancellable *keyring_cancel; /* keyring calls in flight; cancelled with the window */
+    char *new_token;     /* handed out at login, kept in the keyring once ONLINE */
+    gboolean keyring_failed_said; /* "login not remembered" shown once */
+    gboolean logging_out; /* Log out pressed: DISCONNECTED returns to the login view */
+    guint login_serial;  /* bumps on each Connect: a late keyring answer is ignored */
 };
 
 /* window_chat.c: connects the conversation's session signals and the compose bar. */
@@ -46,6 +49,40 @@ void window_chat_init(ChatWindow *self);
 
 /* window_files.c: connects transfers, the attach button and drag-and-drop. */
 void window_files_init(ChatWindow *self);
+
+/* window_account.c: the account menu, the keyring, moderation and account requests. */
+void window_account_init(ChatWindow *self);
+
+/* Logs in as the login view says: register, password, or the keyring's token (looked
+ * up first, asynchronously), else as a guest. host, port and username are checked. */
+void window_account_login(ChatWindow *self);
+
+/* At start-up: logs in at once when the keyring holds a token for the remembered name. */
+void window_account_try_saved_login(ChatWindow *self);
+
+/* The session is ONLINE: keeps a new token in the keyring, updates the menu. */
+void window_account_online(ChatWindow *self);
+
+/* A tag per name for the user list: "guest", "moderator", "admin" or NULL. */
+GPtrArray *window_account_user_tags(ChatWindow *self, GPtrArray *names);
+
+/* Adds a line (not a message) to the conversation. */
+void window_notice(ChatWindow *self, const char *text);
+
+/* window_moderation.c: the user list's context menu for moderators and admins. */
+void window_moderation_init(ChatWindow *self);
+
+/* window_form.c: a modal dialog of labelled entries (fields: NULL-terminated labels;
+ * secret: hidden text) with Cancel and accept (GTK_RESPONSE_ACCEPT). Connect to
+ * "response" and destroy it there. */
+GtkWidget *window_form_new(ChatWindow *self, const char *title, const char *accept,
+                           const char *const *fields, gboolean secret);
+
+/* The text of entry i of a window_form_new dialog. */
+const char *window_form_get(GtkDialog *dialog, guint i);
+
+/* Frees the account part of the window (dispose). */
+void window_account_dispose(ChatWindow *self);
 
 /* Sets the accessible name of widget (what screen readers say and tests look up). */
 void window_set_accessible_name(GtkWidget *widget, const char *name);

@@ -12,7 +12,7 @@ enum field_kind {
     F_U16,
     F_U32,
     F_U64,
-    F_SHA,   /* 32 raw bytes */
+    F_SHA,   /* 32 raw bytes: a SHA-256 digest or a session token */
     F_STR,   /* u16 length + UTF-8, at most cap bytes */
     F_DATA,  /* the rest of the payload into a struct proto_chunk: 1..PROTO_MAX_CHUNK bytes */
     F_USERS, /* u16 count + count x (u32 id, str name) into a struct proto_users */
@@ -37,6 +37,7 @@ struct layout {
 #define U64(m) { F_U64, 0, AT(m) }
 #define SHA(m) { F_SHA, 0, AT(m) }
 #define STR(m, cap) { F_STR, cap, AT(m) }
+_Static_assert(PROTO_TOKEN_LEN == PROTO_SHA256_LEN, "tokens are read as 32-byte fields");
 
 static const struct field hello_fields[] = {
     U16(hello.version), U32(hello.features),
@@ -85,6 +86,48 @@ static const struct field download_start_fields[] = {
     SHA(download_start.sha256), STR(download_start.name, PROTO_MAX_FILENAME_BYTES),
 };
 
+static const struct field register_fields[] = {
+    U16(reg.version), U32(reg.features), STR(reg.username, PROTO_MAX_NAME_BYTES),
+    STR(reg.password, PROTO_MAX_PASSWORD), STR(reg.invite, PROTO_MAX_INVITE),
+    STR(reg.agent, PROTO_MAX_AGENT),
+};
+static const struct field login_fields[] = {
+    U16(login.version), U32(login.features), STR(login.username, PROTO_MAX_NAME_BYTES),
+    STR(login.password, PROTO_MAX_PASSWORD), STR(login.agent, PROTO_MAX_AGENT),
+};
+static const struct field login_token_fields[] = {
+    U16(login_token.version), U32(login_token.features), SHA(login_token.token),
+    STR(login_token.agent, PROTO_MAX_AGENT),
+};
+static const struct field session_fields[] = {
+    SHA(session.token), U64(session.expires_ms), U32(session.account_id), U16(session.role),
+    STR(session.username, PROTO_MAX_NAME_BYTES),
+};
+static const struct field logout_fields[] = { U64(logout.request_id), U16(logout.scope) };
+static const struct field password_change_fields[] = {
+    U64(password_change.request_id), STR(password_change.old_password, PROTO_MAX_PASSWORD),
+    STR(password_change.new_password, PROTO_MAX_PASSWORD),
+};
+static const struct field invite_create_fields[] = {
+    U64(invite_create.request_id), U32(invite_create.valid_minutes),
+};
+static const struct field invite_fields[] = {
+    U64(invite.request_id), U64(invite.expires_ms), STR(invite.code, PROTO_MAX_INVITE),
+};
+static const struct field moderate_fields[] = {
+    U64(moderate.request_id), U16(moderate.action), U32(moderate.value),
+    STR(moderate.target, PROTO_MAX_NAME_BYTES), STR(moderate.reason, PROTO_MAX_REASON),
+};
+static const struct field done_fields[] = { U64(done.request_id), U16(done.request_type) };
+static const struct field notice_fields[] = {
+    U64(notice.time_ms), U16(notice.action), U32(notice.value),
+    STR(notice.actor, PROTO_MAX_NAME_BYTES), STR(notice.target, PROTO_MAX_NAME_BYTES),
+    STR(notice.reason, PROTO_MAX_REASON),
+};
+static const struct field user_role_fields[] = {
+    U16(user_role.role), { F_USERS, 0, AT(user_role.users) },
+};
+
 #define LAYOUT(type, fields) { PROTO_##type, #type, fields, sizeof fields / sizeof fields[0] }
 
 static const struct layout layouts[] = {
@@ -111,6 +154,18 @@ static const struct layout layouts[] = {
     LAYOUT(DOWNLOAD_CHUNK, chunk_fields),
     LAYOUT(DOWNLOAD_END, ref_fields),
     LAYOUT(DOWNLOAD_CANCEL, ref_fields),
+    LAYOUT(REGISTER, register_fields),
+    LAYOUT(LOGIN, login_fields),
+    LAYOUT(LOGIN_TOKEN, login_token_fields),
+    LAYOUT(SESSION, session_fields),
+    LAYOUT(LOGOUT, logout_fields),
+    LAYOUT(PASSWORD_CHANGE, password_change_fields),
+    LAYOUT(INVITE_CREATE, invite_create_fields),
+    LAYOUT(INVITE, invite_fields),
+    LAYOUT(MODERATE, moderate_fields),
+    LAYOUT(DONE, done_fields),
+    LAYOUT(NOTICE, notice_fields),
+    LAYOUT(USER_ROLE, user_role_fields),
 };
 
 static const struct layout *layout_find(uint16_t type)
@@ -385,6 +440,21 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_ROOM_UNKNOWN] = "unknown room",
         [PROTO_E_INTERNAL] = "internal server error",
         [PROTO_E_DUPLICATE_ID] = "upload id already in use",
+        [PROTO_E_WRONG_PASSWORD] = "wrong name or password",
+        [PROTO_E_REGISTRATION_CLOSED] = "registration is closed",
+        [PROTO_E_INVITE_REQUIRED] = "an invite code is required",
+        [PROTO_E_INVITE_INVALID] = "invite code not valid",
+        [PROTO_E_THROTTLED] = "too many attempts; wait before trying again",
+        [PROTO_E_BANNED] = "account banned",
+        [PROTO_E_BUSY] = "server busy; try again shortly",
+        [PROTO_E_NOT_ALLOWED] = "not allowed for your role",
+        [PROTO_E_PASSWORD_WEAK] = "password not accepted",
+        [PROTO_E_ACCOUNT_UNKNOWN] = "no such account",
+        [PROTO_E_MUTED] = "you are muted",
+        [PROTO_E_KICKED] = "removed by a moderator",
+        [PROTO_E_TOKEN_INVALID] = "session expired; log in with your password",
+        [PROTO_E_GUESTS_DISABLED] = "guest logins are off; log in with an account",
+        [PROTO_E_SESSION_REPLACED] = "logged in from somewhere else",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";

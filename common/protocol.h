@@ -41,6 +41,9 @@
 #define PROTO_MAX_AGENT 64u               /* bytes in the client's software name */
 #define PROTO_MAX_USERS_PER_FRAME 512u    /* entries in one USER_LIST/JOINED/LEFT frame */
 #define PROTO_SHA256_LEN 32u
+#define PROTO_MAX_PASSWORD 1024u          /* bytes of a password (the server wants >= 8) */
+#define PROTO_MAX_INVITE 64u              /* bytes of an invite code */
+#define PROTO_TOKEN_LEN 32u               /* a session token: 256 random bits, raw */
 #define PROTO_ROOM_LOBBY 0u               /* the one room of version 1 */
 
 /* ---- Frame types. Ranges leave room for what comes next without renumbering:
@@ -74,6 +77,46 @@ enum proto_type {
     PROTO_DOWNLOAD_CHUNK = 0x0212,   /* s->c  struct proto_chunk (file id) */
     PROTO_DOWNLOAD_END = 0x0213,     /* s->c  struct proto_file_ref (file id): all sent */
     PROTO_DOWNLOAD_CANCEL = 0x0214,  /* c->s  struct proto_file_ref (file id) */
+
+    /* Accounts. REGISTER, LOGIN and LOGIN_TOKEN log in instead of HELLO (which stays the
+     * guest login) and start with HELLO's version and features, so every login frame
+     * carries the version handshake. A success is SESSION, then WELCOME as after HELLO. */
+    PROTO_REGISTER = 0x0400,         /* c->s  struct proto_register: create an account */
+    PROTO_LOGIN = 0x0401,            /* c->s  struct proto_login: name and password */
+    PROTO_LOGIN_TOKEN = 0x0402,      /* c->s  struct proto_login_token: a SESSION token */
+    PROTO_SESSION = 0x0403,          /* s->c  struct proto_session: token, account, role */
+    PROTO_LOGOUT = 0x0404,           /* c->s  struct proto_logout: revoke, then close */
+    PROTO_PASSWORD_CHANGE = 0x0405,  /* c->s  struct proto_password_change */
+    PROTO_INVITE_CREATE = 0x0406,    /* c->s  struct proto_invite_create (admins) */
+    PROTO_INVITE = 0x0407,           /* s->c  struct proto_invite: the new code */
+    PROTO_MODERATE = 0x0408,         /* c->s  struct proto_moderate: role, ban, kick... */
+    PROTO_DONE = 0x0409,             /* s->c  struct proto_done: a request succeeded */
+    PROTO_NOTICE = 0x040A,           /* s->c  struct proto_notice: a moderation event */
+    PROTO_USER_ROLE = 0x040B,        /* s->c  struct proto_user_role: who has which role */
+};
+
+/* An account's role (stored), or PROTO_ROLE_GUEST for a HELLO login (wire only). */
+enum proto_role {
+    PROTO_ROLE_MEMBER = 0,
+    PROTO_ROLE_MODERATOR = 1,
+    PROTO_ROLE_ADMIN = 2,
+    PROTO_ROLE_GUEST = 3,
+};
+
+/* MODERATE.action and NOTICE.action. */
+enum proto_mod_action {
+    PROTO_MOD_ROLE = 1,    /* admins: value = the new role (member or moderator or admin) */
+    PROTO_MOD_BAN = 2,     /* admins: the account cannot log in; its connections close */
+    PROTO_MOD_UNBAN = 3,   /* admins */
+    PROTO_MOD_KICK = 4,    /* moderators and admins: close the target's connections */
+    PROTO_MOD_MUTE = 5,    /* moderators and admins: value = minutes, 0 lifts the mute */
+    PROTO_MOD_DELETE = 6,  /* admins: the account is gone; its name stays reserved */
+};
+
+/* LOGOUT.scope */
+enum proto_logout_scope {
+    PROTO_LOGOUT_THIS = 0, /* revoke this connection's token */
+    PROTO_LOGOUT_ALL = 1,  /* revoke every token of the account */
 };
 
 /* Error codes carried in PROTO_ERROR frames. Codes never change meaning. */
@@ -102,6 +145,21 @@ enum proto_error_code {
     PROTO_E_ROOM_UNKNOWN = 22,      /* room id does not exist */
     PROTO_E_INTERNAL = 23,          /* the server failed; not the client's fault */
     PROTO_E_DUPLICATE_ID = 24,      /* an upload id already in use on this connection */
+    PROTO_E_WRONG_PASSWORD = 25,    /* unknown name or wrong password (not told apart) */
+    PROTO_E_REGISTRATION_CLOSED = 26, /* the server takes no new accounts */
+    PROTO_E_INVITE_REQUIRED = 27,   /* registration needs an invite code */
+    PROTO_E_INVITE_INVALID = 28,    /* invite code unknown, used or expired */
+    PROTO_E_THROTTLED = 29,         /* too many attempts: ref_id = seconds to wait */
+    PROTO_E_BANNED = 30,            /* the account is banned (message: the reason) */
+    PROTO_E_BUSY = 31,              /* too many logins in progress: ref_id = seconds */
+    PROTO_E_NOT_ALLOWED = 32,       /* the account's role may not do that */
+    PROTO_E_PASSWORD_WEAK = 33,     /* too short, too long, the name, or too common */
+    PROTO_E_ACCOUNT_UNKNOWN = 34,   /* no account with that name */
+    PROTO_E_MUTED = 35,             /* a muted account's text (message: for how long) */
+    PROTO_E_KICKED = 36,            /* a moderator closed this connection (the reason) */
+    PROTO_E_TOKEN_INVALID = 37,     /* session token unknown, revoked or expired */
+    PROTO_E_GUESTS_DISABLED = 38,   /* HELLO (guest login) is off: log in with a password */
+    PROTO_E_SESSION_REPLACED = 39,  /* the account logged in on another connection */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */
@@ -226,6 +284,92 @@ struct proto_download_start {
     struct proto_str name;
 };
 
+/* REGISTER, LOGIN and LOGIN_TOKEN begin like HELLO: version, features. */
+struct proto_register {
+    uint16_t version;
+    uint32_t features;
+    struct proto_str username;
+    struct proto_str password;
+    struct proto_str invite;   /* may be empty */
+    struct proto_str agent;
+};
+
+struct proto_login {
+    uint16_t version;
+    uint32_t features;
+    struct proto_str username;
+    struct proto_str password;
+    struct proto_str agent;
+};
+
+struct proto_login_token {
+    uint16_t version;
+    uint32_t features;
+    uint8_t token[PROTO_TOKEN_LEN];
+    struct proto_str agent;
+};
+
+struct proto_session {
+    uint8_t token[PROTO_TOKEN_LEN]; /* log in with it next time; a secret */
+    uint64_t expires_ms;     /* when the token stops working */
+    uint32_t account_id;     /* stable for the account's life */
+    uint16_t role;           /* enum proto_role */
+    struct proto_str username; /* the name as registered */
+};
+
+/* Requests of a logged-in account carry a request_id of the client's choosing, echoed
+ * in the DONE, INVITE or ERROR (ref_id) that answers them. */
+struct proto_logout {
+    uint64_t request_id;
+    uint16_t scope;          /* enum proto_logout_scope */
+};
+
+struct proto_password_change {
+    uint64_t request_id;
+    struct proto_str old_password;
+    struct proto_str new_password;
+};
+
+struct proto_invite_create {
+    uint64_t request_id;
+    uint32_t valid_minutes;  /* 0: the server's default */
+};
+
+struct proto_invite {
+    uint64_t request_id;
+    uint64_t expires_ms;
+    struct proto_str code;   /* single use */
+};
+
+struct proto_moderate {
+    uint64_t request_id;
+    uint16_t action;         /* enum proto_mod_action */
+    uint32_t value;          /* the role for PROTO_MOD_ROLE, minutes for PROTO_MOD_MUTE */
+    struct proto_str target; /* account (or, for a kick, guest) name */
+    struct proto_str reason; /* may be empty */
+};
+
+struct proto_done {
+    uint64_t request_id;
+    uint16_t request_type;   /* the frame type of the request */
+};
+
+struct proto_notice {
+    uint64_t time_ms;
+    uint16_t action;         /* enum proto_mod_action */
+    uint32_t value;          /* as in MODERATE */
+    struct proto_str actor;
+    struct proto_str target;
+    struct proto_str reason;
+};
+
+/* USER_ROLE: u16 role, then a user list as in USER_LIST: the online users who have
+ * that role (walk them with proto_users_next()). */
+struct proto_user_role {
+    uint16_t role;           /* enum proto_role */
+    struct proto_users users;
+};
+
 /* One decoded frame. Which member is valid depends on type. */
 struct proto_msg {
     uint16_t type;
@@ -245,6 +389,18 @@ struct proto_msg {
         struct proto_file_announce announce;
         struct proto_download_request download_request;
         struct proto_download_start download_start;
+        struct proto_register reg;     /* REGISTER */
+        struct proto_login login;
+        struct proto_login_token login_token;
+        struct proto_session session;
+        struct proto_logout logout;
+        struct proto_password_change password_change;
+        struct proto_invite_create invite_create;
+        struct proto_invite invite;
+        struct proto_moderate moderate;
+        struct proto_done done;
+        struct proto_notice notice;
+        struct proto_user_role user_role;
     } u;
 };
 

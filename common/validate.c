@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/uspoof.h>
 
 #include "common/protocol.h"
@@ -29,6 +30,24 @@ static bool char_is_hidden(gunichar c)
     }
 }
 
+/* Code points that render as nothing, or as blank space without being a space, so a
+ * name holding one looks like another name: Unicode's Default_Ignorable_Code_Point
+ * (soft hyphen, U+034F combining grapheme joiner, the Hangul fillers U+115F, U+1160,
+ * U+3164 and U+FFA0, variation selectors, tags...) and blank symbols outside it. */
+static bool char_is_filler(gunichar c)
+{
+    return u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+           c == 0x2800 ||  /* BRAILLE PATTERN BLANK */
+           c == 0x1D159;   /* MUSICAL SYMBOL NULL NOTEHEAD */
+}
+
+static bool char_is_mark(gunichar c)
+{
+    GUnicodeType t = g_unichar_type(c);
+    return t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK ||
+           t == G_UNICODE_ENCLOSING_MARK;
+}
+
 enum name_status name_check(const char *name, size_t len)
 {
     if (len == 0)
@@ -41,14 +60,18 @@ enum name_status name_check(const char *name, size_t len)
         return NAME_TOO_LONG;
     if (name[0] == ' ' || name[len - 1] == ' ')
         return NAME_BLANK;
+    bool visible = false;
     for (const char *p = name; p < name + len; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
-        if (char_is_hidden(c))
+        if (char_is_hidden(c) || char_is_filler(c))
             return NAME_BAD_CHAR;
         if (g_unichar_type(c) == G_UNICODE_SPACE_SEPARATOR && c != ' ')
             return NAME_BAD_CHAR;
+        if (char_is_mark(c) && p == name)
+            return NAME_INVISIBLE; /* a mark with no base would sit on what comes before */
+        visible |= c != ' ' && !char_is_mark(c);
     }
-    return NAME_OK;
+    return visible ? NAME_OK : NAME_INVISIBLE;
 }
 
 const char *name_status_text(enum name_status status)
@@ -63,9 +86,11 @@ const char *name_status_text(enum name_status status)
     case NAME_BAD_UTF8:
         return "The name is not valid UTF-8 text.";
     case NAME_BAD_CHAR:
-        return "The name contains invisible, control or unusual space characters.";
+        return "The name contains invisible, blank, control or unusual space characters.";
     case NAME_BLANK:
         return "The name must not start or end with a space.";
+    case NAME_INVISIBLE:
+        return "The name needs a visible letter, digit or symbol before any accent mark.";
     }
     return "The name is not valid.";
 }

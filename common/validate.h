@@ -13,9 +13,11 @@ enum name_status {
     NAME_EMPTY,       /* zero length */
     NAME_TOO_LONG,    /* over PROTO_MAX_NAME_CHARS characters or PROTO_MAX_NAME_BYTES bytes */
     NAME_BAD_UTF8,    /* not valid UTF-8, or contains NUL */
-    NAME_BAD_CHAR,    /* control, format (bidi, zero-width), unassigned, or separator other
-                         than a plain space */
+    NAME_BAD_CHAR,    /* control, format (bidi, zero-width), unassigned, separator other
+                         than a plain space, or a code point that renders as nothing or
+                         blank (Unicode default-ignorable, fillers such as U+3164, U+2800) */
     NAME_BLANK,       /* only spaces, or leading/trailing space */
+    NAME_INVISIBLE,   /* no visible base character: only combining marks, or one first */
 };
 
 /* Checks a username against the rules above. */

@@ -20,11 +20,9 @@ struct admit_entry {
     struct bucket connects;
 };
 
-#define ADMIT_KEY_MAX INET6_ADDRSTRLEN + 8
+_Static_assert(ADMIT_KEY_MAX >= INET6_ADDRSTRLEN + 8, "room for a /64 prefix");
 
-/* The table key of "host:port" or "[v6]:port" (IPv4 address, or IPv6 /64 prefix) and
- * whether the peer is on loopback. False if addr cannot be parsed (never expected). */
-static bool admit_key(const char *addr, char *key, size_t cap, bool *loopback)
+bool admit_key(const char *addr, char *key, size_t cap, bool *loopback)
 {
     char host[INET6_ADDRSTRLEN + 1];
     const char *colon = strrchr(addr, ':');

@@ -16,11 +16,17 @@
 #include "server/presence.h"
 #include "server/transfer.h"
 
+static void client_on_ready(int fd, int mask, void *data);
+
 struct client *client_new(struct server *srv, int fd, uint32_t id, const char *addr)
 {
-    if (fd >= srv->by_fd_size || ev_watch(srv->loop, fd, EV_READ) != EV_OK)
+    if (fd >= srv->by_fd_size)
         return NULL;
     struct client *c = g_new0(struct client, 1);
+    if (ev_watch(srv->loop, fd, EV_READ, client_on_ready, c) != EV_OK) {
+        g_free(c);
+        return NULL;
+    }
     c->srv = srv;
     c->fd = fd;
     c->id = id;
@@ -117,7 +123,7 @@ void client_update_interest(struct client *c)
     int mask = c->input_eof || c->guard.throttled ? EV_NONE : EV_READ;
     if (!outq_empty(&c->out) || c->download_count > 0)
         mask |= EV_WRITE;
-    if (mask != c->ev_mask && ev_watch(c->srv->loop, c->fd, mask) == EV_OK)
+    if (mask != c->ev_mask && ev_set_mask(c->srv->loop, c->fd, mask) == EV_OK)
         c->ev_mask = mask;
 }
 
@@ -162,7 +168,7 @@ void client_close(struct client *c, const char *reason)
     guard_client_close(c);
     list_remove(&c->timer_link);
     list_remove(&c->pending_link);
-    ev_watch(srv->loop, c->fd, EV_NONE);
+    ev_unwatch(srv->loop, c->fd);
     close(c->fd);
     srv->by_fd[c->fd] = NULL;
     srv->connections--;
@@ -204,8 +210,11 @@ static bool client_read(struct client *c)
     return true;
 }
 
-void client_on_ready(struct client *c, int mask)
+/* The loop's handler for a client's socket. */
+static void client_on_ready(int fd, int mask, void *data)
 {
+    (void)fd;
+    struct client *c = data;
     if ((mask & EV_READ) && !client_read(c))
         return;
     if (mask & EV_WRITE) /* written before the loop sleeps, with everything else pending */

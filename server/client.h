@@ -38,6 +38,12 @@ struct client {
     uint32_t online_index;     /* position in srv->online while online */
     char *name;                /* accepted username, NULL before login */
     char *name_key;            /* its fold key in srv->names */
+    int64_t account_id;        /* the account logged in, 0 for a guest or before login */
+    int role;                  /* enum proto_role while online */
+    int64_t muted_until_ms;    /* wall clock; texts are refused until then */
+    bool has_token;            /* token_hash holds this connection's session */
+    uint8_t token_hash[PROTO_SHA256_LEN];
+    bool auth_pending;         /* a password check or hash for it is on the worker */
     struct proto_decoder decoder;
     struct outq out;
     struct upload *uploads;    /* uploads in flight, newest first */
@@ -87,10 +93,9 @@ void client_close(struct client *c, const char *reason);
  * done or c is throttled, writing while output waits or a download could produce more. */
 void client_update_interest(struct client *c);
 
-/* Handles readiness reported by the loop; c may have been closed (freed) on return. */
-void client_on_ready(struct client *c, int mask);
-
-/* Writes queued output (called before the loop sleeps for clients with pending writes);
+/* Writes queued output. Called only by the before-sleep step, after the pass's commit:
+ * that is the write barrier group commit rests on (deliver.h), so nothing else may
+ * write to a client socket. Called for clients with pending writes;
  * closes the client on a write error, when it is too slow, or when a finished session
  * has delivered everything and the peer is gone. */
 void client_flush(struct client *c);

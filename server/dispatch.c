@@ -6,14 +6,17 @@
 #include <string.h>
 
 #include "common/validate.h"
+#include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/deliver.h"
 #include "server/presence.h"
+#include "server/store/store.h"
 #include "server/transfer.h"
 
 enum need {
-    NEED_ANY,    /* allowed before login (HELLO, PING, PONG, GOODBYE) */
-    NEED_ONLINE, /* needs a completed HELLO */
+    NEED_ANY,    /* allowed before login (the login frames, PING, PONG, GOODBYE) */
+    NEED_ONLINE, /* needs a completed login */
 };
 
 struct command {
@@ -41,6 +44,13 @@ static const struct command commands[] = {
     { PROTO_FILE_CANCEL, NEED_ONLINE, upload_on_cancel },
     { PROTO_DOWNLOAD_REQUEST, NEED_ONLINE, download_on_request },
     { PROTO_DOWNLOAD_CANCEL, NEED_ONLINE, download_on_cancel },
+    { PROTO_REGISTER, NEED_ANY, login_on_register },
+    { PROTO_LOGIN, NEED_ANY, login_on_login },
+    { PROTO_LOGIN_TOKEN, NEED_ANY, login_on_login_token },
+    { PROTO_LOGOUT, NEED_ONLINE, account_on_logout },
+    { PROTO_PASSWORD_CHANGE, NEED_ONLINE, account_on_password_change },
+    { PROTO_INVITE_CREATE, NEED_ONLINE, moderation_on_invite_create },
+    { PROTO_MODERATE, NEED_ONLINE, moderation_on_moderate },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -63,6 +73,10 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_FILE_CANCEL:
     case PROTO_DOWNLOAD_CANCEL: return msg->u.ref.id;
     case PROTO_DOWNLOAD_REQUEST: return msg->u.download_request.file_id;
+    case PROTO_LOGOUT: return msg->u.logout.request_id;
+    case PROTO_PASSWORD_CHANGE: return msg->u.password_change.request_id;
+    case PROTO_INVITE_CREATE: return msg->u.invite_create.request_id;
+    case PROTO_MODERATE: return msg->u.moderate.request_id;
     default: return 0;
     }
 }
@@ -72,7 +86,7 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
     const struct command *cmd = command_find(msg->type);
     if (c->state != CLIENT_ONLINE && (cmd == NULL || cmd->need == NEED_ONLINE)) {
         client_send_error(c, PROTO_E_NOT_LOGGED_IN, msg->type, request_ref_id(msg),
-                          "Log in with HELLO first.");
+                          "Log in first.");
         return;
     }
     if (cmd == NULL) { /* a frame only servers send */
@@ -81,6 +95,9 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
                           proto_type_name(msg->type));
         return;
     }
+    if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER) &&
+        moderation_muted(c, msg->type, request_ref_id(msg)))
+        return;
     cmd->handle(c, msg);
 }
 
@@ -179,11 +196,26 @@ static void on_text_send(struct client *c, const struct proto_msg *msg)
         return;
     }
     struct server *srv = c->srv;
+    struct store_message stored = {
+        .room_id = PROTO_ROOM_LOBBY,
+        .time_ms = (int64_t)clock_wall_ms(),
+        .sender_name = c->name,
+        .client_id = send->client_id,
+        .body = send->text.ptr,
+        .body_len = send->text.len,
+    };
+    uint64_t message_id;
+    if (store_add_text(srv->store, &stored, &message_id) != STORE_OK) {
+        client_log(c, LOG_ERROR, "cannot store a text: %s", store_error(srv->store));
+        client_send_error(c, PROTO_E_STORAGE, PROTO_TEXT_SEND, send->client_id,
+                          "The server could not store the message; nothing was sent.");
+        return;
+    }
     struct proto_msg text = {
         .type = PROTO_TEXT,
         .u.text = {
-            .message_id = ++srv->next_message_id,
-            .time_ms = clock_wall_ms(),
+            .message_id = message_id,
+            .time_ms = (uint64_t)stored.time_ms,
             .room_id = PROTO_ROOM_LOBBY,
             .sender_id = c->id,
             .client_id = send->client_id,
@@ -196,7 +228,8 @@ static void on_text_send(struct client *c, const struct proto_msg *msg)
         client_log(c, LOG_ERROR, "cannot encode a TEXT frame");
         return;
     }
-    client_broadcast(srv, f, NULL);
+    struct deliver_request req = { c, PROTO_TEXT_SEND, send->client_id };
+    deliver_after_commit(&req, f, DELIVER_ALL, NULL, NULL);
     frame_unref(f);
     client_log(c, LOG_DEBUG, "text message_id=%" PRIu64 " bytes=%u", text.u.text.message_id,
                (unsigned)send->text.len);

@@ -36,7 +36,7 @@ static void download_drop(struct client *c, struct download *d, const char *outc
                outcome, d->file->id,
                log_quote(quoted, sizeof quoted, d->file->name, strlen(d->file->name)), d->next);
     list_remove(&d->link);
-    filestore_reader_release(d->file);
+    filestore_release(c->srv->files, d->file);
     g_free(d);
     if (--c->download_count == 0)
         list_remove(&c->download_link);
@@ -48,16 +48,24 @@ static void send_end(struct client *c, uint64_t file_id)
     client_send_msg(c, &end);
 }
 
-/* The checks of a request, in the order the protocol lists them; returns the file when
- * it can be served, else NULL after answering. */
+/* The checks of a request, in the order the protocol lists them; returns the file
+ * (opened for reading) when it can be served, else NULL after answering. */
 static struct stored_file *request_check(struct client *c,
                                          const struct proto_download_request *req)
 {
-    struct stored_file *f = filestore_find(c->srv->files, req->file_id);
-    if (f == NULL) {
+    struct stored_file *f = NULL;
+    enum filestore_status st = filestore_acquire(c->srv->files, req->file_id, &f);
+    if (st == FILESTORE_NOT_FOUND) {
         client_send_error(c, PROTO_E_FILE_NOT_FOUND, PROTO_DOWNLOAD_REQUEST, req->file_id,
                           "There is no file with id %" PRIu64 ".", req->file_id);
-    } else if (req->offset > f->size) {
+        return NULL;
+    }
+    if (st != FILESTORE_OK) {
+        client_send_error(c, PROTO_E_STORAGE, PROTO_DOWNLOAD_REQUEST, req->file_id,
+                          "The server could not read the file.");
+        return NULL;
+    }
+    if (req->offset > f->size) {
         client_send_error(c, PROTO_E_BAD_OFFSET, PROTO_DOWNLOAD_REQUEST, req->file_id,
                           "Offset %" PRIu64 " is past the end of the file (%" PRIu64 " bytes).",
                           req->offset, f->size);
@@ -72,6 +80,7 @@ static struct stored_file *request_check(struct client *c,
     } else {
         return f;
     }
+    filestore_release(c->srv->files, f);
     return NULL;
 }
 
@@ -81,14 +90,6 @@ void download_on_request(struct client *c, const struct proto_msg *msg)
     struct stored_file *f = request_check(c, req);
     if (f == NULL)
         return;
-    int fd = filestore_reader_acquire(f);
-    if (fd < 0) {
-        client_log(c, LOG_ERROR, "cannot open stored file %" PRIu64 ": %s", f->id,
-                   g_strerror(errno));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_DOWNLOAD_REQUEST, f->id,
-                          "The server could not read the file.");
-        return;
-    }
     struct proto_msg start = {
         .type = PROTO_DOWNLOAD_START,
         .u.download_start = { .file_id = f->id, .offset = req->offset, .size = f->size,
@@ -99,7 +100,7 @@ void download_on_request(struct client *c, const struct proto_msg *msg)
 
     struct download *d = g_new0(struct download, 1);
     d->file = f;
-    d->fd = fd;
+    d->fd = f->read_fd;
     d->next = req->offset;
     list_init(&d->link);
     list_append(&c->downloads, &d->link);

@@ -1,5 +1,5 @@
-/* The backend-neutral half of the event loop: backend lookup, the per-fd interest
- * table and the fired array. Each backend is one ev_<name>.c file; adding one means
+/* The backend-neutral half of the event loop: backend lookup, the per-fd table of
+ * interest and handlers, and the round that calls the handlers of the ready fds. Each backend is one ev_<name>.c file; adding one means
  * adding its descriptor to the table below. */
 #include "server/ev.h"
 
@@ -19,7 +19,13 @@ struct ev_loop {
     void *state;
     int setsize;
     unsigned char *masks;    /* interest per fd, indexed by fd */
+    struct ev_watcher *watchers; /* handler per fd, indexed by fd; NULL when unwatched */
     struct ev_fired *fired;  /* setsize entries: every fd can fire at once */
+};
+
+struct ev_watcher {
+    ev_handler *handler;
+    void *data;
 };
 
 static const struct ev_backend *backend_find(const char *name)
@@ -66,6 +72,7 @@ struct ev_loop *ev_create(const char *name, int want_setsize)
     loop->state = state;
     loop->setsize = setsize;
     loop->masks = g_new0(unsigned char, (gsize)setsize);
+    loop->watchers = g_new0(struct ev_watcher, (gsize)setsize);
     loop->fired = g_new(struct ev_fired, (gsize)setsize);
     return loop;
 }
@@ -76,6 +83,7 @@ void ev_destroy(struct ev_loop *loop)
         return;
     loop->backend->destroy(loop->state);
     g_free(loop->masks);
+    g_free(loop->watchers);
     g_free(loop->fired);
     g_free(loop);
 }
@@ -85,7 +93,7 @@ int ev_setsize(const struct ev_loop *loop)
     return loop->setsize;
 }
 
-enum ev_status ev_watch(struct ev_loop *loop, int fd, int mask)
+enum ev_status ev_set_mask(struct ev_loop *loop, int fd, int mask)
 {
     if (fd < 0 || fd >= loop->setsize)
         return EV_ERR_RANGE;
@@ -98,12 +106,32 @@ enum ev_status ev_watch(struct ev_loop *loop, int fd, int mask)
     return EV_OK;
 }
 
-int ev_poll(struct ev_loop *loop, int timeout_ms, const sigset_t *sigmask,
-            const struct ev_fired **fired)
+enum ev_status ev_watch(struct ev_loop *loop, int fd, int mask, ev_handler *handler,
+                        void *data)
+{
+    enum ev_status st = ev_set_mask(loop, fd, mask);
+    if (st == EV_OK)
+        loop->watchers[fd] = (struct ev_watcher){ handler, data };
+    return st;
+}
+
+void ev_unwatch(struct ev_loop *loop, int fd)
+{
+    if (fd < 0 || fd >= loop->setsize)
+        return;
+    ev_set_mask(loop, fd, EV_NONE);
+    loop->watchers[fd] = (struct ev_watcher){ NULL, NULL };
+}
+
+int ev_process(struct ev_loop *loop, int timeout_ms, const sigset_t *sigmask)
 {
     int n = loop->backend->poll(loop->state, timeout_ms, sigmask, loop->fired, loop->setsize);
     if (n < 0 && errno == EINTR)
         n = 0;
-    *fired = loop->fired;
+    for (int i = 0; i < n; i++) {
+        struct ev_watcher w = loop->watchers[loop->fired[i].fd];
+        if (w.handler != NULL)
+            w.handler(loop->fired[i].fd, loop->fired[i].mask, w.data);
+    }
     return n;
 }

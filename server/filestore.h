@@ -1,8 +1,12 @@
-/* The files directory and the registry of files stored during this run.
+/* The files directory, and the files being read from it.
  *
- * Uploads are written to files-dir/.upload-XXXXXX.part (created exclusively, mode 0600),
- * then moved to their final name without ever replacing an existing file. Stored files
- * get ids from 1; only they can be downloaded. */
+ * An upload is written to an unnamed temporary file in the directory (O_TMPFILE), so
+ * nothing of it is ever visible and a failed or killed upload leaves nothing behind;
+ * where the filesystem cannot do that, to files-dir/.upload-XXXXXX.part (created
+ * exclusively, mode 0600), removed on failure and, after a crash, at the next start.
+ * A complete upload gets its final name without ever replacing an existing file. Which
+ * file has which id is the store's file index; a file is open here only while someone
+ * downloads it. */
 #ifndef CHAT_SERVER_FILESTORE_H
 #define CHAT_SERVER_FILESTORE_H
 
@@ -11,45 +15,60 @@
 
 #include "common/protocol.h"
 
+struct store;
+
 struct stored_file {
     uint64_t id;
-    char *path;       /* files-dir/name */
-    char *name;       /* the final base name, shown to users */
+    char *name;       /* the base name in the files directory, shown to users */
     uint64_t size;
     uint8_t sha256[PROTO_SHA256_LEN];
-    int read_fd;      /* shared by all downloads of this file while there are any */
+    int read_fd;      /* shared by all downloads of this file */
     uint32_t readers;
+};
+
+/* An upload's temporary file. */
+struct filestore_temp {
+    int fd;
+    char *path;       /* NULL for an unnamed (O_TMPFILE) file */
 };
 
 struct filestore;
 
 /* Creates dir (mode 0700) if missing and removes temp files left by an earlier run
- * (*leftovers says how many). Returns NULL with err filled on failure. */
-struct filestore *filestore_open(const char *dir, unsigned *leftovers, char *err,
-                                 size_t errlen);
+ * (*leftovers says how many). Files are looked up in st's index. Returns NULL with err
+ * filled on failure. */
+struct filestore *filestore_open(const char *dir, struct store *st, unsigned *leftovers,
+                                 char *err, size_t errlen);
 
 /* Releases the registry and any open read descriptors. */
 void filestore_free(struct filestore *fs);
 
-/* Creates a new empty temp file; returns its fd and sets *path (g_free), or -1 with
- * errno. */
-int filestore_create_temp(struct filestore *fs, char **path);
+/* Creates a new empty temp file; returns 0, or -1 with errno. */
+int filestore_create_temp(struct filestore *fs, struct filestore_temp *t);
 
-/* Moves a complete temp file to a free name derived from name ("x.txt", "x (2).txt"...)
- * and registers it with the next id. Returns the entry, or NULL with errno (the temp
- * file is then left for the caller to remove). */
-const struct stored_file *filestore_commit(struct filestore *fs, const char *temp_path,
-                                           const char *name, uint64_t size,
-                                           const uint8_t sha256[PROTO_SHA256_LEN]);
+/* Closes a temp file and removes what is left of it. */
+void filestore_discard_temp(struct filestore_temp *t);
 
-/* The stored file with that id, or NULL. */
-struct stored_file *filestore_find(struct filestore *fs, uint64_t id);
+/* Gives a complete temp file a free name derived from name ("x.txt", "x (2).txt"...)
+ * and closes it. Returns that base name (g_free), or NULL with errno (the temp file is
+ * then still the caller's to discard). */
+char *filestore_keep(struct filestore *fs, struct filestore_temp *t, const char *name);
 
-/* Returns a descriptor to pread() the file from, shared among its readers, or -1 with
- * errno. Each successful call needs one filestore_reader_release(). */
-int filestore_reader_acquire(struct stored_file *f);
+/* Removes a stored file by its base name (an unannounced or pruned file). */
+void filestore_remove(struct filestore *fs, const char *name);
 
-/* Drops one reader; the last one closes the shared descriptor. */
-void filestore_reader_release(struct stored_file *f);
+enum filestore_status {
+    FILESTORE_OK,
+    FILESTORE_NOT_FOUND,   /* no file with that id in the index */
+    FILESTORE_ERROR,       /* the index or the file could not be read (logged) */
+};
+
+/* Opens the file with that id for reading, sharing one descriptor among its readers.
+ * On FILESTORE_OK, *out is the file; each needs one filestore_release(). */
+enum filestore_status filestore_acquire(struct filestore *fs, uint64_t id,
+                                        struct stored_file **out);
+
+/* Drops one reader; the last one closes the file. */
+void filestore_release(struct filestore *fs, struct stored_file *f);
 
 #endif

@@ -141,6 +141,13 @@ struct refusal {
  * true, or false with *out filled. Attempts count against the address's rate. */
 bool admit_check(struct server *srv, const char *addr, int64_t now, struct refusal *out);
 
+#define ADMIT_KEY_MAX 56 /* INET6_ADDRSTRLEN + "/64" and a NUL, with room to spare */
+
+/* Writes the per-address key of "host:port" or "[v6]:port" (the IPv4 address, or the
+ * IPv6 /64 prefix: one subscriber has all of it) and says whether the peer is on
+ * loopback. False if addr cannot be parsed (never expected). */
+bool admit_key(const char *addr, char *key, size_t cap, bool *loopback);
+
 /* Counts an admitted client against its address; admit_remove() undoes it. */
 void admit_add(struct client *c, int64_t now);
 void admit_remove(struct client *c);

@@ -17,6 +17,10 @@
 #define SERVER_DEFAULT_MAX_DOWNLOADS 4u        /* per connection, likewise */
 #define SERVER_DEFAULT_MAX_OUTPUT_QUEUE (4u << 20) /* 4 MiB unsent: past it a reader is too slow */
 #define SERVER_DEFAULT_HANDSHAKE_MS 10000      /* time to send HELLO before being dropped */
+#define SERVER_DEFAULT_DATA_DIR "."            /* chat.db beside where the server was started,
+                                                  as server.log and received_files are */
+#define SERVER_DEFAULT_RETENTION_DAYS 0u       /* keep messages forever unless told otherwise:
+                                                  deleting history is the operator's call */
 
 /* ---- Ranges accepted for options (outside them the option is refused) ---- */
 #define SERVER_MAX_CLIENTS_LIMIT 1000000u      /* far above any fd limit; only a sanity cap */
@@ -24,6 +28,7 @@
 #define SERVER_MIN_OUTPUT_QUEUE 4096u          /* below this even a short burst is "too slow" */
 #define SERVER_MAX_OUTPUT_QUEUE (1ull << 40)   /* sanity cap on a size_t count of bytes */
 #define SERVER_MAX_HANDSHAKE_MS (24ll * 3600 * 1000) /* a day: anything longer is a typo */
+#define SERVER_MAX_RETENTION_DAYS 36500u       /* a century: anything longer is "forever" (0) */
 
 /* ---- Fixed limits ---- */
 #define SERVER_LISTEN_BACKLOG 511              /* the kernel caps it at somaxconn anyway */
@@ -62,6 +67,73 @@
                                                   max_clients plus these exceed it */
 #define SERVER_LOG_LINE_MAX 8192               /* longer log lines are cut, never split */
 
+/* ---- The store (server/store/) ---- */
+#define STORE_BUSY_TIMEOUT_MS 0                /* the loop never waits for a lock: the server
+                                                  is the only writer (a second server on the
+                                                  same data dir gets STORAGE errors, and
+                                                  --backup only reads, which WAL never blocks) */
+#define STORE_BACKUP_RETRY_MS 20               /* --backup retries a busy database this often */
+#define STORE_BACKUP_BUSY_MS 5000              /* and gives up after this long (it runs beside
+                                                  the server, not inside its loop) */
+#define STORE_CHECKPOINT_PAGES 1000            /* WAL pages (4 MiB) before the checkpoint thread
+                                                  copies them back: SQLite's own default */
+#define STORE_CHECKPOINT_FORCE_PAGES 16000     /* WAL pages (64 MiB) past which a commit
+                                                  checkpoints itself: the WAL stays bounded
+                                                  under a load that never lets the thread
+                                                  catch up */
+#define STORE_WAL_SIZE_LIMIT (8 << 20)         /* a WAL grown by a burst is cut back to this
+                                                  when it is reused (journal_size_limit) */
+#define STORE_CHECKPOINT_BUSY_MS 1000          /* the checkpoint thread may wait for a lock */
+#define SERVER_PRUNE_INTERVAL_MS 60000         /* --retention-days pruning runs once a minute */
+#define SERVER_PRUNE_BATCH 500u                /* messages deleted per loop pass while pruning:
+                                                  at ~480,000 rows/s batched inserts (measured,
+                                                  ARCHITECTURE.md), about a millisecond, so
+                                                  pruning never stalls the loop */
+
+/* ---- Accounts (server/auth.c, server/password.c, docs/SECURITY.md) ---- */
+#define SERVER_DEFAULT_PWHASH_MIB 64u          /* Argon2id memory: libsodium's INTERACTIVE
+                                                  (64 MiB, t=2), over three times OWASP's
+                                                  minimum (19 MiB, t=2). Measured on the
+                                                  2-core build machine: ~0.17-0.26 s a hash
+                                                  (~0.05 s at 19 MiB). Affordable because
+                                                  reconnects use tokens, never Argon2 */
+#define SERVER_DEFAULT_PWHASH_OPS 2u           /* Argon2id passes (t): both anchors use 2 */
+#define SERVER_MIN_PWHASH_MIB 19u              /* --pwhash-memory below OWASP's floor is refused */
+#define SERVER_MAX_PWHASH_MIB 4096u            /* a typo guard; each hash in flight holds this */
+#define SERVER_MIN_PWHASH_OPS 2u
+#define SERVER_MAX_PWHASH_OPS 20u
+#define SERVER_DEFAULT_HASH_THREADS 2u         /* worker threads hashing passwords: the
+                                                  machine's cores; memory in use is at most
+                                                  threads x --pwhash-memory */
+#define SERVER_MAX_HASH_THREADS 64u
+#define SERVER_DEFAULT_MAX_PENDING_LOGINS 32u  /* password checks queued or running at once;
+                                                  past it BUSY. 32 x ~0.2 s / 2 threads is
+                                                  ~3 s of queue: longer waits are better
+                                                  retried than held (and the handshake
+                                                  timeout would end them anyway) */
+#define SERVER_BUSY_RETRY_S 1u                 /* the wait BUSY asks for */
+#define SERVER_WORKER_NICE 10                  /* worker threads' nice value: on a CPU shared
+                                                  with the loop thread they get about a tenth
+                                                  of it (CFS weights 110 vs 1024), so PINGs
+                                                  are answered while Argon2 runs */
+#define SERVER_MIN_PASSWORD_BYTES 8u           /* NIST SP 800-63B: at least 8 characters,
+                                                  no composition rules; the wire cap
+                                                  PROTO_MAX_PASSWORD (1024) is the maximum */
+#define SERVER_DEFAULT_TOKEN_DAYS 30u          /* session token lifetime (--token-days) */
+#define SERVER_MAX_TOKEN_DAYS 3650u
+#define SERVER_DEFAULT_INVITE_MINUTES (7u * 24 * 60) /* an invite code works for a week */
+#define SERVER_MAX_INVITE_MINUTES (365u * 24 * 60)   /* longer requests are cut to a year */
+#define SERVER_DEFAULT_LOGIN_RATE (1.0 / 6)    /* failed logins/s per address and per account:
+                                                  Synapse rc_login (per_second 0.17) */
+#define SERVER_DEFAULT_LOGIN_BURST 3.0         /* Synapse rc_login burst_count 3 */
+#define SERVER_DEFAULT_REGISTER_RATE (1.0 / 6) /* registrations/s per address: Synapse
+                                                  rc_registration (per_second 0.17) */
+#define SERVER_DEFAULT_REGISTER_BURST 3.0      /* Synapse rc_registration burst_count 3 */
+#define SERVER_THROTTLE_MAX_KEYS 100000u       /* addresses and names with a failure budget
+                                                  in use; past it refilled ones are swept */
+#define SERVER_MAX_MUTE_MINUTES (366u * 24 * 60) /* a longer mute is cut to a year */
+#define SERVER_ACCOUNTS_PRUNE_MS 3600000       /* expired sessions and invites are deleted
+                                                  hourly (and at start) */
 
 /* ---- Defences against hostile peers (server/guard.h, docs/SECURITY.md) ----
  * Defaults of options, each with the server it is anchored to. A rate is a token bucket

@@ -14,11 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/accounts_cli.h"
 #include "server/config.h"
 #include "server/ev.h"
 #include "server/limits.h"
 #include "server/log.h"
+#include "server/option_parse.h"
 #include "server/server.h"
+#include "server/store/store.h"
 #include "server/systemd.h"
 
 #define SERVER_VERSION CHAT_VERSION /* the Makefile's VERSION */
@@ -111,6 +114,15 @@ static void print_help(void)
            "                           journal when systemd started the server)\n"
            "  --log-level LEVEL        debug, info, warn or error (default info)\n"
            "  --files-dir DIR          where uploaded files are stored (default %s)\n"
+           "  --data-dir DIR           where the database chat.db is kept (default %s,\n"
+           "                           the working directory); %s keeps it in memory,\n"
+           "                           FOR BENCHMARKS ONLY: nothing survives a restart\n"
+           "  --retention-days N       delete messages (and their files) older than N\n"
+           "                           days (default %u = forever): checked every %u s,\n"
+           "                           at most %u messages per loop pass\n"
+           "  --backup PATH            copy the database of --data-dir to the new file\n"
+           "                           PATH (a consistent copy, also of a running\n"
+           "                           server's database) and exit\n"
            "  --max-clients N          connections at once (default %u); the select poller\n"
            "                           watches descriptors below 1024 only, epoll any\n"
            "  --max-file-size BYTES    largest upload (default %llu = 16 GiB)\n"
@@ -120,7 +132,7 @@ static void print_help(void)
            "                           unsent bytes per client before it is dropped as\n"
            "                           too slow (default %u, at least %u)\n"
            "  --handshake-timeout SECS\n"
-           "                           time to send HELLO, decimals allowed (default %.15g)\n"
+           "                           time to log in, decimals allowed (default %.15g)\n"
            "  --poller NAME            event loop backend: %s (default %s)\n"
            "  --help                   show this help and exit\n"
            "  --version                show the version and exit\n\n"
@@ -128,7 +140,9 @@ static void print_help(void)
            "and %d frames per client per loop pass, downloads read ahead up to %u KiB.\n"
            "SIGINT/SIGTERM: tell clients, flush for up to %g s, exit 0. SIGHUP: reopen the log.\n",
            SERVER_DEFAULT_HOST, SERVER_DEFAULT_PORT, SERVER_DEFAULT_LOG,
-           SERVER_DEFAULT_FILES_DIR, SERVER_DEFAULT_MAX_CLIENTS,
+           SERVER_DEFAULT_FILES_DIR, SERVER_DEFAULT_DATA_DIR, STORE_MEMORY,
+           SERVER_DEFAULT_RETENTION_DAYS, SERVER_PRUNE_INTERVAL_MS / 1000,
+           SERVER_PRUNE_BATCH, SERVER_DEFAULT_MAX_CLIENTS,
            (unsigned long long)SERVER_DEFAULT_MAX_FILE_SIZE, SERVER_DEFAULT_MAX_UPLOADS,
            SERVER_DEFAULT_MAX_DOWNLOADS, SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
            SERVER_MIN_OUTPUT_QUEUE, SERVER_DEFAULT_HANDSHAKE_MS / 1000.0, ev_backend_list(),
@@ -136,6 +150,7 @@ static void print_help(void)
            SERVER_READ_BUDGET / 1024, SERVER_FRAMES_PER_PASS, SERVER_DOWNLOAD_LOW_WATER / 1024,
            SERVER_SHUTDOWN_FLUSH_MS / 1000.0);
     print_guard_help();
+    accounts_print_help();
 }
 
 /* Reports a bad command line and returns the usage exit status. */
@@ -154,56 +169,6 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* Parses a plain decimal integer in [min, max]. */
-static bool parse_uint(const char *text, uint64_t min, uint64_t max, uint64_t *out)
-{
-    if (text[0] < '0' || text[0] > '9')
-        return false;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
-/* Parses seconds with optional decimals ("10", "0.5") into milliseconds > 0. */
-static bool parse_seconds_ms(const char *text, int64_t *out)
-{
-    if ((text[0] < '0' || text[0] > '9') && text[0] != '.')
-        return false;
-    errno = 0;
-    char *end;
-    double secs = strtod(text, &end);
-    if (errno != 0 || *end != '\0' || !isfinite(secs))
-        return false;
-    double ms = round(secs * 1000.0);
-    if (ms < 1 || ms > (double)SERVER_MAX_HANDSHAKE_MS)
-        return false;
-    *out = (int64_t)ms;
-    return true;
-}
-
-/* Parses "RATE:BURST" (decimals allowed): RATE in [SERVER_MIN_RATE, SERVER_MAX_RATE] a
- * second, BURST in [1, SERVER_MAX_RATE]. */
-static bool parse_rate_limit(const char *text, struct rate_limit *out)
-{
-    errno = 0;
-    char *end;
-    double rate = strtod(text, &end);
-    if (end == text || *end != ':')
-        return false;
-    const char *burst_text = end + 1;
-    double burst = strtod(burst_text, &end);
-    if (errno != 0 || end == burst_text || *end != '\0' || !isfinite(rate) ||
-        !isfinite(burst) || rate < SERVER_MIN_RATE || rate > SERVER_MAX_RATE || burst < 1 ||
-        burst > SERVER_MAX_RATE)
-        return false;
-    *out = (struct rate_limit){ .per_sec = rate, .burst = burst };
-    return true;
-}
-
 enum option_id {
     OPT_CONFIG = 256, OPT_CHECK_CONFIG,
     OPT_HOST, OPT_PORT, OPT_LOG, OPT_LOG_LEVEL, OPT_FILES_DIR, OPT_MAX_CLIENTS,
@@ -211,7 +176,8 @@ enum option_id {
     OPT_HANDSHAKE_TIMEOUT, OPT_POLLER, OPT_HELP, OPT_VERSION,
     OPT_MSG_LIMIT, OPT_BYTE_LIMIT, OPT_FILE_LIMIT, OPT_FLOOD_GRACE, OPT_MAX_PER_IP,
     OPT_IP_CONNECT_LIMIT, OPT_CONNECT_LIMIT, OPT_LIMIT_LOOPBACK, OPT_IDLE_TIMEOUT,
-    OPT_PONG_TIMEOUT, OPT_NO_LIMITS,
+    OPT_PONG_TIMEOUT, OPT_NO_LIMITS, OPT_DATA_DIR, OPT_RETENTION_DAYS, OPT_BACKUP,
+    OPT_ACCOUNTS, /* every accounts option (accounts_cli.c tells them apart by name) */
 };
 
 static const struct option long_options[] = {
@@ -242,6 +208,20 @@ static const struct option long_options[] = {
     { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
     { "pong-timeout", required_argument, NULL, OPT_PONG_TIMEOUT },
     { "no-limits", no_argument, NULL, OPT_NO_LIMITS },
+    { "data-dir", required_argument, NULL, OPT_DATA_DIR },
+    { "retention-days", required_argument, NULL, OPT_RETENTION_DAYS },
+    { "backup", required_argument, NULL, OPT_BACKUP },
+    { "registration", required_argument, NULL, OPT_ACCOUNTS },
+    { "allow-guests", no_argument, NULL, OPT_ACCOUNTS },
+    { "token-days", required_argument, NULL, OPT_ACCOUNTS },
+    { "pwhash-memory", required_argument, NULL, OPT_ACCOUNTS },
+    { "pwhash-ops", required_argument, NULL, OPT_ACCOUNTS },
+    { "hash-threads", required_argument, NULL, OPT_ACCOUNTS },
+    { "max-pending-logins", required_argument, NULL, OPT_ACCOUNTS },
+    { "login-limit", required_argument, NULL, OPT_ACCOUNTS },
+    { "register-limit", required_argument, NULL, OPT_ACCOUNTS },
+    { "create-admin", required_argument, NULL, OPT_ACCOUNTS },
+    { "create-invite", no_argument, NULL, OPT_ACCOUNTS },
     { NULL, 0, NULL, 0 },
 };
 
@@ -257,6 +237,7 @@ static int numeric_option(int id, uint64_t *min, uint64_t *max)
     case OPT_MAX_OUTPUT_QUEUE: *min = SERVER_MIN_OUTPUT_QUEUE; *max = SERVER_MAX_OUTPUT_QUEUE;
         return 0;
     case OPT_MAX_PER_IP: *min = 1; *max = SERVER_MAX_CLIENTS_LIMIT; return 0;
+    case OPT_RETENTION_DAYS: *min = 0; *max = SERVER_MAX_RETENTION_DAYS; return 0;
     default: return -1;
     }
 }
@@ -283,12 +264,16 @@ static int64_t *guard_timer_option(struct guard_config *g, int id)
     }
 }
 
-/* Fills cfg from argv. Returns -1 to go on, else the exit status (help, version, error). */
-static int parse_options(int argc, char **argv, struct server_config *cfg)
+/* Fills cfg (and *backup_path for --backup, *cmd for the accounts commands) from argv.
+ * Returns -1 to go on, else the exit status (help, version, error). */
+static int parse_options(int argc, char **argv, struct server_config *cfg,
+                         const char **backup_path, struct accounts_command *cmd)
 {
     *cfg = (struct server_config){
         .host = SERVER_DEFAULT_HOST, .port = SERVER_DEFAULT_PORT,
         .log_path = SERVER_DEFAULT_LOG, .files_dir = SERVER_DEFAULT_FILES_DIR,
+        .data_dir = SERVER_DEFAULT_DATA_DIR,
+        .retention_days = SERVER_DEFAULT_RETENTION_DAYS,
         .poller = SERVER_DEFAULT_POLLER, .log_level = LOG_INFO,
         .max_clients = SERVER_DEFAULT_MAX_CLIENTS,
         .max_file_size = SERVER_DEFAULT_MAX_FILE_SIZE,
@@ -309,6 +294,8 @@ static int parse_options(int argc, char **argv, struct server_config *cfg)
             .pong_ms = SERVER_DEFAULT_PONG_MS,
         },
     };
+    accounts_config_defaults(&cfg->accounts);
+    *cmd = (struct accounts_command){ 0 };
     opterr = 0;
     int id, index = 0;
     while ((id = getopt_long(argc, argv, "", long_options, &index)) != -1) {
@@ -327,6 +314,9 @@ static int parse_options(int argc, char **argv, struct server_config *cfg)
         case OPT_PORT: cfg->port = (uint16_t)value; break;
         case OPT_LOG: cfg->log_path = optarg; log_chosen = true; break;
         case OPT_FILES_DIR: cfg->files_dir = optarg; break;
+        case OPT_DATA_DIR: cfg->data_dir = optarg; break;
+        case OPT_RETENTION_DAYS: cfg->retention_days = (uint32_t)value; break;
+        case OPT_BACKUP: *backup_path = optarg; break;
         case OPT_MAX_CLIENTS: cfg->max_clients = (uint32_t)value; break;
         case OPT_MAX_FILE_SIZE: cfg->max_file_size = value; break;
         case OPT_MAX_UPLOADS: cfg->max_uploads = (uint32_t)value; break;
@@ -359,6 +349,12 @@ static int parse_options(int argc, char **argv, struct server_config *cfg)
                 return usage_error("invalid value '%s' for --%s (expected seconds > 0)",
                                    optarg, name);
             break;
+        case OPT_ACCOUNTS: {
+            char err[256];
+            if (accounts_parse_option(name, optarg, &cfg->accounts, cmd, err, sizeof err) < 0)
+                return usage_error("%s", err);
+            break;
+        }
         case OPT_MAX_PER_IP: cfg->guard.max_per_ip = (uint32_t)value; break;
         case OPT_LIMIT_LOOPBACK: cfg->guard.limit_loopback = true; break;
         case OPT_NO_LIMITS: cfg->guard.enabled = false; break;
@@ -461,19 +457,42 @@ static void setup_signals(sigset_t *wait_mask)
     sigdelset(wait_mask, SIGHUP);
 }
 
+/* chat-server --backup PATH: copies the database and reports the outcome. */
+static int run_backup(const char *data_dir, const char *path)
+{
+    char err[512];
+    if (strcmp(data_dir, STORE_MEMORY) == 0) {
+        fprintf(stderr, "chat-server: an in-memory database cannot be backed up\n");
+        return EXIT_USAGE;
+    }
+    if (store_backup(data_dir, path, err, sizeof err) != STORE_OK) {
+        fprintf(stderr, "chat-server: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    printf("chat-server: backed up %s/%s to %s\n", data_dir, STORE_DB_NAME, path);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     struct server_config cfg;
     struct config_args args;
     const char *config_path;
     bool check_only;
+    const char *backup_path = NULL;
+    struct accounts_command cmd;
     int status = gather_options(argc, argv, &args, &config_path, &check_only);
     if (status < 0)
-        status = parse_options((int)args.argv->len - 1, (char **)args.argv->pdata, &cfg);
+        status = parse_options((int)args.argv->len - 1, (char **)args.argv->pdata, &cfg,
+                               &backup_path, &cmd);
     if (status < 0 && check_only) {
         printf("chat-server: %s: the configuration is valid\n",
                config_path ? config_path : "no configuration file, the command line");
         status = EXIT_OK;
+    } else if (status < 0 && backup_path != NULL) {
+        status = run_backup(cfg.data_dir, backup_path);
+    } else if (status < 0 && (cmd.create_admin != NULL || cmd.create_invite)) {
+        status = accounts_run_command(&cmd, &cfg);
     }
     if (status >= 0) {
         config_args_free(&args);

@@ -93,6 +93,25 @@ void outq_push(struct outq *q, struct frame *f)
     q->bytes += f->len;
 }
 
+unsigned outq_withdraw(struct outq *q, bool (*drop)(const struct frame *f, void *data),
+                       void *data)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < q->count; i++) {
+        struct outq_slot slot = q->slots[ring_index(q, i)];
+        if (slot.sent == 0 && drop(slot.frame, data)) {
+            q->bytes -= slot.frame->len;
+            frame_unref(slot.frame);
+            continue;
+        }
+        q->slots[ring_index(q, kept++)] = slot;
+    }
+    unsigned withdrawn = q->count - kept;
+    q->count = kept;
+    outq_shrink_if_empty(q);
+    return withdrawn;
+}
+
 /* Marks n written bytes as sent, releasing the frames that are now complete. */
 static void outq_consume(struct outq *q, size_t n)
 {

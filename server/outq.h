@@ -68,6 +68,11 @@ void outq_push(struct outq *q, struct frame *f);
  * block, or budget bytes are written. EINTR is retried; EAGAIN is OUTQ_PENDING. */
 enum outq_status outq_flush(struct outq *q, int fd, size_t budget);
 
+/* Takes out of the queue every frame not yet begun for which drop(frame, data) is true,
+ * keeping the others in order; returns how many were taken out. */
+unsigned outq_withdraw(struct outq *q, bool (*drop)(const struct frame *f, void *data),
+                       void *data);
+
 /* Drops every queued frame and any heap ring. */
 void outq_clear(struct outq *q);
 

@@ -16,6 +16,9 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/store/store_accounts.h"
+
+static const int shown_roles[] = { PROTO_ROLE_MODERATOR, PROTO_ROLE_ADMIN, PROTO_ROLE_GUEST };
 
 /* A USER_LIST, USER_JOINED or USER_LEFT frame of count (at most
  * PROTO_MAX_USERS_PER_FRAME) entries. */
@@ -120,10 +123,69 @@ static void send_welcome(struct client *c)
     client_send_msg(c, &msg);
 }
 
+/* A USER_ROLE frame for role naming up to PROTO_MAX_USERS_PER_FRAME members. */
+static struct frame *frame_role(int role, const uint32_t *ids, const struct proto_str *names,
+                                uint32_t count)
+{
+    struct frame *list = frame_users(PROTO_USER_LIST, ids, names, count);
+    struct proto_msg msg = {
+        .type = PROTO_USER_ROLE,
+        .u.user_role = { (uint16_t)role, { (uint16_t)count, list->data + PROTO_HEADER_SIZE + 2,
+                                           list->len - PROTO_HEADER_SIZE - 2 } },
+    };
+    struct frame *f = frame_encode(&msg);
+    frame_unref(list);
+    return f;
+}
+
+/* Appends to frames the USER_ROLE frames naming the online clients of index
+ * [start, end) whose role is shown (not plain members). */
+static void role_frames(const struct server *srv, uint32_t start, uint32_t end, GPtrArray *frames)
+{
+    uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
+    struct proto_str names[PROTO_MAX_USERS_PER_FRAME];
+    for (size_t r = 0; r < G_N_ELEMENTS(shown_roles); r++) {
+        uint32_t count = 0;
+        for (uint32_t i = start; i < end; i++) {
+            const struct client *m = srv->online[i];
+            if (m->role != shown_roles[r])
+                continue;
+            ids[count] = m->id;
+            names[count] = proto_str_of(m->name);
+            if (++count == PROTO_MAX_USERS_PER_FRAME) {
+                g_ptr_array_add(frames, frame_role(shown_roles[r], ids, names, count));
+                count = 0;
+            }
+        }
+        if (count > 0)
+            g_ptr_array_add(frames, frame_role(shown_roles[r], ids, names, count));
+    }
+}
+
+/* Queues every frame of frames to c. */
+static void send_all(struct client *c, GPtrArray *frames)
+{
+    for (guint i = 0; i < frames->len; i++)
+        client_send(c, frames->pdata[i]);
+}
+
+void presence_announce_role(struct client *c)
+{
+    struct server *srv = c->srv;
+    uint32_t id = c->id;
+    struct proto_str name = proto_str_of(c->name);
+    struct frame *f = frame_role(c->role, &id, &name, 1);
+    client_broadcast(srv, f, NULL);
+    frame_unref(f);
+}
+
 /* Sends the held USER_JOINED notices to the clients online before the newcomers, then
- * WELCOME and the whole online list to each newcomer. */
+ * WELCOME and the whole online list to each newcomer; USER_ROLE frames follow each
+ * list so roles are known as soon as names are. */
 static void flush_joined(struct server *srv, uint32_t from)
 {
+    GPtrArray *frames = g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref);
+    role_frames(srv, from, srv->online_count, frames);
     /* from == 0: the newcomers are the first ones online, nobody is told. */
     for (uint32_t start = from; from > 0 && start < srv->online_count;
          start += PROTO_MAX_USERS_PER_FRAME) {
@@ -132,12 +194,18 @@ static void flush_joined(struct server *srv, uint32_t from)
             client_send(srv->online[i], f);
         frame_unref(f);
     }
+    for (uint32_t i = 0; i < from; i++)
+        send_all(srv->online[i], frames);
+    g_ptr_array_set_size(frames, 0);
+    role_frames(srv, 0, srv->online_count, frames);
     for (uint32_t i = from; i < srv->online_count; i++) {
         struct client *c = srv->online[i];
         c->welcome_pending = false;
         send_welcome(c);
         send_user_list(c);
+        send_all(c, frames);
     }
+    g_ptr_array_unref(frames);
 }
 
 /* Sends the held USER_LEFT notices to everyone online and forgets them. */
@@ -217,8 +285,9 @@ static void online_remove(struct client *c)
     page_invalidate(srv, srv->online_count);
 }
 
-/* Checks the name; on success returns its fold key (g_free), else answers and logs. */
-static char *claim_name(struct client *c, struct proto_str name)
+/* Checks a guest's name: valid, not online, not a registered account's (look-alikes
+ * included). On success returns its fold key (g_free), else answers and logs. */
+static char *claim_guest_name(struct client *c, struct proto_str name)
 {
     enum name_status st = name_check(name.ptr, name.len);
     if (st != NAME_OK) {
@@ -227,53 +296,86 @@ static char *claim_name(struct client *c, struct proto_str name)
         return NULL;
     }
     char *key = name_fold_key(name.ptr, name.len);
-    if (g_hash_table_contains(c->srv->names, key)) {
+    struct store_account account = { 0 };
+    int registered = store_account_find(c->srv->store, key, &account);
+    store_account_clear(&account);
+    if (registered != 0 || g_hash_table_contains(c->srv->names, key)) {
         char quoted[LOG_QUOTE_CAP(PROTO_MAX_NAME_BYTES)];
-        client_log(c, LOG_INFO, "login refused (name taken: %s)",
+        client_log(c, LOG_INFO, "login refused (name taken%s: %s)",
+                   registered != 0 ? " by an account" : "",
                    log_quote(quoted, sizeof quoted, name.ptr, name.len));
-        client_send_error(c, PROTO_E_NAME_TAKEN, PROTO_HELLO, 0,
-                          "That name is already in use; choose another.");
+        client_send_error(c, PROTO_E_NAME_TAKEN, PROTO_HELLO, 0, registered != 0
+                          ? "That name (or one that looks like it) belongs to a registered "
+                            "account; log in with its password or choose another."
+                          : "That name is already in use; choose another.");
         g_free(key);
         return NULL;
     }
     return key;
 }
 
-void presence_on_hello(struct client *c, const struct proto_msg *msg)
+bool presence_version_ok(struct client *c, uint16_t version, uint16_t ref_type)
 {
-    const struct proto_hello *hello = &msg->u.hello;
-    if (c->state == CLIENT_ONLINE) {
-        client_send_error(c, PROTO_E_ALREADY_LOGGED_IN, PROTO_HELLO, 0,
-                          "This connection is already logged in.");
-        return;
-    }
-    if (hello->version != PROTO_VERSION) {
-        client_log(c, LOG_INFO, "login refused (protocol version %u)", (unsigned)hello->version);
-        client_send_error(c, PROTO_E_VERSION, PROTO_HELLO, 0,
-                          "Protocol version %u is not supported; this server speaks %u.",
-                          (unsigned)hello->version, (unsigned)PROTO_VERSION);
-        client_finish(c, "unsupported protocol version");
-        return;
-    }
-    char *key = claim_name(c, hello->username);
-    if (key == NULL)
-        return;
+    if (version == PROTO_VERSION)
+        return true;
+    client_log(c, LOG_INFO, "login refused (protocol version %u)", (unsigned)version);
+    client_send_error(c, PROTO_E_VERSION, ref_type, 0,
+                      "Protocol version %u is not supported; this server speaks %u.",
+                      (unsigned)version, (unsigned)PROTO_VERSION);
+    client_finish(c, "unsupported protocol version");
+    return false;
+}
+
+void presence_enter(struct client *c, const char *name, char *key)
+{
     struct server *srv = c->srv;
+    struct client *holder = g_hash_table_lookup(srv->names, key);
+    if (holder != NULL) { /* the same account on another connection: this one takes over */
+        client_send_error(holder, PROTO_E_SESSION_REPLACED, 0, 0,
+                          "You logged in from somewhere else; this connection is closed.");
+        client_finish(holder, "session replaced by a new login");
+    }
     if (srv->announce.type == PROTO_USER_LEFT)
         presence_flush(srv); /* those who left are not in the newcomer's list */
-    c->name = g_strndup(hello->username.ptr, hello->username.len);
+    c->name = g_strdup(name);
     c->name_key = key;
     g_hash_table_insert(srv->names, key, c);
     list_remove(&c->timer_link);
     c->state = CLIENT_ONLINE;
     online_add(c);
     client_log(c, LOG_INFO, "login");
+    hold_joined(c);
+}
+
+void presence_on_hello(struct client *c, const struct proto_msg *msg)
+{
+    const struct proto_hello *hello = &msg->u.hello;
+    if (c->state == CLIENT_ONLINE || c->auth_pending) {
+        client_send_error(c, PROTO_E_ALREADY_LOGGED_IN, PROTO_HELLO, 0,
+                          "This connection is already logged in.");
+        return;
+    }
+    if (!presence_version_ok(c, hello->version, PROTO_HELLO))
+        return;
+    if (!c->srv->cfg.accounts.allow_guests) {
+        client_log(c, LOG_INFO, "login refused (guests are off)");
+        client_send_error(c, PROTO_E_GUESTS_DISABLED, PROTO_HELLO, 0,
+                          "This server has no guest logins: log in or register with a "
+                          "password.");
+        return;
+    }
+    char *key = claim_guest_name(c, hello->username);
+    if (key == NULL)
+        return;
     if (log_enabled(LOG_DEBUG)) {
         char quoted[LOG_QUOTE_CAP(PROTO_MAX_AGENT)];
         client_log(c, LOG_DEBUG, "agent %s",
                    log_quote(quoted, sizeof quoted, hello->agent.ptr, hello->agent.len));
     }
-    hold_joined(c);
+    char *name = g_strndup(hello->username.ptr, hello->username.len);
+    c->role = PROTO_ROLE_GUEST;
+    presence_enter(c, name, key);
+    g_free(name);
 }
 
 void presence_leave(struct client *c)

@@ -4,13 +4,30 @@
 #ifndef CHAT_SERVER_PRESENCE_H
 #define CHAT_SERVER_PRESENCE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "common/protocol.h"
 
 struct client;
 struct server;
 
-/* Handles HELLO: logs the client in, or answers with the reason it cannot be. */
+/* Handles HELLO, the guest login (--allow-guests): logs the client in as a guest, or
+ * answers with the reason it cannot be. */
 void presence_on_hello(struct client *c, const struct proto_msg *msg);
+
+/* True when a login frame's version is the one this server speaks; otherwise answers
+ * ERROR(VERSION, ref_type) and ends the connection. */
+bool presence_version_ok(struct client *c, uint16_t version, uint16_t ref_type);
+
+/* Logs c in under name (copied) with its fold key (taken over): WELCOME, USER_LIST and
+ * USER_ROLE to c and USER_JOINED to the others, held for the pass. c->role and the
+ * account fields must be set. A connection holding the key (the same account) is
+ * closed with ERROR(SESSION_REPLACED). */
+void presence_enter(struct client *c, const char *name, char *key);
+
+/* Tells everyone online c's role (after it changed). */
+void presence_announce_role(struct client *c);
 
 /* Takes a logged-in client off the online list and frees its name for others; the
  * remaining clients get USER_LEFT unless the server is stopping. */

@@ -12,12 +12,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/deliver.h"
 #include "server/dispatch.h"
 #include "server/ev.h"
 #include "server/filestore.h"
 #include "server/presence.h"
+#include "server/retention.h"
+#include "server/store/store.h"
 #include "server/transfer.h"
 #include "server/systemd.h"
 
@@ -45,6 +49,17 @@ static int fd_limit(uint32_t max_clients)
     return (int)rl.rlim_cur;
 }
 
+/* The listener's handler: connections are taken after the round's other handlers
+ * (server_pass), so a just-closed fd number reused by accept() is never mistaken for
+ * its previous owner. */
+static void server_on_listener(int fd, int mask, void *data)
+{
+    (void)fd;
+    (void)mask;
+    struct server *srv = data;
+    srv->accept_ready = true;
+}
+
 int server_start(struct server *srv, const struct server_config *cfg, char *err,
                  size_t errlen)
 {
@@ -56,6 +71,8 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     list_init(&srv->downloaders);
     guard_init(srv, clock_mono_ms());
     srv->names = g_hash_table_new(g_str_hash, g_str_equal);
+    deliver_init(srv);
+    retention_init(srv, clock_mono_ms());
     srv->download_low_water = MIN(SERVER_DOWNLOAD_LOW_WATER, cfg->max_output_queue / 4);
 
     srv->loop = ev_create(cfg->poller, fd_limit(cfg->max_clients));
@@ -72,7 +89,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     srv->listen_fd = net_listen(cfg->host, cfg->port, SERVER_LISTEN_BACKLOG, err, errlen);
     if (srv->listen_fd < 0)
         return -1;
-    if (ev_watch(srv->loop, srv->listen_fd, EV_READ) != EV_OK) {
+    if (ev_watch(srv->loop, srv->listen_fd, EV_READ, server_on_listener, srv) != EV_OK) {
         snprintf(err, errlen, "cannot watch the listening socket");
         return -1;
     }
@@ -89,13 +106,17 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     /* Only once the port is ours: a second server started by mistake on a taken port
      * must not clean up the temp files of the one that is running. */
     unsigned leftovers = 0;
-    srv->files = filestore_open(cfg->files_dir, &leftovers, err, errlen);
+    if (store_open(cfg->data_dir, &srv->store, err, errlen) != STORE_OK)
+        return -1;
+    log_event(LOG_INFO, 0, NULL, NULL, "store open data_dir=%s",
+              log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
+    srv->files = filestore_open(cfg->files_dir, srv->store, &leftovers, err, errlen);
     if (srv->files == NULL)
         return -1;
     if (leftovers > 0)
         log_event(LOG_INFO, 0, NULL, NULL, "removed %u unfinished uploads from an earlier run",
                   leftovers);
-    return 0;
+    return auth_start(srv, err, errlen) ? 0 : -1;
 }
 
 static const char server_full_message[] = "The server is full; try again later.";
@@ -197,14 +218,15 @@ static void server_run_backlog(struct server *srv)
 
 /* Handshakes that ran out of time get ERROR(TIMEOUT); lingering closes end. Both lists
  * are in deadline order, so only their heads are looked at. Then the defences' timers:
- * throttled clients released, idle ones pinged or dropped (guard.h). */
+ * throttled clients released, idle ones pinged or dropped (guard.h); and a batch of
+ * old messages pruned when it is time (retention.h). */
 static void server_expire(struct server *srv, int64_t now)
 {
     while (!list_empty(&srv->handshakes)) {
         struct client *c = list_entry(srv->handshakes.next, struct client, timer_link);
         if (c->deadline_ms > now)
             break;
-        client_send_error(c, PROTO_E_TIMEOUT, 0, 0, "No HELLO within %.3g seconds.",
+        client_send_error(c, PROTO_E_TIMEOUT, 0, 0, "No login within %.3g seconds.",
                           (double)srv->cfg.handshake_timeout_ms / 1000.0);
         client_finish(c, "handshake timeout");
     }
@@ -215,13 +237,17 @@ static void server_expire(struct server *srv, int64_t now)
         client_close(c, "close timed out");
     }
     guard_expire(srv, now);
+    retention_expire(srv, now);
+    auth_expire(srv, now);
 }
 
-/* What the loop does before it sleeps: produce download chunks, send the pass's join
- * and leave notices, then try to write everything pending. Closing a client here holds
+/* What the loop does before it sleeps: commit the pass's writes and release what
+ * waited for them, produce download chunks, send the pass's join and leave notices,
+ * then try to write everything pending. Closing a client here holds
  * a USER_LEFT for the others, so the round repeats until no notice is left behind. */
 static void server_before_sleep(struct server *srv)
 {
+    deliver_commit(srv); /* nothing of this pass goes out before its writes are durable */
     if (!srv->stopping)
         download_fill(srv);
     do {
@@ -248,6 +274,7 @@ static int server_timeout(const struct server *srv, int64_t now)
     if (srv->stopping)
         next = MIN(next, srv->stop_deadline);
     next = MIN(next, guard_next_deadline(srv));
+    next = MIN(next, retention_next_deadline(srv));
     if (next == INT64_MAX)
         return -1;
     return next <= now ? 0 : (int)MIN(next - now, (int64_t)INT_MAX);
@@ -257,11 +284,12 @@ static int server_timeout(const struct server *srv, int64_t now)
  * flushing until every connection has closed or SERVER_SHUTDOWN_FLUSH_MS has passed. */
 static void server_begin_stop(struct server *srv)
 {
-    presence_flush(srv); /* notices of this pass come before SHUTDOWN */
+    deliver_commit(srv); /* answers and notices of this pass come before SHUTDOWN */
+    presence_flush(srv);
     srv->stopping = true;
     systemd_notify_stopping();
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
-    ev_watch(srv->loop, srv->listen_fd, EV_NONE);
+    ev_unwatch(srv->loop, srv->listen_fd);
     close(srv->listen_fd);
     srv->listen_fd = -1;
     log_event(LOG_INFO, 0, NULL, NULL, "stopping: %u connections to close",
@@ -283,25 +311,6 @@ static void server_begin_stop(struct server *srv)
         client_finish(c, "server shutdown");
     }
     frame_unref(f);
-}
-
-/* Handles what one poll reported; new connections are taken last so a just-closed fd
- * number reused by accept() is never mistaken for its previous owner. */
-static void server_handle_fired(struct server *srv, const struct ev_fired *fired, int n)
-{
-    bool accept_ready = false;
-    for (int i = 0; i < n; i++) {
-        if (fired[i].fd == srv->listen_fd) {
-            accept_ready = true;
-            continue;
-        }
-        struct client *c = srv->by_fd[fired[i].fd];
-        if (c != NULL)
-            client_on_ready(c, fired[i].mask);
-    }
-    server_run_backlog(srv);
-    if (accept_ready)
-        server_accept(srv);
 }
 
 int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen,
@@ -334,13 +343,14 @@ int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask)
     int timeout = server_timeout(srv, now);
     if (max_wait_ms >= 0 && (timeout < 0 || timeout > max_wait_ms))
         timeout = max_wait_ms;
-    const struct ev_fired *fired;
-    int n = ev_poll(srv->loop, timeout, wait_mask, &fired);
-    if (n < 0) {
+    srv->accept_ready = false;
+    if (ev_process(srv->loop, timeout, wait_mask) < 0) {
         log_event(LOG_ERROR, 0, NULL, NULL, "poll failed: %s", g_strerror(errno));
         return -1;
     }
-    server_handle_fired(srv, fired, n);
+    server_run_backlog(srv);
+    if (srv->accept_ready && srv->listen_fd >= 0)
+        server_accept(srv);
     server_expire(srv, clock_mono_ms());
     return 0;
 }
@@ -348,6 +358,7 @@ int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask)
 void server_free(struct server *srv)
 {
     srv->stopping = true; /* nobody is left to tell who leaves */
+    auth_stop(srv);       /* password jobs in flight are dropped before their clients */
     for (int fd = 0; fd < srv->by_fd_size; fd++)
         if (srv->by_fd[fd] != NULL)
             client_close(srv->by_fd[fd], "server stopped");
@@ -356,7 +367,9 @@ void server_free(struct server *srv)
     if (srv->spare_fd >= 0)
         close(srv->spare_fd);
     ev_destroy(srv->loop);
+    deliver_free(srv);
     filestore_free(srv->files);
+    store_close(srv->store);
     presence_free(srv);
     guard_free(srv);
     g_hash_table_destroy(srv->names);

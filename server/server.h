@@ -18,6 +18,9 @@
 
 struct client;
 struct filestore;
+struct throttle;
+struct worker;
+struct store;
 
 /* USER_JOINED or USER_LEFT notices held back until the loop pass ends or something else
  * is broadcast, so a burst of logins or drops costs one shared frame per
@@ -31,11 +34,44 @@ struct presence_batch {
     char **left_names;      /* copies: the clients may be freed before the notice goes out */
 };
 
+enum registration_policy {
+    REGISTRATION_AUTO,   /* open while listening on loopback only, invite otherwise */
+    REGISTRATION_OPEN,
+    REGISTRATION_INVITE,
+    REGISTRATION_CLOSED,
+};
+
+/* How accounts work (options of the same names). */
+struct accounts_config {
+    enum registration_policy registration;
+    bool allow_guests;
+    unsigned long long pwhash_ops;
+    size_t pwhash_mem_bytes;
+    uint32_t hash_threads;
+    uint32_t max_pending_logins;
+    int64_t token_ms;                /* session token lifetime */
+    struct rate_limit login_limit;   /* failed logins per address and per account */
+    struct rate_limit register_limit; /* registrations per address */
+};
+
+/* The accounts' run-time state (server/auth.c). */
+struct server_accounts {
+    enum registration_policy registration; /* AUTO resolved at start */
+    struct worker *worker;           /* password hashing */
+    struct throttle *login_by_addr;
+    struct throttle *login_by_account;
+    struct throttle *register_by_addr;
+    GHashTable *registering;         /* name keys with a registration on the worker */
+    int64_t next_prune_ms;           /* monotonic */
+};
+
 struct server_config {
     const char *host;
     uint16_t port;
     const char *log_path;
     const char *files_dir;
+    const char *data_dir;      /* holds chat.db; STORE_MEMORY for an in-memory store */
+    uint32_t retention_days;   /* messages older than this are pruned; 0 keeps them */
     const char *poller;
     enum log_level log_level;
     uint32_t max_clients;
@@ -45,6 +81,7 @@ struct server_config {
     size_t max_output_queue;
     int64_t handshake_timeout_ms;
     struct guard_config guard; /* rate limits, per-address caps, idle check */
+    struct accounts_config accounts;
 };
 
 struct server {
@@ -54,6 +91,7 @@ struct server {
     int spare_fd;              /* kept open so a connection can still be refused at EMFILE */
     char listen_addr[NET_ADDR_MAX];
     struct filestore *files;
+    struct store *store;
 
     struct client **by_fd;     /* every open connection, indexed by its fd */
     int by_fd_size;
@@ -69,8 +107,10 @@ struct server {
     struct presence_batch announce; /* join or leave notices not yet sent */
 
     uint32_t next_conn_id;
-    uint64_t next_message_id;
+    GArray *pending;           /* struct pending: frames queued that depend on the pass's commit
+                                  (deliver.h) */
     uint64_t pass;             /* loop passes so far */
+    int64_t prune_at;          /* next --retention-days batch (monotonic), or INT64_MAX */
     size_t download_low_water; /* file chunks are read only below this queue size */
 
     struct list_node handshakes;     /* waiting for HELLO, oldest (nearest deadline) first */
@@ -79,7 +119,9 @@ struct server {
     struct list_node backlog;        /* frames left undecoded when their pass ended */
     struct list_node downloaders;    /* have a download in progress */
     struct server_guard guard;       /* throttled and idle clients, addresses (guard.h) */
+    struct server_accounts accounts; /* password workers, login throttles (auth.c) */
 
+    bool accept_ready;         /* the listener fired in this pass's round */
     bool stopping;
     int64_t stop_deadline;
 };

@@ -1,6 +1,7 @@
-/* Uploads: FILE_OFFER -> FILE_ACCEPT, FILE_CHUNKs written to an exclusive temp file with
- * a running SHA-256, FILE_END -> verified, stored under a safe unique name, announced.
- * Any failure removes the temp file, so no partial upload is ever visible. */
+/* Uploads: FILE_OFFER -> FILE_ACCEPT, FILE_CHUNKs written to a private temp file with a
+ * running SHA-256, FILE_END -> verified, stored under a safe unique name, entered in the
+ * store's file index, announced once that is committed. Any failure removes the temp
+ * file, so no partial upload is ever visible. */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -10,7 +11,9 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/deliver.h"
 #include "server/filestore.h"
+#include "server/store/store.h"
 #include "server/transfer.h"
 
 struct upload {
@@ -20,8 +23,7 @@ struct upload {
     uint64_t received;
     uint8_t sha256[PROTO_SHA256_LEN]; /* offered */
     struct sha256 *hash;       /* of the bytes received so far */
-    int fd;
-    char *temp_path;
+    struct filestore_temp temp;
     char name[SERVER_FILE_NAME_MAX + 1]; /* sanitised offered name */
 };
 
@@ -42,10 +44,8 @@ static void upload_drop(struct client *c, struct upload *u, const char *why)
         link = &(*link)->next;
     *link = u->next;
     c->upload_count--;
-    if (u->fd >= 0)
-        close(u->fd);
+    filestore_discard_temp(&u->temp);
     if (why != NULL) {
-        unlink(u->temp_path);
         char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
         client_log(c, LOG_INFO, "upload failed id=%" PRIu64 " name=%s received=%" PRIu64
                    " of %" PRIu64 " (%s)", u->id,
@@ -53,7 +53,6 @@ static void upload_drop(struct client *c, struct upload *u, const char *why)
                    u->size, why);
     }
     sha256_free(u->hash);
-    g_free(u->temp_path);
     g_free(u);
 }
 
@@ -105,9 +104,8 @@ void upload_on_offer(struct client *c, const struct proto_msg *msg)
     char name[SERVER_FILE_NAME_MAX + 1];
     if (offer_refusal(c, offer, name, sizeof name) != 0)
         return;
-    char *temp_path = NULL;
-    int fd = filestore_create_temp(c->srv->files, &temp_path);
-    if (fd < 0) {
+    struct filestore_temp temp;
+    if (filestore_create_temp(c->srv->files, &temp) != 0) {
         client_log(c, LOG_ERROR, "cannot create an upload temp file: %s", g_strerror(errno));
         client_send_error(c, PROTO_E_STORAGE, PROTO_FILE_OFFER, offer->upload_id,
                           "The server cannot store files right now.");
@@ -118,8 +116,7 @@ void upload_on_offer(struct client *c, const struct proto_msg *msg)
     u->size = offer->size;
     memcpy(u->sha256, offer->sha256, PROTO_SHA256_LEN);
     u->hash = sha256_new();
-    u->fd = fd;
-    u->temp_path = temp_path;
+    u->temp = temp;
     g_strlcpy(u->name, name, sizeof u->name);
     u->next = c->uploads;
     c->uploads = u;
@@ -164,7 +161,7 @@ void upload_on_chunk(struct client *c, const struct proto_msg *msg)
                     "bad offset");
         return;
     }
-    if (!write_at(u->fd, chunk->data, chunk->len, chunk->offset)) {
+    if (!write_at(u->temp.fd, chunk->data, chunk->len, chunk->offset)) {
         client_log(c, LOG_ERROR, "cannot write upload temp file: %s", g_strerror(errno));
         upload_fail(c, u, PROTO_FILE_CHUNK, PROTO_E_STORAGE,
                     "The server could not write the file.", "storage error");
@@ -174,32 +171,65 @@ void upload_on_chunk(struct client *c, const struct proto_msg *msg)
     u->received += chunk->len;
 }
 
-/* Broadcasts the FILE_ANNOUNCE of a stored upload to everyone, the uploader included. */
-static void announce(struct client *c, const struct upload *u, const struct stored_file *f)
+/* Once the pass is committed: an announced file stays, an unannounced one goes. */
+static void on_announce_done(struct server *srv, void *data, bool committed)
+{
+    char *name = data;
+    if (!committed)
+        filestore_remove(srv->files, name);
+    g_free(name);
+}
+
+/* Enters the kept file `name` (taken over) in the store's index and queues its
+ * FILE_ANNOUNCE for everyone, the uploader included, as depending on that entry's
+ * commit (deliver.h). False (the file removed) if the store refused it. */
+static bool announce(struct client *c, const struct upload *u, char *name)
 {
     struct server *srv = c->srv;
+    struct store_message m = {
+        .room_id = PROTO_ROOM_LOBBY,
+        .time_ms = (int64_t)clock_wall_ms(),
+        .sender_name = c->name,
+        .client_id = u->id,
+    };
+    struct store_file f = { .name = name, .size = u->size };
+    memcpy(f.sha256, u->sha256, PROTO_SHA256_LEN);
+    if (store_add_file(srv->store, &m, &f) != STORE_OK) {
+        client_log(c, LOG_ERROR, "cannot enter an upload in the file index: %s",
+                   store_error(srv->store));
+        filestore_remove(srv->files, name);
+        g_free(name);
+        return false;
+    }
+    char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
+    client_log(c, LOG_INFO, "upload complete id=%" PRIu64 " file_id=%" PRIu64 " name=%s size=%"
+               PRIu64, u->id, f.id, log_quote(quoted, sizeof quoted, name, strlen(name)),
+               u->size);
     struct proto_msg msg = {
         .type = PROTO_FILE_ANNOUNCE,
         .u.announce = {
-            .file_id = f->id,
-            .message_id = ++srv->next_message_id,
-            .time_ms = clock_wall_ms(),
+            .file_id = f.id,
+            .message_id = f.message_id,
+            .time_ms = (uint64_t)m.time_ms,
             .room_id = PROTO_ROOM_LOBBY,
             .uploader_id = c->id,
             .upload_id = u->id,
-            .size = f->size,
+            .size = u->size,
             .uploader = proto_str_of(c->name),
-            .name = proto_str_of(f->name),
+            .name = proto_str_of(name),
         },
     };
-    memcpy(msg.u.announce.sha256, f->sha256, PROTO_SHA256_LEN);
+    memcpy(msg.u.announce.sha256, u->sha256, PROTO_SHA256_LEN);
     struct frame *frame = frame_encode(&msg);
-    if (frame == NULL) {
+    if (frame == NULL) { /* a server bug: the file stays indexed, unannounced */
         client_log(c, LOG_ERROR, "cannot encode a FILE_ANNOUNCE frame");
-        return;
+        g_free(name);
+        return true;
     }
-    client_broadcast(srv, frame, NULL);
+    struct deliver_request req = { c, PROTO_FILE_END, u->id };
+    deliver_after_commit(&req, frame, DELIVER_ALL, on_announce_done, name);
     frame_unref(frame);
+    return true;
 }
 
 void upload_on_end(struct client *c, const struct proto_msg *msg)
@@ -223,22 +253,14 @@ void upload_on_end(struct client *c, const struct proto_msg *msg)
                     "sha256 mismatch");
         return;
     }
-    int fd = u->fd;
-    u->fd = -1;
-    const struct stored_file *f = close(fd) == 0
-        ? filestore_commit(c->srv->files, u->temp_path, u->name, u->size, u->sha256)
-        : NULL;
-    if (f == NULL) {
+    char *name = filestore_keep(c->srv->files, &u->temp, u->name);
+    if (name == NULL)
         client_log(c, LOG_ERROR, "cannot store upload: %s", g_strerror(errno));
+    if (name == NULL || !announce(c, u, name)) {
         upload_fail(c, u, PROTO_FILE_END, PROTO_E_STORAGE,
                     "The server could not store the file.", "storage error");
         return;
     }
-    char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
-    client_log(c, LOG_INFO, "upload complete id=%" PRIu64 " file_id=%" PRIu64 " name=%s size=%"
-               PRIu64, u->id, f->id, log_quote(quoted, sizeof quoted, f->name, strlen(f->name)),
-               f->size);
-    announce(c, u, f);
     upload_drop(c, u, NULL);
 }
 

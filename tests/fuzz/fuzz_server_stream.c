@@ -74,6 +74,7 @@ static struct server_config config_for(uint8_t mode)
 {
     struct server_config cfg = {
         .host = "127.0.0.1", .port = 0, .log_path = "/dev/null", .files_dir = files_dir,
+        .data_dir = ":memory:",
         .poller = "select", .log_level = LOG_DEBUG, .max_clients = 8,
         .max_file_size = 1 << 20, .max_uploads = 2, .max_downloads = 2,
         .max_output_queue = 1 << 20, .handshake_timeout_ms = 10000,
@@ -88,6 +89,19 @@ static struct server_config config_for(uint8_t mode)
             .flood_grace_ms = (mode & 0x20) ? 0 : FAR_FUTURE_MS,
             .idle_ms = 1000,
             .pong_ms = 1000,
+        },
+        /* Accounts with libsodium's cheapest Argon2id (8 KiB, one pass): the worker
+         * thread and its wake-up fd are real, the hashing nearly free. */
+        .accounts = {
+            .registration = (mode & 0x40) ? REGISTRATION_INVITE : REGISTRATION_OPEN,
+            .allow_guests = true,
+            .pwhash_ops = 1,
+            .pwhash_mem_bytes = 8192,
+            .hash_threads = 1,
+            .max_pending_logins = 2,
+            .token_ms = 86400000,
+            .login_limit = { 1e-6, 3 },
+            .register_limit = { 1e-6, 3 },
         },
     };
     return cfg;

@@ -33,11 +33,12 @@ def notifications():
 
 @pytest.fixture
 def server_factory(tmp_path):
-    """start(port=0) -> Server; every server still running is stopped at teardown."""
+    """start(port=0, guests=True) -> Server; every server still running is stopped at
+    teardown. guests=False: accounts only, as deployed (no --allow-guests)."""
     servers = []
 
-    def start(port=0):
-        server = Server(tmp_path / f"server{len(servers)}", port=port)
+    def start(port=0, guests=True):
+        server = Server(tmp_path / f"server{len(servers)}", port=port, guests=guests)
         servers.append(server)
         return server
 

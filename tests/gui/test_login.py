@@ -4,7 +4,7 @@ from chatgui import find_all, text_of, wait_until
 
 
 def login_error(client):
-    label = client.find(role="label", name="Login error")
+    label = client.find(role="alert", name="Login error")
     return text_of(label) if label is not None else ""
 
 

@@ -7,6 +7,7 @@ import subprocess
 import termios
 import threading
 import time
+from pathlib import Path
 
 from chatserver import TIMEOUT, binary
 
@@ -16,18 +17,23 @@ STAMP = r"\d\d:\d\d:\d\d"
 class Cli:
     """One chat-cli process with stdin as a pipe (or, with tty, a terminal: chat-cli is
     then interactive and reconnects after a loss); stdout and stderr are read by threads
-    into line lists, so a test can wait for a line with a deadline."""
+    into line lists, so a test can wait for a line with a deadline. Its state folder
+    ($XDG_STATE_HOME, where the login token is kept) is cwd/state unless state_dir says."""
 
-    def __init__(self, port, user, files_dir, cwd, extra=(), tty=False):
+    def __init__(self, port, user, files_dir, cwd, extra=(), tty=False, state_dir=None,
+                 echo=False):
         cmd = [binary("chat-cli"), "--host", "127.0.0.1", "--port", str(port),
                "--user", user, "--files-dir", str(files_dir), *extra]
         stdin = subprocess.PIPE
         if tty:
             master, stdin = pty.openpty()
-            attrs = termios.tcgetattr(stdin)
-            attrs[3] &= ~termios.ECHO            # lines typed are not echoed back
-            termios.tcsetattr(stdin, termios.TCSANOW, attrs)
-        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=stdin,
+            if not echo:                          # lines typed are not echoed back
+                attrs = termios.tcgetattr(stdin)
+                attrs[3] &= ~termios.ECHO
+                termios.tcsetattr(stdin, termios.TCSANOW, attrs)
+        self.state_dir = Path(state_dir) if state_dir else Path(cwd) / "state"
+        env = dict(os.environ, XDG_STATE_HOME=str(self.state_dir))
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=stdin, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self._terminal = None
         if tty:
@@ -57,6 +63,10 @@ class Cli:
             return True
         except OSError:                       # EPIPE, or EIO on a terminal
             return False
+
+    def terminal_echoes(self):
+        """Whether the terminal chat-cli reads from echoes what is typed (tty only)."""
+        return bool(termios.tcgetattr(self._terminal.fileno())[3] & termios.ECHO)
 
     def close_stdin(self):
         try:

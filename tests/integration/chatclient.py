@@ -21,9 +21,12 @@ class RawClient:
     """One TCP connection to the server speaking chatproto frames.
 
     recv() returns the next frame in arrival order; nothing is skipped silently, so a
-    test that expects a frame sees exactly what came before it."""
+    test that expects a frame sees exactly what came before it. The one exception is
+    USER_ROLE, which a real client also keeps as state rather than showing: it is
+    applied to self.roles (user id -> role) and not returned, unless the client was made
+    with raw_roles=True (the tests of roles themselves)."""
 
-    def __init__(self, port, rcvbuf=None, host="127.0.0.1"):
+    def __init__(self, port, rcvbuf=None, host="127.0.0.1", raw_roles=False):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
@@ -37,6 +40,8 @@ class RawClient:
         self.user_id = None
         self.welcome = None
         self.users = None
+        self.raw_roles = raw_roles
+        self.roles = {}
 
     # ---- sending ----
     def send(self, data):
@@ -77,11 +82,20 @@ class RawClient:
             raise Closed("server closed the connection")
         self.reader.feed(data)
 
+    def _next(self):
+        """The next whole frame already read, USER_ROLE applied (see the class)."""
+        while True:
+            frame = self.reader.next()
+            if frame is None or frame.type != P.USER_ROLE or self.raw_roles:
+                return frame
+            for uid, _name in frame.users:
+                self.roles[uid] = frame.role
+
     def recv(self, timeout=TIMEOUT):
         """The next frame; fails the test if none arrives before the deadline."""
         deadline = time.monotonic() + timeout
         while True:
-            frame = self.reader.next()
+            frame = self._next()
             if frame is not None:
                 return frame
             try:
@@ -91,13 +105,13 @@ class RawClient:
 
     def poll(self):
         """The next frame if one is already here (or arrives at once), else None."""
-        frame = self.reader.next()
+        frame = self._next()
         if frame is None:
             try:
                 self._fill(time.monotonic() + 0.001)
             except TimeoutError:
                 return None
-            frame = self.reader.next()
+            frame = self._next()
         return frame
 
     def expect(self, ftype, timeout=TIMEOUT, **fields):
@@ -125,7 +139,7 @@ class RawClient:
         """No further frame may arrive: the server must close the connection."""
         deadline = time.monotonic() + timeout
         while True:
-            frame = self.reader.next()
+            frame = self._next()
             assert frame is None, f"expected the connection to close, got {frame!r}"
             try:
                 self._fill(deadline)
@@ -188,6 +202,30 @@ class RawClient:
     def login(self, name, agent="pytest/1"):
         """HELLO, then WELCOME and the USER_LIST frames, checked; returns the WELCOME."""
         self.hello(name, agent)
+        return self.expect_welcome()
+
+    # ---- accounts ----
+    def register(self, name, password, invite="", agent="pytest/1"):
+        self.send_frame(P.REGISTER, version=P.VERSION, features=0, username=name,
+                        password=password, invite=invite, agent=agent)
+
+    def password_login(self, name, password, agent="pytest/1", version=P.VERSION):
+        self.send_frame(P.LOGIN, version=version, features=0, username=name,
+                        password=password, agent=agent)
+
+    def token_login(self, token, agent="pytest/1"):
+        self.send_frame(P.LOGIN_TOKEN, version=P.VERSION, features=0, token=token, agent=agent)
+
+    def expect_session(self, timeout=TIMEOUT):
+        """SESSION, then WELCOME and the user list (checked); returns the SESSION."""
+        session = self.expect(P.SESSION, timeout)
+        assert len(session.token) == P.TOKEN_LEN, repr(session)
+        self.expect_welcome()
+        assert self.name == session.username, (session, self.welcome)
+        return session
+
+    def expect_welcome(self):
+        """WELCOME and the USER_LIST frames that follow it, checked; returns the WELCOME."""
         welcome = self.expect(P.WELCOME)
         assert welcome.version == P.VERSION and welcome.features == 0, repr(welcome)
         assert welcome.users_online >= 1, repr(welcome)

@@ -23,6 +23,9 @@ MAX_REASON = 1024
 MAX_AGENT = 64
 MAX_USERS_PER_FRAME = 512
 SHA256_LEN = 32
+MAX_PASSWORD = 1024
+MAX_INVITE = 64
+TOKEN_LEN = 32
 ROOM_LOBBY = 0
 CHUNK_PREFIX = 16
 
@@ -50,6 +53,32 @@ DOWNLOAD_START = 0x0211
 DOWNLOAD_CHUNK = 0x0212
 DOWNLOAD_END = 0x0213
 DOWNLOAD_CANCEL = 0x0214
+REGISTER = 0x0400
+LOGIN = 0x0401
+LOGIN_TOKEN = 0x0402
+SESSION = 0x0403
+LOGOUT = 0x0404
+PASSWORD_CHANGE = 0x0405
+INVITE_CREATE = 0x0406
+INVITE = 0x0407
+MODERATE = 0x0408
+DONE = 0x0409
+NOTICE = 0x040A
+USER_ROLE = 0x040B
+
+# Roles, moderation actions and logout scopes.
+ROLE_MEMBER = 0
+ROLE_MODERATOR = 1
+ROLE_ADMIN = 2
+ROLE_GUEST = 3
+MOD_ROLE = 1
+MOD_BAN = 2
+MOD_UNBAN = 3
+MOD_KICK = 4
+MOD_MUTE = 5
+MOD_DELETE = 6
+LOGOUT_THIS = 0
+LOGOUT_ALL = 1
 
 # Error codes.
 E_MALFORMED = 1
@@ -76,6 +105,21 @@ E_RATE_LIMITED = 21
 E_ROOM_UNKNOWN = 22
 E_INTERNAL = 23
 E_DUPLICATE_ID = 24
+E_WRONG_PASSWORD = 25
+E_REGISTRATION_CLOSED = 26
+E_INVITE_REQUIRED = 27
+E_INVITE_INVALID = 28
+E_THROTTLED = 29
+E_BANNED = 30
+E_BUSY = 31
+E_NOT_ALLOWED = 32
+E_PASSWORD_WEAK = 33
+E_ACCOUNT_UNKNOWN = 34
+E_MUTED = 35
+E_KICKED = 36
+E_TOKEN_INVALID = 37
+E_GUESTS_DISABLED = 38
+E_SESSION_REPLACED = 39
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
@@ -91,6 +135,23 @@ _STR_CAPS = {
     (FILE_ANNOUNCE, "uploader"): MAX_NAME_BYTES,
     (FILE_ANNOUNCE, "name"): MAX_FILENAME_BYTES,
     (DOWNLOAD_START, "name"): MAX_FILENAME_BYTES,
+    (REGISTER, "username"): MAX_NAME_BYTES,
+    (REGISTER, "password"): MAX_PASSWORD,
+    (REGISTER, "invite"): MAX_INVITE,
+    (REGISTER, "agent"): MAX_AGENT,
+    (LOGIN, "username"): MAX_NAME_BYTES,
+    (LOGIN, "password"): MAX_PASSWORD,
+    (LOGIN, "agent"): MAX_AGENT,
+    (LOGIN_TOKEN, "agent"): MAX_AGENT,
+    (SESSION, "username"): MAX_NAME_BYTES,
+    (PASSWORD_CHANGE, "old_password"): MAX_PASSWORD,
+    (PASSWORD_CHANGE, "new_password"): MAX_PASSWORD,
+    (INVITE, "code"): MAX_INVITE,
+    (MODERATE, "target"): MAX_NAME_BYTES,
+    (MODERATE, "reason"): MAX_REASON,
+    (NOTICE, "actor"): MAX_NAME_BYTES,
+    (NOTICE, "target"): MAX_NAME_BYTES,
+    (NOTICE, "reason"): MAX_REASON,
 }
 
 _REF = [("id", "u64")]
@@ -131,12 +192,33 @@ LAYOUTS = {
     DOWNLOAD_CHUNK: _CHUNK,
     DOWNLOAD_END: _REF,
     DOWNLOAD_CANCEL: _REF,
+    REGISTER: [("version", "u16"), ("features", "u32"), ("username", "str"),
+               ("password", "str"), ("invite", "str"), ("agent", "str")],
+    LOGIN: [("version", "u16"), ("features", "u32"), ("username", "str"),
+            ("password", "str"), ("agent", "str")],
+    LOGIN_TOKEN: [("version", "u16"), ("features", "u32"), ("token", "sha256"),
+                  ("agent", "str")],
+    SESSION: [("token", "sha256"), ("expires_ms", "u64"), ("account_id", "u32"),
+              ("role", "u16"), ("username", "str")],
+    LOGOUT: [("request_id", "u64"), ("scope", "u16")],
+    PASSWORD_CHANGE: [("request_id", "u64"), ("old_password", "str"),
+                      ("new_password", "str")],
+    INVITE_CREATE: [("request_id", "u64"), ("valid_minutes", "u32")],
+    INVITE: [("request_id", "u64"), ("expires_ms", "u64"), ("code", "str")],
+    MODERATE: [("request_id", "u64"), ("action", "u16"), ("value", "u32"),
+               ("target", "str"), ("reason", "str")],
+    DONE: [("request_id", "u64"), ("request_type", "u16")],
+    NOTICE: [("time_ms", "u64"), ("action", "u16"), ("value", "u32"), ("actor", "str"),
+             ("target", "str"), ("reason", "str")],
+    USER_ROLE: [("role", "u16"), ("users", "users")],
 }
 
 _TYPE_NAME_LIST = (
     "HELLO WELCOME ERROR PING PONG GOODBYE SHUTDOWN USER_LIST USER_JOINED USER_LEFT "
     "TEXT_SEND TEXT FILE_OFFER FILE_ACCEPT FILE_CHUNK FILE_END FILE_CANCEL FILE_ANNOUNCE "
-    "DOWNLOAD_REQUEST DOWNLOAD_START DOWNLOAD_CHUNK DOWNLOAD_END DOWNLOAD_CANCEL").split()
+    "DOWNLOAD_REQUEST DOWNLOAD_START DOWNLOAD_CHUNK DOWNLOAD_END DOWNLOAD_CANCEL "
+    "REGISTER LOGIN LOGIN_TOKEN SESSION LOGOUT PASSWORD_CHANGE INVITE_CREATE INVITE "
+    "MODERATE DONE NOTICE USER_ROLE").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

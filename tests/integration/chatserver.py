@@ -4,6 +4,12 @@ Each server listens on a port the kernel picks (--port 0) on 127.0.0.1, runs in 
 working directory with its own log and files directory, and is stopped by PID. Its
 stderr goes to a file that is checked for sanitizer reports when it stops.
 
+Accounts: a server is started with --allow-guests unless guests=False, so the tests of
+the name-only HELLO login (the guest mode) keep testing that real mode; the account
+tests (test_accounts*.py) start servers without it. Password hashing uses
+--pwhash-memory 19 (OWASP's minimum, a real setting) unless a test asks otherwise, so
+sanitizer and valgrind runs stay quick; test_accounts.py checks the default.
+
 CHAT_SERVER_WRAPPER, when set, is a command line the server runs under, e.g.
 "valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 (make test-valgrind); a server that stops normally must then report no errors.
@@ -55,7 +61,8 @@ def wait_until(predicate, timeout=TIMEOUT, what="condition", interval=0.01):
 class Server:
     """One running chat-server. expect_exit is the status stop() insists on (None: any)."""
 
-    def __init__(self, workdir, args=(), files_dir=None, preexec_fn=None, port=0):
+    def __init__(self, workdir, args=(), files_dir=None, preexec_fn=None, port=0, guests=True,
+                 pwhash_memory=19):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.workdir / "server.log"
@@ -66,7 +73,9 @@ class Server:
         self.port = None
         self._stdout = bytearray()
         cmd = [*WRAPPER, binary("chat-server"), "--host", "127.0.0.1", "--port", str(port),
-               "--log", str(self.log_path), "--files-dir", str(self.files_dir), *args]
+               "--log", str(self.log_path), "--files-dir", str(self.files_dir),
+               *(["--allow-guests"] if guests else []),
+               *(["--pwhash-memory", str(pwhash_memory)] if pwhash_memory else []), *args]
         with open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.PIPE, stderr=err,

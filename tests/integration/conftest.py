@@ -34,13 +34,20 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def server_factory(tmp_path):
-    """start(*options, files_dir=None, preexec_fn=None) -> Server. Every server is stopped
-    at teardown (SIGTERM) and must exit with its expect_exit status and a clean stderr.
-    preexec_fn runs in the server's process before it starts (to set a resource limit)."""
+    """start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None,
+    pwhash_memory=19) -> Server.
+    Every server is stopped at teardown (SIGTERM) and must exit with its expect_exit status
+    and a clean stderr. preexec_fn runs in the server's process before it starts (to set a
+    resource limit); guests=False leaves out --allow-guests; workdir (default: a new one)
+    holds the log, files and database, so passing an earlier server's restarts it on
+    the same data; pwhash_memory=None keeps the server's default Argon2 memory."""
     servers = []
 
-    def start(*options, files_dir=None, preexec_fn=None):
-        server = Server(tmp_path / f"server{len(servers)}", options, files_dir, preexec_fn)
+    def start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None,
+              pwhash_memory=19):
+        workdir = workdir or tmp_path / f"server{len(servers)}"
+        server = Server(workdir, options, files_dir, preexec_fn, guests=guests,
+                        pwhash_memory=pwhash_memory)
         servers.append(server)
         return server
 
@@ -62,11 +69,11 @@ def server(server_factory):
 
 @pytest.fixture
 def connect():
-    """connect(server, rcvbuf=None) -> RawClient; closed at teardown."""
+    """connect(server, rcvbuf=None, raw_roles=False) -> RawClient; closed at teardown."""
     clients = []
 
-    def make(server, rcvbuf=None):
-        client = RawClient(server.port, rcvbuf=rcvbuf)
+    def make(server, rcvbuf=None, raw_roles=False):
+        client = RawClient(server.port, rcvbuf=rcvbuf, raw_roles=raw_roles)
         clients.append(client)
         return client
 
@@ -86,18 +93,43 @@ def user(connect):
 
 
 @pytest.fixture
+def accounts_server(server_factory):
+    """accounts_server(*options, workdir=None) -> a Server without --allow-guests."""
+    def start(*options, workdir=None):
+        return server_factory(*options, guests=False, workdir=workdir)
+    return start
+
+
+@pytest.fixture
+def account(connect):
+    """account(server, name, password, register=True) -> a RawClient logged in as that
+    account (registered first unless register=False); its SESSION is client.session."""
+    def make(server, name, password="correct horse battery", register=True):
+        client = connect(server)
+        if register:
+            client.register(name, password)
+        else:
+            client.password_login(name, password)
+        client.session = client.expect_session()
+        return client
+    return make
+
+
+@pytest.fixture
 def cli(tmp_path):
-    """cli(server, user, files_dir=None, extra=(), tty=False) -> Cli; killed by PID at
-    teardown if the test left it running. tty: stdin is a terminal (chat-cli then
-    reconnects after a loss)."""
+    """cli(server, user, files_dir=None, extra=(), tty=False, state_dir=None) -> Cli;
+    killed by PID at teardown if the test left it running. tty: stdin is a terminal
+    (chat-cli then reconnects after a loss); state_dir: its $XDG_STATE_HOME (where the
+    login is kept; share one to start "the same user's" chat-cli again); echo: the
+    terminal echoes (as a real one does) instead of being quiet."""
     procs = []
 
-    def start(server, name, files_dir=None, extra=(), tty=False):
+    def start(server, name, files_dir=None, extra=(), tty=False, state_dir=None, echo=False):
         home = tmp_path / f"cli-{name}-{len(procs)}"
         home.mkdir()
         files = Path(files_dir) if files_dir else home / "files"
         files.mkdir(parents=True, exist_ok=True)
-        proc = Cli(server.port, name, files, home, extra, tty)
+        proc = Cli(server.port, name, files, home, extra, tty, state_dir, echo)
         procs.append(proc)
         return proc
 

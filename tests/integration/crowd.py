@@ -45,6 +45,8 @@ class Member:
         self.sock = sock
         self.name = name
         self.frames = []
+        self.roles = {}   # user id -> role, from USER_ROLE frames (kept as state, as
+                          # RawClient does, not among the frames)
         self.closed = False
         self._buf = bytearray()
 
@@ -58,7 +60,10 @@ class Member:
             if end > len(self._buf):
                 break
             payload = bytes(self._buf[pos + P.HEADER_SIZE:end])
-            if ftype in _USER_TYPES:
+            if ftype == P.USER_ROLE:
+                frame = P.decode_payload(ftype, payload)
+                self.roles.update((uid, frame.role) for uid, _name in frame.users)
+            elif ftype in _USER_TYPES:
                 self.frames.append(_decode_users(ftype, payload))
             else:
                 self.frames.append(P.decode_payload(ftype, payload))

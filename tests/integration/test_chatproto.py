@@ -86,3 +86,24 @@ def test_reader_rejects_header_early():
     reader.feed(P.header(0, P.PING, flags=1))
     with pytest.raises(P.ProtocolError):
         reader.next()
+
+
+def test_login_frame_bytes():
+    frame = P.encode(P.LOGIN, version=1, features=0, username="bo", password="pw", agent="")
+    assert frame == bytes.fromhex("00000010 0401 0000 0001 00000000 0002 626f 0002 7077 0000")
+
+
+def test_session_frame_round_trip():
+    fields = dict(token=bytes(range(32)), expires_ms=1 << 40, account_id=5,
+                  role=P.ROLE_ADMIN, username="ann")
+    frame = P.encode(P.SESSION, **fields)
+    assert len(frame) == 8 + 32 + 8 + 4 + 2 + 2 + 3
+    assert frame[:8] == bytes.fromhex("00000033 0403 0000")
+    assert P.decode_frame(frame).fields == fields
+
+
+def test_moderate_frame_bytes():
+    frame = P.encode(P.MODERATE, request_id=1, action=P.MOD_MUTE, value=10, target="b",
+                     reason="")
+    assert frame == bytes.fromhex(
+        "00000013 0408 0000 0000000000000001 0005 0000000a 0001 62 0000")

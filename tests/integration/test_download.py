@@ -132,3 +132,25 @@ def test_too_many_downloads(server_factory, user, connect):
     assert refused and bytes(got) == data
     # With the first one over, another download is allowed.
     assert download(bob, second)[1] == b"small"
+
+
+def test_second_request_for_a_file_in_progress_is_a_duplicate(server, user):
+    """PROTOCOL.md section 7: a DOWNLOAD_REQUEST for a file this connection is already
+    downloading gets DUPLICATE_ID; the first download goes on to its end."""
+    alice = user(server, "alice")
+    data = big_data(2 << 20, 7)
+    file_id = upload(alice, "big.bin", data).file_id
+    request = P.encode(P.DOWNLOAD_REQUEST, file_id=file_id, offset=0)
+    alice.send(request + request)            # one pass: the first has sent no chunk yet
+    start = alice.expect(P.DOWNLOAD_START, file_id=file_id, offset=0, size=len(data))
+    assert start.sha256 == sha256(data)
+    alice.expect_error(P.E_DUPLICATE_ID, ref_type=P.DOWNLOAD_REQUEST, ref_id=file_id)
+    received = bytearray()
+    while True:
+        frame = alice.recv()
+        if frame.type == P.DOWNLOAD_END:
+            break
+        assert frame.type == P.DOWNLOAD_CHUNK and frame.offset == len(received), repr(frame)
+        received += frame.data
+    assert received == data
+    alice.expect_quiet()

@@ -16,7 +16,8 @@ def run_server(*args, cwd):
 def test_help(tmp_path):
     result = run_server("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for option in ("--port", "--files-dir", "--max-output-queue", "--handshake-timeout"):
+    for option in ("--port", "--files-dir", "--max-output-queue", "--handshake-timeout",
+                   "--data-dir", "--retention-days", "--backup"):
         assert option.encode() in result.stdout, f"{option} missing from --help"
 
 
@@ -27,7 +28,9 @@ def test_version(tmp_path):
 
 @pytest.mark.parametrize("args", [["--bogus"], ["--port", "70000"], ["--port", "abc"],
                                   ["--max-clients", "-1"], ["--handshake-timeout", "soon"],
-                                  ["--log-level", "loud"], ["--port"]])
+                                  ["--log-level", "loud"], ["--port"],
+                                  ["--retention-days", "-1"], ["--retention-days", "36501"],
+                                  ["--retention-days", "week"], ["--backup"]])
 def test_bad_option_exits_2(tmp_path, args):
     result = run_server("--host", "127.0.0.1", "--log", str(tmp_path / "log"),
                         "--files-dir", str(tmp_path / "f"), *args, cwd=tmp_path)

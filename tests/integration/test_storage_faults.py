@@ -10,30 +10,15 @@ directory is made with chattr +i (root) or chmod (anyone else)."""
 import contextlib
 import os
 import resource
-import subprocess
 
 import pytest
 
 import chatproto as P
 from chatclient import offer, send_chunks, sha256, upload
+from chatfs import immutable, run, tmpfs
 
 LIMIT = 1 << 20                      # a 1 MiB filesystem, or file-size limit
 BIG = bytes(range(256)) * (3 << 12)  # 3 MiB: fails a third of the way in
-
-
-def run(*cmd):
-    return subprocess.run(cmd, capture_output=True, check=False).returncode == 0
-
-
-@contextlib.contextmanager
-def tmpfs(path, options):
-    """Mounts a tmpfs with options on path if this process may; yields whether it did."""
-    mounted = run("mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path))
-    try:
-        yield mounted
-    finally:
-        if mounted and not run("umount", str(path)):
-            run("umount", "-l", str(path))
 
 
 def limit_file_size():
@@ -123,3 +108,26 @@ def test_read_only_files_directory(server_factory, room, tmp_path):
     announce = upload(alice, "note.txt", b"hello", upload_id=8)
     assert bob.expect(P.FILE_ANNOUNCE).fields == announce.fields
     assert server.entries() == ["note.txt"]
+
+
+def test_files_directory_read_only_mid_upload(server_factory, room, tmp_path):
+    """Made read-only between the last chunk and FILE_END (chattr +i, as root): the
+    upload fails with STORAGE and leaves no .upload-*.part, then or later."""
+    files = tmp_path / "files"
+    files.mkdir(mode=0o700)
+    server = server_factory(files_dir=files)
+    alice, bob = room(server, "alice", "bob")
+    data = os.urandom(300_000)
+    offer(alice, 3, "late.bin", len(data), sha256(data))
+    alice.expect(P.FILE_ACCEPT, id=3)
+    send_chunks(alice, 3, data)
+    alice.sync()                              # every chunk is written
+    with immutable(files) as frozen:
+        if not frozen:
+            pytest.skip("chattr +i is not available here")
+        alice.send_frame(P.FILE_END, id=3)
+        alice.expect_error(P.E_STORAGE, ref_type=P.FILE_END, ref_id=3)
+        assert server.entries() == []
+    server.wait_log(r"user=alice .*upload failed id=3 .*\(storage error\)")
+    assert server.entries() == [], "a failed upload left something behind"
+    bob.expect_quiet()

@@ -94,6 +94,22 @@ static inline GPtrArray *sample_frames(void)
         { PROTO_DOWNLOAD_CHUNK, .u.chunk = { 1, 0, data, 1 } },
         { PROTO_DOWNLOAD_END, .u.ref = { 1 } },
         { PROTO_DOWNLOAD_CANCEL, .u.ref = { 1 } },
+        { PROTO_REGISTER, .u.reg = { 1, 0, name, repeat("p", PROTO_MAX_PASSWORD),
+                                     repeat("i", PROTO_MAX_INVITE), proto_str_of("") } },
+        { PROTO_LOGIN, .u.login = { 1, UINT32_MAX, name, repeat(EMOJI, 2), proto_str_of("a") } },
+        { PROTO_LOGIN_TOKEN, .u.login_token = { 2, 0, { 0xff }, proto_str_of("") } },
+        { PROTO_SESSION, .u.session = { { 1, 2, 3 }, UINT64_MAX, UINT32_MAX, PROTO_ROLE_ADMIN,
+                                        name } },
+        { PROTO_LOGOUT, .u.logout = { UINT64_MAX, PROTO_LOGOUT_ALL } },
+        { PROTO_PASSWORD_CHANGE, .u.password_change = { 1, proto_str_of(""), text } },
+        { PROTO_INVITE_CREATE, .u.invite_create = { 0, UINT32_MAX } },
+        { PROTO_INVITE, .u.invite = { 3, FIVE_GIB, repeat("c", PROTO_MAX_INVITE) } },
+        { PROTO_MODERATE, .u.moderate = { 4, PROTO_MOD_KICK, 0, name, repeat("r", PROTO_MAX_REASON) } },
+        { PROTO_DONE, .u.done = { 4, PROTO_MODERATE } },
+        { PROTO_NOTICE, .u.notice = { 1764000000789u, PROTO_MOD_BAN, 0, name, proto_str_of("b"),
+                                      proto_str_of("") } },
+        { PROTO_USER_ROLE, .u.user_role = { PROTO_ROLE_GUEST,
+                                            { 1, (const uint8_t *)"\xff\xff\xff\xff\x00\x03" "eve", 9 } } },
     };
     GPtrArray *frames = g_ptr_array_new();
     g_test_queue_destroy((GDestroyNotify)g_ptr_array_unref, frames);

@@ -222,6 +222,106 @@ static void test_roundtrip_users(void)
     g_free(names);
 }
 
+static void test_roundtrip_accounts(void)
+{
+    struct proto_msg out, in = { PROTO_REGISTER,
+                                 .u.reg = { 1, 7, repeat(EMOJI, 32), repeat("p", PROTO_MAX_PASSWORD),
+                                            proto_str_of("k3x9"), proto_str_of("gtk") } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.reg.version, ==, 1);
+    g_assert_cmpuint(out.u.reg.features, ==, 7);
+    assert_str(out.u.reg.username, in.u.reg.username);
+    assert_str(out.u.reg.password, in.u.reg.password);
+    assert_str(out.u.reg.invite, proto_str_of("k3x9"));
+    assert_str(out.u.reg.agent, proto_str_of("gtk"));
+
+    in = (struct proto_msg){ PROTO_LOGIN, .u.login = { 1, 0, proto_str_of("b\xc3\xb8" "b"),
+                                                       proto_str_of("s3cret " WAVE), proto_str_of("") } };
+    roundtrip(&in, &out);
+    assert_str(out.u.login.username, proto_str_of("b\xc3\xb8" "b"));
+    assert_str(out.u.login.password, proto_str_of("s3cret " WAVE));
+    g_assert_cmpuint(out.u.login.agent.len, ==, 0);
+
+    in = (struct proto_msg){ PROTO_LOGIN_TOKEN, .u.login_token = { 1, 0, { 0 }, proto_str_of("cli") } };
+    for (size_t i = 0; i < PROTO_TOKEN_LEN; i++)
+        in.u.login_token.token[i] = (uint8_t)(0xA0 + i);
+    roundtrip(&in, &out);
+    g_assert_cmpmem(out.u.login_token.token, PROTO_TOKEN_LEN, in.u.login_token.token, PROTO_TOKEN_LEN);
+    assert_str(out.u.login_token.agent, proto_str_of("cli"));
+
+    in = (struct proto_msg){ PROTO_SESSION, .u.session = { { 9, 8, 7 }, FIVE_GIB, 12,
+                                                           PROTO_ROLE_MODERATOR, proto_str_of("alice") } };
+    roundtrip(&in, &out);
+    g_assert_cmpmem(out.u.session.token, PROTO_TOKEN_LEN, in.u.session.token, PROTO_TOKEN_LEN);
+    g_assert_cmpuint(out.u.session.expires_ms, ==, FIVE_GIB);
+    g_assert_cmpuint(out.u.session.account_id, ==, 12);
+    g_assert_cmpuint(out.u.session.role, ==, PROTO_ROLE_MODERATOR);
+    assert_str(out.u.session.username, proto_str_of("alice"));
+
+    in = (struct proto_msg){ PROTO_LOGOUT, .u.logout = { FIVE_GIB, PROTO_LOGOUT_ALL } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.logout.request_id, ==, FIVE_GIB);
+    g_assert_cmpuint(out.u.logout.scope, ==, PROTO_LOGOUT_ALL);
+
+    in = (struct proto_msg){ PROTO_PASSWORD_CHANGE,
+                             .u.password_change = { 5, proto_str_of("old one!"), repeat("n", 1024) } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.password_change.request_id, ==, 5);
+    assert_str(out.u.password_change.old_password, proto_str_of("old one!"));
+    assert_str(out.u.password_change.new_password, in.u.password_change.new_password);
+
+    in = (struct proto_msg){ PROTO_INVITE_CREATE, .u.invite_create = { 6, 60 } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.invite_create.request_id, ==, 6);
+    g_assert_cmpuint(out.u.invite_create.valid_minutes, ==, 60);
+
+    in = (struct proto_msg){ PROTO_INVITE, .u.invite = { 6, 1764000000000u, proto_str_of("abc") } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.invite.request_id, ==, 6);
+    g_assert_cmpuint(out.u.invite.expires_ms, ==, 1764000000000u);
+    assert_str(out.u.invite.code, proto_str_of("abc"));
+
+    in = (struct proto_msg){ PROTO_MODERATE, .u.moderate = { 7, PROTO_MOD_ROLE, PROTO_ROLE_ADMIN,
+                                                             proto_str_of("bob"), proto_str_of("") } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.moderate.request_id, ==, 7);
+    g_assert_cmpuint(out.u.moderate.action, ==, PROTO_MOD_ROLE);
+    g_assert_cmpuint(out.u.moderate.value, ==, PROTO_ROLE_ADMIN);
+    assert_str(out.u.moderate.target, proto_str_of("bob"));
+    g_assert_cmpuint(out.u.moderate.reason.len, ==, 0);
+
+    in = (struct proto_msg){ PROTO_DONE, .u.done = { 7, PROTO_MODERATE } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.done.request_id, ==, 7);
+    g_assert_cmpuint(out.u.done.request_type, ==, PROTO_MODERATE);
+
+    in = (struct proto_msg){ PROTO_NOTICE, .u.notice = { 1764000000001u, PROTO_MOD_MUTE, 30,
+                                                         proto_str_of("mod"), proto_str_of("bob"),
+                                                         proto_str_of("flooding") } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.notice.time_ms, ==, 1764000000001u);
+    g_assert_cmpuint(out.u.notice.action, ==, PROTO_MOD_MUTE);
+    g_assert_cmpuint(out.u.notice.value, ==, 30);
+    assert_str(out.u.notice.actor, proto_str_of("mod"));
+    assert_str(out.u.notice.target, proto_str_of("bob"));
+    assert_str(out.u.notice.reason, proto_str_of("flooding"));
+
+    static const uint8_t entries[] = { 0, 0, 0, 3, 0, 3, 'e', 'v', 'e', 0, 0, 0, 9, 0, 0 };
+    in = (struct proto_msg){ PROTO_USER_ROLE,
+                             .u.user_role = { PROTO_ROLE_GUEST, { 2, entries, sizeof entries } } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.user_role.role, ==, PROTO_ROLE_GUEST);
+    g_assert_cmpuint(out.u.user_role.users.count, ==, 2);
+    size_t cursor = 0;
+    struct proto_user user;
+    g_assert_true(proto_users_next(&out.u.user_role.users, &cursor, &user));
+    g_assert_cmpuint(user.id, ==, 3);
+    assert_str(user.name, proto_str_of("eve"));
+    g_assert_true(proto_users_next(&out.u.user_role.users, &cursor, &user));
+    g_assert_cmpuint(user.id, ==, 9);
+    g_assert_false(proto_users_next(&out.u.user_role.users, &cursor, &user));
+}
+
 /* ---- Streams split anywhere ---- */
 
 /* Feeds stream in pieces (piece(i) bytes each; 0 = all at once), taking frames out
@@ -313,10 +413,13 @@ static void test_names_and_texts(void)
     g_assert_cmpstr(proto_type_name(PROTO_HELLO), ==, "HELLO");
     g_assert_cmpstr(proto_type_name(PROTO_TEXT_SEND), ==, "TEXT_SEND");
     g_assert_cmpstr(proto_type_name(PROTO_DOWNLOAD_CANCEL), ==, "DOWNLOAD_CANCEL");
+    g_assert_cmpstr(proto_type_name(PROTO_USER_ROLE), ==, "USER_ROLE");
     for (uint16_t code = PROTO_E_MALFORMED; code <= PROTO_E_DUPLICATE_ID; code++)
         g_assert_cmpstr(proto_error_text(code), !=, "unknown error");
+    for (uint16_t code = PROTO_E_WRONG_PASSWORD; code <= PROTO_E_SESSION_REPLACED; code++)
+        g_assert_cmpstr(proto_error_text(code), !=, "unknown error");
     g_assert_cmpstr(proto_error_text(0), ==, "unknown error");
-    g_assert_cmpstr(proto_error_text(PROTO_E_DUPLICATE_ID + 1), ==, "unknown error");
+    g_assert_cmpstr(proto_error_text(PROTO_E_SESSION_REPLACED + 1), ==, "unknown error");
     g_assert_cmpstr(proto_error_text(UINT16_MAX), ==, "unknown error");
     for (int st = PROTO_OK; st <= PROTO_ERR_BAD_FIELD; st++)
         g_assert_cmpstr(proto_status_text(st), !=, "unknown status");
@@ -335,6 +438,7 @@ int main(int argc, char **argv)
     g_test_add_func("/protocol/roundtrip/chat", test_roundtrip_chat);
     g_test_add_func("/protocol/roundtrip/files", test_roundtrip_files);
     g_test_add_func("/protocol/roundtrip/users", test_roundtrip_users);
+    g_test_add_func("/protocol/roundtrip/accounts", test_roundtrip_accounts);
     g_test_add_func("/protocol/stream/splits", test_stream_splits);
     g_test_add_func("/protocol/stream/buffer", test_decoder_buffer);
     g_test_add_func("/protocol/names", test_names_and_texts);

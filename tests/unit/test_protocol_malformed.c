@@ -355,6 +355,45 @@ static void test_string_caps(void)
     check_cap(&m, &m.u.download_start.name, PROTO_MAX_FILENAME_BYTES);
 }
 
+static void test_account_string_caps(void)
+{
+    struct proto_str x = proto_str_of("x");
+    struct proto_msg m = { PROTO_REGISTER, .u.reg = { 1, 0, x, x, x, x } };
+    check_cap(&m, &m.u.reg.username, PROTO_MAX_NAME_BYTES);
+    m.u.reg.username = x;
+    check_cap(&m, &m.u.reg.password, PROTO_MAX_PASSWORD);
+    m.u.reg.password = x;
+    check_cap(&m, &m.u.reg.invite, PROTO_MAX_INVITE);
+    m.u.reg.invite = x;
+    check_cap(&m, &m.u.reg.agent, PROTO_MAX_AGENT);
+    m = (struct proto_msg){ PROTO_LOGIN, .u.login = { 1, 0, x, x, x } };
+    check_cap(&m, &m.u.login.username, PROTO_MAX_NAME_BYTES);
+    m.u.login.username = x;
+    check_cap(&m, &m.u.login.password, PROTO_MAX_PASSWORD);
+    m.u.login.password = x;
+    check_cap(&m, &m.u.login.agent, PROTO_MAX_AGENT);
+    m = (struct proto_msg){ PROTO_LOGIN_TOKEN, .u.login_token = { .version = 1 } };
+    check_cap(&m, &m.u.login_token.agent, PROTO_MAX_AGENT);
+    m = (struct proto_msg){ PROTO_SESSION, .u.session = { .role = PROTO_ROLE_ADMIN } };
+    check_cap(&m, &m.u.session.username, PROTO_MAX_NAME_BYTES);
+    m = (struct proto_msg){ PROTO_PASSWORD_CHANGE, .u.password_change = { 1, x, x } };
+    check_cap(&m, &m.u.password_change.old_password, PROTO_MAX_PASSWORD);
+    m.u.password_change.old_password = x;
+    check_cap(&m, &m.u.password_change.new_password, PROTO_MAX_PASSWORD);
+    m = (struct proto_msg){ PROTO_INVITE, .u.invite = { .request_id = 1 } };
+    check_cap(&m, &m.u.invite.code, PROTO_MAX_INVITE);
+    m = (struct proto_msg){ PROTO_MODERATE, .u.moderate = { 1, PROTO_MOD_BAN, 0, x, x } };
+    check_cap(&m, &m.u.moderate.target, PROTO_MAX_NAME_BYTES);
+    m.u.moderate.target = x;
+    check_cap(&m, &m.u.moderate.reason, PROTO_MAX_REASON);
+    m = (struct proto_msg){ PROTO_NOTICE, .u.notice = { 1, PROTO_MOD_BAN, 0, x, x, x } };
+    check_cap(&m, &m.u.notice.actor, PROTO_MAX_NAME_BYTES);
+    m.u.notice.actor = x;
+    check_cap(&m, &m.u.notice.target, PROTO_MAX_NAME_BYTES);
+    m.u.notice.target = x;
+    check_cap(&m, &m.u.notice.reason, PROTO_MAX_REASON);
+}
+
 /* A refused frame still names the request it was: the fields before the bad one are
  * filled, and the stream goes on after it. */
 static void test_refused_frame_keeps_ids(void)
@@ -433,6 +472,7 @@ int main(int argc, char **argv)
     g_test_add_func("/protocol/malformed/chunk", test_chunk_limits);
     g_test_add_func("/protocol/malformed/users", test_users_malformed);
     g_test_add_func("/protocol/malformed/string-caps", test_string_caps);
+    g_test_add_func("/protocol/malformed/account-string-caps", test_account_string_caps);
     g_test_add_func("/protocol/malformed/keeps-ids", test_refused_frame_keeps_ids);
     g_test_add_func("/protocol/malformed/mutations", test_mutations);
     return g_test_run();

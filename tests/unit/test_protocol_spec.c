@@ -14,6 +14,11 @@
       0xd9, 0xd2, 0x1b, 0xb4, 0xfc, 0x71, 0x63, 0xaf, 0x34, 0xd0, 0x82, 0x86, 0xa2, 0xe8,      \
       0x46, 0xf6, 0xbe, 0x03 }
 
+#define TOKEN_EXAMPLE /* a session token: bytes 0x10 .. 0x2f */                              \
+    { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d,      \
+      0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b,      \
+      0x2c, 0x2d, 0x2e, 0x2f }
+
 struct example {
     struct proto_msg msg;
     const char *hex;
@@ -146,6 +151,93 @@ static const struct example examples[] = {
     { { PROTO_DOWNLOAD_CANCEL, .u.ref = { 1 } },
       "00 00 00 08 02 14 00 00 "
       "00 00 00 00 00 00 00 01 " },
+    { { PROTO_REGISTER, .u.reg = { 1, 0, S("alice"), S("correct horse"), S(""),
+                                   S("chat-cli/1.0") } },
+      "00 00 00 2c 04 00 00 00 "
+      "00 01 "
+      "00 00 00 00 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 0d "
+      "63 6f 72 72 65 63 74 20 68 6f 72 73 65 "
+      "00 00 "
+      "00 0c "
+      "63 68 61 74 2d 63 6c 69 2f 31 2e 30 " },
+    { { PROTO_LOGIN, .u.login = { 1, 0, S("alice"), S("correct horse"), S("chat-cli/1.0") } },
+      "00 00 00 2a 04 01 00 00 "
+      "00 01 "
+      "00 00 00 00 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 0d "
+      "63 6f 72 72 65 63 74 20 68 6f 72 73 65 "
+      "00 0c "
+      "63 68 61 74 2d 63 6c 69 2f 31 2e 30 " },
+    { { PROTO_LOGIN_TOKEN, .u.login_token = { 1, 0, TOKEN_EXAMPLE, S("chat-cli/1.0") } },
+      "00 00 00 34 04 02 00 00 "
+      "00 01 "
+      "00 00 00 00 "
+      "10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f "
+      "20 21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f "
+      "00 0c "
+      "63 68 61 74 2d 63 6c 69 2f 31 2e 30 " },
+    { { PROTO_SESSION, .u.session = { TOKEN_EXAMPLE, 1766592000000u, 1, PROTO_ROLE_ADMIN,
+                                       S("alice") } },
+      "00 00 00 35 04 03 00 00 "
+      "10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f "
+      "20 21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f "
+      "00 00 01 9b 51 16 b0 00 "
+      "00 00 00 01 "
+      "00 02 "
+      "00 05 "
+      "61 6c 69 63 65 " },
+    { { PROTO_LOGOUT, .u.logout = { 9, PROTO_LOGOUT_THIS } },
+      "00 00 00 0a 04 04 00 00 "
+      "00 00 00 00 00 00 00 09 "
+      "00 00 " },
+    { { PROTO_PASSWORD_CHANGE, .u.password_change = { 10, S("correct horse"),
+                                                       S("battery staple") } },
+      "00 00 00 27 04 05 00 00 "
+      "00 00 00 00 00 00 00 0a "
+      "00 0d "
+      "63 6f 72 72 65 63 74 20 68 6f 72 73 65 "
+      "00 0e "
+      "62 61 74 74 65 72 79 20 73 74 61 70 6c 65 " },
+    { { PROTO_INVITE_CREATE, .u.invite_create = { 11, 1440 } },
+      "00 00 00 0c 04 06 00 00 "
+      "00 00 00 00 00 00 00 0b "
+      "00 00 05 a0 " },
+    { { PROTO_INVITE, .u.invite = { 11, 1764086400000u, S("k3x9-q2wm-7fpa") } },
+      "00 00 00 20 04 07 00 00 "
+      "00 00 00 00 00 00 00 0b "
+      "00 00 01 9a bb be 44 00 "
+      "00 0e "
+      "6b 33 78 39 2d 71 32 77 6d 2d 37 66 70 61 " },
+    { { PROTO_MODERATE, .u.moderate = { 12, PROTO_MOD_MUTE, 10, S("bob"), S("spam") } },
+      "00 00 00 19 04 08 00 00 "
+      "00 00 00 00 00 00 00 0c "
+      "00 05 "
+      "00 00 00 0a "
+      "00 03 "
+      "62 6f 62 "
+      "00 04 "
+      "73 70 61 6d " },
+    { { PROTO_DONE, .u.done = { 12, PROTO_MODERATE } },
+      "00 00 00 0a 04 09 00 00 "
+      "00 00 00 00 00 00 00 0c "
+      "04 08 " },
+    { { PROTO_NOTICE, .u.notice = { 1764000000789u, PROTO_MOD_MUTE, 10, S("alice"), S("bob"),
+                                     S("spam") } },
+      "00 00 00 20 04 0a 00 00 "
+      "00 00 01 9a b6 97 eb 15 "
+      "00 05 "
+      "00 00 00 0a "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 03 "
+      "62 6f 62 "
+      "00 04 "
+      "73 70 61 6d " },
 };
 
 /* The user-list examples, built the way the server builds them. */
@@ -177,6 +269,13 @@ static const struct users_example {
       "00 00 00 03 "
       "00 03 "
       "62 6f 62 " },
+    { PROTO_USER_ROLE, 1, { 7 }, { S("alice") },
+      "00 00 00 0f 04 0b 00 00 "
+      "00 02 "
+      "00 01 "
+      "00 00 00 07 "
+      "00 05 "
+      "61 6c 69 63 65 " },
 };
 
 static GByteArray *bytes_of_hex(const char *hex)
@@ -229,11 +328,27 @@ static void test_example(gconstpointer data)
     g_free(frame);
 }
 
+/* USER_ROLE (admins, as in the document) is built the way the server builds it: the
+ * entries of a user list behind the role. */
+static size_t encode_user_role(const struct users_example *e, uint8_t *frame, size_t cap)
+{
+    uint8_t list[64];
+    size_t size = proto_encode_users(PROTO_USER_LIST, e->ids, e->names, e->count, list, sizeof list);
+    g_assert_cmpuint(size, >, 0);
+    struct proto_msg msg = { PROTO_USER_ROLE, .u.user_role = {
+        PROTO_ROLE_ADMIN, { (uint16_t)e->count, list + PROTO_HEADER_SIZE + 2,
+                            size - PROTO_HEADER_SIZE - 2 } } };
+    g_assert_cmpuint(proto_frame_size(&msg), <=, cap);
+    return proto_encode(&msg, frame);
+}
+
 static void test_users_example(gconstpointer data)
 {
     const struct users_example *e = data;
     uint8_t frame[64];
-    size_t size = proto_encode_users(e->type, e->ids, e->names, e->count, frame, sizeof frame);
+    size_t size = e->type == PROTO_USER_ROLE
+                      ? encode_user_role(e, frame, sizeof frame)
+                      : proto_encode_users(e->type, e->ids, e->names, e->count, frame, sizeof frame);
     g_assert_cmpuint(size, >, 0);
     assert_documented(e->type, frame, size, e->hex);
 }

@@ -33,13 +33,29 @@ static void test_names_refused(void)
     g_assert_cmpint(check("a\u200Bb"), ==, NAME_BAD_CHAR);         /* zero-width space */
     g_assert_cmpint(check("a\u00A0b"), ==, NAME_BAD_CHAR);         /* no-break space */
     g_assert_cmpint(check("a\u2028b"), ==, NAME_BAD_CHAR);         /* line separator */
+    /* Fillers and default-ignorables that render as nothing or blank, anywhere. */
+    g_assert_cmpint(check("alice\u3164"), ==, NAME_BAD_CHAR);      /* Hangul filler */
+    g_assert_cmpint(check("\u3164"), ==, NAME_BAD_CHAR);
+    g_assert_cmpint(check("al\u2800ice"), ==, NAME_BAD_CHAR);      /* Braille blank */
+    g_assert_cmpint(check("\u115Falice"), ==, NAME_BAD_CHAR);      /* Hangul choseong filler */
+    g_assert_cmpint(check("alice\u1160"), ==, NAME_BAD_CHAR);      /* Hangul jungseong filler */
+    g_assert_cmpint(check("alice\uFFA0"), ==, NAME_BAD_CHAR);      /* halfwidth Hangul filler */
+    g_assert_cmpint(check("ali\u034Fce"), ==, NAME_BAD_CHAR);      /* combining grapheme joiner */
+    g_assert_cmpint(check("alice\u00AD"), ==, NAME_BAD_CHAR);      /* soft hyphen */
+    g_assert_cmpint(check("alice\uFE0F"), ==, NAME_BAD_CHAR);      /* variation selector */
+    g_assert_cmpint(check("alice\U000E0041"), ==, NAME_BAD_CHAR);  /* tag letter */
+    /* No visible base character. */
+    g_assert_cmpint(check("\u0301\u0301\u0301"), ==, NAME_INVISIBLE); /* combining acute only */
+    g_assert_cmpint(check("\u0301alice"), ==, NAME_INVISIBLE);
+    g_assert_cmpint(check("\u20DD"), ==, NAME_INVISIBLE);          /* enclosing circle */
+    g_assert_cmpint(check("e\u0301"), ==, NAME_OK);                /* e + acute is fine */
     g_assert_cmpint(check("\xC3\x28"), ==, NAME_BAD_UTF8);
     g_assert_cmpint(check("\xC0\xAF"), ==, NAME_BAD_UTF8);          /* overlong '/' */
     g_assert_cmpint(name_check("a\0b", 3), ==, NAME_BAD_UTF8);
     char big[PROTO_MAX_NAME_BYTES + 2];
     memset(big, 'x', sizeof big);
     g_assert_cmpint(name_check(big, sizeof big), ==, NAME_TOO_LONG);
-    for (int s = NAME_OK; s <= NAME_BLANK; s++)
+    for (int s = NAME_OK; s <= NAME_INVISIBLE; s++)
         g_assert_nonnull(name_status_text((enum name_status)s));
 }
 

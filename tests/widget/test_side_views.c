@@ -13,13 +13,13 @@ static void test_user_list(void)
     GPtrArray *names = g_ptr_array_new();
     g_ptr_array_add(names, "alice");
     g_ptr_array_add(names, "<b>bob</b>");
-    chat_user_list_set_users(list, names, "alice");
+    chat_user_list_set_users(list, names, NULL, "alice");
     g_assert_cmpuint(chat_user_list_get_n_users(list), ==, 2);
     GtkLabel *heading = find_label_with_class(GTK_WIDGET(list), "heading");
     g_assert_cmpstr(gtk_label_get_text(heading), ==, "Online \u2014 2");
     /* Rebuilding replaces the rows. */
     g_ptr_array_set_size(names, 1);
-    chat_user_list_set_users(list, names, "alice");
+    chat_user_list_set_users(list, names, NULL, "alice");
     g_assert_cmpuint(chat_user_list_get_n_users(list), ==, 1);
     g_assert_cmpstr(gtk_label_get_text(heading), ==, "Online \u2014 1");
     g_ptr_array_unref(names);

@@ -1,0 +1,131 @@
+/* Accounts on the server: what the login, account and moderation modules share. The
+ * password work of a request (Argon2id: tenths of a second) goes to the worker pool as
+ * an auth_job; its result comes back on the loop thread to the job's finish function,
+ * with the client looked up again by fd and connection id (NULL when it has left).
+ * Logins in flight are bounded; past the bound a client gets ERROR(BUSY). Failed
+ * password checks are throttled per address and per account (throttle.h).
+ *
+ *   login.c       REGISTER, LOGIN, LOGIN_TOKEN, and the guest rules
+ *   account.c     LOGOUT, PASSWORD_CHANGE
+ *   moderation.c  MODERATE, INVITE_CREATE, NOTICE, mutes */
+#ifndef CHAT_SERVER_AUTH_H
+#define CHAT_SERVER_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/protocol.h"
+#include "server/password.h"
+
+struct client;
+struct server;
+struct store;
+struct store_account;
+
+struct auth_job;
+typedef void auth_finish_fn(struct client *c, struct auth_job *job);
+
+/* One password request on its way to the worker and back. Strings are owned; the
+ * passwords are wiped when the job is freed. */
+struct auth_job {
+    struct server *srv;
+    auth_finish_fn *finish;  /* on the loop thread, c NULL if the client left */
+    uint32_t conn_id;        /* the client, found again by fd and id */
+    int fd;
+    uint16_t type;           /* the request: REGISTER, LOGIN or PASSWORD_CHANGE */
+    uint64_t request_id;     /* PASSWORD_CHANGE */
+    struct pwhash_params params;
+    char *password;          /* the password to check (LOGIN, PASSWORD_CHANGE) or hash */
+    size_t password_len;
+    char *new_password;      /* PASSWORD_CHANGE: the one to hash */
+    size_t new_password_len;
+    char *name;              /* REGISTER: the name asked for */
+    char *key;               /* its fold key */
+    int64_t account_id;      /* LOGIN: the account, 0 when the name is unknown */
+    bool has_invite;
+    uint8_t invite_hash[PROTO_SHA256_LEN];
+    char hash[PASSWORD_HASH_MAX];     /* in: the stored hash to check; REGISTER: out */
+    char new_hash[PASSWORD_HASH_MAX]; /* out: a rehash at login, or the new password's */
+    bool verified;           /* out: the password matched */
+    bool hashed;             /* out: hash (REGISTER) or new_hash holds a fresh hash */
+};
+
+/* Starts the worker pool and the throttles, resolves the registration policy and
+ * prunes expired sessions. Returns false with err filled. */
+bool auth_start(struct server *srv, char *err, size_t errlen);
+
+/* Stops the workers (jobs in flight are dropped) and frees the throttles. */
+void auth_stop(struct server *srv);
+
+/* Hourly: deletes expired sessions and unused expired invites. */
+void auth_expire(struct server *srv, int64_t now);
+
+/* A new job for c's request of type ref_type, with finish and the server's Argon2
+ * parameters; the caller fills the rest and calls auth_submit(). */
+struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *finish);
+
+/* Frees a job (wiping its secrets) that was not submitted. */
+void auth_job_free(struct auth_job *job);
+
+/* Sends the job to the worker; c is marked as having a password check in flight. */
+void auth_submit(struct client *c, struct auth_job *job);
+
+/* True (after answering ERROR(BUSY), ref_id the seconds to wait) when the worker
+ * already has the most password jobs it takes, or c has one in flight. */
+bool auth_busy(struct client *c, uint16_t ref_type);
+
+/* True (after answering ERROR(THROTTLED), ref_id the seconds to wait) when c's address
+ * (for REGISTER: its registration budget) or the account name key (may be NULL) has
+ * used up its budget of failed logins. */
+bool auth_throttled(struct client *c, uint16_t ref_type, const char *key);
+
+/* Charges a failed password check to c's address and to key (may be NULL). */
+void auth_charge_failure(struct client *c, const char *key);
+
+/* Charges a registration attempt to c's address. */
+void auth_charge_registration(struct client *c);
+
+/* Queues msg to c (or, to_all, to everyone online) once this pass's writes are
+ * committed (deliver.h): if the commit fails it is withdrawn, c gets ERROR(STORAGE,
+ * ref_type, ref_id) and, with close_on_failure, c is closed (a login nothing of which
+ * was stored). */
+void auth_deliver(struct client *c, const struct proto_msg *msg, bool to_all, uint16_t ref_type,
+                  uint64_t ref_id, bool close_on_failure);
+
+/* Queues SESSION(token, expires_ms, account, role, name) to c after the commit (c is
+ * closed if it fails) and keeps the token's SHA-256 as c's session (for LOGOUT). */
+void auth_send_token(struct client *c, const struct store_account *a,
+                     const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms, uint16_t ref_type,
+                     uint64_t ref_id);
+
+/* Makes a session for account_id: a random 256-bit token whose SHA-256 (also kept in
+ * c->token_hash) goes to the store, and queues SESSION(token, expiry, account, role,
+ * name) to c. False (ERROR(STORAGE) sent) if the store refused. */
+bool auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
+                       uint64_t ref_id);
+
+/* Completes a login as account a with the session already sent: sets c's account
+ * fields and enters the chat. method ("password", "token", "registration") and the
+ * Argon2 counter go to the log. */
+void auth_enter(struct client *c, const struct store_account *a, const char *method);
+
+/* Handlers of the dispatch table. */
+void login_on_register(struct client *c, const struct proto_msg *msg);
+void login_on_login(struct client *c, const struct proto_msg *msg);
+void login_on_login_token(struct client *c, const struct proto_msg *msg);
+void account_on_logout(struct client *c, const struct proto_msg *msg);
+void account_on_password_change(struct client *c, const struct proto_msg *msg);
+void moderation_on_moderate(struct client *c, const struct proto_msg *msg);
+void moderation_on_invite_create(struct client *c, const struct proto_msg *msg);
+
+/* True (after answering ERROR(MUTED) to the request ref_type/ref_id) when c is muted. */
+bool moderation_muted(struct client *c, uint16_t ref_type, uint64_t ref_id);
+
+/* Creates an invite code valid for minutes (0: the default) by account created_by (0:
+ * the shell) into code (PROTO_MAX_INVITE + 1 bytes) and stores its hash; *expires_ms
+ * is when it stops working. STORE_OK or STORE_ERROR. */
+int moderation_create_invite(struct store *st, int64_t created_by, uint32_t minutes,
+                             char *code, int64_t *expires_ms);
+
+#endif

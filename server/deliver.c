@@ -1,0 +1,107 @@
+/* Frames that wait for the pass's commit (deliver.h). */
+#include "server/deliver.h"
+
+#include <inttypes.h>
+
+#include "server/client.h"
+#include "server/store/store.h"
+
+struct pending {
+    struct frame *frame;
+    uint32_t conn_id;          /* the requester, found again by fd and id: it may have */
+    int fd;                    /* been closed (freed) since */
+    uint16_t ref_type;
+    uint64_t ref_id;
+    deliver_done_fn done;
+    void *data;
+};
+
+void deliver_init(struct server *srv)
+{
+    srv->pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
+}
+
+void deliver_after_commit(const struct deliver_request *req, struct frame *f,
+                          enum deliver_to to, deliver_done_fn done, void *data)
+{
+    struct client *c = req->requester;
+    if (to == DELIVER_ALL)
+        client_broadcast(c->srv, f, NULL);
+    else
+        client_send(c, f);
+    struct pending p = {
+        .frame = frame_ref(f), .conn_id = c->id, .fd = c->fd, .ref_type = req->ref_type,
+        .ref_id = req->ref_id, .done = done, .data = data,
+    };
+    g_array_append_val(c->srv->pending, p);
+}
+
+/* The requester of p if it is still connected, else NULL. */
+static struct client *pending_requester(struct server *srv, const struct pending *p)
+{
+    struct client *c = p->fd >= 0 && p->fd < srv->by_fd_size ? srv->by_fd[p->fd] : NULL;
+    return c != NULL && c->id == p->conn_id ? c : NULL;
+}
+
+static bool frame_failed(const struct frame *f, void *failed)
+{
+    return g_hash_table_contains(failed, f);
+}
+
+/* The commit failed: no frame that told of its writes may go out. */
+static void withdraw_failed(struct server *srv)
+{
+    GHashTable *failed = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < srv->pending->len; i++)
+        g_hash_table_add(failed, g_array_index(srv->pending, struct pending, i).frame);
+    unsigned withdrawn = 0;
+    for (int fd = 0; fd < srv->by_fd_size; fd++)
+        if (srv->by_fd[fd] != NULL)
+            withdrawn += outq_withdraw(&srv->by_fd[fd]->out, frame_failed, failed);
+    g_hash_table_destroy(failed);
+    log_event(LOG_ERROR, 0, NULL, NULL, "store commit failed, %u answers (%u copies) "
+              "withdrawn: %s", srv->pending->len, withdrawn, store_error(srv->store));
+    for (guint i = 0; i < srv->pending->len; i++) {
+        const struct pending *p = &g_array_index(srv->pending, struct pending, i);
+        struct client *c = pending_requester(srv, p);
+        if (c != NULL)
+            client_send_error(c, PROTO_E_STORAGE, p->ref_type, p->ref_id,
+                              "The server could not store this; nothing was sent. "
+                              "Try again.");
+    }
+}
+
+/* Tells every pending frame's owner the outcome and forgets them. */
+static void pending_finish(struct server *srv, bool committed)
+{
+    for (guint i = 0; i < srv->pending->len; i++) {
+        struct pending *p = &g_array_index(srv->pending, struct pending, i);
+        if (p->done != NULL)
+            p->done(srv, p->data, committed);
+        frame_unref(p->frame);
+    }
+    g_array_set_size(srv->pending, 0);
+}
+
+void deliver_commit(struct server *srv)
+{
+    if (store_commit(srv->store) == STORE_OK) {
+        pending_finish(srv, true);
+        return;
+    }
+    if (srv->pending->len > 0)
+        withdraw_failed(srv);
+    else
+        log_event(LOG_ERROR, 0, NULL, NULL, "store commit failed: %s",
+                  store_error(srv->store));
+    pending_finish(srv, false);
+}
+
+void deliver_free(struct server *srv)
+{
+    if (srv->pending == NULL)
+        return;
+    pending_finish(srv, false);
+    g_array_free(srv->pending, TRUE);
+    srv->pending = NULL;
+}

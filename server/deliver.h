@@ -1,0 +1,54 @@
+/* The one delivery point for frames that depend on a write to the store.
+ *
+ * A handler that changes state writes it to the store (which joins the pass
+ * transaction), then hands the frame that tells of it to deliver_after_commit(). The
+ * frame is queued at once, so it keeps its place among everything else the pass sends,
+ * but the loop writes nothing to any socket before deliver_commit() has committed the
+ * pass (the write barrier: it runs first in the before-sleep step). If the commit
+ * fails, each such frame is taken out of every queue before a byte of it is written,
+ * and its requester gets ERROR(STORAGE) instead. So an acknowledgement always means a
+ * committed write ("log, then apply", ARCHITECTURE.md seam 4: with a cluster the log
+ * becomes a stream, the apply stays). */
+#ifndef CHAT_SERVER_DELIVER_H
+#define CHAT_SERVER_DELIVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct client;
+struct frame;
+struct server;
+
+enum deliver_to {
+    DELIVER_ALL,        /* every logged-in client, the requester included */
+    DELIVER_REQUESTER,  /* the requester only */
+};
+
+/* Told once whether the frame's writes were committed (data is the caller's). */
+typedef void (*deliver_done_fn)(struct server *srv, void *data, bool committed);
+
+/* The request a frame answers: who asked, and the ref_type and ref_id its ERROR would
+ * carry. */
+struct deliver_request {
+    struct client *requester;
+    uint16_t ref_type;
+    uint64_t ref_id;
+};
+
+/* Starts srv with nothing pending. */
+void deliver_init(struct server *srv);
+
+/* Queues f for `to` as depending on this pass's writes (see above). done, if not
+ * NULL, is called with the commit's outcome. */
+void deliver_after_commit(const struct deliver_request *req, struct frame *f,
+                          enum deliver_to to, deliver_done_fn done, void *data);
+
+/* Commits the store's pass transaction; if that fails, withdraws every frame that
+ * depended on it and answers its requester with ERROR(STORAGE). Runs before anything
+ * of the pass is written. */
+void deliver_commit(struct server *srv);
+
+/* Forgets pending frames (the server is being freed; nothing is written any more). */
+void deliver_free(struct server *srv);
+
+#endif

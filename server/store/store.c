@@ -1,0 +1,218 @@
+/* Opening the database (checks, pragmas, migrations), the statement cache and the pass
+ * transaction of group commit. */
+#include "server/store/store_private.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "server/limits.h"
+
+enum store_status store_fail(struct store *st, const char *what)
+{
+    snprintf(st->error, sizeof st->error, "%s: %s", what, sqlite3_errmsg(st->db));
+    if (st->in_pass && sqlite3_get_autocommit(st->db))
+        st->pass_lost = true;
+    return STORE_ERROR;
+}
+
+const char *store_error(const struct store *st)
+{
+    return st->error;
+}
+
+bool store_pass_dirty(const struct store *st)
+{
+    return st->in_pass;
+}
+
+/* Runs SQL with no results; on failure records it under what. */
+static enum store_status store_exec(struct store *st, const char *sql, const char *what)
+{
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(st, what);
+    return STORE_OK;
+}
+
+sqlite3_stmt *store_stmt(struct store *st, const char *sql)
+{
+    sqlite3_stmt *stmt = g_hash_table_lookup(st->stmts, sql);
+    if (stmt != NULL)
+        return stmt;
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+        SQLITE_OK) {
+        store_fail(st, "prepare");
+        return NULL;
+    }
+    g_hash_table_insert(st->stmts, g_strdup(sql), stmt);
+    return stmt;
+}
+
+enum store_status store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+    int rc = sqlite3_step(stmt);
+    enum store_status status = rc == SQLITE_DONE ? STORE_OK : store_fail(st, what);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return status;
+}
+
+enum store_status store_begin_write(struct store *st)
+{
+    if (st->in_pass)
+        return st->pass_lost ? STORE_ERROR : STORE_OK;
+    if (store_exec(st, "BEGIN IMMEDIATE", "begin") != STORE_OK)
+        return STORE_ERROR;
+    st->in_pass = true;
+    return STORE_OK;
+}
+
+enum store_status store_commit(struct store *st)
+{
+    if (!st->in_pass)
+        return STORE_OK;
+    if (st->pass_lost) { /* st->error still says why */
+        st->in_pass = st->pass_lost = false;
+        return STORE_ERROR;
+    }
+    st->in_pass = false;
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return STORE_OK;
+    store_fail(st, "commit");
+    /* A failed COMMIT may leave the transaction open (SQLITE_BUSY, SQLITE_FULL):
+     * close it so the next pass starts clean. */
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return STORE_ERROR;
+}
+
+/* Reads one integer from a single-row query; STORE_ERROR if it fails. */
+static enum store_status query_int(struct store *st, const char *sql, const char *what,
+                                   int64_t *out)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return store_fail(st, what);
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? STORE_OK : store_fail(st, what);
+}
+
+/* PRAGMA quick_check: a damaged database is refused before anything writes to it. */
+static enum store_status check_integrity(struct store *st)
+{
+    sqlite3_stmt *stmt;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &stmt, NULL) != SQLITE_OK)
+        return store_fail(st, "quick_check");
+    int rc = sqlite3_step(stmt);
+    const char *verdict = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) : NULL;
+    enum store_status status = STORE_OK;
+    if (verdict == NULL)
+        status = store_fail(st, "quick_check");
+    else if (strcmp(verdict, "ok") != 0) {
+        snprintf(st->error, sizeof st->error, "quick_check failed: %s", verdict);
+        status = STORE_ERROR;
+    }
+    sqlite3_finalize(stmt);
+    return status;
+}
+
+/* The checks and settings every open goes through, in an order that writes nothing
+ * until the database is known to be sound and not from a newer version. */
+static enum store_status store_prepare(struct store *st)
+{
+    sqlite3_extended_result_codes(st->db, 1);
+    int64_t version = 0;
+    if (query_int(st, "PRAGMA user_version", "reading the schema version", &version) !=
+        STORE_OK || check_integrity(st) != STORE_OK)
+        return STORE_ERROR;
+    if (version > STORE_SCHEMA_VERSION) {
+        snprintf(st->error, sizeof st->error,
+                 "the database has schema version %lld, newer than this server's %d: "
+                 "run a newer chat-server (the file is left untouched)",
+                 (long long)version, STORE_SCHEMA_VERSION);
+        return STORE_ERROR;
+    }
+    if (version < 0) {
+        snprintf(st->error, sizeof st->error, "the database has schema version %lld",
+                 (long long)version);
+        return STORE_ERROR;
+    }
+    char size_limit[64];
+    snprintf(size_limit, sizeof size_limit, "PRAGMA journal_size_limit=%d",
+             STORE_WAL_SIZE_LIMIT);
+    if (!st->memory &&
+        (store_exec(st, "PRAGMA journal_mode=WAL", "enabling WAL") != STORE_OK ||
+         store_exec(st, size_limit, "limiting the WAL") != STORE_OK))
+        return STORE_ERROR;
+    if (store_exec(st, "PRAGMA synchronous=NORMAL", "setting synchronous") != STORE_OK ||
+        store_exec(st, "PRAGMA foreign_keys=ON", "enabling foreign keys") != STORE_OK)
+        return STORE_ERROR;
+    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    return store_migrate(st, (int)version);
+}
+
+/* Makes data_dir (mode 0700) if it is missing; the path of chat.db in it. */
+static char *db_path(const char *data_dir, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (g_mkdir_with_parents(data_dir, 0700) != 0 || stat(data_dir, &sb) != 0) {
+        snprintf(err, errlen, "cannot create data directory %s: %s", data_dir,
+                 g_strerror(errno));
+        return NULL;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        snprintf(err, errlen, "data directory %s is not a directory", data_dir);
+        return NULL;
+    }
+    return g_build_filename(data_dir, STORE_DB_NAME, NULL);
+}
+
+static void stmt_finalize(gpointer stmt)
+{
+    sqlite3_finalize(stmt);
+}
+
+enum store_status store_open(const char *data_dir, struct store **out, char *err,
+                             size_t errlen)
+{
+    *out = NULL;
+    bool memory = strcmp(data_dir, STORE_MEMORY) == 0;
+    char *path = memory ? g_strdup(STORE_MEMORY) : db_path(data_dir, err, errlen);
+    if (path == NULL)
+        return STORE_ERROR;
+    struct store *st = g_new0(struct store, 1);
+    st->memory = memory;
+    st->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
+    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                             SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK || store_prepare(st) != STORE_OK ||
+        (!memory && store_checkpointer_start(st, path) != STORE_OK)) {
+        if (rc != SQLITE_OK)
+            snprintf(st->error, sizeof st->error, "%s",
+                     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        snprintf(err, errlen, "cannot use the database %s: %s", path, st->error);
+        g_free(path);
+        store_close(st);
+        return STORE_ERROR;
+    }
+    g_free(path);
+    *out = st;
+    return STORE_OK;
+}
+
+void store_close(struct store *st)
+{
+    if (st == NULL)
+        return;
+    store_checkpointer_stop(st);
+    g_hash_table_destroy(st->stmts); /* every statement finalized before the close */
+    if (st->in_pass)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(st->db);
+    g_free(st);
+}

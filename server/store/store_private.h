@@ -1,0 +1,51 @@
+/* What the store's own files share (the files of server/store/ only): the handle, a cache of
+ * prepared statements, and the pass transaction that group commit closes. A file that
+ * writes calls store_begin_write() first, so its writes land in the pass transaction
+ * and store_commit() covers them. */
+#ifndef CHAT_SERVER_STORE_PRIVATE_H
+#define CHAT_SERVER_STORE_PRIVATE_H
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "server/store/store.h"
+
+struct store {
+    sqlite3 *db;
+    bool memory;              /* STORE_MEMORY: nothing on disk */
+    bool in_pass;             /* the pass transaction is open */
+    bool pass_lost;           /* SQLite rolled it back after a failed write (disk full):
+                                 the pass's commit must fail too */
+    GHashTable *stmts;        /* SQL text -> sqlite3_stmt*, prepared once */
+    struct store_checkpointer *checkpointer; /* NULL in memory */
+    char error[512];
+};
+
+/* The prepared statement for sql, reset and with no bindings, or NULL (store_error()
+ * says why). Prepared once per store and cached: pass string literals. */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+
+/* Opens the pass transaction unless it is open already; every write goes after it.
+ * STORE_ERROR if BEGIN failed. */
+enum store_status store_begin_write(struct store *st);
+
+/* Records sqlite's message for the last failure on st (what: the action that failed)
+ * and returns STORE_ERROR. */
+enum store_status store_fail(struct store *st, const char *what);
+
+/* Runs a statement to completion (SQLITE_DONE), then resets it: STORE_OK or the
+ * failure recorded under what. */
+enum store_status store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
+
+/* Starts the thread that checkpoints the WAL of st's database at path whenever a
+ * commit finds it over STORE_CHECKPOINT_PAGES (store_checkpoint.c). */
+enum store_status store_checkpointer_start(struct store *st, const char *path);
+
+/* Stops that thread (if any) and closes its connection. */
+void store_checkpointer_stop(struct store *st);
+
+/* Brings the schema from version `from` to STORE_SCHEMA_VERSION (store_schema.c). */
+#define STORE_SCHEMA_VERSION 1
+enum store_status store_migrate(struct store *st, int from);
+
+#endif

@@ -1,0 +1,83 @@
+/* The schema and its migrations. PRAGMA user_version is the schema version: 0 is an
+ * empty database; migrations[v] brings version v to v + 1, each in its own transaction
+ * with the version bump, so a crash mid-way leaves the last complete version. Append
+ * new migrations; never edit one that has shipped. */
+#include "server/store/store_private.h"
+
+#include <stdio.h>
+
+/* Version 1: messages and the file index (store_messages.c), accounts, sessions and
+ * invites (store_accounts.c), and a key-value table for anything else. Ids are
+ * AUTOINCREMENT so that none is ever handed out twice, even after deletions. */
+static const char schema_v1[] =
+    "CREATE TABLE accounts ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL UNIQUE,"
+    "  pw_hash TEXT NOT NULL,"
+    "  role INTEGER NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  banned INTEGER NOT NULL DEFAULT 0,"
+    "  ban_reason TEXT,"
+    "  muted_until_ms INTEGER NOT NULL DEFAULT 0,"
+    "  deleted INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE sessions ("
+    "  token_hash BLOB PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  created_ms INTEGER NOT NULL,"
+    "  expires_ms INTEGER NOT NULL);"
+    "CREATE INDEX sessions_by_account ON sessions(account_id);"
+    "CREATE TABLE invites ("
+    "  code_hash BLOB PRIMARY KEY,"
+    "  created_by INTEGER,"
+    "  created_ms INTEGER NOT NULL,"
+    "  expires_ms INTEGER NOT NULL,"
+    "  used_by INTEGER,"
+    "  used_ms INTEGER);"
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  room_id INTEGER NOT NULL,"
+    "  time_ms INTEGER NOT NULL,"
+    "  sender_id INTEGER,"
+    "  sender_name TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  body TEXT,"
+    "  file_id INTEGER,"
+    "  client_id INTEGER);"
+    "CREATE INDEX messages_by_time ON messages(time_ms);"
+    "CREATE TABLE files ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  message_id INTEGER,"
+    "  room_id INTEGER NOT NULL,"
+    "  time_ms INTEGER NOT NULL,"
+    "  uploader_id INTEGER,"
+    "  uploader_name TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  sha256 BLOB NOT NULL);"
+    "CREATE INDEX files_by_message ON files(message_id);"
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value);";
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+    schema_v1,
+};
+
+enum store_status store_migrate(struct store *st, int from)
+{
+    for (int v = from; v < STORE_SCHEMA_VERSION; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v + 1);
+        if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            return store_fail(st, "starting a migration");
+        if (sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(st->db, bump, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            char what[64];
+            snprintf(what, sizeof what, "migrating the schema to version %d", v + 1);
+            store_fail(st, what);
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return STORE_ERROR;
+        }
+    }
+    return STORE_OK;
+}

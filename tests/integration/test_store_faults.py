@@ -1,0 +1,110 @@
+"""The database failing under a running server: its disk full, or its files made
+unwritable between two commits. The pass whose commit fails answers its requests with
+ERROR(STORAGE), and nobody receives what those requests would have told them (neither a
+text nor a file announcement); the server stays up, serves others, and stores again
+once the disk is usable. Every text acknowledged meanwhile is in the store.
+
+Disk full is a small tmpfs mounted on the data directory (root with CAP_SYS_ADMIN), or
+else RLIMIT_FSIZE on the server (its WAL file cannot grow: EFBIG). Unwritable is
+chattr +i on the database, its WAL and the directory (root, on a filesystem with the
+flag such as ext4 under pytest's tmp_path), which makes even writes through the
+descriptors the server already holds fail with EPERM."""
+
+import resource
+
+import pytest
+
+import chatproto as P
+from chatclient import offer, send_chunks, sha256
+from chatfs import immutable, run, tmpfs
+from chatstore import DB_NAME, texts
+
+TEXT = "x" * 8000                      # about two pages of the database per text
+
+
+def say_until_storage_error(alice, bob, limit=2000):
+    """alice sends texts one by one until one fails with STORAGE; bob must have seen
+    every acknowledged one and none of the failed. Returns {message_id: client_id}."""
+    acked = {}
+    for client_id in range(1, limit):
+        alice.say(TEXT, client_id=client_id)
+        frame = alice.recv()
+        if frame.type == P.ERROR:
+            assert frame.code == P.E_STORAGE, repr(frame)
+            assert (frame.ref_type, frame.ref_id) == (P.TEXT_SEND, client_id), repr(frame)
+            seen = [f.client_id for f in bob.sync() if f.type == P.TEXT]
+            assert seen == sorted(acked.values()), "bob saw a text that was not stored"
+            return acked
+        assert frame.type == P.TEXT and frame.client_id == client_id, repr(frame)
+        acked[frame.message_id] = client_id
+    raise AssertionError(f"{limit} texts of {len(TEXT)} bytes and no STORAGE error")
+
+
+def still_serving(server, user, alice, bob):
+    """Up and serving: a newcomer logs in, and an upload whose index entry cannot be
+    committed fails with STORAGE at FILE_END without leaving its file or being
+    announced."""
+    carol = user(server, "carol")
+    for c in (alice, bob):
+        c.expect(P.USER_JOINED, users=[(carol.user_id, "carol")])
+    data = b"announced only if indexed"
+    offer(alice, 5, "f.txt", len(data), sha256(data))
+    alice.expect(P.FILE_ACCEPT, id=5)
+    send_chunks(alice, 5, data)
+    alice.send_frame(P.FILE_END, id=5)
+    alice.expect_error(P.E_STORAGE, ref_type=P.FILE_END, ref_id=5)
+    assert server.entries() == [], "the unannounced file was kept"
+    for c in (bob, carol):
+        c.expect_quiet()
+
+
+def stores_again(alice, bob, client_id):
+    alice.say("stored again", client_id=client_id)
+    text = alice.expect(P.TEXT, client_id=client_id)
+    bob.expect(P.TEXT, client_id=client_id)
+    return text
+
+
+def limit_file_size():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+
+def test_database_disk_full(server_factory, room, user, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    with tmpfs(data, "size=1m,mode=0700") as mounted:
+        server = server_factory("--data-dir", str(data), "--no-limits",
+                                preexec_fn=None if mounted else limit_file_size)
+        server.wait_log(r"store open")
+        alice, bob = room(server, "alice", "bob")
+        acked = say_until_storage_error(alice, bob)
+        server.wait_log(r"store commit failed, 1 answers \(2 copies\) withdrawn")
+        still_serving(server, user, alice, bob)
+        if mounted:                         # room again: the same server stores again
+            assert run("mount", "-o", "remount,size=8m", str(data))
+            text = stores_again(alice, bob, 9999)
+            acked[text.message_id] = 9999
+        stored = texts(data)
+        for message_id, client_id in acked.items():
+            assert stored.get(message_id) == ("alice", client_id, TEXT if client_id != 9999
+                                              else "stored again")
+        server.stop()
+
+
+def test_database_unwritable_between_commits(server_factory, room, user, tmp_path):
+    data = tmp_path / "data"
+    server = server_factory("--data-dir", str(data))
+    alice, bob = room(server, "alice", "bob")
+    before = stores_again(alice, bob, 1)
+    with immutable(data / DB_NAME, data / f"{DB_NAME}-wal", data) as frozen:
+        if not frozen:
+            pytest.skip("chattr +i is not available here")
+        alice.say("cannot be stored", client_id=2)
+        alice.expect_error(P.E_STORAGE, ref_type=P.TEXT_SEND, ref_id=2)
+        bob.expect_quiet()
+        server.wait_log(r"store commit failed")
+        still_serving(server, user, alice, bob)
+    after = stores_again(alice, bob, 3)
+    assert after.message_id > before.message_id
+    assert texts(data) == {before.message_id: ("alice", 1, "stored again"),
+                           after.message_id: ("alice", 3, "stored again")}
