@@ -2,6 +2,7 @@
 #include "client/app.h"
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 
 #include "client/settings.h"
 #include "client/window.h"
@@ -105,7 +106,7 @@ static void chat_app_startup(GApplication *app)
 {
     ChatApp *self = CHAT_APP(app);
     G_APPLICATION_CLASS(chat_app_parent_class)->startup(app);
-    g_set_application_name("Chat");
+    g_set_application_name(_("Chat"));
     GtkCssProvider *css = gtk_css_provider_new();
     gtk_css_provider_load_from_resource(css, STYLESHEET);
     gtk_style_context_add_provider_for_screen(gdk_screen_get_default(), GTK_STYLE_PROVIDER(css),
@@ -161,7 +162,7 @@ static int chat_app_handle_local_options(GApplication *app, GVariantDict *option
     if (self->new_instance)
         g_application_set_flags(app, g_application_get_flags(app) | G_APPLICATION_NON_UNIQUE);
     if (self->port < 0 || self->port > 65535) {
-        g_printerr("chat-client: --port must be 1..65535\n");
+        g_printerr(_("chat-client: --port must be 1..65535\n"));
         return 2;
     }
     self->run_theme = settings_get_theme(self->settings);
@@ -173,7 +174,7 @@ static int chat_app_handle_local_options(GApplication *app, GVariantDict *option
         else if (g_strcmp0(self->theme_option, "system") == 0)
             self->run_theme = CHAT_THEME_SYSTEM;
         else {
-            g_printerr("chat-client: --theme must be system, light or dark\n");
+            g_printerr(_("chat-client: --theme must be system, light or dark\n"));
             return 2;
         }
     }
@@ -203,16 +204,16 @@ static void chat_app_init(ChatApp *self)
 {
     self->settings = settings_load();
     const GOptionEntry entries[] = {
-        { "host", 0, 0, G_OPTION_ARG_STRING, &self->host, "Server address", "HOST" },
-        { "port", 0, 0, G_OPTION_ARG_INT, &self->port, "Server port", "PORT" },
-        { "user", 0, 0, G_OPTION_ARG_STRING, &self->user, "Username", "NAME" },
-        { "connect", 0, 0, G_OPTION_ARG_NONE, &self->connect_now, "Log in at once", NULL },
+        { "host", 0, 0, G_OPTION_ARG_STRING, &self->host, N_("Server address"), N_("HOST") },
+        { "port", 0, 0, G_OPTION_ARG_INT, &self->port, N_("Server port"), N_("PORT") },
+        { "user", 0, 0, G_OPTION_ARG_STRING, &self->user, N_("Username"), N_("NAME") },
+        { "connect", 0, 0, G_OPTION_ARG_NONE, &self->connect_now, N_("Log in at once"), NULL },
         { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->files_dir,
-          "Where downloads go (received_files)", "DIR" },
+          N_("Where downloads go (received_files)"), N_("DIR") },
         { "new-instance", 0, 0, G_OPTION_ARG_NONE, &self->new_instance,
-          "Open a separate client even if one is running", NULL },
+          N_("Open a separate client even if one is running"), NULL },
         { "theme", 0, 0, G_OPTION_ARG_STRING, &self->theme_option,
-          "Theme for this run: system, light or dark", "THEME" },
+          N_("Theme for this run: system, light or dark"), N_("THEME") },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_application_add_main_option_entries(G_APPLICATION(self), entries);

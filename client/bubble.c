@@ -1,6 +1,8 @@
 /* ChatBubble: a GtkListBoxRow built from bubble.ui. */
 #include "client/bubble.h"
 
+#include <glib/gi18n.h>
+
 #include "client/format.h"
 #include "client/linkify.h"
 #include "client/user_color.h"
@@ -56,18 +58,19 @@ static void chat_bubble_init(ChatBubble *self)
 static void update_accessible(ChatBubble *self)
 {
     AtkObject *accessible = gtk_widget_get_accessible(GTK_WIDGET(self));
-    char *name = g_strdup_printf("Message from %s", self->sender);
+    char *name = g_strdup_printf(_("Message from %s"), self->sender);
     const char *time_text = gtk_label_get_text(self->time_label);
     char *description;
     switch (self->state) {
     case CHAT_BUBBLE_PENDING:
-        description = g_strdup("sending");
+        description = g_strdup(_("sending"));
         break;
     case CHAT_BUBBLE_FAILED:
-        description = g_strdup_printf("not sent: %s", self->failure ? self->failure : "unknown error");
+        description = g_strdup_printf(_("not sent: %s"),
+                                      self->failure ? self->failure : _("unknown error"));
         break;
     default:
-        description = g_strdup_printf("sent %s", time_text);
+        description = g_strdup_printf(_("sent %s"), time_text);
         break;
     }
     atk_object_set_name(accessible, name);
@@ -164,9 +167,10 @@ void chat_bubble_set_state(ChatBubble *self, ChatBubbleState state, const char *
         gtk_style_context_remove_class(style, "failed");
 
     if (state == CHAT_BUBBLE_PENDING) {
-        gtk_label_set_text(self->status_label, "\u23F1 sending");
+        gtk_label_set_text(self->status_label, _("\u23F1 sending"));
     } else if (state == CHAT_BUBBLE_FAILED) {
-        char *text = g_strdup_printf("\u26A0 not sent: %s", reason ? reason : "unknown error");
+        char *text = g_strdup_printf(_("\u26A0 not sent: %s"),
+                                     reason ? reason : _("unknown error"));
         gtk_label_set_text(self->status_label, text);
         g_free(text);
     } else {

@@ -2,6 +2,8 @@
  * the desktop asynchronously; their failures show in the row, in words. */
 #include "client/file_row.h"
 
+#include <glib/gi18n.h>
+
 #include "client/bubble.h"
 #include "client/format.h"
 
@@ -58,7 +60,7 @@ static void set_state(ChatFileRow *self, ChatFileRowState state, const char *det
         gtk_style_context_remove_class(style, "failed");
 
     AtkObject *accessible = gtk_widget_get_accessible(GTK_WIDGET(self));
-    char *name = g_strdup_printf("File %s from %s", self->name, self->sender);
+    char *name = g_strdup_printf(_("File %s from %s"), self->name, self->sender);
     atk_object_set_name(accessible, name);
     atk_object_set_description(accessible, detail);
     g_free(name);
@@ -76,7 +78,7 @@ static void on_cancel_clicked(ChatFileRow *self)
 
 static void show_desktop_error(ChatFileRow *self, const char *what, GError *error)
 {
-    char *text = g_strdup_printf("%s: %s", what, error->message);
+    char *text = g_strdup_printf(_("%s: %s"), what, error->message);
     gtk_label_set_text(self->detail_label, text);
     g_free(text);
 }
@@ -87,7 +89,7 @@ static void open_done(GObject *source, GAsyncResult *result, gpointer data)
     ChatFileRow *self = data;
     GError *error = NULL;
     if (!g_app_info_launch_default_for_uri_finish(result, &error)) {
-        show_desktop_error(self, "Could not open it", error);
+        show_desktop_error(self, _("Could not open it"), error);
         g_error_free(error);
     }
     g_object_unref(self);
@@ -298,7 +300,7 @@ void chat_file_row_show_progress(ChatFileRow *self, guint64 done, guint64 size,
     char *size_text = format_size(size);
     char *speed = format_speed(bytes_per_second);
     char *left = format_time_left(size > done ? size - done : 0, bytes_per_second);
-    char *detail = g_strdup_printf("%s of %s \u00B7 %s%s%s", done_text, size_text, speed,
+    char *detail = g_strdup_printf(_("%s of %s \u00B7 %s%s%s"), done_text, size_text, speed,
                                    left ? " \u00B7 " : "", left ? left : "");
     set_state(self, CHAT_FILE_ROW_TRANSFERRING, detail);
     g_free(detail);
@@ -315,7 +317,7 @@ void chat_file_row_show_complete(ChatFileRow *self, const char *path, const char
     if (path != NULL)
         chat_file_row_set_path(self, path);
     char *size_text = format_size(self->size);
-    char *detail = g_strdup_printf("%s \u00B7 %s", size_text, note);
+    char *detail = g_strdup_printf(_("%s \u00B7 %s"), size_text, note);
     set_state(self, CHAT_FILE_ROW_COMPLETE, detail);
     g_free(detail);
     g_free(size_text);
@@ -325,7 +327,7 @@ void chat_file_row_show_complete(ChatFileRow *self, const char *path, const char
 void chat_file_row_show_failed(ChatFileRow *self, const char *reason)
 {
     g_return_if_fail(CHAT_IS_FILE_ROW(self));
-    char *detail = g_strdup_printf("Failed: %s", reason ? reason : "unknown error");
+    char *detail = g_strdup_printf(_("Failed: %s"), reason ? reason : _("unknown error"));
     set_state(self, CHAT_FILE_ROW_FAILED, detail);
     g_free(detail);
 }

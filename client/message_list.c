@@ -1,6 +1,8 @@
 /* ChatMessageList: rows, grouping, the row cap and the stick-to-bottom scrolling. */
 #include "client/message_list.h"
 
+#include <glib/gi18n.h>
+
 /* Within this many pixels of the end the view counts as "at the bottom". */
 #define BOTTOM_SLACK_PX 48.0
 
@@ -195,8 +197,8 @@ static void chat_message_list_init(ChatMessageList *self)
     self->pending = id_table_new();
     self->uploads = id_table_new();
     self->files = id_table_new();
-    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), "Messages");
-    atk_object_set_name(gtk_widget_get_accessible(self->new_button), "New messages");
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), _("Messages"));
+    atk_object_set_name(gtk_widget_get_accessible(self->new_button), _("New messages"));
     GtkAdjustment *adj = vadjustment(self);
     g_signal_connect_object(adj, "value-changed", G_CALLBACK(on_value_changed), self, 0);
     g_signal_connect_object(adj, "changed", G_CALLBACK(on_adjustment_changed), self, 0);
@@ -316,7 +318,7 @@ ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInf
     chat_file_row_set_file_id(row, file->file_id);
     id_table_insert(self->files, file->file_id, row);
     if (file->own)
-        chat_file_row_show_complete(row, NULL, "shared");
+        chat_file_row_show_complete(row, NULL, _("shared"));
     return row;
 }
 

@@ -2,6 +2,8 @@
  * (it changes on joins and leaves, rarely enough that rebuilding is simplest). */
 #include "client/user_list.h"
 
+#include <glib/gi18n.h>
+
 #include "client/user_color.h"
 
 struct _ChatUserList {
@@ -51,7 +53,7 @@ static gboolean on_row_popup_menu(GtkWidget *row, ChatUserList *self)
 static void chat_user_list_init(ChatUserList *self)
 {
     gtk_orientable_set_orientation(GTK_ORIENTABLE(self), GTK_ORIENTATION_VERTICAL);
-    self->heading = GTK_LABEL(gtk_label_new("Online"));
+    self->heading = GTK_LABEL(gtk_label_new(_("Online")));
     gtk_label_set_xalign(self->heading, 0);
     gtk_style_context_add_class(gtk_widget_get_style_context(GTK_WIDGET(self->heading)),
                                 "heading");
@@ -61,7 +63,7 @@ static void chat_user_list_init(ChatUserList *self)
     gtk_widget_set_vexpand(scroller, TRUE);
     self->list = GTK_LIST_BOX(gtk_list_box_new());
     gtk_list_box_set_selection_mode(self->list, GTK_SELECTION_NONE);
-    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), "Online users");
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), _("Online users"));
     g_signal_connect(self->list, "button-press-event", G_CALLBACK(on_button_press), self);
     gtk_container_add(GTK_CONTAINER(scroller), GTK_WIDGET(self->list));
     gtk_box_pack_start(GTK_BOX(self), GTK_WIDGET(self->heading), FALSE, FALSE, 0);
@@ -99,7 +101,7 @@ static GtkWidget *user_row_new(ChatUserList *self, const char *name, const char 
     if (tag)
         add_dim_label(box, tag);
     if (is_me)
-        add_dim_label(box, "you");
+        add_dim_label(box, _("you"));
     GtkWidget *row = gtk_list_box_row_new();
     gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
     g_object_set_data_full(G_OBJECT(row), ROW_NAME, g_strdup(name), g_free);
@@ -126,7 +128,7 @@ void chat_user_list_set_users(ChatUserList *self, GPtrArray *names, GPtrArray *t
                           user_row_new(self, name, tag, g_strcmp0(name, me) == 0));
     }
     self->n_users = names->len;
-    char *heading = g_strdup_printf("Online \u2014 %u", names->len);
+    char *heading = g_strdup_printf(_("Online \u2014 %u"), names->len);
     gtk_label_set_text(self->heading, heading);
     g_free(heading);
 }

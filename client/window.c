@@ -8,7 +8,7 @@
 
 #include "common/validate.h"
 
-#define CLIENT_AGENT "chat-client/1.0"
+#define CLIENT_AGENT "chat-client/" CHAT_VERSION /* the Makefile's VERSION */
 #define DEFAULT_PORT 1234
 #define RESPONSE_RETRY 1
 
@@ -157,8 +157,8 @@ static void stop_countdown(ChatWindow *self)
 static void show_countdown(ChatWindow *self)
 {
     guint left = chat_session_get_retry_delay(self->session);
-    char *text = left > 0 ? g_strdup_printf("Connection lost. Reconnecting in %u s\u2026", left)
-                          : g_strdup("Reconnecting\u2026");
+    char *text = left > 0 ? g_strdup_printf(_("Connection lost. Reconnecting in %u s\u2026"), left)
+                          : g_strdup(_("Reconnecting\u2026"));
     show_banner(self, text, TRUE);
     g_free(text);
 }
@@ -187,20 +187,20 @@ static void show_reconnecting(ChatWindow *self, const char *detail)
 static void update_subtitle(ChatWindow *self)
 {
     ChatSessionState state = chat_session_get_state(self->session);
-    const char *words = state == CHAT_SESSION_ONLINE       ? "connected"
-                        : state == CHAT_SESSION_CONNECTING   ? "connecting\u2026"
-                        : state == CHAT_SESSION_RECONNECTING ? "reconnecting\u2026"
-                                                             : "disconnected";
+    const char *words = state == CHAT_SESSION_ONLINE       ? _("connected")
+                        : state == CHAT_SESSION_CONNECTING   ? _("connecting\u2026")
+                        : state == CHAT_SESSION_RECONNECTING ? _("reconnecting\u2026")
+                                                             : _("disconnected");
     char *subtitle;
     if (state == CHAT_SESSION_ONLINE) {
         GPtrArray *users = chat_session_list_users(self->session);
-        subtitle = g_strdup_printf("%s:%u \u00B7 %s \u00B7 %u online", self->host, self->port,
+        subtitle = g_strdup_printf(_("%s:%u \u00B7 %s \u00B7 %u online"), self->host, self->port,
                                    words, users->len);
         g_ptr_array_unref(users);
     } else if (self->host != NULL) {
-        subtitle = g_strdup_printf("%s:%u \u00B7 %s", self->host, self->port, words);
+        subtitle = g_strdup_printf(_("%s:%u \u00B7 %s"), self->host, self->port, words);
     } else {
-        subtitle = g_strdup("Not connected");
+        subtitle = g_strdup(_("Not connected"));
     }
     gtk_header_bar_set_subtitle(self->header, subtitle);
     g_free(subtitle);
@@ -231,11 +231,12 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
         set_login_busy(self, FALSE);
         gtk_info_bar_set_revealed(self->banner, FALSE);
         gtk_stack_set_visible_child_name(self->stack, "chat");
-        char *title = g_strdup_printf("Chat \u2014 %s", chat_session_get_username(self->session));
+        char *title = g_strdup_printf(_("Chat \u2014 %s"),
+                                      chat_session_get_username(self->session));
         gtk_header_bar_set_title(self->header, title);
         gtk_window_set_title(GTK_WINDOW(self), title);
         g_free(title);
-        char *notice = g_strdup_printf(first ? "You joined as %s" : "Reconnected as %s",
+        char *notice = g_strdup_printf(first ? _("You joined as %s") : _("Reconnected as %s"),
                                        chat_session_get_username(self->session));
         chat_message_list_add_notice(self->message_list, notice);
         g_free(notice);
@@ -252,7 +253,7 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
         break;
     case CHAT_SESSION_CONNECTING:
         if (in_chat)
-            show_banner(self, "Reconnecting\u2026", FALSE);
+            show_banner(self, _("Reconnecting\u2026"), FALSE);
         break;
     case CHAT_SESSION_DISCONNECTED:
         if (self->logging_out) {
@@ -263,8 +264,8 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
             gtk_stack_set_visible_child_name(self->stack, "login");
             chat_login_view_focus(self->login_view, CHAT_LOGIN_FIELD_PASSWORD);
         } else if (in_chat) {
-            char *text = g_strdup_printf("Disconnected%s%s", detail ? ": " : ".",
-                                         detail ? detail : "");
+            char *text = detail ? g_strdup_printf(_("Disconnected: %s"), detail)
+                                : g_strdup(_("Disconnected."));
             show_banner(self, text, TRUE);
             g_free(text);
         }
@@ -327,18 +328,18 @@ static void chat_window_class_init(ChatWindowClass *klass)
 
 static void name_widgets(ChatWindow *self)
 {
-    window_set_accessible_name(GTK_WIDGET(self->banner_label), "Connection status");
-    window_set_accessible_name(self->theme_toggle, "Dark theme");
-    window_set_accessible_name(self->attach_button, "Attach file");
-    window_set_accessible_name(self->emoji_button, "Insert emoji");
-    window_set_accessible_name(GTK_WIDGET(self->message_entry), "Message");
-    window_set_accessible_name(self->send_button, "Send");
+    window_set_accessible_name(GTK_WIDGET(self->banner_label), _("Connection status"));
+    window_set_accessible_name(self->theme_toggle, _("Dark theme"));
+    window_set_accessible_name(self->attach_button, _("Attach file"));
+    window_set_accessible_name(self->emoji_button, _("Insert emoji"));
+    window_set_accessible_name(GTK_WIDGET(self->message_entry), _("Message"));
+    window_set_accessible_name(self->send_button, _("Send"));
 }
 
 static void chat_window_init(ChatWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
-    gtk_info_bar_add_button(self->banner, "Reconnect now", RESPONSE_RETRY);
+    gtk_info_bar_add_button(self->banner, _("Reconnect now"), RESPONSE_RETRY);
     name_widgets(self);
     self->session = chat_session_new(CLIENT_AGENT);
     g_signal_connect(self->session, "state-changed", G_CALLBACK(on_state_changed), self);

@@ -3,6 +3,8 @@
  * chooser. */
 #include "client/window_private.h"
 
+#include <glib/gi18n.h>
+
 #include "client/notify.h"
 
 static const char *own_name(ChatWindow *self)
@@ -13,7 +15,7 @@ static const char *own_name(ChatWindow *self)
 
 static void add_warning(ChatWindow *self, const char *what, const char *why)
 {
-    char *text = g_strdup_printf("\u26A0 %s: %s", what, why);
+    char *text = g_strdup_printf(_("\u26A0 %s: %s"), what, why);
     chat_message_list_add_notice(self->message_list, text);
     g_free(text);
 }
@@ -30,7 +32,7 @@ static void on_send(ChatWindow *self)
     GError *error = NULL;
     guint64 client_id = chat_session_send_text(self->session, text, &error);
     if (client_id == 0) {
-        add_warning(self, "Message not sent", error->message);
+        add_warning(self, _("Message not sent"), error->message);
         g_error_free(error);
         return;
     }
@@ -59,14 +61,14 @@ static void on_message_failed(ChatSession *session, guint64 client_id, const cha
 {
     (void)session;
     if (!chat_message_list_fail_message(self->message_list, client_id, reason))
-        add_warning(self, "A message was not sent", reason);
+        add_warning(self, _("A message was not sent"), reason);
 }
 
 static void on_user_joined(ChatSession *session, guint32 id, const char *name, ChatWindow *self)
 {
     (void)session;
     (void)id;
-    char *text = g_strdup_printf("%s joined", name);
+    char *text = g_strdup_printf(_("%s joined"), name);
     chat_message_list_add_notice(self->message_list, text);
     g_free(text);
 }
@@ -75,7 +77,7 @@ static void on_user_left(ChatSession *session, guint32 id, const char *name, Cha
 {
     (void)session;
     (void)id;
-    char *text = g_strdup_printf("%s left", name);
+    char *text = g_strdup_printf(_("%s left"), name);
     chat_message_list_add_notice(self->message_list, text);
     g_free(text);
 }
@@ -85,7 +87,7 @@ static void on_server_error(ChatSession *session, guint code, const char *messag
 {
     (void)session;
     (void)code;
-    add_warning(self, "Server", message);
+    add_warning(self, _("Server"), message);
 }
 
 /* Back in the window: the notification has done its job. */

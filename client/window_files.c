@@ -3,6 +3,7 @@
  * session's transfer signals move the rows' progress. */
 #include "client/window_private.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "client/notify.h"
@@ -11,7 +12,7 @@ enum { TARGET_URI_LIST };
 
 static void add_warning(ChatWindow *self, const char *name, const char *why)
 {
-    char *text = g_strdup_printf("\u26A0 Could not send %s: %s", name, why);
+    char *text = g_strdup_printf(_("\u26A0 Could not send %s: %s"), name, why);
     chat_message_list_add_notice(self->message_list, text);
     g_free(text);
 }
@@ -57,7 +58,7 @@ static void on_chooser_response(GtkNativeDialog *dialog, int response, ChatWindo
 static void on_attach_clicked(ChatWindow *self)
 {
     GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
-        "Send a file", GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Send", "_Cancel");
+        _("Send a file"), GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Send"), _("_Cancel"));
     gtk_file_chooser_set_select_multiple(GTK_FILE_CHOOSER(chooser), TRUE);
     const char *folder = settings_get_last_folder(self->settings);
     gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(chooser),
@@ -83,7 +84,7 @@ static void on_drag_data_received(GtkWidget *widget, GdkDragContext *context, in
             send_file(self, path);
             took = TRUE;
         } else {
-            add_warning(self, *uri, "only local files can be sent");
+            add_warning(self, *uri, _("only local files can be sent"));
         }
         g_free(path);
     }
@@ -134,11 +135,11 @@ static void on_transfer_finished(ChatSession *session, ChatTransfer *transfer, C
     if (row == NULL)
         return;
     if (transfer->direction == CHAT_TRANSFER_DOWNLOAD) {
-        chat_file_row_show_complete(row, transfer->path, "downloaded");
-        notify_unless_active(GTK_WINDOW(self), "Download complete", transfer->name);
+        chat_file_row_show_complete(row, transfer->path, _("downloaded"));
+        notify_unless_active(GTK_WINDOW(self), _("Download complete"), transfer->name);
     } else if (chat_file_row_get_state(row) != CHAT_FILE_ROW_COMPLETE) {
         /* The server announces it once verified; until then it is only sent. */
-        chat_file_row_show_complete(row, transfer->path, "sent, the server is checking it");
+        chat_file_row_show_complete(row, transfer->path, _("sent, the server is checking it"));
     }
 }
 
@@ -158,7 +159,7 @@ static void on_file_announced(ChatSession *session, ChatFileInfo *file, ChatWind
     (void)session;
     chat_message_list_add_file(self->message_list, file);
     if (!file->own) {
-        char *body = g_strdup_printf("shared %s", file->name);
+        char *body = g_strdup_printf(_("shared %s"), file->name);
         notify_unless_active(GTK_WINDOW(self), file->uploader, body);
         g_free(body);
     }

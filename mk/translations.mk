@@ -33,13 +33,9 @@ po-check:
 	@mkdir -p $(OUT)
 	@xgettext $(XGETTEXT_FLAGS) -o $(OUT)/po-check.pot $(I18N_SOURCES) 2>/dev/null
 	@for l in $(LINGUAS); do \
-		msgmerge --quiet --no-fuzzy-matching -o $(OUT)/po-check.$$l.po po/$$l.po \
-			$(OUT)/po-check.pot || exit 1; \
-		missing=$$(msgattrib --untranslated --no-obsolete $(OUT)/po-check.$$l.po; \
-			msgattrib --only-fuzzy --no-obsolete $(OUT)/po-check.$$l.po); \
-		if [ -n "$$missing" ]; then \
-			echo "po/$$l.po lacks translations (make po-update, then translate):"; \
-			echo "$$missing" | grep '^msgid' | grep -v '^msgid ""$$'; exit 1; \
-		fi; \
-		echo "po/$$l.po: $$(msgfmt --statistics -o /dev/null $(OUT)/po-check.$$l.po 2>&1)"; \
+		msgcmp po/$$l.po $(OUT)/po-check.pot || { \
+			echo "po/$$l.po lacks the translations above: make po-update (it revives"; \
+			echo "translations kept as obsolete entries), translate what remains, commit po/"; \
+			exit 1; }; \
+		echo "po/$$l.po: $$(msgfmt --statistics -o /dev/null po/$$l.po 2>&1)"; \
 	done
