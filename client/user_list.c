@@ -4,8 +4,6 @@
 
 #include <glib/gi18n.h>
 
-#include "client/user_color.h"
-
 struct _ChatUserList {
     GtkBox parent_instance;
     GtkLabel *heading;
@@ -84,15 +82,29 @@ static void add_dim_label(GtkWidget *box, const char *text)
     gtk_box_pack_start(GTK_BOX(box), label, FALSE, FALSE, 0);
 }
 
+/* What a screen reader says for a row: "alice, online", "bob (admin), online",
+ * "carol (you), online". */
+static char *spoken_row(const char *name, const char *tag, gboolean is_me)
+{
+    if (tag != NULL && is_me)
+        return g_strdup_printf(_("%s (%s, you), online"), name, tag);
+    if (tag != NULL || is_me)
+        return g_strdup_printf(_("%s (%s), online"), name, tag != NULL ? tag : _("you"));
+    return g_strdup_printf(_("%s, online"), name);
+}
+
+/* A row: a dot for the presence state (online: the server reports no other state
+ * yet, so no one shows as away), the name, its tag and "you" for ourselves. */
 static GtkWidget *user_row_new(ChatUserList *self, const char *name, const char *tag,
                                gboolean is_me)
 {
     GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-    GtkWidget *dot = gtk_label_new("\u25CF");
-    user_color_apply(dot, name);
-    gtk_style_context_add_class(gtk_widget_get_style_context(dot), "presence");
-    /* The dot is decoration; the name says everything. */
-    atk_object_set_role(gtk_widget_get_accessible(dot), ATK_ROLE_REDUNDANT_OBJECT);
+    GtkWidget *dot = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
+    gtk_widget_set_valign(dot, GTK_ALIGN_CENTER);
+    GtkStyleContext *dot_style = gtk_widget_get_style_context(dot);
+    gtk_style_context_add_class(dot_style, "presence");
+    gtk_style_context_add_class(dot_style, "online");
+    gtk_widget_set_tooltip_text(dot, _("Online"));
     GtkWidget *label = gtk_label_new(name);
     gtk_label_set_xalign(GTK_LABEL(label), 0);
     gtk_label_set_ellipsize(GTK_LABEL(label), PANGO_ELLIPSIZE_END);
@@ -104,6 +116,9 @@ static GtkWidget *user_row_new(ChatUserList *self, const char *name, const char 
         add_dim_label(box, _("you"));
     GtkWidget *row = gtk_list_box_row_new();
     gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
+    char *spoken = spoken_row(name, tag, is_me);
+    atk_object_set_name(gtk_widget_get_accessible(row), spoken);
+    g_free(spoken);
     g_object_set_data_full(G_OBJECT(row), ROW_NAME, g_strdup(name), g_free);
     g_signal_connect(row, "popup-menu", G_CALLBACK(on_row_popup_menu), self);
     gtk_container_add(GTK_CONTAINER(row), box);

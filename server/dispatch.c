@@ -199,6 +199,7 @@ static void on_text_send(struct client *c, const struct proto_msg *msg)
     struct store_message stored = {
         .room_id = PROTO_ROOM_LOBBY,
         .time_ms = (int64_t)clock_wall_ms(),
+        .sender_id = c->account_id,
         .sender_name = c->name,
         .client_id = send->client_id,
         .body = send->text.ptr,
