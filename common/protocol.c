@@ -455,6 +455,7 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_TOKEN_INVALID] = "session expired; log in with your password",
         [PROTO_E_GUESTS_DISABLED] = "guest logins are off; log in with an account",
         [PROTO_E_SESSION_REPLACED] = "logged in from somewhere else",
+        [PROTO_E_TLS_REQUIRED] = "TLS required",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";

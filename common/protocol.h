@@ -160,6 +160,7 @@ enum proto_error_code {
     PROTO_E_TOKEN_INVALID = 37,     /* session token unknown, revoked or expired */
     PROTO_E_GUESTS_DISABLED = 38,   /* HELLO (guest login) is off: log in with a password */
     PROTO_E_SESSION_REPLACED = 39,  /* the account logged in on another connection */
+    PROTO_E_TLS_REQUIRED = 40,      /* plain text reached a TLS port; sent in plain text */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */

@@ -120,6 +120,7 @@ E_KICKED = 36
 E_TOKEN_INVALID = 37
 E_GUESTS_DISABLED = 38
 E_SESSION_REPLACED = 39
+E_TLS_REQUIRED = 40
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.

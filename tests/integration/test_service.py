@@ -14,7 +14,7 @@ from chatserver import TIMEOUT, WRAPPER, binary, wait_until
 def start(tmp_path, env_extra, stderr, *args):
     env = dict(os.environ, **env_extra)
     cmd = [*WRAPPER, binary("chat-server"), "--host", "127.0.0.1", "--port", "0",
-           "--files-dir", str(tmp_path / "files"), *args]
+           "--files-dir", str(tmp_path / "files"), "--no-tls", *args]
     proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=stderr)
     line = proc.stdout.readline()
