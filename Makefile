@@ -2,21 +2,59 @@
 #   make               build everything into build/ (SANITIZE=1: ASan+UBSan into build-san/)
 #   make test          build, then run unit, integration and GUI tests with one summary
 #   make run           start chat-server on 127.0.0.1:1234 and one chat-client window
+#   make install       build for PREFIX (/usr/local) into build-install/ and install
+#                      under DESTDIR; make uninstall removes what it installed
+#   make dist          chat-VERSION.tar.gz from git; make pot: po/chat-client.pot
+#   make deb           the Debian packages; make deb-check builds, installs, runs, purges
 #   make clean
 
+VERSION := 2.0.0
+# The GNOME application id of chat-client (GApplication, desktop entry, icon, metainfo).
+# example.org is reserved for examples (RFC 2606), so this id claims nobody's domain;
+# once the project has a domain of its own, its reverse-DNS name goes here.
+APP_ID := org.example.Chat
+GETTEXT_PACKAGE := chat-client
+
+# Installation directories (make install; the installed build knows them).
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+LOCALEDIR ?= $(DATADIR)/locale
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+
 SANITIZE ?= 0
+INSTALLED ?= 0
 ifeq ($(SANITIZE),1)
 OUT := build-san
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(INSTALLED),1)
+OUT := build-install
+OPT := -O2 -g
 else
 OUT := build
 OPT := -O2 -g
 endif
 
+# What a build knows of where it runs from: an installed build reads the system-wide
+# configuration and translations; a build tree, its own translations and no
+# configuration file unless given one.
+ifeq ($(INSTALLED),1)
+BUILD_DEFS := -DCHAT_LOCALEDIR='"$(LOCALEDIR)"' \
+	-DCHAT_DEFAULT_CONFIG='"$(SYSCONFDIR)/chat-server/chat-server.conf"'
+else
+BUILD_DEFS := -DCHAT_LOCALEDIR='"$(abspath $(OUT))/locale"'
+endif
+BUILD_DEFS += -DCHAT_VERSION='"$(VERSION)"' -DGETTEXT_PACKAGE='"$(GETTEXT_PACKAGE)"' \
+	-DCHAT_APP_ID='"$(APP_ID)"'
+
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 WARN := -Wall -Wextra -Werror
-CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP $(CFLAGS)
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -I. -MMD -MP $(BUILD_DEFS) $(CPPFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 
 # GLib, ICU (look-alike names) and libcrypto (SHA-256) serve every program through
@@ -58,8 +96,13 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 WIDGET_BIN := $(patsubst tests/widget/%.c,$(OUT)/tests/%,$(WIDGET_SRC))
 
 BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(OUT)/chat-bench
-.PHONY: all test run bench bench-quick clean
-all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN)
+.PHONY: all test run bench bench-quick clean FORCE
+all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN) translations
+
+# Rebuild everything when BUILD_DEFS change (another PREFIX, a new VERSION).
+$(OUT)/build-defs: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(BUILD_DEFS)' | cmp -s - $@ || echo '$(BUILD_DEFS)' > $@
 
 # Per-group compile flags.
 $(OUT)/obj/common/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
@@ -69,17 +112,23 @@ $(OUT)/obj/gen/%.o: CFLAGS_GROUP := $(GTK_CFLAGS)
 $(OUT)/obj/tests/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
 $(OUT)/obj/bench/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
 
-$(OUT)/obj/%.o: %.c
+$(OUT)/obj/%.o: %.c $(OUT)/build-defs
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(CFLAGS_GROUP) -c $< -o $@
 
-$(OUT)/obj/gen/%.o: $(OUT)/gen/%.c
+$(OUT)/obj/gen/%.o: $(OUT)/gen/%.c $(OUT)/build-defs
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(CFLAGS_GROUP) -Wno-overlength-strings -c $< -o $@
 
 $(OUT)/libcommon.a: $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+
+# chat-server (and the fuzzers that link its files) also speak to systemd: readiness and
+# stopping notices (server/systemd.c).
+SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
+$(OUT)/chat-server: BASE_LIBS += $(SYSTEMD_LIBS)
+build-fuzz/%: BASE_LIBS += $(SYSTEMD_LIBS)
 
 $(OUT)/chat-server: $(SERVER_OBJ) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) $(STORE_LIBS) -lm -o $@
@@ -132,7 +181,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_LINKED := $(COMMON_SRC) $(filter-out server/main.c,$(SERVER_SRC))
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Wall -Wextra -Werror
+	-fno-sanitize-recover=all -Wall -Wextra -Werror $(BUILD_DEFS)
 .PHONY: fuzz
 fuzz: $(FUZZ_BIN)
 	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)
@@ -146,6 +195,8 @@ run: $(OUT)/chat-server $(OUT)/chat-client
 	scripts/run-app $(OUT)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-install build-deb build-dist
+
+include mk/translations.mk mk/install.mk mk/deb.mk
 
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)

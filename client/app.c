@@ -28,6 +28,7 @@ struct _ChatApp {
     char *user;
     char *files_dir;
     char *theme_option;
+    gboolean new_instance;
     gboolean connect_now;
     gboolean no_tls;
     char *trust_fingerprint;
@@ -135,7 +136,7 @@ static void chat_app_startup(GApplication *app)
 {
     ChatApp *self = CHAT_APP(app);
     G_APPLICATION_CLASS(chat_app_parent_class)->startup(app);
-    g_set_application_name("Chat");
+    g_set_application_name(_("Chat"));
     GtkCssProvider *css = gtk_css_provider_new();
     gtk_css_provider_load_from_resource(css, STYLESHEET);
     gtk_style_context_add_provider_for_screen(gdk_screen_get_default(), GTK_STYLE_PROVIDER(css),
@@ -172,9 +173,16 @@ static void chat_app_startup(GApplication *app)
     g_unix_signal_add(SIGINT, on_terminate_signal, app);
 }
 
+/* The first launch opens the window; a later one (forwarded here by GApplication when this
+ * instance owns the application id) brings that window to the front. */
 static void chat_app_activate(GApplication *app)
 {
     ChatApp *self = CHAT_APP(app);
+    GtkWindow *open = gtk_application_get_active_window(GTK_APPLICATION(app));
+    if (open != NULL) {
+        gtk_window_present(open);
+        return;
+    }
     char *server = NULL;
     if (self->host != NULL || self->port != 0) {
         const char *host = self->host ? self->host : DEFAULT_HOST;
@@ -200,22 +208,24 @@ static int chat_app_handle_local_options(GApplication *app, GVariantDict *option
 {
     (void)options;
     ChatApp *self = CHAT_APP(app);
+    if (self->new_instance)
+        g_application_set_flags(app, g_application_get_flags(app) | G_APPLICATION_NON_UNIQUE);
     if (self->port < 0 || self->port > 65535) {
-        g_printerr("chat-client: --port must be 1..65535\n");
+        g_printerr(_("chat-client: --port must be 1..65535\n"));
         return 2;
     }
     char *fingerprint = self->trust_fingerprint
                             ? chat_fingerprint_normalize(self->trust_fingerprint) : NULL;
     if (self->trust_fingerprint != NULL && fingerprint == NULL) {
-        g_printerr("chat-client: --trust-fingerprint needs a SHA-256 fingerprint "
-                   "(64 hex digits, colons allowed)\n");
+        g_printerr(_("chat-client: --trust-fingerprint needs a SHA-256 fingerprint "
+                   "(64 hex digits, colons allowed)\n"));
         return 2;
     }
     g_free(fingerprint);
     self->run_theme = settings_get_theme(self->settings);
     if (self->theme_option != NULL &&
         !settings_theme_from_name(self->theme_option, &self->run_theme)) {
-        g_printerr("chat-client: --theme must be system, light or dark\n");
+        g_printerr(_("chat-client: --theme must be system, light or dark\n"));
         return 2;
     }
     return -1;
@@ -246,19 +256,21 @@ static void chat_app_init(ChatApp *self)
 {
     self->settings = settings_load();
     const GOptionEntry entries[] = {
-        { "host", 0, 0, G_OPTION_ARG_STRING, &self->host, "Server address", "HOST" },
-        { "port", 0, 0, G_OPTION_ARG_INT, &self->port, "Server port", "PORT" },
-        { "user", 0, 0, G_OPTION_ARG_STRING, &self->user, "Username", "NAME" },
-        { "connect", 0, 0, G_OPTION_ARG_NONE, &self->connect_now, "Log in at once", NULL },
+        { "host", 0, 0, G_OPTION_ARG_STRING, &self->host, N_("Server address"), N_("HOST") },
+        { "port", 0, 0, G_OPTION_ARG_INT, &self->port, N_("Server port"), N_("PORT") },
+        { "user", 0, 0, G_OPTION_ARG_STRING, &self->user, N_("Username"), N_("NAME") },
+        { "connect", 0, 0, G_OPTION_ARG_NONE, &self->connect_now, N_("Log in at once"), NULL },
         { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->files_dir,
-          "Where downloads go for this run (default: the Downloads folder)", "DIR" },
+          N_("Where downloads go for this run (default: the Downloads folder)"), N_("DIR") },
+        { "new-instance", 0, 0, G_OPTION_ARG_NONE, &self->new_instance,
+          N_("Open a separate client even if one is running"), NULL },
         { "theme", 0, 0, G_OPTION_ARG_STRING, &self->theme_option,
-          "Theme for this run: system, light or dark", "THEME" },
+          N_("Theme for this run: system, light or dark"), N_("THEME") },
         { "no-tls", 0, 0, G_OPTION_ARG_NONE, &self->no_tls,
-          "Talk plain text (only to a server started with --no-tls: loopback, tests)", NULL },
+          N_("Talk plain text (only to a server started with --no-tls: loopback, tests)"), NULL },
         { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &self->trust_fingerprint,
-          "Trust the server certificate with this SHA-256 fingerprint (and pin it)",
-          "SHA256" },
+          N_("Trust the server certificate with this SHA-256 fingerprint (and pin it)"),
+          N_("SHA256") },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_application_add_main_option_entries(G_APPLICATION(self), entries);
@@ -277,5 +289,5 @@ static void chat_app_init(ChatApp *self)
 ChatApp *chat_app_new(void)
 {
     return g_object_new(CHAT_TYPE_APP, "application-id", CHAT_APP_ID, "flags",
-                        G_APPLICATION_NON_UNIQUE, NULL);
+                        G_APPLICATION_DEFAULT_FLAGS, NULL);
 }

@@ -6,10 +6,9 @@
  * From a terminal the session reconnects after a loss and /quit or Ctrl+D leave at once;
  * from a pipe or file it finishes everything queued at end of input, says goodbye and
  * exits 0, and a login refused or a connection lost ends it with status 1. */
+#include <gio/gunixinputstream.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
-#include <gio/gunixinputstream.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,8 +16,9 @@
 
 #include "client/cli.h"
 #include "client/cli_trust.h"
+#include "common/i18n.h"
 
-#define CLI_VERSION "1.0"
+#define CLI_VERSION CHAT_VERSION /* the Makefile's VERSION */
 #define CLI_AGENT "chat-cli/" CLI_VERSION
 #define EXIT_USAGE 2
 
@@ -30,9 +30,9 @@ static void print_online(struct cli *cli)
 {
     static const char *const role_names[] = {
         [CHAT_ROLE_MEMBER] = NULL,
-        [CHAT_ROLE_MODERATOR] = "moderator",
-        [CHAT_ROLE_ADMIN] = "admin",
-        [CHAT_ROLE_GUEST] = "guest",
+        [CHAT_ROLE_MODERATOR] = N_("moderator"),
+        [CHAT_ROLE_ADMIN] = N_("admin"),
+        [CHAT_ROLE_GUEST] = N_("guest"),
     };
     GPtrArray *names = chat_session_list_users(cli->session);
     GString *list = g_string_new(NULL);
@@ -41,9 +41,9 @@ static void print_online(struct cli *cli)
         const char *role = role_names[chat_session_get_user_role(cli->session, name)];
         g_string_append_printf(list, "%s%s", i ? ", " : "", name);
         if (role)
-            g_string_append_printf(list, " (%s)", role);
+            g_string_append_printf(list, " (%s)", _(role));
     }
-    cli_print_event("* online: %s", list->str);
+    cli_print_event(_("* online: %s"), list->str);
     g_string_free(list, TRUE);
     g_ptr_array_unref(names);
 }
@@ -119,7 +119,7 @@ static void on_state_changed(ChatSession *session, int state, const char *detail
     if (state != CHAT_SESSION_DISCONNECTED)
         cli->retrying = FALSE;
     if (state == CHAT_SESSION_ONLINE) {
-        cli_print_event("* connected as %s", chat_session_get_username(session));
+        cli_print_event(_("* connected as %s"), chat_session_get_username(session));
         print_online(cli);
         if (!cli->ever_online)
             handle_early_lines(cli);
@@ -134,7 +134,7 @@ static void on_state_changed(ChatSession *session, int state, const char *detail
         } else if (cli->leaving) {
             g_main_loop_quit(cli->loop);
         } else {
-            cli_print_error("%s", detail ? detail : "disconnected");
+            cli_print_error("%s", detail ? detail : _("disconnected"));
             cli_fail(cli);
         }
     }
@@ -186,7 +186,7 @@ static void on_message_failed(ChatSession *session, guint64 client_id, const cha
 {
     (void)session;
     (void)client_id;
-    cli_request_failed(cli, "message not sent: %s", reason);
+    cli_request_failed(cli, _("message not sent: %s"), reason);
 }
 
 static void on_user_joined(ChatSession *session, guint id, const char *name, struct cli *cli)
@@ -194,7 +194,7 @@ static void on_user_joined(ChatSession *session, guint id, const char *name, str
     (void)session;
     (void)id;
     (void)cli;
-    cli_print_event("* %s joined", name);
+    cli_print_event(_("* %s joined"), name);
 }
 
 static void on_user_left(ChatSession *session, guint id, const char *name, struct cli *cli)
@@ -202,15 +202,16 @@ static void on_user_left(ChatSession *session, guint id, const char *name, struc
     (void)session;
     (void)id;
     (void)cli;
-    cli_print_event("* %s left", name);
+    cli_print_event(_("* %s left"), name);
 }
 
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
 {
     (void)session;
     (void)cli;
-    cli_print_event("* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
-                file->uploader, file->file_id, file->name, file->size);
+    cli_print_event(_("* %s shared #%llu %s (%llu bytes)"), file->uploader,
+                    (unsigned long long)file->file_id, file->name,
+                    (unsigned long long)file->size);
 }
 
 static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct cli *cli)
@@ -218,18 +219,19 @@ static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct c
     (void)session;
     (void)cli;
     if (t->direction == CHAT_TRANSFER_UPLOAD)
-        cli_print_event("* upload %s complete", t->name);
+        cli_print_event(_("* upload %s complete"), t->name);
     else
-        cli_print_event("* download %s complete: %s", t->name, t->path);
+        cli_print_event(_("* download %s complete: %s"), t->name, t->path);
 }
 
 static void on_transfer_failed(ChatSession *session, ChatTransfer *t, const char *reason,
                                struct cli *cli)
 {
     (void)session;
-    cli_request_failed(cli, "%s %s failed: %s",
-                       t->direction == CHAT_TRANSFER_UPLOAD ? "upload" : "download", t->name,
-                       reason);
+    if (t->direction == CHAT_TRANSFER_UPLOAD)
+        cli_request_failed(cli, _("upload %s failed: %s"), t->name, reason);
+    else
+        cli_request_failed(cli, _("download %s failed: %s"), t->name, reason);
 }
 
 static void on_server_error(ChatSession *session, guint code, const char *message,
@@ -238,7 +240,7 @@ static void on_server_error(ChatSession *session, guint code, const char *messag
     (void)session;
     (void)code;
     (void)cli;
-    cli_print_error("server: %s", message);
+    cli_print_error(_("server: %s"), message);
 }
 
 static void on_idle(ChatSession *session, struct cli *cli)
@@ -262,7 +264,7 @@ static void command_get(struct cli *cli, const char *args)
     const char *digits = args[0] == '#' ? args + 1 : args;
     guint64 id = g_ascii_strtoull(digits, &end, 10);
     if (end == digits || (*end && !g_ascii_isspace(*end)) || id == 0) {
-        cli_request_failed(cli, "usage: /get ID [FOLDER]");
+        cli_request_failed(cli, _("usage: /get ID [FOLDER]"));
         return;
     }
     char *dir = g_strstrip(g_strdup(end));
@@ -293,7 +295,7 @@ static void cli_handle_line(struct cli *cli, char *line)
         if (args[0])
             chat_session_upload(cli->session, args, &error);
         else
-            cli_request_failed(cli, "usage: /send PATH");
+            cli_request_failed(cli, _("usage: /send PATH"));
         report(cli, error);
     } else if (strcmp(line, "/get") == 0) {
         command_get(cli, args);
@@ -308,7 +310,7 @@ static void cli_handle_line(struct cli *cli, char *line)
             cli->input_done = TRUE; /* like the end of a piped input: finish first */
         cli_maybe_finish(cli);
     } else {
-        cli_request_failed(cli, "unknown command %s (see --help)", line);
+        cli_request_failed(cli, _("unknown command %s (see --help)"), line);
     }
 }
 
@@ -428,33 +430,38 @@ static gboolean fingerprint_ok(const char *text)
 static gboolean parse_options(int *argc, char ***argv, struct options *o)
 {
     GOptionEntry entries[] = {
-        { "host", 0, 0, G_OPTION_ARG_STRING, &o->host, "Server address (127.0.0.1)", "ADDR" },
-        { "port", 0, 0, G_OPTION_ARG_INT, &o->port, "Server port (1234)", "N" },
-        { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, "Your name in the chat", "NAME" },
+        { "host", 0, 0, G_OPTION_ARG_STRING, &o->host, N_("Server address (127.0.0.1)"),
+          N_("ADDR") },
+        { "port", 0, 0, G_OPTION_ARG_INT, &o->port, N_("Server port (1234)"), N_("N") },
+        { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, N_("Your name in the chat"),
+          N_("NAME") },
         { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->files_dir,
-          "Where /get saves files (received_files)", "DIR" },
+          N_("Where /get saves files (received_files)"), N_("DIR") },
         { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file,
-          "Read the password from the first line of FILE (else it is asked for on a "
-          "terminal when needed)", "FILE" },
+          N_("Read the password from the first line of FILE (else it is asked for on a "
+             "terminal when needed)"), N_("FILE") },
         { "register", 0, 0, G_OPTION_ARG_NONE, &o->create_account,
-          "Create the account NAME with that password first", NULL },
+          N_("Create the account NAME with that password first"), NULL },
         { "invite", 0, 0, G_OPTION_ARG_STRING, &o->invite,
-          "Invite code for --register, when the server asks for one", "CODE" },
+          N_("Invite code for --register, when the server asks for one"), N_("CODE") },
         { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
-          "Where the login is kept for next time (default: a 0600 file in "
-          "$XDG_STATE_HOME/chat-cli/)", "FILE" },
+          N_("Where the login is kept for next time (default: a 0600 file in "
+             "$XDG_STATE_HOME/chat-cli/)"), N_("FILE") },
         { "no-tls", 0, 0, G_OPTION_ARG_NONE, &o->no_tls,
-          "Talk plain text (only to a server started with --no-tls: loopback, tests)", NULL },
+          N_("Talk plain text (only to a server started with --no-tls: loopback, tests)"), NULL },
         { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &o->trust_fingerprint,
-          "Trust the server certificate with this SHA-256 fingerprint (and pin it)",
-          "SHA256" },
+          N_("Trust the server certificate with this SHA-256 fingerprint (and pin it)"),
+          N_("SHA256") },
         { "forget-certificate", 0, 0, G_OPTION_ARG_NONE, &o->forget_certificate,
-          "Forget the certificate pinned for --host/--port, then exit", NULL },
-        { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Show the version and exit", NULL },
+          N_("Forget the certificate pinned for --host/--port, then exit"), NULL },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, N_("Show the version and exit"),
+          NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *context = g_option_context_new("- chat from the terminal");
-    g_option_context_set_summary(context,
+    /* GOption translates the entries, the parameter string and the summary itself. */
+    GOptionContext *context = g_option_context_new(N_("- chat from the terminal"));
+    g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+    g_option_context_set_summary(context, N_(
         "Lines you type are sent as messages. Commands:\n"
         "  /send PATH          share a file\n"
         "  /get ID [FOLDER]    download shared file #ID\n"
@@ -475,8 +482,8 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         "Logging in: a login kept from last time is used first; else --password-file, or\n"
         "the password is asked for on a terminal when the server needs an account; with\n"
         "neither, you join as a guest (if the server admits guests). A refused login\n"
-        "exits with status 1 and the reason on stderr.");
-    g_option_context_set_description(context, _(
+        "exits with status 1 and the reason on stderr."));
+    g_option_context_set_description(context, N_(
         "Connections use TLS. A certificate signed for the host by a CA the system trusts\n"
         "(or by one in the PEM file $CHAT_CA_FILE names, which then replaces the system's)\n"
         "is accepted silently. Otherwise, the first time, chat-cli shows the certificate's\n"
@@ -484,38 +491,38 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         "--trust-fingerprint); the answer is pinned per host and port in\n"
         "$XDG_STATE_HOME/chat-client/known_servers, shared with chat-client. A certificate\n"
         "that changed is refused; --forget-certificate forgets the old one deliberately."));
-    g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
     GError *error = NULL;
     gboolean ok = g_option_context_parse(context, argc, argv, &error);
     g_option_context_free(context);
     if (!ok) {
-        cli_print_error("%s (see --help)", error->message);
+        cli_print_error(_("%s (see --help)"), error->message);
         g_error_free(error);
         return FALSE;
     }
     if (o->version)
         return TRUE;
     if (*argc > 1) {
-        cli_print_error("unexpected argument %s (see --help)", (*argv)[1]);
+        cli_print_error(_("unexpected argument %s (see --help)"), (*argv)[1]);
         return FALSE;
     }
     if (o->port < 1 || o->port > 65535) {
-        cli_print_error("--port must be between 1 and 65535");
+        cli_print_error(_("--port must be between 1 and 65535"));
         return FALSE;
     }
     if (o->trust_fingerprint && !fingerprint_ok(o->trust_fingerprint)) {
-        cli_print_error("--trust-fingerprint needs a SHA-256 fingerprint: 64 hex digits, "
-                        "colons allowed");
+        cli_print_error(_("--trust-fingerprint needs a SHA-256 fingerprint: 64 hex digits, "
+                          "colons allowed"));
         return FALSE;
     }
     if (o->forget_certificate)
         return TRUE;
     if (!o->user || !o->user[0]) {
-        cli_print_error("--user NAME is required");
+        cli_print_error(_("--user NAME is required"));
         return FALSE;
     }
     if (o->invite && !o->create_account) {
-        cli_print_error("--invite CODE goes with --register");
+        cli_print_error(_("--invite CODE goes with --register"));
         return FALSE;
     }
     return TRUE;
@@ -562,7 +569,7 @@ static void connect_signals(struct cli *cli)
 
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    i18n_init();
     struct options o = { .port = 1234 };
     if (!parse_options(&argc, &argv, &o) || o.version) {
         if (o.version)

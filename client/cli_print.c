@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "common/i18n.h"
 #include "common/safe_text.h"
 
 /* Prints prefix, the formatted text made safe, and a newline on stream; flushes. */
@@ -35,7 +36,7 @@ void cli_print_error(const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    print_line(stderr, "error: ", format, args);
+    print_line(stderr, _("error: "), format, args);
     va_end(args);
 }
 

@@ -139,7 +139,7 @@ static void on_copy_name(GSimpleAction *action, GVariant *parameter, gpointer da
 
 static void show_desktop_error(ChatFileRow *self, const char *what, GError *error)
 {
-    char *text = g_strdup_printf("%s: %s", what, error->message);
+    char *text = g_strdup_printf(_("%s: %s"), what, error->message);
     gtk_label_set_text(self->detail_label, text);
     g_free(text);
 }
@@ -407,7 +407,7 @@ void chat_file_row_show_progress(ChatFileRow *self, guint64 done, guint64 size,
     char *size_text = format_size(size);
     char *speed = format_speed(bytes_per_second);
     char *left = format_time_left(size > done ? size - done : 0, bytes_per_second);
-    char *detail = g_strdup_printf("%s of %s \u00B7 %s%s%s", done_text, size_text, speed,
+    char *detail = g_strdup_printf(_("%s of %s \u00B7 %s%s%s"), done_text, size_text, speed,
                                    left ? " \u00B7 " : "", left ? left : "");
     set_state(self, CHAT_FILE_ROW_TRANSFERRING, detail);
     g_free(detail);
@@ -424,7 +424,7 @@ void chat_file_row_show_complete(ChatFileRow *self, const char *path, const char
     if (path != NULL)
         chat_file_row_set_path(self, path);
     char *size_text = format_size(self->size);
-    char *detail = g_strdup_printf("%s \u00B7 %s", size_text, note);
+    char *detail = g_strdup_printf(_("%s \u00B7 %s"), size_text, note);
     set_state(self, CHAT_FILE_ROW_COMPLETE, detail);
     g_free(detail);
     g_free(size_text);

@@ -1,6 +1,7 @@
 /* Formatting for the view; locale-aware where GLib is. */
 #include "client/format.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include <unicode/uchar.h>
@@ -30,7 +31,7 @@ char *format_speed(double bytes_per_second)
     if (!(bytes_per_second > 0))
         bytes_per_second = 0;
     char *size = g_format_size((guint64)llround(bytes_per_second));
-    char *text = g_strdup_printf("%s/s", size);
+    char *text = g_strdup_printf(_("%s/s"), size);
     g_free(size);
     return text;
 }
@@ -42,10 +43,10 @@ char *format_time_left(guint64 remaining, double bytes_per_second)
         return NULL;
     double seconds = ceil((double)remaining / bytes_per_second);
     if (seconds < 60)
-        return g_strdup_printf("about %.0f s left", seconds);
+        return g_strdup_printf(_("about %.0f s left"), seconds);
     if (seconds < 3600)
-        return g_strdup_printf("about %.0f min left", ceil(seconds / 60));
-    return g_strdup_printf("about %.0f h left", ceil(seconds / 3600));
+        return g_strdup_printf(_("about %.0f min left"), ceil(seconds / 60));
+    return g_strdup_printf(_("about %.0f h left"), ceil(seconds / 3600));
 }
 
 /* Characters that only modify the emoji before them. */

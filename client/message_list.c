@@ -408,8 +408,9 @@ static char *presence_text(ChatMessageList *self)
     char *left = self->left->len ? name_list(self->left) : NULL;
     char *joined_text = joined ? g_strdup_printf(_("%s joined"), joined) : NULL;
     char *left_text = left ? g_strdup_printf(_("%s left"), left) : NULL;
-    char *text = joined_text && left_text ? g_strdup_printf("%s \u00B7 %s", joined_text, left_text)
-                                          : g_strdup(joined_text ? joined_text : left_text);
+    char *text = joined_text && left_text
+                     ? g_strdup_printf(_("%s \u00B7 %s"), joined_text, left_text)
+                     : g_strdup(joined_text ? joined_text : left_text);
     g_free(joined);
     g_free(left);
     g_free(joined_text);

@@ -4,6 +4,7 @@
  * session_download.c. */
 #include "client/session_private.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "common/validate.h"
@@ -306,13 +307,13 @@ guint64 chat_session_send_text(ChatSession *self, const char *text, GError **err
     if (!text_check(text, len, self->max_text)) {
         if (len > self->max_text)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                        "the message is too long (%zu bytes; at most %u)", len, self->max_text);
+                        _("the message is too long (%zu bytes; at most %u)"), len, self->max_text);
         else if (text_is_blank(text, len))
             g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                "the message is empty");
+                                _("the message is empty"));
         else
             g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                "the message contains characters that cannot be sent");
+                                _("the message contains characters that cannot be sent"));
         return 0;
     }
     struct pending_text *p = g_new(struct pending_text, 1);
@@ -386,5 +387,5 @@ void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id)
         upload_cancel(t);
     else
         download_cancel(t);
-    transfer_fail(t, "cancelled");
+    transfer_fail(t, _("cancelled"));
 }

@@ -4,6 +4,7 @@
  * when the SHA-256 matches. */
 #include "client/session_private.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "client/session_fileops.h"
@@ -108,12 +109,12 @@ guint64 download_start(ChatSession *self, guint64 file_id, const char *dir, GErr
 {
     if (file_id == 0 || file_id >= SESSION_UPLOAD_ID_BASE || !dir[0]) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    file_id ? "no folder to save into" : "there is no file #0");
+                    file_id ? _("no folder to save into") : _("there is no file #0"));
         return 0;
     }
     if (transfer_find(self, CHAT_TRANSFER_DOWNLOAD, file_id)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                    "file #%" G_GUINT64_FORMAT " is already being downloaded", file_id);
+                    _("file #%llu is already being downloaded"), (unsigned long long)file_id);
         return 0;
     }
     const ChatFileInfo *known = g_hash_table_lookup(self->files, &file_id);
@@ -122,7 +123,7 @@ guint64 download_start(ChatSession *self, guint64 file_id, const char *dir, GErr
     d->dir = g_strdup(dir);
     d->buffer = g_byte_array_new();
     d->base.pub.name = known ? g_strdup(known->name)
-                             : g_strdup_printf("file #%" G_GUINT64_FORMAT, file_id);
+                             : g_strdup_printf(_("file #%llu"), (unsigned long long)file_id);
     d->base.pub.size = known ? known->size : 0;
     d->state = DOWNLOAD_PREPARING;
     fileops_find_part_async(dir, file_id, known != NULL, known ? known->size : 0,
@@ -156,7 +157,7 @@ static void download_written(GObject *source, GAsyncResult *res, gpointer data)
     d->writing = FALSE;
     if (t->session && !ok) {
         download_cancel(t);
-        transfer_fail_printf(t, "cannot write %s: %s", d->part_path, error->message);
+        transfer_fail_printf(t, _("cannot write %s: %s"), d->part_path, error->message);
     } else if (t->session) {
         t->pub.done += d->written;
         d->written = 0;
@@ -211,8 +212,8 @@ void download_started(ChatSession *self, const struct proto_download_start *star
     guint64 expected = resume ? resume->offset : 0;
     if (start->offset != expected || start->offset > start->size) {
         download_cancel(t);
-        transfer_fail_printf(t, "the server started at byte %" G_GUINT64_FORMAT
-                             " instead of %" G_GUINT64_FORMAT, start->offset, expected);
+        transfer_fail_printf(t, _("the server started at byte %llu instead of %llu"),
+                             (unsigned long long)start->offset, (unsigned long long)expected);
         return;
     }
     char name[FILEOPS_LOCAL_NAME_MAX + 1];
@@ -244,7 +245,7 @@ void download_chunk(ChatSession *self, const struct proto_chunk *chunk)
     struct transfer *t = &d->base;
     if (chunk->offset != d->received || chunk->len > t->pub.size - d->received) {
         download_cancel(t);
-        transfer_fail(t, "the server sent data out of place");
+        transfer_fail(t, _("the server sent data out of place"));
         return;
     }
     g_byte_array_append(d->buffer, chunk->data, chunk->len);
@@ -262,7 +263,7 @@ static void download_completed(GObject *source, GAsyncResult *res, gpointer data
     GError *error = NULL;
     char *final_path = fileops_complete_part_finish(res, &error);
     if (t->session && !final_path) {
-        transfer_fail_printf(t, "cannot save %s: %s", t->pub.name, error->message);
+        transfer_fail_printf(t, _("cannot save %s: %s"), t->pub.name, error->message);
     } else if (t->session) {
         g_free(t->pub.path);
         t->pub.path = g_steal_pointer(&final_path);
@@ -284,7 +285,7 @@ static void download_verify(struct download *d)
         /* Resuming from these bytes would fail the same way: start afresh next time. */
         fileops_discard_part(d->out, d->part_path);
         g_clear_object(&d->out);
-        transfer_fail(t, "the file arrived damaged (SHA-256 mismatch); try again");
+        transfer_fail(t, _("the file arrived damaged (SHA-256 mismatch); try again"));
         return;
     }
     d->state = DOWNLOAD_FINISHING;
@@ -321,8 +322,8 @@ void download_ended(ChatSession *self, guint64 file_id)
     struct transfer *t = &d->base;
     if (d->received != t->pub.size) {
         download_cancel(t);
-        transfer_fail_printf(t, "the server ended %s after %" G_GUINT64_FORMAT " of %"
-                             G_GUINT64_FORMAT " bytes", t->pub.name, d->received, t->pub.size);
+        transfer_fail_printf(t, _("the server ended %s after %llu of %llu bytes"), t->pub.name,
+                             (unsigned long long)d->received, (unsigned long long)t->pub.size);
         return;
     }
     d->end_seen = TRUE;

@@ -4,6 +4,7 @@
 #include "client/session_fileops.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 
 #define HASH_BUF_SIZE (256u * 1024u)
 
@@ -27,8 +28,10 @@ void hashed_file_free(struct hashed_file *h)
 gboolean fileops_errno_error(GError **error, int err, const char *what, const char *path)
 {
     char *shown = g_filename_display_name(path);
-    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot %s %s: %s", what, shown,
-                g_strerror(err));
+    /* TRANSLATORS: "cannot create folder /x: reason"; the first %s is one of "create
+     * folder", "create", "reopen" or "rename to" (translated), the second a path. */
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot %s %s: %s"), what,
+                shown, g_strerror(err));
     g_free(shown);
     return FALSE;
 }

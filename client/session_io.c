@@ -55,7 +55,7 @@ static void conn_process(struct session_conn *c)
         if (status == PROTO_OK) {
             session_dispatch(self, &msg);
         } else if (status != PROTO_ERR_UNKNOWN_TYPE) { /* unknown types: a newer server */
-            char *why = g_strdup_printf("the server sent a bad frame (%s)",
+            char *why = g_strdup_printf(_("the server sent a bad frame (%s)"),
                                         proto_status_text(status));
             session_conn_lost(self, why);
             g_free(why);
@@ -82,8 +82,8 @@ static void conn_read_done(GObject *source, GAsyncResult *res, gpointer data)
             proto_decoder_feed(&c->decoder, c->read_buf, (size_t)n);
         conn_process(c);
     } else if (self) {
-        char *why = n == 0 ? g_strdup("the server closed the connection")
-                           : g_strdup_printf("connection lost: %s", error->message);
+        char *why = n == 0 ? g_strdup(_("the server closed the connection"))
+                           : g_strdup_printf(_("connection lost: %s"), error->message);
         session_conn_lost(self, why);
         g_free(why);
     }
@@ -136,7 +136,7 @@ static void conn_write_done(GObject *source, GAsyncResult *res, gpointer data)
     gboolean ok = g_output_stream_writev_all_finish(G_OUTPUT_STREAM(source), res, NULL, &error);
     ChatSession *self = c->session;
     if (self && !ok) {
-        char *why = g_strdup_printf("cannot send to the server: %s", error->message);
+        char *why = g_strdup_printf(_("cannot send to the server: %s"), error->message);
         session_conn_lost(self, why);
         g_free(why);
     } else if (self) {
@@ -223,7 +223,7 @@ static void conn_connected(GObject *source, GAsyncResult *res, gpointer data)
     if (self && !socket && c->tls && session_tls_report(self, c->tls, error)) {
         /* the certificate (or the CA file) was the problem: reported */
     } else if (self && !socket) {
-        char *why = g_strdup_printf("cannot connect to %s port %u: %s", self->host, self->port,
+        char *why = g_strdup_printf(_("cannot connect to %s port %u: %s"), self->host, self->port,
                                     error->message);
         session_conn_lost(self, why);
         g_free(why);
@@ -237,7 +237,7 @@ static void conn_connected(GObject *source, GAsyncResult *res, gpointer data)
         if (session_auth_send_login(self))
             conn_read(c);
         else
-            session_login_refused(self, PROTO_E_NAME_INVALID, "the name is too long", 0);
+            session_login_refused(self, PROTO_E_NAME_INVALID, _("the name is too long"), 0);
     }
     g_clear_object(&socket);
     g_clear_error(&error);
@@ -299,7 +299,7 @@ static void schedule_retry(ChatSession *self, const char *why)
     self->backoff_s = MIN(delay * 2, SESSION_BACKOFF_MAX_S);
     self->retry_source = g_timeout_add(delay * 1000, retry_due, self);
     self->retry_at_us = g_get_monotonic_time() + (gint64)delay * G_USEC_PER_SEC;
-    char *detail = g_strdup_printf("%s; reconnecting in %u s", why, delay);
+    char *detail = g_strdup_printf(_("%s; reconnecting in %u s"), why, delay);
     session_set_state(self, CHAT_SESSION_RECONNECTING, detail);
     g_free(detail);
 }
@@ -332,7 +332,7 @@ void session_conn_lost(ChatSession *self, const char *why)
     gboolean asked = c && c->closing;
     char *reason = c && c->end_words ? g_strdup(c->end_words)
                    : c && c->shutdown_reason
-                       ? g_strdup_printf("the server closed the connection: %s",
+                       ? g_strdup_printf(_("the server closed the connection: %s"),
                                          c->shutdown_reason)
                        : g_strdup(why);
     g_object_ref(self);
@@ -393,9 +393,9 @@ static gboolean session_tick(gpointer data)
             session_conn_lost(self, NULL);
     } else if (!c->online) {
         if (now - c->started_us >= SESSION_LOGIN_TIMEOUT_S * G_USEC_PER_SEC)
-            session_conn_lost(self, "no answer from the server");
+            session_conn_lost(self, _("no answer from the server"));
     } else if (now - c->last_rx_us >= SESSION_LOST_AFTER_S * G_USEC_PER_SEC) {
-        session_conn_lost(self, "the server stopped answering");
+        session_conn_lost(self, _("the server stopped answering"));
     } else if (now - c->last_ping_us >= quiet &&
                (now - c->last_rx_us >= quiet || now - c->last_tx_us >= quiet)) {
         /* Quiet either way: a PING both keeps the server's idle timer happy and draws a
@@ -453,7 +453,7 @@ void chat_session_login(ChatSession *self, const char *host, guint16 port,
     g_clear_handle_id(&self->refusal_source, g_source_remove);
     if (self->conn) {
         session_abandon_conn(self);
-        transfer_fail_in_flight(self, "the connection was replaced");
+        transfer_fail_in_flight(self, _("the connection was replaced"));
     }
     g_free(self->host);
     self->host = g_strdup(host);
@@ -486,7 +486,7 @@ void chat_session_reconnect(ChatSession *self)
     g_clear_handle_id(&self->retry_source, g_source_remove);
     if (self->conn) {
         session_abandon_conn(self);
-        transfer_fail_in_flight(self, "the connection was replaced");
+        transfer_fail_in_flight(self, _("the connection was replaced"));
     }
     self->want_online = TRUE;
     self->backoff_s = SESSION_BACKOFF_FIRST_S;
@@ -502,7 +502,7 @@ void chat_session_disconnect(ChatSession *self)
     self->want_online = FALSE;
     g_clear_handle_id(&self->retry_source, g_source_remove);
     g_clear_handle_id(&self->refusal_source, g_source_remove);
-    transfer_fail_in_flight(self, "disconnected");
+    transfer_fail_in_flight(self, _("disconnected"));
     struct session_conn *c = self->conn;
     if (c && c->socket && c->welcomed && !c->closing) {
         struct proto_msg bye = { .type = PROTO_GOODBYE, .u.reason = proto_str_of("bye") };

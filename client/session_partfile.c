@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -136,7 +137,7 @@ static void find_part_thread(GTask *task, gpointer source, gpointer data, GCance
     struct find_job *job = data;
     GError *error = NULL;
     if (g_mkdir_with_parents(job->dir, DOWNLOAD_DIR_MODE) != 0) {
-        fileops_errno_error(&error, errno, "create folder", job->dir);
+        fileops_errno_error(&error, errno, _("create folder"), job->dir);
         g_task_return_error(task, error);
         return;
     }
@@ -237,13 +238,13 @@ static int part_create(struct open_job *job, char **path, GError **error)
             return fd;
         }
         if (err != EEXIST) {
-            fileops_errno_error(error, err, "create", candidate);
+            fileops_errno_error(error, err, _("create"), candidate);
             g_free(candidate);
             return -1;
         }
         g_free(candidate);
     }
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS, "too many files named like %s",
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("too many files named like %s"),
                 job->name);
     return -1;
 }
@@ -270,7 +271,7 @@ static void open_part_thread(GTask *task, gpointer source, gpointer data, GCance
         fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0 || ftruncate(fd, (off_t)job->spec.offset) != 0 ||
             lseek(fd, (off_t)job->spec.offset, SEEK_SET) < 0) {
-            fileops_errno_error(&error, errno, "reopen", path);
+            fileops_errno_error(&error, errno, _("reopen"), path);
             if (fd >= 0)
                 close(fd);
             fd = -1;
@@ -359,14 +360,14 @@ static void complete_part_thread(GTask *task, gpointer source, gpointer data,
         }
         int err = errno;
         if (err != EEXIST) {
-            fileops_errno_error(&error, err, "rename to", target);
+            fileops_errno_error(&error, err, _("rename to"), target);
             g_free(target);
             g_task_return_error(task, error);
             return;
         }
         g_free(target);
     }
-    g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_EXISTS, "too many files named like %s",
+    g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_EXISTS, _("too many files named like %s"),
                             job->name);
 }
 

@@ -4,6 +4,7 @@
 #include "client/session_private.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -94,11 +95,11 @@ static void upload_hashed(GObject *source, GAsyncResult *res, gpointer data)
     struct hashed_file *h = fileops_hash_file_finish(res, &error);
     ChatSession *self = t->session;
     if (self && !h) {
-        transfer_fail_printf(t, "cannot read %s: %s", t->pub.name, error->message);
+        transfer_fail_printf(t, _("cannot read %s: %s"), t->pub.name, error->message);
     } else if (self && self->max_file_size && h->size > self->max_file_size) {
-        transfer_fail_printf(t, "%s is too large (%" G_GUINT64_FORMAT " bytes; the server "
-                             "takes at most %" G_GUINT64_FORMAT ")", t->pub.name, h->size,
-                             self->max_file_size);
+        transfer_fail_printf(t, _("%s is too large (%llu bytes; the server takes at most %llu)"),
+                             t->pub.name, (unsigned long long)h->size,
+                             (unsigned long long)self->max_file_size);
     } else if (self) {
         u->stream = g_steal_pointer(&h->stream);
         memcpy(u->sha256, h->sha256, PROTO_SHA256_LEN);
@@ -123,16 +124,15 @@ guint64 upload_start(ChatSession *self, const char *path, GError **error)
     if (err || !S_ISREG(st.st_mode) ||
         (self->max_file_size && (guint64)st.st_size > self->max_file_size)) {
         if (err)
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot read %s: %s",
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"),
                         shown, g_strerror(err));
         else if (!S_ISREG(st.st_mode))
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                        "%s is not a regular file", shown);
+                        _("%s is not a regular file"), shown);
         else
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                        "%s is too large (%" G_GUINT64_FORMAT " bytes; the server takes at "
-                        "most %" G_GUINT64_FORMAT ")", shown, (guint64)st.st_size,
-                        self->max_file_size);
+                        _("%s is too large (%llu bytes; the server takes at most %llu)"), shown,
+                        (unsigned long long)st.st_size, (unsigned long long)self->max_file_size);
         g_free(shown);
         return 0;
     }
@@ -141,7 +141,7 @@ guint64 upload_start(ChatSession *self, const char *path, GError **error)
     gboolean named = filename_sanitize(base, strlen(base), name, sizeof name);
     g_free(base);
     if (!named) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, "%s has no usable name",
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, _("%s has no usable name"),
                     shown);
         g_free(shown);
         return 0;
@@ -178,9 +178,9 @@ static void upload_read_done(GObject *source, GAsyncResult *res, gpointer data)
     if (self && n <= 0) {
         upload_cancel(t);
         if (n < 0)
-            transfer_fail_printf(t, "cannot read %s: %s", t->pub.name, error->message);
+            transfer_fail_printf(t, _("cannot read %s: %s"), t->pub.name, error->message);
         else
-            transfer_fail_printf(t, "%s got shorter while it was being sent", t->pub.name);
+            transfer_fail_printf(t, _("%s got shorter while it was being sent"), t->pub.name);
     } else if (self) {
         g_object_ref(self);
         size_t size = proto_encode_chunk_prefix(PROTO_FILE_CHUNK, t->pub.id, u->queued,

@@ -2,7 +2,7 @@
 #include "client/settings.h"
 
 #include <errno.h>
-
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #define SETTINGS_ENV_DIR "CHAT_CLIENT_CONFIG_DIR"
@@ -87,7 +87,7 @@ gboolean settings_save(ChatSettings *settings, GError **error)
     if (made != 0) {
         int err = errno;
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
-                    "cannot create the folder for %s: %s", settings->path, g_strerror(err));
+                    _("cannot create the folder for %s: %s"), settings->path, g_strerror(err));
         return FALSE;
     }
     return g_key_file_save_to_file(settings->keys, settings->path, error);

@@ -11,7 +11,7 @@
 
 #include "common/validate.h"
 
-#define CLIENT_AGENT "chat-client/1.0"
+#define CLIENT_AGENT "chat-client/" CHAT_VERSION /* the Makefile's VERSION */
 #define DEFAULT_PORT 1234
 #define RESPONSE_RETRY 1
 
@@ -205,7 +205,7 @@ static void update_subtitle(ChatWindow *self)
     } else if (self->host != NULL && self->was_online) {
         const char *words = state == CHAT_SESSION_DISCONNECTED ? _("disconnected")
                                                                : _("reconnecting\u2026");
-        subtitle = g_strdup_printf("%s \u00B7 %s", self->host, words);
+        subtitle = g_strdup_printf(_("%s \u00B7 %s"), self->host, words);
     } else {
         subtitle = g_strdup(_("Not connected"));
     }

@@ -22,7 +22,7 @@ static const char *own_name(ChatWindow *self)
 /* A warning line in the conversation, also announced as an alert. */
 static void add_warning(ChatWindow *self, const char *what, const char *why)
 {
-    char *text = g_strdup_printf("\u26A0 %s: %s", what, why);
+    char *text = g_strdup_printf(_("\u26A0 %s: %s"), what, why);
     chat_message_list_add_notice(self->message_list, text);
     announce_say(self->alert_announcer, text);
     g_free(text);

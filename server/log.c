@@ -1,5 +1,7 @@
 /* The server log file. Each line is built whole in one buffer and written with one
- * write() to an O_APPEND descriptor, so lines never interleave or split. */
+ * write() to an O_APPEND descriptor, so lines never interleave or split. When standard
+ * error is the journal, lines go there with a <N> priority prefix and no time stamp
+ * (the journal keeps its own). */
 #include "server/log.h"
 
 #include <errno.h>
@@ -11,10 +13,12 @@
 #include <unistd.h>
 
 #include "server/limits.h"
+#include "server/systemd.h"
 
 static struct {
     int fd;
     char *path; /* NULL when logging to standard error */
+    bool journal; /* standard error is the journal */
     enum log_level min;
 } logger = { .fd = -1, .min = LOG_INFO };
 
@@ -23,6 +27,14 @@ static const char *const level_names[] = {
     [LOG_INFO] = "INFO",
     [LOG_WARN] = "WARN",
     [LOG_ERROR] = "ERROR",
+};
+
+/* syslog priorities, as the journal reads them from a "<N>" line prefix. */
+static const int level_priorities[] = {
+    [LOG_DEBUG] = 7,
+    [LOG_INFO] = 6,
+    [LOG_WARN] = 4,
+    [LOG_ERROR] = 3,
 };
 
 bool log_level_parse(const char *name, enum log_level *out)
@@ -43,6 +55,7 @@ static int open_path(const char *path)
 
 int log_open(const char *path, enum log_level min, char *err, size_t errlen)
 {
+    bool journal = strcmp(path, "-") == 0 && systemd_stderr_is_journal();
     int fd = strcmp(path, "-") == 0 ? STDERR_FILENO : open_path(path);
     if (fd < 0) {
         snprintf(err, errlen, "cannot open log file %s: %s", path, g_strerror(errno));
@@ -51,6 +64,7 @@ int log_open(const char *path, enum log_level min, char *err, size_t errlen)
     log_close();
     logger.fd = fd;
     logger.path = fd == STDERR_FILENO ? NULL : g_strdup(path);
+    logger.journal = journal;
     logger.min = min;
     return 0;
 }
@@ -175,18 +189,24 @@ void log_event(enum log_level level, uint32_t conn, const char *addr, const char
     if (!log_enabled(level))
         return;
     char line[SERVER_LOG_LINE_MAX];
-    struct timespec now;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &tm);
-    size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
+    size_t n;
+    if (logger.journal) {
+        n = (size_t)snprintf(line, sizeof line, "<%d>", level_priorities[level]);
+    } else {
+        struct timespec now;
+        struct tm tm;
+        clock_gettime(CLOCK_REALTIME, &now);
+        gmtime_r(&now.tv_sec, &tm);
+        n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
+        n += (size_t)snprintf(line + n, sizeof line - n, ".%03ldZ ", now.tv_nsec / 1000000L);
+    }
 
     char conn_text[16] = "-";
     if (conn != 0)
         snprintf(conn_text, sizeof conn_text, "%u", (unsigned)conn);
     char user_buf[LOG_QUOTE_CAP(PROTO_MAX_NAME_BYTES)];
-    n += (size_t)snprintf(line + n, sizeof line - n, ".%03ldZ %s conn=%s addr=%s user=%s ",
-                          now.tv_nsec / 1000000L, level_names[level], conn_text,
+    n += (size_t)snprintf(line + n, sizeof line - n, "%s conn=%s addr=%s user=%s ",
+                          level_names[level], conn_text,
                           addr ? addr : "-", user_field(user_buf, sizeof user_buf, user));
     if (n < sizeof line - 1) {
         va_list ap;

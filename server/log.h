@@ -24,8 +24,9 @@ enum log_level {
 /* Parses "debug", "info", "warn" or "error". */
 bool log_level_parse(const char *name, enum log_level *out);
 
-/* Starts logging lines of level min and above to path ("-": standard error), appending.
- * Returns 0, or -1 with err filled. */
+/* Starts logging lines of level min and above to path ("-": standard error, with
+ * journal priorities when standard error is the journal), appending. Returns 0, or -1
+ * with err filled. */
 int log_open(const char *path, enum log_level min, char *err, size_t errlen);
 
 /* Reopens the log path (after rotation). On failure the old file stays in use and -1

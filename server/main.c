@@ -1,4 +1,6 @@
 /* chat-server: options, start-up, signals and exit status. The only file that exits.
+ * Options come from the configuration file (config.h: its keys become arguments) and
+ * then the command line, through one parser, so the command line wins.
  * Signal handlers only set flags; the loop sees them because the signals are blocked
  * except while it waits (pselect with a mask), so none can slip in unnoticed. */
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "server/accounts_cli.h"
+#include "server/config.h"
 #include "server/ev.h"
 #include "server/limits.h"
 #include "server/log.h"
@@ -20,14 +23,21 @@
 #include "server/server.h"
 #include "server/tls.h"
 #include "server/store/store.h"
+#include "server/systemd.h"
 
-#define SERVER_VERSION "1.0"
+#define SERVER_VERSION CHAT_VERSION /* the Makefile's VERSION */
 
 enum exit_status {
     EXIT_OK = 0,
     EXIT_RUNTIME = 1, /* could not start (port in use, files directory...) or failed */
-    EXIT_USAGE = 2,   /* bad command line */
+    EXIT_USAGE = 2,   /* bad command line or configuration file */
 };
+
+/* The arguments parse_options() reads (config.h), and where the one being parsed came
+ * from: "FILE:LINE", or NULL for the command line. */
+static const struct config_args *option_sources;
+static const char *option_origin;
+static bool log_chosen; /* --log was given: it wins over the journal */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested;
@@ -82,13 +92,27 @@ static void print_guard_help(void)
            SERVER_DEFAULT_IDLE_MS / 1000.0, SERVER_DEFAULT_PONG_MS / 1000.0);
 }
 
+/* The configuration file read, if it exists, when --config is not given: the installed
+ * one (the Makefile sets it for installed builds), none for a build tree. */
+#ifdef CHAT_DEFAULT_CONFIG
+static const char *const default_config = CHAT_DEFAULT_CONFIG;
+#define DEFAULT_CONFIG_HELP CHAT_DEFAULT_CONFIG ", if it exists"
+#else
+static const char *const default_config = NULL;
+#define DEFAULT_CONFIG_HELP "none"
+#endif
+
 static void print_help(void)
 {
     printf("Usage: chat-server [OPTION]...\n"
            "A chat server: one event loop, many clients, TLS by default.\n\n"
+           "  --config PATH            read options from this file first, keys named as\n"
+           "                           the long options (default " DEFAULT_CONFIG_HELP ")\n"
+           "  --check-config           check the configuration file and options, then exit\n"
            "  --host ADDR              address to listen on (default %s)\n"
            "  --port N                 TCP port, 0 lets the kernel pick (default %u)\n"
-           "  --log PATH               event log, appended; - for stderr (default %s)\n"
+           "  --log PATH               event log, appended; - for stderr (default %s, or the\n"
+           "                           journal when systemd started the server)\n"
            "  --log-level LEVEL        debug, info, warn or error (default info)\n"
            "  --files-dir DIR          where uploaded files are stored (default %s)\n"
            "  --data-dir DIR           where the database chat.db is kept (default %s,\n"
@@ -105,9 +129,11 @@ static void print_help(void)
            "  --max-file-size BYTES    largest upload (default %llu = 16 GiB)\n"
            "  --max-uploads N          uploads in flight per connection (default %u)\n"
            "  --max-downloads N        downloads in flight per connection (default %u)\n"
-           "  --max-output-queue BYTES unsent bytes per client before it is dropped as\n"
+           "  --max-output-queue BYTES\n"
+           "                           unsent bytes per client before it is dropped as\n"
            "                           too slow (default %u, at least %u)\n"
-           "  --handshake-timeout SECS time for the TLS handshake, then again to log in;\n"
+           "  --handshake-timeout SECS\n"
+           "                           time for the TLS handshake, then again to log in;\n"
            "                           decimals allowed (default %.15g)\n"
            "  --poller NAME            event loop backend: %s (default %s)\n"
            "  --tls-cert FILE          PEM certificate chain for TLS (e.g. Let's Encrypt's\n"
@@ -151,14 +177,18 @@ static int usage_error(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "chat-server: ");
+    if (option_origin != NULL)
+        fprintf(stderr, "%s: ", option_origin);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'chat-server --help' for more information.\n");
+    fprintf(stderr, option_origin != NULL ? "\n"
+                                          : "\nTry 'chat-server --help' for more information.\n");
     va_end(ap);
     return EXIT_USAGE;
 }
 
 enum option_id {
-    OPT_HOST = 256, OPT_PORT, OPT_LOG, OPT_LOG_LEVEL, OPT_FILES_DIR, OPT_MAX_CLIENTS,
+    OPT_CONFIG = 256, OPT_CHECK_CONFIG,
+    OPT_HOST, OPT_PORT, OPT_LOG, OPT_LOG_LEVEL, OPT_FILES_DIR, OPT_MAX_CLIENTS,
     OPT_MAX_FILE_SIZE, OPT_MAX_UPLOADS, OPT_MAX_DOWNLOADS, OPT_MAX_OUTPUT_QUEUE,
     OPT_HANDSHAKE_TIMEOUT, OPT_POLLER, OPT_HELP, OPT_VERSION,
     OPT_MSG_LIMIT, OPT_BYTE_LIMIT, OPT_FILE_LIMIT, OPT_FLOOD_GRACE, OPT_MAX_PER_IP,
@@ -169,6 +199,8 @@ enum option_id {
 };
 
 static const struct option long_options[] = {
+    { "config", required_argument, NULL, OPT_CONFIG },
+    { "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
     { "host", required_argument, NULL, OPT_HOST },
     { "port", required_argument, NULL, OPT_PORT },
     { "log", required_argument, NULL, OPT_LOG },
@@ -330,6 +362,7 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
     bool want_fingerprint = false;
     int id, index = 0;
     while ((id = getopt_long(argc, argv, "", long_options, &index)) != -1) {
+        option_origin = config_args_origin(option_sources, optind - 1);
         const char *name = long_options[index].name;
         uint64_t min, max, value = 0;
         if (numeric_option(id, &min, &max) == 0 && !parse_uint(optarg, min, max, &value)) {
@@ -337,9 +370,12 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
                                "..%" PRIu64 ")", optarg, name, min, max);
         }
         switch (id) {
+        case OPT_CONFIG:
+        case OPT_CHECK_CONFIG:
+            break; /* seen by find_config() */
         case OPT_HOST: cfg->host = optarg; break;
         case OPT_PORT: cfg->port = (uint16_t)value; break;
-        case OPT_LOG: cfg->log_path = optarg; break;
+        case OPT_LOG: cfg->log_path = optarg; log_chosen = true; break;
         case OPT_FILES_DIR: cfg->files_dir = optarg; break;
         case OPT_DATA_DIR: cfg->data_dir = optarg; break;
         case OPT_RETENTION_DAYS: cfg->retention_days = (uint32_t)value; break;
@@ -405,6 +441,7 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
             return usage_error("unrecognized or incomplete option '%s'", argv[optind - 1]);
         }
     }
+    option_origin = NULL;
     if (cfg->guard.connects.burst == 0) /* a whole server's clients may reconnect at once */
         cfg->guard.connects.burst = MAX((double)cfg->max_clients, cfg->guard.connects.per_sec);
     if (optind < argc)
@@ -413,6 +450,54 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
     if (status >= 0)
         return status;
     return want_fingerprint ? print_fingerprint(cfg) : -1;
+}
+
+/* Finds --config and --check-config on the command line with the same parser (so
+ * abbreviations work alike); its errors are left for parse_options() to report. */
+static void find_config(int argc, char **argv, const char **path, bool *check)
+{
+    char **copy = g_memdup2(argv, sizeof *argv * (size_t)(argc + 1)); /* getopt permutes */
+    opterr = 0;
+    optind = 0;
+    int id;
+    while ((id = getopt_long(argc, copy, "", long_options, NULL)) != -1) {
+        if (id == OPT_CONFIG)
+            *path = optarg;
+        else if (id == OPT_CHECK_CONFIG)
+            *check = true;
+    }
+    g_free(copy);
+    optind = 0; /* the next scan starts afresh */
+}
+
+/* Gathers the arguments to parse: the configuration file's (path, or NULL when there is
+ * none), then the command line's, and makes them the option_sources. Returns -1 to go
+ * on, else the exit status. */
+static int gather_options(int argc, char **argv, struct config_args *args, const char **path,
+                          bool *check)
+{
+    /* Options that act once and exit rather than configure the server (some come with
+     * the store, accounts and TLS: a name that is no option is never looked up). */
+    static const char *const command_line_only[] = {
+        "config", "check-config", "help", "version", "backup", "create-admin",
+        "create-invite", "fingerprint", NULL,
+    };
+    *path = NULL;
+    *check = false;
+    find_config(argc, argv, path, check);
+    if (*path == NULL && default_config != NULL &&
+        g_file_test(default_config, G_FILE_TEST_EXISTS))
+        *path = default_config;
+    config_args_init(args, argv[0]);
+    option_sources = args;
+    char err[1024];
+    if (*path != NULL &&
+        config_args_load(args, *path, long_options, command_line_only, err, sizeof err) != 0) {
+        fprintf(stderr, "chat-server: %s\n", err);
+        return EXIT_USAGE;
+    }
+    config_args_add_command_line(args, argc, argv);
+    return -1;
 }
 
 /* Installs the handlers, blocks the signals they serve (the loop unblocks them only
@@ -461,21 +546,37 @@ static int run_backup(const char *data_dir, const char *path)
 int main(int argc, char **argv)
 {
     struct server_config cfg;
+    struct config_args args;
+    const char *config_path;
+    bool check_only;
     const char *backup_path = NULL;
     struct accounts_command cmd;
-    int status = parse_options(argc, argv, &cfg, &backup_path, &cmd);
-    if (status >= 0)
+    int status = gather_options(argc, argv, &args, &config_path, &check_only);
+    if (status < 0)
+        status = parse_options((int)args.argv->len - 1, (char **)args.argv->pdata, &cfg,
+                               &backup_path, &cmd);
+    if (status < 0 && check_only) {
+        printf("chat-server: %s: the configuration is valid\n",
+               config_path ? config_path : "no configuration file, the command line");
+        status = EXIT_OK;
+    } else if (status < 0 && backup_path != NULL) {
+        status = run_backup(cfg.data_dir, backup_path);
+    } else if (status < 0 && (cmd.create_admin != NULL || cmd.create_invite)) {
+        status = accounts_run_command(&cmd, &cfg);
+    }
+    if (status >= 0) {
+        config_args_free(&args);
         return status;
-    if (backup_path != NULL)
-        return run_backup(cfg.data_dir, backup_path);
-    if (cmd.create_admin != NULL || cmd.create_invite)
-        return accounts_run_command(&cmd, &cfg);
+    }
 
     sigset_t wait_mask;
     setup_signals(&wait_mask);
     char err[512];
+    if (!log_chosen && systemd_stderr_is_journal())
+        cfg.log_path = "-"; /* run by systemd: the journal keeps the log */
     if (log_open(cfg.log_path, cfg.log_level, err, sizeof err) != 0) {
         fprintf(stderr, "chat-server: %s\n", err);
+        config_args_free(&args);
         return EXIT_RUNTIME;
     }
     struct server srv;
@@ -484,6 +585,7 @@ int main(int argc, char **argv)
         log_event(LOG_ERROR, 0, NULL, NULL, "start failed: %s", err);
         server_free(&srv);
         log_close();
+        config_args_free(&args);
         return EXIT_RUNTIME;
     }
     if (srv.tls != NULL)
@@ -491,11 +593,13 @@ int main(int argc, char **argv)
                srv.tls_generated ? " (self-signed, new)" : "", tls_server_fingerprint(srv.tls));
     printf("chat-server listening on %s\n", srv.listen_addr);
     fflush(stdout);
+    systemd_notify_ready(srv.listen_addr);
 
     status = server_run(&srv, &stop_requested, &reopen_requested, &wait_mask) == 0
         ? EXIT_OK : EXIT_RUNTIME;
     server_free(&srv);
     log_event(LOG_INFO, 0, NULL, NULL, "stop");
     log_close();
+    config_args_free(&args);
     return status;
 }

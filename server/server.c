@@ -25,6 +25,7 @@
 #include "server/retention.h"
 #include "server/store/store.h"
 #include "server/transfer.h"
+#include "server/systemd.h"
 
 /* Highest fd number the process may open: the size of the fd-indexed tables. When
  * max_clients connections (and the server's own descriptors) need more than the soft
@@ -353,6 +354,7 @@ static void server_begin_stop(struct server *srv)
     deliver_commit(srv); /* answers and notices of this pass come before SHUTDOWN */
     presence_flush(srv);
     srv->stopping = true;
+    systemd_notify_stopping();
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;
     ev_unwatch(srv->loop, srv->listen_fd);
     close(srv->listen_fd);

@@ -188,10 +188,13 @@ def focused(root):
 class Client:
     """One chat-client process with private working, config and downloads folders.
     Downloads go to --files-dir DIR, or with desktop_downloads to the desktop's
-    Downloads folder, which a private user-dirs.dirs puts in the working folder."""
+    Downloads folder, which a private user-dirs.dirs puts in the working folder. Each
+    is a separate instance (--new-instance) unless unique=True: then a chat-client
+    already running on this desktop takes the launch over. env: extra variables
+    (LANGUAGE, LC_ALL to run it in another language)."""
 
     def __init__(self, workdir, server_port, user, connect=True, extra_args=(),
-                 desktop_downloads=False, tls=False, env=None):
+                 desktop_downloads=False, tls=False, unique=False, env=None):
         """tls: without --no-tls (the test servers talk plain text); env: extra variables.
         Pinned certificates go to workdir/state (XDG_STATE_HOME), never the user's."""
         self.workdir = Path(workdir)
@@ -222,6 +225,8 @@ class Client:
             cmd.append("--connect")
         if not tls:
             cmd.append("--no-tls")
+        if not unique:
+            cmd.append("--new-instance")
         cmd += list(extra_args)
         self.stderr_path = self.workdir / "client.stderr"
         with open(self.stderr_path, "ab") as err:
