@@ -4,9 +4,9 @@
  * one line and no line can pass for another. */
 #include "client/cli_print.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
-#include "common/i18n.h"
 #include "common/safe_text.h"
 
 /* Prints prefix, the formatted text made safe, and a newline on stream; flushes. */
