@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "server/client.h"
+#include "server/rooms.h"
 #include "server/store/store.h"
 
 struct pending {
@@ -21,6 +22,18 @@ void deliver_init(struct server *srv)
     srv->pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
 }
 
+/* Remembers f as depending on the pass's commit (it has been queued already). */
+static void pend(const struct deliver_request *req, struct frame *f, deliver_done_fn done,
+                 void *data)
+{
+    struct client *c = req->requester;
+    struct pending p = {
+        .frame = frame_ref(f), .conn_id = c->id, .fd = c->fd, .ref_type = req->ref_type,
+        .ref_id = req->ref_id, .done = done, .data = data,
+    };
+    g_array_append_val(c->srv->pending, p);
+}
+
 void deliver_after_commit(const struct deliver_request *req, struct frame *f,
                           enum deliver_to to, deliver_done_fn done, void *data)
 {
@@ -29,11 +42,14 @@ void deliver_after_commit(const struct deliver_request *req, struct frame *f,
         client_broadcast(c->srv, f, NULL);
     else
         client_send(c, f);
-    struct pending p = {
-        .frame = frame_ref(f), .conn_id = c->id, .fd = c->fd, .ref_type = req->ref_type,
-        .ref_id = req->ref_id, .done = done, .data = data,
-    };
-    g_array_append_val(c->srv->pending, p);
+    pend(req, f, done, data);
+}
+
+void deliver(const struct deliver_request *req, const struct room *room, struct frame *f,
+             deliver_done_fn done, void *data)
+{
+    room_send(req->requester->srv, room, f, NULL);
+    pend(req, f, done, data);
 }
 
 /* The requester of p if it is still connected, else NULL. */

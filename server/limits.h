@@ -67,6 +67,17 @@
                                                   max_clients plus these exceed it */
 #define SERVER_LOG_LINE_MAX 8192               /* longer log lines are cut, never split */
 
+/* ---- Rooms (server/rooms.c, room_requests.c; PROTOCOL.md section 5.27) ---- */
+#define SERVER_ROOMS_PER_ACCOUNT 100u          /* rooms one account is in besides the lobby
+                                                  and its direct rooms: each is a ROOM_STATE
+                                                  and a member list at every login */
+#define SERVER_MEMBERS_PER_ROOM 5000u          /* one text is one frame queued per online
+                                                  member: this bounds a pass's fan-out (and
+                                                  is five times the default --max-clients) */
+#define SERVER_ROOMS_CREATED_PER_HOUR 10u      /* per account: room names are one namespace
+                                                  for everyone, so nobody can squat it */
+#define SERVER_ROOM_CREATE_WINDOW_MS (3600ll * 1000) /* the hour of the limit above */
+
 /* ---- The store (server/store/) ---- */
 #define STORE_BUSY_TIMEOUT_MS 0                /* the loop never waits for a lock: the server
                                                   is the only writer (a second server on the

@@ -21,6 +21,7 @@ struct filestore;
 struct throttle;
 struct worker;
 struct store;
+struct rooms;
 
 /* USER_JOINED or USER_LEFT notices held back until the loop pass ends or something else
  * is broadcast, so a burst of logins or drops costs one shared frame per
@@ -92,6 +93,7 @@ struct server {
     char listen_addr[NET_ADDR_MAX];
     struct filestore *files;
     struct store *store;
+    struct rooms *rooms;       /* every room and its members (rooms.h) */
 
     struct client **by_fd;     /* every open connection, indexed by its fd */
     int by_fd_size;
