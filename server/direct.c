@@ -157,6 +157,9 @@ void direct_on_send(struct client *c, const struct proto_msg *msg)
         if (store_account_get(c->srv->store, target, &a) == 1)
             r = direct_create(c, target, a.name, online != NULL && !online->welcome_pending
                                                      ? online : NULL, ds->client_id);
+        else
+            client_send_error(c, PROTO_E_STORAGE, PROTO_DIRECT_SEND, ds->client_id,
+                              "The server could not read the account; nothing was sent.");
         store_account_clear(&a);
     }
     if (blocked != 1 && r != NULL)

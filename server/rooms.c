@@ -6,6 +6,7 @@
 
 #include "server/client.h"
 #include "server/deliver.h"
+#include "server/presence.h"
 #include "server/store/store_rooms.h"
 
 static void room_free(struct room *r)
@@ -216,6 +217,9 @@ void room_send(struct server *srv, const struct room *r, struct frame *f,
         client_broadcast(srv, f, except);
         return;
     }
+    /* Logins held for the pass go first, as for the lobby: a member who just logged in
+     * gets its WELCOME and becomes online in its rooms before anything of them. */
+    presence_flush(srv);
     for (guint i = 0; i < r->members->len; i++) {
         struct client *member = g_array_index(r->members, struct room_member, i).client;
         if (member != NULL && member != except)
