@@ -190,7 +190,8 @@ void room_on_join(struct client *c, const struct proto_msg *msg)
     }
     room_member_add(c->srv, r, c->account_id, c->name, c);
     client_log(c, LOG_INFO, "room joined id=%u", (unsigned)r->id);
-    room_tell_presence(c, r, PROTO_MEMBER_JOINED);
+    struct deliver_request req = { c, PROTO_ROOM_JOIN, rj->request_id };
+    room_tell_presence(c, r, PROTO_MEMBER_JOINED, &req);
     room_send_state(c, r, PROTO_ROOM_JOIN, rj->request_id);
     send_done(c, PROTO_ROOM_JOIN, rj->request_id);
 }
@@ -212,7 +213,8 @@ void room_on_leave(struct client *c, const struct proto_msg *msg)
         storage_failed(c, PROTO_ROOM_LEAVE, rl->request_id);
         return;
     }
-    room_tell_presence(c, r, PROTO_MEMBER_LEFT);
+    struct deliver_request req = { c, PROTO_ROOM_LEAVE, rl->request_id };
+    room_tell_presence(c, r, PROTO_MEMBER_LEFT, &req);
     room_member_remove(c->srv, r, c->account_id);
     client_log(c, LOG_INFO, "room left id=%u", (unsigned)r->id);
     send_done(c, PROTO_ROOM_LEAVE, rl->request_id);
@@ -295,6 +297,7 @@ void room_on_topic_set(struct client *c, const struct proto_msg *msg)
     }
     g_free(r->topic);
     r->topic = topic;
+    c->srv->rooms->changed = true;
     struct proto_msg notice = {
         .type = PROTO_ROOM_TOPIC,
         .u.room_topic = { r->id, clock_wall_ms(), proto_str_of(c->name), proto_str_of(topic) },

@@ -54,6 +54,7 @@ struct room *rooms_add(struct server *srv, uint32_t id, int kind, const char *na
         g_hash_table_insert(rs->by_dm, r->dm_key, r);
     if (id == PROTO_ROOM_LOBBY)
         rs->lobby = r;
+    rs->changed = true;
     return r;
 }
 
@@ -67,6 +68,7 @@ void room_member_add(struct server *srv, struct room *r, int64_t account_id, con
     g_hash_table_insert(r->index, GUINT_TO_POINTER((guint)account_id),
                         GUINT_TO_POINTER(r->members->len));
     g_ptr_array_add(account_rooms(srv->rooms, account_id), r);
+    srv->rooms->changed = true;
 }
 
 void room_member_remove(struct server *srv, struct room *r, int64_t account_id)
@@ -84,6 +86,7 @@ void room_member_remove(struct server *srv, struct room *r, int64_t account_id)
                             GUINT_TO_POINTER(pos));
     }
     g_ptr_array_remove_fast(account_rooms(srv->rooms, account_id), r);
+    srv->rooms->changed = true;
 }
 
 static void load_room(const struct store_room *row, void *data)
@@ -117,9 +120,41 @@ bool rooms_load(struct server *srv, char *err, size_t errlen)
         snprintf(err, errlen, "the store has no lobby (room 0)");
         return false;
     }
+    rs->changed = false;
     log_event(LOG_INFO, 0, NULL, NULL, "rooms loaded count=%u",
               g_hash_table_size(rs->by_id));
     return true;
+}
+
+void rooms_after_commit(struct server *srv, bool committed)
+{
+    struct rooms *old = srv->rooms;
+    if (old == NULL || !old->changed)
+        return;
+    old->changed = false;
+    if (committed)
+        return;
+    char err[256];
+    if (!rooms_load(srv, err, sizeof err)) { /* keep what we have; it may be read later */
+        rooms_free(srv);
+        srv->rooms = old;
+        old->changed = true;
+        log_event(LOG_ERROR, 0, NULL, NULL, "rooms not read again after a failed commit: %s",
+                  err);
+        return;
+    }
+    struct rooms *fresh = srv->rooms;
+    srv->rooms = old;
+    rooms_free(srv);
+    srv->rooms = fresh;
+    for (uint32_t i = 0; i < srv->online_count; i++) {
+        struct client *c = srv->online[i];
+        if (c->account_id <= 0 || c->welcome_pending)
+            continue; /* guests have no rooms; newcomers are attached at their WELCOME */
+        const GPtrArray *list = rooms_of_account(srv, c->account_id);
+        for (guint k = 0; k < list->len; k++)
+            room_member(list->pdata[k], c->account_id)->client = c;
+    }
 }
 
 void rooms_free(struct server *srv)
@@ -300,7 +335,8 @@ void room_send_state(struct client *c, const struct room *r, uint16_t req_type,
     send_members(c, r, false, req_type, req_id);
 }
 
-void room_tell_presence(struct client *c, const struct room *r, uint16_t state)
+void room_tell_presence(struct client *c, const struct room *r, uint16_t state,
+                        const struct deliver_request *req)
 {
     uint32_t id = (uint32_t)c->account_id;
     struct proto_str name = proto_str_of(c->name);
@@ -308,6 +344,8 @@ void room_tell_presence(struct client *c, const struct room *r, uint16_t state)
     if (f == NULL)
         return;
     room_send(c->srv, r, f, c);
+    if (req != NULL)
+        deliver_pending(req, f, NULL, NULL);
     frame_unref(f);
 }
 
@@ -328,7 +366,7 @@ void rooms_on_login(struct client *c)
         struct room *r = list->pdata[i];
         room_member(r, c->account_id)->client = c;
         room_send_state(c, r, 0, 0);
-        room_tell_presence(c, r, PROTO_MEMBER_ONLINE);
+        room_tell_presence(c, r, PROTO_MEMBER_ONLINE, NULL);
     }
 }
 
@@ -344,6 +382,6 @@ void rooms_on_logout(struct client *c)
             continue; /* never logged in to its rooms (left in its login pass) */
         m->client = NULL;
         if (!c->srv->stopping)
-            room_tell_presence(c, r, PROTO_MEMBER_OFFLINE);
+            room_tell_presence(c, r, PROTO_MEMBER_OFFLINE, NULL);
     }
 }
