@@ -279,23 +279,20 @@ static struct frame *members_frame(uint16_t type, uint32_t room_id, uint16_t sta
     return f;
 }
 
-/* Queues f to c, as an answer to a request (after the commit) when req_type is set. */
-static void send_answer(struct client *c, struct frame *f, uint16_t req_type, uint64_t req_id)
+/* Queues f to c, as depending on req's commit when req is not NULL; drops f. */
+static void send_answer(struct client *c, struct frame *f, const struct deliver_request *req)
 {
     if (f == NULL)
         return;
-    if (req_type != 0) {
-        struct deliver_request req = { c, req_type, req_id };
-        deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
-    } else {
-        client_send(c, f);
-    }
+    client_send(c, f);
+    if (req != NULL)
+        deliver_pending(req, f, NULL, NULL);
     frame_unref(f);
 }
 
 /* The ROOM_MEMBERS frames of r's members that are (online) or are not online. */
 static void send_members(struct client *c, const struct room *r, bool online,
-                         uint16_t req_type, uint64_t req_id)
+                         const struct deliver_request *req)
 {
     uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
     struct proto_str names[PROTO_MAX_USERS_PER_FRAME];
@@ -311,14 +308,14 @@ static void send_members(struct client *c, const struct room *r, bool online,
         if (count > 0 && (count == PROTO_MAX_USERS_PER_FRAME || i == r->members->len)) {
             send_answer(c, members_frame(PROTO_ROOM_MEMBERS, r->id,
                                          online ? PROTO_MEMBER_ONLINE : PROTO_MEMBER_OFFLINE,
-                                         ids, names, count), req_type, req_id);
+                                         ids, names, count), req);
             count = 0;
         }
     }
 }
 
-void room_send_state(struct client *c, const struct room *r, uint16_t req_type,
-                     uint64_t req_id)
+void room_send_state(struct client *c, const struct room *r,
+                     const struct deliver_request *req)
 {
     const char *name = r->name;
     if (r->kind == PROTO_ROOM_DIRECT) {
@@ -330,9 +327,9 @@ void room_send_state(struct client *c, const struct room *r, uint16_t req_type,
         .u.room_state = { r->id, (uint16_t)r->kind, r->members->len, proto_str_of(name),
                           proto_str_of(r->topic) },
     };
-    send_answer(c, frame_encode(&msg), req_type, req_id);
-    send_members(c, r, true, req_type, req_id);
-    send_members(c, r, false, req_type, req_id);
+    send_answer(c, frame_encode(&msg), req);
+    send_members(c, r, true, req);
+    send_members(c, r, false, req);
 }
 
 void room_tell_presence(struct client *c, const struct room *r, uint16_t state,
@@ -365,7 +362,7 @@ void rooms_on_login(struct client *c)
     for (guint i = 0; i < list->len; i++) {
         struct room *r = list->pdata[i];
         room_member(r, c->account_id)->client = c;
-        room_send_state(c, r, 0, 0);
+        room_send_state(c, r, NULL);
         room_tell_presence(c, r, PROTO_MEMBER_ONLINE, NULL);
     }
 }

@@ -103,10 +103,11 @@ void room_member_remove(struct server *srv, struct room *r, int64_t account_id);
 void room_send(struct server *srv, const struct room *r, struct frame *f,
                const struct client *except);
 
-/* ROOM_STATE and the ROOM_MEMBERS frames of r, queued to c (as depending on the pass's
- * commit when req_type is not 0: they answer that request). */
-void room_send_state(struct client *c, const struct room *r, uint16_t req_type,
-                     uint64_t req_id);
+/* ROOM_STATE and the ROOM_MEMBERS frames of r, queued to c; as depending on the pass's
+ * commit when req is not NULL (the request they tell of, whose requester gets STORAGE
+ * if that commit fails; c need not be that requester). */
+void room_send_state(struct client *c, const struct room *r,
+                     const struct deliver_request *req);
 
 /* Tells r's online members but c that c's account changed state (enum
  * proto_member_state), in one shared ROOM_PRESENCE frame; after the pass's commit when
