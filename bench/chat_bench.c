@@ -58,6 +58,9 @@ static void usage(FILE *out)
           "  --window W             per sender, messages not yet delivered to all (8)\n"
           "  --drain SECONDS        wait for outstanding deliveries after sending (10)\n"
           "  --login-window N       connections logging in at once (64)\n"
+          "  --room NAME            chat: each client registers an account (the server\n"
+          "                         must take registrations) and joins room NAME (the\n"
+          "                         first creates it); texts go there, not to the lobby\n"
           "  --login-timeout SECONDS  to log in all clients (60)\n"
           "  --server-pid P         measure this process's CPU time and memory\n"
           "  --hist-out PATH        write the latency CDF (ns fraction) to PATH\n"
@@ -126,6 +129,7 @@ static bool option_set(struct options *o, int id, const char *arg)
     case 't': ok = parse_number(arg, MAX_SECONDS, &o->transfer.timeout_s); break;
     case 'o': o->hist_out = arg; break;
     case 'I': o->mode = MODE_IDLE; break;
+    case 'R': o->load.room = arg; break;
     case 'f': o->mode = MODE_FILE; o->transfer.path = arg; break;
     case 'O': o->transfer.download_to = arg; break;
     case 'K': o->mode = MODE_TCP_SINK; o->transfer.path = arg; break;
@@ -200,6 +204,7 @@ int main(int argc, char **argv)
         { "window", required_argument, NULL, 'w' },
         { "drain", required_argument, NULL, 'D' },
         { "login-window", required_argument, NULL, 'L' },
+        { "room", required_argument, NULL, 'R' },
         { "login-timeout", required_argument, NULL, 'T' },
         { "server-pid", required_argument, NULL, 'i' },
         { "hist-out", required_argument, NULL, 'o' },

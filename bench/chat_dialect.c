@@ -1,11 +1,19 @@
 /* Our protocol as the load generator speaks it: HELLO, then WELCOME and USER_LIST
  * frames whose entries add up to welcome.users_online mean "logged in and in the room";
- * USER_JOINED / USER_LEFT keep the member count; TEXT frames are deliveries. */
+ * USER_JOINED / USER_LEFT keep the member count; TEXT frames are deliveries.
+ *
+ * With --room the room is a real one instead of the lobby: each client REGISTERs an
+ * account, then sends ROOM_CREATE, or ROOM_JOIN once the name is taken (someone else
+ * created it first); its DONE means "in the room". ROOM_STATE gives the member count and
+ * ROOM_PRESENCE(joined, left) keeps it; the lobby's user lists then count for nothing. */
 #include <stdio.h>
 
 #include "bench/dialect.h"
 
 #define CHAT_AGENT "chat-bench/1"
+#define CHAT_PASSWORD "chat-bench password" /* every --room account's: none is a secret */
+#define CHAT_CREATE_ID 1  /* request ids of the room requests */
+#define CHAT_JOIN_ID 2
 
 enum chat_login_step { CHAT_SENT_HELLO, CHAT_GOT_WELCOME, CHAT_IN_ROOM };
 
@@ -37,19 +45,62 @@ static void chat_login(struct load *ld, struct conn *c)
     m.u.hello = (struct proto_hello){ .version = PROTO_VERSION,
                                       .username = proto_str_of(name),
                                       .agent = proto_str_of(CHAT_AGENT) };
+    if (load_room(ld) != NULL) {
+        m.type = PROTO_REGISTER;
+        m.u.reg = (struct proto_register){ .version = PROTO_VERSION,
+                                           .username = proto_str_of(name),
+                                           .password = proto_str_of(CHAT_PASSWORD),
+                                           .agent = proto_str_of(CHAT_AGENT) };
+    }
     c->login_step = CHAT_SENT_HELLO;
+    chat_queue(ld, c, &m);
+}
+
+/* --room: asks to create (or, after ROOM_NAME_TAKEN, to join) the room. */
+static void chat_room_request(struct load *ld, struct conn *c, bool join)
+{
+    struct proto_msg m = { .type = PROTO_ROOM_CREATE };
+    m.u.room_create = (struct proto_room_create){ .request_id = CHAT_CREATE_ID,
+                                                  .kind = PROTO_ROOM_PUBLIC,
+                                                  .name = proto_str_of(load_room(ld)) };
+    if (join) {
+        m.type = PROTO_ROOM_JOIN;
+        m.u.room_join = (struct proto_room_join){ .request_id = CHAT_JOIN_ID,
+                                                  .name = proto_str_of(load_room(ld)) };
+    }
     chat_queue(ld, c, &m);
 }
 
 /* USER_LIST entries count towards the login until welcome.users_online are in. */
 static void chat_user_list(struct load *ld, struct conn *c, uint32_t count)
 {
-    load_members(ld, c, count);
+    bool lobby = load_room(ld) == NULL;
+    if (lobby)
+        load_members(ld, c, count);
     if (c->login_step != CHAT_GOT_WELCOME)
         return;
     c->login_need = count < c->login_need ? c->login_need - count : 0;
-    if (c->login_need == 0) {
-        c->login_step = CHAT_IN_ROOM;
+    if (c->login_need > 0)
+        return;
+    c->login_step = CHAT_IN_ROOM;
+    if (lobby)
+        load_logged_in(ld, c);
+    else
+        chat_room_request(ld, c, false);
+}
+
+/* --room: the answers to the room requests, and the member count. */
+static void chat_room_frame(struct load *ld, struct conn *c, const struct proto_msg *m)
+{
+    if (m->type == PROTO_ROOM_STATE) {
+        c->room_id = m->u.room_state.room_id;
+        load_members(ld, c, (int64_t)m->u.room_state.members - c->members);
+    } else if (m->type == PROTO_ROOM_PRESENCE && m->u.room_members.state == PROTO_MEMBER_JOINED) {
+        load_members(ld, c, m->u.room_members.users.count);
+    } else if (m->type == PROTO_ROOM_PRESENCE && m->u.room_members.state == PROTO_MEMBER_LEFT) {
+        load_members(ld, c, -(int64_t)m->u.room_members.users.count);
+    } else if (m->type == PROTO_DONE && (m->u.done.request_type == PROTO_ROOM_CREATE ||
+                                         m->u.done.request_type == PROTO_ROOM_JOIN)) {
         load_logged_in(ld, c);
     }
 }
@@ -70,10 +121,15 @@ static bool chat_frame(struct load *ld, struct conn *c, const struct proto_msg *
         chat_user_list(ld, c, m->u.users.count);
         return true;
     case PROTO_USER_JOINED:
-        load_members(ld, c, m->u.users.count);
-        return true;
     case PROTO_USER_LEFT:
-        load_members(ld, c, -(int64_t)m->u.users.count);
+        if (load_room(ld) == NULL)
+            load_members(ld, c, m->type == PROTO_USER_JOINED ? (int64_t)m->u.users.count
+                                                             : -(int64_t)m->u.users.count);
+        return true;
+    case PROTO_ROOM_STATE:
+    case PROTO_ROOM_PRESENCE:
+    case PROTO_DONE:
+        chat_room_frame(ld, c, m);
         return true;
     case PROTO_PING: {
         struct proto_msg pong = { .type = PROTO_PONG, .u.token = m->u.token };
@@ -81,6 +137,10 @@ static bool chat_frame(struct load *ld, struct conn *c, const struct proto_msg *
         return true;
     }
     case PROTO_ERROR:
+        if (m->u.error.code == PROTO_E_ROOM_NAME_TAKEN && m->u.error.ref_type == PROTO_ROOM_CREATE) {
+            chat_room_request(ld, c, true); /* another client created it first */
+            return true;
+        }
         snprintf(what, sizeof what, "ERROR %u (%s): %.*s", m->u.error.code,
                  proto_error_text(m->u.error.code), (int)m->u.error.message.len,
                  m->u.error.message.ptr);
@@ -158,7 +218,7 @@ static void chat_send_text(struct load *ld, struct conn *c, const char *text, si
     struct proto_msg m = { .type = PROTO_TEXT_SEND };
     m.u.text_send = (struct proto_text_send){
         .client_id = client_id,
-        .room_id = PROTO_ROOM_LOBBY,
+        .room_id = c->room_id,
         .text = { .ptr = text, .len = (uint16_t)len },
     };
     chat_queue(ld, c, &m);

@@ -30,6 +30,7 @@ struct conn {
     bool watching_out;      /* EPOLLOUT registered because the socket was full */
     uint32_t login_need;    /* dialect's count of login replies still expected */
     int64_t members;        /* room members this client knows of, itself included */
+    uint32_t room_id;       /* chat --room: the room's id, from its ROOM_STATE */
     struct outbuf out;
     union {
         struct proto_decoder frames; /* our protocol */
@@ -61,6 +62,9 @@ struct outbuf *load_output(struct load *ld, struct conn *c);
 
 /* Writes c's login name ("b00042") into out. */
 void load_conn_name(const struct conn *c, char out[16]);
+
+/* The room the chat dialect meets in (--room), or NULL for the lobby. */
+const char *load_room(const struct load *ld);
 
 /* c finished logging in and has joined the room. */
 void load_logged_in(struct load *ld, struct conn *c);

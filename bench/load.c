@@ -299,6 +299,11 @@ static void conn_event(struct load *ld, struct conn *c, uint32_t events)
         conn_flush(ld, c);
 }
 
+const char *load_room(const struct load *ld)
+{
+    return ld->opt->room;
+}
+
 void load_logged_in(struct load *ld, struct conn *c)
 {
     c->state = CONN_READY;

@@ -27,6 +27,8 @@ struct load_opts {
     double login_timeout_s; /* for logging in all N and seeing all N in the room */
     pid_t server_pid;       /* 0: no server measurements */
     bool idle;              /* log in, hold, measure memory; send nothing */
+    const char *room;       /* chat: register accounts and meet in this room, not the
+                               lobby (NULL: the lobby, guest logins) */
 };
 
 struct load_result {

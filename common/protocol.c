@@ -128,6 +128,52 @@ static const struct field user_role_fields[] = {
     U16(user_role.role), { F_USERS, 0, AT(user_role.users) },
 };
 
+static const struct field request_fields[] = { U64(request_id) };
+static const struct field room_create_fields[] = {
+    U64(room_create.request_id), U16(room_create.kind),
+    STR(room_create.name, PROTO_MAX_NAME_BYTES), STR(room_create.topic, PROTO_MAX_TOPIC),
+};
+static const struct field room_join_fields[] = {
+    U64(room_join.request_id), STR(room_join.name, PROTO_MAX_NAME_BYTES),
+};
+static const struct field room_ref_fields[] = { U64(room_ref.request_id), U32(room_ref.room_id) };
+static const struct field room_topic_set_fields[] = {
+    U64(room_topic_set.request_id), U32(room_topic_set.room_id),
+    STR(room_topic_set.topic, PROTO_MAX_TOPIC),
+};
+static const struct field room_invite_fields[] = {
+    U64(room_invite.request_id), U32(room_invite.room_id),
+    STR(room_invite.username, PROTO_MAX_NAME_BYTES),
+};
+static const struct field direct_send_fields[] = {
+    U64(direct_send.client_id), STR(direct_send.username, PROTO_MAX_NAME_BYTES),
+    STR(direct_send.text, PROTO_MAX_TEXT),
+};
+static const struct field block_fields[] = {
+    U64(block.request_id), U16(block.blocked), STR(block.username, PROTO_MAX_NAME_BYTES),
+};
+static const struct field room_info_fields[] = {
+    U64(room_info.request_id), U32(room_info.room_id), U16(room_info.kind),
+    U16(room_info.flags), U32(room_info.members), STR(room_info.name, PROTO_MAX_NAME_BYTES),
+    STR(room_info.topic, PROTO_MAX_TOPIC),
+};
+static const struct field room_state_fields[] = {
+    U32(room_state.room_id), U16(room_state.kind), U32(room_state.members),
+    STR(room_state.name, PROTO_MAX_NAME_BYTES), STR(room_state.topic, PROTO_MAX_TOPIC),
+};
+static const struct field room_members_fields[] = {
+    U32(room_members.room_id), U16(room_members.state),
+    { F_USERS, 0, AT(room_members.users) },
+};
+static const struct field room_topic_fields[] = {
+    U32(room_topic.room_id), U64(room_topic.time_ms),
+    STR(room_topic.actor, PROTO_MAX_NAME_BYTES), STR(room_topic.topic, PROTO_MAX_TOPIC),
+};
+static const struct field room_invited_fields[] = {
+    U32(room_invited.room_id), STR(room_invited.inviter, PROTO_MAX_NAME_BYTES),
+    STR(room_invited.name, PROTO_MAX_NAME_BYTES), STR(room_invited.topic, PROTO_MAX_TOPIC),
+};
+
 #define LAYOUT(type, fields) { PROTO_##type, #type, fields, sizeof fields / sizeof fields[0] }
 
 static const struct layout layouts[] = {
@@ -154,6 +200,20 @@ static const struct layout layouts[] = {
     LAYOUT(DOWNLOAD_CHUNK, chunk_fields),
     LAYOUT(DOWNLOAD_END, ref_fields),
     LAYOUT(DOWNLOAD_CANCEL, ref_fields),
+    LAYOUT(ROOM_CREATE, room_create_fields),
+    LAYOUT(ROOM_JOIN, room_join_fields),
+    LAYOUT(ROOM_LEAVE, room_ref_fields),
+    LAYOUT(ROOM_LIST, request_fields),
+    LAYOUT(ROOM_TOPIC_SET, room_topic_set_fields),
+    LAYOUT(ROOM_INVITE, room_invite_fields),
+    LAYOUT(DIRECT_SEND, direct_send_fields),
+    LAYOUT(BLOCK, block_fields),
+    LAYOUT(ROOM_INFO, room_info_fields),
+    LAYOUT(ROOM_STATE, room_state_fields),
+    LAYOUT(ROOM_MEMBERS, room_members_fields),
+    LAYOUT(ROOM_PRESENCE, room_members_fields),
+    LAYOUT(ROOM_TOPIC, room_topic_fields),
+    LAYOUT(ROOM_INVITED, room_invited_fields),
     LAYOUT(REGISTER, register_fields),
     LAYOUT(LOGIN, login_fields),
     LAYOUT(LOGIN_TOKEN, login_token_fields),
@@ -456,6 +516,13 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_GUESTS_DISABLED] = "guest logins are off; log in with an account",
         [PROTO_E_SESSION_REPLACED] = "logged in from somewhere else",
         [PROTO_E_TLS_REQUIRED] = "TLS required",
+        [PROTO_E_ROOM_NAME_INVALID] = "invalid room name",
+        [PROTO_E_ROOM_NAME_TAKEN] = "room name already taken",
+        [PROTO_E_NOT_IN_ROOM] = "you are not in that room",
+        [PROTO_E_ROOM_FULL] = "room is full",
+        [PROTO_E_TOO_MANY_ROOMS] = "you are in too many rooms",
+        [PROTO_E_ROOM_CREATE_LIMIT] = "too many rooms created; wait before creating another",
+        [PROTO_E_DIRECT_REFUSED] = "that user takes no direct messages from you",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";
@@ -608,14 +675,13 @@ size_t proto_encode_chunk_prefix(uint16_t type, uint64_t id, uint64_t offset,
     return PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX + data_len;
 }
 
-/* A user-list frame straight from the caller's arrays, names checked against the cap. */
-size_t proto_encode_users(uint16_t type, const uint32_t *ids, const struct proto_str *names,
-                          size_t count, uint8_t *out, size_t cap)
+/* The entries of a user list, names checked against the cap. */
+size_t proto_encode_user_entries(const uint32_t *ids, const struct proto_str *names,
+                                 size_t count, uint8_t *out, size_t cap)
 {
-    const struct layout *l = layout_find(type);
-    if (l == NULL || l->fields != users_fields || count > PROTO_MAX_USERS_PER_FRAME)
+    if (count > PROTO_MAX_USERS_PER_FRAME)
         return 0;
-    size_t size = PROTO_HEADER_SIZE + 2;
+    size_t size = 0;
     for (size_t i = 0; i < count; i++) {
         if (names[i].len > PROTO_MAX_NAME_BYTES)
             return 0;
@@ -623,9 +689,25 @@ size_t proto_encode_users(uint16_t type, const uint32_t *ids, const struct proto
     }
     if (size > cap)
         return 0;
-    uint8_t *p = put_header(out, size - PROTO_HEADER_SIZE, type);
-    p = put_be(p, count, 2);
+    uint8_t *p = out;
     for (size_t i = 0; i < count; i++)
         p = put_str(put_be(p, ids[i], 4), names[i]);
     return size;
+}
+
+/* A user-list frame straight from the caller's arrays: header, count, entries. */
+size_t proto_encode_users(uint16_t type, const uint32_t *ids, const struct proto_str *names,
+                          size_t count, uint8_t *out, size_t cap)
+{
+    const struct layout *l = layout_find(type);
+    const size_t prefix = PROTO_HEADER_SIZE + 2;
+    if (l == NULL || l->fields != users_fields || count > PROTO_MAX_USERS_PER_FRAME ||
+        cap < prefix)
+        return 0;
+    size_t entries = proto_encode_user_entries(ids, names, count, out + prefix, cap - prefix);
+    if (entries == 0 && count > 0)
+        return 0;
+    uint8_t *p = put_header(out, 2 + entries, type);
+    put_be(p, count, 2);
+    return prefix + entries;
 }

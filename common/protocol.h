@@ -44,7 +44,8 @@
 #define PROTO_MAX_PASSWORD 1024u          /* bytes of a password (the server wants >= 8) */
 #define PROTO_MAX_INVITE 64u              /* bytes of an invite code */
 #define PROTO_TOKEN_LEN 32u               /* a session token: 256 random bits, raw */
-#define PROTO_ROOM_LOBBY 0u               /* the one room of version 1 */
+#define PROTO_ROOM_LOBBY 0u               /* the default room every account is in */
+#define PROTO_MAX_TOPIC 512u              /* bytes of a room's topic */
 
 /* ---- Frame types. Ranges leave room for what comes next without renumbering:
  * 0x00xx session, 0x01xx chat, 0x02xx files, 0x03xx rooms and direct messages,
@@ -77,6 +78,24 @@ enum proto_type {
     PROTO_DOWNLOAD_CHUNK = 0x0212,   /* s->c  struct proto_chunk (file id) */
     PROTO_DOWNLOAD_END = 0x0213,     /* s->c  struct proto_file_ref (file id): all sent */
     PROTO_DOWNLOAD_CANCEL = 0x0214,  /* c->s  struct proto_file_ref (file id) */
+
+    /* Rooms and direct messages. Requests carry a request_id echoed in the DONE or
+     * ERROR (ref_id) that answers them; members are named by account id. */
+    PROTO_ROOM_CREATE = 0x0300,      /* c->s  struct proto_room_create */
+    PROTO_ROOM_JOIN = 0x0301,        /* c->s  struct proto_room_join: by name */
+    PROTO_ROOM_LEAVE = 0x0302,       /* c->s  struct proto_room_ref */
+    PROTO_ROOM_LIST = 0x0303,        /* c->s  u64 request_id: ROOM_INFO frames, then DONE */
+    PROTO_ROOM_TOPIC_SET = 0x0304,   /* c->s  struct proto_room_topic_set */
+    PROTO_ROOM_INVITE = 0x0305,      /* c->s  struct proto_room_invite: to a private room */
+    PROTO_DIRECT_SEND = 0x0306,      /* c->s  struct proto_direct_send: a text to a user */
+    PROTO_BLOCK = 0x0307,            /* c->s  struct proto_block: block or unblock a user */
+    PROTO_ROOM_INFO = 0x0310,        /* s->c  struct proto_room_info: one listed room */
+    PROTO_ROOM_STATE = 0x0311,       /* s->c  struct proto_room_state: a room you are in */
+    PROTO_ROOM_MEMBERS = 0x0312,     /* s->c  struct proto_room_members: who is in it */
+    PROTO_ROOM_PRESENCE = 0x0313,    /* s->c  struct proto_room_members: who joined, left,
+                                        came online or went offline */
+    PROTO_ROOM_TOPIC = 0x0314,       /* s->c  struct proto_room_topic: the topic changed */
+    PROTO_ROOM_INVITED = 0x0315,     /* s->c  struct proto_room_invited: you may join */
 
     /* Accounts. REGISTER, LOGIN and LOGIN_TOKEN log in instead of HELLO (which stays the
      * guest login) and start with HELLO's version and features, so every login frame
@@ -111,6 +130,26 @@ enum proto_mod_action {
     PROTO_MOD_KICK = 4,    /* moderators and admins: close the target's connections */
     PROTO_MOD_MUTE = 5,    /* moderators and admins: value = minutes, 0 lifts the mute */
     PROTO_MOD_DELETE = 6,  /* admins: the account is gone; its name stays reserved */
+};
+
+/* ROOM_CREATE.kind, ROOM_INFO.kind, ROOM_STATE.kind */
+enum proto_room_kind {
+    PROTO_ROOM_PUBLIC = 0,   /* listed; anyone with an account joins */
+    PROTO_ROOM_PRIVATE = 1,  /* listed only to its members and invitees; invite only */
+    PROTO_ROOM_DIRECT = 2,   /* two accounts' direct messages; never listed */
+};
+
+/* ROOM_INFO.flags */
+#define PROTO_ROOM_FLAG_MEMBER 1u   /* you are a member */
+#define PROTO_ROOM_FLAG_INVITED 2u  /* you are invited (a private room) */
+
+/* ROOM_MEMBERS.state: the members listed are offline or online. ROOM_PRESENCE.state:
+ * what happened to the members listed. */
+enum proto_member_state {
+    PROTO_MEMBER_OFFLINE = 0,  /* ROOM_MEMBERS, ROOM_PRESENCE: went (or are) offline */
+    PROTO_MEMBER_ONLINE = 1,   /* ROOM_MEMBERS, ROOM_PRESENCE: came (or are) online */
+    PROTO_MEMBER_JOINED = 2,   /* ROOM_PRESENCE: joined the room (online) */
+    PROTO_MEMBER_LEFT = 3,     /* ROOM_PRESENCE: left the room */
 };
 
 /* LOGOUT.scope */
@@ -161,6 +200,13 @@ enum proto_error_code {
     PROTO_E_GUESTS_DISABLED = 38,   /* HELLO (guest login) is off: log in with a password */
     PROTO_E_SESSION_REPLACED = 39,  /* the account logged in on another connection */
     PROTO_E_TLS_REQUIRED = 40,      /* plain text reached a TLS port; sent in plain text */
+    PROTO_E_ROOM_NAME_INVALID = 50, /* room name empty, too long, bad characters */
+    PROTO_E_ROOM_NAME_TAKEN = 51,   /* a room has that name or one that looks like it */
+    PROTO_E_NOT_IN_ROOM = 52,       /* a public room you have not joined */
+    PROTO_E_ROOM_FULL = 53,         /* the room has the most members allowed */
+    PROTO_E_TOO_MANY_ROOMS = 54,    /* you are in the most rooms allowed */
+    PROTO_E_ROOM_CREATE_LIMIT = 55, /* too many rooms created this hour: ref_id = seconds */
+    PROTO_E_DIRECT_REFUSED = 56,    /* that user takes no direct messages from you */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */
@@ -371,6 +417,91 @@ struct proto_user_role {
     struct proto_users users;
 };
 
+struct proto_room_create {
+    uint64_t request_id;
+    uint16_t kind;           /* PROTO_ROOM_PUBLIC or PROTO_ROOM_PRIVATE */
+    struct proto_str name;   /* the rules of usernames */
+    struct proto_str topic;  /* may be empty */
+};
+
+struct proto_room_join {
+    uint64_t request_id;
+    struct proto_str name;
+};
+
+/* ROOM_LEAVE */
+struct proto_room_ref {
+    uint64_t request_id;
+    uint32_t room_id;
+};
+
+struct proto_room_topic_set {
+    uint64_t request_id;
+    uint32_t room_id;
+    struct proto_str topic;  /* may be empty: no topic */
+};
+
+struct proto_room_invite {
+    uint64_t request_id;
+    uint32_t room_id;
+    struct proto_str username;
+};
+
+/* The answer is a TEXT in the direct room (its room_id: send there from now on). */
+struct proto_direct_send {
+    uint64_t client_id;      /* as in TEXT_SEND */
+    struct proto_str username;
+    struct proto_str text;
+};
+
+struct proto_block {
+    uint64_t request_id;
+    uint16_t blocked;        /* 1 block, 0 unblock */
+    struct proto_str username;
+};
+
+struct proto_room_info {
+    uint64_t request_id;     /* of the ROOM_LIST it answers */
+    uint32_t room_id;
+    uint16_t kind;           /* enum proto_room_kind (never direct) */
+    uint16_t flags;          /* PROTO_ROOM_FLAG_* */
+    uint32_t members;
+    struct proto_str name;
+    struct proto_str topic;
+};
+
+/* Sent on login for every room the account is in but the lobby, and on joining or
+ * creating one; ROOM_MEMBERS frames listing `members` accounts follow. */
+struct proto_room_state {
+    uint32_t room_id;
+    uint16_t kind;           /* enum proto_room_kind */
+    uint32_t members;        /* the ROOM_MEMBERS that follow list this many */
+    struct proto_str name;   /* direct rooms: the other account's name */
+    struct proto_str topic;
+};
+
+/* ROOM_MEMBERS and ROOM_PRESENCE: a room, a state, then a user list as in USER_LIST
+ * whose ids are account ids (walk it with proto_users_next()). */
+struct proto_room_members {
+    uint32_t room_id;
+    uint16_t state;          /* enum proto_member_state */
+    struct proto_users users;
+};
+
+struct proto_room_topic {
+    uint32_t room_id;
+    uint64_t time_ms;
+    struct proto_str actor;  /* who set it */
+    struct proto_str topic;
+};
+
+struct proto_room_invited {
+    uint32_t room_id;
+    struct proto_str inviter;
+    struct proto_str name;   /* join it by this name */
+    struct proto_str topic;
+};
+
 /* One decoded frame. Which member is valid depends on type. */
 struct proto_msg {
     uint16_t type;
@@ -402,6 +533,19 @@ struct proto_msg {
         struct proto_done done;
         struct proto_notice notice;
         struct proto_user_role user_role;
+        uint64_t request_id;           /* ROOM_LIST */
+        struct proto_room_create room_create;
+        struct proto_room_join room_join;
+        struct proto_room_ref room_ref;
+        struct proto_room_topic_set room_topic_set;
+        struct proto_room_invite room_invite;
+        struct proto_direct_send direct_send;
+        struct proto_block block;
+        struct proto_room_info room_info;
+        struct proto_room_state room_state;
+        struct proto_room_members room_members; /* ROOM_MEMBERS, ROOM_PRESENCE */
+        struct proto_room_topic room_topic;
+        struct proto_room_invited room_invited;
     } u;
 };
 
@@ -468,6 +612,13 @@ size_t proto_encode_chunk_prefix(uint16_t type, uint64_t id, uint64_t offset,
  * over PROTO_MAX_USERS_PER_FRAME. */
 size_t proto_encode_users(uint16_t type, const uint32_t *ids, const struct proto_str *names,
                           size_t count, uint8_t *out, size_t cap);
+
+/* Writes only the entries of a user list (count x (u32 id, str name)) into out (capacity
+ * cap), for a struct proto_users inside another frame (USER_ROLE, ROOM_MEMBERS). Returns
+ * the bytes written, or 0 if they do not fit or count is over
+ * PROTO_MAX_USERS_PER_FRAME (an empty list is written as 0 bytes: check count). */
+size_t proto_encode_user_entries(const uint32_t *ids, const struct proto_str *names,
+                                 size_t count, uint8_t *out, size_t cap);
 
 /* Sets up an empty decoder accepting payloads up to max_payload (<= PROTO_MAX_PAYLOAD). */
 void proto_decoder_init(struct proto_decoder *d, uint32_t max_payload);

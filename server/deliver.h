@@ -17,6 +17,7 @@
 
 struct client;
 struct frame;
+struct room;
 struct server;
 
 enum deliver_to {
@@ -42,6 +43,17 @@ void deliver_init(struct server *srv);
  * NULL, is called with the commit's outcome. */
 void deliver_after_commit(const struct deliver_request *req, struct frame *f,
                           enum deliver_to to, deliver_done_fn done, void *data);
+
+/* The one delivery point of a room's frames: queues f (encoded once, shared) for the
+ * online members of room (rooms.h; the lobby: everyone online), as depending on this
+ * pass's writes, exactly as deliver_after_commit(). */
+void deliver(const struct deliver_request *req, const struct room *room, struct frame *f,
+             deliver_done_fn done, void *data);
+
+/* Marks f, already queued to its recipients by the caller (room_send), as depending on
+ * this pass's writes, like the two calls above. */
+void deliver_pending(const struct deliver_request *req, struct frame *f,
+                     deliver_done_fn done, void *data);
 
 /* Commits the store's pass transaction; if that fails, withdraws every frame that
  * depended on it and answers its requester with ERROR(STORAGE). Runs before anything

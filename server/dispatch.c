@@ -1,17 +1,15 @@
 /* The command table and the per-frame rules every request goes through. */
 #include "server/dispatch.h"
 
-#include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "common/validate.h"
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
-#include "server/deliver.h"
 #include "server/presence.h"
-#include "server/store/store.h"
+#include "server/room_requests.h"
+#include "server/rooms.h"
 #include "server/transfer.h"
 
 enum need {
@@ -51,6 +49,14 @@ static const struct command commands[] = {
     { PROTO_PASSWORD_CHANGE, NEED_ONLINE, account_on_password_change },
     { PROTO_INVITE_CREATE, NEED_ONLINE, moderation_on_invite_create },
     { PROTO_MODERATE, NEED_ONLINE, moderation_on_moderate },
+    { PROTO_ROOM_CREATE, NEED_ONLINE, room_on_create },
+    { PROTO_ROOM_JOIN, NEED_ONLINE, room_on_join },
+    { PROTO_ROOM_LEAVE, NEED_ONLINE, room_on_leave },
+    { PROTO_ROOM_LIST, NEED_ONLINE, room_on_list },
+    { PROTO_ROOM_TOPIC_SET, NEED_ONLINE, room_on_topic_set },
+    { PROTO_ROOM_INVITE, NEED_ONLINE, room_on_invite },
+    { PROTO_DIRECT_SEND, NEED_ONLINE, direct_on_send },
+    { PROTO_BLOCK, NEED_ONLINE, direct_on_block },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -77,6 +83,14 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_PASSWORD_CHANGE: return msg->u.password_change.request_id;
     case PROTO_INVITE_CREATE: return msg->u.invite_create.request_id;
     case PROTO_MODERATE: return msg->u.moderate.request_id;
+    case PROTO_ROOM_CREATE: return msg->u.room_create.request_id;
+    case PROTO_ROOM_JOIN: return msg->u.room_join.request_id;
+    case PROTO_ROOM_LEAVE: return msg->u.room_ref.request_id;
+    case PROTO_ROOM_LIST: return msg->u.request_id;
+    case PROTO_ROOM_TOPIC_SET: return msg->u.room_topic_set.request_id;
+    case PROTO_ROOM_INVITE: return msg->u.room_invite.request_id;
+    case PROTO_DIRECT_SEND: return msg->u.direct_send.client_id;
+    case PROTO_BLOCK: return msg->u.block.request_id;
     default: return 0;
     }
 }
@@ -95,7 +109,8 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
                           proto_type_name(msg->type));
         return;
     }
-    if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER) &&
+    if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER ||
+         msg->type == PROTO_DIRECT_SEND) &&
         moderation_muted(c, msg->type, request_ref_id(msg)))
         return;
     cmd->handle(c, msg);
@@ -185,53 +200,13 @@ static void on_goodbye(struct client *c, const struct proto_msg *msg)
 static void on_text_send(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_text_send *send = &msg->u.text_send;
-    if (send->room_id != PROTO_ROOM_LOBBY) {
-        client_send_error(c, PROTO_E_ROOM_UNKNOWN, PROTO_TEXT_SEND, send->client_id,
-                          "Room %u does not exist.", (unsigned)send->room_id);
+    const struct room *r = rooms_for_request(c, send->room_id, PROTO_TEXT_SEND, send->client_id);
+    if (r == NULL || !direct_allowed(c, r, PROTO_TEXT_SEND, send->client_id))
         return;
-    }
     if (!text_check(send->text.ptr, send->text.len, PROTO_MAX_TEXT)) {
         client_send_error(c, PROTO_E_TEXT_INVALID, PROTO_TEXT_SEND, send->client_id,
                           "The message is empty, only blank, or contains control characters.");
         return;
     }
-    struct server *srv = c->srv;
-    struct store_message stored = {
-        .room_id = PROTO_ROOM_LOBBY,
-        .time_ms = (int64_t)clock_wall_ms(),
-        .sender_id = c->account_id,
-        .sender_name = c->name,
-        .client_id = send->client_id,
-        .body = send->text.ptr,
-        .body_len = send->text.len,
-    };
-    uint64_t message_id;
-    if (store_add_text(srv->store, &stored, &message_id) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot store a text: %s", store_error(srv->store));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_TEXT_SEND, send->client_id,
-                          "The server could not store the message; nothing was sent.");
-        return;
-    }
-    struct proto_msg text = {
-        .type = PROTO_TEXT,
-        .u.text = {
-            .message_id = message_id,
-            .time_ms = (uint64_t)stored.time_ms,
-            .room_id = PROTO_ROOM_LOBBY,
-            .sender_id = c->id,
-            .client_id = send->client_id,
-            .sender = proto_str_of(c->name),
-            .text = send->text,
-        },
-    };
-    struct frame *f = frame_encode(&text);
-    if (f == NULL) {
-        client_log(c, LOG_ERROR, "cannot encode a TEXT frame");
-        return;
-    }
-    struct deliver_request req = { c, PROTO_TEXT_SEND, send->client_id };
-    deliver_after_commit(&req, f, DELIVER_ALL, NULL, NULL);
-    frame_unref(f);
-    client_log(c, LOG_DEBUG, "text message_id=%" PRIu64 " bytes=%u", text.u.text.message_id,
-               (unsigned)send->text.len);
+    room_post_text(c, r, send->client_id, send->text, PROTO_TEXT_SEND);
 }

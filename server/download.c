@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "server/client.h"
+#include "server/rooms.h"
 #include "server/conn.h"
 #include "server/filestore.h"
 #include "server/transfer.h"
@@ -48,6 +49,13 @@ static void send_end(struct client *c, uint64_t file_id)
     client_send_msg(c, &end);
 }
 
+/* True when c is in room_id (which may no longer exist). */
+static bool room_may_read(const struct client *c, uint32_t room_id)
+{
+    const struct room *r = rooms_get(c->srv, room_id);
+    return r != NULL && room_has_client(r, c);
+}
+
 /* The checks of a request, in the order the protocol lists them; returns the file
  * (opened for reading) when it can be served, else NULL after answering. */
 static struct stored_file *request_check(struct client *c,
@@ -55,6 +63,11 @@ static struct stored_file *request_check(struct client *c,
 {
     struct stored_file *f = NULL;
     enum filestore_status st = filestore_acquire(c->srv->files, req->file_id, &f);
+    if (st == FILESTORE_OK && !room_may_read(c, f->room_id)) {
+        /* to anyone outside its room the file does not exist: the same answer */
+        filestore_release(c->srv->files, f);
+        st = FILESTORE_NOT_FOUND;
+    }
     if (st == FILESTORE_NOT_FOUND) {
         client_send_error(c, PROTO_E_FILE_NOT_FOUND, PROTO_DOWNLOAD_REQUEST, req->file_id,
                           "There is no file with id %" PRIu64 ".", req->file_id);

@@ -206,6 +206,7 @@ static enum filestore_status filestore_load(struct filestore *fs, uint64_t id,
     }
     struct stored_file *f = g_new0(struct stored_file, 1);
     f->id = id;
+    f->room_id = row.room_id;
     f->name = row.name; /* taken over from row */
     f->size = row.size;
     memcpy(f->sha256, row.sha256, PROTO_SHA256_LEN);

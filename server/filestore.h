@@ -19,6 +19,7 @@ struct store;
 
 struct stored_file {
     uint64_t id;
+    uint32_t room_id;   /* the room it was shared in: only its members may read it */
     char *name;       /* the base name in the files directory, shown to users */
     uint64_t size;
     uint8_t sha256[PROTO_SHA256_LEN];

@@ -70,6 +70,17 @@
                                                   max_clients plus these exceed it */
 #define SERVER_LOG_LINE_MAX 8192               /* longer log lines are cut, never split */
 
+/* ---- Rooms (server/rooms.c, room_requests.c; PROTOCOL.md section 5.27) ---- */
+#define SERVER_ROOMS_PER_ACCOUNT 100u          /* rooms one account is in besides the lobby
+                                                  and its direct rooms: each is a ROOM_STATE
+                                                  and a member list at every login */
+#define SERVER_MEMBERS_PER_ROOM 5000u          /* one text is one frame queued per online
+                                                  member: this bounds a pass's fan-out (and
+                                                  is five times the default --max-clients) */
+#define SERVER_ROOMS_CREATED_PER_HOUR 10u      /* per account: room names are one namespace
+                                                  for everyone, so nobody can squat it */
+#define SERVER_ROOM_CREATE_WINDOW_MS (3600ll * 1000) /* the hour of the limit above */
+
 /* ---- TLS (server/tls.c, conn_tls.c; docs/SECURITY.md) ---- */
 #define SERVER_TLS_MIN_VERSION TLS1_2_VERSION  /* TLS 1.0 and 1.1 are deprecated (RFC 8996) */
 #define SERVER_TLS_CIPHERS                     /* TLS 1.2: Mozilla "intermediate" (v5.7): */ \

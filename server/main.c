@@ -168,6 +168,10 @@ static void print_help(void)
            SERVER_TLS_THREAD_NICE, SERVER_SHUTDOWN_FLUSH_MS / 1000.0);
     print_guard_help();
     accounts_print_help();
+    printf("\nRooms (fixed limits; docs/PROTOCOL.md section 5.27): an account is in at most %u\n"
+           "rooms besides the lobby and its direct messages, a room has at most %u members,\n"
+           "and an account creates at most %u rooms an hour. Guests have the lobby only.\n",
+           SERVER_ROOMS_PER_ACCOUNT, SERVER_MEMBERS_PER_ROOM, SERVER_ROOMS_CREATED_PER_HOUR);
 }
 
 /* Reports a bad command line and returns the usage exit status. */

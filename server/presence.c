@@ -16,6 +16,7 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/rooms.h"
 #include "server/store/store_accounts.h"
 
 static const int shown_roles[] = { PROTO_ROLE_MODERATOR, PROTO_ROLE_ADMIN, PROTO_ROLE_GUEST };
@@ -206,6 +207,9 @@ static void flush_joined(struct server *srv, uint32_t from)
         send_all(c, frames);
     }
     g_ptr_array_unref(frames);
+    /* Only once every newcomer has its WELCOME: a room may hold several of them. */
+    for (uint32_t i = from; i < srv->online_count; i++)
+        rooms_on_login(srv->online[i]);
 }
 
 /* Sends the held USER_LEFT notices to everyone online and forgets them. */
@@ -385,6 +389,7 @@ void presence_leave(struct client *c)
     if (srv->announce.type == PROTO_USER_JOINED)
         presence_flush(srv); /* removal reorders the online list the newcomers end */
     online_remove(c);
+    rooms_on_logout(c);
     if (srv->stopping)
         return; /* everyone is being told the server is going away */
     hold_left(c);

@@ -23,6 +23,7 @@
 #include "server/tls.h"
 #include "server/tls_acceptor.h"
 #include "server/retention.h"
+#include "server/rooms.h"
 #include "server/store/store.h"
 #include "server/transfer.h"
 #include "server/systemd.h"
@@ -156,6 +157,8 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
         return -1;
     log_event(LOG_INFO, 0, NULL, NULL, "store open data_dir=%s",
               log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
+    if (!rooms_load(srv, err, errlen))
+        return -1;
     srv->files = filestore_open(cfg->files_dir, srv->store, &leftovers, err, errlen);
     if (srv->files == NULL)
         return -1;
@@ -455,6 +458,7 @@ void server_free(struct server *srv)
     tls_server_free(srv->tls);
     deliver_free(srv);
     filestore_free(srv->files);
+    rooms_free(srv);
     store_close(srv->store);
     presence_free(srv);
     guard_free(srv);

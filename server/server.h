@@ -21,6 +21,7 @@ struct filestore;
 struct throttle;
 struct worker;
 struct store;
+struct rooms;
 struct tls_server;
 struct tls_acceptor;
 
@@ -98,6 +99,7 @@ struct server {
     char listen_addr[NET_ADDR_MAX];
     struct filestore *files;
     struct store *store;
+    struct rooms *rooms;       /* every room and its members (rooms.h) */
     struct tls_server *tls;    /* NULL when the port speaks plain text */
     struct tls_acceptor *acceptor; /* the TLS handshake thread, with tls */
     uint32_t tls_handshaking;  /* connections with it: counted against max_clients */

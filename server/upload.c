@@ -13,6 +13,8 @@
 #include "server/clock.h"
 #include "server/deliver.h"
 #include "server/filestore.h"
+#include "server/room_requests.h"
+#include "server/rooms.h"
 #include "server/store/store.h"
 #include "server/transfer.h"
 
@@ -25,6 +27,7 @@ struct upload {
     struct sha256 *hash;       /* of the bytes received so far */
     struct filestore_temp temp;
     char name[SERVER_FILE_NAME_MAX + 1]; /* sanitised offered name */
+    uint32_t room_id;          /* where it is shared */
 };
 
 static struct upload *upload_find(struct client *c, uint64_t id)
@@ -71,10 +74,12 @@ static uint16_t offer_refusal(struct client *c, const struct proto_file_offer *o
 {
     const struct server_config *cfg = &c->srv->cfg;
     uint16_t code = 0;
-    if (offer->room_id != PROTO_ROOM_LOBBY) {
-        code = PROTO_E_ROOM_UNKNOWN;
-        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
-                          "Room %u does not exist.", (unsigned)offer->room_id);
+    const struct room *r = rooms_for_request(c, offer->room_id, PROTO_FILE_OFFER,
+                                             offer->upload_id);
+    if (r == NULL) {
+        code = PROTO_E_ROOM_UNKNOWN; /* answered */
+    } else if (!direct_allowed(c, r, PROTO_FILE_OFFER, offer->upload_id)) {
+        code = PROTO_E_DIRECT_REFUSED; /* answered */
     } else if (offer->size > cfg->max_file_size) {
         code = PROTO_E_FILE_TOO_LARGE;
         client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
@@ -113,6 +118,7 @@ void upload_on_offer(struct client *c, const struct proto_msg *msg)
     }
     struct upload *u = g_new0(struct upload, 1);
     u->id = offer->upload_id;
+    u->room_id = offer->room_id;
     u->size = offer->size;
     memcpy(u->sha256, offer->sha256, PROTO_SHA256_LEN);
     u->hash = sha256_new();
@@ -181,13 +187,14 @@ static void on_announce_done(struct server *srv, void *data, bool committed)
 }
 
 /* Enters the kept file `name` (taken over) in the store's index and queues its
- * FILE_ANNOUNCE for everyone, the uploader included, as depending on that entry's
+ * FILE_ANNOUNCE for the members of its room, the uploader included, as depending on that entry's
  * commit (deliver.h). False (the file removed) if the store refused it. */
 static bool announce(struct client *c, const struct upload *u, char *name)
 {
     struct server *srv = c->srv;
+    const struct room *r = rooms_get(srv, u->room_id); /* rooms are never deleted */
     struct store_message m = {
-        .room_id = PROTO_ROOM_LOBBY,
+        .room_id = u->room_id,
         .time_ms = (int64_t)clock_wall_ms(),
         .sender_id = c->account_id,
         .sender_name = c->name,
@@ -212,7 +219,7 @@ static bool announce(struct client *c, const struct upload *u, char *name)
             .file_id = f.id,
             .message_id = f.message_id,
             .time_ms = (uint64_t)m.time_ms,
-            .room_id = PROTO_ROOM_LOBBY,
+            .room_id = u->room_id,
             .uploader_id = c->id,
             .upload_id = u->id,
             .size = u->size,
@@ -228,7 +235,7 @@ static bool announce(struct client *c, const struct upload *u, char *name)
         return true;
     }
     struct deliver_request req = { c, PROTO_FILE_END, u->id };
-    deliver_after_commit(&req, frame, DELIVER_ALL, on_announce_done, name);
+    deliver(&req, r, frame, on_announce_done, name);
     frame_unref(frame);
     return true;
 }

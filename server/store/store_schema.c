@@ -58,8 +58,44 @@ static const char schema_v1[] =
     "CREATE INDEX files_by_message ON files(message_id);"
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value);";
 
+/* Version 2: rooms (store_rooms.c). The lobby is row 0 and every account is in it
+ * without a room_members row; direct rooms have no name, only dm_key "low:high" (the
+ * two account ids). Lookups of a room's messages go through messages_by_room. */
+static const char schema_v2[] =
+    "CREATE TABLE rooms ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind INTEGER NOT NULL,"
+    "  name TEXT,"
+    "  name_key TEXT UNIQUE,"
+    "  dm_key TEXT UNIQUE,"
+    "  topic TEXT NOT NULL DEFAULT '',"
+    "  created_by INTEGER,"
+    "  created_ms INTEGER NOT NULL);"
+    "INSERT INTO rooms (id, kind, name, name_key, created_ms)"
+    "  VALUES (0, 0, 'lobby', 'lobby', 0);"
+    "CREATE INDEX rooms_by_creator ON rooms(created_by, created_ms);"
+    "CREATE TABLE room_members ("
+    "  room_id INTEGER NOT NULL,"
+    "  account_id INTEGER NOT NULL,"
+    "  joined_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (room_id, account_id));"
+    "CREATE INDEX room_members_by_account ON room_members(account_id);"
+    "CREATE TABLE room_invites ("
+    "  room_id INTEGER NOT NULL,"
+    "  account_id INTEGER NOT NULL,"
+    "  invited_by INTEGER,"
+    "  created_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (room_id, account_id));"
+    "CREATE TABLE blocks ("
+    "  account_id INTEGER NOT NULL,"
+    "  blocked_id INTEGER NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (account_id, blocked_id));"
+    "CREATE INDEX messages_by_room ON messages(room_id, id);";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     schema_v1,
+    schema_v2,
 };
 
 enum store_status store_migrate(struct store *st, int from)

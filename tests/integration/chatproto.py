@@ -27,6 +27,7 @@ MAX_PASSWORD = 1024
 MAX_INVITE = 64
 TOKEN_LEN = 32
 ROOM_LOBBY = 0
+MAX_TOPIC = 512
 CHUNK_PREFIX = 16
 
 # Frame types.
@@ -53,6 +54,20 @@ DOWNLOAD_START = 0x0211
 DOWNLOAD_CHUNK = 0x0212
 DOWNLOAD_END = 0x0213
 DOWNLOAD_CANCEL = 0x0214
+ROOM_CREATE = 0x0300
+ROOM_JOIN = 0x0301
+ROOM_LEAVE = 0x0302
+ROOM_LIST = 0x0303
+ROOM_TOPIC_SET = 0x0304
+ROOM_INVITE = 0x0305
+DIRECT_SEND = 0x0306
+BLOCK = 0x0307
+ROOM_INFO = 0x0310
+ROOM_STATE = 0x0311
+ROOM_MEMBERS = 0x0312
+ROOM_PRESENCE = 0x0313
+ROOM_TOPIC = 0x0314
+ROOM_INVITED = 0x0315
 REGISTER = 0x0400
 LOGIN = 0x0401
 LOGIN_TOKEN = 0x0402
@@ -67,6 +82,17 @@ NOTICE = 0x040A
 USER_ROLE = 0x040B
 
 # Roles, moderation actions and logout scopes.
+# Room kinds, ROOM_INFO flags, ROOM_MEMBERS / ROOM_PRESENCE states.
+ROOM_PUBLIC = 0
+ROOM_PRIVATE = 1
+ROOM_DIRECT = 2
+ROOM_FLAG_MEMBER = 1
+ROOM_FLAG_INVITED = 2
+MEMBER_OFFLINE = 0
+MEMBER_ONLINE = 1
+MEMBER_JOINED = 2
+MEMBER_LEFT = 3
+
 ROLE_MEMBER = 0
 ROLE_MODERATOR = 1
 ROLE_ADMIN = 2
@@ -121,6 +147,13 @@ E_TOKEN_INVALID = 37
 E_GUESTS_DISABLED = 38
 E_SESSION_REPLACED = 39
 E_TLS_REQUIRED = 40
+E_ROOM_NAME_INVALID = 50
+E_ROOM_NAME_TAKEN = 51
+E_NOT_IN_ROOM = 52
+E_ROOM_FULL = 53
+E_TOO_MANY_ROOMS = 54
+E_ROOM_CREATE_LIMIT = 55
+E_DIRECT_REFUSED = 56
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
@@ -153,6 +186,23 @@ _STR_CAPS = {
     (NOTICE, "actor"): MAX_NAME_BYTES,
     (NOTICE, "target"): MAX_NAME_BYTES,
     (NOTICE, "reason"): MAX_REASON,
+    (ROOM_CREATE, "name"): MAX_NAME_BYTES,
+    (ROOM_CREATE, "topic"): MAX_TOPIC,
+    (ROOM_JOIN, "name"): MAX_NAME_BYTES,
+    (ROOM_TOPIC_SET, "topic"): MAX_TOPIC,
+    (ROOM_INVITE, "username"): MAX_NAME_BYTES,
+    (DIRECT_SEND, "username"): MAX_NAME_BYTES,
+    (DIRECT_SEND, "text"): MAX_TEXT,
+    (BLOCK, "username"): MAX_NAME_BYTES,
+    (ROOM_INFO, "name"): MAX_NAME_BYTES,
+    (ROOM_INFO, "topic"): MAX_TOPIC,
+    (ROOM_STATE, "name"): MAX_NAME_BYTES,
+    (ROOM_STATE, "topic"): MAX_TOPIC,
+    (ROOM_TOPIC, "actor"): MAX_NAME_BYTES,
+    (ROOM_TOPIC, "topic"): MAX_TOPIC,
+    (ROOM_INVITED, "inviter"): MAX_NAME_BYTES,
+    (ROOM_INVITED, "name"): MAX_NAME_BYTES,
+    (ROOM_INVITED, "topic"): MAX_TOPIC,
 }
 
 _REF = [("id", "u64")]
@@ -212,6 +262,22 @@ LAYOUTS = {
     NOTICE: [("time_ms", "u64"), ("action", "u16"), ("value", "u32"), ("actor", "str"),
              ("target", "str"), ("reason", "str")],
     USER_ROLE: [("role", "u16"), ("users", "users")],
+    ROOM_CREATE: [("request_id", "u64"), ("kind", "u16"), ("name", "str"), ("topic", "str")],
+    ROOM_JOIN: [("request_id", "u64"), ("name", "str")],
+    ROOM_LEAVE: [("request_id", "u64"), ("room_id", "u32")],
+    ROOM_LIST: [("request_id", "u64")],
+    ROOM_TOPIC_SET: [("request_id", "u64"), ("room_id", "u32"), ("topic", "str")],
+    ROOM_INVITE: [("request_id", "u64"), ("room_id", "u32"), ("username", "str")],
+    DIRECT_SEND: [("client_id", "u64"), ("username", "str"), ("text", "str")],
+    BLOCK: [("request_id", "u64"), ("blocked", "u16"), ("username", "str")],
+    ROOM_INFO: [("request_id", "u64"), ("room_id", "u32"), ("kind", "u16"), ("flags", "u16"),
+                ("members", "u32"), ("name", "str"), ("topic", "str")],
+    ROOM_STATE: [("room_id", "u32"), ("kind", "u16"), ("members", "u32"), ("name", "str"),
+                 ("topic", "str")],
+    ROOM_MEMBERS: [("room_id", "u32"), ("state", "u16"), ("users", "users")],
+    ROOM_PRESENCE: [("room_id", "u32"), ("state", "u16"), ("users", "users")],
+    ROOM_TOPIC: [("room_id", "u32"), ("time_ms", "u64"), ("actor", "str"), ("topic", "str")],
+    ROOM_INVITED: [("room_id", "u32"), ("inviter", "str"), ("name", "str"), ("topic", "str")],
 }
 
 _TYPE_NAME_LIST = (
@@ -219,7 +285,9 @@ _TYPE_NAME_LIST = (
     "TEXT_SEND TEXT FILE_OFFER FILE_ACCEPT FILE_CHUNK FILE_END FILE_CANCEL FILE_ANNOUNCE "
     "DOWNLOAD_REQUEST DOWNLOAD_START DOWNLOAD_CHUNK DOWNLOAD_END DOWNLOAD_CANCEL "
     "REGISTER LOGIN LOGIN_TOKEN SESSION LOGOUT PASSWORD_CHANGE INVITE_CREATE INVITE "
-    "MODERATE DONE NOTICE USER_ROLE").split()
+    "MODERATE DONE NOTICE USER_ROLE ROOM_CREATE ROOM_JOIN ROOM_LEAVE ROOM_LIST "
+    "ROOM_TOPIC_SET ROOM_INVITE DIRECT_SEND BLOCK ROOM_INFO ROOM_STATE ROOM_MEMBERS "
+    "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

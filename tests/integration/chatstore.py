@@ -10,6 +10,7 @@ from pathlib import Path
 from chatserver import TIMEOUT, WRAPPER, binary
 
 DB_NAME = "chat.db"
+SCHEMA_VERSION = 2  # STORE_SCHEMA_VERSION in server/store/store_private.h
 
 
 def query(data_dir, sql, *args):
@@ -18,6 +19,15 @@ def query(data_dir, sql, *args):
                          timeout=TIMEOUT)
     try:
         return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def load_sql(path, sql_file):
+    """Creates the database path from an SQL text (a .dump of an older chat.db)."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(Path(sql_file).read_text())
     finally:
         db.close()
 

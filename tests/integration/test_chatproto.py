@@ -107,3 +107,18 @@ def test_moderate_frame_bytes():
                      reason="")
     assert frame == bytes.fromhex(
         "00000013 0408 0000 0000000000000001 0005 0000000a 0001 62 0000")
+
+
+def test_room_members_frame_bytes():
+    """PROTOCOL.md section 5.38's ROOM_PRESENCE example, worked out by hand."""
+    frame = P.encode(P.ROOM_PRESENCE, room_id=5, state=P.MEMBER_JOINED, users=[(3, "carol")])
+    assert frame == bytes.fromhex("00000013 0313 0000 00000005 0002 0001 00000003 0005 "
+                                  "6361726f6c")
+    assert P.decode_frame(frame).users == [(3, "carol")]
+
+
+def test_room_create_frame_bytes():
+    frame = P.encode(P.ROOM_CREATE, request_id=20, kind=P.ROOM_PUBLIC, name="rust",
+                     topic="Rust talk")
+    assert frame == bytes.fromhex("0000001b 0300 0000 0000000000000014 0000 0004 72757374 "
+                                  "0009 52757374207461 6c6b")

@@ -81,7 +81,7 @@ def test_malformed_hello_closes(server, connect):
     client.expect_closed()
 
 
-@pytest.mark.parametrize("ftype", [0x0000, 0x0008, 0x0300, 0x04FF, 0x06FF, 0xFFFF])
+@pytest.mark.parametrize("ftype", [0x0000, 0x0008, 0x03FF, 0x04FF, 0x06FF, 0xFFFF])
 def test_unknown_type_answered_connection_stays(server, room, ftype):
     alice, bob = room(server, "alice", "bob")
     alice.send(frame_with_payload(ftype, b"whatever payload"))

@@ -9,7 +9,8 @@ import sqlite3
 import chatproto as P
 from chatclient import download, upload
 from chatserver import wait_until
-from chatstore import DB_NAME, file_digest, integrity, query, run_command, texts
+from chatstore import (DB_NAME, SCHEMA_VERSION, file_digest, integrity, query, run_command,
+                       texts)
 
 
 def test_ids_never_repeat_and_old_files_download_after_restart(server_factory, user,
@@ -54,7 +55,7 @@ def test_every_text_and_announcement_is_stored(server, room):
                        "FROM files") == [
         (announce.file_id, announce.message_id, 0, "bob", "notes.txt", 10, announce.sha256)]
     assert query(data, "PRAGMA journal_mode") == [("wal",)]
-    assert query(data, "PRAGMA user_version") == [(1,)]
+    assert query(data, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     tables = {row[0] for row in query(data, "SELECT name FROM sqlite_master "
                                             "WHERE type = 'table'")}
     assert {"accounts", "sessions", "invites", "messages", "files", "meta"} <= tables
@@ -79,7 +80,8 @@ def test_newer_schema_is_refused_untouched(server_factory, tmp_path):
     with sqlite3.connect(data / DB_NAME) as db:
         db.execute("PRAGMA user_version = 99")
     db.close()
-    refuses_to_start(tmp_path, data, "schema version 99, newer than this server's 1")
+    refuses_to_start(tmp_path, data,
+                     f"schema version 99, newer than this server's {SCHEMA_VERSION}")
 
 
 def test_not_a_database_is_refused_untouched(tmp_path):
@@ -189,7 +191,7 @@ def test_an_empty_database_is_migrated_to_the_current_schema(server_factory, use
     alice = user(server, "alice")
     alice.say("first", client_id=1)
     alice.expect(P.TEXT, client_id=1, message_id=1)
-    assert query(data, "PRAGMA user_version") == [(1,)]
+    assert query(data, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
 
 def test_the_wal_is_checkpointed(server_factory, user, tmp_path):

@@ -110,6 +110,23 @@ static inline GPtrArray *sample_frames(void)
                                       proto_str_of("") } },
         { PROTO_USER_ROLE, .u.user_role = { PROTO_ROLE_GUEST,
                                             { 1, (const uint8_t *)"\xff\xff\xff\xff\x00\x03" "eve", 9 } } },
+        { PROTO_ROOM_CREATE, .u.room_create = { UINT64_MAX, PROTO_ROOM_PRIVATE, name,
+                                                repeat("t", PROTO_MAX_TOPIC) } },
+        { PROTO_ROOM_JOIN, .u.room_join = { 0, name } },
+        { PROTO_ROOM_LEAVE, .u.room_ref = { 1, UINT32_MAX } },
+        { PROTO_ROOM_LIST, .u.request_id = UINT64_MAX },
+        { PROTO_ROOM_TOPIC_SET, .u.room_topic_set = { 2, 0, proto_str_of("") } },
+        { PROTO_ROOM_INVITE, .u.room_invite = { 3, 7, name } },
+        { PROTO_DIRECT_SEND, .u.direct_send = { UINT64_MAX, name, text } },
+        { PROTO_BLOCK, .u.block = { 4, 0, proto_str_of("b") } },
+        { PROTO_ROOM_INFO, .u.room_info = { 5, UINT32_MAX, PROTO_ROOM_PUBLIC, 3, UINT32_MAX, name,
+                                            repeat(EMOJI, PROTO_MAX_TOPIC / 4) } },
+        { PROTO_ROOM_STATE, .u.room_state = { 0, PROTO_ROOM_DIRECT, 2, name, proto_str_of("") } },
+        { PROTO_ROOM_MEMBERS, .u.room_members = { 9, PROTO_MEMBER_OFFLINE, { 0, NULL, 0 } } },
+        { PROTO_ROOM_PRESENCE, .u.room_members = { 9, PROTO_MEMBER_LEFT,
+                                    { 1, (const uint8_t *)"\x00\x00\x00\x02\x00\x03" "bob", 9 } } },
+        { PROTO_ROOM_TOPIC, .u.room_topic = { 9, UINT64_MAX, name, text } },
+        { PROTO_ROOM_INVITED, .u.room_invited = { 9, name, name, proto_str_of("") } },
     };
     GPtrArray *frames = g_ptr_array_new();
     g_test_queue_destroy((GDestroyNotify)g_ptr_array_unref, frames);

@@ -322,6 +322,59 @@ static void test_roundtrip_accounts(void)
     g_assert_false(proto_users_next(&out.u.user_role.users, &cursor, &user));
 }
 
+static void test_roundtrip_rooms(void)
+{
+    struct proto_msg in, out;
+    in = (struct proto_msg){ PROTO_ROOM_CREATE, .u.room_create = {
+        8, PROTO_ROOM_PRIVATE, proto_str_of("ops"), proto_str_of("on call") } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.room_create.request_id, ==, 8);
+    g_assert_cmpuint(out.u.room_create.kind, ==, PROTO_ROOM_PRIVATE);
+    assert_str(out.u.room_create.name, proto_str_of("ops"));
+    assert_str(out.u.room_create.topic, proto_str_of("on call"));
+
+    in = (struct proto_msg){ PROTO_DIRECT_SEND, .u.direct_send = {
+        UINT64_MAX, proto_str_of("bob"), proto_str_of("psst") } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.direct_send.client_id, ==, UINT64_MAX);
+    assert_str(out.u.direct_send.username, proto_str_of("bob"));
+    assert_str(out.u.direct_send.text, proto_str_of("psst"));
+
+    in = (struct proto_msg){ PROTO_ROOM_INFO, .u.room_info = {
+        9, 12, PROTO_ROOM_PRIVATE, PROTO_ROOM_FLAG_INVITED, 3, proto_str_of("ops"),
+        proto_str_of("") } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.room_info.room_id, ==, 12);
+    g_assert_cmpuint(out.u.room_info.flags, ==, PROTO_ROOM_FLAG_INVITED);
+    g_assert_cmpuint(out.u.room_info.members, ==, 3);
+    g_assert_cmpuint(out.u.room_info.topic.len, ==, 0);
+
+    uint8_t entries[64];
+    uint32_t ids[] = { 4, 70000 };
+    struct proto_str names[] = { proto_str_of("dora"), proto_str_of("eve") };
+    size_t len = proto_encode_user_entries(ids, names, 2, entries, sizeof entries);
+    g_assert_cmpuint(len, ==, 6 + 4 + 6 + 3);
+    g_assert_cmpuint(proto_encode_user_entries(ids, names, 2, entries, len - 1), ==, 0);
+    in = (struct proto_msg){ PROTO_ROOM_MEMBERS, .u.room_members = {
+        12, PROTO_MEMBER_OFFLINE, { 2, entries, len } } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.room_members.room_id, ==, 12);
+    g_assert_cmpuint(out.u.room_members.state, ==, PROTO_MEMBER_OFFLINE);
+    size_t cursor = 0;
+    struct proto_user user;
+    g_assert_true(proto_users_next(&out.u.room_members.users, &cursor, &user));
+    g_assert_cmpuint(user.id, ==, 4);
+    assert_str(user.name, proto_str_of("dora"));
+    g_assert_true(proto_users_next(&out.u.room_members.users, &cursor, &user));
+    g_assert_cmpuint(user.id, ==, 70000);
+    g_assert_false(proto_users_next(&out.u.room_members.users, &cursor, &user));
+
+    in = (struct proto_msg){ PROTO_BLOCK, .u.block = { 10, 1, proto_str_of("mallory") } };
+    roundtrip(&in, &out);
+    g_assert_cmpuint(out.u.block.blocked, ==, 1);
+    assert_str(out.u.block.username, proto_str_of("mallory"));
+}
+
 /* ---- Streams split anywhere ---- */
 
 /* Feeds stream in pieces (piece(i) bytes each; 0 = all at once), taking frames out
@@ -440,6 +493,7 @@ int main(int argc, char **argv)
     g_test_add_func("/protocol/roundtrip/files", test_roundtrip_files);
     g_test_add_func("/protocol/roundtrip/users", test_roundtrip_users);
     g_test_add_func("/protocol/roundtrip/accounts", test_roundtrip_accounts);
+    g_test_add_func("/protocol/roundtrip/rooms", test_roundtrip_rooms);
     g_test_add_func("/protocol/stream/splits", test_stream_splits);
     g_test_add_func("/protocol/stream/buffer", test_decoder_buffer);
     g_test_add_func("/protocol/names", test_names_and_texts);

@@ -176,7 +176,7 @@ static void test_unknown_type(void)
     proto_decoder_free(&d);
 
     g_assert_null(proto_type_name(0x0999));
-    g_assert_cmpuint(proto_frame_size(&(struct proto_msg){ .type = 0x0300 }), ==, 0);
+    g_assert_cmpuint(proto_frame_size(&(struct proto_msg){ .type = 0x03FF }), ==, 0);
     uint8_t out[64];
     g_assert_cmpuint(proto_encode(&(struct proto_msg){ .type = 0 }, out), ==, 0);
 }
@@ -394,6 +394,70 @@ static void test_account_string_caps(void)
     check_cap(&m, &m.u.notice.reason, PROTO_MAX_REASON);
 }
 
+static void test_room_string_caps(void)
+{
+    struct proto_str x = proto_str_of("x");
+    struct proto_msg m = { PROTO_ROOM_CREATE, .u.room_create = { 1, PROTO_ROOM_PUBLIC, x, x } };
+    check_cap(&m, &m.u.room_create.name, PROTO_MAX_NAME_BYTES);
+    m.u.room_create.name = x;
+    check_cap(&m, &m.u.room_create.topic, PROTO_MAX_TOPIC);
+    m = (struct proto_msg){ PROTO_ROOM_JOIN, .u.room_join = { 1, x } };
+    check_cap(&m, &m.u.room_join.name, PROTO_MAX_NAME_BYTES);
+    m = (struct proto_msg){ PROTO_ROOM_TOPIC_SET, .u.room_topic_set = { 1, 2, x } };
+    check_cap(&m, &m.u.room_topic_set.topic, PROTO_MAX_TOPIC);
+    m = (struct proto_msg){ PROTO_ROOM_INVITE, .u.room_invite = { 1, 2, x } };
+    check_cap(&m, &m.u.room_invite.username, PROTO_MAX_NAME_BYTES);
+    m = (struct proto_msg){ PROTO_DIRECT_SEND, .u.direct_send = { 1, x, x } };
+    check_cap(&m, &m.u.direct_send.username, PROTO_MAX_NAME_BYTES);
+    m.u.direct_send.username = x;
+    check_cap(&m, &m.u.direct_send.text, PROTO_MAX_TEXT);
+    m = (struct proto_msg){ PROTO_BLOCK, .u.block = { 1, 1, x } };
+    check_cap(&m, &m.u.block.username, PROTO_MAX_NAME_BYTES);
+    m = (struct proto_msg){ PROTO_ROOM_INFO, .u.room_info = { 1, 2, 0, 0, 3, x, x } };
+    check_cap(&m, &m.u.room_info.name, PROTO_MAX_NAME_BYTES);
+    m.u.room_info.name = x;
+    check_cap(&m, &m.u.room_info.topic, PROTO_MAX_TOPIC);
+    m = (struct proto_msg){ PROTO_ROOM_STATE, .u.room_state = { 1, 0, 0, x, x } };
+    check_cap(&m, &m.u.room_state.name, PROTO_MAX_NAME_BYTES);
+    m.u.room_state.name = x;
+    check_cap(&m, &m.u.room_state.topic, PROTO_MAX_TOPIC);
+    m = (struct proto_msg){ PROTO_ROOM_TOPIC, .u.room_topic = { 1, 2, x, x } };
+    check_cap(&m, &m.u.room_topic.actor, PROTO_MAX_NAME_BYTES);
+    m.u.room_topic.actor = x;
+    check_cap(&m, &m.u.room_topic.topic, PROTO_MAX_TOPIC);
+    m = (struct proto_msg){ PROTO_ROOM_INVITED, .u.room_invited = { 1, x, x, x } };
+    check_cap(&m, &m.u.room_invited.inviter, PROTO_MAX_NAME_BYTES);
+    m.u.room_invited.inviter = x;
+    check_cap(&m, &m.u.room_invited.name, PROTO_MAX_NAME_BYTES);
+    m.u.room_invited.name = x;
+    check_cap(&m, &m.u.room_invited.topic, PROTO_MAX_TOPIC);
+}
+
+/* ROOM_MEMBERS and ROOM_PRESENCE check their user lists like USER_LIST: a count over the
+ * cap, an entry cut short, or a name that is not UTF-8 is refused. */
+static void test_room_members_malformed(void)
+{
+    GByteArray *b = g_byte_array_new();
+    put_be(b, 5, 4);
+    put_be(b, PROTO_MEMBER_ONLINE, 2);
+    put_be(b, PROTO_MAX_USERS_PER_FRAME + 1, 2);
+    g_assert_cmpint(decode_built(PROTO_ROOM_MEMBERS, b), ==, PROTO_ERR_TOO_LARGE);
+    b = g_byte_array_new();
+    put_be(b, 5, 4);
+    put_be(b, PROTO_MEMBER_JOINED, 2);
+    put_be(b, 2, 2);
+    put_be(b, 1, 4);
+    put_str(b, "bob", 3);
+    g_assert_cmpint(decode_built(PROTO_ROOM_PRESENCE, b), ==, PROTO_ERR_TRUNCATED);
+    b = g_byte_array_new();
+    put_be(b, 5, 4);
+    put_be(b, PROTO_MEMBER_LEFT, 2);
+    put_be(b, 1, 2);
+    put_be(b, 1, 4);
+    put_str(b, "b\xc0", 2);
+    g_assert_cmpint(decode_built(PROTO_ROOM_PRESENCE, b), ==, PROTO_ERR_BAD_UTF8);
+}
+
 /* A refused frame still names the request it was: the fields before the bad one are
  * filled, and the stream goes on after it. */
 static void test_refused_frame_keeps_ids(void)
@@ -473,6 +537,8 @@ int main(int argc, char **argv)
     g_test_add_func("/protocol/malformed/users", test_users_malformed);
     g_test_add_func("/protocol/malformed/string-caps", test_string_caps);
     g_test_add_func("/protocol/malformed/account-string-caps", test_account_string_caps);
+    g_test_add_func("/protocol/malformed/room-string-caps", test_room_string_caps);
+    g_test_add_func("/protocol/malformed/room-members", test_room_members_malformed);
     g_test_add_func("/protocol/malformed/keeps-ids", test_refused_frame_keeps_ids);
     g_test_add_func("/protocol/malformed/mutations", test_mutations);
     return g_test_run();

@@ -19,6 +19,10 @@
       0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b,      \
       0x2c, 0x2d, 0x2e, 0x2f }
 
+/* The user-list entries of the ROOM_MEMBERS and ROOM_PRESENCE examples: account ids. */
+#define ENTRIES_ALICE_BOB (const uint8_t *)"\0\0\0\1\0\5alice\0\0\0\2\0\3bob", 20
+#define ENTRIES_CAROL (const uint8_t *)"\0\0\0\3\0\5carol", 11
+
 struct example {
     struct proto_msg msg;
     const char *hex;
@@ -238,6 +242,106 @@ static const struct example examples[] = {
       "62 6f 62 "
       "00 04 "
       "73 70 61 6d " },
+    { { PROTO_ROOM_CREATE, .u.room_create = { 20, PROTO_ROOM_PUBLIC, S("rust"), S("Rust talk") } },
+      "00 00 00 1b 03 00 00 00 "
+      "00 00 00 00 00 00 00 14 "
+      "00 00 "
+      "00 04 "
+      "72 75 73 74 "
+      "00 09 "
+      "52 75 73 74 20 74 61 6c 6b " },
+    { { PROTO_ROOM_JOIN, .u.room_join = { 21, S("rust") } },
+      "00 00 00 0e 03 01 00 00 "
+      "00 00 00 00 00 00 00 15 "
+      "00 04 "
+      "72 75 73 74 " },
+    { { PROTO_ROOM_LEAVE, .u.room_ref = { 22, 5 } },
+      "00 00 00 0c 03 02 00 00 "
+      "00 00 00 00 00 00 00 16 "
+      "00 00 00 05 " },
+    { { PROTO_ROOM_LIST, .u.request_id = 23 },
+      "00 00 00 08 03 03 00 00 "
+      "00 00 00 00 00 00 00 17 " },
+    { { PROTO_ROOM_TOPIC_SET, .u.room_topic_set = { 24, 5, S("Rust 2024") } },
+      "00 00 00 17 03 04 00 00 "
+      "00 00 00 00 00 00 00 18 "
+      "00 00 00 05 "
+      "00 09 "
+      "52 75 73 74 20 32 30 32 34 " },
+    { { PROTO_ROOM_INVITE, .u.room_invite = { 25, 6, S("bob") } },
+      "00 00 00 11 03 05 00 00 "
+      "00 00 00 00 00 00 00 19 "
+      "00 00 00 06 "
+      "00 03 "
+      "62 6f 62 " },
+    { { PROTO_DIRECT_SEND, .u.direct_send = { 4, S("bob"), S("hi") } },
+      "00 00 00 11 03 06 00 00 "
+      "00 00 00 00 00 00 00 04 "
+      "00 03 "
+      "62 6f 62 "
+      "00 02 "
+      "68 69 " },
+    { { PROTO_BLOCK, .u.block = { 26, 1, S("mallory") } },
+      "00 00 00 13 03 07 00 00 "
+      "00 00 00 00 00 00 00 1a "
+      "00 01 "
+      "00 07 "
+      "6d 61 6c 6c 6f 72 79 " },
+    { { PROTO_ROOM_INFO, .u.room_info = { 23, 5, PROTO_ROOM_PUBLIC, PROTO_ROOM_FLAG_MEMBER, 2, S("rust"), S("Rust talk") } },
+      "00 00 00 25 03 10 00 00 "
+      "00 00 00 00 00 00 00 17 "
+      "00 00 00 05 "
+      "00 00 "
+      "00 01 "
+      "00 00 00 02 "
+      "00 04 "
+      "72 75 73 74 "
+      "00 09 "
+      "52 75 73 74 20 74 61 6c 6b " },
+    { { PROTO_ROOM_STATE, .u.room_state = { 5, PROTO_ROOM_PUBLIC, 2, S("rust"), S("Rust talk") } },
+      "00 00 00 1b 03 11 00 00 "
+      "00 00 00 05 "
+      "00 00 "
+      "00 00 00 02 "
+      "00 04 "
+      "72 75 73 74 "
+      "00 09 "
+      "52 75 73 74 20 74 61 6c 6b " },
+    { { PROTO_ROOM_MEMBERS, .u.room_members = { 5, PROTO_MEMBER_ONLINE, { 2, ENTRIES_ALICE_BOB } } },
+      "00 00 00 1c 03 12 00 00 "
+      "00 00 00 05 "
+      "00 01 "
+      "00 02 "
+      "00 00 00 01 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 00 00 02 "
+      "00 03 "
+      "62 6f 62 " },
+    { { PROTO_ROOM_PRESENCE, .u.room_members = { 5, PROTO_MEMBER_JOINED, { 1, ENTRIES_CAROL } } },
+      "00 00 00 13 03 13 00 00 "
+      "00 00 00 05 "
+      "00 02 "
+      "00 01 "
+      "00 00 00 03 "
+      "00 05 "
+      "63 61 72 6f 6c " },
+    { { PROTO_ROOM_TOPIC, .u.room_topic = { 5, 1764000000999u, S("alice"), S("Rust 2024") } },
+      "00 00 00 1e 03 14 00 00 "
+      "00 00 00 05 "
+      "00 00 01 9a b6 97 eb e7 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 09 "
+      "52 75 73 74 20 32 30 32 34 " },
+    { { PROTO_ROOM_INVITED, .u.room_invited = { 6, S("alice"), S("secret"), S("") } },
+      "00 00 00 15 03 15 00 00 "
+      "00 00 00 06 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 06 "
+      "73 65 63 72 65 74 "
+      "00 00 " },
 };
 
 /* The user-list examples, built the way the server builds them. */

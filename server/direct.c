@@ -1,0 +1,197 @@
+/* Direct messages, blocks, and the posting of a text to a room (room_requests.h). */
+#include "server/room_requests.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "common/validate.h"
+#include "server/client.h"
+#include "server/clock.h"
+#include "server/deliver.h"
+#include "server/rooms.h"
+#include "server/store/store_accounts.h"
+#include "server/store/store_rooms.h"
+
+int64_t room_account_named(struct client *c, struct proto_str name, uint16_t type,
+                           uint64_t request_id, char **key_out)
+{
+    struct store_account a = { 0 };
+    int found = 0;
+    char *key = NULL;
+    if (name_check(name.ptr, name.len) == NAME_OK) {
+        key = name_fold_key(name.ptr, name.len);
+        found = store_account_find(c->srv->store, key, &a);
+    }
+    int64_t id = found == 1 && !a.deleted ? a.id : 0;
+    store_account_clear(&a);
+    if (id == 0)
+        client_send_error(c, PROTO_E_ACCOUNT_UNKNOWN, type, request_id,
+                          "There is no account by that name.");
+    else if (id == c->account_id)
+        client_send_error(c, PROTO_E_NOT_ALLOWED, type, request_id,
+                          "That is your own account.");
+    if (id == 0 || id == c->account_id) {
+        g_free(key);
+        return 0;
+    }
+    *key_out = key;
+    return id;
+}
+
+bool direct_allowed(struct client *c, const struct room *r, uint16_t ref_type,
+                    uint64_t ref_id)
+{
+    if (r->kind != PROTO_ROOM_DIRECT)
+        return true;
+    const struct room_member *peer = room_direct_peer(r, c->account_id);
+    if (peer == NULL || store_blocked(c->srv->store, peer->account_id, c->account_id) != 1)
+        return true;
+    client_send_error(c, PROTO_E_DIRECT_REFUSED, ref_type, ref_id,
+                      "This user takes no direct messages from you.");
+    return false;
+}
+
+void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
+                    struct proto_str text, uint16_t ref_type)
+{
+    struct server *srv = c->srv;
+    struct store_message stored = {
+        .room_id = r->id,
+        .time_ms = (int64_t)clock_wall_ms(),
+        .sender_id = c->account_id,
+        .sender_name = c->name,
+        .client_id = client_id,
+        .body = text.ptr,
+        .body_len = text.len,
+    };
+    uint64_t message_id;
+    if (store_add_text(srv->store, &stored, &message_id) != STORE_OK) {
+        client_log(c, LOG_ERROR, "cannot store a text: %s", store_error(srv->store));
+        client_send_error(c, PROTO_E_STORAGE, ref_type, client_id,
+                          "The server could not store the message; nothing was sent.");
+        return;
+    }
+    struct proto_msg msg = {
+        .type = PROTO_TEXT,
+        .u.text = {
+            .message_id = message_id,
+            .time_ms = (uint64_t)stored.time_ms,
+            .room_id = r->id,
+            .sender_id = c->id,
+            .client_id = client_id,
+            .sender = proto_str_of(c->name),
+            .text = text,
+        },
+    };
+    struct frame *f = frame_encode(&msg);
+    if (f == NULL) {
+        client_log(c, LOG_ERROR, "cannot encode a TEXT frame");
+        return;
+    }
+    struct deliver_request req = { c, ref_type, client_id };
+    deliver(&req, r, f, NULL, NULL);
+    frame_unref(f);
+    client_log(c, LOG_DEBUG, "text room=%u message_id=%" PRIu64 " bytes=%u", (unsigned)r->id,
+               message_id, (unsigned)text.len);
+}
+
+/* Creates the direct room of c's account and target (named target_name), in the store
+ * and in memory; both accounts, if online, get its ROOM_STATE after the commit. NULL
+ * after answering STORAGE. */
+static struct room *direct_create(struct client *c, int64_t target, const char *target_name,
+                                  struct client *target_client, uint64_t client_id)
+{
+    char dm_key[48];
+    snprintf(dm_key, sizeof dm_key, "%lld:%lld", (long long)MIN(c->account_id, target),
+             (long long)MAX(c->account_id, target));
+    int64_t now = (int64_t)clock_wall_ms();
+    struct store_room row = { .kind = PROTO_ROOM_DIRECT, .dm_key = dm_key, .topic = "",
+                              .created_by = c->account_id };
+    uint32_t id;
+    struct store *st = c->srv->store;
+    if (store_room_add(st, &row, now, &id) != STORE_OK ||
+        store_room_member_add(st, id, c->account_id, now) != STORE_OK ||
+        store_room_member_add(st, id, target, now) != STORE_OK) {
+        client_log(c, LOG_ERROR, "cannot store a direct room: %s", store_error(st));
+        client_send_error(c, PROTO_E_STORAGE, PROTO_DIRECT_SEND, client_id,
+                          "The server could not store the message; nothing was sent.");
+        return NULL;
+    }
+    struct room *r = rooms_add(c->srv, id, PROTO_ROOM_DIRECT, NULL, NULL, dm_key, "");
+    room_member_add(c->srv, r, c->account_id, c->name, c);
+    room_member_add(c->srv, r, target, target_name, target_client);
+    client_log(c, LOG_INFO, "direct room created id=%u", (unsigned)id);
+    struct deliver_request req = { c, PROTO_DIRECT_SEND, client_id };
+    room_send_state(c, r, &req);
+    if (target_client != NULL)
+        room_send_state(target_client, r, &req);
+    return r;
+}
+
+void direct_on_send(struct client *c, const struct proto_msg *msg)
+{
+    const struct proto_direct_send *ds = &msg->u.direct_send;
+    if (c->account_id <= 0) {
+        client_send_error(c, PROTO_E_NOT_ALLOWED, PROTO_DIRECT_SEND, ds->client_id,
+                          "Guests cannot send direct messages; log in with an account.");
+        return;
+    }
+    if (!text_check(ds->text.ptr, ds->text.len, PROTO_MAX_TEXT)) {
+        client_send_error(c, PROTO_E_TEXT_INVALID, PROTO_DIRECT_SEND, ds->client_id,
+                          "The message is empty, only blank, or contains control characters.");
+        return;
+    }
+    char *key = NULL;
+    int64_t target = room_account_named(c, ds->username, PROTO_DIRECT_SEND, ds->client_id, &key);
+    if (target == 0)
+        return;
+    struct room *r = rooms_direct(c->srv, c->account_id, target);
+    int blocked = store_blocked(c->srv->store, target, c->account_id);
+    if (blocked == 1) {
+        client_send_error(c, PROTO_E_DIRECT_REFUSED, PROTO_DIRECT_SEND, ds->client_id,
+                          "This user takes no direct messages from you.");
+    } else if (r == NULL) {
+        struct client *online = g_hash_table_lookup(c->srv->names, key);
+        if (online != NULL && online->account_id != target)
+            online = NULL;
+        struct store_account a = { 0 };
+        if (store_account_get(c->srv->store, target, &a) == 1)
+            r = direct_create(c, target, a.name, online != NULL && !online->welcome_pending
+                                                     ? online : NULL, ds->client_id);
+        else
+            client_send_error(c, PROTO_E_STORAGE, PROTO_DIRECT_SEND, ds->client_id,
+                              "The server could not read the account; nothing was sent.");
+        store_account_clear(&a);
+    }
+    if (blocked != 1 && r != NULL)
+        room_post_text(c, r, ds->client_id, ds->text, PROTO_DIRECT_SEND);
+    g_free(key);
+}
+
+void direct_on_block(struct client *c, const struct proto_msg *msg)
+{
+    const struct proto_block *b = &msg->u.block;
+    if (c->account_id <= 0) {
+        client_send_error(c, PROTO_E_NOT_ALLOWED, PROTO_BLOCK, b->request_id,
+                          "Guests cannot block; log in with an account.");
+        return;
+    }
+    char *key = NULL;
+    int64_t target = room_account_named(c, b->username, PROTO_BLOCK, b->request_id, &key);
+    if (target == 0)
+        return;
+    g_free(key);
+    if (store_block_set(c->srv->store, c->account_id, target, b->blocked != 0,
+                        (int64_t)clock_wall_ms()) != STORE_OK) {
+        client_log(c, LOG_ERROR, "cannot store a block: %s", store_error(c->srv->store));
+        client_send_error(c, PROTO_E_STORAGE, PROTO_BLOCK, b->request_id,
+                          "The server could not store this; nothing changed. Try again.");
+        return;
+    }
+    client_log(c, LOG_INFO, "%s account=%" PRId64, b->blocked ? "block" : "unblock", target);
+    struct proto_msg done = { .type = PROTO_DONE, .u.done = { b->request_id, PROTO_BLOCK } };
+    struct frame *f = frame_encode(&done);
+    struct deliver_request req = { c, PROTO_BLOCK, b->request_id };
+    deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
+    frame_unref(f);
+}
