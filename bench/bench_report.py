@@ -308,7 +308,7 @@ def store_target(r):
             cost <= TARGET_STORE_COST)
 
 
-def _store_section(r):
+def store_section(r):
     """The same binary and load, chat.db against --data-dir :memory:."""
     st = r.get("store", {})
     if not st:
@@ -591,7 +591,7 @@ def document(r, command, images):
         _side_by_side(r),
         "",
     ]
-    lines += ["## The store's cost", "", _store_section(r), ""]
+    lines += ["## The store's cost", "", store_section(r), ""]
     if "perf-throughput.png" in images:
         lines += ["![deliveries per second by room size](perf-throughput.png)", ""]
     if "perf-latency.png" in images:

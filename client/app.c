@@ -2,19 +2,25 @@
 #include "client/app.h"
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 
+#include "client/desktop_style.h"
 #include "client/settings.h"
 #include "client/window.h"
 
 #define STYLESHEET "/org/chat/client/style.css"
 #define DEFAULT_HOST "127.0.0.1"
 #define DEFAULT_PORT 1234
+#define APP_VERSION "1.0"
+/* The project has published neither a licence nor a home page yet: About says so
+ * rather than invent them. Set both here once they exist. */
+#define APP_WEBSITE NULL
 
 struct _ChatApp {
     GtkApplication parent_instance;
     ChatSettings *settings;
-    gboolean desktop_dark; /* the desktop's preference as found at start-up */
-    ChatTheme run_theme;   /* --theme, or the remembered theme */
+    DesktopStyle *desktop; /* the desktop's dark preference, followed live */
+    ChatTheme run_theme;   /* --theme, or the remembered theme, or the user's pick */
     /* Command-line options. */
     char *host;
     int port;
@@ -26,35 +32,72 @@ struct _ChatApp {
 
 G_DEFINE_TYPE(ChatApp, chat_app, GTK_TYPE_APPLICATION)
 
-static gboolean theme_is_dark(ChatApp *self, ChatTheme theme)
+/* Applies run_theme to GTK's widgets and to our bubbles in every window. */
+static void apply_theme(ChatApp *self)
 {
-    return theme == CHAT_THEME_DARK || (theme == CHAT_THEME_SYSTEM && self->desktop_dark);
-}
-
-/* Applies dark or light to GTK's widgets and to our bubbles in every window. */
-static void apply_dark(ChatApp *self, gboolean dark)
-{
+    gboolean follow = self->run_theme == CHAT_THEME_SYSTEM;
+    gboolean dark = self->run_theme == CHAT_THEME_DARK ||
+                    (follow && desktop_style_prefers_dark(self->desktop));
     g_object_set(gtk_settings_get_default(), "gtk-application-prefer-dark-theme", dark, NULL);
     for (GList *w = gtk_application_get_windows(GTK_APPLICATION(self)); w != NULL; w = w->next)
         if (CHAT_IS_WINDOW(w->data))
             chat_window_set_dark(w->data, dark);
-    GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "dark-theme");
-    g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(dark));
+    GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "theme");
+    g_simple_action_set_state(G_SIMPLE_ACTION(action),
+                              g_variant_new_string(settings_theme_name(self->run_theme)));
 }
 
-/* The header bar's toggle: the user's choice wins over the desktop's and is kept. */
-static void on_dark_theme_change(GSimpleAction *action, GVariant *value, gpointer data)
+static void save_settings(ChatApp *self)
 {
-    (void)action;
-    ChatApp *self = data;
-    gboolean dark = g_variant_get_boolean(value);
-    settings_set_theme(self->settings, dark ? CHAT_THEME_DARK : CHAT_THEME_LIGHT);
     GError *error = NULL;
     if (!settings_save(self->settings, &error)) {
         g_warning("%s", error->message);
         g_error_free(error);
     }
-    apply_dark(self, dark);
+}
+
+/* Preferences' style choice (system, light, dark): applied at once and kept. */
+static void on_theme_change(GSimpleAction *action, GVariant *value, gpointer data)
+{
+    (void)action;
+    ChatApp *self = data;
+    ChatTheme theme;
+    if (!settings_theme_from_name(g_variant_get_string(value, NULL), &theme))
+        return;
+    self->run_theme = theme;
+    settings_set_theme(self->settings, theme);
+    save_settings(self);
+    apply_theme(self);
+}
+
+/* The desktop switched between light and dark while we run. */
+static void on_desktop_style_changed(gboolean prefers_dark, gpointer data)
+{
+    (void)prefers_dark;
+    apply_theme(data);
+}
+
+static void on_notifications_change(GSimpleAction *action, GVariant *value, gpointer data)
+{
+    ChatApp *self = data;
+    g_simple_action_set_state(action, value);
+    settings_set_notifications(self->settings, g_variant_get_boolean(value));
+    save_settings(self);
+}
+
+static void on_about(GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+    (void)action;
+    (void)parameter;
+    static const char *const authors[] = { "The Chat contributors", NULL };
+    gtk_show_about_dialog(gtk_application_get_active_window(GTK_APPLICATION(data)),
+                          "program-name", _("Chat"), "version", APP_VERSION, "comments",
+                          _("Talk and share files with the people on your chat server."),
+                          "license-type", GTK_LICENSE_CUSTOM, "license",
+                          _("No licence has been published for Chat yet. Ask its maintainers "
+                            "before you redistribute it."),
+                          "website", APP_WEBSITE, "authors", authors,
+                          "logo-icon-name", "user-available", NULL);
 }
 
 static void on_quit(GSimpleAction *action, GVariant *parameter, gpointer data)
@@ -62,10 +105,10 @@ static void on_quit(GSimpleAction *action, GVariant *parameter, gpointer data)
     (void)action;
     (void)parameter;
     /* Closing the windows says goodbye to the server; the app ends with the last. */
-    GList *windows = g_list_copy(gtk_application_get_windows(GTK_APPLICATION(data)));
-    for (GList *l = windows; l != NULL; l = l->next)
-        gtk_widget_destroy(l->data);
-    g_list_free(windows);
+    /* One at a time: destroying a window may destroy others (its shortcuts window). */
+    GList *windows;
+    while ((windows = gtk_application_get_windows(GTK_APPLICATION(data))) != NULL)
+        gtk_widget_destroy(windows->data);
 }
 
 static void on_present(GSimpleAction *action, GVariant *parameter, gpointer data)
@@ -85,21 +128,6 @@ static gboolean on_terminate_signal(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
-/* The desktop prefers dark when GTK was told so before we changed anything: the
- * gtk-application-prefer-dark-theme setting, a "-dark" theme, or GTK_THEME=name:dark. */
-static gboolean desktop_prefers_dark(void)
-{
-    gboolean prefer_dark = FALSE;
-    char *theme_name = NULL;
-    g_object_get(gtk_settings_get_default(), "gtk-application-prefer-dark-theme", &prefer_dark,
-                 "gtk-theme-name", &theme_name, NULL);
-    const char *env = g_getenv("GTK_THEME");
-    gboolean dark = prefer_dark || (theme_name && g_str_has_suffix(theme_name, "-dark")) ||
-                    (env && g_str_has_suffix(env, ":dark"));
-    g_free(theme_name);
-    return dark;
-}
-
 static void chat_app_startup(GApplication *app)
 {
     ChatApp *self = CHAT_APP(app);
@@ -110,16 +138,33 @@ static void chat_app_startup(GApplication *app)
     gtk_style_context_add_provider_for_screen(gdk_screen_get_default(), GTK_STYLE_PROVIDER(css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
     g_object_unref(css);
-    self->desktop_dark = desktop_prefers_dark();
+    self->desktop = desktop_style_new(on_desktop_style_changed, self);
 
     static const GActionEntry actions[] = {
         { "quit", on_quit, NULL, NULL, NULL, { 0 } },
         { "present", on_present, NULL, NULL, NULL, { 0 } },
-        { "dark-theme", NULL, NULL, "false", on_dark_theme_change, { 0 } },
+        { "about", on_about, NULL, NULL, NULL, { 0 } },
+        { "theme", NULL, "s", "'system'", on_theme_change, { 0 } },
+        { "notifications", NULL, NULL, "true", on_notifications_change, { 0 } },
     };
     g_action_map_add_action_entries(G_ACTION_MAP(app), actions, G_N_ELEMENTS(actions), self);
-    static const char *const quit_accels[] = { "<Control>q", NULL };
-    gtk_application_set_accels_for_action(GTK_APPLICATION(app), "app.quit", quit_accels);
+    GAction *notifications = g_action_map_lookup_action(G_ACTION_MAP(app), "notifications");
+    g_simple_action_set_state(G_SIMPLE_ACTION(notifications),
+                              g_variant_new_boolean(settings_get_notifications(self->settings)));
+    static const struct {
+        const char *action;
+        const char *accels[3];
+    } shortcuts[] = {
+        { "app.quit", { "<Control>q", NULL } },
+        { "win.preferences", { "<Control>comma", NULL } },
+        { "win.show-help-overlay", { "<Control>question", "<Control>slash", NULL } },
+        { "win.show-menu", { "F10", NULL } },
+        { "win.show-users", { "F9", NULL } },
+        { "win.focus-compose", { "<Control>l", NULL } },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(shortcuts); i++)
+        gtk_application_set_accels_for_action(GTK_APPLICATION(app), shortcuts[i].action,
+                                              shortcuts[i].accels);
     g_unix_signal_add(SIGTERM, on_terminate_signal, app);
     g_unix_signal_add(SIGINT, on_terminate_signal, app);
 }
@@ -141,7 +186,7 @@ static void chat_app_activate(GApplication *app)
     };
     ChatWindow *window = chat_window_new(GTK_APPLICATION(app), self->settings, &options);
     g_free(server);
-    apply_dark(self, theme_is_dark(self, self->run_theme));
+    apply_theme(self);
     gtk_window_present(GTK_WINDOW(window));
 }
 
@@ -155,17 +200,10 @@ static int chat_app_handle_local_options(GApplication *app, GVariantDict *option
         return 2;
     }
     self->run_theme = settings_get_theme(self->settings);
-    if (self->theme_option != NULL) {
-        if (g_strcmp0(self->theme_option, "light") == 0)
-            self->run_theme = CHAT_THEME_LIGHT;
-        else if (g_strcmp0(self->theme_option, "dark") == 0)
-            self->run_theme = CHAT_THEME_DARK;
-        else if (g_strcmp0(self->theme_option, "system") == 0)
-            self->run_theme = CHAT_THEME_SYSTEM;
-        else {
-            g_printerr("chat-client: --theme must be system, light or dark\n");
-            return 2;
-        }
+    if (self->theme_option != NULL &&
+        !settings_theme_from_name(self->theme_option, &self->run_theme)) {
+        g_printerr("chat-client: --theme must be system, light or dark\n");
+        return 2;
     }
     return -1;
 }
@@ -173,6 +211,7 @@ static int chat_app_handle_local_options(GApplication *app, GVariantDict *option
 static void chat_app_finalize(GObject *object)
 {
     ChatApp *self = CHAT_APP(object);
+    desktop_style_free(self->desktop);
     settings_free(self->settings);
     g_free(self->host);
     g_free(self->user);
@@ -198,7 +237,7 @@ static void chat_app_init(ChatApp *self)
         { "user", 0, 0, G_OPTION_ARG_STRING, &self->user, "Username", "NAME" },
         { "connect", 0, 0, G_OPTION_ARG_NONE, &self->connect_now, "Log in at once", NULL },
         { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->files_dir,
-          "Where downloads go (received_files)", "DIR" },
+          "Where downloads go for this run (default: the Downloads folder)", "DIR" },
         { "theme", 0, 0, G_OPTION_ARG_STRING, &self->theme_option,
           "Theme for this run: system, light or dark", "THEME" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },

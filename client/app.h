@@ -1,10 +1,13 @@
 /* ChatApp: the GtkApplication of chat-client. Non-unique (every run is its own client,
  * so two people can chat from one desktop), with its stylesheet from the GResource on
- * the screen, the light/dark theme (following the desktop until the user picks one),
- * Ctrl+Q to quit, and the command-line options:
+ * the screen, the light/dark theme (following the desktop's color-scheme live until the
+ * user picks one in Preferences), notifications on or off, About, the keyboard
+ * shortcuts of every window (Ctrl+Q, Ctrl+comma, Ctrl+?, F10, F9, Ctrl+L), and the
+ * command-line options:
  *   --host HOST --port PORT --user NAME   fill in the login view
  *   --connect                             log in at once
- *   --files-dir DIR                       where downloads go (received_files)
+ *   --files-dir DIR                       where downloads go for this run (default: the
+ *                                         Preferences folder, else Downloads)
  *   --theme system|light|dark             theme for this run (not remembered) */
 #ifndef CHAT_APP_H
 #define CHAT_APP_H

@@ -1,9 +1,17 @@
 /* ChatBubble: a GtkListBoxRow built from bubble.ui. */
 #include "client/bubble.h"
 
+#include <glib/gi18n.h>
+
 #include "client/format.h"
 #include "client/linkify.h"
+#include "client/row_menu.h"
 #include "client/user_color.h"
+
+/* A message of at most this many emoji is shown large, without a bubble. */
+#define LARGE_EMOJI_MAX 3
+/* Screen readers hear at most this much of a message in its row's name. */
+#define SPOKEN_TEXT_MAX_CHARS 300
 
 struct _ChatBubble {
     GtkListBoxRow parent_instance;
@@ -46,32 +54,72 @@ static void chat_bubble_class_init(ChatBubbleClass *klass)
     gtk_widget_class_bind_template_child(widget_class, ChatBubble, status_label);
 }
 
+/* "Copy Text" in the actions menu: the whole text, whatever is selected. */
+static void on_copy(GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+    (void)action;
+    (void)parameter;
+    ChatBubble *self = data;
+    gtk_clipboard_set_text(gtk_widget_get_clipboard(GTK_WIDGET(self), GDK_SELECTION_CLIPBOARD),
+                           self->text, -1);
+}
+
+/* The actions a text offers; edit, reply, react and delete join them when the session
+ * supports them. */
+static void add_actions(ChatBubble *self)
+{
+    static const GActionEntry entries[] = {
+        { "copy", on_copy, NULL, NULL, NULL, { 0 } },
+    };
+    GSimpleActionGroup *group = g_simple_action_group_new();
+    g_action_map_add_action_entries(G_ACTION_MAP(group), entries, G_N_ELEMENTS(entries), self);
+    gtk_widget_insert_action_group(GTK_WIDGET(self), "row", G_ACTION_GROUP(group));
+    g_object_unref(group);
+    GMenu *menu = g_menu_new();
+    row_menu_append(menu, _("_Copy Text"), "row.copy");
+    row_menu_attach(GTK_WIDGET(self), self->frame, G_MENU_MODEL(menu));
+    g_object_unref(menu);
+}
+
 static void chat_bubble_init(ChatBubble *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
+    /* The row takes the focus (arrows move between rows); the text inside it is
+     * selectable with the pointer but is not a Tab stop of its own. */
+    gtk_widget_set_can_focus(GTK_WIDGET(self->text_label), FALSE);
+    atk_object_set_role(gtk_widget_get_accessible(GTK_WIDGET(self->status_label)),
+                        ATK_ROLE_REDUNDANT_OBJECT);
+    add_actions(self);
 }
 
-/* Mirrors what the bubble shows into its accessible description, so a screen reader
- * (and a test) hears who wrote it and whether it got through. */
-static void update_accessible(ChatBubble *self)
+/* The state in words, for the row's accessible description. */
+static char *state_words(ChatBubble *self)
 {
-    AtkObject *accessible = gtk_widget_get_accessible(GTK_WIDGET(self));
-    char *name = g_strdup_printf("Message from %s", self->sender);
-    const char *time_text = gtk_label_get_text(self->time_label);
-    char *description;
     switch (self->state) {
     case CHAT_BUBBLE_PENDING:
-        description = g_strdup("sending");
-        break;
+        return g_strdup(_("sending"));
     case CHAT_BUBBLE_FAILED:
-        description = g_strdup_printf("not sent: %s", self->failure ? self->failure : "unknown error");
-        break;
+        return g_strdup_printf(_("not sent: %s"),
+                               self->failure ? self->failure : _("unknown error"));
     default:
-        description = g_strdup_printf("sent %s", time_text);
-        break;
+        return g_strdup(self->own ? _("sent") : "");
     }
+}
+
+/* Screen readers hear the row as "alice, 17:22: text" and its state ("sending",
+ * "sent", "not sent: why") as its description; tests read the same. */
+static void update_accessible(ChatBubble *self)
+{
+    if (self->sender == NULL)
+        return; /* still being built */
+    AtkObject *accessible = gtk_widget_get_accessible(GTK_WIDGET(self));
+    char *text = format_shorten(self->text, SPOKEN_TEXT_MAX_CHARS);
+    char *name = g_strdup_printf(_("%s, %s: %s"), self->sender,
+                                 gtk_label_get_text(self->time_label), text);
+    char *description = state_words(self);
     atk_object_set_name(accessible, name);
     atk_object_set_description(accessible, description);
+    g_free(text);
     g_free(name);
     g_free(description);
 }
@@ -117,6 +165,10 @@ ChatBubble *chat_bubble_new(const char *sender, const char *text, gint64 time_ms
     char *markup = linkify_markup(text);
     gtk_label_set_markup(self->text_label, markup);
     g_free(markup);
+    if (format_is_few_emoji(text, LARGE_EMOJI_MAX)) {
+        gtk_style_context_add_class(gtk_widget_get_style_context(self->frame), "emoji-only");
+        gtk_style_context_add_class(gtk_widget_get_style_context(GTK_WIDGET(self)), "emoji-only");
+    }
     chat_bubble_set_time(self, time_ms);
     chat_bubble_set_state(self, CHAT_BUBBLE_SENT, NULL);
     return self;
@@ -146,7 +198,8 @@ gint64 chat_bubble_get_time(ChatBubble *self)
     return self->time_ms;
 }
 
-/* Shows state: a clock while pending, a tick once sent by us, a reason when failed. */
+/* Shows state: a clock while pending, a tick once sent by us, a reason when failed
+ * (the symbols for the eye; the row's description says it in words). */
 void chat_bubble_set_state(ChatBubble *self, ChatBubbleState state, const char *reason)
 {
     g_return_if_fail(CHAT_IS_BUBBLE(self));
@@ -164,9 +217,12 @@ void chat_bubble_set_state(ChatBubble *self, ChatBubbleState state, const char *
         gtk_style_context_remove_class(style, "failed");
 
     if (state == CHAT_BUBBLE_PENDING) {
-        gtk_label_set_text(self->status_label, "\u23F1 sending");
+        char *text = g_strdup_printf("\u23F1 %s", _("sending"));
+        gtk_label_set_text(self->status_label, text);
+        g_free(text);
     } else if (state == CHAT_BUBBLE_FAILED) {
-        char *text = g_strdup_printf("\u26A0 not sent: %s", reason ? reason : "unknown error");
+        char *text =
+            g_strdup_printf(_("\u26A0 not sent: %s"), reason ? reason : _("unknown error"));
         gtk_label_set_text(self->status_label, text);
         g_free(text);
     } else {
@@ -205,6 +261,8 @@ void chat_bubble_set_grouped(ChatBubble *self, gboolean grouped)
     else
         gtk_style_context_remove_class(style, "grouped");
     gtk_widget_set_visible(GTK_WIDGET(self->name_label), !grouped && !self->own);
+    /* The avatar keeps its place (the bubbles line up) but shows once per run. */
+    gtk_widget_set_opacity(GTK_WIDGET(self->avatar), grouped ? 0.0 : 1.0);
 }
 
 gboolean chat_bubble_get_grouped(ChatBubble *self)

@@ -33,11 +33,18 @@ char *cli_token_path(const char *option, const char *host, guint16 port, const c
     return path;
 }
 
-/* The saved token, or NULL when there is none (or it cannot be read: said so). */
+/* The saved token, or NULL when there is none (or it cannot be read, or others could
+ * read it too: said so, and not used). */
 static char *token_load(const char *path)
 {
     char *contents = NULL;
     GError *error = NULL;
+    GStatBuf st;
+    if (g_stat(path, &st) == 0 && (st.st_mode & 077) != 0) {
+        cli_print_error(_("the saved login %s is readable by others: not used (chmod 600 it, "
+                          "or log in with the password)"), path);
+        return NULL;
+    }
     if (!g_file_get_contents(path, &contents, NULL, &error)) {
         if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
             cli_print_error(_("cannot read the saved login: %s"), error->message);

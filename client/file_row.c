@@ -2,8 +2,11 @@
  * the desktop asynchronously; their failures show in the row, in words. */
 #include "client/file_row.h"
 
+#include <glib/gi18n.h>
+
 #include "client/bubble.h"
 #include "client/format.h"
+#include "client/row_menu.h"
 
 #define FILE_MANAGER_BUS_NAME "org.freedesktop.FileManager1"
 #define FILE_MANAGER_PATH "/org/freedesktop/FileManager1"
@@ -20,7 +23,10 @@ struct _ChatFileRow {
     GtkWidget *cancel_button;
     GtkWidget *open_button;
     GtkWidget *folder_button;
+    GtkWidget *retry_button;
+    GtkWidget *dismiss_button;
     GtkLabel *time_label;
+    GSimpleActionGroup *actions;
     char *sender;
     char *name;
     char *path;
@@ -28,27 +34,57 @@ struct _ChatFileRow {
     guint64 file_id;
     guint64 upload_id;
     gboolean own;
+    gboolean cancelling; /* the user pressed Cancel; the next stop is theirs */
     ChatFileRowState state;
 };
 
-enum { SIGNAL_DOWNLOAD_REQUESTED, SIGNAL_CANCEL_REQUESTED, N_SIGNALS };
+enum {
+    SIGNAL_DOWNLOAD_REQUESTED,
+    SIGNAL_CANCEL_REQUESTED,
+    SIGNAL_RETRY_REQUESTED,
+    SIGNAL_DISMISS_REQUESTED,
+    N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 G_DEFINE_TYPE(ChatFileRow, chat_file_row, GTK_TYPE_LIST_BOX_ROW)
 
-/* Shows the buttons that fit state, and says in the accessible description what the
- * row holds. */
+/* Enables the action called name (its button and menu item follow) and shows its
+ * button. */
+static void offer(ChatFileRow *self, const char *name, GtkWidget *button, gboolean enabled)
+{
+    GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), name);
+    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), enabled);
+    if (button != NULL)
+        gtk_widget_set_visible(button, enabled);
+}
+
+/* Screen readers hear "bob, 17:22: File notes.pdf" and the details as the
+ * description. */
+static void update_accessible(ChatFileRow *self, const char *detail)
+{
+    AtkObject *accessible = gtk_widget_get_accessible(GTK_WIDGET(self));
+    char *name = g_strdup_printf(_("%s, %s: File %s"), self->sender,
+                                 gtk_label_get_text(self->time_label), self->name);
+    atk_object_set_name(accessible, name);
+    atk_object_set_description(accessible, detail);
+    g_free(name);
+}
+
+/* Shows the buttons (and enables the menu entries) that fit state. */
 static void set_state(ChatFileRow *self, ChatFileRowState state, const char *detail)
 {
     self->state = state;
     gtk_label_set_text(self->detail_label, detail);
-    gboolean can_download = !self->own && (state == CHAT_FILE_ROW_AVAILABLE ||
-                                           state == CHAT_FILE_ROW_FAILED);
-    gtk_widget_set_visible(self->download_button, can_download && self->file_id != 0);
-    gtk_widget_set_visible(self->cancel_button, state == CHAT_FILE_ROW_TRANSFERRING);
+    gboolean can_download = !self->own && self->file_id != 0 &&
+                            (state == CHAT_FILE_ROW_AVAILABLE || state == CHAT_FILE_ROW_FAILED);
     gboolean can_open = state == CHAT_FILE_ROW_COMPLETE && self->path != NULL;
-    gtk_widget_set_visible(self->open_button, can_open);
-    gtk_widget_set_visible(self->folder_button, can_open);
+    offer(self, "download", self->download_button, can_download);
+    offer(self, "cancel", self->cancel_button, state == CHAT_FILE_ROW_TRANSFERRING);
+    offer(self, "open", self->open_button, can_open);
+    offer(self, "show-in-folder", self->folder_button, can_open);
+    offer(self, "retry", self->retry_button, state == CHAT_FILE_ROW_CANCELLED);
+    offer(self, "dismiss", self->dismiss_button, state == CHAT_FILE_ROW_CANCELLED);
     gtk_widget_set_visible(GTK_WIDGET(self->progress), state == CHAT_FILE_ROW_TRANSFERRING);
 
     GtkStyleContext *style = gtk_widget_get_style_context(self->frame);
@@ -56,22 +92,48 @@ static void set_state(ChatFileRow *self, ChatFileRowState state, const char *det
         gtk_style_context_add_class(style, "failed");
     else
         gtk_style_context_remove_class(style, "failed");
-
-    AtkObject *accessible = gtk_widget_get_accessible(GTK_WIDGET(self));
-    char *name = g_strdup_printf("File %s from %s", self->name, self->sender);
-    atk_object_set_name(accessible, name);
-    atk_object_set_description(accessible, detail);
-    g_free(name);
+    update_accessible(self, detail);
 }
 
-static void on_download_clicked(ChatFileRow *self)
+static void on_download(GSimpleAction *action, GVariant *parameter, gpointer data)
 {
-    g_signal_emit(self, signals[SIGNAL_DOWNLOAD_REQUESTED], 0);
+    (void)action;
+    (void)parameter;
+    g_signal_emit(data, signals[SIGNAL_DOWNLOAD_REQUESTED], 0);
 }
 
-static void on_cancel_clicked(ChatFileRow *self)
+static void on_cancel(GSimpleAction *action, GVariant *parameter, gpointer data)
 {
+    (void)action;
+    (void)parameter;
+    ChatFileRow *self = data;
+    self->cancelling = TRUE;
     g_signal_emit(self, signals[SIGNAL_CANCEL_REQUESTED], 0);
+}
+
+static void on_retry(GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+    (void)action;
+    (void)parameter;
+    ChatFileRow *self = data;
+    self->cancelling = FALSE;
+    g_signal_emit(self, signals[SIGNAL_RETRY_REQUESTED], 0);
+}
+
+static void on_dismiss(GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+    (void)action;
+    (void)parameter;
+    g_signal_emit(data, signals[SIGNAL_DISMISS_REQUESTED], 0);
+}
+
+static void on_copy_name(GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+    (void)action;
+    (void)parameter;
+    ChatFileRow *self = data;
+    gtk_clipboard_set_text(gtk_widget_get_clipboard(GTK_WIDGET(self), GDK_SELECTION_CLIPBOARD),
+                           self->name, -1);
 }
 
 static void show_desktop_error(ChatFileRow *self, const char *what, GError *error)
@@ -87,7 +149,7 @@ static void open_done(GObject *source, GAsyncResult *result, gpointer data)
     ChatFileRow *self = data;
     GError *error = NULL;
     if (!g_app_info_launch_default_for_uri_finish(result, &error)) {
-        show_desktop_error(self, "Could not open it", error);
+        show_desktop_error(self, _("Could not open it"), error);
         g_error_free(error);
     }
     g_object_unref(self);
@@ -103,8 +165,11 @@ static void launch_uri(ChatFileRow *self, const char *uri)
     g_object_unref(context);
 }
 
-static void on_open_clicked(ChatFileRow *self)
+static void on_open(GSimpleAction *action, GVariant *parameter, gpointer data)
 {
+    (void)action;
+    (void)parameter;
+    ChatFileRow *self = data;
     g_return_if_fail(self->path != NULL);
     char *uri = g_filename_to_uri(self->path, NULL, NULL);
     if (uri != NULL)
@@ -137,8 +202,11 @@ static void show_items_done(GObject *source, GAsyncResult *result, gpointer data
 
 /* Show in folder: asks the file manager (FileManager1.ShowItems) to highlight the file,
  * falling back to opening its folder. */
-static void on_folder_clicked(ChatFileRow *self)
+static void on_show_in_folder(GSimpleAction *action, GVariant *parameter, gpointer data)
 {
+    (void)action;
+    (void)parameter;
+    ChatFileRow *self = data;
     g_return_if_fail(self->path != NULL);
     GApplication *app = g_application_get_default();
     GDBusConnection *bus = app != NULL ? g_application_get_dbus_connection(app) : NULL;
@@ -162,6 +230,7 @@ static void chat_file_row_finalize(GObject *object)
     g_free(self->sender);
     g_free(self->name);
     g_free(self->path);
+    g_object_unref(self->actions);
     G_OBJECT_CLASS(chat_file_row_parent_class)->finalize(object);
 }
 
@@ -180,22 +249,53 @@ static void chat_file_row_class_init(ChatFileRowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, ChatFileRow, cancel_button);
     gtk_widget_class_bind_template_child(widget_class, ChatFileRow, open_button);
     gtk_widget_class_bind_template_child(widget_class, ChatFileRow, folder_button);
+    gtk_widget_class_bind_template_child(widget_class, ChatFileRow, retry_button);
+    gtk_widget_class_bind_template_child(widget_class, ChatFileRow, dismiss_button);
     gtk_widget_class_bind_template_child(widget_class, ChatFileRow, time_label);
-    gtk_widget_class_bind_template_callback(widget_class, on_download_clicked);
-    gtk_widget_class_bind_template_callback(widget_class, on_cancel_clicked);
-    gtk_widget_class_bind_template_callback(widget_class, on_open_clicked);
-    gtk_widget_class_bind_template_callback(widget_class, on_folder_clicked);
-    signals[SIGNAL_DOWNLOAD_REQUESTED] =
-        g_signal_new("download-requested", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
-                     NULL, NULL, NULL, G_TYPE_NONE, 0);
-    signals[SIGNAL_CANCEL_REQUESTED] =
-        g_signal_new("cancel-requested", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
-                     NULL, NULL, NULL, G_TYPE_NONE, 0);
+    static const char *const names[N_SIGNALS] = {
+        [SIGNAL_DOWNLOAD_REQUESTED] = "download-requested",
+        [SIGNAL_CANCEL_REQUESTED] = "cancel-requested",
+        [SIGNAL_RETRY_REQUESTED] = "retry-requested",
+        [SIGNAL_DISMISS_REQUESTED] = "dismiss-requested",
+    };
+    for (guint i = 0; i < N_SIGNALS; i++)
+        signals[i] = g_signal_new(names[i], G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+/* The "row" actions behind the buttons and the actions menu. */
+static void add_actions(ChatFileRow *self)
+{
+    static const GActionEntry entries[] = {
+        { "download", on_download, NULL, NULL, NULL, { 0 } },
+        { "open", on_open, NULL, NULL, NULL, { 0 } },
+        { "show-in-folder", on_show_in_folder, NULL, NULL, NULL, { 0 } },
+        { "cancel", on_cancel, NULL, NULL, NULL, { 0 } },
+        { "retry", on_retry, NULL, NULL, NULL, { 0 } },
+        { "dismiss", on_dismiss, NULL, NULL, NULL, { 0 } },
+        { "copy-name", on_copy_name, NULL, NULL, NULL, { 0 } },
+    };
+    self->actions = g_simple_action_group_new();
+    g_action_map_add_action_entries(G_ACTION_MAP(self->actions), entries, G_N_ELEMENTS(entries),
+                                    self);
+    gtk_widget_insert_action_group(GTK_WIDGET(self), "row", G_ACTION_GROUP(self->actions));
+    GMenu *menu = g_menu_new();
+    row_menu_append(menu, _("_Download"), "row.download");
+    row_menu_append(menu, _("_Open"), "row.open");
+    row_menu_append(menu, _("Show in _Folder"), "row.show-in-folder");
+    row_menu_append(menu, _("_Cancel Transfer"), "row.cancel");
+    row_menu_append(menu, _("_Retry"), "row.retry");
+    row_menu_append(menu, _("_Dismiss"), "row.dismiss");
+    row_menu_append(menu, _("Copy File _Name"), "row.copy-name");
+    row_menu_attach(GTK_WIDGET(self), self->frame, G_MENU_MODEL(menu));
+    g_object_unref(menu);
 }
 
 static void chat_file_row_init(ChatFileRow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
+    gtk_widget_set_can_focus(GTK_WIDGET(self->file_name_label), FALSE);
+    add_actions(self);
 }
 
 /* A row in state AVAILABLE. */
@@ -210,6 +310,10 @@ ChatFileRow *chat_file_row_new(const char *sender, const char *name, guint64 siz
     self->own = own;
     chat_bubble_style_frame(self->frame, self->name_label, self->avatar, sender, own);
     gtk_label_set_text(self->file_name_label, name);
+    gtk_widget_set_tooltip_text(GTK_WIDGET(self->file_name_label), name);
+    char *progress_name = g_strdup_printf(_("Progress of %s"), name);
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->progress)), progress_name);
+    g_free(progress_name);
     char *clock = format_clock(time_ms);
     gtk_label_set_text(self->time_label, clock);
     g_free(clock);
@@ -325,7 +429,12 @@ void chat_file_row_show_complete(ChatFileRow *self, const char *path, const char
 void chat_file_row_show_failed(ChatFileRow *self, const char *reason)
 {
     g_return_if_fail(CHAT_IS_FILE_ROW(self));
-    char *detail = g_strdup_printf("Failed: %s", reason ? reason : "unknown error");
+    if (self->cancelling) {
+        self->cancelling = FALSE;
+        set_state(self, CHAT_FILE_ROW_CANCELLED, _("Cancelled"));
+        return;
+    }
+    char *detail = g_strdup_printf(_("Failed: %s"), reason ? reason : _("unknown error"));
     set_state(self, CHAT_FILE_ROW_FAILED, detail);
     g_free(detail);
 }

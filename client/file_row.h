@@ -15,6 +15,7 @@ typedef enum {
     CHAT_FILE_ROW_TRANSFERRING, /* progress, speed, time left, Cancel */
     CHAT_FILE_ROW_COMPLETE,     /* here and verified: Open, Show in folder */
     CHAT_FILE_ROW_FAILED,       /* stopped; Download again when it is someone else's */
+    CHAT_FILE_ROW_CANCELLED,    /* the user cancelled it: Retry, Dismiss */
 } ChatFileRowState;
 
 #define CHAT_TYPE_FILE_ROW (chat_file_row_get_type())
@@ -22,7 +23,9 @@ G_DECLARE_FINAL_TYPE(ChatFileRow, chat_file_row, CHAT, FILE_ROW, GtkListBoxRow)
 
 /* A row for file name (size bytes) posted by sender at time_ms; own puts it on the
  * right. It starts AVAILABLE. Signals (no arguments): "download-requested",
- * "cancel-requested". */
+ * "cancel-requested", "retry-requested" (a cancelled transfer, again),
+ * "dismiss-requested" (take the row away). Each has a button and an entry in the
+ * row's actions menu (Menu key, Shift+F10, secondary click). */
 ChatFileRow *chat_file_row_new(const char *sender, const char *name, guint64 size,
                                gint64 time_ms, gboolean own);
 
@@ -54,7 +57,8 @@ void chat_file_row_show_progress(ChatFileRow *self, guint64 done, guint64 size,
  * happened ("downloaded"). */
 void chat_file_row_show_complete(ChatFileRow *self, const char *path, const char *note);
 
-/* The transfer stopped; reason in words. */
+/* The transfer stopped; reason in words. After the user asked to cancel, the row says
+ * "Cancelled" and offers Retry and Dismiss instead. */
 void chat_file_row_show_failed(ChatFileRow *self, const char *reason);
 
 G_END_DECLS

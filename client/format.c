@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include <unicode/uchar.h>
+
 /* "HH:MM" in local time. */
 char *format_clock(gint64 time_ms)
 {
@@ -44,4 +46,56 @@ char *format_time_left(guint64 remaining, double bytes_per_second)
     if (seconds < 3600)
         return g_strdup_printf("about %.0f min left", ceil(seconds / 60));
     return g_strdup_printf("about %.0f h left", ceil(seconds / 3600));
+}
+
+/* Characters that only modify the emoji before them. */
+static gboolean is_emoji_modifier(gunichar c)
+{
+    return c == 0xFE0F || c == 0xFE0E || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF) ||
+           (c >= 0xE0020 && c <= 0xE007F);
+}
+
+static gboolean is_regional_indicator(gunichar c)
+{
+    return c >= 0x1F1E6 && c <= 0x1F1FF;
+}
+
+/* Counts emoji, or gives up at the first character that is not part of one. */
+gboolean format_is_few_emoji(const char *text, guint max)
+{
+    g_return_val_if_fail(text != NULL, FALSE);
+    guint count = 0;
+    gboolean after_joiner = FALSE, half_flag = FALSE;
+    for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_isspace(c)) {
+            half_flag = FALSE;
+        } else if (c == 0x200D) {
+            after_joiner = TRUE;
+        } else if (is_emoji_modifier(c)) {
+            continue;
+        } else if (is_regional_indicator(c)) {
+            count += half_flag ? 0 : 1; /* two indicators make one flag */
+            half_flag = !half_flag;
+        } else if (u_hasBinaryProperty((UChar32)c, UCHAR_EXTENDED_PICTOGRAPHIC)) {
+            count += after_joiner ? 0 : 1;
+            after_joiner = FALSE;
+            half_flag = FALSE;
+        } else {
+            return FALSE;
+        }
+    }
+    return count >= 1 && count <= max;
+}
+
+/* The first max_chars characters, and an ellipsis if there were more. */
+char *format_shorten(const char *text, guint max_chars)
+{
+    g_return_val_if_fail(text != NULL, NULL);
+    if (g_utf8_strlen(text, -1) <= (glong)max_chars)
+        return g_strdup(text);
+    char *cut = g_utf8_substring(text, 0, max_chars);
+    char *shortened = g_strconcat(cut, "\u2026", NULL);
+    g_free(cut);
+    return shortened;
 }

@@ -17,4 +17,12 @@ char *format_speed(double bytes_per_second);
  * the given rate, or NULL when the rate is unknown (zero or negative); g_free. */
 char *format_time_left(guint64 remaining, double bytes_per_second);
 
+/* TRUE when text is one to max emoji and nothing else but spaces (a ZWJ sequence, a
+ * flag, a skin tone or a variation selector belongs to the emoji before it): such a
+ * message is shown large, without a bubble. */
+gboolean format_is_few_emoji(const char *text, guint max);
+
+/* text cut to at most max_chars characters, with an ellipsis when cut; g_free. */
+char *format_shorten(const char *text, guint max_chars);
+
 #endif

@@ -1,6 +1,10 @@
 /* ChatMessageList: rows, grouping, the row cap and the stick-to-bottom scrolling. */
 #include "client/message_list.h"
 
+#include <glib/gi18n.h>
+
+#include "client/clamp.h"
+
 /* Within this many pixels of the end the view counts as "at the bottom". */
 #define BOTTOM_SLACK_PX 48.0
 
@@ -17,9 +21,18 @@ struct _ChatMessageList {
     GHashTable *pending; /* client id -> ChatBubble */
     GHashTable *uploads; /* upload id -> ChatFileRow */
     GHashTable *files;   /* file id -> ChatFileRow */
+    /* The last row when it is a line of joins and leaves that more may join. */
+    GtkWidget *presence_row;
+    GPtrArray *joined;
+    GPtrArray *left;
 };
 
-enum { SIGNAL_DOWNLOAD_REQUESTED, SIGNAL_CANCEL_REQUESTED, N_SIGNALS };
+enum {
+    SIGNAL_DOWNLOAD_REQUESTED,
+    SIGNAL_CANCEL_REQUESTED,
+    SIGNAL_RETRY_REQUESTED,
+    N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 G_DEFINE_TYPE(ChatMessageList, chat_message_list, GTK_TYPE_OVERLAY)
@@ -75,19 +88,27 @@ static void on_adjustment_changed(GtkAdjustment *adj, ChatMessageList *self)
                                           gtk_adjustment_get_page_size(adj));
 }
 
-static void remove_oldest_row(ChatMessageList *self)
+/* Takes row out with its index entries. */
+static void remove_row(ChatMessageList *self, GtkListBoxRow *row)
 {
-    GtkListBoxRow *row = gtk_list_box_get_row_at_index(self->list, 0);
     g_return_if_fail(row != NULL);
+    int index = gtk_list_box_row_get_index(row);
     g_hash_table_foreach_remove(self->pending, value_is, row);
     g_hash_table_foreach_remove(self->uploads, value_is, row);
     g_hash_table_foreach_remove(self->files, value_is, row);
+    if (GTK_WIDGET(row) == self->presence_row)
+        self->presence_row = NULL;
     gtk_widget_destroy(GTK_WIDGET(row));
     self->n_rows--;
     /* A group that lost its first bubble shows its name again. */
-    GtkListBoxRow *first = gtk_list_box_get_row_at_index(self->list, 0);
-    if (CHAT_IS_BUBBLE(first))
-        chat_bubble_set_grouped(CHAT_BUBBLE(first), FALSE);
+    GtkListBoxRow *next = gtk_list_box_get_row_at_index(self->list, index);
+    if (CHAT_IS_BUBBLE(next) && index == 0)
+        chat_bubble_set_grouped(CHAT_BUBBLE(next), FALSE);
+}
+
+static void remove_oldest_row(ChatMessageList *self)
+{
+    remove_row(self, gtk_list_box_get_row_at_index(self->list, 0));
 }
 
 static void trim_rows(ChatMessageList *self)
@@ -100,6 +121,7 @@ static void trim_rows(ChatMessageList *self)
  * while the user reads older ones raises the "New messages" button. */
 static void append_row(ChatMessageList *self, GtkWidget *row, gboolean own)
 {
+    self->presence_row = NULL; /* the next join or leave starts a new line */
     gtk_container_add(GTK_CONTAINER(self->list), row);
     self->n_rows++;
     trim_rows(self);
@@ -144,12 +166,24 @@ static void on_row_cancel(ChatFileRow *row, ChatMessageList *self)
     g_signal_emit(self, signals[SIGNAL_CANCEL_REQUESTED], 0, row);
 }
 
+static void on_row_retry(ChatFileRow *row, ChatMessageList *self)
+{
+    g_signal_emit(self, signals[SIGNAL_RETRY_REQUESTED], 0, row);
+}
+
+static void on_row_dismiss(ChatFileRow *row, ChatMessageList *self)
+{
+    remove_row(self, GTK_LIST_BOX_ROW(row));
+}
+
 static ChatFileRow *append_file_row(ChatMessageList *self, const char *sender, const char *name,
                                     guint64 size, gint64 time_ms, gboolean own)
 {
     ChatFileRow *row = chat_file_row_new(sender, name, size, time_ms, own);
     g_signal_connect_object(row, "download-requested", G_CALLBACK(on_row_download), self, 0);
     g_signal_connect_object(row, "cancel-requested", G_CALLBACK(on_row_cancel), self, 0);
+    g_signal_connect_object(row, "retry-requested", G_CALLBACK(on_row_retry), self, 0);
+    g_signal_connect_object(row, "dismiss-requested", G_CALLBACK(on_row_dismiss), self, 0);
     append_row(self, GTK_WIDGET(row), own);
     return row;
 }
@@ -165,6 +199,8 @@ static void chat_message_list_finalize(GObject *object)
     g_hash_table_unref(self->pending);
     g_hash_table_unref(self->uploads);
     g_hash_table_unref(self->files);
+    g_ptr_array_unref(self->joined);
+    g_ptr_array_unref(self->left);
     G_OBJECT_CLASS(chat_message_list_parent_class)->finalize(object);
 }
 
@@ -172,6 +208,7 @@ static void chat_message_list_class_init(ChatMessageListClass *klass)
 {
     GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
     G_OBJECT_CLASS(klass)->finalize = chat_message_list_finalize;
+    g_type_ensure(CHAT_TYPE_CLAMP);
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 "/org/chat/client/message_list.ui");
     gtk_widget_class_bind_template_child(widget_class, ChatMessageList, scroller);
@@ -185,6 +222,47 @@ static void chat_message_list_class_init(ChatMessageListClass *klass)
     signals[SIGNAL_CANCEL_REQUESTED] =
         g_signal_new("cancel-requested", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
                      NULL, NULL, NULL, G_TYPE_NONE, 1, CHAT_TYPE_FILE_ROW);
+    signals[SIGNAL_RETRY_REQUESTED] =
+        g_signal_new("retry-requested", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                     NULL, NULL, NULL, G_TYPE_NONE, 1, CHAT_TYPE_FILE_ROW);
+}
+
+/* The newest row (at least partly) in view that can take the focus, or NULL. */
+static GtkWidget *newest_row_in_view(ChatMessageList *self)
+{
+    GtkAdjustment *adj = vadjustment(self);
+    double bottom = gtk_adjustment_get_value(adj) + gtk_adjustment_get_page_size(adj);
+    double top = gtk_adjustment_get_value(adj);
+    GtkWidget *fallback = NULL;
+    for (int i = (int)self->n_rows - 1; i >= 0; i--) {
+        GtkWidget *row = GTK_WIDGET(gtk_list_box_get_row_at_index(self->list, i));
+        if (!gtk_widget_get_can_focus(row) || !gtk_widget_get_visible(row))
+            continue;
+        GtkAllocation box;
+        gtk_widget_get_allocation(row, &box);
+        if (fallback == NULL)
+            fallback = row;
+        if (box.y < bottom && box.y + box.height > top)
+            return row;
+        if (box.y + box.height <= top)
+            break;
+    }
+    return fallback;
+}
+
+/* Tab into the conversation lands on the newest message in view, never on the oldest
+ * row (which would scroll the view to the top); inside, the list moves as usual. */
+static gboolean on_list_focus(GtkWidget *list, GtkDirectionType direction, ChatMessageList *self)
+{
+    if (gtk_container_get_focus_child(GTK_CONTAINER(list)) != NULL)
+        return FALSE;
+    if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+        return FALSE;
+    GtkWidget *row = newest_row_in_view(self);
+    if (row == NULL)
+        return FALSE; /* nothing to read: Tab goes on */
+    /* Through the row's own focus handler, so the list's cursor follows it. */
+    return gtk_widget_child_focus(row, GTK_DIR_TAB_FORWARD);
 }
 
 static void chat_message_list_init(ChatMessageList *self)
@@ -195,8 +273,14 @@ static void chat_message_list_init(ChatMessageList *self)
     self->pending = id_table_new();
     self->uploads = id_table_new();
     self->files = id_table_new();
-    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), "Messages");
-    atk_object_set_name(gtk_widget_get_accessible(self->new_button), "New messages");
+    self->joined = g_ptr_array_new_with_free_func(g_free);
+    self->left = g_ptr_array_new_with_free_func(g_free);
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), _("Messages"));
+    atk_object_set_name(gtk_widget_get_accessible(self->new_button), _("New messages"));
+    /* The list sits in a clamp, not straight in the viewport: tell it what scrolls. */
+    gtk_list_box_set_adjustment(self->list, vadjustment(self));
+    gtk_container_set_focus_vadjustment(GTK_CONTAINER(self->list), vadjustment(self));
+    g_signal_connect(self->list, "focus", G_CALLBACK(on_list_focus), self);
     GtkAdjustment *adj = vadjustment(self);
     g_signal_connect_object(adj, "value-changed", G_CALLBACK(on_value_changed), self, 0);
     g_signal_connect_object(adj, "changed", G_CALLBACK(on_adjustment_changed), self, 0);
@@ -270,10 +354,8 @@ gboolean chat_message_list_fail_message(ChatMessageList *self, guint64 client_id
     return TRUE;
 }
 
-/* A centred, dimmed line between bubbles. */
-void chat_message_list_add_notice(ChatMessageList *self, const char *text)
+static GtkWidget *notice_row_new(const char *text)
 {
-    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self) && text != NULL);
     GtkWidget *row = gtk_list_box_row_new();
     GtkWidget *label = gtk_label_new(text);
     gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
@@ -283,9 +365,91 @@ void chat_message_list_add_notice(ChatMessageList *self, const char *text)
     gtk_container_add(GTK_CONTAINER(row), label);
     gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
     gtk_list_box_row_set_selectable(GTK_LIST_BOX_ROW(row), FALSE);
-    gtk_widget_set_can_focus(row, FALSE);
+    gtk_style_context_add_class(gtk_widget_get_style_context(row), "notice-row");
+    atk_object_set_name(gtk_widget_get_accessible(row), text);
     gtk_widget_show_all(row);
-    append_row(self, row, FALSE);
+    return row;
+}
+
+/* A centred, dimmed line between bubbles; it takes the focus like a message, so a
+ * keyboard user reads it in turn. */
+void chat_message_list_add_notice(ChatMessageList *self, const char *text)
+{
+    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self) && text != NULL);
+    append_row(self, notice_row_new(text), FALSE);
+}
+
+/* "alice", "alice and bob", "alice, bob and carol", "alice, bob and 3 others". */
+static char *name_list(GPtrArray *names)
+{
+    const char **n = (const char **)names->pdata;
+    switch (names->len) {
+    case 1:
+        return g_strdup(n[0]);
+    case 2:
+        return g_strdup_printf(_("%s and %s"), n[0], n[1]);
+    case 3:
+        return g_strdup_printf(_("%s, %s and %s"), n[0], n[1], n[2]);
+    default:
+        return g_strdup_printf(g_dngettext(NULL, "%s, %s and %u other", "%s, %s and %u others",
+                                           names->len - 2),
+                               n[0], n[1], names->len - 2);
+    }
+}
+
+static char *presence_text(ChatMessageList *self)
+{
+    char *joined = self->joined->len ? name_list(self->joined) : NULL;
+    char *left = self->left->len ? name_list(self->left) : NULL;
+    char *joined_text = joined ? g_strdup_printf(_("%s joined"), joined) : NULL;
+    char *left_text = left ? g_strdup_printf(_("%s left"), left) : NULL;
+    char *text = joined_text && left_text ? g_strdup_printf("%s \u00B7 %s", joined_text, left_text)
+                                          : g_strdup(joined_text ? joined_text : left_text);
+    g_free(joined);
+    g_free(left);
+    g_free(joined_text);
+    g_free(left_text);
+    return text;
+}
+
+/* Consecutive joins and leaves share one line, rewritten as they come. */
+void chat_message_list_add_presence(ChatMessageList *self, const char *name, gboolean joined)
+{
+    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self) && name != NULL);
+    if (self->presence_row == NULL) {
+        g_ptr_array_set_size(self->joined, 0);
+        g_ptr_array_set_size(self->left, 0);
+    }
+    g_ptr_array_add(joined ? self->joined : self->left, g_strdup(name));
+    char *text = presence_text(self);
+    if (self->presence_row == NULL) {
+        GtkWidget *row = notice_row_new(text);
+        append_row(self, row, FALSE);
+        self->presence_row = row;
+    } else {
+        gtk_label_set_text(GTK_LABEL(gtk_bin_get_child(GTK_BIN(self->presence_row))), text);
+        atk_object_set_name(gtk_widget_get_accessible(self->presence_row), text);
+    }
+    g_free(text);
+}
+
+/* Every row goes; the list is as new. */
+void chat_message_list_clear(ChatMessageList *self)
+{
+    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self));
+    while (self->n_rows > 0)
+        remove_oldest_row(self);
+    self->following = TRUE;
+    gtk_revealer_set_reveal_child(self->new_revealer, FALSE);
+}
+
+/* The row is our upload again, under a new upload id. */
+void chat_message_list_set_upload_id(ChatMessageList *self, ChatFileRow *row, guint64 upload_id)
+{
+    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self) && CHAT_IS_FILE_ROW(row));
+    g_hash_table_foreach_remove(self->uploads, value_is, row);
+    chat_file_row_set_upload_id(row, upload_id);
+    id_table_insert(self->uploads, upload_id, row);
 }
 
 /* Upload row in progress at 0 bytes. */
@@ -316,7 +480,7 @@ ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInf
     chat_file_row_set_file_id(row, file->file_id);
     id_table_insert(self->files, file->file_id, row);
     if (file->own)
-        chat_file_row_show_complete(row, NULL, "shared");
+        chat_file_row_show_complete(row, NULL, _("shared"));
     return row;
 }
 

@@ -6,8 +6,12 @@
  *   - new rows keep the view at the bottom only when it already was there; otherwise a
  *     "New messages" button appears and jumps down;
  *   - own texts show at once as pending and turn sent (or failed) when the session says.
- * Signals: "download-requested" (ChatFileRow *row), "cancel-requested" (ChatFileRow *row)
- * relay the buttons of file rows. */
+ *   - rows take the keyboard focus: arrows, Page Up/Down, Home/End move between them,
+ *     Tab into the list lands on the newest row in view (the view does not jump), and
+ *     the Menu key or Shift+F10 opens a row's actions;
+ *   - consecutive joins and leaves fold into one line.
+ * Signals: "download-requested", "cancel-requested" and "retry-requested" (each with
+ * the ChatFileRow *row) relay the buttons of file rows; Dismiss removes its row. */
 #ifndef CHAT_MESSAGE_LIST_H
 #define CHAT_MESSAGE_LIST_H
 
@@ -48,6 +52,13 @@ gboolean chat_message_list_fail_message(ChatMessageList *self, guint64 client_id
 /* Adds a small centred line ("bob joined"). */
 void chat_message_list_add_notice(ChatMessageList *self, const char *text);
 
+/* Adds name to the line of joins (joined) or leaves ending the list ("alice, bob and
+ * 3 others joined"), or starts such a line. */
+void chat_message_list_add_presence(ChatMessageList *self, const char *name, gboolean joined);
+
+/* Removes every row. */
+void chat_message_list_clear(ChatMessageList *self);
+
 /* Shows our upload of path (size bytes) under the session's upload_id. */
 ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, guint64 upload_id,
                                           const char *sender, const char *path, guint64 size);
@@ -55,6 +66,9 @@ ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, guint64 upload_
 /* Shows a file the server announced. Our own announced upload completes its upload row
  * (one is added if it is gone); anyone else's gets a row offering Download. */
 ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInfo *file);
+
+/* Files row, our upload once more, under the session's new upload_id (a retry). */
+void chat_message_list_set_upload_id(ChatMessageList *self, ChatFileRow *row, guint64 upload_id);
 
 /* The row showing the transfer the session calls id in direction, or NULL. */
 ChatFileRow *chat_message_list_find_transfer(ChatMessageList *self,

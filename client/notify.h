@@ -1,15 +1,23 @@
-/* Desktop notifications for a conversation the user is not looking at. */
+/* Desktop notifications for a conversation the user is not looking at: one per room,
+ * updated as messages arrive, and one for finished downloads. None while the window
+ * is active, and none at all when the user turned them off (the application's
+ * "notifications" action). Clicking one activates "app.present", which raises the
+ * window. */
 #ifndef CHAT_NOTIFY_H
 #define CHAT_NOTIFY_H
 
 #include <gtk/gtk.h>
 
-/* Sends a desktop notification "title: body" (body shortened) unless window is the
- * active window; clicking it activates "app.present". Replaces an earlier one, so a
- * busy conversation leaves one notification, not a pile. */
+/* Shows or replaces room's notification: "Lobby" with the latest "sender: text"
+ * (shortened), titled with the count once there are several unread. */
+void notify_room(GtkWindow *window, const char *room, guint unread, const char *sender,
+                 const char *text);
+
+/* Sends "title: body" (body shortened) unless window is active; a later one replaces
+ * it. */
 void notify_unless_active(GtkWindow *window, const char *title, const char *body);
 
-/* Removes the notification once the user is back in the window. */
-void notify_withdraw(GtkWindow *window);
+/* Removes room's notification once the user is back in the window. */
+void notify_withdraw(GtkWindow *window, const char *room);
 
 #endif

@@ -278,7 +278,7 @@ gboolean chat_session_is_idle(ChatSession *self)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), TRUE);
     return g_queue_is_empty(&self->pending_texts) && g_queue_is_empty(&self->transfers) &&
-           session_queued_bytes(self) == 0 && session_auth_is_idle(self);
+           session_queued_bytes(self) == 0 && session_requests_idle(self);
 }
 
 /* ---- Texts ---- */

@@ -107,7 +107,8 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a)
 
 static void on_error(ChatSession *self, const struct proto_error *e)
 {
-    char *text = e->message.len ? str_dup(e->message) : g_strdup(proto_error_text(e->code));
+    char *text = e->message.len ? session_clean_text(e->message)
+                                : g_strdup(proto_error_text(e->code));
     if (!self->conn->welcomed && (session_auth_is_login_type(e->ref_type) || e->ref_type == 0)) {
         session_login_refused(self, e->code, text, e->ref_id);
         g_free(text);
@@ -117,8 +118,8 @@ static void on_error(ChatSession *self, const struct proto_error *e)
         e->code == PROTO_E_SESSION_REPLACED) {
         /* The server closes next; coming back at once would only be refused again. */
         self->want_online = FALSE;
-        g_free(self->conn->shutdown_reason);
-        self->conn->shutdown_reason = session_error_words(e->code, text, 0, NULL);
+        g_free(self->conn->end_words);
+        self->conn->end_words = session_error_words(e->code, text, 0, NULL);
         g_free(text);
         return;
     }
@@ -142,7 +143,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_PASSWORD_CHANGE:
     case PROTO_INVITE_CREATE:
     case PROTO_MODERATE:
-        handled = session_auth_request_failed(self, e->ref_id, e->code, text);
+        handled = session_requests_failed(self, e->ref_id, e->code, text);
         break;
     default:
         handled = FALSE;

@@ -57,6 +57,23 @@ ChatSessionError session_error_from_proto(guint code)
     }
 }
 
+/* A string from the network made safe to show (g_free it): control and format
+ * characters, which could steer a terminal or reorder a label, become U+FFFD. */
+char *session_clean_text(struct proto_str s)
+{
+    GString *out = g_string_sized_new(s.len);
+    const char *end = s.ptr + s.len;
+    for (const char *p = s.ptr; p < end; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        GUnicodeType kind = g_unichar_type(c);
+        if (kind == G_UNICODE_CONTROL || kind == G_UNICODE_FORMAT)
+            g_string_append_unichar(out, 0xFFFD);
+        else
+            g_string_append_unichar(out, c);
+    }
+    return g_string_free(out, FALSE);
+}
+
 /* "in 7 s" / "in 3 min": how long to wait, for a THROTTLED or BUSY refusal. */
 static char *wait_words(guint64 seconds)
 {
@@ -122,8 +139,9 @@ char *session_error_words(guint code, const char *message, guint64 ref_id,
         return g_strdup(_("There is no account with that name."));
     case PROTO_E_MUTED:
         return g_strdup_printf(_("You are muted: %s"), why);
-    case PROTO_E_KICKED:
-        return g_strdup_printf(_("A moderator removed you from the chat: %s"), why);
+    case PROTO_E_KICKED: /* the server's words say who and why */
+        return message && *message ? g_strdup(message)
+                                   : g_strdup(_("A moderator removed you from the chat."));
     case PROTO_E_SESSION_REPLACED:
         return g_strdup(_("You logged in from somewhere else, so this connection was closed."));
     default:

@@ -19,6 +19,7 @@ static void conn_clear(gpointer data)
     g_free(c->read_buf);
     g_queue_clear_full(&c->out_frames, (GDestroyNotify)g_bytes_unref);
     g_free(c->shutdown_reason);
+    g_free(c->end_words);
 }
 
 static struct session_conn *conn_ref(struct session_conn *c)
@@ -325,13 +326,14 @@ void session_conn_lost(ChatSession *self, const char *why)
 {
     struct session_conn *c = self->conn;
     gboolean asked = c && c->closing;
-    char *reason = c && c->shutdown_reason
+    char *reason = c && c->end_words ? g_strdup(c->end_words)
+                   : c && c->shutdown_reason
                        ? g_strdup_printf("the server closed the connection: %s",
                                          c->shutdown_reason)
                        : g_strdup(why);
     g_object_ref(self);
     session_abandon_conn(self);
-    session_auth_conn_ended(self);
+    session_requests_conn_ended(self);
     if (!asked)
         transfer_fail_in_flight(self, reason);
     if (asked)

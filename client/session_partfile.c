@@ -16,6 +16,10 @@
 #define SIDECAR_SUFFIX ".info"
 #define SIDECAR_GROUP "download"
 #define MAX_NAME_TRIES 1000u
+/* Downloads land in the user's own folders (Downloads) and get the permissions any
+ * file saved there gets: these modes, less the user's umask. */
+#define DOWNLOAD_DIR_MODE 0777
+#define DOWNLOAD_FILE_MODE 0666
 
 void part_file_free(struct part_file *p)
 {
@@ -131,7 +135,7 @@ static void find_part_thread(GTask *task, gpointer source, gpointer data, GCance
     (void)source;
     struct find_job *job = data;
     GError *error = NULL;
-    if (g_mkdir_with_parents(job->dir, 0700) != 0) {
+    if (g_mkdir_with_parents(job->dir, DOWNLOAD_DIR_MODE) != 0) {
         fileops_errno_error(&error, errno, "create folder", job->dir);
         g_task_return_error(task, error);
         return;
@@ -216,7 +220,8 @@ static int part_create(struct open_job *job, char **path, GError **error)
         char *candidate = g_build_filename(job->dir, file, NULL);
         g_free(base);
         g_free(file);
-        int fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        int fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      DOWNLOAD_FILE_MODE);
         int err = errno;
         if (fd < 0 && err == EEXIST) {
             /* An earlier part file of this same download may be taken over. */

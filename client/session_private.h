@@ -71,6 +71,7 @@ struct session_conn {
     gint64 started_us, last_rx_us, last_tx_us, last_ping_us, closing_us; /* monotonic */
     guint64 last_ping;           /* token of the last PING */
     char *shutdown_reason;       /* from SHUTDOWN, explains the close that follows */
+    char *end_words;             /* an ERROR that ends the session (kick, ban), in words */
 };
 
 /* What every upload and download shares. Allocated with g_rc_box as the first member of
@@ -85,8 +86,8 @@ struct transfer {
     void (*clear)(struct transfer *t); /* frees the direction-specific part */
 };
 
-/* The account side of a session (session_auth.c): how to log in, what the server said
- * about roles, and requests awaiting their answer. */
+/* The account side of a session (session_auth.c): how to log in and what the server
+ * said about roles. */
 struct session_auth {
     char *password;              /* until the server answers a password login; wiped */
     char *invite;
@@ -96,8 +97,6 @@ struct session_auth {
     gboolean token_in_use;       /* the current attempt logs in with the token */
     ChatRole role;               /* ours */
     GHashTable *roles;           /* GUINT_TO_POINTER(user id) -> ChatRole, non-members */
-    GHashTable *requests;        /* &request->id -> struct auth_request, unanswered */
-    guint64 last_request_id;
 };
 
 struct _ChatSession {
@@ -135,6 +134,8 @@ struct _ChatSession {
     guint64 last_upload_id;
     GQueue transfers;            /* struct transfer *, in the order they were started */
     struct session_auth auth;
+    GHashTable *requests;        /* account requests unanswered (session_requests.c) */
+    guint64 last_request_id;
 };
 
 /* session.c */
@@ -172,17 +173,23 @@ gboolean session_auth_send_login(ChatSession *self);
 gboolean session_auth_local_refusal(ChatSession *self, guint *code, const char **reason);
 gboolean session_auth_retry_refused(ChatSession *self, guint code);
 gboolean session_auth_dispatch(ChatSession *self, const struct proto_msg *msg);
-gboolean session_auth_request_failed(ChatSession *self, guint64 request_id, guint code,
-                                     const char *message);
-void session_auth_conn_ended(ChatSession *self);
-gboolean session_auth_is_idle(ChatSession *self);
 void session_auth_user_left(ChatSession *self, guint32 user_id);
 gboolean session_auth_is_login_type(guint16 type);
+
+/* session_requests.c */
+GHashTable *session_requests_new(void);
+gboolean session_requests_dispatch(ChatSession *self, const struct proto_msg *msg);
+void session_requests_password_changed(ChatSession *self);
+gboolean session_requests_failed(ChatSession *self, guint64 request_id, guint code,
+                                 const char *message);
+void session_requests_conn_ended(ChatSession *self);
+gboolean session_requests_idle(ChatSession *self);
 
 /* session_errors.c */
 ChatSessionError session_error_from_proto(guint code);
 char *session_error_words(guint code, const char *message, guint64 ref_id,
                           const char *username);
+char *session_clean_text(struct proto_str s);
 
 /* session_transfer.c */
 gpointer transfer_alloc(gsize size, ChatSession *self, ChatTransferDirection dir, guint64 id,

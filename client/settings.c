@@ -20,6 +20,7 @@ struct ChatSettings {
     char *server;
     char *username;
     char *last_folder;
+    char *download_folder;
 };
 
 static const char *const THEME_NAMES[] = {
@@ -58,6 +59,8 @@ ChatSettings *settings_load(void)
     settings->server = read_string(settings->keys, GROUP_CONNECTION, "server", DEFAULT_SERVER);
     settings->username = read_string(settings->keys, GROUP_CONNECTION, "username", "");
     settings->last_folder = g_key_file_get_string(settings->keys, GROUP_FILES, "last-folder", NULL);
+    settings->download_folder =
+        g_key_file_get_string(settings->keys, GROUP_FILES, "download-folder", NULL);
     return settings;
 }
 
@@ -70,6 +73,7 @@ void settings_free(ChatSettings *settings)
     g_free(settings->server);
     g_free(settings->username);
     g_free(settings->last_folder);
+    g_free(settings->download_folder);
     g_free(settings);
 }
 
@@ -122,15 +126,57 @@ void settings_set_username(ChatSettings *settings, const char *username)
     store_string(settings, &settings->username, GROUP_CONNECTION, "username", username);
 }
 
+const char *settings_theme_name(ChatTheme theme)
+{
+    g_return_val_if_fail((guint)theme < G_N_ELEMENTS(THEME_NAMES), THEME_NAMES[0]);
+    return THEME_NAMES[theme];
+}
+
+gboolean settings_theme_from_name(const char *name, ChatTheme *theme)
+{
+    for (guint i = 0; name != NULL && i < G_N_ELEMENTS(THEME_NAMES); i++) {
+        if (g_strcmp0(name, THEME_NAMES[i]) == 0) {
+            *theme = (ChatTheme)i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
 ChatTheme settings_get_theme(ChatSettings *settings)
 {
     char *name = g_key_file_get_string(settings->keys, GROUP_APPEARANCE, "theme", NULL);
     ChatTheme theme = CHAT_THEME_SYSTEM;
-    for (guint i = 0; name != NULL && i < G_N_ELEMENTS(THEME_NAMES); i++)
-        if (g_strcmp0(name, THEME_NAMES[i]) == 0)
-            theme = (ChatTheme)i;
+    settings_theme_from_name(name, &theme);
     g_free(name);
     return theme;
+}
+
+gboolean settings_get_notifications(ChatSettings *settings)
+{
+    GError *error = NULL;
+    gboolean enabled =
+        g_key_file_get_boolean(settings->keys, GROUP_APPEARANCE, "notifications", &error);
+    if (error != NULL) {
+        g_error_free(error);
+        return TRUE;
+    }
+    return enabled;
+}
+
+void settings_set_notifications(ChatSettings *settings, gboolean enabled)
+{
+    g_key_file_set_boolean(settings->keys, GROUP_APPEARANCE, "notifications", enabled);
+}
+
+const char *settings_get_download_folder(ChatSettings *settings)
+{
+    return settings->download_folder;
+}
+
+void settings_set_download_folder(ChatSettings *settings, const char *folder)
+{
+    store_string(settings, &settings->download_folder, GROUP_FILES, "download-folder", folder);
 }
 
 void settings_set_theme(ChatSettings *settings, ChatTheme theme)

@@ -39,6 +39,20 @@ void settings_set_username(ChatSettings *settings, const char *username);
 ChatTheme settings_get_theme(ChatSettings *settings);
 void settings_set_theme(ChatSettings *settings, ChatTheme theme);
 
+/* Whether desktop notifications are shown (default TRUE). */
+gboolean settings_get_notifications(ChatSettings *settings);
+void settings_set_notifications(ChatSettings *settings, gboolean enabled);
+
+/* Folder downloads go to, or NULL for the desktop's Downloads folder. Owned by
+ * settings. */
+const char *settings_get_download_folder(ChatSettings *settings);
+void settings_set_download_folder(ChatSettings *settings, const char *folder);
+
+/* Name of theme as stored and as --theme takes it ("system", "light", "dark"), and
+ * back: FALSE when name is none of them. */
+const char *settings_theme_name(ChatTheme theme);
+gboolean settings_theme_from_name(const char *name, ChatTheme *theme);
+
 /* Folder the file chooser opened last, or NULL. Owned by settings. */
 const char *settings_get_last_folder(ChatSettings *settings);
 void settings_set_last_folder(ChatSettings *settings, const char *folder);

@@ -2,7 +2,7 @@
  * (it changes on joins and leaves, rarely enough that rebuilding is simplest). */
 #include "client/user_list.h"
 
-#include "client/user_color.h"
+#include <glib/gi18n.h>
 
 struct _ChatUserList {
     GtkBox parent_instance;
@@ -51,7 +51,7 @@ static gboolean on_row_popup_menu(GtkWidget *row, ChatUserList *self)
 static void chat_user_list_init(ChatUserList *self)
 {
     gtk_orientable_set_orientation(GTK_ORIENTABLE(self), GTK_ORIENTATION_VERTICAL);
-    self->heading = GTK_LABEL(gtk_label_new("Online"));
+    self->heading = GTK_LABEL(gtk_label_new(_("Online")));
     gtk_label_set_xalign(self->heading, 0);
     gtk_style_context_add_class(gtk_widget_get_style_context(GTK_WIDGET(self->heading)),
                                 "heading");
@@ -61,7 +61,7 @@ static void chat_user_list_init(ChatUserList *self)
     gtk_widget_set_vexpand(scroller, TRUE);
     self->list = GTK_LIST_BOX(gtk_list_box_new());
     gtk_list_box_set_selection_mode(self->list, GTK_SELECTION_NONE);
-    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), "Online users");
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), _("Online users"));
     g_signal_connect(self->list, "button-press-event", G_CALLBACK(on_button_press), self);
     gtk_container_add(GTK_CONTAINER(scroller), GTK_WIDGET(self->list));
     gtk_box_pack_start(GTK_BOX(self), GTK_WIDGET(self->heading), FALSE, FALSE, 0);
@@ -82,15 +82,29 @@ static void add_dim_label(GtkWidget *box, const char *text)
     gtk_box_pack_start(GTK_BOX(box), label, FALSE, FALSE, 0);
 }
 
+/* What a screen reader says for a row: "alice, online", "bob (admin), online",
+ * "carol (you), online". */
+static char *spoken_row(const char *name, const char *tag, gboolean is_me)
+{
+    if (tag != NULL && is_me)
+        return g_strdup_printf(_("%s (%s, you), online"), name, tag);
+    if (tag != NULL || is_me)
+        return g_strdup_printf(_("%s (%s), online"), name, tag != NULL ? tag : _("you"));
+    return g_strdup_printf(_("%s, online"), name);
+}
+
+/* A row: a dot for the presence state (online: the server reports no other state
+ * yet, so no one shows as away), the name, its tag and "you" for ourselves. */
 static GtkWidget *user_row_new(ChatUserList *self, const char *name, const char *tag,
                                gboolean is_me)
 {
     GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-    GtkWidget *dot = gtk_label_new("\u25CF");
-    user_color_apply(dot, name);
-    gtk_style_context_add_class(gtk_widget_get_style_context(dot), "presence");
-    /* The dot is decoration; the name says everything. */
-    atk_object_set_role(gtk_widget_get_accessible(dot), ATK_ROLE_REDUNDANT_OBJECT);
+    GtkWidget *dot = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
+    gtk_widget_set_valign(dot, GTK_ALIGN_CENTER);
+    GtkStyleContext *dot_style = gtk_widget_get_style_context(dot);
+    gtk_style_context_add_class(dot_style, "presence");
+    gtk_style_context_add_class(dot_style, "online");
+    gtk_widget_set_tooltip_text(dot, _("Online"));
     GtkWidget *label = gtk_label_new(name);
     gtk_label_set_xalign(GTK_LABEL(label), 0);
     gtk_label_set_ellipsize(GTK_LABEL(label), PANGO_ELLIPSIZE_END);
@@ -99,9 +113,12 @@ static GtkWidget *user_row_new(ChatUserList *self, const char *name, const char 
     if (tag)
         add_dim_label(box, tag);
     if (is_me)
-        add_dim_label(box, "you");
+        add_dim_label(box, _("you"));
     GtkWidget *row = gtk_list_box_row_new();
     gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
+    char *spoken = spoken_row(name, tag, is_me);
+    atk_object_set_name(gtk_widget_get_accessible(row), spoken);
+    g_free(spoken);
     g_object_set_data_full(G_OBJECT(row), ROW_NAME, g_strdup(name), g_free);
     g_signal_connect(row, "popup-menu", G_CALLBACK(on_row_popup_menu), self);
     gtk_container_add(GTK_CONTAINER(row), box);
@@ -126,7 +143,7 @@ void chat_user_list_set_users(ChatUserList *self, GPtrArray *names, GPtrArray *t
                           user_row_new(self, name, tag, g_strcmp0(name, me) == 0));
     }
     self->n_users = names->len;
-    char *heading = g_strdup_printf("Online \u2014 %u", names->len);
+    char *heading = g_strdup_printf(_("Online \u2014 %u"), names->len);
     gtk_label_set_text(self->heading, heading);
     g_free(heading);
 }

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "client/announce.h"
+
 #include "common/validate.h"
 
 #define CLIENT_AGENT "chat-client/1.0"
@@ -144,9 +146,13 @@ static void remember_login(ChatWindow *self)
 
 static void show_banner(ChatWindow *self, const char *text, gboolean offer_retry)
 {
+    gboolean news = !gtk_info_bar_get_revealed(self->banner) ||
+                    !g_str_has_prefix(text, _("Connection lost. Reconnecting in"));
     gtk_label_set_text(self->banner_label, text);
     gtk_info_bar_set_response_sensitive(self->banner, RESPONSE_RETRY, offer_retry);
     gtk_info_bar_set_revealed(self->banner, TRUE);
+    if (news) /* not every tick of the countdown */
+        announce_say(GTK_WIDGET(self->banner), NULL);
 }
 
 static void stop_countdown(ChatWindow *self)
@@ -157,8 +163,8 @@ static void stop_countdown(ChatWindow *self)
 static void show_countdown(ChatWindow *self)
 {
     guint left = chat_session_get_retry_delay(self->session);
-    char *text = left > 0 ? g_strdup_printf("Connection lost. Reconnecting in %u s\u2026", left)
-                          : g_strdup("Reconnecting\u2026");
+    char *text = left > 0 ? g_strdup_printf(_("Connection lost. Reconnecting in %u s\u2026"), left)
+                          : g_strdup(_("Reconnecting\u2026"));
     show_banner(self, text, TRUE);
     g_free(text);
 }
@@ -183,27 +189,42 @@ static void show_reconnecting(ChatWindow *self, const char *detail)
     self->countdown_source = g_timeout_add_seconds(1, on_countdown_tick, self);
 }
 
-/* Header subtitle: where we are connected and how; "N online" comes from the user list. */
+/* Header subtitle: the server's name and how many are online, or the state in words
+ * while not online. */
 static void update_subtitle(ChatWindow *self)
 {
     ChatSessionState state = chat_session_get_state(self->session);
-    const char *words = state == CHAT_SESSION_ONLINE       ? "connected"
-                        : state == CHAT_SESSION_CONNECTING   ? "connecting\u2026"
-                        : state == CHAT_SESSION_RECONNECTING ? "reconnecting\u2026"
-                                                             : "disconnected";
     char *subtitle;
     if (state == CHAT_SESSION_ONLINE) {
         GPtrArray *users = chat_session_list_users(self->session);
-        subtitle = g_strdup_printf("%s:%u \u00B7 %s \u00B7 %u online", self->host, self->port,
-                                   words, users->len);
+        subtitle = g_strdup_printf(g_dngettext(NULL, "%s \u00B7 %u online", "%s \u00B7 %u online",
+                                               users->len),
+                                   self->host, users->len);
         g_ptr_array_unref(users);
-    } else if (self->host != NULL) {
-        subtitle = g_strdup_printf("%s:%u \u00B7 %s", self->host, self->port, words);
+    } else if (self->host != NULL && self->was_online) {
+        const char *words = state == CHAT_SESSION_DISCONNECTED ? _("disconnected")
+                                                               : _("reconnecting\u2026");
+        subtitle = g_strdup_printf("%s \u00B7 %s", self->host, words);
     } else {
-        subtitle = g_strdup("Not connected");
+        subtitle = g_strdup(_("Not connected"));
     }
     gtk_header_bar_set_subtitle(self->header, subtitle);
     g_free(subtitle);
+}
+
+/* The window title (the header shows it): "Lobby", with the unread count in front
+ * ("(3) Lobby") while messages wait; "Chat" before logging in. */
+void window_update_title(ChatWindow *self)
+{
+    char *title;
+    if (!self->was_online)
+        title = g_strdup(_("Chat"));
+    else if (self->unread > 0)
+        title = g_strdup_printf("(%u) %s", self->unread, _(WINDOW_ROOM_NAME));
+    else
+        title = g_strdup(_(WINDOW_ROOM_NAME));
+    gtk_window_set_title(GTK_WINDOW(self), title);
+    g_free(title);
 }
 
 static void on_users_changed(ChatSession *session, ChatWindow *self)
@@ -214,6 +235,23 @@ static void on_users_changed(ChatSession *session, ChatWindow *self)
     g_ptr_array_unref(tags);
     g_ptr_array_unref(users);
     update_subtitle(self);
+}
+
+/* After Log out: the login view again (password cleared), the conversation, users and
+ * unread count gone. */
+static void window_show_logged_out(ChatWindow *self)
+{
+    self->was_online = FALSE;
+    self->unread = 0;
+    gtk_info_bar_set_revealed(self->banner, FALSE);
+    chat_message_list_clear(self->message_list);
+    GPtrArray *nobody = g_ptr_array_new();
+    chat_user_list_set_users(self->user_list, nobody, NULL, NULL);
+    g_ptr_array_unref(nobody);
+    chat_login_view_set_text(self->login_view, CHAT_LOGIN_FIELD_PASSWORD, "");
+    gtk_stack_set_visible_child_name(self->stack, "login");
+    chat_login_view_focus(self->login_view, CHAT_LOGIN_FIELD_PASSWORD);
+    window_update_title(self);
 }
 
 /* Renders the session's state: the view, the banner and the header. */
@@ -231,17 +269,14 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
         set_login_busy(self, FALSE);
         gtk_info_bar_set_revealed(self->banner, FALSE);
         gtk_stack_set_visible_child_name(self->stack, "chat");
-        char *title = g_strdup_printf("Chat \u2014 %s", chat_session_get_username(self->session));
-        gtk_header_bar_set_title(self->header, title);
-        gtk_window_set_title(GTK_WINDOW(self), title);
-        g_free(title);
-        char *notice = g_strdup_printf(first ? "You joined as %s" : "Reconnected as %s",
+        window_update_title(self);
+        char *notice = g_strdup_printf(first ? _("You joined as %s") : _("Reconnected as %s"),
                                        chat_session_get_username(self->session));
         chat_message_list_add_notice(self->message_list, notice);
         g_free(notice);
         if (first) {
             remember_login(self);
-            gtk_widget_grab_focus(GTK_WIDGET(self->message_entry));
+            gtk_widget_grab_focus(GTK_WIDGET(self->message_view));
         }
         window_account_online(self);
         break;
@@ -252,19 +287,15 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
         break;
     case CHAT_SESSION_CONNECTING:
         if (in_chat)
-            show_banner(self, "Reconnecting\u2026", FALSE);
+            show_banner(self, _("Reconnecting\u2026"), FALSE);
         break;
     case CHAT_SESSION_DISCONNECTED:
         if (self->logging_out) {
             self->logging_out = FALSE;
-            self->was_online = FALSE;
-            gtk_info_bar_set_revealed(self->banner, FALSE);
-            chat_login_view_set_text(self->login_view, CHAT_LOGIN_FIELD_PASSWORD, "");
-            gtk_stack_set_visible_child_name(self->stack, "login");
-            chat_login_view_focus(self->login_view, CHAT_LOGIN_FIELD_PASSWORD);
+            window_show_logged_out(self);
         } else if (in_chat) {
-            char *text = g_strdup_printf("Disconnected%s%s", detail ? ": " : ".",
-                                         detail ? detail : "");
+            char *text = detail ? g_strdup_printf(_("Disconnected: %s"), detail)
+                                : g_strdup(_("Disconnected."));
             show_banner(self, text, TRUE);
             g_free(text);
         }
@@ -311,34 +342,61 @@ static void chat_window_class_init(ChatWindowClass *klass)
     g_type_ensure(CHAT_TYPE_LOGIN_VIEW);
     gtk_widget_class_set_template_from_resource(widget_class, "/org/chat/client/window.ui");
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, header);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, theme_toggle);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, menu_button);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, users_toggle);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, stack);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, login_view);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner_label);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_list);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, users_spacer);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, users_revealer);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, user_list);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, attach_button);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, emoji_button);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_entry);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, compose_scroller);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_view);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, send_button);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, announcer);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, alert_announcer);
     gtk_widget_class_bind_template_callback(widget_class, on_banner_response);
+}
+
+/* GtkInfoBar keeps an unnamed close button among its internal children. */
+static void name_close_button(GtkWidget *widget, gpointer data)
+{
+    (void)data;
+    if (GTK_IS_BUTTON(widget) && gtk_button_get_label(GTK_BUTTON(widget)) == NULL) {
+        const char *name = atk_object_get_name(gtk_widget_get_accessible(widget));
+        if (name == NULL || *name == '\0')
+            window_set_accessible_name(widget, _("Close"));
+    } else if (GTK_IS_CONTAINER(widget)) {
+        gtk_container_forall(GTK_CONTAINER(widget), name_close_button, NULL);
+    }
 }
 
 static void name_widgets(ChatWindow *self)
 {
-    window_set_accessible_name(GTK_WIDGET(self->banner_label), "Connection status");
-    window_set_accessible_name(self->theme_toggle, "Dark theme");
-    window_set_accessible_name(self->attach_button, "Attach file");
-    window_set_accessible_name(self->emoji_button, "Insert emoji");
-    window_set_accessible_name(GTK_WIDGET(self->message_entry), "Message");
-    window_set_accessible_name(self->send_button, "Send");
+    window_set_accessible_name(GTK_WIDGET(self->banner_label), _("Connection status"));
+    window_set_accessible_name(GTK_WIDGET(self->banner), _("Connection"));
+    gtk_container_forall(GTK_CONTAINER(self->banner), name_close_button, NULL);
+    window_set_accessible_name(GTK_WIDGET(self->menu_button), _("Main menu"));
+    window_set_accessible_name(self->users_toggle, _("Online users"));
+    window_set_accessible_name(self->attach_button, _("Attach file"));
+    window_set_accessible_name(self->emoji_button, _("Insert emoji"));
+    window_set_accessible_name(GTK_WIDGET(self->message_view), _("Message"));
+    window_set_accessible_name(self->send_button, _("Send"));
+    window_set_accessible_name(self->announcer, _("New message"));
+    window_set_accessible_name(self->alert_announcer, _("Problem"));
+    /* Problems are alerts; news is a notification (see announce.h). */
+    announce_setup(self->alert_announcer, ATK_ROLE_ALERT);
+    announce_setup(self->announcer, ATK_ROLE_NOTIFICATION);
 }
 
 static void chat_window_init(ChatWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
-    gtk_info_bar_add_button(self->banner, "Reconnect now", RESPONSE_RETRY);
+    gtk_info_bar_add_button(self->banner, _("Reconnect now"), RESPONSE_RETRY);
     name_widgets(self);
     self->session = chat_session_new(CLIENT_AGENT);
     g_signal_connect(self->session, "state-changed", G_CALLBACK(on_state_changed), self);
@@ -347,6 +405,7 @@ static void chat_window_init(ChatWindow *self)
     g_signal_connect_swapped(self->login_view, "submit", G_CALLBACK(on_connect), self);
     window_chat_init(self);
     window_files_init(self);
+    window_actions_init(self);
     window_account_init(self);
 }
 
@@ -357,7 +416,12 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
     g_return_val_if_fail(GTK_IS_APPLICATION(app) && settings != NULL && options != NULL, NULL);
     ChatWindow *self = g_object_new(CHAT_TYPE_WINDOW, "application", app, NULL);
     self->settings = settings;
-    self->files_dir = g_strdup(options->files_dir ? options->files_dir : "received_files");
+    const char *folder = options->files_dir ? options->files_dir
+                                            : settings_get_download_folder(settings);
+    if (folder == NULL)
+        folder = g_get_user_special_dir(G_USER_DIRECTORY_DOWNLOAD);
+    self->files_dir = folder != NULL ? g_strdup(folder)
+                                     : g_build_filename(g_get_home_dir(), "Downloads", NULL);
     ChatLoginView *view = self->login_view;
     chat_login_view_set_text(view, CHAT_LOGIN_FIELD_SERVER,
                              options->server ? options->server : settings_get_server(settings));
@@ -374,6 +438,19 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
     else if (named)
         window_account_try_saved_login(self);
     return self;
+}
+
+const char *window_get_files_dir(ChatWindow *self)
+{
+    return self->files_dir;
+}
+
+void window_set_files_dir(ChatWindow *self, const char *dir)
+{
+    g_return_if_fail(dir != NULL);
+    char *copy = g_strdup(dir);
+    g_free(self->files_dir);
+    self->files_dir = copy;
 }
 
 /* Dark or light bubbles, via the "dark" class on the window. */

@@ -1,7 +1,9 @@
 /* ChatWindow: the main window. A login view (server, username, Connect) and a chat view
- * (conversation, online users, compose bar) in one GtkStack, under a header bar showing
- * the server, connection state and number online. It owns one ChatSession and renders
- * its signals; everything the user does goes to the session's non-blocking API. */
+ * (conversation, online users, compose box) in one GtkStack, under a header bar showing
+ * the room, the server's name and the number online, with the main menu (Preferences,
+ * Keyboard Shortcuts, About, Log out). Below 700 px wide the online users fold into a
+ * panel the header toggles. It owns one ChatSession and renders its signals;
+ * everything the user does goes to the session's non-blocking API. */
 #ifndef CHAT_WINDOW_H
 #define CHAT_WINDOW_H
 

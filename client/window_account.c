@@ -58,14 +58,19 @@ static void on_keyring_done(const char *token, const GError *error, gpointer dat
         keyring_failed(data, error);
 }
 
+static void keep_new_token(ChatWindow *self);
+
 static void on_token_changed(ChatSession *session, const char *token, ChatWindow *self)
 {
-    (void)session;
     if (self->new_token)
         memset(self->new_token, 0, strlen(self->new_token));
     g_clear_pointer(&self->new_token, g_free);
     if (token) {
-        self->new_token = g_strdup(token); /* kept once ONLINE, under the accepted name */
+        /* Kept once ONLINE, under the name the server accepted; a new token while online
+         * (after a password change) at once. */
+        self->new_token = g_strdup(token);
+        if (chat_session_get_state(session) == CHAT_SESSION_ONLINE)
+            keep_new_token(self);
         return;
     }
     if (!self->host)
@@ -173,17 +178,23 @@ static void update_actions(ChatWindow *self)
     }
 }
 
-/* ONLINE: the new token goes to the keyring under the name the server accepted. */
+/* The new token goes to the keyring under the name the server accepted. */
+static void keep_new_token(ChatWindow *self)
+{
+    if (!self->new_token)
+        return;
+    char *server = server_key(self);
+    chat_keyring_store(server, chat_session_get_username(self->session), self->new_token,
+                       self->keyring_cancel, on_keyring_done, self);
+    memset(self->new_token, 0, strlen(self->new_token));
+    g_clear_pointer(&self->new_token, g_free);
+    g_free(server);
+}
+
+/* ONLINE: a new token is kept; the menu follows the role. */
 void window_account_online(ChatWindow *self)
 {
-    if (self->new_token) {
-        char *server = server_key(self);
-        chat_keyring_store(server, chat_session_get_username(self->session), self->new_token,
-                           self->keyring_cancel, on_keyring_done, self);
-        memset(self->new_token, 0, strlen(self->new_token));
-        g_clear_pointer(&self->new_token, g_free);
-        g_free(server);
-    }
+    keep_new_token(self);
     update_actions(self);
 }
 

@@ -3,6 +3,7 @@
  * session's transfer signals move the rows' progress. */
 #include "client/window_private.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "client/notify.h"
@@ -11,13 +12,13 @@ enum { TARGET_URI_LIST };
 
 static void add_warning(ChatWindow *self, const char *name, const char *why)
 {
-    char *text = g_strdup_printf("\u26A0 Could not send %s: %s", name, why);
+    char *text = g_strdup_printf(_("\u26A0 Could not send %s: %s"), name, why);
     chat_message_list_add_notice(self->message_list, text);
     g_free(text);
 }
 
-/* Starts uploading path and shows its row; failures show as a notice. */
-static void send_file(ChatWindow *self, const char *path)
+/* Starts uploading path; 0 (with the failure shown as a notice) when it cannot. */
+static guint64 start_upload(ChatWindow *self, const char *path)
 {
     GError *error = NULL;
     guint64 upload_id = chat_session_upload(self->session, path, &error);
@@ -26,8 +27,16 @@ static void send_file(ChatWindow *self, const char *path)
         add_warning(self, name, error->message);
         g_free(name);
         g_error_free(error);
-        return;
     }
+    return upload_id;
+}
+
+/* Starts uploading path and shows its row; failures show as a notice. */
+static void send_file(ChatWindow *self, const char *path)
+{
+    guint64 upload_id = start_upload(self, path);
+    if (upload_id == 0)
+        return;
     GStatBuf info;
     guint64 size = g_stat(path, &info) == 0 ? (guint64)info.st_size : 0;
     const char *me = chat_session_get_username(self->session);
@@ -57,7 +66,8 @@ static void on_chooser_response(GtkNativeDialog *dialog, int response, ChatWindo
 static void on_attach_clicked(ChatWindow *self)
 {
     GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
-        "Send a file", GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Send", "_Cancel");
+        _("Send a file"), GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Send"),
+        _("_Cancel"));
     gtk_file_chooser_set_select_multiple(GTK_FILE_CHOOSER(chooser), TRUE);
     const char *folder = settings_get_last_folder(self->settings);
     gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(chooser),
@@ -83,7 +93,7 @@ static void on_drag_data_received(GtkWidget *widget, GdkDragContext *context, in
             send_file(self, path);
             took = TRUE;
         } else {
-            add_warning(self, *uri, "only local files can be sent");
+            add_warning(self, *uri, _("only local files can be sent"));
         }
         g_free(path);
     }
@@ -102,6 +112,23 @@ static void on_download_requested(ChatMessageList *list, ChatFileRow *row, ChatW
         g_error_free(error);
         return;
     }
+    chat_file_row_show_progress(row, 0, 0, 0);
+}
+
+/* Retry after a cancel: the same download again, or our file uploaded anew. */
+static void on_retry_requested(ChatMessageList *list, ChatFileRow *row, ChatWindow *self)
+{
+    if (!chat_file_row_get_own(row)) {
+        on_download_requested(list, row, self);
+        return;
+    }
+    const char *path = chat_file_row_get_path(row);
+    guint64 upload_id = path != NULL ? start_upload(self, path) : 0;
+    if (upload_id == 0) {
+        chat_file_row_show_failed(row, _("the file cannot be sent again"));
+        return;
+    }
+    chat_message_list_set_upload_id(list, row, upload_id);
     chat_file_row_show_progress(row, 0, 0, 0);
 }
 
@@ -134,11 +161,11 @@ static void on_transfer_finished(ChatSession *session, ChatTransfer *transfer, C
     if (row == NULL)
         return;
     if (transfer->direction == CHAT_TRANSFER_DOWNLOAD) {
-        chat_file_row_show_complete(row, transfer->path, "downloaded");
-        notify_unless_active(GTK_WINDOW(self), "Download complete", transfer->name);
+        chat_file_row_show_complete(row, transfer->path, _("downloaded"));
+        notify_unless_active(GTK_WINDOW(self), _("Download complete"), transfer->name);
     } else if (chat_file_row_get_state(row) != CHAT_FILE_ROW_COMPLETE) {
         /* The server announces it once verified; until then it is only sent. */
-        chat_file_row_show_complete(row, transfer->path, "sent, the server is checking it");
+        chat_file_row_show_complete(row, transfer->path, _("sent, the server is checking it"));
     }
 }
 
@@ -158,8 +185,8 @@ static void on_file_announced(ChatSession *session, ChatFileInfo *file, ChatWind
     (void)session;
     chat_message_list_add_file(self->message_list, file);
     if (!file->own) {
-        char *body = g_strdup_printf("shared %s", file->name);
-        notify_unless_active(GTK_WINDOW(self), file->uploader, body);
+        char *body = g_strdup_printf(_("shared the file %s"), file->name);
+        window_chat_note_incoming(self, file->uploader, body);
         g_free(body);
     }
 }
@@ -177,6 +204,8 @@ void window_files_init(ChatWindow *self)
     g_signal_connect(self->message_list, "download-requested", G_CALLBACK(on_download_requested),
                      self);
     g_signal_connect(self->message_list, "cancel-requested", G_CALLBACK(on_cancel_requested),
+                     self);
+    g_signal_connect(self->message_list, "retry-requested", G_CALLBACK(on_retry_requested),
                      self);
     g_signal_connect(self->session, "transfer-progress", G_CALLBACK(on_transfer_progress), self);
     g_signal_connect(self->session, "transfer-finished", G_CALLBACK(on_transfer_finished), self);

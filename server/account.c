@@ -1,7 +1,6 @@
 /* A logged-in account's requests about itself: LOGOUT (revoke this session or all of
  * them, then close) and PASSWORD_CHANGE (check the old password and hash the new one on
  * the worker, revoke every session, hand out a fresh token). */
-#include <stdio.h>
 
 #include "server/auth.h"
 #include "server/client.h"
@@ -20,7 +19,7 @@ static bool is_account(struct client *c, uint16_t type, uint64_t request_id)
 static void send_done(struct client *c, uint64_t request_id, uint16_t type)
 {
     struct proto_msg msg = { .type = PROTO_DONE, .u.done = { request_id, type } };
-    auth_deliver(c, &msg, false, type, request_id, false);
+    auth_deliver(c, &msg, false, type, request_id, NULL, NULL);
 }
 
 void account_on_logout(struct client *c, const struct proto_msg *msg)
@@ -68,7 +67,7 @@ static void finish_password_change(struct client *c, struct auth_job *job)
     }
     client_log(c, LOG_INFO, "password changed; every session revoked");
     a.role = c->role;
-    auth_send_session(c, &a, PROTO_PASSWORD_CHANGE, job->request_id);
+    auth_send_session(c, &a, PROTO_PASSWORD_CHANGE, job->request_id, NULL, job);
     store_account_clear(&a);
 }
 

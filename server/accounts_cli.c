@@ -123,7 +123,8 @@ void accounts_print_help(void)
            "  --pwhash-memory MIB      Argon2id memory per password hash (default %u, libsodium\n"
            "                           INTERACTIVE; at least %u, OWASP's minimum)\n"
            "  --pwhash-ops N           Argon2id passes (default %u, at least %u)\n"
-           "  --hash-threads N         worker threads hashing passwords (default %u)\n"
+           "  --hash-threads N         worker threads hashing passwords (default: one less\n"
+           "                           than the processors, at least 1)\n"
            "  --max-pending-logins N   password checks queued or running at once; more get\n"
            "                           BUSY and retry (default %u)\n"
            "  --login-limit RATE:BURST failed logins a second per address and per account\n"
@@ -135,8 +136,7 @@ void accounts_print_help(void)
            "  --create-invite          print a new single-use invite code (valid %u days)\n"
            "                           stored in --data-dir's database, then exit\n",
            SERVER_DEFAULT_TOKEN_DAYS, SERVER_DEFAULT_PWHASH_MIB, SERVER_MIN_PWHASH_MIB,
-           SERVER_DEFAULT_PWHASH_OPS, SERVER_MIN_PWHASH_OPS, SERVER_DEFAULT_HASH_THREADS,
-           SERVER_DEFAULT_MAX_PENDING_LOGINS, SERVER_DEFAULT_LOGIN_RATE,
+           SERVER_DEFAULT_PWHASH_OPS, SERVER_MIN_PWHASH_OPS, SERVER_DEFAULT_MAX_PENDING_LOGINS, SERVER_DEFAULT_LOGIN_RATE,
            SERVER_DEFAULT_LOGIN_BURST, SERVER_DEFAULT_REGISTER_RATE,
            SERVER_DEFAULT_REGISTER_BURST, SERVER_DEFAULT_INVITE_MINUTES / (24 * 60));
 }

@@ -3,7 +3,6 @@
 #include "server/auth.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,7 +46,10 @@ bool auth_start(struct server *srv, char *err, size_t errlen)
         snprintf(err, errlen, "libsodium cannot be initialised");
         return false;
     }
-    a->worker = worker_start(srv->loop, cfg->hash_threads, err, errlen);
+    unsigned threads = cfg->hash_threads;
+    if (threads == 0)
+        threads = (unsigned)MAX(1, (int)g_get_num_processors() - 1);
+    a->worker = worker_start(srv->loop, threads, err, errlen);
     if (a->worker == NULL)
         return false;
     a->login_by_addr = throttle_new(&cfg->login_limit);
@@ -59,7 +61,7 @@ bool auth_start(struct server *srv, char *err, size_t errlen)
               "accounts registration=%s guests=%s argon2id m=%zu KiB t=%llu threads=%u "
               "max_pending_logins=%u token_days=%.4g",
               policy_name(a->registration), cfg->allow_guests ? "on" : "off",
-              cfg->pwhash_mem_bytes / 1024, cfg->pwhash_ops, (unsigned)cfg->hash_threads,
+              cfg->pwhash_mem_bytes / 1024, cfg->pwhash_ops, threads,
               (unsigned)cfg->max_pending_logins, (double)cfg->token_ms / 86400000.0);
     return true;
 }
@@ -114,6 +116,7 @@ void auth_job_free(struct auth_job *job)
 static void job_run(void *data)
 {
     struct auth_job *job = data;
+    int64_t start = g_get_monotonic_time();
     switch (job->type) {
     case PROTO_REGISTER:
         job->hashed = password_hash(&job->params, job->password, job->password_len, job->hash);
@@ -136,6 +139,7 @@ static void job_run(void *data)
     default:
         break;
     }
+    job->run_us = g_get_monotonic_time() - start;
 }
 
 /* On the loop thread: hands the result to the request's finish function. */
@@ -151,6 +155,13 @@ static void job_done(void *data, bool cancelled)
         if (c != NULL && c->state == CLIENT_CLOSING)
             c = NULL;
         job->finish(c, job);
+        if (c != NULL && c->state == CLIENT_HANDSHAKE && !c->auth_pending &&
+            list_empty(&c->timer_link)) {
+            /* Refused: a new handshake period for the next try (still in deadline
+             * order: no deadline is later). */
+            c->deadline_ms = clock_mono_ms() + job->srv->cfg.handshake_timeout_ms;
+            list_append(&job->srv->handshakes, &c->timer_link);
+        }
     }
     auth_job_free(job);
 }
@@ -171,13 +182,9 @@ struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *f
 void auth_submit(struct client *c, struct auth_job *job)
 {
     struct server *srv = c->srv;
-    if (c->state == CLIENT_HANDSHAKE) {
-        /* Waiting for the worker is not idling: the handshake timeout counts from the
-         * last login attempt (still in deadline order: no deadline is later). */
-        list_remove(&c->timer_link);
-        c->deadline_ms = clock_mono_ms() + srv->cfg.handshake_timeout_ms;
-        list_append(&srv->handshakes, &c->timer_link);
-    }
+    /* Waiting for the worker is not idling: no handshake timeout while the password is
+     * checked (job_done re-arms it if the login fails). */
+    list_remove(&c->timer_link);
     c->auth_pending = true;
     worker_submit(srv->accounts.worker, job, job_run, job_done);
 }
@@ -254,46 +261,27 @@ void auth_charge_registration(struct client *c)
 
 /* ---- Answers that wait for the commit ---- */
 
-/* Who to close if the commit of a login fails. */
-struct login_ref {
-    uint32_t conn_id;
-    int fd;
-};
-
-/* A login whose writes did not commit must not stay: nothing of it is stored. */
-static void login_committed(struct server *srv, void *data, bool committed)
-{
-    struct login_ref *ref = data;
-    struct client *c = ref->fd < srv->by_fd_size ? srv->by_fd[ref->fd] : NULL;
-    if (!committed && c != NULL && c->id == ref->conn_id)
-        client_finish(c, "login not stored");
-    g_free(ref);
-}
-
 void auth_deliver(struct client *c, const struct proto_msg *msg, bool to_all, uint16_t ref_type,
-                  uint64_t ref_id, bool close_on_failure)
+                  uint64_t ref_id, deliver_done_fn done, void *data)
 {
     struct frame *f = frame_encode(msg);
     if (f == NULL) {
         client_log(c, LOG_ERROR, "cannot encode a %s frame", proto_type_name(msg->type));
+        if (done != NULL)
+            done(c->srv, data, false);
         return;
     }
-    struct login_ref *ref = NULL;
-    if (close_on_failure) {
-        ref = g_new(struct login_ref, 1);
-        *ref = (struct login_ref){ c->id, c->fd };
-    }
     struct deliver_request req = { c, ref_type, ref_id };
-    deliver_after_commit(&req, f, to_all ? DELIVER_ALL : DELIVER_REQUESTER,
-                         ref ? login_committed : NULL, ref);
+    deliver_after_commit(&req, f, to_all ? DELIVER_ALL : DELIVER_REQUESTER, done, data);
     frame_unref(f);
 }
 
 /* ---- Sessions ---- */
 
-void auth_send_token(struct client *c, const struct store_account *a,
-                     const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms, uint16_t ref_type,
-                     uint64_t ref_id)
+/* Queues SESSION(token...) for a to c, at once or after the commit. */
+static void send_token(struct client *c, const struct store_account *a,
+                       const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms,
+                       const struct deliver_request *after, deliver_done_fn done, void *data)
 {
     struct proto_msg msg = { .type = PROTO_SESSION };
     struct proto_session *s = &msg.u.session;
@@ -304,12 +292,54 @@ void auth_send_token(struct client *c, const struct store_account *a,
     s->account_id = (uint32_t)a->id;
     s->role = (uint16_t)a->role;
     s->username = proto_str_of(a->name);
-    auth_deliver(c, &msg, false, ref_type, ref_id, true);
+    if (after != NULL)
+        auth_deliver(c, &msg, false, after->ref_type, after->ref_id, done, data);
+    else
+        client_send_msg(c, &msg);
     sodium_memzero(s->token, sizeof s->token);
 }
 
+/* Logs c in as a (the session already queued). */
+static void enter(struct client *c, const struct store_account *a, const char *method,
+                  int64_t run_us)
+{
+    c->account_id = a->id;
+    c->role = a->role;
+    c->muted_until_ms = a->muted_until_ms;
+    client_log(c, LOG_INFO, "account login id=%" PRId64 " role=%d method=%s argon2_ms=%.1f "
+               "argon2_runs=%" PRIu64, a->id, a->role, method, (double)run_us / 1000.0,
+               password_argon2_count());
+    presence_enter(c, a->name, name_fold_key(a->name, strlen(a->name)));
+}
+
+/* A login whose SESSION waits for the commit of what it wrote: who, as whom, how. */
+struct pending_login {
+    uint32_t conn_id;
+    int fd;
+    struct store_account account; /* id, role, mute and a copy of the name */
+    const char *method;           /* NULL: the client is online already (a new token) */
+    int64_t run_us;
+};
+
+/* The commit's outcome: the client enters the chat only once the account and session
+ * are durable; if they are not, it is closed (its ERROR(STORAGE) is queued already). */
+static void login_committed(struct server *srv, void *data, bool committed)
+{
+    struct pending_login *p = data;
+    struct client *c = p->fd < srv->by_fd_size ? srv->by_fd[p->fd] : NULL;
+    if (c != NULL && c->id == p->conn_id && c->state == CLIENT_HANDSHAKE && p->method) {
+        c->auth_pending = false;
+        if (committed)
+            enter(c, &p->account, p->method, p->run_us);
+        else
+            client_finish(c, "login not stored");
+    }
+    store_account_clear(&p->account);
+    g_free(p);
+}
+
 bool auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
-                       uint64_t ref_id)
+                       uint64_t ref_id, const char *method, const struct auth_job *job)
 {
     struct server *srv = c->srv;
     uint8_t token[PROTO_TOKEN_LEN], hash[PROTO_SHA256_LEN];
@@ -319,7 +349,16 @@ bool auth_send_session(struct client *c, const struct store_account *a, uint16_t
     int64_t expires_ms = now + srv->cfg.accounts.token_ms;
     bool stored = store_session_add(srv->store, hash, a->id, now, expires_ms) == STORE_OK;
     if (stored) {
-        auth_send_token(c, a, token, expires_ms, ref_type, ref_id);
+        struct pending_login *p = g_new0(struct pending_login, 1);
+        *p = (struct pending_login){
+            .conn_id = c->id, .fd = c->fd, .method = method,
+            .run_us = job ? job->run_us : 0,
+            .account = { .id = a->id, .name = g_strdup(a->name), .role = a->role,
+                         .muted_until_ms = a->muted_until_ms },
+        };
+        c->auth_pending = method != NULL; /* no other login until the commit */
+        struct deliver_request after = { c, ref_type, ref_id };
+        send_token(c, a, token, expires_ms, &after, login_committed, p);
     } else {
         client_log(c, LOG_ERROR, "cannot store a session: %s", store_error(srv->store));
         client_send_error(c, PROTO_E_STORAGE, ref_type, ref_id,
@@ -329,12 +368,9 @@ bool auth_send_session(struct client *c, const struct store_account *a, uint16_t
     return stored;
 }
 
-void auth_enter(struct client *c, const struct store_account *a, const char *method)
+void auth_login_token(struct client *c, const struct store_account *a,
+                      const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms)
 {
-    c->account_id = a->id;
-    c->role = a->role;
-    c->muted_until_ms = a->muted_until_ms;
-    client_log(c, LOG_INFO, "account login id=%" PRId64 " role=%d method=%s argon2_runs=%" PRIu64,
-               a->id, a->role, method, password_argon2_count());
-    presence_enter(c, a->name, name_fold_key(a->name, strlen(a->name)));
+    send_token(c, a, token, expires_ms, NULL, NULL, NULL);
+    enter(c, a, "token", 0);
 }

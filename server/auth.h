@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "common/protocol.h"
+#include "server/deliver.h"
 #include "server/password.h"
 
 struct client;
@@ -49,6 +50,7 @@ struct auth_job {
     char new_hash[PASSWORD_HASH_MAX]; /* out: a rehash at login, or the new password's */
     bool verified;           /* out: the password matched */
     bool hashed;             /* out: hash (REGISTER) or new_hash holds a fresh hash */
+    int64_t run_us;          /* out: how long the worker took (logged) */
 };
 
 /* Starts the worker pool and the throttles, resolves the registration policy and
@@ -68,7 +70,8 @@ struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *f
 /* Frees a job (wiping its secrets) that was not submitted. */
 void auth_job_free(struct auth_job *job);
 
-/* Sends the job to the worker; c is marked as having a password check in flight. */
+/* Sends the job to the worker; c is marked as having a password check in flight, and
+ * its handshake timeout waits until the result is in. */
 void auth_submit(struct client *c, struct auth_job *job);
 
 /* True (after answering ERROR(BUSY), ref_id the seconds to wait) when the worker
@@ -87,28 +90,25 @@ void auth_charge_failure(struct client *c, const char *key);
 void auth_charge_registration(struct client *c);
 
 /* Queues msg to c (or, to_all, to everyone online) once this pass's writes are
- * committed (deliver.h): if the commit fails it is withdrawn, c gets ERROR(STORAGE,
- * ref_type, ref_id) and, with close_on_failure, c is closed (a login nothing of which
- * was stored). */
+ * committed (deliver.h): if the commit fails it is withdrawn and c gets ERROR(STORAGE,
+ * ref_type, ref_id). done (may be NULL) is told the outcome. */
 void auth_deliver(struct client *c, const struct proto_msg *msg, bool to_all, uint16_t ref_type,
-                  uint64_t ref_id, bool close_on_failure);
+                  uint64_t ref_id, deliver_done_fn done, void *data);
 
-/* Queues SESSION(token, expires_ms, account, role, name) to c after the commit (c is
- * closed if it fails) and keeps the token's SHA-256 as c's session (for LOGOUT). */
-void auth_send_token(struct client *c, const struct store_account *a,
-                     const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms, uint16_t ref_type,
-                     uint64_t ref_id);
-
-/* Makes a session for account_id: a random 256-bit token whose SHA-256 (also kept in
- * c->token_hash) goes to the store, and queues SESSION(token, expiry, account, role,
- * name) to c. False (ERROR(STORAGE) sent) if the store refused. */
+/* Makes a session for account a: a random 256-bit token whose SHA-256 (also kept in
+ * c->token_hash, for LOGOUT) goes to the store, and SESSION(token, expiry, account,
+ * role, name) to c after the commit. With method ("password", "registration"), c then
+ * enters the chat (WELCOME...) once the commit succeeded, or is closed if it failed;
+ * method NULL (a password change) only sends the token. job (may be NULL) gives the
+ * Argon2 time for the log. False (ERROR(STORAGE) sent) if the store refused at once. */
 bool auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
-                       uint64_t ref_id);
+                       uint64_t ref_id, const char *method, const struct auth_job *job);
 
-/* Completes a login as account a with the session already sent: sets c's account
- * fields and enters the chat. method ("password", "token", "registration") and the
- * Argon2 counter go to the log. */
-void auth_enter(struct client *c, const struct store_account *a, const char *method);
+/* Logs c in with a token it presented (nothing is written, so nothing waits): SESSION
+ * with that token, then the chat. The log line carries the Argon2 counter, which a
+ * token login never moves. */
+void auth_login_token(struct client *c, const struct store_account *a,
+                      const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms);
 
 /* Handlers of the dispatch table. */
 void login_on_register(struct client *c, const struct proto_msg *msg);

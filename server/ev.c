@@ -1,6 +1,7 @@
 /* The backend-neutral half of the event loop: backend lookup, the per-fd table of
- * interest and handlers, and the round that calls the handlers of the ready fds. Each backend is one ev_<name>.c file; adding one means
- * adding its descriptor to the table below. */
+ * interest and handlers, and the round that calls the handlers of the ready fds. Each
+ * backend is one ev_<name>.c file; adding one means adding its descriptor to the table
+ * below. */
 #include "server/ev.h"
 
 #include <errno.h>

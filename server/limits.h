@@ -113,9 +113,13 @@
 #define SERVER_MAX_PWHASH_MIB 4096u            /* a typo guard; each hash in flight holds this */
 #define SERVER_MIN_PWHASH_OPS 2u
 #define SERVER_MAX_PWHASH_OPS 20u
-#define SERVER_DEFAULT_HASH_THREADS 2u         /* worker threads hashing passwords: the
-                                                  machine's cores; memory in use is at most
-                                                  threads x --pwhash-memory */
+#define SERVER_DEFAULT_HASH_THREADS 0u         /* worker threads hashing passwords; 0: one
+                                                  less than the processors (at least 1), so
+                                                  hashing leaves a core to the loop thread.
+                                                  Memory in use is at most threads x
+                                                  --pwhash-memory. (A lower priority for the
+                                                  workers was tried: on a shared machine it
+                                                  starves hashing, 50 ms became 1.5 s) */
 #define SERVER_MAX_HASH_THREADS 64u
 #define SERVER_DEFAULT_MAX_PENDING_LOGINS 32u  /* password checks queued or running at once;
                                                   past it BUSY. 32 x ~0.2 s / 2 threads is
@@ -123,10 +127,6 @@
                                                   retried than held (and the handshake
                                                   timeout would end them anyway) */
 #define SERVER_BUSY_RETRY_S 1u                 /* the wait BUSY asks for */
-#define SERVER_WORKER_NICE 10                  /* worker threads' nice value: on a CPU shared
-                                                  with the loop thread they get about a tenth
-                                                  of it (CFS weights 110 vs 1024), so PINGs
-                                                  are answered while Argon2 runs */
 #define SERVER_MIN_PASSWORD_BYTES 8u           /* NIST SP 800-63B: at least 8 characters,
                                                   no composition rules; the wire cap
                                                   PROTO_MAX_PASSWORD (1024) is the maximum */

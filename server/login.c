@@ -2,7 +2,6 @@
  * LOGIN_TOKEN (a session token, no Argon2 at all). Password work goes to the worker;
  * its result comes back to the finish functions below. */
 #include <sodium.h>
-#include <string.h>
 
 #include "common/validate.h"
 #include "server/auth.h"
@@ -134,8 +133,7 @@ static void finish_register(struct client *c, struct auth_job *job)
     client_log(c, LOG_INFO, "account registered id=%lld%s%s", (long long)a.id,
                a.role == PROTO_ROLE_ADMIN ? " (the first: admin)" : "",
                job->has_invite ? " with an invite" : "");
-    if (auth_send_session(c, &a, PROTO_REGISTER, 0))
-        auth_enter(c, &a, "registration");
+    auth_send_session(c, &a, PROTO_REGISTER, 0, "registration", job);
 }
 
 void login_on_register(struct client *c, const struct proto_msg *msg)
@@ -204,8 +202,7 @@ static void finish_login(struct client *c, struct auth_job *job)
                 client_log(c, LOG_ERROR, "cannot upgrade a password hash: %s",
                            store_error(srv->store));
         }
-        if (auth_send_session(c, &a, PROTO_LOGIN, 0))
-            auth_enter(c, &a, "password");
+        auth_send_session(c, &a, PROTO_LOGIN, 0, "password", job);
     }
     store_account_clear(&a);
 }
@@ -266,8 +263,7 @@ void login_on_login_token(struct client *c, const struct proto_msg *msg)
     } else if (a.banned) {
         send_banned(c, PROTO_LOGIN_TOKEN, &a);
     } else {
-        auth_send_token(c, &a, t->token, expires_ms, PROTO_LOGIN_TOKEN, 0);
-        auth_enter(c, &a, "token");
+        auth_login_token(c, &a, t->token, expires_ms);
     }
     store_account_clear(&a);
 }

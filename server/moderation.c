@@ -186,7 +186,7 @@ static void deliver_notice(struct client *actor, const struct proto_moderate *m,
             .reason = m->reason,
         },
     };
-    auth_deliver(actor, &msg, true, PROTO_MODERATE, m->request_id, false);
+    auth_deliver(actor, &msg, true, PROTO_MODERATE, m->request_id, NULL, NULL);
 }
 
 void moderation_on_moderate(struct client *c, const struct proto_msg *msg)
@@ -204,7 +204,7 @@ void moderation_on_moderate(struct client *c, const struct proto_msg *msg)
                        action_verb(m->action), m->value, (long long)t.account.id);
             struct proto_msg done = { .type = PROTO_DONE,
                                       .u.done = { m->request_id, PROTO_MODERATE } };
-            auth_deliver(c, &done, false, PROTO_MODERATE, m->request_id, false);
+            auth_deliver(c, &done, false, PROTO_MODERATE, m->request_id, NULL, NULL);
             deliver_notice(c, m, t.name);
             apply_online(m, t.online, reason, mute_until);
         } else {
@@ -275,6 +275,6 @@ void moderation_on_invite_create(struct client *c, const struct proto_msg *msg)
         .type = PROTO_INVITE,
         .u.invite = { r->request_id, (uint64_t)expires_ms, proto_str_of(code) },
     };
-    auth_deliver(c, &reply, false, PROTO_INVITE_CREATE, r->request_id, false);
+    auth_deliver(c, &reply, false, PROTO_INVITE_CREATE, r->request_id, NULL, NULL);
     sodium_memzero(code, sizeof code);
 }

@@ -8,11 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "server/ev.h"
-#include "server/limits.h"
 #include "server/log.h"
 
 struct job {
@@ -37,11 +35,6 @@ struct worker {
 static gpointer worker_thread(gpointer data)
 {
     struct worker *w = data;
-    /* On Linux a thread has its own nice value: a worker sharing a CPU with the loop
-     * thread yields to it, so the loop keeps answering while hashes run. */
-    if (setpriority(PRIO_PROCESS, (id_t)gettid(), SERVER_WORKER_NICE) != 0)
-        log_event(LOG_WARN, 0, NULL, NULL, "cannot lower a worker's priority: %s",
-                  g_strerror(errno));
     g_mutex_lock(&w->lock);
     for (;;) {
         while (!w->stopping && g_queue_is_empty(&w->todo))

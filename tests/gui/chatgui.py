@@ -22,7 +22,9 @@ from pathlib import Path
 import gi
 
 gi.require_version("Atspi", "2.0")
-from gi.repository import Atspi, Gio, GLib  # noqa: E402
+gi.require_version("Gdk", "3.0")
+gi.require_version("GdkX11", "3.0")
+from gi.repository import Atspi, Gdk, GdkX11, Gio, GLib  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
@@ -34,6 +36,8 @@ from chatserver import wait_until as _wait_until  # noqa: E402
 SLOWDOWN = 3.0 if "san" in BIN_DIR.name else 1.0
 TIMEOUT = 15.0 * SLOWDOWN
 GLIB_WARNING_RE = re.compile(r"-(WARNING|CRITICAL) \*\*")
+# A conversation row's accessible name: "alice, 17:22: the text" or "...: File x.pdf".
+MESSAGE_NAME_RE = re.compile(r"^(.+?), (\d\d:\d\d): (.*)$", re.S)
 
 
 def wait_until(predicate, what, timeout=TIMEOUT, interval=0.05):
@@ -126,28 +130,89 @@ def do_action(node, action_name):
     raise AssertionError(f"{node.get_role_name()} {node.get_name()!r} has no {action_name!r}")
 
 
-def press_key(keysym):
+def theme_is_dark(client):
+    """TRUE when the window's own text (labels outside the conversation) is light, as
+    it is on a dark background: what GTK draws, read through the text attributes."""
+    client.refresh()
+    levels = []
+    for label in find_all(client.window, role="label"):
+        if ancestor(label, "list item") is not None:
+            continue
+        colour = Atspi.Text.get_default_attributes(label).get("fg-color")
+        if colour:
+            levels.append(sum(int(c) for c in colour.split(",")) / (3 * 65535 if
+                          max(int(c) for c in colour.split(",")) > 255 else 3 * 255))
+    assert levels, f"{client}: no label to read the theme from"
+    return sum(levels) / len(levels) > 0.5
+
+
+KEY_RETURN = 0xFF0D
+KEY_ESCAPE = 0xFF1B
+KEY_TAB = 0xFF09
+KEY_UP = 0xFF52
+KEY_DOWN = 0xFF54
+KEY_MENU = 0xFF67
+SHIFT_MASK = 1 << 0
+CONTROL_MASK = 1 << 2
+
+
+def press_key(keysym, modifiers=0):
     """Synthesises a press and release of keysym (as a keyboard would) for the focused
-    window."""
-    Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
+    window, with the modifier mask (SHIFT_MASK, CONTROL_MASK) held down."""
+    if modifiers:
+        Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.LOCKMODIFIERS)
+    try:
+        Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
+    finally:
+        if modifiers:
+            Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.UNLOCKMODIFIERS)
+
+
+def type_text(text):
+    """Types text on the keyboard into the focused widget."""
+    Atspi.generate_keyboard_event(0, text, Atspi.KeySynthType.STRING)
+
+
+def focused(root):
+    """The widget under root that has the keyboard focus, or None."""
+    for node in walk(root):
+        try:
+            if node.get_state_set().contains(Atspi.StateType.FOCUSED):
+                return node
+        except GLib.Error:
+            continue
+    return None
 
 
 class Client:
-    """One chat-client process with private working, config and downloads folders."""
+    """One chat-client process with private working, config and downloads folders.
+    Downloads go to --files-dir DIR, or with desktop_downloads to the desktop's
+    Downloads folder, which a private user-dirs.dirs puts in the working folder."""
 
-    def __init__(self, workdir, server_port, user, connect=True, extra_args=()):
+    def __init__(self, workdir, server_port, user, connect=True, extra_args=(),
+                 desktop_downloads=False):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.files_dir = self.workdir / "received_files"
+        self.files_dir = self.workdir / ("Downloads" if desktop_downloads else "received_files")
+        if desktop_downloads:
+            dirs = self.workdir / "xdg-config" / "user-dirs.dirs"
+            dirs.parent.mkdir(parents=True, exist_ok=True)
+            dirs.write_text(f'XDG_DOWNLOAD_DIR="{self.files_dir}"\n')
         env = dict(os.environ)
         env["CHAT_CLIENT_CONFIG_DIR"] = str(self.workdir / "config")
+        # The desktop's settings (GSettings: the dark preference) in a private key file,
+        # never the user's own; tests change them with self.gsettings().
+        env["XDG_CONFIG_HOME"] = str(self.workdir / "xdg-config")
+        env["GSETTINGS_BACKEND"] = "keyfile"
+        self.env = env
         env["GTK_A11Y"] = "atspi"
         env.pop("NO_AT_BRIDGE", None)
         # Full stacks, so lsan.supp can tell GLib's deliberate leaks from ours.
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
                                                      "fast_unwind_on_malloc=0"]))
-        cmd = [binary("chat-client"), "--host", "127.0.0.1", "--port", str(server_port),
-               "--files-dir", str(self.files_dir)]
+        cmd = [binary("chat-client"), "--host", "127.0.0.1", "--port", str(server_port)]
+        if not desktop_downloads:
+            cmd += ["--files-dir", str(self.files_dir)]
         if user is not None:
             cmd += ["--user", user]
         if connect:
@@ -211,18 +276,77 @@ class Client:
         Atspi.EditableText.set_text_contents(entry, text)
         return entry
 
+    def x_window(self):
+        """The X window id of this client's main window: shown, of this process
+        (_NET_WM_PID), and no dialog (no WM_TRANSIENT_FOR)."""
+        def find():
+            tree = subprocess.run(["xwininfo", "-root", "-children"], check=True,
+                                  capture_output=True, text=True).stdout
+            for line in tree.splitlines():
+                xid = line.strip().split(" ", 1)[0]
+                if not xid.startswith("0x"):
+                    continue
+                props = subprocess.run(["xprop", "-id", xid, "_NET_WM_PID", "WM_TRANSIENT_FOR"],
+                                       capture_output=True, text=True).stdout
+                if f"_NET_WM_PID(CARDINAL) = {self.proc.pid}\n" not in props + "\n":
+                    continue
+                if "WM_TRANSIENT_FOR(WINDOW)" in props:
+                    continue
+                info = subprocess.run(["xwininfo", "-id", xid], capture_output=True,
+                                      text=True).stdout
+                if "IsViewable" in info:
+                    return int(xid, 16)
+            return None
+        return wait_until(find, f"{self}'s X window")
+
+    def x_title(self):
+        """The window title the desktop shows (_NET_WM_NAME)."""
+        out = subprocess.run(["xprop", "-id", hex(self.x_window()), "-notype", "_NET_WM_NAME"],
+                             check=True, capture_output=True).stdout.decode()
+        return out.split("=", 1)[1].strip().strip('"') if "=" in out else ""
+
+    def resize(self, width, height):
+        """Resizes the window as a window manager would, and waits until it has the size."""
+        display = Gdk.Display.get_default()
+        window = GdkX11.X11Window.foreign_new_for_display(display, self.x_window())
+        window.resize(width, height)
+        display.flush()
+
+        def sized():
+            self.refresh()
+            box = Atspi.Component.get_extents(self.window, Atspi.CoordType.SCREEN)
+            return box if (box.width, box.height) == (width, height) else None
+        return wait_until(sized, f"{self} to be {width}x{height}")
+
+    def choose_theme(self, label):
+        """Main menu, Preferences, the style radio button called label, then Escape."""
+        do_action(self.widget("toggle button", "Main menu"), "click")
+        do_action(self.widget("push button", "Preferences"), "click")
+        radio = self.widget("radio button", label)
+        do_action(radio, "click")
+        wait_until(lambda: radio.get_state_set().contains(Atspi.StateType.CHECKED),
+                   f"{label} to be chosen")
+        press_key(KEY_ESCAPE)  # closes Preferences
+        wait_until(lambda: self.find(role="dialog", name="Preferences") is None,
+                   "Preferences to close")
+
+    def gsettings(self, *args):
+        """Runs gsettings (set, get) on this client's private desktop settings."""
+        return subprocess.run(["gsettings", *args], env=self.env, check=True,
+                              capture_output=True, text=True).stdout.strip()
+
     def subtitle(self):
-        """The header bar's subtitle (server, state, number online)."""
+        """The header bar's subtitle (server name and number online, or the state)."""
         self.refresh()
         for label in find_all(self.window, role="label"):
             value = text_of(label)
-            if value.startswith("127.0.0.1:") or value == "Not connected":
+            if value.startswith("127.0.0.1") or value == "Not connected":
                 return value
         return None
 
     def wait_online(self, users=None):
-        """Waits until the header says connected (with that many users online, if given)."""
-        expect = " online" if users is None else f"connected \u00b7 {users} online"
+        """Waits until the header says how many are online (that many, if given)."""
+        expect = " online" if users is None else f" \u00b7 {users} online"
 
         def ready():
             value = self.subtitle()
@@ -230,13 +354,13 @@ class Client:
         return wait_until(ready, f"{self} to be {expect}")
 
     def send_message(self, text):
-        """Types text into the compose entry and presses Enter in it."""
+        """Puts text into the compose box and presses Enter in it."""
         entry = self.set_entry("Message", text)
         Atspi.Component.grab_focus(entry)
         wait_until(lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED),
-                   "the message entry to have focus")
+                   "the message box to have focus")
         press_key(0xFF0D)  # Return
-        wait_until(lambda: text_of(entry) == "", "the entry to clear after Enter")
+        wait_until(lambda: text_of(entry) == "", "the message box to clear after Enter")
 
     def attach_file(self, path):
         """Sends the file at path the way a keyboard user would: the Attach file button,
@@ -266,12 +390,13 @@ class Client:
                    "the dialog to close")
 
     def message_rows(self):
-        """(accessible name, description, [label texts]) of every message row shown."""
+        """(accessible name, description, [label texts]) of every message and file row
+        shown; a row's name is "sender, HH:MM: text" (or ": File name")."""
         self.refresh()
         rows = []
         for row in find_all(self.app, role="list item"):
             name = row.get_name() or ""
-            if name.startswith("Message from ") or name.startswith("File "):
+            if MESSAGE_NAME_RE.match(name):
                 labels = [text_of(n) for n in find_all(row, role="label")]
                 rows.append((name, row.get_description() or "", labels))
         return rows
@@ -280,10 +405,23 @@ class Client:
         """Waits for a bubble from sender whose text label is exactly text."""
         def seen():
             for name, description, labels in self.message_rows():
-                if name == f"Message from {sender}" and text in labels:
+                if MESSAGE_NAME_RE.match(name).group(1) == sender and text in labels:
                     return (name, description, labels)
             return None
         return wait_until(seen, f"{self}: a bubble from {sender} saying {text!r}", timeout)
+
+    def file_row(self, sender, file_name):
+        """The row of file_name shared by sender, or None."""
+        self.refresh()
+        for row in find_all(self.app, role="list item"):
+            match = MESSAGE_NAME_RE.match(row.get_name() or "")
+            if match and match.group(1) == sender and match.group(3) == f"File {file_name}":
+                return row
+        return None
+
+    def wait_file_row(self, sender, file_name):
+        return wait_until(lambda: self.file_row(sender, file_name),
+                          f"{self}: {sender}'s file {file_name}")
 
     def __str__(self):
         return f"chat-client[{self.proc.pid}]"
@@ -321,6 +459,7 @@ class DesktopNotifications:
 
     def __init__(self):
         self._received = []
+        self._details = []  # (summary, body, replaces id, id given)
         self._lock = threading.Lock()
         self._context = GLib.MainContext.new()
         self._loop = GLib.MainLoop.new(self._context, False)
@@ -335,6 +474,25 @@ class DesktopNotifications:
         with self._lock:
             return list(self._received)
 
+    def find(self, summary):
+        """(summary, body, replaces id, id) of the latest notification with that summary,
+        or None. A notification updated in place replaces the id it was given."""
+        with self._lock:
+            for details in reversed(self._details):
+                if details[0] == summary:
+                    return details
+        return None
+
+    def click(self, notification_id):
+        """The user clicks notification_id: ActionInvoked(id, "default"), as the desktop
+        sends it."""
+        def emit():
+            self._bus.emit_signal(None, "/org/freedesktop/Notifications",
+                                  "org.freedesktop.Notifications", "ActionInvoked",
+                                  GLib.Variant("(us)", (notification_id, "default")))
+            return False
+        self._context.invoke_full(GLib.PRIORITY_DEFAULT, emit)
+
     def stop(self):
         self._context.invoke_full(GLib.PRIORITY_DEFAULT, self._loop.quit)
         self._thread.join(TIMEOUT)
@@ -347,6 +505,7 @@ class DesktopNotifications:
                      Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
             bus = Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
             info = Gio.DBusNodeInfo.new_for_xml(NOTIFICATIONS_XML).interfaces[0]
+            self._bus = bus
             bus.register_object("/org/freedesktop/Notifications", info, self._on_call,
                                 None, None)
             reply = bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
@@ -368,7 +527,8 @@ class DesktopNotifications:
             args = parameters.unpack()
             with self._lock:
                 self._received.append((args[3], args[4]))
-                serial = len(self._received)
+                serial = args[1] or len(self._received)
+                self._details.append((args[3], args[4], args[1], serial))
             invocation.return_value(GLib.Variant("(u)", (serial,)))
         elif method == "GetCapabilities":
             invocation.return_value(GLib.Variant("(as)", (["body", "actions"],)))

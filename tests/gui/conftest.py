@@ -6,6 +6,7 @@ Run inside the virtual session:
 """
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +24,17 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def activation_home(tmp_path_factory):
+    """Services the session bus starts on demand (GNOME Keyring, when a client looks up
+    its login) keep their files in this run's temporary folder, not in the user's home."""
+    home = tmp_path_factory.mktemp("activation")
+    (home / "run").mkdir(mode=0o700)
+    subprocess.run(["dbus-update-activation-environment", f"XDG_DATA_HOME={home / 'data'}",
+                    f"XDG_RUNTIME_DIR={home / 'run'}"], check=True)
+    return home
+
+
+@pytest.fixture(scope="session", autouse=True)
 def notifications():
     """The desktop's notification service for the whole run (clients notify when their
     window is not focused); tests read what it received."""
@@ -33,12 +45,13 @@ def notifications():
 
 @pytest.fixture
 def server_factory(tmp_path):
-    """start(port=0, guests=True) -> Server; every server still running is stopped at
-    teardown. guests=False: accounts only, as deployed (no --allow-guests)."""
+    """start(port=0, guests=True, args=()) -> Server; every server still running is
+    stopped at teardown. guests=False: accounts only, as deployed (no --allow-guests);
+    args: more options (a shared --data-dir restarts a server on the same database)."""
     servers = []
 
-    def start(port=0, guests=True):
-        server = Server(tmp_path / f"server{len(servers)}", port=port, guests=guests)
+    def start(port=0, guests=True, args=()):
+        server = Server(tmp_path / f"server{len(servers)}", args, port=port, guests=guests)
         servers.append(server)
         return server
 
@@ -54,12 +67,13 @@ def server(server_factory):
 
 @pytest.fixture
 def client_factory(tmp_path):
-    """start(port, user, connect=True, name=None) -> Client; all stopped at teardown."""
+    """start(port, user, connect=True, name=None, extra_args=(), **kwargs) -> Client
+    (kwargs: see Client); all stopped at teardown."""
     clients = []
 
-    def start(port, user, connect=True, name=None, extra_args=()):
+    def start(port, user, connect=True, name=None, extra_args=(), **kwargs):
         workdir = tmp_path / (name or user or f"client{len(clients)}")
-        client = Client(workdir, port, user, connect, extra_args)
+        client = Client(workdir, port, user, connect, extra_args, **kwargs)
         clients.append(client)
         return client
 

@@ -1,6 +1,11 @@
-"""Makes docs/screenshots/{login,chat-light,chat-dark}.png from the real binaries: a real
-server and two real clients holding a short conversation (emoji, a link, a file that is
-downloaded, a join notice), captured from the screen with ImageMagick's import.
+"""Makes docs/screenshots/ from the real binaries: a real server and three real clients
+holding a short conversation (emoji, a link, a file that is downloaded, folded join
+notices), captured from the screen with ImageMagick's import:
+  login.png                            the login view
+  chat-light.png, chat-dark.png        the conversation on a wide window (1200 px)
+  chat-light-narrow.png, chat-dark-narrow.png   the same at 360 px (a phone)
+  users-narrow.png                     the online users panel over a narrow window
+  menu.png                             the main menu
 
 Run: CHAT_BIN_DIR=$PWD/build tests/gui/xsession /usr/bin/python3 tests/gui/make_screenshots.py
 """
@@ -28,9 +33,11 @@ def raise_window(client):
     time.sleep(0.5)  # let the raised window repaint before the shot
 
 
-def shoot(client, name):
+def shoot(client, name, raise_first=True):
     """Captures the client's window, as placed on the virtual screen, to OUT/name."""
-    raise_window(client)
+    if raise_first:
+        raise_window(client)
+    time.sleep(0.5)  # let transitions finish
     client.refresh()
     box = Atspi.Component.get_extents(client.window, Atspi.CoordType.SCREEN)
     geometry = f"{box.width}x{box.height}+{box.x}+{box.y}"
@@ -80,22 +87,35 @@ def main():
         notes = work / "meeting-notes.pdf"
         notes.write_bytes(os.urandom(1_843_200))
         bob.attach_file(notes)
-        row = alice.wait_for("bob's file", role="list item", name="File meeting-notes.pdf from bob")
+        row = alice.wait_file_row("bob", "meeting-notes.pdf")
         do_action(find_one(row, role="push button", name="Download"), "click")
-        wait_until(lambda: "downloaded" in (alice.find(role="list item",
-                   name="File meeting-notes.pdf from bob").get_description() or ""),
-                   "the download")
+        wait_until(lambda: "downloaded" in (alice.file_row("bob", "meeting-notes.pdf")
+                                            .get_description() or ""), "the download")
         say(bob, alice, "Here you go \U0001F4CE The draft agenda is at https://example.org/agenda")
         carol = start("carol")
         alice.wait_online(users=3)
         say(carol, alice, "Morning all \u2600\ufe0f")
         say(alice, carol, "Thanks Bob, perfect! \U0001F389")
         say(alice, carol, "Hi Carol \U0001F60A")
+        say(carol, alice, "\U0001F44D\U0001F389")
 
-        shoot(alice, "chat-light.png")
-        do_action(alice.widget("toggle button", "Dark theme"), "click")
-        time.sleep(0.5)
-        shoot(alice, "chat-dark.png")
+        for theme in ("light", "dark"):
+            if theme == "dark":
+                alice.choose_theme("Dark")
+            alice.resize(1200, 760)
+            shoot(alice, f"chat-{theme}.png")
+            alice.resize(360, 740)
+            shoot(alice, f"chat-{theme}-narrow.png")
+        do_action(alice.widget("toggle button", "Online users"), "click")
+        alice.widget("list item", "bob (guest), online")
+        shoot(alice, "users-narrow.png", raise_first=False)
+        do_action(alice.widget("toggle button", "Online users"), "click")
+        alice.choose_theme("Light")
+        alice.resize(1200, 760)
+        raise_window(alice)
+        do_action(alice.widget("toggle button", "Main menu"), "click")
+        alice.widget("push button", "Preferences")
+        shoot(alice, "menu.png", raise_first=False)
     finally:
         for client in clients:
             client.stop()

@@ -160,6 +160,21 @@ def test_keyring_keeps_the_login_across_a_restart_and_log_out_forgets_it(
     again.click("Connect")
     again.wait_online()
 
+    # Change password (the Account menu): every older token is revoked, and the new one
+    # replaces it in the keyring at once.
+    before = wait_until(kept, "the token of the new login in the keyring")
+    again.click("Account", role="toggle button")
+    do_action(wait_until(lambda: again.find(name="Change password\u2026"), "the menu item"),
+              "click")
+    dialog = wait_until(lambda: again.find(role="dialog", name="Change password"),
+                        "the Change password dialog")
+    for name, value in (("Current password", PASSWORD), ("New password", "a new passphrase")):
+        entry = wait_until(lambda: find_one(dialog, role="password text", name=name), name)
+        Atspi.EditableText.set_text_contents(entry, value)
+    do_action(find_one(dialog, role="push button", name="Change password"), "click")
+    notice_with(again, "Your password was changed.")
+    wait_until(lambda: kept() not in (None, before), "the new token in the keyring")
+
 
 def test_no_keyring_is_said_once_and_the_login_goes_on(server, client_factory,
                                                        keyring_daemon):
@@ -213,3 +228,56 @@ def test_moderation_menu_for_the_admin_only(server, client_factory):
     notice_with(member, "alice made bob a moderator")
     wait_until(lambda: admin.find(role="label", text="moderator"), "bob tagged moderator")
 
+    # Admins create invite codes from the Account menu.
+    admin.click("Account", role="toggle button")
+    do_action(wait_until(lambda: admin.find(name="Create invite code"), "the menu item"),
+              "click")
+    notice_with(admin, "New invite code")
+
+    # A kick asks for the reason everyone will see; bob's window says what happened.
+    menu = open_user_menu(admin, "bob")
+    do_action(find_one(menu, role="menu item", name="Remove bob from the chat\u2026"), "click")
+    dialog = wait_until(lambda: admin.find(role="dialog", name="Remove bob from the chat"),
+                        "the reason dialog")
+    reason = wait_until(lambda: find_one(dialog, role="text",
+                                         name="Reason (everyone sees it)"), "the reason entry")
+    Atspi.EditableText.set_text_contents(reason, "testing the kick")
+    do_action(find_one(dialog, role="push button", name="Remove"), "click")
+    notice_with(admin, "alice removed bob from the chat: testing the kick")
+    banner = wait_until(lambda: member.find(role="label", name="Connection status"),
+                        "bob's banner")
+    said = wait_until(lambda: "testing the kick" in text_of(banner) and text_of(banner),
+                      "the kick and its reason in bob's window")
+    assert said.startswith("Disconnected: ") and "moderator" in said, said
+
+
+
+def test_reconnect_after_a_server_restart_uses_the_token(server_factory, client_factory,
+                                                          tmp_path):
+    data = ["--data-dir", str(tmp_path / "data")]
+    first = server_factory(guests=False, args=data)
+    port = first.port
+    alice = client_factory(port, None, connect=False, name="alice")
+    fill_login(alice, "alice", PASSWORD, create=True)
+    alice.wait_online()
+    first.stop()
+    wait_until(lambda: alice.find(role="label", name="Connection status"), "the banner")
+    second = server_factory(port=port, guests=False, args=data)
+    alice.wait_online()
+    # The server says how alice came back: with the token, no password hashed.
+    login = second.wait_log(r"account login id=\d+ .*method=")
+    assert "method=token" in login and "argon2_runs=0" in login, login
+
+
+def test_guests_are_shown_as_guests(server_factory, client_factory):
+    server = server_factory(guests=True)   # --allow-guests: name-only logins for demos
+    dora = client_factory(server.port, "dora")
+    client_factory(server.port, "eve")
+    dora.wait_online(users=2)
+    users = wait_until(lambda: find_one(dora.app, role="list box", name="Online users"),
+                       "the online list")
+
+    def tagged():
+        dora.refresh()
+        return [label for label in find_all(users, role="label") if text_of(label) == "guest"]
+    wait_until(lambda: len(tagged()) == 2, "both names tagged guest")

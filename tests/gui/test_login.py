@@ -1,6 +1,6 @@
 """Logging in: refusals show in words in the window; the last login is remembered."""
 
-from chatgui import find_all, text_of, wait_until
+from chatgui import do_action, find_all, text_of, wait_until
 
 
 def login_error(client):
@@ -48,3 +48,19 @@ def test_last_login_is_remembered(server, client_factory):
     assert text_of(again.widget("text", "Server")) == f"127.0.0.1:{server.port}"
     again.click("Connect")
     again.wait_online()
+
+
+def test_log_out_returns_to_the_login_view(server, client_factory):
+    alice = client_factory(server.port, "alice")
+    bob = client_factory(server.port, "bob")
+    alice.wait_online(users=2)
+    alice.send_message("bye for now")
+    do_action(alice.widget("toggle button", "Main menu"), "click")
+    do_action(alice.widget("push button", "Log Out"), "click")
+    alice.widget("push button", "Connect")
+    assert alice.subtitle() == "Not connected"
+    bob.wait_online(users=1)  # the server saw alice go
+    # Logging in again starts a fresh conversation.
+    alice.click("Connect")
+    alice.wait_online(users=2)
+    assert not any("bye for now" in labels for _, _, labels in alice.message_rows())

@@ -12,8 +12,8 @@ def banner_text(client):
 
 
 def own_state(client, text):
-    """The accessible description (sending / sent HH:MM / not sent: why) of the client's
-    own bubble showing text."""
+    """The accessible description (sending / sent / not sent: why) of the client's own
+    bubble showing text."""
     for name, description, labels in client.message_rows():
         if text in labels:
             return description
@@ -44,7 +44,7 @@ def test_both_windows_reconnect_after_server_restart(server_factory, client_fact
     server_factory(port)
     # It goes out once alice is back (bob sees it only if he was back first: the server
     # keeps no history, so that is not asserted).
-    wait_until(lambda: own_state(alice, queued).startswith("sent "),
+    wait_until(lambda: own_state(alice, queued) == "sent",
                "alice's offline message to be acknowledged")
     alice.wait_online(users=2)
     bob.wait_online(users=2)

@@ -171,7 +171,11 @@ class Server:
         return self.returncode
 
     def stop(self):
-        """SIGTERM (if still running), wait, and check the exit status, stdout and stderr."""
+        """SIGTERM (if still running), wait, and check the exit status, stdout and stderr.
+        A second call returns the status at once: a restarted server may meanwhile have
+        reused the working directory (and its stderr file)."""
+        if self.returncode is not None:
+            return self.returncode
         if self.running():
             os.kill(self.proc.pid, signal.SIGTERM)
         status = self.wait()

@@ -6,8 +6,12 @@ import re
 import subprocess
 import time
 
+import pytest
+
 import chatproto as P
-from chatserver import TIMEOUT, binary, wait_until
+from chatfs import immutable
+from chatserver import SLOWDOWN, TIMEOUT, binary, wait_until
+from chatstore import DB_NAME
 
 PASSWORD = "correct horse battery"
 
@@ -98,8 +102,11 @@ def test_password_change_revokes_every_token(accounts_server, account, connect):
 
 
 def test_failed_logins_are_throttled_then_recover(accounts_server, account, connect):
-    server = accounts_server("--login-limit", "0.5:3",    # burst 3, then one per 2 s
-                             "--limit-loopback")          # (loopback is exempt per address)
+    rate = 0.5 / SLOWDOWN                                  # 2 s a token; more when slowed
+    server = accounts_server("--login-limit", f"{rate}:3", # burst 3, then one token per
+                             "--limit-loopback",          # 1/rate s (loopback is exempt
+                                                          # per address otherwise)
+                             "--handshake-timeout", "120")  # waits longer than 10 s slowed
     account(server, "alice")
     client = connect(server)
     for _ in range(3):
@@ -107,7 +114,7 @@ def test_failed_logins_are_throttled_then_recover(accounts_server, account, conn
         client.expect_error(P.E_WRONG_PASSWORD, P.LOGIN)
     client.password_login("alice", PASSWORD)              # even the right one must wait
     err = client.expect_error(P.E_THROTTLED, P.LOGIN)
-    assert 1 <= err.ref_id <= 2 and f"{err.ref_id} second" in err.message, err
+    assert 1 <= err.ref_id <= 1 / rate and f"{err.ref_id} second" in err.message, err
     other = connect(server)                               # same address, other name
     other.password_login("bob", "guess guess guess")
     other.expect_error(P.E_THROTTLED, P.LOGIN)
@@ -206,8 +213,9 @@ def test_default_argon2_parameters_and_rehash(server_factory, accounts_server, a
 
 
 def test_busy_past_the_bound_then_retry(accounts_server, account, connect):
+    ops = "12" if SLOWDOWN == 1 else "2"                    # each check ~0.3 s or more
     server = accounts_server("--max-pending-logins", "1", "--hash-threads", "1",
-                             "--pwhash-ops", "12")          # each check ~0.3 s or more
+                             "--pwhash-ops", ops)
     account(server, "alice").goodbye()
     first, second = connect(server), connect(server)
     first.password_login("alice", PASSWORD)
@@ -223,7 +231,8 @@ def test_busy_past_the_bound_then_retry(accounts_server, account, connect):
 
 
 def test_loop_answers_while_hashing(accounts_server, account, connect):
-    server = accounts_server("--hash-threads", "1", "--pwhash-ops", "12")
+    server = accounts_server("--hash-threads", "1",
+                             "--pwhash-ops", "12" if SLOWDOWN == 1 else "2")
     account(server, "alice").goodbye()
     hasher, pinger = connect(server), connect(server)
     hasher.password_login("alice", PASSWORD)
@@ -234,3 +243,21 @@ def test_loop_answers_while_hashing(accounts_server, account, connect):
     hasher.expect_session()
     login_after = time.monotonic() - started
     assert pong_after < login_after, (pong_after, login_after)  # not queued behind Argon2
+
+
+def test_registration_not_stored_is_not_acknowledged(accounts_server, account, connect,
+                                                      tmp_path):
+    data = tmp_path / "data"
+    server = accounts_server("--data-dir", str(data))
+    alice = account(server, "alice")
+    with immutable(data / DB_NAME, data / f"{DB_NAME}-wal", data) as frozen:
+        if not frozen:
+            pytest.skip("chattr +i is not available here")
+        bob = connect(server)
+        bob.register("bob", PASSWORD)
+        bob.expect_error(P.E_STORAGE, P.REGISTER)        # no SESSION, no WELCOME
+        bob.expect_closed()
+        alice.expect_quiet()                              # nobody heard of bob
+    client = connect(server)
+    client.register("bob", PASSWORD)                      # the name was never taken
+    assert client.expect_session().role == P.ROLE_MEMBER

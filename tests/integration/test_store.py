@@ -209,3 +209,18 @@ def test_the_wal_is_checkpointed(server_factory, user, tmp_path):
     wait_until(lambda: (data / DB_NAME).stat().st_size > 8 << 20,
                what="checkpoints to copy the WAL into chat.db")
     assert len(texts(data)) == 8 * 128
+
+
+def test_an_account_is_stored_as_the_sender(accounts_server, account):
+    server = accounts_server()
+    alice = account(server, "alice")
+    others = tuple(t for t in P.TYPE_NAMES if t not in (P.TEXT, P.FILE_ACCEPT,
+                                                        P.FILE_ANNOUNCE, P.ERROR))
+    alice.say("from an account", client_id=1)
+    text, _ = alice.wait_for(P.TEXT, skip=others)
+    announce = upload(alice, "mine.txt", b"an account's file", skip=others)
+    me = alice.session.account_id
+    assert query(server.workdir, "SELECT id, sender_id, sender_name FROM messages "
+                                 "ORDER BY id") == [(text.message_id, me, "alice"),
+                                                    (announce.message_id, me, "alice")]
+    assert query(server.workdir, "SELECT uploader_id FROM files") == [(me,)]

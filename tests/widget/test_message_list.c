@@ -3,6 +3,7 @@
  * when the view is at the bottom. */
 #include <gtk/gtk.h>
 
+#include "client/format.h"
 #include "client/message_list.h"
 #include "tests/widget/widget_util.h"
 
@@ -290,6 +291,92 @@ static void test_follows_only_at_bottom(void)
     gtk_widget_destroy(window);
 }
 
+static const char *row_text(ChatMessageList *list, int index)
+{
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index(chat_message_list_get_list_box(list), index);
+    return gtk_label_get_text(GTK_LABEL(gtk_bin_get_child(GTK_BIN(row))));
+}
+
+static void test_joins_and_leaves_fold(void)
+{
+    ChatMessageList *list = new_list();
+    chat_message_list_add_presence(list, "alice", TRUE);
+    g_assert_cmpstr(row_text(list, 0), ==, "alice joined");
+    chat_message_list_add_presence(list, "bob", TRUE);
+    g_assert_cmpstr(row_text(list, 0), ==, "alice and bob joined");
+    chat_message_list_add_presence(list, "carol", TRUE);
+    g_assert_cmpstr(row_text(list, 0), ==, "alice, bob and carol joined");
+    chat_message_list_add_presence(list, "dave", TRUE);
+    chat_message_list_add_presence(list, "erin", TRUE);
+    g_assert_cmpstr(row_text(list, 0), ==, "alice, bob and 3 others joined");
+    chat_message_list_add_presence(list, "frank", FALSE);
+    g_assert_cmpstr(row_text(list, 0), ==, "alice, bob and 3 others joined \u00B7 frank left");
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 1);
+    /* A message ends the line; the next leave starts a new one. */
+    add_text(list, "bob", "hi", T0, FALSE, 0);
+    chat_message_list_add_presence(list, "bob", FALSE);
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
+    g_assert_cmpstr(row_text(list, 2), ==, "bob left");
+    g_object_unref(list);
+}
+
+static void test_few_emoji_show_large(void)
+{
+    g_assert_true(format_is_few_emoji("\U0001F44D", 3));
+    g_assert_true(format_is_few_emoji(" \U0001F44D\U0001F3FD \U0001F389 ", 3));
+    /* A family (joined by ZWJ) and a flag (two indicators) count as one each. */
+    g_assert_true(format_is_few_emoji("\U0001F468\u200D\U0001F469\u200D\U0001F467"
+                                      "\U0001F1EB\U0001F1F7\u2764\uFE0F", 3));
+    g_assert_false(format_is_few_emoji("\U0001F44D\U0001F44D\U0001F44D\U0001F44D", 3));
+    g_assert_false(format_is_few_emoji("ok \U0001F44D", 3));
+    g_assert_false(format_is_few_emoji("", 3));
+    g_assert_false(format_is_few_emoji("123", 3));
+    ChatBubble *big = chat_bubble_new("bob", "\U0001F389", T0, FALSE);
+    ChatBubble *text = chat_bubble_new("bob", "party \U0001F389", T0, FALSE);
+    g_object_ref_sink(big);
+    g_object_ref_sink(text);
+    g_assert_true(gtk_style_context_has_class(gtk_widget_get_style_context(GTK_WIDGET(big)),
+                                              "emoji-only"));
+    g_assert_false(gtk_style_context_has_class(gtk_widget_get_style_context(GTK_WIDGET(text)),
+                                               "emoji-only"));
+    g_object_unref(big);
+    g_object_unref(text);
+}
+
+static void test_cancelled_transfer_offers_retry_and_dismiss(void)
+{
+    ChatMessageList *list = new_list();
+    ChatFileInfo theirs = { .file_id = 5, .uploader = (char *)"bob", .name = (char *)"big.iso",
+                            .size = 1000, .time_ms = T0 };
+    ChatFileRow *row = chat_message_list_add_file(list, &theirs);
+    chat_file_row_show_progress(row, 10, 1000, 100.0);
+    ChatFileRow *cancelled = NULL, *retried = NULL;
+    g_signal_connect(list, "cancel-requested", G_CALLBACK(remember_row), &cancelled);
+    g_signal_connect(list, "retry-requested", G_CALLBACK(remember_row), &retried);
+    gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(row), "Cancel")));
+    g_assert_true(cancelled == row);
+    chat_file_row_show_failed(row, "cancelled"); /* what the session reports next */
+    g_assert_cmpint(chat_file_row_get_state(row), ==, CHAT_FILE_ROW_CANCELLED);
+    GtkLabel *detail = find_label_with_class(GTK_WIDGET(row), "file-detail");
+    g_assert_cmpstr(gtk_label_get_text(detail), ==, "Cancelled");
+    GtkWidget *retry = find_button_with_label(GTK_WIDGET(row), "Retry");
+    g_assert_true(gtk_widget_get_visible(retry));
+    g_assert_false(gtk_style_context_has_class(gtk_widget_get_style_context(
+        gtk_widget_get_parent(GTK_WIDGET(detail))), "failed"));
+    gtk_button_clicked(GTK_BUTTON(retry));
+    g_assert_true(retried == row);
+    /* A failure that nobody asked for stays a failure. */
+    chat_file_row_show_failed(row, "connection lost");
+    g_assert_cmpstr(gtk_label_get_text(detail), ==, "Failed: connection lost");
+    chat_file_row_show_progress(row, 10, 1000, 100.0);
+    gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(row), "Cancel")));
+    chat_file_row_show_failed(row, "cancelled");
+    gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(row), "Dismiss")));
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 0);
+    g_assert_null(chat_message_list_find_transfer(list, CHAT_TRANSFER_DOWNLOAD, 5));
+    g_object_unref(list);
+}
+
 int main(int argc, char **argv)
 {
     gtk_test_init(&argc, &argv, NULL);
@@ -302,5 +389,9 @@ int main(int argc, char **argv)
     g_test_add_func("/message-list/file-rows", test_file_rows);
     g_test_add_func("/message-list/progress-and-failure-texts", test_progress_and_failure_texts);
     g_test_add_func("/message-list/follows-only-at-bottom", test_follows_only_at_bottom);
+    g_test_add_func("/message-list/joins-and-leaves-fold", test_joins_and_leaves_fold);
+    g_test_add_func("/message-list/few-emoji-show-large", test_few_emoji_show_large);
+    g_test_add_func("/message-list/cancelled-transfer-offers-retry-and-dismiss",
+                    test_cancelled_transfer_offers_retry_and_dismiss);
     return g_test_run();
 }

@@ -6,6 +6,21 @@
 #include "client/user_list.h"
 #include "tests/widget/widget_util.h"
 
+/* First descendant label showing exactly text, or NULL. */
+static GtkLabel *find_label_with_text(GtkWidget *root, const char *text)
+{
+    if (GTK_IS_LABEL(root) && g_strcmp0(gtk_label_get_text(GTK_LABEL(root)), text) == 0)
+        return GTK_LABEL(root);
+    if (!GTK_IS_CONTAINER(root))
+        return NULL;
+    GList *children = gtk_container_get_children(GTK_CONTAINER(root));
+    GtkLabel *found = NULL;
+    for (GList *l = children; l != NULL && found == NULL; l = l->next)
+        found = find_label_with_text(l->data, text);
+    g_list_free(children);
+    return found;
+}
+
 static void test_user_list(void)
 {
     ChatUserList *list = CHAT_USER_LIST(chat_user_list_new());
@@ -17,6 +32,13 @@ static void test_user_list(void)
     g_assert_cmpuint(chat_user_list_get_n_users(list), ==, 2);
     GtkLabel *heading = find_label_with_class(GTK_WIDGET(list), "heading");
     g_assert_cmpstr(gtk_label_get_text(heading), ==, "Online \u2014 2");
+    /* Tags (roles) are shown beside their names. */
+    GPtrArray *tags = g_ptr_array_new();
+    g_ptr_array_add(tags, NULL);
+    g_ptr_array_add(tags, "guest");
+    chat_user_list_set_users(list, names, tags, "alice");
+    g_assert_nonnull(find_label_with_text(GTK_WIDGET(list), "guest"));
+    g_ptr_array_unref(tags);
     /* Rebuilding replaces the rows. */
     g_ptr_array_set_size(names, 1);
     chat_user_list_set_users(list, names, NULL, "alice");
