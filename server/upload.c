@@ -197,7 +197,6 @@ static bool announce(struct client *c, const struct upload *u, char *name)
         .room_id = u->room_id,
         .sender_id = c->account_id,
         .time_ms = (int64_t)clock_wall_ms(),
-        .sender_id = c->account_id,
         .sender_name = c->name,
         .client_id = u->id,
     };
