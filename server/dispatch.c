@@ -1,20 +1,16 @@
 /* The command table and the per-frame rules every request goes through. */
 #include "server/dispatch.h"
 
-#include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "common/validate.h"
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
-#include "server/deliver.h"
 #include "server/history.h"
 #include "server/presence.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
-#include "server/store/store.h"
 #include "server/transfer.h"
 
 enum need {
