@@ -21,6 +21,7 @@ import time
 
 import chatproto as P
 from chatclient import Closed, RawClient
+from chatserver import TIMEOUT
 
 PAGE = 100
 
@@ -168,7 +169,7 @@ class OutboxClient:
 def main(port, state_path):
     """The killable process: sends its todo (one text per 15 ms, 200 a second among three
     senders); once a line arrives on stdin and everything is acknowledged, takes in what
-    the server sent before that moment, saves it and exits 0 (1 if not settled in 20 s)."""
+    the server sent before that moment, saves it and exits 0 (1 if not settled in time)."""
     client = OutboxClient(int(port), b"", [], state_path)
     interval, next_send = 0.015, time.monotonic()
     finish_by = None
@@ -179,7 +180,7 @@ def main(port, state_path):
             next_send += interval
         if finish_by is None and select.select([sys.stdin], [], [], 0.001)[0]:
             sys.stdin.readline()
-            finish_by = time.monotonic() + 20
+            finish_by = time.monotonic() + 2 * TIMEOUT
         if finish_by is not None and client.settled():
             for frame in client.conn.sync():
                 client.handle(frame)

@@ -14,6 +14,7 @@ import time
 import pytest
 
 from chatoutbox import OutboxClient
+from chatserver import SLOWDOWN, TIMEOUT
 from chatproxy import Proxy
 from chatrooms import create, join, people
 
@@ -98,7 +99,7 @@ def test_cut_connections_lose_and_double_nothing(server, account):
                 if not cut and elapsed >= at:
                     cut.append(proxies[victim].cut())
             before = clients[victim].reconnects
-            run_until(clients, 20, step)
+            run_until(clients, 20 * SLOWDOWN, step)
             barrier(clients)
             assert cut == [1], "the victim was connected when cut"
             assert clients[victim].reconnects == before + 1
@@ -137,14 +138,14 @@ def test_killed_client_restarts_from_its_outbox(server, account, tmp_path):
                 proc.wait()
                 killed.append(start_killable(server, state))   # the restart
         try:
-            run_until(clients, 20, step)
+            run_until(clients, 20 * SLOWDOWN, step)
             while not killed:
                 step(float("inf"))
             barrier(clients)
             restarted = killed[0]
             restarted.stdin.write("finish\n")
             restarted.stdin.flush()
-            assert restarted.wait(timeout=30) == 0, "the restarted client did not settle"
+            assert restarted.wait(timeout=3 * TIMEOUT) == 0, "the restarted client did not settle"
         finally:
             for p in [proc] + killed:
                 if p.poll() is None:
