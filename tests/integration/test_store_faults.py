@@ -17,6 +17,7 @@ import pytest
 import chatproto as P
 from chatclient import offer, send_chunks, sha256
 from chatfs import immutable, run, tmpfs
+from chatrooms import create, join, listing, people, request
 from chatstore import DB_NAME, texts
 
 TEXT = "x" * 8000                      # about two pages of the database per text
@@ -116,3 +117,25 @@ def test_database_unwritable_between_commits(server_factory, room, user, tmp_pat
     assert after.message_id > before.message_id
     assert texts(data) == {before.message_id: ("alice", 1, "stored again"),
                            after.message_id: ("alice", 3, "stored again")}
+
+
+def test_room_changes_that_cannot_be_stored_are_forgotten(server_factory, account, tmp_path):
+    """A room created, joined or left in a pass whose commit fails: the requester gets
+    STORAGE, nobody hears of it, and the server's rooms are what the store kept."""
+    data = tmp_path / "data"
+    server = server_factory("--data-dir", str(data), guests=False)
+    alice, bob = people(account, server, "alice", "bob")
+    state, _ = create(alice, "kept")
+    with immutable(data / DB_NAME, data / f"{DB_NAME}-wal", data) as frozen:
+        if not frozen:
+            pytest.skip("chattr +i is not available here")
+        request_id = request(alice, P.ROOM_CREATE, kind=P.ROOM_PUBLIC, name="lost", topic="")
+        alice.expect_error(P.E_STORAGE, P.ROOM_CREATE, request_id)
+        request_id = request(bob, P.ROOM_JOIN, name="kept")
+        bob.expect_error(P.E_STORAGE, P.ROOM_JOIN, request_id)
+        alice.expect_quiet()                 # no ROOM_PRESENCE for a join never stored
+    rooms = listing(bob)
+    assert "lost" not in rooms and rooms["kept"].flags == 0 and rooms["kept"].members == 1
+    create(alice, "lost")                    # the name was never taken
+    join(bob, "kept")
+    alice.expect(P.ROOM_PRESENCE, room_id=state.room_id, state=P.MEMBER_JOINED)
