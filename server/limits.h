@@ -81,6 +81,13 @@
                                                   for everyone, so nobody can squat it */
 #define SERVER_ROOM_CREATE_WINDOW_MS (3600ll * 1000) /* the hour of the limit above */
 
+/* ---- History and resume (server/history.c) ---- */
+#define SERVER_HISTORY_MAX_LIMIT 100u          /* messages in one HISTORY page (IRCv3's servers
+                                                  cap a request the same way): at 8 KiB a
+                                                  text, 800 KiB, well under the output queue */
+#define SERVER_RESUME_MAX_PER_ROOM 100u        /* missed messages a RESUME replays per room;
+                                                  the rest is a RESUME_GAP the client pages
+                                                  through HISTORY at its own pace */
 /* ---- TLS (server/tls.c, conn_tls.c; docs/SECURITY.md) ---- */
 #define SERVER_TLS_MIN_VERSION TLS1_2_VERSION  /* TLS 1.0 and 1.1 are deprecated (RFC 8996) */
 #define SERVER_TLS_CIPHERS                     /* TLS 1.2: Mozilla "intermediate" (v5.7): */ \
