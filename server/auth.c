@@ -329,10 +329,23 @@ static void login_committed(struct server *srv, void *data, bool committed)
     struct client *c = p->fd < srv->by_fd_size ? srv->by_fd[p->fd] : NULL;
     if (c != NULL && c->id == p->conn_id && c->state == CLIENT_HANDSHAKE && p->method) {
         c->auth_pending = false;
-        if (committed)
-            enter(c, &p->account, p->method, p->run_us);
-        else
-            client_finish(c, "login not stored");
+        /* Read again: a ban, deletion or role change handled earlier in this pass (after
+         * the password check, before this commit) must not be undone by a stale copy. */
+        struct store_account now = { 0 };
+        int found = committed ? store_account_get(srv->store, p->account.id, &now) : -1;
+        if (found == 1 && !now.deleted && !now.banned) {
+            enter(c, &now, p->method, p->run_us);
+        } else if (found >= 0) {
+            client_send_error(c, PROTO_E_BANNED, 0, 0,
+                              "This account was banned or deleted during the login.");
+            client_finish(c, "account banned or deleted during the login");
+        } else {
+            if (committed) /* a failed commit has queued its ERROR(STORAGE) already */
+                client_send_error(c, PROTO_E_STORAGE, 0, 0,
+                                  "The server could not read your account; try again later.");
+            client_finish(c, committed ? "account not readable" : "login not stored");
+        }
+        store_account_clear(&now);
     }
     store_account_clear(&p->account);
     g_free(p);
