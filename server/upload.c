@@ -196,7 +196,6 @@ static bool announce(struct client *c, const struct upload *u, char *name)
     struct store_message m = {
         .room_id = u->room_id,
         .time_ms = (int64_t)clock_wall_ms(),
-        .sender_id = c->account_id,
         .sender_name = c->name,
         .client_id = u->id,
     };
