@@ -16,7 +16,8 @@
  *        a login succeeded with a new session token (64 hex digits, a secret): keep it
  *        and pass it in ChatCredentials next time; NULL when it stopped working (logout,
  *        refused, revoked) and must be forgotten.
- *   "message"           (ChatMessage *msg)         a text, in server order
+ *   "message"           (ChatMessage *msg)         a text, in server order (its room_id
+ *                       names the room: chat_session_find_room)
  *   "message-failed"    (guint64 client_id, const char *reason)
  *   "users-changed"     ()                         the online list changed
  *   "user-joined"       (guint32 id, const char *name)
@@ -33,11 +34,22 @@
  *   "invite-created"    (guint64 request_id, const char *code)  a new single-use invite
  *   "notice"            (const char *text)  a moderation event everyone sees, in words
  *   "idle"              ()  nothing queued, no transfer running, every text acknowledged
+ *   "room-listed"       (guint64 request_id, ChatRoom *room)  one room of the list asked
+ *                       for with chat_session_request_room_list ("joined" says whether
+ *                       the account is in it); "request-done" ends the list
+ *   "room-event"        (ChatRoom *room, const char *text)  someone joined or left the
+ *                       room, or set its topic, in words
+ *   "room-invited"      (const char *room_name, const char *inviter, const char *topic)
+ *                       the account may now join that private room (by its name)
+ * Rooms the account is in are ChatRoom objects in chat_session_get_rooms(); they appear
+ * and disappear there (GListModel "items-changed") and change through "notify".
  */
 #ifndef CHAT_SESSION_H
 #define CHAT_SESSION_H
 
 #include <gio/gio.h>
+
+#include "client/session_chatroom.h"
 
 G_BEGIN_DECLS
 
@@ -120,6 +132,7 @@ typedef struct {
     char *text;
     guint64 client_id;   /* our id for it when own is TRUE, else 0 */
     gboolean own;        /* sent from this session */
+    guint32 room_id;     /* the room it was sent to (0: the lobby) */
 } ChatMessage;
 
 /* A file shared on the server. Boxed type. */
@@ -229,6 +242,51 @@ GPtrArray *chat_session_list_users(ChatSession *self);
  * the server relays them back ("message" with own = TRUE and this client_id); texts
  * queued while offline go out after the next login. */
 guint64 chat_session_send_text(ChatSession *self, const char *text, GError **error);
+
+/* Keeps the outbox (texts not yet acknowledged) in a file under dir, one per server and
+ * account, so they are sent again (and never doubled) after a restart: call before
+ * chat_session_login. Without it the outbox lives in memory only. */
+void chat_session_set_outbox_dir(ChatSession *self, const char *dir);
+
+/* Like chat_session_send_text, into the room room_id (one of chat_session_get_rooms). */
+guint64 chat_session_send_text_to(ChatSession *self, guint32 room_id, const char *text,
+                                  GError **error);
+
+/* Sends a direct message to the account username (the server makes the direct room on
+ * the first one; it then appears in chat_session_get_rooms). Returns its client id as
+ * chat_session_send_text does. */
+guint64 chat_session_send_direct(ChatSession *self, const char *username, const char *text,
+                                 GError **error);
+
+/* The rooms the account is in: a GListModel of ChatRoom, the lobby (id 0) first, then in
+ * the order the server reported them. Owned by the session (transfer none). */
+GListModel *chat_session_get_rooms(ChatSession *self);
+
+/* The joined room with that id, or NULL (transfer none). */
+ChatRoom *chat_session_find_room(ChatSession *self, guint32 room_id);
+
+/* The joined room named name (compared case-insensitively): a leading '#' means a room,
+ * a leading '@' a direct conversation, neither tries rooms first. NULL when none. */
+ChatRoom *chat_session_find_room_named(ChatSession *self, const char *name);
+
+/* Room requests of an account (guests have only the lobby). Each returns a request id
+ * (> 0) answered by "request-done" or "request-failed", or 0 with error set (offline, a
+ * guest, an invalid name or topic). */
+guint64 chat_session_create_room(ChatSession *self, const char *name, ChatRoomKind kind,
+                                 const char *topic, GError **error);
+guint64 chat_session_join_room(ChatSession *self, const char *name, GError **error);
+/* The room leaves chat_session_get_rooms once the server has answered. */
+guint64 chat_session_leave_room(ChatSession *self, guint32 room_id, GError **error);
+/* The rooms one may join or is in: "room-listed" for each, then "request-done". */
+guint64 chat_session_request_room_list(ChatSession *self, GError **error);
+guint64 chat_session_set_room_topic(ChatSession *self, guint32 room_id, const char *topic,
+                                    GError **error);
+/* Invites the account username into the private room room_id. */
+guint64 chat_session_invite_to_room(ChatSession *self, guint32 room_id, const char *username,
+                                    GError **error);
+/* Blocks (or with blocked FALSE unblocks) direct messages from the account username. */
+guint64 chat_session_block_user(ChatSession *self, const char *username, gboolean blocked,
+                                GError **error);
 
 /* Starts uploading the file at path. Returns the transfer id (> 0) or 0 with error set
  * (unreadable file, too large). The file is announced to everyone once the server has

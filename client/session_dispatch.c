@@ -19,6 +19,8 @@ static void on_welcome(ChatSession *self, const struct proto_welcome *w)
     self->ever_online = TRUE;
     self->backoff_s = SESSION_BACKOFF_FIRST_S;
     self->user_id = w->user_id;
+    if (self->accepted_name && !proto_str_eq(w->username, proto_str_of(self->accepted_name)))
+        session_rooms_clear(self); /* another account: its rooms are not ours */
     g_free(self->accepted_name);
     self->accepted_name = str_dup(w->username);
     /* The server's limits, never above the wire format's. */
@@ -69,6 +71,7 @@ static void on_text(ChatSession *self, const struct proto_text *t)
     gboolean own = t->sender_id == self->user_id;
     if (own)
         session_text_acknowledged(self, t->client_id);
+    session_rooms_message(self, t->room_id, t->message_id, own);
     ChatMessage msg = {
         .message_id = t->message_id,
         .time_ms = (gint64)t->time_ms,
@@ -77,6 +80,7 @@ static void on_text(ChatSession *self, const struct proto_text *t)
         .text = str_dup(t->text),
         .client_id = own ? t->client_id : 0,
         .own = own,
+        .room_id = t->room_id,
     };
     g_signal_emit(self, session_signals[SIG_MESSAGE], 0, &msg);
     g_free(msg.sender);
@@ -126,6 +130,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     gboolean handled = TRUE;
     switch (e->ref_type) {
     case PROTO_TEXT_SEND:
+    case PROTO_DIRECT_SEND:
         handled = session_text_failed(self, e->ref_id, text);
         break;
     case PROTO_FILE_OFFER:
@@ -146,7 +151,10 @@ static void on_error(ChatSession *self, const struct proto_error *e)
         handled = session_requests_failed(self, e->ref_id, e->code, text);
         break;
     default:
-        handled = FALSE;
+        if (session_rooms_is_request(e->ref_type))
+            handled = session_requests_failed(self, e->ref_id, e->code, text);
+        else
+            handled = FALSE;
     }
     if (!handled)
         g_signal_emit(self, session_signals[SIG_SERVER_ERROR], 0,
@@ -210,7 +218,8 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         break;
     default:
         /* PONG (its arrival already counted as traffic), client-to-server types */
-        session_auth_dispatch(self, msg);
+        if (!session_rooms_dispatch(self, msg))
+            session_auth_dispatch(self, msg);
         break;
     }
 }

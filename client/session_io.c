@@ -457,6 +457,7 @@ void chat_session_login(ChatSession *self, const char *host, guint16 port,
     g_free(self->username);
     self->username = g_strdup(username);
     session_auth_set(self, credentials);
+    session_outbox_open(self);
     self->want_online = TRUE;
     self->ever_online = FALSE;
     self->backoff_s = SESSION_BACKOFF_FIRST_S;

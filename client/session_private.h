@@ -46,6 +46,9 @@ enum session_signal {
     SIG_REQUEST_FAILED,
     SIG_INVITE_CREATED,
     SIG_NOTICE,
+    SIG_ROOM_LISTED,
+    SIG_ROOM_EVENT,
+    SIG_ROOM_INVITED,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
@@ -129,13 +132,16 @@ struct _ChatSession {
 
     GHashTable *users;           /* GUINT_TO_POINTER(user id) -> name */
     GHashTable *files;           /* &info->file_id -> ChatFileInfo, as announced */
-    GQueue pending_texts;        /* struct pending_text, oldest first */
-    guint64 last_client_id;
+    GQueue pending_texts;        /* struct pending_text, oldest first (session_outbox.c) */
+    char *outbox_dir;            /* where outboxes are kept; NULL: in memory only */
+    char *outbox_path;           /* this server's and account's outbox file, or NULL */
+    guint outbox_save_source;    /* an idle save after acknowledgements */
     guint64 last_upload_id;
     GQueue transfers;            /* struct transfer *, in the order they were started */
     struct session_auth auth;
     GHashTable *requests;        /* account requests unanswered (session_requests.c) */
     guint64 last_request_id;
+    GListStore *rooms;           /* ChatRoom the account is in, lobby first (session_rooms.c) */
 };
 
 /* session.c */
@@ -146,6 +152,11 @@ void chat_file_info_free(ChatFileInfo *info);
 void session_set_state(ChatSession *self, ChatSessionState state, const char *detail);
 void session_note_activity(ChatSession *self);
 void session_go_online(ChatSession *self);
+
+/* session_outbox.c */
+void session_outbox_clear(ChatSession *self);
+void session_outbox_open(ChatSession *self);
+void session_outbox_resend(ChatSession *self);
 gboolean session_text_failed(ChatSession *self, guint64 client_id, const char *reason);
 gboolean session_text_acknowledged(ChatSession *self, guint64 client_id);
 
@@ -184,6 +195,20 @@ gboolean session_requests_failed(ChatSession *self, guint64 request_id, guint co
                                  const char *message);
 void session_requests_conn_ended(ChatSession *self);
 gboolean session_requests_idle(ChatSession *self);
+
+gboolean session_request_possible(ChatSession *self, GError **error);
+guint64 session_request_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
+                             guint32 value, char *done_words);
+
+/* session_rooms.c */
+void session_rooms_init(ChatSession *self);
+void session_rooms_clear(ChatSession *self);
+void session_rooms_logged_in(ChatSession *self);
+gboolean session_rooms_dispatch(ChatSession *self, const struct proto_msg *msg);
+void session_rooms_request_done(ChatSession *self, guint16 type, guint32 room_id);
+void session_rooms_message(ChatSession *self, guint32 room_id, guint64 message_id,
+                           gboolean own);
+gboolean session_rooms_is_request(guint16 type);
 
 /* session_errors.c */
 ChatSessionError session_error_from_proto(guint code);
