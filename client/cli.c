@@ -1,8 +1,9 @@
 /* chat-cli: the terminal front end over ChatSession.
  *
- * stdin lines are messages or commands (/send PATH, /get ID [DIR], /users, /quit); every
- * event is one stdout line "HH:MM:SS ..." and every problem one stderr line
- * "error: ...", each flushed at once so a program reading the pipe sees it promptly.
+ * stdin lines are messages (to the current room) or commands (/send PATH, /get ID [DIR],
+ * /users, /join ROOM, /quit...); every event is one stdout line "[#room] HH:MM:SS ..."
+ * (a room's events; "[@name]" for a direct conversation) or "HH:MM:SS ..." (the
+ * session's), and every problem one stderr line "error: ...", each flushed at once so a program reading the pipe sees it promptly.
  * From a terminal the session reconnects after a loss and /quit or Ctrl+D leave at once;
  * from a pipe or file it finishes everything queued at end of input, says goodbye and
  * exits 0, and a login refused or a connection lost ends it with status 1. */
@@ -23,20 +24,30 @@
 
 /* ---- Output ---- */
 
-/* One event line on stdout, time-stamped and flushed. */
-void cli_print_event(const char *format, ...)
+/* One event line on stdout, "[tag] HH:MM:SS text" (without a tag: "HH:MM:SS text"),
+ * flushed. */
+void cli_print_tagged_v(const char *tag, const char *format, va_list args)
 {
     GDateTime *now = g_date_time_new_now_local();
     char *stamp = g_date_time_format(now, "%H:%M:%S");
-    va_list args;
-    va_start(args, format);
     char *text = g_strdup_vprintf(format, args);
-    va_end(args);
-    printf("%s %s\n", stamp, text);
+    if (tag)
+        printf("[%s] %s %s\n", tag, stamp, text);
+    else
+        printf("%s %s\n", stamp, text);
     fflush(stdout);
     g_free(text);
     g_free(stamp);
     g_date_time_unref(now);
+}
+
+/* One event line on stdout that belongs to no room, time-stamped and flushed. */
+void cli_print_event(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    cli_print_tagged_v(NULL, format, args);
+    va_end(args);
 }
 
 /* One "error: ..." line on stderr, flushed. */
@@ -192,9 +203,8 @@ static void on_login_failed(ChatSession *session, guint code, const char *messag
 static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
 {
     (void)session;
-    (void)cli;
     char *text = one_line(msg->text);
-    cli_print_event("<%s> %s", msg->sender, text);
+    cli_print_room_event(cli, msg->room_id, "<%s> %s", msg->sender, text);
     g_free(text);
 }
 
@@ -210,23 +220,20 @@ static void on_user_joined(ChatSession *session, guint id, const char *name, str
 {
     (void)session;
     (void)id;
-    (void)cli;
-    cli_print_event("* %s joined", name);
+    cli_print_room_event(cli, CLI_LOBBY, "* %s joined", name);
 }
 
 static void on_user_left(ChatSession *session, guint id, const char *name, struct cli *cli)
 {
     (void)session;
     (void)id;
-    (void)cli;
-    cli_print_event("* %s left", name);
+    cli_print_room_event(cli, CLI_LOBBY, "* %s left", name);
 }
 
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
 {
     (void)session;
-    (void)cli;
-    cli_print_event("* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
+    cli_print_room_event(cli, file->room_id, "* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
                 file->uploader, file->file_id, file->name, file->size);
 }
 
@@ -298,7 +305,7 @@ static void cli_handle_line(struct cli *cli, char *line)
         return;
     GError *error = NULL;
     if (line[0] != '/') {
-        chat_session_send_text(cli->session, line, &error);
+        chat_session_send_text_to(cli->session, cli->room_id, line, &error);
         report(cli, error);
         return;
     }
@@ -316,6 +323,8 @@ static void cli_handle_line(struct cli *cli, char *line)
         command_get(cli, args);
     } else if (strcmp(line, "/users") == 0) {
         print_online(cli);
+    } else if (cli_rooms_command(cli, line, args)) {
+        /* rooms and direct messages: cli_rooms.c */
     } else if (cli_account_command(cli, line, args)) {
         /* accounts and moderation: cli_account.c */
     } else if (strcmp(line, "/quit") == 0) {
@@ -444,16 +453,33 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
     };
     GOptionContext *context = g_option_context_new("- chat from the terminal");
     g_option_context_set_summary(context,
-        "Lines you type are sent as messages. Commands:\n"
-        "  /send PATH          share a file\n"
+        "Lines you type are sent as messages to the current room (at first the lobby);\n"
+        "every line printed names its room: [#lobby], or [@bob] for direct messages.\n"
+        "Commands:\n"
+        "  /send PATH          share a file (in the current room)\n"
         "  /get ID [FOLDER]    download shared file #ID\n"
         "  /users              list who is online (with roles)\n"
+        "Rooms (accounts only; a ROOM or USER with spaces goes in quotes for /msg):\n"
+        "  /rooms              list the rooms you can join and the ones you are in\n"
+        "  /join ROOM          join a public room, or a private one you were invited to\n"
+        "  /create [--private] ROOM   create a room (and go there)\n"
+        "  /leave [ROOM]       leave the room (default: the current one)\n"
+        "  /switch ROOM        send to ROOM from now on (#room, or @user for a direct\n"
+        "                      conversation)\n"
+        "  /msg USER TEXT      send USER a direct message (then /switch @USER)\n"
+        "  /topic [TEXT]       set (or clear) the current room's topic\n"
+        "  /invite USER        invite USER into the current (private) room\n"
+        "  /block USER, /unblock USER   refuse (or accept again) USER's direct messages\n"
+        "  /history [N]        show the current room's N earlier messages (20)\n"
+        "Texts not yet acknowledged are kept in $XDG_STATE_HOME/chat-cli/ and sent again\n"
+        "after a restart or reconnect (never twice).\n"
         "  /password           change your password (asked for without echo; from a\n"
         "                      pipe, the next two lines are the old and the new one)\n"
         "  /logout             forget this login on the server and here, and leave\n"
         "  /quit               leave (the login is kept for next time)\n"
         "Admins and moderators (a NAME with spaces goes in quotes):\n"
-        "  /invite             admins: print a new single-use invite code\n"
+        "  /invite             (no USER) admins: print a new single-use invite code for\n"
+        "                      registering an account\n"
         "  /kick NAME REASON   disconnect NAME, telling everyone why\n"
         "  /mute NAME MINUTES  NAME cannot send for that long (0 lifts it)\n"
         "  /ban NAME [REASON]  admins: NAME cannot log in any more\n"
@@ -538,6 +564,7 @@ int main(int argc, char **argv)
     chat_session_set_auto_reconnect(cli.session, cli.interactive);
     connect_signals(&cli);
     cli_account_connect_signals(&cli);
+    cli_rooms_connect_signals(&cli);
     GInputStream *in = g_unix_input_stream_new(STDIN_FILENO, FALSE);
     cli.input = g_data_input_stream_new(in);
     g_object_unref(in);
@@ -551,6 +578,9 @@ int main(int argc, char **argv)
     cli.invite = o.invite;
     cli.create_account = o.create_account;
     cli.token_path = cli_token_path(o.token_file, cli.host, cli.port, cli.user);
+    char *outbox_dir = g_build_filename(g_get_user_state_dir(), "chat-cli", NULL);
+    chat_session_set_outbox_dir(cli.session, outbox_dir); /* survives a crash: resent */
+    g_free(outbox_dir);
     if (cli_login_start(&cli)) {
         cli_read_line(&cli);
         g_main_loop_run(cli.loop);
@@ -566,6 +596,7 @@ int main(int argc, char **argv)
     g_object_unref(cli.cancel);
     g_main_loop_unref(cli.loop);
     cli_account_clear(&cli);
+    cli_rooms_clear(&cli);
     g_queue_clear_full(&cli.early_lines, g_free);
     options_clear(&o);
     return cli.status;

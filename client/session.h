@@ -147,6 +147,7 @@ typedef struct {
     guint8 sha256[32];
     gboolean own;        /* uploaded from this session */
     guint64 upload_id;   /* our transfer id when own, else 0 */
+    guint32 room_id;     /* the room it was shared in (0: the lobby) */
 } ChatFileInfo;
 
 typedef enum { CHAT_TRANSFER_UPLOAD, CHAT_TRANSFER_DOWNLOAD } ChatTransferDirection;

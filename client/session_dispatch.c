@@ -101,6 +101,7 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a)
     memcpy(info->sha256, a->sha256, PROTO_SHA256_LEN);
     info->own = own;
     info->upload_id = own ? a->upload_id : 0;
+    info->room_id = a->room_id;
     /* Remembered so a later download knows name, size and checksum up front. The key
      * lives in the value, so replace (not insert) swaps both. */
     g_hash_table_replace(self->files, &info->file_id, info);
