@@ -173,6 +173,21 @@ static const struct field room_invited_fields[] = {
     U32(room_invited.room_id), STR(room_invited.inviter, PROTO_MAX_NAME_BYTES),
     STR(room_invited.name, PROTO_MAX_NAME_BYTES), STR(room_invited.topic, PROTO_MAX_TOPIC),
 };
+static const struct field history_fields[] = {
+    U64(history.request_id), U32(history.room_id), U16(history.mode), U16(history.limit),
+    U64(history.anchor),
+};
+static const struct field history_end_fields[] = {
+    U64(history_end.request_id), U32(history_end.room_id), U16(history_end.flags),
+    U32(history_end.count),
+};
+static const struct field resume_fields[] = {
+    U64(resume.request_id), U32(resume.room_id), U64(resume.last_id),
+};
+static const struct field resume_gap_fields[] = {
+    U64(resume_gap.request_id), U32(resume_gap.room_id), U64(resume_gap.after_id),
+    U64(resume_gap.before_id),
+};
 
 #define LAYOUT(type, fields) { PROTO_##type, #type, fields, sizeof fields / sizeof fields[0] }
 
@@ -226,6 +241,10 @@ static const struct layout layouts[] = {
     LAYOUT(DONE, done_fields),
     LAYOUT(NOTICE, notice_fields),
     LAYOUT(USER_ROLE, user_role_fields),
+    LAYOUT(HISTORY, history_fields),
+    LAYOUT(HISTORY_END, history_end_fields),
+    LAYOUT(RESUME, resume_fields),
+    LAYOUT(RESUME_GAP, resume_gap_fields),
 };
 
 static const struct layout *layout_find(uint16_t type)
@@ -522,6 +541,7 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_TOO_MANY_ROOMS] = "you are in too many rooms",
         [PROTO_E_ROOM_CREATE_LIMIT] = "too many rooms created; wait before creating another",
         [PROTO_E_DIRECT_REFUSED] = "that user takes no direct messages from you",
+        [PROTO_E_HISTORY_INVALID] = "history request with an unknown mode or no limit",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";

@@ -50,7 +50,7 @@
 /* ---- Frame types. Ranges leave room for what comes next without renumbering:
  * 0x00xx session, 0x01xx chat, 0x02xx files, 0x03xx rooms and direct messages,
  * 0x04xx accounts and authentication, 0x05xx typing and read receipts,
- * 0x06xx history paging. An unknown type is answered with PROTO_E_UNKNOWN_TYPE. ---- */
+ * 0x06xx history and resume. An unknown type is answered with PROTO_E_UNKNOWN_TYPE. ---- */
 enum proto_type {
     PROTO_HELLO = 0x0001,            /* c->s  struct proto_hello */
     PROTO_WELCOME = 0x0002,          /* s->c  struct proto_welcome */
@@ -112,7 +112,26 @@ enum proto_type {
     PROTO_DONE = 0x0409,             /* s->c  struct proto_done: a request succeeded */
     PROTO_NOTICE = 0x040A,           /* s->c  struct proto_notice: a moderation event */
     PROTO_USER_ROLE = 0x040B,        /* s->c  struct proto_user_role: who has which role */
+
+    /* History and resume. Both are answered with the stored TEXT and FILE_ANNOUNCE
+     * frames of the room in ascending message_id order, then HISTORY_END. */
+    PROTO_HISTORY = 0x0600,          /* c->s  struct proto_history: a page of a room */
+    PROTO_HISTORY_END = 0x0601,      /* s->c  struct proto_history_end: the page is whole */
+    PROTO_RESUME = 0x0602,           /* c->s  struct proto_resume: what a room's client has */
+    PROTO_RESUME_GAP = 0x0603,       /* s->c  struct proto_resume_gap: what was not replayed */
 };
+
+/* HISTORY.mode (IRCv3 chathistory): bounds are exclusive message ids. */
+enum proto_history_mode {
+    PROTO_HISTORY_LATEST = 1,  /* the newest `limit` messages (anchor ignored, send 0) */
+    PROTO_HISTORY_BEFORE = 2,  /* the newest `limit` messages with id < anchor */
+    PROTO_HISTORY_AFTER = 3,   /* the oldest `limit` messages with id > anchor */
+    PROTO_HISTORY_AROUND = 4,  /* limit/2 messages with id < anchor, the rest with id >= anchor */
+};
+
+/* HISTORY_END.flags */
+#define PROTO_HISTORY_MORE_BEFORE 1u  /* older messages than the page's exist */
+#define PROTO_HISTORY_MORE_AFTER 2u   /* newer messages than the page's exist */
 
 /* An account's role (stored), or PROTO_ROLE_GUEST for a HELLO login (wire only). */
 enum proto_role {
@@ -206,6 +225,7 @@ enum proto_error_code {
     PROTO_E_TOO_MANY_ROOMS = 54,    /* you are in the most rooms allowed */
     PROTO_E_ROOM_CREATE_LIMIT = 55, /* too many rooms created this hour: ref_id = seconds */
     PROTO_E_DIRECT_REFUSED = 56,    /* that user takes no direct messages from you */
+    PROTO_E_HISTORY_INVALID = 60,   /* HISTORY mode unknown, or limit 0 */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */
@@ -501,6 +521,41 @@ struct proto_room_invited {
     struct proto_str topic;
 };
 
+/* HISTORY: answered by the page's frames then HISTORY_END (request_id echoed); an
+ * ERROR (ref_id = request_id) if the room is not yours or the request is invalid. */
+struct proto_history {
+    uint64_t request_id;
+    uint32_t room_id;
+    uint16_t mode;           /* enum proto_history_mode */
+    uint16_t limit;          /* 1..; the server clamps it to its maximum */
+    uint64_t anchor;         /* a message id (exclusive bound); 0 for LATEST */
+};
+
+struct proto_history_end {
+    uint64_t request_id;     /* of the HISTORY or RESUME it ends */
+    uint32_t room_id;
+    uint16_t flags;          /* PROTO_HISTORY_MORE_* */
+    uint32_t count;          /* frames in the page */
+};
+
+/* RESUME: after login, once per room: "the newest message I have of room is last_id".
+ * The server replays the newer stored frames (at most its per-room bound: the newest
+ * ones, after a RESUME_GAP), then HISTORY_END. */
+struct proto_resume {
+    uint64_t request_id;
+    uint32_t room_id;
+    uint64_t last_id;        /* 0: nothing yet */
+};
+
+/* Messages with after_id < id < before_id exist and were not replayed: fetch them with
+ * HISTORY (AFTER after_id, or BEFORE before_id). */
+struct proto_resume_gap {
+    uint64_t request_id;
+    uint32_t room_id;
+    uint64_t after_id;
+    uint64_t before_id;
+};
+
 /* One decoded frame. Which member is valid depends on type. */
 struct proto_msg {
     uint16_t type;
@@ -545,6 +600,10 @@ struct proto_msg {
         struct proto_room_members room_members; /* ROOM_MEMBERS, ROOM_PRESENCE */
         struct proto_room_topic room_topic;
         struct proto_room_invited room_invited;
+        struct proto_history history;
+        struct proto_history_end history_end;
+        struct proto_resume resume;
+        struct proto_resume_gap resume_gap;
     } u;
 };
 

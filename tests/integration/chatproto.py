@@ -80,6 +80,10 @@ MODERATE = 0x0408
 DONE = 0x0409
 NOTICE = 0x040A
 USER_ROLE = 0x040B
+HISTORY = 0x0600
+HISTORY_END = 0x0601
+RESUME = 0x0602
+RESUME_GAP = 0x0603
 
 # Roles, moderation actions and logout scopes.
 # Room kinds, ROOM_INFO flags, ROOM_MEMBERS / ROOM_PRESENCE states.
@@ -92,6 +96,13 @@ MEMBER_OFFLINE = 0
 MEMBER_ONLINE = 1
 MEMBER_JOINED = 2
 MEMBER_LEFT = 3
+# HISTORY modes and HISTORY_END flags.
+HISTORY_LATEST = 1
+HISTORY_BEFORE = 2
+HISTORY_AFTER = 3
+HISTORY_AROUND = 4
+HISTORY_MORE_BEFORE = 1
+HISTORY_MORE_AFTER = 2
 
 ROLE_MEMBER = 0
 ROLE_MODERATOR = 1
@@ -153,6 +164,7 @@ E_ROOM_FULL = 53
 E_TOO_MANY_ROOMS = 54
 E_ROOM_CREATE_LIMIT = 55
 E_DIRECT_REFUSED = 56
+E_HISTORY_INVALID = 60
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
@@ -277,6 +289,12 @@ LAYOUTS = {
     ROOM_PRESENCE: [("room_id", "u32"), ("state", "u16"), ("users", "users")],
     ROOM_TOPIC: [("room_id", "u32"), ("time_ms", "u64"), ("actor", "str"), ("topic", "str")],
     ROOM_INVITED: [("room_id", "u32"), ("inviter", "str"), ("name", "str"), ("topic", "str")],
+    HISTORY: [("request_id", "u64"), ("room_id", "u32"), ("mode", "u16"), ("limit", "u16"),
+              ("anchor", "u64")],
+    HISTORY_END: [("request_id", "u64"), ("room_id", "u32"), ("flags", "u16"), ("count", "u32")],
+    RESUME: [("request_id", "u64"), ("room_id", "u32"), ("last_id", "u64")],
+    RESUME_GAP: [("request_id", "u64"), ("room_id", "u32"), ("after_id", "u64"),
+                 ("before_id", "u64")],
 }
 
 _TYPE_NAME_LIST = (
@@ -286,7 +304,7 @@ _TYPE_NAME_LIST = (
     "REGISTER LOGIN LOGIN_TOKEN SESSION LOGOUT PASSWORD_CHANGE INVITE_CREATE INVITE "
     "MODERATE DONE NOTICE USER_ROLE ROOM_CREATE ROOM_JOIN ROOM_LEAVE ROOM_LIST "
     "ROOM_TOPIC_SET ROOM_INVITE DIRECT_SEND BLOCK ROOM_INFO ROOM_STATE ROOM_MEMBERS "
-    "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED").split()
+    "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED HISTORY HISTORY_END RESUME RESUME_GAP").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

@@ -127,6 +127,12 @@ static inline GPtrArray *sample_frames(void)
                                     { 1, (const uint8_t *)"\x00\x00\x00\x02\x00\x03" "bob", 9 } } },
         { PROTO_ROOM_TOPIC, .u.room_topic = { 9, UINT64_MAX, name, text } },
         { PROTO_ROOM_INVITED, .u.room_invited = { 9, name, name, proto_str_of("") } },
+        { PROTO_HISTORY, .u.history = { UINT64_MAX, UINT32_MAX, PROTO_HISTORY_AROUND, UINT16_MAX,
+                                        UINT64_MAX } },
+        { PROTO_HISTORY_END, .u.history_end = { 0, 0, PROTO_HISTORY_MORE_BEFORE |
+                                                PROTO_HISTORY_MORE_AFTER, UINT32_MAX } },
+        { PROTO_RESUME, .u.resume = { 1, 9, 0 } },
+        { PROTO_RESUME_GAP, .u.resume_gap = { 2, 9, 0, UINT64_MAX } },
     };
     GPtrArray *frames = g_ptr_array_new();
     g_test_queue_destroy((GDestroyNotify)g_ptr_array_unref, frames);

@@ -342,6 +342,30 @@ static const struct example examples[] = {
       "00 06 "
       "73 65 63 72 65 74 "
       "00 00 " },
+    { { PROTO_HISTORY, .u.history = { 31, 5, PROTO_HISTORY_BEFORE, 50, 1000 } },
+      "00 00 00 18 06 00 00 00 "
+      "00 00 00 00 00 00 00 1f "
+      "00 00 00 05 "
+      "00 02 "
+      "00 32 "
+      "00 00 00 00 00 00 03 e8 " },
+    { { PROTO_HISTORY_END, .u.history_end = { 31, 5, PROTO_HISTORY_MORE_BEFORE, 50 } },
+      "00 00 00 12 06 01 00 00 "
+      "00 00 00 00 00 00 00 1f "
+      "00 00 00 05 "
+      "00 01 "
+      "00 00 00 32 " },
+    { { PROTO_RESUME, .u.resume = { 32, 5, 1000 } },
+      "00 00 00 14 06 02 00 00 "
+      "00 00 00 00 00 00 00 20 "
+      "00 00 00 05 "
+      "00 00 00 00 00 00 03 e8 " },
+    { { PROTO_RESUME_GAP, .u.resume_gap = { 32, 5, 1000, 1801 } },
+      "00 00 00 1c 06 03 00 00 "
+      "00 00 00 00 00 00 00 20 "
+      "00 00 00 05 "
+      "00 00 00 00 00 00 03 e8 "
+      "00 00 00 00 00 00 07 09 " },
 };
 
 /* The user-list examples, built the way the server builds them. */
