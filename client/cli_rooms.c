@@ -133,6 +133,20 @@ static void command_rooms(struct cli *cli)
     report(cli, error);
 }
 
+#define CLI_HISTORY_DEFAULT 20u /* /history without N */
+
+static void command_history(struct cli *cli, const char *args)
+{
+    guint64 count = CLI_HISTORY_DEFAULT;
+    if (args[0] && !g_ascii_string_to_unsigned(args, 10, 1, 100, &count, NULL)) {
+        cli_request_failed(cli, "usage: /history [N] (N from 1 to 100)");
+        return;
+    }
+    GError *error = NULL;
+    chat_session_load_history(cli->session, cli->room_id, (guint)count, &error);
+    report(cli, error);
+}
+
 /* Room commands (see cli.h). /invite without a USER is the account invite code
  * (cli_account.c), so it is not taken here. */
 gboolean cli_rooms_command(struct cli *cli, const char *command, char *args)
@@ -157,6 +171,8 @@ gboolean cli_rooms_command(struct cli *cli, const char *command, char *args)
             set_current(cli, room);
     } else if (strcmp(command, "/rooms") == 0) {
         command_rooms(cli);
+    } else if (strcmp(command, "/history") == 0) {
+        command_history(cli, args);
     } else if (strcmp(command, "/msg") == 0) {
         command_msg(cli, args);
     } else if (strcmp(command, "/topic") == 0) {
@@ -218,6 +234,26 @@ static void on_room_invited(ChatSession *session, const char *name, const char *
     cli_print_event(_("* %s invited you to #%s (/join %s)"), inviter, name, name);
 }
 
+static void on_history_loaded(ChatSession *session, ChatRoom *room, guint count, gboolean more,
+                              struct cli *cli)
+{
+    (void)session;
+    cli_print_room_event(cli, chat_room_get_id(room),
+                         more ? _("* %u earlier messages") : _("* %u earlier messages; no older ones"),
+                         count);
+}
+
+static void on_history_gap(ChatSession *session, ChatRoom *room, guint64 after_id,
+                           guint64 before_id, struct cli *cli)
+{
+    (void)session;
+    (void)after_id;
+    (void)before_id;
+    cli_print_room_event(cli, chat_room_get_id(room),
+                         _("* more was said while you were away than fits at once; the "
+                           "older part follows"));
+}
+
 /* A room left (or gone): the lobby becomes the current room again. */
 static void on_rooms_changed(GListModel *rooms, guint position, guint removed, guint added,
                              struct cli *cli)
@@ -237,6 +273,8 @@ void cli_rooms_connect_signals(struct cli *cli)
     g_signal_connect(cli->session, "room-listed", G_CALLBACK(on_room_listed), cli);
     g_signal_connect(cli->session, "room-event", G_CALLBACK(on_room_event), cli);
     g_signal_connect(cli->session, "room-invited", G_CALLBACK(on_room_invited), cli);
+    g_signal_connect(cli->session, "history-loaded", G_CALLBACK(on_history_loaded), cli);
+    g_signal_connect(cli->session, "history-gap", G_CALLBACK(on_history_gap), cli);
     g_signal_connect(chat_session_get_rooms(cli->session), "items-changed",
                      G_CALLBACK(on_rooms_changed), cli);
 }

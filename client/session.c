@@ -79,6 +79,7 @@ static void chat_session_finalize(GObject *object)
     g_hash_table_unref(self->files);
     session_outbox_clear(self);
     g_object_unref(self->rooms);
+    session_history_clear(self);
     session_auth_clear(self);
     G_OBJECT_CLASS(chat_session_parent_class)->finalize(object);
 }
@@ -128,6 +129,10 @@ static void chat_session_class_init(ChatSessionClass *klass)
     s[SIG_ROOM_LISTED] = new_signal(object_class, "room-listed", 2, G_TYPE_UINT64, CHAT_TYPE_ROOM);
     s[SIG_ROOM_EVENT] = new_signal(object_class, "room-event", 2, CHAT_TYPE_ROOM, str);
     s[SIG_ROOM_INVITED] = new_signal(object_class, "room-invited", 3, str, str, str);
+    s[SIG_HISTORY_LOADED] = new_signal(object_class, "history-loaded", 3, CHAT_TYPE_ROOM,
+                                       G_TYPE_UINT, G_TYPE_BOOLEAN);
+    s[SIG_HISTORY_GAP] = new_signal(object_class, "history-gap", 3, CHAT_TYPE_ROOM,
+                                    G_TYPE_UINT64, G_TYPE_UINT64);
 }
 
 static void chat_session_init(ChatSession *self)
@@ -142,6 +147,7 @@ static void chat_session_init(ChatSession *self)
                                         (GDestroyNotify)chat_file_info_free);
     g_queue_init(&self->pending_texts);
     session_rooms_init(self);
+    session_history_init(self);
     g_queue_init(&self->transfers);
     session_auth_init(self);
 }
@@ -192,7 +198,7 @@ void session_note_activity(ChatSession *self)
 void session_go_online(ChatSession *self)
 {
     self->conn->online = TRUE;
-    session_rooms_logged_in(self);
+    session_rooms_logged_in(self); /* RESUME for the rooms held, before the resends */
     session_outbox_resend(self);
     upload_send_offers(self);
     download_send_requests(self);
@@ -260,7 +266,8 @@ gboolean chat_session_is_idle(ChatSession *self)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), TRUE);
     return g_queue_is_empty(&self->pending_texts) && g_queue_is_empty(&self->transfers) &&
-           session_queued_bytes(self) == 0 && session_requests_idle(self);
+           session_queued_bytes(self) == 0 && session_requests_idle(self) &&
+           session_history_idle(self);
 }
 
 /* ---- Transfers (the work is in session_upload.c and session_download.c) ---- */

@@ -41,6 +41,15 @@
  *                       room, or set its topic, in words
  *   "room-invited"      (const char *room_name, const char *inviter, const char *topic)
  *                       the account may now join that private room (by its name)
+ *   "history-loaded"    (ChatRoom *room, guint count, gboolean more)  a page asked for with
+ *                       chat_session_load_history arrived ("message" for each of its
+ *                       count texts, older than those shown); more: older ones exist
+ *   "history-gap"       (ChatRoom *room, guint64 after_id, guint64 before_id)  more was
+ *                       missed while away than the server replays at once: messages with
+ *                       after_id < id < before_id follow later ("message", older than
+ *                       some already reported) as the session fetches them
+ * Texts are reported once each, by message id, whether live, replayed after a login or
+ * paged: a front end orders them by message_id.
  * Rooms the account is in are ChatRoom objects in chat_session_get_rooms(); they appear
  * and disappear there (GListModel "items-changed") and change through "notify".
  */
@@ -269,6 +278,12 @@ ChatRoom *chat_session_find_room(ChatSession *self, guint32 room_id);
 /* The joined room named name (compared case-insensitively): a leading '#' means a room,
  * a leading '@' a direct conversation, neither tries rooms first. NULL when none. */
 ChatRoom *chat_session_find_room_named(ChatSession *self, const char *name);
+
+/* Asks for up to limit (1..100) texts of room_id older than the oldest reported (the
+ * newest ones when none was): "message" for each, then "history-loaded". FALSE with
+ * error set when offline or not in that room. */
+gboolean chat_session_load_history(ChatSession *self, guint32 room_id, guint limit,
+                                   GError **error);
 
 /* Room requests of an account (guests have only the lobby). Each returns a request id
  * (> 0) answered by "request-done" or "request-failed", or 0 with error set (offline, a

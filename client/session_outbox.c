@@ -3,10 +3,13 @@
  * with the same id after every login (the server deduplicates on account and id, so a
  * resend after a lost acknowledgement never doubles it). With an outbox folder
  * (chat_session_set_outbox_dir) the outbox is also a file per server and account,
- * rewritten atomically before a new text goes out, so it survives a restart.
+ * rewritten atomically before a new text goes out, so it survives a restart. The same
+ * file keeps each room's mark (the newest message id held: what RESUME says after a
+ * restart, session_history.c), saved when the main loop is next idle.
  *
- * File format, one text a line after the header "chat-outbox 1":
+ * File format, one item a line after the header "chat-outbox 1":
  *   <client id, 16 hex digits> TAB <room id> TAB <direct-to name or empty> TAB <text>
+ *   room TAB <room id> TAB <mark>
  * with name and text escaped by g_strescape (no tab or newline remains in them). */
 #include "client/session_private.h"
 
@@ -63,7 +66,8 @@ static void outbox_save(ChatSession *self)
     g_clear_handle_id(&self->outbox_save_source, g_source_remove);
     if (!self->outbox_path)
         return;
-    if (g_queue_is_empty(&self->pending_texts)) {
+    GHashTable *marks = session_history_marks(self);
+    if (g_queue_is_empty(&self->pending_texts) && g_hash_table_size(marks) == 0) {
         if (g_remove(self->outbox_path) != 0 && errno != ENOENT)
             g_warning("cannot remove the outbox %s: %s", self->outbox_path, g_strerror(errno));
         return;
@@ -78,6 +82,12 @@ static void outbox_save(ChatSession *self)
         g_free(to);
         g_free(text);
     }
+    GHashTableIter iter;
+    gpointer room, mark;
+    g_hash_table_iter_init(&iter, marks);
+    while (g_hash_table_iter_next(&iter, &room, &mark))
+        g_string_append_printf(out, "room\t%u\t%" G_GUINT64_FORMAT "\n", GPOINTER_TO_UINT(room),
+                               *(guint64 *)mark);
     GError *error = NULL;
     if (g_mkdir_with_parents(self->outbox_dir, 0700) != 0 ||
         !g_file_set_contents_full(self->outbox_path, out->str, (gssize)out->len,
@@ -94,6 +104,27 @@ static gboolean outbox_save_due(gpointer data)
     self->outbox_save_source = 0;
     outbox_save(self);
     return G_SOURCE_REMOVE;
+}
+
+/* Saves the file once the main loop is idle (many changes, one write). */
+void session_outbox_save_later(ChatSession *self)
+{
+    if (self->outbox_path && !self->outbox_save_source)
+        self->outbox_save_source = g_idle_add(outbox_save_due, self);
+}
+
+/* Reads a "room TAB id TAB mark" line into the marks; FALSE if it is not one. */
+static gboolean parse_mark(ChatSession *self, const char *line)
+{
+    char **fields = g_strsplit(line, "\t", 3);
+    gboolean ok = g_strv_length(fields) == 3 && g_str_equal(fields[0], "room");
+    guint64 room = 0, mark = 0;
+    ok = ok && g_ascii_string_to_unsigned(fields[1], 10, 0, G_MAXUINT32, &room, NULL) &&
+         g_ascii_string_to_unsigned(fields[2], 10, 0, G_MAXUINT64, &mark, NULL);
+    if (ok)
+        session_history_mark(self, (guint32)room, mark);
+    g_strfreev(fields);
+    return ok;
 }
 
 /* Parses one line of the file into a new pending text, or NULL if it is not one. */
@@ -131,6 +162,10 @@ static void outbox_load(ChatSession *self)
     char **lines = g_strsplit(contents, "\n", -1);
     if (lines[0] && strcmp(lines[0], OUTBOX_HEADER) == 0) {
         for (char **line = lines + 1; *line; line++) {
+            if (g_str_has_prefix(*line, "room\t")) {
+                parse_mark(self, *line);
+                continue;
+            }
             struct pending_text *p = **line ? parse_line(*line, PROTO_MAX_TEXT) : NULL;
             if (p && !find_pending(self, p->client_id))
                 g_queue_push_tail(&self->pending_texts, p);
@@ -155,8 +190,10 @@ void session_outbox_open(ChatSession *self)
     char *name = g_strdup_printf("outbox-%.32s", digest);
     char *path = g_build_filename(self->outbox_dir, name, NULL);
     if (g_strcmp0(path, self->outbox_path) != 0) {
-        if (self->outbox_path)
+        if (self->outbox_path) {
             g_queue_clear_full(&self->pending_texts, pending_text_free);
+            g_hash_table_remove_all(session_history_marks(self));
+        }
         g_free(self->outbox_path);
         self->outbox_path = g_steal_pointer(&path);
         outbox_load(self);
@@ -299,8 +336,7 @@ gboolean session_text_acknowledged(ChatSession *self, guint64 client_id)
         return FALSE;
     pending_text_free(link->data);
     g_queue_delete_link(&self->pending_texts, link);
-    if (self->outbox_path && !self->outbox_save_source)
-        self->outbox_save_source = g_idle_add(outbox_save_due, self);
+    session_outbox_save_later(self);
     return TRUE;
 }
 

@@ -49,6 +49,8 @@ enum session_signal {
     SIG_ROOM_LISTED,
     SIG_ROOM_EVENT,
     SIG_ROOM_INVITED,
+    SIG_HISTORY_LOADED,
+    SIG_HISTORY_GAP,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
@@ -102,6 +104,16 @@ struct session_auth {
     GHashTable *roles;           /* GUINT_TO_POINTER(user id) -> ChatRole, non-members */
 };
 
+/* History, resume and "nothing twice" (session_history.c). */
+struct session_history {
+    GHashTable *marks;           /* room id -> newest message id held (guint64 *); saved */
+    GHashTable *seen;            /* message ids already reported in this run (a set) */
+    GHashTable *oldest;          /* room id -> oldest message id reported (guint64 *) */
+    GHashTable *resumed;         /* room ids resumed on this connection (a set) */
+    GHashTable *requests;        /* request id -> struct history_request, unanswered */
+    gboolean unsupported;        /* this connection's server knows no HISTORY or RESUME */
+};
+
 struct _ChatSession {
     GObject parent_instance;
     char *agent;
@@ -142,6 +154,7 @@ struct _ChatSession {
     GHashTable *requests;        /* account requests unanswered (session_requests.c) */
     guint64 last_request_id;
     GListStore *rooms;           /* ChatRoom the account is in, lobby first (session_rooms.c) */
+    struct session_history history; /* session_history.c */
 };
 
 /* session.c */
@@ -157,6 +170,7 @@ void session_go_online(ChatSession *self);
 void session_outbox_clear(ChatSession *self);
 void session_outbox_open(ChatSession *self);
 void session_outbox_resend(ChatSession *self);
+void session_outbox_save_later(ChatSession *self);
 gboolean session_text_failed(ChatSession *self, guint64 client_id, const char *reason);
 gboolean session_text_acknowledged(ChatSession *self, guint64 client_id);
 
@@ -209,6 +223,19 @@ void session_rooms_request_done(ChatSession *self, guint16 type, guint32 room_id
 void session_rooms_message(ChatSession *self, guint32 room_id, guint64 message_id,
                            gboolean own);
 gboolean session_rooms_is_request(guint16 type);
+
+/* session_history.c */
+void session_history_init(ChatSession *self);
+void session_history_clear(ChatSession *self);
+void session_history_conn_started(ChatSession *self);
+void session_history_resume(ChatSession *self, guint32 room_id);
+gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 message_id);
+gboolean session_history_dispatch(ChatSession *self, const struct proto_msg *msg);
+gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 request_id,
+                                guint code);
+gboolean session_history_idle(ChatSession *self);
+void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id);
+GHashTable *session_history_marks(ChatSession *self);
 
 /* session_errors.c */
 ChatSessionError session_error_from_proto(guint code);

@@ -87,15 +87,34 @@ GListModel *chat_session_get_rooms(ChatSession *self)
     return G_LIST_MODEL(self->rooms);
 }
 
-/* The login is complete: the lobby, which every account is in, heads the list. */
+/* A new joined room object, its last message id the mark kept from before. */
+static ChatRoom *room_new(ChatSession *self, guint32 id, ChatRoomKind kind, const char *name,
+                          const char *topic)
+{
+    ChatRoom *room = chat_room_new(id, kind, name, topic);
+    chat_room_set_joined(room, TRUE);
+    guint64 *mark = g_hash_table_lookup(session_history_marks(self), GUINT_TO_POINTER(id));
+    if (mark)
+        chat_room_note_message(room, *mark, TRUE);
+    return room;
+}
+
+/* The login is complete: the lobby, which every account is in, heads the list, and every
+ * room held is resumed (rooms the server reports later are resumed as they come). */
 void session_rooms_logged_in(ChatSession *self)
 {
-    if (chat_session_find_room(self, PROTO_ROOM_LOBBY))
-        return;
-    ChatRoom *lobby = chat_room_new(PROTO_ROOM_LOBBY, CHAT_ROOM_PUBLIC, SESSION_LOBBY_NAME, "");
-    chat_room_set_joined(lobby, TRUE);
-    g_list_store_insert(self->rooms, 0, lobby);
-    g_object_unref(lobby);
+    if (!chat_session_find_room(self, PROTO_ROOM_LOBBY)) {
+        ChatRoom *lobby = room_new(self, PROTO_ROOM_LOBBY, CHAT_ROOM_PUBLIC,
+                                   SESSION_LOBBY_NAME, "");
+        g_list_store_insert(self->rooms, 0, lobby);
+        g_object_unref(lobby);
+    }
+    guint n = g_list_model_get_n_items(G_LIST_MODEL(self->rooms));
+    for (guint i = 0; i < n; i++) {
+        ChatRoom *room = g_list_model_get_item(G_LIST_MODEL(self->rooms), i);
+        session_history_resume(self, chat_room_get_id(room));
+        g_object_unref(room);
+    }
 }
 
 static void on_room_state(ChatSession *self, const struct proto_room_state *s)
@@ -107,11 +126,12 @@ static void on_room_state(ChatSession *self, const struct proto_room_state *s)
         chat_room_set_topic(room, topic);
         chat_room_clear_members(room); /* the ROOM_MEMBERS that follow list them again */
     } else if (s->kind <= PROTO_ROOM_DIRECT) {
-        room = chat_room_new(s->room_id, (ChatRoomKind)s->kind, name, topic);
-        chat_room_set_joined(room, TRUE);
+        room = room_new(self, s->room_id, (ChatRoomKind)s->kind, name, topic);
         g_list_store_append(self->rooms, room);
         g_object_unref(room);
     }
+    if (self->conn->online)
+        session_history_resume(self, s->room_id);
     g_free(name);
     g_free(topic);
 }
