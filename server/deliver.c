@@ -22,9 +22,8 @@ void deliver_init(struct server *srv)
     srv->pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
 }
 
-/* Remembers f as depending on the pass's commit (it has been queued already). */
-static void pend(const struct deliver_request *req, struct frame *f, deliver_done_fn done,
-                 void *data)
+void deliver_pending(const struct deliver_request *req, struct frame *f,
+                     deliver_done_fn done, void *data)
 {
     struct client *c = req->requester;
     struct pending p = {
@@ -42,14 +41,14 @@ void deliver_after_commit(const struct deliver_request *req, struct frame *f,
         client_broadcast(c->srv, f, NULL);
     else
         client_send(c, f);
-    pend(req, f, done, data);
+    deliver_pending(req, f, done, data);
 }
 
 void deliver(const struct deliver_request *req, const struct room *room, struct frame *f,
              deliver_done_fn done, void *data)
 {
     room_send(req->requester->srv, room, f, NULL);
-    pend(req, f, done, data);
+    deliver_pending(req, f, done, data);
 }
 
 /* The requester of p if it is still connected, else NULL. */
@@ -77,14 +76,22 @@ static void withdraw_failed(struct server *srv)
     g_hash_table_destroy(failed);
     log_event(LOG_ERROR, 0, NULL, NULL, "store commit failed, %u answers (%u copies) "
               "withdrawn: %s", srv->pending->len, withdrawn, store_error(srv->store));
+    /* One answer per request, however many frames it had (a room's state, its
+     * members and DONE). */
+    GHashTable *answered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < srv->pending->len; i++) {
         const struct pending *p = &g_array_index(srv->pending, struct pending, i);
         struct client *c = pending_requester(srv, p);
-        if (c != NULL)
+        char *key = g_strdup_printf("%u:%u:%" PRIu64, (unsigned)p->conn_id,
+                                    (unsigned)p->ref_type, p->ref_id);
+        if (c != NULL && g_hash_table_add(answered, key))
             client_send_error(c, PROTO_E_STORAGE, p->ref_type, p->ref_id,
                               "The server could not store this; nothing was sent. "
                               "Try again.");
+        else if (c == NULL)
+            g_free(key);
     }
+    g_hash_table_destroy(answered);
 }
 
 /* Tells every pending frame's owner the outcome and forgets them. */
@@ -103,6 +110,7 @@ void deliver_commit(struct server *srv)
 {
     if (store_commit(srv->store) == STORE_OK) {
         pending_finish(srv, true);
+        rooms_after_commit(srv, true);
         return;
     }
     if (srv->pending->len > 0)
@@ -111,6 +119,7 @@ void deliver_commit(struct server *srv)
         log_event(LOG_ERROR, 0, NULL, NULL, "store commit failed: %s",
                   store_error(srv->store));
     pending_finish(srv, false);
+    rooms_after_commit(srv, false);
 }
 
 void deliver_free(struct server *srv)

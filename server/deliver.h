@@ -50,6 +50,11 @@ void deliver_after_commit(const struct deliver_request *req, struct frame *f,
 void deliver(const struct deliver_request *req, const struct room *room, struct frame *f,
              deliver_done_fn done, void *data);
 
+/* Marks f, already queued to its recipients by the caller (room_send), as depending on
+ * this pass's writes, like the two calls above. */
+void deliver_pending(const struct deliver_request *req, struct frame *f,
+                     deliver_done_fn done, void *data);
+
 /* Commits the store's pass transaction; if that fails, withdraws every frame that
  * depended on it and answers its requester with ERROR(STORAGE). Runs before anything
  * of the pass is written. */

@@ -121,9 +121,10 @@ static struct room *direct_create(struct client *c, int64_t target, const char *
     room_member_add(c->srv, r, c->account_id, c->name, c);
     room_member_add(c->srv, r, target, target_name, target_client);
     client_log(c, LOG_INFO, "direct room created id=%u", (unsigned)id);
-    room_send_state(c, r, PROTO_DIRECT_SEND, client_id);
+    struct deliver_request req = { c, PROTO_DIRECT_SEND, client_id };
+    room_send_state(c, r, &req);
     if (target_client != NULL)
-        room_send_state(target_client, r, 0, 0);
+        room_send_state(target_client, r, &req);
     return r;
 }
 

@@ -135,7 +135,8 @@ void room_on_create(struct client *c, const struct proto_msg *msg)
         struct room *r = rooms_add(c->srv, id, rc->kind, name, key, NULL, topic);
         room_member_add(c->srv, r, c->account_id, c->name, c);
         client_log(c, LOG_INFO, "room created id=%u kind=%u", (unsigned)id, (unsigned)rc->kind);
-        room_send_state(c, r, PROTO_ROOM_CREATE, rc->request_id);
+        struct deliver_request req = { c, PROTO_ROOM_CREATE, rc->request_id };
+        room_send_state(c, r, &req);
         send_done(c, PROTO_ROOM_CREATE, rc->request_id);
     }
     g_free(name);
@@ -170,9 +171,10 @@ void room_on_join(struct client *c, const struct proto_msg *msg)
     struct room *r = join_target(c, rj);
     if (r == NULL)
         return;
+    struct deliver_request req = { c, PROTO_ROOM_JOIN, rj->request_id };
     if (r == c->srv->rooms->lobby || room_member(r, c->account_id) != NULL) {
         if (r != c->srv->rooms->lobby)
-            room_send_state(c, r, PROTO_ROOM_JOIN, rj->request_id);
+            room_send_state(c, r, &req);
         send_done(c, PROTO_ROOM_JOIN, rj->request_id);
         return;
     }
@@ -190,8 +192,8 @@ void room_on_join(struct client *c, const struct proto_msg *msg)
     }
     room_member_add(c->srv, r, c->account_id, c->name, c);
     client_log(c, LOG_INFO, "room joined id=%u", (unsigned)r->id);
-    room_tell_presence(c, r, PROTO_MEMBER_JOINED);
-    room_send_state(c, r, PROTO_ROOM_JOIN, rj->request_id);
+    room_tell_presence(c, r, PROTO_MEMBER_JOINED, &req);
+    room_send_state(c, r, &req);
     send_done(c, PROTO_ROOM_JOIN, rj->request_id);
 }
 
@@ -212,7 +214,8 @@ void room_on_leave(struct client *c, const struct proto_msg *msg)
         storage_failed(c, PROTO_ROOM_LEAVE, rl->request_id);
         return;
     }
-    room_tell_presence(c, r, PROTO_MEMBER_LEFT);
+    struct deliver_request req = { c, PROTO_ROOM_LEAVE, rl->request_id };
+    room_tell_presence(c, r, PROTO_MEMBER_LEFT, &req);
     room_member_remove(c->srv, r, c->account_id);
     client_log(c, LOG_INFO, "room left id=%u", (unsigned)r->id);
     send_done(c, PROTO_ROOM_LEAVE, rl->request_id);
@@ -295,6 +298,7 @@ void room_on_topic_set(struct client *c, const struct proto_msg *msg)
     }
     g_free(r->topic);
     r->topic = topic;
+    c->srv->rooms->changed = true;
     struct proto_msg notice = {
         .type = PROTO_ROOM_TOPIC,
         .u.room_topic = { r->id, clock_wall_ms(), proto_str_of(c->name), proto_str_of(topic) },
@@ -338,8 +342,9 @@ void room_on_invite(struct client *c, const struct proto_msg *msg)
                                     proto_str_of(r->topic) },
             };
             struct frame *f = frame_encode(&note);
-            struct deliver_request req = { invitee, PROTO_ROOM_INVITE, ri->request_id };
-            deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
+            struct deliver_request req = { c, PROTO_ROOM_INVITE, ri->request_id };
+            client_send(invitee, f);
+            deliver_pending(&req, f, NULL, NULL); /* the inviter hears if it fails */
             frame_unref(f);
         }
         client_log(c, LOG_INFO, "room invite id=%u account=%" PRId64, (unsigned)r->id, target);

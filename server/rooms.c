@@ -54,6 +54,7 @@ struct room *rooms_add(struct server *srv, uint32_t id, int kind, const char *na
         g_hash_table_insert(rs->by_dm, r->dm_key, r);
     if (id == PROTO_ROOM_LOBBY)
         rs->lobby = r;
+    rs->changed = true;
     return r;
 }
 
@@ -67,6 +68,7 @@ void room_member_add(struct server *srv, struct room *r, int64_t account_id, con
     g_hash_table_insert(r->index, GUINT_TO_POINTER((guint)account_id),
                         GUINT_TO_POINTER(r->members->len));
     g_ptr_array_add(account_rooms(srv->rooms, account_id), r);
+    srv->rooms->changed = true;
 }
 
 void room_member_remove(struct server *srv, struct room *r, int64_t account_id)
@@ -84,6 +86,7 @@ void room_member_remove(struct server *srv, struct room *r, int64_t account_id)
                             GUINT_TO_POINTER(pos));
     }
     g_ptr_array_remove_fast(account_rooms(srv->rooms, account_id), r);
+    srv->rooms->changed = true;
 }
 
 static void load_room(const struct store_room *row, void *data)
@@ -117,9 +120,41 @@ bool rooms_load(struct server *srv, char *err, size_t errlen)
         snprintf(err, errlen, "the store has no lobby (room 0)");
         return false;
     }
+    rs->changed = false;
     log_event(LOG_INFO, 0, NULL, NULL, "rooms loaded count=%u",
               g_hash_table_size(rs->by_id));
     return true;
+}
+
+void rooms_after_commit(struct server *srv, bool committed)
+{
+    struct rooms *old = srv->rooms;
+    if (old == NULL || !old->changed)
+        return;
+    old->changed = false;
+    if (committed)
+        return;
+    char err[256];
+    if (!rooms_load(srv, err, sizeof err)) { /* keep what we have; it may be read later */
+        rooms_free(srv);
+        srv->rooms = old;
+        old->changed = true;
+        log_event(LOG_ERROR, 0, NULL, NULL, "rooms not read again after a failed commit: %s",
+                  err);
+        return;
+    }
+    struct rooms *fresh = srv->rooms;
+    srv->rooms = old;
+    rooms_free(srv);
+    srv->rooms = fresh;
+    for (uint32_t i = 0; i < srv->online_count; i++) {
+        struct client *c = srv->online[i];
+        if (c->account_id <= 0 || c->welcome_pending)
+            continue; /* guests have no rooms; newcomers are attached at their WELCOME */
+        const GPtrArray *list = rooms_of_account(srv, c->account_id);
+        for (guint k = 0; k < list->len; k++)
+            room_member(list->pdata[k], c->account_id)->client = c;
+    }
 }
 
 void rooms_free(struct server *srv)
@@ -244,23 +279,20 @@ static struct frame *members_frame(uint16_t type, uint32_t room_id, uint16_t sta
     return f;
 }
 
-/* Queues f to c, as an answer to a request (after the commit) when req_type is set. */
-static void send_answer(struct client *c, struct frame *f, uint16_t req_type, uint64_t req_id)
+/* Queues f to c, as depending on req's commit when req is not NULL; drops f. */
+static void send_answer(struct client *c, struct frame *f, const struct deliver_request *req)
 {
     if (f == NULL)
         return;
-    if (req_type != 0) {
-        struct deliver_request req = { c, req_type, req_id };
-        deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
-    } else {
-        client_send(c, f);
-    }
+    client_send(c, f);
+    if (req != NULL)
+        deliver_pending(req, f, NULL, NULL);
     frame_unref(f);
 }
 
 /* The ROOM_MEMBERS frames of r's members that are (online) or are not online. */
 static void send_members(struct client *c, const struct room *r, bool online,
-                         uint16_t req_type, uint64_t req_id)
+                         const struct deliver_request *req)
 {
     uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
     struct proto_str names[PROTO_MAX_USERS_PER_FRAME];
@@ -276,14 +308,14 @@ static void send_members(struct client *c, const struct room *r, bool online,
         if (count > 0 && (count == PROTO_MAX_USERS_PER_FRAME || i == r->members->len)) {
             send_answer(c, members_frame(PROTO_ROOM_MEMBERS, r->id,
                                          online ? PROTO_MEMBER_ONLINE : PROTO_MEMBER_OFFLINE,
-                                         ids, names, count), req_type, req_id);
+                                         ids, names, count), req);
             count = 0;
         }
     }
 }
 
-void room_send_state(struct client *c, const struct room *r, uint16_t req_type,
-                     uint64_t req_id)
+void room_send_state(struct client *c, const struct room *r,
+                     const struct deliver_request *req)
 {
     const char *name = r->name;
     if (r->kind == PROTO_ROOM_DIRECT) {
@@ -295,12 +327,13 @@ void room_send_state(struct client *c, const struct room *r, uint16_t req_type,
         .u.room_state = { r->id, (uint16_t)r->kind, r->members->len, proto_str_of(name),
                           proto_str_of(r->topic) },
     };
-    send_answer(c, frame_encode(&msg), req_type, req_id);
-    send_members(c, r, true, req_type, req_id);
-    send_members(c, r, false, req_type, req_id);
+    send_answer(c, frame_encode(&msg), req);
+    send_members(c, r, true, req);
+    send_members(c, r, false, req);
 }
 
-void room_tell_presence(struct client *c, const struct room *r, uint16_t state)
+void room_tell_presence(struct client *c, const struct room *r, uint16_t state,
+                        const struct deliver_request *req)
 {
     uint32_t id = (uint32_t)c->account_id;
     struct proto_str name = proto_str_of(c->name);
@@ -308,6 +341,8 @@ void room_tell_presence(struct client *c, const struct room *r, uint16_t state)
     if (f == NULL)
         return;
     room_send(c->srv, r, f, c);
+    if (req != NULL)
+        deliver_pending(req, f, NULL, NULL);
     frame_unref(f);
 }
 
@@ -327,8 +362,8 @@ void rooms_on_login(struct client *c)
     for (guint i = 0; i < list->len; i++) {
         struct room *r = list->pdata[i];
         room_member(r, c->account_id)->client = c;
-        room_send_state(c, r, 0, 0);
-        room_tell_presence(c, r, PROTO_MEMBER_ONLINE);
+        room_send_state(c, r, NULL);
+        room_tell_presence(c, r, PROTO_MEMBER_ONLINE, NULL);
     }
 }
 
@@ -344,6 +379,6 @@ void rooms_on_logout(struct client *c)
             continue; /* never logged in to its rooms (left in its login pass) */
         m->client = NULL;
         if (!c->srv->stopping)
-            room_tell_presence(c, r, PROTO_MEMBER_OFFLINE);
+            room_tell_presence(c, r, PROTO_MEMBER_OFFLINE, NULL);
     }
 }

@@ -16,6 +16,7 @@
 #include "common/protocol.h"
 
 struct client;
+struct deliver_request;
 struct frame;
 struct server;
 
@@ -38,6 +39,7 @@ struct room {
 
 struct rooms {
     struct room *lobby;
+    bool changed;              /* changed in this pass, not yet committed */
     GHashTable *by_id;         /* room id -> struct room (owned) */
     GHashTable *by_key;        /* name key -> struct room */
     GHashTable *by_dm;         /* dm_key -> struct room */
@@ -101,14 +103,23 @@ void room_member_remove(struct server *srv, struct room *r, int64_t account_id);
 void room_send(struct server *srv, const struct room *r, struct frame *f,
                const struct client *except);
 
-/* ROOM_STATE and the ROOM_MEMBERS frames of r, queued to c (as depending on the pass's
- * commit when req_type is not 0: they answer that request). */
-void room_send_state(struct client *c, const struct room *r, uint16_t req_type,
-                     uint64_t req_id);
+/* ROOM_STATE and the ROOM_MEMBERS frames of r, queued to c; as depending on the pass's
+ * commit when req is not NULL (the request they tell of, whose requester gets STORAGE
+ * if that commit fails; c need not be that requester). */
+void room_send_state(struct client *c, const struct room *r,
+                     const struct deliver_request *req);
 
 /* Tells r's online members but c that c's account changed state (enum
- * proto_member_state), in one shared ROOM_PRESENCE frame. */
-void room_tell_presence(struct client *c, const struct room *r, uint16_t state);
+ * proto_member_state), in one shared ROOM_PRESENCE frame; after the pass's commit when
+ * req is not NULL (a join or leave: a stored change). */
+void room_tell_presence(struct client *c, const struct room *r, uint16_t state,
+                        const struct deliver_request *req);
+
+/* Called with the outcome of each pass's commit (deliver_commit). The rooms in memory
+ * change before the commit; if it failed they are read again from the store, which
+ * rolled back, and the online members found again: memory never keeps what the store
+ * lost. */
+void rooms_after_commit(struct server *srv, bool committed);
 
 /* c has logged in and has its WELCOME: it becomes the online connection of its account
  * in each of its rooms, gets their ROOM_STATE and members, and their other online
