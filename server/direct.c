@@ -10,6 +10,7 @@
 #include "server/deliver.h"
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
+#include "server/store/store_history.h"
 #include "server/store/store_rooms.h"
 
 int64_t room_account_named(struct client *c, struct proto_str name, uint16_t type,
@@ -51,6 +52,24 @@ bool direct_allowed(struct client *c, const struct room *r, uint16_t ref_type,
     return false;
 }
 
+/* Answers a resent text (same account, client_id, room and text as a stored one) with
+ * the original's TEXT, to the sender only: it is not stored or delivered again. */
+static void ack_resend(struct client *c, const struct room *r, uint64_t client_id,
+                       struct proto_str text, uint64_t message_id, int64_t time_ms)
+{
+    struct proto_msg msg = {
+        .type = PROTO_TEXT,
+        .u.text = {
+            .message_id = message_id, .time_ms = (uint64_t)time_ms, .room_id = r->id,
+            .sender_id = c->id, .client_id = client_id, .sender = proto_str_of(c->name),
+            .text = text,
+        },
+    };
+    client_send_msg(c, &msg);
+    client_log(c, LOG_INFO, "resent text client_id=%" PRIu64 " is message_id=%" PRIu64
+               ": acknowledged again, not stored", client_id, message_id);
+}
+
 void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
                     struct proto_str text, uint16_t ref_type)
 {
@@ -65,7 +84,13 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
         .body_len = text.len,
     };
     uint64_t message_id;
-    if (store_add_text(srv->store, &stored, &message_id) != STORE_OK) {
+    int64_t first_time_ms;
+    int resent = store_find_sent(srv->store, &stored, &message_id, &first_time_ms);
+    if (resent == 1) { /* a resend after a lost acknowledgement: the original's answer */
+        ack_resend(c, r, client_id, text, message_id, first_time_ms);
+        return;
+    }
+    if (resent < 0 || store_add_text(srv->store, &stored, &message_id) != STORE_OK) {
         client_log(c, LOG_ERROR, "cannot store a text: %s", store_error(srv->store));
         client_send_error(c, PROTO_E_STORAGE, ref_type, client_id,
                           "The server could not store the message; nothing was sent.");

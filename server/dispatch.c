@@ -7,6 +7,7 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/history.h"
 #include "server/presence.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
@@ -57,6 +58,8 @@ static const struct command commands[] = {
     { PROTO_ROOM_INVITE, NEED_ONLINE, room_on_invite },
     { PROTO_DIRECT_SEND, NEED_ONLINE, direct_on_send },
     { PROTO_BLOCK, NEED_ONLINE, direct_on_block },
+    { PROTO_HISTORY, NEED_ONLINE, history_on_request },
+    { PROTO_RESUME, NEED_ONLINE, history_on_resume },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -91,6 +94,8 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_ROOM_INVITE: return msg->u.room_invite.request_id;
     case PROTO_DIRECT_SEND: return msg->u.direct_send.client_id;
     case PROTO_BLOCK: return msg->u.block.request_id;
+    case PROTO_HISTORY: return msg->u.history.request_id;
+    case PROTO_RESUME: return msg->u.resume.request_id;
     default: return 0;
     }
 }

@@ -78,6 +78,14 @@
                                                   for everyone, so nobody can squat it */
 #define SERVER_ROOM_CREATE_WINDOW_MS (3600ll * 1000) /* the hour of the limit above */
 
+/* ---- History and resume (server/history.c) ---- */
+#define SERVER_HISTORY_MAX_LIMIT 100u          /* messages in one HISTORY page (IRCv3's servers
+                                                  cap a request the same way): at 8 KiB a
+                                                  text, 800 KiB, well under the output queue */
+#define SERVER_RESUME_MAX_PER_ROOM 100u        /* missed messages a RESUME replays per room;
+                                                  the rest is a RESUME_GAP the client pages
+                                                  through HISTORY at its own pace */
+
 /* ---- The store (server/store/) ---- */
 #define STORE_BUSY_TIMEOUT_MS 0                /* the loop never waits for a lock: the server
                                                   is the only writer (a second server on the

@@ -129,6 +129,11 @@ static void print_help(void)
            "rooms besides the lobby and its direct messages, a room has at most %u members,\n"
            "and an account creates at most %u rooms an hour. Guests have the lobby only.\n",
            SERVER_ROOMS_PER_ACCOUNT, SERVER_MEMBERS_PER_ROOM, SERVER_ROOMS_CREATED_PER_HOUR);
+    printf("\nHistory (fixed limits; docs/PROTOCOL.md section 5.41): a HISTORY page holds at most\n"
+           "%u messages; a RESUME replays at most the %u newest missed messages of a room, then\n"
+           "says where the gap is. Resent texts (same account, client_id, room and text) are\n"
+           "answered with the original message instead of being stored again.\n",
+           SERVER_HISTORY_MAX_LIMIT, SERVER_RESUME_MAX_PER_ROOM);
 }
 
 /* Reports a bad command line and returns the usage exit status. */

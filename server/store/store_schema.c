@@ -93,9 +93,17 @@ static const char schema_v2[] =
     "  PRIMARY KEY (account_id, blocked_id));"
     "CREATE INDEX messages_by_room ON messages(room_id, id);";
 
+/* v3: history and idempotent sends. A resent TEXT_SEND is found by (sender, client_id)
+ * (not unique: old clients restarted their counters, so earlier rows repeat ids; the
+ * lookup also matches room and text). Guests' rows (sender NULL) stay out of it. */
+static const char schema_v3[] =
+    "CREATE INDEX messages_by_sender ON messages(sender_id, client_id)"
+    " WHERE sender_id IS NOT NULL;";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     schema_v1,
     schema_v2,
+    schema_v3,
 };
 
 enum store_status store_migrate(struct store *st, int from)

@@ -1,78 +1,96 @@
-"""A TCP proxy on 127.0.0.1 between a client and the server, for tests that must lose
-frames on purpose: hold("up") keeps what the client sends from reaching the server,
-hold("down") keeps what the server sends (acknowledgements) from reaching the client.
-Held bytes are never delivered: cutting the connection then loses them, as a network
-that fails would."""
+"""A TCP proxy on 127.0.0.1 for tests that cut a connection at a chosen moment: every
+connection it accepts is relayed to the server until cut() resets both sides. hold("up")
+drops what clients send from then on, hold("down") what the server sends (its
+acknowledgements), as a failing network loses them; cut() ends the holds too."""
 
-import selectors
+import select
 import socket
+import struct
 import threading
 
 
 class Proxy:
-    def __init__(self, server_port):
-        self._server_port = server_port
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self._held = set()
-        self._lock = threading.Lock()
-        self._pairs = []
-        self._stopping = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
+    def __init__(self, target_port):
+        self.target = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.pairs = []
+        self.held = set()                       # "up" and/or "down"
+        self.lock = threading.Lock()
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
 
-    def hold(self, direction):
-        """Stops forwarding "up" (client to server) or "down" (server to client)."""
-        with self._lock:
-            self._held.add(direction)
+    def _run(self):
+        while not self.stopping:
+            with self.lock:
+                socks = [self.listener] + [s for pair in self.pairs for s in pair]
+            try:
+                readable, _, _ = select.select(socks, [], [], 0.05)
+            except (OSError, ValueError):
+                continue                        # a socket was cut under us
+            for sock in readable:
+                if sock is self.listener:
+                    self._accept()
+                else:
+                    self._relay(sock)
 
     def _accept(self):
-        while not self._stopping:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self._server_port))
-            with self._lock:
-                self._pairs.append((client, upstream))
-            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+        inside, _ = self.listener.accept()
+        outside = socket.create_connection(("127.0.0.1", self.target))
+        for s in (inside, outside):
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.lock:
+            self.pairs.append((inside, outside))
 
-    def _pump(self, client, upstream):
-        selector = selectors.DefaultSelector()
-        selector.register(client, selectors.EVENT_READ, (upstream, "up"))
-        selector.register(upstream, selectors.EVENT_READ, (client, "down"))
-        try:
-            while True:
-                for key, _ in selector.select():
-                    target, direction = key.data
-                    data = key.fileobj.recv(65536)
-                    if not data:
-                        return
-                    with self._lock:
-                        held = direction in self._held
-                    if not held:
-                        target.sendall(data)
-        except OSError:
+    def _relay(self, sock):
+        with self.lock:
+            pair = next((p for p in self.pairs if sock in p), None)
+        if pair is None:
             return
-        finally:
-            selector.close()
-            client.close()
-            upstream.close()
+        other = pair[1] if sock is pair[0] else pair[0]
+        direction = "up" if sock is pair[0] else "down"
+        try:
+            data = sock.recv(65536)
+            if data:
+                with self.lock:
+                    held = direction in self.held
+                if not held:
+                    other.sendall(data)         # loopback: never blocks for long
+                return
+        except OSError:
+            pass
+        self._close(pair)
+
+    def _close(self, pair):
+        with self.lock:
+            if pair not in self.pairs:
+                return
+            self.pairs.remove(pair)
+        for s in pair:
+            try:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                s.close()
+            except OSError:
+                pass
+
+    def hold(self, direction):
+        """Drops "up" (client to server) or "down" (server to client) bytes from now on."""
+        with self.lock:
+            self.held.add(direction)
 
     def cut(self):
-        """Drops every connection (bytes held are lost) and holds nothing any more; new
-        connections on the same port are forwarded as before."""
-        with self._lock:
-            pairs, self._pairs = self._pairs, []
-            self._held.clear()
-        for client, upstream in pairs:
-            for sock in (client, upstream):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+        """Resets every relayed connection (both sides) at once and ends the holds;
+        returns how many connections were cut."""
+        with self.lock:
+            pairs = list(self.pairs)
+            self.held.clear()
+        for pair in pairs:
+            self._close(pair)
+        return len(pairs)
 
     def close(self):
-        self._stopping = True
-        self._listener.close()
+        self.stopping = True
+        self.thread.join()
         self.cut()
+        self.listener.close()

@@ -1,0 +1,46 @@
+/* History reads and send deduplication (store_history.c): a room's stored messages by
+ * id range, for HISTORY and RESUME, and the lookup that makes a resent TEXT_SEND
+ * idempotent. Reads run on the loop's connection, so they see the pass's own writes. */
+#ifndef CHAT_SERVER_STORE_HISTORY_H
+#define CHAT_SERVER_STORE_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server/store/store.h"
+
+/* One stored message as a replay needs it; strings are valid during the callback only. */
+struct store_history_row {
+    uint64_t id;
+    int64_t time_ms;
+    uint32_t room_id;
+    const char *sender_name;
+    uint64_t client_id;        /* the sender's transaction id (or upload id) */
+    bool is_file;
+    const char *body;          /* texts: body_len bytes */
+    size_t body_len;
+    uint64_t file_id;          /* files: the index entry */
+    uint64_t size;
+    const uint8_t *sha256;     /* 32 bytes, or NULL if the index entry is gone */
+    const char *file_name;
+};
+
+typedef void (*store_history_fn)(const struct store_history_row *row, void *data);
+
+/* Calls fn, in ascending id order, for the messages of room_id with lo < id < hi: the
+ * `limit` newest of them if newest, else the `limit` oldest. Returns how many, or
+ * STORE_ERROR. */
+int store_history_range(struct store *st, uint32_t room_id, uint64_t lo, uint64_t hi,
+                        unsigned limit, bool newest, store_history_fn fn, void *data);
+
+/* 1 if room_id has a message with lo < id < hi, 0 if not, STORE_ERROR. */
+int store_history_exists(struct store *st, uint32_t room_id, uint64_t lo, uint64_t hi);
+
+/* The text m's account already stored in m's room with m's client_id and the same
+ * body (a resend): 1 with *id and *time_ms filled, 0 if none (or a guest's m),
+ * STORE_ERROR. */
+int store_find_sent(struct store *st, const struct store_message *m, uint64_t *id,
+                    int64_t *time_ms);
+
+#endif
