@@ -225,7 +225,11 @@ ChatRole chat_session_get_role(ChatSession *self);
 ChatRole chat_session_get_user_role(ChatSession *self, const char *name);
 
 /* Connects again at once with the last credentials (after a login, its token), e.g.
- * for a "Reconnect now" button. Nothing happens before the first connect. */
+ * for a "Reconnect now" button: it only brings the next attempt forward. If the server
+ * cannot be reached, automatic retries go on as before (the backoff is not reset) until
+ * chat_session_disconnect or chat_session_logout: after a login that once succeeded, an
+ * unreachable server never ends in DISCONNECTED (only a refusal such as a revoked token
+ * does). Nothing happens before the first connect. */
 void chat_session_reconnect(ChatSession *self);
 
 /* Says goodbye and closes; no reconnect follows. Transfers in flight fail. */

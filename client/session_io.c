@@ -486,7 +486,8 @@ void chat_session_reconnect(ChatSession *self)
         transfer_fail_in_flight(self, "the connection was replaced");
     }
     self->want_online = TRUE;
-    self->backoff_s = SESSION_BACKOFF_FIRST_S;
+    /* Only the next attempt comes forward: the backoff goes on growing, and an attempt
+     * that fails is retried as any other (ever_online stays set: no return to a login). */
     session_start_attempt(self);
     g_object_unref(self);
 }
