@@ -315,7 +315,7 @@ static void cli_handle_line(struct cli *cli, char *line)
     args = g_strstrip(args);
     if (strcmp(line, "/send") == 0) {
         if (args[0])
-            chat_session_upload(cli->session, args, &error);
+            chat_session_upload_to(cli->session, cli->room_id, args, &error);
         else
             cli_request_failed(cli, "usage: /send PATH");
         report(cli, error);

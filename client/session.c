@@ -272,12 +272,19 @@ gboolean chat_session_is_idle(ChatSession *self)
 
 /* ---- Transfers (the work is in session_upload.c and session_download.c) ---- */
 
-/* Starts an upload (session_upload.c); 0 with error set if the file cannot be sent. */
+/* Starts an upload into the lobby; 0 with error set if the file cannot be sent. */
 guint64 chat_session_upload(ChatSession *self, const char *path, GError **error)
+{
+    return chat_session_upload_to(self, PROTO_ROOM_LOBBY, path, error);
+}
+
+/* Starts an upload into room_id (session_upload.c); 0 with error set if it cannot be. */
+guint64 chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
+                               GError **error)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
     g_return_val_if_fail(path != NULL, 0);
-    return upload_start(self, path, error);
+    return upload_start(self, room_id, path, error);
 }
 
 /* Starts or resumes a download (session_download.c); 0 with error set if refused. */

@@ -313,6 +313,10 @@ guint64 chat_session_block_user(ChatSession *self, const char *username, gboolea
  * verified it ("file-announced" with own = TRUE). */
 guint64 chat_session_upload(ChatSession *self, const char *path, GError **error);
 
+/* Like chat_session_upload, shared in the room room_id (only its members see it). */
+guint64 chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
+                               GError **error);
+
 /* Starts downloading file_id into directory dir (created if missing). If dir holds a
  * partial download of the same file (NAME.part with a matching sidecar), it resumes
  * from there. The file gets its final name only after the SHA-256 matches. Returns the

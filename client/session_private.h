@@ -259,7 +259,7 @@ void transfer_block_io(struct transfer *t);
 void transfer_unblock_io(struct transfer *t);
 
 /* session_upload.c */
-guint64 upload_start(ChatSession *self, const char *path, GError **error);
+guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GError **error);
 void upload_send_offers(ChatSession *self);
 void upload_pump(ChatSession *self);
 void upload_accepted(ChatSession *self, guint64 upload_id);

@@ -264,3 +264,24 @@ def test_history_pages_back(person, history_server):
     assert sorted(texts_in(bob, "#lobby", "alice"), key=lambda t: int(t.split()[1])) == \
         [f"old {i}" for i in range(1, 31)]
     assert len(texts_in(bob, "#lobby", "alice")) == 30
+
+
+def test_file_shared_in_a_room_reaches_its_members_only(person, tmp_path):
+    alice, bob, carol = person("alice"), person("bob"), person("carol")
+    alice.write("/create --private den")
+    alice.wait_line(rf"^{in_room('#den')} \* now talking here$")
+    alice.write("/invite bob")
+    bob.wait_line(rf"^{STAMP} \* alice invited you to #den")
+    bob.write("/join den")
+    alice.wait_line(rf"^{in_room('#den')} \* bob joined$")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("for the den only\n")
+    alice.write(f"/send {notes}")
+    alice.wait_line(rf"^{STAMP} \* upload notes.txt complete$")
+    bob.wait_line(rf"^{in_room('#den')} \* alice shared #\d+ notes\.txt \(17 bytes\)$")
+    carol.write("still here")
+    alice.wait_line(rf"^{in_room('#lobby')} <carol> still here$")
+    for proc in (alice, bob, carol):
+        proc.close_stdin()
+        assert proc.wait() == 0
+    assert not [line for line in carol.out if "notes.txt" in line]
