@@ -6,6 +6,8 @@ messages). Alone: bench/run-bench --bin build --history-only.
 
 Latency is measured by the client from sending the HISTORY to the last byte of its
 HISTORY_END, reading raw bytes (no decoding), one request at a time on one connection.
+On a shared machine its tail is the scheduler's; the server's CPU time per request
+(from /proc, over all requests) and the SQL alone say what the page itself costs.
 """
 import hashlib
 import os
@@ -115,6 +117,13 @@ def store_latencies(workdir):
     return out
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time a process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values, p):
     s = sorted(values)
     return s[min(len(s) - 1, int(len(s) * p / 100))]
@@ -128,14 +137,16 @@ def history_latency(b, messages, log):
     log(f"store of {messages} messages made in {time.monotonic() - t0:.1f} s")
     server = b.start("chat", workdir, 64, server_args=[])
     try:
+        cpu0 = cpu_seconds(server.pid)
         lat = latest_latencies(server.port)
+        cpu = cpu_seconds(server.pid) - cpu0
     finally:
         server.stop()
     sql = store_latencies(workdir)
     return {"messages": messages, "queries": QUERIES,
             "p50_ms": percentile(lat, 50) * 1e3, "p99_ms": percentile(lat, 99) * 1e3,
             "max_ms": max(lat) * 1e3, "sql_p50_ms": percentile(sql, 50) * 1e3,
-            "sql_p99_ms": percentile(sql, 99) * 1e3}
+            "sql_p99_ms": percentile(sql, 99) * 1e3, "server_cpu_ms": cpu / QUERIES * 1e3}
 
 
 def resume_after_restart(b):
@@ -196,7 +207,8 @@ def run(b, log):
     for r in latest:
         log(f"HISTORY LATEST 100 from {r['messages']} messages: p50 {r['p50_ms']:.3f} ms,"
               f" p99 {r['p99_ms']:.3f} ms, max {r['max_ms']:.3f} ms ({QUERIES} requests);"
-              f" the SQL alone: p50 {r['sql_p50_ms']:.3f} ms, p99 {r['sql_p99_ms']:.3f} ms")
+              f" the SQL alone: p50 {r['sql_p50_ms']:.3f} ms, p99 {r['sql_p99_ms']:.3f} ms;"
+              f" server CPU {r['server_cpu_ms']:.3f} ms a request")
     resume = resume_after_restart(b)
     log(f"resume of {resume['clients']} clients ({MISSED} missed each) after a restart:"
           f" {resume['seconds']:.2f} s")

@@ -338,6 +338,27 @@ LATENCY_LABEL = "200 msgs/s into 1000 members"
 NOISY_PCT = 10.0   # other users' share of all CPUs above which a run is flagged
 
 
+def history_section(h):
+    """HISTORY LATEST 100 round trips (1,000 against 1,000,000 stored messages, the SQL
+    alone beside them) and the resume of many clients after a restart (bench_history.py)."""
+    rows = [(f"{x['messages']:,}", f"{x['p50_ms']:.3f}", f"{x['p99_ms']:.3f}",
+             f"{x['max_ms']:.3f}", f"{x['sql_p50_ms']:.3f}", f"{x['sql_p99_ms']:.3f}",
+             f"{x['server_cpu_ms']:.3f}") for x in h["latest"]]
+    small, big = h["latest"]
+    res = h["resume"]
+    return "\n".join([
+        _table(["stored messages", "p50 ms", "p99 ms", "max ms", "SQL p50 ms", "SQL p99 ms",
+                "server CPU ms a request"], rows),
+        "",
+        f"p99 from 1,000,000 against 1,000: {_ratio(big['p99_ms'], small['p99_ms'])}. "
+        f"Target: p99 under 1 ms from 1,000,000: "
+        f"{verdict(big['p99_ms'] < 1.0)}.",
+        "",
+        f"{res['clients']:,} accounts, {res['missed_each']} missed messages each, "
+        f"reconnecting at once to a restarted server: all resumed in {res['seconds']:.2f} s.",
+    ])
+
+
 def verdict(v):
     return "not run" if v is None else ("met" if v else "**NOT met**")
 
@@ -592,6 +613,8 @@ def document(r, command, images):
         "",
     ]
     lines += ["## The store's cost", "", store_section(r), ""]
+    if r.get("history"):
+        lines += ["## History and resume", "", history_section(r["history"]), ""]
     if "perf-throughput.png" in images:
         lines += ["![deliveries per second by room size](perf-throughput.png)", ""]
     if "perf-latency.png" in images:

@@ -38,10 +38,14 @@ static void page_add(const struct store_history_row *row, void *data)
         if (row->sha256 != NULL)
             memcpy(msg.u.announce.sha256, row->sha256, PROTO_SHA256_LEN);
     } else {
+        if (row->body_len > PROTO_MAX_TEXT) { /* not a text this server stored */
+            client_log(p->c, LOG_ERROR, "stored message %" PRIu64 " is too long", row->id);
+            return;
+        }
         msg = (struct proto_msg){ .type = PROTO_TEXT, .u.text = {
             .message_id = row->id, .time_ms = (uint64_t)row->time_ms, .room_id = row->room_id,
             .client_id = row->client_id, .sender = proto_str_of(row->sender_name),
-            .text = { row->body, (uint16_t)MIN(row->body_len, PROTO_MAX_TEXT) },
+            .text = { row->body, (uint16_t)row->body_len },
         } };
     }
     struct frame *f = frame_encode(&msg);
