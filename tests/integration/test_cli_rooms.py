@@ -285,3 +285,30 @@ def test_file_shared_in_a_room_reaches_its_members_only(person, tmp_path):
         proc.close_stdin()
         assert proc.wait() == 0
     assert not [line for line in carol.out if "notes.txt" in line]
+
+
+def test_a_gap_is_announced_and_filled_once(person, history_server, tmp_path):
+    """More missed than one RESUME replays (100 a room): the newest come at once after a
+    gap notice, the older ones follow through HISTORY; each exactly once."""
+    state = tmp_path / "bob-state"
+    alice = person("alice")
+    bob = person("bob", state_dir=state)
+    alice.write("seen")
+    bob.wait_line(rf"^{in_room('#lobby')} <alice> seen$")
+    bob.close_stdin()
+    assert bob.wait() == 0
+
+    missed = [f"away {i}" for i in range(1, 131)]
+    for text in missed:
+        alice.write(text)
+    alice.wait_line(rf"^{in_room('#lobby')} <alice> away 130$")
+
+    again = person("bob", register=False, state_dir=state)
+    again.wait_line(rf"^{in_room('#lobby')} \* more was said while you were away")
+    again.close_stdin()                                   # exits once the gap is filled
+    assert again.wait() == 0
+    got = texts_in(again, "#lobby", "alice")
+    assert sorted(got, key=lambda t: int(t.split()[1])) == missed
+    assert got[:100] == missed[30:]                       # the newest first, in order
+    alice.close_stdin()
+    assert alice.wait() == 0
