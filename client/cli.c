@@ -3,7 +3,8 @@
  * stdin lines are messages (to the current room) or commands (/send PATH, /get ID [DIR],
  * /users, /join ROOM, /quit...); every event is one stdout line "[#room] HH:MM:SS ..."
  * (a room's events; "[@name]" for a direct conversation) or "HH:MM:SS ..." (the
- * session's), and every problem one stderr line "error: ...", each flushed at once so a program reading the pipe sees it promptly.
+ * session's), and every problem one stderr line "error: ...", each flushed at once so a
+ * program reading the pipe sees it promptly.
  * From a terminal the session reconnects after a loss and /quit or Ctrl+D leave at once;
  * from a pipe or file it finishes everything queued at end of input, says goodbye and
  * exits 0, and a login refused or a connection lost ends it with status 1. */
@@ -233,8 +234,9 @@ static void on_user_left(ChatSession *session, guint id, const char *name, struc
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
 {
     (void)session;
-    cli_print_room_event(cli, file->room_id, "* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
-                file->uploader, file->file_id, file->name, file->size);
+    cli_print_room_event(cli, file->room_id,
+                         "* %s shared #%" G_GUINT64_FORMAT " %s (%" G_GUINT64_FORMAT " bytes)",
+                         file->uploader, file->file_id, file->name, file->size);
 }
 
 static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct cli *cli)

@@ -239,7 +239,8 @@ static void on_history_loaded(ChatSession *session, ChatRoom *room, guint count,
 {
     (void)session;
     cli_print_room_event(cli, chat_room_get_id(room),
-                         more ? _("* %u earlier messages") : _("* %u earlier messages; no older ones"),
+                         more ? _("* %u earlier messages")
+                              : _("* %u earlier messages; no older ones"),
                          count);
 }
 

@@ -1,5 +1,6 @@
 /* ChatSession as a GObject: types, signals, state, the user list and the small public
- * calls. Texts waiting for their acknowledgement are in session_outbox.c. Connection handling lives in
+ * calls. Texts waiting for their acknowledgement are in session_outbox.c, rooms in
+ * session_rooms.c, history in session_history.c. Connection handling lives in
  * session_io.c, frame handling in session_dispatch.c, files in session_upload.c and
  * session_download.c. */
 #include "client/session_private.h"
