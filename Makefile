@@ -23,9 +23,11 @@ LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 # libcommon.
 BASE_CFLAGS := $(shell $(PKG_CONFIG) --cflags glib-2.0 icu-uc icu-i18n libcrypto)
 BASE_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 icu-uc icu-i18n libcrypto)
-# SQLite serves chat-server's store (server/store/), libsodium its password hashing.
+# SQLite serves chat-server's store (server/store/), libsodium its password hashing;
+# libssl its TLS.
 STORE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3 libsodium)
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libsodium)
+SSL_LIBS := $(shell $(PKG_CONFIG) --libs libssl)
 GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
 # chat-client keeps its session token in the desktop keyring through libsecret.
@@ -80,7 +82,7 @@ $(OUT)/libcommon.a: $(COMMON_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(OUT)/chat-server: $(SERVER_OBJ) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) $(STORE_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) $(STORE_LIBS) -lm -o $@
 
 $(OUT)/chat-cli: $(CORE_OBJ) $(call obj,$(CLI_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
@@ -89,7 +91,7 @@ $(OUT)/chat-client: $(GUI_OBJ) $(call obj,$(GUI_MAIN)) $(CORE_OBJ) $(OUT)/libcom
 	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) $(BASE_LIBS) -lm -o $@
 
 $(OUT)/chat-bench: $(call obj,$(BENCH_SRC)) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) -lm -o $@
 
 $(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/resources/*.ui client/resources/*.css)
 	@mkdir -p $(dir $@)
@@ -137,7 +139,7 @@ fuzz: $(FUZZ_BIN)
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LINKED) $(wildcard common/*.h server/*.h server/store/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $(STORE_CFLAGS) $< $(FUZZ_LINKED) $(BASE_LIBS) \
+	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $(STORE_CFLAGS) $< $(FUZZ_LINKED) $(SSL_LIBS) $(BASE_LIBS) \
 		$(STORE_LIBS) -lm -o $@
 
 run: $(OUT)/chat-server $(OUT)/chat-client

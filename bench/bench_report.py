@@ -21,6 +21,7 @@ TARGET_FILE_RATIO = 0.5     # 1 GiB through chat-server against a plain TCP copy
 TARGET_STORE_COST = 0.10    # fan-out N=1000 with chat.db against the in-memory store
 TARGET_PING_P99_MS = 10     # the loop's answer to PING while Argon2id runs on the workers
 TARGET_TOKEN_S = 10         # 10,000 token logins (no Argon2 at all)
+TARGET_TLS_FANOUT = 0.70    # fan-out over TLS against plain text, same binary
 
 
 # ---- machine and background ----
@@ -176,6 +177,77 @@ def _file_ratios(r):
     return up, down, tcp
 
 
+def _tls_download_ratios(r):
+    """Per file run with every copy identical: (plain download / TCP copy, TLS download /
+    TCP copy, how plain text sent it, how TLS sent it)."""
+    out = []
+    for f in r["file"]:
+        c, s, t = f["chat"], f.get("chat_tls", {}), f["tcp"]
+        if all(_ok(x) and x.get("same") for x in (c, s, t)):
+            out.append((c["download_mib_per_s"] / t["mib_per_s"],
+                        s["download_mib_per_s"] / t["mib_per_s"], c.get("via"), s.get("via")))
+    return out
+
+
+def tls_targets(r):
+    """(target, measured, verdict) rows of the TLS measurements."""
+    rows = []
+    plain = _med(r["throughput"].get("chat-1000", []), "deliveries_per_s")
+    tls = _med(r["throughput"].get("chat-tls-1000", []), "deliveries_per_s")
+    label = f"Fan-out N=1000 over TLS >= {TARGET_TLS_FANOUT:.0%} of plain text (same binary)"
+    if plain and tls:
+        rows.append((label, f"{tls:,.0f} vs {plain:,.0f} deliveries/s = **{tls / plain:.0%}**",
+                     tls / plain >= TARGET_TLS_FANOUT))
+    else:
+        rows.append((label, "run failed", False))
+    label = (f"1 GiB download >= {TARGET_FILE_RATIO:g}x plain TCP copy, over plain text and "
+             "over TLS")
+    ratios = _tls_download_ratios(r)
+    if ratios:
+        p = statistics.median(x[0] for x in ratios)
+        s = statistics.median(x[1] for x in ratios)
+        rows.append((label, f"plain text **{p:.2f}x** (via {ratios[0][2]}), TLS **{s:.2f}x** "
+                     f"(via {ratios[0][3]}{'' if ratios[0][3] == 'ktls' else ': no kTLS here'})",
+                     min(p, s) >= TARGET_FILE_RATIO))
+    elif r["file"]:
+        rows.append((label, "transfer failed or the copies differ", False))
+    else:
+        rows.append((label, "not run (--file-mib 0)", None))
+    return rows
+
+
+def _tls_section(r):
+    c, s = r["throughput"].get("chat-1000", []), r["throughput"].get("chat-tls-1000", [])
+    rows = [("deliveries/s, N=1000 (closed loop)", _spread(c, "deliveries_per_s"),
+             _spread(s, "deliveries_per_s"),
+             _ratio(_med(s, "deliveries_per_s"), _med(c, "deliveries_per_s")))]
+    for key, label in (("p50_us", "p50"), ("p99_us", "p99")):
+        rows.append((f"latency {label}, N=1000", _spread(c, key, 1e-3, "{:,.2f} ms"),
+                     _spread(s, key, 1e-3, "{:,.2f} ms"), ""))
+    rows.append(("server CPU per delivery, N=1000",
+                 _spread(c, "server_cpu_ns_per_delivery", 1, "{:,.0f} ns"),
+                 _spread(s, "server_cpu_ns_per_delivery", 1, "{:,.0f} ns"), ""))
+    rows.append(("log in 1000 clients", _spread(c, "login_s", 1, "{:.2f} s"),
+                 _spread(s, "login_s", 1, "{:.2f} s"), ""))
+    for i, f in enumerate(r["file"], 1):
+        p, t, tc = f["chat"], f.get("chat_tls", {}), f["tcp"]
+        rows.append((f"file run {i}: download (plain TCP copy "
+                     f"{tc.get('mib_per_s', 0):,.0f} MiB/s)",
+                     f"{p.get('download_mib_per_s', 0):,.0f} MiB/s via {p.get('via', '?')}"
+                     if _ok(p) else "FAILED",
+                     f"{t.get('download_mib_per_s', 0):,.0f} MiB/s via {t.get('via', '?')}"
+                     if _ok(t) else "FAILED: " + t.get("failure", "not run"),
+                     _ratio(t.get("download_mib_per_s"), p.get("download_mib_per_s"))))
+    return ("The same chat-server binary with TLS on (a self-signed ECDSA P-256 certificate, "
+            "TLS 1.3 as negotiated with chat-bench's OpenSSL) and off (`--no-tls`), runs "
+            "interleaved; chat-bench `--tls` speaks TLS with the same load. Latency over TLS is "
+            "taken at the generator's read (a TLS record has no kernel receive timestamp). "
+            "Downloads: `via` is how the server sent the chunk payloads (sendfile on plain "
+            "text; kTLS's SSL_sendfile when the kernel offers TLS offload, else a copy "
+            "through a buffer).\n\n" +
+            _table(["metric", "plain text", "TLS", "TLS vs plain"], rows))
+
+
 def targets(r):
     """(target, measured, verdict) rows."""
     rows = []
@@ -248,7 +320,7 @@ def targets(r):
                  f"{missing:,} missing over {len(runs)} runs" +
                  (f", {failed} run(s) failed" if failed else ""),
                  missing == 0 and failed == 0))
-    return rows
+    return rows + tls_targets(r)
 
 
 PASSWORD_LABEL = f"Argon2id password logins/s with PING p99 <= {TARGET_PING_P99_MS:g} ms meanwhile"
@@ -569,7 +641,7 @@ def _profile_section(r):
 def _interference(r):
     """(runs above NOISY_PCT, runs measured, median and max other load)."""
     runs = _all_load_runs(r) + list(r["idle"].values())
-    runs += [f[k] for f in r["file"] for k in ("tcp", "chat")]
+    runs += [f[k] for f in r["file"] for k in ("tcp", "chat", "chat_tls") if k in f]
     loads = [x["other_load_pct"] for x in runs if "other_load_pct" in x]
     if not loads:
         return 0, 0, 0.0, 0.0
@@ -713,6 +785,10 @@ def document(r, command, images):
         "## File throughput",
         "",
         _file_section(r),
+        "",
+        "## TLS against plain text",
+        "",
+        _tls_section(r),
         "",
         "## Profile",
         "",

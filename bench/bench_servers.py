@@ -92,9 +92,10 @@ def _start(name, argv, output_log, pattern, timeout):
 
 
 def start_chat_server(bin_dir, workdir, cpu, max_clients, extra_args=(), poller=None,
-                      wrapper=(), ready_timeout=READY_TIMEOUT_S):
+                      wrapper=(), ready_timeout=READY_TIMEOUT_S, tls=False):
     """chat-server on 127.0.0.1 with a kernel-chosen port, its log, files and database in
-    workdir (extra_args may name another --data-dir, such as :memory:)."""
+    workdir (extra_args may name another --data-dir, such as :memory:); plain text
+    (--no-tls) unless tls (it then makes its certificate in its data directory)."""
     files = os.path.join(workdir, "files")
     os.makedirs(files, exist_ok=True)
     argv = list(wrapper) + [os.path.join(bin_dir, "chat-server"), "--host", "127.0.0.1",
@@ -103,6 +104,8 @@ def start_chat_server(bin_dir, workdir, cpu, max_clients, extra_args=(), poller=
                             "--max-clients", str(max_clients)]
     if poller:
         argv += ["--poller", poller]
+    if not tls:
+        argv.append("--no-tls")
     argv += list(extra_args)
     return _start("chat-server", pinned(cpu, argv), os.path.join(workdir, "server.out"),
                   CHAT_LISTEN_RE, ready_timeout)

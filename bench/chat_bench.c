@@ -6,6 +6,7 @@
  *   --file PATH     upload PATH to chat-server, then download it again
  *   --tcp-sink OUT  accept one loopback connection and write what arrives to OUT
  *   --tcp-send PATH send PATH to a --tcp-sink: the plain TCP baseline for --file
+ *   --tls           (with the modes that talk to chat-server) over TLS
  *   --logins KIND   password or token logins to accounts, PING answered meanwhile
  *
  * Each mode prints one machine-readable line "RESULT key=value ..." and a short human
@@ -21,6 +22,7 @@
 #include "bench/net.h"
 #include "bench/report.h"
 #include "bench/text.h"
+#include "bench/tls.h"
 #include "bench/transfer.h"
 
 #define EXIT_MISSING 1
@@ -39,6 +41,7 @@ struct options {
     const char *host;
     const char *hist_out;
     bool port_given;
+    bool tls;
 };
 
 static void usage(FILE *out)
@@ -72,7 +75,8 @@ static void usage(FILE *out)
           "                         --count logins, while a guest connection PINGs\n"
           "                         (needs a server with --allow-guests)\n"
           "  --accounts N           accounts for --logins (64)\n"
-          "  --count N              --logins: stop after N logins (0: run for --duration)\n",
+          "  --count N              --logins: stop after N logins (0: run for --duration)\n"
+          "  --tls                  speak TLS to chat-server (load, --idle and --file)\n",
           out);
 }
 
@@ -130,6 +134,7 @@ static bool option_set(struct options *o, int id, const char *arg)
     case 'O': o->transfer.download_to = arg; break;
     case 'K': o->mode = MODE_TCP_SINK; o->transfer.path = arg; break;
     case 'S': o->mode = MODE_TCP_SEND; o->transfer.path = arg; break;
+    case 'E': o->tls = true; break;
     case 'G':
         o->mode = MODE_LOGINS;
         ok = strcmp(arg, "password") == 0 || strcmp(arg, "token") == 0;
@@ -209,6 +214,7 @@ int main(int argc, char **argv)
         { "tcp-sink", required_argument, NULL, 'K' },
         { "tcp-send", required_argument, NULL, 'S' },
         { "timeout", required_argument, NULL, 't' },
+        { "tls", no_argument, NULL, 'E' },
         { "logins", required_argument, NULL, 'G' },
         { "accounts", required_argument, NULL, 'A' },
         { "count", required_argument, NULL, 'C' },
@@ -240,6 +246,11 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     o.load.idle = o.mode == MODE_IDLE;
+    char err[160];
+    if (o.tls && !bench_tls_init(err, sizeof err)) {
+        fprintf(stderr, "chat-bench: %s\n", err);
+        return EXIT_FAILED;
+    }
     switch (o.mode) {
     case MODE_FILE:
         return transfer_file(&o.transfer) ? 0 : EXIT_FAILED;

@@ -22,6 +22,7 @@ struct linebuf {
 
 struct conn {
     int fd;
+    struct ssl_st *ssl;     /* with --tls: the session over fd */
     uint32_t index;         /* 0..clients-1: its name, and its sender number if < senders */
     uint8_t state;          /* enum conn_state, owned by load.c */
     uint8_t login_step;     /* the dialect's progress through logging in */

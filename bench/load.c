@@ -11,6 +11,7 @@
  * wait (no coordinated omission). */
 #include "bench/load.h"
 #include "bench/text.h"
+#include "bench/tls.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -30,7 +31,7 @@
 #define LOAD_FD_SPARE 64        /* descriptors beyond one per client */
 #define NS_PER_S 1000000000.0
 
-enum conn_state { CONN_IDLE, CONN_CONNECTING, CONN_LOGIN, CONN_READY, CONN_CLOSED };
+enum conn_state { CONN_IDLE, CONN_CONNECTING, CONN_TLS, CONN_LOGIN, CONN_READY, CONN_CLOSED };
 
 struct sender {
     uint64_t next_seq;   /* sequence number of its next message */
@@ -119,6 +120,8 @@ static void conn_close(struct load *ld, struct conn *c, const char *reason)
     if (c->state != CONN_READY)
         ld->logging_in--;
     epoll_ctl(ld->ep, EPOLL_CTL_DEL, c->fd, NULL);
+    bench_tls_free(c->ssl);
+    c->ssl = NULL;
     close(c->fd);
     c->fd = -1;
     c->state = CONN_CLOSED;
@@ -154,7 +157,8 @@ static void login_fill(struct load *ld)
 
 static void conn_flush(struct load *ld, struct conn *c)
 {
-    enum flush_status st = outbuf_flush(&c->out, c->fd);
+    enum flush_status st = c->ssl != NULL ? bench_tls_flush(&c->out, c->ssl)
+                                          : outbuf_flush(&c->out, c->fd);
     if (st == FLUSH_FAILED) {
         conn_close(ld, c, strerror(errno));
         return;
@@ -201,8 +205,48 @@ static uint64_t arrival_time(struct load *ld, struct msghdr *mh)
     return ld->read_now;
 }
 
+/* Reads what TLS has decrypted, until the session holds nothing more. */
+static void conn_read_tls(struct load *ld, struct conn *c)
+{
+    do {
+        ssize_t n = bench_tls_read(c->ssl, ld->rbuf, LOAD_READ_BUF);
+        if (n > 0) {
+            ld->read_now = ld->arrival = clock_now_ns(); /* no kernel stamp for a record */
+            ld->res->reads++;
+            if (!ld->opt->dialect->input(ld, c, ld->rbuf, (size_t)n))
+                conn_close(ld, c, "the stream cannot go on");
+        } else if (n == 0) {
+            conn_close(ld, c, "the server closed the connection");
+        } else if (errno != EAGAIN && errno != EINTR) {
+            conn_close(ld, c, strerror(errno));
+        }
+    } while (c->ssl != NULL && bench_tls_pending(c->ssl));
+}
+
+/* One TLS handshake step; logs in once it is done. */
+static void conn_handshake(struct load *ld, struct conn *c)
+{
+    bool want_write = false;
+    int st = bench_tls_handshake(c->ssl, &want_write);
+    if (st < 0) {
+        conn_close(ld, c, "TLS handshake failed");
+    } else if (st == 0) {
+        if (want_write != c->watching_out)
+            conn_watch(ld, c, want_write);
+    } else {
+        c->state = CONN_LOGIN;
+        if (c->watching_out)
+            conn_watch(ld, c, false);
+        ld->opt->dialect->login(ld, c);
+    }
+}
+
 static void conn_read(struct load *ld, struct conn *c)
 {
+    if (c->ssl != NULL) {
+        conn_read_tls(ld, c);
+        return;
+    }
     union {
         char buf[CMSG_SPACE(sizeof(struct timespec))];
         struct cmsghdr align;
@@ -230,10 +274,21 @@ static void conn_event(struct load *ld, struct conn *c, uint32_t events)
         int err = net_connect_result(c->fd);
         if (err != 0) {
             conn_close(ld, c, strerror(err));
+        } else if ((events & EPOLLOUT) && bench_tls_on()) {
+            c->state = CONN_TLS;
+            c->ssl = bench_tls_session(c->fd);
+            if (c->ssl == NULL)
+                conn_close(ld, c, "no TLS session");
+            else
+                conn_handshake(ld, c);
         } else if (events & EPOLLOUT) {
             c->state = CONN_LOGIN;
             ld->opt->dialect->login(ld, c);
         }
+        return;
+    }
+    if (c->state == CONN_TLS) {
+        conn_handshake(ld, c);
         return;
     }
     if (c->state != CONN_LOGIN && c->state != CONN_READY)

@@ -534,6 +534,7 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_TOKEN_INVALID] = "session expired; log in with your password",
         [PROTO_E_GUESTS_DISABLED] = "guest logins are off; log in with an account",
         [PROTO_E_SESSION_REPLACED] = "logged in from somewhere else",
+        [PROTO_E_TLS_REQUIRED] = "TLS required",
         [PROTO_E_ROOM_NAME_INVALID] = "invalid room name",
         [PROTO_E_ROOM_NAME_TAKEN] = "room name already taken",
         [PROTO_E_NOT_IN_ROOM] = "you are not in that room",

@@ -218,6 +218,7 @@ enum proto_error_code {
     PROTO_E_TOKEN_INVALID = 37,     /* session token unknown, revoked or expired */
     PROTO_E_GUESTS_DISABLED = 38,   /* HELLO (guest login) is off: log in with a password */
     PROTO_E_SESSION_REPLACED = 39,  /* the account logged in on another connection */
+    PROTO_E_TLS_REQUIRED = 40,      /* plain text reached a TLS port; sent in plain text */
     PROTO_E_ROOM_NAME_INVALID = 50, /* room name empty, too long, bad characters */
     PROTO_E_ROOM_NAME_TAKEN = 51,   /* a room has that name or one that looks like it */
     PROTO_E_NOT_IN_ROOM = 52,       /* a public room you have not joined */

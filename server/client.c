@@ -7,10 +7,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "server/clock.h"
+#include "server/conn.h"
 #include "server/dispatch.h"
 #include "server/ev.h"
 #include "server/presence.h"
@@ -20,6 +19,17 @@ static void client_on_ready(int fd, int mask, void *data);
 
 struct client *client_new(struct server *srv, int fd, uint32_t id, const char *addr)
 {
+    struct conn *conn = conn_tcp_new(fd);
+    struct client *c = client_new_conn(srv, conn, id, addr);
+    if (c == NULL)
+        conn_tcp_release(conn);
+    return c;
+}
+
+struct client *client_new_conn(struct server *srv, struct conn *conn, uint32_t id,
+                               const char *addr)
+{
+    int fd = conn->fd;
     if (fd >= srv->by_fd_size)
         return NULL;
     struct client *c = g_new0(struct client, 1);
@@ -29,6 +39,7 @@ struct client *client_new(struct server *srv, int fd, uint32_t id, const char *a
     }
     c->srv = srv;
     c->fd = fd;
+    c->conn = conn;
     c->id = id;
     c->state = CLIENT_HANDSHAKE;
     c->ev_mask = EV_READ;
@@ -39,6 +50,7 @@ struct client *client_new(struct server *srv, int fd, uint32_t id, const char *a
     list_init(&c->timer_link);
     list_init(&c->pending_link);
     list_init(&c->backlog_link);
+    list_init(&c->pending_read_link);
     list_init(&c->download_link);
     c->deadline_ms = clock_mono_ms() + srv->cfg.handshake_timeout_ms;
     list_append(&srv->handshakes, &c->timer_link);
@@ -118,13 +130,31 @@ void client_broadcast(struct server *srv, struct frame *f, const struct client *
             client_send(srv->online[i], f);
 }
 
+/* Whether c wants its input now: not at its end, not throttled. */
+static bool client_wants_input(const struct client *c)
+{
+    return !c->input_eof && !c->guard.throttled;
+}
+
+/* Keeps c on the server's list of conns holding input the kernel no longer reports
+ * exactly while it has such input and wants it. */
+static void client_track_pending(struct client *c)
+{
+    if (client_wants_input(c) && conn_has_pending(c->conn))
+        list_append_once(&c->srv->pending_reads, &c->pending_read_link);
+    else
+        list_remove(&c->pending_read_link);
+}
+
 void client_update_interest(struct client *c)
 {
-    int mask = c->input_eof || c->guard.throttled ? EV_NONE : EV_READ;
+    int want = client_wants_input(c) ? EV_READ : EV_NONE;
     if (!outq_empty(&c->out) || c->download_count > 0)
-        mask |= EV_WRITE;
+        want |= EV_WRITE;
+    int mask = conn_socket_mask(c->conn, want);
     if (mask != c->ev_mask && ev_set_mask(c->srv->loop, c->fd, mask) == EV_OK)
         c->ev_mask = mask;
+    client_track_pending(c);
 }
 
 /* The moment a client stops being part of the chat: logged once, the others told,
@@ -168,8 +198,9 @@ void client_close(struct client *c, const char *reason)
     guard_client_close(c);
     list_remove(&c->timer_link);
     list_remove(&c->pending_link);
+    list_remove(&c->pending_read_link);
     ev_unwatch(srv->loop, c->fd);
-    close(c->fd);
+    conn_close(c->conn);
     srv->by_fd[c->fd] = NULL;
     srv->connections--;
     outq_clear(&c->out);
@@ -184,17 +215,22 @@ static bool client_read(struct client *c)
 {
     static uint8_t buf[SERVER_READ_BUDGET];
     if (c->state != CLIENT_CLOSING &&
-        proto_decoder_pending(&c->decoder) >= SERVER_INPUT_HIGH_WATER)
+        proto_decoder_pending(&c->decoder) >= SERVER_INPUT_HIGH_WATER) {
+        client_track_pending(c);
         return true; /* the backlog drains first; TCP holds the rest back */
-    ssize_t n = recv(c->fd, buf, sizeof buf, 0);
+    }
+    ssize_t n = conn_read(c->conn, buf, sizeof buf);
     if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+            client_update_interest(c); /* a TLS read may need the socket writable */
             return true;
-        char reason[128];
-        snprintf(reason, sizeof reason, "read failed: %s", g_strerror(errno));
+        }
+        char reason[256];
+        snprintf(reason, sizeof reason, "read failed: %s", conn_error(c->conn, errno));
         client_close(c, reason);
         return false;
     }
+    client_track_pending(c);
     if (n == 0) {
         c->input_eof = true;
         if (c->state == CLIENT_CLOSING && outq_empty(&c->out)) {
@@ -210,11 +246,24 @@ static bool client_read(struct client *c)
     return true;
 }
 
+void client_read_pending(struct server *srv)
+{
+    struct list_node todo;
+    list_init(&todo);
+    list_move_all(&todo, &srv->pending_reads);
+    while (!list_empty(&todo)) { /* client_read puts back the ones still holding input */
+        struct client *c = list_entry(todo.next, struct client, pending_read_link);
+        list_remove(&c->pending_read_link);
+        client_read(c);
+    }
+}
+
 /* The loop's handler for a client's socket. */
 static void client_on_ready(int fd, int mask, void *data)
 {
     (void)fd;
     struct client *c = data;
+    mask = conn_fired_mask(c->conn, mask);
     if ((mask & EV_READ) && !client_read(c))
         return;
     if (mask & EV_WRITE) /* written before the loop sleeps, with everything else pending */
@@ -223,10 +272,10 @@ static void client_on_ready(int fd, int mask, void *data)
 
 void client_flush(struct client *c)
 {
-    enum outq_status st = outq_flush(&c->out, c->fd, SERVER_WRITE_BUDGET);
-    char reason[128];
+    char reason[256];
+    enum outq_status st = outq_flush(&c->out, c->conn, SERVER_WRITE_BUDGET);
     if (st == OUTQ_ERROR) {
-        snprintf(reason, sizeof reason, "write failed: %s", g_strerror(errno));
+        snprintf(reason, sizeof reason, "write failed: %s", conn_error(c->conn, errno));
         client_close(c, reason);
         return;
     }
@@ -239,12 +288,12 @@ void client_flush(struct client *c)
         /* Everything is delivered. Wait for the peer's FIN unless it was seen or the
          * server is stopping; either way no unread input is left to turn into a reset. */
         if (c->input_eof || c->srv->stopping) {
-            net_drain(c->fd, SERVER_CLOSE_DRAIN_BYTES);
+            conn_drain(c->conn, SERVER_CLOSE_DRAIN_BYTES);
             client_close(c, "finished");
             return;
         }
         if (!c->output_shut) {
-            shutdown(c->fd, SHUT_WR);
+            conn_shutdown(c->conn);
             c->output_shut = true;
         }
     }

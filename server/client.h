@@ -15,6 +15,7 @@
 #include "server/outq.h"
 #include "server/server.h"
 
+struct conn;
 struct upload;
 
 enum client_state {
@@ -25,7 +26,8 @@ enum client_state {
 
 struct client {
     struct server *srv;
-    int fd;
+    int fd;                    /* the socket's number: its slot in srv->by_fd */
+    struct conn *conn;         /* every byte in or out goes through it (conn.h) */
     uint32_t id;               /* connection id, also the user id in WELCOME */
     enum client_state state;
     int ev_mask;               /* interest currently registered with the loop */
@@ -53,14 +55,21 @@ struct client {
     struct list_node timer_link;   /* srv->handshakes or srv->lingering */
     struct list_node pending_link; /* srv->pending_writes */
     struct list_node backlog_link; /* srv->backlog */
+    struct list_node pending_read_link; /* srv->pending_reads */
     struct list_node download_link; /* srv->downloaders */
     struct client_guard guard;     /* rate budgets, throttle and idle state (guard.h) */
     char addr[NET_ADDR_MAX];
 };
 
-/* Registers a newly accepted socket as a client in handshake state, or returns NULL
- * (fd untouched) when the event loop cannot watch that fd. */
+/* Registers a newly accepted socket as a plain-text client in handshake state (no HELLO
+ * yet), or returns NULL (fd untouched) when the event loop cannot watch that fd. */
 struct client *client_new(struct server *srv, int fd, uint32_t id, const char *addr);
+
+/* The same for a connection of any type whose transport handshake is over (a TLS one
+ * comes back from the handshake thread); NULL (conn untouched) when the loop cannot
+ * watch its fd. */
+struct client *client_new_conn(struct server *srv, struct conn *conn, uint32_t id,
+                               const char *addr);
 
 /* Writes a log line about this client (conn, address and name filled in). */
 void client_log(const struct client *c, enum log_level level, const char *fmt, ...)
@@ -92,6 +101,11 @@ void client_close(struct client *c, const char *reason);
 /* Registers the interest c's state calls for with the loop: reading unless the peer is
  * done or c is throttled, writing while output waits or a download could produce more. */
 void client_update_interest(struct client *c);
+
+/* Reads once more from every client whose conn holds input the kernel no longer
+ * reports (TLS records decrypted but not yet taken); called before the loop sleeps,
+ * before the pass's commit. */
+void client_read_pending(struct server *srv);
 
 /* Writes queued output. Called only by the before-sleep step, after the pass's commit:
  * that is the write barrier group commit rests on (deliver.h), so nothing else may

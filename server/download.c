@@ -1,21 +1,21 @@
-/* Downloads: DOWNLOAD_REQUEST -> DOWNLOAD_START, then DOWNLOAD_CHUNKs read from disk
- * straight into their frames, then DOWNLOAD_END. Chunks are produced before the loop
- * sleeps and only while the reader's queue is below the low-water mark, so a download
+/* Downloads: DOWNLOAD_REQUEST -> DOWNLOAD_START, then DOWNLOAD_CHUNKs whose payload
+ * stays in the file until the connection sends it (sendfile, or kTLS's SSL_sendfile;
+ * a TLS connection without kTLS copies it through a buffer), then DOWNLOAD_END.
+ * Chunks are produced before the loop sleeps and only while the reader's queue is below the low-water mark, so a download
  * of any size holds a bounded amount of memory and other frames slip in between. */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "server/client.h"
 #include "server/rooms.h"
+#include "server/conn.h"
 #include "server/filestore.h"
 #include "server/transfer.h"
 
 struct download {
     struct list_node link;     /* in client->downloads */
     struct stored_file *file;
-    int fd;                    /* the file's shared read descriptor */
     uint64_t next;             /* offset of the next byte to send */
 };
 
@@ -113,7 +113,6 @@ void download_on_request(struct client *c, const struct proto_msg *msg)
 
     struct download *d = g_new0(struct download, 1);
     d->file = f;
-    d->fd = f->read_fd;
     d->next = req->offset;
     list_init(&d->link);
     list_append(&c->downloads, &d->link);
@@ -121,8 +120,8 @@ void download_on_request(struct client *c, const struct proto_msg *msg)
         list_append(&c->srv->downloaders, &c->download_link);
     char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
     client_log(c, LOG_INFO, "download start file_id=%" PRIu64 " name=%s offset=%" PRIu64
-               " size=%" PRIu64, f->id, log_quote(quoted, sizeof quoted, f->name,
-               strlen(f->name)), req->offset, f->size);
+               " size=%" PRIu64 " via=%s", f->id, log_quote(quoted, sizeof quoted, f->name,
+               strlen(f->name)), req->offset, f->size, conn_file_path(c->conn));
 }
 
 void download_on_cancel(struct client *c, const struct proto_msg *msg)
@@ -130,6 +129,12 @@ void download_on_cancel(struct client *c, const struct proto_msg *msg)
     struct download *d = download_find(c, msg->u.ref.id);
     if (d != NULL)
         download_drop(c, d, "cancelled");
+}
+
+/* A chunk frame is freed: it no longer reads the file. */
+static void chunk_release(void *files, void *file)
+{
+    filestore_release(files, file);
 }
 
 /* Queues d's next chunk, or its DOWNLOAD_END once everything is sent. Returns false
@@ -147,26 +152,27 @@ static bool download_step(struct client *c, struct download *d)
         want = c->srv->download_low_water;
     if (want > left)
         want = (size_t)left;
-    struct frame *f = frame_new(PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX + want);
-    uint8_t *data = f->data + PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX;
-    ssize_t got;
-    do
-        got = pread(d->fd, data, want, (off_t)d->next);
-    while (got < 0 && errno == EINTR);
-    if (got <= 0) {
-        frame_unref(f);
-        client_log(c, LOG_ERROR, "cannot read stored file %" PRIu64 ": %s", d->file->id,
-                   got < 0 ? g_strerror(errno) : "it is shorter than stored");
+    /* The frame holds the header; the payload stays in the file until the connection
+     * sends it (outq.h), and the frame holds a reader of the file until then (the file
+     * is open already, so acquiring it again only counts). */
+    struct stored_file *held;
+    if (filestore_acquire(c->srv->files, d->file->id, &held) != FILESTORE_OK) {
         client_send_error(c, PROTO_E_STORAGE, PROTO_DOWNLOAD_REQUEST, d->file->id,
                           "The server could not read the file.");
         download_drop(c, d, "failed");
         return false;
     }
-    f->len = (uint32_t)proto_encode_chunk_prefix(PROTO_DOWNLOAD_CHUNK, d->file->id, d->next,
-                                                 (uint32_t)got, f->data);
+    struct frame *f = frame_new(PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX);
+    proto_encode_chunk_prefix(PROTO_DOWNLOAD_CHUNK, held->id, d->next, (uint32_t)want,
+                              f->data);
+    f->len = PROTO_HEADER_SIZE + PROTO_CHUNK_PREFIX;
+    f->file = (struct frame_file){
+        .fd = held->read_fd, .offset = d->next, .len = (uint32_t)want,
+        .release = chunk_release, .ctx = c->srv->files, .owner = held,
+    };
     client_send(c, f);
     frame_unref(f);
-    d->next += (uint64_t)got;
+    d->next += (uint64_t)want;
     return true;
 }
 

@@ -9,19 +9,17 @@
  * already waiting, is dropped with ERROR(RATE_LIMITED) after the grace period. The file
  * budget only shapes uploads: a fast uploader is slowed, never dropped. */
 #include <inttypes.h>
-#include <sys/ioctl.h>
 
 #include "server/client.h"
+#include "server/conn.h"
 #include "server/dispatch.h"
 #include "server/guard.h"
 
 /* True when c has sent more than it has been allowed to process yet: frames decoded but
- * not handled, or bytes in the socket not read. */
+ * not handled, or bytes in the socket (or the TLS layer) not read. */
 static bool input_waiting(const struct client *c)
 {
-    int unread = 0;
-    return proto_decoder_pending(&c->decoder) > 0 ||
-           (ioctl(c->fd, FIONREAD, &unread) == 0 && unread > 0);
+    return proto_decoder_pending(&c->decoder) > 0 || conn_input_waiting(c->conn);
 }
 
 /* Drops c for sending faster than its limits for longer than the grace period. */

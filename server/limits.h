@@ -16,11 +16,14 @@
 #define SERVER_DEFAULT_MAX_UPLOADS 4u          /* per connection: parallel, not a flood */
 #define SERVER_DEFAULT_MAX_DOWNLOADS 4u        /* per connection, likewise */
 #define SERVER_DEFAULT_MAX_OUTPUT_QUEUE (4u << 20) /* 4 MiB unsent: past it a reader is too slow */
-#define SERVER_DEFAULT_HANDSHAKE_MS 10000      /* time to send HELLO before being dropped */
+#define SERVER_DEFAULT_HANDSHAKE_MS 10000      /* time to finish the TLS handshake, then
+                                                  again to send HELLO, before being dropped */
 #define SERVER_DEFAULT_DATA_DIR "."            /* chat.db beside where the server was started,
                                                   as server.log and received_files are */
 #define SERVER_DEFAULT_RETENTION_DAYS 0u       /* keep messages forever unless told otherwise:
                                                   deleting history is the operator's call */
+#define SERVER_DEFAULT_TLS_CERT "tls-cert.pem"  /* made on first start when no --tls-cert is */
+#define SERVER_DEFAULT_TLS_KEY "tls-key.pem"    /* given, in the data directory */
 
 /* ---- Ranges accepted for options (outside them the option is refused) ---- */
 #define SERVER_MAX_CLIENTS_LIMIT 1000000u      /* far above any fd limit; only a sanity cap */
@@ -85,6 +88,32 @@
 #define SERVER_RESUME_MAX_PER_ROOM 100u        /* missed messages a RESUME replays per room;
                                                   the rest is a RESUME_GAP the client pages
                                                   through HISTORY at its own pace */
+/* ---- TLS (server/tls.c, conn_tls.c; docs/SECURITY.md) ---- */
+#define SERVER_TLS_MIN_VERSION TLS1_2_VERSION  /* TLS 1.0 and 1.1 are deprecated (RFC 8996) */
+#define SERVER_TLS_CIPHERS                     /* TLS 1.2: Mozilla "intermediate" (v5.7): */ \
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"  /* forward secrecy and */ \
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"  /* AEAD only; every    */ \
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"  /* client of the last  */ \
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"        /* five years speaks   */ \
+    "DHE-RSA-CHACHA20-POLY1305"                                   /* one of them         */
+#define SERVER_TLS13_CIPHERSUITES              /* TLS 1.3: all three, as Mozilla lists */ \
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+#define SERVER_TLS_GROUPS "X25519:prime256v1:secp384r1" /* Mozilla's curves, fastest first */
+#define SERVER_TLS_THREAD_NICE 5               /* the TLS handshake thread's niceness: a
+                                                  handshake is ~0.1-0.3 ms of public-key
+                                                  work, done off the loop so a storm of them
+                                                  cannot hold up the chat; niced so that on
+                                                  a busy machine the loop thread, waking for
+                                                  a frame, wins the CPU (weight 1024 to
+                                                  335), but not so far that other programs
+                                                  on the host starve the handshakes */
+#define SERVER_TLS_CERT_CN "chat-server"       /* subject of the generated certificate: it
+                                                  is pinned by fingerprint, never by name */
+#define SERVER_TLS_CERT_DAYS 3650              /* generated certificate's life: trust on
+                                                  first use pins it, so expiry would only
+                                                  force every user to re-pin */
+#define SERVER_TLS_CERT_BACKDATE_S 3600        /* valid from an hour ago: clients with a
+                                                  clock a little behind still accept it */
 
 /* ---- The store (server/store/) ---- */
 #define STORE_BUSY_TIMEOUT_MS 0                /* the loop never waits for a lock: the server

@@ -18,6 +18,7 @@
 #include "server/log.h"
 #include "server/option_parse.h"
 #include "server/server.h"
+#include "server/tls.h"
 #include "server/store/store.h"
 
 #define SERVER_VERSION "1.0"
@@ -84,7 +85,7 @@ static void print_guard_help(void)
 static void print_help(void)
 {
     printf("Usage: chat-server [OPTION]...\n"
-           "A chat server: one thread, one event loop, many clients.\n\n"
+           "A chat server: one event loop, many clients, TLS by default.\n\n"
            "  --host ADDR              address to listen on (default %s)\n"
            "  --port N                 TCP port, 0 lets the kernel pick (default %u)\n"
            "  --log PATH               event log, appended; - for stderr (default %s)\n"
@@ -106,13 +107,28 @@ static void print_help(void)
            "  --max-downloads N        downloads in flight per connection (default %u)\n"
            "  --max-output-queue BYTES unsent bytes per client before it is dropped as\n"
            "                           too slow (default %u, at least %u)\n"
-           "  --handshake-timeout SECS time to log in, decimals allowed (default %.15g)\n"
+           "  --handshake-timeout SECS time for the TLS handshake, then again to log in;\n"
+           "                           decimals allowed (default %.15g)\n"
            "  --poller NAME            event loop backend: %s (default %s)\n"
+           "  --tls-cert FILE          PEM certificate chain for TLS (e.g. Let's Encrypt's\n"
+           "                           fullchain.pem); reread on SIGHUP. Default: %s\n"
+           "                           in --data-dir, made self-signed (ECDSA P-256) on\n"
+           "                           first start\n"
+           "  --tls-key FILE           its PEM private key (default %s, made mode 0600)\n"
+           "  --fingerprint            print the certificate's SHA-256 fingerprint, exit\n"
+           "  --no-tls                 serve plain text: FOR LOOPBACK AND TESTS ONLY, anyone\n"
+           "                           on the path can read and change everything\n"
            "  --help                   show this help and exit\n"
            "  --version                show the version and exit\n\n"
            "Fixed limits: %u-byte frames, %u-byte texts, %u-byte file chunks, %u KiB read\n"
            "and %d frames per client per loop pass, downloads read ahead up to %u KiB.\n"
-           "SIGINT/SIGTERM: tell clients, flush for up to %g s, exit 0. SIGHUP: reopen the log.\n",
+           "TLS: 1.2 or 1.3 only, Mozilla \"intermediate\" ciphers, no compression, no\n"
+           "renegotiation. Handshakes run on a helper thread at nice %d, off the event loop.\n"
+           "Plain text on the TLS port gets ERROR(TLS_REQUIRED) in plain text and a close.\n"
+           "The handshake timeout applies to the TLS handshake, then again to logging in.\n"
+           "SIGINT/SIGTERM: tell clients, flush for up to %g s, exit 0. SIGHUP: reopen the log\n"
+           "and reload the TLS certificate and key (new connections get them; nobody is\n"
+           "dropped).\n",
            SERVER_DEFAULT_HOST, SERVER_DEFAULT_PORT, SERVER_DEFAULT_LOG,
            SERVER_DEFAULT_FILES_DIR, SERVER_DEFAULT_DATA_DIR, STORE_MEMORY,
            SERVER_DEFAULT_RETENTION_DAYS, SERVER_PRUNE_INTERVAL_MS / 1000,
@@ -120,9 +136,10 @@ static void print_help(void)
            (unsigned long long)SERVER_DEFAULT_MAX_FILE_SIZE, SERVER_DEFAULT_MAX_UPLOADS,
            SERVER_DEFAULT_MAX_DOWNLOADS, SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
            SERVER_MIN_OUTPUT_QUEUE, SERVER_DEFAULT_HANDSHAKE_MS / 1000.0, ev_backend_list(),
-           SERVER_DEFAULT_POLLER, PROTO_MAX_PAYLOAD, PROTO_MAX_TEXT, PROTO_MAX_CHUNK,
+           SERVER_DEFAULT_POLLER, SERVER_DEFAULT_TLS_CERT, SERVER_DEFAULT_TLS_KEY,
+           PROTO_MAX_PAYLOAD, PROTO_MAX_TEXT, PROTO_MAX_CHUNK,
            SERVER_READ_BUDGET / 1024, SERVER_FRAMES_PER_PASS, SERVER_DOWNLOAD_LOW_WATER / 1024,
-           SERVER_SHUTDOWN_FLUSH_MS / 1000.0);
+           SERVER_TLS_THREAD_NICE, SERVER_SHUTDOWN_FLUSH_MS / 1000.0);
     print_guard_help();
     accounts_print_help();
     printf("\nRooms (fixed limits; docs/PROTOCOL.md section 5.27): an account is in at most %u\n"
@@ -156,6 +173,7 @@ enum option_id {
     OPT_MSG_LIMIT, OPT_BYTE_LIMIT, OPT_FILE_LIMIT, OPT_FLOOD_GRACE, OPT_MAX_PER_IP,
     OPT_IP_CONNECT_LIMIT, OPT_CONNECT_LIMIT, OPT_LIMIT_LOOPBACK, OPT_IDLE_TIMEOUT,
     OPT_PONG_TIMEOUT, OPT_NO_LIMITS, OPT_DATA_DIR, OPT_RETENTION_DAYS, OPT_BACKUP,
+    OPT_TLS_CERT, OPT_TLS_KEY, OPT_NO_TLS, OPT_FINGERPRINT,
     OPT_ACCOUNTS, /* every accounts option (accounts_cli.c tells them apart by name) */
 };
 
@@ -199,6 +217,10 @@ static const struct option long_options[] = {
     { "register-limit", required_argument, NULL, OPT_ACCOUNTS },
     { "create-admin", required_argument, NULL, OPT_ACCOUNTS },
     { "create-invite", no_argument, NULL, OPT_ACCOUNTS },
+    { "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+    { "tls-key", required_argument, NULL, OPT_TLS_KEY },
+    { "no-tls", no_argument, NULL, OPT_NO_TLS },
+    { "fingerprint", no_argument, NULL, OPT_FINGERPRINT },
     { NULL, 0, NULL, 0 },
 };
 
@@ -241,6 +263,45 @@ static int64_t *guard_timer_option(struct guard_config *g, int id)
     }
 }
 
+/* The directory the server keeps its own state in (chat.db, the generated certificate):
+ * --data-dir. Newly allocated. */
+static char *state_dir(const struct server_config *cfg)
+{
+    return g_strdup(cfg->data_dir);
+}
+
+/* Fills in the certificate and key paths: both given, or both defaulted into the state
+ * directory (and then made on first start). The strings live until exit. */
+static int resolve_tls_paths(struct server_config *cfg)
+{
+    if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
+        return usage_error("--tls-cert and --tls-key go together");
+    if (cfg->tls_cert != NULL)
+        return -1;
+    static char *cert, *key;
+    char *dir = state_dir(cfg);
+    cert = g_build_filename(dir, SERVER_DEFAULT_TLS_CERT, NULL);
+    key = g_build_filename(dir, SERVER_DEFAULT_TLS_KEY, NULL);
+    g_free(dir);
+    cfg->tls_cert = cert;
+    cfg->tls_key = key;
+    cfg->tls_generate = true;
+    return -1;
+}
+
+/* --fingerprint: prints the certificate's fingerprint, or says why it cannot. */
+static int print_fingerprint(const struct server_config *cfg)
+{
+    char fingerprint[TLS_FINGERPRINT_MAX], err[512];
+    if (tls_cert_fingerprint(cfg->tls_cert, fingerprint, err, sizeof err) != 0) {
+        fprintf(stderr, "chat-server: %s%s\n", err, cfg->tls_generate
+                ? " (the first start without --no-tls makes it)" : "");
+        return EXIT_RUNTIME;
+    }
+    printf("%s\n", fingerprint);
+    return EXIT_OK;
+}
+
 /* Fills cfg (and *backup_path for --backup, *cmd for the accounts commands) from argv.
  * Returns -1 to go on, else the exit status (help, version, error). */
 static int parse_options(int argc, char **argv, struct server_config *cfg,
@@ -258,6 +319,7 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
         .max_downloads = SERVER_DEFAULT_MAX_DOWNLOADS,
         .max_output_queue = SERVER_DEFAULT_MAX_OUTPUT_QUEUE,
         .handshake_timeout_ms = SERVER_DEFAULT_HANDSHAKE_MS,
+        .tls = true,
         .guard = {
             .enabled = true,
             .messages = { SERVER_DEFAULT_MSG_RATE, SERVER_DEFAULT_MSG_BURST },
@@ -274,6 +336,7 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
     accounts_config_defaults(&cfg->accounts);
     *cmd = (struct accounts_command){ 0 };
     opterr = 0;
+    bool want_fingerprint = false;
     int id, index = 0;
     while ((id = getopt_long(argc, argv, "", long_options, &index)) != -1) {
         const char *name = long_options[index].name;
@@ -331,6 +394,10 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
         case OPT_MAX_PER_IP: cfg->guard.max_per_ip = (uint32_t)value; break;
         case OPT_LIMIT_LOOPBACK: cfg->guard.limit_loopback = true; break;
         case OPT_NO_LIMITS: cfg->guard.enabled = false; break;
+        case OPT_TLS_CERT: cfg->tls_cert = optarg; break;
+        case OPT_TLS_KEY: cfg->tls_key = optarg; break;
+        case OPT_NO_TLS: cfg->tls = false; break;
+        case OPT_FINGERPRINT: want_fingerprint = true; break;
         case OPT_POLLER:
             if (!ev_backend_exists(optarg))
                 return usage_error("unknown poller '%s' (available: %s)", optarg,
@@ -351,7 +418,10 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
         cfg->guard.connects.burst = MAX((double)cfg->max_clients, cfg->guard.connects.per_sec);
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
-    return -1;
+    int status = resolve_tls_paths(cfg);
+    if (status >= 0)
+        return status;
+    return want_fingerprint ? print_fingerprint(cfg) : -1;
 }
 
 /* Installs the handlers, blocks the signals they serve (the loop unblocks them only
@@ -425,6 +495,9 @@ int main(int argc, char **argv)
         log_close();
         return EXIT_RUNTIME;
     }
+    if (srv.tls != NULL)
+        printf("chat-server TLS certificate%s SHA-256 fingerprint %s\n",
+               srv.tls_generated ? " (self-signed, new)" : "", tls_server_fingerprint(srv.tls));
     printf("chat-server listening on %s\n", srv.listen_addr);
     fflush(stdout);
 

@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <sys/uio.h>
 
+#include "server/conn.h"
+
 /* Ring indexes wrap with a mask: capacities are powers of two. */
 G_STATIC_ASSERT((SERVER_OUTQ_INLINE_SLOTS & (SERVER_OUTQ_INLINE_SLOTS - 1)) == 0);
 G_STATIC_ASSERT(SERVER_WRITEV_IOVECS <= IOV_MAX); /* more is EINVAL */
@@ -20,6 +22,7 @@ struct frame *frame_new(size_t cap)
     struct frame *f = g_malloc(sizeof *f + cap);
     f->refs = 1;
     f->len = 0;
+    f->file = (struct frame_file){ .fd = -1 };
     return f;
 }
 
@@ -35,8 +38,11 @@ struct frame *frame_encode(const struct proto_msg *msg)
 
 void frame_unref(struct frame *f)
 {
-    if (--f->refs == 0)
-        g_free(f);
+    if (--f->refs != 0)
+        return;
+    if (f->file.release != NULL)
+        f->file.release(f->file.ctx, f->file.owner);
+    g_free(f);
 }
 
 void outq_init(struct outq *q)
@@ -90,7 +96,7 @@ void outq_push(struct outq *q, struct frame *f)
         outq_grow(q);
     q->slots[ring_index(q, q->count)] = (struct outq_slot){ frame_ref(f), 0 };
     q->count++;
-    q->bytes += f->len;
+    q->bytes += frame_size(f);
 }
 
 unsigned outq_withdraw(struct outq *q, bool (*drop)(const struct frame *f, void *data),
@@ -118,7 +124,7 @@ static void outq_consume(struct outq *q, size_t n)
     q->bytes -= n;
     while (n > 0) {
         struct outq_slot *slot = &q->slots[q->head];
-        size_t left = slot->frame->len - slot->sent;
+        size_t left = frame_size(slot->frame) - slot->sent;
         if (n < left) {
             slot->sent += (uint32_t)n;
             return;
@@ -130,24 +136,51 @@ static void outq_consume(struct outq *q, size_t n)
     }
 }
 
-enum outq_status outq_flush(struct outq *q, int fd, size_t budget)
+/* Gathers the in-memory bytes from the head on, up to and including the first frame
+ * with a file part (its file bytes must go by sendfile). Returns the iovec count. */
+static int outq_gather(const struct outq *q, struct iovec *iov, size_t *want)
+{
+    int n = 0;
+    *want = 0;
+    for (uint32_t i = 0; i < q->count && n < SERVER_WRITEV_IOVECS; i++) {
+        const struct outq_slot *slot = &q->slots[ring_index(q, i)];
+        iov[n].iov_base = slot->frame->data + slot->sent;
+        iov[n].iov_len = slot->frame->len - slot->sent;
+        *want += iov[n].iov_len;
+        n++;
+        if (slot->frame->file.len > 0)
+            break;
+    }
+    return n;
+}
+
+/* Sends the rest of the head frame's file part. */
+static ssize_t outq_send_file(const struct outq *q, struct conn *conn, size_t *want)
+{
+    const struct outq_slot *head = &q->slots[q->head];
+    const struct frame_file *ff = &head->frame->file;
+    uint32_t done = head->sent - head->frame->len;
+    *want = ff->len - done;
+    ssize_t n = conn_sendfile(conn, ff->fd, (off_t)(ff->offset + done), *want);
+    if (n == 0) { /* the file is shorter than its frame said */
+        errno = EIO;
+        return -1;
+    }
+    return n;
+}
+
+enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
 {
     size_t written = 0;
     while (q->count > 0 && written < budget) {
         struct iovec iov[SERVER_WRITEV_IOVECS];
-        int n = 0;
-        size_t want = 0;
-        for (uint32_t i = 0; i < q->count && n < SERVER_WRITEV_IOVECS; i++) {
-            const struct outq_slot *slot = &q->slots[ring_index(q, i)];
-            iov[n].iov_base = slot->frame->data + slot->sent;
-            iov[n].iov_len = slot->frame->len - slot->sent;
-            want += iov[n].iov_len;
-            n++;
-        }
-        ssize_t done = writev(fd, iov, n);
+        size_t want;
+        ssize_t done;
+        if (q->slots[q->head].sent >= q->slots[q->head].frame->len)
+            done = outq_send_file(q, conn, &want); /* in the head's file part */
+        else
+            done = conn_writev(conn, iov, outq_gather(q, iov, &want));
         if (done < 0) {
-            if (errno == EINTR)
-                continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return OUTQ_PENDING;
             return OUTQ_ERROR;

@@ -15,14 +15,34 @@
 #include "common/protocol.h"
 #include "server/limits.h"
 
+/* The tail of a frame that stays in a file until it is sent (a download chunk's
+ * payload): it goes out with conn_sendfile, never copied through the server's memory
+ * on a plain connection or with kernel TLS. */
+struct frame_file {
+    int fd;
+    uint64_t offset;
+    uint32_t len;                /* 0: the frame is all in data */
+    void (*release)(void *ctx, void *owner); /* called once when the frame is freed */
+    void *ctx;
+    void *owner;
+};
+
 struct frame {
     uint32_t refs;
-    uint32_t len;     /* bytes of the frame in data */
+    uint32_t len;     /* bytes of the frame in data; file.len more follow from the file */
+    struct frame_file file;
     uint8_t data[];
 };
 
-/* A frame with room for cap bytes, one reference held by the caller, len 0. */
+/* A frame with room for cap bytes, one reference held by the caller, len 0, no file
+ * part. */
 struct frame *frame_new(size_t cap);
+
+/* Bytes of the whole frame on the wire. */
+static inline size_t frame_size(const struct frame *f)
+{
+    return (size_t)f->len + f->file.len;
+}
 
 /* The whole encoded frame for msg (one reference), or NULL if the codec refuses it
  * (a field over its cap): a server bug, logged by the caller. */
@@ -64,9 +84,13 @@ void outq_init(struct outq *q);
 /* Appends f, taking a new reference to it. */
 void outq_push(struct outq *q, struct frame *f);
 
-/* Writes queued frames to fd with writev() until the queue is empty, the socket would
- * block, or budget bytes are written. EINTR is retried; EAGAIN is OUTQ_PENDING. */
-enum outq_status outq_flush(struct outq *q, int fd, size_t budget);
+struct conn;
+
+/* Writes queued frames to the connection (gathered, conn_writev; file parts with
+ * conn_sendfile) until the queue is empty, the socket would block, or budget bytes are
+ * written. EAGAIN is OUTQ_PENDING; a file part that turns out shorter is OUTQ_ERROR
+ * with EIO (its header already promised the bytes). */
+enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget);
 
 /* Takes out of the queue every frame not yet begun for which drop(frame, data) is true,
  * keeping the others in order; returns how many were taken out. */

@@ -9,17 +9,19 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/conn.h"
 #include "server/deliver.h"
 #include "server/dispatch.h"
 #include "server/ev.h"
 #include "server/filestore.h"
 #include "server/presence.h"
+#include "server/tls.h"
+#include "server/tls_acceptor.h"
 #include "server/retention.h"
 #include "server/rooms.h"
 #include "server/store/store.h"
@@ -49,6 +51,47 @@ static int fd_limit(uint32_t max_clients)
     return (int)rl.rlim_cur;
 }
 
+/* The handshake thread's handler: connections whose TLS handshake ended become clients
+ * (or are closed). */
+static void server_on_tls_done(int fd, int mask, void *data)
+{
+    (void)fd;
+    (void)mask;
+    tls_handoff_collect(data);
+}
+
+/* Loads (or makes) the certificate when the port speaks TLS, and says in the log what
+ * the port speaks. */
+static int server_start_tls(struct server *srv, char *err, size_t errlen)
+{
+    const struct server_config *cfg = &srv->cfg;
+    if (!cfg->tls) {
+        log_event(LOG_WARN, 0, NULL, NULL, "tls off (--no-tls): plain text, for loopback "
+                  "and tests only; anyone on the path can read and change everything");
+        return 0;
+    }
+    srv->tls = tls_server_new(cfg->tls_cert, cfg->tls_key, cfg->tls_generate,
+                              &srv->tls_generated, err, errlen);
+    if (srv->tls == NULL)
+        return -1;
+    srv->acceptor = tls_acceptor_start(err, errlen);
+    if (srv->acceptor == NULL)
+        return -1;
+    if (ev_watch(srv->loop, tls_acceptor_fd(srv->acceptor), EV_READ, server_on_tls_done,
+                 srv) != EV_OK) {
+        snprintf(err, errlen, "cannot watch the TLS handshake thread");
+        return -1;
+    }
+    char cert[1024];
+    if (srv->tls_generated)
+        log_event(LOG_INFO, 0, NULL, NULL, "tls generated a self-signed certificate %s",
+                  log_quote(cert, sizeof cert, cfg->tls_cert, strlen(cfg->tls_cert)));
+    log_event(LOG_INFO, 0, NULL, NULL, "tls on cert=%s sha256=%s",
+              log_quote(cert, sizeof cert, cfg->tls_cert, strlen(cfg->tls_cert)),
+              tls_server_fingerprint(srv->tls));
+    return 0;
+}
+
 /* The listener's handler: connections are taken after the round's other handlers
  * (server_pass), so a just-closed fd number reused by accept() is never mistaken for
  * its previous owner. */
@@ -69,6 +112,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     list_init(&srv->pending_writes);
     list_init(&srv->backlog);
     list_init(&srv->downloaders);
+    list_init(&srv->pending_reads);
     guard_init(srv, clock_mono_ms());
     srv->names = g_hash_table_new(g_str_hash, g_str_equal);
     deliver_init(srv);
@@ -102,6 +146,8 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
               cfg->poller, (unsigned)cfg->max_clients, cfg->max_output_queue,
               log_quote(dir, sizeof dir, cfg->files_dir, strlen(cfg->files_dir)));
     guard_log_config(&cfg->guard);
+    if (server_start_tls(srv, err, errlen) != 0)
+        return -1;
 
     /* Only once the port is ours: a second server started by mistake on a taken port
      * must not clean up the temp files of the one that is running. */
@@ -125,22 +171,29 @@ static const char server_full_message[] = "The server is full; try again later."
 
 /* Turns a connection away with ERROR(code, message) without making it a client. Input
  * already received is drained first so closing does not reset the connection (which
- * could destroy the error before the peer reads it). The log line is rate-limited: a
- * connection storm must not flood the log. */
+ * could destroy the error before the peer reads it). On a TLS port there is no session
+ * yet to carry the frame, so the connection is only closed. The log line is
+ * rate-limited: a connection storm must not flood the log. */
 static void server_refuse(struct server *srv, int fd, uint32_t id, const char *addr,
                           uint16_t code, const char *message, const char *why)
 {
-    struct proto_msg msg = {
-        .type = PROTO_ERROR,
-        .u.error = { .code = code, .message = proto_str_of(message) },
-    };
-    uint8_t frame[PROTO_HEADER_SIZE + 16 + 256];
-    size_t len = proto_frame_size(&msg) <= sizeof frame ? proto_encode(&msg, frame) : 0;
-    net_drain(fd, SERVER_CLOSE_DRAIN_BYTES);
-    if (send(fd, frame, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-        log_event(LOG_DEBUG, id, addr, NULL, "refusal not sent: %s", g_strerror(errno));
-    shutdown(fd, SHUT_WR);
-    close(fd);
+    struct conn *conn = conn_tcp_new(fd);
+    conn_drain(conn, SERVER_CLOSE_DRAIN_BYTES);
+    if (srv->tls == NULL) {
+        struct proto_msg msg = {
+            .type = PROTO_ERROR,
+            .u.error = { .code = code, .message = proto_str_of(message) },
+        };
+        uint8_t frame[PROTO_HEADER_SIZE + 16 + 256];
+        struct iovec iov = {
+            .iov_base = frame,
+            .iov_len = proto_frame_size(&msg) <= sizeof frame ? proto_encode(&msg, frame) : 0,
+        };
+        if (conn_writev(conn, &iov, 1) < 0) /* the socket is new: it takes a small frame */
+            log_event(LOG_DEBUG, id, addr, NULL, "refusal not sent: %s", g_strerror(errno));
+        conn_shutdown(conn);
+    }
+    conn_close(conn);
     admit_log_refusal(srv, id, addr, why, clock_mono_ms());
 }
 
@@ -148,9 +201,10 @@ static void server_refuse(struct server *srv, int fd, uint32_t id, const char *a
 static void server_admit(struct server *srv, int fd, const char *addr)
 {
     uint32_t id = ++srv->next_conn_id;
-    if (srv->live_clients >= srv->cfg.max_clients) {
+    if (srv->live_clients + srv->tls_handshaking >= srv->cfg.max_clients) {
         char why[64];
-        snprintf(why, sizeof why, "server full: %u clients", (unsigned)srv->live_clients);
+        snprintf(why, sizeof why, "server full: %u clients",
+                 (unsigned)(srv->live_clients + srv->tls_handshaking));
         server_refuse(srv, fd, id, addr, PROTO_E_SERVER_FULL, server_full_message, why);
         return;
     }
@@ -160,6 +214,15 @@ static void server_admit(struct server *srv, int fd, const char *addr)
         return;
     }
     net_set_nodelay(fd);
+    if (fd >= srv->by_fd_size) {
+        server_refuse(srv, fd, id, addr, PROTO_E_SERVER_FULL, server_full_message,
+                      "descriptor number beyond what the poller can watch");
+        return;
+    }
+    if (srv->tls != NULL) {
+        tls_handoff_submit(srv, fd, id, addr);
+        return;
+    }
     struct client *c = client_new(srv, fd, id, addr);
     if (c == NULL) {
         server_refuse(srv, fd, id, addr, PROTO_E_SERVER_FULL, server_full_message,
@@ -243,12 +306,14 @@ static void server_expire(struct server *srv, int64_t now)
     auth_expire(srv, now);
 }
 
-/* What the loop does before it sleeps: commit the pass's writes and release what
- * waited for them, produce download chunks, send the pass's join and leave notices,
- * then try to write everything pending. Closing a client here holds
+/* What the loop does before it sleeps: read what TLS holds decrypted (its frames join
+ * this pass), commit the pass's writes and release what waited for them, produce
+ * download chunks, send the pass's join and leave notices, then try to write
+ * everything pending. Closing a client here holds
  * a USER_LEFT for the others, so the round repeats until no notice is left behind. */
 static void server_before_sleep(struct server *srv)
 {
+    client_read_pending(srv);
     deliver_commit(srv); /* nothing of this pass goes out before its writes are durable */
     if (!srv->stopping)
         download_fill(srv);
@@ -266,7 +331,7 @@ static void server_before_sleep(struct server *srv)
 /* Milliseconds until the nearest deadline, 0 if work is waiting, -1 for none. */
 static int server_timeout(const struct server *srv, int64_t now)
 {
-    if (!list_empty(&srv->backlog))
+    if (!list_empty(&srv->backlog) || !list_empty(&srv->pending_reads))
         return 0;
     int64_t next = INT64_MAX;
     if (!list_empty(&srv->handshakes))
@@ -314,6 +379,20 @@ static void server_begin_stop(struct server *srv)
     frame_unref(f);
 }
 
+/* SIGHUP: new connections get the certificate now in the files; open ones keep theirs. */
+static void server_reload_tls(struct server *srv)
+{
+    char err[512];
+    if (srv->tls == NULL)
+        return;
+    if (tls_server_reload(srv->tls, err, sizeof err) == 0)
+        log_event(LOG_INFO, 0, NULL, NULL, "tls certificate reloaded sha256=%s",
+                  tls_server_fingerprint(srv->tls));
+    else
+        log_event(LOG_ERROR, 0, NULL, NULL, "tls reload failed, the old certificate stays: "
+                  "%s", err);
+}
+
 int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen,
                const sigset_t *wait_mask)
 {
@@ -325,6 +404,7 @@ int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_ato
             else /* the old file is still open: say so there */
                 log_event(LOG_ERROR, 0, NULL, NULL, "cannot reopen the log: %s",
                           g_strerror(errno));
+            server_reload_tls(srv);
         }
         if (*stop && !srv->stopping)
             server_begin_stop(srv);
@@ -359,6 +439,9 @@ int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask)
 void server_free(struct server *srv)
 {
     srv->stopping = true; /* nobody is left to tell who leaves */
+    if (srv->acceptor != NULL)
+        ev_unwatch(srv->loop, tls_acceptor_fd(srv->acceptor));
+    tls_acceptor_stop(srv->acceptor); /* closes the handshakes still in progress */
     auth_stop(srv);       /* password jobs in flight are dropped before their clients */
     for (int fd = 0; fd < srv->by_fd_size; fd++)
         if (srv->by_fd[fd] != NULL)
@@ -368,6 +451,7 @@ void server_free(struct server *srv)
     if (srv->spare_fd >= 0)
         close(srv->spare_fd);
     ev_destroy(srv->loop);
+    tls_server_free(srv->tls);
     deliver_free(srv);
     filestore_free(srv->files);
     rooms_free(srv);

@@ -22,6 +22,8 @@ struct throttle;
 struct worker;
 struct store;
 struct rooms;
+struct tls_server;
+struct tls_acceptor;
 
 /* USER_JOINED or USER_LEFT notices held back until the loop pass ends or something else
  * is broadcast, so a burst of logins or drops costs one shared frame per
@@ -81,6 +83,10 @@ struct server_config {
     uint32_t max_downloads;
     size_t max_output_queue;
     int64_t handshake_timeout_ms;
+    bool tls;                  /* TLS on the port (false: plain text, --no-tls) */
+    const char *tls_cert;      /* PEM certificate chain and key */
+    const char *tls_key;
+    bool tls_generate;         /* make a self-signed pair there if neither file exists */
     struct guard_config guard; /* rate limits, per-address caps, idle check */
     struct accounts_config accounts;
 };
@@ -94,6 +100,10 @@ struct server {
     struct filestore *files;
     struct store *store;
     struct rooms *rooms;       /* every room and its members (rooms.h) */
+    struct tls_server *tls;    /* NULL when the port speaks plain text */
+    struct tls_acceptor *acceptor; /* the TLS handshake thread, with tls */
+    uint32_t tls_handshaking;  /* connections with it: counted against max_clients */
+    bool tls_generated;        /* its certificate was made by this start */
 
     struct client **by_fd;     /* every open connection, indexed by its fd */
     int by_fd_size;
@@ -120,6 +130,8 @@ struct server {
     struct list_node pending_writes; /* have queued output to try before sleeping */
     struct list_node backlog;        /* frames left undecoded when their pass ended */
     struct list_node downloaders;    /* have a download in progress */
+    struct list_node pending_reads;  /* hold input inside the conn (TLS) the kernel no
+                                        longer reports: read before sleeping */
     struct server_guard guard;       /* throttled and idle clients, addresses (guard.h) */
     struct server_accounts accounts; /* password workers, login throttles (auth.c) */
 
@@ -134,7 +146,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
                  size_t errlen);
 
 /* Runs the event loop until *stop is set and the shutdown flush is over; reopens the
- * log whenever *reopen is set. wait_mask is the signal mask in force while waiting
+ * log and reloads the TLS certificate whenever *reopen is set. wait_mask is the signal mask in force while waiting
  * (the signals are blocked otherwise). Returns 0, or -1 if the poller failed. */
 int server_run(struct server *srv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reopen,
                const sigset_t *wait_mask);

@@ -195,6 +195,7 @@ static bool announce(struct client *c, const struct upload *u, char *name)
     const struct room *r = rooms_get(srv, u->room_id); /* rooms are never deleted */
     struct store_message m = {
         .room_id = u->room_id,
+        .sender_id = c->account_id,
         .time_ms = (int64_t)clock_wall_ms(),
         .sender_name = c->name,
         .client_id = u->id,

@@ -4,6 +4,7 @@ import hashlib
 import itertools
 import select
 import socket
+import ssl
 import struct
 import time
 
@@ -18,7 +19,8 @@ class Closed(Exception):
 
 
 class RawClient:
-    """One TCP connection to the server speaking chatproto frames.
+    """One TCP connection to the server speaking chatproto frames, in plain text or, given
+    an ssl client context as tls, over TLS (handshake done before __init__ returns).
 
     recv() returns the next frame in arrival order; nothing is skipped silently, so a
     test that expects a frame sees exactly what came before it. The one exception is
@@ -26,13 +28,15 @@ class RawClient:
     applied to self.roles (user id -> role) and not returned, unless the client was made
     with raw_roles=True (the tests of roles themselves)."""
 
-    def __init__(self, port, rcvbuf=None, host="127.0.0.1", raw_roles=False):
+    def __init__(self, port, rcvbuf=None, host="127.0.0.1", raw_roles=False, tls=None):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.settimeout(TIMEOUT)
         self.sock.connect((host, port))
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock)
         self.sock.setblocking(False)
         self.reader = P.Reader()
         self.closed = False
@@ -52,7 +56,7 @@ class RawClient:
             try:
                 sent = self.sock.send(view)
                 view = view[sent:]
-            except BlockingIOError:
+            except (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
                 left = deadline - time.monotonic()
                 assert left > 0, "send blocked past the deadline: the server stopped reading"
                 select.select([], [self.sock], [], left)
@@ -68,14 +72,15 @@ class RawClient:
         left = deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError
-        ready, _, _ = select.select([self.sock], [], [], left)
-        if not ready:
+        held = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending() > 0
+        ready, _, _ = select.select([self.sock], [], [], 0 if held else left)
+        if not ready and not held:
             raise TimeoutError
         try:
             data = self.sock.recv(1 << 20)
-        except BlockingIOError:
+        except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
             return
-        except ConnectionResetError:
+        except (ConnectionResetError, ssl.SSLEOFError, ssl.SSLZeroReturnError):
             data = b""
         if not data:
             self.closed = True

@@ -2,7 +2,9 @@
 
 Each server listens on a port the kernel picks (--port 0) on 127.0.0.1, runs in its own
 working directory with its own log and files directory, and is stopped by PID. Its
-stderr goes to a file that is checked for sanitizer reports when it stops.
+stderr goes to a file that is checked for sanitizer reports when it stops. A server
+speaks plain text (--no-tls) unless a test asks for TLS (tls=True): it then makes its
+self-signed certificate in its working directory, and client_context() trusts it.
 
 Accounts: a server is started with --allow-guests unless guests=False, so the tests of
 the name-only HELLO login (the guest mode) keep testing that real mode; the account
@@ -15,11 +17,13 @@ CHAT_SERVER_WRAPPER, when set, is a command line the server runs under, e.g.
 (make test-valgrind); a server that stops normally must then report no errors.
 """
 
+import itertools
 import os
 import re
 import select
 import shlex
 import signal
+import ssl
 import subprocess
 import threading
 import time
@@ -35,6 +39,8 @@ SLOWDOWN = 10.0 if UNDER_VALGRIND else 3.0 if "san" in BIN_DIR.name else 1.0
 TIMEOUT = 10.0 * SLOWDOWN
 
 LISTENING_RE = re.compile(rb"^chat-server listening on 127\.0\.0\.1:(\d+)\n$")
+FINGERPRINT_RE = re.compile(rb"^chat-server TLS certificate(?: \(self-signed, new\))? "
+                            rb"SHA-256 fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})\n")
 SANITIZER_RE = re.compile(r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|"
                           r"runtime error:")
 VALGRIND_CLEAN_RE = re.compile(r"^==\d+== ERROR SUMMARY: 0 errors from 0 contexts", re.M)
@@ -59,23 +65,33 @@ def wait_until(predicate, timeout=TIMEOUT, what="condition", interval=0.01):
 
 
 class Server:
-    """One running chat-server. expect_exit is the status stop() insists on (None: any)."""
+    """One running chat-server. expect_exit is the status stop() insists on (None: any).
+    tls: the port speaks TLS (else --no-tls); fingerprint is then the certificate's
+    SHA-256 fingerprint the server printed ("AB:CD:...")."""
 
     def __init__(self, workdir, args=(), files_dir=None, preexec_fn=None, port=0, guests=True,
-                 pwhash_memory=19):
+                 pwhash_memory=19, tls=False):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = self.workdir / "server.log"
         self.files_dir = Path(files_dir) if files_dir else self.workdir / "files"
-        self.stderr_path = self.workdir / "server.stderr"
+        # A server restarted on an earlier one's workdir gets a stderr file of its own:
+        # the earlier one's report is still checked when it is stopped at teardown.
+        self.stderr_path = next(path for n in itertools.count()
+                                if not (path := self.workdir / (
+                                    f"server.{n}.stderr" if n else "server.stderr")).exists())
         self.expect_exit = 0
         self.returncode = None
         self.port = None
+        self.tls = tls
+        self.fingerprint = None
+        self.cert_path = self.workdir / "tls-cert.pem"
         self._stdout = bytearray()
         cmd = [*WRAPPER, binary("chat-server"), "--host", "127.0.0.1", "--port", str(port),
                "--log", str(self.log_path), "--files-dir", str(self.files_dir),
                *(["--allow-guests"] if guests else []),
-               *(["--pwhash-memory", str(pwhash_memory)] if pwhash_memory else []), *args]
+               *(["--pwhash-memory", str(pwhash_memory)] if pwhash_memory else []),
+               *([] if tls else ["--no-tls"]), *args]
         with open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.PIPE, stderr=err,
@@ -96,7 +112,7 @@ class Server:
     def _read_listening_line(self):
         fd = self.proc.stdout.fileno()
         deadline = time.monotonic() + TIMEOUT
-        while b"\n" not in self._stdout:
+        while b"chat-server listening" not in self._stdout or not self._stdout.endswith(b"\n"):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"no listening line in {TIMEOUT}s: {bytes(self._stdout)!r}")
@@ -108,10 +124,28 @@ class Server:
                         f"chat-server exited before listening (status {self.proc.wait()}): "
                         f"stdout {bytes(self._stdout)!r}, stderr {self.stderr()!r}")
                 self._stdout += chunk
-        match = LISTENING_RE.match(bytes(self._stdout))
-        assert match, f"unexpected first stdout line {bytes(self._stdout)!r}"
+        match = LISTENING_RE.match(self._listening_part())
+        assert match, f"unexpected stdout {bytes(self._stdout)!r}"
         self.port = int(match.group(1))
         assert 0 < self.port < 65536
+
+    def _listening_part(self):
+        """stdout after the fingerprint line, which a TLS server must print first."""
+        out = bytes(self._stdout)
+        if not self.tls:
+            return out
+        match = FINGERPRINT_RE.match(out)
+        assert match, f"no fingerprint line first: {out!r}"
+        self.fingerprint = match.group(1).decode()
+        return out[match.end():]
+
+    def client_context(self):
+        """An ssl client context that trusts exactly this server's certificate (it is
+        self-signed, for no host name in particular)."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.load_verify_locations(cafile=str(self.cert_path))
+        return ctx
 
     def _drain_stdout(self):
         for chunk in iter(lambda: self.proc.stdout.read1(65536), b""):
@@ -187,6 +221,6 @@ class Server:
             assert status == self.expect_exit, (
                 f"chat-server exited with {status}, expected {self.expect_exit}; "
                 f"stderr:\n{err}")
-        out = self.stdout()
+        out = self._listening_part()
         assert LISTENING_RE.match(out), f"stdout is not exactly the listening line: {out!r}"
         return status

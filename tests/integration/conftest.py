@@ -35,19 +35,20 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def server_factory(tmp_path):
     """start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None,
-    pwhash_memory=19) -> Server.
+    pwhash_memory=19, tls=False) -> Server.
     Every server is stopped at teardown (SIGTERM) and must exit with its expect_exit status
     and a clean stderr. preexec_fn runs in the server's process before it starts (to set a
     resource limit); guests=False leaves out --allow-guests; workdir (default: a new one)
     holds the log, files and database, so passing an earlier server's restarts it on
-    the same data; pwhash_memory=None keeps the server's default Argon2 memory."""
+    the same data; pwhash_memory=None keeps the server's default Argon2 memory; tls: the
+    port speaks TLS instead of plain text (--no-tls)."""
     servers = []
 
     def start(*options, files_dir=None, preexec_fn=None, guests=True, workdir=None,
-              pwhash_memory=19):
+              pwhash_memory=19, tls=False):
         workdir = workdir or tmp_path / f"server{len(servers)}"
         server = Server(workdir, options, files_dir, preexec_fn, guests=guests,
-                        pwhash_memory=pwhash_memory)
+                        pwhash_memory=pwhash_memory, tls=tls)
         servers.append(server)
         return server
 
@@ -69,11 +70,15 @@ def server(server_factory):
 
 @pytest.fixture
 def connect():
-    """connect(server, rcvbuf=None, raw_roles=False) -> RawClient; closed at teardown."""
+    """connect(server, rcvbuf=None, raw_roles=False, tls=None) -> RawClient; closed at
+    teardown. It speaks TLS when the server does, trusting its certificate, unless tls
+    (an ssl context, or False for plain text) says otherwise."""
     clients = []
 
-    def make(server, rcvbuf=None, raw_roles=False):
-        client = RawClient(server.port, rcvbuf=rcvbuf, raw_roles=raw_roles)
+    def make(server, rcvbuf=None, raw_roles=False, tls=None):
+        if tls is None:
+            tls = server.client_context() if server.tls else None
+        client = RawClient(server.port, rcvbuf=rcvbuf, raw_roles=raw_roles, tls=tls or None)
         clients.append(client)
         return client
 

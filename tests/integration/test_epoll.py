@@ -31,10 +31,10 @@ CROWD = 1100  # more connections than select() can watch
 @pytest.fixture
 def server_factory(server_factory):
     """Servers in this module run the epoll poller unless a test names another."""
-    def start(*options, files_dir=None):
+    def start(*options, files_dir=None, tls=False):
         if "--poller" not in options:
             options = (*options, "--poller", "epoll")
-        server = server_factory(*options, files_dir=files_dir)
+        server = server_factory(*options, files_dir=files_dir, tls=tls)
         server.wait_log(r"INFO .* start poller=" + options[options.index("--poller") + 1])
         return server
     return start

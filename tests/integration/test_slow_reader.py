@@ -1,5 +1,7 @@
 """A client that stops reading is dropped once its output queue passes the bound; the
-others keep receiving everything and never wait for it."""
+others keep receiving everything and never wait for it. The same over TLS."""
+
+import pytest
 
 import chatproto as P
 from chatserver import TIMEOUT
@@ -9,10 +11,11 @@ TEXT_BYTES = 4000
 WINDOW = 8            # texts in flight, so the readers' own queues stay far under the bound
 
 
-def test_stalled_reader_dropped_others_get_everything(server_factory, room, connect):
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+def test_stalled_reader_dropped_others_get_everything(server_factory, room, connect, tls):
     # 12 MB of texts from one client is a flood on purpose (test_flood.py covers the
     # rate limits).
-    server = server_factory("--max-output-queue", "65536", "--no-limits")
+    server = server_factory("--max-output-queue", "65536", "--no-limits", tls=tls)
     alice, bob = room(server, "alice", "bob")
     slow = connect(server, rcvbuf=4096)
     slow.login("slow")

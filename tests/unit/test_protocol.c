@@ -471,8 +471,9 @@ static void test_names_and_texts(void)
         g_assert_cmpstr(proto_error_text(code), !=, "unknown error");
     for (uint16_t code = PROTO_E_WRONG_PASSWORD; code <= PROTO_E_SESSION_REPLACED; code++)
         g_assert_cmpstr(proto_error_text(code), !=, "unknown error");
+    g_assert_cmpstr(proto_error_text(PROTO_E_TLS_REQUIRED), !=, "unknown error");
     g_assert_cmpstr(proto_error_text(0), ==, "unknown error");
-    g_assert_cmpstr(proto_error_text(PROTO_E_SESSION_REPLACED + 1), ==, "unknown error");
+    g_assert_cmpstr(proto_error_text(PROTO_E_TLS_REQUIRED + 1), ==, "unknown error");
     g_assert_cmpstr(proto_error_text(UINT16_MAX), ==, "unknown error");
     for (int st = PROTO_OK; st <= PROTO_ERR_BAD_FIELD; st++)
         g_assert_cmpstr(proto_status_text(st), !=, "unknown status");
