@@ -1,8 +1,10 @@
 /* chat-cli: the terminal front end over ChatSession.
  *
- * stdin lines are messages or commands (/send PATH, /get ID [DIR], /users, /quit); every
- * event is one stdout line "HH:MM:SS ..." and every problem one stderr line
- * "error: ...", each flushed at once so a program reading the pipe sees it promptly.
+ * stdin lines are messages (to the current room) or commands (/send PATH, /get ID [DIR],
+ * /users, /join ROOM, /quit...); every event is one stdout line "[#room] HH:MM:SS ..."
+ * (a room's events; "[@name]" for a direct conversation) or "HH:MM:SS ..." (the
+ * session's), and every problem one stderr line "error: ...", each flushed at once so a
+ * program reading the pipe sees it promptly.
  * From a terminal the session reconnects after a loss and /quit or Ctrl+D leave at once;
  * from a pipe or file it finishes everything queued at end of input, says goodbye and
  * exits 0, and a login refused or a connection lost ends it with status 1. */
@@ -177,8 +179,7 @@ static void cli_answer_trust(struct cli *cli, const char *line)
 static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
 {
     (void)session;
-    (void)cli;
-    cli_print_event("<%s> %s", msg->sender, msg->text);
+    cli_print_room_event(cli, msg->room_id, "<%s> %s", msg->sender, msg->text);
 }
 
 static void on_message_failed(ChatSession *session, guint64 client_id, const char *reason,
@@ -193,25 +194,22 @@ static void on_user_joined(ChatSession *session, guint id, const char *name, str
 {
     (void)session;
     (void)id;
-    (void)cli;
-    cli_print_event(_("* %s joined"), name);
+    cli_print_room_event(cli, CLI_LOBBY, _("* %s joined"), name);
 }
 
 static void on_user_left(ChatSession *session, guint id, const char *name, struct cli *cli)
 {
     (void)session;
     (void)id;
-    (void)cli;
-    cli_print_event(_("* %s left"), name);
+    cli_print_room_event(cli, CLI_LOBBY, _("* %s left"), name);
 }
 
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
 {
     (void)session;
-    (void)cli;
-    cli_print_event(_("* %s shared #%llu %s (%llu bytes)"), file->uploader,
-                    (unsigned long long)file->file_id, file->name,
-                    (unsigned long long)file->size);
+    cli_print_room_event(cli, file->room_id, _("* %s shared #%llu %s (%llu bytes)"),
+                         file->uploader, (unsigned long long)file->file_id, file->name,
+                         (unsigned long long)file->size);
 }
 
 static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct cli *cli)
@@ -283,7 +281,7 @@ static void cli_handle_line(struct cli *cli, char *line)
         return;
     GError *error = NULL;
     if (line[0] != '/') {
-        chat_session_send_text(cli->session, line, &error);
+        chat_session_send_text_to(cli->session, cli->room_id, line, &error);
         report(cli, error);
         return;
     }
@@ -293,7 +291,7 @@ static void cli_handle_line(struct cli *cli, char *line)
     args = g_strstrip(args);
     if (strcmp(line, "/send") == 0) {
         if (args[0])
-            chat_session_upload(cli->session, args, &error);
+            chat_session_upload_to(cli->session, cli->room_id, args, &error);
         else
             cli_request_failed(cli, _("usage: /send PATH"));
         report(cli, error);
@@ -301,6 +299,8 @@ static void cli_handle_line(struct cli *cli, char *line)
         command_get(cli, args);
     } else if (strcmp(line, "/users") == 0) {
         print_online(cli);
+    } else if (cli_rooms_command(cli, line, args)) {
+        /* rooms and direct messages: cli_rooms.c */
     } else if (cli_account_command(cli, line, args)) {
         /* accounts and moderation: cli_account.c */
     } else if (strcmp(line, "/quit") == 0) {
@@ -462,22 +462,41 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
     GOptionContext *context = g_option_context_new(N_("- chat from the terminal"));
     g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
     g_option_context_set_summary(context, N_(
-        "Lines you type are sent as messages. Commands:\n"
-        "  /send PATH          share a file\n"
+        "Lines you type are sent as messages to the current room (at first the lobby);\n"
+        "every line printed names its room: [#lobby], or [@bob] for direct messages.\n"
+        "Commands:\n"
+        "  /send PATH          share a file (in the current room)\n"
         "  /get ID [FOLDER]    download shared file #ID\n"
         "  /users              list who is online (with roles)\n"
+        "Rooms (accounts only; a ROOM or USER with spaces goes in quotes for /msg):\n"
+        "  /rooms              list the rooms you can join and the ones you are in\n"
+        "  /join ROOM          join a public room, or a private one you were invited to\n"
+        "  /create [--private] ROOM   create a room (and go there)\n"
+        "  /leave [ROOM]       leave the room (default: the current one)\n"
+        "  /switch ROOM        send to ROOM from now on (#room, or @user for a direct\n"
+        "                      conversation)\n"
+        "  /msg USER TEXT      send USER a direct message (then /switch @USER)\n"
+        "  /topic [TEXT]       set (or clear) the current room's topic\n"
+        "  /invite USER        invite USER into the current (private) room\n"
+        "  /block USER, /unblock USER   refuse (or accept again) USER's direct messages\n"
+        "  /history [N]        show the current room's N earlier messages (20)\n"
         "  /password           change your password (asked for without echo; from a\n"
         "                      pipe, the next two lines are the old and the new one)\n"
         "  /logout             forget this login on the server and here, and leave\n"
         "  /quit               leave (the login is kept for next time)\n"
         "Admins and moderators (a NAME with spaces goes in quotes):\n"
-        "  /invite             admins: print a new single-use invite code\n"
+        "  /invite             (no USER) admins: print a new single-use invite code for\n"
+        "                      registering an account\n"
         "  /kick NAME REASON   disconnect NAME, telling everyone why\n"
         "  /mute NAME MINUTES  NAME cannot send for that long (0 lifts it)\n"
         "  /ban NAME [REASON]  admins: NAME cannot log in any more\n"
         "  /unban NAME         admins\n"
         "  /role NAME moderator|member   admins\n"
         "  /delete NAME        admins: remove the account\n"
+        "\n"
+        "Texts not yet acknowledged are kept in $XDG_STATE_HOME/chat-cli/ and sent again\n"
+        "after a restart or reconnect (never twice); after a login, what was missed in\n"
+        "each room comes first (once, in order).\n"
         "\n"
         "Logging in: a login kept from last time is used first; else --password-file, or\n"
         "the password is asked for on a terminal when the server needs an account; with\n"
@@ -597,6 +616,7 @@ int main(int argc, char **argv)
     chat_session_set_expected_fingerprint(cli.session, o.trust_fingerprint);
     connect_signals(&cli);
     cli_account_connect_signals(&cli);
+    cli_rooms_connect_signals(&cli);
     GInputStream *in = g_unix_input_stream_new(STDIN_FILENO, FALSE);
     cli.input = g_data_input_stream_new(in);
     g_object_unref(in);
@@ -610,6 +630,9 @@ int main(int argc, char **argv)
     cli.invite = o.invite;
     cli.create_account = o.create_account;
     cli.token_path = cli_token_path(o.token_file, cli.host, cli.port, cli.user);
+    char *outbox_dir = g_build_filename(g_get_user_state_dir(), "chat-cli", NULL);
+    chat_session_set_outbox_dir(cli.session, outbox_dir); /* survives a crash: resent */
+    g_free(outbox_dir);
     if (cli_login_start(&cli)) {
         cli_read_line(&cli);
         g_main_loop_run(cli.loop);
@@ -627,6 +650,7 @@ int main(int argc, char **argv)
         g_boxed_free(CHAT_TYPE_CERTIFICATE, cli.asking);
     g_main_loop_unref(cli.loop);
     cli_account_clear(&cli);
+    cli_rooms_clear(&cli);
     g_queue_clear_full(&cli.early_lines, g_free);
     options_clear(&o);
     return cli.status;

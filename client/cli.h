@@ -41,7 +41,14 @@ struct cli {
     gboolean logout_requested; /* /logout: leaving revokes the token */
     gboolean ever_online;  /* logged in once: lines are handled as they come */
     GQueue early_lines;    /* lines read before the first login, handled after it */
+
+    /* Rooms (cli_rooms.c). */
+    guint32 room_id;       /* the current room: where typed lines go */
+    guint64 switch_request; /* a join or create whose room becomes the current one */
+    char *switch_name;     /* that room's name */
 };
+
+#define CLI_LOBBY 0u       /* the room every account (and guest) is in */
 
 /* cli.c */
 void cli_request_failed(struct cli *cli, const char *format, ...) G_GNUC_PRINTF(2, 3);
@@ -74,5 +81,20 @@ gboolean cli_take_secret(struct cli *cli, char *line);
 
 /* Frees what the struct cli holds for accounts. */
 void cli_account_clear(struct cli *cli);
+
+/* cli_rooms.c */
+
+/* One event line of a room: "[#name] HH:MM:SS text" ("[@name]" for a direct room). */
+void cli_print_room_event(struct cli *cli, guint32 room_id, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
+/* Commands of rooms and direct messages: TRUE when command was one of them. */
+gboolean cli_rooms_command(struct cli *cli, const char *command, char *args);
+
+/* Connects the room signals. */
+void cli_rooms_connect_signals(struct cli *cli);
+
+/* Frees what the struct cli holds for rooms. */
+void cli_rooms_clear(struct cli *cli);
 
 #endif

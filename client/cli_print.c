@@ -20,16 +20,25 @@ static void print_line(FILE *stream, const char *prefix, const char *format, va_
     g_free(text);
 }
 
-void cli_print_event(const char *format, ...)
+void cli_print_tagged_v(const char *tag, const char *format, va_list args)
 {
     GDateTime *now = g_date_time_new_now_local();
     char *stamp = g_date_time_format(now, "%H:%M:%S ");
-    va_list args;
-    va_start(args, format);
-    print_line(stdout, stamp, format, args);
-    va_end(args);
+    char *safe_tag = tag ? safe_text(tag, -1, SAFE_TEXT_ONE_LINE) : NULL;
+    char *prefix = safe_tag ? g_strdup_printf("[%s] %s", safe_tag, stamp) : g_strdup(stamp);
+    print_line(stdout, prefix, format, args);
+    g_free(prefix);
+    g_free(safe_tag);
     g_free(stamp);
     g_date_time_unref(now);
+}
+
+void cli_print_event(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    cli_print_tagged_v(NULL, format, args);
+    va_end(args);
 }
 
 void cli_print_error(const char *format, ...)

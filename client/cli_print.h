@@ -5,6 +5,11 @@
 
 #include <glib.h>
 
+/* One event line on stdout, "[tag] HH:MM:SS text" ("HH:MM:SS text" when tag is NULL),
+ * the tag made safe like the text, flushed at once. */
+void cli_print_tagged_v(const char *tag, const char *format, va_list args)
+    G_GNUC_PRINTF(2, 0);
+
 /* One event line on stdout, "HH:MM:SS text", flushed at once. */
 void cli_print_event(const char *format, ...) G_GNUC_PRINTF(1, 2);
 

@@ -1,5 +1,6 @@
-/* ChatSession as a GObject: types, signals, state, the user list, texts waiting for
- * their acknowledgement, and the small public calls. Connection handling lives in
+/* ChatSession as a GObject: types, signals, state, the user list and the small public
+ * calls. Texts waiting for their acknowledgement are in session_outbox.c, rooms in
+ * session_rooms.c, history in session_history.c. Connection handling lives in
  * session_io.c, frame handling in session_dispatch.c, files in session_upload.c and
  * session_download.c. */
 #include "client/session_private.h"
@@ -7,15 +8,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "common/validate.h"
 
 guint session_signals[SIG_COUNT];
-
-/* A text the server has not relayed back yet. */
-struct pending_text {
-    guint64 client_id;
-    char *text;
-};
 
 G_DEFINE_FINAL_TYPE(ChatSession, chat_session, G_TYPE_OBJECT)
 
@@ -64,13 +58,6 @@ G_DEFINE_BOXED_TYPE(ChatFileInfo, chat_file_info, chat_file_info_copy, chat_file
 
 /* ---- Object life ---- */
 
-static void pending_text_free(gpointer data)
-{
-    struct pending_text *p = data;
-    g_free(p->text);
-    g_free(p);
-}
-
 static void chat_session_dispose(GObject *object)
 {
     ChatSession *self = CHAT_SESSION(object);
@@ -93,7 +80,9 @@ static void chat_session_finalize(GObject *object)
     g_free(self->accepted_name);
     g_hash_table_unref(self->users);
     g_hash_table_unref(self->files);
-    g_queue_clear_full(&self->pending_texts, pending_text_free);
+    session_outbox_clear(self);
+    g_object_unref(self->rooms);
+    session_history_clear(self);
     session_auth_clear(self);
     G_OBJECT_CLASS(chat_session_parent_class)->finalize(object);
 }
@@ -142,6 +131,13 @@ static void chat_session_class_init(ChatSessionClass *klass)
     s[SIG_NOTICE] = new_signal(object_class, "notice", 1, str);
     s[SIG_CERTIFICATE_UNTRUSTED] = new_signal(object_class, "certificate-untrusted", 1,
                                               CHAT_TYPE_CERTIFICATE | G_SIGNAL_TYPE_STATIC_SCOPE);
+    s[SIG_ROOM_LISTED] = new_signal(object_class, "room-listed", 2, G_TYPE_UINT64, CHAT_TYPE_ROOM);
+    s[SIG_ROOM_EVENT] = new_signal(object_class, "room-event", 2, CHAT_TYPE_ROOM, str);
+    s[SIG_ROOM_INVITED] = new_signal(object_class, "room-invited", 3, str, str, str);
+    s[SIG_HISTORY_LOADED] = new_signal(object_class, "history-loaded", 3, CHAT_TYPE_ROOM,
+                                       G_TYPE_UINT, G_TYPE_BOOLEAN);
+    s[SIG_HISTORY_GAP] = new_signal(object_class, "history-gap", 3, CHAT_TYPE_ROOM,
+                                    G_TYPE_UINT64, G_TYPE_UINT64);
 }
 
 static void chat_session_init(ChatSession *self)
@@ -155,6 +151,8 @@ static void chat_session_init(ChatSession *self)
     self->files = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
                                         (GDestroyNotify)chat_file_info_free);
     g_queue_init(&self->pending_texts);
+    session_rooms_init(self);
+    session_history_init(self);
     g_queue_init(&self->transfers);
     session_auth_init(self);
 }
@@ -200,22 +198,13 @@ void session_note_activity(ChatSession *self)
     }
 }
 
-static void send_pending_text(ChatSession *self, const struct pending_text *p)
-{
-    struct proto_msg msg = { .type = PROTO_TEXT_SEND };
-    msg.u.text_send.client_id = p->client_id;
-    msg.u.text_send.room_id = PROTO_ROOM_LOBBY;
-    msg.u.text_send.text = proto_str_of(p->text);
-    session_send(self, &msg);
-}
-
 /* The login is complete (WELCOME and the whole user list): everything that waited for it
  * goes out (texts never acknowledged are sent again), then front ends hear ONLINE. */
 void session_go_online(ChatSession *self)
 {
     self->conn->online = TRUE;
-    for (GList *l = self->pending_texts.head; l; l = l->next)
-        send_pending_text(self, l->data);
+    session_rooms_logged_in(self); /* RESUME for the rooms held, before the resends */
+    session_outbox_resend(self);
     upload_send_offers(self);
     download_send_requests(self);
     session_set_state(self, CHAT_SESSION_ONLINE, NULL);
@@ -282,87 +271,25 @@ gboolean chat_session_is_idle(ChatSession *self)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), TRUE);
     return g_queue_is_empty(&self->pending_texts) && g_queue_is_empty(&self->transfers) &&
-           session_queued_bytes(self) == 0 && session_requests_idle(self);
-}
-
-/* ---- Texts ---- */
-
-/* TRUE for valid UTF-8 made only of white space (or nothing). */
-static gboolean text_is_blank(const char *text, size_t len)
-{
-    if (!g_utf8_validate(text, (gssize)len, NULL))
-        return FALSE;
-    for (const char *p = text; *p; p = g_utf8_next_char(p))
-        if (!g_unichar_isspace(g_utf8_get_char(p)))
-            return FALSE;
-    return TRUE;
-}
-
-/* Validates and queues a text; it stays pending until the server relays it back. */
-guint64 chat_session_send_text(ChatSession *self, const char *text, GError **error)
-{
-    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
-    g_return_val_if_fail(text != NULL, 0);
-    size_t len = strlen(text);
-    if (!text_check(text, len, self->max_text)) {
-        if (len > self->max_text)
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                        _("the message is too long (%zu bytes; at most %u)"), len, self->max_text);
-        else if (text_is_blank(text, len))
-            g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                _("the message is empty"));
-        else
-            g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                _("the message contains characters that cannot be sent"));
-        return 0;
-    }
-    struct pending_text *p = g_new(struct pending_text, 1);
-    p->client_id = ++self->last_client_id;
-    p->text = g_strdup(text);
-    g_queue_push_tail(&self->pending_texts, p);
-    if (session_can_send(self))
-        send_pending_text(self, p);
-    session_note_activity(self);
-    return p->client_id;
-}
-
-static GList *find_pending(ChatSession *self, guint64 client_id)
-{
-    for (GList *l = self->pending_texts.head; l; l = l->next)
-        if (((struct pending_text *)l->data)->client_id == client_id)
-            return l;
-    return NULL;
-}
-
-/* Forgets a pending text the server relayed back. FALSE if it was not pending. */
-gboolean session_text_acknowledged(ChatSession *self, guint64 client_id)
-{
-    GList *link = find_pending(self, client_id);
-    if (!link)
-        return FALSE;
-    pending_text_free(link->data);
-    g_queue_delete_link(&self->pending_texts, link);
-    return TRUE;
-}
-
-/* Forgets a pending text the server refused and emits "message-failed". FALSE if it was
- * not pending. */
-gboolean session_text_failed(ChatSession *self, guint64 client_id, const char *reason)
-{
-    if (!session_text_acknowledged(self, client_id))
-        return FALSE;
-    g_signal_emit(self, session_signals[SIG_MESSAGE_FAILED], 0, client_id, reason);
-    return TRUE;
+           session_queued_bytes(self) == 0 && session_requests_idle(self) &&
+           session_history_idle(self);
 }
 
 /* ---- Transfers (the work is in session_upload.c and session_download.c) ---- */
 
-/* Starts an upload (session_upload.c); 0 with error set if the file cannot be sent. */
+/* Starts an upload into the lobby; 0 with error set if the file cannot be sent. */
 guint64 chat_session_upload(ChatSession *self, const char *path, GError **error)
+{
+    return chat_session_upload_to(self, PROTO_ROOM_LOBBY, path, error);
+}
+
+/* Starts an upload into room_id (session_upload.c); 0 with error set if it cannot be. */
+guint64 chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
+                               GError **error)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
     g_return_val_if_fail(path != NULL, 0);
-    return upload_start(self, path, error);
+    return upload_start(self, room_id, path, error);
 }
 
 /* Starts or resumes a download (session_download.c); 0 with error set if refused. */

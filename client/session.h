@@ -16,7 +16,8 @@
  *        a login succeeded with a new session token (64 hex digits, a secret): keep it
  *        and pass it in ChatCredentials next time; NULL when it stopped working (logout,
  *        refused, revoked) and must be forgotten.
- *   "message"           (ChatMessage *msg)         a text, in server order
+ *   "message"           (ChatMessage *msg)         a text, in server order (its room_id
+ *                       names the room: chat_session_find_room)
  *   "message-failed"    (guint64 client_id, const char *reason)
  *   "users-changed"     ()                         the online list changed
  *   "user-joined"       (guint32 id, const char *name)
@@ -37,14 +38,34 @@
  *        the TLS handshake met a certificate nothing vouches for (see "Trust" below);
  *        the connection is closed, and "login-failed" (CHAT_SESSION_ERROR_UNREACHABLE)
  *        follows at once.
+ *   "room-listed"       (guint64 request_id, ChatRoom *room)  one room of the list asked
+ *                       for with chat_session_request_room_list ("joined" says whether
+ *                       the account is in it); "request-done" ends the list
+ *   "room-event"        (ChatRoom *room, const char *text)  someone joined or left the
+ *                       room, or set its topic, in words
+ *   "room-invited"      (const char *room_name, const char *inviter, const char *topic)
+ *                       the account may now join that private room (by its name)
+ *   "history-loaded"    (ChatRoom *room, guint count, gboolean more)  a page asked for with
+ *                       chat_session_load_history arrived ("message" for each of its
+ *                       count texts, older than those shown); more: older ones exist
+ *   "history-gap"       (ChatRoom *room, guint64 after_id, guint64 before_id)  more was
+ *                       missed while away than the server replays at once: messages with
+ *                       after_id < id < before_id follow later ("message", older than
+ *                       some already reported) as the session fetches them
  * Reasons the server gives (in ERROR and SHUTDOWN) reach every detail, message and reason
  * above with their control and bidi characters written out (common/safe_text.h); names
  * and texts are passed as sent, for the front end to render safely.
+ * Texts are reported once each, by message id, whether live, replayed after a login or
+ * paged: a front end orders them by message_id.
+ * Rooms the account is in are ChatRoom objects in chat_session_get_rooms(); they appear
+ * and disappear there (GListModel "items-changed") and change through "notify".
  */
 #ifndef CHAT_SESSION_H
 #define CHAT_SESSION_H
 
 #include <gio/gio.h>
+
+#include "client/session_chatroom.h"
 
 G_BEGIN_DECLS
 
@@ -127,6 +148,7 @@ typedef struct {
     char *text;
     guint64 client_id;   /* our id for it when own is TRUE, else 0 */
     gboolean own;        /* sent from this session */
+    guint32 room_id;     /* the room it was sent to (0: the lobby) */
 } ChatMessage;
 
 /* A file shared on the server. Boxed type. */
@@ -141,6 +163,7 @@ typedef struct {
     guint8 sha256[32];
     gboolean own;        /* uploaded from this session */
     guint64 upload_id;   /* our transfer id when own, else 0 */
+    guint32 room_id;     /* the room it was shared in (0: the lobby) */
 } ChatFileInfo;
 
 typedef enum { CHAT_TRANSFER_UPLOAD, CHAT_TRANSFER_DOWNLOAD } ChatTransferDirection;
@@ -221,7 +244,11 @@ ChatRole chat_session_get_role(ChatSession *self);
 ChatRole chat_session_get_user_role(ChatSession *self, const char *name);
 
 /* Connects again at once with the last credentials (after a login, its token), e.g.
- * for a "Reconnect now" button. Nothing happens before the first connect. */
+ * for a "Reconnect now" button: it only brings the next attempt forward. If the server
+ * cannot be reached, automatic retries go on as before (the backoff is not reset) until
+ * chat_session_disconnect or chat_session_logout: after a login that once succeeded, an
+ * unreachable server never ends in DISCONNECTED (only a refusal such as a revoked token
+ * does). Nothing happens before the first connect. */
 void chat_session_reconnect(ChatSession *self);
 
 /* Says goodbye and closes; no reconnect follows. Transfers in flight fail. */
@@ -249,10 +276,65 @@ GPtrArray *chat_session_list_users(ChatSession *self);
  * queued while offline go out after the next login. */
 guint64 chat_session_send_text(ChatSession *self, const char *text, GError **error);
 
+/* Keeps the outbox (texts not yet acknowledged) in a file under dir, one per server and
+ * account, so they are sent again (and never doubled) after a restart: call before
+ * chat_session_login. Without it the outbox lives in memory only. */
+void chat_session_set_outbox_dir(ChatSession *self, const char *dir);
+
+/* Like chat_session_send_text, into the room room_id (one of chat_session_get_rooms). */
+guint64 chat_session_send_text_to(ChatSession *self, guint32 room_id, const char *text,
+                                  GError **error);
+
+/* Sends a direct message to the account username (the server makes the direct room on
+ * the first one; it then appears in chat_session_get_rooms). Returns its client id as
+ * chat_session_send_text does. */
+guint64 chat_session_send_direct(ChatSession *self, const char *username, const char *text,
+                                 GError **error);
+
+/* The rooms the account is in: a GListModel of ChatRoom, the lobby (id 0) first, then in
+ * the order the server reported them. Owned by the session (transfer none). */
+GListModel *chat_session_get_rooms(ChatSession *self);
+
+/* The joined room with that id, or NULL (transfer none). */
+ChatRoom *chat_session_find_room(ChatSession *self, guint32 room_id);
+
+/* The joined room named name (compared case-insensitively): a leading '#' means a room,
+ * a leading '@' a direct conversation, neither tries rooms first. NULL when none. */
+ChatRoom *chat_session_find_room_named(ChatSession *self, const char *name);
+
+/* Asks for up to limit (1..100) texts of room_id older than the oldest reported (the
+ * newest ones when none was): "message" for each, then "history-loaded". FALSE with
+ * error set when offline or not in that room. */
+gboolean chat_session_load_history(ChatSession *self, guint32 room_id, guint limit,
+                                   GError **error);
+
+/* Room requests of an account (guests have only the lobby). Each returns a request id
+ * (> 0) answered by "request-done" or "request-failed", or 0 with error set (offline, a
+ * guest, an invalid name or topic). */
+guint64 chat_session_create_room(ChatSession *self, const char *name, ChatRoomKind kind,
+                                 const char *topic, GError **error);
+guint64 chat_session_join_room(ChatSession *self, const char *name, GError **error);
+/* The room leaves chat_session_get_rooms once the server has answered. */
+guint64 chat_session_leave_room(ChatSession *self, guint32 room_id, GError **error);
+/* The rooms one may join or is in: "room-listed" for each, then "request-done". */
+guint64 chat_session_request_room_list(ChatSession *self, GError **error);
+guint64 chat_session_set_room_topic(ChatSession *self, guint32 room_id, const char *topic,
+                                    GError **error);
+/* Invites the account username into the private room room_id. */
+guint64 chat_session_invite_to_room(ChatSession *self, guint32 room_id, const char *username,
+                                    GError **error);
+/* Blocks (or with blocked FALSE unblocks) direct messages from the account username. */
+guint64 chat_session_block_user(ChatSession *self, const char *username, gboolean blocked,
+                                GError **error);
+
 /* Starts uploading the file at path. Returns the transfer id (> 0) or 0 with error set
  * (unreadable file, too large). The file is announced to everyone once the server has
  * verified it ("file-announced" with own = TRUE). */
 guint64 chat_session_upload(ChatSession *self, const char *path, GError **error);
+
+/* Like chat_session_upload, shared in the room room_id (only its members see it). */
+guint64 chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
+                               GError **error);
 
 /* Starts downloading file_id into directory dir (created if missing). If dir holds a
  * partial download of the same file (NAME.part with a matching sidecar), it resumes

@@ -17,8 +17,11 @@ static void on_welcome(ChatSession *self, const struct proto_welcome *w)
         return;
     c->welcomed = TRUE;
     self->ever_online = TRUE;
+    session_history_conn_started(self);
     self->backoff_s = SESSION_BACKOFF_FIRST_S;
     self->user_id = w->user_id;
+    if (self->accepted_name && !proto_str_eq(w->username, proto_str_of(self->accepted_name)))
+        session_rooms_clear(self); /* another account: its rooms are not ours */
     g_free(self->accepted_name);
     self->accepted_name = str_dup(w->username);
     /* The server's limits, never above the wire format's. */
@@ -64,11 +67,24 @@ static void on_users(ChatSession *self, guint16 type, const struct proto_users *
     g_signal_emit(self, session_signals[SIG_USERS_CHANGED], 0);
 }
 
+/* TRUE when a TEXT or FILE_ANNOUNCE came from this account: this connection, or (a
+ * replayed or deduplicated frame, sender id 0) an account login under the same name. */
+static gboolean is_own(ChatSession *self, guint32 sender_id, struct proto_str sender)
+{
+    if (sender_id == self->user_id)
+        return TRUE;
+    return sender_id == 0 && self->auth.role != CHAT_ROLE_GUEST && self->accepted_name &&
+           proto_str_eq(sender, proto_str_of(self->accepted_name));
+}
+
 static void on_text(ChatSession *self, const struct proto_text *t)
 {
-    gboolean own = t->sender_id == self->user_id;
+    gboolean own = is_own(self, t->sender_id, t->sender);
     if (own)
         session_text_acknowledged(self, t->client_id);
+    if (!session_history_fresh(self, t->room_id, t->message_id))
+        return; /* replayed or paged again: reported already */
+    session_rooms_message(self, t->room_id, t->message_id, own);
     ChatMessage msg = {
         .message_id = t->message_id,
         .time_ms = (gint64)t->time_ms,
@@ -77,6 +93,7 @@ static void on_text(ChatSession *self, const struct proto_text *t)
         .text = str_dup(t->text),
         .client_id = own ? t->client_id : 0,
         .own = own,
+        .room_id = t->room_id,
     };
     g_signal_emit(self, session_signals[SIG_MESSAGE], 0, &msg);
     g_free(msg.sender);
@@ -86,6 +103,11 @@ static void on_text(ChatSession *self, const struct proto_text *t)
 static void on_announce(ChatSession *self, const struct proto_file_announce *a)
 {
     gboolean own = a->uploader_id == self->user_id;
+    if (!session_history_fresh(self, a->room_id, a->message_id)) {
+        if (own)
+            upload_announced(self, a->upload_id);
+        return;
+    }
     ChatFileInfo *info = g_new0(ChatFileInfo, 1);
     info->file_id = a->file_id;
     info->message_id = a->message_id;
@@ -97,6 +119,7 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a)
     memcpy(info->sha256, a->sha256, PROTO_SHA256_LEN);
     info->own = own;
     info->upload_id = own ? a->upload_id : 0;
+    info->room_id = a->room_id;
     /* Remembered so a later download knows name, size and checksum up front. The key
      * lives in the value, so replace (not insert) swaps both. */
     g_hash_table_replace(self->files, &info->file_id, info);
@@ -126,6 +149,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     gboolean handled = TRUE;
     switch (e->ref_type) {
     case PROTO_TEXT_SEND:
+    case PROTO_DIRECT_SEND:
         handled = session_text_failed(self, e->ref_id, text);
         break;
     case PROTO_FILE_OFFER:
@@ -135,6 +159,10 @@ static void on_error(ChatSession *self, const struct proto_error *e)
         break;
     case PROTO_DOWNLOAD_REQUEST:
         download_refused(self, e->ref_id, e->code, text);
+        break;
+    case PROTO_HISTORY:
+    case PROTO_RESUME:
+        handled = session_history_failed(self, e->ref_type, e->ref_id, e->code);
         break;
     case PROTO_FILE_CANCEL:
     case PROTO_DOWNLOAD_CANCEL:
@@ -146,7 +174,10 @@ static void on_error(ChatSession *self, const struct proto_error *e)
         handled = session_requests_failed(self, e->ref_id, e->code, text);
         break;
     default:
-        handled = FALSE;
+        if (session_rooms_is_request(e->ref_type))
+            handled = session_requests_failed(self, e->ref_id, e->code, text);
+        else
+            handled = FALSE;
     }
     if (!handled)
         g_signal_emit(self, session_signals[SIG_SERVER_ERROR], 0,
@@ -210,7 +241,8 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         break;
     default:
         /* PONG (its arrival already counted as traffic), client-to-server types */
-        session_auth_dispatch(self, msg);
+        if (!session_rooms_dispatch(self, msg) && !session_history_dispatch(self, msg))
+            session_auth_dispatch(self, msg);
         break;
     }
 }

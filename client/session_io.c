@@ -461,6 +461,7 @@ void chat_session_login(ChatSession *self, const char *host, guint16 port,
     g_free(self->username);
     self->username = g_strdup(username);
     session_auth_set(self, credentials);
+    session_outbox_open(self);
     self->want_online = TRUE;
     self->ever_online = FALSE;
     self->backoff_s = SESSION_BACKOFF_FIRST_S;
@@ -489,7 +490,8 @@ void chat_session_reconnect(ChatSession *self)
         transfer_fail_in_flight(self, _("the connection was replaced"));
     }
     self->want_online = TRUE;
-    self->backoff_s = SESSION_BACKOFF_FIRST_S;
+    /* Only the next attempt comes forward: the backoff goes on growing, and an attempt
+     * that fails is retried as any other (ever_online stays set: no return to a login). */
     session_start_attempt(self);
     g_object_unref(self);
 }

@@ -47,6 +47,11 @@ enum session_signal {
     SIG_REQUEST_FAILED,
     SIG_INVITE_CREATED,
     SIG_NOTICE,
+    SIG_ROOM_LISTED,
+    SIG_ROOM_EVENT,
+    SIG_ROOM_INVITED,
+    SIG_HISTORY_LOADED,
+    SIG_HISTORY_GAP,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
@@ -101,6 +106,16 @@ struct session_auth {
     GHashTable *roles;           /* GUINT_TO_POINTER(user id) -> ChatRole, non-members */
 };
 
+/* History, resume and "nothing twice" (session_history.c). */
+struct session_history {
+    GHashTable *marks;           /* room id -> newest message id held (guint64 *); saved */
+    GHashTable *seen;            /* message ids already reported in this run (a set) */
+    GHashTable *oldest;          /* room id -> oldest message id reported (guint64 *) */
+    GHashTable *resumed;         /* room ids resumed on this connection (a set) */
+    GHashTable *requests;        /* request id -> struct history_request, unanswered */
+    gboolean unsupported;        /* this connection's server knows no HISTORY or RESUME */
+};
+
 struct _ChatSession {
     GObject parent_instance;
     char *agent;
@@ -133,13 +148,17 @@ struct _ChatSession {
 
     GHashTable *users;           /* GUINT_TO_POINTER(user id) -> name */
     GHashTable *files;           /* &info->file_id -> ChatFileInfo, as announced */
-    GQueue pending_texts;        /* struct pending_text, oldest first */
-    guint64 last_client_id;
+    GQueue pending_texts;        /* struct pending_text, oldest first (session_outbox.c) */
+    char *outbox_dir;            /* where outboxes are kept; NULL: in memory only */
+    char *outbox_path;           /* this server's and account's outbox file, or NULL */
+    guint outbox_save_source;    /* an idle save after acknowledgements */
     guint64 last_upload_id;
     GQueue transfers;            /* struct transfer *, in the order they were started */
     struct session_auth auth;
     GHashTable *requests;        /* account requests unanswered (session_requests.c) */
     guint64 last_request_id;
+    GListStore *rooms;           /* ChatRoom the account is in, lobby first (session_rooms.c) */
+    struct session_history history; /* session_history.c */
 };
 
 /* session.c */
@@ -150,6 +169,12 @@ void chat_file_info_free(ChatFileInfo *info);
 void session_set_state(ChatSession *self, ChatSessionState state, const char *detail);
 void session_note_activity(ChatSession *self);
 void session_go_online(ChatSession *self);
+
+/* session_outbox.c */
+void session_outbox_clear(ChatSession *self);
+void session_outbox_open(ChatSession *self);
+void session_outbox_resend(ChatSession *self);
+void session_outbox_save_later(ChatSession *self);
 gboolean session_text_failed(ChatSession *self, guint64 client_id, const char *reason);
 gboolean session_text_acknowledged(ChatSession *self, guint64 client_id);
 
@@ -196,6 +221,33 @@ gboolean session_requests_failed(ChatSession *self, guint64 request_id, guint co
 void session_requests_conn_ended(ChatSession *self);
 gboolean session_requests_idle(ChatSession *self);
 
+gboolean session_request_possible(ChatSession *self, GError **error);
+guint64 session_request_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
+                             guint32 value, char *done_words);
+
+/* session_rooms.c */
+void session_rooms_init(ChatSession *self);
+void session_rooms_clear(ChatSession *self);
+void session_rooms_logged_in(ChatSession *self);
+gboolean session_rooms_dispatch(ChatSession *self, const struct proto_msg *msg);
+void session_rooms_request_done(ChatSession *self, guint16 type, guint32 room_id);
+void session_rooms_message(ChatSession *self, guint32 room_id, guint64 message_id,
+                           gboolean own);
+gboolean session_rooms_is_request(guint16 type);
+
+/* session_history.c */
+void session_history_init(ChatSession *self);
+void session_history_clear(ChatSession *self);
+void session_history_conn_started(ChatSession *self);
+void session_history_resume(ChatSession *self, guint32 room_id);
+gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 message_id);
+gboolean session_history_dispatch(ChatSession *self, const struct proto_msg *msg);
+gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 request_id,
+                                guint code);
+gboolean session_history_idle(ChatSession *self);
+void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id);
+GHashTable *session_history_marks(ChatSession *self);
+
 /* session_errors.c */
 ChatSessionError session_error_from_proto(guint code);
 char *session_error_words(guint code, const char *message, guint64 ref_id,
@@ -218,7 +270,7 @@ void transfer_block_io(struct transfer *t);
 void transfer_unblock_io(struct transfer *t);
 
 /* session_upload.c */
-guint64 upload_start(ChatSession *self, const char *path, GError **error);
+guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GError **error);
 void upload_send_offers(ChatSession *self);
 void upload_pump(ChatSession *self);
 void upload_accepted(ChatSession *self, guint64 upload_id);

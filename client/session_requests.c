@@ -19,14 +19,16 @@ struct auth_request {
     guint64 id;
     guint16 type;        /* frame type of the request */
     ChatModeration action;
-    guint32 value;
+    guint32 value;       /* the moderation value, or the room id of a room request */
     char *target;
+    char *done_words;    /* what DONE means in words, when set by the caller */
 };
 
 static void request_free(gpointer data)
 {
     struct auth_request *r = data;
     g_free(r->target);
+    g_free(r->done_words);
     g_free(r);
 }
 
@@ -137,9 +139,10 @@ static void on_done(ChatSession *self, const struct proto_done *d)
     struct auth_request *r = take_request(self, d->request_id);
     if (!r)
         return;
-    char *what = r->type == PROTO_PASSWORD_CHANGE
-                     ? g_strdup(_("Your password was changed."))
-                     : moderation_words(_("You"), r->action, r->value, r->target, NULL);
+    char *what = r->done_words           ? g_strdup(r->done_words)
+                 : r->type == PROTO_PASSWORD_CHANGE ? g_strdup(_("Your password was changed."))
+                 : moderation_words(_("You"), r->action, r->value, r->target, NULL);
+    session_rooms_request_done(self, r->type, r->value);
     g_signal_emit(self, session_signals[SIG_REQUEST_DONE], 0, r->id, what);
     g_free(what);
     request_free(r);
@@ -192,8 +195,6 @@ gboolean session_requests_idle(ChatSession *self)
     return g_hash_table_size(self->requests) == 0;
 }
 
-/* Frames of the accounts range; FALSE for any other type. */
-
 /* NOTICE, DONE and INVITE; FALSE for any other type. */
 gboolean session_requests_dispatch(ChatSession *self, const struct proto_msg *msg)
 {
@@ -213,7 +214,7 @@ gboolean session_requests_dispatch(ChatSession *self, const struct proto_msg *ms
 }
 
 /* Checks that a request may go out now; FALSE with error set otherwise. */
-static gboolean request_possible(ChatSession *self, GError **error)
+gboolean session_request_possible(ChatSession *self, GError **error)
 {
     if (!session_can_send(self)) {
         g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_OFFLINE,
@@ -230,7 +231,8 @@ static gboolean request_possible(ChatSession *self, GError **error)
 
 /* Records a request and sends msg, its request id written into *id_field first. */
 static guint64 request_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
-                            ChatModeration action, guint32 value, const char *target)
+                            ChatModeration action, guint32 value, const char *target,
+                            char *done_words)
 {
     struct auth_request *r = g_new0(struct auth_request, 1);
     r->id = ++self->last_request_id;
@@ -238,11 +240,20 @@ static guint64 request_send(ChatSession *self, struct proto_msg *msg, guint64 *i
     r->action = action;
     r->value = value;
     r->target = g_strdup(target);
+    r->done_words = done_words;
     *id_field = r->id;
     g_hash_table_insert(self->requests, &r->id, r);
     session_send(self, msg);
     session_note_activity(self);
     return r->id;
+}
+
+/* Records a room request (value: its room id, or 0) and sends it; done_words (taken)
+ * is what "request-done" will say. Returns the request id. */
+guint64 session_request_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
+                             guint32 value, char *done_words)
+{
+    return request_send(self, msg, id_field, 0, value, NULL, done_words);
 }
 
 static gboolean password_acceptable(const char *password, GError **error)
@@ -261,13 +272,13 @@ guint64 chat_session_change_password(ChatSession *self, const char *old_password
                                      const char *new_password, GError **error)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
-    if (!request_possible(self, error) || !password_acceptable(old_password, error) ||
+    if (!session_request_possible(self, error) || !password_acceptable(old_password, error) ||
         !password_acceptable(new_password, error))
         return 0;
     struct proto_msg msg = { .type = PROTO_PASSWORD_CHANGE };
     msg.u.password_change.old_password = proto_str_of(old_password);
     msg.u.password_change.new_password = proto_str_of(new_password);
-    guint64 id = request_send(self, &msg, &msg.u.password_change.request_id, 0, 0, NULL);
+    guint64 id = request_send(self, &msg, &msg.u.password_change.request_id, 0, 0, NULL, NULL);
     return id;
 }
 
@@ -275,7 +286,7 @@ guint64 chat_session_change_password(ChatSession *self, const char *old_password
 guint64 chat_session_create_invite(ChatSession *self, GError **error)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
-    if (!request_possible(self, error))
+    if (!session_request_possible(self, error))
         return 0;
     if (self->auth.role != CHAT_ROLE_ADMIN) {
         g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_NOT_ALLOWED,
@@ -283,7 +294,7 @@ guint64 chat_session_create_invite(ChatSession *self, GError **error)
         return 0;
     }
     struct proto_msg msg = { .type = PROTO_INVITE_CREATE };
-    return request_send(self, &msg, &msg.u.invite_create.request_id, 0, 0, NULL);
+    return request_send(self, &msg, &msg.u.invite_create.request_id, 0, 0, NULL, NULL);
 }
 
 /* Sends MODERATE (see session.h). */
@@ -291,7 +302,7 @@ guint64 chat_session_moderate(ChatSession *self, ChatModeration action, const ch
                               guint32 value, const char *reason, GError **error)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self) && target != NULL, 0);
-    if (!request_possible(self, error))
+    if (!session_request_possible(self, error))
         return 0;
     if (!chat_session_may_moderate(self, action)) {
         g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_NOT_ALLOWED,
@@ -320,5 +331,5 @@ guint64 chat_session_moderate(ChatSession *self, ChatModeration action, const ch
     msg.u.moderate.value = value;
     msg.u.moderate.target = proto_str_of(target);
     msg.u.moderate.reason = proto_str_of(reason ? reason : "");
-    return request_send(self, &msg, &msg.u.moderate.request_id, action, value, target);
+    return request_send(self, &msg, &msg.u.moderate.request_id, action, value, target, NULL);
 }

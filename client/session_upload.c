@@ -25,6 +25,7 @@ struct upload {
     GInputStream *stream;
     guint8 sha256[PROTO_SHA256_LEN];
     guint64 queued;          /* bytes read into queued chunk frames */
+    guint32 room_id;         /* the room it is shared in */
     guint8 *frame;           /* the chunk frame a read is filling, NULL when none is */
 };
 
@@ -78,7 +79,7 @@ void upload_send_offers(ChatSession *self)
         msg.u.offer.upload_id = u->base.pub.id;
         msg.u.offer.size = u->base.pub.size;
         memcpy(msg.u.offer.sha256, u->sha256, PROTO_SHA256_LEN);
-        msg.u.offer.room_id = PROTO_ROOM_LOBBY;
+        msg.u.offer.room_id = u->room_id;
         msg.u.offer.name = proto_str_of(u->base.pub.name);
         session_send(self, &msg);
         u->state = UPLOAD_OFFERED;
@@ -112,9 +113,9 @@ static void upload_hashed(GObject *source, GAsyncResult *res, gpointer data)
     transfer_unref(u);
 }
 
-/* Starts an upload of path: checks it can be read, then hashes it in a worker thread.
- * Returns the upload id, or 0 with error set. */
-guint64 upload_start(ChatSession *self, const char *path, GError **error)
+/* Starts an upload of path into room_id: checks it can be read, then hashes it in a
+ * worker thread. Returns the upload id, or 0 with error set. */
+guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GError **error)
 {
     /* One stat and one access() on the main thread: the API promises these errors at
      * once, and metadata calls on a local file do not wait on data. */
@@ -153,6 +154,7 @@ guint64 upload_start(ChatSession *self, const char *path, GError **error)
     u->base.pub.name = g_strdup(name);
     u->base.pub.path = g_strdup(path);
     u->base.pub.size = (guint64)st.st_size;
+    u->room_id = room_id;
     u->state = UPLOAD_HASHING;
     fileops_hash_file_async(path, u->base.cancel, upload_hashed, transfer_ref(u));
     session_note_activity(self);

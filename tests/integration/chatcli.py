@@ -11,7 +11,15 @@ from pathlib import Path
 
 from chatserver import TIMEOUT, binary
 
-STAMP = r"\d\d:\d\d:\d\d"
+CLOCK = r"\d\d:\d\d:\d\d"
+# A line's start: the clock, after the room's tag ("[#lobby] ", "[@bob] ") when the line
+# belongs to a room. Tests of rooms match the tag itself with in_room().
+STAMP = rf"(?:\[[#@][^\]]*\] )?{CLOCK}"
+
+
+def in_room(tag):
+    """The start of a line of the room tagged tag ("#lobby", "@bob")."""
+    return rf"\[{re.escape(tag)}\] {CLOCK}"
 
 
 def command(port, user, files_dir, extra=(), tls=False):

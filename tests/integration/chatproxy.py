@@ -1,5 +1,7 @@
 """A TCP proxy on 127.0.0.1 for tests that cut a connection at a chosen moment: every
-connection it accepts is relayed to the server until cut() resets both sides."""
+connection it accepts is relayed to the server until cut() resets both sides. hold("up")
+drops what clients send from then on, hold("down") what the server sends (its
+acknowledgements), as a failing network loses them; cut() ends the holds too."""
 
 import select
 import socket
@@ -13,6 +15,7 @@ class Proxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.pairs = []
+        self.held = set()                       # "up" and/or "down"
         self.lock = threading.Lock()
         self.stopping = False
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -46,10 +49,14 @@ class Proxy:
         if pair is None:
             return
         other = pair[1] if sock is pair[0] else pair[0]
+        direction = "up" if sock is pair[0] else "down"
         try:
             data = sock.recv(65536)
             if data:
-                other.sendall(data)             # loopback: never blocks for long
+                with self.lock:
+                    held = direction in self.held
+                if not held:
+                    other.sendall(data)         # loopback: never blocks for long
                 return
         except OSError:
             pass
@@ -67,10 +74,17 @@ class Proxy:
             except OSError:
                 pass
 
+    def hold(self, direction):
+        """Drops "up" (client to server) or "down" (server to client) bytes from now on."""
+        with self.lock:
+            self.held.add(direction)
+
     def cut(self):
-        """Resets every relayed connection (both sides) at once; returns how many."""
+        """Resets every relayed connection (both sides) at once and ends the holds;
+        returns how many connections were cut."""
         with self.lock:
             pairs = list(self.pairs)
+            self.held.clear()
         for pair in pairs:
             self._close(pair)
         return len(pairs)
