@@ -18,14 +18,14 @@ def test_help_in_german():
     result = run_cli(["--help"], GERMAN)
     assert result.returncode == 0, result
     assert "Ihr Name im Chat" in result.stdout
-    assert "Eingetippte Zeilen werden als Nachrichten gesendet" in result.stdout
+    assert "Eingetippte Zeilen gehen als Nachrichten in den aktuellen Raum" in result.stdout
     english = run_cli(["--help"], {"LANGUAGE": "", "LC_ALL": "C.UTF-8"})
     assert "Your name in the chat" in english.stdout
 
 
 def test_events_and_errors_in_german(server):
-    result = run_cli(["--host", "127.0.0.1", "--port", str(server.port), "--user", "anna"],
-                     GERMAN, stdin="hallo\n/bogus\n")
+    result = run_cli(["--host", "127.0.0.1", "--port", str(server.port), "--user", "anna",
+                      "--no-tls"], GERMAN, stdin="hallo\n/bogus\n")
     assert "* verbunden als anna" in result.stdout, result
     assert "<anna> hallo" in result.stdout
     assert "Fehler: unbekannter Befehl /bogus" in result.stderr, result.stderr
