@@ -241,7 +241,9 @@ const char *chat_session_get_username(ChatSession *self)
     return self->accepted_name;
 }
 
-static gint compare_names(gconstpointer a, gconstpointer b)
+/* Orders two names (char ** elements of a GPtrArray) as a person reads a list:
+ * case-folded, by the locale's collation, then bytewise so the order is total. */
+gint chat_compare_names(gconstpointer a, gconstpointer b)
 {
     char *fa = g_utf8_casefold(*(char *const *)a, -1);
     char *fb = g_utf8_casefold(*(char *const *)b, -1);
@@ -261,7 +263,7 @@ GPtrArray *chat_session_list_users(ChatSession *self)
     g_hash_table_iter_init(&iter, self->users);
     while (g_hash_table_iter_next(&iter, NULL, &name))
         g_ptr_array_add(names, g_strdup(name));
-    g_ptr_array_sort(names, compare_names);
+    g_ptr_array_sort(names, chat_compare_names);
     return names;
 }
 

@@ -192,16 +192,6 @@ char *chat_room_dup_label(ChatRoom *self)
     return g_strconcat(self->kind == CHAT_ROOM_DIRECT ? "@" : "#", self->name, NULL);
 }
 
-static gint compare_names(gconstpointer a, gconstpointer b)
-{
-    char *fa = g_utf8_casefold(*(char *const *)a, -1);
-    char *fb = g_utf8_casefold(*(char *const *)b, -1);
-    int order = g_utf8_collate(fa, fb);
-    g_free(fa);
-    g_free(fb);
-    return order ? order : strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Sorted copies of the members' names. */
 GPtrArray *chat_room_list_members(ChatRoom *self)
 {
@@ -212,7 +202,7 @@ GPtrArray *chat_room_list_members(ChatRoom *self)
     g_hash_table_iter_init(&iter, self->members);
     while (g_hash_table_iter_next(&iter, NULL, &value))
         g_ptr_array_add(names, g_strdup(((struct member *)value)->name));
-    g_ptr_array_sort(names, compare_names);
+    g_ptr_array_sort(names, chat_compare_names);
     return names;
 }
 

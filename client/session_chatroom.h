@@ -73,6 +73,10 @@ void chat_room_clear_members(ChatRoom *self);
 /* A text with this id arrived: last-message-id moves forward; unless own, unread + 1. */
 void chat_room_note_message(ChatRoom *self, guint64 message_id, gboolean own);
 
+/* Orders two names (char ** elements of a GPtrArray) as a person reads a list:
+ * case-folded, by the locale's collation, then bytewise (session.c). */
+gint chat_compare_names(gconstpointer a, gconstpointer b);
+
 G_END_DECLS
 
 #endif
