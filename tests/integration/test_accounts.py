@@ -218,12 +218,13 @@ def test_busy_past_the_bound_then_retry(accounts_server, account, connect):
                              "--pwhash-ops", ops)
     account(server, "alice").goodbye()
     first, second = connect(server), connect(server)
-    first.password_login("alice", PASSWORD)
-    second.password_login("alice", PASSWORD)
+    login = P.encode(P.LOGIN, version=P.VERSION, features=0, username="alice",
+                     password=PASSWORD, agent="pytest/1")
+    first.send(login + login)              # both before any answer: while the first is
+    second.send(login)                     # hashing, the second from the same connection
+    first.expect_error(P.E_BUSY, P.LOGIN)  # and the one past the bound are refused
     err = second.expect_error(P.E_BUSY, P.LOGIN)
     assert err.ref_id == 1 and "try again" in err.message
-    first.password_login("alice", PASSWORD)               # one at a time per connection
-    first.expect_error(P.E_BUSY, P.LOGIN)
     first.expect_session()
     second.password_login("alice", PASSWORD)              # the retry goes through
     second.expect_session()
