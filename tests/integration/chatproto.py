@@ -84,6 +84,20 @@ HISTORY = 0x0600
 HISTORY_END = 0x0601
 RESUME = 0x0602
 RESUME_GAP = 0x0603
+TYPING_SET = 0x0700
+READ_MARK = 0x0701
+RECEIPTS_SET = 0x0702
+EDIT = 0x0703
+DELETE = 0x0704
+REPLY_SEND = 0x0705
+REACT = 0x0706
+TYPING = 0x0710
+READ_MARKER = 0x0711
+RECEIPT = 0x0712
+MESSAGE_EDITED = 0x0713
+MESSAGE_DELETED = 0x0714
+REPLY_TO = 0x0715
+REACTION = 0x0716
 
 # Roles, moderation actions and logout scopes.
 # Room kinds, ROOM_INFO flags, ROOM_MEMBERS / ROOM_PRESENCE states.
@@ -103,6 +117,10 @@ HISTORY_AFTER = 3
 HISTORY_AROUND = 4
 HISTORY_MORE_BEFORE = 1
 HISTORY_MORE_AFTER = 2
+# TYPING states.
+TYPING_DONE = 0
+TYPING_ACTIVE = 1
+TYPING_PAUSED = 2
 
 ROLE_MEMBER = 0
 ROLE_MODERATOR = 1
@@ -166,6 +184,12 @@ E_TOO_MANY_ROOMS = 54
 E_ROOM_CREATE_LIMIT = 55
 E_DIRECT_REFUSED = 56
 E_HISTORY_INVALID = 60
+E_MESSAGE_UNKNOWN = 61
+E_NOT_AUTHOR = 62
+E_MESSAGE_DELETED = 63
+E_EMOJI_INVALID = 64
+E_TOO_MANY_REACTIONS = 65
+E_TYPING_INVALID = 66
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
@@ -296,6 +320,25 @@ LAYOUTS = {
     RESUME: [("request_id", "u64"), ("room_id", "u32"), ("last_id", "u64")],
     RESUME_GAP: [("request_id", "u64"), ("room_id", "u32"), ("after_id", "u64"),
                  ("before_id", "u64")],
+    TYPING_SET: [("room_id", "u32"), ("state", "u16")],
+    READ_MARK: [("request_id", "u64"), ("room_id", "u32"), ("message_id", "u64")],
+    RECEIPTS_SET: [("request_id", "u64"), ("enabled", "u16")],
+    EDIT: [("request_id", "u64"), ("message_id", "u64"), ("text", "str")],
+    DELETE: [("request_id", "u64"), ("message_id", "u64")],
+    REPLY_SEND: [("client_id", "u64"), ("room_id", "u32"), ("reply_to", "u64"),
+                 ("text", "str")],
+    REACT: [("request_id", "u64"), ("message_id", "u64"), ("emoji", "str")],
+    TYPING: [("room_id", "u32"), ("account_id", "u32"), ("state", "u16"), ("name", "str")],
+    READ_MARKER: [("room_id", "u32"), ("message_id", "u64")],
+    RECEIPT: [("room_id", "u32"), ("message_id", "u64"), ("account_id", "u32"),
+              ("count", "u32"), ("name", "str")],
+    MESSAGE_EDITED: [("event_id", "u64"), ("message_id", "u64"), ("time_ms", "u64"),
+                     ("room_id", "u32"), ("actor", "str"), ("text", "str")],
+    MESSAGE_DELETED: [("event_id", "u64"), ("message_id", "u64"), ("time_ms", "u64"),
+                      ("room_id", "u32"), ("actor", "str")],
+    REPLY_TO: [("room_id", "u32"), ("message_id", "u64"), ("reply_to", "u64")],
+    REACTION: [("event_id", "u64"), ("message_id", "u64"), ("room_id", "u32"),
+               ("account_id", "u32"), ("added", "u16"), ("name", "str"), ("emoji", "str")],
 }
 
 _TYPE_NAME_LIST = (
@@ -305,7 +348,9 @@ _TYPE_NAME_LIST = (
     "REGISTER LOGIN LOGIN_TOKEN SESSION LOGOUT PASSWORD_CHANGE INVITE_CREATE INVITE "
     "MODERATE DONE NOTICE USER_ROLE ROOM_CREATE ROOM_JOIN ROOM_LEAVE ROOM_LIST "
     "ROOM_TOPIC_SET ROOM_INVITE DIRECT_SEND BLOCK ROOM_INFO ROOM_STATE ROOM_MEMBERS "
-    "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED HISTORY HISTORY_END RESUME RESUME_GAP").split()
+    "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED HISTORY HISTORY_END RESUME RESUME_GAP "
+    "TYPING_SET READ_MARK RECEIPTS_SET EDIT DELETE REPLY_SEND REACT TYPING READ_MARKER "
+    "RECEIPT MESSAGE_EDITED MESSAGE_DELETED REPLY_TO REACTION").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}
