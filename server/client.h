@@ -46,6 +46,9 @@ struct client {
     bool has_token;            /* token_hash holds this connection's session */
     uint8_t token_hash[PROTO_SHA256_LEN];
     bool auth_pending;         /* a password check or hash for it is on the worker */
+    bool receipts_off;         /* the account shares no receipts and gets none (live.h) */
+    GHashTable *typing_relayed; /* room id -> gint64 * monotonic ms of the last TYPING of
+                                   this connection relayed there; NULL until one is */
     struct proto_decoder decoder;
     struct outq out;
     struct upload *uploads;    /* uploads in flight, newest first */

@@ -8,6 +8,7 @@
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/history.h"
+#include "server/live.h"
 #include "server/presence.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
@@ -60,6 +61,13 @@ static const struct command commands[] = {
     { PROTO_BLOCK, NEED_ONLINE, direct_on_block },
     { PROTO_HISTORY, NEED_ONLINE, history_on_request },
     { PROTO_RESUME, NEED_ONLINE, history_on_resume },
+    { PROTO_TYPING_SET, NEED_ONLINE, live_on_typing_set },
+    { PROTO_READ_MARK, NEED_ONLINE, live_on_read_mark },
+    { PROTO_RECEIPTS_SET, NEED_ONLINE, live_on_receipts_set },
+    { PROTO_EDIT, NEED_ONLINE, live_on_edit },
+    { PROTO_DELETE, NEED_ONLINE, live_on_delete },
+    { PROTO_REPLY_SEND, NEED_ONLINE, live_on_reply_send },
+    { PROTO_REACT, NEED_ONLINE, live_on_react },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -96,6 +104,12 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_BLOCK: return msg->u.block.request_id;
     case PROTO_HISTORY: return msg->u.history.request_id;
     case PROTO_RESUME: return msg->u.resume.request_id;
+    case PROTO_READ_MARK: return msg->u.read_mark.request_id;
+    case PROTO_RECEIPTS_SET: return msg->u.receipts_set.request_id;
+    case PROTO_EDIT: return msg->u.edit.request_id;
+    case PROTO_DELETE: return msg->u.msg_ref.request_id;
+    case PROTO_REPLY_SEND: return msg->u.reply_send.client_id;
+    case PROTO_REACT: return msg->u.react.request_id;
     default: return 0;
     }
 }
@@ -115,7 +129,8 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
         return;
     }
     if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER ||
-         msg->type == PROTO_DIRECT_SEND) &&
+         msg->type == PROTO_DIRECT_SEND || msg->type == PROTO_REPLY_SEND ||
+         msg->type == PROTO_EDIT || msg->type == PROTO_REACT) &&
         moderation_muted(c, msg->type, request_ref_id(msg)))
         return;
     cmd->handle(c, msg);
@@ -131,9 +146,11 @@ static void dispatch_bad_frame(struct client *c, enum proto_status st,
                           "Unknown frame type 0x%04x.", (unsigned)msg->type);
         return;
     }
-    if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_TEXT_SEND) {
-        client_send_error(c, PROTO_E_TEXT_INVALID, PROTO_TEXT_SEND,
-                          msg->u.text_send.client_id, /* decoded before the text */
+    if (st == PROTO_ERR_TOO_LARGE && (msg->type == PROTO_TEXT_SEND ||
+                                      msg->type == PROTO_EDIT ||
+                                      msg->type == PROTO_REPLY_SEND)) {
+        client_send_error(c, PROTO_E_TEXT_INVALID, msg->type,
+                          request_ref_id(msg), /* decoded before the text */
                           "The message is longer than %u bytes.", PROTO_MAX_TEXT);
         return;
     }
@@ -213,5 +230,5 @@ static void on_text_send(struct client *c, const struct proto_msg *msg)
                           "The message is empty, only blank, or contains control characters.");
         return;
     }
-    room_post_text(c, r, send->client_id, send->text, PROTO_TEXT_SEND);
+    room_post_text(c, r, send->client_id, send->text, PROTO_TEXT_SEND, 0);
 }

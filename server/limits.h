@@ -88,6 +88,29 @@
 #define SERVER_RESUME_MAX_PER_ROOM 100u        /* missed messages a RESUME replays per room;
                                                   the rest is a RESUME_GAP the client pages
                                                   through HISTORY at its own pace */
+/* ---- The live conversation (server/live_*.c; PROTOCOL.md section 5.46) ---- */
+#define SERVER_TYPING_RELAY_MS 3000            /* at most one TYPING per sender and room reaches
+                                                  the others in this time (IRCv3 +typing: a
+                                                  client repeats "active" every 3 s); the rest
+                                                  are dropped, the receivers' 6 s / 30 s expiry
+                                                  covers a dropped "done" */
+#define SERVER_TYPING_RATE 20.0                /* TYPING_SET frames/s per connection: a budget */
+#define SERVER_TYPING_BURST 40.0               /* of their own, never charged to the message
+                                                  flood limit, so even a client that sends one
+                                                  per keystroke (~10/s) is never slowed; past
+                                                  it the connection is read more slowly (never
+                                                  dropped for it): a typing storm costs the
+                                                  loop at most this many frames a second */
+#define SERVER_RECEIPT_NAMES_MAX 20u           /* rooms with more members get receipt counts,
+                                                  not names: a name per reader per message
+                                                  does not fit a big room's screen (or its
+                                                  fan-out) */
+#define SERVER_REACTIONS_PER_MESSAGE 20u       /* distinct emoji on one message: a row of
+                                                  counts that fits one line */
+#define SERVER_HISTORY_REACTIONS 100u          /* REACTION frames one HISTORY page lists per
+                                                  message (a bound on a page's size; counts past
+                                                  it arrive live) */
+
 /* ---- TLS (server/tls.c, conn_tls.c; docs/SECURITY.md) ---- */
 #define SERVER_TLS_MIN_VERSION TLS1_2_VERSION  /* TLS 1.0 and 1.1 are deprecated (RFC 8996) */
 #define SERVER_TLS_CIPHERS                     /* TLS 1.2: Mozilla "intermediate" (v5.7): */ \

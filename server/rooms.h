@@ -103,6 +103,13 @@ void room_member_remove(struct server *srv, struct room *r, int64_t account_id);
 void room_send(struct server *srv, const struct room *r, struct frame *f,
                const struct client *except);
 
+/* Says whether an online member of a room gets a frame (room_send_if). */
+typedef bool (*room_accept_fn)(const struct client *member, void *data);
+
+/* Queues f to the online members of r that accept (called with data) says yes to. */
+void room_send_if(struct server *srv, const struct room *r, struct frame *f,
+                  room_accept_fn accept, void *data);
+
 /* ROOM_STATE and the ROOM_MEMBERS frames of r, queued to c; as depending on the pass's
  * commit when req is not NULL (the request they tell of, whose requester gets STORAGE
  * if that commit fails; c need not be that requester). */

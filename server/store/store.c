@@ -149,7 +149,10 @@ static enum store_status store_prepare(struct store *st)
          store_exec(st, size_limit, "limiting the WAL") != STORE_OK))
         return STORE_ERROR;
     if (store_exec(st, "PRAGMA synchronous=NORMAL", "setting synchronous") != STORE_OK ||
-        store_exec(st, "PRAGMA foreign_keys=ON", "enabling foreign keys") != STORE_OK)
+        store_exec(st, "PRAGMA foreign_keys=ON", "enabling foreign keys") != STORE_OK ||
+        /* a deleted message's text (and a pruned one's) is overwritten with zeros in the
+         * file, not only unlinked: deleted means gone from the disk too */
+        store_exec(st, "PRAGMA secure_delete=ON", "enabling secure delete") != STORE_OK)
         return STORE_ERROR;
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
     return store_migrate(st, (int)version);

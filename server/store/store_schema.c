@@ -100,10 +100,39 @@ static const char schema_v3[] =
     "CREATE INDEX messages_by_sender ON messages(sender_id, client_id)"
     " WHERE sender_id IS NOT NULL;";
 
+/* v4: the live conversation (store_live.c). Edits, deletions and reactions are rows of
+ * messages too (kinds 3 edit, 4 deletion, 5 reaction added, 6 reaction taken back), in
+ * the one id sequence, naming the message they change in target_id; their body stays
+ * NULL (search indexes no event). The message itself keeps its current state: the
+ * latest text in body, edit_id and deleted_id the events; a deletion clears body to ''
+ * with an UPDATE, so the text leaves the store (and an index kept by triggers).
+ * reactions holds who reacted with what now; read_markers each account's "read up to"
+ * per room; accounts.receipts_off the receipts opt-out. */
+static const char schema_v4[] =
+    "ALTER TABLE messages ADD COLUMN reply_to INTEGER;"
+    "ALTER TABLE messages ADD COLUMN target_id INTEGER;"
+    "ALTER TABLE messages ADD COLUMN edit_id INTEGER;"
+    "ALTER TABLE messages ADD COLUMN deleted_id INTEGER;"
+    "ALTER TABLE messages ADD COLUMN emoji TEXT;"
+    "ALTER TABLE accounts ADD COLUMN receipts_off INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE reactions ("
+    "  message_id INTEGER NOT NULL,"
+    "  emoji TEXT NOT NULL,"
+    "  account_id INTEGER NOT NULL,"
+    "  event_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (message_id, emoji, account_id)) WITHOUT ROWID;"
+    "CREATE TABLE read_markers ("
+    "  account_id INTEGER NOT NULL,"
+    "  room_id INTEGER NOT NULL,"
+    "  message_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (account_id, room_id)) WITHOUT ROWID;"
+    "CREATE INDEX read_markers_by_room ON read_markers(room_id, message_id);";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     schema_v1,
     schema_v2,
     schema_v3,
+    schema_v4,
 };
 
 enum store_status store_migrate(struct store *st, int from)
