@@ -84,6 +84,7 @@ static void chat_session_finalize(GObject *object)
     g_object_unref(self->rooms);
     session_history_clear(self);
     session_auth_clear(self);
+    session_live_clear(self);
     G_OBJECT_CLASS(chat_session_parent_class)->finalize(object);
 }
 
@@ -138,6 +139,7 @@ static void chat_session_class_init(ChatSessionClass *klass)
                                        G_TYPE_UINT, G_TYPE_BOOLEAN);
     s[SIG_HISTORY_GAP] = new_signal(object_class, "history-gap", 3, CHAT_TYPE_ROOM,
                                     G_TYPE_UINT64, G_TYPE_UINT64);
+    session_live_class_init(object_class);
 }
 
 static void chat_session_init(ChatSession *self)
@@ -155,6 +157,7 @@ static void chat_session_init(ChatSession *self)
     session_history_init(self);
     g_queue_init(&self->transfers);
     session_auth_init(self);
+    session_live_init(self);
 }
 
 /* A new disconnected session. agent names the front end ("chat-cli/1.0"). */
@@ -205,6 +208,7 @@ void session_go_online(ChatSession *self)
     self->conn->online = TRUE;
     session_rooms_logged_in(self); /* RESUME for the rooms held, before the resends */
     session_outbox_resend(self);
+    session_live_logged_in(self);
     upload_send_offers(self);
     download_send_requests(self);
     session_set_state(self, CHAT_SESSION_ONLINE, NULL);

@@ -52,6 +52,24 @@
  *                       missed while away than the server replays at once: messages with
  *                       after_id < id < before_id follow later ("message", older than
  *                       some already reported) as the session fetches them
+ * The live conversation (session_live.c, session_typing.c; PROTOCOL.md 5.46):
+ *   "typing-changed"    (guint32 room_id)  who types in the room changed: ask
+ *                       chat_session_get_typing_text
+ *   "read-marker"       (guint32 room_id, guint64 message_id)  where this account stopped
+ *                       reading the room (after a login: as another device left it)
+ *   "receipt"           (guint32 room_id, guint64 message_id, const char *name, guint count)
+ *                       name has read the room up to message_id (count 0); in large rooms
+ *                       name is NULL and count members have read that far. None arrive
+ *                       while receipts are turned off (chat_session_set_receipts)
+ *   "message-edited"    (guint32 room_id, guint64 message_id, const char *text,
+ *                       const char *actor)  the message now reads text (show "edited")
+ *   "message-deleted"   (guint32 room_id, guint64 message_id, const char *actor)  show
+ *                       "message deleted" instead of it
+ *   "reactions-changed" (guint32 room_id, guint64 message_id)  its reactions changed:
+ *                       chat_session_list_reactions
+ * A reply's "message" is reported after chat_session_get_reply_to knows what it answers.
+ * Each edit, deletion and reaction is reported once per session run, whether live,
+ * replayed or paged.
  * Reasons the server gives (in ERROR and SHUTDOWN) reach every detail, message and reason
  * above with their control and bidi characters written out (common/safe_text.h); names
  * and texts are passed as sent, for the front end to render safely.
@@ -350,6 +368,74 @@ void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id);
 /* TRUE when nothing is left to do: no unacknowledged text, no transfer, no unanswered
  * request, empty queue. */
 gboolean chat_session_is_idle(ChatSession *self);
+
+/* ---- The live conversation (session_live.c, session_typing.c) ---- */
+
+/* What the user is doing in a room's entry (IRCv3 +typing). */
+typedef enum {
+    CHAT_TYPING_DONE,    /* the text was sent or cleared */
+    CHAT_TYPING_ACTIVE,  /* typing now */
+    CHAT_TYPING_PAUSED,  /* text waits in the entry */
+} ChatTypingState;
+
+/* One emoji's reactions on a message (chat_session_list_reactions). */
+typedef struct {
+    char *emoji;
+    guint count;
+    char **names;        /* who, NULL-terminated, in the order they reacted */
+    gboolean mine;       /* this account is among them */
+} ChatReaction;
+
+/* Tells the room that the user types, paused or stopped. ACTIVE is sent at most every
+ * 3 s, the others when the state changes; nothing at all while sending typing notices is
+ * turned off, offline, or for a guest's rooms but the lobby. */
+void chat_session_set_typing(ChatSession *self, guint32 room_id, ChatTypingState state);
+
+/* TRUE (the default): send typing notices. FALSE: the privacy setting "don't send
+ * mine" (others' notices are still shown). */
+void chat_session_set_send_typing(ChatSession *self, gboolean enabled);
+
+/* "alice is typing…", "alice and bob are typing…" or "several people are typing…" for
+ * the room (translated; names as sent: render them safely), or NULL when nobody is.
+ * Notices lapse 6 s after ACTIVE and 30 s after PAUSED, and a sender's when its text
+ * arrives. g_free the result. */
+char *chat_session_get_typing_text(ChatSession *self, guint32 room_id);
+
+/* Marks room_id read up to message_id (0: the newest message this session has of it).
+ * Markers only move forward; "read-marker" follows. FALSE with error set when offline,
+ * a guest, or there is nothing to mark. */
+gboolean chat_session_mark_read(ChatSession *self, guint32 room_id, guint64 message_id,
+                                GError **error);
+
+/* Where this account stopped reading room_id (0: unknown). */
+guint64 chat_session_get_read_marker(ChatSession *self, guint32 room_id);
+
+/* The privacy setting for read receipts: FALSE sends none of this account's and shows
+ * none of others' (the server enforces both, for every device of the account). Sent at
+ * once when online and after every login; until it is called the account's stored
+ * setting stands. */
+void chat_session_set_receipts(ChatSession *self, gboolean enabled);
+
+/* Requests about one message (see "request-done" / "request-failed"). Each returns a
+ * request id (> 0) or 0 with error set (offline, a guest, an invalid text or emoji). */
+guint64 chat_session_edit_message(ChatSession *self, guint64 message_id, const char *text,
+                                  GError **error);
+/* Own messages; moderators and admins may delete anyone's. */
+guint64 chat_session_delete_message(ChatSession *self, guint64 message_id, GError **error);
+/* Adds the reaction, or takes it back when this account has it already. */
+guint64 chat_session_react(ChatSession *self, guint64 message_id, const char *emoji,
+                           GError **error);
+
+/* Like chat_session_send_text_to, as a reply to message reply_to of the same room. */
+guint64 chat_session_send_reply(ChatSession *self, guint32 room_id, guint64 reply_to,
+                                const char *text, GError **error);
+
+/* The message that message_id answers, or 0 (not a reply, or not known). */
+guint64 chat_session_get_reply_to(ChatSession *self, guint64 message_id);
+
+/* The reactions on message_id, one ChatReaction per emoji in the order they first came;
+ * g_ptr_array_unref frees them. */
+GPtrArray *chat_session_list_reactions(ChatSession *self, guint64 message_id);
 
 /* ---- Trust ----
  * Connections use TLS unless turned off. A certificate that validates against the

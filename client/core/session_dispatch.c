@@ -84,6 +84,7 @@ static void on_text(ChatSession *self, const struct proto_text *t)
         session_text_acknowledged(self, t->client_id);
     if (!session_history_fresh(self, t->room_id, t->message_id))
         return; /* replayed or paged again: reported already */
+    session_typing_spoke(self, t->room_id, t->sender);
     session_rooms_message(self, t->room_id, t->message_id, own);
     ChatMessage msg = {
         .message_id = t->message_id,
@@ -150,6 +151,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     switch (e->ref_type) {
     case PROTO_TEXT_SEND:
     case PROTO_DIRECT_SEND:
+    case PROTO_REPLY_SEND:
         handled = session_text_failed(self, e->ref_id, text);
         break;
     case PROTO_FILE_OFFER:
@@ -174,7 +176,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
         handled = session_requests_failed(self, e->ref_id, e->code, text);
         break;
     default:
-        if (session_rooms_is_request(e->ref_type))
+        if (session_rooms_is_request(e->ref_type) || session_live_is_request(e->ref_type))
             handled = session_requests_failed(self, e->ref_id, e->code, text);
         else
             handled = FALSE;
@@ -241,7 +243,8 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         break;
     default:
         /* PONG (its arrival already counted as traffic), client-to-server types */
-        if (!session_rooms_dispatch(self, msg) && !session_history_dispatch(self, msg))
+        if (!session_rooms_dispatch(self, msg) && !session_history_dispatch(self, msg) &&
+            !session_live_dispatch(self, msg))
             session_auth_dispatch(self, msg);
         break;
     }

@@ -159,6 +159,8 @@ struct _ChatSession {
     guint64 last_request_id;
     GListStore *rooms;           /* ChatRoom the account is in, lobby first (session_rooms.c) */
     struct session_history history; /* session_history.c */
+    struct session_live *live;   /* markers, receipts, edits, replies, reactions (session_live.c) */
+    struct session_typing *typing; /* who types where, and our own notices (session_typing.c) */
 };
 
 /* session.c */
@@ -247,6 +249,21 @@ gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 req
 gboolean session_history_idle(ChatSession *self);
 void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id);
 GHashTable *session_history_marks(ChatSession *self);
+
+/* session_live.c */
+void session_live_class_init(GObjectClass *klass);
+void session_live_init(ChatSession *self);
+void session_live_clear(ChatSession *self);
+void session_live_logged_in(ChatSession *self);
+gboolean session_live_dispatch(ChatSession *self, const struct proto_msg *msg);
+gboolean session_live_is_request(guint16 type);
+void session_live_emit_typing(ChatSession *self, guint32 room_id);
+
+/* session_typing.c */
+void session_typing_init(ChatSession *self);
+void session_typing_clear(ChatSession *self);
+void session_typing_notice(ChatSession *self, const struct proto_typing *t);
+void session_typing_spoke(ChatSession *self, guint32 room_id, struct proto_str sender);
 
 /* session_errors.c */
 ChatSessionError session_error_from_proto(guint code);
