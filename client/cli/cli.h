@@ -9,6 +9,7 @@
 #include "client/core/session.h"
 
 struct cli;
+struct cli_live;
 
 /* Receives the next input line as a secret (a password); NULL when input ended. */
 typedef void (*cli_secret_func)(struct cli *cli, const char *secret);
@@ -46,6 +47,9 @@ struct cli {
     guint32 room_id;       /* the current room: where typed lines go */
     guint64 switch_request; /* a join or create whose room becomes the current one */
     char *switch_name;     /* that room's name */
+
+    /* The live conversation (cli_live.c), made on first use. */
+    struct cli_live *live;
 };
 
 #define CLI_LOBBY 0u       /* the room every account (and guest) is in */
@@ -96,5 +100,20 @@ void cli_rooms_connect_signals(struct cli *cli);
 
 /* Frees what the struct cli holds for rooms. */
 void cli_rooms_clear(struct cli *cli);
+
+/* cli_live.c */
+
+/* Prints a message line "#ID <sender> text", after a quote line when it is a reply. */
+void cli_live_print_message(struct cli *cli, const ChatMessage *msg);
+
+/* Commands of the live conversation (/edit, /delete ID, /reply, /react, /read,
+ * /typing): TRUE when command was one of them. */
+gboolean cli_live_command(struct cli *cli, const char *command, char *args);
+
+/* Connects the signals of edits, deletions, reactions, typing, markers and receipts. */
+void cli_live_connect_signals(struct cli *cli);
+
+/* Frees what the struct cli holds for the live conversation. */
+void cli_live_clear(struct cli *cli);
 
 #endif
