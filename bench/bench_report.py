@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 import time
 
+import bench_typing
+
 TARGET_RATIO = 3.0          # deliveries/s against ngircd at N=1000
 TARGET_P99_MS = 3.0         # 200 msgs/s into 1000 members
 TARGET_LOGIN_10K_S = 10.0   # 10,000 clients logged in (epoll)
@@ -687,6 +689,9 @@ def document(r, command, images):
     lines += ["## The store's cost", "", store_section(r), ""]
     if r.get("history"):
         lines += ["## History and resume", "", history_section(r["history"]), ""]
+    if r.get("typing"):
+        lines += ["## Typing notices", "", bench_typing.__doc__.strip(), "",
+                  *bench_typing.summary(r["typing"])[0], ""]
     if "perf-throughput.png" in images:
         lines += ["![deliveries per second by room size](perf-throughput.png)", ""]
     if "perf-latency.png" in images:

@@ -326,8 +326,8 @@ guint64 chat_session_edit_message(ChatSession *self, guint64 message_id, const c
     msg.u.edit.message_id = message_id;
     msg.u.edit.text = proto_str_of(text);
     return message_request(self, &msg, &msg.u.edit.request_id,
-                           g_strdup_printf(_("Message #%" G_GUINT64_FORMAT " edited."),
-                                           message_id));
+                           g_strdup_printf(_("Message #%llu edited."),
+                                           (unsigned long long)message_id));
 }
 
 guint64 chat_session_delete_message(ChatSession *self, guint64 message_id, GError **error)
@@ -338,8 +338,8 @@ guint64 chat_session_delete_message(ChatSession *self, guint64 message_id, GErro
     struct proto_msg msg = { .type = PROTO_DELETE };
     msg.u.msg_ref.message_id = message_id;
     return message_request(self, &msg, &msg.u.msg_ref.request_id,
-                           g_strdup_printf(_("Message #%" G_GUINT64_FORMAT " deleted."),
-                                           message_id));
+                           g_strdup_printf(_("Message #%llu deleted."),
+                                           (unsigned long long)message_id));
 }
 
 guint64 chat_session_react(ChatSession *self, guint64 message_id, const char *emoji,
@@ -358,8 +358,8 @@ guint64 chat_session_react(ChatSession *self, guint64 message_id, const char *em
     msg.u.react.message_id = message_id;
     msg.u.react.emoji = proto_str_of(emoji);
     return message_request(self, &msg, &msg.u.react.request_id,
-                           g_strdup_printf(_("Reaction to #%" G_GUINT64_FORMAT " sent."),
-                                           message_id));
+                           g_strdup_printf(_("Reaction to #%llu sent."),
+                                           (unsigned long long)message_id));
 }
 
 guint64 chat_session_get_reply_to(ChatSession *self, guint64 message_id)
