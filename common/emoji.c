@@ -15,8 +15,9 @@
 
 static bool is_pictograph(gunichar c)
 {
-    return u_hasBinaryProperty((UChar32)c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
-           u_hasBinaryProperty((UChar32)c, UCHAR_EMOJI_PRESENTATION);
+    return !u_hasBinaryProperty((UChar32)c, UCHAR_REGIONAL_INDICATOR) &&
+           (u_hasBinaryProperty((UChar32)c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+            u_hasBinaryProperty((UChar32)c, UCHAR_EMOJI_PRESENTATION));
 }
 
 static bool is_keycap_base(gunichar c)
@@ -39,9 +40,8 @@ bool emoji_check(const char *bytes, size_t len)
     size_t n = 0;
     for (const char *p = bytes; p < bytes + len; p = g_utf8_next_char(p))
         cps[n++] = g_utf8_get_char(p);
-    if (n == 2 && u_hasBinaryProperty((UChar32)cps[0], UCHAR_REGIONAL_INDICATOR) &&
-        u_hasBinaryProperty((UChar32)cps[1], UCHAR_REGIONAL_INDICATOR))
-        return true; /* a flag */
+    if (u_hasBinaryProperty((UChar32)cps[0], UCHAR_REGIONAL_INDICATOR)) /* a flag: a pair */
+        return n == 2 && u_hasBinaryProperty((UChar32)cps[1], UCHAR_REGIONAL_INDICATOR);
     if (is_keycap_base(cps[0]))
         return (n == 2 && cps[1] == KEYCAP) || (n == 3 && cps[1] == VS16 && cps[2] == KEYCAP);
     size_t i = 0;

@@ -667,7 +667,7 @@ struct proto_message_edited {
 };
 
 struct proto_message_deleted {
-    uint64_t event_id;       /* the deletion's own id (0 in a HISTORY page) */
+    uint64_t event_id;       /* the deletion's own id */
     uint64_t message_id;
     uint64_t time_ms;
     uint32_t room_id;
