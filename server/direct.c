@@ -55,9 +55,21 @@ bool direct_allowed(struct client *c, const struct room *r, uint16_t ref_type,
 
 /* Answers a resent text (same account, client_id, room and text as a stored one) with
  * the original's TEXT, to the sender only: it is not stored or delivered again. */
-static void ack_resend(struct client *c, const struct room *r, uint64_t client_id,
-                       struct proto_str text, uint64_t message_id, int64_t time_ms)
+/* The REPLY_TO that goes before a reply's TEXT. */
+static struct proto_msg reply_note(const struct room *r, uint64_t message_id, uint64_t reply_to)
 {
+    return (struct proto_msg){ .type = PROTO_REPLY_TO, .u.reply_to = {
+        r->id, message_id, reply_to } };
+}
+
+static void ack_resend(struct client *c, const struct room *r, uint64_t client_id,
+                       struct proto_str text, uint64_t message_id, int64_t time_ms,
+                       uint64_t reply_to)
+{
+    if (reply_to != 0) {
+        struct proto_msg note = reply_note(r, message_id, reply_to);
+        client_send_msg(c, &note);
+    }
     struct proto_msg msg = {
         .type = PROTO_TEXT,
         .u.text = {
@@ -88,7 +100,7 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
     int64_t first_time_ms;
     int resent = store_find_sent(srv->store, &stored, &message_id, &first_time_ms);
     if (resent == 1) { /* a resend after a lost acknowledgement: the original's answer */
-        ack_resend(c, r, client_id, text, message_id, first_time_ms);
+        ack_resend(c, r, client_id, text, message_id, first_time_ms, reply_to);
         return;
     }
     if (resent < 0 || store_add_text(srv->store, &stored, &message_id) != STORE_OK ||
@@ -117,8 +129,7 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
     }
     struct deliver_request req = { c, ref_type, client_id };
     if (reply_to != 0) {
-        struct proto_msg reply = { .type = PROTO_REPLY_TO, .u.reply_to = {
-            r->id, message_id, reply_to } };
+        struct proto_msg reply = reply_note(r, message_id, reply_to);
         struct frame *rf = frame_encode(&reply);
         if (rf != NULL) {
             deliver(&req, r, rf, NULL, NULL);

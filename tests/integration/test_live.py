@@ -118,6 +118,11 @@ def test_replies_and_reactions(server, account):
         reply = client.expect(P.TEXT, message_id=note.message_id, text="yes")
         assert note.reply_to == first.message_id and note.room_id == room
     assert reply.client_id == 7
+    bob.send_frame(P.REPLY_SEND, client_id=7, room_id=room, reply_to=first.message_id,
+                   text="yes")                            # a resend: acknowledged again
+    bob.expect(P.REPLY_TO, message_id=reply.message_id, reply_to=first.message_id)
+    bob.expect(P.TEXT, message_id=reply.message_id, client_id=7)
+    assert alice.sync() == []                             # and not delivered twice
     for reply_to in (elsewhere.message_id, first.message_id + 1000):
         bob.send_frame(P.REPLY_SEND, client_id=8, room_id=room, reply_to=reply_to, text="no")
         bob.expect_error(P.E_MESSAGE_UNKNOWN, P.REPLY_SEND, 8)
