@@ -111,16 +111,23 @@ gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 messa
     guint64 *oldest = g_hash_table_lookup(h->oldest, GUINT_TO_POINTER(room_id));
     if (!oldest || message_id < *oldest)
         g_hash_table_insert(h->oldest, GUINT_TO_POINTER(room_id), id_box(message_id));
+    session_history_filled(self, room_id, message_id);
+    return TRUE;
+}
+
+/* A message of room_id arrived in some form (a TEXT, or a page's MESSAGE_DELETED in its
+ * place): a gap being filled around it moves on past it. */
+void session_history_filled(ChatSession *self, guint32 room_id, guint64 message_id)
+{
     GHashTableIter iter;
     gpointer value;
-    g_hash_table_iter_init(&iter, h->requests);
+    g_hash_table_iter_init(&iter, self->history.requests);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         struct history_request *r = value;
         if (r->kind == HISTORY_GAP_FILL && r->room_id == room_id && message_id > r->after_id &&
             message_id < r->before_id && message_id > r->newest)
             r->newest = message_id;
     }
-    return TRUE;
 }
 
 /* Asks for the page of the gap after after_id (below before_id). */

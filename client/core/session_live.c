@@ -159,6 +159,7 @@ static void on_edited(ChatSession *self, const struct proto_message_edited *e)
 
 static void on_deleted(ChatSession *self, const struct proto_message_deleted *d)
 {
+    session_history_filled(self, d->room_id, d->message_id); /* it stands in for the text */
     if (!event_fresh(self, d->event_id))
         return;
     g_hash_table_remove(self->live->reactions, &d->message_id);

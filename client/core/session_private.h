@@ -243,6 +243,7 @@ void session_history_clear(ChatSession *self);
 void session_history_conn_started(ChatSession *self);
 void session_history_resume(ChatSession *self, guint32 room_id);
 gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 message_id);
+void session_history_filled(ChatSession *self, guint32 room_id, guint64 message_id);
 gboolean session_history_dispatch(ChatSession *self, const struct proto_msg *msg);
 gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 request_id,
                                 guint code);
