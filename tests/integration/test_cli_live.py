@@ -109,3 +109,40 @@ def test_read_markers_receipts_and_opt_out(person, tmp_path):
     again.wait_line(rf"^{LOBBY} \* read up to #{first}$")
     alice.write("/read")
     again.wait_line(rf"^{LOBBY} \* alice read up to #\d+$")
+
+
+def test_a_gap_of_deleted_messages_is_filled_past_them(server_factory, cli, account, tmp_path):
+    """More was missed than a RESUME replays, and the newest rows are deletions: the gap
+    is filled page by page, and a page of deleted messages does not end it."""
+    server = server_factory("--msg-limit", "5000:5000", guests=False)
+    alice = account(server, "alice")
+    pw = tmp_path / "bob.pw"
+    pw.write_text("correct horse battery\n")
+    state = tmp_path / "bob-state"
+
+    def bob(register):
+        proc = cli(server, "bob", extra=["--password-file", str(pw)] +
+                   (["--register"] if register else []), state_dir=state)
+        proc.wait_line(r"\* connected as bob$")
+        return proc
+
+    first = bob(True)
+    alice.say("before", client_id=1)
+    said(first, "alice", "before")
+    first.close_stdin()
+    assert first.wait() == 0
+    for n in range(250):
+        alice.say(f"m{n}", client_id=100 + n)
+    ids = [alice.wait_for(P.TEXT, skip=(P.USER_JOINED, P.USER_LEFT))[0].message_id
+           for _ in range(251)][1:]
+    for n in range(100):                                 # the oldest 100 missed: deleted
+        alice.send_frame(P.DELETE, request_id=n + 1, message_id=ids[n])
+    for n in range(100):
+        alice.wait_for(P.DONE, skip=(P.MESSAGE_DELETED,))
+
+    again = bob(False)
+    again.wait_line(rf"^{LOBBY} #{ids[-1]} <alice> m249$")
+    again.wait_line(rf"^{LOBBY} #{ids[100]} <alice> m100$")
+    texts = [line.split("> ", 1)[1] for line in again.out if "<alice> m" in line]
+    assert sorted(texts) == sorted(f"m{n}" for n in range(100, 250))   # each once
+    assert not [line for line in again.out if "<alice> m99" in line]
