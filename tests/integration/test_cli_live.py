@@ -79,6 +79,8 @@ def test_typing_is_shown_and_can_be_withheld(person, server, account):
     frame, seen = watcher.wait_for(P.TEXT, skip=(P.TYPING, P.USER_JOINED))
     assert frame.sender == "dave" and frame.text == "typed quietly"
     assert [f.name for f in seen if f.type == P.TYPING] == ["bob", "carol", "alice"]
+    watcher.send_frame(P.TYPING_SET, room_id=P.ROOM_LOBBY, state=P.TYPING_ACTIVE)
+    alice.wait_line(rf"^{LOBBY} several people are typing…$")
     bob.write("sent at last")                            # a text ends bob's typing
     carol.wait_line(rf"^{LOBBY} #\d+ <bob> sent at last$")
 
