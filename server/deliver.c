@@ -51,6 +51,7 @@ void deliver(const struct deliver_request *req, const struct room *room, struct 
     deliver_pending(req, f, done, data);
 }
 
+/* deliver() to the members accept says yes to (deliver.h). */
 void deliver_if(const struct deliver_request *req, const struct room *room, struct frame *f,
                 room_accept_fn accept, void *data)
 {

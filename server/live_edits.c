@@ -14,6 +14,7 @@
 #include "server/rooms.h"
 #include "server/store/store_live.h"
 
+/* DONE after the commit (live.h). */
 void live_done(struct client *c, uint16_t type, uint64_t request_id)
 {
     struct deliver_request req = { c, type, request_id };
@@ -91,6 +92,7 @@ static struct store_event event_of(struct client *c, const struct store_target *
     };
 }
 
+/* EDIT (live.h). */
 void live_on_edit(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_edit *e = &msg->u.edit;
@@ -124,6 +126,7 @@ void live_on_edit(struct client *c, const struct proto_msg *msg)
     deliver_event(&req, r, &m);
 }
 
+/* DELETE (live.h). */
 void live_on_delete(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_msg_ref *d = &msg->u.msg_ref;
@@ -154,6 +157,7 @@ void live_on_delete(struct client *c, const struct proto_msg *msg)
     client_log(c, LOG_INFO, "deleted message %" PRIu64 " of room %u", t.id, (unsigned)r->id);
 }
 
+/* REPLY_SEND (live.h). */
 void live_on_reply_send(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_reply_send *rs = &msg->u.reply_send;
@@ -178,6 +182,7 @@ void live_on_reply_send(struct client *c, const struct proto_msg *msg)
     room_post_text(c, r, rs->client_id, rs->text, PROTO_REPLY_SEND, rs->reply_to);
 }
 
+/* REACT (live.h). */
 void live_on_react(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_react *re = &msg->u.react;

@@ -45,6 +45,7 @@ static bool shares_receipts(const struct client *member, void *reader)
     return member != reader && !member->receipts_off;
 }
 
+/* READ_MARK (live.h). */
 void live_on_read_mark(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_read_mark *rm = &msg->u.read_mark;
@@ -89,6 +90,7 @@ void live_on_read_mark(struct client *c, const struct proto_msg *msg)
     }
 }
 
+/* RECEIPTS_SET (live.h). */
 void live_on_receipts_set(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_receipts_set *rs = &msg->u.receipts_set;
@@ -141,6 +143,7 @@ static enum store_status send_receipts(struct client *c, const struct room *r)
     return store_live_markers_of_room(c->srv->store, r->id, send_receipt, c);
 }
 
+/* The login's markers and receipts (live.h). */
 void live_on_login(struct client *c)
 {
     if (c->account_id <= 0)

@@ -24,6 +24,7 @@ static bool relay_due(struct client *c, uint32_t room_id, int64_t now)
     return true;
 }
 
+/* TYPING_SET (live.h). */
 void live_on_typing_set(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_typing_set *t = &msg->u.typing_set;

@@ -256,6 +256,7 @@ void room_send(struct server *srv, const struct room *r, struct frame *f,
     room_send_if(srv, r, f, not_except, (void *)except);
 }
 
+/* room_send() to the members accept says yes to (rooms.h). */
 void room_send_if(struct server *srv, const struct room *r, struct frame *f,
                   room_accept_fn accept, void *data)
 {

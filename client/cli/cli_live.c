@@ -199,6 +199,7 @@ static gboolean command_typing(struct cli *cli, const char *args)
     return TRUE;
 }
 
+/* /edit, /delete ID, /reply, /react, /read, /typing (see cli.h). */
 gboolean cli_live_command(struct cli *cli, const char *command, char *args)
 {
     GError *error = NULL;
@@ -232,6 +233,7 @@ gboolean cli_live_command(struct cli *cli, const char *command, char *args)
     return TRUE;
 }
 
+/* Connects the live conversation's signals to their lines (see cli.h). */
 void cli_live_connect_signals(struct cli *cli)
 {
     g_signal_connect(cli->session, "message-edited", G_CALLBACK(on_edited), cli);
@@ -242,6 +244,7 @@ void cli_live_connect_signals(struct cli *cli)
     g_signal_connect(cli->session, "receipt", G_CALLBACK(on_receipt), cli);
 }
 
+/* Frees the remembered messages and typing lines (see cli.h). */
 void cli_live_clear(struct cli *cli)
 {
     if (!cli->live)

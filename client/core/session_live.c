@@ -75,6 +75,7 @@ void session_live_class_init(GObjectClass *klass)
     s[LIVE_REACTIONS_CHANGED] = new_signal(klass, "reactions-changed", 2, marker);
 }
 
+/* Sets up the live conversation's state (and typing's) of a new session. */
 void session_live_init(ChatSession *self)
 {
     struct session_live *l = g_new0(struct session_live, 1);
@@ -87,6 +88,7 @@ void session_live_init(ChatSession *self)
     session_typing_init(self);
 }
 
+/* Frees what session_live_init made. */
 void session_live_clear(ChatSession *self)
 {
     struct session_live *l = self->live;
@@ -288,6 +290,7 @@ gboolean chat_session_mark_read(ChatSession *self, guint32 room_id, guint64 mess
     return session_send(self, &msg);
 }
 
+/* The marker the server last told of (see session.h). */
 guint64 chat_session_get_read_marker(ChatSession *self, guint32 room_id)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
@@ -295,6 +298,7 @@ guint64 chat_session_get_read_marker(ChatSession *self, guint32 room_id)
     return marker ? *marker : 0;
 }
 
+/* Chooses the receipts setting and sends it when online (see session.h). */
 void chat_session_set_receipts(ChatSession *self, gboolean enabled)
 {
     g_return_if_fail(CHAT_IS_SESSION(self));
@@ -310,6 +314,7 @@ static guint64 message_request(ChatSession *self, struct proto_msg *msg, guint64
     return session_request_send(self, msg, id_field, 0, done_words);
 }
 
+/* Sends EDIT (see session.h). */
 guint64 chat_session_edit_message(ChatSession *self, guint64 message_id, const char *text,
                                   GError **error)
 {
@@ -331,6 +336,7 @@ guint64 chat_session_edit_message(ChatSession *self, guint64 message_id, const c
                                            (unsigned long long)message_id));
 }
 
+/* Sends DELETE (see session.h). */
 guint64 chat_session_delete_message(ChatSession *self, guint64 message_id, GError **error)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
@@ -343,6 +349,7 @@ guint64 chat_session_delete_message(ChatSession *self, guint64 message_id, GErro
                                            (unsigned long long)message_id));
 }
 
+/* Sends REACT (see session.h). */
 guint64 chat_session_react(ChatSession *self, guint64 message_id, const char *emoji,
                            GError **error)
 {
@@ -363,6 +370,7 @@ guint64 chat_session_react(ChatSession *self, guint64 message_id, const char *em
                                            (unsigned long long)message_id));
 }
 
+/* What a reply answers, from its REPLY_TO (see session.h). */
 guint64 chat_session_get_reply_to(ChatSession *self, guint64 message_id)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
@@ -378,6 +386,7 @@ static void chat_reaction_free(gpointer data)
     g_free(r);
 }
 
+/* A copy of a message's reactions (see session.h). */
 GPtrArray *chat_session_list_reactions(ChatSession *self, guint64 message_id)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);

@@ -34,6 +34,7 @@ static void typist_free(gpointer data)
     g_free(t);
 }
 
+/* Sets up who types where for a new session. */
 void session_typing_init(ChatSession *self)
 {
     struct session_typing *t = g_new0(struct session_typing, 1);
@@ -43,6 +44,7 @@ void session_typing_init(ChatSession *self)
     self->typing = t;
 }
 
+/* Frees it, and stops the lapse timer. */
 void session_typing_clear(ChatSession *self)
 {
     struct session_typing *t = self->typing;
@@ -167,6 +169,7 @@ void session_typing_spoke(ChatSession *self, guint32 room_id, struct proto_str s
     session_live_emit_typing(self, room_id);
 }
 
+/* The line that says who types (see session.h). */
 char *chat_session_get_typing_text(ChatSession *self, guint32 room_id)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
@@ -182,12 +185,14 @@ char *chat_session_get_typing_text(ChatSession *self, guint32 room_id)
     return g_strdup(_("several people are typing…"));
 }
 
+/* The "don't send mine" setting (see session.h). */
 void chat_session_set_send_typing(ChatSession *self, gboolean enabled)
 {
     g_return_if_fail(CHAT_IS_SESSION(self));
     self->typing->send_off = !enabled;
 }
 
+/* Tells the room what the user is doing, within the 3 s rule (see session.h). */
 void chat_session_set_typing(ChatSession *self, guint32 room_id, ChatTypingState state)
 {
     g_return_if_fail(CHAT_IS_SESSION(self));
