@@ -105,6 +105,10 @@
                                                   not names: a name per reader per message
                                                   does not fit a big room's screen (or its
                                                   fan-out) */
+#define SERVER_RECEIPT_COUNT_MS 1000           /* a large room's count receipts go out at most
+                                                  this often (the latest count): one READ_MARK
+                                                  there would otherwise be a frame to every
+                                                  online member, per marker move */
 #define SERVER_REACTIONS_PER_MESSAGE 20u       /* distinct emoji on one message: a row of
                                                   counts that fits one line */
 #define SERVER_HISTORY_REACTIONS 100u          /* REACTION frames one HISTORY page lists per

@@ -8,8 +8,11 @@
 
 #include "common/protocol.h"
 
+#include <stdint.h>
+
 struct client;
 struct room;
+struct server;
 
 /* TYPING_SET: relayed as TYPING to the room's other online members, at most once per
  * SERVER_TYPING_RELAY_MS per connection and room; the rest is dropped silently. */
@@ -21,6 +24,16 @@ void live_on_read_mark(struct client *c, const struct proto_msg *msg);
 
 /* RECEIPTS_SET: stores the account's receipts opt-out; DONE. */
 void live_on_receipts_set(struct client *c, const struct proto_msg *msg);
+
+/* Sets up and frees srv's count receipts in waiting. */
+void live_init(struct server *srv);
+void live_free(struct server *srv);
+
+/* Sends the count receipts whose time has come. */
+void live_expire(struct server *srv, int64_t now);
+
+/* The nearest time live_expire() has work, or INT64_MAX. */
+int64_t live_next_deadline(const struct server *srv);
 
 /* c has logged in (after rooms_on_login): its read markers (READ_MARKER per room), and,
  * unless it opted out, the RECEIPTs of the other members of its rooms of up to

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 
 #include "server/client.h"
+#include "server/clock.h"
 #include "server/deliver.h"
 #include "server/limits.h"
 #include "server/rooms.h"
@@ -20,32 +21,119 @@ static bool is_account(struct client *c, uint16_t type, uint64_t request_id)
     return false;
 }
 
-/* The RECEIPT telling r's members that c read up to message_id: by name in a small
- * room, as a count of readers in a large one. NULL if the count cannot be read. */
-static struct frame *receipt_frame(struct client *c, const struct room *r, uint64_t message_id)
-{
-    struct proto_msg m = { .type = PROTO_RECEIPT, .u.receipt = {
-        .room_id = r->id, .message_id = message_id,
-    } };
-    if (room_member_count(c->srv, r) <= SERVER_RECEIPT_NAMES_MAX) {
-        m.u.receipt.account_id = (uint32_t)c->account_id;
-        m.u.receipt.name = proto_str_of(c->name);
-    } else {
-        int64_t readers = store_live_readers(c->srv->store, r->id, message_id);
-        if (readers < 0)
-            return NULL;
-        m.u.receipt.count = (uint32_t)MIN(readers, (int64_t)UINT32_MAX);
-    }
-    return frame_encode(&m);
-}
+/* A count receipt in waiting for a large room. */
+struct receipt_batch {
+    int64_t sent_ms;        /* when its last count went out (monotonic) */
+    uint64_t message_id;    /* the furthest marker moved to since, 0 when none waits */
+};
 
-/* Receipts go to the others who share theirs. */
+/* Receipts go to those who share theirs (the reader itself needs no named one). */
 static bool shares_receipts(const struct client *member, void *reader)
 {
     return member != reader && !member->receipts_off;
 }
 
-/* READ_MARK (live.h). */
+/* The RECEIPT of a large room: how many have read up to message_id or further. NULL if
+ * the count cannot be read. */
+static struct frame *count_frame(struct server *srv, const struct room *r, uint64_t message_id)
+{
+    int64_t readers = store_live_readers(srv->store, r->id, message_id);
+    if (readers < 0) {
+        log_event(LOG_ERROR, 0, NULL, NULL, "cannot count readers: %s", store_error(srv->store));
+        return NULL;
+    }
+    struct proto_msg m = { .type = PROTO_RECEIPT, .u.receipt = {
+        .room_id = r->id, .message_id = message_id,
+        .count = (uint32_t)MIN(readers, (int64_t)UINT32_MAX),
+    } };
+    return frame_encode(&m);
+}
+
+/* Tells r's members that c read up to message_id (after req's commit): by name in a
+ * small room; in a large one as a count, at most once per SERVER_RECEIPT_COUNT_MS (the
+ * rest waits for live_expire). */
+static void tell_receipt(struct client *c, const struct room *r, uint64_t message_id,
+                         const struct deliver_request *req)
+{
+    struct server *srv = c->srv;
+    struct frame *f = NULL;
+    if (room_member_count(srv, r) <= SERVER_RECEIPT_NAMES_MAX) {
+        struct proto_msg m = { .type = PROTO_RECEIPT, .u.receipt = {
+            .room_id = r->id, .message_id = message_id, .account_id = (uint32_t)c->account_id,
+            .name = proto_str_of(c->name),
+        } };
+        f = frame_encode(&m);
+    } else {
+        gpointer key = GUINT_TO_POINTER(r->id);
+        struct receipt_batch *b = g_hash_table_lookup(srv->receipt_counts, key);
+        int64_t now = clock_mono_ms();
+        if (b == NULL) {
+            b = g_new0(struct receipt_batch, 1);
+            b->sent_ms = now - SERVER_RECEIPT_COUNT_MS;
+            g_hash_table_insert(srv->receipt_counts, key, b);
+        }
+        if (now - b->sent_ms < SERVER_RECEIPT_COUNT_MS) {
+            b->message_id = MAX(b->message_id, message_id);
+            return;
+        }
+        b->sent_ms = now;
+        b->message_id = 0;
+        f = count_frame(srv, r, message_id);
+    }
+    if (f != NULL) {
+        deliver_if(req, r, f, shares_receipts, c);
+        frame_unref(f);
+    }
+}
+
+void live_init(struct server *srv)
+{
+    srv->receipt_counts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+}
+
+void live_free(struct server *srv)
+{
+    if (srv->receipt_counts != NULL)
+        g_hash_table_destroy(srv->receipt_counts);
+    srv->receipt_counts = NULL;
+}
+
+void live_expire(struct server *srv, int64_t now)
+{
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, srv->receipt_counts);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct receipt_batch *b = value;
+        if (now - b->sent_ms < SERVER_RECEIPT_COUNT_MS)
+            continue;
+        if (b->message_id == 0) { /* quiet for a whole interval: the next mark goes at once */
+            g_hash_table_iter_remove(&iter);
+            continue;
+        }
+        const struct room *r = rooms_get(srv, GPOINTER_TO_UINT(key));
+        struct frame *f = r != NULL && !srv->stopping ? count_frame(srv, r, b->message_id)
+                                                      : NULL;
+        if (f != NULL) { /* the markers it counts were committed in earlier passes */
+            room_send_if(srv, r, f, shares_receipts, NULL);
+            frame_unref(f);
+        }
+        b->sent_ms = now;
+        b->message_id = 0;
+    }
+}
+
+int64_t live_next_deadline(const struct server *srv)
+{
+    int64_t next = INT64_MAX;
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, srv->receipt_counts);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        next = MIN(next, ((struct receipt_batch *)value)->sent_ms + SERVER_RECEIPT_COUNT_MS);
+    return next;
+}
+
 void live_on_read_mark(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_read_mark *rm = &msg->u.read_mark;
@@ -81,13 +169,8 @@ void live_on_read_mark(struct client *c, const struct proto_msg *msg)
         deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
         frame_unref(f);
     }
-    if (moved == 0 || c->receipts_off)
-        return;
-    f = receipt_frame(c, r, current);
-    if (f != NULL) {
-        deliver_if(&req, r, f, shares_receipts, c);
-        frame_unref(f);
-    }
+    if (moved == 1 && !c->receipts_off)
+        tell_receipt(c, r, current, &req);
 }
 
 /* RECEIPTS_SET (live.h). */

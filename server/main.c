@@ -180,11 +180,13 @@ static void print_help(void)
     printf("\nThe live conversation (fixed limits; docs/PROTOCOL.md section 5.46): one typing\n"
            "notice per sender and room reaches the others every %g s; TYPING_SET frames have a\n"
            "budget of their own (%g a second, burst %g; past it reading slows, never a drop);\n"
-           "receipts name the readers in rooms of up to %u members, larger rooms get counts;\n"
+           "receipts name the readers in rooms of up to %u members, larger rooms get counts\n"
+           "(at most one a room every %g s, the latest);\n"
            "a message carries at most %u different emoji (a HISTORY page lists %u reactions\n"
            "per message). Deleted texts are overwritten in the database (secure_delete).\n",
            SERVER_TYPING_RELAY_MS / 1000.0, SERVER_TYPING_RATE, SERVER_TYPING_BURST,
-           SERVER_RECEIPT_NAMES_MAX, SERVER_REACTIONS_PER_MESSAGE, SERVER_HISTORY_REACTIONS);
+           SERVER_RECEIPT_NAMES_MAX, SERVER_RECEIPT_COUNT_MS / 1000.0,
+           SERVER_REACTIONS_PER_MESSAGE, SERVER_HISTORY_REACTIONS);
 }
 
 /* Reports a bad command line and returns the usage exit status. */

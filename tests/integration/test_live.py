@@ -225,12 +225,20 @@ def test_large_rooms_get_counts(server, account, user):
     alice, bob = people(account, server, "alice", "bob")
     guests = [user(server, f"guest{n}") for n in range(20)]   # 22 online in the lobby
     alice.sync(), bob.sync()
-    first = said(alice, P.ROOM_LOBBY, "all", 1, bob)
-    read_mark(bob, P.ROOM_LOBBY, first.message_id)
+    ids = [said(alice, P.ROOM_LOBBY, f"all {n}", n + 1, bob).message_id for n in range(3)]
+    for message_id in ids:                                # three marks at once...
+        read_mark(bob, P.ROOM_LOBBY, message_id)
     receipt = alice.wait_for(P.RECEIPT, skip=LIVE[:-1] + (P.TEXT,))[0]
     assert (receipt.account_id, receipt.name, receipt.count) == (0, "", 1)
+    assert receipt.message_id == ids[0]
+    later = alice.wait_for(P.RECEIPT, skip=LIVE[:-1] + (P.TEXT,))[0]  # ...two counts
+    assert (later.message_id, later.count) == (ids[2], 1)             # the latest, once
+    assert read_mark(alice, P.ROOM_LOBBY, ids[2]) == ids[2]
+    bob.wait_for(P.RECEIPT, skip=LIVE[:-1] + (P.TEXT,))               # a second later
+    final = bob.wait_for(P.RECEIPT, skip=LIVE[:-1] + (P.TEXT,))[0]
+    assert (final.message_id, final.count) == (ids[2], 2)
     guests[-1].sync()
-    refused(guests[-1], P.READ_MARK, P.E_NOT_ALLOWED, room_id=0, message_id=first.message_id)
+    refused(guests[-1], P.READ_MARK, P.E_NOT_ALLOWED, room_id=0, message_id=ids[0])
 
 
 def test_typing_flood_is_relayed_once_per_3s_and_never_drops(server_factory, account):
