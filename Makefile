@@ -72,16 +72,16 @@ GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
 GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 libsecret-1 2>/dev/null)
 GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 libsecret-1 2>/dev/null)
 
-# Source groups. The client core is client/session*.c; client/cli*.c is the terminal
-# front end; client/app_main.c holds chat-client's main(); every other client/*.c is
-# the GTK front end.
+# Source groups. client/core/ is the client's protocol core (a GObject session), shared
+# by both front ends: client/cli/ (chat-cli) and client/gtk/ (chat-client, whose main()
+# is client/gtk/app_main.c so that widget tests can link the rest).
 COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(wildcard server/*.c server/store/*.c)
-CORE_SRC := $(wildcard client/session*.c)
-CLI_SRC := $(wildcard client/cli*.c)
-GUI_MAIN := client/app_main.c
-GUI_SRC := $(filter-out $(CORE_SRC) $(CLI_SRC) $(GUI_MAIN),$(wildcard client/*.c))
-GRESOURCE_XML := client/resources/chat.gresource.xml
+CORE_SRC := $(wildcard client/core/*.c)
+CLI_SRC := $(wildcard client/cli/*.c)
+GUI_MAIN := client/gtk/app_main.c
+GUI_SRC := $(filter-out $(GUI_MAIN),$(wildcard client/gtk/*.c))
+GRESOURCE_XML := client/gtk/resources/chat.gresource.xml
 GRESOURCE_C := $(OUT)/gen/resources.c
 BENCH_SRC := $(wildcard bench/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -107,7 +107,8 @@ $(OUT)/build-defs: FORCE
 # Per-group compile flags.
 $(OUT)/obj/common/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
 $(OUT)/obj/server/%.o: CFLAGS_GROUP := $(BASE_CFLAGS) $(STORE_CFLAGS)
-$(OUT)/obj/client/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
+$(OUT)/obj/client/core/%.o $(OUT)/obj/client/cli/%.o: CFLAGS_GROUP := $(GIO_CFLAGS)
+$(OUT)/obj/client/gtk/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
 $(OUT)/obj/gen/%.o: CFLAGS_GROUP := $(GTK_CFLAGS)
 $(OUT)/obj/tests/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
 $(OUT)/obj/bench/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
@@ -142,9 +143,9 @@ $(OUT)/chat-client: $(GUI_OBJ) $(call obj,$(GUI_MAIN)) $(CORE_OBJ) $(OUT)/libcom
 $(OUT)/chat-bench: $(call obj,$(BENCH_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) -lm -o $@
 
-$(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/resources/*.ui client/resources/*.css)
+$(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/gtk/resources/*.ui client/gtk/resources/*.css)
 	@mkdir -p $(dir $@)
-	glib-compile-resources --sourcedir=client/resources --generate-source --target=$@ $<
+	glib-compile-resources --sourcedir=client/gtk/resources --generate-source --target=$@ $<
 
 # Unit tests link the common library; widget tests also link the GTK front end.
 $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/libcommon.a

@@ -1,7 +1,7 @@
-/* Model tests: ChatRoom (client/session_chatroom.h), the object a sidebar row binds to.
+/* Model tests: ChatRoom (client/core/session_chatroom.h), the object a sidebar row binds to.
  * Each setter notifies exactly when its property changes, and the counts follow the
  * members and texts recorded. Needs no display. */
-#include "client/session_chatroom.h"
+#include "client/core/session_chatroom.h"
 
 /* Counts "notify" emissions per property name. */
 static void count_notify(GObject *object, GParamSpec *spec, GHashTable *counts)
