@@ -20,6 +20,7 @@
 #include "server/ev.h"
 #include "server/filestore.h"
 #include "server/presence.h"
+#include "server/room_presence.h"
 #include "server/tls.h"
 #include "server/tls_acceptor.h"
 #include "server/retention.h"
@@ -322,13 +323,14 @@ static void server_before_sleep(struct server *srv)
         download_fill(srv);
     do {
         presence_flush(srv);
+        room_presence_flush(srv);
         while (!list_empty(&srv->pending_writes)) {
             struct client *c = list_entry(srv->pending_writes.next, struct client,
                                           pending_link);
             list_remove(&c->pending_link);
             client_flush(c);
         }
-    } while (srv->announce.type != 0);
+    } while (srv->announce.type != 0 || room_presence_held(srv));
 }
 
 /* Milliseconds until the nearest deadline, 0 if work is waiting, -1 for none. */
