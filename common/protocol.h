@@ -697,6 +697,10 @@ void proto_decoder_feed(struct proto_decoder *d, const void *bytes, size_t n);
  * the caller may answer and carry on (an unknown type) or close (a malformed frame). */
 enum proto_status proto_decoder_next(struct proto_decoder *d, struct proto_msg *out);
 
+/* The type in the next frame's header, or 0 while fewer than its 8 bytes are buffered
+ * (the frame itself may be incomplete or invalid: proto_decoder_next says). */
+uint16_t proto_decoder_peek_type(const struct proto_decoder *d);
+
 /* Bytes buffered but not yet taken out as frames. */
 size_t proto_decoder_pending(const struct proto_decoder *d);
 

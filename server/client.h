@@ -32,6 +32,8 @@ struct client {
     enum client_state state;
     int ev_mask;               /* interest currently registered with the loop */
     bool input_eof;            /* the peer will send nothing more */
+    bool history_waiting;      /* its next frame, a HISTORY or RESUME, waits for its
+                                  output to drain (history.h) */
     bool output_shut;          /* our side has sent FIN */
     bool welcome_pending;      /* logged in this pass: WELCOME and USER_LIST are held
                                   with the pass's USER_JOINED notices */

@@ -21,12 +21,13 @@
 struct page {
     struct client *c;
     GPtrArray *frames;          /* struct frame *, owned */
+    size_t bytes;               /* of the frames: the page ends at srv->history_budget */
     uint64_t first_id, last_id; /* 0 while empty */
 };
 
 /* A stored row as the frame it was delivered as. Senders' connections are gone: their
- * connection ids are 0; the names are kept. */
-static void page_add(const struct store_history_row *row, void *data)
+ * connection ids are 0; the names are kept. False once the page is full. */
+static bool page_add(const struct store_history_row *row, void *data)
 {
     struct page *p = data;
     struct proto_msg msg;
@@ -41,7 +42,7 @@ static void page_add(const struct store_history_row *row, void *data)
     } else {
         if (row->body_len > PROTO_MAX_TEXT) { /* not a text this server stored */
             client_log(p->c, LOG_ERROR, "stored message %" PRIu64 " is too long", row->id);
-            return;
+            return true;
         }
         msg = (struct proto_msg){ .type = PROTO_TEXT, .u.text = {
             .message_id = row->id, .time_ms = (uint64_t)row->time_ms, .room_id = row->room_id,
@@ -52,12 +53,14 @@ static void page_add(const struct store_history_row *row, void *data)
     struct frame *f = frame_encode(&msg);
     if (f == NULL) {
         client_log(p->c, LOG_ERROR, "cannot encode stored message %" PRIu64, row->id);
-        return;
+        return true;
     }
     g_ptr_array_add(p->frames, f);
+    p->bytes += frame_size(f);
     if (p->first_id == 0 || row->id < p->first_id)
         p->first_id = row->id;
     p->last_id = MAX(p->last_id, row->id);
+    return p->bytes < p->c->srv->history_budget;
 }
 
 /* Reverses frames[from, len): a newest-first read in ascending order. */
@@ -75,7 +78,7 @@ static void frames_turn(GPtrArray *frames, guint from)
 static bool page_read(struct page *p, uint32_t room_id, uint64_t lo, uint64_t hi,
                       unsigned limit, bool newest, uint16_t ref_type, uint64_t ref_id)
 {
-    if (limit == 0)
+    if (limit == 0 || (p->frames->len > 0 && p->bytes >= p->c->srv->history_budget))
         return true;
     guint from = p->frames->len;
     if (store_history_range(p->c->srv->store, room_id, lo, hi, limit, newest, page_add,
@@ -115,7 +118,8 @@ static void page_finish(struct page *p, uint64_t request_id, uint32_t room_id, u
 
 static void page_init(struct page *p, struct client *c)
 {
-    *p = (struct page){ c, g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref), 0, 0 };
+    *p = (struct page){ c, g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref), 0, 0,
+                        0 };
 }
 
 void history_on_request(struct client *c, const struct proto_msg *msg)
@@ -183,4 +187,21 @@ void history_on_resume(struct client *c, const struct proto_msg *msg)
     }
     store_read_end(c->srv->store);
     g_ptr_array_free(p.frames, TRUE);
+}
+
+bool history_must_wait(struct client *c, uint16_t next_type)
+{
+    if ((next_type != PROTO_HISTORY && next_type != PROTO_RESUME) ||
+        c->out.bytes < c->srv->history_budget)
+        return false;
+    c->history_waiting = true;
+    return true;
+}
+
+void history_on_drained(struct client *c)
+{
+    if (!c->history_waiting || c->out.bytes >= c->srv->history_budget)
+        return;
+    c->history_waiting = false;
+    list_append_once(&c->srv->backlog, &c->backlog_link);
 }

@@ -88,6 +88,15 @@
 #define SERVER_RESUME_MAX_PER_ROOM 100u        /* missed messages a RESUME replays per room;
                                                   the rest is a RESUME_GAP the client pages
                                                   through HISTORY at its own pace */
+#define SERVER_HISTORY_PAGE_BYTES (256u * 1024u) /* a HISTORY or RESUME answer ends after the
+                                                  message that takes it past this (one at
+                                                  least; HISTORY_END's flags say more exist),
+                                                  and a client's next HISTORY or RESUME waits
+                                                  while its unsent output is at or above it:
+                                                  resuming 100 rooms of 8 KiB texts queues
+                                                  about twice this at a time, not 80 MiB.
+                                                  A quarter of --max-output-queue if that is
+                                                  less */
 /* ---- TLS (server/tls.c, conn_tls.c; docs/SECURITY.md) ---- */
 #define SERVER_TLS_MIN_VERSION TLS1_2_VERSION  /* TLS 1.0 and 1.1 are deprecated (RFC 8996) */
 #define SERVER_TLS_CIPHERS                     /* TLS 1.2: Mozilla "intermediate" (v5.7): */ \

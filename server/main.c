@@ -174,9 +174,11 @@ static void print_help(void)
            SERVER_ROOMS_PER_ACCOUNT, SERVER_MEMBERS_PER_ROOM, SERVER_ROOMS_CREATED_PER_HOUR);
     printf("\nHistory (fixed limits; docs/PROTOCOL.md section 5.41): a HISTORY page holds at most\n"
            "%u messages; a RESUME replays at most the %u newest missed messages of a room, then\n"
-           "says where the gap is. Resent texts (same account, client_id, room and text) are\n"
-           "answered with the original message instead of being stored again.\n",
-           SERVER_HISTORY_MAX_LIMIT, SERVER_RESUME_MAX_PER_ROOM);
+           "says where the gap is. Either ends after the message that passes %u KiB (a\n"
+           "quarter of --max-output-queue if less), and a client's next one waits while its\n"
+           "unsent output is above that. Resent texts (same account, client_id, room and\n"
+           "text) are answered with the original message instead of being stored again.\n",
+           SERVER_HISTORY_MAX_LIMIT, SERVER_RESUME_MAX_PER_ROOM, SERVER_HISTORY_PAGE_BYTES / 1024);
 }
 
 /* Reports a bad command line and returns the usage exit status. */

@@ -120,6 +120,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     deliver_init(srv);
     retention_init(srv, clock_mono_ms());
     srv->download_low_water = MIN(SERVER_DOWNLOAD_LOW_WATER, cfg->max_output_queue / 4);
+    srv->history_budget = MIN(SERVER_HISTORY_PAGE_BYTES, cfg->max_output_queue / 4);
 
     srv->loop = ev_create(cfg->poller, fd_limit(cfg->max_clients));
     if (srv->loop == NULL) {

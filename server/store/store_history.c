@@ -62,10 +62,11 @@ int store_history_range(struct store *st, uint32_t room_id, uint64_t lo, uint64_
         }
         if (row.sender_name == NULL || (row.is_file ? row.file_name == NULL : row.body == NULL))
             continue; /* not a row this server wrote */
-        fn(&row, data);
         count++;
+        if (!fn(&row, data))
+            break;
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         store_fail(st, "reading history");
         sqlite3_reset(stmt);
         return STORE_ERROR;

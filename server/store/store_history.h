@@ -28,11 +28,12 @@ struct store_history_row {
     const char *file_name;
 };
 
-typedef void (*store_history_fn)(const struct store_history_row *row, void *data);
+/* Takes one row; false ends the read after it. */
+typedef bool (*store_history_fn)(const struct store_history_row *row, void *data);
 
 /* Calls fn for the messages of room_id with lo < id < hi: the `limit` newest of them
- * in descending id order if newest, else the `limit` oldest in ascending order.
- * Returns how many, or STORE_ERROR. */
+ * in descending id order if newest, else the `limit` oldest in ascending order, until
+ * fn returns false. Returns how many rows fn took, or STORE_ERROR. */
 int store_history_range(struct store *st, uint32_t room_id, uint64_t lo, uint64_t hi,
                         unsigned limit, bool newest, store_history_fn fn, void *data);
 
