@@ -40,6 +40,7 @@ struct client {
     uint64_t pass;             /* last loop pass its input was handled in */
     int64_t deadline_ms;       /* handshake or linger deadline (monotonic) */
     uint32_t online_index;     /* position in srv->online while online */
+    uint16_t presence;         /* enum proto_presence, as the client last set it */
     char *name;                /* accepted username, NULL before login */
     char *name_key;            /* its fold key in srv->names */
     int64_t account_id;        /* the account logged in, 0 for a guest or before login */

@@ -9,6 +9,7 @@
 #include "server/clock.h"
 #include "server/history.h"
 #include "server/presence.h"
+#include "server/presence_state.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
 #include "server/transfer.h"
@@ -58,6 +59,7 @@ static const struct command commands[] = {
     { PROTO_ROOM_INVITE, NEED_ONLINE, room_on_invite },
     { PROTO_DIRECT_SEND, NEED_ONLINE, direct_on_send },
     { PROTO_BLOCK, NEED_ONLINE, direct_on_block },
+    { PROTO_PRESENCE_SET, NEED_ONLINE, presence_state_on_set },
     { PROTO_HISTORY, NEED_ONLINE, history_on_request },
     { PROTO_RESUME, NEED_ONLINE, history_on_resume },
 };
@@ -94,6 +96,7 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_ROOM_INVITE: return msg->u.room_invite.request_id;
     case PROTO_DIRECT_SEND: return msg->u.direct_send.client_id;
     case PROTO_BLOCK: return msg->u.block.request_id;
+    case PROTO_PRESENCE_SET: return msg->u.presence_set.request_id;
     case PROTO_HISTORY: return msg->u.history.request_id;
     case PROTO_RESUME: return msg->u.resume.request_id;
     default: return 0;

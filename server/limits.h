@@ -81,6 +81,14 @@
                                                   for everyone, so nobody can squat it */
 #define SERVER_ROOM_CREATE_WINDOW_MS (3600ll * 1000) /* the hour of the limit above */
 
+/* ---- Presence state (server/presence_state.c) ---- */
+#define SERVER_PRESENCE_SETS_BURST 4.0         /* PRESENCE_SET changes in a row, then */
+#define SERVER_PRESENCE_SETS_RATE (1.0 / 15)   /* one every 15 s: each change is told to
+                                                  everyone online (the lobby) and to every
+                                                  room of the account; a client sets away
+                                                  after 10 idle minutes and back on activity,
+                                                  so people need a few an hour */
+
 /* ---- History and resume (server/history.c) ---- */
 #define SERVER_HISTORY_MAX_LIMIT 100u          /* messages in one HISTORY page (IRCv3's servers
                                                   cap a request the same way): at 8 KiB a

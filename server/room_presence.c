@@ -6,8 +6,9 @@
 #include "server/presence.h"
 #include "server/rooms.h"
 
-/* One room's notices of one state, in the order they happened. */
+/* One room's notices of one type and state, in the order they happened. */
 struct room_held {
+    uint16_t type;             /* ROOM_PRESENCE or PRESENCE_STATE */
     uint16_t state;
     GArray *ids;               /* uint32_t account ids */
     GPtrArray *names;          /* char *, owned */
@@ -45,8 +46,8 @@ static void held_frames(const struct room *r, const struct room_held *h, gint sk
             names[count++] = proto_str_of(h->names->pdata[i]);
         }
         if (count > 0 && (count == PROTO_MAX_USERS_PER_FRAME || i == h->ids->len)) {
-            struct frame *f = room_members_frame(PROTO_ROOM_PRESENCE, r->id, h->state, ids,
-                                                 names, count);
+            struct frame *f = room_members_frame(h->type, r->id, h->state, ids, names,
+                                                 count);
             if (f != NULL)
                 g_ptr_array_add(out, f);
             count = 0;
@@ -114,14 +115,16 @@ void room_presence_flush(struct server *srv)
         room_presence_flush_room(srv, srv->rooms->held->pdata[srv->rooms->held->len - 1]);
 }
 
-void room_tell_presence(struct client *c, struct room *r, uint16_t state,
-                        const struct deliver_request *req)
+/* Holds c's notice of type and state in r (see room_tell_presence). */
+static void hold(struct client *c, struct room *r, uint16_t type, uint16_t state,
+                 const struct deliver_request *req)
 {
     struct server *srv = c->srv;
-    if (r->held != NULL && r->held->state != state)
+    if (r->held != NULL && (r->held->type != type || r->held->state != state))
         room_presence_flush_room(srv, r);
     if (r->held == NULL) {
         struct room_held *h = g_new0(struct room_held, 1);
+        h->type = type;
         h->state = state;
         h->ids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
         h->names = g_ptr_array_new_with_free_func(g_free);
@@ -136,4 +139,15 @@ void room_tell_presence(struct client *c, struct room *r, uint16_t state,
         struct deliver_ticket t = deliver_ticket_of(req);
         g_array_append_val(r->held->tickets, t);
     }
+}
+
+void room_tell_presence(struct client *c, struct room *r, uint16_t state,
+                        const struct deliver_request *req)
+{
+    hold(c, r, PROTO_ROOM_PRESENCE, state, req);
+}
+
+void room_tell_away(struct client *c, struct room *r, uint16_t state)
+{
+    hold(c, r, PROTO_PRESENCE_STATE, state, NULL);
 }

@@ -1,5 +1,6 @@
-/* Per-room presence notices (ROOM_PRESENCE, docs/PROTOCOL.md 5.38), batched: the logins,
- * logouts, joins and leaves of one loop pass in one room go out as one frame per state,
+/* Per-room presence notices (ROOM_PRESENCE and PRESENCE_STATE, docs/PROTOCOL.md 5.38 and
+ * 5.47), batched: the logins, logouts, joins, leaves and away changes of one loop pass
+ * in one room go out as one frame per type and state,
  * shared by the room's online members, instead of one frame per event. A notice is held
  * until the pass ends or until anything else is sent to the room (so the order a member
  * sees is the order things happened in), or until a notice of another state comes for
@@ -21,6 +22,10 @@ struct server;
  * r's other online members; req (a join or leave: a stored change) or NULL. */
 void room_tell_presence(struct client *c, struct room *r, uint16_t state,
                         const struct deliver_request *req);
+
+/* Holds the notice that c is now active or away (enum proto_presence) for r's other
+ * online members (PRESENCE_STATE). */
+void room_tell_away(struct client *c, struct room *r, uint16_t state);
 
 /* Sends r's held notices now (before another frame of r goes out). */
 void room_presence_flush_room(struct server *srv, struct room *r);

@@ -295,8 +295,30 @@ static void send_answer(struct client *c, struct frame *f, const struct deliver_
     frame_unref(f);
 }
 
-/* The ROOM_MEMBERS frames of r's members that are (online) or are not online. */
-static void send_members(struct client *c, const struct room *r, bool online,
+/* Which members a list names, told to c. */
+typedef bool (*member_pick_fn)(const struct room_member *m, const struct client *c);
+
+static bool pick_online(const struct room_member *m, const struct client *c)
+{
+    (void)c;
+    return m->client != NULL;
+}
+
+static bool pick_offline(const struct room_member *m, const struct client *c)
+{
+    (void)c;
+    return m->client == NULL;
+}
+
+static bool pick_away(const struct room_member *m, const struct client *c)
+{
+    return m->client != NULL && m->client != c && m->client->presence == PROTO_PRESENCE_AWAY;
+}
+
+/* The frames (ROOM_MEMBERS or PRESENCE_STATE, with state) listing r's members that
+ * pick chooses, queued to c. */
+static void send_members(struct client *c, const struct room *r, uint16_t type,
+                         uint16_t state, member_pick_fn pick,
                          const struct deliver_request *req)
 {
     uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
@@ -305,15 +327,13 @@ static void send_members(struct client *c, const struct room *r, bool online,
     for (guint i = 0; i <= r->members->len; i++) {
         if (i < r->members->len) {
             const struct room_member *m = &g_array_index(r->members, struct room_member, i);
-            if ((m->client != NULL) != online)
+            if (!pick(m, c))
                 continue;
             ids[count] = m->account_id;
             names[count++] = proto_str_of(m->name);
         }
         if (count > 0 && (count == PROTO_MAX_USERS_PER_FRAME || i == r->members->len)) {
-            send_answer(c, room_members_frame(PROTO_ROOM_MEMBERS, r->id,
-                                         online ? PROTO_MEMBER_ONLINE : PROTO_MEMBER_OFFLINE,
-                                         ids, names, count), req);
+            send_answer(c, room_members_frame(type, r->id, state, ids, names, count), req);
             count = 0;
         }
     }
@@ -333,8 +353,9 @@ void room_send_state(struct client *c, const struct room *r,
                           proto_str_of(r->topic) },
     };
     send_answer(c, frame_encode(&msg), req);
-    send_members(c, r, true, req);
-    send_members(c, r, false, req);
+    send_members(c, r, PROTO_ROOM_MEMBERS, PROTO_MEMBER_ONLINE, pick_online, req);
+    send_members(c, r, PROTO_ROOM_MEMBERS, PROTO_MEMBER_OFFLINE, pick_offline, req);
+    send_members(c, r, PROTO_PRESENCE_STATE, PROTO_PRESENCE_AWAY, pick_away, req);
 }
 
 /* Ascending room ids, so a login lists its rooms in a stable order. */

@@ -113,7 +113,8 @@ struct frame *room_members_frame(uint16_t type, uint32_t room_id, uint16_t state
                                  const uint32_t *ids, const struct proto_str *names,
                                  uint32_t count);
 
-/* ROOM_STATE and the ROOM_MEMBERS frames of r, queued to c; as depending on the pass's
+/* ROOM_STATE, the ROOM_MEMBERS frames of r and a PRESENCE_STATE(away) of its members
+ * online and away (but c), queued to c; as depending on the pass's
  * commit when req is not NULL (the request they tell of, whose requester gets STORAGE
  * if that commit fails; c need not be that requester). */
 void room_send_state(struct client *c, const struct room *r,
