@@ -723,4 +723,8 @@ uint16_t proto_decoder_peek_type(const struct proto_decoder *d);
 /* Bytes buffered but not yet taken out as frames. */
 size_t proto_decoder_pending(const struct proto_decoder *d);
 
+/* Overwrites with zeros the frame_bytes bytes of the frame proto_decoder_next just took
+ * out (call before the next feed), so that a password does not stay in the buffer. */
+void proto_decoder_wipe_taken(struct proto_decoder *d, size_t frame_bytes);
+
 #endif
