@@ -32,15 +32,15 @@ bool room_presence_held(const struct server *srv)
     return srv->rooms != NULL && srv->rooms->held->len > 0;
 }
 
-/* The ROOM_PRESENCE frames of h's notices but the one at `skip` (-1: none), at most
- * PROTO_MAX_USERS_PER_FRAME users each, appended to out. */
-static void held_frames(const struct room *r, const struct room_held *h, gint skip,
-                        GPtrArray *out)
+/* The frames of h's notices from index `first` on, but the one at `skip` (-1: none), at
+ * most PROTO_MAX_USERS_PER_FRAME users each, appended to out. */
+static void held_frames(const struct room *r, const struct room_held *h, guint first,
+                        gint skip, GPtrArray *out)
 {
     uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
     struct proto_str names[PROTO_MAX_USERS_PER_FRAME];
     uint32_t count = 0;
-    for (guint i = 0; i <= h->ids->len; i++) {
+    for (guint i = first; i <= h->ids->len; i++) {
         if (i < h->ids->len && (gint)i != skip) {
             ids[count] = g_array_index(h->ids, uint32_t, i);
             names[count++] = proto_str_of(h->names->pdata[i]);
@@ -53,6 +53,19 @@ static void held_frames(const struct room *r, const struct room_held *h, gint sk
             count = 0;
         }
     }
+}
+
+/* The notices of h for the member named at index `at`: never its own. A login or join
+ * (ROOM_PRESENCE) gave that member the room's state, which lists the members of the
+ * notices before its own: only the later ones are news to it. An away change
+ * (PRESENCE_STATE) told it nothing: every other one is news. */
+static void own_part(const struct room *r, const struct room_held *h, guint at,
+                     GPtrArray *out)
+{
+    if (h->type == PROTO_ROOM_PRESENCE)
+        held_frames(r, h, at + 1, -1, out);
+    else
+        held_frames(r, h, 0, (gint)at, out);
 }
 
 /* Queues frames to c. */
@@ -84,7 +97,7 @@ void room_presence_flush_room(struct server *srv, struct room *r)
                             GUINT_TO_POINTER(i + 1));
     GPtrArray *shared = g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref);
     GPtrArray *own = g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref);
-    held_frames(r, h, -1, shared);
+    held_frames(r, h, 0, -1, shared);
     for (guint i = 0; i < r->members->len; i++) {
         const struct room_member *m = &g_array_index(r->members, struct room_member, i);
         if (m->client == NULL)
@@ -92,9 +105,9 @@ void room_presence_flush_room(struct server *srv, struct room *r)
         guint pos = GPOINTER_TO_UINT(g_hash_table_lookup(named, GUINT_TO_POINTER(m->account_id)));
         if (pos == 0) {
             send_frames(m->client, shared);
-        } else if (h->ids->len > 1) { /* the others of the batch, without itself */
+        } else { /* named itself: what it does not know yet (see own_part) */
             guint from = own->len;
-            held_frames(r, h, (gint)pos - 1, own);
+            own_part(r, h, pos - 1, own);
             for (guint k = from; k < own->len; k++)
                 client_send(m->client, own->pdata[k]);
         }

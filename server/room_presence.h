@@ -4,8 +4,9 @@
  * shared by the room's online members, instead of one frame per event. A notice is held
  * until the pass ends or until anything else is sent to the room (so the order a member
  * sees is the order things happened in), or until a notice of another state comes for
- * the same room. A notice never names its recipient: a member named in a batch of
- * several gets the batch without itself. Joins and leaves are stored changes: their
+ * the same room. A notice never names its recipient, nor repeats what the room's state
+ * (sent at its own login or join) told it: a member named in a batch gets only the
+ * news to it (room_presence.c, own_part). Joins and leaves are stored changes: their
  * notices are sent before the pass's commit and withdrawn if it fails (deliver.h). */
 #ifndef CHAT_SERVER_ROOM_PRESENCE_H
 #define CHAT_SERVER_ROOM_PRESENCE_H
