@@ -1,6 +1,7 @@
 /* HISTORY and RESUME (history.h). A page is read into frames first (the store's rows are
  * only valid during its callback), then sent: so the RESUME_GAP, which needs the first
- * replayed id, can go before the frames it precedes. */
+ * replayed id, can go before the frames it precedes. One request's reads share one
+ * snapshot of the store. */
 #include "server/history.h"
 
 #include <glib.h>
@@ -17,10 +18,14 @@
 
 #define ID_MAX UINT64_MAX
 
-/* The frames of one page, in ascending id order. */
+/* The frames of one page, in ascending id order. A row may take several frames (a
+ * reply's REPLY_TO and TEXT, an edited text and its MESSAGE_EDITED, reactions): each
+ * row's frames start at an index in starts, so a newest-first read turns whole rows. */
 struct page {
     struct client *c;
     GPtrArray *frames;          /* struct frame *, owned */
+    GArray *starts;             /* guint: where each row's frames begin in frames */
+    size_t bytes;               /* of the frames: the page ends at srv->history_budget */
     uint64_t first_id, last_id; /* 0 while empty */
     bool events;                /* a RESUME: events replayed as they happened */
 };
@@ -33,6 +38,7 @@ static void page_push(struct page *p, const struct proto_msg *msg, uint64_t id)
         return;
     }
     g_ptr_array_add(p->frames, f);
+    p->bytes += frame_size(f);
 }
 
 /* A stored text, checked against the wire's limit (a row this server did not write). */
@@ -148,28 +154,54 @@ static void page_add_event(struct page *p, const struct store_history_row *row)
     page_push(p, &msg, row->id);
 }
 
-static void page_add(const struct store_history_row *row, void *data)
+/* A stored row as the frames it was delivered as. False once the page is full. */
+static bool page_add(const struct store_history_row *row, void *data)
 {
     struct page *p = data;
+    guint start = p->frames->len;
+    g_array_append_val(p->starts, start);
     if (row->kind == STORE_KIND_TEXT || row->kind == STORE_KIND_FILE)
         page_add_message(p, row);
     else
         page_add_event(p, row);
-    if (p->first_id == 0)
+    if (p->first_id == 0 || row->id < p->first_id)
         p->first_id = row->id;
-    p->last_id = row->id;
+    p->last_id = MAX(p->last_id, row->id);
+    return p->bytes < p->c->srv->history_budget;
 }
 
-/* Reads lo < id < hi of room into p (see store_history_range). False after answering
- * ERROR(STORAGE). */
+/* Puts the rows read newest first since row `from` (and frame starts[from]) in
+ * ascending order, each row's frames kept in their own order. */
+static void frames_turn(struct page *p, guint from)
+{
+    guint first = from < p->starts->len ? g_array_index(p->starts, guint, from) : p->frames->len;
+    GPtrArray *turned = g_ptr_array_sized_new(p->frames->len - first);
+    for (guint r = p->starts->len; r-- > from;) {
+        guint begin = g_array_index(p->starts, guint, r);
+        guint end = r + 1 < p->starts->len ? g_array_index(p->starts, guint, r + 1)
+                                           : p->frames->len;
+        for (guint i = begin; i < end; i++)
+            g_ptr_array_add(turned, p->frames->pdata[i]);
+    }
+    for (guint i = 0; i < turned->len; i++)
+        p->frames->pdata[first + i] = turned->pdata[i];
+    g_ptr_array_free(turned, TRUE);
+}
+
+/* Reads lo < id < hi of room into p, in ascending order, after what p holds (see
+ * store_history_range). False after answering ERROR(STORAGE). */
 static bool page_read(struct page *p, uint32_t room_id, uint64_t lo, uint64_t hi,
                       unsigned limit, bool newest, uint16_t ref_type, uint64_t ref_id)
 {
-    if (limit == 0)
+    if (limit == 0 || (p->frames->len > 0 && p->bytes >= p->c->srv->history_budget))
         return true;
+    guint from = p->starts->len;
     if (store_history_range(p->c->srv->store, room_id, lo, hi, limit, newest, p->events,
-                            page_add, p) >= 0)
+                            page_add, p) >= 0) {
+        if (newest)
+            frames_turn(p, from);
         return true;
+    }
     client_log(p->c, LOG_ERROR, "cannot read history: %s", store_error(p->c->srv->store));
     client_send_error(p->c, PROTO_E_STORAGE, ref_type, ref_id,
                       "The server could not read the history; try again.");
@@ -201,8 +233,14 @@ static void page_finish(struct page *p, uint64_t request_id, uint32_t room_id, u
 
 static void page_init(struct page *p, struct client *c, bool events)
 {
-    *p = (struct page){ c, g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref), 0, 0,
-                        events };
+    *p = (struct page){ c, g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref),
+                        g_array_new(FALSE, FALSE, sizeof(guint)), 0, 0, 0, events };
+}
+
+static void page_free(struct page *p)
+{
+    g_ptr_array_free(p->frames, TRUE);
+    g_array_free(p->starts, TRUE);
 }
 
 void history_on_request(struct client *c, const struct proto_msg *msg)
@@ -226,6 +264,7 @@ void history_on_request(struct client *c, const struct proto_msg *msg)
     }
     struct page p;
     page_init(&p, c, false);
+    store_read_begin(c->srv->store);
     bool ok;
     if (h->mode == PROTO_HISTORY_AROUND) { /* older half below the anchor, the rest from it */
         uint64_t from = h->anchor == 0 ? 0 : h->anchor - 1;
@@ -238,9 +277,10 @@ void history_on_request(struct client *c, const struct proto_msg *msg)
     }
     if (ok)
         page_finish(&p, h->request_id, h->room_id, lo, hi, 0);
+    store_read_end(c->srv->store);
     client_log(c, LOG_DEBUG, "history room=%u mode=%u anchor=%" PRIu64 " sent=%u",
                (unsigned)h->room_id, (unsigned)h->mode, h->anchor, p.frames->len);
-    g_ptr_array_free(p.frames, TRUE);
+    page_free(&p);
 }
 
 void history_on_resume(struct client *c, const struct proto_msg *msg)
@@ -250,6 +290,7 @@ void history_on_resume(struct client *c, const struct proto_msg *msg)
         return;
     struct page p;
     page_init(&p, c, true);
+    store_read_begin(c->srv->store);
     if (page_read(&p, r->room_id, r->last_id, ID_MAX, SERVER_RESUME_MAX_PER_ROOM, true,
                   PROTO_RESUME, r->request_id)) {
         bool gap = p.frames->len > 0 &&
@@ -265,5 +306,23 @@ void history_on_resume(struct client *c, const struct proto_msg *msg)
         client_log(c, LOG_DEBUG, "resume room=%u after=%" PRIu64 " sent=%u gap=%u",
                    (unsigned)r->room_id, r->last_id, p.frames->len, (unsigned)gap);
     }
-    g_ptr_array_free(p.frames, TRUE);
+    store_read_end(c->srv->store);
+    page_free(&p);
+}
+
+bool history_must_wait(struct client *c, uint16_t next_type)
+{
+    if ((next_type != PROTO_HISTORY && next_type != PROTO_RESUME) ||
+        c->out.bytes < c->srv->history_budget)
+        return false;
+    c->history_waiting = true;
+    return true;
+}
+
+void history_on_drained(struct client *c)
+{
+    if (!c->history_waiting || c->out.bytes >= c->srv->history_budget)
+        return;
+    c->history_waiting = false;
+    list_append_once(&c->srv->backlog, &c->backlog_link);
 }

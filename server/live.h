@@ -1,4 +1,4 @@
-/* The live conversation (PROTOCOL.md section 5.46): typing notices (live_typing.c),
+/* The live conversation (PROTOCOL.md section 5.48): typing notices (live_typing.c),
  * read markers and receipts (live_receipts.c), edits, deletions, replies and reactions
  * (live_edits.c). Everything but typing is stored first and delivered to the room's
  * online members after the pass's commit (deliver.h); only a room's members see any of

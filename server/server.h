@@ -127,6 +127,8 @@ struct server {
                                    large rooms, at most one a room per
                                    SERVER_RECEIPT_COUNT_MS (live_receipts.c) */
     size_t download_low_water; /* file chunks are read only below this queue size */
+    size_t history_budget;     /* history pages' size, and the queue size below which a
+                                  client's next HISTORY or RESUME is served (history.h) */
 
     struct list_node handshakes;     /* waiting for HELLO, oldest (nearest deadline) first */
     struct list_node lingering;      /* closing, oldest first */

@@ -11,6 +11,16 @@ static sqlite3_int64 id_bound(uint64_t id)
     return id > (uint64_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)id;
 }
 
+/* The upper bound hi as history may read it: below the pass's first uncommitted
+ * message, which may still be rolled back (its live copy is then withdrawn, and a
+ * replayed copy could not be). */
+static sqlite3_int64 committed_bound(const struct store *st, uint64_t hi)
+{
+    if (st->pass_first_message != 0 && st->pass_first_message < hi)
+        hi = st->pass_first_message;
+    return id_bound(hi);
+}
+
 /* The row, its file, its latest edit (e), its deletion (d) and, for an event, the
  * message it changes (t): every join is by primary key. */
 #define HISTORY_COLUMNS \
@@ -23,14 +33,14 @@ static sqlite3_int64 id_bound(uint64_t id)
     " WHERE m.room_id = ?1 AND m.id > ?2 AND m.id < ?3"
 #define MESSAGES_ONLY " AND m.kind <= 2"
 
+/* Both orders walk messages_by_room directly (no sort): the caller turns a newest page
+ * around. */
 static sqlite3_stmt *range_stmt(struct store *st, bool newest, bool events)
 {
     if (newest && events)
-        return store_stmt(st, "SELECT * FROM (" HISTORY_COLUMNS
-                          " ORDER BY m.id DESC LIMIT ?4) ORDER BY 1");
+        return store_stmt(st, HISTORY_COLUMNS " ORDER BY m.id DESC LIMIT ?4");
     if (newest)
-        return store_stmt(st, "SELECT * FROM (" HISTORY_COLUMNS MESSAGES_ONLY
-                          " ORDER BY m.id DESC LIMIT ?4) ORDER BY 1");
+        return store_stmt(st, HISTORY_COLUMNS MESSAGES_ONLY " ORDER BY m.id DESC LIMIT ?4");
     if (events)
         return store_stmt(st, HISTORY_COLUMNS " ORDER BY m.id LIMIT ?4");
     return store_stmt(st, HISTORY_COLUMNS MESSAGES_ONLY " ORDER BY m.id LIMIT ?4");
@@ -98,17 +108,18 @@ int store_history_range(struct store *st, uint32_t room_id, uint64_t lo, uint64_
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, room_id);
     sqlite3_bind_int64(stmt, 2, id_bound(lo));
-    sqlite3_bind_int64(stmt, 3, id_bound(hi));
+    sqlite3_bind_int64(stmt, 3, committed_bound(st, hi));
     sqlite3_bind_int64(stmt, 4, limit);
     int count = 0, rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct store_history_row row;
         if (!row_read(stmt, room_id, &row))
             continue; /* not a row this server wrote */
-        fn(&row, data);
         count++;
+        if (!fn(&row, data))
+            break;
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         store_fail(st, "reading history");
         sqlite3_reset(stmt);
         return STORE_ERROR;
@@ -128,7 +139,7 @@ int store_history_exists(struct store *st, uint32_t room_id, uint64_t lo, uint64
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, room_id);
     sqlite3_bind_int64(stmt, 2, id_bound(lo));
-    sqlite3_bind_int64(stmt, 3, id_bound(hi));
+    sqlite3_bind_int64(stmt, 3, committed_bound(st, hi));
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     if (rc == SQLITE_ROW)

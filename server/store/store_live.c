@@ -51,6 +51,8 @@ static enum store_status insert_event(struct store *st, const struct store_event
     if (store_step_done(st, stmt, "storing an event") != STORE_OK)
         return STORE_ERROR;
     *id = (uint64_t)sqlite3_last_insert_rowid(st->db);
+    if (st->pass_first_message == 0) /* history reads stop below it until the commit */
+        st->pass_first_message = *id;
     return STORE_OK;
 }
 

@@ -1,4 +1,4 @@
-"""The live conversation against the real server (PROTOCOL.md 5.46): edits and deletions
+"""The live conversation against the real server (PROTOCOL.md 5.48): edits and deletions
 (author, moderator, anyone else), replies, reactions, read markers and receipts (opt-out
 included), typing notices under a flood; history and the database file after a
 deletion."""
