@@ -67,7 +67,8 @@ static void test_grouping(void)
     g_assert_true(name_shown(a1));
     g_assert_false(name_shown(a2));
     g_assert_true(name_shown(b1));
-    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 8);
+    /* Seven bubbles, the notice and the date separator heading them. */
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 9);
     g_object_unref(list);
 }
 
@@ -122,7 +123,8 @@ static void test_pending_then_sent(void)
     g_assert_cmpint(chat_bubble_get_state(pending), ==, CHAT_BUBBLE_SENT);
     g_assert_cmpint(chat_bubble_get_time(pending), ==, T0 + 5);
     g_assert_cmpstr(gtk_label_get_text(status), ==, "\u2713");
-    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 2);
+    /* Both now of T0's day: one separator heads them (the pending one's "Today" went). */
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
     /* A second echo of the same id is a new message, not a second settlement. */
     ChatBubble *again = add_text(list, "me", "hello 👋", T0 + 6, TRUE, 42);
     g_assert_true(again != pending);
@@ -199,7 +201,8 @@ static void test_file_rows(void)
     g_assert_false(gtk_widget_get_visible(download));
     gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(offer), "Cancel")));
     g_assert_true(cancelled == offer);
-    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 2);
+    /* The upload (announced at T0) and the offer, under T0's date separator. */
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
     g_object_unref(list);
 }
 
@@ -315,8 +318,8 @@ static void test_joins_and_leaves_fold(void)
     /* A message ends the line; the next leave starts a new one. */
     add_text(list, "bob", "hi", T0, FALSE, 0);
     chat_message_list_add_presence(list, "bob", FALSE);
-    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
-    g_assert_cmpstr(row_text(list, 2), ==, "bob left");
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 4); /* and a date separator */
+    g_assert_cmpstr(row_text(list, 3), ==, "bob left");
     g_object_unref(list);
 }
 

@@ -1,0 +1,99 @@
+"""History in the real chat-client, through AT-SPI: a conversation loads older messages
+as the reader scrolls up (a real server with 120 messages already sent), in order, under
+date separators; messages of other days are headed "Yesterday" and the date, and
+messages missed while away that are not loaded yet show as a row that says so (a fake
+server sends the days and the gap, and never answers the requests for them)."""
+
+import time
+
+from chatgui import MESSAGE_NAME_RE, Atspi, find_all, find_one, press_key, text_of, wait_until
+from chatclient import RawClient
+from fakeserver import FakeServer
+import chatproto as P
+
+KEY_HOME = 0xFF50
+DAY_MS = 24 * 3600 * 1000
+
+
+def shown_texts(client, prefix):
+    """Texts of the conversation's messages (on screen or scrolled away) that start with
+    prefix, top to bottom."""
+    conversation = client.find(role="list box", name="Messages")
+    texts = []
+    for row in find_all(conversation, role="list item", showing=False):
+        match = MESSAGE_NAME_RE.match(row.get_name() or "")
+        if match and match.group(3).startswith(prefix):
+            texts.append(match.group(3))
+    return texts
+
+
+def test_scrolling_up_loads_older_messages_in_order(server, client_factory):
+    bob = RawClient(server.port)
+    bob.login("bob")
+    for i in range(120):
+        bob.say(f"old {i:03}", i + 1)
+    bob.sync()
+    alice = client_factory(server.port, "alice")
+    alice.wait_online(users=2)
+    # The lobby is empty on screen: it asks for the newest page at once.
+    alice.wait_message("bob", "old 119")
+    assert alice.find(role="heading", text="Today", showing=False), "a date separator"
+    first_page = shown_texts(alice, "old ")
+    assert "old 000" not in first_page and first_page == sorted(first_page)
+
+    # Home in the conversation reaches its top, where older messages are asked for.
+    def reached_the_start():
+        texts = shown_texts(alice, "old ")
+        if "old 000" in texts:
+            return texts
+        rows = [r for r in find_all(alice.app, role="list item")
+                if (r.get_name() or "").startswith("bob, ")]
+        if rows:
+            Atspi.Component.grab_focus(rows[0])
+            press_key(KEY_HOME)
+        time.sleep(0.2)
+        return None
+    texts = wait_until(reached_the_start, "the oldest message after scrolling up")
+    assert texts == [f"old {i:03}" for i in range(120)], "each once, in order"
+    bob.close()
+
+
+def test_days_and_a_gap_not_yet_loaded_are_shown(client_factory):
+    now = int(time.time() * 1000)
+
+    def text(message_id, time_ms, body):
+        return P.encode(P.TEXT, message_id=message_id, time_ms=time_ms, room_id=0,
+                        sender_id=2, client_id=0, sender="bob", text=body)
+
+    def script(send):
+        send(text(1, now - 3 * DAY_MS, "three days ago"))
+        send(text(2, now - DAY_MS, "yesterday"))
+        send(P.encode(P.RESUME_GAP, request_id=0, room_id=0, after_id=2, before_id=40))
+        send(text(40, now, "today"))
+
+    server = FakeServer(script, users=[(2, "bob")])
+    try:
+        alice = client_factory(server.port, "alice")
+        alice.wait_message("bob", "today")
+        alice.refresh()
+        headings = [text_of(h) for h in find_all(alice.app, role="heading")]
+        three_days_ago = time.strftime("%x", time.localtime((now - 3 * DAY_MS) / 1000))
+        assert headings == [three_days_ago, "Yesterday", "Today"], headings
+        gap = alice.wait_for("the gap row", role="list item",
+                             name="Messages from while you were away are missing here.")
+        button = find_one(gap, role="push button", name="Load Them")
+        assert button is not None
+        # Rows in order: the two old days, the gap, today.
+        conversation = alice.find(role="list box", name="Messages")
+        names = [r.get_name() for r in find_all(conversation, role="list item")
+                 if r.get_name() and ("bob, " in r.get_name() or "missing" in r.get_name())]
+        assert [n.split(": ", 1)[-1] for n in names] == [
+            "three days ago", "yesterday",
+            "Messages from while you were away are missing here.", "today"], names
+        # Asking again goes to the server (which never answers): the row stays.
+        Atspi.Action.do_action(button, 0)
+        time.sleep(0.3)
+        assert alice.find(role="list item",
+                          name="Messages from while you were away are missing here.")
+    finally:
+        server.stop()
