@@ -298,6 +298,15 @@ static int fix_separator(ChatMessageList *self, int index)
     return index;
 }
 
+/* Where a row going in before index really goes: above the separator heading the row
+ * at index, which may be of a later day. */
+static int above_separator(ChatMessageList *self, int index)
+{
+    if (index > 0 && is_separator(gtk_list_box_get_row_at_index(self->list, index - 1)))
+        return index - 1;
+    return index;
+}
+
 /* The separator above index goes when no message of its day follows it. */
 static void drop_orphan_separator(ChatMessageList *self, int index)
 {
@@ -344,9 +353,7 @@ static void place_row(ChatMessageList *self, GtkWidget *row, guint64 message_id,
         self->anchored = TRUE;
         self->anchor = gtk_adjustment_get_upper(adj) - gtk_adjustment_get_value(adj);
     }
-    /* Above the separator heading the next message, which may be of a later day. */
-    if (position > 0 && is_separator(gtk_list_box_get_row_at_index(self->list, position - 1)))
-        position--;
+    position = above_separator(self, position);
     gtk_list_box_insert(self->list, row, position);
     self->n_rows++;
     fix_separators_around(self, position);
@@ -819,13 +826,8 @@ void chat_message_list_add_gap(ChatMessageList *self, guint64 after_id, guint64 
     g_object_set_data_full(G_OBJECT(row), ROW_MESSAGE_ID, g_memdup2(&after_id, 8), g_free);
     g_object_set_data_full(G_OBJECT(row), GAP_BEFORE, g_memdup2(&before_id, 8), g_free);
     int position = position_for(self, after_id);
-    if (position < 0) {
-        gtk_container_add(GTK_CONTAINER(self->list), row);
-        self->n_rows++;
-    } else {
-        gtk_list_box_insert(self->list, row, position);
-        self->n_rows++;
-    }
+    gtk_list_box_insert(self->list, row, position < 0 ? -1 : above_separator(self, position));
+    self->n_rows++;
 }
 
 /* The gap after after_id was filled: its row goes. */

@@ -316,16 +316,24 @@ class Client:
         return out.split("=", 1)[1].strip().strip('"') if "=" in out else ""
 
     def resize(self, width, height):
-        """Resizes the window as a window manager would, and waits until it has the size."""
+        """Resizes the window as a window manager would, and waits until it has the size.
+        The request is repeated while the window is not there yet, as a person dragging
+        its edge goes on: a window may first stop at the minimum width of its wide
+        layout and only then fold its side panels."""
         display = Gdk.Display.get_default()
         window = GdkX11.X11Window.foreign_new_for_display(display, self.x_window())
-        window.resize(width, height)
-        display.flush()
+        asked = [0.0]
 
         def sized():
             self.refresh()
             box = Atspi.Component.get_extents(self.window, Atspi.CoordType.SCREEN)
-            return box if (box.width, box.height) == (width, height) else None
+            if (box.width, box.height) == (width, height):
+                return box
+            if time.monotonic() - asked[0] > 0.5:
+                window.resize(width, height)
+                display.flush()
+                asked[0] = time.monotonic()
+            return None
         return wait_until(sized, f"{self} to be {width}x{height}")
 
     def screenshot(self, path):
