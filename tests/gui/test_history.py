@@ -41,6 +41,18 @@ def test_scrolling_up_loads_older_messages_in_order(server, client_factory):
     first_page = shown_texts(alice, "old ")
     assert "old 000" not in first_page and first_page == sorted(first_page)
 
+    # At the top, the next page goes in above and the reader still sees the message
+    # that was at the top before (the view keeps its place).
+    top = first_page[0]
+    conversation = alice.find(role="list box", name="Messages")
+    row = next(r for r in find_all(conversation, role="list item", showing=False)
+               if (r.get_name() or "").endswith(f": {top}"))
+    Atspi.Component.grab_focus(row)
+    press_key(KEY_HOME)
+    wait_until(lambda: len(shown_texts(alice, "old ")) > len(first_page), "a second page")
+    wait_until(lambda: find_one(alice.find(role="list box", name="Messages"), role="list item",
+                                name=row.get_name()), f"{top} still in view")
+
     # Home in the conversation reaches its top, where older messages are asked for.
     def reached_the_start():
         texts = shown_texts(alice, "old ")
