@@ -1,8 +1,9 @@
 """Rooms and direct messages in the real chat-client, through AT-SPI, against the real
 server: the sidebar lists rooms and direct conversations with unread counts that change
 and clear; the room dialog joins a listed room and creates one (refusals in words);
-"Message" on a user starts a direct conversation that reaches the other account (a raw
-test client checks what arrived)."""
+Invite to Room and Leave Room; "Message" on a user starts a direct conversation that
+reaches the other account (a raw test client checks what arrived); a notification's
+click opens its room."""
 
 import sys
 from pathlib import Path
@@ -106,6 +107,11 @@ def focus_window(client):
     Atspi.Component.grab_focus(client.widget("text", "Message"))
     wait_until(lambda: client.window.get_state_set().contains(Atspi.StateType.ACTIVE),
                f"{client}'s window to be active")
+
+
+# What a raw client may receive while a test waits for something else.
+SKIPPABLE = (P.USER_JOINED, P.USER_LEFT, P.ROOM_STATE, P.ROOM_MEMBERS, P.ROOM_PRESENCE,
+             P.ROOM_INVITED, P.TEXT, P.DONE, P.HISTORY_END)
 
 
 def next_text(client):
@@ -232,6 +238,22 @@ def test_create_a_room_and_message_a_user(server, client_factory, raw_account):
     assert refusal == "A room has that name (or one that looks like it); choose another."
     do_action(find_one(dialog, role="push button", name="Close"), "click")
 
+    # Invite to Room (main menu): an unknown name is refused in words; bob is invited.
+    def invite(name):
+        do_action(alice.widget("toggle button", "Main menu"), "click")
+        do_action(wait_until(lambda: alice.find(name="Invite to Room\u2026"), "the menu item"),
+                  "click")
+        form = alice.wait_for("the invite dialog", role="dialog", name="Invite to plans")
+        entry = wait_until(lambda: find_one(form, role="text", name="Username"), "the entry")
+        Atspi.EditableText.set_text_contents(entry, name)
+        do_action(find_one(form, role="push button", name="Invite"), "click")
+    invite("nobody")
+    alice.wait_line("\u26A0 There is no account with that name.")
+    invite("bob")
+    alice.wait_line("You invited bob to #plans.")
+    invited = bob.wait_for(P.ROOM_INVITED, skip=SKIPPABLE)[0]
+    assert invited.name == "plans"
+
     # "Message bob" from the users panel (Menu key on his row): a draft conversation
     # whose first text makes the direct room, and bob's raw client receives it.
     users = alice.wait_for("the online list", role="list box", name="Online users")
@@ -250,3 +272,11 @@ def test_create_a_room_and_message_a_user(server, client_factory, raw_account):
     wait_rows(alice, ["lobby", "plans", "bob, direct message"], "the direct room")
     alice.wait_message("alice", "hello bob")
     assert selected_row(alice) == "bob, direct message"
+
+    # Leave Room (main menu) on plans: it leaves the sidebar and the lobby shows.
+    press_key(KEY_UP, ALT)
+    wait_until(lambda: alice.x_title() == "#plans", "plans on screen")
+    do_action(alice.widget("toggle button", "Main menu"), "click")
+    do_action(wait_until(lambda: alice.find(name="Leave Room"), "the menu item"), "click")
+    wait_rows(alice, ["lobby", "bob, direct message"], "plans left")
+    wait_until(lambda: alice.x_title() == "Lobby", "the lobby on screen")
