@@ -2,7 +2,8 @@
 as the reader scrolls up (a real server with 120 messages already sent), in order, under
 date separators; messages of other days are headed "Yesterday" and the date, and
 messages missed while away that are not loaded yet show as a row that says so (a fake
-server sends the days and the gap, and never answers the requests for them)."""
+server sends the days and the gap, and never answers the requests for them); a gap the
+real server lets the client fill leaves every message once, in order, and no gap row."""
 
 import time
 
@@ -109,3 +110,26 @@ def test_days_and_a_gap_not_yet_loaded_are_shown(client_factory):
                           name="Messages from while you were away are missing here.")
     finally:
         server.stop()
+
+
+def test_a_gap_is_filled_and_its_row_goes(server, client_factory):
+    """More was missed than the server replays at once (130 texts, 100 replayed): the
+    client fills the gap, every text shows once in order, and no gap row is left."""
+    bob = RawClient(server.port)
+    bob.login("bob")
+    alice = client_factory(server.port, "alice", name="alice")
+    alice.wait_online(users=2)
+    bob.say("before", 1)
+    alice.wait_message("bob", "before")  # alice's client now holds the lobby's mark
+    alice.stop()
+    for i in range(130):
+        bob.say(f"missed {i:03}", i + 2)
+    bob.sync()
+    alice = client_factory(server.port, "alice", name="alice")
+    expected = [f"missed {i:03}" for i in range(130)]
+    wait_until(lambda: shown_texts(alice, "missed ") == expected,
+               "the 130 missed texts, each once, in order")
+    wait_until(lambda: alice.find(role="list item", showing=False,
+                                  name="Messages from while you were away are missing here.")
+               is None, "no gap row left")
+    bob.close()
