@@ -1,48 +1,17 @@
-/* ChatMessageList: rows, grouping, the row cap and the stick-to-bottom scrolling. */
-#include "client/gtk/message_list.h"
+/* ChatMessageList: rows, grouping, the row cap, message id order and the
+ * stick-to-bottom scrolling (date separators and the rows of history are in
+ * message_list_days.c). */
+#include "client/gtk/message_list_private.h"
 #include "common/safe_text.h"
 
 #include <glib/gi18n.h>
 
 #include "client/gtk/clamp.h"
-#include "client/gtk/format.h"
 
 /* Within this many pixels of the end the view counts as "at the bottom". */
 #define BOTTOM_SLACK_PX 48.0
 /* Within this many pixels of the start, older messages are asked for. */
 #define TOP_SLACK_PX 48.0
-
-/* What rows carry: the server's message id (ordering) and time (date separators). */
-#define ROW_MESSAGE_ID "chat-message-id"
-#define ROW_TIME "chat-time-ms"
-#define GAP_BEFORE "chat-gap-before"
-
-struct _ChatMessageList {
-    GtkOverlay parent_instance;
-    GtkScrolledWindow *scroller;
-    GtkListBox *list;
-    GtkRevealer *new_revealer;
-    GtkWidget *new_button;
-    guint max_rows;
-    guint n_rows;
-    gboolean following;
-    /* Indexes into the rows, by the session's ids; entries go with their rows. */
-    GHashTable *pending; /* client id -> ChatBubble */
-    GHashTable *uploads; /* upload id -> ChatFileRow */
-    GHashTable *files;   /* file id -> ChatFileRow */
-    /* The last row when it is a line of joins and leaves that more may join. */
-    GtkWidget *presence_row;
-    GPtrArray *joined;
-    GPtrArray *left;
-    /* History: the newest message id shown, the row saying older ones are coming, and
-     * whether older ones exist. While older rows go in above a reader's view, the view
-     * keeps its distance from the end (anchor) until the reader scrolls. */
-    guint64 newest_id;
-    GtkWidget *loading_row;
-    gboolean more_history;
-    gboolean anchored;
-    double anchor;
-};
 
 enum {
     SIGNAL_DOWNLOAD_REQUESTED,
@@ -87,25 +56,27 @@ static void row_set_place(GtkWidget *row, guint64 message_id, gint64 time_ms)
     g_object_set_data_full(G_OBJECT(row), ROW_TIME, g_memdup2(&time_ms, 8), g_free);
 }
 
-static guint64 row_message_id(GtkListBoxRow *row)
+/* The message id row carries, 0 when none (notices, separators). */
+guint64 message_list_row_id(GtkListBoxRow *row)
 {
     guint64 *id = row ? g_object_get_data(G_OBJECT(row), ROW_MESSAGE_ID) : NULL;
     return id ? *id : 0;
 }
 
-static const gint64 *row_time(GtkListBoxRow *row)
+/* The time row carries, NULL when none. */
+const gint64 *message_list_row_time(GtkListBoxRow *row)
 {
     return row ? g_object_get_data(G_OBJECT(row), ROW_TIME) : NULL;
 }
 
 /* Where a message with this id goes: before the first row with a greater id, or -1
  * (the end) when it is the newest. */
-static int position_for(ChatMessageList *self, guint64 message_id)
+int message_list_position_for(ChatMessageList *self, guint64 message_id)
 {
     if (message_id == 0 || message_id > self->newest_id)
         return -1;
     for (int i = 0; i < (int)self->n_rows; i++)
-        if (row_message_id(gtk_list_box_get_row_at_index(self->list, i)) > message_id)
+        if (message_list_row_id(gtk_list_box_get_row_at_index(self->list, i)) > message_id)
             return i;
     return -1;
 }
@@ -157,10 +128,8 @@ static void on_adjustment_changed(GtkAdjustment *adj, ChatMessageList *self)
     maybe_load_older(self, adj);
 }
 
-static void drop_orphan_separator(ChatMessageList *self, int index);
-
 /* Takes row out with its index entries (and a date separator left heading nothing). */
-static void remove_row(ChatMessageList *self, GtkListBoxRow *row)
+void message_list_remove_row(ChatMessageList *self, GtkListBoxRow *row)
 {
     g_return_if_fail(row != NULL);
     int index = gtk_list_box_row_get_index(row);
@@ -177,12 +146,12 @@ static void remove_row(ChatMessageList *self, GtkListBoxRow *row)
     GtkListBoxRow *next = gtk_list_box_get_row_at_index(self->list, index);
     if (CHAT_IS_BUBBLE(next) && index == 0)
         chat_bubble_set_grouped(CHAT_BUBBLE(next), FALSE);
-    drop_orphan_separator(self, index);
+    message_list_drop_orphan_separator(self, index);
 }
 
 static void remove_oldest_row(ChatMessageList *self)
 {
-    remove_row(self, gtk_list_box_get_row_at_index(self->list, 0));
+    message_list_remove_row(self, gtk_list_box_get_row_at_index(self->list, 0));
 }
 
 static void trim_rows(ChatMessageList *self)
@@ -231,121 +200,16 @@ static void regroup(ChatMessageList *self, int index)
                                                              CHAT_BUBBLE(row)));
 }
 
-#define SEPARATOR_DAY "chat-separator-day"
-
-static gboolean is_separator(GtkListBoxRow *row)
-{
-    return row != NULL && g_object_get_data(G_OBJECT(row), SEPARATOR_DAY) != NULL;
-}
-
-/* A date separator row: "Today", "Yesterday" or the date, a heading for screen readers. */
-static GtkWidget *separator_new(gint64 time_ms)
-{
-    char *text = format_day(time_ms, g_get_real_time() / 1000);
-    GtkWidget *label = gtk_label_new(text);
-    gtk_style_context_add_class(gtk_widget_get_style_context(label), "date-separator");
-    atk_object_set_role(gtk_widget_get_accessible(label), ATK_ROLE_HEADING);
-    GtkWidget *row = gtk_list_box_row_new();
-    gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
-    gtk_list_box_row_set_selectable(GTK_LIST_BOX_ROW(row), FALSE);
-    gtk_widget_set_can_focus(row, FALSE);
-    gtk_style_context_add_class(gtk_widget_get_style_context(row), "notice-row");
-    atk_object_set_name(gtk_widget_get_accessible(row), text);
-    gtk_container_add(GTK_CONTAINER(row), label);
-    gtk_widget_show_all(row);
-    gint64 day = format_day_number(time_ms);
-    g_object_set_data_full(G_OBJECT(row), SEPARATOR_DAY, g_memdup2(&day, 8), g_free);
-    g_free(text);
-    return row;
-}
-
-/* The time of the nearest message row before index, or NULL. */
-static const gint64 *time_before(ChatMessageList *self, int index)
-{
-    for (int i = index - 1; i >= 0; i--) {
-        const gint64 *time = row_time(gtk_list_box_get_row_at_index(self->list, i));
-        if (time != NULL)
-            return time;
-    }
-    return NULL;
-}
-
-/* The message row at index gets a date separator right above it exactly when it is
- * the first of its day in the list. Returns the row's index afterwards. */
-static int fix_separator(ChatMessageList *self, int index)
-{
-    GtkListBoxRow *row = gtk_list_box_get_row_at_index(self->list, index);
-    const gint64 *time = row_time(row);
-    if (time == NULL)
-        return index;
-    const gint64 *previous = time_before(self, index);
-    gint64 day = format_day_number(*time);
-    gboolean needed = previous == NULL || format_day_number(*previous) != day;
-    GtkListBoxRow *above = index > 0 ? gtk_list_box_get_row_at_index(self->list, index - 1)
-                                     : NULL;
-    gboolean present = is_separator(above);
-    if (present && (!needed || *(gint64 *)g_object_get_data(G_OBJECT(above), SEPARATOR_DAY)
-                                   != day)) {
-        remove_row(self, above);
-        index--;
-        present = FALSE;
-    }
-    if (needed && !present) {
-        gtk_list_box_insert(self->list, separator_new(*time), index);
-        self->n_rows++;
-        index++;
-    }
-    return index;
-}
-
-/* Where a row going in before index really goes: above the separator heading the row
- * at index, which may be of a later day. */
-static int above_separator(ChatMessageList *self, int index)
-{
-    if (index > 0 && is_separator(gtk_list_box_get_row_at_index(self->list, index - 1)))
-        return index - 1;
-    return index;
-}
-
-/* The separator above index goes when no message of its day follows it. */
-static void drop_orphan_separator(ChatMessageList *self, int index)
-{
-    GtkListBoxRow *above = index > 0 ? gtk_list_box_get_row_at_index(self->list, index - 1)
-                                     : NULL;
-    if (!is_separator(above))
-        return;
-    for (int i = index; i < (int)self->n_rows; i++) {
-        GtkListBoxRow *row = gtk_list_box_get_row_at_index(self->list, i);
-        if (is_separator(row))
-            break;
-        if (row_time(row) != NULL)
-            return;
-    }
-    remove_row(self, above);
-}
-
-/* The separators around the message row at index (it and the next message). */
-static void fix_separators_around(ChatMessageList *self, int index)
-{
-    index = fix_separator(self, index);
-    for (int i = index + 1; i < (int)self->n_rows; i++) {
-        if (row_time(gtk_list_box_get_row_at_index(self->list, i)) != NULL) {
-            fix_separator(self, i);
-            return;
-        }
-    }
-}
-
 /* Adds row for message_id: at the end, or (an older message: history) in its place
  * above, keeping the reader's view where it was. */
 static void place_row(ChatMessageList *self, GtkWidget *row, guint64 message_id, gboolean own)
 {
-    int position = position_for(self, message_id);
+    int position = message_list_position_for(self, message_id);
     if (message_id > self->newest_id)
         self->newest_id = message_id;
     if (position < 0) {
         append_row(self, row, own);
-        regroup(self, fix_separator(self, (int)self->n_rows - 1));
+        regroup(self, message_list_fix_separator(self, (int)self->n_rows - 1));
         return;
     }
     GtkAdjustment *adj = vadjustment(self);
@@ -353,10 +217,10 @@ static void place_row(ChatMessageList *self, GtkWidget *row, guint64 message_id,
         self->anchored = TRUE;
         self->anchor = gtk_adjustment_get_upper(adj) - gtk_adjustment_get_value(adj);
     }
-    position = above_separator(self, position);
+    position = message_list_above_separator(self, position);
     gtk_list_box_insert(self->list, row, position);
     self->n_rows++;
-    fix_separators_around(self, position);
+    message_list_fix_separators_around(self, position);
     int index = gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(row));
     regroup(self, index);
     regroup(self, index + 1);
@@ -388,7 +252,7 @@ static void on_row_retry(ChatFileRow *row, ChatMessageList *self)
 
 static void on_row_dismiss(ChatFileRow *row, ChatMessageList *self)
 {
-    remove_row(self, GTK_LIST_BOX_ROW(row));
+    message_list_remove_row(self, GTK_LIST_BOX_ROW(row));
 }
 
 static ChatFileRow *add_file_row(ChatMessageList *self, const char *sender, const char *name,
@@ -559,7 +423,7 @@ ChatBubble *chat_message_list_add_message(ChatMessageList *self, const ChatMessa
             chat_bubble_set_state(pending, CHAT_BUBBLE_SENT, NULL);
             row_set_place(GTK_WIDGET(pending), msg->message_id, msg->time_ms);
             self->newest_id = MAX(self->newest_id, msg->message_id);
-            fix_separators_around(self, gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(pending)));
+            message_list_fix_separators_around(self, gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(pending)));
             return pending;
         }
     }
@@ -710,7 +574,7 @@ ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInf
                            file->own, file->message_id);
     else {
         row_set_place(GTK_WIDGET(row), file->message_id, file->time_ms);
-        fix_separators_around(self, gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(row)));
+        message_list_fix_separators_around(self, gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(row)));
     }
     self->newest_id = MAX(self->newest_id, file->message_id);
     chat_file_row_set_file_id(row, file->file_id);
@@ -751,97 +615,10 @@ void chat_message_list_scroll_to_bottom(ChatMessageList *self)
                                       gtk_adjustment_get_page_size(adj));
 }
 
-/* A centred row of a spinner and words, on top. */
-void chat_message_list_set_loading(ChatMessageList *self, gboolean loading)
+/* Emits "gap-load-requested" (message_list_days.c's gap rows). */
+void message_list_emit_gap_load(ChatMessageList *self, guint64 after_id, guint64 before_id)
 {
-    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self));
-    if (!loading) {
-        if (self->loading_row != NULL)
-            remove_row(self, GTK_LIST_BOX_ROW(self->loading_row));
-        return;
-    }
-    if (self->loading_row != NULL)
-        return;
-    GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-    gtk_widget_set_halign(box, GTK_ALIGN_CENTER);
-    GtkWidget *spinner = gtk_spinner_new();
-    gtk_spinner_start(GTK_SPINNER(spinner));
-    GtkWidget *label = gtk_label_new(_("Loading older messages\u2026"));
-    gtk_style_context_add_class(gtk_widget_get_style_context(label), "notice");
-    gtk_box_pack_start(GTK_BOX(box), spinner, FALSE, FALSE, 0);
-    gtk_box_pack_start(GTK_BOX(box), label, FALSE, FALSE, 0);
-    GtkWidget *row = gtk_list_box_row_new();
-    gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
-    gtk_style_context_add_class(gtk_widget_get_style_context(row), "notice-row");
-    atk_object_set_name(gtk_widget_get_accessible(row), _("Loading older messages"));
-    gtk_container_add(GTK_CONTAINER(row), box);
-    gtk_widget_show_all(row);
-    self->loading_row = row;
-    gtk_list_box_insert(self->list, row, 0);
-    self->n_rows++;
-}
-
-gboolean chat_message_list_get_loading(ChatMessageList *self)
-{
-    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self), FALSE);
-    return self->loading_row != NULL;
-}
-
-/* Whether older messages exist: FALSE stops asking. */
-void chat_message_list_set_more_history(ChatMessageList *self, gboolean more)
-{
-    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self));
-    self->more_history = more;
-}
-
-static void on_gap_load(GtkButton *button, ChatMessageList *self)
-{
-    GtkWidget *row = gtk_widget_get_ancestor(GTK_WIDGET(button), GTK_TYPE_LIST_BOX_ROW);
-    guint64 *before = g_object_get_data(G_OBJECT(row), GAP_BEFORE);
-    g_signal_emit(self, signals[SIGNAL_GAP_LOAD_REQUESTED], 0, row_message_id(
-                      GTK_LIST_BOX_ROW(row)), *before);
-}
-
-/* A row where messages are missing, after after_id's row, with a button to load them. */
-void chat_message_list_add_gap(ChatMessageList *self, guint64 after_id, guint64 before_id)
-{
-    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self) && after_id < before_id);
-    const char *words = _("Messages from while you were away are missing here.");
-    GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-    gtk_widget_set_halign(box, GTK_ALIGN_CENTER);
-    GtkWidget *label = gtk_label_new(words);
-    gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
-    gtk_style_context_add_class(gtk_widget_get_style_context(label), "notice");
-    GtkWidget *button = gtk_button_new_with_label(_("Load Them"));
-    g_signal_connect_object(button, "clicked", G_CALLBACK(on_gap_load), self, 0);
-    gtk_box_pack_start(GTK_BOX(box), label, FALSE, FALSE, 0);
-    gtk_box_pack_start(GTK_BOX(box), button, FALSE, FALSE, 0);
-    GtkWidget *row = gtk_list_box_row_new();
-    gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
-    gtk_style_context_add_class(gtk_widget_get_style_context(row), "notice-row");
-    gtk_style_context_add_class(gtk_widget_get_style_context(row), "gap-row");
-    atk_object_set_name(gtk_widget_get_accessible(row), words);
-    gtk_container_add(GTK_CONTAINER(row), box);
-    gtk_widget_show_all(row);
-    g_object_set_data_full(G_OBJECT(row), ROW_MESSAGE_ID, g_memdup2(&after_id, 8), g_free);
-    g_object_set_data_full(G_OBJECT(row), GAP_BEFORE, g_memdup2(&before_id, 8), g_free);
-    int position = position_for(self, after_id);
-    gtk_list_box_insert(self->list, row, position < 0 ? -1 : above_separator(self, position));
-    self->n_rows++;
-}
-
-/* The gap after after_id was filled: its row goes. */
-void chat_message_list_remove_gap(ChatMessageList *self, guint64 after_id)
-{
-    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self));
-    for (int i = 0; i < (int)self->n_rows; i++) {
-        GtkListBoxRow *row = gtk_list_box_get_row_at_index(self->list, i);
-        if (g_object_get_data(G_OBJECT(row), GAP_BEFORE) != NULL &&
-            row_message_id(row) == after_id) {
-            remove_row(self, row);
-            return;
-        }
-    }
+    g_signal_emit(self, signals[SIGNAL_GAP_LOAD_REQUESTED], 0, after_id, before_id);
 }
 
 /* The newest message id shown (0: none). */
