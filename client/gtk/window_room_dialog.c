@@ -285,7 +285,9 @@ static void on_invite_to_room(GSimpleAction *action, GVariant *parameter, gpoint
     }
     static const char *fields[] = { N_("Username"), NULL };
     const char *shown[] = { _(fields[0]), NULL };
-    char *title = g_strdup_printf(_("Invite to %s"), chat_room_get_name(room));
+    char *name = safe_text(chat_room_get_name(room), -1, SAFE_TEXT_ONE_LINE);
+    char *title = g_strdup_printf(_("Invite to %s"), name);
+    g_free(name);
     GtkWidget *dialog = window_form_new(self, title, _("_Invite"), shown, FALSE);
     g_free(title);
     g_signal_connect(dialog, "response", G_CALLBACK(on_invite_response), self);

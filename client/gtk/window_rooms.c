@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "client/gtk/notify.h"
+#include "common/safe_text.h"
 
 /* The stack page of room_id. */
 static char *page_name(guint32 room_id)
@@ -60,21 +61,28 @@ ChatRoom *window_rooms_current(ChatWindow *self)
     return chat_session_find_room(self->session, self->room_id);
 }
 
-/* What the title and notifications call room_id: "Lobby", "#general", "@bob". */
+/* What the title and notifications call room_id: "Lobby", "#general", "@bob" (a name
+ * from the network, its control and bidi characters written out). */
 char *window_rooms_title(ChatWindow *self, guint32 room_id)
 {
     ChatRoom *room = self->session ? chat_session_find_room(self->session, room_id) : NULL;
     if (room_id == 0 || room == NULL)
         return g_strdup(_(WINDOW_ROOM_NAME));
-    return chat_room_dup_label(room);
+    char *label = chat_room_dup_label(room);
+    char *shown = safe_text(label, -1, SAFE_TEXT_ONE_LINE);
+    g_free(label);
+    return shown;
 }
 
 /* Title of what is on screen. */
 char *window_rooms_current_title(ChatWindow *self)
 {
-    if (self->dm_draft != NULL)
-        return g_strdup_printf("@%s", self->dm_draft);
-    return window_rooms_title(self, self->room_id);
+    if (self->dm_draft == NULL)
+        return window_rooms_title(self, self->room_id);
+    char *label = g_strdup_printf("@%s", self->dm_draft);
+    char *shown = safe_text(label, -1, SAFE_TEXT_ONE_LINE);
+    g_free(label);
+    return shown;
 }
 
 /* The room on screen has been seen: its unread count and notification go. */
