@@ -236,7 +236,12 @@ static void on_users_changed(ChatSession *session, ChatWindow *self)
 {
     GPtrArray *users = chat_session_list_users(session);
     GPtrArray *tags = window_account_user_tags(self, users);
-    chat_user_list_set_users(self->user_list, users, tags, chat_session_get_username(session));
+    gboolean *away = g_new0(gboolean, users->len + 1);
+    for (guint i = 0; i < users->len; i++)
+        away[i] = chat_session_user_away(session, g_ptr_array_index(users, i));
+    chat_user_list_set_users(self->user_list, users, tags, away,
+                             chat_session_get_username(session));
+    g_free(away);
     g_ptr_array_unref(tags);
     g_ptr_array_unref(users);
     update_subtitle(self);
@@ -251,7 +256,7 @@ static void window_show_logged_out(ChatWindow *self)
     gtk_info_bar_set_revealed(self->banner, FALSE);
     window_rooms_reset(self);
     GPtrArray *nobody = g_ptr_array_new();
-    chat_user_list_set_users(self->user_list, nobody, NULL, NULL);
+    chat_user_list_set_users(self->user_list, nobody, NULL, NULL, NULL);
     g_ptr_array_unref(nobody);
     chat_login_view_set_text(self->login_view, CHAT_LOGIN_FIELD_PASSWORD, "");
     gtk_stack_set_visible_child_name(self->stack, "login");

@@ -254,6 +254,10 @@ def test_create_a_room_and_message_a_user(server, client_factory, raw_account):
     invited = bob.wait_for(P.ROOM_INVITED, skip=SKIPPABLE)[0]
     assert invited.name == "plans"
 
+    # bob says he is away: the online list shows it (dot, word and spoken name).
+    bob.send_frame(P.PRESENCE_SET, request_id=77, state=P.PRESENCE_AWAY)
+    alice.wait_for("bob away in the online list", role="list item", name="bob, away")
+
     # "Message bob" from the users panel (Menu key on his row): a draft conversation
     # whose first text makes the direct room, and bob's raw client receives it.
     users = alice.wait_for("the online list", role="list box", name="Online users")
