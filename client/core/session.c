@@ -141,6 +141,8 @@ static void chat_session_class_init(ChatSessionClass *klass)
                                        G_TYPE_UINT, G_TYPE_BOOLEAN);
     s[SIG_HISTORY_GAP] = new_signal(object_class, "history-gap", 3, CHAT_TYPE_ROOM,
                                     G_TYPE_UINT64, G_TYPE_UINT64);
+    s[SIG_HISTORY_GAP_FILLED] = new_signal(object_class, "history-gap-filled", 3,
+                                           CHAT_TYPE_ROOM, G_TYPE_UINT64, G_TYPE_UINT64);
     session_live_class_init(object_class);
 }
 

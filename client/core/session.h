@@ -52,6 +52,10 @@
  *                       missed while away than the server replays at once: messages with
  *                       after_id < id < before_id follow later ("message", older than
  *                       some already reported) as the session fetches them
+ *   "history-gap-filled" (ChatRoom *room, guint64 after_id, guint64 before_id)  every
+ *                       message of that gap has been reported. A gap whose filling was
+ *                       cut short (the connection dropped, the server refused) never
+ *                       reports this: chat_session_fill_history_gap asks again
  * The live conversation (session_live.c, session_typing.c; PROTOCOL.md 5.48):
  *   "typing-changed"    (guint32 room_id)  who types in the room changed: ask
  *                       chat_session_get_typing_text
@@ -354,6 +358,12 @@ ChatRoom *chat_session_find_room_named(ChatSession *self, const char *name);
  * error set when offline or not in that room. */
 gboolean chat_session_load_history(ChatSession *self, guint32 room_id, guint limit,
                                    GError **error);
+
+/* Asks again for the messages of room_id between after_id and before_id (exclusive), a
+ * "history-gap" not yet filled: "message" for each, then "history-gap-filled". FALSE
+ * with error set when offline or not in that room. */
+gboolean chat_session_fill_history_gap(ChatSession *self, guint32 room_id, guint64 after_id,
+                                       guint64 before_id, GError **error);
 
 /* Room requests of an account (guests have only the lobby). Each returns a request id
  * (> 0) answered by "request-done" or "request-failed", or 0 with error set (offline, a

@@ -52,6 +52,7 @@ enum session_signal {
     SIG_ROOM_INVITED,
     SIG_HISTORY_LOADED,
     SIG_HISTORY_GAP,
+    SIG_HISTORY_GAP_FILLED,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
