@@ -11,6 +11,7 @@
 #include "server/presence.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
+#include "server/search.h"
 #include "server/transfer.h"
 
 enum need {
@@ -60,6 +61,8 @@ static const struct command commands[] = {
     { PROTO_BLOCK, NEED_ONLINE, direct_on_block },
     { PROTO_HISTORY, NEED_ONLINE, history_on_request },
     { PROTO_RESUME, NEED_ONLINE, history_on_resume },
+    { PROTO_SEARCH, NEED_ONLINE, search_on_request },
+    { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, upload_on_offer },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -76,7 +79,8 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
 {
     switch (msg->type) {
     case PROTO_TEXT_SEND: return msg->u.text_send.client_id;
-    case PROTO_FILE_OFFER: return msg->u.offer.upload_id;
+    case PROTO_FILE_OFFER:
+    case PROTO_FILE_OFFER_THUMB: return msg->u.offer.upload_id;
     case PROTO_FILE_CHUNK: return msg->u.chunk.id;
     case PROTO_FILE_END:
     case PROTO_FILE_CANCEL:
@@ -96,6 +100,7 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_BLOCK: return msg->u.block.request_id;
     case PROTO_HISTORY: return msg->u.history.request_id;
     case PROTO_RESUME: return msg->u.resume.request_id;
+    case PROTO_SEARCH: return msg->u.search.request_id;
     default: return 0;
     }
 }
@@ -115,7 +120,7 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
         return;
     }
     if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER ||
-         msg->type == PROTO_DIRECT_SEND) &&
+         msg->type == PROTO_FILE_OFFER_THUMB || msg->type == PROTO_DIRECT_SEND) &&
         moderation_muted(c, msg->type, request_ref_id(msg)))
         return;
     cmd->handle(c, msg);
@@ -135,6 +140,14 @@ static void dispatch_bad_frame(struct client *c, enum proto_status st,
         client_send_error(c, PROTO_E_TEXT_INVALID, PROTO_TEXT_SEND,
                           msg->u.text_send.client_id, /* decoded before the text */
                           "The message is longer than %u bytes.", PROTO_MAX_TEXT);
+        return;
+    }
+    if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_SEARCH) {
+        search_refuse_long(c, msg->u.search.request_id); /* decoded before the query */
+        return;
+    }
+    if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_FILE_OFFER_THUMB) {
+        upload_refuse_thumb(c, msg->u.offer.upload_id, "it is over the byte limit");
         return;
     }
     if (st == PROTO_ERR_TOO_LARGE && msg->type == 0) {

@@ -13,6 +13,7 @@
 #include "server/rooms.h"
 #include "server/server.h"
 #include "server/store/store_history.h"
+#include "server/transfer.h"
 
 #define ID_MAX UINT64_MAX
 
@@ -37,6 +38,9 @@ static void page_add(const struct store_history_row *row, void *data)
         } };
         if (row->sha256 != NULL)
             memcpy(msg.u.announce.sha256, row->sha256, PROTO_SHA256_LEN);
+        if (row->thumb != NULL && row->thumb_len <= PROTO_MAX_THUMB_BYTES)
+            announce_add_thumb(&msg, row->thumb, row->thumb_len, row->thumb_width,
+                               row->thumb_height);
     } else {
         if (row->body_len > PROTO_MAX_TEXT) { /* not a text this server stored */
             client_log(p->c, LOG_ERROR, "stored message %" PRIu64 " is too long", row->id);

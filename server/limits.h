@@ -88,6 +88,24 @@
 #define SERVER_RESUME_MAX_PER_ROOM 100u        /* missed messages a RESUME replays per room;
                                                   the rest is a RESUME_GAP the client pages
                                                   through HISTORY at its own pace */
+/* ---- Search (server/search.c, store/store_search.c; PROTOCOL.md 5.46) ---- */
+#define SERVER_SEARCH_MAX_RESULTS 50u          /* SEARCH_RESULTs per SEARCH: a screenful or two;
+                                                  at ~1 KiB each, far under the output queue */
+#define SERVER_SEARCH_MAX_WORDS 16u            /* words in one query: each is one more index
+                                                  list FTS5 walks for every candidate */
+#define SERVER_SEARCH_WINDOW 2000u             /* the newest matches ranked per query: bm25
+                                                  costs ~3 us a match, so a word found in
+                                                  most of a million texts stays ~6 ms */
+#define SERVER_SEARCH_BUDGET_MS 20u            /* the scan for those matches stops here with
+                                                  what it found (a rare room's matches far
+                                                  apart): the loop is never held longer */
+#define SERVER_SEARCH_SNIPPET_WORDS 16u        /* words of context in a snippet */
+
+/* ---- Thumbnails (server/upload.c; common/image_header.c) ---- */
+#define SERVER_THUMB_MAX_BYTES PROTO_MAX_THUMB_BYTES /* 64 KiB: a 320 px JPEG needs ~20 */
+#define SERVER_THUMB_MAX_SIDE PROTO_MAX_THUMB_SIDE   /* 320 px a side: 400 KiB decoded at
+                                                        most, whatever the bytes claim */
+
 /* ---- TLS (server/tls.c, conn_tls.c; docs/SECURITY.md) ---- */
 #define SERVER_TLS_MIN_VERSION TLS1_2_VERSION  /* TLS 1.0 and 1.1 are deprecated (RFC 8996) */
 #define SERVER_TLS_CIPHERS                     /* TLS 1.2: Mozilla "intermediate" (v5.7): */ \

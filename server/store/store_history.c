@@ -13,7 +13,8 @@ static sqlite3_int64 id_bound(uint64_t id)
 
 #define HISTORY_COLUMNS \
     "SELECT m.id, m.time_ms, m.sender_name, m.client_id, m.kind, m.body, m.file_id," \
-    " f.size, f.sha256, f.name FROM messages m LEFT JOIN files f ON f.id = m.file_id" \
+    " f.size, f.sha256, f.name, f.thumb, f.thumb_width, f.thumb_height" \
+    " FROM messages m LEFT JOIN files f ON f.id = m.file_id" \
     " WHERE m.room_id = ?1 AND m.id > ?2 AND m.id < ?3"
 
 int store_history_range(struct store *st, uint32_t room_id, uint64_t lo, uint64_t hi,
@@ -44,6 +45,10 @@ int store_history_range(struct store *st, uint32_t room_id, uint64_t lo, uint64_
             if (sqlite3_column_bytes(stmt, 8) == 32)
                 row.sha256 = sqlite3_column_blob(stmt, 8);
             row.file_name = (const char *)sqlite3_column_text(stmt, 9);
+            row.thumb_len = (size_t)sqlite3_column_bytes(stmt, 10);
+            row.thumb = row.thumb_len > 0 ? sqlite3_column_blob(stmt, 10) : NULL;
+            row.thumb_width = (uint16_t)sqlite3_column_int(stmt, 11);
+            row.thumb_height = (uint16_t)sqlite3_column_int(stmt, 12);
         } else {
             row.body = (const char *)sqlite3_column_text(stmt, 5);
             row.body_len = (size_t)sqlite3_column_bytes(stmt, 5);

@@ -24,6 +24,9 @@ struct store_history_row {
     uint64_t size;
     const uint8_t *sha256;     /* 32 bytes, or NULL if the index entry is gone */
     const char *file_name;
+    const uint8_t *thumb;      /* files: the thumbnail (thumb_len bytes) or NULL */
+    size_t thumb_len;
+    uint16_t thumb_width, thumb_height;
 };
 
 typedef void (*store_history_fn)(const struct store_history_row *row, void *data);

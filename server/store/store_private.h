@@ -45,7 +45,7 @@ enum store_status store_checkpointer_start(struct store *st, const char *path);
 void store_checkpointer_stop(struct store *st);
 
 /* Brings the schema from version `from` to STORE_SCHEMA_VERSION (store_schema.c). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 5
 enum store_status store_migrate(struct store *st, int from);
 
 #endif

@@ -9,7 +9,7 @@ _request_ids = itertools.count(5000)
 MAX_PAGE = 100          # SERVER_HISTORY_MAX_LIMIT in server/limits.h
 RESUME_BOUND = 100      # SERVER_RESUME_MAX_PER_ROOM
 
-MESSAGES = (P.TEXT, P.FILE_ANNOUNCE)
+MESSAGES = (P.TEXT, P.FILE_ANNOUNCE, P.FILE_ANNOUNCE_THUMB)
 
 
 def collect(client, request_id, skip=()):

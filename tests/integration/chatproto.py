@@ -28,6 +28,13 @@ MAX_INVITE = 64
 TOKEN_LEN = 32
 ROOM_LOBBY = 0
 MAX_TOPIC = 512
+MAX_SEARCH_QUERY = 256
+MAX_SNIPPET = 1024
+MAX_THUMB_BYTES = 64 * 1024
+MAX_THUMB_SIDE = 320
+SEARCH_ALL_ROOMS = 0xFFFFFFFF
+SNIPPET_MARK_START = "\x02"
+SNIPPET_MARK_END = "\x03"
 CHUNK_PREFIX = 16
 
 # Frame types.
@@ -84,6 +91,10 @@ HISTORY = 0x0600
 HISTORY_END = 0x0601
 RESUME = 0x0602
 RESUME_GAP = 0x0603
+SEARCH = 0x0720
+SEARCH_RESULT = 0x0721
+FILE_OFFER_THUMB = 0x0722
+FILE_ANNOUNCE_THUMB = 0x0723
 
 # Roles, moderation actions and logout scopes.
 # Room kinds, ROOM_INFO flags, ROOM_MEMBERS / ROOM_PRESENCE states.
@@ -166,6 +177,8 @@ E_TOO_MANY_ROOMS = 54
 E_ROOM_CREATE_LIMIT = 55
 E_DIRECT_REFUSED = 56
 E_HISTORY_INVALID = 60
+E_SEARCH_INVALID = 70
+E_THUMBNAIL_INVALID = 71
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
@@ -215,6 +228,12 @@ _STR_CAPS = {
     (ROOM_INVITED, "inviter"): MAX_NAME_BYTES,
     (ROOM_INVITED, "name"): MAX_NAME_BYTES,
     (ROOM_INVITED, "topic"): MAX_TOPIC,
+    (SEARCH, "query"): MAX_SEARCH_QUERY,
+    (SEARCH_RESULT, "sender"): MAX_NAME_BYTES,
+    (SEARCH_RESULT, "snippet"): MAX_SNIPPET,
+    (FILE_OFFER_THUMB, "name"): MAX_FILENAME_BYTES,
+    (FILE_ANNOUNCE_THUMB, "uploader"): MAX_NAME_BYTES,
+    (FILE_ANNOUNCE_THUMB, "name"): MAX_FILENAME_BYTES,
 }
 
 _REF = [("id", "u64")]
@@ -296,7 +315,13 @@ LAYOUTS = {
     RESUME: [("request_id", "u64"), ("room_id", "u32"), ("last_id", "u64")],
     RESUME_GAP: [("request_id", "u64"), ("room_id", "u32"), ("after_id", "u64"),
                  ("before_id", "u64")],
+    SEARCH: [("request_id", "u64"), ("room_id", "u32"), ("limit", "u16"), ("query", "str")],
+    SEARCH_RESULT: [("request_id", "u64"), ("message_id", "u64"), ("time_ms", "u64"),
+                    ("room_id", "u32"), ("sender", "str"), ("snippet", "str")],
 }
+LAYOUTS[FILE_OFFER_THUMB] = LAYOUTS[FILE_OFFER] + [("thumb", "data")]
+LAYOUTS[FILE_ANNOUNCE_THUMB] = LAYOUTS[FILE_ANNOUNCE] + [("width", "u16"), ("height", "u16"),
+                                                         ("thumb", "data")]
 
 _TYPE_NAME_LIST = (
     "HELLO WELCOME ERROR PING PONG GOODBYE SHUTDOWN USER_LIST USER_JOINED USER_LEFT "
@@ -305,7 +330,8 @@ _TYPE_NAME_LIST = (
     "REGISTER LOGIN LOGIN_TOKEN SESSION LOGOUT PASSWORD_CHANGE INVITE_CREATE INVITE "
     "MODERATE DONE NOTICE USER_ROLE ROOM_CREATE ROOM_JOIN ROOM_LEAVE ROOM_LIST "
     "ROOM_TOPIC_SET ROOM_INVITE DIRECT_SEND BLOCK ROOM_INFO ROOM_STATE ROOM_MEMBERS "
-    "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED HISTORY HISTORY_END RESUME RESUME_GAP").split()
+    "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED HISTORY HISTORY_END RESUME RESUME_GAP "
+    "SEARCH SEARCH_RESULT FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

@@ -19,6 +19,12 @@
       0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b,      \
       0x2c, 0x2d, 0x2e, 0x2f }
 
+/* The thumbnail of the FILE_OFFER_THUMB and FILE_ANNOUNCE_THUMB examples: the PNG
+ * signature and IHDR chunk (with its CRC) of a 2 x 1 image. */
+#define PNG_2X1                                                                             \
+    (const uint8_t *)"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x02\0\0\0\x01\x08\x02\0\0\0"         \
+                     "\x7b\x40\xe8\xdd"
+
 /* The user-list entries of the ROOM_MEMBERS and ROOM_PRESENCE examples: account ids. */
 #define ENTRIES_ALICE_BOB (const uint8_t *)"\0\0\0\1\0\5alice\0\0\0\2\0\3bob", 20
 #define ENTRIES_CAROL (const uint8_t *)"\0\0\0\3\0\5carol", 11
@@ -366,6 +372,61 @@ static const struct example examples[] = {
       "00 00 00 05 "
       "00 00 00 00 00 00 03 e8 "
       "00 00 00 00 00 00 07 09 " },
+    { { PROTO_SEARCH, .u.search = { 40, PROTO_SEARCH_ALL_ROOMS, 20, S("lunch") } },
+      "00 00 00 15 07 20 00 00 "
+      "00 00 00 00 00 00 00 28 "
+      "ff ff ff ff "
+      "00 14 "
+      "00 05 "
+      "6c 75 6e 63 68 " },
+    { { PROTO_SEARCH_RESULT, .u.search_result = { 40, 1000, 1764000000000u, 5, S("bob"),
+                                                  S("\x02lunch\x03 at one") } },
+      "00 00 00 31 07 21 00 00 "
+      "00 00 00 00 00 00 00 28 "
+      "00 00 00 00 00 00 03 e8 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 00 05 "
+      "00 03 "
+      "62 6f 62 "
+      "00 0e "
+      "02 6c 75 6e 63 68 03 20 61 74 20 6f 6e 65 " },
+    { { PROTO_FILE_OFFER_THUMB, .u.offer_thumb = { { 6, 6, SHA_OF_HELLO, 0, S("hi.png") },
+                                                   { .data = PNG_2X1, .len = 33 } } },
+      "00 00 00 5d 07 22 00 00 "
+      "00 00 00 00 00 00 00 06 "
+      "00 00 00 00 00 00 00 06 "
+      "58 91 b5 b5 22 d5 df 08 6d 0f f0 b1 10 fb d9 d2 "
+      "1b b4 fc 71 63 af 34 d0 82 86 a2 e8 46 f6 be 03 "
+      "00 00 00 00 "
+      "00 06 "
+      "68 69 2e 70 6e 67 "
+      "89 50 4e 47 0d 0a 1a 0a "
+      "00 00 00 0d 49 48 44 52 "
+      "00 00 00 02 00 00 00 01 08 02 00 00 00 "
+      "7b 40 e8 dd " },
+    { { PROTO_FILE_ANNOUNCE_THUMB, .u.announce_thumb = {
+          { 2, 44, 1764000000789u, 0, 7, 6, 6, SHA_OF_HELLO, S("alice"), S("hi.png") }, 2, 1,
+          { .data = PNG_2X1, .len = 33 } } },
+      "00 00 00 84 07 23 00 00 "
+      "00 00 00 00 00 00 00 02 "
+      "00 00 00 00 00 00 00 2c "
+      "00 00 01 9a b6 97 eb 15 "
+      "00 00 00 00 "
+      "00 00 00 07 "
+      "00 00 00 00 00 00 00 06 "
+      "00 00 00 00 00 00 00 06 "
+      "58 91 b5 b5 22 d5 df 08 6d 0f f0 b1 10 fb d9 d2 "
+      "1b b4 fc 71 63 af 34 d0 82 86 a2 e8 46 f6 be 03 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 06 "
+      "68 69 2e 70 6e 67 "
+      "00 02 "
+      "00 01 "
+      "89 50 4e 47 0d 0a 1a 0a "
+      "00 00 00 0d 49 48 44 52 "
+      "00 00 00 02 00 00 00 01 08 02 00 00 00 "
+      "7b 40 e8 dd " },
 };
 
 /* The user-list examples, built the way the server builds them. */
