@@ -84,6 +84,9 @@ void cli_account_clear(struct cli *cli);
 
 /* cli_rooms.c */
 
+/* The tag of a room's lines: "#name", "@name" for a direct room (a new string). */
+char *cli_room_tag(struct cli *cli, guint32 room_id);
+
 /* One event line of a room: "[#name] HH:MM:SS text" ("[@name]" for a direct room). */
 void cli_print_room_event(struct cli *cli, guint32 room_id, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
@@ -96,5 +99,17 @@ void cli_rooms_connect_signals(struct cli *cli);
 
 /* Frees what the struct cli holds for rooms. */
 void cli_rooms_clear(struct cli *cli);
+
+/* cli_search.c */
+
+/* A text's line "[#room] HH:MM:SS <sender> text": highlighted when it mentions the user,
+ * with the terminal bell unless the room's notification level is "none". */
+void cli_print_message(struct cli *cli, const ChatMessage *msg);
+
+/* /search and /notify: TRUE when command was one of them. */
+gboolean cli_search_command(struct cli *cli, const char *command, char *args);
+
+/* Connects the search signals. */
+void cli_search_connect_signals(struct cli *cli);
 
 #endif

@@ -100,7 +100,9 @@ static void on_text(ChatSession *self, const struct proto_text *t)
     g_free(msg.text);
 }
 
-static void on_announce(ChatSession *self, const struct proto_file_announce *a)
+/* FILE_ANNOUNCE, or FILE_ANNOUNCE_THUMB when thumb is not NULL. */
+static void on_announce(ChatSession *self, const struct proto_file_announce *a,
+                        const struct proto_file_announce_thumb *thumb)
 {
     gboolean own = a->uploader_id == self->user_id;
     if (!session_history_fresh(self, a->room_id, a->message_id)) {
@@ -120,6 +122,8 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a)
     info->own = own;
     info->upload_id = own ? a->upload_id : 0;
     info->room_id = a->room_id;
+    if (thumb)
+        session_thumb_attach(info, thumb);
     /* Remembered so a later download knows name, size and checksum up front. The key
      * lives in the value, so replace (not insert) swaps both. */
     g_hash_table_replace(self->files, &info->file_id, info);
@@ -153,6 +157,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
         handled = session_text_failed(self, e->ref_id, text);
         break;
     case PROTO_FILE_OFFER:
+    case PROTO_FILE_OFFER_THUMB:
     case PROTO_FILE_CHUNK:
     case PROTO_FILE_END:
         upload_refused(self, e->ref_id, text);
@@ -171,6 +176,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_PASSWORD_CHANGE:
     case PROTO_INVITE_CREATE:
     case PROTO_MODERATE:
+    case PROTO_SEARCH:
         handled = session_requests_failed(self, e->ref_id, e->code, text);
         break;
     default:
@@ -228,7 +234,10 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         upload_accepted(self, msg->u.ref.id);
         break;
     case PROTO_FILE_ANNOUNCE:
-        on_announce(self, &msg->u.announce);
+        on_announce(self, &msg->u.announce, NULL);
+        break;
+    case PROTO_FILE_ANNOUNCE_THUMB:
+        on_announce(self, &msg->u.announce, &msg->u.announce_thumb);
         break;
     case PROTO_DOWNLOAD_START:
         download_started(self, &msg->u.download_start);
@@ -241,7 +250,8 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         break;
     default:
         /* PONG (its arrival already counted as traffic), client-to-server types */
-        if (!session_rooms_dispatch(self, msg) && !session_history_dispatch(self, msg))
+        if (!session_rooms_dispatch(self, msg) && !session_history_dispatch(self, msg) &&
+            !session_search_dispatch(self, msg))
             session_auth_dispatch(self, msg);
         break;
     }

@@ -52,6 +52,7 @@ enum session_signal {
     SIG_ROOM_INVITED,
     SIG_HISTORY_LOADED,
     SIG_HISTORY_GAP,
+    SIG_SEARCH_RESULT,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
@@ -116,6 +117,13 @@ struct session_history {
     gboolean unsupported;        /* this connection's server knows no HISTORY or RESUME */
 };
 
+/* Notification levels and the mention key (session_notify.c). */
+struct session_notify {
+    GHashTable *levels;          /* room id -> ChatNotifyLevel, rooms not at ALL */
+    char *key;                   /* name_fold_key of key_name */
+    char *key_name;              /* the accepted name the key was made from */
+};
+
 struct _ChatSession {
     GObject parent_instance;
     char *agent;
@@ -159,6 +167,7 @@ struct _ChatSession {
     guint64 last_request_id;
     GListStore *rooms;           /* ChatRoom the account is in, lobby first (session_rooms.c) */
     struct session_history history; /* session_history.c */
+    struct session_notify notify; /* session_notify.c */
 };
 
 /* session.c */
@@ -248,6 +257,16 @@ gboolean session_history_idle(ChatSession *self);
 void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id);
 GHashTable *session_history_marks(ChatSession *self);
 
+/* session_search.c */
+gboolean session_search_dispatch(ChatSession *self, const struct proto_msg *msg);
+
+/* session_notify.c */
+void session_notify_init(ChatSession *self);
+void session_notify_clear(ChatSession *self);
+
+/* session_thumb.c */
+void session_thumb_attach(ChatFileInfo *info, const struct proto_file_announce_thumb *a);
+
 /* session_errors.c */
 ChatSessionError session_error_from_proto(guint code);
 char *session_error_words(guint code, const char *message, guint64 ref_id,
@@ -270,7 +289,8 @@ void transfer_block_io(struct transfer *t);
 void transfer_unblock_io(struct transfer *t);
 
 /* session_upload.c */
-guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GError **error);
+guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GBytes *thumbnail,
+                     GError **error);
 void upload_send_offers(ChatSession *self);
 void upload_pump(ChatSession *self);
 void upload_accepted(ChatSession *self, guint64 upload_id);

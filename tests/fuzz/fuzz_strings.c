@@ -1,12 +1,14 @@
 /* libFuzzer harness for the rules on untrusted strings (common/validate.c and
  * common/safe_text.c): whatever the bytes, a sanitised file name is a safe base name,
  * the name and text checks agree with their promises, and text made safe to show holds
- * no character that could act on a terminal or reorder a label. */
+ * no character that could act on a terminal or reorder a label; a mention is found only
+ * where an '@' is. */
 #include <assert.h>
 #include <glib.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "common/mention.h"
 #include "common/protocol.h"
 #include "common/safe_text.h"
 #include "common/validate.h"
@@ -83,5 +85,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_free(key);
     }
     assert(text_check(s, len, PROTO_MAX_TEXT) == text_check_reference(s, len, PROTO_MAX_TEXT));
+    static char *alice_key;
+    if (alice_key == NULL)
+        alice_key = name_fold_key("alice", 5);
+    if (mention_find(s, len, alice_key))
+        assert(memchr(s, '@', len) != NULL);
     return 0;
 }
