@@ -11,7 +11,7 @@ import pytest
 import chatproto as P
 from chatcli import STAMP, in_room
 from chatclient import upload
-from chatimages import png
+from chatimages import jpeg, png, png_bomb
 
 LOBBY = in_room("#lobby")
 
@@ -97,3 +97,34 @@ def test_image_announcement(server, cli, bob):
                     r"\[image 32x24\]$")
     upload(bob, "notes.txt", b"plain", upload_id=10)
     alice.wait_line(rf"^{LOBBY} \* bob shared #\d+ notes\.txt \(5 bytes\)$")
+
+
+def test_hostile_thumbnails_from_a_server(fake_server, terminal_cli):
+    """A server is not trusted either: chat-cli shows "[image WxH]" only for a thumbnail
+    that passes its own header check and matches the size the frame claims."""
+
+    def announce(file_id, thumb, width, height):
+        return P.encode(P.FILE_ANNOUNCE_THUMB, file_id=file_id, message_id=file_id,
+                        time_ms=0, room_id=0, uploader_id=2, upload_id=0, size=3,
+                        sha256=bytes(32), uploader="bob", name=f"f{file_id}.png",
+                        width=width, height=height, thumb=thumb)
+
+    def script(send):
+        send(announce(1, png(4, 3), 4, 3))                       # fine
+        send(announce(2, png_bomb(), 4, 4))                      # lies about its size
+        send(announce(3, b"GIF89a" + bytes(30), 4, 4))           # another format
+        send(announce(4, png(4, 4), 5, 5))                       # not the size claimed
+        send(announce(5, jpeg(321, 10), 321, 10))                # over the side limit
+        send(P.encode(P.TEXT, message_id=9, time_ms=0, room_id=0, sender_id=2, client_id=0,
+                      sender="bob", text="done"))
+
+    server = fake_server(script, users=[(2, "bob")])
+    term = terminal_cli(server, "alice")
+    term.wait_for(rb"<bob> done")
+    text = bytes(term.raw).decode()
+    assert re.search(r"shared #1 f1\.png \(3 bytes\) \[image 4x3\]", text)
+    for n in (2, 3, 4, 5):
+        assert re.search(rf"shared #{n} f{n}\.png \(3 bytes\)\r?\n", text), n
+    assert text.count("[image") == 1
+    term.write("/quit")
+    assert term.wait() == 0
