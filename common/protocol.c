@@ -567,6 +567,7 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_HISTORY_INVALID] = "history request with an unknown mode or no limit",
         [PROTO_E_SEARCH_INVALID] = "search query empty, too long or without a word",
         [PROTO_E_THUMBNAIL_INVALID] = "thumbnail refused: not a small PNG or JPEG",
+        [PROTO_E_SEARCH_BUSY] = "too many searches; wait before searching again",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";

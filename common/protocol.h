@@ -247,6 +247,8 @@ enum proto_error_code {
                                        limit 0 */
     PROTO_E_THUMBNAIL_INVALID = 71, /* thumbnail not a PNG or JPEG, over the byte limit,
                                        or larger than the side limit */
+    PROTO_E_SEARCH_BUSY = 72,       /* this connection's searches used their share of the
+                                       server: the message says how long to wait */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */

@@ -93,13 +93,20 @@
                                                   at ~1 KiB each, far under the output queue */
 #define SERVER_SEARCH_MAX_WORDS 16u            /* words in one query: each is one more index
                                                   list FTS5 walks for every candidate */
-#define SERVER_SEARCH_WINDOW 2000u             /* the newest matches ranked per query: bm25
-                                                  costs ~3 us a match, so a word found in
-                                                  most of a million texts stays ~6 ms */
-#define SERVER_SEARCH_BUDGET_MS 20u            /* the scan for those matches stops here with
-                                                  what it found (a rare room's matches far
-                                                  apart): the loop is never held longer */
+#define SERVER_SEARCH_WINDOW 500u              /* the newest matches ranked per query: each
+                                                  costs a room lookup and a bm25 score, and
+                                                  with the account in a tenth of the rooms
+                                                  ten times as many are looked at */
+#define SERVER_SEARCH_BUDGET_MS 20u            /* CPU time the scan for those matches may take
+                                                  before it stops with what it found (a rare
+                                                  room's matches far apart): the loop is
+                                                  never held much longer */
 #define SERVER_SEARCH_SNIPPET_WORDS 16u        /* words of context in a snippet */
+#define SERVER_SEARCH_CPU_MS_PER_SEC 50.0      /* CPU time one connection's searches may take
+                                                  a second (5 % of the loop) ... */
+#define SERVER_SEARCH_CPU_BURST_MS 250.0       /* ... saved up to this: a dozen of the most
+                                                  costly searches at once, hundreds of usual
+                                                  ones; past it, SEARCH_BUSY */
 
 /* ---- Thumbnails (server/upload.c; common/image_header.c) ---- */
 #define SERVER_THUMB_MAX_BYTES PROTO_MAX_THUMB_BYTES /* 64 KiB: a 320 px JPEG needs ~20 */
@@ -154,6 +161,10 @@
 #define STORE_WAL_SIZE_LIMIT (8 << 20)         /* a WAL grown by a burst is cut back to this
                                                   when it is reused (journal_size_limit) */
 #define STORE_CHECKPOINT_BUSY_MS 1000          /* the checkpoint thread may wait for a lock */
+#define STORE_CACHE_KIB 32768                  /* the loop connection's page cache (SQLite's
+                                                  default is 2 MiB): a search looks up the
+                                                  room of each of up to 2000 matches scattered
+                                                  over the messages table */
 #define SERVER_PRUNE_INTERVAL_MS 60000         /* --retention-days pruning runs once a minute */
 #define SERVER_PRUNE_BATCH 500u                /* messages deleted per loop pass while pruning:
                                                   at ~480,000 rows/s batched inserts (measured,

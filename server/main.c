@@ -179,8 +179,8 @@ static void print_help(void)
            SERVER_HISTORY_MAX_LIMIT, SERVER_RESUME_MAX_PER_ROOM);
     printf("\nSearch and thumbnails (fixed limits; docs/PROTOCOL.md section 5.46): a SEARCH has\n"
            "at most %u words and gets at most %u results, ranked among the %u newest matches\n"
-           "found within %u ms. A thumbnail is a PNG or JPEG of at most %u bytes and %u x %u\n"
-           "pixels, checked from its header without decoding it.\n",
+           "found within %u ms of CPU time. A thumbnail is a PNG or JPEG of at most %u bytes\n"
+           "and %u x %u pixels, checked from its header without decoding it.\n",
            SERVER_SEARCH_MAX_WORDS, SERVER_SEARCH_MAX_RESULTS, SERVER_SEARCH_WINDOW,
            SERVER_SEARCH_BUDGET_MS, SERVER_THUMB_MAX_BYTES, SERVER_THUMB_MAX_SIDE,
            SERVER_THUMB_MAX_SIDE);

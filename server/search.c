@@ -3,9 +3,11 @@
 #include "server/search.h"
 
 #include <inttypes.h>
+#include <time.h>
 
 #include "common/validate.h"
 #include "server/client.h"
+#include "server/clock.h"
 #include "server/limits.h"
 #include "server/rooms.h"
 #include "server/server.h"
@@ -62,10 +64,34 @@ static void send_hit(struct client *c, uint64_t request_id, const struct store_s
     client_send_msg(c, &m);
 }
 
+/* CPU time of the loop thread, in milliseconds. */
+static double thread_cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* False after answering SEARCH_BUSY when c's searches have used their CPU share. */
+static bool search_budget_left(struct client *c, uint64_t request_id, int64_t now)
+{
+    static const struct rate_limit share = { SERVER_SEARCH_CPU_MS_PER_SEC,
+                                             SERVER_SEARCH_CPU_BURST_MS };
+    if (c->search_budget.burst == 0)
+        bucket_init(&c->search_budget, &share, now);
+    if (bucket_take(&c->search_budget, 0, now))
+        return true;
+    int64_t wait_s = (bucket_debt_ms(&c->search_budget) + 999) / 1000;
+    client_send_error(c, PROTO_E_SEARCH_BUSY, PROTO_SEARCH, request_id,
+                      "Too many searches: wait %" PRId64 " s before the next.", wait_s);
+    return false;
+}
+
 void search_on_request(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_search *s = &msg->u.search;
-    if (search_refused(c, s))
+    int64_t now = clock_mono_ms();
+    if (search_refused(c, s) || !search_budget_left(c, s->request_id, now))
         return;
     if (s->room_id != PROTO_SEARCH_ALL_ROOMS &&
         rooms_for_request(c, s->room_id, PROTO_SEARCH, s->request_id) == NULL)
@@ -77,8 +103,10 @@ void search_on_request(struct client *c, const struct proto_msg *msg)
         .snippet_tokens = SERVER_SEARCH_SNIPPET_WORDS,
     };
     struct store_search_hit hits[SERVER_SEARCH_MAX_RESULTS];
-    int64_t started = g_get_monotonic_time();
+    double cpu = thread_cpu_ms();
     int n = store_search(c->srv->store, &q, hits);
+    cpu = thread_cpu_ms() - cpu;
+    bucket_charge(&c->search_budget, cpu, now);
     if (n < 0) {
         client_log(c, LOG_ERROR, "cannot search: %s", store_error(c->srv->store));
         client_send_error(c, PROTO_E_STORAGE, PROTO_SEARCH, s->request_id,
@@ -90,7 +118,6 @@ void search_on_request(struct client *c, const struct proto_msg *msg)
     store_search_hits_clear(hits, (unsigned)n);
     struct proto_msg done = { .type = PROTO_DONE, .u.done = { s->request_id, PROTO_SEARCH } };
     client_send_msg(c, &done);
-    client_log(c, LOG_DEBUG, "search room=%u words=%u results=%d in %" PRId64 " us",
-               (unsigned)s->room_id, store_search_words(s->query.ptr, s->query.len), n,
-               g_get_monotonic_time() - started);
+    client_log(c, LOG_DEBUG, "search room=%u words=%u results=%d cpu_ms=%.3f",
+               (unsigned)s->room_id, store_search_words(s->query.ptr, s->query.len), n, cpu);
 }

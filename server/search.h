@@ -10,7 +10,8 @@ struct client;
 
 /* SEARCH: SEARCH_RESULT frames best first, then DONE; ERROR(SEARCH_INVALID) for an
  * empty, over-long or wordless query or a limit of 0, the room errors of
- * rooms_for_request() for one room c may not read. */
+ * rooms_for_request() for one room c may not read, ERROR(SEARCH_BUSY) once c's searches
+ * have used their share of the loop's CPU time (SERVER_SEARCH_CPU_MS_PER_SEC). */
 void search_on_request(struct client *c, const struct proto_msg *msg);
 
 /* The answer to a SEARCH whose query is over PROTO_MAX_SEARCH_QUERY bytes (the decoder

@@ -1,6 +1,7 @@
 /* Search (store_search.h). Two steps: the newest matches in the account's rooms are
  * scanned newest first (FTS5 walks its index by descending rowid without ranking
- * everything) and scored with bm25 as they come, keeping the best `limit`; then only
+ * everything) and scored with bm25 as they come (chat_rank, store_rank.c), keeping the
+ * best `limit`; then only
  * those get a snippet. A word common to most of a million texts so costs at most
  * `window` scores, and the progress handler ends a scan that finds few rows of the
  * account's rooms after budget_ms, with what it has. */
@@ -8,6 +9,7 @@
 
 #include <glib.h>
 #include <string.h>
+#include <time.h>
 
 #include "server/store/store_private.h"
 
@@ -65,15 +67,24 @@ static void quote_word(const char *word, size_t n, void *data)
     g_string_append_c(out, '"');
 }
 
+/* CPU time this thread has used, in microseconds: the budget counts work done, not
+ * time spent waiting for a processor, so a busy machine does not cut searches short. */
+static gint64 thread_cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 struct scan {
-    gint64 deadline_us;
+    gint64 deadline_us;       /* in thread_cpu_us() time */
     bool out_of_time;
 };
 
 static int scan_progress(void *data)
 {
     struct scan *s = data;
-    if (g_get_monotonic_time() < s->deadline_us)
+    if (thread_cpu_us() < s->deadline_us)
         return 0;
     s->out_of_time = true;
     return 1; /* interrupts the statement */
@@ -101,11 +112,11 @@ static int scan_matches(struct store *st, const struct store_search_query *q, co
 {
     bool one_room = q->room_id != PROTO_SEARCH_ALL_ROOMS;
     sqlite3_stmt *stmt = store_stmt(st, one_room
-        ? "SELECT f.rowid, bm25(messages_fts), m.time_ms, m.room_id"
+        ? "SELECT f.rowid, chat_rank(messages_fts), m.time_ms, m.room_id"
           " FROM messages_fts f JOIN messages m ON m.id = f.rowid"
           " WHERE messages_fts MATCH ?1 AND m.room_id = ?3"
           " ORDER BY f.rowid DESC LIMIT ?4"
-        : "SELECT f.rowid, bm25(messages_fts), m.time_ms, m.room_id"
+        : "SELECT f.rowid, chat_rank(messages_fts), m.time_ms, m.room_id"
           " FROM messages_fts f JOIN messages m ON m.id = f.rowid"
           " WHERE messages_fts MATCH ?1 AND (m.room_id = 0 OR m.room_id IN"
           " (SELECT room_id FROM room_members WHERE account_id = ?2))"
@@ -116,7 +127,7 @@ static int scan_matches(struct store *st, const struct store_search_query *q, co
     sqlite3_bind_int64(stmt, 2, q->account_id);
     sqlite3_bind_int64(stmt, 3, q->room_id);
     sqlite3_bind_int64(stmt, 4, q->window);
-    struct scan scan = { g_get_monotonic_time() + (gint64)q->budget_ms * 1000, false };
+    struct scan scan = { thread_cpu_us() + (gint64)q->budget_ms * 1000, false };
     sqlite3_progress_handler(st->db, PROGRESS_STEPS, scan_progress, &scan);
     unsigned n = 0;
     int rc;

@@ -19,7 +19,7 @@ struct store_search_query {
     uint32_t room_id;          /* one room, or PROTO_SEARCH_ALL_ROOMS */
     unsigned limit;            /* results wanted, best first */
     unsigned window;           /* at most this many newest matches are ranked */
-    unsigned budget_ms;        /* the scan for them stops after about this long */
+    unsigned budget_ms;        /* the scan for them stops after about this much CPU time */
     unsigned snippet_tokens;   /* words in a snippet */
 };
 

@@ -179,6 +179,7 @@ E_DIRECT_REFUSED = 56
 E_HISTORY_INVALID = 60
 E_SEARCH_INVALID = 70
 E_THUMBNAIL_INVALID = 71
+E_SEARCH_BUSY = 72
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
