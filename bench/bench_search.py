@@ -35,7 +35,6 @@ VOCABULARY = 20_000
 ROOMS = 50                  # rooms 1..49 and the lobby
 MEMBER_OF = range(1, 6)     # the searcher's rooms besides the lobby
 TOKEN = b"\x05" * 32
-DONE_LEN = P.HEADER_SIZE + 10
 TARGET_P99_MS = 50.0
 
 
@@ -83,9 +82,16 @@ def fill(workdir, messages, zipf):
 
 
 def ends_with_done(buf):
-    return (len(buf) >= DONE_LEN and
-            struct.unpack(">H", buf[-DONE_LEN + 4:-DONE_LEN + 6])[0] == P.DONE and
-            struct.unpack(">H", buf[-2:])[0] == P.SEARCH)
+    """The answer is whole: its frames end with DONE (an ERROR fails the run)."""
+    pos, last = 0, None
+    while len(buf) - pos >= P.HEADER_SIZE:
+        length, ftype, _ = struct.unpack_from(">IHH", buf, pos)
+        if len(buf) - pos < P.HEADER_SIZE + length:
+            return False
+        if ftype == P.ERROR:
+            raise RuntimeError(f"the search was refused: {bytes(buf[pos:pos + 200])!r}")
+        pos, last = pos + P.HEADER_SIZE + length, ftype
+    return pos == len(buf) and last == P.DONE
 
 
 def search_latencies(port, queries):

@@ -161,6 +161,10 @@
 #define STORE_WAL_SIZE_LIMIT (8 << 20)         /* a WAL grown by a burst is cut back to this
                                                   when it is reused (journal_size_limit) */
 #define STORE_CHECKPOINT_BUSY_MS 1000          /* the checkpoint thread may wait for a lock */
+#define STORE_RANK_IDF_CAP 1000                /* texts counted per word to weigh it in search
+                                                  ranking (store_rank.c): each costs a step
+                                                  through the word's index list, and past a
+                                                  thousand in a million a word is common */
 #define STORE_CACHE_KIB 32768                  /* the loop connection's page cache (SQLite's
                                                   default is 2 MiB): a search looks up the
                                                   room of each of up to 2000 matches scattered

@@ -9,7 +9,8 @@
 
 #include <math.h>
 
-#define STORE_RANK_IDF_CAP 10000 /* texts counted per word, at most (~1 ms) */
+#include "server/limits.h"
+
 #define RANK_K1 1.2
 #define RANK_B 0.75
 #define RANK_MAX_PHRASES 64      /* more words than this are weighed as the 64th */

@@ -21,8 +21,8 @@
 
 /* The thumbnail of the FILE_OFFER_THUMB and FILE_ANNOUNCE_THUMB examples: the PNG
  * signature and IHDR chunk (with its CRC) of a 2 x 1 image. */
-#define PNG_2X1                                                                             \
-    (const uint8_t *)"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x02\0\0\0\x01\x08\x02\0\0\0"         \
+#define PNG_2X1 \
+    (const uint8_t *)"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x02\0\0\0\x01\x08\x02\0\0\0" \
                      "\x7b\x40\xe8\xdd"
 
 /* The user-list entries of the ROOM_MEMBERS and ROOM_PRESENCE examples: account ids. */
