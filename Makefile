@@ -156,8 +156,13 @@ $(WIDGET_BIN): $(OUT)/tests/%: $(OUT)/obj/tests/widget/%.o $(GUI_OBJ) $(CORE_OBJ
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) $(BASE_LIBS) -lm -o $@
 
+# TEST_JOBS=N runs the integration suite on N pytest-xdist workers: for the sanitizer
+# and valgrind runs, where no test asserts timing (each server picks its own port).
+TEST_JOBS ?= 1
+PYTEST_JOBS := $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS))
+
 test: all
-	CHAT_BIN_DIR=$(abspath $(OUT)) tests/run-all
+	CHAT_BIN_DIR=$(abspath $(OUT)) CHAT_PYTEST_JOBS="$(PYTEST_JOBS)" tests/run-all
 
 # The integration suite with every chat-server under valgrind; a definite leak or a
 # memory error fails the test that ran it.
@@ -165,7 +170,7 @@ VALGRIND := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kin
 .PHONY: test-valgrind
 test-valgrind: $(OUT)/chat-server $(OUT)/chat-cli
 	G_SLICE=always-malloc CHAT_BIN_DIR=$(abspath $(OUT)) CHAT_SERVER_WRAPPER="$(VALGRIND)" \
-		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(PYTEST_JOBS) tests/integration
 
 # Side-by-side benchmark against ngircd; writes docs/PERFORMANCE.md.
 bench: $(OUT)/chat-server $(OUT)/chat-bench

@@ -123,3 +123,9 @@ size_t proto_decoder_pending(const struct proto_decoder *d)
 {
     return d->len - d->pos;
 }
+
+void proto_decoder_wipe_taken(struct proto_decoder *d, size_t frame_bytes)
+{
+    if (d->buf != NULL && frame_bytes <= d->pos)
+        explicit_bzero(d->buf + d->pos - frame_bytes, frame_bytes);
+}

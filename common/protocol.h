@@ -761,4 +761,8 @@ enum proto_status proto_decoder_next(struct proto_decoder *d, struct proto_msg *
 /* Bytes buffered but not yet taken out as frames. */
 size_t proto_decoder_pending(const struct proto_decoder *d);
 
+/* Overwrites with zeros the frame_bytes bytes of the frame proto_decoder_next just took
+ * out (call before the next feed), so that a password does not stay in the buffer. */
+void proto_decoder_wipe_taken(struct proto_decoder *d, size_t frame_bytes);
+
 #endif

@@ -166,6 +166,13 @@ static void dispatch_bad_frame(struct client *c, enum proto_status st,
     client_finish(c, "malformed frame");
 }
 
+/* Frames whose bytes hold a password: wiped from the input buffer once handled (the
+ * handlers copy what the hashing worker needs, and wipe that copy too). */
+static bool carries_password(uint16_t type)
+{
+    return type == PROTO_LOGIN || type == PROTO_REGISTER || type == PROTO_PASSWORD_CHANGE;
+}
+
 void dispatch_input(struct client *c)
 {
     list_remove(&c->backlog_link);
@@ -187,6 +194,8 @@ void dispatch_input(struct client *c)
             dispatch_frame(c, &msg);
         else
             dispatch_bad_frame(c, st, &msg);
+        if (carries_password(msg.type))
+            proto_decoder_wipe_taken(&c->decoder, frame_bytes);
         guard_on_frame(c, msg.type, frame_bytes, now);
     }
     if (c->state != CLIENT_CLOSING)

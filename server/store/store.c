@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "server/limits.h"
 
@@ -175,6 +178,27 @@ static char *db_path(const char *data_dir, char *err, size_t errlen)
     return g_build_filename(data_dir, STORE_DB_NAME, NULL);
 }
 
+/* Takes data_dir's lock file for this process: its descriptor, or -1 with err filled
+ * when another process holds it or it cannot be opened. */
+static int lock_data_dir(const char *data_dir, char *err, size_t errlen)
+{
+    char *path = g_build_filename(data_dir, STORE_LOCK_NAME, NULL);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", path, g_strerror(errno));
+    } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            snprintf(err, errlen, "data directory %s is in use by another chat-server "
+                     "process (it holds %s); stop it first", data_dir, path);
+        else
+            snprintf(err, errlen, "cannot lock %s: %s", path, g_strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    g_free(path);
+    return fd;
+}
+
 static void stmt_finalize(gpointer stmt)
 {
     sqlite3_finalize(stmt);
@@ -188,8 +212,14 @@ enum store_status store_open(const char *data_dir, struct store **out, char *err
     char *path = memory ? g_strdup(STORE_MEMORY) : db_path(data_dir, err, errlen);
     if (path == NULL)
         return STORE_ERROR;
+    int lock_fd = memory ? -1 : lock_data_dir(data_dir, err, errlen);
+    if (!memory && lock_fd < 0) {
+        g_free(path);
+        return STORE_ERROR;
+    }
     struct store *st = g_new0(struct store, 1);
     st->memory = memory;
+    st->lock_fd = lock_fd;
     st->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
     int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                              SQLITE_OPEN_NOMUTEX, NULL);
@@ -217,5 +247,7 @@ void store_close(struct store *st)
     if (st->in_pass)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
+    if (st->lock_fd >= 0)
+        close(st->lock_fd); /* releases the lock, once everything is on disk */
     g_free(st);
 }

@@ -19,6 +19,8 @@
 /* As --data-dir: a private in-memory database, for benchmarks (nothing survives). */
 #define STORE_MEMORY ":memory:"
 #define STORE_DB_NAME "chat.db"
+/* Held (flock) by the one process that has the data directory open. */
+#define STORE_LOCK_NAME "chat.lock"
 
 struct store;
 
@@ -53,7 +55,10 @@ struct store_file {
 };
 
 /* Opens (creating if missing) data_dir/chat.db, or an in-memory database when data_dir
- * is STORE_MEMORY. Refuses, without writing to it, a database that fails PRAGMA
+ * is STORE_MEMORY. Refuses a data directory another process holds open (its
+ * STORE_LOCK_NAME is locked: a second server, or an accounts command while the server
+ * runs, would not see the first one's memory). Refuses, without writing to it, a
+ * database that fails PRAGMA
  * quick_check or has a schema newer than this program; migrates an older one forward.
  * Returns STORE_OK and *out, or STORE_ERROR with err filled. */
 enum store_status store_open(const char *data_dir, struct store **out, char *err,

@@ -13,6 +13,7 @@
 struct store {
     sqlite3 *db;
     bool memory;              /* STORE_MEMORY: nothing on disk */
+    int lock_fd;              /* STORE_LOCK_NAME held with flock; -1 in memory */
     bool in_pass;             /* the pass transaction is open */
     bool pass_lost;           /* SQLite rolled it back after a failed write (disk full):
                                  the pass's commit must fail too */
