@@ -180,7 +180,7 @@ def test_index_follows_edits_deletions_and_leaving(server, server_factory, accou
     with db:                                                         # an edit, a delete that
         db.execute("UPDATE messages SET body = 'okapi edited' WHERE id = ?",   # clears the
                    (ids["okapi one"],))                              # text, a row removed
-        db.execute("UPDATE messages SET body = NULL WHERE id = ?", (ids["okapi two"],))
+        db.execute("UPDATE messages SET body = '' WHERE id = ?", (ids["okapi two"],))
         db.execute("DELETE FROM messages WHERE id = ?", (ids["okapi three"],))
     db.close()
     again = server_factory(NO_LIMITS, workdir=server.workdir)
