@@ -231,6 +231,7 @@ void session_requests_conn_ended(ChatSession *self);
 gboolean session_requests_idle(ChatSession *self);
 
 gboolean session_request_possible(ChatSession *self, GError **error);
+gboolean session_request_pending(ChatSession *self, guint64 id, guint16 type);
 guint64 session_request_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
                              guint32 value, char *done_words);
 

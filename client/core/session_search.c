@@ -65,12 +65,15 @@ guint64 chat_session_search(ChatSession *self, guint32 room_id, const char *quer
                                 g_strdup(_("End of the search results.")));
 }
 
-/* SEARCH_RESULT: "search-result", the strings as sent (the front end shows them safely). */
+/* SEARCH_RESULT of a search of ours: "search-result", the strings as sent (the front
+ * end shows them safely); one nobody asked for is dropped. */
 gboolean session_search_dispatch(ChatSession *self, const struct proto_msg *msg)
 {
     if (msg->type != PROTO_SEARCH_RESULT)
         return FALSE;
     const struct proto_search_result *r = &msg->u.search_result;
+    if (!session_request_pending(self, r->request_id, PROTO_SEARCH))
+        return TRUE;
     ChatSearchResult result = {
         .request_id = r->request_id,
         .message_id = r->message_id,

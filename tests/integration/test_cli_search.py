@@ -101,7 +101,8 @@ def test_image_announcement(server, cli, bob):
 
 def test_hostile_thumbnails_from_a_server(fake_server, terminal_cli):
     """A server is not trusted either: chat-cli shows "[image WxH]" only for a thumbnail
-    that passes its own header check and matches the size the frame claims."""
+    that passes its own header check and matches the size the frame claims, and no
+    search result it did not ask for."""
 
     def announce(file_id, thumb, width, height):
         return P.encode(P.FILE_ANNOUNCE_THUMB, file_id=file_id, message_id=file_id,
@@ -115,6 +116,8 @@ def test_hostile_thumbnails_from_a_server(fake_server, terminal_cli):
         send(announce(3, b"GIF89a" + bytes(30), 4, 4))           # another format
         send(announce(4, png(4, 4), 5, 5))                       # not the size claimed
         send(announce(5, jpeg(321, 10), 321, 10))                # over the side limit
+        send(P.encode(P.SEARCH_RESULT, request_id=1, message_id=3, time_ms=0, room_id=0,
+                      sender="bob", snippet="nobody asked"))      # not shown either
         send(P.encode(P.TEXT, message_id=9, time_ms=0, room_id=0, sender_id=2, client_id=0,
                       sender="bob", text="done"))
 
@@ -125,6 +128,6 @@ def test_hostile_thumbnails_from_a_server(fake_server, terminal_cli):
     assert re.search(r"shared #1 f1\.png \(3 bytes\) \[image 4x3\]", text)
     for n in (2, 3, 4, 5):
         assert re.search(rf"shared #{n} f{n}\.png \(3 bytes\)\r?\n", text), n
-    assert text.count("[image") == 1
+    assert text.count("[image") == 1 and "nobody asked" not in text
     term.write("/quit")
     assert term.wait() == 0
