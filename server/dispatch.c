@@ -9,6 +9,7 @@
 #include "server/clock.h"
 #include "server/history.h"
 #include "server/presence.h"
+#include "server/presence_state.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
 #include "server/search.h"
@@ -59,6 +60,7 @@ static const struct command commands[] = {
     { PROTO_ROOM_INVITE, NEED_ONLINE, room_on_invite },
     { PROTO_DIRECT_SEND, NEED_ONLINE, direct_on_send },
     { PROTO_BLOCK, NEED_ONLINE, direct_on_block },
+    { PROTO_PRESENCE_SET, NEED_ONLINE, presence_state_on_set },
     { PROTO_HISTORY, NEED_ONLINE, history_on_request },
     { PROTO_RESUME, NEED_ONLINE, history_on_resume },
     { PROTO_SEARCH, NEED_ONLINE, search_on_request },
@@ -98,6 +100,7 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_ROOM_INVITE: return msg->u.room_invite.request_id;
     case PROTO_DIRECT_SEND: return msg->u.direct_send.client_id;
     case PROTO_BLOCK: return msg->u.block.request_id;
+    case PROTO_PRESENCE_SET: return msg->u.presence_set.request_id;
     case PROTO_HISTORY: return msg->u.history.request_id;
     case PROTO_RESUME: return msg->u.resume.request_id;
     case PROTO_SEARCH: return msg->u.search.request_id;
@@ -181,6 +184,8 @@ void dispatch_input(struct client *c)
     for (int handled = 0; handled < SERVER_FRAMES_PER_PASS; handled++) {
         if (c->state == CLIENT_CLOSING || c->guard.throttled)
             return; /* a throttled client's frames wait for its release (flood.c) */
+        if (history_must_wait(c, proto_decoder_peek_type(&c->decoder)))
+            return; /* until its output drains (history_on_drained) */
         struct proto_msg msg;
         size_t pending = proto_decoder_pending(&c->decoder);
         enum proto_status st = proto_decoder_next(&c->decoder, &msg);

@@ -81,6 +81,14 @@
                                                   for everyone, so nobody can squat it */
 #define SERVER_ROOM_CREATE_WINDOW_MS (3600ll * 1000) /* the hour of the limit above */
 
+/* ---- Presence state (server/presence_state.c) ---- */
+#define SERVER_PRESENCE_SETS_BURST 4.0         /* PRESENCE_SET changes in a row, then */
+#define SERVER_PRESENCE_SETS_RATE (1.0 / 15)   /* one every 15 s: each change is told to
+                                                  everyone online (the lobby) and to every
+                                                  room of the account; a client sets away
+                                                  after 10 idle minutes and back on activity,
+                                                  so people need a few an hour */
+
 /* ---- History and resume (server/history.c) ---- */
 #define SERVER_HISTORY_MAX_LIMIT 100u          /* messages in one HISTORY page (IRCv3's servers
                                                   cap a request the same way): at 8 KiB a
@@ -88,7 +96,16 @@
 #define SERVER_RESUME_MAX_PER_ROOM 100u        /* missed messages a RESUME replays per room;
                                                   the rest is a RESUME_GAP the client pages
                                                   through HISTORY at its own pace */
-/* ---- Search (server/search.c, store/store_search.c; PROTOCOL.md 5.46) ---- */
+#define SERVER_HISTORY_PAGE_BYTES (256u * 1024u) /* a HISTORY or RESUME answer ends after the
+                                                  message that takes it past this (one at
+                                                  least; HISTORY_END's flags say more exist),
+                                                  and a client's next HISTORY or RESUME waits
+                                                  while its unsent output is at or above it:
+                                                  resuming 100 rooms of 8 KiB texts queues
+                                                  about twice this at a time, not 80 MiB.
+                                                  A quarter of --max-output-queue if that is
+                                                  less */
+/* ---- Search (server/search.c, store/store_search.c; PROTOCOL.md 5.48) ---- */
 #define SERVER_SEARCH_MAX_RESULTS 50u          /* SEARCH_RESULTs per SEARCH: a screenful or two;
                                                   at ~1 KiB each, far under the output queue */
 #define SERVER_SEARCH_MAX_WORDS 16u            /* words in one query: each is one more index

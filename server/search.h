@@ -1,4 +1,4 @@
-/* SEARCH (docs/PROTOCOL.md 5.46): full-text search of the stored texts of the rooms the
+/* SEARCH (docs/PROTOCOL.md 5.49): full-text search of the stored texts of the rooms the
  * account is in, run on the loop against the store's index within a time budget
  * (SERVER_SEARCH_BUDGET_MS) and answered to the requester only. */
 #ifndef CHAT_SERVER_SEARCH_H

@@ -23,11 +23,12 @@
 #define CLI_VERSION CHAT_VERSION /* the Makefile's VERSION */
 #define CLI_AGENT "chat-cli/" CLI_VERSION
 #define EXIT_USAGE 2
+#define CLI_AUTO_AWAY_S 600 /* idle seconds before chat-cli says it is away (issue 12) */
 
 
 /* ---- Output (cli_print.c makes every line safe) ---- */
 
-/* "* online: alice (admin), bob, carol (guest)". */
+/* "* online: alice (admin), bob (away), carol (guest, away)". */
 static void print_online(struct cli *cli)
 {
     static const char *const role_names[] = {
@@ -41,9 +42,11 @@ static void print_online(struct cli *cli)
     for (guint i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
         const char *role = role_names[chat_session_get_user_role(cli->session, name)];
+        gboolean away = chat_session_user_away(cli->session, name);
         g_string_append_printf(list, "%s%s", i ? ", " : "", name);
-        if (role)
-            g_string_append_printf(list, " (%s)", _(role));
+        if (role || away)
+            g_string_append_printf(list, " (%s%s%s)", role ? _(role) : "",
+                                   role && away ? ", " : "", away ? _("away") : "");
     }
     cli_print_event(_("* online: %s"), list->str);
     g_string_free(list, TRUE);
@@ -276,8 +279,23 @@ static void command_get(struct cli *cli, const char *args)
     g_free(dir);
 }
 
+/* /away [on|off]: says we are away (no argument: the other way round). */
+static void command_away(struct cli *cli, const char *args)
+{
+    gboolean away = !chat_session_get_away(cli->session);
+    if (strcmp(args, "on") == 0 || strcmp(args, "off") == 0)
+        away = strcmp(args, "on") == 0;
+    else if (args[0]) {
+        cli_request_failed(cli, _("usage: /away [on|off]"));
+        return;
+    }
+    chat_session_set_away(cli->session, away);
+    cli_print_event("%s", away ? _("* you are away") : _("* you are back"));
+}
+
 static void cli_handle_line(struct cli *cli, char *line)
 {
+    chat_session_note_input(cli->session); /* a typed line: not idle */
     size_t len = strlen(line);
     if (len > 0 && line[len - 1] == '\r')
         line[len - 1] = '\0'; /* a CRLF line ending */
@@ -303,6 +321,8 @@ static void cli_handle_line(struct cli *cli, char *line)
         command_get(cli, args);
     } else if (strcmp(line, "/users") == 0) {
         print_online(cli);
+    } else if (strcmp(line, "/away") == 0) {
+        command_away(cli, args);
     } else if (cli_rooms_command(cli, line, args)) {
         /* rooms and direct messages: cli_rooms.c */
     } else if (cli_account_command(cli, line, args)) {
@@ -473,7 +493,9 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         "Commands:\n"
         "  /send PATH          share a file (in the current room)\n"
         "  /get ID [FOLDER]    download shared file #ID\n"
-        "  /users              list who is online (with roles)\n"
+        "  /users              list who is online (with roles; away ones say so)\n"
+        "  /away [on|off]      say you are away, or back (from a terminal: away by\n"
+        "                      itself after 10 minutes without a line)\n"
         "Rooms (accounts only; a ROOM or USER with spaces goes in quotes for /msg):\n"
         "  /rooms              list the rooms you can join and the ones you are in\n"
         "  /join ROOM          join a public room, or a private one you were invited to\n"
@@ -623,6 +645,8 @@ int main(int argc, char **argv)
     cli.session = chat_session_new(CLI_AGENT);
     /* From a pipe nobody is there to wait for a reconnect: a lost connection ends it. */
     chat_session_set_auto_reconnect(cli.session, cli.interactive);
+    if (cli.interactive) /* someone at the keyboard: away after 10 idle minutes */
+        chat_session_set_auto_away(cli.session, CLI_AUTO_AWAY_S);
     chat_session_set_tls(cli.session, !o.no_tls);
     chat_session_set_expected_fingerprint(cli.session, o.trust_fingerprint);
     connect_signals(&cli);

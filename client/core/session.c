@@ -1,6 +1,7 @@
 /* ChatSession as a GObject: types, signals, state, the user list and the small public
  * calls. Texts waiting for their acknowledgement are in session_outbox.c, rooms in
- * session_rooms.c, history in session_history.c. Connection handling lives in
+ * session_rooms.c, history in session_history.c, presence state in session_presence.c.
+ * Connection handling lives in
  * session_io.c, frame handling in session_dispatch.c, files in session_upload.c and
  * session_download.c. */
 #include "client/core/session_private.h"
@@ -89,6 +90,7 @@ static void chat_session_finalize(GObject *object)
     session_history_clear(self);
     session_notify_clear(self);
     session_auth_clear(self);
+    session_presence_clear(self);
     G_OBJECT_CLASS(chat_session_parent_class)->finalize(object);
 }
 
@@ -163,6 +165,7 @@ static void chat_session_init(ChatSession *self)
     session_notify_init(self);
     g_queue_init(&self->transfers);
     session_auth_init(self);
+    session_presence_init(self);
 }
 
 /* A new disconnected session. agent names the front end ("chat-cli/1.0"). */
@@ -212,6 +215,7 @@ void session_go_online(ChatSession *self)
 {
     self->conn->online = TRUE;
     session_rooms_logged_in(self); /* RESUME for the rooms held, before the resends */
+    session_presence_logged_in(self);
     session_outbox_resend(self);
     upload_send_offers(self);
     download_send_requests(self);
@@ -273,6 +277,19 @@ GPtrArray *chat_session_list_users(ChatSession *self)
         g_ptr_array_add(names, g_strdup(name));
     g_ptr_array_sort(names, chat_compare_names);
     return names;
+}
+
+gboolean session_find_user(ChatSession *self, const char *name, guint32 *id)
+{
+    GHashTableIter iter;
+    gpointer key, user;
+    g_hash_table_iter_init(&iter, self->users);
+    while (g_hash_table_iter_next(&iter, &key, &user))
+        if (strcmp(user, name) == 0) {
+            *id = GPOINTER_TO_UINT(key);
+            return TRUE;
+        }
+    return FALSE;
 }
 
 /* TRUE with no text awaiting its echo, no transfer, no request awaiting its answer and

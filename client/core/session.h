@@ -275,6 +275,34 @@ const char *chat_session_get_username(ChatSession *self);
  * g_ptr_array_unref (the strings go with it). */
 GPtrArray *chat_session_list_users(ChatSession *self);
 
+/* ---- Presence state (PROTOCOL.md 5.46-5.47): active or away ----
+ * Who is away: chat_session_user_away (the online list; "users-changed" follows a
+ * change) and chat_room_member_away (a room's members; its "members-changed"). The
+ * state of someone who goes offline is forgotten; a login starts active.
+ * Our own: chat_session_set_away by hand, or chat_session_set_auto_away(self, 600) to go
+ * away after 10 minutes without chat_session_note_input (which a front end calls on
+ * every key press, click or typed line) and come back with the next input. The state is
+ * said again after every reconnect. A refusal (changed too often) comes as
+ * "server-error" in words; the state then stays as the server has it. */
+
+/* TRUE when the user online under name said it is away. */
+gboolean chat_session_user_away(ChatSession *self, const char *name);
+
+/* Says we are away (TRUE) or back (FALSE), now if online, else at the next login. Set by
+ * hand, away lasts until set back (input does not end it). */
+void chat_session_set_away(ChatSession *self, gboolean away);
+
+/* Our presence as last set (by hand or by the idle timer). */
+gboolean chat_session_get_away(ChatSession *self);
+
+/* Goes away after idle_seconds without chat_session_note_input, back on the next;
+ * 0 turns it off (an automatic away then ends at once). */
+void chat_session_set_auto_away(ChatSession *self, guint idle_seconds);
+
+/* The user did something (typed, clicked): restarts the idle time, and ends an away
+ * the idle timer set. */
+void chat_session_note_input(ChatSession *self);
+
 /* Queues a text for sending (validated first). Returns its client id (> 0), or 0 with
  * error set when the text is empty, too long or invalid. Sent texts stay pending until
  * the server relays them back ("message" with own = TRUE and this client_id); texts

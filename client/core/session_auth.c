@@ -226,14 +226,11 @@ ChatRole chat_session_get_role(ChatSession *self)
 ChatRole chat_session_get_user_role(ChatSession *self, const char *name)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self) && name != NULL, CHAT_ROLE_MEMBER);
-    GHashTableIter iter;
-    gpointer id, user;
-    g_hash_table_iter_init(&iter, self->users);
-    while (g_hash_table_iter_next(&iter, &id, &user))
-        if (strcmp(user, name) == 0)
-            return (ChatRole)GPOINTER_TO_INT(
-                g_hash_table_lookup(self->auth.roles, id)); /* absent: 0, a member */
-    return CHAT_ROLE_MEMBER;
+    guint32 id;
+    if (!session_find_user(self, name, &id))
+        return CHAT_ROLE_MEMBER;
+    return (ChatRole)GPOINTER_TO_INT(
+        g_hash_table_lookup(self->auth.roles, GUINT_TO_POINTER(id))); /* absent: a member */
 }
 
 /* Admins may do everything; moderators kick and mute; others nothing. */

@@ -7,6 +7,7 @@
 struct member {
     char *name;
     gboolean online;
+    gboolean away;
 };
 
 struct _ChatRoom {
@@ -206,18 +207,32 @@ GPtrArray *chat_room_list_members(ChatRoom *self)
     return names;
 }
 
-gboolean chat_room_member_online(ChatRoom *self, const char *name)
+/* The member named name, or NULL. */
+static const struct member *member_named(ChatRoom *self, const char *name)
 {
-    g_return_val_if_fail(CHAT_IS_ROOM(self) && name != NULL, FALSE);
     GHashTableIter iter;
     gpointer value;
     g_hash_table_iter_init(&iter, self->members);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        struct member *m = value;
+        const struct member *m = value;
         if (strcmp(m->name, name) == 0)
-            return m->online;
+            return m;
     }
-    return FALSE;
+    return NULL;
+}
+
+gboolean chat_room_member_online(ChatRoom *self, const char *name)
+{
+    g_return_val_if_fail(CHAT_IS_ROOM(self) && name != NULL, FALSE);
+    const struct member *m = member_named(self, name);
+    return m != NULL && m->online;
+}
+
+gboolean chat_room_member_away(ChatRoom *self, const char *name)
+{
+    g_return_val_if_fail(CHAT_IS_ROOM(self) && name != NULL, FALSE);
+    const struct member *m = member_named(self, name);
+    return m != NULL && m->online && m->away;
 }
 
 /* Sets *field to value and notifies prop when it changed. */
@@ -291,11 +306,21 @@ void chat_room_set_member(ChatRoom *self, guint32 account_id, const char *name,
                           gboolean online)
 {
     g_return_if_fail(CHAT_IS_ROOM(self) && name != NULL);
-    struct member *m = g_new(struct member, 1);
+    struct member *m = g_new0(struct member, 1);
     m->name = g_strdup(name);
     m->online = online;
     g_hash_table_replace(self->members, GUINT_TO_POINTER(account_id), m);
     members_updated(self);
+}
+
+void chat_room_set_member_away(ChatRoom *self, guint32 account_id, gboolean away)
+{
+    g_return_if_fail(CHAT_IS_ROOM(self));
+    struct member *m = g_hash_table_lookup(self->members, GUINT_TO_POINTER(account_id));
+    if (m == NULL || m->away == away)
+        return;
+    m->away = away;
+    g_signal_emit(self, members_changed_signal, 0);
 }
 
 void chat_room_remove_member(ChatRoom *self, guint32 account_id)

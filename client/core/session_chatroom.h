@@ -55,6 +55,11 @@ GPtrArray *chat_room_list_members(ChatRoom *self);
 /* TRUE when the member named name is online (FALSE when unknown). */
 gboolean chat_room_member_online(ChatRoom *self, const char *name);
 
+/* TRUE when the member named name is online and said it is away (idle, or stepped away;
+ * PROTOCOL.md 5.47); FALSE when active, offline or unknown. A change emits
+ * "members-changed". */
+gboolean chat_room_member_away(ChatRoom *self, const char *name);
+
 /* The front end showed every text so far: "unread-count" drops to 0. */
 void chat_room_mark_read(ChatRoom *self);
 
@@ -66,6 +71,9 @@ void chat_room_set_joined(ChatRoom *self, gboolean joined);
 /* Records a member with its presence (adds it when new); "members-changed" follows. */
 void chat_room_set_member(ChatRoom *self, guint32 account_id, const char *name,
                           gboolean online);
+/* Marks a known member away or active; "members-changed" follows a change. A member
+ * set again (chat_room_set_member: online, offline, joined) is active. */
+void chat_room_set_member_away(ChatRoom *self, guint32 account_id, gboolean away);
 /* Forgets a member; "members-changed" follows when it was known. */
 void chat_room_remove_member(ChatRoom *self, guint32 account_id);
 /* Forgets every member (a fresh ROOM_STATE follows). */

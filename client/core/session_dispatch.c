@@ -30,6 +30,7 @@ static void on_welcome(ChatSession *self, const struct proto_welcome *w)
     self->max_file_size = w->max_file_size;
     self->max_uploads = w->max_uploads;
     g_hash_table_remove_all(self->users);
+    session_presence_reset(self);
     c->users_expected = w->users_online;
     c->users_seen = 0;
     if (c->users_expected == 0)
@@ -48,6 +49,7 @@ static void on_users(ChatSession *self, guint16 type, const struct proto_users *
         if (type == PROTO_USER_LEFT) {
             g_hash_table_remove(self->users, key);
             session_auth_user_left(self, user.id);
+            session_presence_user_left(self, user.id);
             g_signal_emit(self, session_signals[SIG_USER_LEFT], 0, user.id, name);
             g_free(name);
         } else {
@@ -201,7 +203,7 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
     if (!c->welcomed && !before_login)
         return; /* nothing else means anything before WELCOME */
     if (c->welcomed && !c->online && msg->type != PROTO_USER_LIST &&
-        msg->type != PROTO_USER_ROLE)
+        msg->type != PROTO_USER_ROLE && msg->type != PROTO_PRESENCE_STATE)
         session_go_online(self); /* the user list came up short; do not wait for it */
     if (self->conn != c)
         return;
@@ -251,7 +253,7 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
     default:
         /* PONG (its arrival already counted as traffic), client-to-server types */
         if (!session_rooms_dispatch(self, msg) && !session_history_dispatch(self, msg) &&
-            !session_search_dispatch(self, msg))
+            !session_presence_dispatch(self, msg) && !session_search_dispatch(self, msg))
             session_auth_dispatch(self, msg);
         break;
     }

@@ -117,6 +117,15 @@ struct session_history {
     gboolean unsupported;        /* this connection's server knows no HISTORY or RESUME */
 };
 
+/* Presence state (session_presence.c): ours, and who in the lobby is away. */
+struct session_presence {
+    gboolean away;               /* what we last asked for (re-sent after each login) */
+    gboolean away_auto;          /* set by the idle timer, cleared by the next input */
+    guint idle_seconds;          /* chat_session_set_auto_away; 0: off */
+    guint idle_source;           /* the idle timer while auto-away is on */
+    GHashTable *away_users;      /* lobby user ids away (a set) */
+};
+
 /* Notification levels and the mention key (session_notify.c). */
 struct session_notify {
     GHashTable *levels;          /* room id -> ChatNotifyLevel, rooms not at ALL */
@@ -167,6 +176,7 @@ struct _ChatSession {
     guint64 last_request_id;
     GListStore *rooms;           /* ChatRoom the account is in, lobby first (session_rooms.c) */
     struct session_history history; /* session_history.c */
+    struct session_presence presence; /* session_presence.c */
     struct session_notify notify; /* session_notify.c */
 };
 
@@ -178,6 +188,8 @@ void chat_file_info_free(ChatFileInfo *info);
 void session_set_state(ChatSession *self, ChatSessionState state, const char *detail);
 void session_note_activity(ChatSession *self);
 void session_go_online(ChatSession *self);
+/* The lobby user id of the user online under name: FALSE if nobody is. */
+gboolean session_find_user(ChatSession *self, const char *name, guint32 *id);
 
 /* session_outbox.c */
 void session_outbox_clear(ChatSession *self);
@@ -252,6 +264,16 @@ void session_history_conn_started(ChatSession *self);
 void session_history_resume(ChatSession *self, guint32 room_id);
 gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 message_id);
 gboolean session_history_dispatch(ChatSession *self, const struct proto_msg *msg);
+
+/* session_presence.c */
+void session_presence_init(ChatSession *self);
+void session_presence_clear(ChatSession *self);
+/* A new WELCOME: nobody is known to be away. */
+void session_presence_reset(ChatSession *self);
+/* Logged in (the server starts us active): says away again if we were. */
+void session_presence_logged_in(ChatSession *self);
+void session_presence_user_left(ChatSession *self, guint32 user_id);
+gboolean session_presence_dispatch(ChatSession *self, const struct proto_msg *msg);
 gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 request_id,
                                 guint code);
 gboolean session_history_idle(ChatSession *self);

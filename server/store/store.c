@@ -65,6 +65,7 @@ enum store_status store_begin_write(struct store *st)
 {
     if (st->in_pass)
         return st->pass_lost ? STORE_ERROR : STORE_OK;
+    store_read_end(st); /* defensive: a snapshot left open must not fail the write */
     if (store_exec(st, "BEGIN IMMEDIATE", "begin") != STORE_OK)
         return STORE_ERROR;
     st->in_pass = true;
@@ -75,6 +76,7 @@ enum store_status store_commit(struct store *st)
 {
     if (!st->in_pass)
         return STORE_OK;
+    st->pass_first_message = 0;
     if (st->pass_lost) { /* st->error still says why */
         st->in_pass = st->pass_lost = false;
         return STORE_ERROR;
@@ -88,6 +90,23 @@ enum store_status store_commit(struct store *st)
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     return STORE_ERROR;
+}
+
+void store_read_begin(struct store *st)
+{
+    if (st->in_pass || st->reading)
+        return; /* the pass transaction is one snapshot already */
+    st->reading = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void store_read_end(struct store *st)
+{
+    if (!st->reading)
+        return;
+    st->reading = false;
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+        !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* Reads one integer from a single-row query; STORE_ERROR if it fails. */

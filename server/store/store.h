@@ -73,6 +73,13 @@ const char *store_error(const struct store *st);
 /* True while the current pass has written something not yet committed. */
 bool store_pass_dirty(const struct store *st);
 
+/* Holds one read snapshot across the reads until store_read_end() (one request's page
+ * and its flags agree; one lock instead of one per statement). Inside the pass
+ * transaction, which is a snapshot already, both do nothing. No write may come
+ * between them. */
+void store_read_begin(struct store *st);
+void store_read_end(struct store *st);
+
 /* Commits the pass transaction, if any. STORE_ERROR: everything the pass wrote is
  * rolled back and the store is ready for the next pass. */
 enum store_status store_commit(struct store *st);

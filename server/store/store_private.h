@@ -17,6 +17,9 @@ struct store {
     bool in_pass;             /* the pass transaction is open */
     bool pass_lost;           /* SQLite rolled it back after a failed write (disk full):
                                  the pass's commit must fail too */
+    uint64_t pass_first_message; /* the first message id the open pass wrote, 0 if none:
+                                    history reads stop below it (store_history.h) */
+    bool reading;             /* store_read_begin() opened a read transaction */
     GHashTable *stmts;        /* SQL text -> sqlite3_stmt*, prepared once */
     struct store_checkpointer *checkpointer; /* NULL in memory */
     char error[512];

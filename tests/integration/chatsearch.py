@@ -1,4 +1,4 @@
-"""SEARCH as the tests speak it (PROTOCOL.md 5.46): one request and its whole answer."""
+"""SEARCH as the tests speak it (PROTOCOL.md 5.48): one request and its whole answer."""
 
 import chatproto as P
 from chatrooms import request

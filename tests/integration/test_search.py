@@ -1,4 +1,4 @@
-"""Full-text search (PROTOCOL.md 5.46) against the real server: ranked results with
+"""Full-text search (PROTOCOL.md 5.48) against the real server: ranked results with
 snippets, only ever from rooms the account is in (never a private room or the direct
 messages of others), the user's text taken as words whatever FTS5 syntax it holds,
 clear refusals, and an index that follows the stored texts (migration, edits,

@@ -1,4 +1,4 @@
-"""Image thumbnails (PROTOCOL.md 5.46, 5.49, 5.50) against the real server: a small PNG
+"""Image thumbnails (PROTOCOL.md 5.48, 5.51, 5.52) against the real server: a small PNG
 or JPEG offered with a file reaches everyone with its announcement, is kept with the
 file and comes back in history and after a restart; hostile thumbnails (too many bytes,
 another format, a decompression bomb, broken headers) are refused with a clear error

@@ -439,10 +439,13 @@ static void test_decoder_buffer(void)
     g_assert_cmpint(proto_decoder_next(&d, &msg), ==, PROTO_NEED_MORE);
     g_assert_null(d.buf);
 
+    g_assert_cmpuint(proto_decoder_peek_type(&d), ==, 0);
     proto_decoder_feed(&d, frame, 5);
     g_assert_cmpuint(d.cap, <, 4096); /* no header yet: nothing reserved */
+    g_assert_cmpuint(proto_decoder_peek_type(&d), ==, 0);
     proto_decoder_feed(&d, frame + 5, 4);
     g_assert_cmpuint(d.cap, >=, size);
+    g_assert_cmpuint(proto_decoder_peek_type(&d), ==, PROTO_FILE_CHUNK); /* payload unread */
     const uint8_t *buf = d.buf;
     for (size_t at = 9; at < size; at += 1000) {
         g_assert_cmpint(proto_decoder_next(&d, &msg), ==, PROTO_NEED_MORE);

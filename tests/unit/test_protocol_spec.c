@@ -25,7 +25,8 @@
     (const uint8_t *)"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x02\0\0\0\x01\x08\x02\0\0\0" \
                      "\x7b\x40\xe8\xdd"
 
-/* The user-list entries of the ROOM_MEMBERS and ROOM_PRESENCE examples: account ids. */
+/* The user-list entries of the ROOM_MEMBERS, ROOM_PRESENCE and PRESENCE_STATE examples:
+ * account ids. */
 #define ENTRIES_ALICE_BOB (const uint8_t *)"\0\0\0\1\0\5alice\0\0\0\2\0\3bob", 20
 #define ENTRIES_CAROL (const uint8_t *)"\0\0\0\3\0\5carol", 11
 
@@ -348,6 +349,18 @@ static const struct example examples[] = {
       "00 06 "
       "73 65 63 72 65 74 "
       "00 00 " },
+    { { PROTO_PRESENCE_SET, .u.presence_set = { 40, PROTO_PRESENCE_AWAY } },
+      "00 00 00 0a 03 16 00 00 "
+      "00 00 00 00 00 00 00 28 "
+      "00 01 " },
+    { { PROTO_PRESENCE_STATE, .u.room_members = { 5, PROTO_PRESENCE_AWAY, { 1, ENTRIES_CAROL } } },
+      "00 00 00 13 03 17 00 00 "
+      "00 00 00 05 "
+      "00 01 "
+      "00 01 "
+      "00 00 00 03 "
+      "00 05 "
+      "63 61 72 6f 6c " },
     { { PROTO_HISTORY, .u.history = { 31, 5, PROTO_HISTORY_BEFORE, 50, 1000 } },
       "00 00 00 18 06 00 00 00 "
       "00 00 00 00 00 00 00 1f "
