@@ -283,7 +283,8 @@ GPtrArray *chat_session_list_users(ChatSession *self);
  * away after 10 minutes without chat_session_note_input (which a front end calls on
  * every key press, click or typed line) and come back with the next input. The state is
  * said again after every reconnect. A refusal (changed too often) comes as
- * "server-error" in words; the state then stays as the server has it. */
+ * "server-error" in words; the state then stays as the server has it. A server without
+ * presence state is simply not told (nothing is reported). */
 
 /* TRUE when the user online under name said it is away. */
 gboolean chat_session_user_away(ChatSession *self, const char *name);

@@ -171,6 +171,9 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_RESUME:
         handled = session_history_failed(self, e->ref_type, e->ref_id, e->code);
         break;
+    case PROTO_PRESENCE_SET:
+        handled = session_presence_failed(self, e->code);
+        break;
     case PROTO_FILE_CANCEL:
     case PROTO_DOWNLOAD_CANCEL:
         break; /* about a transfer this side has already ended */

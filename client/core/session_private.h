@@ -124,6 +124,7 @@ struct session_presence {
     guint idle_seconds;          /* chat_session_set_auto_away; 0: off */
     guint idle_source;           /* the idle timer while auto-away is on */
     GHashTable *away_users;      /* lobby user ids away (a set) */
+    gboolean unsupported;        /* this connection's server knows no PRESENCE_SET */
 };
 
 /* Notification levels and the mention key (session_notify.c). */
@@ -273,6 +274,9 @@ void session_presence_reset(ChatSession *self);
 /* Logged in (the server starts us active): says away again if we were. */
 void session_presence_logged_in(ChatSession *self);
 void session_presence_user_left(ChatSession *self, guint32 user_id);
+/* An ERROR (code) answered a PRESENCE_SET; TRUE when it needs no words (a server that
+ * has no presence state: it is asked no more on this connection). */
+gboolean session_presence_failed(ChatSession *self, guint code);
 gboolean session_presence_dispatch(ChatSession *self, const struct proto_msg *msg);
 gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 request_id,
                                 guint code);
