@@ -46,11 +46,19 @@
 #define PROTO_TOKEN_LEN 32u               /* a session token: 256 random bits, raw */
 #define PROTO_ROOM_LOBBY 0u               /* the default room every account is in */
 #define PROTO_MAX_TOPIC 512u              /* bytes of a room's topic */
+#define PROTO_MAX_SEARCH_QUERY 256u       /* bytes of a SEARCH query */
+#define PROTO_MAX_SNIPPET 1024u           /* bytes of a SEARCH_RESULT snippet */
+#define PROTO_MAX_THUMB_BYTES (64u * 1024u) /* bytes of a thumbnail (PNG or JPEG) */
+#define PROTO_MAX_THUMB_SIDE 320u         /* pixels of each side of a thumbnail */
+#define PROTO_SEARCH_ALL_ROOMS 0xFFFFFFFFu /* SEARCH.room_id: every room you are in */
+#define PROTO_SNIPPET_MARK_START '\x02'   /* in a snippet: a match starts (STX) */
+#define PROTO_SNIPPET_MARK_END '\x03'     /* in a snippet: a match ends (ETX) */
 
 /* ---- Frame types. Ranges leave room for what comes next without renumbering:
  * 0x00xx session, 0x01xx chat, 0x02xx files, 0x03xx rooms and direct messages,
  * 0x04xx accounts and authentication, 0x05xx typing and read receipts,
- * 0x06xx history and resume, 0x07xx the live conversation. An unknown type is answered with PROTO_E_UNKNOWN_TYPE. ---- */
+ * 0x06xx history and resume, 0x07xx the live conversation
+ * (0x072x search and thumbnails). An unknown type is answered with PROTO_E_UNKNOWN_TYPE. ---- */
 enum proto_type {
     PROTO_HELLO = 0x0001,            /* c->s  struct proto_hello */
     PROTO_WELCOME = 0x0002,          /* s->c  struct proto_welcome */
@@ -140,6 +148,14 @@ enum proto_type {
     PROTO_MESSAGE_DELETED = 0x0714,  /* s->c  struct proto_message_deleted */
     PROTO_REPLY_TO = 0x0715,         /* s->c  struct proto_reply_to: precedes its TEXT */
     PROTO_REACTION = 0x0716,         /* s->c  struct proto_reaction */
+    /* Search and image thumbnails. A SEARCH is answered with SEARCH_RESULT frames, best
+     * match first, then DONE (or an ERROR with ref_id = request_id). A FILE_OFFER_THUMB
+     * is a FILE_OFFER carrying a thumbnail; the file is then announced with
+     * FILE_ANNOUNCE_THUMB (live and in history) instead of FILE_ANNOUNCE. */
+    PROTO_SEARCH = 0x0720,           /* c->s  struct proto_search */
+    PROTO_SEARCH_RESULT = 0x0721,    /* s->c  struct proto_search_result: one match */
+    PROTO_FILE_OFFER_THUMB = 0x0722, /* c->s  struct proto_file_offer_thumb */
+    PROTO_FILE_ANNOUNCE_THUMB = 0x0723, /* s->c  struct proto_file_announce_thumb */
 };
 
 /* TYPING_SET.state and TYPING.state (IRCv3 +typing). */
@@ -270,6 +286,12 @@ enum proto_error_code {
     PROTO_E_EMOJI_INVALID = 64,     /* a reaction that is not one short emoji */
     PROTO_E_TOO_MANY_REACTIONS = 65,/* the message has the most distinct reactions allowed */
     PROTO_E_TYPING_INVALID = 66,    /* TYPING_SET with an unknown state */
+    PROTO_E_SEARCH_INVALID = 70,    /* SEARCH query empty, too long, without a word, or
+                                       limit 0 */
+    PROTO_E_THUMBNAIL_INVALID = 71, /* thumbnail not a PNG or JPEG, over the byte limit,
+                                       or larger than the side limit */
+    PROTO_E_SEARCH_BUSY = 72,       /* this connection's searches used their share of the
+                                       server: the message says how long to wait */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */
@@ -707,6 +729,41 @@ struct proto_reaction {
     struct proto_str emoji;
 };
 
+/* SEARCH: the words of query (quoted by the server: no search syntax), matched as
+ * words and word prefixes, in room_id or, with PROTO_SEARCH_ALL_ROOMS, in every room
+ * the account is a member of. */
+struct proto_search {
+    uint64_t request_id;
+    uint32_t room_id;        /* a room id, or PROTO_SEARCH_ALL_ROOMS */
+    uint16_t limit;          /* 1..; the server clamps it to its maximum */
+    struct proto_str query;  /* 1..PROTO_MAX_SEARCH_QUERY bytes */
+};
+
+/* One match, in rank order (best first). */
+struct proto_search_result {
+    uint64_t request_id;     /* of the SEARCH it answers */
+    uint64_t message_id;     /* fetch its context with HISTORY AROUND */
+    uint64_t time_ms;
+    uint32_t room_id;
+    struct proto_str sender;
+    struct proto_str snippet; /* part of the text around the match, each matching word
+                                 between PROTO_SNIPPET_MARK_START and _END */
+};
+
+/* A thumbnail: 1..PROTO_MAX_THUMB_BYTES bytes of PNG or JPEG (the rest of the payload);
+ * only data and len of the chunk are used. */
+struct proto_file_offer_thumb {
+    struct proto_file_offer offer; /* first, so u.offer reads it too */
+    struct proto_chunk thumb;
+};
+
+struct proto_file_announce_thumb {
+    struct proto_file_announce announce; /* first, so u.announce reads it too */
+    uint16_t width;          /* the thumbnail's size, as the server read it */
+    uint16_t height;
+    struct proto_chunk thumb;
+};
+
 /* One decoded frame. Which member is valid depends on type. */
 struct proto_msg {
     uint16_t type;
@@ -771,6 +828,10 @@ struct proto_msg {
         struct proto_message_deleted message_deleted;
         struct proto_reply_to reply_to;
         struct proto_reaction reaction;
+        struct proto_search search;
+        struct proto_search_result search_result;
+        struct proto_file_offer_thumb offer_thumb;
+        struct proto_file_announce_thumb announce_thumb;
     } u;
 };
 

@@ -64,6 +64,8 @@ struct client {
     struct list_node pending_read_link; /* srv->pending_reads */
     struct list_node download_link; /* srv->downloaders */
     struct client_guard guard;     /* rate budgets, throttle and idle state (guard.h) */
+    struct bucket search_budget;   /* CPU milliseconds its searches may still take
+                                      (search.c); burst 0 until its first SEARCH */
     char addr[NET_ADDR_MAX];
 };
 

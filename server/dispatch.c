@@ -13,6 +13,7 @@
 #include "server/presence_state.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
+#include "server/search.h"
 #include "server/transfer.h"
 
 enum need {
@@ -70,6 +71,8 @@ static const struct command commands[] = {
     { PROTO_DELETE, NEED_ONLINE, live_on_delete },
     { PROTO_REPLY_SEND, NEED_ONLINE, live_on_reply_send },
     { PROTO_REACT, NEED_ONLINE, live_on_react },
+    { PROTO_SEARCH, NEED_ONLINE, search_on_request },
+    { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, upload_on_offer },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -86,7 +89,8 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
 {
     switch (msg->type) {
     case PROTO_TEXT_SEND: return msg->u.text_send.client_id;
-    case PROTO_FILE_OFFER: return msg->u.offer.upload_id;
+    case PROTO_FILE_OFFER:
+    case PROTO_FILE_OFFER_THUMB: return msg->u.offer.upload_id;
     case PROTO_FILE_CHUNK: return msg->u.chunk.id;
     case PROTO_FILE_END:
     case PROTO_FILE_CANCEL:
@@ -113,6 +117,7 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_DELETE: return msg->u.msg_ref.request_id;
     case PROTO_REPLY_SEND: return msg->u.reply_send.client_id;
     case PROTO_REACT: return msg->u.react.request_id;
+    case PROTO_SEARCH: return msg->u.search.request_id;
     default: return 0;
     }
 }
@@ -133,7 +138,8 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
     }
     if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER ||
          msg->type == PROTO_DIRECT_SEND || msg->type == PROTO_REPLY_SEND ||
-         msg->type == PROTO_EDIT || msg->type == PROTO_REACT) &&
+         msg->type == PROTO_EDIT || msg->type == PROTO_REACT ||
+         msg->type == PROTO_FILE_OFFER_THUMB) &&
         moderation_muted(c, msg->type, request_ref_id(msg)))
         return;
     cmd->handle(c, msg);
@@ -155,6 +161,14 @@ static void dispatch_bad_frame(struct client *c, enum proto_status st,
         client_send_error(c, PROTO_E_TEXT_INVALID, msg->type,
                           request_ref_id(msg), /* decoded before the text */
                           "The message is longer than %u bytes.", PROTO_MAX_TEXT);
+        return;
+    }
+    if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_SEARCH) {
+        search_refuse_long(c, msg->u.search.request_id); /* decoded before the query */
+        return;
+    }
+    if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_FILE_OFFER_THUMB) {
+        upload_refuse_thumb(c, msg->u.offer.upload_id, "it is over the byte limit");
         return;
     }
     if (st == PROTO_ERR_TOO_LARGE && msg->type == 0) {

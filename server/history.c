@@ -15,6 +15,7 @@
 #include "server/server.h"
 #include "server/store/store_history.h"
 #include "server/store/store_live.h"
+#include "server/transfer.h"
 
 #define ID_MAX UINT64_MAX
 
@@ -100,6 +101,9 @@ static void page_add_message(struct page *p, const struct store_history_row *row
         } };
         if (row->sha256 != NULL)
             memcpy(msg.u.announce.sha256, row->sha256, PROTO_SHA256_LEN);
+        if (row->thumb != NULL && row->thumb_len <= PROTO_MAX_THUMB_BYTES)
+            announce_add_thumb(&msg, row->thumb, row->thumb_len, row->thumb_width,
+                               row->thumb_height);
         page_push(p, &msg, row->id);
     } else {
         if (!text_fits(p, row->id, row->body_len))

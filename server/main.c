@@ -193,6 +193,13 @@ static void print_help(void)
            SERVER_TYPING_RELAY_MS / 1000.0, SERVER_TYPING_RATE, SERVER_TYPING_BURST,
            SERVER_RECEIPT_NAMES_MAX, SERVER_RECEIPT_COUNT_MS / 1000.0,
            SERVER_REACTIONS_PER_MESSAGE, SERVER_HISTORY_REACTIONS);
+    printf("\nSearch and thumbnails (fixed limits; docs/PROTOCOL.md section 5.63): a SEARCH has\n"
+           "at most %u words and gets at most %u results, ranked among the %u newest matches\n"
+           "found within %u ms of CPU time. A thumbnail is a PNG or JPEG of at most %u bytes\n"
+           "and %u x %u pixels, checked from its header without decoding it.\n",
+           SERVER_SEARCH_MAX_WORDS, SERVER_SEARCH_MAX_RESULTS, SERVER_SEARCH_WINDOW,
+           SERVER_SEARCH_BUDGET_MS, SERVER_THUMB_MAX_BYTES, SERVER_THUMB_MAX_SIDE,
+           SERVER_THUMB_MAX_SIDE);
 }
 
 /* Reports a bad command line and returns the usage exit status. */

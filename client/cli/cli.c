@@ -210,9 +210,13 @@ static void on_user_left(ChatSession *session, guint id, const char *name, struc
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
 {
     (void)session;
-    cli_print_room_event(cli, file->room_id, _("* %s shared #%llu %s (%llu bytes)"),
+    char *image = file->thumbnail ? g_strdup_printf(_(" [image %ux%u]"), file->thumb_width,
+                                                    file->thumb_height)
+                                  : g_strdup("");
+    cli_print_room_event(cli, file->room_id, _("* %s shared #%llu %s (%llu bytes)%s"),
                          file->uploader, (unsigned long long)file->file_id, file->name,
-                         (unsigned long long)file->size);
+                         (unsigned long long)file->size, image);
+    g_free(image);
 }
 
 static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct cli *cli)
@@ -325,6 +329,8 @@ static void cli_handle_line(struct cli *cli, char *line)
         /* edits, deletions, replies, reactions, read markers: cli_live.c */
     } else if (cli_account_command(cli, line, args)) {
         /* accounts and moderation: cli_account.c */
+    } else if (cli_search_command(cli, line, args)) {
+        /* search and notification levels: cli_search.c */
     } else if (strcmp(line, "/quit") == 0) {
         if (cli->interactive)
             cli_leave(cli);
@@ -518,6 +524,11 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         "  /react ID EMOJI     add (or take back) a reaction to #ID\n"
         "  /read               mark the current room read up to its newest message\n"
         "  /typing [active|paused|done]   tell the room you type (see --no-typing)\n"
+        "  /search TEXT        find messages with all these words in your rooms (best\n"
+        "                      first: room, #id, time, sender and the words around)\n"
+        "  /notify all|mentions|none   what rings the bell in the current room: a\n"
+        "                      message that mentions you (@NAME) is shown in bold and\n"
+        "                      rings unless \"none\"; not on a terminal, it starts \"! \"\n"
         "  /password           change your password (asked for without echo; from a\n"
         "                      pipe, the next two lines are the old and the new one)\n"
         "  /logout             forget this login on the server and here, and leave\n"
@@ -661,6 +672,7 @@ int main(int argc, char **argv)
     chat_session_set_send_typing(cli.session, !o.no_typing);
     if (o.no_receipts)
         chat_session_set_receipts(cli.session, FALSE);
+    cli_search_connect_signals(&cli);
     GInputStream *in = g_unix_input_stream_new(STDIN_FILENO, FALSE);
     cli.input = g_data_input_stream_new(in);
     g_object_unref(in);

@@ -88,6 +88,9 @@ void cli_account_clear(struct cli *cli);
 
 /* cli_rooms.c */
 
+/* The tag of a room's lines: "#name", "@name" for a direct room (a new string). */
+char *cli_room_tag(struct cli *cli, guint32 room_id);
+
 /* One event line of a room: "[#name] HH:MM:SS text" ("[@name]" for a direct room). */
 void cli_print_room_event(struct cli *cli, guint32 room_id, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
@@ -103,7 +106,8 @@ void cli_rooms_clear(struct cli *cli);
 
 /* cli_live.c */
 
-/* Prints a message line "#ID <sender> text", after a quote line when it is a reply. */
+/* Prints a message line "#ID <sender> text" (styled by cli_message_style), after a quote
+ * line when it is a reply. */
 void cli_live_print_message(struct cli *cli, const ChatMessage *msg);
 
 /* Commands of the live conversation (/edit, /delete ID, /reply, /react, /read,
@@ -115,5 +119,17 @@ void cli_live_connect_signals(struct cli *cli);
 
 /* Frees what the struct cli holds for the live conversation. */
 void cli_live_clear(struct cli *cli);
+
+/* cli_search.c */
+
+/* How a text's line is shown (CLI_STYLE_*): highlighted when it mentions the user, with
+ * the terminal bell unless the room's notification level is "none". */
+unsigned cli_message_style(struct cli *cli, const ChatMessage *msg);
+
+/* /search and /notify: TRUE when command was one of them. */
+gboolean cli_search_command(struct cli *cli, const char *command, char *args);
+
+/* Connects the search signals. */
+void cli_search_connect_signals(struct cli *cli);
 
 #endif

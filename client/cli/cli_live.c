@@ -85,8 +85,10 @@ void cli_live_print_message(struct cli *cli, const ChatMessage *msg)
                                  (unsigned long long)reply_to);
         g_free(quote);
     }
-    cli_print_room_event(cli, msg->room_id, "#%llu <%s> %s",
-                         (unsigned long long)msg->message_id, msg->sender, msg->text);
+    char *tag = cli_room_tag(cli, msg->room_id);
+    cli_print_styled(tag, cli_message_style(cli, msg), "#%llu <%s> %s",
+                     (unsigned long long)msg->message_id, msg->sender, msg->text);
+    g_free(tag);
     remember(cli, msg->message_id, msg->sender, msg->text);
 }
 

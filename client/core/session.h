@@ -74,6 +74,8 @@
  * A reply's "message" is reported after chat_session_get_reply_to knows what it answers.
  * Each edit, deletion and reaction is reported once per session run, whether live,
  * replayed or paged.
+ *   "search-result"     (ChatSearchResult *result)  one match of chat_session_search, best
+ *                       first; "request-done" ends them
  * Reasons the server gives (in ERROR and SHUTDOWN) reach every detail, message and reason
  * above with their control and bidi characters written out (common/safe_text.h); names
  * and texts are passed as sent, for the front end to render safely.
@@ -186,6 +188,9 @@ typedef struct {
     gboolean own;        /* uploaded from this session */
     guint64 upload_id;   /* our transfer id when own, else 0 */
     guint32 room_id;     /* the room it was shared in (0: the lobby) */
+    GBytes *thumbnail;   /* a PNG or JPEG that passed chat_thumbnail_check, or NULL */
+    guint thumb_width;   /* its size in pixels (0 without one) */
+    guint thumb_height;
 } ChatFileInfo;
 
 typedef enum { CHAT_TRANSFER_UPLOAD, CHAT_TRANSFER_DOWNLOAD } ChatTransferDirection;
@@ -522,6 +527,67 @@ char *chat_fingerprint_normalize(const char *text);
 
 /* The canonical fingerprint of a DER-encoded certificate. g_free the result. */
 char *chat_fingerprint_of(const guint8 *der, gsize len);
+
+/* ---- Search, mentions and thumbnails ---- */
+
+#define CHAT_SEARCH_ALL_ROOMS G_MAXUINT32  /* chat_session_search: every room one is in */
+#define CHAT_SNIPPET_MARK_START '\x02'     /* in a snippet: a matching word starts */
+#define CHAT_SNIPPET_MARK_END '\x03'       /* and ends */
+
+/* One match of a search. Boxed type; strings owned by it. */
+typedef struct {
+    guint64 request_id;  /* of chat_session_search */
+    guint64 message_id;  /* the text that matched */
+    gint64 time_ms;
+    guint32 room_id;
+    char *sender;
+    char *snippet;       /* the text around the match, as sent: each matching word between
+                            CHAT_SNIPPET_MARK_START and _END (show them as emphasis) */
+} ChatSearchResult;
+
+GType chat_search_result_get_type(void);
+#define CHAT_TYPE_SEARCH_RESULT (chat_search_result_get_type())
+
+/* Searches the stored texts of room_id (CHAT_SEARCH_ALL_ROOMS: of every room the
+ * account is in) for all the words of query, taken as plain words (no search syntax):
+ * "search-result" for each match (at most limit; the server may send fewer), then
+ * "request-done", or "request-failed". Returns the request id, or 0 with error set
+ * (offline; a query empty, over 256 bytes or without a letter or digit). */
+guint64 chat_session_search(ChatSession *self, guint32 room_id, const char *query, guint limit,
+                            GError **error);
+
+/* How much a room's texts ask for the user's attention. */
+typedef enum {
+    CHAT_NOTIFY_ALL,      /* every text of others (the default) */
+    CHAT_NOTIFY_MENTIONS, /* only texts that mention the user */
+    CHAT_NOTIFY_NONE,     /* nothing */
+} ChatNotifyLevel;
+
+/* The notification level of room_id, kept by the session for as long as it lives. */
+void chat_session_set_notify_level(ChatSession *self, guint32 room_id, ChatNotifyLevel level);
+ChatNotifyLevel chat_session_get_notify_level(ChatSession *self, guint32 room_id);
+
+/* TRUE when text mentions the logged-in user: "@name" with the name as the server
+ * accepted it, compared under the look-alike folding of account names
+ * (common/mention.h). FALSE before the first login. */
+gboolean chat_session_mentions_me(ChatSession *self, const char *text);
+
+/* TRUE when msg should be brought to the user's attention (a sound, a notification):
+ * someone else's text in a room at CHAT_NOTIFY_ALL, or one that mentions the user in a
+ * room at CHAT_NOTIFY_MENTIONS; never at CHAT_NOTIFY_NONE. */
+gboolean chat_session_should_notify(ChatSession *self, const ChatMessage *msg);
+
+/* Checks a thumbnail before any image decoder sees it: a PNG or JPEG of at most 65536
+ * bytes and 320 x 320 pixels, judged from its header alone. TRUE with its size, or FALSE
+ * with error set in words. Announced thumbnails have passed it already. */
+gboolean chat_thumbnail_check(GBytes *thumbnail, guint *width, guint *height, GError **error);
+
+/* Like chat_session_upload_to, offered with a thumbnail the front end made (a scaled
+ * PNG or JPEG of the image), which everyone sees with the announcement. The thumbnail
+ * is checked first (chat_thumbnail_check) and kept (a reference) until the offer. */
+guint64 chat_session_upload_with_thumbnail(ChatSession *self, guint32 room_id,
+                                           const char *path, GBytes *thumbnail,
+                                           GError **error);
 
 G_END_DECLS
 

@@ -103,7 +103,9 @@ static void on_text(ChatSession *self, const struct proto_text *t)
     g_free(msg.text);
 }
 
-static void on_announce(ChatSession *self, const struct proto_file_announce *a)
+/* FILE_ANNOUNCE, or FILE_ANNOUNCE_THUMB when thumb is not NULL. */
+static void on_announce(ChatSession *self, const struct proto_file_announce *a,
+                        const struct proto_file_announce_thumb *thumb)
 {
     gboolean own = a->uploader_id == self->user_id;
     if (!session_history_fresh(self, a->room_id, a->message_id)) {
@@ -123,6 +125,8 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a)
     info->own = own;
     info->upload_id = own ? a->upload_id : 0;
     info->room_id = a->room_id;
+    if (thumb)
+        session_thumb_attach(info, thumb);
     /* Remembered so a later download knows name, size and checksum up front. The key
      * lives in the value, so replace (not insert) swaps both. */
     g_hash_table_replace(self->files, &info->file_id, info);
@@ -157,6 +161,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
         handled = session_text_failed(self, e->ref_id, text);
         break;
     case PROTO_FILE_OFFER:
+    case PROTO_FILE_OFFER_THUMB:
     case PROTO_FILE_CHUNK:
     case PROTO_FILE_END:
         upload_refused(self, e->ref_id, text);
@@ -178,6 +183,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_PASSWORD_CHANGE:
     case PROTO_INVITE_CREATE:
     case PROTO_MODERATE:
+    case PROTO_SEARCH:
         handled = session_requests_failed(self, e->ref_id, e->code, text);
         break;
     default:
@@ -235,7 +241,10 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         upload_accepted(self, msg->u.ref.id);
         break;
     case PROTO_FILE_ANNOUNCE:
-        on_announce(self, &msg->u.announce);
+        on_announce(self, &msg->u.announce, NULL);
+        break;
+    case PROTO_FILE_ANNOUNCE_THUMB:
+        on_announce(self, &msg->u.announce, &msg->u.announce_thumb);
         break;
     case PROTO_DOWNLOAD_START:
         download_started(self, &msg->u.download_start);
@@ -250,7 +259,7 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         /* PONG (its arrival already counted as traffic), client-to-server types */
         if (!session_rooms_dispatch(self, msg) && !session_history_dispatch(self, msg) &&
             !session_presence_dispatch(self, msg) &&
-            !session_live_dispatch(self, msg))
+            !session_live_dispatch(self, msg) && !session_search_dispatch(self, msg))
             session_auth_dispatch(self, msg);
         break;
     }

@@ -53,6 +53,7 @@ enum session_signal {
     SIG_HISTORY_LOADED,
     SIG_HISTORY_GAP,
     SIG_HISTORY_GAP_FILLED,
+    SIG_SEARCH_RESULT,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
@@ -127,6 +128,13 @@ struct session_presence {
     gboolean unsupported;        /* this connection's server knows no PRESENCE_SET */
 };
 
+/* Notification levels and the mention key (session_notify.c). */
+struct session_notify {
+    GHashTable *levels;          /* room id -> ChatNotifyLevel, rooms not at ALL */
+    char *key;                   /* name_fold_key of key_name */
+    char *key_name;              /* the accepted name the key was made from */
+};
+
 struct _ChatSession {
     GObject parent_instance;
     char *agent;
@@ -173,6 +181,7 @@ struct _ChatSession {
     struct session_presence presence; /* session_presence.c */
     struct session_live *live;   /* markers, receipts, edits, replies, reactions (session_live.c) */
     struct session_typing *typing; /* who types where, and our own notices (session_typing.c) */
+    struct session_notify notify; /* session_notify.c */
 };
 
 /* session.c */
@@ -238,6 +247,7 @@ void session_requests_conn_ended(ChatSession *self);
 gboolean session_requests_idle(ChatSession *self);
 
 gboolean session_request_possible(ChatSession *self, GError **error);
+gboolean session_request_pending(ChatSession *self, guint64 id, guint16 type);
 guint64 session_request_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
                              guint32 value, char *done_words);
 
@@ -292,6 +302,15 @@ void session_typing_init(ChatSession *self);
 void session_typing_clear(ChatSession *self);
 void session_typing_notice(ChatSession *self, const struct proto_typing *t);
 void session_typing_spoke(ChatSession *self, guint32 room_id, struct proto_str sender);
+/* session_search.c */
+gboolean session_search_dispatch(ChatSession *self, const struct proto_msg *msg);
+
+/* session_notify.c */
+void session_notify_init(ChatSession *self);
+void session_notify_clear(ChatSession *self);
+
+/* session_thumb.c */
+void session_thumb_attach(ChatFileInfo *info, const struct proto_file_announce_thumb *a);
 
 /* session_errors.c */
 ChatSessionError session_error_from_proto(guint code);
@@ -315,7 +334,8 @@ void transfer_block_io(struct transfer *t);
 void transfer_unblock_io(struct transfer *t);
 
 /* session_upload.c */
-guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GError **error);
+guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GBytes *thumbnail,
+                     GError **error);
 void upload_send_offers(ChatSession *self);
 void upload_pump(ChatSession *self);
 void upload_accepted(ChatSession *self, guint64 upload_id);

@@ -26,7 +26,8 @@ static sqlite3_int64 committed_bound(const struct store *st, uint64_t hi)
 #define HISTORY_COLUMNS \
     "SELECT m.id, m.time_ms, m.sender_name, m.client_id, m.kind, m.body, m.file_id," \
     " f.size, f.sha256, f.name, m.sender_id, m.reply_to, m.edit_id, e.time_ms," \
-    " m.deleted_id, d.time_ms, d.sender_name, m.target_id, m.emoji, t.body, t.deleted_id" \
+    " m.deleted_id, d.time_ms, d.sender_name, m.target_id, m.emoji, t.body, t.deleted_id," \
+    " f.thumb, f.thumb_width, f.thumb_height" \
     " FROM messages m LEFT JOIN files f ON f.id = m.file_id" \
     " LEFT JOIN messages e ON e.id = m.edit_id LEFT JOIN messages d ON d.id = m.deleted_id" \
     " LEFT JOIN messages t ON t.id = m.target_id" \
@@ -79,6 +80,10 @@ static bool row_read(sqlite3_stmt *stmt, uint32_t room_id, struct store_history_
         if (sqlite3_column_bytes(stmt, 8) == 32)
             row->sha256 = sqlite3_column_blob(stmt, 8);
         row->file_name = (const char *)sqlite3_column_text(stmt, 9);
+        row->thumb_len = (size_t)sqlite3_column_bytes(stmt, 21);
+        row->thumb = row->thumb_len > 0 ? sqlite3_column_blob(stmt, 21) : NULL;
+        row->thumb_width = (uint16_t)sqlite3_column_int(stmt, 22);
+        row->thumb_height = (uint16_t)sqlite3_column_int(stmt, 23);
     } else if (row->kind == 1) {
         row->body = (const char *)sqlite3_column_text(stmt, 5);
         row->body_len = (size_t)sqlite3_column_bytes(stmt, 5);

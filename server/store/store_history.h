@@ -41,6 +41,9 @@ struct store_history_row {
     const char *target_body;   /* edit events: the target's current text (NULL once it is
                                   deleted), target_body_len bytes */
     size_t target_body_len;
+    const uint8_t *thumb;      /* files: the thumbnail (thumb_len bytes) or NULL */
+    size_t thumb_len;
+    uint16_t thumb_width, thumb_height;
 };
 
 /* Takes one row; false ends the read after it. */

@@ -128,11 +128,39 @@ static const char schema_v4[] =
     "  PRIMARY KEY (account_id, room_id)) WITHOUT ROWID;"
     "CREATE INDEX read_markers_by_room ON read_markers(room_id, message_id);";
 
+/* v5: search and thumbnails. messages_fts indexes the text of messages (external
+ * content: the text is kept once, in messages) and triggers keep it in step with every
+ * insert, update (an edit, or a delete that clears the text) and delete; the migration
+ * indexes the rows already there. A file's thumbnail (PNG or JPEG, checked) is kept
+ * with its index entry. Nothing here depends on another version's tables. */
+static const char schema_v5[] =
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(body, content='messages',"
+    " content_rowid='id');"
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
+    " WHEN new.body IS NOT NULL BEGIN"
+    "  INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);"
+    " END;"
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+    " WHEN old.body IS NOT NULL BEGIN"
+    "  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);"
+    " END;"
+    "CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN"
+    "  INSERT INTO messages_fts (messages_fts, rowid, body)"
+    "   SELECT 'delete', old.id, old.body WHERE old.body IS NOT NULL;"
+    "  INSERT INTO messages_fts (rowid, body) SELECT new.id, new.body"
+    "   WHERE new.body IS NOT NULL;"
+    " END;"
+    "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+    "ALTER TABLE files ADD COLUMN thumb BLOB;"
+    "ALTER TABLE files ADD COLUMN thumb_width INTEGER;"
+    "ALTER TABLE files ADD COLUMN thumb_height INTEGER;";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     schema_v1,
     schema_v2,
     schema_v3,
     schema_v4,
+    schema_v5,
 };
 
 enum store_status store_migrate(struct store *st, int from)

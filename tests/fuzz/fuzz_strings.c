@@ -1,14 +1,15 @@
 /* libFuzzer harness for the rules on untrusted strings (common/validate.c,
- * common/safe_text.c and common/emoji.c): whatever the bytes, a sanitised file name is a
- * safe base name, the name, text and emoji checks agree with their promises, and text
- * made safe to show holds no character that could act on a terminal or reorder a
- * label. */
+ * common/safe_text.c, common/emoji.c and common/mention.c): whatever the bytes, a
+ * sanitised file name is a safe base name, the name, text and emoji checks agree with
+ * their promises, text made safe to show holds no character that could act on a
+ * terminal or reorder a label, and a mention is found only where an '@' is. */
 #include <assert.h>
 #include <glib.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "common/emoji.h"
+#include "common/mention.h"
 #include "common/protocol.h"
 #include "common/safe_text.h"
 #include "common/validate.h"
@@ -99,5 +100,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     assert(text_check(s, len, PROTO_MAX_TEXT) == text_check_reference(s, len, PROTO_MAX_TEXT));
     check_emoji(s, len);
+    static char *alice_key;
+    if (alice_key == NULL)
+        alice_key = name_fold_key("alice", 5);
+    if (mention_find(s, len, alice_key))
+        assert(memchr(s, '@', len) != NULL);
     return 0;
 }

@@ -9,7 +9,7 @@ _request_ids = itertools.count(5000)
 MAX_PAGE = 100          # SERVER_HISTORY_MAX_LIMIT in server/limits.h
 RESUME_BOUND = 100      # SERVER_RESUME_MAX_PER_ROOM
 
-MESSAGES = (P.TEXT, P.FILE_ANNOUNCE)
+MESSAGES = (P.TEXT, P.FILE_ANNOUNCE, P.FILE_ANNOUNCE_THUMB)
 # What a page or replay may say of its messages besides them (PROTOCOL.md 5.48): these
 # count in HISTORY_END and are returned with the skipped frames.
 NOTES = (P.REPLY_TO, P.MESSAGE_EDITED, P.MESSAGE_DELETED, P.REACTION)

@@ -28,6 +28,13 @@ MAX_INVITE = 64
 TOKEN_LEN = 32
 ROOM_LOBBY = 0
 MAX_TOPIC = 512
+MAX_SEARCH_QUERY = 256
+MAX_SNIPPET = 1024
+MAX_THUMB_BYTES = 64 * 1024
+MAX_THUMB_SIDE = 320
+SEARCH_ALL_ROOMS = 0xFFFFFFFF
+SNIPPET_MARK_START = "\x02"
+SNIPPET_MARK_END = "\x03"
 CHUNK_PREFIX = 16
 
 # Frame types.
@@ -100,6 +107,10 @@ MESSAGE_EDITED = 0x0713
 MESSAGE_DELETED = 0x0714
 REPLY_TO = 0x0715
 REACTION = 0x0716
+SEARCH = 0x0720
+SEARCH_RESULT = 0x0721
+FILE_OFFER_THUMB = 0x0722
+FILE_ANNOUNCE_THUMB = 0x0723
 
 # Roles, moderation actions and logout scopes.
 # Room kinds, ROOM_INFO flags, ROOM_MEMBERS / ROOM_PRESENCE states.
@@ -197,6 +208,9 @@ E_MESSAGE_DELETED = 63
 E_EMOJI_INVALID = 64
 E_TOO_MANY_REACTIONS = 65
 E_TYPING_INVALID = 66
+E_SEARCH_INVALID = 70
+E_THUMBNAIL_INVALID = 71
+E_SEARCH_BUSY = 72
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
@@ -246,6 +260,12 @@ _STR_CAPS = {
     (ROOM_INVITED, "inviter"): MAX_NAME_BYTES,
     (ROOM_INVITED, "name"): MAX_NAME_BYTES,
     (ROOM_INVITED, "topic"): MAX_TOPIC,
+    (SEARCH, "query"): MAX_SEARCH_QUERY,
+    (SEARCH_RESULT, "sender"): MAX_NAME_BYTES,
+    (SEARCH_RESULT, "snippet"): MAX_SNIPPET,
+    (FILE_OFFER_THUMB, "name"): MAX_FILENAME_BYTES,
+    (FILE_ANNOUNCE_THUMB, "uploader"): MAX_NAME_BYTES,
+    (FILE_ANNOUNCE_THUMB, "name"): MAX_FILENAME_BYTES,
 }
 
 _REF = [("id", "u64")]
@@ -348,7 +368,13 @@ LAYOUTS = {
     REPLY_TO: [("room_id", "u32"), ("message_id", "u64"), ("reply_to", "u64")],
     REACTION: [("event_id", "u64"), ("message_id", "u64"), ("room_id", "u32"),
                ("account_id", "u32"), ("added", "u16"), ("name", "str"), ("emoji", "str")],
+    SEARCH: [("request_id", "u64"), ("room_id", "u32"), ("limit", "u16"), ("query", "str")],
+    SEARCH_RESULT: [("request_id", "u64"), ("message_id", "u64"), ("time_ms", "u64"),
+                    ("room_id", "u32"), ("sender", "str"), ("snippet", "str")],
 }
+LAYOUTS[FILE_OFFER_THUMB] = LAYOUTS[FILE_OFFER] + [("thumb", "data")]
+LAYOUTS[FILE_ANNOUNCE_THUMB] = LAYOUTS[FILE_ANNOUNCE] + [("width", "u16"), ("height", "u16"),
+                                                         ("thumb", "data")]
 
 _TYPE_NAME_LIST = (
     "HELLO WELCOME ERROR PING PONG GOODBYE SHUTDOWN USER_LIST USER_JOINED USER_LEFT "
@@ -359,7 +385,8 @@ _TYPE_NAME_LIST = (
     "ROOM_TOPIC_SET ROOM_INVITE DIRECT_SEND BLOCK ROOM_INFO ROOM_STATE ROOM_MEMBERS "
     "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED PRESENCE_SET PRESENCE_STATE HISTORY HISTORY_END "
     "RESUME RESUME_GAP TYPING_SET READ_MARK RECEIPTS_SET EDIT DELETE REPLY_SEND REACT TYPING "
-    "READ_MARKER RECEIPT MESSAGE_EDITED MESSAGE_DELETED REPLY_TO REACTION").split()
+    "READ_MARKER RECEIPT MESSAGE_EDITED MESSAGE_DELETED REPLY_TO REACTION SEARCH SEARCH_RESULT "
+    "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}
