@@ -53,6 +53,12 @@
 #define SERVER_DOWNLOAD_LOW_WATER (256u * 1024u) /* read file chunks only while the reader's
                                                   queue is below this: memory stays bounded
                                                   and texts interleave with file data */
+#define SERVER_COPY_BUFFER (64u * 1024u)       /* TLS without kTLS: frames and file parts
+                                                  copied into one buffer per write, so a
+                                                  download goes out in full 16 KiB records
+                                                  (a chunk's header does not cut one); what
+                                                  a full socket refuses is copied again, so
+                                                  larger only wastes copies */
 #define SERVER_CLOSE_LINGER_MS 2000            /* a closing client gets this long to take its
                                                   last frames (an ERROR, a reply) */
 #define SERVER_SHUTDOWN_FLUSH_MS 2000          /* on SIGINT/SIGTERM, flush at most this long */
