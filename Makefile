@@ -72,16 +72,16 @@ GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
 GTK_CFLAGS := $(shell $(PKG_CONFIG) --cflags gtk+-3.0 libsecret-1 2>/dev/null)
 GTK_LIBS := $(shell $(PKG_CONFIG) --libs gtk+-3.0 libsecret-1 2>/dev/null)
 
-# Source groups. The client core is client/session*.c; client/cli*.c is the terminal
-# front end; client/app_main.c holds chat-client's main(); every other client/*.c is
-# the GTK front end.
+# Source groups. client/core/ is the client's protocol core (a GObject session), shared
+# by both front ends: client/cli/ (chat-cli) and client/gtk/ (chat-client, whose main()
+# is client/gtk/app_main.c so that widget tests can link the rest).
 COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(wildcard server/*.c server/store/*.c)
-CORE_SRC := $(wildcard client/session*.c)
-CLI_SRC := $(wildcard client/cli*.c)
-GUI_MAIN := client/app_main.c
-GUI_SRC := $(filter-out $(CORE_SRC) $(CLI_SRC) $(GUI_MAIN),$(wildcard client/*.c))
-GRESOURCE_XML := client/resources/chat.gresource.xml
+CORE_SRC := $(wildcard client/core/*.c)
+CLI_SRC := $(wildcard client/cli/*.c)
+GUI_MAIN := client/gtk/app_main.c
+GUI_SRC := $(filter-out $(GUI_MAIN),$(wildcard client/gtk/*.c))
+GRESOURCE_XML := client/gtk/resources/chat.gresource.xml
 GRESOURCE_C := $(OUT)/gen/resources.c
 BENCH_SRC := $(wildcard bench/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -107,7 +107,8 @@ $(OUT)/build-defs: FORCE
 # Per-group compile flags.
 $(OUT)/obj/common/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
 $(OUT)/obj/server/%.o: CFLAGS_GROUP := $(BASE_CFLAGS) $(STORE_CFLAGS)
-$(OUT)/obj/client/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
+$(OUT)/obj/client/core/%.o $(OUT)/obj/client/cli/%.o: CFLAGS_GROUP := $(GIO_CFLAGS)
+$(OUT)/obj/client/gtk/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
 $(OUT)/obj/gen/%.o: CFLAGS_GROUP := $(GTK_CFLAGS)
 $(OUT)/obj/tests/%.o: CFLAGS_GROUP := $(GTK_CFLAGS) $(GIO_CFLAGS)
 $(OUT)/obj/bench/%.o: CFLAGS_GROUP := $(BASE_CFLAGS)
@@ -142,9 +143,9 @@ $(OUT)/chat-client: $(GUI_OBJ) $(call obj,$(GUI_MAIN)) $(CORE_OBJ) $(OUT)/libcom
 $(OUT)/chat-bench: $(call obj,$(BENCH_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) -lm -o $@
 
-$(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/resources/*.ui client/resources/*.css)
+$(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/gtk/resources/*.ui client/gtk/resources/*.css)
 	@mkdir -p $(dir $@)
-	glib-compile-resources --sourcedir=client/resources --generate-source --target=$@ $<
+	glib-compile-resources --sourcedir=client/gtk/resources --generate-source --target=$@ $<
 
 # Unit tests link the common library; widget tests also link the GTK front end.
 $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/libcommon.a
@@ -155,8 +156,13 @@ $(WIDGET_BIN): $(OUT)/tests/%: $(OUT)/obj/tests/widget/%.o $(GUI_OBJ) $(CORE_OBJ
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) $(BASE_LIBS) -lm -o $@
 
+# TEST_JOBS=N runs the integration suite on N pytest-xdist workers: for the sanitizer
+# and valgrind runs, where no test asserts timing (each server picks its own port).
+TEST_JOBS ?= 1
+PYTEST_JOBS := $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS))
+
 test: all
-	CHAT_BIN_DIR=$(abspath $(OUT)) tests/run-all
+	CHAT_BIN_DIR=$(abspath $(OUT)) CHAT_PYTEST_JOBS="$(PYTEST_JOBS)" tests/run-all
 
 # The integration suite with every chat-server under valgrind; a definite leak or a
 # memory error fails the test that ran it.
@@ -164,7 +170,7 @@ VALGRIND := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kin
 .PHONY: test-valgrind
 test-valgrind: $(OUT)/chat-server $(OUT)/chat-cli
 	G_SLICE=always-malloc CHAT_BIN_DIR=$(abspath $(OUT)) CHAT_SERVER_WRAPPER="$(VALGRIND)" \
-		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(PYTEST_JOBS) tests/integration
 
 # Side-by-side benchmark against ngircd; writes docs/PERFORMANCE.md.
 bench: $(OUT)/chat-server $(OUT)/chat-bench

@@ -6,8 +6,12 @@ messages). Alone: bench/run-bench --bin build --history-only.
 
 Latency is measured by the client from sending the HISTORY to the last byte of its
 HISTORY_END, reading raw bytes (no decoding), one request at a time on one connection.
-On a shared machine its tail is the scheduler's; the server's CPU time per request
-(from /proc, over all requests) and the SQL alone say what the page itself costs.
+Beside it, the same interval ending at the kernel's receive timestamp of the answer's
+last read (SO_TIMESTAMPNS): the server's share (its wake-up, the request, the write),
+without the client's own wake-up. On a shared machine the tail of both is the
+scheduler's: the other processes' share of the CPUs during the requests is reported
+with them. The server's CPU time per request (from /proc, over all requests) and the
+SQL alone say what the page itself costs.
 """
 import hashlib
 import os
@@ -31,6 +35,7 @@ RESUMERS = 1000
 MISSED = 50                 # messages each resuming client missed
 TEXT = "history bench message, about the length of a chat line: " + "x" * 20
 END_LEN = P.HEADER_SIZE + 18
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)   # Linux; absent from Python's list
 
 
 def make_schema(b, workdir):
@@ -73,40 +78,67 @@ def recv_until(sock, buf, done):
     return buf
 
 
+def recv_stamped(sock, done):
+    """Like recv_until from nothing; also the kernel's receive time (CLOCK_REALTIME
+    seconds) of the last read's first byte."""
+    buf, stamp = b"", None
+    while not done(buf):
+        chunk, anc, _, _ = sock.recvmsg(1 << 20, 64)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        buf += chunk
+        for level, kind, data in anc:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                sec, nsec = struct.unpack("qq", data[:16])
+                stamp = sec + nsec * 1e-9
+    return buf, stamp
+
+
+def cpu_busy():
+    """(busy, total) jiffies of the whole machine from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + v[4]
+    return sum(v) - idle, sum(v)
+
+
 def ends_with_history_end(buf):
     return (len(buf) >= END_LEN and
             struct.unpack(">H", buf[-END_LEN + 4:-END_LEN + 6])[0] == P.HISTORY_END)
 
 
 def latest_latencies(port):
-    """QUERIES HISTORY LATEST 100 round trips (seconds), after a guest login."""
+    """QUERIES HISTORY LATEST 100 round trips after a guest login: (round trips, to the
+    answer's kernel receive time), in seconds."""
     sock = socket.create_connection(("127.0.0.1", port))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     sock.sendall(P.encode(P.HELLO, version=P.VERSION, features=0, username="reader",
                           agent="bench"))
     sock.sendall(P.encode(P.PING, token=1))
     recv_until(sock, b"", lambda b: P.encode(P.PONG, token=1) in b)
-    out = []
+    out, served = [], []
     for i in range(QUERIES):
         request = P.encode(P.HISTORY, request_id=i, room_id=0, mode=P.HISTORY_LATEST,
                            limit=100, anchor=0)
-        t0 = time.perf_counter()
+        t0 = time.clock_gettime(time.CLOCK_REALTIME)
         sock.sendall(request)
-        buf = recv_until(sock, b"", ends_with_history_end)
-        out.append(time.perf_counter() - t0)
+        buf, stamp = recv_stamped(sock, ends_with_history_end)
+        out.append(time.clock_gettime(time.CLOCK_REALTIME) - t0)
+        served.append(stamp - t0 if stamp is not None else out[-1])
         assert buf.count(struct.pack(">H", P.TEXT)) >= 100
     sock.close()
-    return out
+    return out, served
 
 
 def store_latencies(workdir):
     """The same page read by SQLite alone (the query store_history.c runs, through
     Python's sqlite3 on the same database): the store's share of the round trip."""
     db = sqlite3.connect(os.path.join(workdir, "chat.db"))
-    sql = ("SELECT * FROM (SELECT m.id, m.time_ms, m.sender_name, m.client_id, m.kind,"
+    sql = ("SELECT m.id, m.time_ms, m.sender_name, m.client_id, m.kind,"
            " m.body, m.file_id, f.size, f.sha256, f.name FROM messages m LEFT JOIN files f"
            " ON f.id = m.file_id WHERE m.room_id = ? AND m.id > ? AND m.id < ?"
-           " ORDER BY m.id DESC LIMIT ?) ORDER BY 1")
+           " ORDER BY m.id DESC LIMIT ?")
     out = []
     for _ in range(QUERIES):
         t0 = time.perf_counter()
@@ -137,15 +169,21 @@ def history_latency(b, messages, log):
     log(f"store of {messages} messages made in {time.monotonic() - t0:.1f} s")
     server = b.start("chat", workdir, 64, server_args=[])
     try:
-        cpu0 = cpu_seconds(server.pid)
-        lat = latest_latencies(server.port)
+        cpu0, own0, busy0 = cpu_seconds(server.pid), os.times(), cpu_busy()
+        lat, served = latest_latencies(server.port)
         cpu = cpu_seconds(server.pid) - cpu0
+        own1, busy1 = os.times(), cpu_busy()
     finally:
         server.stop()
+    hz = os.sysconf("SC_CLK_TCK")
+    ours = cpu + (own1.user - own0.user) + (own1.system - own0.system)
+    other = max(0.0, (busy1[0] - busy0[0]) / hz - ours) / ((busy1[1] - busy0[1]) / hz)
     sql = store_latencies(workdir)
     return {"messages": messages, "queries": QUERIES,
             "p50_ms": percentile(lat, 50) * 1e3, "p99_ms": percentile(lat, 99) * 1e3,
-            "max_ms": max(lat) * 1e3, "sql_p50_ms": percentile(sql, 50) * 1e3,
+            "max_ms": max(lat) * 1e3, "served_p50_ms": percentile(served, 50) * 1e3,
+            "served_p99_ms": percentile(served, 99) * 1e3, "other_load": other,
+            "sql_p50_ms": percentile(sql, 50) * 1e3,
             "sql_p99_ms": percentile(sql, 99) * 1e3, "server_cpu_ms": cpu / QUERIES * 1e3}
 
 
@@ -207,6 +245,9 @@ def run(b, log):
     for r in latest:
         log(f"HISTORY LATEST 100 from {r['messages']} messages: p50 {r['p50_ms']:.3f} ms,"
               f" p99 {r['p99_ms']:.3f} ms, max {r['max_ms']:.3f} ms ({QUERIES} requests);"
+              f" to the answer's arrival p50 {r['served_p50_ms']:.3f} ms,"
+              f" p99 {r['served_p99_ms']:.3f} ms; other load {r['other_load']:.0%} of the"
+              f" machine;"
               f" the SQL alone: p50 {r['sql_p50_ms']:.3f} ms, p99 {r['sql_p99_ms']:.3f} ms;"
               f" server CPU {r['server_cpu_ms']:.3f} ms a request")
     resume = resume_after_restart(b)

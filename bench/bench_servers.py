@@ -6,6 +6,7 @@ by a thread that also keeps draining it, so a chatty server never blocks on a fu
 and nothing here sleeps to "wait for" anything: each wait is an Event or a process with
 a timeout.
 """
+import functools
 import os
 import re
 import resource
@@ -91,11 +92,21 @@ def _start(name, argv, output_log, pattern, timeout):
     return Server(name, proc, int(pump.match.group(1)), output_log)
 
 
+@functools.lru_cache(maxsize=None)
+def chat_server_help(bin_dir):
+    """chat-server's --help text of the build in bin_dir: which options it has (a
+    baseline build from before an option existed is started without it)."""
+    out = subprocess.run([os.path.join(bin_dir, "chat-server"), "--help"],
+                         capture_output=True, text=True, timeout=30)
+    return out.stdout
+
+
 def start_chat_server(bin_dir, workdir, cpu, max_clients, extra_args=(), poller=None,
                       wrapper=(), ready_timeout=READY_TIMEOUT_S, tls=False):
     """chat-server on 127.0.0.1 with a kernel-chosen port, its log, files and database in
     workdir (extra_args may name another --data-dir, such as :memory:); plain text
-    (--no-tls) unless tls (it then makes its certificate in its data directory)."""
+    (--no-tls, for a build that has TLS) unless tls (it then makes its certificate in
+    its data directory)."""
     files = os.path.join(workdir, "files")
     os.makedirs(files, exist_ok=True)
     argv = list(wrapper) + [os.path.join(bin_dir, "chat-server"), "--host", "127.0.0.1",
@@ -104,7 +115,7 @@ def start_chat_server(bin_dir, workdir, cpu, max_clients, extra_args=(), poller=
                             "--max-clients", str(max_clients)]
     if poller:
         argv += ["--poller", poller]
-    if not tls:
+    if not tls and "--no-tls" in chat_server_help(bin_dir):
         argv.append("--no-tls")
     argv += list(extra_args)
     return _start("chat-server", pinned(cpu, argv), os.path.join(workdir, "server.out"),

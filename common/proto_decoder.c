@@ -118,8 +118,22 @@ enum proto_status proto_decoder_next(struct proto_decoder *d, struct proto_msg *
     return proto_decode_payload(type, payload, payload_len, out);
 }
 
+uint16_t proto_decoder_peek_type(const struct proto_decoder *d)
+{
+    if (d->len - d->pos < PROTO_HEADER_SIZE)
+        return 0;
+    const uint8_t *h = d->buf + d->pos + 4;
+    return (uint16_t)(h[0] << 8 | h[1]);
+}
+
 /* Bytes fed but not yet taken out as frames (a bad header's 8 bytes stay counted). */
 size_t proto_decoder_pending(const struct proto_decoder *d)
 {
     return d->len - d->pos;
+}
+
+void proto_decoder_wipe_taken(struct proto_decoder *d, size_t frame_bytes)
+{
+    if (d->buf != NULL && frame_bytes <= d->pos)
+        explicit_bzero(d->buf + d->pos - frame_bytes, frame_bytes);
 }

@@ -152,6 +152,9 @@ static const struct field direct_send_fields[] = {
 static const struct field block_fields[] = {
     U64(block.request_id), U16(block.blocked), STR(block.username, PROTO_MAX_NAME_BYTES),
 };
+static const struct field presence_set_fields[] = {
+    U64(presence_set.request_id), U16(presence_set.state),
+};
 static const struct field room_info_fields[] = {
     U64(room_info.request_id), U32(room_info.room_id), U16(room_info.kind),
     U16(room_info.flags), U32(room_info.members), STR(room_info.name, PROTO_MAX_NAME_BYTES),
@@ -229,6 +232,8 @@ static const struct layout layouts[] = {
     LAYOUT(ROOM_PRESENCE, room_members_fields),
     LAYOUT(ROOM_TOPIC, room_topic_fields),
     LAYOUT(ROOM_INVITED, room_invited_fields),
+    LAYOUT(PRESENCE_SET, presence_set_fields),
+    LAYOUT(PRESENCE_STATE, room_members_fields),
     LAYOUT(REGISTER, register_fields),
     LAYOUT(LOGIN, login_fields),
     LAYOUT(LOGIN_TOKEN, login_token_fields),
@@ -542,6 +547,8 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_TOO_MANY_ROOMS] = "you are in too many rooms",
         [PROTO_E_ROOM_CREATE_LIMIT] = "too many rooms created; wait before creating another",
         [PROTO_E_DIRECT_REFUSED] = "that user takes no direct messages from you",
+        [PROTO_E_PRESENCE_INVALID] = "presence state unknown",
+        [PROTO_E_PRESENCE_TOO_FAST] = "presence changed too often; wait a moment",
         [PROTO_E_HISTORY_INVALID] = "history request with an unknown mode or no limit",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;

@@ -96,6 +96,9 @@ enum proto_type {
                                         came online or went offline */
     PROTO_ROOM_TOPIC = 0x0314,       /* s->c  struct proto_room_topic: the topic changed */
     PROTO_ROOM_INVITED = 0x0315,     /* s->c  struct proto_room_invited: you may join */
+    PROTO_PRESENCE_SET = 0x0316,     /* c->s  struct proto_presence_set: active or away */
+    PROTO_PRESENCE_STATE = 0x0317,   /* s->c  struct proto_room_members: who is active or
+                                        away (state: enum proto_presence) */
 
     /* Accounts. REGISTER, LOGIN and LOGIN_TOKEN log in instead of HELLO (which stays the
      * guest login) and start with HELLO's version and features, so every login frame
@@ -171,6 +174,13 @@ enum proto_member_state {
     PROTO_MEMBER_LEFT = 3,     /* ROOM_PRESENCE: left the room */
 };
 
+/* PRESENCE_SET.state and PRESENCE_STATE.state: what a user online says of itself
+ * (in memory only; a login starts active). */
+enum proto_presence {
+    PROTO_PRESENCE_ACTIVE = 0,  /* at the keyboard */
+    PROTO_PRESENCE_AWAY = 1,    /* idle (a client sets it after 10 minutes) or stepped away */
+};
+
 /* LOGOUT.scope */
 enum proto_logout_scope {
     PROTO_LOGOUT_THIS = 0, /* revoke this connection's token */
@@ -226,6 +236,8 @@ enum proto_error_code {
     PROTO_E_TOO_MANY_ROOMS = 54,    /* you are in the most rooms allowed */
     PROTO_E_ROOM_CREATE_LIMIT = 55, /* too many rooms created this hour: ref_id = seconds */
     PROTO_E_DIRECT_REFUSED = 56,    /* that user takes no direct messages from you */
+    PROTO_E_PRESENCE_INVALID = 57,  /* PRESENCE_SET with a state that is not defined */
+    PROTO_E_PRESENCE_TOO_FAST = 58, /* presence changed too often: message says how long */
     PROTO_E_HISTORY_INVALID = 60,   /* HISTORY mode unknown, or limit 0 */
 };
 
@@ -480,6 +492,11 @@ struct proto_block {
     struct proto_str username;
 };
 
+struct proto_presence_set {
+    uint64_t request_id;
+    uint16_t state;          /* enum proto_presence */
+};
+
 struct proto_room_info {
     uint64_t request_id;     /* of the ROOM_LIST it answers */
     uint32_t room_id;
@@ -598,7 +615,9 @@ struct proto_msg {
         struct proto_block block;
         struct proto_room_info room_info;
         struct proto_room_state room_state;
-        struct proto_room_members room_members; /* ROOM_MEMBERS, ROOM_PRESENCE */
+        struct proto_room_members room_members; /* ROOM_MEMBERS, ROOM_PRESENCE,
+                                                   PRESENCE_STATE */
+        struct proto_presence_set presence_set;
         struct proto_room_topic room_topic;
         struct proto_room_invited room_invited;
         struct proto_history history;
@@ -697,7 +716,15 @@ void proto_decoder_feed(struct proto_decoder *d, const void *bytes, size_t n);
  * the caller may answer and carry on (an unknown type) or close (a malformed frame). */
 enum proto_status proto_decoder_next(struct proto_decoder *d, struct proto_msg *out);
 
+/* The type in the next frame's header, or 0 while fewer than its 8 bytes are buffered
+ * (the frame itself may be incomplete or invalid: proto_decoder_next says). */
+uint16_t proto_decoder_peek_type(const struct proto_decoder *d);
+
 /* Bytes buffered but not yet taken out as frames. */
 size_t proto_decoder_pending(const struct proto_decoder *d);
+
+/* Overwrites with zeros the frame_bytes bytes of the frame proto_decoder_next just took
+ * out (call before the next feed), so that a password does not stay in the buffer. */
+void proto_decoder_wipe_taken(struct proto_decoder *d, size_t frame_bytes);
 
 #endif

@@ -8,8 +8,8 @@
 LINGUAS := $(shell cat po/LINGUAS)
 POT := po/$(GETTEXT_PACKAGE).pot
 MO_FILES := $(foreach l,$(LINGUAS),$(OUT)/locale/$(l)/LC_MESSAGES/$(GETTEXT_PACKAGE).mo)
-I18N_SOURCES = $(sort $(wildcard client/*.c client/*/*.c common/*.c)) \
-	$(sort $(wildcard client/resources/*.ui client/*/resources/*.ui)) \
+I18N_SOURCES = $(sort $(wildcard client/*/*.c common/*.c)) \
+	$(sort $(wildcard client/gtk/resources/*.ui)) \
 	data/chat-client.desktop.in data/chat-client.metainfo.xml.in
 XGETTEXT_FLAGS := --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
 	--keyword=NC_:1c,2 --keyword=g_dngettext:2,3 --keyword=ngettext:1,2 \

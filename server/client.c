@@ -12,6 +12,7 @@
 #include "server/conn.h"
 #include "server/dispatch.h"
 #include "server/ev.h"
+#include "server/history.h"
 #include "server/presence.h"
 #include "server/transfer.h"
 
@@ -284,6 +285,7 @@ void client_flush(struct client *c)
         client_close(c, reason);
         return;
     }
+    history_on_drained(c);
     if (st == OUTQ_EMPTY && c->state == CLIENT_CLOSING) {
         /* Everything is delivered. Wait for the peer's FIN unless it was seen or the
          * server is stopping; either way no unread input is left to turn into a reset. */

@@ -32,12 +32,15 @@ struct client {
     enum client_state state;
     int ev_mask;               /* interest currently registered with the loop */
     bool input_eof;            /* the peer will send nothing more */
+    bool history_waiting;      /* its next frame, a HISTORY or RESUME, waits for its
+                                  output to drain (history.h) */
     bool output_shut;          /* our side has sent FIN */
     bool welcome_pending;      /* logged in this pass: WELCOME and USER_LIST are held
                                   with the pass's USER_JOINED notices */
     uint64_t pass;             /* last loop pass its input was handled in */
     int64_t deadline_ms;       /* handshake or linger deadline (monotonic) */
     uint32_t online_index;     /* position in srv->online while online */
+    uint16_t presence;         /* enum proto_presence, as the client last set it */
     char *name;                /* accepted username, NULL before login */
     char *name_key;            /* its fold key in srv->names */
     int64_t account_id;        /* the account logged in, 0 for a guest or before login */

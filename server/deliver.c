@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "server/client.h"
+#include "server/room_presence.h"
 #include "server/rooms.h"
 #include "server/store/store.h"
 
@@ -22,15 +23,34 @@ void deliver_init(struct server *srv)
     srv->pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
 }
 
+struct deliver_ticket deliver_ticket_of(const struct deliver_request *req)
+{
+    return (struct deliver_ticket){ req->requester->id, req->requester->fd, req->ref_type,
+                                    req->ref_id };
+}
+
+/* Records f as pending for ticket t. */
+static void pending_add(struct server *srv, const struct deliver_ticket *t, struct frame *f,
+                        deliver_done_fn done, void *data)
+{
+    struct pending p = {
+        .frame = frame_ref(f), .conn_id = t->conn_id, .fd = t->fd, .ref_type = t->ref_type,
+        .ref_id = t->ref_id, .done = done, .data = data,
+    };
+    g_array_append_val(srv->pending, p);
+}
+
+void deliver_pending_ticket(struct server *srv, const struct deliver_ticket *t,
+                            struct frame *f)
+{
+    pending_add(srv, t, f, NULL, NULL);
+}
+
 void deliver_pending(const struct deliver_request *req, struct frame *f,
                      deliver_done_fn done, void *data)
 {
-    struct client *c = req->requester;
-    struct pending p = {
-        .frame = frame_ref(f), .conn_id = c->id, .fd = c->fd, .ref_type = req->ref_type,
-        .ref_id = req->ref_id, .done = done, .data = data,
-    };
-    g_array_append_val(c->srv->pending, p);
+    struct deliver_ticket t = deliver_ticket_of(req);
+    pending_add(req->requester->srv, &t, f, done, data);
 }
 
 void deliver_after_commit(const struct deliver_request *req, struct frame *f,
@@ -108,6 +128,7 @@ static void pending_finish(struct server *srv, bool committed)
 
 void deliver_commit(struct server *srv)
 {
+    room_presence_flush(srv); /* held joins and leaves are frames of this pass */
     if (store_commit(srv->store) == STORE_OK) {
         pending_finish(srv, true);
         rooms_after_commit(srv, true);

@@ -36,6 +36,23 @@ struct deliver_request {
     uint64_t ref_id;
 };
 
+/* A request kept by value for a frame made later in the same pass (held notices): its
+ * requester may be gone by then. */
+struct deliver_ticket {
+    uint32_t conn_id;
+    int fd;
+    uint16_t ref_type;
+    uint64_t ref_id;
+};
+
+/* The ticket of req. */
+struct deliver_ticket deliver_ticket_of(const struct deliver_request *req);
+
+/* Marks f, already queued by the caller, as depending on this pass's writes for the
+ * request of ticket t (as deliver_pending()). Call it before the pass's commit. */
+void deliver_pending_ticket(struct server *srv, const struct deliver_ticket *t,
+                            struct frame *f);
+
 /* Starts srv with nothing pending. */
 void deliver_init(struct server *srv);
 

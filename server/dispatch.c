@@ -9,6 +9,7 @@
 #include "server/clock.h"
 #include "server/history.h"
 #include "server/presence.h"
+#include "server/presence_state.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
 #include "server/transfer.h"
@@ -58,6 +59,7 @@ static const struct command commands[] = {
     { PROTO_ROOM_INVITE, NEED_ONLINE, room_on_invite },
     { PROTO_DIRECT_SEND, NEED_ONLINE, direct_on_send },
     { PROTO_BLOCK, NEED_ONLINE, direct_on_block },
+    { PROTO_PRESENCE_SET, NEED_ONLINE, presence_state_on_set },
     { PROTO_HISTORY, NEED_ONLINE, history_on_request },
     { PROTO_RESUME, NEED_ONLINE, history_on_resume },
 };
@@ -94,6 +96,7 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_ROOM_INVITE: return msg->u.room_invite.request_id;
     case PROTO_DIRECT_SEND: return msg->u.direct_send.client_id;
     case PROTO_BLOCK: return msg->u.block.request_id;
+    case PROTO_PRESENCE_SET: return msg->u.presence_set.request_id;
     case PROTO_HISTORY: return msg->u.history.request_id;
     case PROTO_RESUME: return msg->u.resume.request_id;
     default: return 0;
@@ -153,6 +156,13 @@ static void dispatch_bad_frame(struct client *c, enum proto_status st,
     client_finish(c, "malformed frame");
 }
 
+/* Frames whose bytes hold a password: wiped from the input buffer once handled (the
+ * handlers copy what the hashing worker needs, and wipe that copy too). */
+static bool carries_password(uint16_t type)
+{
+    return type == PROTO_LOGIN || type == PROTO_REGISTER || type == PROTO_PASSWORD_CHANGE;
+}
+
 void dispatch_input(struct client *c)
 {
     list_remove(&c->backlog_link);
@@ -161,6 +171,8 @@ void dispatch_input(struct client *c)
     for (int handled = 0; handled < SERVER_FRAMES_PER_PASS; handled++) {
         if (c->state == CLIENT_CLOSING || c->guard.throttled)
             return; /* a throttled client's frames wait for its release (flood.c) */
+        if (history_must_wait(c, proto_decoder_peek_type(&c->decoder)))
+            return; /* until its output drains (history_on_drained) */
         struct proto_msg msg;
         size_t pending = proto_decoder_pending(&c->decoder);
         enum proto_status st = proto_decoder_next(&c->decoder, &msg);
@@ -174,6 +186,8 @@ void dispatch_input(struct client *c)
             dispatch_frame(c, &msg);
         else
             dispatch_bad_frame(c, st, &msg);
+        if (carries_password(msg.type))
+            proto_decoder_wipe_taken(&c->decoder, frame_bytes);
         guard_on_frame(c, msg.type, frame_bytes, now);
     }
     if (c->state != CLIENT_CLOSING)

@@ -11,6 +11,10 @@
 static const struct rate_limit error_log_limit = {
     .per_sec = SERVER_ERROR_LOGS_RATE, .burst = SERVER_ERROR_LOGS_BURST,
 };
+/* How often a connection may change its presence state (PRESENCE_SET). */
+static const struct rate_limit presence_set_limit = {
+    .per_sec = SERVER_PRESENCE_SETS_RATE, .burst = SERVER_PRESENCE_SETS_BURST,
+};
 static const struct rate_limit refusal_log_limit = {
     .per_sec = SERVER_REFUSAL_LOGS_RATE, .burst = SERVER_REFUSAL_LOGS_BURST,
 };
@@ -57,6 +61,7 @@ void guard_client_init(struct client *c, int64_t now)
     bucket_init(&g->bytes, &cfg->bytes, now);
     bucket_init(&g->file_bytes, &cfg->file_bytes, now);
     bucket_init(&g->error_logs, &error_log_limit, now);
+    bucket_init(&g->presence_sets, &presence_set_limit, now);
     list_init(&g->throttle_link);
     list_init(&g->idle_link);
     idle_touch(c, now);

@@ -50,6 +50,7 @@ struct client_guard {
     int64_t idle_deadline_ms;
     struct list_node idle_link;     /* srv->guard.quiet, or srv->guard.pinged */
     struct bucket error_logs;       /* "error sent" log lines this connection may write */
+    struct bucket presence_sets;    /* PRESENCE_SET changes (SERVER_PRESENCE_SETS_*) */
     uint32_t errors_unlogged;       /* lines suppressed; summed up when it leaves */
     bool ip_counted;                /* counted against its address's connections */
 };

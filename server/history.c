@@ -1,6 +1,7 @@
 /* HISTORY and RESUME (history.h). A page is read into frames first (the store's rows are
  * only valid during its callback), then sent: so the RESUME_GAP, which needs the first
- * replayed id, can go before the frames it precedes. */
+ * replayed id, can go before the frames it precedes. One request's reads share one
+ * snapshot of the store. */
 #include "server/history.h"
 
 #include <glib.h>
@@ -20,12 +21,13 @@
 struct page {
     struct client *c;
     GPtrArray *frames;          /* struct frame *, owned */
+    size_t bytes;               /* of the frames: the page ends at srv->history_budget */
     uint64_t first_id, last_id; /* 0 while empty */
 };
 
 /* A stored row as the frame it was delivered as. Senders' connections are gone: their
- * connection ids are 0; the names are kept. */
-static void page_add(const struct store_history_row *row, void *data)
+ * connection ids are 0; the names are kept. False once the page is full. */
+static bool page_add(const struct store_history_row *row, void *data)
 {
     struct page *p = data;
     struct proto_msg msg;
@@ -40,7 +42,7 @@ static void page_add(const struct store_history_row *row, void *data)
     } else {
         if (row->body_len > PROTO_MAX_TEXT) { /* not a text this server stored */
             client_log(p->c, LOG_ERROR, "stored message %" PRIu64 " is too long", row->id);
-            return;
+            return true;
         }
         msg = (struct proto_msg){ .type = PROTO_TEXT, .u.text = {
             .message_id = row->id, .time_ms = (uint64_t)row->time_ms, .room_id = row->room_id,
@@ -51,23 +53,40 @@ static void page_add(const struct store_history_row *row, void *data)
     struct frame *f = frame_encode(&msg);
     if (f == NULL) {
         client_log(p->c, LOG_ERROR, "cannot encode stored message %" PRIu64, row->id);
-        return;
+        return true;
     }
     g_ptr_array_add(p->frames, f);
-    if (p->first_id == 0)
+    p->bytes += frame_size(f);
+    if (p->first_id == 0 || row->id < p->first_id)
         p->first_id = row->id;
-    p->last_id = row->id;
+    p->last_id = MAX(p->last_id, row->id);
+    return p->bytes < p->c->srv->history_budget;
 }
 
-/* Reads lo < id < hi of room into p (see store_history_range). False after answering
- * ERROR(STORAGE). */
+/* Reverses frames[from, len): a newest-first read in ascending order. */
+static void frames_turn(GPtrArray *frames, guint from)
+{
+    for (guint i = from, j = frames->len; i + 1 < j; i++, j--) {
+        gpointer f = frames->pdata[i];
+        frames->pdata[i] = frames->pdata[j - 1];
+        frames->pdata[j - 1] = f;
+    }
+}
+
+/* Reads lo < id < hi of room into p, in ascending order, after what p holds (see
+ * store_history_range). False after answering ERROR(STORAGE). */
 static bool page_read(struct page *p, uint32_t room_id, uint64_t lo, uint64_t hi,
                       unsigned limit, bool newest, uint16_t ref_type, uint64_t ref_id)
 {
-    if (limit == 0)
+    if (limit == 0 || (p->frames->len > 0 && p->bytes >= p->c->srv->history_budget))
         return true;
-    if (store_history_range(p->c->srv->store, room_id, lo, hi, limit, newest, page_add, p) >= 0)
+    guint from = p->frames->len;
+    if (store_history_range(p->c->srv->store, room_id, lo, hi, limit, newest, page_add,
+                            p) >= 0) {
+        if (newest)
+            frames_turn(p->frames, from);
         return true;
+    }
     client_log(p->c, LOG_ERROR, "cannot read history: %s", store_error(p->c->srv->store));
     client_send_error(p->c, PROTO_E_STORAGE, ref_type, ref_id,
                       "The server could not read the history; try again.");
@@ -99,7 +118,8 @@ static void page_finish(struct page *p, uint64_t request_id, uint32_t room_id, u
 
 static void page_init(struct page *p, struct client *c)
 {
-    *p = (struct page){ c, g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref), 0, 0 };
+    *p = (struct page){ c, g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref), 0, 0,
+                        0 };
 }
 
 void history_on_request(struct client *c, const struct proto_msg *msg)
@@ -123,6 +143,7 @@ void history_on_request(struct client *c, const struct proto_msg *msg)
     }
     struct page p;
     page_init(&p, c);
+    store_read_begin(c->srv->store);
     bool ok;
     if (h->mode == PROTO_HISTORY_AROUND) { /* older half below the anchor, the rest from it */
         uint64_t from = h->anchor == 0 ? 0 : h->anchor - 1;
@@ -135,6 +156,7 @@ void history_on_request(struct client *c, const struct proto_msg *msg)
     }
     if (ok)
         page_finish(&p, h->request_id, h->room_id, lo, hi, 0);
+    store_read_end(c->srv->store);
     client_log(c, LOG_DEBUG, "history room=%u mode=%u anchor=%" PRIu64 " sent=%u",
                (unsigned)h->room_id, (unsigned)h->mode, h->anchor, p.frames->len);
     g_ptr_array_free(p.frames, TRUE);
@@ -147,6 +169,7 @@ void history_on_resume(struct client *c, const struct proto_msg *msg)
         return;
     struct page p;
     page_init(&p, c);
+    store_read_begin(c->srv->store);
     if (page_read(&p, r->room_id, r->last_id, ID_MAX, SERVER_RESUME_MAX_PER_ROOM, true,
                   PROTO_RESUME, r->request_id)) {
         bool gap = p.frames->len > 0 &&
@@ -162,5 +185,23 @@ void history_on_resume(struct client *c, const struct proto_msg *msg)
         client_log(c, LOG_DEBUG, "resume room=%u after=%" PRIu64 " sent=%u gap=%u",
                    (unsigned)r->room_id, r->last_id, p.frames->len, (unsigned)gap);
     }
+    store_read_end(c->srv->store);
     g_ptr_array_free(p.frames, TRUE);
+}
+
+bool history_must_wait(struct client *c, uint16_t next_type)
+{
+    if ((next_type != PROTO_HISTORY && next_type != PROTO_RESUME) ||
+        c->out.bytes < c->srv->history_budget)
+        return false;
+    c->history_waiting = true;
+    return true;
+}
+
+void history_on_drained(struct client *c)
+{
+    if (!c->history_waiting || c->out.bytes >= c->srv->history_budget)
+        return;
+    c->history_waiting = false;
+    list_append_once(&c->srv->backlog, &c->backlog_link);
 }

@@ -87,6 +87,14 @@
                                                   for everyone, so nobody can squat it */
 #define SERVER_ROOM_CREATE_WINDOW_MS (3600ll * 1000) /* the hour of the limit above */
 
+/* ---- Presence state (server/presence_state.c) ---- */
+#define SERVER_PRESENCE_SETS_BURST 4.0         /* PRESENCE_SET changes in a row, then */
+#define SERVER_PRESENCE_SETS_RATE (1.0 / 15)   /* one every 15 s: each change is told to
+                                                  everyone online (the lobby) and to every
+                                                  room of the account; a client sets away
+                                                  after 10 idle minutes and back on activity,
+                                                  so people need a few an hour */
+
 /* ---- History and resume (server/history.c) ---- */
 #define SERVER_HISTORY_MAX_LIMIT 100u          /* messages in one HISTORY page (IRCv3's servers
                                                   cap a request the same way): at 8 KiB a
@@ -94,6 +102,15 @@
 #define SERVER_RESUME_MAX_PER_ROOM 100u        /* missed messages a RESUME replays per room;
                                                   the rest is a RESUME_GAP the client pages
                                                   through HISTORY at its own pace */
+#define SERVER_HISTORY_PAGE_BYTES (256u * 1024u) /* a HISTORY or RESUME answer ends after the
+                                                  message that takes it past this (one at
+                                                  least; HISTORY_END's flags say more exist),
+                                                  and a client's next HISTORY or RESUME waits
+                                                  while its unsent output is at or above it:
+                                                  resuming 100 rooms of 8 KiB texts queues
+                                                  about twice this at a time, not 80 MiB.
+                                                  A quarter of --max-output-queue if that is
+                                                  less */
 /* ---- TLS (server/tls.c, conn_tls.c; docs/SECURITY.md) ---- */
 #define SERVER_TLS_MIN_VERSION TLS1_2_VERSION  /* TLS 1.0 and 1.1 are deprecated (RFC 8996) */
 #define SERVER_TLS_CIPHERS                     /* TLS 1.2: Mozilla "intermediate" (v5.7): */ \

@@ -172,11 +172,17 @@ static void print_help(void)
            "rooms besides the lobby and its direct messages, a room has at most %u members,\n"
            "and an account creates at most %u rooms an hour. Guests have the lobby only.\n",
            SERVER_ROOMS_PER_ACCOUNT, SERVER_MEMBERS_PER_ROOM, SERVER_ROOMS_CREATED_PER_HOUR);
+    printf("\nPresence state (fixed limit; docs/PROTOCOL.md section 5.46): a connection says\n"
+           "it is active or away at most %.0f times in a row, then once every %.0f s; the\n"
+           "state lives in memory and a login starts active.\n",
+           SERVER_PRESENCE_SETS_BURST, 1.0 / SERVER_PRESENCE_SETS_RATE);
     printf("\nHistory (fixed limits; docs/PROTOCOL.md section 5.41): a HISTORY page holds at most\n"
            "%u messages; a RESUME replays at most the %u newest missed messages of a room, then\n"
-           "says where the gap is. Resent texts (same account, client_id, room and text) are\n"
-           "answered with the original message instead of being stored again.\n",
-           SERVER_HISTORY_MAX_LIMIT, SERVER_RESUME_MAX_PER_ROOM);
+           "says where the gap is. Either ends after the message that passes %u KiB (a\n"
+           "quarter of --max-output-queue if less), and a client's next one waits while its\n"
+           "unsent output is above that. Resent texts (same account, client_id, room and\n"
+           "text) are answered with the original message instead of being stored again.\n",
+           SERVER_HISTORY_MAX_LIMIT, SERVER_RESUME_MAX_PER_ROOM, SERVER_HISTORY_PAGE_BYTES / 1024);
 }
 
 /* Reports a bad command line and returns the usage exit status. */

@@ -16,6 +16,7 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/presence_state.h"
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
 
@@ -182,7 +183,7 @@ void presence_announce_role(struct client *c)
 
 /* Sends the held USER_JOINED notices to the clients online before the newcomers, then
  * WELCOME and the whole online list to each newcomer; USER_ROLE frames follow each
- * list so roles are known as soon as names are. */
+ * list so roles are known as soon as names are, then who is away. */
 static void flush_joined(struct server *srv, uint32_t from)
 {
     GPtrArray *frames = g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref);
@@ -199,6 +200,7 @@ static void flush_joined(struct server *srv, uint32_t from)
         send_all(srv->online[i], frames);
     g_ptr_array_set_size(frames, 0);
     role_frames(srv, 0, srv->online_count, frames);
+    presence_state_lobby_frames(srv, frames);
     for (uint32_t i = from; i < srv->online_count; i++) {
         struct client *c = srv->online[i];
         c->welcome_pending = false;

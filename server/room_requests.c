@@ -9,6 +9,7 @@
 #include "server/clock.h"
 #include "server/deliver.h"
 #include "server/limits.h"
+#include "server/room_presence.h"
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
 #include "server/store/store_rooms.h"

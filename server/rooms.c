@@ -7,10 +7,12 @@
 #include "server/client.h"
 #include "server/deliver.h"
 #include "server/presence.h"
+#include "server/room_presence.h"
 #include "server/store/store_rooms.h"
 
 static void room_free(struct room *r)
 {
+    room_presence_drop(r);
     for (guint i = 0; i < r->members->len; i++)
         g_free(g_array_index(r->members, struct room_member, i).name);
     g_array_free(r->members, TRUE);
@@ -111,6 +113,7 @@ bool rooms_load(struct server *srv, char *err, size_t errlen)
     rs->by_dm = g_hash_table_new(g_str_hash, g_str_equal);
     rs->of_account = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                            (GDestroyNotify)g_ptr_array_unref);
+    rs->held = g_ptr_array_new();
     srv->rooms = rs;
     if (store_rooms_load(srv->store, load_room, load_member, srv) != STORE_OK) {
         snprintf(err, errlen, "cannot read the rooms: %s", store_error(srv->store));
@@ -166,6 +169,7 @@ void rooms_free(struct server *srv)
     g_hash_table_destroy(rs->by_key);
     g_hash_table_destroy(rs->by_dm);
     g_hash_table_destroy(rs->by_id);
+    g_ptr_array_free(rs->held, TRUE);
     g_free(rs);
     srv->rooms = NULL;
 }
@@ -253,8 +257,10 @@ void room_send(struct server *srv, const struct room *r, struct frame *f,
         return;
     }
     /* Logins held for the pass go first, as for the lobby: a member who just logged in
-     * gets its WELCOME and becomes online in its rooms before anything of them. */
+     * gets its WELCOME and becomes online in its rooms before anything of them; then
+     * the room's held notices, so members see things in the order they happened. */
     presence_flush(srv);
+    room_presence_flush_room(srv, (struct room *)r);
     for (guint i = 0; i < r->members->len; i++) {
         struct client *member = g_array_index(r->members, struct room_member, i).client;
         if (member != NULL && member != except)
@@ -262,8 +268,7 @@ void room_send(struct server *srv, const struct room *r, struct frame *f,
     }
 }
 
-/* A ROOM_MEMBERS or ROOM_PRESENCE frame of room_id and state naming count members. */
-static struct frame *members_frame(uint16_t type, uint32_t room_id, uint16_t state,
+struct frame *room_members_frame(uint16_t type, uint32_t room_id, uint16_t state,
                                    const uint32_t *ids, const struct proto_str *names,
                                    uint32_t count)
 {
@@ -290,8 +295,30 @@ static void send_answer(struct client *c, struct frame *f, const struct deliver_
     frame_unref(f);
 }
 
-/* The ROOM_MEMBERS frames of r's members that are (online) or are not online. */
-static void send_members(struct client *c, const struct room *r, bool online,
+/* Which members a list names, told to c. */
+typedef bool (*member_pick_fn)(const struct room_member *m, const struct client *c);
+
+static bool pick_online(const struct room_member *m, const struct client *c)
+{
+    (void)c;
+    return m->client != NULL;
+}
+
+static bool pick_offline(const struct room_member *m, const struct client *c)
+{
+    (void)c;
+    return m->client == NULL;
+}
+
+static bool pick_away(const struct room_member *m, const struct client *c)
+{
+    return m->client != NULL && m->client != c && m->client->presence == PROTO_PRESENCE_AWAY;
+}
+
+/* The frames (ROOM_MEMBERS or PRESENCE_STATE, with state) listing r's members that
+ * pick chooses, queued to c. */
+static void send_members(struct client *c, const struct room *r, uint16_t type,
+                         uint16_t state, member_pick_fn pick,
                          const struct deliver_request *req)
 {
     uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
@@ -300,15 +327,13 @@ static void send_members(struct client *c, const struct room *r, bool online,
     for (guint i = 0; i <= r->members->len; i++) {
         if (i < r->members->len) {
             const struct room_member *m = &g_array_index(r->members, struct room_member, i);
-            if ((m->client != NULL) != online)
+            if (!pick(m, c))
                 continue;
             ids[count] = m->account_id;
             names[count++] = proto_str_of(m->name);
         }
         if (count > 0 && (count == PROTO_MAX_USERS_PER_FRAME || i == r->members->len)) {
-            send_answer(c, members_frame(PROTO_ROOM_MEMBERS, r->id,
-                                         online ? PROTO_MEMBER_ONLINE : PROTO_MEMBER_OFFLINE,
-                                         ids, names, count), req);
+            send_answer(c, room_members_frame(type, r->id, state, ids, names, count), req);
             count = 0;
         }
     }
@@ -328,22 +353,9 @@ void room_send_state(struct client *c, const struct room *r,
                           proto_str_of(r->topic) },
     };
     send_answer(c, frame_encode(&msg), req);
-    send_members(c, r, true, req);
-    send_members(c, r, false, req);
-}
-
-void room_tell_presence(struct client *c, const struct room *r, uint16_t state,
-                        const struct deliver_request *req)
-{
-    uint32_t id = (uint32_t)c->account_id;
-    struct proto_str name = proto_str_of(c->name);
-    struct frame *f = members_frame(PROTO_ROOM_PRESENCE, r->id, state, &id, &name, 1);
-    if (f == NULL)
-        return;
-    room_send(c->srv, r, f, c);
-    if (req != NULL)
-        deliver_pending(req, f, NULL, NULL);
-    frame_unref(f);
+    send_members(c, r, PROTO_ROOM_MEMBERS, PROTO_MEMBER_ONLINE, pick_online, req);
+    send_members(c, r, PROTO_ROOM_MEMBERS, PROTO_MEMBER_OFFLINE, pick_offline, req);
+    send_members(c, r, PROTO_PRESENCE_STATE, PROTO_PRESENCE_AWAY, pick_away, req);
 }
 
 /* Ascending room ids, so a login lists its rooms in a stable order. */

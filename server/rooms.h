@@ -5,7 +5,8 @@
  * online (presence.c's USER_LIST), and delivering to it is a broadcast.
  *
  * Presence is per room: a member's login, logout, join and leave are told
- * (ROOM_PRESENCE) only to the online members of the rooms it is in, never server-wide. */
+ * (ROOM_PRESENCE, room_presence.h) only to the online members of the rooms it is in,
+ * never server-wide. */
 #ifndef CHAT_SERVER_ROOMS_H
 #define CHAT_SERVER_ROOMS_H
 
@@ -18,6 +19,7 @@
 struct client;
 struct deliver_request;
 struct frame;
+struct room_held;
 struct server;
 
 struct room_member {
@@ -35,6 +37,7 @@ struct room {
     char *topic;
     GArray *members;           /* struct room_member, unordered (swap-removed) */
     GHashTable *index;         /* account id -> position in members + 1 */
+    struct room_held *held;    /* presence notices not yet sent (room_presence.h) */
 };
 
 struct rooms {
@@ -44,6 +47,7 @@ struct rooms {
     GHashTable *by_key;        /* name key -> struct room */
     GHashTable *by_dm;         /* dm_key -> struct room */
     GHashTable *of_account;    /* account id -> GPtrArray of its rooms (not the lobby) */
+    GPtrArray *held;           /* rooms whose held is not NULL */
 };
 
 /* Reads every room and membership from the store into srv->rooms. False (err filled)
@@ -103,17 +107,18 @@ void room_member_remove(struct server *srv, struct room *r, int64_t account_id);
 void room_send(struct server *srv, const struct room *r, struct frame *f,
                const struct client *except);
 
-/* ROOM_STATE and the ROOM_MEMBERS frames of r, queued to c; as depending on the pass's
+/* A ROOM_MEMBERS or ROOM_PRESENCE frame (type) of room_id and state naming count
+ * members, or NULL if the codec refuses it. */
+struct frame *room_members_frame(uint16_t type, uint32_t room_id, uint16_t state,
+                                 const uint32_t *ids, const struct proto_str *names,
+                                 uint32_t count);
+
+/* ROOM_STATE, the ROOM_MEMBERS frames of r and a PRESENCE_STATE(away) of its members
+ * online and away (but c), queued to c; as depending on the pass's
  * commit when req is not NULL (the request they tell of, whose requester gets STORAGE
  * if that commit fails; c need not be that requester). */
 void room_send_state(struct client *c, const struct room *r,
                      const struct deliver_request *req);
-
-/* Tells r's online members but c that c's account changed state (enum
- * proto_member_state), in one shared ROOM_PRESENCE frame; after the pass's commit when
- * req is not NULL (a join or leave: a stored change). */
-void room_tell_presence(struct client *c, const struct room *r, uint16_t state,
-                        const struct deliver_request *req);
 
 /* Called with the outcome of each pass's commit (deliver_commit). The rooms in memory
  * change before the commit; if it failed they are read again from the store, which

@@ -20,6 +20,7 @@
 #include "server/ev.h"
 #include "server/filestore.h"
 #include "server/presence.h"
+#include "server/room_presence.h"
 #include "server/tls.h"
 #include "server/tls_acceptor.h"
 #include "server/retention.h"
@@ -119,6 +120,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     deliver_init(srv);
     retention_init(srv, clock_mono_ms());
     srv->download_low_water = MIN(SERVER_DOWNLOAD_LOW_WATER, cfg->max_output_queue / 4);
+    srv->history_budget = MIN(SERVER_HISTORY_PAGE_BYTES, cfg->max_output_queue / 4);
 
     srv->loop = ev_create(cfg->poller, fd_limit(cfg->max_clients));
     if (srv->loop == NULL) {
@@ -322,13 +324,14 @@ static void server_before_sleep(struct server *srv)
         download_fill(srv);
     do {
         presence_flush(srv);
+        room_presence_flush(srv);
         while (!list_empty(&srv->pending_writes)) {
             struct client *c = list_entry(srv->pending_writes.next, struct client,
                                           pending_link);
             list_remove(&c->pending_link);
             client_flush(c);
         }
-    } while (srv->announce.type != 0);
+    } while (srv->announce.type != 0 || room_presence_held(srv));
 }
 
 /* Milliseconds until the nearest deadline, 0 if work is waiting, -1 for none. */

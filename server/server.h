@@ -124,6 +124,8 @@ struct server {
     uint64_t pass;             /* loop passes so far */
     int64_t prune_at;          /* next --retention-days batch (monotonic), or INT64_MAX */
     size_t download_low_water; /* file chunks are read only below this queue size */
+    size_t history_budget;     /* history pages' size, and the queue size below which a
+                                  client's next HISTORY or RESUME is served (history.h) */
 
     struct list_node handshakes;     /* waiting for HELLO, oldest (nearest deadline) first */
     struct list_node lingering;      /* closing, oldest first */

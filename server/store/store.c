@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "server/limits.h"
 
@@ -62,6 +65,7 @@ enum store_status store_begin_write(struct store *st)
 {
     if (st->in_pass)
         return st->pass_lost ? STORE_ERROR : STORE_OK;
+    store_read_end(st); /* defensive: a snapshot left open must not fail the write */
     if (store_exec(st, "BEGIN IMMEDIATE", "begin") != STORE_OK)
         return STORE_ERROR;
     st->in_pass = true;
@@ -72,6 +76,7 @@ enum store_status store_commit(struct store *st)
 {
     if (!st->in_pass)
         return STORE_OK;
+    st->pass_first_message = 0;
     if (st->pass_lost) { /* st->error still says why */
         st->in_pass = st->pass_lost = false;
         return STORE_ERROR;
@@ -85,6 +90,23 @@ enum store_status store_commit(struct store *st)
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     return STORE_ERROR;
+}
+
+void store_read_begin(struct store *st)
+{
+    if (st->in_pass || st->reading)
+        return; /* the pass transaction is one snapshot already */
+    st->reading = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void store_read_end(struct store *st)
+{
+    if (!st->reading)
+        return;
+    st->reading = false;
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+        !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* Reads one integer from a single-row query; STORE_ERROR if it fails. */
@@ -171,6 +193,27 @@ static char *db_path(const char *data_dir, char *err, size_t errlen)
     return g_build_filename(data_dir, STORE_DB_NAME, NULL);
 }
 
+/* Takes data_dir's lock file for this process: its descriptor, or -1 with err filled
+ * when another process holds it or it cannot be opened. */
+static int lock_data_dir(const char *data_dir, char *err, size_t errlen)
+{
+    char *path = g_build_filename(data_dir, STORE_LOCK_NAME, NULL);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", path, g_strerror(errno));
+    } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            snprintf(err, errlen, "data directory %s is in use by another chat-server "
+                     "process (it holds %s); stop it first", data_dir, path);
+        else
+            snprintf(err, errlen, "cannot lock %s: %s", path, g_strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    g_free(path);
+    return fd;
+}
+
 static void stmt_finalize(gpointer stmt)
 {
     sqlite3_finalize(stmt);
@@ -184,8 +227,14 @@ enum store_status store_open(const char *data_dir, struct store **out, char *err
     char *path = memory ? g_strdup(STORE_MEMORY) : db_path(data_dir, err, errlen);
     if (path == NULL)
         return STORE_ERROR;
+    int lock_fd = memory ? -1 : lock_data_dir(data_dir, err, errlen);
+    if (!memory && lock_fd < 0) {
+        g_free(path);
+        return STORE_ERROR;
+    }
     struct store *st = g_new0(struct store, 1);
     st->memory = memory;
+    st->lock_fd = lock_fd;
     st->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
     int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                              SQLITE_OPEN_NOMUTEX, NULL);
@@ -213,5 +262,7 @@ void store_close(struct store *st)
     if (st->in_pass)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
+    if (st->lock_fd >= 0)
+        close(st->lock_fd); /* releases the lock, once everything is on disk */
     g_free(st);
 }

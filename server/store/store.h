@@ -19,6 +19,8 @@
 /* As --data-dir: a private in-memory database, for benchmarks (nothing survives). */
 #define STORE_MEMORY ":memory:"
 #define STORE_DB_NAME "chat.db"
+/* Held (flock) by the one process that has the data directory open. */
+#define STORE_LOCK_NAME "chat.lock"
 
 struct store;
 
@@ -50,7 +52,10 @@ struct store_file {
 };
 
 /* Opens (creating if missing) data_dir/chat.db, or an in-memory database when data_dir
- * is STORE_MEMORY. Refuses, without writing to it, a database that fails PRAGMA
+ * is STORE_MEMORY. Refuses a data directory another process holds open (its
+ * STORE_LOCK_NAME is locked: a second server, or an accounts command while the server
+ * runs, would not see the first one's memory). Refuses, without writing to it, a
+ * database that fails PRAGMA
  * quick_check or has a schema newer than this program; migrates an older one forward.
  * Returns STORE_OK and *out, or STORE_ERROR with err filled. */
 enum store_status store_open(const char *data_dir, struct store **out, char *err,
@@ -64,6 +69,13 @@ const char *store_error(const struct store *st);
 
 /* True while the current pass has written something not yet committed. */
 bool store_pass_dirty(const struct store *st);
+
+/* Holds one read snapshot across the reads until store_read_end() (one request's page
+ * and its flags agree; one lock instead of one per statement). Inside the pass
+ * transaction, which is a snapshot already, both do nothing. No write may come
+ * between them. */
+void store_read_begin(struct store *st);
+void store_read_end(struct store *st);
 
 /* Commits the pass transaction, if any. STORE_ERROR: everything the pass wrote is
  * rolled back and the store is ready for the next pass. */

@@ -11,6 +11,16 @@ static sqlite3_int64 id_bound(uint64_t id)
     return id > (uint64_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)id;
 }
 
+/* The upper bound hi as history may read it: below the pass's first uncommitted
+ * message, which may still be rolled back (its live copy is then withdrawn, and a
+ * replayed copy could not be). */
+static sqlite3_int64 committed_bound(const struct store *st, uint64_t hi)
+{
+    if (st->pass_first_message != 0 && st->pass_first_message < hi)
+        hi = st->pass_first_message;
+    return id_bound(hi);
+}
+
 #define HISTORY_COLUMNS \
     "SELECT m.id, m.time_ms, m.sender_name, m.client_id, m.kind, m.body, m.file_id," \
     " f.size, f.sha256, f.name FROM messages m LEFT JOIN files f ON f.id = m.file_id" \
@@ -19,14 +29,16 @@ static sqlite3_int64 id_bound(uint64_t id)
 int store_history_range(struct store *st, uint32_t room_id, uint64_t lo, uint64_t hi,
                         unsigned limit, bool newest, store_history_fn fn, void *data)
 {
+    /* Both orders walk messages_by_room directly (no sort): the caller turns a newest
+     * page around. */
     sqlite3_stmt *stmt = store_stmt(st, newest
-        ? "SELECT * FROM (" HISTORY_COLUMNS " ORDER BY m.id DESC LIMIT ?4) ORDER BY 1"
+        ? HISTORY_COLUMNS " ORDER BY m.id DESC LIMIT ?4"
         : HISTORY_COLUMNS " ORDER BY m.id LIMIT ?4");
     if (stmt == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, room_id);
     sqlite3_bind_int64(stmt, 2, id_bound(lo));
-    sqlite3_bind_int64(stmt, 3, id_bound(hi));
+    sqlite3_bind_int64(stmt, 3, committed_bound(st, hi));
     sqlite3_bind_int64(stmt, 4, limit);
     int count = 0, rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -50,10 +62,11 @@ int store_history_range(struct store *st, uint32_t room_id, uint64_t lo, uint64_
         }
         if (row.sender_name == NULL || (row.is_file ? row.file_name == NULL : row.body == NULL))
             continue; /* not a row this server wrote */
-        fn(&row, data);
         count++;
+        if (!fn(&row, data))
+            break;
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         store_fail(st, "reading history");
         sqlite3_reset(stmt);
         return STORE_ERROR;
@@ -70,7 +83,7 @@ int store_history_exists(struct store *st, uint32_t room_id, uint64_t lo, uint64
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, room_id);
     sqlite3_bind_int64(stmt, 2, id_bound(lo));
-    sqlite3_bind_int64(stmt, 3, id_bound(hi));
+    sqlite3_bind_int64(stmt, 3, committed_bound(st, hi));
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     if (rc == SQLITE_ROW)

@@ -1,6 +1,8 @@
 /* History reads and send deduplication (store_history.c): a room's stored messages by
  * id range, for HISTORY and RESUME, and the lookup that makes a resent TEXT_SEND
- * idempotent. Reads run on the loop's connection, so they see the pass's own writes. */
+ * idempotent. History reads see committed messages only: not those the open pass
+ * transaction wrote (they may yet be rolled back; their live copies are still on the
+ * way). */
 #ifndef CHAT_SERVER_STORE_HISTORY_H
 #define CHAT_SERVER_STORE_HISTORY_H
 
@@ -26,11 +28,12 @@ struct store_history_row {
     const char *file_name;
 };
 
-typedef void (*store_history_fn)(const struct store_history_row *row, void *data);
+/* Takes one row; false ends the read after it. */
+typedef bool (*store_history_fn)(const struct store_history_row *row, void *data);
 
-/* Calls fn, in ascending id order, for the messages of room_id with lo < id < hi: the
- * `limit` newest of them if newest, else the `limit` oldest. Returns how many, or
- * STORE_ERROR. */
+/* Calls fn for the messages of room_id with lo < id < hi: the `limit` newest of them
+ * in descending id order if newest, else the `limit` oldest in ascending order, until
+ * fn returns false. Returns how many rows fn took, or STORE_ERROR. */
 int store_history_range(struct store *st, uint32_t room_id, uint64_t lo, uint64_t hi,
                         unsigned limit, bool newest, store_history_fn fn, void *data);
 

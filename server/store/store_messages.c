@@ -34,6 +34,8 @@ static enum store_status insert_message(struct store *st, const struct store_mes
     if (store_step_done(st, stmt, "storing a message") != STORE_OK)
         return STORE_ERROR;
     *id = (uint64_t)sqlite3_last_insert_rowid(st->db);
+    if (st->pass_first_message == 0)
+        st->pass_first_message = *id;
     return STORE_OK;
 }
 

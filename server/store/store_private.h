@@ -13,9 +13,13 @@
 struct store {
     sqlite3 *db;
     bool memory;              /* STORE_MEMORY: nothing on disk */
+    int lock_fd;              /* STORE_LOCK_NAME held with flock; -1 in memory */
     bool in_pass;             /* the pass transaction is open */
     bool pass_lost;           /* SQLite rolled it back after a failed write (disk full):
                                  the pass's commit must fail too */
+    uint64_t pass_first_message; /* the first message id the open pass wrote, 0 if none:
+                                    history reads stop below it (store_history.h) */
+    bool reading;             /* store_read_begin() opened a read transaction */
     GHashTable *stmts;        /* SQL text -> sqlite3_stmt*, prepared once */
     struct store_checkpointer *checkpointer; /* NULL in memory */
     char error[512];

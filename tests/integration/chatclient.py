@@ -28,10 +28,13 @@ class RawClient:
     applied to self.roles (user id -> role) and not returned, unless the client was made
     with raw_roles=True (the tests of roles themselves)."""
 
-    def __init__(self, port, rcvbuf=None, host="127.0.0.1", raw_roles=False, tls=None):
+    def __init__(self, port, rcvbuf=None, host="127.0.0.1", raw_roles=False, tls=None,
+                 mss=None):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        if mss is not None:   # small segments: the server's kernel then buffers little
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, mss)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.settimeout(TIMEOUT)
         self.sock.connect((host, port))

@@ -8,9 +8,11 @@ from the C client so the server is checked against an independent reading of the
   paged in with HISTORY AFTER, then the outbox resent unchanged;
 - received messages are kept by message_id: a frame seen twice is kept once.
 
-Run as a script (python3 chatoutbox.py PORT STATE_FILE), it sends the texts its state
-file lists, then waits for a line on stdin and writes what it received; that is the
-process the tests kill with SIGKILL and start again."""
+Run as a script (python3 chatoutbox.py PORT STATE_FILE), it waits for a line on stdin
+(so it can be started ahead, its imports done, while the state file is not ready yet),
+reads its state, says "ready" on stdout, sends the texts the state lists, then waits for
+another line on stdin and writes what it received; that is the process the tests kill
+with SIGKILL and start again."""
 
 import json
 import os
@@ -48,6 +50,9 @@ class OutboxClient:
 
     # ---- persistence (the outbox survives a kill) ----
     def save(self):
+        """Writes the state atomically (rename). Not fsynced: what a killed process wrote
+        is in the kernel already; only a machine's crash would need fsync, and the
+        tests kill processes, not machines."""
         if not self.state_path:
             return
         data = {"token": self.token.hex(), "rooms": self.rooms, "name": self.name,
@@ -57,8 +62,6 @@ class OutboxClient:
         tmp = self.state_path + ".tmp"
         with open(tmp, "w") as f:
             json.dump(data, f)
-            f.flush()
-            os.fsync(f.fileno())
         os.replace(tmp, self.state_path)
 
     def load(self):
@@ -154,7 +157,7 @@ class OutboxClient:
                 room_id, anchor, before_id = self.fills.pop(frame.request_id)
                 below = max((k for k, v in self.received.items()
                              if v[0] == room_id and k < before_id), default=0)
-                if frame.count == PAGE and below > anchor:
+                if frame.count > 0 and below > anchor:   # a page may end early (bytes)
                     self.fill(room_id, below, before_id)
         elif frame.type == P.ERROR:
             raise AssertionError(f"{self.name}: {frame!r}")
@@ -167,10 +170,13 @@ class OutboxClient:
 
 
 def main(port, state_path):
-    """The killable process: sends its todo (one text per 15 ms, 200 a second among three
-    senders); once a line arrives on stdin and everything is acknowledged, takes in what
-    the server sent before that moment, saves it and exits 0 (1 if not settled in time)."""
+    """The killable process: after a first line on stdin, loads its state, prints
+    "ready" and sends its todo (one text per 15 ms, 200 a second among three senders);
+    once a second line arrives and everything is acknowledged, takes in what the server
+    sent before that moment, saves it and exits 0 (1 if not settled in time)."""
+    sys.stdin.readline()
     client = OutboxClient(int(port), b"", [], state_path)
+    print("ready", flush=True)
     interval, next_send = 0.015, time.monotonic()
     finish_by = None
     while True:
@@ -178,7 +184,14 @@ def main(port, state_path):
         if client.todo and time.monotonic() >= next_send:
             client.send_next()
             next_send += interval
-        if finish_by is None and select.select([sys.stdin], [], [], 0.001)[0]:
+        # Sleep until the next send, a frame or a line on stdin (no busy polling: the
+        # machine is shared with the server under test).
+        wait = max(0.0, next_send - time.monotonic()) if client.todo else 0.05
+        watched = [sys.stdin] if finish_by is None else []
+        if client.conn is not None:
+            watched.append(client.conn.sock)
+        ready = select.select(watched, [], [], wait)[0]
+        if finish_by is None and sys.stdin in ready:
             sys.stdin.readline()
             finish_by = time.monotonic() + 2 * TIMEOUT
         if finish_by is not None and client.settled():

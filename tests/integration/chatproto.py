@@ -68,6 +68,8 @@ ROOM_MEMBERS = 0x0312
 ROOM_PRESENCE = 0x0313
 ROOM_TOPIC = 0x0314
 ROOM_INVITED = 0x0315
+PRESENCE_SET = 0x0316
+PRESENCE_STATE = 0x0317
 REGISTER = 0x0400
 LOGIN = 0x0401
 LOGIN_TOKEN = 0x0402
@@ -96,6 +98,9 @@ MEMBER_OFFLINE = 0
 MEMBER_ONLINE = 1
 MEMBER_JOINED = 2
 MEMBER_LEFT = 3
+# PRESENCE_SET / PRESENCE_STATE states.
+PRESENCE_ACTIVE = 0
+PRESENCE_AWAY = 1
 # HISTORY modes and HISTORY_END flags.
 HISTORY_LATEST = 1
 HISTORY_BEFORE = 2
@@ -165,6 +170,8 @@ E_ROOM_FULL = 53
 E_TOO_MANY_ROOMS = 54
 E_ROOM_CREATE_LIMIT = 55
 E_DIRECT_REFUSED = 56
+E_PRESENCE_INVALID = 57
+E_PRESENCE_TOO_FAST = 58
 E_HISTORY_INVALID = 60
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
@@ -290,6 +297,8 @@ LAYOUTS = {
     ROOM_PRESENCE: [("room_id", "u32"), ("state", "u16"), ("users", "users")],
     ROOM_TOPIC: [("room_id", "u32"), ("time_ms", "u64"), ("actor", "str"), ("topic", "str")],
     ROOM_INVITED: [("room_id", "u32"), ("inviter", "str"), ("name", "str"), ("topic", "str")],
+    PRESENCE_SET: [("request_id", "u64"), ("state", "u16")],
+    PRESENCE_STATE: [("room_id", "u32"), ("state", "u16"), ("users", "users")],
     HISTORY: [("request_id", "u64"), ("room_id", "u32"), ("mode", "u16"), ("limit", "u16"),
               ("anchor", "u64")],
     HISTORY_END: [("request_id", "u64"), ("room_id", "u32"), ("flags", "u16"), ("count", "u32")],
@@ -305,7 +314,8 @@ _TYPE_NAME_LIST = (
     "REGISTER LOGIN LOGIN_TOKEN SESSION LOGOUT PASSWORD_CHANGE INVITE_CREATE INVITE "
     "MODERATE DONE NOTICE USER_ROLE ROOM_CREATE ROOM_JOIN ROOM_LEAVE ROOM_LIST "
     "ROOM_TOPIC_SET ROOM_INVITE DIRECT_SEND BLOCK ROOM_INFO ROOM_STATE ROOM_MEMBERS "
-    "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED HISTORY HISTORY_END RESUME RESUME_GAP").split()
+    "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED PRESENCE_SET PRESENCE_STATE HISTORY HISTORY_END "
+    "RESUME RESUME_GAP").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

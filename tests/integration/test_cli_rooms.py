@@ -312,3 +312,21 @@ def test_a_gap_is_announced_and_filled_once(person, history_server, tmp_path):
     assert got[:100] == missed[30:]                       # the newest first, in order
     alice.close_stdin()
     assert alice.wait() == 0
+
+
+def test_away_is_shown_in_users(person):
+    """/away says so to the others (PRESENCE_SET); their /users shows "(away)" until
+    /away off. A text sent after it comes after the news of it."""
+    alice, bob = person("alice"), person("bob")
+    bob.write("/away")
+    bob.wait_line(rf"^{STAMP} \* you are away$")
+    bob.write("gone for a bit")
+    alice.wait_line(rf"^{in_room('#lobby')} <bob> gone for a bit$")
+    alice.write("/users")
+    alice.wait_line(rf"^{STAMP} \* online: alice \(admin\), bob \(away\)$")  # the first: admin
+    bob.write("/away off")
+    bob.wait_line(rf"^{STAMP} \* you are back$")
+    bob.write("back")
+    alice.wait_line(rf"^{in_room('#lobby')} <bob> back$")
+    alice.write("/users")
+    alice.wait_line(rf"^{STAMP} \* online: alice \(admin\), bob$")

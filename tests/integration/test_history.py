@@ -7,7 +7,8 @@ import random
 import pytest
 
 import chatproto as P
-from chathistory import MAX_PAGE, RESUME_BOUND, history, model_page, resume
+from chatclient import RawClient
+from chathistory import MAX_PAGE, RESUME_BOUND, collect, history, model_page, resume
 from chatrooms import create, expect_state, join, people, refused
 
 LIVE = (P.ROOM_STATE, P.ROOM_MEMBERS, P.ROOM_PRESENCE, P.USER_LIST, P.USER_JOINED,
@@ -168,3 +169,41 @@ def test_guests_read_the_lobby_and_are_never_deduplicated(server, user):
     page, end = history(guest, P.ROOM_LOBBY, P.HISTORY_LATEST, 0, 1)
     assert [m.message_id for m in page] == [second.message_id]
     assert end.flags == P.HISTORY_MORE_BEFORE
+
+
+def test_resuming_many_large_rooms_is_paced_by_the_output_queue(server_factory, account):
+    """Six rooms of 100 missed 7000-byte texts (4.2 MB) resumed in one write by a client
+    that reads slowly, with a 1 MiB output queue: the server serves one page at a time
+    as the queue drains (pages end near a quarter of the queue, with their gap), so the
+    client is never dropped as too slow; paging the gaps then gives every text once."""
+    server = server_factory("--no-limits", "--max-output-queue", "1048576")
+    alice, bob = people(account, server, "alice", "bob")
+    rooms = [create(alice, f"big{n}")[0].room_id for n in range(6)]
+    for room_id in rooms:
+        join(bob, f"big{rooms.index(room_id)}")
+    token = bob.session.token
+    bob.close()
+    big = "z" * 7000
+    stored = {room_id: [m.message_id for m in sent(alice, room_id, [big] * 100,
+                                                  first_id=1 + 1000 * n)]
+              for n, room_id in enumerate(rooms)}
+
+    bob = RawClient(server.port, rcvbuf=16384, mss=1000)
+    bob.token_login(token)
+    bob.expect_session()
+    for room_id in rooms:
+        expect_state(bob, room_id)
+    bob.send(b"".join(P.encode(P.RESUME, request_id=900 + n, room_id=room_id, last_id=0)
+                      for n, room_id in enumerate(rooms)))
+    for _ in range(2):     # two passes after bob's: his first answers met the queue bound
+        alice.sync()
+    answers = [collect(bob, 900 + n) for n in range(len(rooms))]
+    for room_id, (gap, page, end, _) in zip(rooms, answers):
+        got = [m.message_id for m in page]
+        assert 0 < len(got) < 100 and got == stored[room_id][-len(got):]
+        assert (gap.after_id, gap.before_id) == (0, got[0])
+        while end.flags & P.HISTORY_MORE_BEFORE:          # the gap, paged backwards
+            older, end = history(bob, room_id, P.HISTORY_BEFORE, got[0])
+            got = [m.message_id for m in older] + got
+        assert got == stored[room_id]
+    assert not any("too slow" in line for line in server.log_lines())

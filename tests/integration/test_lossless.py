@@ -110,9 +110,18 @@ def test_cut_connections_lose_and_double_nothing(server, account):
 
 
 def start_killable(server, state_path):
+    """A chatoutbox.py process, started ahead: it waits for go() before reading its
+    state (so the interpreter's start-up is off each trial's clock)."""
     return subprocess.Popen([sys.executable, os.path.join(HERE, "chatoutbox.py"),
                              str(server.port), state_path], stdin=subprocess.PIPE,
-                            cwd=HERE, text=True)
+                            stdout=subprocess.PIPE, cwd=HERE, text=True)
+
+
+def go(proc):
+    """Lets a started process read its state and run; returns once it has."""
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    assert proc.stdout.readline() == "ready\n", "the outbox client did not start"
 
 
 def test_killed_client_restarts_from_its_outbox(server, account, tmp_path):
@@ -123,21 +132,33 @@ def test_killed_client_restarts_from_its_outbox(server, account, tmp_path):
     state = str(tmp_path / "outbox.json")
     killable = OutboxClient(server.port, token, [room_id], state_path=state, name=name)
     texts = []
-    for trial in range(10):
-        for c in clients + [killable]:
-            c.todo = [(room_id, f"{c.name} {trial}.{n}") for n in range(PER_TRIAL)]
-            texts += [t for _, t in c.todo]
-        killable.save()
-        proc = start_killable(server, state)
-        at = rng.uniform(0.02, PER_TRIAL * 3 / RATE)
-        killed = []
+    started = []                              # every process, stopped at the end
 
-        def step(elapsed):
-            if not killed and elapsed >= at:
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-                killed.append(start_killable(server, state))   # the restart
-        try:
+    def spare():
+        started.append(start_killable(server, state))
+        return started[-1]
+    # The next two processes (this trial's and its restart), their start-up under way.
+    spares = [spare(), spare()]
+    try:
+        for trial in range(20):
+            for c in clients + [killable]:
+                c.todo = [(room_id, f"{c.name} {trial}.{n}") for n in range(PER_TRIAL)]
+                texts += [t for _, t in c.todo]
+            killable.save()
+            proc = spares.pop(0)
+            spares.append(spare())
+            go(proc)
+            at = rng.uniform(0.0, PER_TRIAL * 3 / RATE)   # while it sends its 20
+            killed = []
+
+            def step(elapsed):
+                if not killed and elapsed >= at:
+                    proc.send_signal(signal.SIGKILL)
+                    proc.wait()
+                    restarted = spares.pop(0)              # the restart
+                    spares.append(spare())
+                    go(restarted)
+                    killed.append(restarted)
             run_until(clients, 20 * SLOWDOWN, step)
             while not killed:
                 step(float("inf"))
@@ -146,12 +167,12 @@ def test_killed_client_restarts_from_its_outbox(server, account, tmp_path):
             restarted.stdin.write("finish\n")
             restarted.stdin.flush()
             assert restarted.wait(timeout=3 * TIMEOUT) == 0, "the restarted client did not settle"
-        finally:
-            for p in [proc] + killed:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
-        killable = OutboxClient(server.port, token, [room_id], state_path=state)
-        assert not killable.outbox and not killable.todo
-        barrier(clients)
-        check_same(room_id, [c.sequence(room_id) for c in clients + [killable]], texts)
+            killable = OutboxClient(server.port, token, [room_id], state_path=state)
+            assert not killable.outbox and not killable.todo
+            barrier(clients)
+            check_same(room_id, [c.sequence(room_id) for c in clients + [killable]], texts)
+    finally:
+        for p in started:
+            if p.poll() is None:
+                p.kill()
+                p.wait()

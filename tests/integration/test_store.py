@@ -74,6 +74,30 @@ def refuses_to_start(tmp_path, data, expected):
     assert file_digest(db) == digest
 
 
+def test_a_data_directory_serves_one_process(server_factory, user, tmp_path):
+    """A second server, or an accounts command, on the data directory of a running server
+    is refused (the first one's memory would not see its writes); once the first has
+    stopped, both work."""
+    data = tmp_path / "data"
+    first = server_factory("--data-dir", str(data))
+    alice = user(first, "alice")
+    alice.say("kept", client_id=1)
+    alice.expect(P.TEXT, client_id=1)                # acknowledged: committed
+    status, out, err = run_command("--port", "0", "--log", str(tmp_path / "second.log"),
+                                   "--files-dir", str(tmp_path / "files2"),
+                                   "--data-dir", str(data))
+    assert status == 1 and "in use by another chat-server" in err, (status, out, err)
+    assert "listening" not in out
+    status, out, err = run_command("--data-dir", str(data), "--create-invite")
+    assert status != 0 and "in use by another chat-server" in err, (status, out, err)
+    first.stop()
+    status, out, err = run_command("--data-dir", str(data), "--create-invite")
+    assert status == 0, (status, out, err)
+    second = server_factory("--data-dir", str(data))
+    assert [body for _, _, body in texts(data).values()] == ["kept"]
+    second.stop()
+
+
 def test_newer_schema_is_refused_untouched(server_factory, tmp_path):
     data = tmp_path / "data"
     server_factory("--data-dir", str(data)).stop()

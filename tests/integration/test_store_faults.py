@@ -18,6 +18,7 @@ import chatproto as P
 from chatclient import offer, send_chunks, sha256
 from chatfs import immutable, run, tmpfs
 from chatrooms import create, join, listing, people, request
+from chathistory import collect
 from chatstore import DB_NAME, texts
 
 TEXT = "x" * 8000                      # about two pages of the database per text
@@ -139,3 +140,28 @@ def test_room_changes_that_cannot_be_stored_are_forgotten(server_factory, accoun
     create(alice, "lost")                    # the name was never taken
     join(bob, "kept")
     alice.expect(P.ROOM_PRESENCE, room_id=state.room_id, state=P.MEMBER_JOINED)
+
+
+def test_a_replay_in_a_failed_pass_holds_no_uncommitted_message(server_factory, room,
+                                                                  tmp_path):
+    """A text, a HISTORY and a RESUME in one write (one loop pass) whose commit fails:
+    the text is refused with STORAGE, and neither answer replays it (history reads stop
+    below what the pass wrote, which a failed commit rolls back)."""
+    data = tmp_path / "data"
+    server = server_factory("--data-dir", str(data))
+    alice, bob = room(server, "alice", "bob")
+    kept = stores_again(alice, bob, 1)
+    with immutable(data / DB_NAME, data / f"{DB_NAME}-wal", data) as frozen:
+        if not frozen:
+            pytest.skip("chattr +i is not available here")
+        alice.send(P.encode(P.TEXT_SEND, client_id=2, room_id=P.ROOM_LOBBY,
+                            text="never stored") +
+                   P.encode(P.HISTORY, request_id=70, room_id=P.ROOM_LOBBY,
+                            mode=P.HISTORY_LATEST, limit=10, anchor=0) +
+                   P.encode(P.RESUME, request_id=71, room_id=P.ROOM_LOBBY, last_id=0))
+        for request_id in (70, 71):          # answered in the pass, before its commit
+            _, page, end, _ = collect(alice, request_id)
+            assert [m.message_id for m in page] == [kept.message_id], page
+            assert end.flags == 0, repr(end)
+        alice.expect_error(P.E_STORAGE, ref_type=P.TEXT_SEND, ref_id=2)
+        bob.expect_quiet()

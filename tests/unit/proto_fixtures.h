@@ -127,6 +127,9 @@ static inline GPtrArray *sample_frames(void)
                                     { 1, (const uint8_t *)"\x00\x00\x00\x02\x00\x03" "bob", 9 } } },
         { PROTO_ROOM_TOPIC, .u.room_topic = { 9, UINT64_MAX, name, text } },
         { PROTO_ROOM_INVITED, .u.room_invited = { 9, name, name, proto_str_of("") } },
+        { PROTO_PRESENCE_SET, .u.presence_set = { UINT64_MAX, UINT16_MAX } },
+        { PROTO_PRESENCE_STATE, .u.room_members = { 0, PROTO_PRESENCE_AWAY,
+                                    { 1, (const uint8_t *)"\xff\xff\xff\xff\x00\x03" "eve", 9 } } },
         { PROTO_HISTORY, .u.history = { UINT64_MAX, UINT32_MAX, PROTO_HISTORY_AROUND, UINT16_MAX,
                                         UINT64_MAX } },
         { PROTO_HISTORY_END, .u.history_end = { 0, 0, PROTO_HISTORY_MORE_BEFORE |

@@ -439,10 +439,13 @@ static void test_decoder_buffer(void)
     g_assert_cmpint(proto_decoder_next(&d, &msg), ==, PROTO_NEED_MORE);
     g_assert_null(d.buf);
 
+    g_assert_cmpuint(proto_decoder_peek_type(&d), ==, 0);
     proto_decoder_feed(&d, frame, 5);
     g_assert_cmpuint(d.cap, <, 4096); /* no header yet: nothing reserved */
+    g_assert_cmpuint(proto_decoder_peek_type(&d), ==, 0);
     proto_decoder_feed(&d, frame + 5, 4);
     g_assert_cmpuint(d.cap, >=, size);
+    g_assert_cmpuint(proto_decoder_peek_type(&d), ==, PROTO_FILE_CHUNK); /* payload unread */
     const uint8_t *buf = d.buf;
     for (size_t at = 9; at < size; at += 1000) {
         g_assert_cmpint(proto_decoder_next(&d, &msg), ==, PROTO_NEED_MORE);
@@ -456,6 +459,32 @@ static void test_decoder_buffer(void)
     g_assert_cmpint(proto_decoder_next(&d, &msg), ==, PROTO_NEED_MORE);
     g_assert_null(d.buf);
     g_assert_cmpuint(d.cap, ==, 0);
+    proto_decoder_free(&d);
+}
+
+/* A LOGIN taken out and wiped leaves no byte of its password in the buffer, and the
+ * frame behind it still decodes. */
+static void test_decoder_wipes_a_password(void)
+{
+    static const char secret[] = "correct horse battery staple";
+    struct proto_msg login = { PROTO_LOGIN, .u.login = { 1, 0, proto_str_of("alice"),
+                                                         proto_str_of(secret), proto_str_of("") } };
+    struct proto_msg ping = { PROTO_PING, .u.token = 42 };
+    uint8_t bytes[2 * 512];
+    size_t first = proto_encode(&login, bytes);
+    size_t total = first + proto_encode(&ping, bytes + first);
+    struct proto_decoder d;
+    struct proto_msg msg;
+    proto_decoder_init(&d, PROTO_MAX_PAYLOAD);
+    proto_decoder_feed(&d, bytes, total);
+    g_assert_cmpint(proto_decoder_next(&d, &msg), ==, PROTO_OK);
+    g_assert_cmpuint(msg.type, ==, PROTO_LOGIN);
+    g_assert_nonnull(memmem(d.buf, d.len, secret, strlen(secret)));
+    proto_decoder_wipe_taken(&d, first);
+    g_assert_null(memmem(d.buf, d.len, secret, strlen(secret)));
+    g_assert_cmpint(proto_decoder_next(&d, &msg), ==, PROTO_OK);
+    g_assert_cmpuint(msg.type, ==, PROTO_PING);
+    g_assert_cmpuint(msg.u.token, ==, 42);
     proto_decoder_free(&d);
 }
 
@@ -496,6 +525,7 @@ int main(int argc, char **argv)
     g_test_add_func("/protocol/roundtrip/rooms", test_roundtrip_rooms);
     g_test_add_func("/protocol/stream/splits", test_stream_splits);
     g_test_add_func("/protocol/stream/buffer", test_decoder_buffer);
+    g_test_add_func("/protocol/stream/wipe", test_decoder_wipes_a_password);
     g_test_add_func("/protocol/names", test_names_and_texts);
     return g_test_run();
 }

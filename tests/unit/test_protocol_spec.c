@@ -19,7 +19,8 @@
       0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b,      \
       0x2c, 0x2d, 0x2e, 0x2f }
 
-/* The user-list entries of the ROOM_MEMBERS and ROOM_PRESENCE examples: account ids. */
+/* The user-list entries of the ROOM_MEMBERS, ROOM_PRESENCE and PRESENCE_STATE examples:
+ * account ids. */
 #define ENTRIES_ALICE_BOB (const uint8_t *)"\0\0\0\1\0\5alice\0\0\0\2\0\3bob", 20
 #define ENTRIES_CAROL (const uint8_t *)"\0\0\0\3\0\5carol", 11
 
@@ -342,6 +343,18 @@ static const struct example examples[] = {
       "00 06 "
       "73 65 63 72 65 74 "
       "00 00 " },
+    { { PROTO_PRESENCE_SET, .u.presence_set = { 40, PROTO_PRESENCE_AWAY } },
+      "00 00 00 0a 03 16 00 00 "
+      "00 00 00 00 00 00 00 28 "
+      "00 01 " },
+    { { PROTO_PRESENCE_STATE, .u.room_members = { 5, PROTO_PRESENCE_AWAY, { 1, ENTRIES_CAROL } } },
+      "00 00 00 13 03 17 00 00 "
+      "00 00 00 05 "
+      "00 01 "
+      "00 01 "
+      "00 00 00 03 "
+      "00 05 "
+      "63 61 72 6f 6c " },
     { { PROTO_HISTORY, .u.history = { 31, 5, PROTO_HISTORY_BEFORE, 50, 1000 } },
       "00 00 00 18 06 00 00 00 "
       "00 00 00 00 00 00 00 1f "

@@ -1,7 +1,7 @@
-/* Model tests: ChatRoom (client/session_chatroom.h), the object a sidebar row binds to.
+/* Model tests: ChatRoom (client/core/session_chatroom.h), the object a sidebar row binds to.
  * Each setter notifies exactly when its property changes, and the counts follow the
  * members and texts recorded. Needs no display. */
-#include "client/session_chatroom.h"
+#include "client/core/session_chatroom.h"
 
 /* Counts "notify" emissions per property name. */
 static void count_notify(GObject *object, GParamSpec *spec, GHashTable *counts)
@@ -82,6 +82,16 @@ static void test_members_and_presence(void)
     g_assert_cmpuint(chat_room_get_member_count(room), ==, 1);
     g_assert_false(chat_room_member_online(room, "alice"));
     g_assert_cmpuint(changes, ==, 4);
+    g_assert_false(chat_room_member_away(room, "bob"));
+    chat_room_set_member_away(room, 2, TRUE);            /* PRESENCE_STATE away */
+    chat_room_set_member_away(room, 2, TRUE);            /* no change: no signal */
+    chat_room_set_member_away(room, 7, TRUE);            /* unknown: nothing */
+    g_assert_true(chat_room_member_away(room, "bob"));
+    g_assert_cmpuint(changes, ==, 5);
+    chat_room_set_member(room, 2, "bob", FALSE);         /* offline: the state is gone */
+    g_assert_false(chat_room_member_away(room, "bob"));
+    chat_room_set_member(room, 2, "bob", TRUE);
+    g_assert_false(chat_room_member_away(room, "bob"));  /* a login starts active */
     char *label = chat_room_dup_label(room);
     g_assert_cmpstr(label, ==, "@bob");
     g_free(label);

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "client/window_private.h"
+#include "client/gtk/window_private.h"
 #include "tests/widget/widget_util.h"
 
 #define MIN_RATIO 4.5

@@ -1,7 +1,7 @@
 /* Widget tests: the login view's modes, its error alert and its submit signal. */
 #include <gtk/gtk.h>
 
-#include "client/login_view.h"
+#include "client/gtk/login_view.h"
 #include "tests/widget/widget_util.h"
 
 /* First descendant of root of the given type whose accessible name is name, or NULL. */

@@ -3,8 +3,8 @@
  * when the view is at the bottom. */
 #include <gtk/gtk.h>
 
-#include "client/format.h"
-#include "client/message_list.h"
+#include "client/gtk/format.h"
+#include "client/gtk/message_list.h"
 #include "tests/widget/widget_util.h"
 
 #define T0 1700000000000 /* a fixed time, ms */

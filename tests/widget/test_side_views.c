@@ -2,8 +2,8 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
-#include "client/settings.h"
-#include "client/user_list.h"
+#include "client/gtk/settings.h"
+#include "client/gtk/user_list.h"
 #include "tests/widget/widget_util.h"
 
 /* First descendant label showing exactly text, or NULL. */

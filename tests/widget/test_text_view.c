@@ -2,9 +2,9 @@
  * checked on the real ChatBubble rows as well as on the helpers. */
 #include <gtk/gtk.h>
 
-#include "client/bubble.h"
-#include "client/linkify.h"
-#include "client/user_color.h"
+#include "client/gtk/bubble.h"
+#include "client/gtk/linkify.h"
+#include "client/gtk/user_color.h"
 #include "tests/widget/widget_util.h"
 
 /* linkify_markup(text) is exactly expected, and a GtkLabel given it (links and all)

@@ -1,0 +1,681 @@
+/* chat-cli: the terminal front end over ChatSession.
+ *
+ * stdin lines are messages (to the current room) or commands (/send PATH, /get ID [DIR],
+ * /users, /join ROOM, /quit...); every event is one stdout line "[#room] HH:MM:SS ..."
+ * (a room's events; "[@name]" for a direct conversation) or "HH:MM:SS ..." (the
+ * session's), and every problem one stderr line "error: ...", each flushed at once so a
+ * program reading the pipe sees it promptly.
+ * From a terminal the session reconnects after a loss and /quit or Ctrl+D leave at once;
+ * from a pipe or file it finishes everything queued at end of input, says goodbye and
+ * exits 0, and a login refused or a connection lost ends it with status 1. */
+#include <gio/gunixinputstream.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/cli/cli.h"
+#include "client/cli/cli_trust.h"
+#include "common/i18n.h"
+
+#define CLI_VERSION CHAT_VERSION /* the Makefile's VERSION */
+#define CLI_AGENT "chat-cli/" CLI_VERSION
+#define EXIT_USAGE 2
+#define CLI_AUTO_AWAY_S 600 /* idle seconds before chat-cli says it is away (issue 12) */
+
+
+/* ---- Output (cli_print.c makes every line safe) ---- */
+
+/* "* online: alice (admin), bob (away), carol (guest, away)". */
+static void print_online(struct cli *cli)
+{
+    static const char *const role_names[] = {
+        [CHAT_ROLE_MEMBER] = NULL,
+        [CHAT_ROLE_MODERATOR] = N_("moderator"),
+        [CHAT_ROLE_ADMIN] = N_("admin"),
+        [CHAT_ROLE_GUEST] = N_("guest"),
+    };
+    GPtrArray *names = chat_session_list_users(cli->session);
+    GString *list = g_string_new(NULL);
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        const char *role = role_names[chat_session_get_user_role(cli->session, name)];
+        gboolean away = chat_session_user_away(cli->session, name);
+        g_string_append_printf(list, "%s%s", i ? ", " : "", name);
+        if (role || away)
+            g_string_append_printf(list, " (%s%s%s)", role ? _(role) : "",
+                                   role && away ? ", " : "", away ? _("away") : "");
+    }
+    cli_print_event(_("* online: %s"), list->str);
+    g_string_free(list, TRUE);
+    g_ptr_array_unref(names);
+}
+
+/* ---- Leaving ---- */
+
+/* Says goodbye (or, after /logout, revokes the login) and quits once disconnected. */
+void cli_leave(struct cli *cli)
+{
+    if (cli->leaving)
+        return;
+    cli->leaving = TRUE;
+    g_cancellable_cancel(cli->cancel);
+    if (cli->logout_requested)
+        chat_session_logout(cli->session);
+    else
+        chat_session_disconnect(cli->session);
+    if (chat_session_get_state(cli->session) == CHAT_SESSION_DISCONNECTED)
+        g_main_loop_quit(cli->loop);
+}
+
+/* At end of input: leave once logged in with everything sent, acknowledged and moved. */
+void cli_maybe_finish(struct cli *cli)
+{
+    if (cli->input_done && !cli->leaving &&
+        chat_session_get_state(cli->session) == CHAT_SESSION_ONLINE &&
+        chat_session_is_idle(cli->session))
+        cli_leave(cli);
+}
+
+/* Reports a request that failed (a text, a transfer, a command): the session goes on,
+ * but a script learns of it from the exit status. */
+void cli_request_failed(struct cli *cli, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    char *text = g_strdup_vprintf(format, args);
+    va_end(args);
+    cli_print_error("%s", text);
+    g_free(text);
+    cli->status = EXIT_FAILURE;
+}
+
+/* Ends the program with status 1 (the reason is already printed). */
+void cli_fail(struct cli *cli)
+{
+    cli->status = EXIT_FAILURE;
+    cli->leaving = TRUE;
+    g_cancellable_cancel(cli->cancel);
+    g_main_loop_quit(cli->loop);
+}
+
+/* ---- Session events ---- */
+
+static void cli_handle_line(struct cli *cli, char *line);
+
+/* The first login: lines read while it was under way (commands need it) run now, in
+ * order. */
+static void handle_early_lines(struct cli *cli)
+{
+    cli->ever_online = TRUE;
+    char *line;
+    while (!cli->leaving && (line = g_queue_pop_head(&cli->early_lines)) != NULL) {
+        if (!cli_take_secret(cli, line)) /* a line after /password answers its prompt */
+            cli_handle_line(cli, line);
+        g_free(line);
+    }
+}
+
+static void on_state_changed(ChatSession *session, int state, const char *detail,
+                             struct cli *cli)
+{
+    if (state != CHAT_SESSION_DISCONNECTED)
+        cli->retrying = FALSE;
+    if (state == CHAT_SESSION_ONLINE) {
+        cli_print_event(_("* connected as %s"), chat_session_get_username(session));
+        print_online(cli);
+        if (!cli->ever_online)
+            handle_early_lines(cli);
+        cli_maybe_finish(cli);
+    } else if (state == CHAT_SESSION_RECONNECTING) {
+        cli_print_error("%s", detail);
+    } else if (state == CHAT_SESSION_DISCONNECTED) {
+        if (cli->asking) {
+            return; /* waiting for the user's answer to the certificate question */
+        } else if (cli->retrying) {
+            return; /* a refused login is being retried with a password */
+        } else if (cli->leaving) {
+            g_main_loop_quit(cli->loop);
+        } else {
+            cli_print_error("%s", detail ? detail : _("disconnected"));
+            cli_fail(cli);
+        }
+    }
+}
+
+static void on_login_failed(ChatSession *session, guint code, const char *message,
+                            struct cli *cli)
+{
+    (void)session;
+    if (cli->asking)
+        return; /* the certificate question is open; its answer decides */
+    if (cli_login_retry(cli, code)) {
+        cli->retrying = TRUE;
+        return;
+    }
+    if (!cli->cert_explained) /* else cli_trust_report said why */
+        cli_print_error("%s", message);
+    cli_fail(cli);
+}
+
+static void on_certificate_untrusted(ChatSession *session, ChatCertificate *cert,
+                                     struct cli *cli)
+{
+    (void)session;
+    if (cli_trust_report(cert, cli->interactive && !cli->leaving))
+        cli->asking = g_boxed_copy(CHAT_TYPE_CERTIFICATE, cert);
+    else
+        cli->cert_explained = TRUE;
+}
+
+/* The user's answer to the certificate question (NULL: input ended). */
+static void cli_answer_trust(struct cli *cli, const char *line)
+{
+    ChatCertificate *cert = g_steal_pointer(&cli->asking);
+    if (!cli_trust_answer(cli->session, cert, line))
+        cli_fail(cli);
+    g_boxed_free(CHAT_TYPE_CERTIFICATE, cert);
+}
+
+static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
+{
+    (void)session;
+    cli_print_room_event(cli, msg->room_id, "<%s> %s", msg->sender, msg->text);
+}
+
+static void on_message_failed(ChatSession *session, guint64 client_id, const char *reason,
+                              struct cli *cli)
+{
+    (void)session;
+    (void)client_id;
+    cli_request_failed(cli, _("message not sent: %s"), reason);
+}
+
+static void on_user_joined(ChatSession *session, guint id, const char *name, struct cli *cli)
+{
+    (void)session;
+    (void)id;
+    cli_print_room_event(cli, CLI_LOBBY, _("* %s joined"), name);
+}
+
+static void on_user_left(ChatSession *session, guint id, const char *name, struct cli *cli)
+{
+    (void)session;
+    (void)id;
+    cli_print_room_event(cli, CLI_LOBBY, _("* %s left"), name);
+}
+
+static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
+{
+    (void)session;
+    cli_print_room_event(cli, file->room_id, _("* %s shared #%llu %s (%llu bytes)"),
+                         file->uploader, (unsigned long long)file->file_id, file->name,
+                         (unsigned long long)file->size);
+}
+
+static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct cli *cli)
+{
+    (void)session;
+    (void)cli;
+    if (t->direction == CHAT_TRANSFER_UPLOAD)
+        cli_print_event(_("* upload %s complete"), t->name);
+    else
+        cli_print_event(_("* download %s complete: %s"), t->name, t->path);
+}
+
+static void on_transfer_failed(ChatSession *session, ChatTransfer *t, const char *reason,
+                               struct cli *cli)
+{
+    (void)session;
+    if (t->direction == CHAT_TRANSFER_UPLOAD)
+        cli_request_failed(cli, _("upload %s failed: %s"), t->name, reason);
+    else
+        cli_request_failed(cli, _("download %s failed: %s"), t->name, reason);
+}
+
+static void on_server_error(ChatSession *session, guint code, const char *message,
+                            struct cli *cli)
+{
+    (void)session;
+    (void)code;
+    (void)cli;
+    cli_print_error(_("server: %s"), message);
+}
+
+static void on_idle(ChatSession *session, struct cli *cli)
+{
+    (void)session;
+    cli_maybe_finish(cli);
+}
+
+/* ---- Input ---- */
+
+static void report(struct cli *cli, GError *error)
+{
+    if (error)
+        cli_request_failed(cli, "%s", error->message);
+    g_clear_error(&error);
+}
+
+static void command_get(struct cli *cli, const char *args)
+{
+    char *end = NULL;
+    const char *digits = args[0] == '#' ? args + 1 : args;
+    guint64 id = g_ascii_strtoull(digits, &end, 10);
+    if (end == digits || (*end && !g_ascii_isspace(*end)) || id == 0) {
+        cli_request_failed(cli, _("usage: /get ID [FOLDER]"));
+        return;
+    }
+    char *dir = g_strstrip(g_strdup(end));
+    GError *error = NULL;
+    chat_session_download(cli->session, id, dir[0] ? dir : cli->files_dir, &error);
+    report(cli, error);
+    g_free(dir);
+}
+
+/* /away [on|off]: says we are away (no argument: the other way round). */
+static void command_away(struct cli *cli, const char *args)
+{
+    gboolean away = !chat_session_get_away(cli->session);
+    if (strcmp(args, "on") == 0 || strcmp(args, "off") == 0)
+        away = strcmp(args, "on") == 0;
+    else if (args[0]) {
+        cli_request_failed(cli, _("usage: /away [on|off]"));
+        return;
+    }
+    chat_session_set_away(cli->session, away);
+    cli_print_event("%s", away ? _("* you are away") : _("* you are back"));
+}
+
+static void cli_handle_line(struct cli *cli, char *line)
+{
+    chat_session_note_input(cli->session); /* a typed line: not idle */
+    size_t len = strlen(line);
+    if (len > 0 && line[len - 1] == '\r')
+        line[len - 1] = '\0'; /* a CRLF line ending */
+    if (!line[0])
+        return;
+    GError *error = NULL;
+    if (line[0] != '/') {
+        chat_session_send_text_to(cli->session, cli->room_id, line, &error);
+        report(cli, error);
+        return;
+    }
+    char *args = line + strcspn(line, " \t");
+    if (*args)
+        *args++ = '\0';
+    args = g_strstrip(args);
+    if (strcmp(line, "/send") == 0) {
+        if (args[0])
+            chat_session_upload_to(cli->session, cli->room_id, args, &error);
+        else
+            cli_request_failed(cli, _("usage: /send PATH"));
+        report(cli, error);
+    } else if (strcmp(line, "/get") == 0) {
+        command_get(cli, args);
+    } else if (strcmp(line, "/users") == 0) {
+        print_online(cli);
+    } else if (strcmp(line, "/away") == 0) {
+        command_away(cli, args);
+    } else if (cli_rooms_command(cli, line, args)) {
+        /* rooms and direct messages: cli_rooms.c */
+    } else if (cli_account_command(cli, line, args)) {
+        /* accounts and moderation: cli_account.c */
+    } else if (strcmp(line, "/quit") == 0) {
+        if (cli->interactive)
+            cli_leave(cli);
+        else
+            cli->input_done = TRUE; /* like the end of a piped input: finish first */
+        cli_maybe_finish(cli);
+    } else {
+        cli_request_failed(cli, _("unknown command %s (see --help)"), line);
+    }
+}
+
+static void cli_read_line(struct cli *cli);
+
+static void on_line(GObject *source, GAsyncResult *res, gpointer data)
+{
+    struct cli *cli = data;
+    GError *error = NULL;
+    char *line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), res, NULL,
+                                                      &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_error_free(error);
+        return;
+    }
+    if (line && cli->asking) {
+        cli_answer_trust(cli, line);
+        g_free(line);
+        if (!cli->leaving)
+            cli_read_line(cli);
+        return;
+    }
+    if (line && cli_take_secret(cli, line)) {
+        g_free(line);
+        if (!cli->leaving && !cli->input_done)
+            cli_read_line(cli);
+        return;
+    }
+    if (line && !cli->ever_online) {
+        g_queue_push_tail(&cli->early_lines, line);
+        cli_read_line(cli);
+        return;
+    }
+    if (line) {
+        cli_handle_line(cli, line);
+        g_free(line);
+        if (!cli->leaving && !cli->input_done)
+            cli_read_line(cli);
+        return;
+    }
+    report(cli, error);
+    cli_take_secret(cli, NULL); /* a password was asked for and never came */
+    if (cli->asking) {
+        cli_answer_trust(cli, NULL);
+    } else if (cli->interactive) {
+        cli_leave(cli);
+    } else {
+        cli->input_done = TRUE;
+        cli_maybe_finish(cli);
+    }
+}
+
+static void cli_read_line(struct cli *cli)
+{
+    g_data_input_stream_read_line_async(cli->input, G_PRIORITY_DEFAULT, cli->cancel, on_line,
+                                        cli);
+}
+
+/* SIGINT/SIGTERM: say goodbye and leave with the conventional status 128 + signal; a
+ * second signal ends the program without waiting. */
+static void cli_interrupted(struct cli *cli, int signal_number)
+{
+    if (cli->leaving)
+        g_main_loop_quit(cli->loop);
+    cli->status = 128 + signal_number;
+    cli_leave(cli);
+}
+
+static gboolean on_sigint(gpointer data)
+{
+    cli_interrupted(data, SIGINT);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_sigterm(gpointer data)
+{
+    cli_interrupted(data, SIGTERM);
+    return G_SOURCE_CONTINUE;
+}
+
+/* ---- Start-up ---- */
+
+struct options {
+    char *host;
+    int port;
+    char *user;
+    char *files_dir;
+    char *password_file;
+    char *token_file;
+    char *invite;
+    gboolean create_account;
+    gboolean version;
+    gboolean no_tls;
+    char *trust_fingerprint;
+    gboolean forget_certificate;
+};
+
+static void options_clear(struct options *o)
+{
+    g_free(o->host);
+    g_free(o->user);
+    g_free(o->files_dir);
+    g_free(o->password_file);
+    g_free(o->token_file);
+    g_free(o->invite);
+    g_free(o->trust_fingerprint);
+}
+
+/* TRUE when text is a SHA-256 fingerprint chat_fingerprint_normalize understands. */
+static gboolean fingerprint_ok(const char *text)
+{
+    char *canonical = chat_fingerprint_normalize(text);
+    g_free(canonical);
+    return canonical != NULL;
+}
+
+static gboolean parse_options(int *argc, char ***argv, struct options *o)
+{
+    GOptionEntry entries[] = {
+        { "host", 0, 0, G_OPTION_ARG_STRING, &o->host, N_("Server address (127.0.0.1)"),
+          N_("ADDR") },
+        { "port", 0, 0, G_OPTION_ARG_INT, &o->port, N_("Server port (1234)"), N_("N") },
+        { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, N_("Your name in the chat"),
+          N_("NAME") },
+        { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->files_dir,
+          N_("Where /get saves files (received_files)"), N_("DIR") },
+        { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file,
+          N_("Read the password from the first line of FILE (else it is asked for on a "
+             "terminal when needed)"), N_("FILE") },
+        { "register", 0, 0, G_OPTION_ARG_NONE, &o->create_account,
+          N_("Create the account NAME with that password first"), NULL },
+        { "invite", 0, 0, G_OPTION_ARG_STRING, &o->invite,
+          N_("Invite code for --register, when the server asks for one"), N_("CODE") },
+        { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
+          N_("Where the login is kept for next time (default: a 0600 file in "
+             "$XDG_STATE_HOME/chat-cli/)"), N_("FILE") },
+        { "no-tls", 0, 0, G_OPTION_ARG_NONE, &o->no_tls,
+          N_("Talk plain text (only to a server started with --no-tls: loopback, tests)"), NULL },
+        { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &o->trust_fingerprint,
+          N_("Trust the server certificate with this SHA-256 fingerprint (and pin it)"),
+          N_("SHA256") },
+        { "forget-certificate", 0, 0, G_OPTION_ARG_NONE, &o->forget_certificate,
+          N_("Forget the certificate pinned for --host/--port, then exit"), NULL },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, N_("Show the version and exit"),
+          NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    /* GOption translates the entries, the parameter string and the summary itself. */
+    GOptionContext *context = g_option_context_new(N_("- chat from the terminal"));
+    g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+    g_option_context_set_summary(context, N_(
+        "Lines you type are sent as messages to the current room (at first the lobby);\n"
+        "every line printed names its room: [#lobby], or [@bob] for direct messages.\n"
+        "Commands:\n"
+        "  /send PATH          share a file (in the current room)\n"
+        "  /get ID [FOLDER]    download shared file #ID\n"
+        "  /users              list who is online (with roles; away ones say so)\n"
+        "  /away [on|off]      say you are away, or back (from a terminal: away by\n"
+        "                      itself after 10 minutes without a line)\n"
+        "Rooms (accounts only; a ROOM or USER with spaces goes in quotes for /msg):\n"
+        "  /rooms              list the rooms you can join and the ones you are in\n"
+        "  /join ROOM          join a public room, or a private one you were invited to\n"
+        "  /create [--private] ROOM   create a room (and go there)\n"
+        "  /leave [ROOM]       leave the room (default: the current one)\n"
+        "  /switch ROOM        send to ROOM from now on (#room, or @user for a direct\n"
+        "                      conversation)\n"
+        "  /msg USER TEXT      send USER a direct message (then /switch @USER)\n"
+        "  /topic [TEXT]       set (or clear) the current room's topic\n"
+        "  /invite USER        invite USER into the current (private) room\n"
+        "  /block USER, /unblock USER   refuse (or accept again) USER's direct messages\n"
+        "  /history [N]        show the current room's N earlier messages (20)\n"
+        "  /password           change your password (asked for without echo; from a\n"
+        "                      pipe, the next two lines are the old and the new one)\n"
+        "  /logout             forget this login on the server and here, and leave\n"
+        "  /quit               leave (the login is kept for next time)\n"
+        "Admins and moderators (a NAME with spaces goes in quotes):\n"
+        "  /invite             (no USER) admins: print a new single-use invite code for\n"
+        "                      registering an account\n"
+        "  /kick NAME REASON   disconnect NAME, telling everyone why\n"
+        "  /mute NAME MINUTES  NAME cannot send for that long (0 lifts it)\n"
+        "  /ban NAME [REASON]  admins: NAME cannot log in any more\n"
+        "  /unban NAME         admins\n"
+        "  /role NAME moderator|member   admins\n"
+        "  /delete NAME        admins: remove the account\n"
+        "\n"
+        "Texts not yet acknowledged are kept in $XDG_STATE_HOME/chat-cli/ and sent again\n"
+        "after a restart or reconnect (never twice); after a login, what was missed in\n"
+        "each room comes first (once, in order).\n"
+        "\n"
+        "Logging in: a login kept from last time is used first; else --password-file, or\n"
+        "the password is asked for on a terminal when the server needs an account; with\n"
+        "neither, you join as a guest (if the server admits guests). A refused login\n"
+        "exits with status 1 and the reason on stderr."));
+    g_option_context_set_description(context, N_(
+        "Connections use TLS. A certificate signed for the host by a CA the system trusts\n"
+        "(or by one in the PEM file $CHAT_CA_FILE names, which then replaces the system's)\n"
+        "is accepted silently. Otherwise, the first time, chat-cli shows the certificate's\n"
+        "SHA-256 fingerprint and asks (on a terminal; without one, pass\n"
+        "--trust-fingerprint); the answer is pinned per host and port in\n"
+        "$XDG_STATE_HOME/chat-client/known_servers, shared with chat-client. A certificate\n"
+        "that changed is refused; --forget-certificate forgets the old one deliberately."));
+    g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+    GError *error = NULL;
+    gboolean ok = g_option_context_parse(context, argc, argv, &error);
+    g_option_context_free(context);
+    if (!ok) {
+        cli_print_error(_("%s (see --help)"), error->message);
+        g_error_free(error);
+        return FALSE;
+    }
+    if (o->version)
+        return TRUE;
+    if (*argc > 1) {
+        cli_print_error(_("unexpected argument %s (see --help)"), (*argv)[1]);
+        return FALSE;
+    }
+    if (o->port < 1 || o->port > 65535) {
+        cli_print_error(_("--port must be between 1 and 65535"));
+        return FALSE;
+    }
+    if (o->trust_fingerprint && !fingerprint_ok(o->trust_fingerprint)) {
+        cli_print_error(_("--trust-fingerprint needs a SHA-256 fingerprint: 64 hex digits, "
+                          "colons allowed"));
+        return FALSE;
+    }
+    if (o->forget_certificate)
+        return TRUE;
+    if (!o->user || !o->user[0]) {
+        cli_print_error(_("--user NAME is required"));
+        return FALSE;
+    }
+    if (o->invite && !o->create_account) {
+        cli_print_error(_("--invite CODE goes with --register"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* --forget-certificate: the deliberate way past a changed certificate. */
+static int forget_certificate(const char *host, guint16 port)
+{
+    GError *error = NULL;
+    if (!chat_trust_forget(host, port, &error)) {
+        cli_print_error("%s", error->message);
+        g_error_free(error);
+        return EXIT_FAILURE;
+    }
+    char *file = chat_trust_file();
+    cli_print_notice("Forgot the certificate pinned for %s port %u (in %s). The next "
+                     "connection shows the server's fingerprint and asks.", host, port, file);
+    g_free(file);
+    return EXIT_SUCCESS;
+}
+
+static void connect_signals(struct cli *cli)
+{
+    static const struct {
+        const char *name;
+        GCallback handler;
+    } handlers[] = {
+        { "state-changed", G_CALLBACK(on_state_changed) },
+        { "login-failed", G_CALLBACK(on_login_failed) },
+        { "message", G_CALLBACK(on_message) },
+        { "message-failed", G_CALLBACK(on_message_failed) },
+        { "user-joined", G_CALLBACK(on_user_joined) },
+        { "user-left", G_CALLBACK(on_user_left) },
+        { "file-announced", G_CALLBACK(on_file_announced) },
+        { "transfer-finished", G_CALLBACK(on_transfer_finished) },
+        { "transfer-failed", G_CALLBACK(on_transfer_failed) },
+        { "server-error", G_CALLBACK(on_server_error) },
+        { "idle", G_CALLBACK(on_idle) },
+        { "certificate-untrusted", G_CALLBACK(on_certificate_untrusted) },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(handlers); i++)
+        g_signal_connect(cli->session, handlers[i].name, handlers[i].handler, cli);
+}
+
+int main(int argc, char **argv)
+{
+    i18n_init();
+    struct options o = { .port = 1234 };
+    if (!parse_options(&argc, &argv, &o) || o.version) {
+        if (o.version)
+            printf("chat-cli %s\n", CLI_VERSION);
+        options_clear(&o);
+        return o.version ? EXIT_SUCCESS : EXIT_USAGE;
+    }
+
+    const char *host = o.host ? o.host : "127.0.0.1";
+    if (o.forget_certificate) {
+        int status = forget_certificate(host, (guint16)o.port);
+        options_clear(&o);
+        return status;
+    }
+
+    struct cli cli = { .status = EXIT_SUCCESS };
+    cli.interactive = isatty(STDIN_FILENO);
+    cli.files_dir = o.files_dir ? o.files_dir : "received_files";
+    cli.loop = g_main_loop_new(NULL, FALSE);
+    cli.cancel = g_cancellable_new();
+    cli.session = chat_session_new(CLI_AGENT);
+    /* From a pipe nobody is there to wait for a reconnect: a lost connection ends it. */
+    chat_session_set_auto_reconnect(cli.session, cli.interactive);
+    if (cli.interactive) /* someone at the keyboard: away after 10 idle minutes */
+        chat_session_set_auto_away(cli.session, CLI_AUTO_AWAY_S);
+    chat_session_set_tls(cli.session, !o.no_tls);
+    chat_session_set_expected_fingerprint(cli.session, o.trust_fingerprint);
+    connect_signals(&cli);
+    cli_account_connect_signals(&cli);
+    cli_rooms_connect_signals(&cli);
+    GInputStream *in = g_unix_input_stream_new(STDIN_FILENO, FALSE);
+    cli.input = g_data_input_stream_new(in);
+    g_object_unref(in);
+    guint sigint = g_unix_signal_add(SIGINT, on_sigint, &cli);
+    guint sigterm = g_unix_signal_add(SIGTERM, on_sigterm, &cli);
+
+    cli.host = host;
+    cli.port = (guint16)o.port;
+    cli.user = o.user;
+    cli.password_file = o.password_file;
+    cli.invite = o.invite;
+    cli.create_account = o.create_account;
+    cli.token_path = cli_token_path(o.token_file, cli.host, cli.port, cli.user);
+    char *outbox_dir = g_build_filename(g_get_user_state_dir(), "chat-cli", NULL);
+    chat_session_set_outbox_dir(cli.session, outbox_dir); /* survives a crash: resent */
+    g_free(outbox_dir);
+    if (cli_login_start(&cli)) {
+        cli_read_line(&cli);
+        g_main_loop_run(cli.loop);
+    } else {
+        cli.status = EXIT_FAILURE;
+    }
+
+    g_source_remove(sigint);
+    g_source_remove(sigterm);
+    g_cancellable_cancel(cli.cancel);
+    g_object_unref(cli.session);
+    g_object_unref(cli.input);
+    g_object_unref(cli.cancel);
+    if (cli.asking)
+        g_boxed_free(CHAT_TYPE_CERTIFICATE, cli.asking);
+    g_main_loop_unref(cli.loop);
+    cli_account_clear(&cli);
+    cli_rooms_clear(&cli);
+    g_queue_clear_full(&cli.early_lines, g_free);
+    options_clear(&o);
+    return cli.status;
+}

@@ -1,0 +1,242 @@
+/* History and resume (PROTOCOL.md 5.41-5.45). After every login the session sends one
+ * RESUME per room whose newest message id it holds (its "mark", kept in the outbox file
+ * so it survives a restart); the server replays what was missed. A RESUME_GAP (more was
+ * missed than the server replays) is reported and filled with HISTORY AFTER pages;
+ * chat_session_load_history pages back in time. Replayed, paged and live frames can
+ * overlap: the message id is the identity, and each is reported once per run.
+ *
+ * A room gets a mark from the first message seen in it (or, for a room this account
+ * created, 0: it starts empty); a room without one is not resumed, so a fresh client is
+ * not flooded with a room's whole history. */
+#include "client/core/session_private.h"
+
+#include <glib/gi18n.h>
+
+#define HISTORY_PAGE 100u  /* messages asked for per gap-filling page (the server's max) */
+
+enum history_kind { HISTORY_RESUME, HISTORY_PAGE_BACK, HISTORY_GAP_FILL };
+
+/* A HISTORY or RESUME sent and not yet ended. */
+struct history_request {
+    enum history_kind kind;
+    guint32 room_id;
+    guint64 after_id;    /* HISTORY_GAP_FILL: the page asked for ids above this... */
+    guint64 before_id;   /* ...and below this (the gap's end) */
+    guint64 newest;      /* HISTORY_GAP_FILL: the newest id of the gap received */
+};
+
+static guint64 *id_box(guint64 id)
+{
+    return g_memdup2(&id, sizeof id);
+}
+
+void session_history_init(ChatSession *self)
+{
+    struct session_history *h = &self->history;
+    h->marks = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    h->seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    h->oldest = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    h->resumed = g_hash_table_new(g_direct_hash, g_direct_equal);
+    h->requests = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+void session_history_clear(ChatSession *self)
+{
+    struct session_history *h = &self->history;
+    g_clear_pointer(&h->marks, g_hash_table_unref);
+    g_clear_pointer(&h->seen, g_hash_table_unref);
+    g_clear_pointer(&h->oldest, g_hash_table_unref);
+    g_clear_pointer(&h->resumed, g_hash_table_unref);
+    g_clear_pointer(&h->requests, g_hash_table_unref);
+}
+
+/* The marks table (room id -> guint64 *), for the outbox file. */
+GHashTable *session_history_marks(ChatSession *self)
+{
+    return self->history.marks;
+}
+
+/* Moves room_id's mark up to last_id (sets it when the room had none). */
+void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id)
+{
+    guint64 *mark = g_hash_table_lookup(self->history.marks, GUINT_TO_POINTER(room_id));
+    if (mark && *mark >= last_id)
+        return;
+    g_hash_table_insert(self->history.marks, GUINT_TO_POINTER(room_id), id_box(last_id));
+    session_outbox_save_later(self);
+}
+
+/* A new connection: nothing resumed or asked on it yet. */
+void session_history_conn_started(ChatSession *self)
+{
+    g_hash_table_remove_all(self->history.resumed);
+    g_hash_table_remove_all(self->history.requests);
+    self->history.unsupported = FALSE;
+}
+
+static guint64 history_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
+                            enum history_kind kind, guint32 room_id)
+{
+    struct history_request *r = g_new0(struct history_request, 1);
+    r->kind = kind;
+    r->room_id = room_id;
+    guint64 id = ++self->last_request_id;
+    *id_field = id;
+    g_hash_table_insert(self->history.requests, id_box(id), r);
+    session_send(self, msg);
+    return id;
+}
+
+/* Sends RESUME for room_id once per connection, when the room has a mark. */
+void session_history_resume(ChatSession *self, guint32 room_id)
+{
+    guint64 *mark = g_hash_table_lookup(self->history.marks, GUINT_TO_POINTER(room_id));
+    if (!mark || !session_can_send(self) || self->history.unsupported ||
+        !g_hash_table_add(self->history.resumed, GUINT_TO_POINTER(room_id)))
+        return;
+    struct proto_msg msg = { .type = PROTO_RESUME };
+    msg.u.resume.room_id = room_id;
+    msg.u.resume.last_id = *mark;
+    history_send(self, &msg, &msg.u.resume.request_id, HISTORY_RESUME, room_id);
+}
+
+/* A TEXT or FILE_ANNOUNCE of room_id arrived: FALSE when it was already reported (drop
+ * it); otherwise it is recorded (seen, mark, oldest) and TRUE. */
+gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 message_id)
+{
+    struct session_history *h = &self->history;
+    if (!g_hash_table_add(h->seen, id_box(message_id)))
+        return FALSE;
+    session_history_mark(self, room_id, message_id);
+    guint64 *oldest = g_hash_table_lookup(h->oldest, GUINT_TO_POINTER(room_id));
+    if (!oldest || message_id < *oldest)
+        g_hash_table_insert(h->oldest, GUINT_TO_POINTER(room_id), id_box(message_id));
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, h->requests);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        struct history_request *r = value;
+        if (r->kind == HISTORY_GAP_FILL && r->room_id == room_id && message_id > r->after_id &&
+            message_id < r->before_id && message_id > r->newest)
+            r->newest = message_id;
+    }
+    return TRUE;
+}
+
+/* Asks for the page of the gap after after_id (below before_id). */
+static void fill_gap(ChatSession *self, guint32 room_id, guint64 after_id, guint64 before_id)
+{
+    struct proto_msg msg = { .type = PROTO_HISTORY };
+    msg.u.history.room_id = room_id;
+    msg.u.history.mode = PROTO_HISTORY_AFTER;
+    msg.u.history.limit = HISTORY_PAGE;
+    msg.u.history.anchor = after_id;
+    guint64 id = history_send(self, &msg, &msg.u.history.request_id, HISTORY_GAP_FILL, room_id);
+    struct history_request *r = g_hash_table_lookup(self->history.requests, &id);
+    r->after_id = after_id;
+    r->before_id = before_id;
+}
+
+/* Asks for up to limit messages of room_id older than the oldest reported (or the
+ * newest ones when none was); "history-loaded" follows (see session.h). */
+gboolean chat_session_load_history(ChatSession *self, guint32 room_id, guint limit,
+                                   GError **error)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), FALSE);
+    if (!session_can_send(self)) {
+        g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_OFFLINE,
+                            _("Not connected to the server."));
+        return FALSE;
+    }
+    if (!chat_session_find_room(self, room_id) || limit == 0 || limit > G_MAXUINT16) {
+        g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_INVALID,
+                            limit ? _("You are not in that room.")
+                                  : _("Ask for at least one message."));
+        return FALSE;
+    }
+    guint64 *oldest = g_hash_table_lookup(self->history.oldest, GUINT_TO_POINTER(room_id));
+    struct proto_msg msg = { .type = PROTO_HISTORY };
+    msg.u.history.room_id = room_id;
+    msg.u.history.mode = oldest ? PROTO_HISTORY_BEFORE : PROTO_HISTORY_LATEST;
+    msg.u.history.anchor = oldest ? *oldest : 0;
+    msg.u.history.limit = (uint16_t)limit;
+    history_send(self, &msg, &msg.u.history.request_id, HISTORY_PAGE_BACK, room_id);
+    session_note_activity(self);
+    return TRUE;
+}
+
+/* Removes and returns the unanswered request id (NULL if unknown); free it with g_free. */
+static struct history_request *take_request(ChatSession *self, guint64 id)
+{
+    gpointer key = NULL, value = NULL;
+    if (!g_hash_table_lookup_extended(self->history.requests, &id, &key, &value))
+        return NULL;
+    g_hash_table_steal(self->history.requests, &id);
+    g_free(key);
+    return value;
+}
+
+static void on_end(ChatSession *self, const struct proto_history_end *end)
+{
+    struct history_request *r = take_request(self, end->request_id);
+    if (!r)
+        return;
+    ChatRoom *room = chat_session_find_room(self, r->room_id);
+    if (r->kind == HISTORY_GAP_FILL && end->count > 0 &&
+        (end->flags & PROTO_HISTORY_MORE_AFTER) && r->newest > r->after_id &&
+        r->newest + 1 < r->before_id)
+        fill_gap(self, r->room_id, r->newest, r->before_id);
+    else if (r->kind == HISTORY_PAGE_BACK && room)
+        g_signal_emit(self, session_signals[SIG_HISTORY_LOADED], 0, room, (guint)end->count,
+                      (gboolean)((end->flags & PROTO_HISTORY_MORE_BEFORE) != 0));
+    g_free(r);
+    session_note_activity(self);
+}
+
+static void on_gap(ChatSession *self, const struct proto_resume_gap *gap)
+{
+    ChatRoom *room = chat_session_find_room(self, gap->room_id);
+    if (!room || gap->before_id <= gap->after_id + 1)
+        return;
+    g_signal_emit(self, session_signals[SIG_HISTORY_GAP], 0, room, gap->after_id,
+                  gap->before_id);
+    fill_gap(self, gap->room_id, gap->after_id, gap->before_id);
+}
+
+/* HISTORY_END and RESUME_GAP; FALSE for any other type. */
+gboolean session_history_dispatch(ChatSession *self, const struct proto_msg *msg)
+{
+    switch (msg->type) {
+    case PROTO_HISTORY_END:
+        on_end(self, &msg->u.history_end);
+        return TRUE;
+    case PROTO_RESUME_GAP:
+        on_gap(self, &msg->u.resume_gap);
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/* An ERROR (code) answered a HISTORY or RESUME: the request is forgotten. A server
+ * without history (UNKNOWN_TYPE, which cannot quote the request id) is asked nothing
+ * more on this connection. Returns TRUE when the error needs no words (a RESUME such a
+ * server could not take: it simply replays nothing). */
+gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 request_id,
+                                guint code)
+{
+    if (code == PROTO_E_UNKNOWN_TYPE) {
+        self->history.unsupported = TRUE;
+        g_hash_table_remove_all(self->history.requests);
+    } else {
+        g_free(take_request(self, request_id));
+    }
+    session_note_activity(self);
+    return code == PROTO_E_UNKNOWN_TYPE && ref_type == PROTO_RESUME;
+}
+
+/* TRUE with no HISTORY or RESUME awaiting its end. */
+gboolean session_history_idle(ChatSession *self)
+{
+    return g_hash_table_size(self->history.requests) == 0;
+}

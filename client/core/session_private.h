@@ -1,0 +1,314 @@
+/* Internals shared by the client/core/session*.c files; front ends include session.h only.
+ *
+ * Ownership in one paragraph: the session owns at most one connection (struct
+ * session_conn) and a list of transfers (struct transfer). Both are reference-counted
+ * boxes (g_rc_box) because asynchronous operations outlive them: every async call holds
+ * a reference, and when the session lets go of a connection or a transfer it sets the
+ * box's back-pointer to NULL, so a late callback only releases its reference. */
+#ifndef CHAT_SESSION_PRIVATE_H
+#define CHAT_SESSION_PRIVATE_H
+
+#include "client/core/session.h"
+#include "common/protocol.h"
+
+/* Timing and flow-control policy, all in one place. */
+#define SESSION_PING_AFTER_S 30          /* PING after this long without sending or receiving */
+#define SESSION_LOST_AFTER_S 90          /* no byte from the server this long: lost */
+#define SESSION_LOGIN_TIMEOUT_S 20       /* connect + HELLO + WELCOME must fit in this */
+#define SESSION_GOODBYE_WAIT_S 2         /* after GOODBYE, wait this long for the close */
+#define SESSION_BACKOFF_FIRST_S 1
+#define SESSION_BACKOFF_MAX_S 30
+#define SESSION_READ_SIZE (64u * 1024u)  /* bytes asked of the socket per read */
+#define SESSION_MAX_WRITEV 16            /* frames handed to one vectored write */
+#define SESSION_UPLOAD_QUEUE_HIGH (256u * 1024u) /* read file data only below this */
+#define SESSION_PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
+#define SESSION_SPEED_SMOOTHING 0.3      /* weight of the newest speed sample */
+/* Upload ids start here so a transfer id never names both an upload and a server file
+ * id (the server counts those from 1), and chat_session_cancel_transfer is unambiguous. */
+#define SESSION_UPLOAD_ID_BASE (G_GUINT64_CONSTANT(1) << 48)
+
+enum session_signal {
+    SIG_STATE_CHANGED,
+    SIG_LOGIN_FAILED,
+    SIG_MESSAGE,
+    SIG_MESSAGE_FAILED,
+    SIG_USERS_CHANGED,
+    SIG_USER_JOINED,
+    SIG_USER_LEFT,
+    SIG_FILE_ANNOUNCED,
+    SIG_TRANSFER_PROGRESS,
+    SIG_TRANSFER_FINISHED,
+    SIG_TRANSFER_FAILED,
+    SIG_SERVER_ERROR,
+    SIG_IDLE,
+    SIG_CERTIFICATE_UNTRUSTED,
+    SIG_TOKEN_CHANGED,
+    SIG_REQUEST_DONE,
+    SIG_REQUEST_FAILED,
+    SIG_INVITE_CREATED,
+    SIG_NOTICE,
+    SIG_ROOM_LISTED,
+    SIG_ROOM_EVENT,
+    SIG_ROOM_INVITED,
+    SIG_HISTORY_LOADED,
+    SIG_HISTORY_GAP,
+    SIG_COUNT
+};
+extern guint session_signals[SIG_COUNT];
+
+/* One TCP connection attempt and, once it succeeds, the live connection. */
+struct session_conn {
+    ChatSession *session;        /* NULL once abandoned: late callbacks only release */
+    GCancellable *cancel;
+    GSocketConnection *socket;   /* NULL while the TCP connect is in progress */
+    struct proto_decoder decoder;
+    guint8 *read_buf;
+    gboolean reading;            /* a socket read is in flight */
+    gboolean processing;         /* frames are being dispatched: no re-entry */
+    GQueue out_frames;           /* encoded frames (GBytes), oldest first */
+    gsize out_bytes;             /* bytes in out_frames */
+    GOutputVector vectors[SESSION_MAX_WRITEV];
+    guint writing;               /* frames in the write in flight, 0 when none */
+    gboolean welcomed;           /* WELCOME arrived */
+    guint32 users_expected;      /* entries the initial USER_LIST frames will carry */
+    guint32 users_seen;
+    gboolean online;             /* initial user list complete: state ONLINE */
+    gboolean closing;            /* GOODBYE queued by disconnect(); waiting for the close */
+    gint64 started_us, last_rx_us, last_tx_us, last_ping_us, closing_us; /* monotonic */
+    guint64 last_ping;           /* token of the last PING */
+    char *shutdown_reason;       /* from SHUTDOWN, explains the close that follows */
+    struct session_tls *tls;     /* the TLS checks of this attempt; NULL for plain text */
+    char *end_words;             /* an ERROR that ends the session (kick, ban), in words */
+};
+
+/* What every upload and download shares. Allocated with g_rc_box as the first member of
+ * struct upload or struct download. */
+struct transfer {
+    ChatTransfer pub;            /* first, so a struct transfer * is a ChatTransfer * */
+    ChatSession *session;        /* NULL once detached: late callbacks only release */
+    GCancellable *cancel;        /* stops this transfer's file work */
+    gint64 rate_us;              /* when progress was last reported */
+    guint64 rate_done;           /* pub.done at that time */
+    gboolean blocks_io;          /* frames wait until this transfer can buffer again */
+    void (*clear)(struct transfer *t); /* frees the direction-specific part */
+};
+
+/* The account side of a session (session_auth.c): how to log in and what the server
+ * said about roles. */
+struct session_auth {
+    char *password;              /* until the server answers a password login; wiped */
+    char *invite;
+    gboolean create_account;     /* register on the next attempt */
+    gboolean have_token;
+    guint8 token[PROTO_TOKEN_LEN];
+    gboolean token_in_use;       /* the current attempt logs in with the token */
+    ChatRole role;               /* ours */
+    GHashTable *roles;           /* GUINT_TO_POINTER(user id) -> ChatRole, non-members */
+};
+
+/* History, resume and "nothing twice" (session_history.c). */
+struct session_history {
+    GHashTable *marks;           /* room id -> newest message id held (guint64 *); saved */
+    GHashTable *seen;            /* message ids already reported in this run (a set) */
+    GHashTable *oldest;          /* room id -> oldest message id reported (guint64 *) */
+    GHashTable *resumed;         /* room ids resumed on this connection (a set) */
+    GHashTable *requests;        /* request id -> struct history_request, unanswered */
+    gboolean unsupported;        /* this connection's server knows no HISTORY or RESUME */
+};
+
+/* Presence state (session_presence.c): ours, and who in the lobby is away. */
+struct session_presence {
+    gboolean away;               /* what we last asked for (re-sent after each login) */
+    gboolean away_auto;          /* set by the idle timer, cleared by the next input */
+    guint idle_seconds;          /* chat_session_set_auto_away; 0: off */
+    guint idle_source;           /* the idle timer while auto-away is on */
+    GHashTable *away_users;      /* lobby user ids away (a set) */
+};
+
+struct _ChatSession {
+    GObject parent_instance;
+    char *agent;
+    char *host;
+    guint16 port;
+    char *username;              /* as asked for in connect() */
+    gboolean plain;              /* TLS turned off */
+    char *expected_fingerprint;  /* vouched for out of band, canonical; or NULL */
+    ChatSessionState state;
+    gboolean auto_reconnect;
+    gboolean want_online;        /* connect() called, no disconnect() or refusal since */
+    gboolean ever_online;        /* logged in since connect(): a loss means reconnect */
+    guint backoff_s;
+    guint retry_source;
+    gint64 retry_at_us;    /* monotonic time of the next attempt, while retry_source */
+    guint tick_source;
+    guint resume_source;         /* idle callback that resumes frame processing */
+    guint refusal_source;        /* reports a login refused locally, asynchronously */
+    guint io_blockers;           /* downloads with a full write buffer: frames wait */
+    gboolean busy;               /* not idle since "idle" was last emitted */
+    struct session_conn *conn;
+
+    /* What the server told us in WELCOME. */
+    guint32 user_id;
+    char *accepted_name;
+    guint32 max_text;
+    guint32 max_chunk;
+    guint64 max_file_size;       /* 0 until known */
+    guint32 max_uploads;         /* uploads in flight the server allows; 0 until known */
+
+    GHashTable *users;           /* GUINT_TO_POINTER(user id) -> name */
+    GHashTable *files;           /* &info->file_id -> ChatFileInfo, as announced */
+    GQueue pending_texts;        /* struct pending_text, oldest first (session_outbox.c) */
+    char *outbox_dir;            /* where outboxes are kept; NULL: in memory only */
+    char *outbox_path;           /* this server's and account's outbox file, or NULL */
+    guint outbox_save_source;    /* an idle save after acknowledgements */
+    guint64 last_upload_id;
+    GQueue transfers;            /* struct transfer *, in the order they were started */
+    struct session_auth auth;
+    GHashTable *requests;        /* account requests unanswered (session_requests.c) */
+    guint64 last_request_id;
+    GListStore *rooms;           /* ChatRoom the account is in, lobby first (session_rooms.c) */
+    struct session_history history; /* session_history.c */
+    struct session_presence presence; /* session_presence.c */
+};
+
+/* session.c */
+ChatMessage *chat_message_copy(const ChatMessage *msg);
+void chat_message_free(ChatMessage *msg);
+ChatFileInfo *chat_file_info_copy(const ChatFileInfo *info);
+void chat_file_info_free(ChatFileInfo *info);
+void session_set_state(ChatSession *self, ChatSessionState state, const char *detail);
+void session_note_activity(ChatSession *self);
+void session_go_online(ChatSession *self);
+/* The lobby user id of the user online under name: FALSE if nobody is. */
+gboolean session_find_user(ChatSession *self, const char *name, guint32 *id);
+
+/* session_outbox.c */
+void session_outbox_clear(ChatSession *self);
+void session_outbox_open(ChatSession *self);
+void session_outbox_resend(ChatSession *self);
+void session_outbox_save_later(ChatSession *self);
+gboolean session_text_failed(ChatSession *self, guint64 client_id, const char *reason);
+gboolean session_text_acknowledged(ChatSession *self, guint64 client_id);
+
+/* session_io.c */
+void session_start_attempt(ChatSession *self);
+void session_abandon_conn(ChatSession *self);
+void session_conn_lost(ChatSession *self, const char *why);
+void session_login_refused(ChatSession *self, guint code, const char *message,
+                           guint64 ref_id);
+gboolean session_send(ChatSession *self, const struct proto_msg *msg);
+void session_send_frame(ChatSession *self, GBytes *frame);
+void session_give_up(ChatSession *self, guint code, const char *reason, guint64 ref_id);
+gboolean session_can_send(ChatSession *self);
+gsize session_queued_bytes(ChatSession *self);
+void session_block_io(ChatSession *self);
+void session_unblock_io(ChatSession *self);
+
+/* session_tls.c */
+struct session_tls *session_tls_attach(ChatSession *self, GSocketClient *client,
+                                       GCancellable *cancel);
+void session_tls_unref(struct session_tls *tls);
+gboolean session_tls_report(ChatSession *self, struct session_tls *tls, const GError *error);
+
+/* session_dispatch.c */
+void session_dispatch(ChatSession *self, const struct proto_msg *msg);
+
+/* session_auth.c */
+void session_auth_init(ChatSession *self);
+void session_auth_clear(ChatSession *self);
+void session_auth_set(ChatSession *self, const ChatCredentials *credentials);
+gboolean session_auth_send_login(ChatSession *self);
+gboolean session_auth_local_refusal(ChatSession *self, guint *code, const char **reason);
+gboolean session_auth_retry_refused(ChatSession *self, guint code);
+gboolean session_auth_dispatch(ChatSession *self, const struct proto_msg *msg);
+void session_auth_user_left(ChatSession *self, guint32 user_id);
+gboolean session_auth_is_login_type(guint16 type);
+
+/* session_requests.c */
+GHashTable *session_requests_new(void);
+gboolean session_requests_dispatch(ChatSession *self, const struct proto_msg *msg);
+void session_requests_password_changed(ChatSession *self);
+gboolean session_requests_failed(ChatSession *self, guint64 request_id, guint code,
+                                 const char *message);
+void session_requests_conn_ended(ChatSession *self);
+gboolean session_requests_idle(ChatSession *self);
+
+gboolean session_request_possible(ChatSession *self, GError **error);
+guint64 session_request_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
+                             guint32 value, char *done_words);
+
+/* session_rooms.c */
+void session_rooms_init(ChatSession *self);
+void session_rooms_clear(ChatSession *self);
+void session_rooms_logged_in(ChatSession *self);
+gboolean session_rooms_dispatch(ChatSession *self, const struct proto_msg *msg);
+void session_rooms_request_done(ChatSession *self, guint16 type, guint32 room_id);
+void session_rooms_message(ChatSession *self, guint32 room_id, guint64 message_id,
+                           gboolean own);
+gboolean session_rooms_is_request(guint16 type);
+
+/* session_history.c */
+void session_history_init(ChatSession *self);
+void session_history_clear(ChatSession *self);
+void session_history_conn_started(ChatSession *self);
+void session_history_resume(ChatSession *self, guint32 room_id);
+gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 message_id);
+gboolean session_history_dispatch(ChatSession *self, const struct proto_msg *msg);
+
+/* session_presence.c */
+void session_presence_init(ChatSession *self);
+void session_presence_clear(ChatSession *self);
+/* A new WELCOME: nobody is known to be away. */
+void session_presence_reset(ChatSession *self);
+/* Logged in (the server starts us active): says away again if we were. */
+void session_presence_logged_in(ChatSession *self);
+void session_presence_user_left(ChatSession *self, guint32 user_id);
+gboolean session_presence_dispatch(ChatSession *self, const struct proto_msg *msg);
+gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 request_id,
+                                guint code);
+gboolean session_history_idle(ChatSession *self);
+void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id);
+GHashTable *session_history_marks(ChatSession *self);
+
+/* session_errors.c */
+ChatSessionError session_error_from_proto(guint code);
+char *session_error_words(guint code, const char *message, guint64 ref_id,
+                          const char *username);
+char *session_clean_text(struct proto_str s);
+
+/* session_transfer.c */
+gpointer transfer_alloc(gsize size, ChatSession *self, ChatTransferDirection dir, guint64 id,
+                        void (*clear)(struct transfer *t));
+struct transfer *transfer_ref(gpointer t);
+void transfer_unref(gpointer t);
+struct transfer *transfer_find(ChatSession *self, ChatTransferDirection dir, guint64 id);
+void transfer_progress(struct transfer *t, gboolean force);
+void transfer_finish(struct transfer *t);
+void transfer_fail(struct transfer *t, const char *reason);
+void transfer_fail_printf(struct transfer *t, const char *format, ...) G_GNUC_PRINTF(2, 3);
+void transfer_fail_in_flight(ChatSession *self, const char *reason);
+void transfer_detach_all(ChatSession *self);
+void transfer_block_io(struct transfer *t);
+void transfer_unblock_io(struct transfer *t);
+
+/* session_upload.c */
+guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GError **error);
+void upload_send_offers(ChatSession *self);
+void upload_pump(ChatSession *self);
+void upload_accepted(ChatSession *self, guint64 upload_id);
+void upload_announced(ChatSession *self, guint64 upload_id);
+void upload_refused(ChatSession *self, guint64 upload_id, const char *reason);
+void upload_cancel(struct transfer *t);
+gboolean upload_in_flight(struct transfer *t);
+
+/* session_download.c */
+guint64 download_start(ChatSession *self, guint64 file_id, const char *dir, GError **error);
+void download_send_requests(ChatSession *self);
+void download_started(ChatSession *self, const struct proto_download_start *start);
+void download_chunk(ChatSession *self, const struct proto_chunk *chunk);
+void download_ended(ChatSession *self, guint64 file_id);
+void download_refused(ChatSession *self, guint64 file_id, guint code, const char *reason);
+void download_cancel(struct transfer *t);
+gboolean download_in_flight(struct transfer *t);
+
+#endif

@@ -1,0 +1,88 @@
+/* ChatMessageList: the conversation. A scrolling GtkListBox (no selection) of bubbles,
+ * file rows and small centred notices, with the list logic of a chat:
+ *   - consecutive messages of one sender within a few minutes form a group (the name
+ *     shows once);
+ *   - at most max_rows rows: the oldest go first, so a long session stays fast;
+ *   - new rows keep the view at the bottom only when it already was there; otherwise a
+ *     "New messages" button appears and jumps down;
+ *   - own texts show at once as pending and turn sent (or failed) when the session says.
+ *   - rows take the keyboard focus: arrows, Page Up/Down, Home/End move between them,
+ *     Tab into the list lands on the newest row in view (the view does not jump), and
+ *     the Menu key or Shift+F10 opens a row's actions;
+ *   - consecutive joins and leaves fold into one line.
+ * Signals: "download-requested", "cancel-requested" and "retry-requested" (each with
+ * the ChatFileRow *row) relay the buttons of file rows; Dismiss removes its row. */
+#ifndef CHAT_MESSAGE_LIST_H
+#define CHAT_MESSAGE_LIST_H
+
+#include <gtk/gtk.h>
+
+#include "client/gtk/bubble.h"
+#include "client/gtk/file_row.h"
+#include "client/core/session.h"
+
+G_BEGIN_DECLS
+
+#define CHAT_MESSAGE_LIST_DEFAULT_MAX_ROWS 1000u
+/* Messages further apart than this start a new group even from one sender. */
+#define CHAT_MESSAGE_LIST_GROUP_MS (5 * 60 * 1000)
+
+#define CHAT_TYPE_MESSAGE_LIST (chat_message_list_get_type())
+G_DECLARE_FINAL_TYPE(ChatMessageList, chat_message_list, CHAT, MESSAGE_LIST, GtkOverlay)
+
+GtkWidget *chat_message_list_new(void);
+
+/* Caps the rows kept (at least 1); extra rows go, oldest first, right away. */
+void chat_message_list_set_max_rows(ChatMessageList *self, guint max_rows);
+guint chat_message_list_get_n_rows(ChatMessageList *self);
+GtkListBox *chat_message_list_get_list_box(ChatMessageList *self);
+
+/* Shows an own text the session accepted under client_id, pending until it comes back. */
+ChatBubble *chat_message_list_add_pending(ChatMessageList *self, guint64 client_id,
+                                          const char *sender, const char *text);
+
+/* Shows a text from the session. An own text matching a pending bubble turns that
+ * bubble sent (with the server's time) instead of adding another. Returns the bubble. */
+ChatBubble *chat_message_list_add_message(ChatMessageList *self, const ChatMessage *msg);
+
+/* Marks the pending text client_id as not sent, with reason. FALSE if none is shown. */
+gboolean chat_message_list_fail_message(ChatMessageList *self, guint64 client_id,
+                                        const char *reason);
+
+/* Adds a small centred line ("bob joined"). */
+void chat_message_list_add_notice(ChatMessageList *self, const char *text);
+
+/* Adds name to the line of joins (joined) or leaves ending the list ("alice, bob and
+ * 3 others joined"), or starts such a line. */
+void chat_message_list_add_presence(ChatMessageList *self, const char *name, gboolean joined);
+
+/* Removes every row. */
+void chat_message_list_clear(ChatMessageList *self);
+
+/* Shows our upload of path (size bytes) under the session's upload_id. */
+ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, guint64 upload_id,
+                                          const char *sender, const char *path, guint64 size);
+
+/* Shows a file the server announced. Our own announced upload completes its upload row
+ * (one is added if it is gone); anyone else's gets a row offering Download. */
+ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInfo *file);
+
+/* Files row, our upload once more, under the session's new upload_id (a retry). */
+void chat_message_list_set_upload_id(ChatMessageList *self, ChatFileRow *row, guint64 upload_id);
+
+/* The row showing the transfer the session calls id in direction, or NULL. */
+ChatFileRow *chat_message_list_find_transfer(ChatMessageList *self,
+                                             ChatTransferDirection direction, guint64 id);
+
+/* TRUE while the view follows new rows (it is at the bottom). */
+gboolean chat_message_list_get_following(ChatMessageList *self);
+
+/* TRUE while the "New messages" button is offered. */
+gboolean chat_message_list_get_has_unseen(ChatMessageList *self);
+
+/* Jumps to the newest row and follows again. */
+void chat_message_list_scroll_to_bottom(ChatMessageList *self);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,214 @@
+/* ChatWindow, files: the attach button (a native file chooser) and files dropped on the
+ * window start uploads; Download and Cancel in file rows go to the session; the
+ * session's transfer signals move the rows' progress. */
+#include "client/gtk/window_private.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "client/gtk/notify.h"
+
+enum { TARGET_URI_LIST };
+
+static void add_warning(ChatWindow *self, const char *name, const char *why)
+{
+    char *text = g_strdup_printf(_("\u26A0 Could not send %s: %s"), name, why);
+    chat_message_list_add_notice(self->message_list, text);
+    g_free(text);
+}
+
+/* Starts uploading path; 0 (with the failure shown as a notice) when it cannot. */
+static guint64 start_upload(ChatWindow *self, const char *path)
+{
+    GError *error = NULL;
+    guint64 upload_id = chat_session_upload(self->session, path, &error);
+    if (upload_id == 0) {
+        char *name = g_path_get_basename(path);
+        add_warning(self, name, error->message);
+        g_free(name);
+        g_error_free(error);
+    }
+    return upload_id;
+}
+
+/* Starts uploading path and shows its row; failures show as a notice. */
+static void send_file(ChatWindow *self, const char *path)
+{
+    guint64 upload_id = start_upload(self, path);
+    if (upload_id == 0)
+        return;
+    GStatBuf info;
+    guint64 size = g_stat(path, &info) == 0 ? (guint64)info.st_size : 0;
+    const char *me = chat_session_get_username(self->session);
+    chat_message_list_add_upload(self->message_list, upload_id, me ? me : self->username, path,
+                                 size);
+}
+
+static void on_chooser_response(GtkNativeDialog *dialog, int response, ChatWindow *self)
+{
+    if (response == GTK_RESPONSE_ACCEPT) {
+        GtkFileChooser *chooser = GTK_FILE_CHOOSER(dialog);
+        char *folder = gtk_file_chooser_get_current_folder(chooser);
+        if (folder != NULL) {
+            settings_set_last_folder(self->settings, folder);
+            settings_save(self->settings, NULL);
+        }
+        g_free(folder);
+        GSList *paths = gtk_file_chooser_get_filenames(chooser);
+        for (GSList *p = paths; p != NULL; p = p->next)
+            send_file(self, p->data);
+        g_slist_free_full(paths, g_free);
+    }
+    g_object_unref(dialog);
+}
+
+/* Attach: a native chooser (a portal when there is one), modal, non-blocking. */
+static void on_attach_clicked(ChatWindow *self)
+{
+    GtkFileChooserNative *chooser = gtk_file_chooser_native_new(
+        _("Send a file"), GTK_WINDOW(self), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Send"),
+        _("_Cancel"));
+    gtk_file_chooser_set_select_multiple(GTK_FILE_CHOOSER(chooser), TRUE);
+    const char *folder = settings_get_last_folder(self->settings);
+    gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(chooser),
+                                        folder != NULL ? folder : g_get_home_dir());
+    gtk_native_dialog_set_modal(GTK_NATIVE_DIALOG(chooser), TRUE);
+    g_signal_connect(chooser, "response", G_CALLBACK(on_chooser_response), self);
+    gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
+}
+
+/* Files dropped on the window are sent, like attached ones. */
+static void on_drag_data_received(GtkWidget *widget, GdkDragContext *context, int x, int y,
+                                  GtkSelectionData *data, guint info, guint time,
+                                  ChatWindow *self)
+{
+    (void)widget;
+    (void)x;
+    (void)y;
+    gboolean took = FALSE;
+    char **uris = info == TARGET_URI_LIST ? gtk_selection_data_get_uris(data) : NULL;
+    for (char **uri = uris; uri != NULL && *uri != NULL; uri++) {
+        char *path = g_filename_from_uri(*uri, NULL, NULL);
+        if (path != NULL) {
+            send_file(self, path);
+            took = TRUE;
+        } else {
+            add_warning(self, *uri, _("only local files can be sent"));
+        }
+        g_free(path);
+    }
+    g_strfreev(uris);
+    gtk_drag_finish(context, took, FALSE, time);
+}
+
+static void on_download_requested(ChatMessageList *list, ChatFileRow *row, ChatWindow *self)
+{
+    (void)list;
+    GError *error = NULL;
+    guint64 id = chat_session_download(self->session, chat_file_row_get_file_id(row),
+                                       self->files_dir, &error);
+    if (id == 0) {
+        chat_file_row_show_failed(row, error->message);
+        g_error_free(error);
+        return;
+    }
+    chat_file_row_show_progress(row, 0, 0, 0);
+}
+
+/* Retry after a cancel: the same download again, or our file uploaded anew. */
+static void on_retry_requested(ChatMessageList *list, ChatFileRow *row, ChatWindow *self)
+{
+    if (!chat_file_row_get_own(row)) {
+        on_download_requested(list, row, self);
+        return;
+    }
+    const char *path = chat_file_row_get_path(row);
+    guint64 upload_id = path != NULL ? start_upload(self, path) : 0;
+    if (upload_id == 0) {
+        chat_file_row_show_failed(row, _("the file cannot be sent again"));
+        return;
+    }
+    chat_message_list_set_upload_id(list, row, upload_id);
+    chat_file_row_show_progress(row, 0, 0, 0);
+}
+
+static void on_cancel_requested(ChatMessageList *list, ChatFileRow *row, ChatWindow *self)
+{
+    (void)list;
+    guint64 id = chat_file_row_get_own(row) ? chat_file_row_get_upload_id(row)
+                                            : chat_file_row_get_file_id(row);
+    chat_session_cancel_transfer(self->session, id);
+}
+
+static ChatFileRow *transfer_row(ChatWindow *self, const ChatTransfer *transfer)
+{
+    return chat_message_list_find_transfer(self->message_list, transfer->direction, transfer->id);
+}
+
+static void on_transfer_progress(ChatSession *session, ChatTransfer *transfer, ChatWindow *self)
+{
+    (void)session;
+    ChatFileRow *row = transfer_row(self, transfer);
+    if (row != NULL && chat_file_row_get_state(row) != CHAT_FILE_ROW_COMPLETE)
+        chat_file_row_show_progress(row, transfer->done, transfer->size,
+                                    transfer->bytes_per_second);
+}
+
+static void on_transfer_finished(ChatSession *session, ChatTransfer *transfer, ChatWindow *self)
+{
+    (void)session;
+    ChatFileRow *row = transfer_row(self, transfer);
+    if (row == NULL)
+        return;
+    if (transfer->direction == CHAT_TRANSFER_DOWNLOAD) {
+        chat_file_row_show_complete(row, transfer->path, _("downloaded"));
+        notify_unless_active(GTK_WINDOW(self), _("Download complete"), transfer->name);
+    } else if (chat_file_row_get_state(row) != CHAT_FILE_ROW_COMPLETE) {
+        /* The server announces it once verified; until then it is only sent. */
+        chat_file_row_show_complete(row, transfer->path, _("sent, the server is checking it"));
+    }
+}
+
+static void on_transfer_failed(ChatSession *session, ChatTransfer *transfer, const char *reason,
+                               ChatWindow *self)
+{
+    (void)session;
+    ChatFileRow *row = transfer_row(self, transfer);
+    if (row != NULL)
+        chat_file_row_show_failed(row, reason);
+    else
+        add_warning(self, transfer->name, reason);
+}
+
+static void on_file_announced(ChatSession *session, ChatFileInfo *file, ChatWindow *self)
+{
+    (void)session;
+    chat_message_list_add_file(self->message_list, file);
+    if (!file->own) {
+        char *body = g_strdup_printf(_("shared the file %s"), file->name);
+        window_chat_note_incoming(self, file->uploader, body);
+        g_free(body);
+    }
+}
+
+/* Wires files. */
+void window_files_init(ChatWindow *self)
+{
+    static const GtkTargetEntry targets[] = {
+        { (char *)"text/uri-list", 0, TARGET_URI_LIST },
+    };
+    gtk_drag_dest_set(GTK_WIDGET(self), GTK_DEST_DEFAULT_ALL, targets, G_N_ELEMENTS(targets),
+                      GDK_ACTION_COPY);
+    g_signal_connect(self, "drag-data-received", G_CALLBACK(on_drag_data_received), self);
+    g_signal_connect_swapped(self->attach_button, "clicked", G_CALLBACK(on_attach_clicked), self);
+    g_signal_connect(self->message_list, "download-requested", G_CALLBACK(on_download_requested),
+                     self);
+    g_signal_connect(self->message_list, "cancel-requested", G_CALLBACK(on_cancel_requested),
+                     self);
+    g_signal_connect(self->message_list, "retry-requested", G_CALLBACK(on_retry_requested),
+                     self);
+    g_signal_connect(self->session, "transfer-progress", G_CALLBACK(on_transfer_progress), self);
+    g_signal_connect(self->session, "transfer-finished", G_CALLBACK(on_transfer_finished), self);
+    g_signal_connect(self->session, "transfer-failed", G_CALLBACK(on_transfer_failed), self);
+    g_signal_connect(self->session, "file-announced", G_CALLBACK(on_file_announced), self);
+}

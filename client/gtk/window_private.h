@@ -1,0 +1,119 @@
+/* Inside ChatWindow: the instance struct shared by window.c (views, connection state),
+ * window_chat.c (conversation and compose), window_files.c (file transfers) and
+ * window_actions.c (menus, shortcuts, preferences, the adaptive layout). */
+#ifndef CHAT_WINDOW_PRIVATE_H
+#define CHAT_WINDOW_PRIVATE_H
+
+#include "client/gtk/login_view.h"
+#include "client/gtk/message_list.h"
+#include "client/core/session.h"
+#include "client/gtk/user_list.h"
+#include "client/gtk/window.h"
+
+struct _ChatWindow {
+    GtkApplicationWindow parent_instance;
+
+    /* Template children. */
+    GtkHeaderBar *header;
+    GtkMenuButton *menu_button;
+    GtkWidget *users_toggle;
+    GtkStack *stack;
+    ChatLoginView *login_view;
+    GtkInfoBar *banner;
+    GtkLabel *banner_label;
+    ChatMessageList *message_list;
+    GtkWidget *users_spacer;
+    GtkRevealer *users_revealer;
+    ChatUserList *user_list;
+    GtkWidget *attach_button;
+    GtkWidget *emoji_button;
+    GtkScrolledWindow *compose_scroller;
+    GtkTextView *message_view;
+    GtkWidget *send_button;
+    GtkWidget *announcer;       /* news for screen readers (role notification) */
+    GtkWidget *alert_announcer; /* problems for screen readers (role alert) */
+
+    ChatSession *session;
+    ChatSettings *settings;
+    char *files_dir;
+    char *host;          /* what the current login used */
+    guint16 port;
+    char *username;
+    gboolean was_online; /* reached ONLINE since the last Connect */
+    gboolean narrow;     /* the user list is a panel toggled over the conversation */
+    guint unread;        /* messages that arrived while the window was not active */
+    /* The reconnect banner counts down the session's announced delay. */
+    guint countdown_source;
+
+    /* Accounts (window_account.c). */
+    GCancellable *keyring_cancel; /* keyring calls in flight; cancelled with the window */
+    char *new_token;     /* handed out at login, kept in the keyring once ONLINE */
+    gboolean keyring_failed_said; /* "login not remembered" shown once */
+    gboolean logging_out; /* Log out pressed: DISCONNECTED returns to the login view */
+    guint login_serial;  /* bumps on each Connect: a late keyring answer is ignored */
+};
+
+/* window_chat.c: connects the conversation's session signals and the compose bar. */
+void window_chat_init(ChatWindow *self);
+
+/* window_chat.c: something from sender (text, or words for a file) arrived: screen
+ * readers hear it; in the background it counts as unread and notifies. */
+void window_chat_note_incoming(ChatWindow *self, const char *sender, const char *text);
+
+/* window_files.c: connects transfers, the attach button and drag-and-drop. */
+void window_files_init(ChatWindow *self);
+
+/* window_actions.c: the window's actions and its narrow/wide layout. */
+void window_actions_init(ChatWindow *self);
+
+/* window_account.c: the account menu, the keyring, moderation and account requests. */
+void window_account_init(ChatWindow *self);
+
+/* Logs in as the login view says: register, password, or the keyring's token (looked
+ * up first, asynchronously), else as a guest. host, port and username are checked. */
+void window_account_login(ChatWindow *self);
+
+/* At start-up: logs in at once when the keyring holds a token for the remembered name. */
+void window_account_try_saved_login(ChatWindow *self);
+
+/* The session is ONLINE: keeps a new token in the keyring, updates the menu. */
+void window_account_online(ChatWindow *self);
+
+/* A tag per name for the user list: "guest", "moderator", "admin" or NULL. */
+GPtrArray *window_account_user_tags(ChatWindow *self, GPtrArray *names);
+
+/* Adds a line (not a message) to the conversation. */
+void window_notice(ChatWindow *self, const char *text);
+
+/* window_moderation.c: the user list's context menu for moderators and admins. */
+void window_moderation_init(ChatWindow *self);
+
+/* window_form.c: a modal dialog of labelled entries (fields: NULL-terminated labels;
+ * secret: hidden text) with Cancel and accept (GTK_RESPONSE_ACCEPT). Connect to
+ * "response" and destroy it there. */
+GtkWidget *window_form_new(ChatWindow *self, const char *title, const char *accept,
+                           const char *const *fields, gboolean secret);
+
+/* The text of entry i of a window_form_new dialog. */
+const char *window_form_get(GtkDialog *dialog, guint i);
+
+/* Frees the account part of the window (dispose). */
+void window_account_dispose(ChatWindow *self);
+
+/* window_trust.c: the certificate dialogs (trust on first use, changed certificate). */
+void window_trust_init(ChatWindow *self);
+
+/* Sets the accessible name of widget (what screen readers say and tests look up). */
+void window_set_accessible_name(GtkWidget *widget, const char *name);
+
+/* The room on screen; the only one until rooms arrive. */
+#define WINDOW_ROOM_NAME "Lobby"
+
+/* Window title and header after the unread count or the login changed. */
+void window_update_title(ChatWindow *self);
+
+/* Where downloads go now. */
+const char *window_get_files_dir(ChatWindow *self);
+void window_set_files_dir(ChatWindow *self, const char *dir);
+
+#endif
