@@ -119,7 +119,8 @@
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"  /* client of the last  */ \
     "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"        /* five years speaks   */ \
     "DHE-RSA-CHACHA20-POLY1305"                                   /* one of them         */
-#define SERVER_TLS13_CIPHERSUITES              /* TLS 1.3: all three, as Mozilla lists */ \
+#define SERVER_TLS13_CIPHERSUITES              /* TLS 1.3: all three, as Mozilla lists;  \
+                                                  the server's order of preference */ \
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 #define SERVER_TLS_GROUPS "X25519:prime256v1:secp384r1" /* Mozilla's curves, fastest first */
 #define SERVER_TLS_ACCEPTS_PER_PASS 8          /* on a TLS port: each accept also makes an
