@@ -210,8 +210,9 @@ static uint64_t arrival_time(struct load *ld, struct msghdr *mh)
 /* Reads what TLS has decrypted, until the session holds nothing more. */
 static void conn_read_tls(struct load *ld, struct conn *c)
 {
+    bool held;
     do {
-        ssize_t n = bench_tls_read(c->ssl, ld->rbuf, LOAD_READ_BUF);
+        ssize_t n = bench_tls_read(c->ssl, ld->rbuf, LOAD_READ_BUF, &held);
         if (n > 0) {
             ld->read_now = ld->arrival = clock_now_ns(); /* no kernel stamp for a record */
             ld->res->reads++;
@@ -222,7 +223,7 @@ static void conn_read_tls(struct load *ld, struct conn *c)
         } else if (errno != EAGAIN && errno != EINTR) {
             conn_close(ld, c, strerror(errno));
         }
-    } while (c->ssl != NULL && bench_tls_pending(c->ssl));
+    } while (c->ssl != NULL && held);
 }
 
 /* One TLS handshake step; logs in once it is done. */

@@ -27,11 +27,9 @@ struct ssl_st *bench_tls_session(int fd);
 int bench_tls_handshake(struct ssl_st *ssl, bool *want_write);
 
 /* Reads like recv: > 0 bytes (as many records as fit), 0 at the end of the stream, -1
- * with errno (EAGAIN: nothing yet). */
-ssize_t bench_tls_read(struct ssl_st *ssl, void *buf, size_t len);
-
-/* True while decrypted input waits inside the session (the socket may be empty). */
-bool bench_tls_pending(const struct ssl_st *ssl);
+ * with errno (EAGAIN: nothing yet). *held is set when buf filled up while the session
+ * still holds input the socket will not report again: read again before waiting. */
+ssize_t bench_tls_read(struct ssl_st *ssl, void *buf, size_t len, bool *held);
 
 /* outbuf_flush() over the session. */
 enum flush_status bench_tls_flush(struct outbuf *ob, struct ssl_st *ssl);

@@ -28,6 +28,7 @@
 struct link {
     int fd;
     struct ssl_st *ssl;  /* with --tls (chat-server links only) */
+    bool tls_held;       /* the session holds input the socket will not report */
     int ep;
     bool watching_out;
     uint64_t deadline;
@@ -136,10 +137,9 @@ static bool link_pump(struct link *l, bool block)
                                           : outbuf_flush(&l->out, l->fd);
     if (st == FLUSH_FAILED)
         return link_fail(l, "send: %s", strerror(errno));
-    bool held = l->ssl != NULL && bench_tls_pending(l->ssl);
-    if ((block || st == FLUSH_BLOCKED) && !held && !link_wait(l, st == FLUSH_BLOCKED))
+    if ((block || st == FLUSH_BLOCKED) && !l->tls_held && !link_wait(l, st == FLUSH_BLOCKED))
         return false;
-    ssize_t n = l->ssl != NULL ? bench_tls_read(l->ssl, l->rbuf, IO_BLOCK)
+    ssize_t n = l->ssl != NULL ? bench_tls_read(l->ssl, l->rbuf, IO_BLOCK, &l->tls_held)
                                : recv(l->fd, l->rbuf, IO_BLOCK, MSG_DONTWAIT);
     if (n > 0)
         proto_decoder_feed(&l->dec, l->rbuf, (size_t)n);

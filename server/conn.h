@@ -28,12 +28,14 @@ enum conn_status {
     CONN_FAILED,     /* the handshake failed; conn_error() says why */
 };
 
-/* Flags the TLS implementation sets when OpenSSL needs the other direction. */
+/* A conn's flags: mostly the TLS implementation's, when OpenSSL needs the other direction. */
 enum {
     CONN_READ_WANTS_WRITE = 1u << 0,
     CONN_WRITE_WANTS_READ = 1u << 1,
     CONN_HANDSHAKE_WANTS_WRITE = 1u << 2,
     CONN_ESTABLISHED = 1u << 3,
+    CONN_COPY_FILES = 1u << 4, /* file parts go through conn_writev, copied (TLS without
+                                  kTLS): conn_sendfile is not available */
 };
 
 struct conn;
@@ -45,7 +47,8 @@ struct conn_type {
     ssize_t (*read)(struct conn *c, void *buf, size_t len);
     /* Writes as much of iov as the socket takes; short only when it is full. */
     ssize_t (*writev)(struct conn *c, const struct iovec *iov, int iovcnt);
-    /* Sends len bytes of file_fd from offset on (less if the socket is full). */
+    /* Sends len bytes of file_fd from offset on (less if the socket is full); not for a
+     * conn with CONN_COPY_FILES. */
     ssize_t (*sendfile)(struct conn *c, int file_fd, off_t offset, size_t len);
     /* Ends our direction (TLS: close_notify, then FIN); best effort. */
     void (*shutdown)(struct conn *c);

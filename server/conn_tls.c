@@ -7,7 +7,10 @@
  * record in the conn's flags when OpenSSL needs the other direction (conn.h), and
  * writes gather small frames into full records: a broadcast of many small frames costs
  * one record per 16 KiB, not one per frame. File payloads go with SSL_sendfile when
- * the kernel took over the encryption (kTLS), else through a buffer. */
+ * the kernel took over the encryption (kTLS); without it the conn says CONN_COPY_FILES
+ * and the queue hands them over copied, headers and payloads in one buffer (outq.c),
+ * so that records stay full. Reads take whatever has arrived (read-ahead) and stop as
+ * soon as OpenSSL holds nothing, so no read ends in a wasted EAGAIN. */
 #include <errno.h>
 #include <glib.h>
 #include <limits.h>
@@ -30,6 +33,7 @@ struct conn_tls {
     bool probed;     /* the first byte was a TLS handshake record */
     bool failed;     /* a fatal error: no close_notify may follow */
     bool ktls_send;  /* the kernel encrypts what we send */
+    bool held;       /* OpenSSL may hold whole records the socket will not report again */
 };
 
 static struct conn_tls *tls_of(struct conn *c)
@@ -94,6 +98,9 @@ static enum conn_status tls_handshake(struct conn *c)
     if (r == 1) {
         c->flags |= CONN_ESTABLISHED;
         t->ktls_send = BIO_get_ktls_send(SSL_get_wbio(t->ssl));
+        if (!t->ktls_send)
+            c->flags |= CONN_COPY_FILES;
+        t->held = SSL_has_pending(t->ssl); /* read ahead past the client's Finished */
         return CONN_OK;
     }
     int code = SSL_get_error(t->ssl, r);
@@ -111,12 +118,15 @@ static ssize_t tls_read(struct conn *c, void *buf, size_t len)
 {
     struct conn_tls *t = tls_of(c);
     c->flags &= ~CONN_READ_WANTS_WRITE;
+    t->held = false;
     size_t got = 0;
     while (got < len) { /* a record at a time: fill what the caller offers */
         ERR_clear_error();
         int r = SSL_read(t->ssl, (char *)buf + got, (int)MIN(len - got, (size_t)INT_MAX));
         if (r > 0) {
             got += (size_t)r;
+            if (!SSL_has_pending(t->ssl))
+                break; /* all taken: the socket reports the rest, no read ends in EAGAIN */
             continue;
         }
         int code = SSL_get_error(t->ssl, r);
@@ -137,6 +147,9 @@ static ssize_t tls_read(struct conn *c, void *buf, size_t len)
         errno = EAGAIN;
         return -1;
     }
+    /* A full buffer may leave records read ahead: tls_has_pending() says so. A partial
+     * record left behind needs the socket, which will report its rest. */
+    t->held = got == len && SSL_has_pending(t->ssl);
     return (ssize_t)got;
 }
 
@@ -218,35 +231,26 @@ static ssize_t tls_writev(struct conn *c, const struct iovec *iov, int iovcnt)
     return (ssize_t)total;
 }
 
+/* Only with kTLS: without it, CONN_COPY_FILES has the queue copy file parts in and
+ * hand them to tls_writev (outq.c). */
 static ssize_t tls_sendfile(struct conn *c, int file_fd, off_t offset, size_t len)
 {
     struct conn_tls *t = tls_of(c);
-    if (t->ktls_send) {
-        ERR_clear_error();
-        ossl_ssize_t n = SSL_sendfile(t->ssl, file_fd, offset, len, 0);
-        if (n >= 0)
-            return n;
-        int code = SSL_get_error(t->ssl, (int)n);
-        if (code == SSL_ERROR_WANT_WRITE) {
-            errno = EAGAIN;
-            return -1;
-        }
-        tls_fail(t, code, "sendfile");
+    if (!t->ktls_send) {
+        errno = EOPNOTSUPP;
         return -1;
     }
-    static uint8_t buf[4 * TLS_RECORD_MAX]; /* the loop is single-threaded */
-    ssize_t got;
-    do
-        got = pread(file_fd, buf, MIN(len, sizeof buf), offset);
-    while (got < 0 && errno == EINTR);
-    if (got <= 0) {
-        snprintf(c->error, sizeof c->error, "cannot read the file being sent: %s",
-                 got < 0 ? g_strerror(errno) : "it is shorter than stored");
-        errno = EIO;
+    ERR_clear_error();
+    ossl_ssize_t n = SSL_sendfile(t->ssl, file_fd, offset, len, 0);
+    if (n >= 0)
+        return n;
+    int code = SSL_get_error(t->ssl, (int)n);
+    if (code == SSL_ERROR_WANT_WRITE) {
+        errno = EAGAIN;
         return -1;
     }
-    struct iovec v = { .iov_base = buf, .iov_len = (size_t)got };
-    return tls_writev(c, &v, 1);
+    tls_fail(t, code, "sendfile");
+    return -1;
 }
 
 static void tls_shutdown(struct conn *c)
@@ -271,7 +275,7 @@ static void tls_close(struct conn *c)
 static bool tls_has_pending(const struct conn *c)
 {
     const struct conn_tls *t = (const struct conn_tls *)c;
-    return t->ssl != NULL && SSL_pending(t->ssl) > 0;
+    return t->ssl != NULL && (t->held || SSL_pending(t->ssl) > 0);
 }
 
 static const char *tls_file_path(const struct conn *c)

@@ -53,6 +53,12 @@
 #define SERVER_DOWNLOAD_LOW_WATER (256u * 1024u) /* read file chunks only while the reader's
                                                   queue is below this: memory stays bounded
                                                   and texts interleave with file data */
+#define SERVER_COPY_BUFFER (64u * 1024u)       /* TLS without kTLS: frames and file parts
+                                                  copied into one buffer per write, so a
+                                                  download goes out in full 16 KiB records
+                                                  (a chunk's header does not cut one); what
+                                                  a full socket refuses is copied again, so
+                                                  larger only wastes copies */
 #define SERVER_CLOSE_LINGER_MS 2000            /* a closing client gets this long to take its
                                                   last frames (an ERROR, a reply) */
 #define SERVER_SHUTDOWN_FLUSH_MS 2000          /* on SIGINT/SIGTERM, flush at most this long */
@@ -165,7 +171,8 @@
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"  /* client of the last  */ \
     "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"        /* five years speaks   */ \
     "DHE-RSA-CHACHA20-POLY1305"                                   /* one of them         */
-#define SERVER_TLS13_CIPHERSUITES              /* TLS 1.3: all three, as Mozilla lists */ \
+#define SERVER_TLS13_CIPHERSUITES              /* TLS 1.3: all three, as Mozilla lists;  \
+                                                  the server's order of preference */ \
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 #define SERVER_TLS_GROUPS "X25519:prime256v1:secp384r1" /* Mozilla's curves, fastest first */
 #define SERVER_TLS_ACCEPTS_PER_PASS 8          /* on a TLS port: each accept also makes an

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <limits.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "server/conn.h"
 
@@ -137,19 +138,23 @@ static void outq_consume(struct outq *q, size_t n)
 }
 
 /* Gathers the in-memory bytes from the head on, up to and including the first frame
- * with a file part (its file bytes must go by sendfile). Returns the iovec count. */
-static int outq_gather(const struct outq *q, struct iovec *iov, size_t *want)
+ * with a file part (its file bytes must go by sendfile). Returns the iovec count;
+ * *file is set when that frame was reached. */
+static int outq_gather(const struct outq *q, struct iovec *iov, size_t *want, bool *file)
 {
     int n = 0;
     *want = 0;
+    *file = false;
     for (uint32_t i = 0; i < q->count && n < SERVER_WRITEV_IOVECS; i++) {
         const struct outq_slot *slot = &q->slots[ring_index(q, i)];
         iov[n].iov_base = slot->frame->data + slot->sent;
         iov[n].iov_len = slot->frame->len - slot->sent;
         *want += iov[n].iov_len;
         n++;
-        if (slot->frame->file.len > 0)
+        if (slot->frame->file.len > 0) {
+            *file = true;
             break;
+        }
     }
     return n;
 }
@@ -169,6 +174,51 @@ static ssize_t outq_send_file(const struct outq *q, struct conn *conn, size_t *w
     return n;
 }
 
+/* Copies the queue from the head on into buf, file parts read from their files, up to
+ * cap bytes. Returns the bytes copied; 0 with errno set if the head frame's file could
+ * not be read (EIO when it is shorter than its frame said). */
+static size_t outq_copy(const struct outq *q, uint8_t *buf, size_t cap)
+{
+    size_t filled = 0;
+    for (uint32_t i = 0; i < q->count && filled < cap; i++) {
+        const struct outq_slot *slot = &q->slots[ring_index(q, i)];
+        const struct frame *f = slot->frame;
+        if (slot->sent < f->len) {
+            size_t n = MIN((size_t)(f->len - slot->sent), cap - filled);
+            memcpy(buf + filled, f->data + slot->sent, n);
+            filled += n;
+        }
+        uint32_t done = slot->sent > f->len ? slot->sent - f->len : 0;
+        while (done < f->file.len && filled < cap) {
+            size_t want = MIN((size_t)(f->file.len - done), cap - filled);
+            ssize_t got = pread(f->file.fd, buf + filled, want, (off_t)(f->file.offset + done));
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0) {
+                if (got == 0)
+                    errno = EIO;
+                return filled; /* what is whole goes; the next call meets the failure */
+            }
+            filled += (size_t)got;
+            done += (uint32_t)got;
+        }
+    }
+    return filled;
+}
+
+/* One write of a conn that copies file parts (CONN_COPY_FILES): everything from the head
+ * on, up to SERVER_COPY_BUFFER bytes, in one conn_writev. A retry after a full socket
+ * copies the same bytes again, as a retried TLS write requires. */
+static ssize_t outq_write_copied(const struct outq *q, struct conn *conn, size_t *want)
+{
+    static uint8_t buf[SERVER_COPY_BUFFER]; /* the loop is single-threaded */
+    *want = outq_copy(q, buf, sizeof buf);
+    if (*want == 0)
+        return -1; /* errno from outq_copy */
+    struct iovec v = { .iov_base = buf, .iov_len = *want };
+    return conn_writev(conn, &v, 1);
+}
+
 enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
 {
     size_t written = 0;
@@ -176,10 +226,14 @@ enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
         struct iovec iov[SERVER_WRITEV_IOVECS];
         size_t want;
         ssize_t done;
-        if (q->slots[q->head].sent >= q->slots[q->head].frame->len)
+        bool file = q->slots[q->head].sent >= q->slots[q->head].frame->len;
+        int n = file ? 0 : outq_gather(q, iov, &want, &file);
+        if (file && (conn->flags & CONN_COPY_FILES))
+            done = outq_write_copied(q, conn, &want); /* headers and payloads together */
+        else if (n == 0)
             done = outq_send_file(q, conn, &want); /* in the head's file part */
         else
-            done = conn_writev(conn, iov, outq_gather(q, iov, &want));
+            done = conn_writev(conn, iov, n);
         if (done < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return OUTQ_PENDING;

@@ -68,6 +68,26 @@ def test_old_versions_refused(server_factory, flag):
     server.wait_log(r"tls handshake failed: .*unsupported protocol")
 
 
+@pytest.mark.parametrize("offer, chosen", [
+    (["-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256"],
+     "TLS_AES_128_GCM_SHA256"),
+    (["-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"],
+     "TLS_CHACHA20_POLY1305_SHA256"),
+    (["-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"],
+     "ECDHE-ECDSA-AES128-GCM-SHA256"),
+])
+def test_server_cipher_order(server_factory, offer, chosen):
+    """The server's order decides (AES-128-GCM first), except that a client putting
+    ChaCha20 first (one without AES instructions) gets it."""
+    server = server_factory(tls=True)
+    result = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{server.port}"]
+                            + offer, stdin=subprocess.DEVNULL, capture_output=True,
+                            timeout=TIMEOUT)
+    output = result.stdout + result.stderr
+    assert f"Cipher is {chosen}".encode() in output, output
+    server.wait_log(rf"user=- tls established TLSv1\.[23] {chosen} ")
+
+
 def test_plain_text_on_tls_port_gets_plain_error_and_close(server_factory, connect):
     server = server_factory(tls=True)
     plain = connect(server, tls=False)
