@@ -179,6 +179,10 @@
                                                   OpenSSL session (~20 us), so a storm of
                                                   connections is taken in short slices and
                                                   the chat's frames go between them */
+#define SERVER_TLS_ADOPTS_PER_PASS 8           /* finished handshakes made into clients in
+                                                  one pass (each is a client, a log line and
+                                                  its first read): a storm's completions are
+                                                  taken in slices like its accepts */
 #define SERVER_TLS_THREAD_NICE 5               /* the TLS handshake thread's niceness: a
                                                   handshake is ~0.1-0.3 ms of public-key
                                                   work, done off the loop so a storm of them

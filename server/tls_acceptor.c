@@ -181,12 +181,19 @@ void tls_acceptor_submit(struct tls_acceptor *a, struct tls_job *job)
         notify(a->wake_fd);
 }
 
-void tls_acceptor_take(struct tls_acceptor *a, struct list_node *done)
+void tls_acceptor_take(struct tls_acceptor *a, struct list_node *done, unsigned max)
 {
     drain_eventfd(a->done_fd);
     pthread_mutex_lock(&a->lock);
-    list_move_all(done, &a->done);
+    for (unsigned taken = 0; taken < max && !list_empty(&a->done); taken++) {
+        struct list_node *first = a->done.next;
+        list_remove(first);
+        list_append(done, first);
+    }
+    bool more = !list_empty(&a->done);
     pthread_mutex_unlock(&a->lock);
+    if (more)
+        notify(a->done_fd);
 }
 
 /* Closes the connections of every job on list and frees the jobs. */

@@ -39,8 +39,10 @@ int tls_acceptor_fd(const struct tls_acceptor *a);
  * allocation, given up until tls_acceptor_take() returns it. */
 void tls_acceptor_submit(struct tls_acceptor *a, struct tls_job *job);
 
-/* Moves every finished job to `done` (a list of tls_job.link); the caller owns them. */
-void tls_acceptor_take(struct tls_acceptor *a, struct list_node *done);
+/* Moves up to max finished jobs to `done` (a list of tls_job.link); the caller owns
+ * them. If more wait, the descriptor stays readable, so the loop takes them in its next
+ * pass, after the other ready descriptors. */
+void tls_acceptor_take(struct tls_acceptor *a, struct list_node *done, unsigned max);
 
 /* Stops the thread and closes every connection still with it (or finished and not
  * taken), freeing their jobs. */

@@ -7,6 +7,7 @@
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/conn.h"
+#include "server/limits.h"
 #include "server/tls.h"
 #include "server/tls_acceptor.h"
 
@@ -65,7 +66,7 @@ void tls_handoff_collect(struct server *srv)
 {
     struct list_node done;
     list_init(&done);
-    tls_acceptor_take(srv->acceptor, &done);
+    tls_acceptor_take(srv->acceptor, &done, SERVER_TLS_ADOPTS_PER_PASS);
     while (!list_empty(&done)) {
         struct tls_job *job = list_entry(done.next, struct tls_job, link);
         list_remove(&job->link);

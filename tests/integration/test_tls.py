@@ -290,29 +290,33 @@ def storm_round(server, alice, bob, ids, count):
 
 def test_handshake_storm_does_not_delay_others(server_factory, room):
     """500 handshakes at once (from a niced process) may not delay two chatting clients'
-    messages by more than twice their usual p99. Quiet and stormy rounds alternate, so
-    both see the same share of whatever else this machine is doing. Under sanitizers or
-    valgrind one round runs and only its correctness is checked: timing there says
-    nothing about the server."""
+    messages by more than twice their usual p99. "Usual" is measured under the same load
+    on this machine: the same storm aimed at a second, identical server. So both sides
+    pay the same for the storm's own CPU (on two cores it takes a core's share whoever
+    it talks to), and what is compared is whether handshaking delays the server's own
+    chat. Baseline and storm rounds alternate. Under sanitizers or valgrind one round
+    runs and only its correctness is checked: timing there says nothing about the
+    server."""
     # A generous handshake timeout: on a loaded machine the niced storm itself may take
     # long to answer the server, and this test is about everyone else's latency.
-    server = server_factory("--no-limits", "--poller", "epoll", "--handshake-timeout",
-                            str(60 * SLOWDOWN), tls=True)
+    args = ("--no-limits", "--poller", "epoll", "--handshake-timeout", str(60 * SLOWDOWN))
+    server = server_factory(*args, tls=True)
+    decoy = server_factory(*args, tls=True)
     alice, bob = room(server, "alice", "bob")
     ids = iter(range(1, 1 << 30))
     for _ in range(50):                                    # warm up
         latency(alice, bob, next(ids))
     rounds, count = (3, 500) if SLOWDOWN == 1 else (1, 100)
-    quiet, stormy = [], []
+    usual, stormy = [], []
     for _ in range(rounds):
-        quiet += [latency(alice, bob, next(ids)) for _ in range(300)]
+        usual += storm_round(decoy, alice, bob, ids, count)
         stormy += storm_round(server, alice, bob, ids, count)
-    wait_until(lambda: sum("tls established" in line for line in server.log_lines())
-               == 2 + count * rounds, timeout=6 * TIMEOUT,
-               what="every storm handshake to be logged")
+    for target, expected in ((server, 2 + count * rounds), (decoy, count * rounds)):
+        wait_until(lambda: sum("tls established" in line for line in target.log_lines())
+                   == expected, timeout=6 * TIMEOUT, what="every storm handshake to be logged")
     if SLOWDOWN > 1:
         return
-    assert len(stormy) >= 100, f"only {len(stormy)} samples during the storms"
-    base, loaded = p99(quiet), p99(stormy)
+    assert min(len(usual), len(stormy)) >= 100, f"only {len(usual)}/{len(stormy)} samples"
+    base, loaded = p99(usual), p99(stormy)
     assert loaded <= 2 * base, (f"p99 {loaded * 1e3:.2f} ms during the storms, "
-                                f"{base * 1e3:.2f} ms between them")
+                                f"{base * 1e3:.2f} ms during the same storms at another server")
