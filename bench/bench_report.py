@@ -12,6 +12,9 @@ import subprocess
 import tempfile
 import time
 
+import bench_typing
+import bench_search
+
 TARGET_RATIO = 3.0          # deliveries/s against ngircd at N=1000
 TARGET_P99_MS = 3.0         # 200 msgs/s into 1000 members
 TARGET_LOGIN_10K_S = 10.0   # 10,000 clients logged in (epoll)
@@ -333,6 +336,10 @@ def targets(r):
                      "not run (--file-mib 0)", None))
 
     rows += accounts_targets(r)
+    if r.get("search"):
+        big = r["search"]["runs"][1]
+        rows.append((f"SEARCH over 1,000,000 messages: p99 < {bench_search.TARGET_P99_MS:g} ms",
+                     f"**{big['p99_ms']:.2f} ms**", bench_search.met(r["search"])))
 
     runs = _all_load_runs(r)
     missing = sum(x.get("missing", 0) for x in runs if _ok(x))
@@ -713,6 +720,11 @@ def document(r, command, images):
     lines += ["## The store's cost", "", store_section(r), ""]
     if r.get("history"):
         lines += ["## History and resume", "", history_section(r["history"]), ""]
+    if r.get("typing"):
+        lines += ["## Typing notices", "", bench_typing.__doc__.strip(), "",
+                  *bench_typing.summary(r["typing"])[0], ""]
+    if r.get("search"):
+        lines += ["## Search", "", bench_search.section(r["search"]), ""]
     if "perf-throughput.png" in images:
         lines += ["![deliveries per second by room size](perf-throughput.png)", ""]
     if "perf-latency.png" in images:

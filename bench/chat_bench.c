@@ -61,6 +61,10 @@ static void usage(FILE *out)
           "  --room NAME            chat: each client registers an account (the server\n"
           "                         must take registrations) and joins room NAME (the\n"
           "                         first creates it); texts go there, not to the lobby\n"
+          "  --typists T            chat: the last T clients (not senders) send typing\n"
+          "                         notices while the senders send (0)\n"
+          "  --typing-rate R        notices per second from each typist (20: the\n"
+          "                         server's typing budget)\n"
           "  --login-timeout SECONDS  to log in all clients (60)\n"
           "  --server-pid P         measure this process's CPU time and memory\n"
           "  --hist-out PATH        write the latency CDF (ns fraction) to PATH\n"
@@ -130,6 +134,9 @@ static bool option_set(struct options *o, int id, const char *arg)
     case 'o': o->hist_out = arg; break;
     case 'I': o->mode = MODE_IDLE; break;
     case 'R': o->load.room = arg; break;
+    case 'y': ok = parse_u32(arg, 0, 1000000, &o->load.typists); break;
+    case 'Y': ok = parse_number(arg, MAX_RATE, &o->load.typing_rate) && o->load.typing_rate > 0;
+        break;
     case 'f': o->mode = MODE_FILE; o->transfer.path = arg; break;
     case 'O': o->transfer.download_to = arg; break;
     case 'K': o->mode = MODE_TCP_SINK; o->transfer.path = arg; break;
@@ -166,6 +173,11 @@ static bool options_check(struct options *o)
     }
     if (l->senders > l->clients) {
         fputs("chat-bench: --senders must not exceed --clients\n", stderr);
+        return false;
+    }
+    if (l->typists > 0 && (l->typists > l->clients - l->senders || !l->dialect->send_typing)) {
+        fputs("chat-bench: --typists must not exceed --clients minus --senders (chat only)\n",
+              stderr);
         return false;
     }
     if (l->size > l->dialect->max_text) {
@@ -205,6 +217,8 @@ int main(int argc, char **argv)
         { "drain", required_argument, NULL, 'D' },
         { "login-window", required_argument, NULL, 'L' },
         { "room", required_argument, NULL, 'R' },
+        { "typists", required_argument, NULL, 'y' },
+        { "typing-rate", required_argument, NULL, 'Y' },
         { "login-timeout", required_argument, NULL, 'T' },
         { "server-pid", required_argument, NULL, 'i' },
         { "hist-out", required_argument, NULL, 'o' },
@@ -226,7 +240,7 @@ int main(int argc, char **argv)
         .host = "127.0.0.1",
         .load = { .dialect = &dialect_chat, .clients = 100, .senders = 10, .size = 64,
                   .window = 8, .login_window = 64, .duration_s = 10, .drain_s = 10,
-                  .login_timeout_s = 60 },
+                  .login_timeout_s = 60, .typing_rate = 20 },
         .transfer = { .download_to = "/dev/null", .timeout_s = 600 },
         .logins = { .accounts = 64 },
     };

@@ -149,6 +149,9 @@ static bool chat_frame(struct load *ld, struct conn *c, const struct proto_msg *
     case PROTO_SHUTDOWN:
         load_server_error(ld, c, "SHUTDOWN: the server is going away");
         return false;
+    case PROTO_TYPING:
+        load_typing(ld, c);
+        return true;
     default:
         return true; /* file announcements and the like do not concern the benchmark */
     }
@@ -224,6 +227,13 @@ static void chat_send_text(struct load *ld, struct conn *c, const char *text, si
     chat_queue(ld, c, &m);
 }
 
+static void chat_send_typing(struct load *ld, struct conn *c)
+{
+    struct proto_msg m = { .type = PROTO_TYPING_SET,
+                           .u.typing_set = { c->room_id, PROTO_TYPING_ACTIVE } };
+    chat_queue(ld, c, &m);
+}
+
 const struct dialect dialect_chat = {
     .name = "chat",
     .max_text = PROTO_MAX_TEXT,
@@ -232,4 +242,5 @@ const struct dialect dialect_chat = {
     .login = chat_login,
     .input = chat_input,
     .send_text = chat_send_text,
+    .send_typing = chat_send_typing,
 };

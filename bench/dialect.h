@@ -52,6 +52,8 @@ struct dialect {
     /* Queues one chat message into the room. */
     void (*send_text)(struct load *ld, struct conn *c, const char *text, size_t len,
                       uint64_t client_id);
+    /* Queues one "I am typing" notice into the room; NULL when the dialect has none. */
+    void (*send_typing)(struct load *ld, struct conn *c);
 };
 
 extern const struct dialect dialect_chat;
@@ -74,6 +76,9 @@ void load_members(struct load *ld, struct conn *c, int64_t delta);
 
 /* c received one chat message with this text. */
 void load_text(struct load *ld, struct conn *c, const char *text, size_t len);
+
+/* c received a typing notice. */
+void load_typing(struct load *ld, struct conn *c);
 
 /* The server reported a problem to c (what: a short description for the log). */
 void load_server_error(struct load *ld, struct conn *c, const char *what);

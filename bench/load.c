@@ -45,6 +45,8 @@ struct load {
     struct load_result *res;
     int ep;
     int timer_fd;                /* paced sending; -1 otherwise */
+    int typing_fd;               /* --typists: one notice per expiry; -1 otherwise */
+    uint32_t next_typist;
     struct conn *conns;
     struct sender *senders;      /* sender s speaks on conns[s] */
     uint64_t *next_expected;     /* [receiver * senders + sender]: next seq it should see */
@@ -417,6 +419,29 @@ void load_text(struct load *ld, struct conn *c, const char *text, size_t len)
         sender_advance(ld, s);
 }
 
+void load_typing(struct load *ld, struct conn *c)
+{
+    (void)c;
+    ld->res->typing_received++;
+}
+
+/* The typists take turns: one notice per expiry of the typing timer. */
+static void typing_fired(struct load *ld)
+{
+    uint64_t expirations;
+    if (read(ld->typing_fd, &expirations, sizeof expirations) != (ssize_t)sizeof expirations)
+        return;
+    const struct load_opts *opt = ld->opt;
+    for (uint64_t i = 0; i < expirations; i++) {
+        struct conn *c = &ld->conns[opt->clients - opt->typists +
+                                    ld->next_typist++ % opt->typists];
+        if (c->state != CONN_READY)
+            continue;
+        opt->dialect->send_typing(ld, c);
+        ld->res->typing_sent++;
+    }
+}
+
 static void timer_fired(struct load *ld)
 {
     uint64_t expirations;
@@ -447,6 +472,8 @@ static void load_poll(struct load *ld, uint64_t deadline)
     for (int i = 0; i < n; i++) {
         if (events[i].data.ptr == NULL)
             timer_fired(ld);
+        else if (events[i].data.ptr == &ld->typing_fd)
+            typing_fired(ld);
         else
             conn_event(ld, events[i].data.ptr, events[i].events);
     }
@@ -484,24 +511,40 @@ static uint64_t after_seconds(double s)
     return clock_now_ns() + (uint64_t)(s * NS_PER_S);
 }
 
+/* A timerfd firing every period_ns, watched with data.ptr tag; -1 on failure. */
+static int periodic_timer(struct load *ld, uint64_t period_ns, void *tag)
+{
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    struct itimerspec its = {
+        .it_interval = { (time_t)(period_ns / 1000000000u), (long)(period_ns % 1000000000u) },
+    };
+    its.it_value = its.it_interval;
+    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+    if (fd >= 0 && timerfd_settime(fd, 0, &its, NULL) == 0 &&
+        epoll_ctl(ld->ep, EPOLL_CTL_ADD, fd, &ev) == 0)
+        return fd;
+    load_fail(ld, "timerfd: %s", strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
 static bool pacing_start(struct load *ld)
 {
     ld->period_ns = (uint64_t)(NS_PER_S / ld->opt->rate);
     if (ld->period_ns == 0)
         ld->period_ns = 1;
-    ld->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    struct itimerspec its = {
-        .it_interval = { (time_t)(ld->period_ns / 1000000000u),
-                         (long)(ld->period_ns % 1000000000u) },
-    };
-    its.it_value = its.it_interval;
-    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
-    if (ld->timer_fd < 0 || timerfd_settime(ld->timer_fd, 0, &its, NULL) != 0 ||
-        epoll_ctl(ld->ep, EPOLL_CTL_ADD, ld->timer_fd, &ev) != 0) {
-        load_fail(ld, "timerfd: %s", strerror(errno));
-        return false;
-    }
-    return true;
+    ld->timer_fd = periodic_timer(ld, ld->period_ns, NULL);
+    return ld->timer_fd >= 0;
+}
+
+/* --typists: all of them together send typists x typing_rate notices a second. */
+static bool typing_start(struct load *ld)
+{
+    const struct load_opts *opt = ld->opt;
+    uint64_t period = (uint64_t)(NS_PER_S / (opt->typing_rate * opt->typists));
+    ld->typing_fd = periodic_timer(ld, period ? period : 1, &ld->typing_fd);
+    return ld->typing_fd >= 0;
 }
 
 static void run_sending(struct load *ld)
@@ -512,13 +555,17 @@ static void run_sending(struct load *ld)
     uint64_t cpu0 = proc_self_cpu_ns();
     ld->t_send = clock_now_ns();
     ld->sending = true;
-    if (opt->rate > 0 && !pacing_start(ld))
+    if ((opt->rate > 0 && !pacing_start(ld)) || (opt->typists > 0 && !typing_start(ld)))
         return;
     for (uint32_t s = 0; s < opt->senders; s++)
         sender_fill(ld, s);
     load_until(ld, ld->t_send + (uint64_t)(opt->duration_s * NS_PER_S), never);
     ld->sending = false;
     res->send_s = seconds_between(ld->t_send, clock_now_ns());
+    if (ld->typing_fd >= 0) {
+        close(ld->typing_fd);
+        ld->typing_fd = -1;
+    }
     if (ld->timer_fd >= 0) {
         close(ld->timer_fd);
         ld->timer_fd = -1;
@@ -583,7 +630,7 @@ bool load_run(const struct load_opts *opt, struct load_result *res)
     memset(res, 0, sizeof *res);
     hist_reset(&res->hist);
     hist_reset(&res->hist_read);
-    struct load ld = { .opt = opt, .res = res, .ep = -1, .timer_fd = -1 };
+    struct load ld = { .opt = opt, .res = res, .ep = -1, .timer_fd = -1, .typing_fd = -1 };
     prctl(PR_SET_TIMERSLACK, 1UL); /* wake-ups on time, not up to 50 us late */
     text_init();
     size_t limit = net_raise_nofile((size_t)opt->clients + LOAD_FD_SPARE);

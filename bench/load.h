@@ -29,6 +29,9 @@ struct load_opts {
     bool idle;              /* log in, hold, measure memory; send nothing */
     const char *room;       /* chat: register accounts and meet in this room, not the
                                lobby (NULL: the lobby, guest logins) */
+    uint32_t typists;       /* chat: the last T clients send typing notices while the
+                               senders send (0: none) */
+    double typing_rate;     /* notices per second from each typist */
 };
 
 struct load_result {
@@ -45,6 +48,8 @@ struct load_result {
     uint64_t duplicates;        /* a delivery received again, or out of order */
     uint64_t gaps;              /* deliveries skipped over in a sender's sequence */
     uint64_t unparsed;          /* texts that were not ours */
+    uint64_t typing_sent;       /* TYPING_SET frames the typists sent */
+    uint64_t typing_received;   /* TYPING frames relayed to the members */
     uint64_t server_errors;     /* error replies from the server */
     uint64_t disconnects;       /* connections the server closed */
     double send_s;              /* length of the sending phase */

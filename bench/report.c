@@ -66,6 +66,10 @@ void report_load(FILE *out, const struct load_opts *opt, const struct load_resul
                 US(hist_quantile(r, 0.999)), US(r->max_ns),
                 res->reads ? 100.0 * (double)res->rx_stamped_reads / (double)res->reads : 0,
                 res->active_s > 0 ? 100.0 * (double)res->bench_cpu_ns / 1e9 / res->active_s : 0);
+    if (opt->typists > 0)
+        fprintf(out, " typists=%u typing_rate=%g typing_sent=%llu typing_received=%llu",
+                opt->typists, opt->typing_rate, (unsigned long long)res->typing_sent,
+                (unsigned long long)res->typing_received);
     fprintf(out, " server_errors=%llu disconnects=%llu", (unsigned long long)res->server_errors,
             (unsigned long long)res->disconnects);
     report_server(out, opt, res);

@@ -64,20 +64,19 @@ static const struct field text_fields[] = {
     U64(text.client_id), STR(text.sender, PROTO_MAX_NAME_BYTES),
     STR(text.text, PROTO_MAX_TEXT),
 };
-static const struct field offer_fields[] = {
-    U64(offer.upload_id), U64(offer.size), SHA(offer.sha256), U32(offer.room_id),
-    STR(offer.name, PROTO_MAX_FILENAME_BYTES),
-};
+#define OFFER_FIELDS(o) \
+    U64(o.upload_id), U64(o.size), SHA(o.sha256), U32(o.room_id), \
+    STR(o.name, PROTO_MAX_FILENAME_BYTES)
+static const struct field offer_fields[] = { OFFER_FIELDS(offer) };
 static const struct field ref_fields[] = { U64(ref.id) };
 static const struct field chunk_fields[] = {
     U64(chunk.id), U64(chunk.offset), { F_DATA, 0, AT(chunk) },
 };
-static const struct field announce_fields[] = {
-    U64(announce.file_id), U64(announce.message_id), U64(announce.time_ms),
-    U32(announce.room_id), U32(announce.uploader_id), U64(announce.upload_id),
-    U64(announce.size), SHA(announce.sha256),
-    STR(announce.uploader, PROTO_MAX_NAME_BYTES), STR(announce.name, PROTO_MAX_FILENAME_BYTES),
-};
+#define ANNOUNCE_FIELDS(a) \
+    U64(a.file_id), U64(a.message_id), U64(a.time_ms), U32(a.room_id), U32(a.uploader_id), \
+    U64(a.upload_id), U64(a.size), SHA(a.sha256), STR(a.uploader, PROTO_MAX_NAME_BYTES), \
+    STR(a.name, PROTO_MAX_FILENAME_BYTES)
+static const struct field announce_fields[] = { ANNOUNCE_FIELDS(announce) };
 static const struct field download_request_fields[] = {
     U64(download_request.file_id), U64(download_request.offset),
 };
@@ -192,6 +191,74 @@ static const struct field resume_gap_fields[] = {
     U64(resume_gap.before_id),
 };
 
+static const struct field typing_set_fields[] = {
+    U32(typing_set.room_id), U16(typing_set.state),
+};
+static const struct field read_mark_fields[] = {
+    U64(read_mark.request_id), U32(read_mark.room_id), U64(read_mark.message_id),
+};
+static const struct field receipts_set_fields[] = {
+    U64(receipts_set.request_id), U16(receipts_set.enabled),
+};
+static const struct field edit_fields[] = {
+    U64(edit.request_id), U64(edit.message_id), STR(edit.text, PROTO_MAX_TEXT),
+};
+static const struct field msg_ref_fields[] = { U64(msg_ref.request_id), U64(msg_ref.message_id) };
+static const struct field reply_send_fields[] = {
+    U64(reply_send.client_id), U32(reply_send.room_id), U64(reply_send.reply_to),
+    STR(reply_send.text, PROTO_MAX_TEXT),
+};
+static const struct field react_fields[] = {
+    U64(react.request_id), U64(react.message_id), STR(react.emoji, PROTO_MAX_EMOJI),
+};
+static const struct field typing_fields[] = {
+    U32(typing.room_id), U32(typing.account_id), U16(typing.state),
+    STR(typing.name, PROTO_MAX_NAME_BYTES),
+};
+static const struct field read_marker_fields[] = {
+    U32(read_marker.room_id), U64(read_marker.message_id),
+};
+static const struct field receipt_fields[] = {
+    U32(receipt.room_id), U64(receipt.message_id), U32(receipt.account_id), U32(receipt.count),
+    STR(receipt.name, PROTO_MAX_NAME_BYTES),
+};
+static const struct field message_edited_fields[] = {
+    U64(message_edited.event_id), U64(message_edited.message_id), U64(message_edited.time_ms),
+    U32(message_edited.room_id), STR(message_edited.actor, PROTO_MAX_NAME_BYTES),
+    STR(message_edited.text, PROTO_MAX_TEXT),
+};
+static const struct field message_deleted_fields[] = {
+    U64(message_deleted.event_id), U64(message_deleted.message_id),
+    U64(message_deleted.time_ms), U32(message_deleted.room_id),
+    STR(message_deleted.actor, PROTO_MAX_NAME_BYTES),
+};
+static const struct field reply_to_fields[] = {
+    U32(reply_to.room_id), U64(reply_to.message_id), U64(reply_to.reply_to),
+};
+static const struct field reaction_fields[] = {
+    U64(reaction.event_id), U64(reaction.message_id), U32(reaction.room_id),
+    U32(reaction.account_id), U16(reaction.added), STR(reaction.name, PROTO_MAX_NAME_BYTES),
+    STR(reaction.emoji, PROTO_MAX_EMOJI),
+};
+static const struct field search_fields[] = {
+    U64(search.request_id), U32(search.room_id), U16(search.limit),
+    STR(search.query, PROTO_MAX_SEARCH_QUERY),
+};
+static const struct field search_result_fields[] = {
+    U64(search_result.request_id), U64(search_result.message_id), U64(search_result.time_ms),
+    U32(search_result.room_id), STR(search_result.sender, PROTO_MAX_NAME_BYTES),
+    STR(search_result.snippet, PROTO_MAX_SNIPPET),
+};
+/* A thumbnail is read as chunk data: PROTO_MAX_CHUNK bounds it on the wire. */
+_Static_assert(PROTO_MAX_THUMB_BYTES <= PROTO_MAX_CHUNK, "a thumbnail fits a data field");
+static const struct field offer_thumb_fields[] = {
+    OFFER_FIELDS(offer_thumb.offer), { F_DATA, 0, AT(offer_thumb.thumb) },
+};
+static const struct field announce_thumb_fields[] = {
+    ANNOUNCE_FIELDS(announce_thumb.announce), U16(announce_thumb.width),
+    U16(announce_thumb.height), { F_DATA, 0, AT(announce_thumb.thumb) },
+};
+
 #define LAYOUT(type, fields) { PROTO_##type, #type, fields, sizeof fields / sizeof fields[0] }
 
 static const struct layout layouts[] = {
@@ -250,6 +317,24 @@ static const struct layout layouts[] = {
     LAYOUT(HISTORY_END, history_end_fields),
     LAYOUT(RESUME, resume_fields),
     LAYOUT(RESUME_GAP, resume_gap_fields),
+    LAYOUT(TYPING_SET, typing_set_fields),
+    LAYOUT(READ_MARK, read_mark_fields),
+    LAYOUT(RECEIPTS_SET, receipts_set_fields),
+    LAYOUT(EDIT, edit_fields),
+    LAYOUT(DELETE, msg_ref_fields),
+    LAYOUT(REPLY_SEND, reply_send_fields),
+    LAYOUT(REACT, react_fields),
+    LAYOUT(TYPING, typing_fields),
+    LAYOUT(READ_MARKER, read_marker_fields),
+    LAYOUT(RECEIPT, receipt_fields),
+    LAYOUT(MESSAGE_EDITED, message_edited_fields),
+    LAYOUT(MESSAGE_DELETED, message_deleted_fields),
+    LAYOUT(REPLY_TO, reply_to_fields),
+    LAYOUT(REACTION, reaction_fields),
+    LAYOUT(SEARCH, search_fields),
+    LAYOUT(SEARCH_RESULT, search_result_fields),
+    LAYOUT(FILE_OFFER_THUMB, offer_thumb_fields),
+    LAYOUT(FILE_ANNOUNCE_THUMB, announce_thumb_fields),
 };
 
 static const struct layout *layout_find(uint16_t type)
@@ -550,6 +635,15 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_PRESENCE_INVALID] = "presence state unknown",
         [PROTO_E_PRESENCE_TOO_FAST] = "presence changed too often; wait a moment",
         [PROTO_E_HISTORY_INVALID] = "history request with an unknown mode or no limit",
+        [PROTO_E_MESSAGE_UNKNOWN] = "no such message",
+        [PROTO_E_NOT_AUTHOR] = "not your message",
+        [PROTO_E_MESSAGE_DELETED] = "the message was deleted",
+        [PROTO_E_EMOJI_INVALID] = "not a single emoji",
+        [PROTO_E_TOO_MANY_REACTIONS] = "too many different reactions on that message",
+        [PROTO_E_TYPING_INVALID] = "unknown typing state",
+        [PROTO_E_SEARCH_INVALID] = "search query empty, too long or without a word",
+        [PROTO_E_THUMBNAIL_INVALID] = "thumbnail refused: not a small PNG or JPEG",
+        [PROTO_E_SEARCH_BUSY] = "too many searches; wait before searching again",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";

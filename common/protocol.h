@@ -46,11 +46,19 @@
 #define PROTO_TOKEN_LEN 32u               /* a session token: 256 random bits, raw */
 #define PROTO_ROOM_LOBBY 0u               /* the default room every account is in */
 #define PROTO_MAX_TOPIC 512u              /* bytes of a room's topic */
+#define PROTO_MAX_SEARCH_QUERY 256u       /* bytes of a SEARCH query */
+#define PROTO_MAX_SNIPPET 1024u           /* bytes of a SEARCH_RESULT snippet */
+#define PROTO_MAX_THUMB_BYTES (64u * 1024u) /* bytes of a thumbnail (PNG or JPEG) */
+#define PROTO_MAX_THUMB_SIDE 320u         /* pixels of each side of a thumbnail */
+#define PROTO_SEARCH_ALL_ROOMS 0xFFFFFFFFu /* SEARCH.room_id: every room you are in */
+#define PROTO_SNIPPET_MARK_START '\x02'   /* in a snippet: a match starts (STX) */
+#define PROTO_SNIPPET_MARK_END '\x03'     /* in a snippet: a match ends (ETX) */
 
 /* ---- Frame types. Ranges leave room for what comes next without renumbering:
  * 0x00xx session, 0x01xx chat, 0x02xx files, 0x03xx rooms and direct messages,
  * 0x04xx accounts and authentication, 0x05xx typing and read receipts,
- * 0x06xx history and resume. An unknown type is answered with PROTO_E_UNKNOWN_TYPE. ---- */
+ * 0x06xx history and resume, 0x07xx the live conversation
+ * (0x072x search and thumbnails). An unknown type is answered with PROTO_E_UNKNOWN_TYPE. ---- */
 enum proto_type {
     PROTO_HELLO = 0x0001,            /* c->s  struct proto_hello */
     PROTO_WELCOME = 0x0002,          /* s->c  struct proto_welcome */
@@ -122,6 +130,39 @@ enum proto_type {
     PROTO_HISTORY_END = 0x0601,      /* s->c  struct proto_history_end: the page is whole */
     PROTO_RESUME = 0x0602,           /* c->s  struct proto_resume: what a room's client has */
     PROTO_RESUME_GAP = 0x0603,       /* s->c  struct proto_resume_gap: what was not replayed */
+
+    /* A live conversation: typing, read markers and receipts, edits, deletions, replies
+     * and reactions. Edits, deletions and reactions are stored events with their own
+     * ids in the message_id sequence, each naming the message it changes. */
+    PROTO_TYPING_SET = 0x0700,       /* c->s  struct proto_typing_set: I am typing (or not) */
+    PROTO_READ_MARK = 0x0701,        /* c->s  struct proto_read_mark: read up to an id */
+    PROTO_RECEIPTS_SET = 0x0702,     /* c->s  struct proto_receipts_set: share receipts? */
+    PROTO_EDIT = 0x0703,             /* c->s  struct proto_edit: new text of own message */
+    PROTO_DELETE = 0x0704,           /* c->s  struct proto_msg_ref: delete a message */
+    PROTO_REPLY_SEND = 0x0705,       /* c->s  struct proto_reply_send: a text answering one */
+    PROTO_REACT = 0x0706,            /* c->s  struct proto_react: toggle own reaction */
+    PROTO_TYPING = 0x0710,           /* s->c  struct proto_typing: someone types */
+    PROTO_READ_MARKER = 0x0711,      /* s->c  struct proto_read_marker: your read marker */
+    PROTO_RECEIPT = 0x0712,          /* s->c  struct proto_receipt: who read up to where */
+    PROTO_MESSAGE_EDITED = 0x0713,   /* s->c  struct proto_message_edited */
+    PROTO_MESSAGE_DELETED = 0x0714,  /* s->c  struct proto_message_deleted */
+    PROTO_REPLY_TO = 0x0715,         /* s->c  struct proto_reply_to: precedes its TEXT */
+    PROTO_REACTION = 0x0716,         /* s->c  struct proto_reaction */
+    /* Search and image thumbnails. A SEARCH is answered with SEARCH_RESULT frames, best
+     * match first, then DONE (or an ERROR with ref_id = request_id). A FILE_OFFER_THUMB
+     * is a FILE_OFFER carrying a thumbnail; the file is then announced with
+     * FILE_ANNOUNCE_THUMB (live and in history) instead of FILE_ANNOUNCE. */
+    PROTO_SEARCH = 0x0720,           /* c->s  struct proto_search */
+    PROTO_SEARCH_RESULT = 0x0721,    /* s->c  struct proto_search_result: one match */
+    PROTO_FILE_OFFER_THUMB = 0x0722, /* c->s  struct proto_file_offer_thumb */
+    PROTO_FILE_ANNOUNCE_THUMB = 0x0723, /* s->c  struct proto_file_announce_thumb */
+};
+
+/* TYPING_SET.state and TYPING.state (IRCv3 +typing). */
+enum proto_typing_state {
+    PROTO_TYPING_DONE = 0,     /* stopped (sent, or the text was cleared) */
+    PROTO_TYPING_ACTIVE = 1,   /* typing now; lapses 6 s after the last one */
+    PROTO_TYPING_PAUSED = 2,   /* text waiting in the entry; lapses after 30 s */
 };
 
 /* HISTORY.mode (IRCv3 chathistory): bounds are exclusive message ids. */
@@ -239,6 +280,18 @@ enum proto_error_code {
     PROTO_E_PRESENCE_INVALID = 57,  /* PRESENCE_SET with a state that is not defined */
     PROTO_E_PRESENCE_TOO_FAST = 58, /* presence changed too often: message says how long */
     PROTO_E_HISTORY_INVALID = 60,   /* HISTORY mode unknown, or limit 0 */
+    PROTO_E_MESSAGE_UNKNOWN = 61,   /* no such message in a room you are in */
+    PROTO_E_NOT_AUTHOR = 62,        /* only its author may edit it (or a moderator delete) */
+    PROTO_E_MESSAGE_DELETED = 63,   /* the message was deleted: nothing more to change */
+    PROTO_E_EMOJI_INVALID = 64,     /* a reaction that is not one short emoji */
+    PROTO_E_TOO_MANY_REACTIONS = 65,/* the message has the most distinct reactions allowed */
+    PROTO_E_TYPING_INVALID = 66,    /* TYPING_SET with an unknown state */
+    PROTO_E_SEARCH_INVALID = 70,    /* SEARCH query empty, too long, without a word, or
+                                       limit 0 */
+    PROTO_E_THUMBNAIL_INVALID = 71, /* thumbnail not a PNG or JPEG, over the byte limit,
+                                       or larger than the side limit */
+    PROTO_E_SEARCH_BUSY = 72,       /* this connection's searches used their share of the
+                                       server: the message says how long to wait */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */
@@ -574,6 +627,143 @@ struct proto_resume_gap {
     uint64_t before_id;
 };
 
+#define PROTO_MAX_EMOJI 32u              /* bytes of one reaction: one emoji grapheme */
+
+struct proto_typing_set {
+    uint32_t room_id;
+    uint16_t state;          /* enum proto_typing_state */
+};
+
+/* READ_MARK: the account has read room_id up to message_id; markers only move forward
+ * and are answered with READ_MARKER (the marker as it now is). */
+struct proto_read_mark {
+    uint64_t request_id;     /* the ERROR's ref_id */
+    uint32_t room_id;
+    uint64_t message_id;
+};
+
+struct proto_receipts_set {
+    uint64_t request_id;     /* answered by DONE */
+    uint16_t enabled;        /* 0: send none of mine and show me none; 1: share them */
+};
+
+struct proto_edit {
+    uint64_t request_id;     /* answered by DONE after MESSAGE_EDITED */
+    uint64_t message_id;
+    struct proto_str text;
+};
+
+/* DELETE */
+struct proto_msg_ref {
+    uint64_t request_id;     /* answered by DONE after MESSAGE_DELETED */
+    uint64_t message_id;
+};
+
+/* Answered like TEXT_SEND: REPLY_TO then the TEXT, to the room. */
+struct proto_reply_send {
+    uint64_t client_id;      /* as in TEXT_SEND */
+    uint32_t room_id;
+    uint64_t reply_to;       /* a message of the same room */
+    struct proto_str text;
+};
+
+struct proto_react {
+    uint64_t request_id;     /* answered by DONE after REACTION */
+    uint64_t message_id;
+    struct proto_str emoji;  /* one emoji; sent again it takes the reaction back */
+};
+
+struct proto_typing {
+    uint32_t room_id;
+    uint32_t account_id;     /* 0 for a guest */
+    uint16_t state;          /* enum proto_typing_state */
+    struct proto_str name;
+};
+
+struct proto_read_marker {
+    uint32_t room_id;
+    uint64_t message_id;     /* read up to and including this id; 0: nothing yet */
+};
+
+/* In rooms of up to 20 members: account_id and name read up to message_id (count 0).
+ * In larger rooms: count members have read up to message_id or further (account_id 0,
+ * name empty). */
+struct proto_receipt {
+    uint32_t room_id;
+    uint64_t message_id;
+    uint32_t account_id;
+    uint32_t count;
+    struct proto_str name;
+};
+
+struct proto_message_edited {
+    uint64_t event_id;       /* the edit's own id in the message_id sequence */
+    uint64_t message_id;     /* the message edited */
+    uint64_t time_ms;
+    uint32_t room_id;
+    struct proto_str actor;
+    struct proto_str text;   /* the message's text from now on */
+};
+
+struct proto_message_deleted {
+    uint64_t event_id;       /* the deletion's own id */
+    uint64_t message_id;
+    uint64_t time_ms;
+    uint32_t room_id;
+    struct proto_str actor;  /* the author or the moderator who deleted it */
+};
+
+struct proto_reply_to {
+    uint32_t room_id;
+    uint64_t message_id;     /* the TEXT that follows */
+    uint64_t reply_to;       /* the message it answers */
+};
+
+struct proto_reaction {
+    uint64_t event_id;       /* its own id; 0 in a HISTORY page (the current state) */
+    uint64_t message_id;
+    uint32_t room_id;
+    uint32_t account_id;
+    uint16_t added;          /* 1 added, 0 taken back */
+    struct proto_str name;
+    struct proto_str emoji;
+};
+
+/* SEARCH: the words of query (quoted by the server: no search syntax), matched as
+ * words and word prefixes, in room_id or, with PROTO_SEARCH_ALL_ROOMS, in every room
+ * the account is a member of. */
+struct proto_search {
+    uint64_t request_id;
+    uint32_t room_id;        /* a room id, or PROTO_SEARCH_ALL_ROOMS */
+    uint16_t limit;          /* 1..; the server clamps it to its maximum */
+    struct proto_str query;  /* 1..PROTO_MAX_SEARCH_QUERY bytes */
+};
+
+/* One match, in rank order (best first). */
+struct proto_search_result {
+    uint64_t request_id;     /* of the SEARCH it answers */
+    uint64_t message_id;     /* fetch its context with HISTORY AROUND */
+    uint64_t time_ms;
+    uint32_t room_id;
+    struct proto_str sender;
+    struct proto_str snippet; /* part of the text around the match, each matching word
+                                 between PROTO_SNIPPET_MARK_START and _END */
+};
+
+/* A thumbnail: 1..PROTO_MAX_THUMB_BYTES bytes of PNG or JPEG (the rest of the payload);
+ * only data and len of the chunk are used. */
+struct proto_file_offer_thumb {
+    struct proto_file_offer offer; /* first, so u.offer reads it too */
+    struct proto_chunk thumb;
+};
+
+struct proto_file_announce_thumb {
+    struct proto_file_announce announce; /* first, so u.announce reads it too */
+    uint16_t width;          /* the thumbnail's size, as the server read it */
+    uint16_t height;
+    struct proto_chunk thumb;
+};
+
 /* One decoded frame. Which member is valid depends on type. */
 struct proto_msg {
     uint16_t type;
@@ -624,6 +814,24 @@ struct proto_msg {
         struct proto_history_end history_end;
         struct proto_resume resume;
         struct proto_resume_gap resume_gap;
+        struct proto_typing_set typing_set;
+        struct proto_read_mark read_mark;
+        struct proto_receipts_set receipts_set;
+        struct proto_edit edit;
+        struct proto_msg_ref msg_ref;  /* DELETE */
+        struct proto_reply_send reply_send;
+        struct proto_react react;
+        struct proto_typing typing;
+        struct proto_read_marker read_marker;
+        struct proto_receipt receipt;
+        struct proto_message_edited message_edited;
+        struct proto_message_deleted message_deleted;
+        struct proto_reply_to reply_to;
+        struct proto_reaction reaction;
+        struct proto_search search;
+        struct proto_search_result search_result;
+        struct proto_file_offer_thumb offer_thumb;
+        struct proto_file_announce_thumb announce_thumb;
     } u;
 };
 

@@ -49,6 +49,9 @@ struct client {
     bool has_token;            /* token_hash holds this connection's session */
     uint8_t token_hash[PROTO_SHA256_LEN];
     bool auth_pending;         /* a password check or hash for it is on the worker */
+    bool receipts_off;         /* the account shares no receipts and gets none (live.h) */
+    GHashTable *typing_relayed; /* room id -> gint64 * monotonic ms of the last TYPING of
+                                   this connection relayed there; NULL until one is */
     struct proto_decoder decoder;
     struct outq out;
     struct upload *uploads;    /* uploads in flight, newest first */
@@ -61,6 +64,8 @@ struct client {
     struct list_node pending_read_link; /* srv->pending_reads */
     struct list_node download_link; /* srv->downloaders */
     struct client_guard guard;     /* rate budgets, throttle and idle state (guard.h) */
+    struct bucket search_budget;   /* CPU milliseconds its searches may still take
+                                      (search.c); burst 0 until its first SEARCH */
     char addr[NET_ADDR_MAX];
 };
 

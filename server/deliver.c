@@ -71,6 +71,14 @@ void deliver(const struct deliver_request *req, const struct room *room, struct 
     deliver_pending(req, f, done, data);
 }
 
+/* deliver() to the members accept says yes to (deliver.h). */
+void deliver_if(const struct deliver_request *req, const struct room *room, struct frame *f,
+                room_accept_fn accept, void *data)
+{
+    room_send_if(req->requester->srv, room, f, accept, data);
+    deliver_pending(req, f, NULL, NULL);
+}
+
 /* The requester of p if it is still connected, else NULL. */
 static struct client *pending_requester(struct server *srv, const struct pending *p)
 {

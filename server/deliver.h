@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "server/rooms.h"
+
 struct client;
 struct frame;
 struct room;
@@ -66,6 +68,11 @@ void deliver_after_commit(const struct deliver_request *req, struct frame *f,
  * pass's writes, exactly as deliver_after_commit(). */
 void deliver(const struct deliver_request *req, const struct room *room, struct frame *f,
              deliver_done_fn done, void *data);
+
+/* deliver() to the online members of room that accept (rooms.h) says yes to: for
+ * frames some members must not see (receipts, to those who opted out). */
+void deliver_if(const struct deliver_request *req, const struct room *room, struct frame *f,
+                room_accept_fn accept, void *data);
 
 /* Marks f, already queued to its recipients by the caller (room_send), as depending on
  * this pass's writes, like the two calls above. */

@@ -11,6 +11,7 @@
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
 #include "server/store/store_history.h"
+#include "server/store/store_live.h"
 #include "server/store/store_rooms.h"
 
 int64_t room_account_named(struct client *c, struct proto_str name, uint16_t type,
@@ -54,9 +55,21 @@ bool direct_allowed(struct client *c, const struct room *r, uint16_t ref_type,
 
 /* Answers a resent text (same account, client_id, room and text as a stored one) with
  * the original's TEXT, to the sender only: it is not stored or delivered again. */
-static void ack_resend(struct client *c, const struct room *r, uint64_t client_id,
-                       struct proto_str text, uint64_t message_id, int64_t time_ms)
+/* The REPLY_TO that goes before a reply's TEXT. */
+static struct proto_msg reply_note(const struct room *r, uint64_t message_id, uint64_t reply_to)
 {
+    return (struct proto_msg){ .type = PROTO_REPLY_TO, .u.reply_to = {
+        r->id, message_id, reply_to } };
+}
+
+static void ack_resend(struct client *c, const struct room *r, uint64_t client_id,
+                       struct proto_str text, uint64_t message_id, int64_t time_ms,
+                       uint64_t reply_to)
+{
+    if (reply_to != 0) {
+        struct proto_msg note = reply_note(r, message_id, reply_to);
+        client_send_msg(c, &note);
+    }
     struct proto_msg msg = {
         .type = PROTO_TEXT,
         .u.text = {
@@ -71,7 +84,7 @@ static void ack_resend(struct client *c, const struct room *r, uint64_t client_i
 }
 
 void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
-                    struct proto_str text, uint16_t ref_type)
+                    struct proto_str text, uint16_t ref_type, uint64_t reply_to)
 {
     struct server *srv = c->srv;
     struct store_message stored = {
@@ -87,10 +100,11 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
     int64_t first_time_ms;
     int resent = store_find_sent(srv->store, &stored, &message_id, &first_time_ms);
     if (resent == 1) { /* a resend after a lost acknowledgement: the original's answer */
-        ack_resend(c, r, client_id, text, message_id, first_time_ms);
+        ack_resend(c, r, client_id, text, message_id, first_time_ms, reply_to);
         return;
     }
-    if (resent < 0 || store_add_text(srv->store, &stored, &message_id) != STORE_OK) {
+    if (resent < 0 || store_add_text(srv->store, &stored, &message_id) != STORE_OK ||
+        (reply_to != 0 && store_live_set_reply(srv->store, message_id, reply_to) != STORE_OK)) {
         client_log(c, LOG_ERROR, "cannot store a text: %s", store_error(srv->store));
         client_send_error(c, PROTO_E_STORAGE, ref_type, client_id,
                           "The server could not store the message; nothing was sent.");
@@ -114,6 +128,14 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
         return;
     }
     struct deliver_request req = { c, ref_type, client_id };
+    if (reply_to != 0) {
+        struct proto_msg reply = reply_note(r, message_id, reply_to);
+        struct frame *rf = frame_encode(&reply);
+        if (rf != NULL) {
+            deliver(&req, r, rf, NULL, NULL);
+            frame_unref(rf);
+        }
+    }
     deliver(&req, r, f, NULL, NULL);
     frame_unref(f);
     client_log(c, LOG_DEBUG, "text room=%u message_id=%" PRIu64 " bytes=%u", (unsigned)r->id,
@@ -189,7 +211,7 @@ void direct_on_send(struct client *c, const struct proto_msg *msg)
         store_account_clear(&a);
     }
     if (blocked != 1 && r != NULL)
-        room_post_text(c, r, ds->client_id, ds->text, PROTO_DIRECT_SEND);
+        room_post_text(c, r, ds->client_id, ds->text, PROTO_DIRECT_SEND, 0);
     g_free(key);
 }
 

@@ -8,10 +8,12 @@
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/history.h"
+#include "server/live.h"
 #include "server/presence.h"
 #include "server/presence_state.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
+#include "server/search.h"
 #include "server/transfer.h"
 
 enum need {
@@ -62,6 +64,15 @@ static const struct command commands[] = {
     { PROTO_PRESENCE_SET, NEED_ONLINE, presence_state_on_set },
     { PROTO_HISTORY, NEED_ONLINE, history_on_request },
     { PROTO_RESUME, NEED_ONLINE, history_on_resume },
+    { PROTO_TYPING_SET, NEED_ONLINE, live_on_typing_set },
+    { PROTO_READ_MARK, NEED_ONLINE, live_on_read_mark },
+    { PROTO_RECEIPTS_SET, NEED_ONLINE, live_on_receipts_set },
+    { PROTO_EDIT, NEED_ONLINE, live_on_edit },
+    { PROTO_DELETE, NEED_ONLINE, live_on_delete },
+    { PROTO_REPLY_SEND, NEED_ONLINE, live_on_reply_send },
+    { PROTO_REACT, NEED_ONLINE, live_on_react },
+    { PROTO_SEARCH, NEED_ONLINE, search_on_request },
+    { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, upload_on_offer },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -78,7 +89,8 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
 {
     switch (msg->type) {
     case PROTO_TEXT_SEND: return msg->u.text_send.client_id;
-    case PROTO_FILE_OFFER: return msg->u.offer.upload_id;
+    case PROTO_FILE_OFFER:
+    case PROTO_FILE_OFFER_THUMB: return msg->u.offer.upload_id;
     case PROTO_FILE_CHUNK: return msg->u.chunk.id;
     case PROTO_FILE_END:
     case PROTO_FILE_CANCEL:
@@ -99,6 +111,13 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_PRESENCE_SET: return msg->u.presence_set.request_id;
     case PROTO_HISTORY: return msg->u.history.request_id;
     case PROTO_RESUME: return msg->u.resume.request_id;
+    case PROTO_READ_MARK: return msg->u.read_mark.request_id;
+    case PROTO_RECEIPTS_SET: return msg->u.receipts_set.request_id;
+    case PROTO_EDIT: return msg->u.edit.request_id;
+    case PROTO_DELETE: return msg->u.msg_ref.request_id;
+    case PROTO_REPLY_SEND: return msg->u.reply_send.client_id;
+    case PROTO_REACT: return msg->u.react.request_id;
+    case PROTO_SEARCH: return msg->u.search.request_id;
     default: return 0;
     }
 }
@@ -118,7 +137,9 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
         return;
     }
     if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER ||
-         msg->type == PROTO_DIRECT_SEND) &&
+         msg->type == PROTO_DIRECT_SEND || msg->type == PROTO_REPLY_SEND ||
+         msg->type == PROTO_EDIT || msg->type == PROTO_REACT ||
+         msg->type == PROTO_FILE_OFFER_THUMB) &&
         moderation_muted(c, msg->type, request_ref_id(msg)))
         return;
     cmd->handle(c, msg);
@@ -134,10 +155,20 @@ static void dispatch_bad_frame(struct client *c, enum proto_status st,
                           "Unknown frame type 0x%04x.", (unsigned)msg->type);
         return;
     }
-    if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_TEXT_SEND) {
-        client_send_error(c, PROTO_E_TEXT_INVALID, PROTO_TEXT_SEND,
-                          msg->u.text_send.client_id, /* decoded before the text */
+    if (st == PROTO_ERR_TOO_LARGE && (msg->type == PROTO_TEXT_SEND ||
+                                      msg->type == PROTO_EDIT ||
+                                      msg->type == PROTO_REPLY_SEND)) {
+        client_send_error(c, PROTO_E_TEXT_INVALID, msg->type,
+                          request_ref_id(msg), /* decoded before the text */
                           "The message is longer than %u bytes.", PROTO_MAX_TEXT);
+        return;
+    }
+    if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_SEARCH) {
+        search_refuse_long(c, msg->u.search.request_id); /* decoded before the query */
+        return;
+    }
+    if (st == PROTO_ERR_TOO_LARGE && msg->type == PROTO_FILE_OFFER_THUMB) {
+        upload_refuse_thumb(c, msg->u.offer.upload_id, "it is over the byte limit");
         return;
     }
     if (st == PROTO_ERR_TOO_LARGE && msg->type == 0) {
@@ -227,5 +258,5 @@ static void on_text_send(struct client *c, const struct proto_msg *msg)
                           "The message is empty, only blank, or contains control characters.");
         return;
     }
-    room_post_text(c, r, send->client_id, send->text, PROTO_TEXT_SEND);
+    room_post_text(c, r, send->client_id, send->text, PROTO_TEXT_SEND, 0);
 }

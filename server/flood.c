@@ -7,7 +7,8 @@
  * Throttling is enough for an honest client that bursts. One that keeps sending faster
  * than the chat limits, throttled again each time it is released with more input
  * already waiting, is dropped with ERROR(RATE_LIMITED) after the grace period. The file
- * budget only shapes uploads: a fast uploader is slowed, never dropped. */
+ * budget only shapes uploads: a fast uploader is slowed, never dropped; so does the
+ * typing budget (TYPING_SET frames): a typing storm is read slowly, never dropped. */
 #include <inttypes.h>
 
 #include "server/client.h"
@@ -58,6 +59,7 @@ static void flood_throttle(struct client *c, int64_t now)
     struct client_guard *g = &c->guard;
     int64_t wait = MAX(bucket_debt_ms(&g->messages), bucket_debt_ms(&g->bytes));
     wait = MAX(wait, bucket_debt_ms(&g->file_bytes));
+    wait = MAX(wait, bucket_debt_ms(&g->typing));
     g->throttled = true;
     g->release_ms = now + MAX(wait, SERVER_THROTTLE_MIN_MS);
     list_append_once(&c->srv->guard.throttled, &g->throttle_link);
@@ -73,12 +75,14 @@ void flood_charge(struct client *c, uint16_t type, size_t frame_bytes, int64_t n
         return;
     if (type == PROTO_FILE_CHUNK) {
         bucket_charge(&g->file_bytes, MAX((double)frame_bytes, SERVER_CHUNK_MIN_COST), now);
+    } else if (type == PROTO_TYPING_SET) { /* never held against the chat limits */
+        bucket_charge(&g->typing, 1.0, now);
     } else {
         bucket_charge(&g->messages, 1.0, now);
         bucket_charge(&g->bytes, (double)frame_bytes, now);
     }
     if (bucket_in_debt(&g->messages) || bucket_in_debt(&g->bytes) ||
-        bucket_in_debt(&g->file_bytes))
+        bucket_in_debt(&g->file_bytes) || bucket_in_debt(&g->typing))
         flood_throttle(c, now);
 }
 

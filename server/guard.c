@@ -11,6 +11,9 @@
 static const struct rate_limit error_log_limit = {
     .per_sec = SERVER_ERROR_LOGS_RATE, .burst = SERVER_ERROR_LOGS_BURST,
 };
+static const struct rate_limit typing_limit = {
+    .per_sec = SERVER_TYPING_RATE, .burst = SERVER_TYPING_BURST,
+};
 /* How often a connection may change its presence state (PRESENCE_SET). */
 static const struct rate_limit presence_set_limit = {
     .per_sec = SERVER_PRESENCE_SETS_RATE, .burst = SERVER_PRESENCE_SETS_BURST,
@@ -60,6 +63,7 @@ void guard_client_init(struct client *c, int64_t now)
     bucket_init(&g->messages, &cfg->messages, now);
     bucket_init(&g->bytes, &cfg->bytes, now);
     bucket_init(&g->file_bytes, &cfg->file_bytes, now);
+    bucket_init(&g->typing, &typing_limit, now);
     bucket_init(&g->error_logs, &error_log_limit, now);
     bucket_init(&g->presence_sets, &presence_set_limit, now);
     list_init(&g->throttle_link);

@@ -41,6 +41,7 @@ struct guard_config {
 /* Per connection, embedded in struct client. */
 struct client_guard {
     struct bucket messages, bytes, file_bytes;
+    struct bucket typing;           /* TYPING_SET frames: their own budget (limits.h) */
     bool throttled;                 /* reading paused until release_ms */
     int64_t release_ms;
     int64_t over_since_ms;          /* 0, or when it began exceeding the chat limits with

@@ -14,23 +14,85 @@
 #include "server/rooms.h"
 #include "server/server.h"
 #include "server/store/store_history.h"
+#include "server/store/store_live.h"
+#include "server/transfer.h"
 
 #define ID_MAX UINT64_MAX
 
-/* The frames of one page, in ascending id order. */
+/* The frames of one page, in ascending id order. A row may take several frames (a
+ * reply's REPLY_TO and TEXT, an edited text and its MESSAGE_EDITED, reactions): each
+ * row's frames start at an index in starts, so a newest-first read turns whole rows. */
 struct page {
     struct client *c;
     GPtrArray *frames;          /* struct frame *, owned */
+    GArray *starts;             /* guint: where each row's frames begin in frames */
     size_t bytes;               /* of the frames: the page ends at srv->history_budget */
     uint64_t first_id, last_id; /* 0 while empty */
+    bool events;                /* a RESUME: events replayed as they happened */
 };
 
-/* A stored row as the frame it was delivered as. Senders' connections are gone: their
- * connection ids are 0; the names are kept. False once the page is full. */
-static bool page_add(const struct store_history_row *row, void *data)
+static void page_push(struct page *p, const struct proto_msg *msg, uint64_t id)
 {
-    struct page *p = data;
+    struct frame *f = frame_encode(msg);
+    if (f == NULL) {
+        client_log(p->c, LOG_ERROR, "cannot encode stored row %" PRIu64, id);
+        return;
+    }
+    g_ptr_array_add(p->frames, f);
+    p->bytes += frame_size(f);
+}
+
+/* A stored text, checked against the wire's limit (a row this server did not write). */
+static bool text_fits(struct page *p, uint64_t id, size_t len)
+{
+    if (len <= PROTO_MAX_TEXT)
+        return true;
+    client_log(p->c, LOG_ERROR, "stored message %" PRIu64 " is too long", id);
+    return false;
+}
+
+struct reaction_ctx {
+    struct page *p;
+    const struct store_history_row *row;
+};
+
+/* One current reaction of a paged message (event_id 0: a state, not an event). */
+static void page_add_reaction(int64_t account_id, const char *name, const char *emoji,
+                              void *data)
+{
+    struct reaction_ctx *ctx = data;
+    struct proto_msg msg = { .type = PROTO_REACTION, .u.reaction = {
+        .message_id = ctx->row->id, .room_id = ctx->row->room_id,
+        .account_id = (uint32_t)account_id, .added = 1, .name = proto_str_of(name),
+        .emoji = proto_str_of(emoji),
+    } };
+    page_push(ctx->p, &msg, ctx->row->id);
+}
+
+/* A message as it now is: REPLY_TO if it answers one; the TEXT or FILE_ANNOUNCE it was
+ * delivered as (senders' connection ids are gone: 0; names kept) and MESSAGE_EDITED if
+ * it was edited, or only MESSAGE_DELETED; in a HISTORY page its reactions. A RESUME
+ * replays the events after the message instead (they all follow it), and nothing of a
+ * deleted one but its deletion. */
+static void page_add_message(struct page *p, const struct store_history_row *row)
+{
     struct proto_msg msg;
+    if (p->events && row->deleted_id != 0)
+        return;
+    if (row->reply_to != 0) {
+        msg = (struct proto_msg){ .type = PROTO_REPLY_TO, .u.reply_to = {
+            row->room_id, row->id, row->reply_to } };
+        page_push(p, &msg, row->id);
+    }
+    if (row->deleted_id != 0) {
+        msg = (struct proto_msg){ .type = PROTO_MESSAGE_DELETED, .u.message_deleted = {
+            .event_id = row->deleted_id, .message_id = row->id,
+            .time_ms = (uint64_t)row->deleted_time_ms, .room_id = row->room_id,
+            .actor = proto_str_of(row->deleted_by),
+        } };
+        page_push(p, &msg, row->id);
+        return;
+    }
     if (row->is_file) {
         msg = (struct proto_msg){ .type = PROTO_FILE_ANNOUNCE, .u.announce = {
             .file_id = row->file_id, .message_id = row->id, .time_ms = (uint64_t)row->time_ms,
@@ -39,38 +101,95 @@ static bool page_add(const struct store_history_row *row, void *data)
         } };
         if (row->sha256 != NULL)
             memcpy(msg.u.announce.sha256, row->sha256, PROTO_SHA256_LEN);
+        if (row->thumb != NULL && row->thumb_len <= PROTO_MAX_THUMB_BYTES)
+            announce_add_thumb(&msg, row->thumb, row->thumb_len, row->thumb_width,
+                               row->thumb_height);
+        page_push(p, &msg, row->id);
     } else {
-        if (row->body_len > PROTO_MAX_TEXT) { /* not a text this server stored */
-            client_log(p->c, LOG_ERROR, "stored message %" PRIu64 " is too long", row->id);
-            return true;
-        }
+        if (!text_fits(p, row->id, row->body_len))
+            return;
+        struct proto_str text = { row->body, (uint16_t)row->body_len };
         msg = (struct proto_msg){ .type = PROTO_TEXT, .u.text = {
             .message_id = row->id, .time_ms = (uint64_t)row->time_ms, .room_id = row->room_id,
             .client_id = row->client_id, .sender = proto_str_of(row->sender_name),
-            .text = { row->body, (uint16_t)row->body_len },
+            .text = text,
+        } };
+        page_push(p, &msg, row->id);
+        if (row->edit_id != 0 && !p->events) {
+            msg = (struct proto_msg){ .type = PROTO_MESSAGE_EDITED, .u.message_edited = {
+                .event_id = row->edit_id, .message_id = row->id,
+                .time_ms = (uint64_t)row->edit_time_ms, .room_id = row->room_id,
+                .actor = proto_str_of(row->sender_name), .text = text,
+            } };
+            page_push(p, &msg, row->id);
+        }
+    }
+    struct reaction_ctx ctx = { p, row };
+    if (!p->events && store_live_reactions(p->c->srv->store, row->id, SERVER_HISTORY_REACTIONS,
+                                           page_add_reaction, &ctx) < 0)
+        client_log(p->c, LOG_ERROR, "cannot read reactions: %s", store_error(p->c->srv->store));
+}
+
+/* An event replayed by a RESUME, as it was delivered (an edit with the text as it now
+ * is; none once the message is deleted: its deletion follows). */
+static void page_add_event(struct page *p, const struct store_history_row *row)
+{
+    struct proto_msg msg;
+    if (row->kind == STORE_KIND_EDIT) {
+        if (row->target_body == NULL || !text_fits(p, row->id, row->target_body_len))
+            return;
+        msg = (struct proto_msg){ .type = PROTO_MESSAGE_EDITED, .u.message_edited = {
+            .event_id = row->id, .message_id = row->target_id, .time_ms = (uint64_t)row->time_ms,
+            .room_id = row->room_id, .actor = proto_str_of(row->sender_name),
+            .text = { row->target_body, (uint16_t)row->target_body_len },
+        } };
+    } else if (row->kind == STORE_KIND_DELETE) {
+        msg = (struct proto_msg){ .type = PROTO_MESSAGE_DELETED, .u.message_deleted = {
+            .event_id = row->id, .message_id = row->target_id, .time_ms = (uint64_t)row->time_ms,
+            .room_id = row->room_id, .actor = proto_str_of(row->sender_name),
+        } };
+    } else {
+        msg = (struct proto_msg){ .type = PROTO_REACTION, .u.reaction = {
+            .event_id = row->id, .message_id = row->target_id, .room_id = row->room_id,
+            .account_id = (uint32_t)row->sender_id, .added = row->kind == STORE_KIND_REACT_ADD,
+            .name = proto_str_of(row->sender_name), .emoji = proto_str_of(row->emoji),
         } };
     }
-    struct frame *f = frame_encode(&msg);
-    if (f == NULL) {
-        client_log(p->c, LOG_ERROR, "cannot encode stored message %" PRIu64, row->id);
-        return true;
-    }
-    g_ptr_array_add(p->frames, f);
-    p->bytes += frame_size(f);
+    page_push(p, &msg, row->id);
+}
+
+/* A stored row as the frames it was delivered as. False once the page is full. */
+static bool page_add(const struct store_history_row *row, void *data)
+{
+    struct page *p = data;
+    guint start = p->frames->len;
+    g_array_append_val(p->starts, start);
+    if (row->kind == STORE_KIND_TEXT || row->kind == STORE_KIND_FILE)
+        page_add_message(p, row);
+    else
+        page_add_event(p, row);
     if (p->first_id == 0 || row->id < p->first_id)
         p->first_id = row->id;
     p->last_id = MAX(p->last_id, row->id);
     return p->bytes < p->c->srv->history_budget;
 }
 
-/* Reverses frames[from, len): a newest-first read in ascending order. */
-static void frames_turn(GPtrArray *frames, guint from)
+/* Puts the rows read newest first since row `from` (and frame starts[from]) in
+ * ascending order, each row's frames kept in their own order. */
+static void frames_turn(struct page *p, guint from)
 {
-    for (guint i = from, j = frames->len; i + 1 < j; i++, j--) {
-        gpointer f = frames->pdata[i];
-        frames->pdata[i] = frames->pdata[j - 1];
-        frames->pdata[j - 1] = f;
+    guint first = from < p->starts->len ? g_array_index(p->starts, guint, from) : p->frames->len;
+    GPtrArray *turned = g_ptr_array_sized_new(p->frames->len - first);
+    for (guint r = p->starts->len; r-- > from;) {
+        guint begin = g_array_index(p->starts, guint, r);
+        guint end = r + 1 < p->starts->len ? g_array_index(p->starts, guint, r + 1)
+                                           : p->frames->len;
+        for (guint i = begin; i < end; i++)
+            g_ptr_array_add(turned, p->frames->pdata[i]);
     }
+    for (guint i = 0; i < turned->len; i++)
+        p->frames->pdata[first + i] = turned->pdata[i];
+    g_ptr_array_free(turned, TRUE);
 }
 
 /* Reads lo < id < hi of room into p, in ascending order, after what p holds (see
@@ -80,11 +199,11 @@ static bool page_read(struct page *p, uint32_t room_id, uint64_t lo, uint64_t hi
 {
     if (limit == 0 || (p->frames->len > 0 && p->bytes >= p->c->srv->history_budget))
         return true;
-    guint from = p->frames->len;
-    if (store_history_range(p->c->srv->store, room_id, lo, hi, limit, newest, page_add,
-                            p) >= 0) {
+    guint from = p->starts->len;
+    if (store_history_range(p->c->srv->store, room_id, lo, hi, limit, newest, p->events,
+                            page_add, p) >= 0) {
         if (newest)
-            frames_turn(p->frames, from);
+            frames_turn(p, from);
         return true;
     }
     client_log(p->c, LOG_ERROR, "cannot read history: %s", store_error(p->c->srv->store));
@@ -103,9 +222,9 @@ static void page_finish(struct page *p, uint64_t request_id, uint32_t room_id, u
     uint64_t below = p->frames->len > 0 ? p->first_id : (lo == ID_MAX ? ID_MAX : lo + 1);
     uint64_t above = p->frames->len > 0 ? p->last_id : (hi == 0 ? 0 : hi - 1);
     uint16_t flags = 0;
-    if (store_history_exists(st, room_id, floor, below) == 1)
+    if (store_history_exists(st, room_id, floor, below, p->events) == 1)
         flags |= PROTO_HISTORY_MORE_BEFORE;
-    if (store_history_exists(st, room_id, above, ID_MAX) == 1)
+    if (store_history_exists(st, room_id, above, ID_MAX, p->events) == 1)
         flags |= PROTO_HISTORY_MORE_AFTER;
     for (guint i = 0; i < p->frames->len; i++)
         client_send(p->c, p->frames->pdata[i]);
@@ -116,10 +235,16 @@ static void page_finish(struct page *p, uint64_t request_id, uint32_t room_id, u
     client_send_msg(p->c, &end);
 }
 
-static void page_init(struct page *p, struct client *c)
+static void page_init(struct page *p, struct client *c, bool events)
 {
-    *p = (struct page){ c, g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref), 0, 0,
-                        0 };
+    *p = (struct page){ c, g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref),
+                        g_array_new(FALSE, FALSE, sizeof(guint)), 0, 0, 0, events };
+}
+
+static void page_free(struct page *p)
+{
+    g_ptr_array_free(p->frames, TRUE);
+    g_array_free(p->starts, TRUE);
 }
 
 void history_on_request(struct client *c, const struct proto_msg *msg)
@@ -142,7 +267,7 @@ void history_on_request(struct client *c, const struct proto_msg *msg)
         newest = false;
     }
     struct page p;
-    page_init(&p, c);
+    page_init(&p, c, false);
     store_read_begin(c->srv->store);
     bool ok;
     if (h->mode == PROTO_HISTORY_AROUND) { /* older half below the anchor, the rest from it */
@@ -159,7 +284,7 @@ void history_on_request(struct client *c, const struct proto_msg *msg)
     store_read_end(c->srv->store);
     client_log(c, LOG_DEBUG, "history room=%u mode=%u anchor=%" PRIu64 " sent=%u",
                (unsigned)h->room_id, (unsigned)h->mode, h->anchor, p.frames->len);
-    g_ptr_array_free(p.frames, TRUE);
+    page_free(&p);
 }
 
 void history_on_resume(struct client *c, const struct proto_msg *msg)
@@ -168,12 +293,12 @@ void history_on_resume(struct client *c, const struct proto_msg *msg)
     if (rooms_for_request(c, r->room_id, PROTO_RESUME, r->request_id) == NULL)
         return;
     struct page p;
-    page_init(&p, c);
+    page_init(&p, c, true);
     store_read_begin(c->srv->store);
     if (page_read(&p, r->room_id, r->last_id, ID_MAX, SERVER_RESUME_MAX_PER_ROOM, true,
                   PROTO_RESUME, r->request_id)) {
         bool gap = p.frames->len > 0 &&
-            store_history_exists(c->srv->store, r->room_id, r->last_id, p.first_id) == 1;
+            store_history_exists(c->srv->store, r->room_id, r->last_id, p.first_id, true) == 1;
         if (gap) {
             struct proto_msg m = { .type = PROTO_RESUME_GAP, .u.resume_gap = {
                 .request_id = r->request_id, .room_id = r->room_id,
@@ -186,7 +311,7 @@ void history_on_resume(struct client *c, const struct proto_msg *msg)
                    (unsigned)r->room_id, r->last_id, p.frames->len, (unsigned)gap);
     }
     store_read_end(c->srv->store);
-    g_ptr_array_free(p.frames, TRUE);
+    page_free(&p);
 }
 
 bool history_must_wait(struct client *c, uint16_t next_type)

@@ -111,6 +111,58 @@
                                                   about twice this at a time, not 80 MiB.
                                                   A quarter of --max-output-queue if that is
                                                   less */
+
+/* ---- The live conversation (server/live_*.c; PROTOCOL.md section 5.48) ---- */
+#define SERVER_TYPING_RELAY_MS 3000            /* at most one TYPING per sender and room reaches
+                                                  the others in this time (IRCv3 +typing: a
+                                                  client repeats "active" every 3 s); the rest
+                                                  are dropped, the receivers' 6 s / 30 s expiry
+                                                  covers a dropped "done" */
+#define SERVER_TYPING_RATE 20.0                /* TYPING_SET frames/s per connection: a budget */
+#define SERVER_TYPING_BURST 40.0               /* of their own, never charged to the message
+                                                  flood limit, so even a client that sends one
+                                                  per keystroke (~10/s) is never slowed; past
+                                                  it the connection is read more slowly (never
+                                                  dropped for it): a typing storm costs the
+                                                  loop at most this many frames a second */
+#define SERVER_RECEIPT_NAMES_MAX 20u           /* rooms with more members get receipt counts,
+                                                  not names: a name per reader per message
+                                                  does not fit a big room's screen (or its
+                                                  fan-out) */
+#define SERVER_RECEIPT_COUNT_MS 1000           /* a large room's count receipts go out at most
+                                                  this often (the latest count): one READ_MARK
+                                                  there would otherwise be a frame to every
+                                                  online member, per marker move */
+#define SERVER_REACTIONS_PER_MESSAGE 20u       /* distinct emoji on one message: a row of
+                                                  counts that fits one line */
+#define SERVER_HISTORY_REACTIONS 100u          /* REACTION frames one HISTORY page lists per
+                                                  message (a bound on a page's size; counts past
+                                                  it arrive live) */
+/* ---- Search (server/search.c, store/store_search.c; PROTOCOL.md 5.63) ---- */
+#define SERVER_SEARCH_MAX_RESULTS 50u          /* SEARCH_RESULTs per SEARCH: a screenful or two;
+                                                  at ~1 KiB each, far under the output queue */
+#define SERVER_SEARCH_MAX_WORDS 16u            /* words in one query: each is one more index
+                                                  list FTS5 walks for every candidate */
+#define SERVER_SEARCH_WINDOW 500u              /* the newest matches ranked per query: each
+                                                  costs a room lookup and a bm25 score, and
+                                                  with the account in a tenth of the rooms
+                                                  ten times as many are looked at */
+#define SERVER_SEARCH_BUDGET_MS 20u            /* CPU time the scan for those matches may take
+                                                  before it stops with what it found (a rare
+                                                  room's matches far apart): the loop is
+                                                  never held much longer */
+#define SERVER_SEARCH_SNIPPET_WORDS 16u        /* words of context in a snippet */
+#define SERVER_SEARCH_CPU_MS_PER_SEC 50.0      /* CPU time one connection's searches may take
+                                                  a second (5 % of the loop) ... */
+#define SERVER_SEARCH_CPU_BURST_MS 250.0       /* ... saved up to this: a dozen of the most
+                                                  costly searches at once, hundreds of usual
+                                                  ones; past it, SEARCH_BUSY */
+
+/* ---- Thumbnails (server/upload.c; common/image_header.c) ---- */
+#define SERVER_THUMB_MAX_BYTES PROTO_MAX_THUMB_BYTES /* 64 KiB: a 320 px JPEG needs ~20 */
+#define SERVER_THUMB_MAX_SIDE PROTO_MAX_THUMB_SIDE   /* 320 px a side: 400 KiB decoded at
+                                                        most, whatever the bytes claim */
+
 /* ---- TLS (server/tls.c, conn_tls.c; docs/SECURITY.md) ---- */
 #define SERVER_TLS_MIN_VERSION TLS1_2_VERSION  /* TLS 1.0 and 1.1 are deprecated (RFC 8996) */
 #define SERVER_TLS_CIPHERS                     /* TLS 1.2: Mozilla "intermediate" (v5.7): */ \
@@ -160,6 +212,14 @@
 #define STORE_WAL_SIZE_LIMIT (8 << 20)         /* a WAL grown by a burst is cut back to this
                                                   when it is reused (journal_size_limit) */
 #define STORE_CHECKPOINT_BUSY_MS 1000          /* the checkpoint thread may wait for a lock */
+#define STORE_RANK_IDF_CAP 1000                /* texts counted per word to weigh it in search
+                                                  ranking (store_rank.c): each costs a step
+                                                  through the word's index list, and past a
+                                                  thousand in a million a word is common */
+#define STORE_CACHE_KIB 32768                  /* the loop connection's page cache (SQLite's
+                                                  default is 2 MiB): a search looks up the
+                                                  room of each of up to 2000 matches scattered
+                                                  over the messages table */
 #define SERVER_PRUNE_INTERVAL_MS 60000         /* --retention-days pruning runs once a minute */
 #define SERVER_PRUNE_BATCH 500u                /* messages deleted per loop pass while pruning:
                                                   at ~480,000 rows/s batched inserts (measured,

@@ -183,6 +183,23 @@ static void print_help(void)
            "unsent output is above that. Resent texts (same account, client_id, room and\n"
            "text) are answered with the original message instead of being stored again.\n",
            SERVER_HISTORY_MAX_LIMIT, SERVER_RESUME_MAX_PER_ROOM, SERVER_HISTORY_PAGE_BYTES / 1024);
+    printf("\nThe live conversation (fixed limits; docs/PROTOCOL.md section 5.48): one typing\n"
+           "notice per sender and room reaches the others every %g s; TYPING_SET frames have a\n"
+           "budget of their own (%g a second, burst %g; past it reading slows, never a drop);\n"
+           "receipts name the readers in rooms of up to %u members, larger rooms get counts\n"
+           "(at most one a room every %g s, the latest);\n"
+           "a message carries at most %u different emoji (a HISTORY page lists %u reactions\n"
+           "per message). Deleted texts are overwritten in the database (secure_delete).\n",
+           SERVER_TYPING_RELAY_MS / 1000.0, SERVER_TYPING_RATE, SERVER_TYPING_BURST,
+           SERVER_RECEIPT_NAMES_MAX, SERVER_RECEIPT_COUNT_MS / 1000.0,
+           SERVER_REACTIONS_PER_MESSAGE, SERVER_HISTORY_REACTIONS);
+    printf("\nSearch and thumbnails (fixed limits; docs/PROTOCOL.md section 5.63): a SEARCH has\n"
+           "at most %u words and gets at most %u results, ranked among the %u newest matches\n"
+           "found within %u ms of CPU time. A thumbnail is a PNG or JPEG of at most %u bytes\n"
+           "and %u x %u pixels, checked from its header without decoding it.\n",
+           SERVER_SEARCH_MAX_WORDS, SERVER_SEARCH_MAX_RESULTS, SERVER_SEARCH_WINDOW,
+           SERVER_SEARCH_BUDGET_MS, SERVER_THUMB_MAX_BYTES, SERVER_THUMB_MAX_SIDE,
+           SERVER_THUMB_MAX_SIDE);
 }
 
 /* Reports a bad command line and returns the usage exit status. */

@@ -16,6 +16,7 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/live.h"
 #include "server/presence_state.h"
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
@@ -210,8 +211,10 @@ static void flush_joined(struct server *srv, uint32_t from)
     }
     g_ptr_array_unref(frames);
     /* Only once every newcomer has its WELCOME: a room may hold several of them. */
-    for (uint32_t i = from; i < srv->online_count; i++)
+    for (uint32_t i = from; i < srv->online_count; i++) {
         rooms_on_login(srv->online[i]);
+        live_on_login(srv->online[i]);
+    }
 }
 
 /* Sends the held USER_LEFT notices to everyone online and forgets them. */

@@ -40,9 +40,10 @@ bool direct_allowed(struct client *c, const struct room *r, uint16_t ref_type,
                     uint64_t ref_id);
 
 /* Stores c's text in r and delivers its TEXT to r's online members after the commit,
- * answering ref_type (TEXT_SEND or DIRECT_SEND) with client_id on failure. The text
- * must have passed text_check. */
+ * answering ref_type (TEXT_SEND, DIRECT_SEND or REPLY_SEND) with client_id on failure.
+ * The text must have passed text_check. A reply (reply_to not 0: a message of r) is
+ * stored as one and its TEXT preceded by REPLY_TO. */
 void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
-                    struct proto_str text, uint16_t ref_type);
+                    struct proto_str text, uint16_t ref_type, uint64_t reply_to);
 
 #endif

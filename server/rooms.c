@@ -249,21 +249,35 @@ struct room_member *room_direct_peer(const struct room *r, int64_t account_id)
     return NULL;
 }
 
+static bool not_except(const struct client *member, void *except)
+{
+    return member != except;
+}
+
 void room_send(struct server *srv, const struct room *r, struct frame *f,
                const struct client *except)
 {
-    if (r == srv->rooms->lobby) {
-        client_broadcast(srv, f, except);
-        return;
-    }
+    room_send_if(srv, r, f, not_except, (void *)except);
+}
+
+/* room_send() to the members accept says yes to (rooms.h). */
+void room_send_if(struct server *srv, const struct room *r, struct frame *f,
+                  room_accept_fn accept, void *data)
+{
     /* Logins held for the pass go first, as for the lobby: a member who just logged in
      * gets its WELCOME and becomes online in its rooms before anything of them; then
      * the room's held notices, so members see things in the order they happened. */
     presence_flush(srv);
+    if (r == srv->rooms->lobby) {
+        for (uint32_t i = 0; i < srv->online_count; i++)
+            if (accept(srv->online[i], data))
+                client_send(srv->online[i], f);
+        return;
+    }
     room_presence_flush_room(srv, (struct room *)r);
     for (guint i = 0; i < r->members->len; i++) {
         struct client *member = g_array_index(r->members, struct room_member, i).client;
-        if (member != NULL && member != except)
+        if (member != NULL && accept(member, data))
             client_send(member, f);
     }
 }

@@ -107,6 +107,13 @@ void room_member_remove(struct server *srv, struct room *r, int64_t account_id);
 void room_send(struct server *srv, const struct room *r, struct frame *f,
                const struct client *except);
 
+/* Says whether an online member of a room gets a frame (room_send_if). */
+typedef bool (*room_accept_fn)(const struct client *member, void *data);
+
+/* Queues f to the online members of r that accept (called with data) says yes to. */
+void room_send_if(struct server *srv, const struct room *r, struct frame *f,
+                  room_accept_fn accept, void *data);
+
 /* A ROOM_MEMBERS or ROOM_PRESENCE frame (type) of room_id and state naming count
  * members, or NULL if the codec refuses it. */
 struct frame *room_members_frame(uint16_t type, uint32_t room_id, uint16_t state,

@@ -19,6 +19,7 @@
 #include "server/dispatch.h"
 #include "server/ev.h"
 #include "server/filestore.h"
+#include "server/live.h"
 #include "server/presence.h"
 #include "server/room_presence.h"
 #include "server/tls.h"
@@ -119,6 +120,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     srv->names = g_hash_table_new(g_str_hash, g_str_equal);
     deliver_init(srv);
     retention_init(srv, clock_mono_ms());
+    live_init(srv);
     srv->download_low_water = MIN(SERVER_DOWNLOAD_LOW_WATER, cfg->max_output_queue / 4);
     srv->history_budget = MIN(SERVER_HISTORY_PAGE_BYTES, cfg->max_output_queue / 4);
 
@@ -309,6 +311,7 @@ static void server_expire(struct server *srv, int64_t now)
     guard_expire(srv, now);
     retention_expire(srv, now);
     auth_expire(srv, now);
+    live_expire(srv, now);
 }
 
 /* What the loop does before it sleeps: read what TLS holds decrypted (its frames join
@@ -348,6 +351,7 @@ static int server_timeout(const struct server *srv, int64_t now)
         next = MIN(next, srv->stop_deadline);
     next = MIN(next, guard_next_deadline(srv));
     next = MIN(next, retention_next_deadline(srv));
+    next = MIN(next, live_next_deadline(srv));
     if (next == INT64_MAX)
         return -1;
     return next <= now ? 0 : (int)MIN(next - now, (int64_t)INT_MAX);
@@ -460,6 +464,7 @@ void server_free(struct server *srv)
     ev_destroy(srv->loop);
     tls_server_free(srv->tls);
     deliver_free(srv);
+    live_free(srv);
     filestore_free(srv->files);
     rooms_free(srv);
     store_close(srv->store);

@@ -123,6 +123,9 @@ struct server {
                                   (deliver.h) */
     uint64_t pass;             /* loop passes so far */
     int64_t prune_at;          /* next --retention-days batch (monotonic), or INT64_MAX */
+    GHashTable *receipt_counts; /* room id -> struct receipt_batch: the count receipts of
+                                   large rooms, at most one a room per
+                                   SERVER_RECEIPT_COUNT_MS (live_receipts.c) */
     size_t download_low_water; /* file chunks are read only below this queue size */
     size_t history_budget;     /* history pages' size, and the queue size below which a
                                   client's next HISTORY or RESUME is served (history.h) */

@@ -8,8 +8,18 @@
 struct client;
 struct server;
 
-/* FILE_OFFER: accepts the upload (FILE_ACCEPT, temp file created) or refuses it. */
+/* FILE_OFFER and FILE_OFFER_THUMB: accepts the upload (FILE_ACCEPT, temp file created)
+ * or refuses it. */
 void upload_on_offer(struct client *c, const struct proto_msg *msg);
+
+/* Answers a FILE_OFFER_THUMB refused for its thumbnail (THUMBNAIL_INVALID, why in
+ * words); the upload does not start. */
+void upload_refuse_thumb(struct client *c, uint64_t upload_id, const char *why);
+
+/* Makes msg, a FILE_ANNOUNCE, the FILE_ANNOUNCE_THUMB carrying a checked thumbnail of
+ * len bytes (borrowed) and width x height pixels. */
+void announce_add_thumb(struct proto_msg *msg, const uint8_t *thumb, size_t len,
+                        uint16_t width, uint16_t height);
 
 /* FILE_CHUNK: appends data at the expected offset; a wrong offset drops the upload. */
 void upload_on_chunk(struct client *c, const struct proto_msg *msg);

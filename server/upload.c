@@ -7,12 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/image_header.h"
 #include "common/sha256.h"
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/deliver.h"
 #include "server/filestore.h"
+#include "server/limits.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
 #include "server/store/store.h"
@@ -28,6 +30,8 @@ struct upload {
     struct filestore_temp temp;
     char name[SERVER_FILE_NAME_MAX + 1]; /* sanitised offered name */
     uint32_t room_id;          /* where it is shared */
+    GBytes *thumb;             /* checked PNG or JPEG, or NULL */
+    struct image_info thumb_info;
 };
 
 static struct upload *upload_find(struct client *c, uint64_t id)
@@ -56,6 +60,8 @@ static void upload_drop(struct client *c, struct upload *u, const char *why)
                    u->size, why);
     }
     sha256_free(u->hash);
+    if (u->thumb != NULL)
+        g_bytes_unref(u->thumb);
     g_free(u);
 }
 
@@ -67,52 +73,79 @@ static void upload_fail(struct client *c, struct upload *u, uint16_t ref_type, u
     upload_drop(c, u, why);
 }
 
-/* The checks of an offer, in the order the protocol lists them; returns 0 when it can
- * be accepted, else the error code after answering it. */
-static uint16_t offer_refusal(struct client *c, const struct proto_file_offer *offer,
-                              char *name, size_t name_cap)
+void upload_refuse_thumb(struct client *c, uint64_t upload_id, const char *why)
+{
+    client_log(c, LOG_INFO, "upload refused id=%" PRIu64 " (thumbnail: %s)", upload_id, why);
+    client_send_error(c, PROTO_E_THUMBNAIL_INVALID, PROTO_FILE_OFFER_THUMB, upload_id,
+                      "The thumbnail is refused: %s. A thumbnail is a PNG or JPEG of at most "
+                      "%u bytes and %u x %u pixels.", why, SERVER_THUMB_MAX_BYTES,
+                      SERVER_THUMB_MAX_SIDE, SERVER_THUMB_MAX_SIDE);
+}
+
+/* The checks of an offer (ref_type: FILE_OFFER or FILE_OFFER_THUMB), in the order the
+ * protocol lists them; returns 0 when it can be accepted, else the error code after
+ * answering it. */
+static uint16_t offer_refusal(struct client *c, uint16_t ref_type,
+                              const struct proto_file_offer *offer, char *name, size_t name_cap)
 {
     const struct server_config *cfg = &c->srv->cfg;
     uint16_t code = 0;
-    const struct room *r = rooms_for_request(c, offer->room_id, PROTO_FILE_OFFER,
+    const struct room *r = rooms_for_request(c, offer->room_id, ref_type,
                                              offer->upload_id);
     if (r == NULL) {
         code = PROTO_E_ROOM_UNKNOWN; /* answered */
-    } else if (!direct_allowed(c, r, PROTO_FILE_OFFER, offer->upload_id)) {
+    } else if (!direct_allowed(c, r, ref_type, offer->upload_id)) {
         code = PROTO_E_DIRECT_REFUSED; /* answered */
     } else if (offer->size > cfg->max_file_size) {
         code = PROTO_E_FILE_TOO_LARGE;
-        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
+        client_send_error(c, code, ref_type, offer->upload_id,
                           "The file is larger than this server's limit of %" PRIu64 " bytes.",
                           cfg->max_file_size);
     } else if (!filename_sanitize(offer->name.ptr, offer->name.len, name, name_cap)) {
         code = PROTO_E_FILE_NAME_INVALID;
-        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
+        client_send_error(c, code, ref_type, offer->upload_id,
                           "The file name has nothing usable left once made safe.");
     } else if (upload_find(c, offer->upload_id) != NULL) {
         code = PROTO_E_DUPLICATE_ID;
-        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
+        client_send_error(c, code, ref_type, offer->upload_id,
                           "Upload id %" PRIu64 " is already in use on this connection.",
                           offer->upload_id);
     } else if (c->upload_count >= cfg->max_uploads) {
         code = PROTO_E_TOO_MANY_TRANSFERS;
-        client_send_error(c, code, PROTO_FILE_OFFER, offer->upload_id,
+        client_send_error(c, code, ref_type, offer->upload_id,
                           "At most %u uploads may be in progress at once.",
                           (unsigned)cfg->max_uploads);
     }
     return code;
 }
 
+/* A FILE_OFFER_THUMB's thumbnail read without decoding it: true with *info filled, or
+ * false after answering THUMBNAIL_INVALID. */
+static bool thumb_accepted(struct client *c, const struct proto_msg *msg,
+                           struct image_info *info)
+{
+    const struct proto_chunk *thumb = &msg->u.offer_thumb.thumb;
+    enum image_status st = image_header_check(thumb->data, thumb->len, SERVER_THUMB_MAX_BYTES,
+                                              SERVER_THUMB_MAX_SIDE, info);
+    if (st == IMAGE_OK)
+        return true;
+    upload_refuse_thumb(c, msg->u.offer.upload_id, image_status_text(st));
+    return false;
+}
+
 void upload_on_offer(struct client *c, const struct proto_msg *msg)
 {
-    const struct proto_file_offer *offer = &msg->u.offer;
+    const struct proto_file_offer *offer = &msg->u.offer; /* the first part of both types */
+    bool with_thumb = msg->type == PROTO_FILE_OFFER_THUMB;
     char name[SERVER_FILE_NAME_MAX + 1];
-    if (offer_refusal(c, offer, name, sizeof name) != 0)
+    struct image_info thumb_info = { IMAGE_FORMAT_NONE, 0, 0 };
+    if (offer_refusal(c, msg->type, offer, name, sizeof name) != 0 ||
+        (with_thumb && !thumb_accepted(c, msg, &thumb_info)))
         return;
     struct filestore_temp temp;
     if (filestore_create_temp(c->srv->files, &temp) != 0) {
         client_log(c, LOG_ERROR, "cannot create an upload temp file: %s", g_strerror(errno));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_FILE_OFFER, offer->upload_id,
+        client_send_error(c, PROTO_E_STORAGE, msg->type, offer->upload_id,
                           "The server cannot store files right now.");
         return;
     }
@@ -124,6 +157,10 @@ void upload_on_offer(struct client *c, const struct proto_msg *msg)
     u->hash = sha256_new();
     u->temp = temp;
     g_strlcpy(u->name, name, sizeof u->name);
+    if (with_thumb) {
+        u->thumb = g_bytes_new(msg->u.offer_thumb.thumb.data, msg->u.offer_thumb.thumb.len);
+        u->thumb_info = thumb_info;
+    }
     u->next = c->uploads;
     c->uploads = u;
     c->upload_count++;
@@ -177,6 +214,15 @@ void upload_on_chunk(struct client *c, const struct proto_msg *msg)
     u->received += chunk->len;
 }
 
+void announce_add_thumb(struct proto_msg *msg, const uint8_t *thumb, size_t len,
+                        uint16_t width, uint16_t height)
+{
+    msg->type = PROTO_FILE_ANNOUNCE_THUMB;
+    msg->u.announce_thumb.width = width;
+    msg->u.announce_thumb.height = height;
+    msg->u.announce_thumb.thumb = (struct proto_chunk){ .data = thumb, .len = (uint32_t)len };
+}
+
 /* Once the pass is committed: an announced file stays, an unannounced one goes. */
 static void on_announce_done(struct server *srv, void *data, bool committed)
 {
@@ -202,6 +248,11 @@ static bool announce(struct client *c, const struct upload *u, char *name)
     };
     struct store_file f = { .name = name, .size = u->size };
     memcpy(f.sha256, u->sha256, PROTO_SHA256_LEN);
+    if (u->thumb != NULL) {
+        f.thumb = g_bytes_get_data(u->thumb, &f.thumb_len);
+        f.thumb_width = (uint16_t)u->thumb_info.width;
+        f.thumb_height = (uint16_t)u->thumb_info.height;
+    }
     if (store_add_file(srv->store, &m, &f) != STORE_OK) {
         client_log(c, LOG_ERROR, "cannot enter an upload in the file index: %s",
                    store_error(srv->store));
@@ -228,6 +279,8 @@ static bool announce(struct client *c, const struct upload *u, char *name)
         },
     };
     memcpy(msg.u.announce.sha256, u->sha256, PROTO_SHA256_LEN);
+    if (u->thumb != NULL)
+        announce_add_thumb(&msg, f.thumb, f.thumb_len, f.thumb_width, f.thumb_height);
     struct frame *frame = frame_encode(&msg);
     if (frame == NULL) { /* a server bug: the file stays indexed, unannounced */
         client_log(c, LOG_ERROR, "cannot encode a FILE_ANNOUNCE frame");

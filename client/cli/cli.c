@@ -182,7 +182,7 @@ static void cli_answer_trust(struct cli *cli, const char *line)
 static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
 {
     (void)session;
-    cli_print_room_event(cli, msg->room_id, "<%s> %s", msg->sender, msg->text);
+    cli_live_print_message(cli, msg);
 }
 
 static void on_message_failed(ChatSession *session, guint64 client_id, const char *reason,
@@ -210,9 +210,13 @@ static void on_user_left(ChatSession *session, guint id, const char *name, struc
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct cli *cli)
 {
     (void)session;
-    cli_print_room_event(cli, file->room_id, _("* %s shared #%llu %s (%llu bytes)"),
+    char *image = file->thumbnail ? g_strdup_printf(_(" [image %ux%u]"), file->thumb_width,
+                                                    file->thumb_height)
+                                  : g_strdup("");
+    cli_print_room_event(cli, file->room_id, _("* %s shared #%llu %s (%llu bytes)%s"),
                          file->uploader, (unsigned long long)file->file_id, file->name,
-                         (unsigned long long)file->size);
+                         (unsigned long long)file->size, image);
+    g_free(image);
 }
 
 static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct cli *cli)
@@ -321,8 +325,12 @@ static void cli_handle_line(struct cli *cli, char *line)
         command_away(cli, args);
     } else if (cli_rooms_command(cli, line, args)) {
         /* rooms and direct messages: cli_rooms.c */
+    } else if (cli_live_command(cli, line, args)) {
+        /* edits, deletions, replies, reactions, read markers: cli_live.c */
     } else if (cli_account_command(cli, line, args)) {
         /* accounts and moderation: cli_account.c */
+    } else if (cli_search_command(cli, line, args)) {
+        /* search and notification levels: cli_search.c */
     } else if (strcmp(line, "/quit") == 0) {
         if (cli->interactive)
             cli_leave(cli);
@@ -426,6 +434,8 @@ struct options {
     gboolean no_tls;
     char *trust_fingerprint;
     gboolean forget_certificate;
+    gboolean no_typing;
+    gboolean no_receipts;
 };
 
 static void options_clear(struct options *o)
@@ -474,6 +484,11 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
           N_("SHA256") },
         { "forget-certificate", 0, 0, G_OPTION_ARG_NONE, &o->forget_certificate,
           N_("Forget the certificate pinned for --host/--port, then exit"), NULL },
+        { "no-typing", 0, 0, G_OPTION_ARG_NONE, &o->no_typing,
+          N_("Never tell others that you are typing (/typing does nothing)"), NULL },
+        { "no-receipts", 0, 0, G_OPTION_ARG_NONE, &o->no_receipts,
+          N_("Send no read receipts and show none (for every device of the account)"),
+          NULL },
         { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, N_("Show the version and exit"),
           NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -502,6 +517,18 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         "  /invite USER        invite USER into the current (private) room\n"
         "  /block USER, /unblock USER   refuse (or accept again) USER's direct messages\n"
         "  /history [N]        show the current room's N earlier messages (20)\n"
+        "Messages (each line shows its #ID):\n"
+        "  /reply ID TEXT      answer message #ID (the answer shows a short quote)\n"
+        "  /edit ID TEXT       change the text of your message #ID\n"
+        "  /delete ID          delete your message #ID (moderators: anyone's)\n"
+        "  /react ID EMOJI     add (or take back) a reaction to #ID\n"
+        "  /read               mark the current room read up to its newest message\n"
+        "  /typing [active|paused|done]   tell the room you type (see --no-typing)\n"
+        "  /search TEXT        find messages with all these words in your rooms (best\n"
+        "                      first: room, #id, time, sender and the words around)\n"
+        "  /notify all|mentions|none   what rings the bell in the current room: a\n"
+        "                      message that mentions you (@NAME) is shown in bold and\n"
+        "                      rings unless \"none\"; not on a terminal, it starts \"! \"\n"
         "  /password           change your password (asked for without echo; from a\n"
         "                      pipe, the next two lines are the old and the new one)\n"
         "  /logout             forget this login on the server and here, and leave\n"
@@ -514,7 +541,7 @@ static gboolean parse_options(int *argc, char ***argv, struct options *o)
         "  /ban NAME [REASON]  admins: NAME cannot log in any more\n"
         "  /unban NAME         admins\n"
         "  /role NAME moderator|member   admins\n"
-        "  /delete NAME        admins: remove the account\n"
+        "  /delete NAME        admins: remove the account (a NAME of digits in quotes)\n"
         "\n"
         "Texts not yet acknowledged are kept in $XDG_STATE_HOME/chat-cli/ and sent again\n"
         "after a restart or reconnect (never twice); after a login, what was missed in\n"
@@ -641,6 +668,11 @@ int main(int argc, char **argv)
     connect_signals(&cli);
     cli_account_connect_signals(&cli);
     cli_rooms_connect_signals(&cli);
+    cli_live_connect_signals(&cli);
+    chat_session_set_send_typing(cli.session, !o.no_typing);
+    if (o.no_receipts)
+        chat_session_set_receipts(cli.session, FALSE);
+    cli_search_connect_signals(&cli);
     GInputStream *in = g_unix_input_stream_new(STDIN_FILENO, FALSE);
     cli.input = g_data_input_stream_new(in);
     g_object_unref(in);
@@ -675,6 +707,7 @@ int main(int argc, char **argv)
     g_main_loop_unref(cli.loop);
     cli_account_clear(&cli);
     cli_rooms_clear(&cli);
+    cli_live_clear(&cli);
     g_queue_clear_full(&cli.early_lines, g_free);
     options_clear(&o);
     return cli.status;

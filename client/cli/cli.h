@@ -9,6 +9,7 @@
 #include "client/core/session.h"
 
 struct cli;
+struct cli_live;
 
 /* Receives the next input line as a secret (a password); NULL when input ended. */
 typedef void (*cli_secret_func)(struct cli *cli, const char *secret);
@@ -46,6 +47,9 @@ struct cli {
     guint32 room_id;       /* the current room: where typed lines go */
     guint64 switch_request; /* a join or create whose room becomes the current one */
     char *switch_name;     /* that room's name */
+
+    /* The live conversation (cli_live.c), made on first use. */
+    struct cli_live *live;
 };
 
 #define CLI_LOBBY 0u       /* the room every account (and guest) is in */
@@ -84,6 +88,9 @@ void cli_account_clear(struct cli *cli);
 
 /* cli_rooms.c */
 
+/* The tag of a room's lines: "#name", "@name" for a direct room (a new string). */
+char *cli_room_tag(struct cli *cli, guint32 room_id);
+
 /* One event line of a room: "[#name] HH:MM:SS text" ("[@name]" for a direct room). */
 void cli_print_room_event(struct cli *cli, guint32 room_id, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
@@ -96,5 +103,33 @@ void cli_rooms_connect_signals(struct cli *cli);
 
 /* Frees what the struct cli holds for rooms. */
 void cli_rooms_clear(struct cli *cli);
+
+/* cli_live.c */
+
+/* Prints a message line "#ID <sender> text" (styled by cli_message_style), after a quote
+ * line when it is a reply. */
+void cli_live_print_message(struct cli *cli, const ChatMessage *msg);
+
+/* Commands of the live conversation (/edit, /delete ID, /reply, /react, /read,
+ * /typing): TRUE when command was one of them. */
+gboolean cli_live_command(struct cli *cli, const char *command, char *args);
+
+/* Connects the signals of edits, deletions, reactions, typing, markers and receipts. */
+void cli_live_connect_signals(struct cli *cli);
+
+/* Frees what the struct cli holds for the live conversation. */
+void cli_live_clear(struct cli *cli);
+
+/* cli_search.c */
+
+/* How a text's line is shown (CLI_STYLE_*): highlighted when it mentions the user, with
+ * the terminal bell unless the room's notification level is "none". */
+unsigned cli_message_style(struct cli *cli, const ChatMessage *msg);
+
+/* /search and /notify: TRUE when command was one of them. */
+gboolean cli_search_command(struct cli *cli, const char *command, char *args);
+
+/* Connects the search signals. */
+void cli_search_connect_signals(struct cli *cli);
 
 #endif

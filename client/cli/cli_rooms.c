@@ -7,7 +7,7 @@
 #include "client/cli/cli.h"
 
 /* "#name", "@name", or "room N" for a room the session does not know (yet). */
-static char *room_tag(struct cli *cli, guint32 room_id)
+char *cli_room_tag(struct cli *cli, guint32 room_id)
 {
     ChatRoom *room = chat_session_find_room(cli->session, room_id);
     if (room)
@@ -18,7 +18,7 @@ static char *room_tag(struct cli *cli, guint32 room_id)
 /* One event line of a room (see cli.h). */
 void cli_print_room_event(struct cli *cli, guint32 room_id, const char *format, ...)
 {
-    char *tag = room_tag(cli, room_id);
+    char *tag = cli_room_tag(cli, room_id);
     va_list args;
     va_start(args, format);
     cli_print_tagged_v(tag, format, args);

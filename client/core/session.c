@@ -41,6 +41,8 @@ ChatFileInfo *chat_file_info_copy(const ChatFileInfo *info)
     ChatFileInfo *copy = g_memdup2(info, sizeof *info);
     copy->uploader = g_strdup(info->uploader);
     copy->name = g_strdup(info->name);
+    if (info->thumbnail)
+        copy->thumbnail = g_bytes_ref(info->thumbnail);
     return copy;
 }
 
@@ -51,6 +53,8 @@ void chat_file_info_free(ChatFileInfo *info)
         return;
     g_free(info->uploader);
     g_free(info->name);
+    if (info->thumbnail)
+        g_bytes_unref(info->thumbnail);
     g_free(info);
 }
 
@@ -84,8 +88,10 @@ static void chat_session_finalize(GObject *object)
     session_outbox_clear(self);
     g_object_unref(self->rooms);
     session_history_clear(self);
+    session_notify_clear(self);
     session_auth_clear(self);
     session_presence_clear(self);
+    session_live_clear(self);
     G_OBJECT_CLASS(chat_session_parent_class)->finalize(object);
 }
 
@@ -140,6 +146,11 @@ static void chat_session_class_init(ChatSessionClass *klass)
                                        G_TYPE_UINT, G_TYPE_BOOLEAN);
     s[SIG_HISTORY_GAP] = new_signal(object_class, "history-gap", 3, CHAT_TYPE_ROOM,
                                     G_TYPE_UINT64, G_TYPE_UINT64);
+    s[SIG_HISTORY_GAP_FILLED] = new_signal(object_class, "history-gap-filled", 3,
+                                           CHAT_TYPE_ROOM, G_TYPE_UINT64, G_TYPE_UINT64);
+    session_live_class_init(object_class);
+    s[SIG_SEARCH_RESULT] = new_signal(object_class, "search-result", 1,
+                                      CHAT_TYPE_SEARCH_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void chat_session_init(ChatSession *self)
@@ -155,9 +166,11 @@ static void chat_session_init(ChatSession *self)
     g_queue_init(&self->pending_texts);
     session_rooms_init(self);
     session_history_init(self);
+    session_notify_init(self);
     g_queue_init(&self->transfers);
     session_auth_init(self);
     session_presence_init(self);
+    session_live_init(self);
 }
 
 /* A new disconnected session. agent names the front end ("chat-cli/1.0"). */
@@ -209,6 +222,7 @@ void session_go_online(ChatSession *self)
     session_rooms_logged_in(self); /* RESUME for the rooms held, before the resends */
     session_presence_logged_in(self);
     session_outbox_resend(self);
+    session_live_logged_in(self);
     upload_send_offers(self);
     download_send_requests(self);
     session_set_state(self, CHAT_SESSION_ONLINE, NULL);
@@ -308,7 +322,19 @@ guint64 chat_session_upload_to(ChatSession *self, guint32 room_id, const char *p
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
     g_return_val_if_fail(path != NULL, 0);
-    return upload_start(self, room_id, path, error);
+    return upload_start(self, room_id, path, NULL, error);
+}
+
+/* An upload offered with a thumbnail, checked first (session_thumb.c). */
+guint64 chat_session_upload_with_thumbnail(ChatSession *self, guint32 room_id,
+                                           const char *path, GBytes *thumbnail,
+                                           GError **error)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
+    g_return_val_if_fail(path != NULL && thumbnail != NULL, 0);
+    if (!chat_thumbnail_check(thumbnail, NULL, NULL, error))
+        return 0;
+    return upload_start(self, room_id, path, thumbnail, error);
 }
 
 /* Starts or resumes a download (session_download.c); 0 with error set if refused. */

@@ -52,6 +52,30 @@
  *                       missed while away than the server replays at once: messages with
  *                       after_id < id < before_id follow later ("message", older than
  *                       some already reported) as the session fetches them
+ *   "history-gap-filled" (ChatRoom *room, guint64 after_id, guint64 before_id)  every
+ *                       message of that gap has been reported. A gap whose filling was
+ *                       cut short (the connection dropped, the server refused) never
+ *                       reports this: chat_session_fill_history_gap asks again
+ * The live conversation (session_live.c, session_typing.c; PROTOCOL.md 5.48):
+ *   "typing-changed"    (guint32 room_id)  who types in the room changed: ask
+ *                       chat_session_get_typing_text
+ *   "read-marker"       (guint32 room_id, guint64 message_id)  where this account stopped
+ *                       reading the room (after a login: as another device left it)
+ *   "receipt"           (guint32 room_id, guint64 message_id, const char *name, guint count)
+ *                       name has read the room up to message_id (count 0); in large rooms
+ *                       name is NULL and count members have read that far. None arrive
+ *                       while receipts are turned off (chat_session_set_receipts)
+ *   "message-edited"    (guint32 room_id, guint64 message_id, const char *text,
+ *                       const char *actor)  the message now reads text (show "edited")
+ *   "message-deleted"   (guint32 room_id, guint64 message_id, const char *actor)  show
+ *                       "message deleted" instead of it
+ *   "reactions-changed" (guint32 room_id, guint64 message_id)  its reactions changed:
+ *                       chat_session_list_reactions
+ * A reply's "message" is reported after chat_session_get_reply_to knows what it answers.
+ * Each edit, deletion and reaction is reported once per session run, whether live,
+ * replayed or paged.
+ *   "search-result"     (ChatSearchResult *result)  one match of chat_session_search, best
+ *                       first; "request-done" ends them
  * Reasons the server gives (in ERROR and SHUTDOWN) reach every detail, message and reason
  * above with their control and bidi characters written out (common/safe_text.h); names
  * and texts are passed as sent, for the front end to render safely.
@@ -164,6 +188,9 @@ typedef struct {
     gboolean own;        /* uploaded from this session */
     guint64 upload_id;   /* our transfer id when own, else 0 */
     guint32 room_id;     /* the room it was shared in (0: the lobby) */
+    GBytes *thumbnail;   /* a PNG or JPEG that passed chat_thumbnail_check, or NULL */
+    guint thumb_width;   /* its size in pixels (0 without one) */
+    guint thumb_height;
 } ChatFileInfo;
 
 typedef enum { CHAT_TRANSFER_UPLOAD, CHAT_TRANSFER_DOWNLOAD } ChatTransferDirection;
@@ -278,7 +305,8 @@ GPtrArray *chat_session_list_users(ChatSession *self);
  * away after 10 minutes without chat_session_note_input (which a front end calls on
  * every key press, click or typed line) and come back with the next input. The state is
  * said again after every reconnect. A refusal (changed too often) comes as
- * "server-error" in words; the state then stays as the server has it. */
+ * "server-error" in words; the state then stays as the server has it. A server without
+ * presence state is simply not told (nothing is reported). */
 
 /* TRUE when the user online under name said it is away. */
 gboolean chat_session_user_away(ChatSession *self, const char *name);
@@ -336,6 +364,12 @@ ChatRoom *chat_session_find_room_named(ChatSession *self, const char *name);
 gboolean chat_session_load_history(ChatSession *self, guint32 room_id, guint limit,
                                    GError **error);
 
+/* Asks again for the messages of room_id between after_id and before_id (exclusive), a
+ * "history-gap" not yet filled: "message" for each, then "history-gap-filled". FALSE
+ * with error set when offline or not in that room. */
+gboolean chat_session_fill_history_gap(ChatSession *self, guint32 room_id, guint64 after_id,
+                                       guint64 before_id, GError **error);
+
 /* Room requests of an account (guests have only the lobby). Each returns a request id
  * (> 0) answered by "request-done" or "request-failed", or 0 with error set (offline, a
  * guest, an invalid name or topic). */
@@ -378,6 +412,74 @@ void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id);
 /* TRUE when nothing is left to do: no unacknowledged text, no transfer, no unanswered
  * request, empty queue. */
 gboolean chat_session_is_idle(ChatSession *self);
+
+/* ---- The live conversation (session_live.c, session_typing.c) ---- */
+
+/* What the user is doing in a room's entry (IRCv3 +typing). */
+typedef enum {
+    CHAT_TYPING_DONE,    /* the text was sent or cleared */
+    CHAT_TYPING_ACTIVE,  /* typing now */
+    CHAT_TYPING_PAUSED,  /* text waits in the entry */
+} ChatTypingState;
+
+/* One emoji's reactions on a message (chat_session_list_reactions). */
+typedef struct {
+    char *emoji;
+    guint count;
+    char **names;        /* who, NULL-terminated, in the order they reacted */
+    gboolean mine;       /* this account is among them */
+} ChatReaction;
+
+/* Tells the room that the user types, paused or stopped. ACTIVE is sent at most every
+ * 3 s, the others when the state changes; nothing at all while sending typing notices is
+ * turned off, offline, or for a guest's rooms but the lobby. */
+void chat_session_set_typing(ChatSession *self, guint32 room_id, ChatTypingState state);
+
+/* TRUE (the default): send typing notices. FALSE: the privacy setting "don't send
+ * mine" (others' notices are still shown). */
+void chat_session_set_send_typing(ChatSession *self, gboolean enabled);
+
+/* "alice is typing…", "alice and bob are typing…" or "several people are typing…" for
+ * the room (translated; names as sent: render them safely), or NULL when nobody is.
+ * Notices lapse 6 s after ACTIVE and 30 s after PAUSED, and a sender's when its text
+ * arrives. g_free the result. */
+char *chat_session_get_typing_text(ChatSession *self, guint32 room_id);
+
+/* Marks room_id read up to message_id (0: the newest message this session has of it).
+ * Markers only move forward; "read-marker" follows. FALSE with error set when offline,
+ * a guest, or there is nothing to mark. */
+gboolean chat_session_mark_read(ChatSession *self, guint32 room_id, guint64 message_id,
+                                GError **error);
+
+/* Where this account stopped reading room_id (0: unknown). */
+guint64 chat_session_get_read_marker(ChatSession *self, guint32 room_id);
+
+/* The privacy setting for read receipts: FALSE sends none of this account's and shows
+ * none of others' (the server enforces both, for every device of the account). Sent at
+ * once when online and after every login; until it is called the account's stored
+ * setting stands. */
+void chat_session_set_receipts(ChatSession *self, gboolean enabled);
+
+/* Requests about one message (see "request-done" / "request-failed"). Each returns a
+ * request id (> 0) or 0 with error set (offline, a guest, an invalid text or emoji). */
+guint64 chat_session_edit_message(ChatSession *self, guint64 message_id, const char *text,
+                                  GError **error);
+/* Own messages; moderators and admins may delete anyone's. */
+guint64 chat_session_delete_message(ChatSession *self, guint64 message_id, GError **error);
+/* Adds the reaction, or takes it back when this account has it already. */
+guint64 chat_session_react(ChatSession *self, guint64 message_id, const char *emoji,
+                           GError **error);
+
+/* Like chat_session_send_text_to, as a reply to message reply_to of the same room. */
+guint64 chat_session_send_reply(ChatSession *self, guint32 room_id, guint64 reply_to,
+                                const char *text, GError **error);
+
+/* The message that message_id answers, or 0 (not a reply, or not known). */
+guint64 chat_session_get_reply_to(ChatSession *self, guint64 message_id);
+
+/* The reactions on message_id, one ChatReaction per emoji in the order they first came;
+ * g_ptr_array_unref frees them. */
+GPtrArray *chat_session_list_reactions(ChatSession *self, guint64 message_id);
 
 /* ---- Trust ----
  * Connections use TLS unless turned off. A certificate that validates against the
@@ -425,6 +527,67 @@ char *chat_fingerprint_normalize(const char *text);
 
 /* The canonical fingerprint of a DER-encoded certificate. g_free the result. */
 char *chat_fingerprint_of(const guint8 *der, gsize len);
+
+/* ---- Search, mentions and thumbnails ---- */
+
+#define CHAT_SEARCH_ALL_ROOMS G_MAXUINT32  /* chat_session_search: every room one is in */
+#define CHAT_SNIPPET_MARK_START '\x02'     /* in a snippet: a matching word starts */
+#define CHAT_SNIPPET_MARK_END '\x03'       /* and ends */
+
+/* One match of a search. Boxed type; strings owned by it. */
+typedef struct {
+    guint64 request_id;  /* of chat_session_search */
+    guint64 message_id;  /* the text that matched */
+    gint64 time_ms;
+    guint32 room_id;
+    char *sender;
+    char *snippet;       /* the text around the match, as sent: each matching word between
+                            CHAT_SNIPPET_MARK_START and _END (show them as emphasis) */
+} ChatSearchResult;
+
+GType chat_search_result_get_type(void);
+#define CHAT_TYPE_SEARCH_RESULT (chat_search_result_get_type())
+
+/* Searches the stored texts of room_id (CHAT_SEARCH_ALL_ROOMS: of every room the
+ * account is in) for all the words of query, taken as plain words (no search syntax):
+ * "search-result" for each match (at most limit; the server may send fewer), then
+ * "request-done", or "request-failed". Returns the request id, or 0 with error set
+ * (offline; a query empty, over 256 bytes or without a letter or digit). */
+guint64 chat_session_search(ChatSession *self, guint32 room_id, const char *query, guint limit,
+                            GError **error);
+
+/* How much a room's texts ask for the user's attention. */
+typedef enum {
+    CHAT_NOTIFY_ALL,      /* every text of others (the default) */
+    CHAT_NOTIFY_MENTIONS, /* only texts that mention the user */
+    CHAT_NOTIFY_NONE,     /* nothing */
+} ChatNotifyLevel;
+
+/* The notification level of room_id, kept by the session for as long as it lives. */
+void chat_session_set_notify_level(ChatSession *self, guint32 room_id, ChatNotifyLevel level);
+ChatNotifyLevel chat_session_get_notify_level(ChatSession *self, guint32 room_id);
+
+/* TRUE when text mentions the logged-in user: "@name" with the name as the server
+ * accepted it, compared under the look-alike folding of account names
+ * (common/mention.h). FALSE before the first login. */
+gboolean chat_session_mentions_me(ChatSession *self, const char *text);
+
+/* TRUE when msg should be brought to the user's attention (a sound, a notification):
+ * someone else's text in a room at CHAT_NOTIFY_ALL, or one that mentions the user in a
+ * room at CHAT_NOTIFY_MENTIONS; never at CHAT_NOTIFY_NONE. */
+gboolean chat_session_should_notify(ChatSession *self, const ChatMessage *msg);
+
+/* Checks a thumbnail before any image decoder sees it: a PNG or JPEG of at most 65536
+ * bytes and 320 x 320 pixels, judged from its header alone. TRUE with its size, or FALSE
+ * with error set in words. Announced thumbnails have passed it already. */
+gboolean chat_thumbnail_check(GBytes *thumbnail, guint *width, guint *height, GError **error);
+
+/* Like chat_session_upload_to, offered with a thumbnail the front end made (a scaled
+ * PNG or JPEG of the image), which everyone sees with the announcement. The thumbnail
+ * is checked first (chat_thumbnail_check) and kept (a reference) until the offer. */
+guint64 chat_session_upload_with_thumbnail(ChatSession *self, guint32 room_id,
+                                           const char *path, GBytes *thumbnail,
+                                           GError **error);
 
 G_END_DECLS
 

@@ -86,6 +86,7 @@ static void on_text(ChatSession *self, const struct proto_text *t)
         session_text_acknowledged(self, t->client_id);
     if (!session_history_fresh(self, t->room_id, t->message_id))
         return; /* replayed or paged again: reported already */
+    session_typing_spoke(self, t->room_id, t->sender);
     session_rooms_message(self, t->room_id, t->message_id, own);
     ChatMessage msg = {
         .message_id = t->message_id,
@@ -102,7 +103,9 @@ static void on_text(ChatSession *self, const struct proto_text *t)
     g_free(msg.text);
 }
 
-static void on_announce(ChatSession *self, const struct proto_file_announce *a)
+/* FILE_ANNOUNCE, or FILE_ANNOUNCE_THUMB when thumb is not NULL. */
+static void on_announce(ChatSession *self, const struct proto_file_announce *a,
+                        const struct proto_file_announce_thumb *thumb)
 {
     gboolean own = a->uploader_id == self->user_id;
     if (!session_history_fresh(self, a->room_id, a->message_id)) {
@@ -122,6 +125,8 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a)
     info->own = own;
     info->upload_id = own ? a->upload_id : 0;
     info->room_id = a->room_id;
+    if (thumb)
+        session_thumb_attach(info, thumb);
     /* Remembered so a later download knows name, size and checksum up front. The key
      * lives in the value, so replace (not insert) swaps both. */
     g_hash_table_replace(self->files, &info->file_id, info);
@@ -152,9 +157,11 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     switch (e->ref_type) {
     case PROTO_TEXT_SEND:
     case PROTO_DIRECT_SEND:
+    case PROTO_REPLY_SEND:
         handled = session_text_failed(self, e->ref_id, text);
         break;
     case PROTO_FILE_OFFER:
+    case PROTO_FILE_OFFER_THUMB:
     case PROTO_FILE_CHUNK:
     case PROTO_FILE_END:
         upload_refused(self, e->ref_id, text);
@@ -166,6 +173,9 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_RESUME:
         handled = session_history_failed(self, e->ref_type, e->ref_id, e->code);
         break;
+    case PROTO_PRESENCE_SET:
+        handled = session_presence_failed(self, e->code);
+        break;
     case PROTO_FILE_CANCEL:
     case PROTO_DOWNLOAD_CANCEL:
         break; /* about a transfer this side has already ended */
@@ -173,10 +183,11 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_PASSWORD_CHANGE:
     case PROTO_INVITE_CREATE:
     case PROTO_MODERATE:
+    case PROTO_SEARCH:
         handled = session_requests_failed(self, e->ref_id, e->code, text);
         break;
     default:
-        if (session_rooms_is_request(e->ref_type))
+        if (session_rooms_is_request(e->ref_type) || session_live_is_request(e->ref_type))
             handled = session_requests_failed(self, e->ref_id, e->code, text);
         else
             handled = FALSE;
@@ -230,7 +241,10 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         upload_accepted(self, msg->u.ref.id);
         break;
     case PROTO_FILE_ANNOUNCE:
-        on_announce(self, &msg->u.announce);
+        on_announce(self, &msg->u.announce, NULL);
+        break;
+    case PROTO_FILE_ANNOUNCE_THUMB:
+        on_announce(self, &msg->u.announce, &msg->u.announce_thumb);
         break;
     case PROTO_DOWNLOAD_START:
         download_started(self, &msg->u.download_start);
@@ -244,7 +258,8 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
     default:
         /* PONG (its arrival already counted as traffic), client-to-server types */
         if (!session_rooms_dispatch(self, msg) && !session_history_dispatch(self, msg) &&
-            !session_presence_dispatch(self, msg))
+            !session_presence_dispatch(self, msg) &&
+            !session_live_dispatch(self, msg) && !session_search_dispatch(self, msg))
             session_auth_dispatch(self, msg);
         break;
     }

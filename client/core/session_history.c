@@ -23,6 +23,7 @@ struct history_request {
     guint64 after_id;    /* HISTORY_GAP_FILL: the page asked for ids above this... */
     guint64 before_id;   /* ...and below this (the gap's end) */
     guint64 newest;      /* HISTORY_GAP_FILL: the newest id of the gap received */
+    guint64 gap_start;   /* HISTORY_GAP_FILL: the gap's after_id as first reported */
 };
 
 static guint64 *id_box(guint64 id)
@@ -111,20 +112,28 @@ gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 messa
     guint64 *oldest = g_hash_table_lookup(h->oldest, GUINT_TO_POINTER(room_id));
     if (!oldest || message_id < *oldest)
         g_hash_table_insert(h->oldest, GUINT_TO_POINTER(room_id), id_box(message_id));
+    session_history_filled(self, room_id, message_id);
+    return TRUE;
+}
+
+/* A message of room_id arrived in some form (a TEXT, or a page's MESSAGE_DELETED in its
+ * place): a gap being filled around it moves on past it. */
+void session_history_filled(ChatSession *self, guint32 room_id, guint64 message_id)
+{
     GHashTableIter iter;
     gpointer value;
-    g_hash_table_iter_init(&iter, h->requests);
+    g_hash_table_iter_init(&iter, self->history.requests);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         struct history_request *r = value;
         if (r->kind == HISTORY_GAP_FILL && r->room_id == room_id && message_id > r->after_id &&
             message_id < r->before_id && message_id > r->newest)
             r->newest = message_id;
     }
-    return TRUE;
 }
 
-/* Asks for the page of the gap after after_id (below before_id). */
-static void fill_gap(ChatSession *self, guint32 room_id, guint64 after_id, guint64 before_id)
+/* Asks for the page of the gap (gap_start, before_id) after after_id. */
+static void fill_gap(ChatSession *self, guint32 room_id, guint64 after_id, guint64 before_id,
+                     guint64 gap_start)
 {
     struct proto_msg msg = { .type = PROTO_HISTORY };
     msg.u.history.room_id = room_id;
@@ -135,6 +144,27 @@ static void fill_gap(ChatSession *self, guint32 room_id, guint64 after_id, guint
     struct history_request *r = g_hash_table_lookup(self->history.requests, &id);
     r->after_id = after_id;
     r->before_id = before_id;
+    r->gap_start = gap_start;
+}
+
+/* Asks for a gap again (see session.h). */
+gboolean chat_session_fill_history_gap(ChatSession *self, guint32 room_id, guint64 after_id,
+                                       guint64 before_id, GError **error)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), FALSE);
+    if (!session_can_send(self)) {
+        g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_OFFLINE,
+                            _("Not connected to the server."));
+        return FALSE;
+    }
+    if (!chat_session_find_room(self, room_id) || before_id <= after_id + 1) {
+        g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_INVALID,
+                            _("You are not in that room."));
+        return FALSE;
+    }
+    fill_gap(self, room_id, after_id, before_id, after_id);
+    session_note_activity(self);
+    return TRUE;
 }
 
 /* Asks for up to limit messages of room_id older than the oldest reported (or the
@@ -182,10 +212,14 @@ static void on_end(ChatSession *self, const struct proto_history_end *end)
     if (!r)
         return;
     ChatRoom *room = chat_session_find_room(self, r->room_id);
-    if (r->kind == HISTORY_GAP_FILL && end->count > 0 &&
-        (end->flags & PROTO_HISTORY_MORE_AFTER) && r->newest > r->after_id &&
-        r->newest + 1 < r->before_id)
-        fill_gap(self, r->room_id, r->newest, r->before_id);
+    gboolean gap_open = r->kind == HISTORY_GAP_FILL && end->count > 0 &&
+                        (end->flags & PROTO_HISTORY_MORE_AFTER) && r->newest > r->after_id &&
+                        r->newest + 1 < r->before_id;
+    if (gap_open)
+        fill_gap(self, r->room_id, r->newest, r->before_id, r->gap_start);
+    else if (r->kind == HISTORY_GAP_FILL && room)
+        g_signal_emit(self, session_signals[SIG_HISTORY_GAP_FILLED], 0, room, r->gap_start,
+                      r->before_id);
     else if (r->kind == HISTORY_PAGE_BACK && room)
         g_signal_emit(self, session_signals[SIG_HISTORY_LOADED], 0, room, (guint)end->count,
                       (gboolean)((end->flags & PROTO_HISTORY_MORE_BEFORE) != 0));
@@ -200,7 +234,7 @@ static void on_gap(ChatSession *self, const struct proto_resume_gap *gap)
         return;
     g_signal_emit(self, session_signals[SIG_HISTORY_GAP], 0, room, gap->after_id,
                   gap->before_id);
-    fill_gap(self, gap->room_id, gap->after_id, gap->before_id);
+    fill_gap(self, gap->room_id, gap->after_id, gap->before_id, gap->after_id);
 }
 
 /* HISTORY_END and RESUME_GAP; FALSE for any other type. */

@@ -28,6 +28,7 @@ struct pending_text {
     guint32 room_id;
     char *direct_to;     /* a direct message to this account (room_id unused), or NULL */
     char *text;
+    guint64 reply_to;    /* a reply to this message of room_id, or 0 */
 };
 
 static void outbox_save(ChatSession *self);
@@ -78,8 +79,11 @@ static void outbox_save(ChatSession *self)
         const struct pending_text *p = l->data;
         char *to = g_strescape(p->direct_to ? p->direct_to : "", NULL);
         char *text = g_strescape(p->text, NULL);
-        g_string_append_printf(out, "%016" G_GINT64_MODIFIER "x\t%u\t%s\t%s\n", p->client_id,
+        g_string_append_printf(out, "%016" G_GINT64_MODIFIER "x\t%u\t%s\t%s", p->client_id,
                                p->room_id, to, text);
+        if (p->reply_to) /* a fifth field, only for replies: older files stay valid */
+            g_string_append_printf(out, "\t%" G_GUINT64_FORMAT, p->reply_to);
+        g_string_append_c(out, '\n');
         g_free(to);
         g_free(text);
     }
@@ -131,9 +135,13 @@ static gboolean parse_mark(ChatSession *self, const char *line)
 /* Parses one line of the file into a new pending text, or NULL if it is not one. */
 static struct pending_text *parse_line(const char *line, guint32 max_text)
 {
-    char **fields = g_strsplit(line, "\t", 4);
+    char **fields = g_strsplit(line, "\t", 5);
     struct pending_text *p = NULL;
-    if (g_strv_length(fields) == 4) {
+    guint n = g_strv_length(fields);
+    guint64 reply_to = 0;
+    if (n == 5 && !g_ascii_string_to_unsigned(fields[4], 10, 1, G_MAXUINT64, &reply_to, NULL))
+        n = 0;
+    if (n == 4 || n == 5) {
         char *end = NULL;
         guint64 id = g_ascii_strtoull(fields[0], &end, 16);
         guint64 room = g_ascii_strtoull(fields[1], NULL, 10);
@@ -146,6 +154,7 @@ static struct pending_text *parse_line(const char *line, guint32 max_text)
             p->room_id = (guint32)room;
             p->direct_to = *to ? g_strdup(to) : NULL;
             p->text = g_strdup(text);
+            p->reply_to = reply_to;
         }
         g_free(to);
         g_free(text);
@@ -220,7 +229,13 @@ void chat_session_set_outbox_dir(ChatSession *self, const char *dir)
 static void send_pending_text(ChatSession *self, const struct pending_text *p)
 {
     struct proto_msg msg = { .type = p->direct_to ? PROTO_DIRECT_SEND : PROTO_TEXT_SEND };
-    if (p->direct_to) {
+    if (p->reply_to) {
+        msg.type = PROTO_REPLY_SEND;
+        msg.u.reply_send.client_id = p->client_id;
+        msg.u.reply_send.room_id = p->room_id;
+        msg.u.reply_send.reply_to = p->reply_to;
+        msg.u.reply_send.text = proto_str_of(p->text);
+    } else if (p->direct_to) {
         msg.u.direct_send.client_id = p->client_id;
         msg.u.direct_send.username = proto_str_of(p->direct_to);
         msg.u.direct_send.text = proto_str_of(p->text);
@@ -280,11 +295,12 @@ static guint64 new_client_id(ChatSession *self)
 
 /* Queues a text (saved first), sends it when possible; returns its client id. */
 static guint64 outbox_add(ChatSession *self, guint32 room_id, const char *direct_to,
-                          const char *text)
+                          guint64 reply_to, const char *text)
 {
     struct pending_text *p = g_new0(struct pending_text, 1);
     p->client_id = new_client_id(self);
     p->room_id = room_id;
+    p->reply_to = reply_to;
     p->direct_to = g_strdup(direct_to);
     p->text = g_strdup(text);
     g_queue_push_tail(&self->pending_texts, p);
@@ -309,7 +325,23 @@ guint64 chat_session_send_text_to(ChatSession *self, guint32 room_id, const char
     g_return_val_if_fail(text != NULL, 0);
     if (!text_acceptable(self, text, error))
         return 0;
-    return outbox_add(self, room_id, NULL, text);
+    return outbox_add(self, room_id, NULL, 0, text);
+}
+
+/* Validates and queues a reply; like a text, it stays pending until relayed back. */
+guint64 chat_session_send_reply(ChatSession *self, guint32 room_id, guint64 reply_to,
+                                const char *text, GError **error)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
+    g_return_val_if_fail(text != NULL, 0);
+    if (reply_to == 0) {
+        g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_INVALID,
+                            _("There is no message 0 to reply to."));
+        return 0;
+    }
+    if (!text_acceptable(self, text, error))
+        return 0;
+    return outbox_add(self, room_id, NULL, reply_to, text);
 }
 
 /* Validates and queues a direct message to username (see session.h). */
@@ -326,7 +358,7 @@ guint64 chat_session_send_direct(ChatSession *self, const char *username, const 
     }
     if (!text_acceptable(self, text, error))
         return 0;
-    return outbox_add(self, 0, username, text);
+    return outbox_add(self, 0, username, 0, text);
 }
 
 /* Forgets a pending text the server relayed back. FALSE if it was not pending. */

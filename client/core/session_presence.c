@@ -18,6 +18,15 @@ void session_presence_clear(ChatSession *self)
 void session_presence_reset(ChatSession *self)
 {
     g_hash_table_remove_all(self->presence.away_users);
+    self->presence.unsupported = FALSE;
+}
+
+gboolean session_presence_failed(ChatSession *self, guint code)
+{
+    if (code != PROTO_E_UNKNOWN_TYPE)
+        return FALSE; /* changed too often: "server-error" says so in words */
+    self->presence.unsupported = TRUE;
+    return TRUE;
 }
 
 void session_presence_user_left(ChatSession *self, guint32 user_id)
@@ -28,7 +37,7 @@ void session_presence_user_left(ChatSession *self, guint32 user_id)
 /* Tells the server our state, if connected. */
 static void send_state(ChatSession *self)
 {
-    if (!session_can_send(self))
+    if (!session_can_send(self) || self->presence.unsupported)
         return;
     struct proto_msg msg = { .type = PROTO_PRESENCE_SET, .u.presence_set = {
         ++self->last_request_id,

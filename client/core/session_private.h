@@ -52,6 +52,8 @@ enum session_signal {
     SIG_ROOM_INVITED,
     SIG_HISTORY_LOADED,
     SIG_HISTORY_GAP,
+    SIG_HISTORY_GAP_FILLED,
+    SIG_SEARCH_RESULT,
     SIG_COUNT
 };
 extern guint session_signals[SIG_COUNT];
@@ -123,6 +125,14 @@ struct session_presence {
     guint idle_seconds;          /* chat_session_set_auto_away; 0: off */
     guint idle_source;           /* the idle timer while auto-away is on */
     GHashTable *away_users;      /* lobby user ids away (a set) */
+    gboolean unsupported;        /* this connection's server knows no PRESENCE_SET */
+};
+
+/* Notification levels and the mention key (session_notify.c). */
+struct session_notify {
+    GHashTable *levels;          /* room id -> ChatNotifyLevel, rooms not at ALL */
+    char *key;                   /* name_fold_key of key_name */
+    char *key_name;              /* the accepted name the key was made from */
 };
 
 struct _ChatSession {
@@ -169,6 +179,9 @@ struct _ChatSession {
     GListStore *rooms;           /* ChatRoom the account is in, lobby first (session_rooms.c) */
     struct session_history history; /* session_history.c */
     struct session_presence presence; /* session_presence.c */
+    struct session_live *live;   /* markers, receipts, edits, replies, reactions (session_live.c) */
+    struct session_typing *typing; /* who types where, and our own notices (session_typing.c) */
+    struct session_notify notify; /* session_notify.c */
 };
 
 /* session.c */
@@ -234,6 +247,7 @@ void session_requests_conn_ended(ChatSession *self);
 gboolean session_requests_idle(ChatSession *self);
 
 gboolean session_request_possible(ChatSession *self, GError **error);
+gboolean session_request_pending(ChatSession *self, guint64 id, guint16 type);
 guint64 session_request_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
                              guint32 value, char *done_words);
 
@@ -253,6 +267,7 @@ void session_history_clear(ChatSession *self);
 void session_history_conn_started(ChatSession *self);
 void session_history_resume(ChatSession *self, guint32 room_id);
 gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 message_id);
+void session_history_filled(ChatSession *self, guint32 room_id, guint64 message_id);
 gboolean session_history_dispatch(ChatSession *self, const struct proto_msg *msg);
 
 /* session_presence.c */
@@ -263,12 +278,39 @@ void session_presence_reset(ChatSession *self);
 /* Logged in (the server starts us active): says away again if we were. */
 void session_presence_logged_in(ChatSession *self);
 void session_presence_user_left(ChatSession *self, guint32 user_id);
+/* An ERROR (code) answered a PRESENCE_SET; TRUE when it needs no words (a server that
+ * has no presence state: it is asked no more on this connection). */
+gboolean session_presence_failed(ChatSession *self, guint code);
 gboolean session_presence_dispatch(ChatSession *self, const struct proto_msg *msg);
 gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 request_id,
                                 guint code);
 gboolean session_history_idle(ChatSession *self);
 void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id);
 GHashTable *session_history_marks(ChatSession *self);
+
+/* session_live.c */
+void session_live_class_init(GObjectClass *klass);
+void session_live_init(ChatSession *self);
+void session_live_clear(ChatSession *self);
+void session_live_logged_in(ChatSession *self);
+gboolean session_live_dispatch(ChatSession *self, const struct proto_msg *msg);
+gboolean session_live_is_request(guint16 type);
+void session_live_emit_typing(ChatSession *self, guint32 room_id);
+
+/* session_typing.c */
+void session_typing_init(ChatSession *self);
+void session_typing_clear(ChatSession *self);
+void session_typing_notice(ChatSession *self, const struct proto_typing *t);
+void session_typing_spoke(ChatSession *self, guint32 room_id, struct proto_str sender);
+/* session_search.c */
+gboolean session_search_dispatch(ChatSession *self, const struct proto_msg *msg);
+
+/* session_notify.c */
+void session_notify_init(ChatSession *self);
+void session_notify_clear(ChatSession *self);
+
+/* session_thumb.c */
+void session_thumb_attach(ChatFileInfo *info, const struct proto_file_announce_thumb *a);
 
 /* session_errors.c */
 ChatSessionError session_error_from_proto(guint code);
@@ -292,7 +334,8 @@ void transfer_block_io(struct transfer *t);
 void transfer_unblock_io(struct transfer *t);
 
 /* session_upload.c */
-guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GError **error);
+guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GBytes *thumbnail,
+                     GError **error);
 void upload_send_offers(ChatSession *self);
 void upload_pump(ChatSession *self);
 void upload_accepted(ChatSession *self, guint64 upload_id);

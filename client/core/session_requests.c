@@ -213,6 +213,13 @@ gboolean session_requests_dispatch(ChatSession *self, const struct proto_msg *ms
     }
 }
 
+/* TRUE while the request id, of frame type type, waits for its answer. */
+gboolean session_request_pending(ChatSession *self, guint64 id, guint16 type)
+{
+    struct auth_request *r = g_hash_table_lookup(self->requests, &id);
+    return r && r->type == type;
+}
+
 /* Checks that a request may go out now; FALSE with error set otherwise. */
 gboolean session_request_possible(ChatSession *self, GError **error)
 {

@@ -27,6 +27,7 @@ struct upload {
     guint64 queued;          /* bytes read into queued chunk frames */
     guint32 room_id;         /* the room it is shared in */
     guint8 *frame;           /* the chunk frame a read is filling, NULL when none is */
+    GBytes *thumbnail;       /* offered with it (checked), or NULL */
 };
 
 static void close_stream(GInputStream **stream)
@@ -41,6 +42,8 @@ static void upload_clear(struct transfer *t)
     struct upload *u = (struct upload *)t;
     close_stream(&u->stream);
     g_free(u->frame);
+    if (u->thumbnail)
+        g_bytes_unref(u->thumbnail);
 }
 
 static struct upload *upload_find(ChatSession *self, guint64 upload_id)
@@ -81,6 +84,12 @@ void upload_send_offers(ChatSession *self)
         memcpy(msg.u.offer.sha256, u->sha256, PROTO_SHA256_LEN);
         msg.u.offer.room_id = u->room_id;
         msg.u.offer.name = proto_str_of(u->base.pub.name);
+        if (u->thumbnail) { /* FILE_OFFER_THUMB: the same offer, the thumbnail after it */
+            gsize len;
+            msg.type = PROTO_FILE_OFFER_THUMB;
+            msg.u.offer_thumb.thumb.data = g_bytes_get_data(u->thumbnail, &len);
+            msg.u.offer_thumb.thumb.len = (guint32)len;
+        }
         session_send(self, &msg);
         u->state = UPLOAD_OFFERED;
         busy++;
@@ -113,9 +122,11 @@ static void upload_hashed(GObject *source, GAsyncResult *res, gpointer data)
     transfer_unref(u);
 }
 
-/* Starts an upload of path into room_id: checks it can be read, then hashes it in a
- * worker thread. Returns the upload id, or 0 with error set. */
-guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GError **error)
+/* Starts an upload of path into room_id (offered with thumbnail, checked already, unless
+ * NULL): checks it can be read, then hashes it in a worker thread. Returns the upload
+ * id, or 0 with error set. */
+guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GBytes *thumbnail,
+                     GError **error)
 {
     /* One stat and one access() on the main thread: the API promises these errors at
      * once, and metadata calls on a local file do not wait on data. */
@@ -155,6 +166,7 @@ guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GErro
     u->base.pub.path = g_strdup(path);
     u->base.pub.size = (guint64)st.st_size;
     u->room_id = room_id;
+    u->thumbnail = thumbnail ? g_bytes_ref(thumbnail) : NULL;
     u->state = UPLOAD_HASHING;
     fileops_hash_file_async(path, u->base.cancel, upload_hashed, transfer_ref(u));
     session_note_activity(self);

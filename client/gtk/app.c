@@ -115,6 +115,15 @@ static void on_quit(GSimpleAction *action, GVariant *parameter, gpointer data)
         gtk_widget_destroy(windows->data);
 }
 
+/* A room's notification was clicked: the window shows that room. */
+static void on_open_room(GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+    (void)action;
+    GtkWindow *window = gtk_application_get_active_window(GTK_APPLICATION(data));
+    if (window != NULL)
+        g_action_group_activate_action(G_ACTION_GROUP(window), "open-room", parameter);
+}
+
 static void on_present(GSimpleAction *action, GVariant *parameter, gpointer data)
 {
     (void)action;
@@ -147,6 +156,7 @@ static void chat_app_startup(GApplication *app)
     static const GActionEntry actions[] = {
         { "quit", on_quit, NULL, NULL, NULL, { 0 } },
         { "present", on_present, NULL, NULL, NULL, { 0 } },
+        { "open-room", on_open_room, "u", NULL, NULL, { 0 } },
         { "about", on_about, NULL, NULL, NULL, { 0 } },
         { "theme", NULL, "s", "'system'", on_theme_change, { 0 } },
         { "notifications", NULL, NULL, "true", on_notifications_change, { 0 } },
@@ -165,6 +175,11 @@ static void chat_app_startup(GApplication *app)
         { "win.show-menu", { "F10", NULL } },
         { "win.show-users", { "F9", NULL } },
         { "win.focus-compose", { "<Control>l", NULL } },
+        { "win.show-rooms", { "F8", NULL } },
+        { "win.find-room", { "<Control>k", NULL } },
+        { "win.previous-room", { "<Alt>Up", NULL } },
+        { "win.next-room", { "<Alt>Down", NULL } },
+        { "win.add-room", { "<Control>n", NULL } },
     };
     for (guint i = 0; i < G_N_ELEMENTS(shortcuts); i++)
         gtk_application_set_accels_for_action(GTK_APPLICATION(app), shortcuts[i].action,

@@ -19,6 +19,48 @@ char *format_clock(gint64 time_ms)
     return text;
 }
 
+static GDateTime *local_time(gint64 time_ms)
+{
+    GDateTime *utc = g_date_time_new_from_unix_utc(time_ms / 1000);
+    if (utc == NULL)
+        return NULL;
+    GDateTime *local = g_date_time_to_local(utc);
+    g_date_time_unref(utc);
+    return local;
+}
+
+/* The local calendar day of time_ms as a number that grows by one a day (0: none). */
+gint64 format_day_number(gint64 time_ms)
+{
+    GDateTime *local = local_time(time_ms);
+    if (local == NULL)
+        return 0;
+    GDate date;
+    g_date_clear(&date, 1);
+    g_date_set_dmy(&date, (GDateDay)g_date_time_get_day_of_month(local),
+                   (GDateMonth)g_date_time_get_month(local),
+                   (GDateYear)g_date_time_get_year(local));
+    g_date_time_unref(local);
+    return g_date_valid(&date) ? (gint64)g_date_get_julian(&date) : 0;
+}
+
+/* "Today", "Yesterday", or the date in the locale's format (%x), as seen at now_ms. */
+char *format_day(gint64 time_ms, gint64 now_ms)
+{
+    gint64 day = format_day_number(time_ms);
+    gint64 today = format_day_number(now_ms);
+    if (day != 0 && day == today)
+        return g_strdup(_("Today"));
+    if (day != 0 && day + 1 == today)
+        return g_strdup(_("Yesterday"));
+    GDateTime *local = local_time(time_ms);
+    if (local == NULL)
+        return g_strdup("--");
+    char *text = g_date_time_format(local, "%x");
+    g_date_time_unref(local);
+    return text;
+}
+
 /* SI size. */
 char *format_size(guint64 bytes)
 {

@@ -7,6 +7,14 @@
 /* Local wall-clock time of time_ms (ms since the epoch) as "HH:MM"; g_free. */
 char *format_clock(gint64 time_ms);
 
+/* The local calendar day of time_ms as a number one greater each day (0 if out of
+ * range): two times are on the same day when their numbers are equal. */
+gint64 format_day_number(gint64 time_ms);
+
+/* The day of time_ms as a date separator says it, seen at now_ms: "Today",
+ * "Yesterday", else the date in the locale's format; g_free. */
+char *format_day(gint64 time_ms, gint64 now_ms);
+
 /* "12.3 MB"-style size (SI units, as file managers show them); g_free. */
 char *format_size(guint64 bytes);
 

@@ -1,5 +1,7 @@
-/* ChatMessageList: rows, grouping, the row cap and the stick-to-bottom scrolling. */
-#include "client/gtk/message_list.h"
+/* ChatMessageList: rows, grouping, the row cap, message id order and the
+ * stick-to-bottom scrolling (date separators and the rows of history are in
+ * message_list_days.c). */
+#include "client/gtk/message_list_private.h"
 #include "common/safe_text.h"
 
 #include <glib/gi18n.h>
@@ -8,30 +10,15 @@
 
 /* Within this many pixels of the end the view counts as "at the bottom". */
 #define BOTTOM_SLACK_PX 48.0
-
-struct _ChatMessageList {
-    GtkOverlay parent_instance;
-    GtkScrolledWindow *scroller;
-    GtkListBox *list;
-    GtkRevealer *new_revealer;
-    GtkWidget *new_button;
-    guint max_rows;
-    guint n_rows;
-    gboolean following;
-    /* Indexes into the rows, by the session's ids; entries go with their rows. */
-    GHashTable *pending; /* client id -> ChatBubble */
-    GHashTable *uploads; /* upload id -> ChatFileRow */
-    GHashTable *files;   /* file id -> ChatFileRow */
-    /* The last row when it is a line of joins and leaves that more may join. */
-    GtkWidget *presence_row;
-    GPtrArray *joined;
-    GPtrArray *left;
-};
+/* Within this many pixels of the start, older messages are asked for. */
+#define TOP_SLACK_PX 48.0
 
 enum {
     SIGNAL_DOWNLOAD_REQUESTED,
     SIGNAL_CANCEL_REQUESTED,
     SIGNAL_RETRY_REQUESTED,
+    SIGNAL_LOAD_OLDER,
+    SIGNAL_GAP_LOAD_REQUESTED,
     N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -62,6 +49,38 @@ static gboolean value_is(gpointer key, gpointer value, gpointer row)
     return value == row;
 }
 
+static void row_set_place(GtkWidget *row, guint64 message_id, gint64 time_ms)
+{
+    if (message_id != 0)
+        g_object_set_data_full(G_OBJECT(row), ROW_MESSAGE_ID, g_memdup2(&message_id, 8), g_free);
+    g_object_set_data_full(G_OBJECT(row), ROW_TIME, g_memdup2(&time_ms, 8), g_free);
+}
+
+/* The message id row carries, 0 when none (notices, separators). */
+guint64 message_list_row_id(GtkListBoxRow *row)
+{
+    guint64 *id = row ? g_object_get_data(G_OBJECT(row), ROW_MESSAGE_ID) : NULL;
+    return id ? *id : 0;
+}
+
+/* The time row carries, NULL when none. */
+const gint64 *message_list_row_time(GtkListBoxRow *row)
+{
+    return row ? g_object_get_data(G_OBJECT(row), ROW_TIME) : NULL;
+}
+
+/* Where a message with this id goes: before the first row with a greater id, or -1
+ * (the end) when it is the newest. */
+int message_list_position_for(ChatMessageList *self, guint64 message_id)
+{
+    if (message_id == 0 || message_id > self->newest_id)
+        return -1;
+    for (int i = 0; i < (int)self->n_rows; i++)
+        if (message_list_row_id(gtk_list_box_get_row_at_index(self->list, i)) > message_id)
+            return i;
+    return -1;
+}
+
 static gboolean is_at_bottom(GtkAdjustment *adj)
 {
     double end = gtk_adjustment_get_upper(adj) - gtk_adjustment_get_page_size(adj);
@@ -73,24 +92,44 @@ static GtkAdjustment *vadjustment(ChatMessageList *self)
     return gtk_scrolled_window_get_vadjustment(self->scroller);
 }
 
+/* Asks for older messages once the view is at the top, or cannot scroll at all. */
+static void maybe_load_older(ChatMessageList *self, GtkAdjustment *adj)
+{
+    if (self->loading_row != NULL || !self->more_history ||
+        !gtk_widget_get_mapped(GTK_WIDGET(self)))
+        return;
+    gboolean scrolls = gtk_adjustment_get_upper(adj) > gtk_adjustment_get_page_size(adj);
+    if (!scrolls || gtk_adjustment_get_value(adj) <= TOP_SLACK_PX)
+        g_signal_emit(self, signals[SIGNAL_LOAD_OLDER], 0);
+}
+
 /* The user scrolled (or we did): follow new rows exactly when at the bottom. */
 static void on_value_changed(GtkAdjustment *adj, ChatMessageList *self)
 {
     self->following = is_at_bottom(adj);
     if (self->following)
         gtk_revealer_set_reveal_child(self->new_revealer, FALSE);
+    double anchored_value = gtk_adjustment_get_upper(adj) - self->anchor;
+    if (self->anchored && (gtk_adjustment_get_value(adj) > anchored_value + 1 ||
+                           gtk_adjustment_get_value(adj) < anchored_value - 1))
+        self->anchored = FALSE; /* the reader moved */
+    maybe_load_older(self, adj);
 }
 
-/* The content grew or the view changed size: stay at the bottom when following. */
+/* The content grew or the view changed size: stay at the bottom when following, or
+ * where the reader was while older rows went in above. */
 static void on_adjustment_changed(GtkAdjustment *adj, ChatMessageList *self)
 {
     if (self->following)
         gtk_adjustment_set_value(adj, gtk_adjustment_get_upper(adj) -
                                           gtk_adjustment_get_page_size(adj));
+    else if (self->anchored)
+        gtk_adjustment_set_value(adj, gtk_adjustment_get_upper(adj) - self->anchor);
+    maybe_load_older(self, adj);
 }
 
-/* Takes row out with its index entries. */
-static void remove_row(ChatMessageList *self, GtkListBoxRow *row)
+/* Takes row out with its index entries (and a date separator left heading nothing). */
+void message_list_remove_row(ChatMessageList *self, GtkListBoxRow *row)
 {
     g_return_if_fail(row != NULL);
     int index = gtk_list_box_row_get_index(row);
@@ -99,17 +138,20 @@ static void remove_row(ChatMessageList *self, GtkListBoxRow *row)
     g_hash_table_foreach_remove(self->files, value_is, row);
     if (GTK_WIDGET(row) == self->presence_row)
         self->presence_row = NULL;
+    if (GTK_WIDGET(row) == self->loading_row)
+        self->loading_row = NULL;
     gtk_widget_destroy(GTK_WIDGET(row));
     self->n_rows--;
     /* A group that lost its first bubble shows its name again. */
     GtkListBoxRow *next = gtk_list_box_get_row_at_index(self->list, index);
     if (CHAT_IS_BUBBLE(next) && index == 0)
         chat_bubble_set_grouped(CHAT_BUBBLE(next), FALSE);
+    message_list_drop_orphan_separator(self, index);
 }
 
 static void remove_oldest_row(ChatMessageList *self)
 {
-    remove_row(self, gtk_list_box_get_row_at_index(self->list, 0));
+    message_list_remove_row(self, gtk_list_box_get_row_at_index(self->list, 0));
 }
 
 static void trim_rows(ChatMessageList *self)
@@ -123,6 +165,7 @@ static void trim_rows(ChatMessageList *self)
 static void append_row(ChatMessageList *self, GtkWidget *row, gboolean own)
 {
     self->presence_row = NULL; /* the next join or leave starts a new line */
+    self->anchored = FALSE;
     gtk_container_add(GTK_CONTAINER(self->list), row);
     self->n_rows++;
     trim_rows(self);
@@ -132,28 +175,63 @@ static void append_row(ChatMessageList *self, GtkWidget *row, gboolean own)
         gtk_revealer_set_reveal_child(self->new_revealer, TRUE);
 }
 
-/* A bubble continues the group of the row before it when both are texts from the same
- * side and sender, close in time. */
-static gboolean continues_group(ChatMessageList *self, ChatBubble *bubble)
+/* A bubble continues the group of the row prev when both are texts from the same side
+ * and sender, close in time. */
+static gboolean continues_group(GtkListBoxRow *prev, ChatBubble *bubble)
 {
-    if (self->n_rows == 0)
+    if (!CHAT_IS_BUBBLE(prev))
         return FALSE;
-    GtkListBoxRow *last = gtk_list_box_get_row_at_index(self->list, (int)self->n_rows - 1);
-    if (!CHAT_IS_BUBBLE(last))
-        return FALSE;
-    ChatBubble *prev = CHAT_BUBBLE(last);
-    gint64 gap = chat_bubble_get_time(bubble) - chat_bubble_get_time(prev);
-    return chat_bubble_get_own(prev) == chat_bubble_get_own(bubble) &&
-           g_strcmp0(chat_bubble_get_sender(prev), chat_bubble_get_sender(bubble)) == 0 &&
+    ChatBubble *before = CHAT_BUBBLE(prev);
+    gint64 gap = chat_bubble_get_time(bubble) - chat_bubble_get_time(before);
+    return chat_bubble_get_own(before) == chat_bubble_get_own(bubble) &&
+           g_strcmp0(chat_bubble_get_sender(before), chat_bubble_get_sender(bubble)) == 0 &&
            gap < CHAT_MESSAGE_LIST_GROUP_MS && gap > -CHAT_MESSAGE_LIST_GROUP_MS;
 }
 
-static ChatBubble *append_bubble(ChatMessageList *self, const char *sender, const char *text,
-                                 gint64 time_ms, gboolean own)
+/* Groups the row at index with the one before it, if both are bubbles that belong
+ * together. */
+static void regroup(ChatMessageList *self, int index)
+{
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index(self->list, index);
+    if (CHAT_IS_BUBBLE(row))
+        chat_bubble_set_grouped(CHAT_BUBBLE(row),
+                                index > 0 && continues_group(gtk_list_box_get_row_at_index(
+                                                                 self->list, index - 1),
+                                                             CHAT_BUBBLE(row)));
+}
+
+/* Adds row for message_id: at the end, or (an older message: history) in its place
+ * above, keeping the reader's view where it was. */
+static void place_row(ChatMessageList *self, GtkWidget *row, guint64 message_id, gboolean own)
+{
+    int position = message_list_position_for(self, message_id);
+    if (message_id > self->newest_id)
+        self->newest_id = message_id;
+    if (position < 0) {
+        append_row(self, row, own);
+        regroup(self, message_list_fix_separator(self, (int)self->n_rows - 1));
+        return;
+    }
+    GtkAdjustment *adj = vadjustment(self);
+    if (!self->following && !self->anchored) {
+        self->anchored = TRUE;
+        self->anchor = gtk_adjustment_get_upper(adj) - gtk_adjustment_get_value(adj);
+    }
+    position = message_list_above_separator(self, position);
+    gtk_list_box_insert(self->list, row, position);
+    self->n_rows++;
+    message_list_fix_separators_around(self, position);
+    int index = gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(row));
+    regroup(self, index);
+    regroup(self, index + 1);
+}
+
+static ChatBubble *add_bubble(ChatMessageList *self, const char *sender, const char *text,
+                              gint64 time_ms, gboolean own, guint64 message_id)
 {
     ChatBubble *bubble = chat_bubble_new(sender, text, time_ms, own);
-    chat_bubble_set_grouped(bubble, continues_group(self, bubble));
-    append_row(self, GTK_WIDGET(bubble), own);
+    row_set_place(GTK_WIDGET(bubble), message_id, time_ms);
+    place_row(self, GTK_WIDGET(bubble), message_id, own);
     return bubble;
 }
 
@@ -174,18 +252,19 @@ static void on_row_retry(ChatFileRow *row, ChatMessageList *self)
 
 static void on_row_dismiss(ChatFileRow *row, ChatMessageList *self)
 {
-    remove_row(self, GTK_LIST_BOX_ROW(row));
+    message_list_remove_row(self, GTK_LIST_BOX_ROW(row));
 }
 
-static ChatFileRow *append_file_row(ChatMessageList *self, const char *sender, const char *name,
-                                    guint64 size, gint64 time_ms, gboolean own)
+static ChatFileRow *add_file_row(ChatMessageList *self, const char *sender, const char *name,
+                                 guint64 size, gint64 time_ms, gboolean own, guint64 message_id)
 {
     ChatFileRow *row = chat_file_row_new(sender, name, size, time_ms, own);
+    row_set_place(GTK_WIDGET(row), message_id, time_ms);
     g_signal_connect_object(row, "download-requested", G_CALLBACK(on_row_download), self, 0);
     g_signal_connect_object(row, "cancel-requested", G_CALLBACK(on_row_cancel), self, 0);
     g_signal_connect_object(row, "retry-requested", G_CALLBACK(on_row_retry), self, 0);
     g_signal_connect_object(row, "dismiss-requested", G_CALLBACK(on_row_dismiss), self, 0);
-    append_row(self, GTK_WIDGET(row), own);
+    place_row(self, GTK_WIDGET(row), message_id, own);
     return row;
 }
 
@@ -226,6 +305,12 @@ static void chat_message_list_class_init(ChatMessageListClass *klass)
     signals[SIGNAL_RETRY_REQUESTED] =
         g_signal_new("retry-requested", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
                      NULL, NULL, NULL, G_TYPE_NONE, 1, CHAT_TYPE_FILE_ROW);
+    signals[SIGNAL_LOAD_OLDER] =
+        g_signal_new("load-older", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 0);
+    signals[SIGNAL_GAP_LOAD_REQUESTED] =
+        g_signal_new("gap-load-requested", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
 }
 
 /* The newest row (at least partly) in view that can take the focus, or NULL. */
@@ -276,6 +361,7 @@ static void chat_message_list_init(ChatMessageList *self)
     self->files = id_table_new();
     self->joined = g_ptr_array_new_with_free_func(g_free);
     self->left = g_ptr_array_new_with_free_func(g_free);
+    self->more_history = TRUE;
     atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), _("Messages"));
     atk_object_set_name(gtk_widget_get_accessible(self->new_button), _("New messages"));
     /* The list sits in a clamp, not straight in the viewport: tell it what scrolls. */
@@ -318,7 +404,7 @@ ChatBubble *chat_message_list_add_pending(ChatMessageList *self, guint64 client_
                                           const char *sender, const char *text)
 {
     g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && client_id != 0, NULL);
-    ChatBubble *bubble = append_bubble(self, sender, text, g_get_real_time() / 1000, TRUE);
+    ChatBubble *bubble = add_bubble(self, sender, text, g_get_real_time() / 1000, TRUE, 0);
     chat_bubble_set_state(bubble, CHAT_BUBBLE_PENDING, NULL);
     id_table_insert(self->pending, client_id, bubble);
     return bubble;
@@ -335,10 +421,13 @@ ChatBubble *chat_message_list_add_message(ChatMessageList *self, const ChatMessa
             g_hash_table_remove(self->pending, &key);
             chat_bubble_set_time(pending, msg->time_ms);
             chat_bubble_set_state(pending, CHAT_BUBBLE_SENT, NULL);
+            row_set_place(GTK_WIDGET(pending), msg->message_id, msg->time_ms);
+            self->newest_id = MAX(self->newest_id, msg->message_id);
+            message_list_fix_separators_around(self, gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(pending)));
             return pending;
         }
     }
-    return append_bubble(self, msg->sender, msg->text, msg->time_ms, msg->own);
+    return add_bubble(self, msg->sender, msg->text, msg->time_ms, msg->own, msg->message_id);
 }
 
 /* Pending -> failed. */
@@ -464,7 +553,7 @@ ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, guint64 upload_
 {
     g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && path != NULL, NULL);
     char *name = g_path_get_basename(path);
-    ChatFileRow *row = append_file_row(self, sender, name, size, g_get_real_time() / 1000, TRUE);
+    ChatFileRow *row = add_file_row(self, sender, name, size, g_get_real_time() / 1000, TRUE, 0);
     g_free(name);
     chat_file_row_set_upload_id(row, upload_id);
     chat_file_row_set_path(row, path);
@@ -481,8 +570,13 @@ ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInf
     if (file->own && file->upload_id != 0)
         row = id_table_lookup(self->uploads, file->upload_id);
     if (row == NULL)
-        row = append_file_row(self, file->uploader, file->name, file->size, file->time_ms,
-                              file->own);
+        row = add_file_row(self, file->uploader, file->name, file->size, file->time_ms,
+                           file->own, file->message_id);
+    else {
+        row_set_place(GTK_WIDGET(row), file->message_id, file->time_ms);
+        message_list_fix_separators_around(self, gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(row)));
+    }
+    self->newest_id = MAX(self->newest_id, file->message_id);
     chat_file_row_set_file_id(row, file->file_id);
     id_table_insert(self->files, file->file_id, row);
     if (file->own)
@@ -519,4 +613,17 @@ void chat_message_list_scroll_to_bottom(ChatMessageList *self)
     GtkAdjustment *adj = vadjustment(self);
     gtk_adjustment_set_value(adj, gtk_adjustment_get_upper(adj) -
                                       gtk_adjustment_get_page_size(adj));
+}
+
+/* Emits "gap-load-requested" (message_list_days.c's gap rows). */
+void message_list_emit_gap_load(ChatMessageList *self, guint64 after_id, guint64 before_id)
+{
+    g_signal_emit(self, signals[SIGNAL_GAP_LOAD_REQUESTED], 0, after_id, before_id);
+}
+
+/* The newest message id shown (0: none). */
+guint64 chat_message_list_get_newest_id(ChatMessageList *self)
+{
+    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self), 0);
+    return self->newest_id;
 }

@@ -9,9 +9,15 @@
  *   - rows take the keyboard focus: arrows, Page Up/Down, Home/End move between them,
  *     Tab into the list lands on the newest row in view (the view does not jump), and
  *     the Menu key or Shift+F10 opens a row's actions;
- *   - consecutive joins and leaves fold into one line.
+ *   - consecutive joins and leaves fold into one line;
+ *   - messages stand in message id order: an older one (history) goes in above, and
+ *     the reader's view stays where it was; a date separator ("Today", "Yesterday", a
+ *     date) heads each day.
  * Signals: "download-requested", "cancel-requested" and "retry-requested" (each with
- * the ChatFileRow *row) relay the buttons of file rows; Dismiss removes its row. */
+ * the ChatFileRow *row) relay the buttons of file rows; Dismiss removes its row.
+ * "load-older" (): the reader reached the top (or the view does not fill), older
+ * messages may exist and none are loading. "gap-load-requested" (guint64 after_id,
+ * guint64 before_id): the button of a gap row was pressed. */
 #ifndef CHAT_MESSAGE_LIST_H
 #define CHAT_MESSAGE_LIST_H
 
@@ -73,6 +79,24 @@ void chat_message_list_set_upload_id(ChatMessageList *self, ChatFileRow *row, gu
 /* The row showing the transfer the session calls id in direction, or NULL. */
 ChatFileRow *chat_message_list_find_transfer(ChatMessageList *self,
                                              ChatTransferDirection direction, guint64 id);
+
+/* Shows (or takes away) the "Loading older messages…" row on top; while it shows,
+ * "load-older" is not emitted. */
+void chat_message_list_set_loading(ChatMessageList *self, gboolean loading);
+gboolean chat_message_list_get_loading(ChatMessageList *self);
+
+/* FALSE once the oldest message is shown: "load-older" stops. TRUE at first. */
+void chat_message_list_set_more_history(ChatMessageList *self, gboolean more);
+
+/* Shows a row saying messages between after_id and before_id are missing, with a
+ * button ("gap-load-requested"), after the row of after_id. */
+void chat_message_list_add_gap(ChatMessageList *self, guint64 after_id, guint64 before_id);
+
+/* Takes away the gap row after after_id (it was filled). */
+void chat_message_list_remove_gap(ChatMessageList *self, guint64 after_id);
+
+/* The newest message id shown, 0 when none. */
+guint64 chat_message_list_get_newest_id(ChatMessageList *self);
 
 /* TRUE while the view follows new rows (it is at the bottom). */
 gboolean chat_message_list_get_following(ChatMessageList *self);

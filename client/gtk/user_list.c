@@ -85,28 +85,30 @@ static void add_dim_label(GtkWidget *box, const char *text)
 }
 
 /* What a screen reader says for a row: "alice, online", "bob (admin), online",
- * "carol (you), online". */
-static char *spoken_row(const char *name, const char *tag, gboolean is_me)
+ * "carol (you), online", "dave, away". */
+static char *spoken_row(const char *name, const char *tag, gboolean is_me, gboolean away)
 {
-    if (tag != NULL && is_me)
-        return g_strdup_printf(_("%s (%s, you), online"), name, tag);
-    if (tag != NULL || is_me)
-        return g_strdup_printf(_("%s (%s), online"), name, tag != NULL ? tag : _("you"));
-    return g_strdup_printf(_("%s, online"), name);
+    char *who = tag != NULL && is_me ? g_strdup_printf(_("%s (%s, you)"), name, tag)
+                : tag != NULL || is_me ? g_strdup_printf(_("%s (%s)"), name,
+                                                          tag != NULL ? tag : _("you"))
+                                       : g_strdup(name);
+    char *spoken = g_strdup_printf(away ? _("%s, away") : _("%s, online"), who);
+    g_free(who);
+    return spoken;
 }
 
-/* A row: a dot for the presence state (online: the server reports no other state
- * yet, so no one shows as away), the name, its tag and "you" for ourselves. */
+/* A row: a dot for the presence state (online, or away), the name, its tag and "you"
+ * for ourselves. */
 static GtkWidget *user_row_new(ChatUserList *self, const char *name, const char *tag,
-                               gboolean is_me)
+                               gboolean is_me, gboolean away)
 {
     GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
     GtkWidget *dot = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
     gtk_widget_set_valign(dot, GTK_ALIGN_CENTER);
     GtkStyleContext *dot_style = gtk_widget_get_style_context(dot);
     gtk_style_context_add_class(dot_style, "presence");
-    gtk_style_context_add_class(dot_style, "online");
-    gtk_widget_set_tooltip_text(dot, _("Online"));
+    gtk_style_context_add_class(dot_style, away ? "away" : "online");
+    gtk_widget_set_tooltip_text(dot, away ? _("Away") : _("Online"));
     char *shown = safe_text(name, -1, SAFE_TEXT_ISOLATE); /* nothing reorders the list */
     GtkWidget *label = gtk_label_new(shown);
     g_free(shown);
@@ -116,11 +118,13 @@ static GtkWidget *user_row_new(ChatUserList *self, const char *name, const char 
     gtk_box_pack_start(GTK_BOX(box), label, TRUE, TRUE, 0);
     if (tag)
         add_dim_label(box, tag);
+    if (away)
+        add_dim_label(box, _("away"));
     if (is_me)
         add_dim_label(box, _("you"));
     GtkWidget *row = gtk_list_box_row_new();
     gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
-    char *spoken = spoken_row(name, tag, is_me);
+    char *spoken = spoken_row(name, tag, is_me, away);
     atk_object_set_name(gtk_widget_get_accessible(row), spoken);
     g_free(spoken);
     g_object_set_data_full(G_OBJECT(row), ROW_NAME, g_strdup(name), g_free);
@@ -132,7 +136,7 @@ static GtkWidget *user_row_new(ChatUserList *self, const char *name, const char 
 
 /* Rebuilds the rows and the "Online — N" heading. */
 void chat_user_list_set_users(ChatUserList *self, GPtrArray *names, GPtrArray *tags,
-                              const char *me)
+                              const gboolean *away, const char *me)
 {
     g_return_if_fail(CHAT_IS_USER_LIST(self) && names != NULL);
     g_return_if_fail(tags == NULL || tags->len == names->len);
@@ -144,7 +148,8 @@ void chat_user_list_set_users(ChatUserList *self, GPtrArray *names, GPtrArray *t
         const char *name = g_ptr_array_index(names, i);
         const char *tag = tags ? g_ptr_array_index(tags, i) : NULL;
         gtk_container_add(GTK_CONTAINER(self->list),
-                          user_row_new(self, name, tag, g_strcmp0(name, me) == 0));
+                          user_row_new(self, name, tag, g_strcmp0(name, me) == 0,
+                                       away != NULL && away[i]));
     }
     self->n_users = names->len;
     char *heading = g_strdup_printf(_("Online \u2014 %u"), names->len);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "client/gtk/announce.h"
+#include "client/gtk/spacer.h"
 #include "common/safe_text.h"
 
 #include "common/validate.h"
@@ -213,18 +214,21 @@ static void update_subtitle(ChatWindow *self)
     g_free(subtitle);
 }
 
-/* The window title (the header shows it): "Lobby", with the unread count in front
- * ("(3) Lobby") while messages wait; "Chat" before logging in. */
+/* The window title (the header shows it): the room on screen ("Lobby", "#general",
+ * "@bob"), with the count of messages that arrived in the background in front
+ * ("(3) Lobby") while they wait; "Chat" before logging in. */
 void window_update_title(ChatWindow *self)
 {
     char *title;
+    char *room = window_rooms_current_title(self);
     if (!self->was_online)
         title = g_strdup(_("Chat"));
     else if (self->unread > 0)
-        title = g_strdup_printf("(%u) %s", self->unread, _(WINDOW_ROOM_NAME));
+        title = g_strdup_printf("(%u) %s", self->unread, room);
     else
-        title = g_strdup(_(WINDOW_ROOM_NAME));
+        title = g_strdup(room);
     gtk_window_set_title(GTK_WINDOW(self), title);
+    g_free(room);
     g_free(title);
 }
 
@@ -232,7 +236,12 @@ static void on_users_changed(ChatSession *session, ChatWindow *self)
 {
     GPtrArray *users = chat_session_list_users(session);
     GPtrArray *tags = window_account_user_tags(self, users);
-    chat_user_list_set_users(self->user_list, users, tags, chat_session_get_username(session));
+    gboolean *away = g_new0(gboolean, users->len + 1);
+    for (guint i = 0; i < users->len; i++)
+        away[i] = chat_session_user_away(session, g_ptr_array_index(users, i));
+    chat_user_list_set_users(self->user_list, users, tags, away,
+                             chat_session_get_username(session));
+    g_free(away);
     g_ptr_array_unref(tags);
     g_ptr_array_unref(users);
     update_subtitle(self);
@@ -245,9 +254,9 @@ static void window_show_logged_out(ChatWindow *self)
     self->was_online = FALSE;
     self->unread = 0;
     gtk_info_bar_set_revealed(self->banner, FALSE);
-    chat_message_list_clear(self->message_list);
+    window_rooms_reset(self);
     GPtrArray *nobody = g_ptr_array_new();
-    chat_user_list_set_users(self->user_list, nobody, NULL, NULL);
+    chat_user_list_set_users(self->user_list, nobody, NULL, NULL, NULL);
     g_ptr_array_unref(nobody);
     chat_login_view_set_text(self->login_view, CHAT_LOGIN_FIELD_PASSWORD, "");
     gtk_stack_set_visible_child_name(self->stack, "login");
@@ -316,6 +325,7 @@ static void chat_window_dispose(GObject *object)
     ChatWindow *self = CHAT_WINDOW(object);
     stop_countdown(self);
     window_account_dispose(self);
+    window_rooms_dispose(self);
     if (self->session != NULL) {
         g_signal_handlers_disconnect_by_data(self->session, self);
         chat_session_disconnect(self->session);
@@ -338,7 +348,8 @@ static void chat_window_class_init(ChatWindowClass *klass)
     GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
     G_OBJECT_CLASS(klass)->dispose = chat_window_dispose;
     G_OBJECT_CLASS(klass)->finalize = chat_window_finalize;
-    g_type_ensure(CHAT_TYPE_MESSAGE_LIST);
+    g_type_ensure(CHAT_TYPE_ROOM_SIDEBAR);
+    g_type_ensure(CHAT_TYPE_SPACER);
     g_type_ensure(CHAT_TYPE_USER_LIST);
     g_type_ensure(CHAT_TYPE_LOGIN_VIEW);
     gtk_widget_class_set_template_from_resource(widget_class, "/org/chat/client/window.ui");
@@ -349,7 +360,11 @@ static void chat_window_class_init(ChatWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, login_view);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, banner_label);
-    gtk_widget_class_bind_template_child(widget_class, ChatWindow, message_list);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, rooms_toggle);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, conversations);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, rooms_spacer);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, rooms_revealer);
+    gtk_widget_class_bind_template_child(widget_class, ChatWindow, room_sidebar);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, users_spacer);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, users_revealer);
     gtk_widget_class_bind_template_child(widget_class, ChatWindow, user_list);
@@ -400,10 +415,17 @@ static void chat_window_init(ChatWindow *self)
     gtk_info_bar_add_button(self->banner, _("Reconnect now"), RESPONSE_RETRY);
     name_widgets(self);
     self->session = chat_session_new(CLIENT_AGENT);
+    /* Texts not yet acknowledged survive a restart and are sent again after login. */
+    char *outbox = g_build_filename(g_get_user_state_dir(), "chat-client", NULL);
+    chat_session_set_outbox_dir(self->session, outbox);
+    g_free(outbox);
     g_signal_connect(self->session, "state-changed", G_CALLBACK(on_state_changed), self);
     g_signal_connect(self->session, "login-failed", G_CALLBACK(on_login_failed), self);
     g_signal_connect(self->session, "users-changed", G_CALLBACK(on_users_changed), self);
     g_signal_connect_swapped(self->login_view, "submit", G_CALLBACK(on_connect), self);
+    window_rooms_init(self);
+    window_room_dialog_init(self);
+    window_history_init(self);
     window_chat_init(self);
     window_files_init(self);
     window_actions_init(self);

@@ -17,7 +17,8 @@ void window_notice(ChatWindow *self, const char *text)
     chat_message_list_add_notice(self->message_list, text);
 }
 
-static void notice_problem(ChatWindow *self, const char *text)
+/* A problem line (\u26A0 text) in the conversation on screen. */
+void window_problem(ChatWindow *self, const char *text)
 {
     char *line = g_strdup_printf("\u26A0 %s", text);
     window_notice(self, line);
@@ -214,7 +215,7 @@ static void on_create_invite(GSimpleAction *action, GVariant *parameter, gpointe
     ChatWindow *self = data;
     GError *error = NULL;
     if (!chat_session_create_invite(self->session, &error)) {
-        notice_problem(self, error->message);
+        window_problem(self, error->message);
         g_error_free(error);
     }
 }
@@ -226,7 +227,7 @@ static void on_password_response(GtkDialog *dialog, int response, ChatWindow *se
         GError *error = NULL;
         if (!chat_session_change_password(self->session, window_form_get(dialog, 0),
                                           window_form_get(dialog, 1), &error)) {
-            notice_problem(self, error->message);
+            window_problem(self, error->message);
             g_error_free(error);
         }
     }
@@ -268,17 +269,17 @@ static void add_menu_button(ChatWindow *self)
 static void on_request_done(ChatSession *session, guint64 id, const char *what, ChatWindow *self)
 {
     (void)session;
-    (void)id;
-    window_notice(self, what);
+    if (id != self->quiet_request) /* the room dialog says it itself */
+        window_notice(self, what);
 }
 
 static void on_request_failed(ChatSession *session, guint64 id, guint code, const char *message,
                               ChatWindow *self)
 {
     (void)session;
-    (void)id;
     (void)code;
-    notice_problem(self, message);
+    if (id != self->quiet_request)
+        window_problem(self, message);
 }
 
 static void on_invite_created(ChatSession *session, guint64 id, const char *code,

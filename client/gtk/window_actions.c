@@ -1,7 +1,7 @@
 /* ChatWindow, actions and layout: the main menu (F10), Preferences (Ctrl+comma), the
  * shortcuts window (Ctrl+?), Ctrl+L to the compose box, and the adaptive
- * layout: below NARROW_WIDTH the online users become a panel over the conversation,
- * toggled from the header (F9); wider, they sit beside it. */
+ * layout: below NARROW_WIDTH the online users and the rooms become panels over the
+ * conversation, toggled from the header (F9, F8); wider, they sit beside it. */
 #include "client/gtk/window_private.h"
 
 #include <glib/gi18n.h>
@@ -88,6 +88,16 @@ static void set_narrow(ChatWindow *self, gboolean narrow)
     else
         gtk_style_context_remove_class(style, "panel");
     set_show_users(self, !narrow);
+    window_rooms_set_narrow(self, narrow);
+    GtkStyleContext *window_style = gtk_widget_get_style_context(GTK_WIDGET(self));
+    /* A phone-sized header: only the close button of the window's decorations (as
+     * mobile shells show it) and less spacing, so every button of ours still fits. */
+    gtk_header_bar_set_decoration_layout(self->header, narrow ? ":close" : NULL);
+    g_object_set(self->header, "spacing", narrow ? 2 : 6, NULL);
+    if (narrow)
+        gtk_style_context_add_class(window_style, "narrow");
+    else
+        gtk_style_context_remove_class(window_style, "narrow");
 }
 
 static void on_size_allocate(ChatWindow *self, GdkRectangle *allocation)
@@ -95,6 +105,15 @@ static void on_size_allocate(ChatWindow *self, GdkRectangle *allocation)
     gboolean narrow = allocation->width < NARROW_WIDTH;
     if (narrow != self->narrow)
         set_narrow(self, narrow);
+}
+
+/* The window is being made narrow: fold the panels before GTK lays it out, or the
+ * wide layout's minimum width would hold the window wider than asked. */
+static gboolean on_configure(ChatWindow *self, GdkEventConfigure *event)
+{
+    if (event->width < NARROW_WIDTH && !self->narrow)
+        set_narrow(self, TRUE);
+    return GDK_EVENT_PROPAGATE;
 }
 
 #define SHORTCUTS_KEY "chat-shortcuts-window"
@@ -147,4 +166,5 @@ void window_actions_init(ChatWindow *self)
     };
     g_action_map_add_action_entries(G_ACTION_MAP(self), entries, G_N_ELEMENTS(entries), self);
     g_signal_connect(self, "size-allocate", G_CALLBACK(on_size_allocate), NULL);
+    g_signal_connect(self, "configure-event", G_CALLBACK(on_configure), NULL);
 }

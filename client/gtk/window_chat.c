@@ -2,7 +2,8 @@
  * (and are announced to screen readers); the compose box (a text view: Enter sends,
  * Shift+Enter starts a new line, it grows to about six lines and then scrolls) sends
  * texts, shown pending until acknowledged; the emoji button opens the chooser;
- * messages arriving in the background count as unread and notify once per room. */
+ * messages arriving in the background count as unread and notify once per room;
+ * each text goes to its room's conversation (window_rooms.c). */
 #include "client/gtk/window_private.h"
 
 #include <glib/gi18n.h>
@@ -48,7 +49,7 @@ static void on_send(ChatWindow *self)
         return;
     }
     GError *error = NULL;
-    guint64 client_id = chat_session_send_text(self->session, text, &error);
+    guint64 client_id = window_rooms_send(self, text, &error);
     if (client_id == 0) {
         add_warning(self, _("Message not sent"), error->message);
         g_error_free(error);
@@ -95,33 +96,46 @@ static void on_emoji_clicked(ChatWindow *self)
     g_signal_emit_by_name(self->message_view, "insert-emoji");
 }
 
-/* A text or file from someone else: heard by screen readers, counted and notified
- * while the window is in the background. */
-void window_chat_note_incoming(ChatWindow *self, const char *sender, const char *text)
+/* A text or file from someone else: heard by screen readers; counted and notified
+ * while the window is in the background or the room is not on screen. */
+void window_chat_note_incoming(ChatWindow *self, guint32 room_id, const char *sender,
+                               const char *text)
 {
-    char *spoken = g_strdup_printf(_("%s: %s"), sender, text);
+    ChatRoom *current = window_rooms_current(self);
+    gboolean on_screen = current != NULL && chat_room_get_id(current) == room_id;
+    char *room = window_rooms_title(self, room_id);
+    char *spoken = on_screen ? g_strdup_printf(_("%s: %s"), sender, text)
+                             : g_strdup_printf(_("%s in %s: %s"), sender, room, text);
     announce_say(self->announcer, spoken);
     g_free(spoken);
-    if (gtk_window_is_active(GTK_WINDOW(self)))
-        return;
-    self->unread++;
-    window_update_title(self);
-    notify_room(GTK_WINDOW(self), _(WINDOW_ROOM_NAME), self->unread, sender, text);
+    window_rooms_note_incoming(self, room_id);
+    ChatRoom *chat_room = chat_session_find_room(self->session, room_id);
+    if (!gtk_window_is_active(GTK_WINDOW(self))) {
+        self->unread++;
+        window_update_title(self);
+    }
+    if (!on_screen || !gtk_window_is_active(GTK_WINDOW(self)))
+        notify_room(GTK_WINDOW(self), room, room_id,
+                    chat_room ? chat_room_get_unread_count(chat_room) : 1, sender, text);
+    g_free(room);
 }
 
 static void on_message(ChatSession *session, ChatMessage *msg, ChatWindow *self)
 {
     (void)session;
-    chat_message_list_add_message(self->message_list, msg);
-    if (!msg->own)
-        window_chat_note_incoming(self, msg->sender, msg->text);
+    ChatMessageList *list = window_rooms_list(self, msg->room_id);
+    /* Older than what is shown: history being paged in, not news. */
+    gboolean news = msg->message_id > chat_message_list_get_newest_id(list);
+    chat_message_list_add_message(list, msg);
+    if (!msg->own && news)
+        window_chat_note_incoming(self, msg->room_id, msg->sender, msg->text);
 }
 
 static void on_message_failed(ChatSession *session, guint64 client_id, const char *reason,
                               ChatWindow *self)
 {
     (void)session;
-    if (!chat_message_list_fail_message(self->message_list, client_id, reason))
+    if (!window_rooms_fail_message(self, client_id, reason))
         add_warning(self, _("A message was not sent"), reason);
     else {
         char *text = g_strdup_printf(_("Message not sent: %s"), reason);
@@ -134,14 +148,14 @@ static void on_user_joined(ChatSession *session, guint32 id, const char *name, C
 {
     (void)session;
     (void)id;
-    chat_message_list_add_presence(self->message_list, name, TRUE);
+    chat_message_list_add_presence(window_rooms_list(self, 0), name, TRUE);
 }
 
 static void on_user_left(ChatSession *session, guint32 id, const char *name, ChatWindow *self)
 {
     (void)session;
     (void)id;
-    chat_message_list_add_presence(self->message_list, name, FALSE);
+    chat_message_list_add_presence(window_rooms_list(self, 0), name, FALSE);
 }
 
 static void on_server_error(ChatSession *session, guint code, const char *message,
@@ -152,16 +166,34 @@ static void on_server_error(ChatSession *session, guint code, const char *messag
     add_warning(self, _("Server"), message);
 }
 
-/* Back in the window: the unread count and the notification have done their job. */
+/* Back in the window: the unread count has done its job. */
 static void on_active_changed(ChatWindow *self)
 {
-    if (!gtk_window_is_active(GTK_WINDOW(self)))
-        return;
-    notify_withdraw(GTK_WINDOW(self), _(WINDOW_ROOM_NAME));
-    if (self->unread > 0) {
+    if (gtk_window_is_active(GTK_WINDOW(self)) && self->unread > 0) {
         self->unread = 0;
         window_update_title(self);
     }
+}
+
+/* Someone joined or left a room, or set its topic: a line in that room. */
+static void on_room_event(ChatSession *session, ChatRoom *room, const char *text,
+                          ChatWindow *self)
+{
+    (void)session;
+    chat_message_list_add_notice(window_rooms_list(self, chat_room_get_id(room)), text);
+}
+
+/* An invitation to a private room: said in the lobby, with how to accept. */
+static void on_room_invited(ChatSession *session, const char *room, const char *inviter,
+                            const char *topic, ChatWindow *self)
+{
+    (void)session;
+    (void)topic;
+    char *text = g_strdup_printf(_("%s invited you to the room %s. Join it with New or Join "
+                                   "Room in the main menu."), inviter, room);
+    chat_message_list_add_notice(window_rooms_list(self, 0), text);
+    announce_say(self->announcer, text);
+    g_free(text);
 }
 
 /* Wires the conversation. */
@@ -177,4 +209,6 @@ void window_chat_init(ChatWindow *self)
     g_signal_connect(self->session, "user-joined", G_CALLBACK(on_user_joined), self);
     g_signal_connect(self->session, "user-left", G_CALLBACK(on_user_left), self);
     g_signal_connect(self->session, "server-error", G_CALLBACK(on_server_error), self);
+    g_signal_connect(self->session, "room-event", G_CALLBACK(on_room_event), self);
+    g_signal_connect(self->session, "room-invited", G_CALLBACK(on_room_invited), self);
 }

@@ -21,7 +21,14 @@ static void add_warning(ChatWindow *self, const char *name, const char *why)
 static guint64 start_upload(ChatWindow *self, const char *path)
 {
     GError *error = NULL;
-    guint64 upload_id = chat_session_upload(self->session, path, &error);
+    ChatRoom *room = window_rooms_current(self);
+    guint64 upload_id = room != NULL ? chat_session_upload_to(self->session,
+                                                              chat_room_get_id(room), path,
+                                                              &error)
+                                     : 0;
+    if (room == NULL)
+        g_set_error_literal(&error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_INVALID,
+                            _("start the conversation with a message first"));
     if (upload_id == 0) {
         char *name = g_path_get_basename(path);
         add_warning(self, name, error->message);
@@ -142,7 +149,7 @@ static void on_cancel_requested(ChatMessageList *list, ChatFileRow *row, ChatWin
 
 static ChatFileRow *transfer_row(ChatWindow *self, const ChatTransfer *transfer)
 {
-    return chat_message_list_find_transfer(self->message_list, transfer->direction, transfer->id);
+    return window_rooms_find_transfer(self, transfer->direction, transfer->id);
 }
 
 static void on_transfer_progress(ChatSession *session, ChatTransfer *transfer, ChatWindow *self)
@@ -183,12 +190,22 @@ static void on_transfer_failed(ChatSession *session, ChatTransfer *transfer, con
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, ChatWindow *self)
 {
     (void)session;
-    chat_message_list_add_file(self->message_list, file);
-    if (!file->own) {
+    ChatMessageList *list = window_rooms_list(self, file->room_id);
+    gboolean news = file->message_id > chat_message_list_get_newest_id(list);
+    chat_message_list_add_file(list, file);
+    if (!file->own && news) {
         char *body = g_strdup_printf(_("shared the file %s"), file->name);
-        window_chat_note_incoming(self, file->uploader, body);
+        window_chat_note_incoming(self, file->room_id, file->uploader, body);
         g_free(body);
     }
+}
+
+/* Relays a conversation's file row buttons to the session. */
+void window_files_watch_list(ChatWindow *self, ChatMessageList *list)
+{
+    g_signal_connect(list, "download-requested", G_CALLBACK(on_download_requested), self);
+    g_signal_connect(list, "cancel-requested", G_CALLBACK(on_cancel_requested), self);
+    g_signal_connect(list, "retry-requested", G_CALLBACK(on_retry_requested), self);
 }
 
 /* Wires files. */
@@ -201,12 +218,6 @@ void window_files_init(ChatWindow *self)
                       GDK_ACTION_COPY);
     g_signal_connect(self, "drag-data-received", G_CALLBACK(on_drag_data_received), self);
     g_signal_connect_swapped(self->attach_button, "clicked", G_CALLBACK(on_attach_clicked), self);
-    g_signal_connect(self->message_list, "download-requested", G_CALLBACK(on_download_requested),
-                     self);
-    g_signal_connect(self->message_list, "cancel-requested", G_CALLBACK(on_cancel_requested),
-                     self);
-    g_signal_connect(self->message_list, "retry-requested", G_CALLBACK(on_retry_requested),
-                     self);
     g_signal_connect(self->session, "transfer-progress", G_CALLBACK(on_transfer_progress), self);
     g_signal_connect(self->session, "transfer-finished", G_CALLBACK(on_transfer_finished), self);
     g_signal_connect(self->session, "transfer-failed", G_CALLBACK(on_transfer_failed), self);

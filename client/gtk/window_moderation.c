@@ -1,6 +1,6 @@
-/* ChatWindow, moderation: the user list's context menu (right click, Menu key or
- * Shift+F10 on a name) offers what this login's role allows on that user, and nothing
- * at all to members and guests. Kicks and bans ask for a reason first. */
+/* ChatWindow, the user list's context menu (right click, Menu key or Shift+F10 on a
+ * name): "Message NAME" opens the direct conversation (between accounts), then what
+ * this login's role allows on that user. Kicks and bans ask for a reason first. */
 #include "client/gtk/window_private.h"
 
 #include <glib/gi18n.h>
@@ -9,6 +9,8 @@
 #define ITEM_ACTION "chat-mod-action"
 #define ITEM_VALUE "chat-mod-value"
 
+/* The item's action when it is no moderation: open the direct conversation. */
+#define ITEM_MESSAGE 0
 #define MUTE_SHORT_MINUTES 10
 #define MUTE_LONG_MINUTES 60
 
@@ -53,7 +55,9 @@ static void on_item_activate(GtkMenuItem *item, ChatWindow *self)
     ChatModeration action = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(item), ITEM_ACTION));
     const char *target = g_object_get_data(G_OBJECT(item), ITEM_TARGET);
     guint32 value = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(item), ITEM_VALUE));
-    if (action == CHAT_MOD_KICK || action == CHAT_MOD_BAN)
+    if (action == ITEM_MESSAGE)
+        window_rooms_open_direct(self, target);
+    else if (action == CHAT_MOD_KICK || action == CHAT_MOD_BAN)
         ask_reason(self, action, target);
     else
         moderate(self, action, target, value, NULL);
@@ -70,13 +74,19 @@ static void add_item(GtkWidget *menu, ChatWindow *self, const char *label,
     gtk_menu_shell_append(GTK_MENU_SHELL(menu), item);
 }
 
-/* What this login may do to target, as menu items; none for itself or for members. */
+/* What this login may do to target, as menu items: a direct message between accounts,
+ * and moderation as the role allows. */
 static void fill_menu(GtkWidget *menu, ChatWindow *self, const char *target)
 {
     ChatSession *session = self->session;
     ChatRole role = chat_session_get_user_role(session, target);
     gboolean account = role != CHAT_ROLE_GUEST;
     char *label;
+    if (account && chat_session_get_role(session) != CHAT_ROLE_GUEST) {
+        label = g_strdup_printf(_("Message %s"), target);
+        add_item(menu, self, label, ITEM_MESSAGE, target, 0);
+        g_free(label);
+    }
     if (chat_session_may_moderate(session, CHAT_MOD_KICK)) {
         label = g_strdup_printf(_("Remove %s from the chat\u2026"), target);
         add_item(menu, self, label, CHAT_MOD_KICK, target, 0);
@@ -137,7 +147,7 @@ static void on_user_menu(ChatUserList *list, const char *name, GdkEvent *event, 
         gtk_widget_destroy(menu);
         return;
     }
-    char *title = g_strdup_printf(_("Moderate %s"), name);
+    char *title = g_strdup_printf(_("Actions for %s"), name);
     window_set_accessible_name(menu, title);
     g_free(title);
     gtk_menu_attach_to_widget(GTK_MENU(menu), GTK_WIDGET(self->user_list), NULL);

@@ -6,6 +6,7 @@
 
 #include "client/gtk/login_view.h"
 #include "client/gtk/message_list.h"
+#include "client/gtk/room_sidebar.h"
 #include "client/core/session.h"
 #include "client/gtk/user_list.h"
 #include "client/gtk/window.h"
@@ -17,11 +18,15 @@ struct _ChatWindow {
     GtkHeaderBar *header;
     GtkMenuButton *menu_button;
     GtkWidget *users_toggle;
+    GtkWidget *rooms_toggle;
     GtkStack *stack;
     ChatLoginView *login_view;
     GtkInfoBar *banner;
     GtkLabel *banner_label;
-    ChatMessageList *message_list;
+    GtkStack *conversations;     /* one ChatMessageList per room */
+    GtkWidget *rooms_spacer;
+    GtkRevealer *rooms_revealer;
+    ChatRoomSidebar *room_sidebar;
     GtkWidget *users_spacer;
     GtkRevealer *users_revealer;
     ChatUserList *user_list;
@@ -34,6 +39,13 @@ struct _ChatWindow {
     GtkWidget *alert_announcer; /* problems for screen readers (role alert) */
 
     ChatSession *session;
+    /* Rooms (window_rooms.c). */
+    ChatMessageList *message_list; /* the conversation on screen */
+    GHashTable *lists;   /* room id -> its ChatMessageList (the stack owns them) */
+    guint32 room_id;     /* the room on screen, unless dm_draft */
+    char *dm_draft;      /* the person of a direct conversation not yet started */
+    ChatMessageList *draft_list;
+    guint64 quiet_request; /* a request whose answer the room dialog shows itself */
     ChatSettings *settings;
     char *files_dir;
     char *host;          /* what the current login used */
@@ -56,12 +68,52 @@ struct _ChatWindow {
 /* window_chat.c: connects the conversation's session signals and the compose bar. */
 void window_chat_init(ChatWindow *self);
 
-/* window_chat.c: something from sender (text, or words for a file) arrived: screen
- * readers hear it; in the background it counts as unread and notifies. */
-void window_chat_note_incoming(ChatWindow *self, const char *sender, const char *text);
+/* window_chat.c: something from sender (text, or words for a file) arrived in room_id:
+ * screen readers hear it; in the background or another room it counts as unread and
+ * notifies. */
+void window_chat_note_incoming(ChatWindow *self, guint32 room_id, const char *sender,
+                               const char *text);
 
 /* window_files.c: connects transfers, the attach button and drag-and-drop. */
 void window_files_init(ChatWindow *self);
+
+/* window_files.c: relays list's file row buttons (Download, Cancel, Retry). */
+void window_files_watch_list(ChatWindow *self, ChatMessageList *list);
+
+/* window_history.c: older messages as the reader scrolls up, and resume gaps. */
+void window_history_init(ChatWindow *self);
+/* Lets list ask for older messages and for its gaps. */
+void window_history_watch_list(ChatWindow *self, ChatMessageList *list);
+
+/* window_rooms.c: the sidebar, a conversation per room, the room on screen. */
+void window_rooms_init(ChatWindow *self);
+void window_rooms_dispose(ChatWindow *self);
+/* The conversation of room_id (made on first use). */
+ChatMessageList *window_rooms_list(ChatWindow *self, guint32 room_id);
+/* Which room list shows; FALSE for the draft of a direct conversation. */
+gboolean window_rooms_list_room(ChatWindow *self, ChatMessageList *list, guint32 *room_id);
+/* The room on screen (NULL: a direct conversation not yet started). */
+ChatRoom *window_rooms_current(ChatWindow *self);
+/* Puts room_id's conversation on screen and selects it in the sidebar. */
+void window_rooms_show(ChatWindow *self, guint32 room_id);
+/* Opens the direct conversation with user (an empty draft until the first text). */
+void window_rooms_open_direct(ChatWindow *self, const char *user);
+/* Sends text to the conversation on screen; as chat_session_send_text. */
+guint64 window_rooms_send(ChatWindow *self, const char *text, GError **error);
+/* "Lobby", "#general", "@bob" (g_free it): of room_id, and of what is on screen. */
+char *window_rooms_title(ChatWindow *self, guint32 room_id);
+char *window_rooms_current_title(ChatWindow *self);
+/* Someone else's text or file reached room_id. */
+void window_rooms_note_incoming(ChatWindow *self, guint32 room_id);
+/* Marks the pending text client_id failed wherever it shows; FALSE if nowhere. */
+gboolean window_rooms_fail_message(ChatWindow *self, guint64 client_id, const char *reason);
+/* The file row of a transfer in any conversation, or NULL. */
+ChatFileRow *window_rooms_find_transfer(ChatWindow *self, ChatTransferDirection direction,
+                                        guint64 id);
+/* After Log out: every conversation goes, an empty lobby shows. */
+void window_rooms_reset(ChatWindow *self);
+/* The sidebar beside the conversation (wide) or a panel over it (narrow). */
+void window_rooms_set_narrow(ChatWindow *self, gboolean narrow);
 
 /* window_actions.c: the window's actions and its narrow/wide layout. */
 void window_actions_init(ChatWindow *self);
@@ -85,6 +137,12 @@ GPtrArray *window_account_user_tags(ChatWindow *self, GPtrArray *names);
 /* Adds a line (not a message) to the conversation. */
 void window_notice(ChatWindow *self, const char *text);
 
+/* Adds a problem line ("\u26A0 text") to the conversation. */
+void window_problem(ChatWindow *self, const char *text);
+
+/* window_room_dialog.c: New or Join Room, Invite to Room, Leave Room. */
+void window_room_dialog_init(ChatWindow *self);
+
 /* window_moderation.c: the user list's context menu for moderators and admins. */
 void window_moderation_init(ChatWindow *self);
 
@@ -106,7 +164,7 @@ void window_trust_init(ChatWindow *self);
 /* Sets the accessible name of widget (what screen readers say and tests look up). */
 void window_set_accessible_name(GtkWidget *widget, const char *name);
 
-/* The room on screen; the only one until rooms arrive. */
+/* What the lobby (room 0) is called on screen. */
 #define WINDOW_ROOM_NAME "Lobby"
 
 /* Window title and header after the unread count or the login changed. */

@@ -163,17 +163,24 @@ static enum store_status store_prepare(struct store *st)
                  (long long)version);
         return STORE_ERROR;
     }
-    char size_limit[64];
+    char size_limit[64], cache[64];
     snprintf(size_limit, sizeof size_limit, "PRAGMA journal_size_limit=%d",
              STORE_WAL_SIZE_LIMIT);
+    snprintf(cache, sizeof cache, "PRAGMA cache_size=-%d", STORE_CACHE_KIB);
     if (!st->memory &&
         (store_exec(st, "PRAGMA journal_mode=WAL", "enabling WAL") != STORE_OK ||
          store_exec(st, size_limit, "limiting the WAL") != STORE_OK))
         return STORE_ERROR;
     if (store_exec(st, "PRAGMA synchronous=NORMAL", "setting synchronous") != STORE_OK ||
-        store_exec(st, "PRAGMA foreign_keys=ON", "enabling foreign keys") != STORE_OK)
+        store_exec(st, cache, "sizing the page cache") != STORE_OK ||
+        store_exec(st, "PRAGMA foreign_keys=ON", "enabling foreign keys") != STORE_OK ||
+        /* a deleted message's text (and a pruned one's) is overwritten with zeros in the
+         * file, not only unlinked: deleted means gone from the disk too */
+        store_exec(st, "PRAGMA secure_delete=ON", "enabling secure delete") != STORE_OK)
         return STORE_ERROR;
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    if (store_rank_register(st) != STORE_OK)
+        return STORE_ERROR;
     return store_migrate(st, (int)version);
 }
 

@@ -49,6 +49,9 @@ struct store_file {
     char *name;                /* stored base name in the files directory (owned) */
     uint64_t size;
     uint8_t sha256[PROTO_SHA256_LEN];
+    const uint8_t *thumb;      /* store_add_file: a checked thumbnail (borrowed) or NULL */
+    size_t thumb_len;
+    uint16_t thumb_width, thumb_height;
 };
 
 /* Opens (creating if missing) data_dir/chat.db, or an in-memory database when data_dir
@@ -87,7 +90,7 @@ enum store_status store_add_text(struct store *st, const struct store_message *m
                                  uint64_t *message_id);
 
 /* Stores a file in the index and its announcement message (sender, room and time taken
- * from m; f->name, size and sha256 from f); fills f->id and f->message_id. */
+ * from m; f->name, size, sha256 and thumbnail from f); fills f->id and f->message_id. */
 enum store_status store_add_file(struct store *st, const struct store_message *m,
                                  struct store_file *f);
 

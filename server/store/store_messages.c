@@ -54,7 +54,7 @@ enum store_status store_add_file(struct store *st, const struct store_message *m
         return STORE_ERROR;
     sqlite3_stmt *stmt = store_stmt(st,
         "INSERT INTO files (room_id, time_ms, uploader_id, uploader_name, name, size,"
-        " sha256) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        " sha256, thumb, thumb_width, thumb_height) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (stmt == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, m->room_id);
@@ -65,6 +65,11 @@ enum store_status store_add_file(struct store *st, const struct store_message *m
     sqlite3_bind_text(stmt, 5, f->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 6, (sqlite3_int64)f->size);
     sqlite3_bind_blob(stmt, 7, f->sha256, PROTO_SHA256_LEN, SQLITE_STATIC);
+    if (f->thumb != NULL) {
+        sqlite3_bind_blob(stmt, 8, f->thumb, (int)f->thumb_len, SQLITE_STATIC);
+        sqlite3_bind_int(stmt, 9, f->thumb_width);
+        sqlite3_bind_int(stmt, 10, f->thumb_height);
+    }
     if (store_step_done(st, stmt, "storing a file") != STORE_OK)
         return STORE_ERROR;
     f->id = (uint64_t)sqlite3_last_insert_rowid(st->db);

@@ -48,8 +48,11 @@ enum store_status store_checkpointer_start(struct store *st, const char *path);
 /* Stops that thread (if any) and closes its connection. */
 void store_checkpointer_stop(struct store *st);
 
+/* Registers chat_rank, the FTS5 ranking of search (store_rank.c). */
+enum store_status store_rank_register(struct store *st);
+
 /* Brings the schema from version `from` to STORE_SCHEMA_VERSION (store_schema.c). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 5
 enum store_status store_migrate(struct store *st, int from);
 
 #endif

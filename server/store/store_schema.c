@@ -100,10 +100,67 @@ static const char schema_v3[] =
     "CREATE INDEX messages_by_sender ON messages(sender_id, client_id)"
     " WHERE sender_id IS NOT NULL;";
 
+/* v4: the live conversation (store_live.c). Edits, deletions and reactions are rows of
+ * messages too (kinds 3 edit, 4 deletion, 5 reaction added, 6 reaction taken back), in
+ * the one id sequence, naming the message they change in target_id; their body stays
+ * NULL (search indexes no event). The message itself keeps its current state: the
+ * latest text in body, edit_id and deleted_id the events; a deletion clears body to ''
+ * with an UPDATE, so the text leaves the store (and an index kept by triggers).
+ * reactions holds who reacted with what now; read_markers each account's "read up to"
+ * per room; accounts.receipts_off the receipts opt-out. */
+static const char schema_v4[] =
+    "ALTER TABLE messages ADD COLUMN reply_to INTEGER;"
+    "ALTER TABLE messages ADD COLUMN target_id INTEGER;"
+    "ALTER TABLE messages ADD COLUMN edit_id INTEGER;"
+    "ALTER TABLE messages ADD COLUMN deleted_id INTEGER;"
+    "ALTER TABLE messages ADD COLUMN emoji TEXT;"
+    "ALTER TABLE accounts ADD COLUMN receipts_off INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE reactions ("
+    "  message_id INTEGER NOT NULL,"
+    "  emoji TEXT NOT NULL,"
+    "  account_id INTEGER NOT NULL,"
+    "  event_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (message_id, emoji, account_id)) WITHOUT ROWID;"
+    "CREATE TABLE read_markers ("
+    "  account_id INTEGER NOT NULL,"
+    "  room_id INTEGER NOT NULL,"
+    "  message_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (account_id, room_id)) WITHOUT ROWID;"
+    "CREATE INDEX read_markers_by_room ON read_markers(room_id, message_id);";
+
+/* v5: search and thumbnails. messages_fts indexes the text of messages (external
+ * content: the text is kept once, in messages) and triggers keep it in step with every
+ * insert, update (an edit, or a delete that clears the text) and delete; the migration
+ * indexes the rows already there. A file's thumbnail (PNG or JPEG, checked) is kept
+ * with its index entry. Nothing here depends on another version's tables. */
+static const char schema_v5[] =
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(body, content='messages',"
+    " content_rowid='id');"
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
+    " WHEN new.body IS NOT NULL BEGIN"
+    "  INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);"
+    " END;"
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+    " WHEN old.body IS NOT NULL BEGIN"
+    "  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);"
+    " END;"
+    "CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN"
+    "  INSERT INTO messages_fts (messages_fts, rowid, body)"
+    "   SELECT 'delete', old.id, old.body WHERE old.body IS NOT NULL;"
+    "  INSERT INTO messages_fts (rowid, body) SELECT new.id, new.body"
+    "   WHERE new.body IS NOT NULL;"
+    " END;"
+    "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+    "ALTER TABLE files ADD COLUMN thumb BLOB;"
+    "ALTER TABLE files ADD COLUMN thumb_width INTEGER;"
+    "ALTER TABLE files ADD COLUMN thumb_height INTEGER;";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     schema_v1,
     schema_v2,
     schema_v3,
+    schema_v4,
+    schema_v5,
 };
 
 enum store_status store_migrate(struct store *st, int from)

@@ -1,12 +1,15 @@
-/* libFuzzer harness for the rules on untrusted strings (common/validate.c and
- * common/safe_text.c): whatever the bytes, a sanitised file name is a safe base name,
- * the name and text checks agree with their promises, and text made safe to show holds
- * no character that could act on a terminal or reorder a label. */
+/* libFuzzer harness for the rules on untrusted strings (common/validate.c,
+ * common/safe_text.c, common/emoji.c and common/mention.c): whatever the bytes, a
+ * sanitised file name is a safe base name, the name, text and emoji checks agree with
+ * their promises, text made safe to show holds no character that could act on a
+ * terminal or reorder a label, and a mention is found only where an '@' is. */
 #include <assert.h>
 #include <glib.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "common/emoji.h"
+#include "common/mention.h"
 #include "common/protocol.h"
 #include "common/safe_text.h"
 #include "common/validate.h"
@@ -65,6 +68,19 @@ static void check_safe_text(const char *in, size_t len, SafeTextFlags flags)
     g_free(out);
 }
 
+/* An accepted reaction is one short run of visible, non-space characters: it is valid
+ * text, holds no space, newline or control character, and fits the wire cap. */
+static void check_emoji(const char *in, size_t len)
+{
+    if (!emoji_check(in, len))
+        return;
+    assert(len > 0 && len <= PROTO_MAX_EMOJI && text_check(in, len, PROTO_MAX_EMOJI));
+    for (const char *p = in; p < in + len; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        assert(!g_unichar_isspace(c) && g_unichar_type(c) != G_UNICODE_CONTROL);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
@@ -83,5 +99,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_free(key);
     }
     assert(text_check(s, len, PROTO_MAX_TEXT) == text_check_reference(s, len, PROTO_MAX_TEXT));
+    check_emoji(s, len);
+    static char *alice_key;
+    if (alice_key == NULL)
+        alice_key = name_fold_key("alice", 5);
+    if (mention_find(s, len, alice_key))
+        assert(memchr(s, '@', len) != NULL);
     return 0;
 }

@@ -316,17 +316,34 @@ class Client:
         return out.split("=", 1)[1].strip().strip('"') if "=" in out else ""
 
     def resize(self, width, height):
-        """Resizes the window as a window manager would, and waits until it has the size."""
+        """Resizes the window as a window manager would, and waits until it has the size.
+        The request is repeated while the window is not there yet, as a person dragging
+        its edge goes on: a window may first stop at the minimum width of its wide
+        layout and only then fold its side panels."""
         display = Gdk.Display.get_default()
         window = GdkX11.X11Window.foreign_new_for_display(display, self.x_window())
-        window.resize(width, height)
-        display.flush()
+        asked = [0.0]
 
         def sized():
             self.refresh()
             box = Atspi.Component.get_extents(self.window, Atspi.CoordType.SCREEN)
-            return box if (box.width, box.height) == (width, height) else None
+            if (box.width, box.height) == (width, height):
+                return box
+            if time.monotonic() - asked[0] > 0.5:
+                window.resize(width, height)
+                display.flush()
+                asked[0] = time.monotonic()
+            return None
         return wait_until(sized, f"{self} to be {width}x{height}")
+
+    def screenshot(self, path):
+        """Captures this client's window, as placed on the virtual screen, to path."""
+        self.refresh()
+        box = Atspi.Component.get_extents(self.window, Atspi.CoordType.SCREEN)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["import", "-window", "root", "-crop",
+                        f"{box.width}x{box.height}+{box.x}+{box.y}", "+repage", str(path)],
+                       check=True)
 
     def choose_theme(self, label):
         """Main menu, Preferences, the style radio button called label, then Escape."""
@@ -398,6 +415,25 @@ class Client:
         do_action(send, "click")
         wait_until(lambda: self.find(role="file chooser", name="Send a file") is None,
                    "the dialog to close")
+
+    def fill_login(self, username, password, create=False):
+        """Logs in from the login view with an account's password (create: registers it
+        first), as a person types it."""
+        self.set_entry("Username", username)
+        Atspi.EditableText.set_text_contents(self.widget("password text", "Password"),
+                                             password)
+        check = self.widget("check box", "Create a new account")
+        if check.get_state_set().contains(Atspi.StateType.CHECKED) != create:
+            do_action(check, "click")
+        self.click("Create account" if create else "Connect")
+
+    def wait_line(self, words, timeout=TIMEOUT):
+        """Waits for a line (a label) of the window containing words; returns its text."""
+        def seen():
+            self.refresh()
+            return next((text_of(label) for label in find_all(self.app, role="label")
+                         if words in text_of(label)), None)
+        return wait_until(seen, f"{self}: a line saying {words!r}", timeout)
 
     def message_rows(self):
         """(accessible name, description, [label texts]) of every message and file row

@@ -1,11 +1,9 @@
 """The window at 360 px (GNOME's mobile minimum), 800 px and 1600 px wide: nothing
 clipped (every widget inside the window, every text inside its widget, every row inside
-the conversation's width), nothing overlapping (header, compose box, conversation and
-user list compared by their allocations), the user list folded into a toggled panel
-below 700 px, and the conversation a centred column on wide windows. Screenshots go to
+the conversation's width), nothing overlapping (header, compose box, conversation, room
+list and user list compared by their allocations), the room and user lists folded into
+toggled panels below 700 px, and the conversation a centred column on wide windows. Screenshots go to
 tests/artifacts/layout-WIDTH.png to be looked at."""
-
-import subprocess
 
 import pytest
 from chatclient import RawClient, upload
@@ -101,15 +99,20 @@ def check_layout(client, width):
             problems.append(f"the user list {box(users)} overlaps the conversation {pane}")
     else:
         assert users is None, "the user list is folded away on a narrow window"
+    rooms = client.find(role="list box", name="Rooms")
+    if width >= 700:
+        assert rooms is not None, "the rooms are listed beside a wide conversation"
+        for other, what in ((pane, "the conversation"), (box(users), "the user list")):
+            if overlap(box(ancestor(rooms, "scroll pane")), other):
+                problems.append(f"the room list {box(rooms)} overlaps {what} {other}")
+    else:
+        assert rooms is None, "the room list is folded away on a narrow window"
     assert problems == [], "\n".join(problems)
     return pane
 
 
 def shoot(client, width):
-    ARTIFACTS.mkdir(exist_ok=True)
-    x0, y0, x1, y1 = box(client.window)
-    subprocess.run(["import", "-window", "root", "-crop", f"{x1 - x0}x{y1 - y0}+{x0}+{y0}",
-                    "+repage", str(ARTIFACTS / f"layout-{width}.png")], check=True)
+    client.screenshot(ARTIFACTS / f"layout-{width}.png")
 
 
 @pytest.fixture
@@ -189,3 +192,16 @@ def test_compose_box_grows_to_six_lines_then_scrolls(server, client_factory):
     first = Atspi.Text.get_character_extents(view, 0, Atspi.CoordType.SCREEN)
     last = Atspi.Text.get_character_extents(view, len(text) - 1, Atspi.CoordType.SCREEN)
     assert first.y < top or last.y + last.height > bottom, "the rest scrolls"
+
+
+def test_narrow_window_toggles_the_rooms_panel(busy_alice):
+    alice = busy_alice
+    alice.resize(360, HEIGHT)
+    toggle = alice.widget("toggle button", "Rooms")
+    do_action(toggle, "click")
+    rooms = alice.widget("list box", "Rooms")
+    assert inside(box(rooms), box(alice.window)), "the panel fits the narrow window"
+    alice.wait_for("the lobby in the panel", role="list item", name="lobby")
+    do_action(toggle, "click")
+    wait_until(lambda: alice.find(role="list box", name="Rooms") is None,
+               "the panel to fold away again")

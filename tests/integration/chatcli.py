@@ -12,14 +12,18 @@ from pathlib import Path
 from chatserver import TIMEOUT, binary
 
 CLOCK = r"\d\d:\d\d:\d\d"
+# A message line's id ("#12") after the clock, which the tests of other things skip.
+MESSAGE_ID = r"(?: #\d+)?"
 # A line's start: the clock, after the room's tag ("[#lobby] ", "[@bob] ") when the line
-# belongs to a room. Tests of rooms match the tag itself with in_room().
-STAMP = rf"(?:\[[#@][^\]]*\] )?{CLOCK}"
+# belongs to a room, and a message's id. Tests of rooms match the tag itself with
+# in_room().
+STAMP = rf"(?:\[[#@][^\]]*\] )?{CLOCK}{MESSAGE_ID}"
 
 
 def in_room(tag):
-    """The start of a line of the room tagged tag ("#lobby", "@bob")."""
-    return rf"\[{re.escape(tag)}\] {CLOCK}"
+    """The start of a line of the room tagged tag ("#lobby", "@bob"), with the message id
+    of a message line."""
+    return rf"\[{re.escape(tag)}\] {CLOCK}{MESSAGE_ID}"
 
 
 def command(port, user, files_dir, extra=(), tls=False):

@@ -260,9 +260,13 @@ def sha256(data):
     return hashlib.sha256(data).digest()
 
 
-def offer(client, upload_id, name, size, digest, room_id=P.ROOM_LOBBY):
-    client.send_frame(P.FILE_OFFER, upload_id=upload_id, size=size, sha256=digest,
-                      room_id=room_id, name=name)
+def offer(client, upload_id, name, size, digest, room_id=P.ROOM_LOBBY, thumb=None):
+    """FILE_OFFER, or FILE_OFFER_THUMB when thumb (bytes) is given."""
+    fields = dict(upload_id=upload_id, size=size, sha256=digest, room_id=room_id, name=name)
+    if thumb is None:
+        client.send_frame(P.FILE_OFFER, **fields)
+    else:
+        client.send_frame(P.FILE_OFFER_THUMB, thumb=thumb, **fields)
 
 
 def send_chunks(client, upload_id, data, chunk=P.MAX_CHUNK, start=0):
@@ -274,16 +278,18 @@ def send_chunks(client, upload_id, data, chunk=P.MAX_CHUNK, start=0):
                     + struct.pack(">QQ", upload_id, start + pos) + piece)
 
 
-def upload(client, name, data, upload_id=1, skip=()):
-    """The whole upload protocol for bytes in memory; returns the uploader's
-    FILE_ANNOUNCE after checking what it must echo."""
+def upload(client, name, data, upload_id=1, skip=(), thumb=None):
+    """The whole upload protocol for bytes in memory (offered with thumb, if given);
+    returns the uploader's FILE_ANNOUNCE (or FILE_ANNOUNCE_THUMB) after checking what it
+    must echo."""
     digest = sha256(data)
-    offer(client, upload_id, name, len(data), digest)
+    offer(client, upload_id, name, len(data), digest, thumb=thumb)
     accept, _ = client.wait_for(P.FILE_ACCEPT, skip=skip)
     assert accept.id == upload_id, repr(accept)
     send_chunks(client, upload_id, data)
     client.send_frame(P.FILE_END, id=upload_id)
-    announce, _ = client.wait_for(P.FILE_ANNOUNCE, skip=skip)
+    announce_type = P.FILE_ANNOUNCE if thumb is None else P.FILE_ANNOUNCE_THUMB
+    announce, _ = client.wait_for(announce_type, skip=skip)
     check_announce(announce, client, upload_id, len(data), digest)
     return announce
 

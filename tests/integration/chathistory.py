@@ -9,18 +9,23 @@ _request_ids = itertools.count(5000)
 MAX_PAGE = 100          # SERVER_HISTORY_MAX_LIMIT in server/limits.h
 RESUME_BOUND = 100      # SERVER_RESUME_MAX_PER_ROOM
 
-MESSAGES = (P.TEXT, P.FILE_ANNOUNCE)
+MESSAGES = (P.TEXT, P.FILE_ANNOUNCE, P.FILE_ANNOUNCE_THUMB)
+# What a page or replay may say of its messages besides them (PROTOCOL.md 5.48): these
+# count in HISTORY_END and are returned with the skipped frames.
+NOTES = (P.REPLY_TO, P.MESSAGE_EDITED, P.MESSAGE_DELETED, P.REACTION)
 
 
 def collect(client, request_id, skip=()):
     """The answer of one HISTORY or RESUME: (gap or None, [message frames], HISTORY_END,
     [skipped frames]). Frames of the types in skip (presence and such) may come first and
-    are returned apart; the server queues an answer whole, so no live text interleaves."""
+    are returned apart, as are the NOTES on the messages; the server queues an answer
+    whole, so no live text interleaves."""
     gap, page, other = None, [], []
+    notes = 0
     while True:
         frame = client.recv()
         if frame.type == P.HISTORY_END and frame.request_id == request_id:
-            assert frame.count == len(page), (frame, len(page))
+            assert frame.count == len(page) + notes, (frame, len(page), notes)
             ids = [m.message_id for m in page]
             assert ids == sorted(set(ids)), f"page not ascending: {ids}"
             return gap, page, frame, other
@@ -29,6 +34,9 @@ def collect(client, request_id, skip=()):
             gap = frame
         elif frame.type in MESSAGES:
             page.append(frame)
+        elif frame.type in NOTES:
+            notes += 1
+            other.append(frame)
         else:
             assert frame.type in skip, f"unexpected {frame!r}"
             other.append(frame)

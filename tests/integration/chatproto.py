@@ -28,6 +28,13 @@ MAX_INVITE = 64
 TOKEN_LEN = 32
 ROOM_LOBBY = 0
 MAX_TOPIC = 512
+MAX_SEARCH_QUERY = 256
+MAX_SNIPPET = 1024
+MAX_THUMB_BYTES = 64 * 1024
+MAX_THUMB_SIDE = 320
+SEARCH_ALL_ROOMS = 0xFFFFFFFF
+SNIPPET_MARK_START = "\x02"
+SNIPPET_MARK_END = "\x03"
 CHUNK_PREFIX = 16
 
 # Frame types.
@@ -86,6 +93,24 @@ HISTORY = 0x0600
 HISTORY_END = 0x0601
 RESUME = 0x0602
 RESUME_GAP = 0x0603
+TYPING_SET = 0x0700
+READ_MARK = 0x0701
+RECEIPTS_SET = 0x0702
+EDIT = 0x0703
+DELETE = 0x0704
+REPLY_SEND = 0x0705
+REACT = 0x0706
+TYPING = 0x0710
+READ_MARKER = 0x0711
+RECEIPT = 0x0712
+MESSAGE_EDITED = 0x0713
+MESSAGE_DELETED = 0x0714
+REPLY_TO = 0x0715
+REACTION = 0x0716
+SEARCH = 0x0720
+SEARCH_RESULT = 0x0721
+FILE_OFFER_THUMB = 0x0722
+FILE_ANNOUNCE_THUMB = 0x0723
 
 # Roles, moderation actions and logout scopes.
 # Room kinds, ROOM_INFO flags, ROOM_MEMBERS / ROOM_PRESENCE states.
@@ -108,6 +133,10 @@ HISTORY_AFTER = 3
 HISTORY_AROUND = 4
 HISTORY_MORE_BEFORE = 1
 HISTORY_MORE_AFTER = 2
+# TYPING states.
+TYPING_DONE = 0
+TYPING_ACTIVE = 1
+TYPING_PAUSED = 2
 
 ROLE_MEMBER = 0
 ROLE_MODERATOR = 1
@@ -173,6 +202,15 @@ E_DIRECT_REFUSED = 56
 E_PRESENCE_INVALID = 57
 E_PRESENCE_TOO_FAST = 58
 E_HISTORY_INVALID = 60
+E_MESSAGE_UNKNOWN = 61
+E_NOT_AUTHOR = 62
+E_MESSAGE_DELETED = 63
+E_EMOJI_INVALID = 64
+E_TOO_MANY_REACTIONS = 65
+E_TYPING_INVALID = 66
+E_SEARCH_INVALID = 70
+E_THUMBNAIL_INVALID = 71
+E_SEARCH_BUSY = 72
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
@@ -222,6 +260,12 @@ _STR_CAPS = {
     (ROOM_INVITED, "inviter"): MAX_NAME_BYTES,
     (ROOM_INVITED, "name"): MAX_NAME_BYTES,
     (ROOM_INVITED, "topic"): MAX_TOPIC,
+    (SEARCH, "query"): MAX_SEARCH_QUERY,
+    (SEARCH_RESULT, "sender"): MAX_NAME_BYTES,
+    (SEARCH_RESULT, "snippet"): MAX_SNIPPET,
+    (FILE_OFFER_THUMB, "name"): MAX_FILENAME_BYTES,
+    (FILE_ANNOUNCE_THUMB, "uploader"): MAX_NAME_BYTES,
+    (FILE_ANNOUNCE_THUMB, "name"): MAX_FILENAME_BYTES,
 }
 
 _REF = [("id", "u64")]
@@ -305,7 +349,32 @@ LAYOUTS = {
     RESUME: [("request_id", "u64"), ("room_id", "u32"), ("last_id", "u64")],
     RESUME_GAP: [("request_id", "u64"), ("room_id", "u32"), ("after_id", "u64"),
                  ("before_id", "u64")],
+    TYPING_SET: [("room_id", "u32"), ("state", "u16")],
+    READ_MARK: [("request_id", "u64"), ("room_id", "u32"), ("message_id", "u64")],
+    RECEIPTS_SET: [("request_id", "u64"), ("enabled", "u16")],
+    EDIT: [("request_id", "u64"), ("message_id", "u64"), ("text", "str")],
+    DELETE: [("request_id", "u64"), ("message_id", "u64")],
+    REPLY_SEND: [("client_id", "u64"), ("room_id", "u32"), ("reply_to", "u64"),
+                 ("text", "str")],
+    REACT: [("request_id", "u64"), ("message_id", "u64"), ("emoji", "str")],
+    TYPING: [("room_id", "u32"), ("account_id", "u32"), ("state", "u16"), ("name", "str")],
+    READ_MARKER: [("room_id", "u32"), ("message_id", "u64")],
+    RECEIPT: [("room_id", "u32"), ("message_id", "u64"), ("account_id", "u32"),
+              ("count", "u32"), ("name", "str")],
+    MESSAGE_EDITED: [("event_id", "u64"), ("message_id", "u64"), ("time_ms", "u64"),
+                     ("room_id", "u32"), ("actor", "str"), ("text", "str")],
+    MESSAGE_DELETED: [("event_id", "u64"), ("message_id", "u64"), ("time_ms", "u64"),
+                      ("room_id", "u32"), ("actor", "str")],
+    REPLY_TO: [("room_id", "u32"), ("message_id", "u64"), ("reply_to", "u64")],
+    REACTION: [("event_id", "u64"), ("message_id", "u64"), ("room_id", "u32"),
+               ("account_id", "u32"), ("added", "u16"), ("name", "str"), ("emoji", "str")],
+    SEARCH: [("request_id", "u64"), ("room_id", "u32"), ("limit", "u16"), ("query", "str")],
+    SEARCH_RESULT: [("request_id", "u64"), ("message_id", "u64"), ("time_ms", "u64"),
+                    ("room_id", "u32"), ("sender", "str"), ("snippet", "str")],
 }
+LAYOUTS[FILE_OFFER_THUMB] = LAYOUTS[FILE_OFFER] + [("thumb", "data")]
+LAYOUTS[FILE_ANNOUNCE_THUMB] = LAYOUTS[FILE_ANNOUNCE] + [("width", "u16"), ("height", "u16"),
+                                                         ("thumb", "data")]
 
 _TYPE_NAME_LIST = (
     "HELLO WELCOME ERROR PING PONG GOODBYE SHUTDOWN USER_LIST USER_JOINED USER_LEFT "
@@ -315,7 +384,9 @@ _TYPE_NAME_LIST = (
     "MODERATE DONE NOTICE USER_ROLE ROOM_CREATE ROOM_JOIN ROOM_LEAVE ROOM_LIST "
     "ROOM_TOPIC_SET ROOM_INVITE DIRECT_SEND BLOCK ROOM_INFO ROOM_STATE ROOM_MEMBERS "
     "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED PRESENCE_SET PRESENCE_STATE HISTORY HISTORY_END "
-    "RESUME RESUME_GAP").split()
+    "RESUME RESUME_GAP TYPING_SET READ_MARK RECEIPTS_SET EDIT DELETE REPLY_SEND REACT TYPING "
+    "READ_MARKER RECEIPT MESSAGE_EDITED MESSAGE_DELETED REPLY_TO REACTION SEARCH SEARCH_RESULT "
+    "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

@@ -7,15 +7,17 @@ server under a tool such as valgrind -- make test-valgrind -- whose report must 
 clean.)
 """
 
+import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import chatproto as P  # noqa: E402
-from chatcli import Cli, TerminalCli  # noqa: E402
+from chatcli import STAMP, Cli, TerminalCli  # noqa: E402
 from chatclient import RawClient  # noqa: E402
 from chatserver import SANITIZER_RE, UNDER_VALGRIND, Server  # noqa: E402
 from fakeserver import FakeServer  # noqa: E402
@@ -147,6 +149,23 @@ def cli(tmp_path):
         proc.kill()
     reports = [line for proc in procs for line in proc.err if SANITIZER_RE.search(line)]
     assert not reports, f"sanitizer report from chat-cli: {reports}"
+
+
+@pytest.fixture
+def person(cli, server, tmp_path):
+    """person(name, register=True, state_dir=None, port=None, extra=()) -> a chat-cli
+    logged in as name (registered first) with the password "correct horse battery",
+    reading piped lines, connected to the module's server (or through port)."""
+    def start(name, register=True, state_dir=None, port=None, extra=()):
+        pw = tmp_path / f"{name}.pw"
+        pw.write_text("correct horse battery\n")
+        pw.chmod(0o600)
+        extra = ["--password-file", str(pw), *(["--register"] if register else []), *extra]
+        target = SimpleNamespace(port=port) if port else server
+        proc = cli(target, name, extra=extra, state_dir=state_dir)
+        proc.wait_line(rf"^{STAMP} \* connected as {re.escape(name)}$")
+        return proc
+    return start
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ after a login chat-cli gets exactly what it missed (RESUME), once, in order."""
 import os
 import re
 import signal
-from types import SimpleNamespace
 
 import chatproto as P
 import pytest
@@ -15,29 +14,11 @@ from chatcli import STAMP, in_room
 from chatproxy import Proxy
 from chatserver import wait_until
 
-PASSWORD = "correct horse battery"
-
 
 @pytest.fixture
 def server(server_factory):
     """A server as deployed: accounts only, no guests."""
     return server_factory(guests=False)
-
-
-@pytest.fixture
-def person(cli, server, tmp_path):
-    """person(name, register=True, state_dir=None, port=None) -> a chat-cli logged in as
-    name (registered first), reading piped lines, connected (or through port)."""
-    def start(name, register=True, state_dir=None, port=None):
-        pw = tmp_path / f"{name}.pw"
-        pw.write_text(PASSWORD + "\n")
-        pw.chmod(0o600)
-        extra = ["--password-file", str(pw)] + (["--register"] if register else [])
-        target = SimpleNamespace(port=port) if port else server
-        proc = cli(target, name, extra=extra, state_dir=state_dir)
-        proc.wait_line(rf"^{STAMP} \* connected as {re.escape(name)}$")
-        return proc
-    return start
 
 
 @pytest.fixture

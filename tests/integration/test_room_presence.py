@@ -2,24 +2,49 @@
 together, one ROOM_PRESENCE per state, and never name their recipient.
 
 To put several clients' requests into one pass the test stops the server (SIGSTOP, by
-its PID), lets every client write (on loopback a completed send is in the server's
-socket buffer), and lets it go on (SIGCONT): its next poll finds them all ready."""
+its PID), lets every client write, waits until the kernel holds it all on the server's
+side (/proc/net/tcp: bytes queued, or the FIN seen), and lets it go on (SIGCONT): its
+next poll finds them all ready."""
 
 import contextlib
 import signal
 
 import chatproto as P
 from chatrooms import create, expect_done, expect_state, join, people, request
+from chatserver import wait_until
+
+CLOSE_WAIT = 0x08                      # /proc/net/tcp's st: the peer's FIN arrived
 
 LOBBY_NOTICES = (P.USER_JOINED, P.USER_LEFT)
 
 
+def server_side(server, clients):
+    """{client's port: (st, bytes queued)} of the server's end of each client's socket."""
+    ports = {c.sock.getsockname()[1] for c in clients}
+    found = {}
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            local, remote = (int(a.split(":")[1], 16) for a in fields[1:3])
+            if local == server.port and remote in ports:
+                found[remote] = (int(fields[3], 16), int(fields[4].split(":")[1], 16))
+    return found
+
+
 @contextlib.contextmanager
-def one_pass(server):
-    """What the block sends reaches the server in one loop pass."""
+def one_pass(server, clients, closing=False):
+    """What the block sends (or, closing, the clients' closes) reaches the server in one
+    loop pass: it goes on once the kernel has it all on the server's side."""
+    ports = {c.sock.getsockname()[1] for c in clients}
     server.signal(signal.SIGSTOP)
     try:
         yield
+
+        def arrived():
+            ends = server_side(server, clients)
+            return set(ends) == ports and all(
+                st == CLOSE_WAIT if closing else queued > 0 for st, queued in ends.values())
+        wait_until(arrived, what="the kernel to hold every client's bytes")
     finally:
         server.signal(signal.SIGCONT)
 
@@ -39,7 +64,7 @@ def test_a_burst_of_joins_and_logouts_is_one_frame_per_room(server_factory, acco
     alice, *others = people(account, server, *names)
     state, _ = create(alice, "team")
     ids = {c.session.account_id: n for c, n in zip(others, names[1:])}
-    with one_pass(server):
+    with one_pass(server, others):
         requests = [request(c, P.ROOM_JOIN, name="team") for c in others]
     notices = presence(alice)
     assert len(notices) == 1, notices
@@ -57,9 +82,9 @@ def test_a_burst_of_joins_and_logouts_is_one_frame_per_room(server_factory, acco
         assert me not in told and not set(told) & set(members)   # each join told once
         assert set(members) | set(told) == set(ids) | {alice.session.account_id}
 
-    with one_pass(server):
+    with one_pass(server, others, closing=True):
         for client in others:
-            client.close()
+            client.sock.shutdown(2)            # FIN now; the socket stays to be found
     notices = presence(alice)
     assert len(notices) == 1, notices
     assert notices[0].state == P.MEMBER_OFFLINE and dict(notices[0].users) == ids
@@ -70,7 +95,7 @@ def test_notices_keep_their_order_with_the_rooms_other_frames(server_factory, ac
     server = server_factory("--no-limits")
     alice, bob = people(account, server, "alice", "bob")
     state, _ = create(alice, "team")
-    with one_pass(server):
+    with one_pass(server, [bob]):
         request_id = request(bob, P.ROOM_JOIN, name="team")
         bob.say("hello", client_id=1, room_id=state.room_id)
     expect_state(bob, state.room_id)

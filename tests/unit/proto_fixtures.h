@@ -136,6 +136,20 @@ static inline GPtrArray *sample_frames(void)
                                                 PROTO_HISTORY_MORE_AFTER, UINT32_MAX } },
         { PROTO_RESUME, .u.resume = { 1, 9, 0 } },
         { PROTO_RESUME_GAP, .u.resume_gap = { 2, 9, 0, UINT64_MAX } },
+        { PROTO_TYPING_SET, .u.typing_set = { UINT32_MAX, PROTO_TYPING_PAUSED } },
+        { PROTO_READ_MARK, .u.read_mark = { 1, 0, UINT64_MAX } },
+        { PROTO_RECEIPTS_SET, .u.receipts_set = { UINT64_MAX, 0 } },
+        { PROTO_EDIT, .u.edit = { 2, UINT64_MAX, text } },
+        { PROTO_DELETE, .u.msg_ref = { 3, 1 } },
+        { PROTO_REPLY_SEND, .u.reply_send = { 4, 9, UINT64_MAX, text } },
+        { PROTO_REACT, .u.react = { 5, 7, repeat(EMOJI, PROTO_MAX_EMOJI / 4) } },
+        { PROTO_TYPING, .u.typing = { 9, 0, PROTO_TYPING_DONE, name } },
+        { PROTO_READ_MARKER, .u.read_marker = { UINT32_MAX, 0 } },
+        { PROTO_RECEIPT, .u.receipt = { 9, UINT64_MAX, 0, UINT32_MAX, proto_str_of("") } },
+        { PROTO_MESSAGE_EDITED, .u.message_edited = { UINT64_MAX, 1, 2, 9, name, text } },
+        { PROTO_MESSAGE_DELETED, .u.message_deleted = { 0, UINT64_MAX, 0, 0, proto_str_of("") } },
+        { PROTO_REPLY_TO, .u.reply_to = { 9, 8, 7 } },
+        { PROTO_REACTION, .u.reaction = { 0, 5, 9, UINT32_MAX, 1, name, proto_str_of(EMOJI) } },
     };
     GPtrArray *frames = g_ptr_array_new();
     g_test_queue_destroy((GDestroyNotify)g_ptr_array_unref, frames);

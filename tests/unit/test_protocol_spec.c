@@ -1,7 +1,9 @@
 /* Every example frame in docs/PROTOCOL.md, byte for byte and in both directions: the
  * encoder produces exactly the documented bytes, and the decoder reads those bytes back
  * into a frame that encodes to them again. Each hex string below is one line of the
- * document's example, so a change to either shows up here. */
+ * document's example, and the document is read (from the source tree, the working
+ * directory of tests/run-all) to check that its examples and these are the same set, so a
+ * change to either shows up here. */
 #include <glib.h>
 #include <string.h>
 
@@ -18,6 +20,12 @@
     { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d,      \
       0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b,      \
       0x2c, 0x2d, 0x2e, 0x2f }
+
+/* The thumbnail of the FILE_OFFER_THUMB and FILE_ANNOUNCE_THUMB examples: the PNG
+ * signature and IHDR chunk (with its CRC) of a 2 x 1 image. */
+#define PNG_2X1 \
+    (const uint8_t *)"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x02\0\0\0\x01\x08\x02\0\0\0" \
+                     "\x7b\x40\xe8\xdd"
 
 /* The user-list entries of the ROOM_MEMBERS, ROOM_PRESENCE and PRESENCE_STATE examples:
  * account ids. */
@@ -379,6 +387,152 @@ static const struct example examples[] = {
       "00 00 00 05 "
       "00 00 00 00 00 00 03 e8 "
       "00 00 00 00 00 00 07 09 " },
+    { { PROTO_TYPING_SET, .u.typing_set = { 5, PROTO_TYPING_ACTIVE } },
+      "00 00 00 06 07 00 00 00 "
+      "00 00 00 05 "
+      "00 01 " },
+    { { PROTO_READ_MARK, .u.read_mark = { 40, 5, 1000 } },
+      "00 00 00 14 07 01 00 00 "
+      "00 00 00 00 00 00 00 28 "
+      "00 00 00 05 "
+      "00 00 00 00 00 00 03 e8 " },
+    { { PROTO_RECEIPTS_SET, .u.receipts_set = { 41, 0 } },
+      "00 00 00 0a 07 02 00 00 "
+      "00 00 00 00 00 00 00 29 "
+      "00 00 " },
+    { { PROTO_EDIT, .u.edit = { 42, 1000, S("hi!") } },
+      "00 00 00 15 07 03 00 00 "
+      "00 00 00 00 00 00 00 2a "
+      "00 00 00 00 00 00 03 e8 "
+      "00 03 "
+      "68 69 21 " },
+    { { PROTO_DELETE, .u.msg_ref = { 43, 1000 } },
+      "00 00 00 10 07 04 00 00 "
+      "00 00 00 00 00 00 00 2b "
+      "00 00 00 00 00 00 03 e8 " },
+    { { PROTO_REPLY_SEND, .u.reply_send = { 4, 5, 1000, S("yes") } },
+      "00 00 00 19 07 05 00 00 "
+      "00 00 00 00 00 00 00 04 "
+      "00 00 00 05 "
+      "00 00 00 00 00 00 03 e8 "
+      "00 03 "
+      "79 65 73 " },
+    { { PROTO_REACT, .u.react = { 44, 1000, S(WAVE) } },
+      "00 00 00 16 07 06 00 00 "
+      "00 00 00 00 00 00 00 2c "
+      "00 00 00 00 00 00 03 e8 "
+      "00 04 "
+      "f0 9f 91 8b " },
+    { { PROTO_TYPING, .u.typing = { 5, 1, PROTO_TYPING_ACTIVE, S("alice") } },
+      "00 00 00 11 07 10 00 00 "
+      "00 00 00 05 "
+      "00 00 00 01 "
+      "00 01 "
+      "00 05 "
+      "61 6c 69 63 65 " },
+    { { PROTO_READ_MARKER, .u.read_marker = { 5, 1000 } },
+      "00 00 00 0c 07 11 00 00 "
+      "00 00 00 05 "
+      "00 00 00 00 00 00 03 e8 " },
+    { { PROTO_RECEIPT, .u.receipt = { 5, 1000, 2, 0, S("bob") } },
+      "00 00 00 19 07 12 00 00 "
+      "00 00 00 05 "
+      "00 00 00 00 00 00 03 e8 "
+      "00 00 00 02 "
+      "00 00 00 00 "
+      "00 03 "
+      "62 6f 62 " },
+    { { PROTO_MESSAGE_EDITED, .u.message_edited = { 1002, 1000, 1764000000000u, 5,
+                                                    S("alice"), S("hi!") } },
+      "00 00 00 28 07 13 00 00 "
+      "00 00 00 00 00 00 03 ea "
+      "00 00 00 00 00 00 03 e8 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 00 05 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 03 "
+      "68 69 21 " },
+    { { PROTO_MESSAGE_DELETED, .u.message_deleted = { 1003, 1000, 1764000000000u, 5,
+                                                      S("alice") } },
+      "00 00 00 23 07 14 00 00 "
+      "00 00 00 00 00 00 03 eb "
+      "00 00 00 00 00 00 03 e8 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 00 05 "
+      "00 05 "
+      "61 6c 69 63 65 " },
+    { { PROTO_REPLY_TO, .u.reply_to = { 5, 1001, 1000 } },
+      "00 00 00 14 07 15 00 00 "
+      "00 00 00 05 "
+      "00 00 00 00 00 00 03 e9 "
+      "00 00 00 00 00 00 03 e8 " },
+    { { PROTO_REACTION, .u.reaction = { 1004, 1000, 5, 2, 1, S("bob"), S(WAVE) } },
+      "00 00 00 25 07 16 00 00 "
+      "00 00 00 00 00 00 03 ec "
+      "00 00 00 00 00 00 03 e8 "
+      "00 00 00 05 "
+      "00 00 00 02 "
+      "00 01 "
+      "00 03 "
+      "62 6f 62 "
+      "00 04 "
+      "f0 9f 91 8b " },
+    { { PROTO_SEARCH, .u.search = { 40, PROTO_SEARCH_ALL_ROOMS, 20, S("lunch") } },
+      "00 00 00 15 07 20 00 00 "
+      "00 00 00 00 00 00 00 28 "
+      "ff ff ff ff "
+      "00 14 "
+      "00 05 "
+      "6c 75 6e 63 68 " },
+    { { PROTO_SEARCH_RESULT, .u.search_result = { 40, 1000, 1764000000000u, 5, S("bob"),
+                                                  S("\x02lunch\x03 at one") } },
+      "00 00 00 31 07 21 00 00 "
+      "00 00 00 00 00 00 00 28 "
+      "00 00 00 00 00 00 03 e8 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 00 05 "
+      "00 03 "
+      "62 6f 62 "
+      "00 0e "
+      "02 6c 75 6e 63 68 03 20 61 74 20 6f 6e 65 " },
+    { { PROTO_FILE_OFFER_THUMB, .u.offer_thumb = { { 6, 6, SHA_OF_HELLO, 0, S("hi.png") },
+                                                   { .data = PNG_2X1, .len = 33 } } },
+      "00 00 00 5d 07 22 00 00 "
+      "00 00 00 00 00 00 00 06 "
+      "00 00 00 00 00 00 00 06 "
+      "58 91 b5 b5 22 d5 df 08 6d 0f f0 b1 10 fb d9 d2 "
+      "1b b4 fc 71 63 af 34 d0 82 86 a2 e8 46 f6 be 03 "
+      "00 00 00 00 "
+      "00 06 "
+      "68 69 2e 70 6e 67 "
+      "89 50 4e 47 0d 0a 1a 0a "
+      "00 00 00 0d 49 48 44 52 "
+      "00 00 00 02 00 00 00 01 08 02 00 00 00 "
+      "7b 40 e8 dd " },
+    { { PROTO_FILE_ANNOUNCE_THUMB, .u.announce_thumb = {
+          { 2, 44, 1764000000789u, 0, 7, 6, 6, SHA_OF_HELLO, S("alice"), S("hi.png") }, 2, 1,
+          { .data = PNG_2X1, .len = 33 } } },
+      "00 00 00 84 07 23 00 00 "
+      "00 00 00 00 00 00 00 02 "
+      "00 00 00 00 00 00 00 2c "
+      "00 00 01 9a b6 97 eb 15 "
+      "00 00 00 00 "
+      "00 00 00 07 "
+      "00 00 00 00 00 00 00 06 "
+      "00 00 00 00 00 00 00 06 "
+      "58 91 b5 b5 22 d5 df 08 6d 0f f0 b1 10 fb d9 d2 "
+      "1b b4 fc 71 63 af 34 d0 82 86 a2 e8 46 f6 be 03 "
+      "00 05 "
+      "61 6c 69 63 65 "
+      "00 06 "
+      "68 69 2e 70 6e 67 "
+      "00 02 "
+      "00 01 "
+      "89 50 4e 47 0d 0a 1a 0a "
+      "00 00 00 0d 49 48 44 52 "
+      "00 00 00 02 00 00 00 01 08 02 00 00 00 "
+      "7b 40 e8 dd " },
 };
 
 /* The user-list examples, built the way the server builds them. */
@@ -513,6 +667,89 @@ static void test_every_type_documented(void)
     g_assert_cmpuint(documented, ==, G_N_ELEMENTS(examples) + G_N_ELEMENTS(users_examples));
 }
 
+/* The bytes of one line of a hex example: its leading two-digit tokens, up to the two
+ * spaces before the comment. */
+static void append_hex_line(GByteArray *bytes, const char *line)
+{
+    for (const char *p = line; g_ascii_isxdigit(p[0]) && g_ascii_isxdigit(p[1]) &&
+                               (p[2] == ' ' || p[2] == '\0');
+         p += 3) {
+        uint8_t byte = (uint8_t)(g_ascii_xdigit_value(p[0]) << 4 | g_ascii_xdigit_value(p[1]));
+        g_byte_array_append(bytes, &byte, 1);
+        if (p[2] == '\0' || p[3] == ' ')
+            break;
+    }
+}
+
+/* The document's hex examples: each fenced block whose first line starts with a byte. */
+static GPtrArray *document_examples(void)
+{
+    char *text = NULL;
+    GError *error = NULL;
+    g_assert_true(g_file_get_contents("docs/PROTOCOL.md", &text, NULL, &error));
+    g_assert_no_error(error);
+    GPtrArray *blocks = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    char **lines = g_strsplit(text, "\n", -1);
+    GByteArray *block = NULL;
+    gboolean in_fence = FALSE, first = FALSE;
+    for (char **line = lines; *line; line++) {
+        if (g_str_has_prefix(*line, "```")) {
+            if (in_fence && block != NULL)
+                g_ptr_array_add(blocks, block);
+            block = NULL;
+            in_fence = !in_fence;
+            first = in_fence;
+            continue;
+        }
+        if (first && g_ascii_isxdigit((*line)[0]) && g_ascii_isxdigit((*line)[1]) &&
+            (*line)[2] == ' ')
+            block = g_byte_array_new();
+        first = FALSE;
+        if (block != NULL)
+            append_hex_line(block, *line);
+    }
+    g_assert_false(in_fence); /* every fence closed */
+    g_strfreev(lines);
+    g_free(text);
+    return blocks;
+}
+
+/* Takes the block equal to hex out of blocks; FALSE if the document has none. */
+static gboolean take_block(GPtrArray *blocks, const char *hex)
+{
+    GByteArray *want = bytes_of_hex(hex);
+    gboolean found = FALSE;
+    for (guint i = 0; i < blocks->len && !found; i++) {
+        GByteArray *b = g_ptr_array_index(blocks, i);
+        if (b->len == want->len && memcmp(b->data, want->data, b->len) == 0) {
+            g_ptr_array_remove_index(blocks, i);
+            found = TRUE;
+        }
+    }
+    g_byte_array_unref(want);
+    return found;
+}
+
+static void test_document_matches(void)
+{
+    GPtrArray *blocks = document_examples();
+    for (size_t i = 0; i < G_N_ELEMENTS(examples); i++)
+        if (!take_block(blocks, examples[i].hex))
+            g_test_fail_printf("the %s example is not in docs/PROTOCOL.md",
+                               proto_type_name(examples[i].msg.type));
+    for (size_t i = 0; i < G_N_ELEMENTS(users_examples); i++)
+        if (!take_block(blocks, users_examples[i].hex))
+            g_test_fail_printf("the %s example is not in docs/PROTOCOL.md",
+                               proto_type_name(users_examples[i].type));
+    for (guint i = 0; i < blocks->len; i++) {
+        GByteArray *b = g_ptr_array_index(blocks, i);
+        uint16_t type = b->len >= 6 ? (uint16_t)(b->data[4] << 8 | b->data[5]) : 0;
+        g_test_fail_printf("docs/PROTOCOL.md has an example (%s, %u bytes) checked here by "
+                           "none", proto_type_name(type) ? proto_type_name(type) : "?", b->len);
+    }
+    g_ptr_array_unref(blocks);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -527,5 +764,6 @@ int main(int argc, char **argv)
         g_free(path);
     }
     g_test_add_func("/protocol-spec/every-type", test_every_type_documented);
+    g_test_add_func("/protocol-spec/document", test_document_matches);
     return g_test_run();
 }

@@ -214,7 +214,7 @@ static void fill_conversation(ChatWindow *win)
     GPtrArray *tags = g_ptr_array_new();
     g_ptr_array_add(tags, (char *)"admin");
     g_ptr_array_add(tags, NULL);
-    chat_user_list_set_users(win->user_list, users, tags, "alice");
+    chat_user_list_set_users(win->user_list, users, tags, NULL, "alice");
     g_ptr_array_unref(tags);
     g_ptr_array_unref(users);
     gtk_label_set_text(win->banner_label, "Connection lost. Reconnecting in 4 s\u2026");

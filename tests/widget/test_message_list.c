@@ -67,7 +67,8 @@ static void test_grouping(void)
     g_assert_true(name_shown(a1));
     g_assert_false(name_shown(a2));
     g_assert_true(name_shown(b1));
-    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 8);
+    /* Seven bubbles, the notice and the date separator heading them. */
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 9);
     g_object_unref(list);
 }
 
@@ -122,7 +123,8 @@ static void test_pending_then_sent(void)
     g_assert_cmpint(chat_bubble_get_state(pending), ==, CHAT_BUBBLE_SENT);
     g_assert_cmpint(chat_bubble_get_time(pending), ==, T0 + 5);
     g_assert_cmpstr(gtk_label_get_text(status), ==, "\u2713");
-    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 2);
+    /* Both now of T0's day: one separator heads them (the pending one's "Today" went). */
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
     /* A second echo of the same id is a new message, not a second settlement. */
     ChatBubble *again = add_text(list, "me", "hello 👋", T0 + 6, TRUE, 42);
     g_assert_true(again != pending);
@@ -199,7 +201,8 @@ static void test_file_rows(void)
     g_assert_false(gtk_widget_get_visible(download));
     gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(offer), "Cancel")));
     g_assert_true(cancelled == offer);
-    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 2);
+    /* The upload (announced at T0) and the offer, under T0's date separator. */
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
     g_object_unref(list);
 }
 
@@ -315,8 +318,8 @@ static void test_joins_and_leaves_fold(void)
     /* A message ends the line; the next leave starts a new one. */
     add_text(list, "bob", "hi", T0, FALSE, 0);
     chat_message_list_add_presence(list, "bob", FALSE);
-    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
-    g_assert_cmpstr(row_text(list, 2), ==, "bob left");
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 4); /* and a date separator */
+    g_assert_cmpstr(row_text(list, 3), ==, "bob left");
     g_object_unref(list);
 }
 
@@ -377,10 +380,75 @@ static void test_cancelled_transfer_offers_retry_and_dismiss(void)
     g_object_unref(list);
 }
 
+static ChatBubble *add_with_id(ChatMessageList *list, guint64 id, gint64 time_ms, const char *text)
+{
+    ChatMessage msg = { .message_id = id, .time_ms = time_ms, .sender = (char *)"bob",
+                        .text = (char *)text };
+    return chat_message_list_add_message(list, &msg);
+}
+
+static const char *row_name(ChatMessageList *list, int index)
+{
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index(chat_message_list_get_list_box(list), index);
+    return atk_object_get_name(gtk_widget_get_accessible(GTK_WIDGET(row)));
+}
+
+/* History pages in above what is shown, in message id order, each day under its own
+ * date separator; a gap row sits after the message it follows until it is removed. */
+static void test_history_goes_in_order_under_days(void)
+{
+    ChatMessageList *list = new_list();
+    gint64 today = g_get_real_time() / 1000;
+    add_with_id(list, 50, today, "newest");
+    add_with_id(list, 20, T0 + 1000, "older");
+    add_with_id(list, 10, T0, "oldest");
+    add_with_id(list, 30, T0 + 2000, "between");
+    chat_message_list_add_gap(list, 30, 50);
+    add_with_id(list, 40, T0 + 3000, "from the gap");
+    char *day = format_day(T0, today);
+    const char *expected[] = { day, "oldest", "older", "between",
+                               "Messages from while you were away are missing here.",
+                               "from the gap", "Today", "newest" };
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, G_N_ELEMENTS(expected));
+    for (guint i = 0; i < G_N_ELEMENTS(expected); i++)
+        g_assert_true(g_str_has_suffix(row_name(list, (int)i), expected[i]));
+    g_assert_cmpuint(chat_message_list_get_newest_id(list), ==, 50);
+    /* Filled: the gap row goes; the rows stay in order. */
+    chat_message_list_remove_gap(list, 30);
+    g_assert_true(g_str_has_suffix(row_name(list, 4), "from the gap"));
+    /* The consecutive older texts of one sender group together. */
+    g_assert_true(chat_bubble_get_grouped(CHAT_BUBBLE(gtk_list_box_get_row_at_index(
+        chat_message_list_get_list_box(list), 2))));
+    g_free(day);
+    g_object_unref(list);
+}
+
+static void test_day_names(void)
+{
+    gint64 now = g_get_real_time() / 1000;
+    char *today = format_day(now, now);
+    char *yesterday = format_day(now - 24 * 3600 * 1000, now);
+    char *long_ago = format_day(T0, now);
+    g_assert_cmpstr(today, ==, "Today");
+    g_assert_cmpstr(yesterday, ==, "Yesterday");
+    GDateTime *t0 = g_date_time_new_from_unix_local(T0 / 1000);
+    char *expected = g_date_time_format(t0, "%x");
+    g_assert_cmpstr(long_ago, ==, expected);
+    g_assert_cmpint(format_day_number(T0), !=, format_day_number(now));
+    g_free(expected);
+    g_date_time_unref(t0);
+    g_free(today);
+    g_free(yesterday);
+    g_free(long_ago);
+}
+
 int main(int argc, char **argv)
 {
     gtk_test_init(&argc, &argv, NULL);
     g_test_add_func("/message-list/grouping", test_grouping);
+    g_test_add_func("/message-list/history-goes-in-order-under-days",
+                    test_history_goes_in_order_under_days);
+    g_test_add_func("/message-list/day-names", test_day_names);
     g_test_add_func("/message-list/own-and-other-do-not-group", test_own_and_other_do_not_group);
     g_test_add_func("/message-list/row-cap", test_row_cap);
     g_test_add_func("/message-list/pending-then-sent", test_pending_then_sent);

@@ -28,7 +28,7 @@ static void test_user_list(void)
     GPtrArray *names = g_ptr_array_new();
     g_ptr_array_add(names, "alice");
     g_ptr_array_add(names, "<b>bob</b>");
-    chat_user_list_set_users(list, names, NULL, "alice");
+    chat_user_list_set_users(list, names, NULL, NULL, "alice");
     g_assert_cmpuint(chat_user_list_get_n_users(list), ==, 2);
     GtkLabel *heading = find_label_with_class(GTK_WIDGET(list), "heading");
     g_assert_cmpstr(gtk_label_get_text(heading), ==, "Online \u2014 2");
@@ -36,12 +36,22 @@ static void test_user_list(void)
     GPtrArray *tags = g_ptr_array_new();
     g_ptr_array_add(tags, NULL);
     g_ptr_array_add(tags, "guest");
-    chat_user_list_set_users(list, names, tags, "alice");
+    chat_user_list_set_users(list, names, tags, NULL, "alice");
     g_assert_nonnull(find_label_with_text(GTK_WIDGET(list), "guest"));
     g_ptr_array_unref(tags);
+    /* Someone away: the word beside the name, and in what a screen reader says. */
+    const gboolean away[] = { FALSE, TRUE };
+    chat_user_list_set_users(list, names, NULL, away, "alice");
+    g_assert_nonnull(find_label_with_text(GTK_WIDGET(list), "away"));
+    GtkListBox *rows = GTK_LIST_BOX(gtk_widget_get_parent(gtk_widget_get_parent(
+        gtk_widget_get_parent(GTK_WIDGET(find_label_with_text(GTK_WIDGET(list), "away"))))));
+    g_assert_cmpstr(atk_object_get_name(gtk_widget_get_accessible(GTK_WIDGET(
+                        gtk_list_box_get_row_at_index(rows, 1)))), ==, "<b>bob</b>, away");
+    g_assert_cmpstr(atk_object_get_name(gtk_widget_get_accessible(GTK_WIDGET(
+                        gtk_list_box_get_row_at_index(rows, 0)))), ==, "alice (you), online");
     /* Rebuilding replaces the rows. */
     g_ptr_array_set_size(names, 1);
-    chat_user_list_set_users(list, names, NULL, "alice");
+    chat_user_list_set_users(list, names, NULL, NULL, "alice");
     g_assert_cmpuint(chat_user_list_get_n_users(list), ==, 1);
     g_assert_cmpstr(gtk_label_get_text(heading), ==, "Online \u2014 1");
     g_ptr_array_unref(names);

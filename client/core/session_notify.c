@@ -1,0 +1,76 @@
+/* Mentions and notification levels (session.h, "Search, mentions and thumbnails"): the
+ * level of each room kept in memory (ALL unless set), and whether a text mentions the
+ * logged-in user, through the one rule both clients share (common/mention.h). */
+#include "client/core/session_private.h"
+
+#include <string.h>
+
+#include "common/mention.h"
+#include "common/validate.h"
+
+void session_notify_init(ChatSession *self)
+{
+    self->notify.levels = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+void session_notify_clear(ChatSession *self)
+{
+    g_hash_table_unref(self->notify.levels);
+    g_free(self->notify.key);
+    g_free(self->notify.key_name);
+}
+
+void chat_session_set_notify_level(ChatSession *self, guint32 room_id, ChatNotifyLevel level)
+{
+    g_return_if_fail(CHAT_IS_SESSION(self));
+    g_return_if_fail(level <= CHAT_NOTIFY_NONE);
+    if (level == CHAT_NOTIFY_ALL)
+        g_hash_table_remove(self->notify.levels, GUINT_TO_POINTER(room_id));
+    else
+        g_hash_table_insert(self->notify.levels, GUINT_TO_POINTER(room_id),
+                            GUINT_TO_POINTER(level));
+}
+
+ChatNotifyLevel chat_session_get_notify_level(ChatSession *self, guint32 room_id)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), CHAT_NOTIFY_ALL);
+    return (ChatNotifyLevel)GPOINTER_TO_UINT(
+        g_hash_table_lookup(self->notify.levels, GUINT_TO_POINTER(room_id)));
+}
+
+/* The fold key of the name the server accepted, computed once per name. */
+static const char *my_key(ChatSession *self)
+{
+    const char *name = self->accepted_name;
+    if (!name || name_check(name, strlen(name)) != NAME_OK)
+        return NULL;
+    if (!self->notify.key_name || strcmp(self->notify.key_name, name) != 0) {
+        g_free(self->notify.key);
+        g_free(self->notify.key_name);
+        self->notify.key = name_fold_key(name, strlen(name));
+        self->notify.key_name = g_strdup(name);
+    }
+    return self->notify.key;
+}
+
+gboolean chat_session_mentions_me(ChatSession *self, const char *text)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self), FALSE);
+    const char *key = my_key(self);
+    return key && text && mention_find(text, strlen(text), key);
+}
+
+gboolean chat_session_should_notify(ChatSession *self, const ChatMessage *msg)
+{
+    g_return_val_if_fail(CHAT_IS_SESSION(self) && msg, FALSE);
+    if (msg->own)
+        return FALSE;
+    switch (chat_session_get_notify_level(self, msg->room_id)) {
+    case CHAT_NOTIFY_ALL:
+        return TRUE;
+    case CHAT_NOTIFY_MENTIONS:
+        return chat_session_mentions_me(self, msg->text);
+    default:
+        return FALSE;
+    }
+}

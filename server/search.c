@@ -1,0 +1,125 @@
+/* SEARCH (search.h): the query checked, handed to the store, and each hit sent as a
+ * SEARCH_RESULT with its snippet cut to the wire's cap. */
+#include "server/search.h"
+
+#include <inttypes.h>
+#include <time.h>
+
+#include "common/validate.h"
+#include "server/client.h"
+#include "server/clock.h"
+#include "server/limits.h"
+#include "server/rooms.h"
+#include "server/server.h"
+#include "server/store/store_search.h"
+
+void search_refuse_long(struct client *c, uint64_t request_id)
+{
+    client_send_error(c, PROTO_E_SEARCH_INVALID, PROTO_SEARCH, request_id,
+                      "The search is longer than %u bytes.", PROTO_MAX_SEARCH_QUERY);
+}
+
+/* The query's problem as an answer, or false if it is fine. */
+static bool search_refused(struct client *c, const struct proto_search *s)
+{
+    const char *why = NULL;
+    unsigned words = 0;
+    if (s->limit == 0)
+        why = "A search needs a limit of at least 1.";
+    else if (!text_check(s->query.ptr, s->query.len, PROTO_MAX_SEARCH_QUERY))
+        why = "The search is empty, only blank, or contains control characters.";
+    else if ((words = store_search_words(s->query.ptr, s->query.len)) == 0)
+        why = "The search has no word to look for (letters or digits).";
+    else if (words > SERVER_SEARCH_MAX_WORDS)
+        why = "The search has too many words.";
+    if (why != NULL)
+        client_send_error(c, PROTO_E_SEARCH_INVALID, PROTO_SEARCH, s->request_id, "%s", why);
+    return why != NULL;
+}
+
+/* Length of the longest prefix of s (NUL-terminated, valid UTF-8) within max bytes
+ * that ends on a character boundary. */
+static size_t utf8_prefix(const char *s, size_t max)
+{
+    size_t len = strlen(s);
+    if (len <= max)
+        return len;
+    const char *end = g_utf8_find_prev_char(s, s + max + 1);
+    return end != NULL ? (size_t)(end - s) : 0;
+}
+
+static void send_hit(struct client *c, uint64_t request_id, const struct store_search_hit *h)
+{
+    struct proto_msg m = { .type = PROTO_SEARCH_RESULT, .u.search_result = {
+        .request_id = request_id, .message_id = h->message_id,
+        .time_ms = (uint64_t)h->time_ms, .room_id = h->room_id,
+        .sender = proto_str_of(h->sender_name),
+        .snippet = { h->snippet, (uint16_t)utf8_prefix(h->snippet, PROTO_MAX_SNIPPET) },
+    } };
+    if (m.u.search_result.sender.len > PROTO_MAX_NAME_BYTES) { /* not a row this server wrote */
+        client_log(c, LOG_ERROR, "stored message %" PRIu64 " has a sender name too long",
+                   h->message_id);
+        return;
+    }
+    client_send_msg(c, &m);
+}
+
+/* CPU time of the loop thread, in milliseconds. */
+static double thread_cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* False after answering SEARCH_BUSY when c's searches have used their CPU share. */
+static bool search_budget_left(struct client *c, uint64_t request_id, int64_t now)
+{
+    static const struct rate_limit share = { SERVER_SEARCH_CPU_MS_PER_SEC,
+                                             SERVER_SEARCH_CPU_BURST_MS };
+    if (!c->srv->cfg.guard.enabled)
+        return true; /* --no-limits */
+    if (c->search_budget.burst == 0)
+        bucket_init(&c->search_budget, &share, now);
+    if (bucket_take(&c->search_budget, 0, now))
+        return true;
+    int64_t wait_s = (bucket_debt_ms(&c->search_budget) + 999) / 1000;
+    client_send_error(c, PROTO_E_SEARCH_BUSY, PROTO_SEARCH, request_id,
+                      "Too many searches: wait %" PRId64 " s before the next.", wait_s);
+    return false;
+}
+
+void search_on_request(struct client *c, const struct proto_msg *msg)
+{
+    const struct proto_search *s = &msg->u.search;
+    int64_t now = clock_mono_ms();
+    if (search_refused(c, s) || !search_budget_left(c, s->request_id, now))
+        return;
+    if (s->room_id != PROTO_SEARCH_ALL_ROOMS &&
+        rooms_for_request(c, s->room_id, PROTO_SEARCH, s->request_id) == NULL)
+        return;
+    struct store_search_query q = {
+        .text = s->query.ptr, .text_len = s->query.len, .account_id = c->account_id,
+        .room_id = s->room_id, .limit = MIN((unsigned)s->limit, SERVER_SEARCH_MAX_RESULTS),
+        .window = SERVER_SEARCH_WINDOW, .budget_ms = SERVER_SEARCH_BUDGET_MS,
+        .snippet_tokens = SERVER_SEARCH_SNIPPET_WORDS,
+    };
+    struct store_search_hit hits[SERVER_SEARCH_MAX_RESULTS];
+    double cpu = thread_cpu_ms();
+    int n = store_search(c->srv->store, &q, hits);
+    cpu = thread_cpu_ms() - cpu;
+    bucket_charge(&c->search_budget, cpu, now);
+    if (n < 0) {
+        client_log(c, LOG_ERROR, "cannot search: %s", store_error(c->srv->store));
+        client_send_error(c, PROTO_E_STORAGE, PROTO_SEARCH, s->request_id,
+                          "The server could not search; try again.");
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        send_hit(c, s->request_id, &hits[i]);
+    store_search_hits_clear(hits, (unsigned)n);
+    struct proto_msg done = { .type = PROTO_DONE, .u.done = { s->request_id, PROTO_SEARCH } };
+    client_send_msg(c, &done);
+    client_log(c, LOG_DEBUG, "search room=%u words=%u results=%d cpu_ms=%.3f",
+               (unsigned)s->room_id, store_search_words(s->query.ptr, s->query.len), n, cpu);
+}
