@@ -31,6 +31,12 @@ def server_side(server, clients):
     return found
 
 
+def stopped(server):
+    """Whether the server process is stopped (state T in /proc/PID/stat)."""
+    with open(f"/proc/{server.pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
+
+
 @contextlib.contextmanager
 def one_pass(server, clients, closing=False):
     """What the block sends (or, closing, the clients' closes) reaches the server in one
@@ -38,6 +44,9 @@ def one_pass(server, clients, closing=False):
     ports = {c.sock.getsockname()[1] for c in clients}
     server.signal(signal.SIGSTOP)
     try:
+        # kill() returns before the stop takes hold: a byte sent meanwhile could still
+        # be read by a pass of its own
+        wait_until(lambda: stopped(server), what="the server to be stopped")
         yield
 
         def arrived():
