@@ -17,6 +17,7 @@ CHAT_SERVER_WRAPPER, when set, is a command line the server runs under, e.g.
 (make test-valgrind); a server that stops normally must then report no errors.
 """
 
+import contextlib
 import itertools
 import os
 import re
@@ -62,6 +63,24 @@ def wait_until(predicate, timeout=TIMEOUT, what="condition", interval=0.01):
         if time.monotonic() >= deadline:
             raise AssertionError(f"timed out after {timeout:.1f}s waiting for {what}")
         time.sleep(interval)
+
+
+def process_state(pid):
+    """The one-letter state of a process ("T" once stopped), from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(") ", 1)[1][0]
+
+
+@contextlib.contextmanager
+def paused(server):
+    """Holds the server still while the test queues input for it. A stop signal takes
+    effect a moment after kill() returns, so the server is waited for to be stopped."""
+    server.signal(signal.SIGSTOP)
+    try:
+        wait_until(lambda: process_state(server.pid) == "T", what="the server to stop")
+        yield
+    finally:
+        server.signal(signal.SIGCONT)
 
 
 class Server:

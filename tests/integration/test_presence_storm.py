@@ -8,13 +8,11 @@ clients send, and resumed (SIGCONT) once everything is queued in its sockets."""
 
 import math
 import re
-import signal
-from contextlib import contextmanager
 
 import pytest
 
 import chatproto as P
-from chatserver import wait_until
+from chatserver import paused, wait_until
 from crowd import Crowd
 
 BURST = 600  # newcomers at once: more than one USER_JOINED frame holds
@@ -24,24 +22,6 @@ OLD = 3      # clients online before the burst
 @pytest.fixture(params=["select", "epoll"])
 def server(request, server_factory):
     return server_factory("--poller", request.param)
-
-
-def process_state(pid):
-    """The one-letter state of a process ("T" once stopped), from /proc."""
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().rsplit(") ", 1)[1][0]
-
-
-@contextmanager
-def paused(server):
-    """Holds the server still while the test queues input for it. A stop signal takes
-    effect a moment after kill() returns, so the server is waited for to be stopped."""
-    server.signal(signal.SIGSTOP)
-    try:
-        wait_until(lambda: process_state(server.pid) == "T", what="the server to stop")
-        yield
-    finally:
-        server.signal(signal.SIGCONT)
 
 
 def wait_accepted(server, count):

@@ -7,11 +7,10 @@ side (/proc/net/tcp: bytes queued, or the FIN seen), and lets it go on (SIGCONT)
 next poll finds them all ready."""
 
 import contextlib
-import signal
 
 import chatproto as P
 from chatrooms import create, expect_done, expect_state, join, people, request
-from chatserver import wait_until
+from chatserver import paused, wait_until
 
 CLOSE_WAIT = 0x08                      # /proc/net/tcp's st: the peer's FIN arrived
 
@@ -31,22 +30,12 @@ def server_side(server, clients):
     return found
 
 
-def stopped(server):
-    """Whether the server process is stopped (state T in /proc/PID/stat)."""
-    with open(f"/proc/{server.pid}/stat") as f:
-        return f.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
-
-
 @contextlib.contextmanager
 def one_pass(server, clients, closing=False):
     """What the block sends (or, closing, the clients' closes) reaches the server in one
     loop pass: it goes on once the kernel has it all on the server's side."""
     ports = {c.sock.getsockname()[1] for c in clients}
-    server.signal(signal.SIGSTOP)
-    try:
-        # kill() returns before the stop takes hold: a byte sent meanwhile could still
-        # be read by a pass of its own
-        wait_until(lambda: stopped(server), what="the server to be stopped")
+    with paused(server):
         yield
 
         def arrived():
@@ -54,8 +43,6 @@ def one_pass(server, clients, closing=False):
             return set(ends) == ports and all(
                 st == CLOSE_WAIT if closing else queued > 0 for st, queued in ends.values())
         wait_until(arrived, what="the kernel to hold every client's bytes")
-    finally:
-        server.signal(signal.SIGCONT)
 
 
 def presence(client):
