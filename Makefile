@@ -65,6 +65,9 @@ BASE_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 icu-uc icu-i18n libcrypto)
 # libssl its TLS.
 STORE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sqlite3 libsodium)
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libsodium)
+# hiredis is chat-server's client of Redis for --cluster (server/cluster_link.c); without
+# --cluster it is linked but never called. Its headers are included as <hiredis/...>.
+HIREDIS_LIBS := $(shell $(PKG_CONFIG) --libs hiredis)
 SSL_LIBS := $(shell $(PKG_CONFIG) --libs libssl)
 GIO_CFLAGS := $(shell $(PKG_CONFIG) --cflags gio-2.0 gio-unix-2.0)
 GIO_LIBS := $(shell $(PKG_CONFIG) --libs gio-2.0 gio-unix-2.0)
@@ -96,8 +99,10 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 WIDGET_BIN := $(patsubst tests/widget/%.c,$(OUT)/tests/%,$(WIDGET_SRC))
 
 BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(OUT)/chat-bench
+# Test drivers of server modules against real services (tests/cluster/).
+PROBE_BIN := $(OUT)/tests/cluster-link-probe
 .PHONY: all test run bench bench-quick clean FORCE
-all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN) translations
+all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN) $(PROBE_BIN) translations
 
 # Rebuild everything when BUILD_DEFS change (another PREFIX, a new VERSION).
 $(OUT)/build-defs: FORCE
@@ -132,7 +137,7 @@ $(OUT)/chat-server: BASE_LIBS += $(SYSTEMD_LIBS)
 build-fuzz/%: BASE_LIBS += $(SYSTEMD_LIBS)
 
 $(OUT)/chat-server: $(SERVER_OBJ) $(OUT)/libcommon.a
-	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) $(STORE_LIBS) -lm -o $@
+	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) $(STORE_LIBS) $(HIREDIS_LIBS) -lm -o $@
 
 $(OUT)/chat-cli: $(CORE_OBJ) $(call obj,$(CLI_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
@@ -151,6 +156,12 @@ $(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/gtk/resources/*.ui client/gtk
 $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
+
+# The Redis link on the server's own event loop, driven by a test (test_cluster_link.py).
+$(PROBE_BIN): $(call obj,tests/cluster/link_probe.c server/cluster_link.c server/ev.c \
+		server/ev_select.c server/ev_epoll.c) $(OUT)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) $(HIREDIS_LIBS) -o $@
 
 $(WIDGET_BIN): $(OUT)/tests/%: $(OUT)/obj/tests/widget/%.o $(GUI_OBJ) $(CORE_OBJ) $(OUT)/libcommon.a
 	@mkdir -p $(dir $@)
@@ -194,8 +205,8 @@ fuzz: $(FUZZ_BIN)
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LINKED) $(wildcard common/*.h server/*.h server/store/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $(STORE_CFLAGS) $< $(FUZZ_LINKED) $(SSL_LIBS) $(BASE_LIBS) \
-		$(STORE_LIBS) -lm -o $@
+	clang $(FUZZ_FLAGS) $(BASE_CFLAGS) $(STORE_CFLAGS) $< $(FUZZ_LINKED) \
+		$(SSL_LIBS) $(BASE_LIBS) $(STORE_LIBS) $(HIREDIS_LIBS) -lm -o $@
 
 run: $(OUT)/chat-server $(OUT)/chat-client
 	scripts/run-app $(OUT)
