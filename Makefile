@@ -100,7 +100,7 @@ WIDGET_BIN := $(patsubst tests/widget/%.c,$(OUT)/tests/%,$(WIDGET_SRC))
 
 BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(OUT)/chat-bench
 # Test drivers of server modules against real services (tests/cluster/).
-PROBE_BIN := $(OUT)/tests/cluster-link-probe
+PROBE_BIN := $(OUT)/tests/cluster-log-probe
 .PHONY: all test run bench bench-quick clean FORCE
 all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN) $(PROBE_BIN) translations
 
@@ -157,9 +157,10 @@ $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
 
-# The Redis link on the server's own event loop, driven by a test (test_cluster_link.py).
-$(PROBE_BIN): $(call obj,tests/cluster/link_probe.c server/cluster_link.c server/ev.c \
-		server/ev_select.c server/ev_epoll.c) $(OUT)/libcommon.a
+# The cluster's stream and Redis link on the server's own event loop, driven by a test
+# (test_cluster_log.py).
+$(PROBE_BIN): $(call obj,tests/cluster/log_probe.c server/cluster_log.c server/cluster_link.c \
+		server/ev.c server/ev_select.c server/ev_epoll.c) $(OUT)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $^ $(BASE_LIBS) $(HIREDIS_LIBS) -o $@
 

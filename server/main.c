@@ -206,9 +206,13 @@ static void print_help(void)
            "                           through this Redis (an IPv4 address: no lookups)\n"
            "  --node-id N              this node's id, 1..%u, different on every node\n"
            "A Redis reply later than %u ms takes the link down (writes are refused as\n"
-           "temporarily unavailable); it is retried after %u ms, doubling up to %u ms.\n",
+           "temporarily unavailable); it is retried after %u ms, doubling up to %u ms.\n"
+           "The stream keeps about %u entries (a node further behind is rebuilt from a\n"
+           "peer's backup); a node reads at most %u a pass, waiting up to %u ms for news;\n"
+           "an entry's event is at most %u bytes.\n",
            CLUSTER_MAX_NODE_ID, CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
-           CLUSTER_RECONNECT_MAX_MS);
+           CLUSTER_RECONNECT_MAX_MS, CLUSTER_STREAM_MAXLEN, CLUSTER_READ_BATCH,
+           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES);
 }
 
 /* Reports a bad command line and returns the usage exit status. */
