@@ -57,14 +57,14 @@ bool direct_allowed(struct client *c, const struct room *r, uint16_t ref_type,
 void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
                     struct proto_str text, uint16_t ref_type, uint64_t reply_to)
 {
-    struct event_text ev = {
+    struct event ev = { .type = EVENT_TEXT, .u.text = {
         .room_id = r->id, .time_ms = (int64_t)clock_wall_ms(), .sender_account = c->account_id,
         .sender_name = c->name, .sender_conn = c->id, .client_id = client_id,
         .reply_to = reply_to, .text = text,
-    };
+    } };
     struct deliver_request req = { c, ref_type, client_id };
     struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log_text(c->srv, &ev, &ticket);
+    event_log(c->srv, &ev, &ticket);
 }
 
 /* Creates the direct room of c's account and target (named target_name), in the store

@@ -2,8 +2,6 @@
 #include "server/event.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
 
 #include "server/client.h"
 #include "server/deliver.h"
@@ -12,12 +10,6 @@
 #include "server/store/store.h"
 #include "server/store/store_history.h"
 #include "server/store/store_live.h"
-
-void event_log_text(struct server *srv, const struct event_text *ev,
-                    const struct deliver_ticket *ticket)
-{
-    event_apply_text(srv, ev, ticket); /* one node: the pass commit is the log */
-}
 
 /* The REPLY_TO that goes before a reply's TEXT. */
 static struct proto_msg reply_note(uint32_t room_id, uint64_t message_id, uint64_t reply_to)
@@ -55,45 +47,15 @@ static void ack_resend(struct client *c, const struct event_text *ev, uint64_t m
                ": acknowledged again, not stored", ev->client_id, message_id);
 }
 
-/* Logs what became of ev: as its requester's line when it is on this node. */
-static void text_log(const struct client *requester, const struct event_text *ev,
-                     enum log_level level, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
-static void text_log(const struct client *requester, const struct event_text *ev,
-                     enum log_level level, const char *fmt, ...)
-{
-    if (!log_enabled(level))
-        return;
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (requester != NULL)
-        client_log(requester, level, "%s", line);
-    else
-        log_event(level, ev->sender_conn, NULL, ev->sender_name, "%s", line);
-}
-
-/* Encodes msg and delivers it to r for ticket's request; false if it cannot be encoded. */
-static bool deliver_msg(struct server *srv, const struct deliver_ticket *ticket,
-                        const struct room *r, const struct proto_msg *msg)
-{
-    struct frame *f = frame_encode(msg);
-    if (f == NULL)
-        return false;
-    deliver_ticketed(srv, ticket, r, f);
-    frame_unref(f);
-    return true;
-}
-
 void event_apply_text(struct server *srv, const struct event_text *ev,
                       const struct deliver_ticket *ticket)
 {
     struct client *requester = deliver_ticket_client(srv, ticket);
     const struct room *r = rooms_get(srv, ev->room_id);
     if (r == NULL) {
-        text_log(requester, ev, LOG_ERROR, "text for room %u, which does not exist: not "
-                 "stored", (unsigned)ev->room_id);
+        event_note(requester, ev->sender_conn, ev->sender_name, LOG_ERROR,
+                   "text for room %u, which does not exist: not stored",
+                   (unsigned)ev->room_id);
         return;
     }
     struct store_message stored = {
@@ -112,19 +74,18 @@ void event_apply_text(struct server *srv, const struct event_text *ev,
     if (resent < 0 || store_add_text(srv->store, &stored, &message_id) != STORE_OK ||
         (ev->reply_to != 0 &&
          store_live_set_reply(srv->store, message_id, ev->reply_to) != STORE_OK)) {
-        text_log(requester, ev, LOG_ERROR, "cannot store a text: %s", store_error(srv->store));
-        if (requester != NULL)
-            client_send_error(requester, PROTO_E_STORAGE, ticket->ref_type, ev->client_id,
-                              "The server could not store the message; nothing was sent.");
+        event_note(requester, ev->sender_conn, ev->sender_name, LOG_ERROR,
+                   "cannot store a text: %s", store_error(srv->store));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not store the message; nothing was sent.");
         return;
     }
     struct proto_msg note = reply_note(ev->room_id, message_id, ev->reply_to);
     struct proto_msg msg = text_of(ev, message_id, ev->time_ms);
-    if ((ev->reply_to != 0 && !deliver_msg(srv, ticket, r, &note)) ||
-        !deliver_msg(srv, ticket, r, &msg)) {
-        text_log(requester, ev, LOG_ERROR, "cannot encode a TEXT frame");
+    if ((ev->reply_to != 0 && !event_deliver(srv, ticket, r, &note)) ||
+        !event_deliver(srv, ticket, r, &msg))
         return;
-    }
-    text_log(requester, ev, LOG_DEBUG, "text room=%u message_id=%" PRIu64 " bytes=%u",
-             (unsigned)ev->room_id, message_id, (unsigned)ev->text.len);
+    event_note(requester, ev->sender_conn, ev->sender_name, LOG_DEBUG,
+               "text room=%u message_id=%" PRIu64 " bytes=%u", (unsigned)ev->room_id,
+               message_id, (unsigned)ev->text.len);
 }
