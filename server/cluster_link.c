@@ -35,6 +35,8 @@ struct cluster_link {
     int mask;                  /* what hiredis asked the loop to wait for */
     bool up;                   /* ac answered its PING */
     bool told_down;            /* on_state heard of this outage already */
+    int64_t up_by;             /* connected but not up: dropped if still not up then */
+    char refusal[128];         /* why Redis refused the PING, when it did */
     int64_t retry_at;          /* next connection attempt while ac is NULL */
     int64_t backoff_ms;
     struct link_cmd *head, *tail;
@@ -166,8 +168,14 @@ static void on_disconnect(const redisAsyncContext *ac, int status)
 static void on_ping(void *data, const struct redisReply *reply)
 {
     struct cluster_link *link = data;
-    if (reply == NULL || reply->type == REDIS_REPLY_ERROR)
-        return; /* the connection is going down already, or will at the deadline */
+    if (reply == NULL)
+        return; /* the connection is going down already */
+    if (reply->type == REDIS_REPLY_ERROR) { /* e.g. LOADING: dropped at the next tick */
+        snprintf(link->refusal, sizeof link->refusal, "Redis refused the connection: %s",
+                 reply->str);
+        link->up_by = clock_mono_ms();
+        return;
+    }
     link->up = true;
     link->told_down = false;
     link->backoff_ms = CLUSTER_RECONNECT_MIN_MS;
@@ -198,6 +206,8 @@ static void link_connect(struct cluster_link *link)
         return;
     }
     link->ac = ac;
+    link->up_by = clock_mono_ms() + CLUSTER_REPLY_TIMEOUT_MS;
+    link->refusal[0] = '\0';
     link->fd = ac->c.fd;
     link->mask = EV_NONE;
     ac->data = link;
@@ -326,7 +336,9 @@ static int64_t link_reply_deadline(const struct cluster_link *link)
 
 int cluster_link_timeout(const struct cluster_link *link, int64_t now_ms)
 {
-    int64_t at = link->ac != NULL ? link_reply_deadline(link) : link->retry_at;
+    int64_t at = link->ac == NULL ? link->retry_at
+               : link->up ? link_reply_deadline(link)
+                          : MIN(link_reply_deadline(link), link->up_by);
     if (at == INT64_MAX)
         return -1;
     return at <= now_ms ? 0 : (int)MIN(at - now_ms, INT32_MAX);
@@ -339,8 +351,12 @@ void cluster_link_tick(struct cluster_link *link, int64_t now_ms)
             link_connect(link);
         return;
     }
-    if (link_reply_deadline(link) > now_ms)
+    bool late = link_reply_deadline(link) <= now_ms;
+    if (!late && (link->up || now_ms < link->up_by))
         return;
+    char why[sizeof link->refusal];
+    snprintf(why, sizeof why, "%s", !late && link->refusal[0] != '\0'
+                                        ? link->refusal : "Redis did not answer in time");
     link_drop(link);
-    link_lost(link, "Redis did not answer in time");
+    link_lost(link, why);
 }

@@ -30,7 +30,10 @@ struct cluster_addr {
  * Returns true, or false with err saying what is wrong. */
 bool cluster_addr_parse(const char *url, struct cluster_addr *addr, char *err, size_t errlen);
 
-/* Told when the link comes up (up true) or goes down (up false, why in words). */
+/* Told when the link comes up (up true) or goes down (up false, why in words: it may
+ * hold Redis's own error text, so quote it before logging it). A Redis that answers the
+ * PING with an error (LOADING, NOAUTH) is dropped and tried again like one that does
+ * not answer. */
 typedef void cluster_link_state_fn(void *data, bool up, const char *why);
 
 /* Told once per command: its reply, or NULL when none came (link down, timed out, or

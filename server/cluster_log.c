@@ -177,7 +177,9 @@ static void on_checked(void *data, const struct redisReply *reply)
         return;
     }
     struct stream_info info;
-    if (!stream_info_parse(reply, &info))
+    if (reply->type == REDIS_REPLY_ERROR)
+        log_refuse(log, "Redis refused XINFO STREAM %s: %s", log->stream, reply->str);
+    else if (!stream_info_parse(reply, &info))
         log_refuse(log, "XINFO STREAM %s lacks fields the cluster needs: it needs Redis 7.0 "
                    "or later", log->stream);
     else if (cluster_id_cmp(info.generated, log->last) < 0)

@@ -46,7 +46,8 @@ struct cluster_entry {
 struct cluster_log_ops {
     /* The log can be written and read (up), or not (why in words). */
     void (*state)(void *data, bool up, const char *why);
-    /* The stream cannot be applied on from this node's last id: it must not serve. */
+    /* The stream cannot be applied on from this node's last id: it must not serve. why
+     * (as state's) may hold Redis's own error text: quote it before logging it. */
     void (*refuse)(void *data, const char *why);
     /* The next entry in stream order. */
     void (*apply)(void *data, const struct cluster_entry *entry);

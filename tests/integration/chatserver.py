@@ -172,11 +172,14 @@ class Redis:
         assert self.proc.poll() is None, "redis-server is not running"
         os.kill(self.proc.pid, signum)
 
-    def command(self, *args):
-        """Sends one command on a new connection and returns its reply."""
+    def command(self, *args, password=None):
+        """Sends one command on a new connection (after AUTH password, if given) and
+        returns its reply."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT) as sock:
-            sock.sendall(_resp(*args))
+            sock.sendall((_resp("AUTH", password) if password else b"") + _resp(*args))
             with sock.makefile("rb") as stream:
+                if password:
+                    _read_reply(stream)
                 return _read_reply(stream)
 
     def stop(self):

@@ -200,6 +200,13 @@ def test_a_stream_that_ends_before_the_node_is_refused(redis, tmp_path):
     ahead.close()
 
 
+def test_a_key_that_is_no_stream_is_refused(redis, tmp_path):
+    redis.command("SET", STREAM, "not a stream")
+    node = Node(redis, tmp_path)
+    assert "Redis refused XINFO STREAM chat:test: WRONGTYPE" in node.wait_prefix("refuse ")
+    node.close()
+
+
 def test_malformed_entries_are_skipped_by_every_node(redis, tmp_path):
     bad = [
         ("v", "1", "n", "0", "r", "1", "e", "x"),                 # node 0
@@ -219,6 +226,19 @@ def test_malformed_entries_are_skipped_by_every_node(redis, tmp_path):
         skipped = [line.split(" ", 2)[1] for line in node.lines if line.startswith("skipped ")]
         assert skipped == ids
         node.close()
+
+
+def test_a_redis_that_refuses_the_connection_is_retried(redis, tmp_path):
+    redis.command("CONFIG", "SET", "requirepass", "secret")
+    node = Node(redis, tmp_path)
+    assert "Redis refused the connection: NOAUTH" in node.wait_prefix("down ")
+    node.send("add 1 refused")
+    node.wait_line("refused 1")
+    redis.command("CONFIG", "SET", "requirepass", "", password="secret")
+    node.wait_line("up")
+    node.add(2, "accepted")
+    assert node.applied_texts() == ["accepted"]
+    node.close()
 
 
 def test_redis_gone_for_good_is_reported_and_retried(redis, tmp_path):
