@@ -181,7 +181,7 @@ test: all
 VALGRIND := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 VALGRIND_TESTS ?= tests/integration
 .PHONY: test-valgrind test-valgrind-core
-test-valgrind: $(OUT)/chat-server $(OUT)/chat-cli
+test-valgrind: $(OUT)/chat-server $(OUT)/chat-cli $(PROBE_BIN)
 	G_SLICE=always-malloc CHAT_BIN_DIR=$(abspath $(OUT)) CHAT_SERVER_WRAPPER="$(VALGRIND)" \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(PYTEST_JOBS) $(VALGRIND_TESTS)
 
