@@ -24,6 +24,7 @@
 #define UPLOAD_QUEUE (4u * PROTO_MAX_CHUNK) /* chunk frames kept queued ahead */
 #define UPLOAD_ID 1u
 #define MIB (1024.0 * 1024.0)
+#define GIB (1024.0 * MIB)
 
 /* One connection with its epoll set, input decoder and output queue. */
 struct link {
@@ -348,6 +349,25 @@ static bool download(struct link *l, uint64_t file_id, uint64_t size, int out_fd
                                          (unsigned long long)sink.got, (unsigned long long)size);
 }
 
+/* CPU time used so far by chat-bench and by the server (0 if unknown). */
+struct cpu_mark {
+    uint64_t self_ns, server_ns;
+};
+
+static struct cpu_mark cpu_mark(pid_t server_pid)
+{
+    struct proc_sample s = proc_sample(server_pid);
+    return (struct cpu_mark){ .self_ns = proc_self_cpu_ns(), .server_ns = s.ok ? s.cpu_ns : 0 };
+}
+
+/* CPU seconds per GiB between two readings of one clock; -1 when not measured. */
+static double cpu_per_gib(uint64_t from_ns, uint64_t to_ns, double bytes)
+{
+    if (to_ns == 0 || bytes <= 0)
+        return -1;
+    return (double)(to_ns - from_ns) / 1e9 / (bytes / GIB);
+}
+
 bool transfer_file(const struct transfer_opts *o)
 {
     struct link l;
@@ -369,6 +389,7 @@ bool transfer_file(const struct transfer_opts *o)
         ok = link_fail(&l, "reading %s: %s", o->path, strerror(errno));
     ok = ok && upload_login(&l);
     uint64_t t1 = clock_now_ns(), file_id = 0;
+    struct cpu_mark m1 = cpu_mark(o->server_pid);
     if (ok) {
         const char *slash = strrchr(o->path, '/');
         file_id = upload(&l, fd, (uint64_t)st.st_size, sha, slash ? slash + 1 : o->path);
@@ -380,19 +401,26 @@ bool transfer_file(const struct transfer_opts *o)
     if (ok)
         sync();
     uint64_t t2 = clock_now_ns();
+    struct cpu_mark m2 = cpu_mark(o->server_pid);
     ok = ok && download(&l, file_id, (uint64_t)st.st_size, out_fd);
     if (ok && close(out_fd) != 0)
         ok = link_fail(&l, "closing %s: %s", o->download_to, strerror(errno));
     out_fd = -1;
     uint64_t t3 = clock_now_ns();
+    struct cpu_mark m3 = cpu_mark(o->server_pid);
     double up_s = (double)(t2 - t1) / 1e9, down_s = (double)(t3 - t2) / 1e9;
     double mib = ok ? (double)st.st_size / MIB : 0;
+    double size = ok ? (double)st.st_size : 0;
     printf("RESULT mode=file ok=%d bytes=%lld hash_s=%.3f upload_s=%.3f download_s=%.3f"
-           " upload_mib_per_s=%.1f download_mib_per_s=%.1f file_id=%llu\n",
+           " upload_mib_per_s=%.1f download_mib_per_s=%.1f file_id=%llu"
+           " upload_server_cpu_s_per_gib=%.3f upload_bench_cpu_s_per_gib=%.3f"
+           " download_server_cpu_s_per_gib=%.3f download_bench_cpu_s_per_gib=%.3f\n",
            ok ? 1 : 0, ok ? (long long)st.st_size : 0LL, (double)(t_hashed - t0) / 1e9, up_s,
            down_s,
            ok && up_s > 0 ? mib / up_s : 0, ok && down_s > 0 ? mib / down_s : 0,
-           (unsigned long long)file_id);
+           (unsigned long long)file_id,
+           cpu_per_gib(m1.server_ns, m2.server_ns, size), cpu_per_gib(m1.self_ns, m2.self_ns, size),
+           cpu_per_gib(m2.server_ns, m3.server_ns, size), cpu_per_gib(m2.self_ns, m3.self_ns, size));
     if (!ok)
         printf("FAILURE %s\n", l.error);
     else
@@ -443,7 +471,8 @@ bool transfer_tcp_sink(const struct transfer_opts *o)
         ok = ok && l.error[0] == '\0' && close(out_fd) == 0;
         out_fd = -1;
     }
-    printf("RESULT mode=tcp-sink ok=%d bytes=%llu\n", ok ? 1 : 0, (unsigned long long)bytes);
+    printf("RESULT mode=tcp-sink ok=%d bytes=%llu cpu_s_per_gib=%.3f\n", ok ? 1 : 0,
+           (unsigned long long)bytes, cpu_per_gib(0, proc_self_cpu_ns(), (double)bytes));
     if (!ok)
         printf("FAILURE %s\n", l.error[0] ? l.error : strerror(errno));
     if (out_fd >= 0)
@@ -492,8 +521,9 @@ bool transfer_tcp_send(const struct transfer_opts *o)
     }
     ok = ok && l.error[0] == '\0';
     double s = (double)(clock_now_ns() - t0) / 1e9;
-    printf("RESULT mode=tcp-send ok=%d bytes=%llu seconds=%.3f mib_per_s=%.1f\n", ok ? 1 : 0,
-           (unsigned long long)bytes, s, ok && s > 0 ? (double)bytes / MIB / s : 0);
+    printf("RESULT mode=tcp-send ok=%d bytes=%llu seconds=%.3f mib_per_s=%.1f cpu_s_per_gib=%.3f\n",
+           ok ? 1 : 0, (unsigned long long)bytes, s, ok && s > 0 ? (double)bytes / MIB / s : 0,
+           cpu_per_gib(0, proc_self_cpu_ns(), (double)bytes));
     if (!ok)
         printf("FAILURE %s\n", l.error);
     if (fd >= 0)
