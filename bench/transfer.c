@@ -100,6 +100,7 @@ static bool link_tls(struct link *l)
     l->ssl = bench_tls_session(l->fd);
     if (l->ssl == NULL)
         return link_fail(l, "no TLS session");
+    bench_tls_read_buffer(l->ssl, IO_BLOCK);
     for (;;) {
         bool want_write = false;
         int st = bench_tls_handshake(l->ssl, &want_write);
