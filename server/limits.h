@@ -56,9 +56,10 @@
 #define SERVER_COPY_BUFFER (64u * 1024u)       /* TLS without kTLS: frames and file parts
                                                   copied into one buffer per write, so a
                                                   download goes out in full 16 KiB records
-                                                  (a chunk's header does not cut one); what
-                                                  a full socket refuses is copied again, so
-                                                  larger only wastes copies */
+                                                  (a chunk's header does not cut one); the
+                                                  buffer is the connection's while its bytes
+                                                  are unsent, so what a full socket refuses
+                                                  is retried, not copied again */
 #define SERVER_CLOSE_LINGER_MS 2000            /* a closing client gets this long to take its
                                                   last frames (an ERROR, a reply) */
 #define SERVER_SHUTDOWN_FLUSH_MS 2000          /* on SIGINT/SIGTERM, flush at most this long */
