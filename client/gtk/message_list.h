@@ -98,6 +98,9 @@ void chat_message_list_remove_gap(ChatMessageList *self, guint64 after_id);
 /* The newest message id shown, 0 when none. */
 guint64 chat_message_list_get_newest_id(ChatMessageList *self);
 
+/* The server's message id row shows (0: none yet, or not a message). */
+guint64 chat_message_list_row_message_id(GtkListBoxRow *row);
+
 /* TRUE while the view follows new rows (it is at the bottom). */
 gboolean chat_message_list_get_following(ChatMessageList *self);
 

@@ -340,6 +340,7 @@ static void chat_window_finalize(GObject *object)
     g_free(self->files_dir);
     g_free(self->host);
     g_free(self->username);
+    g_clear_pointer(&self->message_requests, g_hash_table_unref);
     G_OBJECT_CLASS(chat_window_parent_class)->finalize(object);
 }
 
@@ -426,11 +427,14 @@ static void chat_window_init(ChatWindow *self)
     window_rooms_init(self);
     window_room_dialog_init(self);
     window_history_init(self);
+    window_message_actions_init(self);
+    window_composer_init(self);
     window_chat_init(self);
     window_files_init(self);
     window_actions_init(self);
     window_account_init(self);
     window_trust_init(self);
+    window_idle_init(self);
 }
 
 /* A window showing the login view, filled from options and settings. */

@@ -192,7 +192,7 @@ static void on_file_announced(ChatSession *session, ChatFileInfo *file, ChatWind
     (void)session;
     ChatMessageList *list = window_rooms_list(self, file->room_id);
     gboolean news = file->message_id > chat_message_list_get_newest_id(list);
-    chat_message_list_add_file(list, file);
+    window_message_actions_attach(self, GTK_WIDGET(chat_message_list_add_file(list, file)));
     if (!file->own && news) {
         char *body = g_strdup_printf(_("shared the file %s"), file->name);
         window_chat_note_incoming(self, file->room_id, file->uploader, body);

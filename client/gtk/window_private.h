@@ -57,6 +57,15 @@ struct _ChatWindow {
     /* The reconnect banner counts down the session's announced delay. */
     guint countdown_source;
 
+    /* The message box's mode (window_composer.c) and the requests of message actions
+     * (window_message_actions.c: request id -> nothing). */
+    GtkWidget *composer_bar;
+    GtkLabel *composer_label;
+    int composer_mode;   /* WINDOW_COMPOSE_* */
+    guint32 composer_room;
+    guint64 composer_target;
+    GHashTable *message_requests;
+
     /* Accounts (window_account.c). */
     GCancellable *keyring_cancel; /* keyring calls in flight; cancelled with the window */
     char *new_token;     /* handed out at login, kept in the keyring once ONLINE */
@@ -117,6 +126,36 @@ void window_rooms_set_narrow(ChatWindow *self, gboolean narrow);
 
 /* window_actions.c: the window's actions and its narrow/wide layout. */
 void window_actions_init(ChatWindow *self);
+
+/* window_message_actions.c: Reply, React, Edit, Delete on message rows. */
+void window_message_actions_init(ChatWindow *self);
+/* Gives row (a ChatBubble or ChatFileRow) the actions in its menu and keys; once. */
+void window_message_actions_attach(ChatWindow *self, GtkWidget *row);
+/* Up in an empty message box: edits the newest own text on screen; FALSE if none. */
+gboolean window_message_actions_edit_last(ChatWindow *self);
+/* Sends text as the new version of message_id (its answer is the actions'). */
+gboolean window_message_actions_send_edit(ChatWindow *self, guint64 message_id,
+                                          const char *text, GError **error);
+/* TRUE when request_id is a message action's: the generic answer stays quiet. */
+gboolean window_message_actions_owns(ChatWindow *self, guint64 request_id);
+/* A refusal in words: a problem line and an alert ("what: why"). */
+void window_message_actions_refused(ChatWindow *self, const char *what, const char *why);
+
+/* window_composer.c: the message box writes a new text, an edit or a reply. */
+enum { WINDOW_COMPOSE_NEW, WINDOW_COMPOSE_EDIT, WINDOW_COMPOSE_REPLY };
+void window_composer_init(ChatWindow *self);
+void window_composer_edit(ChatWindow *self, guint32 room_id, guint64 message_id,
+                          const char *text);
+void window_composer_reply(ChatWindow *self, guint32 room_id, guint64 message_id,
+                           const char *sender, const char *text);
+void window_composer_cancel(ChatWindow *self);
+/* Sends text as an edit (TRUE, *client_id 0) or a reply (TRUE, its client id); FALSE
+ * with error set when refused, FALSE without error for a new text. */
+gboolean window_composer_send(ChatWindow *self, const char *text, guint64 *client_id,
+                              GError **error);
+
+/* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
+void window_idle_init(ChatWindow *self);
 
 /* window_account.c: the account menu, the keyring, moderation and account requests. */
 void window_account_init(ChatWindow *self);

@@ -36,6 +36,8 @@ from chatserver import wait_until as _wait_until  # noqa: E402
 SLOWDOWN = 3.0 if "san" in BIN_DIR.name else 1.0
 TIMEOUT = 15.0 * SLOWDOWN
 GLIB_WARNING_RE = re.compile(r"-(WARNING|CRITICAL) \*\*")
+# The password of the accounts tests make (gui_account, the raw_account fixture).
+PASSWORD = "correct horse battery"
 # A conversation row's accessible name: "alice, 17:22: the text" or "...: File x.pdf".
 MESSAGE_NAME_RE = re.compile(r"^(.+?), (\d\d:\d\d): (.*)$", re.S)
 
@@ -471,6 +473,15 @@ class Client:
 
     def __str__(self):
         return f"chat-client[{self.proc.pid}]"
+
+
+def gui_account(client_factory, server, name):
+    """A chat-client window that registers the account name (PASSWORD) through its
+    login view, online."""
+    client = client_factory(server.port, None, connect=False, name=name)
+    client.fill_login(name, PASSWORD, create=True)
+    client.wait_online()
+    return client
 
 
 # ---- A desktop notification service, so notifications can be checked ----
