@@ -326,6 +326,7 @@ static void chat_window_dispose(GObject *object)
     stop_countdown(self);
     window_account_dispose(self);
     window_rooms_dispose(self);
+    window_typing_dispose(self);
     if (self->session != NULL) {
         g_signal_handlers_disconnect_by_data(self->session, self);
         chat_session_disconnect(self->session);
@@ -429,6 +430,7 @@ static void chat_window_init(ChatWindow *self)
     window_history_init(self);
     window_message_actions_init(self);
     window_composer_init(self);
+    window_typing_init(self);
     window_chat_init(self);
     window_files_init(self);
     window_actions_init(self);
@@ -462,6 +464,7 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
     chat_login_view_set_create_account(view, !named);
     chat_login_view_focus(view, named ? CHAT_LOGIN_FIELD_PASSWORD : CHAT_LOGIN_FIELD_SERVER);
     chat_session_set_tls(self->session, !options->no_tls);
+    chat_session_set_send_typing(self->session, settings_get_send_typing(settings));
     chat_session_set_expected_fingerprint(self->session, options->trust_fingerprint);
     if (options->connect_now)
         on_connect(self);

@@ -65,6 +65,11 @@ struct _ChatWindow {
     guint32 composer_room;
     guint64 composer_target;
     GHashTable *message_requests;
+    /* Typing notices (window_typing.c): who types here, and our own state. */
+    GtkLabel *typing_label;
+    guint32 typing_room;
+    ChatTypingState typing_state;
+    guint typing_pause_source;
 
     /* Accounts (window_account.c). */
     GCancellable *keyring_cancel; /* keyring calls in flight; cancelled with the window */
@@ -153,6 +158,10 @@ void window_composer_cancel(ChatWindow *self);
  * with error set when refused, FALSE without error for a new text. */
 gboolean window_composer_send(ChatWindow *self, const char *text, guint64 *client_id,
                               GError **error);
+
+/* window_typing.c: "alice is typing…" under the conversation, and our own notices. */
+void window_typing_init(ChatWindow *self);
+void window_typing_dispose(ChatWindow *self);
 
 /* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
 void window_idle_init(ChatWindow *self);

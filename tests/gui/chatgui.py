@@ -349,12 +349,18 @@ class Client:
 
     def choose_theme(self, label):
         """Main menu, Preferences, the style radio button called label, then Escape."""
+        self.set_preference("radio button", label, True)
+
+    def set_preference(self, role, label, checked):
+        """Main menu, Preferences, the check or radio button (role) called label made
+        checked or not, then Escape."""
         do_action(self.widget("toggle button", "Main menu"), "click")
         do_action(self.widget("push button", "Preferences"), "click")
-        radio = self.widget("radio button", label)
-        do_action(radio, "click")
-        wait_until(lambda: radio.get_state_set().contains(Atspi.StateType.CHECKED),
-                   f"{label} to be chosen")
+        button = self.widget(role, label)
+        if button.get_state_set().contains(Atspi.StateType.CHECKED) != checked:
+            do_action(button, "click")
+        wait_until(lambda: button.get_state_set().contains(Atspi.StateType.CHECKED) == checked,
+                   f"{label} to be {'on' if checked else 'off'}")
         press_key(KEY_ESCAPE)  # closes Preferences
         wait_until(lambda: self.find(role="dialog", name="Preferences") is None,
                    "Preferences to close")

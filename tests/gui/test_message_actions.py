@@ -8,7 +8,7 @@ import time
 
 from chatclient import RawClient
 from chatgui import (KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_UP, MESSAGE_NAME_RE, Atspi,
-                     do_action, find_all, find_one, gui_account, press_key, text_of,
+                     do_action, find_all, find_one, gui_account, press_key, text_of, type_text,
                      wait_until)
 import chatproto as P
 
@@ -176,3 +176,40 @@ def test_edit_reply_react_delete(server_factory, client_factory, raw_account):
     compose(alice)
     press_key(KEY_RETURN)
     alice.wait_line("Not done: ")
+
+
+def test_typing_both_ways_and_the_opt_out(server, client_factory):
+    alice = client_factory(server.port, "alice")
+    alice.wait_online()
+    bob = RawClient(server.port)
+    try:
+        bob.login("bob")
+        # Turned off in Preferences (and kept) before she ever typed: her text comes
+        # without a notice (the first one would be relayed at once).
+        alice.set_preference("check box", "Let others see when I am typing", False)
+        settings = (alice.workdir / "config" / "settings.ini").read_text()
+        assert "send_typing=false" in settings, settings
+        compose(alice)
+        type_text("quiet")
+        press_key(KEY_RETURN)
+        text = next_frame(bob, lambda f: f.type in (P.TYPING, P.TEXT) and
+                          getattr(f, "name", getattr(f, "sender", None)) == "alice",
+                          "alice's text")
+        assert text.type == P.TEXT and text.text == "quiet", text
+
+        # On again: bob hears her type, then (five seconds without a key) pause.
+        alice.set_preference("check box", "Let others see when I am typing", True)
+        compose(alice)
+        type_text("hel")
+        expect_frame(bob, P.TYPING, "alice typing", name="alice", state=P.TYPING_ACTIVE)
+        expect_frame(bob, P.TYPING, "alice pausing", name="alice", state=P.TYPING_PAUSED)
+
+        # bob types: the line under alice's conversation says so until his text comes.
+        bob.send_frame(P.TYPING_SET, room_id=P.ROOM_LOBBY, state=P.TYPING_ACTIVE)
+        alice.wait_line("bob is typing\u2026")
+        bob.say("here I am", client_id=1)
+        alice.wait_message("bob", "here I am")
+        wait_until(lambda: alice.find(role="label", text="bob is typing\u2026") is None,
+                   "the typing line to clear with bob's text")
+    finally:
+        bob.close()
