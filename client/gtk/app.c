@@ -193,6 +193,7 @@ static void chat_app_startup(GApplication *app)
         { "win.focus-compose", { "<Control>l", NULL } },
         { "win.show-rooms", { "F8", NULL } },
         { "win.find-room", { "<Control>k", NULL } },
+        { "win.search", { "<Control>f", NULL } },
         { "win.previous-room", { "<Alt>Up", NULL } },
         { "win.next-room", { "<Alt>Down", NULL } },
         { "win.add-room", { "<Control>n", NULL } },

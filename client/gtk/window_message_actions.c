@@ -96,10 +96,17 @@ static gboolean action_enabled(GtkWidget *row, const char *name)
 
 /* ---- Requests and their answers ---- */
 
-/* A request of these actions: its answer is ours, not the generic one's. */
-static void track_request(ChatWindow *self, guint64 request_id)
+/* A request whose answer a feature of the window shows itself (these actions, a
+ * search), not the generic notice. */
+void window_message_actions_track(ChatWindow *self, guint64 request_id)
 {
     g_hash_table_add(self->message_requests, g_memdup2(&request_id, sizeof request_id));
+}
+
+/* The answer of request_id was shown where it belongs. */
+void window_message_actions_forget(ChatWindow *self, guint64 request_id)
+{
+    g_hash_table_remove(self->message_requests, &request_id);
 }
 
 /* Shows why something could not be done, as a line and an alert. */
@@ -140,7 +147,7 @@ gboolean window_message_actions_send_edit(ChatWindow *self, guint64 message_id,
 {
     guint64 request = chat_session_edit_message(self->session, message_id, text, error);
     if (request != 0)
-        track_request(self, request);
+        window_message_actions_track(self, request);
     return request != 0;
 }
 
@@ -176,7 +183,7 @@ static void on_react(GSimpleAction *action, GVariant *parameter, gpointer row)
     guint64 request = chat_session_react(self->session, row_id(row),
                                          g_variant_get_string(parameter, NULL), &error);
     if (request != 0) {
-        track_request(self, request);
+        window_message_actions_track(self, request);
         return;
     }
     window_message_actions_refused(self, _("Reaction not sent"), error->message);
@@ -193,7 +200,7 @@ static void on_delete_response(GtkDialog *dialog, int response, gpointer data)
     GError *error = NULL;
     guint64 request = chat_session_delete_message(self->session, message_id, &error);
     if (request != 0) {
-        track_request(self, request);
+        window_message_actions_track(self, request);
         return;
     }
     window_message_actions_refused(self, _("Message not deleted"), error->message);

@@ -70,6 +70,13 @@ struct _ChatWindow {
     guint32 typing_room;
     ChatTypingState typing_state;
     guint typing_pause_source;
+    /* Search (window_search.c): the bar, its matches, the request being answered. */
+    GtkSearchBar *search_bar;
+    GtkEntry *search_entry;
+    GtkListBox *search_results;
+    GtkWidget *search_results_revealer;
+    guint64 search_request;
+    guint search_found;
 
     /* Accounts (window_account.c). */
     GCancellable *keyring_cancel; /* keyring calls in flight; cancelled with the window */
@@ -141,6 +148,10 @@ gboolean window_message_actions_edit_last(ChatWindow *self);
 /* Sends text as the new version of message_id (its answer is the actions'). */
 gboolean window_message_actions_send_edit(ChatWindow *self, guint64 message_id,
                                           const char *text, GError **error);
+/* request_id's answer is shown by a feature of the window (an action, a search), not
+ * as the generic notice; forget it once shown (else a refusal says "Not done: why"). */
+void window_message_actions_track(ChatWindow *self, guint64 request_id);
+void window_message_actions_forget(ChatWindow *self, guint64 request_id);
 /* TRUE when request_id is a message action's: the generic answer stays quiet. */
 gboolean window_message_actions_owns(ChatWindow *self, guint64 request_id);
 /* A refusal in words: a problem line and an alert ("what: why"). */
@@ -162,6 +173,9 @@ gboolean window_composer_send(ChatWindow *self, const char *text, guint64 *clien
 /* window_typing.c: "alice is typing…" under the conversation, and our own notices. */
 void window_typing_init(ChatWindow *self);
 void window_typing_dispose(ChatWindow *self);
+
+/* window_search.c: Ctrl+F searches every room's messages (after window_account_init). */
+void window_search_init(ChatWindow *self);
 
 /* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
 void window_idle_init(ChatWindow *self);

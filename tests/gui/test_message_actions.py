@@ -4,13 +4,16 @@ time (and back on the next key press), and the actions on a message (edit, reply
 react, delete, copy) from its menu and from the keyboard, each seen by the other
 client on the wire."""
 
+import re
 import time
 
 from chatclient import RawClient
-from chatgui import (KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_UP, MESSAGE_NAME_RE, Atspi,
-                     do_action, find_all, find_one, gui_account, press_key, text_of, type_text,
+from chatgui import (CONTROL_MASK, KEY_DOWN, KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_UP, MESSAGE_NAME_RE, Atspi,
+                     REPO, do_action, find_all, find_one, gui_account, press_key, text_of, type_text,
                      wait_until)
 import chatproto as P
+
+ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 def next_frame(raw, predicate, what, timeout=15.0):
@@ -211,5 +214,52 @@ def test_typing_both_ways_and_the_opt_out(server, client_factory):
         alice.wait_message("bob", "here I am")
         wait_until(lambda: alice.find(role="label", text="bob is typing\u2026") is None,
                    "the typing line to clear with bob's text")
+    finally:
+        bob.close()
+
+
+def test_ctrl_f_finds_a_message_and_jumps_to_it(server, client_factory):
+    alice = client_factory(server.port, "alice")
+    alice.wait_online()
+    bob = RawClient(server.port)
+    try:
+        bob.login("bob")
+        bob.say("the blue whale <b>sings</b> at dawn", client_id=1)
+        for i in range(30):  # enough to push the whale out of view
+            bob.say(f"filler line {i}", client_id=2 + i)
+        alice.wait_message("bob", "filler line 29")
+
+        press_key(ord("f"), CONTROL_MASK)
+        entry = alice.widget("text", "Search messages")
+        wait_until(lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED),
+                   "the search entry to have focus")
+        type_text("zebra")
+        press_key(KEY_RETURN)
+        alice.wait_for("no match", role="list item", name="No messages found.")
+
+        Atspi.EditableText.set_text_contents(entry, "whale")
+        press_key(KEY_RETURN)
+        results = alice.widget("list box", "Search results")
+        match = wait_until(lambda: next((r for r in find_all(results, role="list item")
+                                         if "whale" in (r.get_name() or "")), None),
+                           "the whale in the results")
+        assert re.fullmatch(r"\u2068bob\u2069 in Lobby, Today \d\d:\d\d: "
+                            r"the blue whale <b>sings</b> at dawn", match.get_name()), \
+            match.get_name()
+        # The text from the network is shown literally: its tags are text, not markup.
+        shown = [text_of(n) for n in find_all(match, role="label")]
+        assert "the blue whale <b>sings</b> at dawn" in shown, shown
+        alice.screenshot(ARTIFACTS / "search-results.png")
+
+        # Down from the entry to the match, Enter on it.
+        press_key(KEY_DOWN)
+        wait_until(lambda: match.get_state_set().contains(Atspi.StateType.FOCUSED),
+                   "the focus on the match")
+        press_key(KEY_RETURN)
+        wait_until(lambda: alice.find(role="text", name="Search messages") is None,
+                   "the search bar to close")
+        row = row_of(alice, "bob", "the blue whale <b>sings</b> at dawn")
+        wait_until(lambda: row.get_state_set().contains(Atspi.StateType.FOCUSED),
+                   "the focus on the message found")
     finally:
         bob.close()
