@@ -185,11 +185,11 @@ static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
     cli_live_print_message(cli, msg);
 }
 
-static void on_message_failed(ChatSession *session, guint64 client_id, const char *reason,
+static void on_message_failed(ChatSession *session, ChatMessage *msg, const char *reason,
                               struct cli *cli)
 {
     (void)session;
-    (void)client_id;
+    (void)msg;
     cli_request_failed(cli, _("message not sent: %s"), reason);
 }
 

@@ -16,25 +16,6 @@ G_DEFINE_FINAL_TYPE(ChatSession, chat_session, G_TYPE_OBJECT)
 
 /* ---- Boxed types ---- */
 
-/* Deep copy of a message (boxed copy function). */
-ChatMessage *chat_message_copy(const ChatMessage *msg)
-{
-    ChatMessage *copy = g_memdup2(msg, sizeof *msg);
-    copy->sender = g_strdup(msg->sender);
-    copy->text = g_strdup(msg->text);
-    return copy;
-}
-
-/* Frees a message and its strings (boxed free function). */
-void chat_message_free(ChatMessage *msg)
-{
-    if (!msg)
-        return;
-    g_free(msg->sender);
-    g_free(msg->text);
-    g_free(msg);
-}
-
 /* Deep copy of a file description (boxed copy function). */
 ChatFileInfo *chat_file_info_copy(const ChatFileInfo *info)
 {
@@ -58,7 +39,6 @@ void chat_file_info_free(ChatFileInfo *info)
     g_free(info);
 }
 
-G_DEFINE_BOXED_TYPE(ChatMessage, chat_message, chat_message_copy, chat_message_free)
 G_DEFINE_BOXED_TYPE(ChatFileInfo, chat_file_info, chat_file_info_copy, chat_file_info_free)
 
 /* ---- Object life ---- */
@@ -92,6 +72,7 @@ static void chat_session_finalize(GObject *object)
     session_auth_clear(self);
     session_presence_clear(self);
     session_live_clear(self);
+    session_messages_clear(self);
     G_OBJECT_CLASS(chat_session_parent_class)->finalize(object);
 }
 
@@ -115,13 +96,13 @@ static void chat_session_class_init(ChatSessionClass *klass)
 
     /* Arguments are only valid during the emission: no copies are made for handlers. */
     const GType str = G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE;
-    const GType message = CHAT_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE;
+    const GType message = CHAT_TYPE_MESSAGE;
     const GType file = CHAT_TYPE_FILE_INFO | G_SIGNAL_TYPE_STATIC_SCOPE;
     guint *s = session_signals;
     s[SIG_STATE_CHANGED] = new_signal(object_class, "state-changed", 2, G_TYPE_INT, str);
     s[SIG_LOGIN_FAILED] = new_signal(object_class, "login-failed", 2, G_TYPE_UINT, str);
     s[SIG_MESSAGE] = new_signal(object_class, "message", 1, message);
-    s[SIG_MESSAGE_FAILED] = new_signal(object_class, "message-failed", 2, G_TYPE_UINT64, str);
+    s[SIG_MESSAGE_FAILED] = new_signal(object_class, "message-failed", 2, message, str);
     s[SIG_USERS_CHANGED] = new_signal(object_class, "users-changed", 0);
     s[SIG_USER_JOINED] = new_signal(object_class, "user-joined", 2, G_TYPE_UINT, str);
     s[SIG_USER_LEFT] = new_signal(object_class, "user-left", 2, G_TYPE_UINT, str);
@@ -164,6 +145,7 @@ static void chat_session_init(ChatSession *self)
     self->files = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
                                         (GDestroyNotify)chat_file_info_free);
     g_queue_init(&self->pending_texts);
+    session_messages_init(self);
     session_rooms_init(self);
     session_history_init(self);
     session_notify_init(self);

@@ -16,9 +16,12 @@
  *        a login succeeded with a new session token (64 hex digits, a secret): keep it
  *        and pass it in ChatCredentials next time; NULL when it stopped working (logout,
  *        refused, revoked) and must be forgotten.
- *   "message"           (ChatMessage *msg)         a text, in server order (its room_id
- *                       names the room: chat_session_find_room)
- *   "message-failed"    (guint64 client_id, const char *reason)
+ *   "message"           (ChatMessage *msg)         a text, in server order (its room-id
+ *                       names the room: chat_session_find_room); the object follows
+ *                       edits, deletion, reactions and receipts (chat_message.h). An own
+ *                       text sent from here is the object the send call returned.
+ *   "message-failed"    (ChatMessage *msg, const char *reason)  an own text was refused
+ *                       (msg is FAILED now)
  *   "users-changed"     ()                         the online list changed
  *   "user-joined"       (guint32 id, const char *name)
  *   "user-left"         (guint32 id, const char *name)
@@ -89,6 +92,7 @@
 
 #include <gio/gio.h>
 
+#include "client/core/chat_message.h"
 #include "client/core/session_chatroom.h"
 
 G_BEGIN_DECLS
@@ -163,18 +167,6 @@ typedef enum {
     CHAT_SESSION_RECONNECTING, /* connection lost; waiting out a backoff delay */
 } ChatSessionState;
 
-/* A chat message as the session reports it. Boxed type; strings owned by it. */
-typedef struct {
-    guint64 message_id;  /* server order */
-    gint64 time_ms;      /* server time, ms since the epoch */
-    guint32 sender_id;
-    char *sender;
-    char *text;
-    guint64 client_id;   /* our id for it when own is TRUE, else 0 */
-    gboolean own;        /* sent from this session */
-    guint32 room_id;     /* the room it was sent to (0: the lobby) */
-} ChatMessage;
-
 /* A file shared on the server. Boxed type. */
 typedef struct {
     guint64 file_id;
@@ -220,9 +212,7 @@ typedef struct {
 #define CHAT_TYPE_SESSION (chat_session_get_type())
 G_DECLARE_FINAL_TYPE(ChatSession, chat_session, CHAT, SESSION, GObject)
 
-GType chat_message_get_type(void);
 GType chat_file_info_get_type(void);
-#define CHAT_TYPE_MESSAGE (chat_message_get_type())
 #define CHAT_TYPE_FILE_INFO (chat_file_info_get_type())
 GType chat_certificate_get_type(void);
 #define CHAT_TYPE_CERTIFICATE (chat_certificate_get_type())
@@ -326,11 +316,11 @@ void chat_session_set_auto_away(ChatSession *self, guint idle_seconds);
  * the idle timer set. */
 void chat_session_note_input(ChatSession *self);
 
-/* Queues a text for sending (validated first). Returns its client id (> 0), or 0 with
- * error set when the text is empty, too long or invalid. Sent texts stay pending until
- * the server relays them back ("message" with own = TRUE and this client_id); texts
- * queued while offline go out after the next login. */
-guint64 chat_session_send_text(ChatSession *self, const char *text, GError **error);
+/* Queues a text for sending (validated first). Returns the message, PENDING (transfer
+ * none: take a reference to keep it), or NULL with error set when the text is empty, too
+ * long or invalid. It turns SENT (or FAILED) when the server answers, and "message"
+ * then reports the same object; texts queued while offline go out after the next login. */
+ChatMessage *chat_session_send_text(ChatSession *self, const char *text, GError **error);
 
 /* Keeps the outbox (texts not yet acknowledged) in a file under dir, one per server and
  * account, so they are sent again (and never doubled) after a restart: call before
@@ -338,14 +328,14 @@ guint64 chat_session_send_text(ChatSession *self, const char *text, GError **err
 void chat_session_set_outbox_dir(ChatSession *self, const char *dir);
 
 /* Like chat_session_send_text, into the room room_id (one of chat_session_get_rooms). */
-guint64 chat_session_send_text_to(ChatSession *self, guint32 room_id, const char *text,
-                                  GError **error);
+ChatMessage *chat_session_send_text_to(ChatSession *self, guint32 room_id, const char *text,
+                                       GError **error);
 
 /* Sends a direct message to the account username (the server makes the direct room on
- * the first one; it then appears in chat_session_get_rooms). Returns its client id as
- * chat_session_send_text does. */
-guint64 chat_session_send_direct(ChatSession *self, const char *username, const char *text,
-                                 GError **error);
+ * the first one; it then appears in chat_session_get_rooms). Returns the message as
+ * chat_session_send_text does; its "room-id" is the direct room once it is SENT. */
+ChatMessage *chat_session_send_direct(ChatSession *self, const char *username,
+                                      const char *text, GError **error);
 
 /* The rooms the account is in: a GListModel of ChatRoom, the lobby (id 0) first, then in
  * the order the server reported them. Owned by the session (transfer none). */
@@ -422,14 +412,6 @@ typedef enum {
     CHAT_TYPING_PAUSED,  /* text waits in the entry */
 } ChatTypingState;
 
-/* One emoji's reactions on a message (chat_session_list_reactions). */
-typedef struct {
-    char *emoji;
-    guint count;
-    char **names;        /* who, NULL-terminated, in the order they reacted */
-    gboolean mine;       /* this account is among them */
-} ChatReaction;
-
 /* Tells the room that the user types, paused or stopped. ACTIVE is sent at most every
  * 3 s, the others when the state changes; nothing at all while sending typing notices is
  * turned off, offline, or for a guest's rooms but the lobby. */
@@ -471,8 +453,8 @@ guint64 chat_session_react(ChatSession *self, guint64 message_id, const char *em
                            GError **error);
 
 /* Like chat_session_send_text_to, as a reply to message reply_to of the same room. */
-guint64 chat_session_send_reply(ChatSession *self, guint32 room_id, guint64 reply_to,
-                                const char *text, GError **error);
+ChatMessage *chat_session_send_reply(ChatSession *self, guint32 room_id, guint64 reply_to,
+                                     const char *text, GError **error);
 
 /* The message that message_id answers, or 0 (not a reply, or not known). */
 guint64 chat_session_get_reply_to(ChatSession *self, guint64 message_id);
@@ -575,7 +557,7 @@ gboolean chat_session_mentions_me(ChatSession *self, const char *text);
 /* TRUE when msg should be brought to the user's attention (a sound, a notification):
  * someone else's text in a room at CHAT_NOTIFY_ALL, or one that mentions the user in a
  * room at CHAT_NOTIFY_MENTIONS; never at CHAT_NOTIFY_NONE. */
-gboolean chat_session_should_notify(ChatSession *self, const ChatMessage *msg);
+gboolean chat_session_should_notify(ChatSession *self, ChatMessage *msg);
 
 /* Checks a thumbnail before any image decoder sees it: a PNG or JPEG of at most 65536
  * bytes and 320 x 320 pixels, judged from its header alone. TRUE with its size, or FALSE

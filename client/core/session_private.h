@@ -168,6 +168,7 @@ struct _ChatSession {
     GHashTable *users;           /* GUINT_TO_POINTER(user id) -> name */
     GHashTable *files;           /* &info->file_id -> ChatFileInfo, as announced */
     GQueue pending_texts;        /* struct pending_text, oldest first (session_outbox.c) */
+    GHashTable *messages;        /* message id -> ChatMessage someone holds (weak; session_messages.c) */
     char *outbox_dir;            /* where outboxes are kept; NULL: in memory only */
     char *outbox_path;           /* this server's and account's outbox file, or NULL */
     guint outbox_save_source;    /* an idle save after acknowledgements */
@@ -184,9 +185,36 @@ struct _ChatSession {
     struct session_notify notify; /* session_notify.c */
 };
 
+/* chat_message.c: the object's setters (see chat_message.h for the properties). */
+ChatMessage *message_new_pending(guint32 room_id, const char *sender, const char *text,
+                                 guint64 client_id, guint64 reply_to_id);
+ChatMessage *message_new_sent(guint64 id, guint32 room_id, const char *sender,
+                              guint32 sender_id, const char *text, gint64 time_ms,
+                              gboolean own, guint64 client_id, guint64 reply_to_id);
+void message_set_sent(ChatMessage *self, guint64 id, gint64 time_ms, guint32 room_id,
+                      const char *sender, guint32 sender_id);
+void message_set_failed(ChatMessage *self, guint code, const char *reason);
+void message_set_edited(ChatMessage *self, const char *text);
+void message_set_deleted(ChatMessage *self);
+void message_set_reactions(ChatMessage *self, GPtrArray *reactions);
+void message_add_reader(ChatMessage *self, const char *name);
+void message_set_read_count(ChatMessage *self, guint count);
+void message_set_reply_to(ChatMessage *self, ChatMessage *quoted);
+
+/* session_messages.c: the one object per message id. */
+void session_messages_init(ChatSession *self);
+void session_messages_clear(ChatSession *self);
+/* The object of message id while someone holds it, else NULL. */
+ChatMessage *session_message_lookup(ChatSession *self, guint64 id);
+/* A TEXT to report: the pending object (own, pending) settled, or a new one; "message"
+ * is emitted with it. */
+void session_message_received(ChatSession *self, const struct proto_text *t, gboolean own,
+                              ChatMessage *pending);
+/* name (or, in a large room, count others) read room_id up to message_id. */
+void session_messages_read(ChatSession *self, guint32 room_id, guint64 message_id,
+                           const char *name, guint count);
+
 /* session.c */
-ChatMessage *chat_message_copy(const ChatMessage *msg);
-void chat_message_free(ChatMessage *msg);
 ChatFileInfo *chat_file_info_copy(const ChatFileInfo *info);
 void chat_file_info_free(ChatFileInfo *info);
 void session_set_state(ChatSession *self, ChatSessionState state, const char *detail);
@@ -200,8 +228,11 @@ void session_outbox_clear(ChatSession *self);
 void session_outbox_open(ChatSession *self);
 void session_outbox_resend(ChatSession *self);
 void session_outbox_save_later(ChatSession *self);
-gboolean session_text_failed(ChatSession *self, guint64 client_id, const char *reason);
-gboolean session_text_acknowledged(ChatSession *self, guint64 client_id);
+gboolean session_text_failed(ChatSession *self, guint64 client_id, guint code,
+                             const char *reason);
+/* Takes the pending text client_id out of the outbox: its object (the caller's
+ * reference), or NULL when it was not pending. */
+ChatMessage *session_text_acknowledged(ChatSession *self, guint64 client_id);
 
 /* session_io.c */
 void session_start_attempt(ChatSession *self);

@@ -21,7 +21,6 @@ struct _ChatMessageList {
     guint n_rows;
     gboolean following;
     /* Indexes into the rows, by the session's ids; entries go with their rows. */
-    GHashTable *pending; /* client id -> ChatBubble */
     GHashTable *uploads; /* upload id -> ChatFileRow */
     GHashTable *files;   /* file id -> ChatFileRow */
     /* The last row when it is a line of joins and leaves that more may join. */

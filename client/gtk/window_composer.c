@@ -65,14 +65,14 @@ void window_composer_reply(ChatWindow *self, guint32 room_id, guint64 message_id
     g_free(quote);
 }
 
-/* Sends text as the box's mode says: an edit (TRUE, *client_id 0) or a reply (TRUE,
- * *client_id its client id, to show as pending). FALSE with error set when the
+/* Sends text as the box's mode says: an edit (TRUE, *msg NULL) or a reply (TRUE, *msg
+ * the pending reply to show). FALSE with error set when the
  * session refused it; FALSE without error when the mode is a new text (the caller
  * sends it as usual). The mode ends once sent. */
-gboolean window_composer_send(ChatWindow *self, const char *text, guint64 *client_id,
+gboolean window_composer_send(ChatWindow *self, const char *text, ChatMessage **msg,
                               GError **error)
 {
-    *client_id = 0;
+    *msg = NULL;
     ChatRoom *room = window_rooms_current(self);
     if (self->composer_mode == WINDOW_COMPOSE_NEW || room == NULL ||
         chat_room_get_id(room) != self->composer_room)
@@ -81,9 +81,9 @@ gboolean window_composer_send(ChatWindow *self, const char *text, guint64 *clien
     if (self->composer_mode == WINDOW_COMPOSE_EDIT) {
         sent = window_message_actions_send_edit(self, self->composer_target, text, error);
     } else {
-        *client_id = chat_session_send_reply(self->session, self->composer_room,
-                                             self->composer_target, text, error);
-        sent = *client_id != 0;
+        *msg = chat_session_send_reply(self->session, self->composer_room,
+                                       self->composer_target, text, error);
+        sent = *msg != NULL;
     }
     if (sent) {
         self->composer_mode = WINDOW_COMPOSE_NEW;

@@ -31,9 +31,13 @@ static ChatWindow *row_window(GtkWidget *row)
     return CHAT_IS_WINDOW(top) ? CHAT_WINDOW(top) : NULL;
 }
 
+/* The message id (0 while not stored); a deleted message counts as none. */
 static guint64 row_id(GtkWidget *row)
 {
-    return chat_message_list_row_message_id(GTK_LIST_BOX_ROW(row));
+    if (!CHAT_IS_BUBBLE(row))
+        return chat_message_list_row_message_id(GTK_LIST_BOX_ROW(row));
+    ChatMessage *msg = chat_bubble_get_message(CHAT_BUBBLE(row));
+    return chat_message_get_deleted(msg) ? 0 : chat_message_get_id(msg);
 }
 
 static gboolean row_own(GtkWidget *row)
@@ -44,14 +48,14 @@ static gboolean row_own(GtkWidget *row)
 
 static const char *row_sender(GtkWidget *row)
 {
-    return CHAT_IS_BUBBLE(row) ? chat_bubble_get_sender(CHAT_BUBBLE(row))
+    return CHAT_IS_BUBBLE(row) ? chat_message_get_sender(chat_bubble_get_message(CHAT_BUBBLE(row)))
                                : chat_file_row_get_sender(CHAT_FILE_ROW(row));
 }
 
 /* The text of a bubble, the name of a file. */
 static const char *row_text(GtkWidget *row)
 {
-    return CHAT_IS_BUBBLE(row) ? chat_bubble_get_text(CHAT_BUBBLE(row))
+    return CHAT_IS_BUBBLE(row) ? chat_message_get_text(chat_bubble_get_message(CHAT_BUBBLE(row)))
                                : chat_file_row_get_name(CHAT_FILE_ROW(row));
 }
 

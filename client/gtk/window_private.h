@@ -120,14 +120,14 @@ void window_rooms_show(ChatWindow *self, guint32 room_id);
 /* Opens the direct conversation with user (an empty draft until the first text). */
 void window_rooms_open_direct(ChatWindow *self, const char *user);
 /* Sends text to the conversation on screen; as chat_session_send_text. */
-guint64 window_rooms_send(ChatWindow *self, const char *text, GError **error);
+ChatMessage *window_rooms_send(ChatWindow *self, const char *text, GError **error);
 /* "Lobby", "#general", "@bob" (g_free it): of room_id, and of what is on screen. */
 char *window_rooms_title(ChatWindow *self, guint32 room_id);
 char *window_rooms_current_title(ChatWindow *self);
 /* Someone else's text or file reached room_id. */
 void window_rooms_note_incoming(ChatWindow *self, guint32 room_id);
-/* Marks the pending text client_id failed wherever it shows; FALSE if nowhere. */
-gboolean window_rooms_fail_message(ChatWindow *self, guint64 client_id, const char *reason);
+/* TRUE when the own text msg is shown in a conversation (or the direct draft). */
+gboolean window_rooms_shows_message(ChatWindow *self, ChatMessage *msg);
 /* The file row of a transfer in any conversation, or NULL. */
 ChatFileRow *window_rooms_find_transfer(ChatWindow *self, ChatTransferDirection direction,
                                         guint64 id);
@@ -165,9 +165,9 @@ void window_composer_edit(ChatWindow *self, guint32 room_id, guint64 message_id,
 void window_composer_reply(ChatWindow *self, guint32 room_id, guint64 message_id,
                            const char *sender, const char *text);
 void window_composer_cancel(ChatWindow *self);
-/* Sends text as an edit (TRUE, *client_id 0) or a reply (TRUE, its client id); FALSE
- * with error set when refused, FALSE without error for a new text. */
-gboolean window_composer_send(ChatWindow *self, const char *text, guint64 *client_id,
+/* Sends text as an edit (TRUE, *msg NULL) or a reply (TRUE, *msg the pending reply);
+ * FALSE with error set when refused, FALSE without error for a new text. */
+gboolean window_composer_send(ChatWindow *self, const char *text, ChatMessage **msg,
                               GError **error);
 
 /* window_typing.c: "alice is typing…" under the conversation, and our own notices. */

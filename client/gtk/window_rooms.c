@@ -153,7 +153,7 @@ void window_rooms_open_direct(ChatWindow *self, const char *user)
 }
 
 /* Sends text where the user is: the room on screen, or the direct draft's person. */
-guint64 window_rooms_send(ChatWindow *self, const char *text, GError **error)
+ChatMessage *window_rooms_send(ChatWindow *self, const char *text, GError **error)
 {
     if (self->dm_draft != NULL)
         return chat_session_send_direct(self->session, self->dm_draft, text, error);
@@ -230,17 +230,16 @@ void window_rooms_note_incoming(ChatWindow *self, guint32 room_id)
         mark_current_read(self);
 }
 
-/* The pending text client_id failed, wherever it is shown. */
-gboolean window_rooms_fail_message(ChatWindow *self, guint64 client_id, const char *reason)
+/* TRUE when the own text msg is shown in a conversation (or the direct draft). */
+gboolean window_rooms_shows_message(ChatWindow *self, ChatMessage *msg)
 {
-    if (self->draft_list != NULL &&
-        chat_message_list_fail_message(self->draft_list, client_id, reason))
+    if (self->draft_list != NULL && chat_message_list_find_bubble(self->draft_list, msg))
         return TRUE;
     GHashTableIter iter;
     gpointer value;
     g_hash_table_iter_init(&iter, self->lists);
     while (g_hash_table_iter_next(&iter, NULL, &value))
-        if (chat_message_list_fail_message(value, client_id, reason))
+        if (chat_message_list_find_bubble(value, msg))
             return TRUE;
     return FALSE;
 }

@@ -274,7 +274,8 @@ void window_search_init(ChatWindow *self)
     gtk_widget_show_all(bar);
     gtk_widget_show_all(revealer);
 
-    GtkWidget *overlay = gtk_widget_get_parent(gtk_widget_get_parent(GTK_WIDGET(self->conversations)));
+    GtkWidget *row_box = gtk_widget_get_parent(GTK_WIDGET(self->conversations));
+    GtkWidget *overlay = gtk_widget_get_parent(row_box);
     GtkWidget *page = gtk_widget_get_parent(overlay);
     int position;
     gtk_container_child_get(GTK_CONTAINER(page), overlay, "position", &position, NULL);
