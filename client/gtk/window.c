@@ -342,6 +342,7 @@ static void chat_window_finalize(GObject *object)
     g_free(self->host);
     g_free(self->username);
     g_clear_pointer(&self->message_requests, g_hash_table_unref);
+    window_mentions_finalize(self);
     G_OBJECT_CLASS(chat_window_parent_class)->finalize(object);
 }
 

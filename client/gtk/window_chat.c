@@ -69,7 +69,7 @@ static gboolean compose_is_empty(ChatWindow *self)
 
 /* Enter sends; Shift+Enter (and Ctrl+Enter) fall through to the text view, which
  * inserts a new line. Up in an empty box edits the last own text; Escape ends an edit
- * or a reply. */
+ * or a reply; Tab after "@na" completes the name (else it moves on). */
 static gboolean on_compose_key(GtkWidget *view, GdkEventKey *event, ChatWindow *self)
 {
     (void)view;
@@ -79,6 +79,8 @@ static gboolean on_compose_key(GtkWidget *view, GdkEventKey *event, ChatWindow *
     if (modifiers == 0 && (event->keyval == GDK_KEY_Up || event->keyval == GDK_KEY_KP_Up) &&
         compose_is_empty(self))
         return window_message_actions_edit_last(self);
+    if (modifiers == 0 && event->keyval == GDK_KEY_Tab && window_mentions_complete(self))
+        return GDK_EVENT_STOP;
     if (modifiers == 0 && event->keyval == GDK_KEY_Escape &&
         self->composer_mode != WINDOW_COMPOSE_NEW) {
         window_composer_cancel(self);
@@ -143,6 +145,7 @@ static void on_message(ChatSession *session, ChatMessage *msg, ChatWindow *self)
     gboolean news = chat_message_get_id(msg) > chat_message_list_get_newest_id(list);
     ChatBubble *bubble = chat_message_list_add_message(list, msg);
     window_message_actions_attach(self, GTK_WIDGET(bubble));
+    window_mentions_mark(self, bubble, msg);
     if (!chat_message_get_own(msg) && news)
         window_chat_note_incoming(self, room_id, chat_message_get_sender(msg),
                                   chat_message_get_text(msg));

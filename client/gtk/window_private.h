@@ -77,6 +77,11 @@ struct _ChatWindow {
     GtkWidget *search_results_revealer;
     guint64 search_request;
     guint search_found;
+    /* @-completion (window_mentions.c): the last completion, for Tab again. */
+    char *mention_prefix;
+    int mention_start;   /* offsets in the message box */
+    int mention_end;
+    guint mention_index;
 
     /* Accounts (window_account.c). */
     GCancellable *keyring_cancel; /* keyring calls in flight; cancelled with the window */
@@ -176,6 +181,12 @@ void window_typing_dispose(ChatWindow *self);
 
 /* window_search.c: Ctrl+F searches every room's messages (after window_account_init). */
 void window_search_init(ChatWindow *self);
+
+/* window_mentions.c: Tab completes "@name" (TRUE when it did); others' texts that
+ * mention the user are highlighted. */
+gboolean window_mentions_complete(ChatWindow *self);
+void window_mentions_mark(ChatWindow *self, ChatBubble *bubble, ChatMessage *msg);
+void window_mentions_finalize(ChatWindow *self);
 
 /* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
 void window_idle_init(ChatWindow *self);

@@ -8,7 +8,7 @@ import re
 import time
 
 from chatclient import RawClient
-from chatgui import (CONTROL_MASK, KEY_DOWN, KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_UP,
+from chatgui import (CONTROL_MASK, KEY_DOWN, KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_TAB, KEY_UP,
                      MESSAGE_NAME_RE, REPO, Atspi, do_action, find_all, find_one, gui_account,
                      press_key, text_of, type_text, wait_until)
 import chatproto as P
@@ -263,3 +263,41 @@ def test_ctrl_f_finds_a_message_and_jumps_to_it(server, client_factory):
                    "the focus on the message found")
     finally:
         bob.close()
+
+
+def test_at_completion_and_mentions_stand_out(server, client_factory):
+    alice = client_factory(server.port, "alice")
+    alice.wait_online()
+    others = [RawClient(server.port) for _ in range(3)]
+    try:
+        for raw, name in zip(others, ("bobby", "bernard", "carol")):
+            raw.login(name)
+        alice.wait_online(users=4)
+        bobby = others[0]
+
+        # Tab completes "@b" with the first name that fits, Tab again the next one.
+        box = compose(alice)
+        type_text("hi @b")
+        press_key(KEY_TAB)
+        wait_until(lambda: text_of(box) == "hi @bernard ", "@bernard completed")
+        press_key(KEY_TAB)
+        wait_until(lambda: text_of(box) == "hi @bobby ", "@bobby next")
+        type_text("lunch?")
+        press_key(KEY_RETURN)
+        expect_frame(bobby, P.TEXT, "the completed mention", text="hi @bobby lunch?")
+
+        # Without a mention before the cursor, Tab moves on as always.
+        press_key(KEY_TAB)
+        wait_until(lambda: not box.get_state_set().contains(Atspi.StateType.FOCUSED),
+                   "Tab to leave the message box")
+
+        # Texts mentioning alice stand out (and say so); others do not.
+        bobby.say("@alice are you there?", client_id=1)
+        bobby.say("nobody in particular", client_id=2)
+        _, mention, _ = alice.wait_message("bobby", "@alice are you there?")
+        _, plain, _ = alice.wait_message("bobby", "nobody in particular")
+        assert "mentions you" in mention, mention
+        assert "mentions you" not in plain, plain
+    finally:
+        for raw in others:
+            raw.close()
