@@ -228,6 +228,17 @@ static void on_search_mode(ChatWindow *self)
     gtk_revealer_set_reveal_child(GTK_REVEALER(self->search_results_revealer), FALSE);
 }
 
+/* The search bar's own close button (internal to it) gets a name for screen readers. */
+static void name_close_button(GtkWidget *widget, gpointer data)
+{
+    if (GTK_IS_BUTTON(widget)) {
+        window_set_accessible_name(widget, _("Close the search"));
+        gtk_widget_set_tooltip_text(widget, _("Close the search (Escape)"));
+    } else if (GTK_IS_CONTAINER(widget)) {
+        gtk_container_forall(GTK_CONTAINER(widget), name_close_button, data);
+    }
+}
+
 /* Ctrl+F: opens the bar (focus in its entry), or closes it. */
 static void on_search_action(GSimpleAction *action, GVariant *parameter, gpointer data)
 {
@@ -258,6 +269,7 @@ void window_search_init(ChatWindow *self)
     gtk_container_add(GTK_CONTAINER(bar), entry);
     gtk_search_bar_connect_entry(GTK_SEARCH_BAR(bar), GTK_ENTRY(entry));
     gtk_search_bar_set_show_close_button(GTK_SEARCH_BAR(bar), TRUE);
+    name_close_button(bar, NULL);
     GtkWidget *results = gtk_list_box_new();
     gtk_list_box_set_selection_mode(GTK_LIST_BOX(results), GTK_SELECTION_NONE);
     window_set_accessible_name(results, _("Search results"));
