@@ -28,7 +28,8 @@
  *   "file-announced"    (ChatFileInfo *file)       someone (maybe us) shared a file
  *   "transfer-progress" (ChatTransfer *transfer)   bytes moved, at most ~10 times a second
  *   "transfer-finished" (ChatTransfer *transfer)   complete and verified (SHA-256)
- *   "transfer-failed"   (ChatTransfer *transfer, const char *reason)
+ *   "transfer-failed"   (ChatTransfer *transfer, const char *reason)  (or cancelled)
+ *                       the transfer object (chat_transfer.h) has changed already
  *   "server-error"      (guint code, const char *message)  an error not tied to the above
  *                       (code a ChatSessionError)
  *   "request-done"      (guint64 request_id, const char *what)  an account or moderation
@@ -93,6 +94,7 @@
 #include <gio/gio.h>
 
 #include "client/core/chat_message.h"
+#include "client/core/chat_transfer.h"
 #include "client/core/session_chatroom.h"
 
 G_BEGIN_DECLS
@@ -177,27 +179,13 @@ typedef struct {
     char *name;
     guint64 size;
     guint8 sha256[32];
-    gboolean own;        /* uploaded from this session */
-    guint64 upload_id;   /* our transfer id when own, else 0 */
+    gboolean own;        /* uploaded by this account */
+    ChatTransfer *upload; /* our upload of it from this session (a reference), or NULL */
     guint32 room_id;     /* the room it was shared in (0: the lobby) */
     GBytes *thumbnail;   /* a PNG or JPEG that passed chat_thumbnail_check, or NULL */
     guint thumb_width;   /* its size in pixels (0 without one) */
     guint thumb_height;
 } ChatFileInfo;
-
-typedef enum { CHAT_TRANSFER_UPLOAD, CHAT_TRANSFER_DOWNLOAD } ChatTransferDirection;
-
-/* One upload or download in progress. Owned by the session; valid during the signal
- * emission and until "transfer-finished"/"transfer-failed" returns. */
-typedef struct {
-    guint64 id;                 /* the session's id for it: upload id, or file id */
-    ChatTransferDirection direction;
-    char *name;                 /* file base name */
-    char *path;                 /* local file (source, or final destination) */
-    guint64 size;
-    guint64 done;               /* bytes moved, counting a resume offset */
-    double bytes_per_second;    /* smoothed */
-} ChatTransfer;
 
 /* A server certificate that no CA the client trusts signed for this host, and that no
  * pin nor expected fingerprint matches. Boxed type. */
@@ -379,25 +367,26 @@ guint64 chat_session_invite_to_room(ChatSession *self, guint32 room_id, const ch
 guint64 chat_session_block_user(ChatSession *self, const char *username, gboolean blocked,
                                 GError **error);
 
-/* Starts uploading the file at path. Returns the transfer id (> 0) or 0 with error set
- * (unreadable file, too large). The file is announced to everyone once the server has
- * verified it ("file-announced" with own = TRUE). */
-guint64 chat_session_upload(ChatSession *self, const char *path, GError **error);
+/* Starts uploading the file at path. Returns the transfer (transfer none: take a
+ * reference to keep it) or NULL with error set (unreadable file, too large). The file is
+ * announced to everyone once the server has verified it ("file-announced" with own =
+ * TRUE and upload = this transfer, which then turns DONE). */
+ChatTransfer *chat_session_upload(ChatSession *self, const char *path, GError **error);
 
 /* Like chat_session_upload, shared in the room room_id (only its members see it). */
-guint64 chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
-                               GError **error);
+ChatTransfer *chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
+                                     GError **error);
 
 /* Starts downloading file_id into directory dir (created if missing). If dir holds a
  * partial download of the same file (NAME.part with a matching sidecar), it resumes
  * from there. The file gets its final name only after the SHA-256 matches. Returns the
- * transfer id (the file id) or 0 with error set. */
-guint64 chat_session_download(ChatSession *self, guint64 file_id, const char *dir,
-                              GError **error);
+ * transfer (transfer none, as chat_session_upload) or NULL with error set. */
+ChatTransfer *chat_session_download(ChatSession *self, guint64 file_id, const char *dir,
+                                    GError **error);
 
-/* Cancels an upload or download by transfer id (upload ids are at or above 2^48, so
- * they never collide with the server's file ids); "transfer-failed" follows. */
-void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id);
+/* Cancels a running upload or download: it turns CANCELLED and "transfer-failed"
+ * follows. Nothing happens to one that has ended. */
+void chat_session_cancel_transfer(ChatSession *self, ChatTransfer *transfer);
 
 /* TRUE when nothing is left to do: no unacknowledged text, no transfer, no unanswered
  * request, empty queue. */
@@ -567,9 +556,9 @@ gboolean chat_thumbnail_check(GBytes *thumbnail, guint *width, guint *height, GE
 /* Like chat_session_upload_to, offered with a thumbnail the front end made (a scaled
  * PNG or JPEG of the image), which everyone sees with the announcement. The thumbnail
  * is checked first (chat_thumbnail_check) and kept (a reference) until the offer. */
-guint64 chat_session_upload_with_thumbnail(ChatSession *self, guint32 room_id,
-                                           const char *path, GBytes *thumbnail,
-                                           GError **error);
+ChatTransfer *chat_session_upload_with_thumbnail(ChatSession *self, guint32 room_id,
+                                                 const char *path, GBytes *thumbnail,
+                                                 GError **error);
 
 G_END_DECLS
 

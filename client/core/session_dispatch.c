@@ -116,7 +116,11 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a,
     info->size = a->size;
     memcpy(info->sha256, a->sha256, PROTO_SHA256_LEN);
     info->own = own;
-    info->upload_id = own ? a->upload_id : 0;
+    info->upload = own ? upload_object(self, a->upload_id) : NULL;
+    if (info->upload) {
+        g_object_ref(info->upload);
+        transfer_object_set_file_id(info->upload, a->file_id);
+    }
     info->room_id = a->room_id;
     if (thumb)
         session_thumb_attach(info, thumb);

@@ -35,6 +35,8 @@ ChatMessage *session_message_lookup(ChatSession *self, guint64 id)
     return id ? g_hash_table_lookup(self->messages, &id) : NULL;
 }
 
+/* Holds msg under its id; replies already held that answer it now quote it (history
+ * pages bring the older message after its replies). */
 static void remember(ChatSession *self, ChatMessage *msg)
 {
     guint64 id = chat_message_get_id(msg);
@@ -42,6 +44,12 @@ static void remember(ChatSession *self, ChatMessage *msg)
         return;
     g_object_weak_ref(G_OBJECT(msg), forget, self);
     g_hash_table_insert(self->messages, g_memdup2(&id, sizeof id), msg);
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, self->messages);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        if (chat_message_get_reply_to_id(value) == id)
+            message_set_reply_to(value, msg);
 }
 
 /* The reactions the session holds on msg, as its property (session_live.c keeps them). */
@@ -83,6 +91,8 @@ void session_message_received(ChatSession *self, const struct proto_text *t, gbo
 void session_messages_read(ChatSession *self, guint32 room_id, guint64 message_id,
                            const char *name, guint count)
 {
+    if (name && g_strcmp0(name, self->accepted_name) == 0)
+        return; /* our own marker, moved on another device */
     GHashTableIter iter;
     gpointer key, value;
     g_hash_table_iter_init(&iter, self->messages);

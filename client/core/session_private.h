@@ -23,9 +23,6 @@
 #define SESSION_UPLOAD_QUEUE_HIGH (256u * 1024u) /* read file data only below this */
 #define SESSION_PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
 #define SESSION_SPEED_SMOOTHING 0.3      /* weight of the newest speed sample */
-/* Upload ids start here so a transfer id never names both an upload and a server file
- * id (the server counts those from 1), and chat_session_cancel_transfer is unambiguous. */
-#define SESSION_UPLOAD_ID_BASE (G_GUINT64_CONSTANT(1) << 48)
 
 enum session_signal {
     SIG_STATE_CHANGED,
@@ -85,8 +82,20 @@ struct session_conn {
 
 /* What every upload and download shares. Allocated with g_rc_box as the first member of
  * struct upload or struct download. */
+/* What the session knows of a transfer; its ChatTransfer shows the same to front ends. */
+struct transfer_info {
+    guint64 id;                  /* the upload id (ours, from 1) or the file id */
+    ChatTransferDirection direction;
+    char *name;                  /* file base name */
+    char *path;                  /* local file (source, or final destination) */
+    guint64 size;
+    guint64 done;                /* bytes moved, counting a resume offset */
+    double bytes_per_second;     /* smoothed */
+};
+
 struct transfer {
-    ChatTransfer pub;            /* first, so a struct transfer * is a ChatTransfer * */
+    struct transfer_info pub;
+    ChatTransfer *object;        /* what front ends hold; follows pub (transfer_show) */
     ChatSession *session;        /* NULL once detached: late callbacks only release */
     GCancellable *cancel;        /* stops this transfer's file work */
     gint64 rate_us;              /* when progress was last reported */
@@ -349,6 +358,12 @@ char *session_error_words(guint code, const char *message, guint64 ref_id,
                           const char *username);
 char *session_clean_text(struct proto_str s);
 
+/* chat_transfer.c: the object's setters (see chat_transfer.h). */
+void transfer_object_update(ChatTransfer *self, const char *name, const char *path,
+                            guint64 size, guint64 done, double speed);
+void transfer_object_set_file_id(ChatTransfer *self, guint64 file_id);
+void transfer_object_set_state(ChatTransfer *self, ChatTransferState state, const char *reason);
+
 /* session_transfer.c */
 gpointer transfer_alloc(gsize size, ChatSession *self, ChatTransferDirection dir, guint64 id,
                         void (*clear)(struct transfer *t));
@@ -356,6 +371,11 @@ struct transfer *transfer_ref(gpointer t);
 void transfer_unref(gpointer t);
 struct transfer *transfer_find(ChatSession *self, ChatTransferDirection dir, guint64 id);
 void transfer_progress(struct transfer *t, gboolean force);
+/* Brings t's object up to date with t->pub (and its state, when not RUNNING). */
+void transfer_show(struct transfer *t, ChatTransferState state);
+/* The live transfer whose object is object, or NULL. */
+struct transfer *transfer_of(ChatSession *self, ChatTransfer *object);
+void transfer_cancel(struct transfer *t);
 void transfer_finish(struct transfer *t);
 void transfer_fail(struct transfer *t, const char *reason);
 void transfer_fail_printf(struct transfer *t, const char *format, ...) G_GNUC_PRINTF(2, 3);
@@ -365,8 +385,10 @@ void transfer_block_io(struct transfer *t);
 void transfer_unblock_io(struct transfer *t);
 
 /* session_upload.c */
-guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GBytes *thumbnail,
-                     GError **error);
+ChatTransfer *upload_start(ChatSession *self, guint32 room_id, const char *path,
+                           GBytes *thumbnail, GError **error);
+/* The object of our upload upload_id while it is live, or NULL. */
+ChatTransfer *upload_object(ChatSession *self, guint64 upload_id);
 void upload_send_offers(ChatSession *self);
 void upload_pump(ChatSession *self);
 void upload_accepted(ChatSession *self, guint64 upload_id);
@@ -376,7 +398,8 @@ void upload_cancel(struct transfer *t);
 gboolean upload_in_flight(struct transfer *t);
 
 /* session_download.c */
-guint64 download_start(ChatSession *self, guint64 file_id, const char *dir, GError **error);
+ChatTransfer *download_start(ChatSession *self, guint64 file_id, const char *dir,
+                             GError **error);
 void download_send_requests(ChatSession *self);
 void download_started(ChatSession *self, const struct proto_download_start *start);
 void download_chunk(ChatSession *self, const struct proto_chunk *chunk);

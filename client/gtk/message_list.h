@@ -66,20 +66,16 @@ void chat_message_list_add_presence(ChatMessageList *self, const char *name, gbo
 /* Removes every row. */
 void chat_message_list_clear(ChatMessageList *self);
 
-/* Shows our upload of path (size bytes) under the session's upload_id. */
-ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, guint64 upload_id,
-                                          const char *sender, const char *path, guint64 size);
+/* Shows our upload, following its transfer. */
+ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, ChatTransfer *upload,
+                                          const char *sender);
 
-/* Shows a file the server announced. Our own announced upload completes its upload row
- * (one is added if it is gone); anyone else's gets a row offering Download. */
+/* Shows a file the server announced. Our own announced upload completes the row that
+ * follows it (one is added if it is gone); anyone else's gets a row offering Download. */
 ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInfo *file);
 
-/* Files row, our upload once more, under the session's new upload_id (a retry). */
-void chat_message_list_set_upload_id(ChatMessageList *self, ChatFileRow *row, guint64 upload_id);
-
-/* The row showing the transfer the session calls id in direction, or NULL. */
-ChatFileRow *chat_message_list_find_transfer(ChatMessageList *self,
-                                             ChatTransferDirection direction, guint64 id);
+/* The file row following transfer, or NULL. */
+ChatFileRow *chat_message_list_find_file_row(ChatMessageList *self, ChatTransfer *transfer);
 
 /* Shows (or takes away) the "Loading older messages…" row on top; while it shows,
  * "load-older" is not emitted. */

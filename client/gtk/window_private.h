@@ -133,9 +133,8 @@ char *window_rooms_current_title(ChatWindow *self);
 void window_rooms_note_incoming(ChatWindow *self, guint32 room_id);
 /* TRUE when the own text msg is shown in a conversation (or the direct draft). */
 gboolean window_rooms_shows_message(ChatWindow *self, ChatMessage *msg);
-/* The file row of a transfer in any conversation, or NULL. */
-ChatFileRow *window_rooms_find_transfer(ChatWindow *self, ChatTransferDirection direction,
-                                        guint64 id);
+/* TRUE when a file row in some conversation follows transfer. */
+gboolean window_rooms_shows_transfer(ChatWindow *self, ChatTransfer *transfer);
 /* After Log out: every conversation goes, an empty lobby shows. */
 void window_rooms_reset(ChatWindow *self);
 /* The sidebar beside the conversation (wide) or a panel over it (narrow). */

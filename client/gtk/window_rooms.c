@@ -244,19 +244,16 @@ gboolean window_rooms_shows_message(ChatWindow *self, ChatMessage *msg)
     return FALSE;
 }
 
-/* The file row of a transfer, in whichever conversation shows it. */
-ChatFileRow *window_rooms_find_transfer(ChatWindow *self, ChatTransferDirection direction,
-                                        guint64 id)
+/* TRUE when a file row in some conversation follows transfer. */
+gboolean window_rooms_shows_transfer(ChatWindow *self, ChatTransfer *transfer)
 {
     GHashTableIter iter;
     gpointer value;
     g_hash_table_iter_init(&iter, self->lists);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        ChatFileRow *row = chat_message_list_find_transfer(value, direction, id);
-        if (row != NULL)
-            return row;
-    }
-    return NULL;
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        if (chat_message_list_find_file_row(value, transfer) != NULL)
+            return TRUE;
+    return FALSE;
 }
 
 /* After Log out: every conversation goes; an empty lobby is on screen. */

@@ -223,13 +223,16 @@ static void fill_conversation(ChatWindow *win)
     chat_file_row_show_progress(add_file(win, 2, "bob", FALSE), 1000, 123456, 5000);
     chat_file_row_show_complete(add_file(win, 3, "bob", FALSE), "/tmp/x", "downloaded");
     chat_file_row_show_failed(add_file(win, 4, "bob", FALSE), "checksum mismatch");
-    ChatFileRow *cancelled = add_file(win, 5, "bob", FALSE);
-    chat_file_row_show_progress(cancelled, 1000, 123456, 5000);
-    g_action_group_activate_action(
-        gtk_widget_get_action_group(GTK_WIDGET(cancelled), "row"), "cancel", NULL);
-    chat_file_row_show_failed(cancelled, "cancelled");
-    ChatFileRow *mine = chat_message_list_add_upload(list, 9, "alice", "/tmp/mine.txt", 4000);
-    chat_file_row_show_progress(mine, 1000, 4000, 500);
+    ChatTransfer *cancelled = chat_transfer_new(CHAT_TRANSFER_DOWNLOAD, "holiday-photos.tar",
+                                                NULL, 123456);
+    chat_file_row_follow(add_file(win, 5, "bob", FALSE), cancelled);
+    transfer_object_set_state(cancelled, CHAT_TRANSFER_CANCELLED, NULL);
+    g_object_unref(cancelled);
+    ChatTransfer *upload = chat_transfer_new(CHAT_TRANSFER_UPLOAD, "mine.txt", "/tmp/mine.txt",
+                                             4000);
+    chat_message_list_add_upload(list, upload, "alice");
+    transfer_object_update(upload, "mine.txt", "/tmp/mine.txt", 4000, 1000, 500);
+    g_object_unref(upload);
     add_file(win, 6, "alice", TRUE);
     GPtrArray *users = g_ptr_array_new();
     g_ptr_array_add(users, (char *)"alice");

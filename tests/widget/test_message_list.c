@@ -243,15 +243,26 @@ static void remember_row(ChatMessageList *list, ChatFileRow *row, ChatFileRow **
 static void test_file_rows(void)
 {
     ChatMessageList *list = new_list();
-    ChatFileRow *upload = chat_message_list_add_upload(list, 3, "me", "/tmp/report.pdf", 2048);
-    g_assert_true(chat_message_list_find_transfer(list, CHAT_TRANSFER_UPLOAD, 3) == upload);
+    ChatTransfer *sending = chat_transfer_new(CHAT_TRANSFER_UPLOAD, "report.pdf",
+                                              "/tmp/report.pdf", 2048);
+    ChatFileRow *upload = chat_message_list_add_upload(list, sending, "me");
+    g_assert_true(chat_message_list_find_file_row(list, sending) == upload);
     g_assert_cmpint(chat_file_row_get_state(upload), ==, CHAT_FILE_ROW_TRANSFERRING);
     g_assert_cmpstr(chat_file_row_get_name(upload), ==, "report.pdf");
     g_assert_true(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(upload), "Cancel")));
+    /* The row follows its transfer: bytes moved, then the server checking it. */
+    GtkLabel *detail = find_label_with_class(GTK_WIDGET(upload), "file-detail");
+    transfer_object_update(sending, "report.pdf", "/tmp/report.pdf", 2048, 1024, 1024.0);
+    g_assert_true(g_str_has_prefix(gtk_label_get_text(detail), "1.0\u00A0kB of 2.0\u00A0kB"));
+    transfer_object_set_state(sending, CHAT_TRANSFER_CHECKING, NULL);
+    g_assert_true(g_str_has_suffix(gtk_label_get_text(detail), "sent, the server is checking it"));
 
     ChatFileInfo own = { .file_id = 11, .uploader = (char *)"me", .name = (char *)"report.pdf",
-                         .size = 2048, .own = TRUE, .upload_id = 3, .time_ms = T0 };
+                         .size = 2048, .own = TRUE, .upload = sending, .time_ms = T0 };
     g_assert_true(chat_message_list_add_file(list, &own) == upload);
+    transfer_object_set_state(sending, CHAT_TRANSFER_DONE, NULL);
+    g_assert_true(g_str_has_suffix(gtk_label_get_text(detail), "shared"));
+    g_object_unref(sending);
     g_assert_cmpint(chat_file_row_get_state(upload), ==, CHAT_FILE_ROW_COMPLETE);
     g_assert_true(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(upload), "Open")));
     g_assert_false(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(upload), "Download")));
@@ -259,7 +270,7 @@ static void test_file_rows(void)
     ChatFileInfo theirs = { .file_id = 12, .uploader = (char *)"bob", .name = (char *)"cat.png",
                             .size = 5, .time_ms = T0 };
     ChatFileRow *offer = chat_message_list_add_file(list, &theirs);
-    g_assert_true(chat_message_list_find_transfer(list, CHAT_TRANSFER_DOWNLOAD, 12) == offer);
+    g_assert_cmpuint(chat_file_row_get_file_id(offer), ==, 12);
     g_assert_cmpint(chat_file_row_get_state(offer), ==, CHAT_FILE_ROW_AVAILABLE);
     GtkWidget *download = find_button_with_label(GTK_WIDGET(offer), "Download");
     g_assert_true(gtk_widget_get_visible(download));
@@ -427,13 +438,18 @@ static void test_cancelled_transfer_offers_retry_and_dismiss(void)
     ChatFileInfo theirs = { .file_id = 5, .uploader = (char *)"bob", .name = (char *)"big.iso",
                             .size = 1000, .time_ms = T0 };
     ChatFileRow *row = chat_message_list_add_file(list, &theirs);
-    chat_file_row_show_progress(row, 10, 1000, 100.0);
+    ChatTransfer *download = chat_transfer_new(CHAT_TRANSFER_DOWNLOAD, "big.iso", NULL, 1000);
+    chat_file_row_follow(row, download);
+    transfer_object_update(download, "big.iso", NULL, 1000, 10, 100.0);
     ChatFileRow *cancelled = NULL, *retried = NULL;
     g_signal_connect(list, "cancel-requested", G_CALLBACK(remember_row), &cancelled);
     g_signal_connect(list, "retry-requested", G_CALLBACK(remember_row), &retried);
     gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(row), "Cancel")));
     g_assert_true(cancelled == row);
-    chat_file_row_show_failed(row, "cancelled"); /* what the session reports next */
+    g_assert_true(chat_file_row_get_transfer(row) == download);
+    /* What the session does next. */
+    transfer_object_set_state(download, CHAT_TRANSFER_CANCELLED, NULL);
+    g_object_unref(download);
     g_assert_cmpint(chat_file_row_get_state(row), ==, CHAT_FILE_ROW_CANCELLED);
     GtkLabel *detail = find_label_with_class(GTK_WIDGET(row), "file-detail");
     g_assert_cmpstr(gtk_label_get_text(detail), ==, "Cancelled");
@@ -444,14 +460,19 @@ static void test_cancelled_transfer_offers_retry_and_dismiss(void)
     gtk_button_clicked(GTK_BUTTON(retry));
     g_assert_true(retried == row);
     /* A failure that nobody asked for stays a failure. */
-    chat_file_row_show_failed(row, "connection lost");
+    download = chat_transfer_new(CHAT_TRANSFER_DOWNLOAD, "big.iso", NULL, 1000);
+    chat_file_row_follow(row, download);
+    transfer_object_set_state(download, CHAT_TRANSFER_FAILED, "connection lost");
     g_assert_cmpstr(gtk_label_get_text(detail), ==, "Failed: connection lost");
-    chat_file_row_show_progress(row, 10, 1000, 100.0);
-    gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(row), "Cancel")));
-    chat_file_row_show_failed(row, "cancelled");
+    g_assert_cmpint(chat_file_row_get_state(row), ==, CHAT_FILE_ROW_FAILED);
+    g_object_unref(download);
+    download = chat_transfer_new(CHAT_TRANSFER_DOWNLOAD, "big.iso", NULL, 1000);
+    chat_file_row_follow(row, download);
+    transfer_object_set_state(download, CHAT_TRANSFER_CANCELLED, NULL);
+    g_object_unref(download);
     gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(row), "Dismiss")));
     g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 0);
-    g_assert_null(chat_message_list_find_transfer(list, CHAT_TRANSFER_DOWNLOAD, 5));
+
     g_object_unref(list);
 }
 
