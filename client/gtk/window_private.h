@@ -187,6 +187,15 @@ gboolean window_mentions_complete(ChatWindow *self);
 void window_mentions_mark(ChatWindow *self, ChatBubble *bubble, ChatMessage *msg);
 void window_mentions_finalize(ChatWindow *self);
 
+/* window_files.c: uploads path into room_id (with thumb, a preview, unless NULL) and
+ * shows its row; failures as a notice. */
+void window_files_send(ChatWindow *self, guint32 room_id, const char *path, GBytes *thumb);
+
+/* window_thumbnails.c: sends path into room_id, an image with a preview made off the
+ * main thread; shows an announced file's checked preview in its row. */
+void window_thumbnails_send(ChatWindow *self, guint32 room_id, const char *path);
+void window_thumbnails_show(ChatFileRow *row, const ChatFileInfo *file);
+
 /* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
 void window_idle_init(ChatWindow *self);
 
