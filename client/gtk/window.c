@@ -439,6 +439,7 @@ static void chat_window_init(ChatWindow *self)
     window_trust_init(self);
     window_idle_init(self);
     window_search_init(self);
+    window_thumbnails_init(self);
 }
 
 /* A window showing the login view, filled from options and settings. */

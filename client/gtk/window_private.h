@@ -195,6 +195,8 @@ void window_files_send(ChatWindow *self, guint32 room_id, const char *path, GByt
  * main thread; shows an announced file's checked preview in its row. */
 void window_thumbnails_send(ChatWindow *self, guint32 room_id, const char *path);
 void window_thumbnails_show(ChatFileRow *row, const ChatFileInfo *file);
+/* Ctrl+V of an image in the message box sends it (with its preview). */
+void window_thumbnails_init(ChatWindow *self);
 
 /* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
 void window_idle_init(ChatWindow *self);

@@ -4,9 +4,13 @@
  * big to read safely, or one GdkPixbuf cannot read, goes without. An announced
  * thumbnail (already checked by the session: PNG or JPEG, size and dimensions from its
  * header) is decoded only after the same check, by a loader of exactly that format
- * that refuses other dimensions, and shown in the file's row (at most 240 px). */
+ * that refuses other dimensions, and shown in the file's row (at most 240 px). An image
+ * pasted into the message box (Ctrl+V) is sent the same way. */
 #include "client/gtk/window_private.h"
 
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 /* The thumbnail's limits (PROTOCOL.md: PROTO_MAX_THUMB_SIDE, PROTO_MAX_THUMB_BYTES). */
@@ -22,11 +26,13 @@ static const int thumb_sides[] = { 320, 240, 160, 96 };
 typedef struct {
     char *path;
     guint32 room_id;
+    GdkPixbuf *pasted; /* an image to save at path first, or NULL */
 } ThumbJob;
 
 static void thumb_job_free(ThumbJob *job)
 {
     g_free(job->path);
+    g_clear_object(&job->pasted);
     g_free(job);
 }
 
@@ -65,6 +71,11 @@ static void make_thumbnail(GTask *task, gpointer source, gpointer data, GCancell
     (void)source;
     (void)cancel;
     ThumbJob *job = data;
+    GError *error = NULL;
+    if (job->pasted != NULL && !gdk_pixbuf_save(job->pasted, job->path, "png", &error, NULL)) {
+        g_task_return_error(task, error);
+        return;
+    }
     int width = 0, height = 0;
     if (gdk_pixbuf_get_file_info(job->path, &width, &height) == NULL || width <= 0 ||
         height <= 0 || (gint64)width * height > SOURCE_PIXELS_MAX) {
@@ -95,7 +106,14 @@ static void on_thumbnail_made(GObject *source, GAsyncResult *result, gpointer da
     (void)data;
     ChatWindow *self = CHAT_WINDOW(source);
     ThumbJob *job = g_task_get_task_data(G_TASK(result));
-    GBytes *thumb = g_task_propagate_pointer(G_TASK(result), NULL);
+    GError *error = NULL;
+    GBytes *thumb = g_task_propagate_pointer(G_TASK(result), &error);
+    if (error != NULL) { /* a pasted image could not be saved */
+        if (self->session != NULL)
+            window_message_actions_refused(self, _("Image not sent"), error->message);
+        g_error_free(error);
+        return;
+    }
     if (self->session != NULL)
         window_files_send(self, job->room_id, job->path, thumb);
     if (thumb != NULL)
@@ -113,6 +131,14 @@ static gboolean is_image(const char *path)
     return image;
 }
 
+static void start_job(ChatWindow *self, ThumbJob *job)
+{
+    GTask *task = g_task_new(self, NULL, on_thumbnail_made, NULL);
+    g_task_set_task_data(task, job, (GDestroyNotify)thumb_job_free);
+    g_task_run_in_thread(task, make_thumbnail);
+    g_object_unref(task);
+}
+
 /* Sends path into room_id: an image after its thumbnail is made, anything else now. */
 void window_thumbnails_send(ChatWindow *self, guint32 room_id, const char *path)
 {
@@ -123,10 +149,65 @@ void window_thumbnails_send(ChatWindow *self, guint32 room_id, const char *path)
     ThumbJob *job = g_new0(ThumbJob, 1);
     job->path = g_strdup(path);
     job->room_id = room_id;
-    GTask *task = g_task_new(self, NULL, on_thumbnail_made, NULL);
-    g_task_set_task_data(task, job, (GDestroyNotify)thumb_job_free);
-    g_task_run_in_thread(task, make_thumbnail);
-    g_object_unref(task);
+    start_job(self, job);
+}
+
+/* A pasted image: saved as "Pasted image DATE TIME.png" under the user's cache folder
+ * (on the worker thread, with its thumbnail), then sent into room_id. */
+static void send_pasted(ChatWindow *self, guint32 room_id, GdkPixbuf *image)
+{
+    char *dir = g_build_filename(g_get_user_cache_dir(), "chat-client", "pasted", NULL);
+    GDateTime *now = g_date_time_new_now_local();
+    char *stamp = g_date_time_format(now, "%Y-%m-%d %H.%M.%S");
+    char *name = g_strdup_printf(_("Pasted image %s.png"), stamp);
+    ThumbJob *job = g_new0(ThumbJob, 1);
+    job->path = g_build_filename(dir, name, NULL);
+    job->room_id = room_id;
+    job->pasted = g_object_ref(image);
+    if (g_mkdir_with_parents(dir, 0700) == 0)
+        start_job(self, job);
+    else {
+        window_message_actions_refused(self, _("Image not sent"), g_strerror(errno));
+        thumb_job_free(job);
+    }
+    g_free(name);
+    g_free(stamp);
+    g_date_time_unref(now);
+    g_free(dir);
+}
+
+static void on_clipboard_image(GtkClipboard *clipboard, GdkPixbuf *image, gpointer data)
+{
+    (void)clipboard;
+    ChatWindow *self = data;
+    ChatRoom *room = self->session != NULL ? window_rooms_current(self) : NULL;
+    if (image != NULL && room != NULL)
+        send_pasted(self, chat_room_get_id(room), image);
+    g_object_unref(self);
+}
+
+/* Ctrl+V in the message box with only an image on the clipboard (a screenshot): the
+ * image is sent as a file with its preview. Text pastes as always. */
+static void on_targets(GtkClipboard *clipboard, GdkAtom *targets, int n, gpointer data)
+{
+    ChatWindow *self = data;
+    if (targets != NULL && gtk_targets_include_image(targets, n, FALSE) &&
+        !gtk_targets_include_text(targets, n))
+        gtk_clipboard_request_image(clipboard, on_clipboard_image, g_object_ref(self));
+    g_object_unref(self);
+}
+
+static void on_paste(GtkTextView *view, ChatWindow *self)
+{
+    GtkClipboard *clipboard = gtk_widget_get_clipboard(GTK_WIDGET(view),
+                                                       GDK_SELECTION_CLIPBOARD);
+    gtk_clipboard_request_targets(clipboard, on_targets, g_object_ref(self));
+}
+
+/* Watches the message box for pasted images. */
+void window_thumbnails_init(ChatWindow *self)
+{
+    g_signal_connect(self->message_view, "paste-clipboard", G_CALLBACK(on_paste), self);
 }
 
 /* Refuses a thumbnail whose header does not say what the session checked. */

@@ -490,6 +490,33 @@ def gui_account(client_factory, server, name):
     return client
 
 
+# ---- The clipboard, as another application fills it ----
+
+CLIPBOARD_OWNER = '''
+import sys
+import gi
+gi.require_version("Gtk", "3.0")
+from gi.repository import Gdk, GdkPixbuf, Gtk
+Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).set_image(GdkPixbuf.Pixbuf.new_from_file(sys.argv[1]))
+print("ready", flush=True)
+Gtk.main()
+'''
+
+
+class ClipboardImage:
+    """Another application (a Python GTK process of its own) that put the image at
+    path on the clipboard and serves it until stop()."""
+
+    def __init__(self, path):
+        self.proc = subprocess.Popen([sys.executable, "-c", CLIPBOARD_OWNER, str(path)],
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == "ready", "the clipboard owner failed"
+
+    def stop(self):
+        stop_process(self.proc)
+        self.proc.stdout.close()
+
+
 # ---- A desktop notification service, so notifications can be checked ----
 
 NOTIFICATIONS_XML = """

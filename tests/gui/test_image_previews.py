@@ -1,5 +1,5 @@
 """Image previews in the real chat-client against the real server: an image alice
-attaches goes out with a thumbnail she made (at most 320 px and 64 KiB, PNG or JPEG),
+attaches (or pastes with Ctrl+V) goes out with a thumbnail she made (at most 320 px and 64 KiB, PNG or JPEG),
 which a raw client receives in the announcement; a thumbnail another client sends is
 shown in its file row (as an image named "Preview of NAME"); a file without one shows
 none."""
@@ -10,8 +10,9 @@ gi.require_version("GdkPixbuf", "2.0")
 from gi.repository import GdkPixbuf  # noqa: E402
 
 from chatclient import RawClient, upload  # noqa: E402
-from chatgui import REPO, Atspi, find_one, wait_until  # noqa: E402
-from test_message_actions import expect_frame  # noqa: E402
+from chatgui import (CONTROL_MASK, REPO, Atspi, ClipboardImage, find_one,  # noqa: E402
+                     press_key, wait_until)
+from test_message_actions import compose, expect_frame, next_frame  # noqa: E402
 import chatproto as P  # noqa: E402
 
 
@@ -79,4 +80,27 @@ def test_received_thumbnail_is_shown_and_only_then(server, client_factory):
         plain = alice.wait_file_row("bob", "notes.txt")
         assert find_one(plain, role="icon", name="Preview of notes.txt") is None
     finally:
+        bob.close()
+
+
+def test_pasted_image_is_sent_with_its_thumbnail(server, client_factory, tmp_path):
+    shot = tmp_path / "screenshot.png"
+    picture(400, 300, 0xCC3333FF).savev(str(shot), "png", [], [])
+    alice = client_factory(server.port, "alice")
+    alice.wait_online()
+    bob = RawClient(server.port)
+    clipboard = ClipboardImage(shot)
+    try:
+        bob.login("bob")
+        compose(alice)
+        press_key(ord("v"), CONTROL_MASK)
+        announce = next_frame(bob, lambda f: f.type == P.FILE_ANNOUNCE_THUMB,
+                              "the pasted image's announcement")
+        assert announce.name.startswith("Pasted image ") and announce.name.endswith(".png")
+        assert (announce.width, announce.height) == (320, 240), announce
+        assert decoded_size(announce.thumb) == (320, 240)
+        file_id = announce.file_id
+        assert announce.size > 0 and file_id > 0
+    finally:
+        clipboard.stop()
         bob.close()
