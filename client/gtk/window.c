@@ -327,6 +327,7 @@ static void chat_window_dispose(GObject *object)
     window_account_dispose(self);
     window_rooms_dispose(self);
     window_typing_dispose(self);
+    window_read_marker_dispose(self);
     if (self->session != NULL) {
         g_signal_handlers_disconnect_by_data(self->session, self);
         chat_session_disconnect(self->session);
@@ -440,6 +441,7 @@ static void chat_window_init(ChatWindow *self)
     window_idle_init(self);
     window_search_init(self);
     window_thumbnails_init(self);
+    window_read_marker_init(self);
 }
 
 /* A window showing the login view, filled from options and settings. */

@@ -95,6 +95,8 @@ gboolean window_composer_send(ChatWindow *self, const char *text, ChatMessage **
 /* Another room on screen: an edit or reply of this one does not follow. */
 static void on_room_shown(ChatWindow *self)
 {
+    if (self->session == NULL) /* being destroyed */
+        return;
     ChatRoom *room = window_rooms_current(self);
     if (self->composer_mode != WINDOW_COMPOSE_NEW &&
         (room == NULL || chat_room_get_id(room) != self->composer_room))

@@ -77,6 +77,10 @@ struct _ChatWindow {
     GtkWidget *search_results_revealer;
     guint64 search_request;
     guint search_found;
+    /* Read markers (window_read_marker.c): the pending "mark read", and the rooms (id + 1)
+     * whose first marker of this login came. */
+    guint mark_read_source;
+    GHashTable *login_seen;
     /* @-completion (window_mentions.c): the last completion, for Tab again. */
     char *mention_prefix;
     int mention_start;   /* offsets in the message box */
@@ -197,6 +201,10 @@ void window_thumbnails_send(ChatWindow *self, guint32 room_id, const char *path)
 void window_thumbnails_show(ChatFileRow *row, const ChatFileInfo *file);
 /* Ctrl+V of an image in the message box sends it (with its preview). */
 void window_thumbnails_init(ChatWindow *self);
+
+/* window_read_marker.c: marks the room being read; "New messages" dividers. */
+void window_read_marker_init(ChatWindow *self);
+void window_read_marker_dispose(ChatWindow *self);
 
 /* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
 void window_idle_init(ChatWindow *self);

@@ -82,6 +82,8 @@ static void on_box_changed(GtkTextBuffer *buffer, ChatWindow *self)
 /* Another room on screen: its typists show; we stopped typing in the last one. */
 static void on_room_shown(ChatWindow *self)
 {
+    if (self->session == NULL) /* being destroyed */
+        return;
     finish(self);
     show_typing(self);
 }
