@@ -9,15 +9,27 @@
 /* Reading for this long counts. */
 #define MARK_READ_DELAY_MS 1000
 
+/* The conversation on screen (the stack's, which self->message_list follows only once
+ * the switch is done), or NULL; room_id says its room. */
+static ChatMessageList *shown_list(ChatWindow *self, guint32 *room_id)
+{
+    GtkWidget *child = gtk_stack_get_visible_child(self->conversations);
+    if (!CHAT_IS_MESSAGE_LIST(child) ||
+        !window_rooms_list_room(self, CHAT_MESSAGE_LIST(child), room_id))
+        return NULL;
+    return CHAT_MESSAGE_LIST(child);
+}
+
 /* The room on screen, when someone is reading it: the window active, the view at the
  * newest message. */
 static ChatRoom *room_being_read(ChatWindow *self)
 {
-    ChatRoom *room = window_rooms_current(self);
-    if (room == NULL || !gtk_window_is_active(GTK_WINDOW(self)) ||
-        !chat_message_list_get_following(self->message_list))
+    guint32 room_id;
+    ChatMessageList *list = shown_list(self, &room_id);
+    if (list == NULL || !gtk_window_is_active(GTK_WINDOW(self)) ||
+        !chat_message_list_get_following(list))
         return NULL;
-    return room;
+    return chat_session_find_room(self->session, room_id);
 }
 
 static gboolean on_mark_read(gpointer data)
@@ -57,10 +69,10 @@ static void on_room_shown(ChatWindow *self)
 {
     if (self->session == NULL) /* being destroyed */
         return;
-    ChatRoom *room = window_rooms_current(self);
-    if (room != NULL)
-        show_divider(self->message_list,
-                     chat_session_get_read_marker(self->session, chat_room_get_id(room)));
+    guint32 room_id;
+    ChatMessageList *list = shown_list(self, &room_id);
+    if (list != NULL)
+        show_divider(list, chat_session_get_read_marker(self->session, room_id));
     schedule_mark(self);
 }
 
