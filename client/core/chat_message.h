@@ -33,7 +33,9 @@ G_BEGIN_DECLS
 
 typedef enum {
     CHAT_MESSAGE_PENDING, /* own text the server has not acknowledged yet */
-    CHAT_MESSAGE_SENT,    /* on the server (every message from others) */
+    CHAT_MESSAGE_SENT,    /* stored by the server, which delivers it to the room's members
+                             (the protocol has no receipt per delivery; "read-by" and
+                             "read-count" say who has read it); every message from others */
     CHAT_MESSAGE_FAILED,  /* own text the server or the session refused: see "error" */
 } ChatMessageState;
 
