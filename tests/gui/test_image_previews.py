@@ -1,8 +1,8 @@
 """Image previews in the real chat-client against the real server: an image alice
-attaches (or pastes with Ctrl+V) goes out with a thumbnail she made (at most 320 px and 64 KiB, PNG or JPEG),
-which a raw client receives in the announcement; a thumbnail another client sends is
-shown in its file row (as an image named "Preview of NAME"); a file without one shows
-none."""
+attaches (or pastes with Ctrl+V) goes out with a thumbnail she made (at most 320 px
+and 64 KiB, PNG or JPEG), which a raw client receives in the announcement; a thumbnail
+another client sends is shown in its file row (as an image named "Preview of NAME"); a
+file without one shows none."""
 
 import gi
 
