@@ -89,6 +89,18 @@ static void on_notifications_change(GSimpleAction *action, GVariant *value, gpoi
     save_settings(self);
 }
 
+/* Preferences' "let others see when I am typing": every window's session follows. */
+static void on_send_typing_change(GSimpleAction *action, GVariant *value, gpointer data)
+{
+    ChatApp *self = data;
+    g_simple_action_set_state(action, value);
+    settings_set_send_typing(self->settings, g_variant_get_boolean(value));
+    save_settings(self);
+    for (GList *w = gtk_application_get_windows(GTK_APPLICATION(self)); w != NULL; w = w->next)
+        if (CHAT_IS_WINDOW(w->data))
+            chat_window_set_send_typing(w->data, g_variant_get_boolean(value));
+}
+
 static void on_about(GSimpleAction *action, GVariant *parameter, gpointer data)
 {
     (void)action;
@@ -160,11 +172,15 @@ static void chat_app_startup(GApplication *app)
         { "about", on_about, NULL, NULL, NULL, { 0 } },
         { "theme", NULL, "s", "'system'", on_theme_change, { 0 } },
         { "notifications", NULL, NULL, "true", on_notifications_change, { 0 } },
+        { "send-typing", NULL, NULL, "true", on_send_typing_change, { 0 } },
     };
     g_action_map_add_action_entries(G_ACTION_MAP(app), actions, G_N_ELEMENTS(actions), self);
     GAction *notifications = g_action_map_lookup_action(G_ACTION_MAP(app), "notifications");
     g_simple_action_set_state(G_SIMPLE_ACTION(notifications),
                               g_variant_new_boolean(settings_get_notifications(self->settings)));
+    GAction *send_typing = g_action_map_lookup_action(G_ACTION_MAP(app), "send-typing");
+    g_simple_action_set_state(G_SIMPLE_ACTION(send_typing),
+                              g_variant_new_boolean(settings_get_send_typing(self->settings)));
     static const struct {
         const char *action;
         const char *accels[3];
@@ -177,6 +193,7 @@ static void chat_app_startup(GApplication *app)
         { "win.focus-compose", { "<Control>l", NULL } },
         { "win.show-rooms", { "F8", NULL } },
         { "win.find-room", { "<Control>k", NULL } },
+        { "win.search", { "<Control>f", NULL } },
         { "win.previous-room", { "<Alt>Up", NULL } },
         { "win.next-room", { "<Alt>Down", NULL } },
         { "win.add-room", { "<Control>n", NULL } },

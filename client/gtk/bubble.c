@@ -32,6 +32,7 @@ struct _ChatBubble {
     ChatMessage *message;
     char *sender;                /* one line, for the accessible name */
     gboolean grouped;
+    gboolean mention;            /* the text mentions the user */
 };
 
 G_DEFINE_TYPE(ChatBubble, chat_bubble, GTK_TYPE_LIST_BOX_ROW)
@@ -178,6 +179,8 @@ static void update_accessible(ChatBubble *self)
         g_ptr_array_add(parts, state);
     if (chat_message_get_edited(m) && !chat_message_get_deleted(m))
         g_ptr_array_add(parts, g_strdup(_("edited")));
+    if (self->mention)
+        g_ptr_array_add(parts, g_strdup(_("mentions you")));
     char *reactions = reactions_words(self, TRUE);
     if (reactions) {
         g_ptr_array_add(parts, g_strdup_printf(_("reactions: %s"), reactions));
@@ -428,4 +431,13 @@ gboolean chat_bubble_get_grouped(ChatBubble *self)
 {
     g_return_val_if_fail(CHAT_IS_BUBBLE(self), FALSE);
     return self->grouped;
+}
+
+/* Highlights the bubble (a stripe; "mentions you" in its description). */
+void chat_bubble_set_mention(ChatBubble *self, gboolean mention)
+{
+    g_return_if_fail(CHAT_IS_BUBBLE(self));
+    self->mention = mention;
+    set_class(self->frame, "mention", mention);
+    update_accessible(self);
 }

@@ -38,6 +38,9 @@ gboolean chat_bubble_get_grouped(ChatBubble *self);
 void chat_bubble_style_frame(GtkWidget *frame, GtkLabel *name_label, GtkLabel *avatar,
                              const char *sender, gboolean own);
 
+/* A text that mentions the user stands out (and says so to screen readers). */
+void chat_bubble_set_mention(ChatBubble *self, gboolean mention);
+
 G_END_DECLS
 
 #endif

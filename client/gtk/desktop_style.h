@@ -1,6 +1,8 @@
 /* DesktopStyle: whether the desktop prefers a dark style, followed live.
  *
- * Source: the GSettings key org.gnome.desktop.interface color-scheme ("prefer-dark"),
+ * Source: the desktop portal's Settings (org.freedesktop.appearance color-scheme: dark
+ * or light; what a sandboxed app sees), when it answers and has a preference; else the
+ * GSettings key org.gnome.desktop.interface color-scheme ("prefer-dark"),
  * which GNOME's Settings writes and which the desktop portal's Settings interface
  * relays to sandboxed apps; it is read when that schema is installed with that key
  * (gsettings-desktop-schemas 42 or later), and a change reaches us through GSettings'

@@ -27,6 +27,7 @@ struct _ChatFileRow {
     GtkWidget *retry_button;
     GtkWidget *dismiss_button;
     GtkLabel *time_label;
+    GtkWidget *thumbnail;        /* an image's preview (chat_file_row_set_thumbnail) */
     GSimpleActionGroup *actions;
     char *sender;
     char *name;
@@ -491,4 +492,22 @@ void chat_file_row_follow(ChatFileRow *self, ChatTransfer *transfer)
         chat_file_row_set_path(self, chat_transfer_get_path(transfer));
     g_signal_connect(transfer, "notify", G_CALLBACK(on_transfer_notify), self);
     show_transfer(self);
+}
+
+/* Shows preview above the file's line, named for screen readers. */
+void chat_file_row_set_thumbnail(ChatFileRow *self, GdkPixbuf *preview)
+{
+    g_return_if_fail(CHAT_IS_FILE_ROW(self) && GDK_IS_PIXBUF(preview));
+    if (self->thumbnail == NULL) {
+        self->thumbnail = gtk_image_new();
+        gtk_widget_set_halign(self->thumbnail, GTK_ALIGN_START);
+        gtk_style_context_add_class(gtk_widget_get_style_context(self->thumbnail), "thumbnail");
+        gtk_box_pack_start(GTK_BOX(self->frame), self->thumbnail, FALSE, FALSE, 0);
+        gtk_box_reorder_child(GTK_BOX(self->frame), self->thumbnail, 1);
+        char *name = g_strdup_printf(_("Preview of %s"), self->name);
+        atk_object_set_name(gtk_widget_get_accessible(self->thumbnail), name);
+        g_free(name);
+    }
+    gtk_image_set_from_pixbuf(GTK_IMAGE(self->thumbnail), preview);
+    gtk_widget_show(self->thumbnail);
 }

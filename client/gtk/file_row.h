@@ -67,6 +67,9 @@ void chat_file_row_show_complete(ChatFileRow *self, const char *path, const char
  * "Cancelled" and offers Retry and Dismiss: see chat_file_row_follow.) */
 void chat_file_row_show_failed(ChatFileRow *self, const char *reason);
 
+/* Shows preview (an image's thumbnail, decoded by the caller) in the row. */
+void chat_file_row_set_thumbnail(ChatFileRow *self, GdkPixbuf *preview);
+
 G_END_DECLS
 
 #endif

@@ -39,6 +39,12 @@ guint64 message_list_row_id(GtkListBoxRow *row)
     return id ? *id : 0;
 }
 
+/* The message id of a row (public: the window's message actions). */
+guint64 chat_message_list_row_message_id(GtkListBoxRow *row)
+{
+    return message_list_row_id(row);
+}
+
 /* The time row carries, NULL when none. */
 const gint64 *message_list_row_time(GtkListBoxRow *row)
 {

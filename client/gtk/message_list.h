@@ -95,6 +95,15 @@ void chat_message_list_remove_gap(ChatMessageList *self, guint64 after_id);
 /* The newest message id shown, 0 when none. */
 guint64 chat_message_list_get_newest_id(ChatMessageList *self);
 
+/* The server's message id row shows (0: none yet, or not a message). */
+guint64 chat_message_list_row_message_id(GtkListBoxRow *row);
+
+/* message_list_unread.c: a "New messages" divider above the first message newer than
+ * read_id (moved there; taken away when none is shown, or read_id is 0). TRUE when it
+ * shows. */
+gboolean chat_message_list_set_unread_divider(ChatMessageList *self, guint64 read_id);
+gboolean chat_message_list_has_unread_divider(ChatMessageList *self);
+
 /* TRUE while the view follows new rows (it is at the bottom). */
 gboolean chat_message_list_get_following(ChatMessageList *self);
 

@@ -4,6 +4,8 @@
 #define MODEL_KEY "chat-row-menu-model"
 #define ANCHOR_KEY "chat-row-menu-anchor"
 #define GESTURE_KEY "chat-row-menu-gesture"
+#define PREPARE_KEY "chat-row-menu-prepare"
+#define PREPARE_DATA_KEY "chat-row-menu-prepare-data"
 
 static gboolean destroy_popover(gpointer popover)
 {
@@ -26,6 +28,9 @@ gboolean row_menu_popup(GtkWidget *row)
     GtkWidget *anchor = g_object_get_data(G_OBJECT(row), ANCHOR_KEY);
     if (model == NULL || anchor == NULL)
         return FALSE;
+    RowMenuPrepare prepare = (RowMenuPrepare)g_object_get_data(G_OBJECT(row), PREPARE_KEY);
+    if (prepare != NULL)
+        prepare(row, g_object_get_data(G_OBJECT(row), PREPARE_DATA_KEY));
     GtkWidget *popover = gtk_popover_new_from_model(anchor, model);
     gtk_popover_set_position(GTK_POPOVER(popover), GTK_POS_BOTTOM);
     g_signal_connect(popover, "closed", G_CALLBACK(on_popover_closed), NULL);
@@ -65,4 +70,27 @@ void row_menu_append(GMenu *menu, const char *label, const char *action)
     g_menu_item_set_attribute(item, "hidden-when", "s", "action-disabled");
     g_menu_append_item(menu, item);
     g_object_unref(item);
+}
+
+/* Appends to the GMenu row_menu_attach gave row. */
+void row_menu_append_to(GtkWidget *row, const char *label, const char *action)
+{
+    GMenuModel *model = g_object_get_data(G_OBJECT(row), MODEL_KEY);
+    g_return_if_fail(G_IS_MENU(model));
+    row_menu_append(G_MENU(model), label, action);
+}
+
+/* Appends submenu to row's menu under label. */
+void row_menu_append_submenu(GtkWidget *row, const char *label, GMenuModel *submenu)
+{
+    GMenuModel *model = g_object_get_data(G_OBJECT(row), MODEL_KEY);
+    g_return_if_fail(G_IS_MENU(model));
+    g_menu_append_submenu(G_MENU(model), label, submenu);
+}
+
+/* Keeps prepare to run as row's menu opens. */
+void row_menu_set_prepare(GtkWidget *row, RowMenuPrepare prepare, gpointer data)
+{
+    g_object_set_data(G_OBJECT(row), PREPARE_KEY, (gpointer)prepare);
+    g_object_set_data(G_OBJECT(row), PREPARE_DATA_KEY, data);
 }

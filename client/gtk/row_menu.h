@@ -19,6 +19,18 @@ gboolean row_menu_popup(GtkWidget *row);
 /* Adds an item labelled label for action ("row.copy") that is hidden while disabled. */
 void row_menu_append(GMenu *menu, const char *label, const char *action);
 
+/* Adds an item (as row_menu_append) to the menu row_menu_attach gave row, so a feature
+ * outside the row's own code (the window's message actions) extends it. */
+void row_menu_append_to(GtkWidget *row, const char *label, const char *action);
+
+/* Adds submenu under label to row's menu. */
+void row_menu_append_submenu(GtkWidget *row, const char *label, GMenuModel *submenu);
+
+/* Runs prepare(row, data) each time row's menu is about to open (to enable or disable
+ * its actions as things now stand). One per row; data is not owned. */
+typedef void (*RowMenuPrepare)(GtkWidget *row, gpointer data);
+void row_menu_set_prepare(GtkWidget *row, RowMenuPrepare prepare, gpointer data);
+
 G_END_DECLS
 
 #endif

@@ -12,6 +12,7 @@
 #define GROUP_CONNECTION "connection"
 #define GROUP_APPEARANCE "appearance"
 #define GROUP_FILES "files"
+#define GROUP_PRIVACY "privacy"
 
 struct ChatSettings {
     GKeyFile *keys;
@@ -163,16 +164,32 @@ ChatTheme settings_get_theme(ChatSettings *settings)
     return theme;
 }
 
-gboolean settings_get_notifications(ChatSettings *settings)
+/* A boolean key, fallback when it is missing or not a boolean. */
+static gboolean read_boolean(GKeyFile *keys, const char *group, const char *key,
+                             gboolean fallback)
 {
     GError *error = NULL;
-    gboolean enabled =
-        g_key_file_get_boolean(settings->keys, GROUP_APPEARANCE, "notifications", &error);
+    gboolean value = g_key_file_get_boolean(keys, group, key, &error);
     if (error != NULL) {
         g_error_free(error);
-        return TRUE;
+        return fallback;
     }
-    return enabled;
+    return value;
+}
+
+gboolean settings_get_notifications(ChatSettings *settings)
+{
+    return read_boolean(settings->keys, GROUP_APPEARANCE, "notifications", TRUE);
+}
+
+gboolean settings_get_send_typing(ChatSettings *settings)
+{
+    return read_boolean(settings->keys, GROUP_PRIVACY, "send_typing", TRUE);
+}
+
+void settings_set_send_typing(ChatSettings *settings, gboolean enabled)
+{
+    g_key_file_set_boolean(settings->keys, GROUP_PRIVACY, "send_typing", enabled);
 }
 
 void settings_set_notifications(ChatSettings *settings, gboolean enabled)

@@ -47,6 +47,10 @@ void settings_set_theme(ChatSettings *settings, ChatTheme theme);
 gboolean settings_get_notifications(ChatSettings *settings);
 void settings_set_notifications(ChatSettings *settings, gboolean enabled);
 
+/* Whether the rooms see when the user types (default TRUE). */
+gboolean settings_get_send_typing(ChatSettings *settings);
+void settings_set_send_typing(ChatSettings *settings, gboolean enabled);
+
 /* Folder downloads go to, or NULL for the desktop's Downloads folder. Owned by
  * settings. */
 const char *settings_get_download_folder(ChatSettings *settings);

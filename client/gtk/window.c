@@ -326,6 +326,8 @@ static void chat_window_dispose(GObject *object)
     stop_countdown(self);
     window_account_dispose(self);
     window_rooms_dispose(self);
+    window_typing_dispose(self);
+    window_read_marker_dispose(self);
     if (self->session != NULL) {
         g_signal_handlers_disconnect_by_data(self->session, self);
         chat_session_disconnect(self->session);
@@ -340,6 +342,8 @@ static void chat_window_finalize(GObject *object)
     g_free(self->files_dir);
     g_free(self->host);
     g_free(self->username);
+    g_clear_pointer(&self->message_requests, g_hash_table_unref);
+    window_mentions_finalize(self);
     G_OBJECT_CLASS(chat_window_parent_class)->finalize(object);
 }
 
@@ -426,11 +430,18 @@ static void chat_window_init(ChatWindow *self)
     window_rooms_init(self);
     window_room_dialog_init(self);
     window_history_init(self);
+    window_message_actions_init(self);
+    window_composer_init(self);
+    window_typing_init(self);
     window_chat_init(self);
     window_files_init(self);
     window_actions_init(self);
     window_account_init(self);
     window_trust_init(self);
+    window_idle_init(self);
+    window_search_init(self);
+    window_thumbnails_init(self);
+    window_read_marker_init(self);
 }
 
 /* A window showing the login view, filled from options and settings. */
@@ -458,6 +469,7 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
     chat_login_view_set_create_account(view, !named);
     chat_login_view_focus(view, named ? CHAT_LOGIN_FIELD_PASSWORD : CHAT_LOGIN_FIELD_SERVER);
     chat_session_set_tls(self->session, !options->no_tls);
+    chat_session_set_send_typing(self->session, settings_get_send_typing(settings));
     chat_session_set_expected_fingerprint(self->session, options->trust_fingerprint);
     if (options->connect_now)
         on_connect(self);

@@ -35,6 +35,9 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
  * state of the header bar's toggle). */
 void chat_window_set_dark(ChatWindow *self, gboolean dark);
 
+/* The privacy setting "let others see when I am typing" (window_typing.c). */
+void chat_window_set_send_typing(ChatWindow *self, gboolean enabled);
+
 G_END_DECLS
 
 #endif

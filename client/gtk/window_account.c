@@ -269,7 +269,8 @@ static void add_menu_button(ChatWindow *self)
 static void on_request_done(ChatSession *session, guint64 id, const char *what, ChatWindow *self)
 {
     (void)session;
-    if (id != self->quiet_request) /* the room dialog says it itself */
+    /* The room dialog and the message actions say it themselves. */
+    if (id != self->quiet_request && !window_message_actions_owns(self, id))
         window_notice(self, what);
 }
 
@@ -278,7 +279,7 @@ static void on_request_failed(ChatSession *session, guint64 id, guint code, cons
 {
     (void)session;
     (void)code;
-    if (id != self->quiet_request)
+    if (id != self->quiet_request && !window_message_actions_owns(self, id))
         window_problem(self, message);
 }
 

@@ -43,27 +43,49 @@ static void on_send(ChatWindow *self)
         return;
     }
     GError *error = NULL;
-    ChatMessage *msg = window_rooms_send(self, text, &error);
-    if (msg == NULL) {
+    ChatMessage *msg = NULL;
+    gboolean special = window_composer_send(self, text, &msg, &error);
+    if (!special && error == NULL)
+        msg = window_rooms_send(self, text, &error);
+    if (error != NULL) {
         add_warning(self, _("Message not sent"), error->message);
         g_error_free(error);
         g_free(text);
         return;
     }
-    chat_message_list_add_message(self->message_list, msg);
+    if (msg != NULL) {
+        ChatBubble *bubble = chat_message_list_add_message(self->message_list, msg);
+        window_message_actions_attach(self, GTK_WIDGET(bubble));
+    }
     g_free(text);
     gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->message_view), "", 0);
     gtk_widget_grab_focus(GTK_WIDGET(self->message_view));
 }
 
+static gboolean compose_is_empty(ChatWindow *self)
+{
+    return gtk_text_buffer_get_char_count(gtk_text_view_get_buffer(self->message_view)) == 0;
+}
+
 /* Enter sends; Shift+Enter (and Ctrl+Enter) fall through to the text view, which
- * inserts a new line. */
+ * inserts a new line. Up in an empty box edits the last own text; Escape ends an edit
+ * or a reply; Tab after "@na" completes the name (else it moves on). */
 static gboolean on_compose_key(GtkWidget *view, GdkEventKey *event, ChatWindow *self)
 {
     (void)view;
     gboolean enter = event->keyval == GDK_KEY_Return || event->keyval == GDK_KEY_KP_Enter ||
                      event->keyval == GDK_KEY_ISO_Enter;
     GdkModifierType modifiers = event->state & gtk_accelerator_get_default_mod_mask();
+    if (modifiers == 0 && (event->keyval == GDK_KEY_Up || event->keyval == GDK_KEY_KP_Up) &&
+        compose_is_empty(self))
+        return window_message_actions_edit_last(self);
+    if (modifiers == 0 && event->keyval == GDK_KEY_Tab && window_mentions_complete(self))
+        return GDK_EVENT_STOP;
+    if (modifiers == 0 && event->keyval == GDK_KEY_Escape &&
+        self->composer_mode != WINDOW_COMPOSE_NEW) {
+        window_composer_cancel(self);
+        return GDK_EVENT_STOP;
+    }
     if (!enter || modifiers != 0)
         return GDK_EVENT_PROPAGATE;
     on_send(self);
@@ -121,7 +143,9 @@ static void on_message(ChatSession *session, ChatMessage *msg, ChatWindow *self)
     ChatMessageList *list = window_rooms_list(self, room_id);
     /* Older than what is shown: history being paged in, not news. */
     gboolean news = chat_message_get_id(msg) > chat_message_list_get_newest_id(list);
-    chat_message_list_add_message(list, msg);
+    ChatBubble *bubble = chat_message_list_add_message(list, msg);
+    window_message_actions_attach(self, GTK_WIDGET(bubble));
+    window_mentions_mark(self, bubble, msg);
     if (!chat_message_get_own(msg) && news)
         window_chat_note_incoming(self, room_id, chat_message_get_sender(msg),
                                   chat_message_get_text(msg));

@@ -16,15 +16,18 @@ static void add_warning(ChatWindow *self, const char *name, const char *why)
     g_free(text);
 }
 
-/* Starts uploading path; NULL (with the failure shown as a notice) when it cannot. */
-static ChatTransfer *start_upload(ChatWindow *self, const char *path)
+/* Starts uploading path into room (with thumb, a preview, unless NULL); NULL (with the
+ * failure shown as a notice) when it cannot. */
+static ChatTransfer *start_upload(ChatWindow *self, ChatRoom *room, const char *path,
+                                  GBytes *thumb)
 {
     GError *error = NULL;
-    ChatRoom *room = window_rooms_current(self);
-    ChatTransfer *upload = room != NULL ? chat_session_upload_to(self->session,
-                                                                 chat_room_get_id(room), path,
-                                                                 &error)
-                                        : NULL;
+    ChatTransfer *upload = NULL;
+    if (room != NULL && thumb != NULL)
+        upload = chat_session_upload_with_thumbnail(self->session, chat_room_get_id(room), path,
+                                                    thumb, &error);
+    else if (room != NULL)
+        upload = chat_session_upload_to(self->session, chat_room_get_id(room), path, &error);
     if (room == NULL)
         g_set_error_literal(&error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_INVALID,
                             _("start the conversation with a message first"));
@@ -37,14 +40,27 @@ static ChatTransfer *start_upload(ChatWindow *self, const char *path)
     return upload;
 }
 
-/* Starts uploading path and shows its row; failures show as a notice. */
-static void send_file(ChatWindow *self, const char *path)
+/* Starts uploading path into room_id (with thumb unless NULL) and shows its row there;
+ * failures show as a notice (window_thumbnails.c calls it once the preview is made). */
+void window_files_send(ChatWindow *self, guint32 room_id, const char *path, GBytes *thumb)
 {
-    ChatTransfer *upload = start_upload(self, path);
+    ChatRoom *room = chat_session_find_room(self->session, room_id);
+    ChatTransfer *upload = start_upload(self, room, path, thumb);
     if (upload == NULL)
         return;
     const char *me = chat_session_get_username(self->session);
-    chat_message_list_add_upload(self->message_list, upload, me ? me : self->username);
+    chat_message_list_add_upload(window_rooms_list(self, room_id), upload,
+                                 me ? me : self->username);
+}
+
+/* Sends path into the room on screen (an image after its preview is made). */
+static void send_file(ChatWindow *self, const char *path)
+{
+    ChatRoom *room = window_rooms_current(self);
+    if (room == NULL)
+        start_upload(self, NULL, path, NULL); /* says why not */
+    else
+        window_thumbnails_send(self, chat_room_get_id(room), path);
 }
 
 static void on_chooser_response(GtkNativeDialog *dialog, int response, ChatWindow *self)
@@ -126,7 +142,8 @@ static void on_retry_requested(ChatMessageList *list, ChatFileRow *row, ChatWind
         return;
     }
     const char *path = chat_file_row_get_path(row);
-    ChatTransfer *upload = path != NULL ? start_upload(self, path) : NULL;
+    ChatTransfer *upload =
+        path != NULL ? start_upload(self, window_rooms_current(self), path, NULL) : NULL;
     if (upload == NULL) {
         chat_file_row_show_failed(row, _("the file cannot be sent again"));
         return;
@@ -165,7 +182,9 @@ static void on_file_announced(ChatSession *session, ChatFileInfo *file, ChatWind
     (void)session;
     ChatMessageList *list = window_rooms_list(self, file->room_id);
     gboolean news = file->message_id > chat_message_list_get_newest_id(list);
-    chat_message_list_add_file(list, file);
+    ChatFileRow *row = chat_message_list_add_file(list, file);
+    window_message_actions_attach(self, GTK_WIDGET(row));
+    window_thumbnails_show(row, file);
     if (!file->own && news) {
         char *body = g_strdup_printf(_("shared the file %s"), file->name);
         window_chat_note_incoming(self, file->room_id, file->uploader, body);

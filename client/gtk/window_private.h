@@ -57,6 +57,36 @@ struct _ChatWindow {
     /* The reconnect banner counts down the session's announced delay. */
     guint countdown_source;
 
+    /* The message box's mode (window_composer.c) and the requests of message actions
+     * (window_message_actions.c: request id -> nothing). */
+    GtkWidget *composer_bar;
+    GtkLabel *composer_label;
+    int composer_mode;   /* WINDOW_COMPOSE_* */
+    guint32 composer_room;
+    guint64 composer_target;
+    GHashTable *message_requests;
+    /* Typing notices (window_typing.c): who types here, and our own state. */
+    GtkLabel *typing_label;
+    guint32 typing_room;
+    ChatTypingState typing_state;
+    guint typing_pause_source;
+    /* Search (window_search.c): the bar, its matches, the request being answered. */
+    GtkSearchBar *search_bar;
+    GtkEntry *search_entry;
+    GtkListBox *search_results;
+    GtkWidget *search_results_revealer;
+    guint64 search_request;
+    guint search_found;
+    /* Read markers (window_read_marker.c): the pending "mark read", and the rooms (id + 1)
+     * whose first marker of this login came. */
+    guint mark_read_source;
+    GHashTable *login_seen;
+    /* @-completion (window_mentions.c): the last completion, for Tab again. */
+    char *mention_prefix;
+    int mention_start;   /* offsets in the message box */
+    int mention_end;
+    guint mention_index;
+
     /* Accounts (window_account.c). */
     GCancellable *keyring_cancel; /* keyring calls in flight; cancelled with the window */
     char *new_token;     /* handed out at login, kept in the keyring once ONLINE */
@@ -116,6 +146,68 @@ void window_rooms_set_narrow(ChatWindow *self, gboolean narrow);
 
 /* window_actions.c: the window's actions and its narrow/wide layout. */
 void window_actions_init(ChatWindow *self);
+
+/* window_message_actions.c: Reply, React, Edit, Delete on message rows. */
+void window_message_actions_init(ChatWindow *self);
+/* Gives row (a ChatBubble or ChatFileRow) the actions in its menu and keys; once. */
+void window_message_actions_attach(ChatWindow *self, GtkWidget *row);
+/* Up in an empty message box: edits the newest own text on screen; FALSE if none. */
+gboolean window_message_actions_edit_last(ChatWindow *self);
+/* Sends text as the new version of message_id (its answer is the actions'). */
+gboolean window_message_actions_send_edit(ChatWindow *self, guint64 message_id,
+                                          const char *text, GError **error);
+/* request_id's answer is shown by a feature of the window (an action, a search), not
+ * as the generic notice; forget it once shown (else a refusal says "Not done: why"). */
+void window_message_actions_track(ChatWindow *self, guint64 request_id);
+void window_message_actions_forget(ChatWindow *self, guint64 request_id);
+/* TRUE when request_id is a message action's: the generic answer stays quiet. */
+gboolean window_message_actions_owns(ChatWindow *self, guint64 request_id);
+/* A refusal in words: a problem line and an alert ("what: why"). */
+void window_message_actions_refused(ChatWindow *self, const char *what, const char *why);
+
+/* window_composer.c: the message box writes a new text, an edit or a reply. */
+enum { WINDOW_COMPOSE_NEW, WINDOW_COMPOSE_EDIT, WINDOW_COMPOSE_REPLY };
+void window_composer_init(ChatWindow *self);
+void window_composer_edit(ChatWindow *self, guint32 room_id, guint64 message_id,
+                          const char *text);
+void window_composer_reply(ChatWindow *self, guint32 room_id, guint64 message_id,
+                           const char *sender, const char *text);
+void window_composer_cancel(ChatWindow *self);
+/* Sends text as an edit (TRUE, *msg NULL) or a reply (TRUE, *msg the pending reply);
+ * FALSE with error set when refused, FALSE without error for a new text. */
+gboolean window_composer_send(ChatWindow *self, const char *text, ChatMessage **msg,
+                              GError **error);
+
+/* window_typing.c: "alice is typing…" under the conversation, and our own notices. */
+void window_typing_init(ChatWindow *self);
+void window_typing_dispose(ChatWindow *self);
+
+/* window_search.c: Ctrl+F searches every room's messages (after window_account_init). */
+void window_search_init(ChatWindow *self);
+
+/* window_mentions.c: Tab completes "@name" (TRUE when it did); others' texts that
+ * mention the user are highlighted. */
+gboolean window_mentions_complete(ChatWindow *self);
+void window_mentions_mark(ChatWindow *self, ChatBubble *bubble, ChatMessage *msg);
+void window_mentions_finalize(ChatWindow *self);
+
+/* window_files.c: uploads path into room_id (with thumb, a preview, unless NULL) and
+ * shows its row; failures as a notice. */
+void window_files_send(ChatWindow *self, guint32 room_id, const char *path, GBytes *thumb);
+
+/* window_thumbnails.c: sends path into room_id, an image with a preview made off the
+ * main thread; shows an announced file's checked preview in its row. */
+void window_thumbnails_send(ChatWindow *self, guint32 room_id, const char *path);
+void window_thumbnails_show(ChatFileRow *row, const ChatFileInfo *file);
+/* Ctrl+V of an image in the message box sends it (with its preview). */
+void window_thumbnails_init(ChatWindow *self);
+
+/* window_read_marker.c: marks the room being read; "New messages" dividers. */
+void window_read_marker_init(ChatWindow *self);
+void window_read_marker_dispose(ChatWindow *self);
+
+/* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
+void window_idle_init(ChatWindow *self);
 
 /* window_account.c: the account menu, the keyring, moderation and account requests. */
 void window_account_init(ChatWindow *self);

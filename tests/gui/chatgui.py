@@ -41,6 +41,8 @@ if SLOWDOWN > 1:
     # from dbind" in test_rooms' screenshot and in send_message).
     Atspi.set_timeout(5000, 45000)
 GLIB_WARNING_RE = re.compile(r"-(WARNING|CRITICAL) \*\*")
+# The password of the accounts tests make (gui_account, the raw_account fixture).
+PASSWORD = "correct horse battery"
 # A conversation row's accessible name: "alice, 17:22: the text" or "...: File x.pdf".
 MESSAGE_NAME_RE = re.compile(r"^(.+?), (\d\d:\d\d): (.*)$", re.S)
 
@@ -356,12 +358,18 @@ class Client:
 
     def choose_theme(self, label):
         """Main menu, Preferences, the style radio button called label, then Escape."""
+        self.set_preference("radio button", label, True)
+
+    def set_preference(self, role, label, checked):
+        """Main menu, Preferences, the check or radio button (role) called label made
+        checked or not, then Escape."""
         do_action(self.widget("toggle button", "Main menu"), "click")
         do_action(self.widget("push button", "Preferences"), "click")
-        radio = self.widget("radio button", label)
-        do_action(radio, "click")
-        wait_until(lambda: radio.get_state_set().contains(Atspi.StateType.CHECKED),
-                   f"{label} to be chosen")
+        button = self.widget(role, label)
+        if button.get_state_set().contains(Atspi.StateType.CHECKED) != checked:
+            do_action(button, "click")
+        wait_until(lambda: button.get_state_set().contains(Atspi.StateType.CHECKED) == checked,
+                   f"{label} to be {'on' if checked else 'off'}")
         press_key(KEY_ESCAPE)  # closes Preferences
         wait_until(lambda: self.find(role="dialog", name="Preferences") is None,
                    "Preferences to close")
@@ -482,6 +490,42 @@ class Client:
         return f"chat-client[{self.proc.pid}]"
 
 
+def gui_account(client_factory, server, name):
+    """A chat-client window that registers the account name (PASSWORD) through its
+    login view, online."""
+    client = client_factory(server.port, None, connect=False, name=name)
+    client.fill_login(name, PASSWORD, create=True)
+    client.wait_online()
+    return client
+
+
+# ---- The clipboard, as another application fills it ----
+
+CLIPBOARD_OWNER = '''
+import sys
+import gi
+gi.require_version("Gtk", "3.0")
+from gi.repository import Gdk, GdkPixbuf, Gtk
+Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).set_image(GdkPixbuf.Pixbuf.new_from_file(sys.argv[1]))
+print("ready", flush=True)
+Gtk.main()
+'''
+
+
+class ClipboardImage:
+    """Another application (a Python GTK process of its own) that put the image at
+    path on the clipboard and serves it until stop()."""
+
+    def __init__(self, path):
+        self.proc = subprocess.Popen([sys.executable, "-c", CLIPBOARD_OWNER, str(path)],
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == "ready", "the clipboard owner failed"
+
+    def stop(self):
+        stop_process(self.proc)
+        self.proc.stdout.close()
+
+
 # ---- A desktop notification service, so notifications can be checked ----
 
 NOTIFICATIONS_XML = """
@@ -507,23 +551,73 @@ NOTIFICATIONS_XML = """
 """
 
 
-class DesktopNotifications:
-    """org.freedesktop.Notifications on the session bus (as a desktop provides it),
-    recording every notification shown as (summary, body). Runs on its own thread and
-    main context until stop()."""
+class BusService:
+    """A service on the session bus, as a desktop provides one: name owned, the
+    interface described by xml served at path by on_call(method, parameters,
+    invocation). Runs on its own thread and main context until stop()."""
 
-    def __init__(self):
-        self._received = []
-        self._details = []  # (summary, body, replaces id, id given)
-        self._lock = threading.Lock()
+    def __init__(self, name, path, xml, on_call):
+        self._name, self._path = name, path
+        self._info = Gio.DBusNodeInfo.new_for_xml(xml).interfaces[0]
+        self._on_call = on_call
         self._context = GLib.MainContext.new()
         self._loop = GLib.MainLoop.new(self._context, False)
         self._ready = threading.Event()
         self._failure = None
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
-        assert self._ready.wait(TIMEOUT), "the notification service did not start"
-        assert self._failure is None, f"the notification service failed: {self._failure}"
+        assert self._ready.wait(TIMEOUT), f"{name} did not start"
+        assert self._failure is None, f"{name} failed: {self._failure}"
+
+    def emit(self, signal, parameters):
+        """Emits signal of the interface (on the service's thread)."""
+        def emit():
+            self._bus.emit_signal(None, self._path, self._info.name, signal, parameters)
+            return False
+        self._context.invoke_full(GLib.PRIORITY_DEFAULT, emit)
+
+    def stop(self):
+        self._context.invoke_full(GLib.PRIORITY_DEFAULT, self._loop.quit)
+        self._thread.join(TIMEOUT)
+
+    def _run(self):
+        self._context.push_thread_default()
+        try:
+            address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
+            flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+                     Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+            bus = Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
+            self._bus = bus
+            bus.register_object(self._path, self._info, self._call, None, None)
+            reply = bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                  "org.freedesktop.DBus", "RequestName",
+                                  GLib.Variant("(su)", (self._name, 4)),
+                                  GLib.VariantType("(u)"), Gio.DBusCallFlags.NONE, -1, None)
+            if reply.unpack()[0] != 1:  # DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER
+                raise RuntimeError(f"{self._name} is already owned")
+        except Exception as exc:  # reported to the constructor
+            self._failure = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        self._loop.run()
+        bus.close_sync(None)
+
+    def _call(self, connection, sender, path, interface, method, parameters, invocation):
+        self._on_call(method, parameters, invocation)
+
+
+class DesktopNotifications:
+    """org.freedesktop.Notifications on the session bus (as a desktop provides it),
+    recording every notification shown as (summary, body), until stop()."""
+
+    def __init__(self):
+        self._received = []
+        self._details = []  # (summary, body, replaces id, id given)
+        self._lock = threading.Lock()
+        self._service = BusService("org.freedesktop.Notifications",
+                                   "/org/freedesktop/Notifications", NOTIFICATIONS_XML,
+                                   self._on_call)
 
     def received(self):
         with self._lock:
@@ -541,43 +635,12 @@ class DesktopNotifications:
     def click(self, notification_id):
         """The user clicks notification_id: ActionInvoked(id, "default"), as the desktop
         sends it."""
-        def emit():
-            self._bus.emit_signal(None, "/org/freedesktop/Notifications",
-                                  "org.freedesktop.Notifications", "ActionInvoked",
-                                  GLib.Variant("(us)", (notification_id, "default")))
-            return False
-        self._context.invoke_full(GLib.PRIORITY_DEFAULT, emit)
+        self._service.emit("ActionInvoked", GLib.Variant("(us)", (notification_id, "default")))
 
     def stop(self):
-        self._context.invoke_full(GLib.PRIORITY_DEFAULT, self._loop.quit)
-        self._thread.join(TIMEOUT)
+        self._service.stop()
 
-    def _run(self):
-        self._context.push_thread_default()
-        try:
-            address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
-            flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
-                     Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
-            bus = Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
-            info = Gio.DBusNodeInfo.new_for_xml(NOTIFICATIONS_XML).interfaces[0]
-            self._bus = bus
-            bus.register_object("/org/freedesktop/Notifications", info, self._on_call,
-                                None, None)
-            reply = bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                  "org.freedesktop.DBus", "RequestName",
-                                  GLib.Variant("(su)", ("org.freedesktop.Notifications", 4)),
-                                  GLib.VariantType("(u)"), Gio.DBusCallFlags.NONE, -1, None)
-            if reply.unpack()[0] != 1:  # DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER
-                raise RuntimeError("org.freedesktop.Notifications is already owned")
-        except Exception as exc:  # reported to the constructor
-            self._failure = exc
-            self._ready.set()
-            return
-        self._ready.set()
-        self._loop.run()
-        bus.close_sync(None)
-
-    def _on_call(self, connection, sender, path, interface, method, parameters, invocation):
+    def _on_call(self, method, parameters, invocation):
         if method == "Notify":
             args = parameters.unpack()
             with self._lock:
@@ -591,3 +654,47 @@ class DesktopNotifications:
             invocation.return_value(GLib.Variant("(ssss)", ("tests", "chat", "1", "1.2")))
         else:
             invocation.return_value(None)
+
+
+PORTAL_SETTINGS_XML = """
+<node>
+  <interface name="org.freedesktop.portal.Settings">
+    <method name="Read">
+      <arg type="s" direction="in"/><arg type="s" direction="in"/>
+      <arg type="v" direction="out"/>
+    </method>
+    <signal name="SettingChanged">
+      <arg type="s"/><arg type="s"/><arg type="v"/>
+    </signal>
+  </interface>
+</node>
+"""
+
+
+class PortalSettings:
+    """The desktop portal's Settings (org.freedesktop.portal.Desktop), as a sandboxed
+    app sees the desktop: org.freedesktop.appearance color-scheme (0 no preference, 1
+    dark, 2 light), changed with set_color_scheme, until stop()."""
+
+    def __init__(self, color_scheme):
+        self.color_scheme = color_scheme
+        self._service = BusService("org.freedesktop.portal.Desktop",
+                                   "/org/freedesktop/portal/desktop", PORTAL_SETTINGS_XML,
+                                   self._on_call)
+
+    def set_color_scheme(self, value):
+        self.color_scheme = value
+        self._service.emit("SettingChanged", GLib.Variant(
+            "(ssv)", ("org.freedesktop.appearance", "color-scheme", GLib.Variant("u", value))))
+
+    def stop(self):
+        self._service.stop()
+
+    def _on_call(self, method, parameters, invocation):
+        namespace, key = parameters.unpack()
+        if (namespace, key) != ("org.freedesktop.appearance", "color-scheme"):
+            invocation.return_dbus_error("org.freedesktop.portal.Error.NotFound", key)
+            return
+        # Read's value is wrapped twice, as the portal has always sent it.
+        inner = GLib.Variant("v", GLib.Variant("u", self.color_scheme))
+        invocation.return_value(GLib.Variant("(v)", (inner,)))

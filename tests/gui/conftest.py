@@ -14,7 +14,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chatgui import Client, DesktopNotifications, Server  # noqa: E402
+from chatgui import PASSWORD, Client, DesktopNotifications, Server  # noqa: E402
+from chatclient import RawClient  # noqa: E402
 
 
 def pytest_sessionstart(session):
@@ -82,3 +83,21 @@ def client_factory(tmp_path):
     yield start
     for client in clients:
         client.stop()
+
+
+@pytest.fixture
+def raw_account():
+    """raw_account(server, name) -> a RawClient registered (PASSWORD) and logged in as
+    name; all closed at teardown."""
+    clients = []
+
+    def make(server, name):
+        client = RawClient(server.port)
+        clients.append(client)
+        client.register(name, PASSWORD)
+        client.session = client.expect_session()
+        return client
+
+    yield make
+    for client in clients:
+        client.close()

@@ -1,9 +1,10 @@
 """Desktop integration: notifications while the window is in the background (one per
 room, updated), the emoji chooser, the theme (chosen in Preferences and remembered, or
-following the desktop's dark preference live), and the keyboard (Escape, Ctrl+Q)."""
+following the desktop's dark preference live, through GSettings or the desktop
+portal), and the keyboard (Escape, Ctrl+Q)."""
 
-from chatgui import (CONTROL_MASK, KEY_ESCAPE, Atspi, do_action, press_key, theme_is_dark,
-                     wait_until)
+from chatgui import (CONTROL_MASK, KEY_ESCAPE, Atspi, PortalSettings, do_action, press_key,
+                     theme_is_dark, wait_until)
 
 
 def test_notification_when_window_not_focused(server, client_factory, notifications):
@@ -119,6 +120,31 @@ def test_follows_the_desktop_dark_preference_live(server, client_factory):
     alice.gsettings("set", "org.gnome.desktop.interface", "color-scheme", "prefer-dark")
     alice.choose_theme("Follow the system")
     wait_until(lambda: theme_is_dark(alice), "following the system again: dark")
+
+
+def test_follows_the_portal_color_scheme_live(server, client_factory):
+    """The desktop portal's Settings (what a sandboxed app sees) says dark, then light,
+    then dark while the client runs; where it has a preference it speaks for the desktop,
+    over the GSettings key."""
+    def dark(client):
+        try:
+            return theme_is_dark(client)
+        except AssertionError:
+            return None  # the labels are being restyled: look again
+    portal = PortalSettings(color_scheme=1)
+    try:
+        alice = client_factory(server.port, "alice")
+        alice.wait_online()
+        wait_until(lambda: dark(alice) is True, "the window to follow the portal to dark")
+        portal.set_color_scheme(2)
+        wait_until(lambda: dark(alice) is False, "the window to follow the portal to light")
+        portal.set_color_scheme(1)
+        wait_until(lambda: dark(alice) is True, "the window to follow the portal back")
+        # No preference at the portal: GNOME's own setting counts again (default: light).
+        portal.set_color_scheme(0)
+        wait_until(lambda: dark(alice) is False, "the window to follow GSettings")
+    finally:
+        portal.stop()
 
 
 def test_ctrl_q_quits(server, client_factory):

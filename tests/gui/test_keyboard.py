@@ -83,9 +83,9 @@ def test_everything_from_the_keyboard(server, client_factory):
         press_key(KEY_RETURN, SHIFT_MASK)
         type_text("line three")
         press_key(KEY_RETURN)
-        text = bob.wait_for(P.TEXT)[0]
+        text = bob.wait_for(P.TEXT, skip=(P.TYPING,))[0]  # alice typing, then her text
         while text.text.startswith("filler") or text.text == "an older message":
-            text = bob.wait_for(P.TEXT)[0]
+            text = bob.wait_for(P.TEXT, skip=(P.TYPING,))[0]  # alice typing, then her text
         assert text.text == "line one\nline two\nline three"
         wait_until(lambda: any(d == "sent" for n, d, l in alice.message_rows()
                                if n.endswith(": line one\nline two\nline three")),

@@ -12,13 +12,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chatgui import (REPO, Atspi, do_action, find_all, find_one, press_key,  # noqa: E402
-                     text_of, wait_until)
-from chatclient import RawClient  # noqa: E402
+from chatgui import (PASSWORD, REPO, Atspi, do_action, find_all, find_one,  # noqa: E402
+                     gui_account, press_key, text_of, wait_until)
 import chatproto as P  # noqa: E402
 import chatrooms  # noqa: E402
 
-PASSWORD = "correct horse battery"
 ARTIFACTS = REPO / "tests" / "artifacts"
 KEY_UP, KEY_DOWN, KEY_MENU, KEY_RETURN = 0xFF52, 0xFF54, 0xFF67, 0xFF0D
 ALT = 1 << 3  # Mod1
@@ -28,30 +26,6 @@ ALT = 1 << 3  # Mod1
 def server(server_factory):
     """Accounts only, as deployed: rooms and direct messages are for accounts."""
     return server_factory(guests=False)
-
-
-@pytest.fixture
-def raw_account():
-    """raw_account(server, name) -> a RawClient registered and logged in as name."""
-    clients = []
-
-    def make(server, name):
-        client = RawClient(server.port)
-        clients.append(client)
-        client.register(name, PASSWORD)
-        client.session = client.expect_session()
-        return client
-
-    yield make
-    for client in clients:
-        client.close()
-
-
-def gui_account(client_factory, server, name):
-    client = client_factory(server.port, None, connect=False, name=name)
-    client.fill_login(name, PASSWORD, create=True)
-    client.wait_online()
-    return client
 
 
 def sidebar_rows(client):
