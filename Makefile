@@ -83,7 +83,9 @@ GUI_MAIN := client/gtk/app_main.c
 GUI_SRC := $(filter-out $(GUI_MAIN),$(wildcard client/gtk/*.c))
 GRESOURCE_XML := client/gtk/resources/chat.gresource.xml
 GRESOURCE_C := $(OUT)/gen/resources.c
-BENCH_SRC := $(wildcard bench/*.c)
+# bench/floor_relay.c is a program of its own (floor-relay), not part of chat-bench.
+FLOOR_SRC := bench/floor_relay.c bench/net.c
+BENCH_SRC := $(filter-out bench/floor_relay.c,$(wildcard bench/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 WIDGET_SRC := $(wildcard tests/widget/test_*.c)
 
@@ -95,7 +97,7 @@ GUI_OBJ := $(call obj,$(GUI_SRC)) $(OUT)/obj/gen/resources.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 WIDGET_BIN := $(patsubst tests/widget/%.c,$(OUT)/tests/%,$(WIDGET_SRC))
 
-BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(OUT)/chat-bench
+BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(OUT)/chat-bench $(OUT)/floor-relay
 .PHONY: all test run bench bench-quick clean FORCE
 all: $(BINS) $(UNIT_BIN) $(WIDGET_BIN) translations
 
@@ -143,6 +145,9 @@ $(OUT)/chat-client: $(GUI_OBJ) $(call obj,$(GUI_MAIN)) $(CORE_OBJ) $(OUT)/libcom
 $(OUT)/chat-bench: $(call obj,$(BENCH_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) -lm -o $@
 
+$(OUT)/floor-relay: $(call obj,$(FLOOR_SRC))
+	$(CC) $(LDFLAGS_ALL) $^ -o $@
+
 $(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/gtk/resources/*.ui client/gtk/resources/*.css)
 	@mkdir -p $(dir $@)
 	glib-compile-resources --sourcedir=client/gtk/resources --generate-source --target=$@ $<
@@ -173,11 +178,11 @@ test-valgrind: $(OUT)/chat-server $(OUT)/chat-cli
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(PYTEST_JOBS) tests/integration
 
 # Side-by-side benchmark against ngircd; writes docs/PERFORMANCE.md.
-bench: $(OUT)/chat-server $(OUT)/chat-bench
+bench: $(OUT)/chat-server $(OUT)/chat-bench $(OUT)/floor-relay
 	bench/run-bench --bin $(OUT)
 
 # A few seconds of load: checks the benchmark still works and nothing is lost.
-bench-quick: $(OUT)/chat-server $(OUT)/chat-bench
+bench-quick: $(OUT)/chat-server $(OUT)/chat-bench $(OUT)/floor-relay
 	bench/run-bench --bin $(OUT) --quick
 
 # Fuzzing with clang's libFuzzer (ASan+UBSan): every tests/fuzz/fuzz_*.c harness runs
