@@ -146,6 +146,8 @@ static bool peer_write(struct peer *p)
         return false;
     }
     p->blocked = st == FLUSH_BLOCKED;
+    if (st == FLUSH_DONE)
+        outbuf_free(&p->out); /* an idle connection holds no buffer */
     return true;
 }
 
