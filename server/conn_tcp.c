@@ -49,6 +49,7 @@ static void tcp_shutdown(struct conn *c)
 static void tcp_close(struct conn *c)
 {
     close(c->fd);
+    conn_forget_error(c);
     g_free(c);
 }
 
@@ -93,6 +94,7 @@ struct conn *conn_tcp_new(int fd)
 
 void conn_tcp_release(struct conn *c)
 {
+    conn_forget_error(c);
     g_free(c);
 }
 

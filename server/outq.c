@@ -80,13 +80,15 @@ static void outq_release_ring(struct outq *q)
     q->head = 0;
 }
 
-/* Once empty, a heap ring of ordinary size is kept for the next pass's frames; a big
- * one, left by a reader that fell far behind, is given back. */
-static void outq_shrink_if_empty(struct outq *q)
+/* Once empty, a heap ring of ordinary size is kept for the next pass's frames while
+ * the client is busy (more frames went out than the inline slots hold); a big one,
+ * left by a reader that fell far behind, or any one once the burst is over (an idle
+ * client's last login or join notices), is given back. */
+static void outq_shrink_if_empty(struct outq *q, uint32_t frames_sent)
 {
     if (q->count != 0)
         return;
-    if (q->cap > SERVER_OUTQ_KEEP_SLOTS)
+    if (q->cap > SERVER_OUTQ_KEEP_SLOTS || frames_sent <= SERVER_OUTQ_INLINE_SLOTS)
         outq_release_ring(q);
     q->head = 0;
 }
@@ -115,26 +117,30 @@ unsigned outq_withdraw(struct outq *q, bool (*drop)(const struct frame *f, void 
     }
     unsigned withdrawn = q->count - kept;
     q->count = kept;
-    outq_shrink_if_empty(q);
+    outq_shrink_if_empty(q, UINT32_MAX); /* a withdrawal says nothing about the burst */
     return withdrawn;
 }
 
-/* Marks n written bytes as sent, releasing the frames that are now complete. */
-static void outq_consume(struct outq *q, size_t n)
+/* Marks n written bytes as sent, releasing the frames that are now complete; returns
+ * how many were. */
+static uint32_t outq_consume(struct outq *q, size_t n)
 {
+    uint32_t done = 0;
     q->bytes -= n;
     while (n > 0) {
         struct outq_slot *slot = &q->slots[q->head];
         size_t left = frame_size(slot->frame) - slot->sent;
         if (n < left) {
             slot->sent += (uint32_t)n;
-            return;
+            return done;
         }
         n -= left;
         frame_unref(slot->frame);
         q->head = ring_index(q, 1);
         q->count--;
+        done++;
     }
+    return done;
 }
 
 /* Gathers the in-memory bytes from the head on, up to and including the first frame
@@ -222,6 +228,7 @@ static ssize_t outq_write_copied(const struct outq *q, struct conn *conn, size_t
 enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
 {
     size_t written = 0;
+    uint32_t frames = 0;
     while (q->count > 0 && written < budget) {
         struct iovec iov[SERVER_WRITEV_IOVECS];
         size_t want;
@@ -239,12 +246,12 @@ enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
                 return OUTQ_PENDING;
             return OUTQ_ERROR;
         }
-        outq_consume(q, (size_t)done);
+        frames += outq_consume(q, (size_t)done);
         written += (size_t)done;
         if ((size_t)done < want)
             break; /* the socket buffer is full: wait for writability */
     }
-    outq_shrink_if_empty(q);
+    outq_shrink_if_empty(q, frames);
     return q->count == 0 ? OUTQ_EMPTY : OUTQ_PENDING;
 }
 
