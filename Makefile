@@ -181,7 +181,8 @@ test-valgrind: $(OUT)/chat-server $(OUT)/chat-cli
 bench: $(OUT)/chat-server $(OUT)/chat-bench $(OUT)/floor-relay
 	bench/run-bench --bin $(OUT)
 
-# A few seconds of load: checks the benchmark still works and nothing is lost.
+# A few seconds of load (chat-server and the floor relay): the benchmark still works and
+# nothing is lost.
 bench-quick: $(OUT)/chat-server $(OUT)/chat-bench $(OUT)/floor-relay
 	bench/run-bench --bin $(OUT) --quick
 
