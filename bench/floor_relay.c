@@ -35,6 +35,9 @@
 #define FLOOR_READ_BUF (256u * 1024u)     /* one read per readable connection per pass */
 #define FLOOR_MAX_QUEUE (64u << 20)       /* unsent bytes before a reader is dropped */
 #define FLOOR_ACCEPTS_PER_PASS 64
+#define FLOOR_IDLE_WRITE 256u             /* a drained buffer is freed after a write this
+                                             small (notices, a text or two); a busy one
+                                             is kept, so traffic does not allocate */
 #define FLOOR_BACKLOG 511                 /* as chat-server's: logins come 64 at once */
 
 struct peer {
@@ -140,14 +143,15 @@ static bool peer_read(struct peer *p)
 /* One send of everything p has queued; false when p was closed. */
 static bool peer_write(struct peer *p)
 {
+    size_t sent = outbuf_pending(&p->out);
     enum flush_status st = outbuf_flush(&p->out, p->fd);
     if (st == FLUSH_FAILED || outbuf_pending(&p->out) > FLOOR_MAX_QUEUE) {
         peer_close(p);
         return false;
     }
     p->blocked = st == FLUSH_BLOCKED;
-    if (st == FLUSH_DONE)
-        outbuf_free(&p->out); /* an idle connection holds no buffer */
+    if (st == FLUSH_DONE && sent <= FLOOR_IDLE_WRITE)
+        outbuf_free(&p->out); /* the burst is over: an idle connection holds no buffer */
     return true;
 }
 
