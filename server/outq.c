@@ -50,7 +50,7 @@ void outq_init(struct outq *q)
 {
     q->slots = q->inline_slots;
     q->cap = SERVER_OUTQ_INLINE_SLOTS;
-    q->head = q->count = 0;
+    q->head = q->count = q->calm_flushes = 0;
     q->bytes = 0;
 }
 
@@ -72,6 +72,7 @@ static G_GNUC_NO_INLINE void outq_grow(struct outq *q)
 /* Returns to the inline slots, giving back any heap ring; the queue must be empty. */
 static void outq_release_ring(struct outq *q)
 {
+    q->calm_flushes = 0;
     if (q->slots != q->inline_slots) {
         g_free(q->slots);
         q->slots = q->inline_slots;
@@ -81,14 +82,16 @@ static void outq_release_ring(struct outq *q)
 }
 
 /* Once empty, a heap ring of ordinary size is kept for the next pass's frames while
- * the client is busy (more frames went out than the inline slots hold); a big one,
- * left by a reader that fell far behind, or any one once the burst is over (an idle
- * client's last login or join notices), is given back. */
+ * the client is busy; a big one, left by a reader that fell far behind, is given back
+ * at once, any other once SERVER_OUTQ_CALM_FLUSHES flushes in a row sent no more than
+ * the inline slots hold (an idle client keeps none from its login burst). */
 static void outq_shrink_if_empty(struct outq *q, uint32_t frames_sent)
 {
+    if (q->slots != q->inline_slots)
+        q->calm_flushes = frames_sent <= SERVER_OUTQ_INLINE_SLOTS ? q->calm_flushes + 1 : 0;
     if (q->count != 0)
         return;
-    if (q->cap > SERVER_OUTQ_KEEP_SLOTS || frames_sent <= SERVER_OUTQ_INLINE_SLOTS)
+    if (q->cap > SERVER_OUTQ_KEEP_SLOTS || q->calm_flushes >= SERVER_OUTQ_CALM_FLUSHES)
         outq_release_ring(q);
     q->head = 0;
 }
@@ -117,7 +120,7 @@ unsigned outq_withdraw(struct outq *q, bool (*drop)(const struct frame *f, void 
     }
     unsigned withdrawn = q->count - kept;
     q->count = kept;
-    outq_shrink_if_empty(q, UINT32_MAX); /* a withdrawal says nothing about the burst */
+    outq_shrink_if_empty(q, UINT32_MAX); /* a withdrawal is no calm flush */
     return withdrawn;
 }
 

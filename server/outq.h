@@ -68,6 +68,8 @@ struct outq {
     uint32_t cap;
     uint32_t head;
     uint32_t count;
+    uint32_t calm_flushes;   /* flushes in a row that sent no more than the inline slots
+                                hold: the burst that grew a heap ring is over */
     size_t bytes;            /* unsent bytes in the queue */
     struct outq_slot inline_slots[SERVER_OUTQ_INLINE_SLOTS];
 };
