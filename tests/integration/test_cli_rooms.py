@@ -202,21 +202,25 @@ def test_lost_acknowledgements_are_not_doubled(person, history_server, tmp_path)
     assert texts_in(bob, "#lobby", "alice") == [*sent, "after"]
 
 
-def test_offline_delivery_exactly_once_in_order(person, history_server, tmp_path):
-    state = tmp_path / "bob-state"
+def bob_away_while_alice_writes(person, state, seen, missed):
+    """alice and bob (keeping his state in state) both see alice's text seen; bob quits;
+    alice writes every text of missed; returns alice and bob started again on his state."""
     alice = person("alice")
     bob = person("bob", state_dir=state)
-    alice.write("while bob is here")
-    bob.wait_line(rf"^{in_room('#lobby')} <alice> while bob is here$")
+    alice.write(seen)
+    bob.wait_line(rf"^{in_room('#lobby')} <alice> {re.escape(seen)}$")
     bob.close_stdin()
     assert bob.wait() == 0
-
-    missed = [f"missed {i}" for i in range(1, 51)]
     for text in missed:
         alice.write(text)
-    alice.wait_line(rf"^{in_room('#lobby')} <alice> missed 50$")
+    alice.wait_line(rf"^{in_room('#lobby')} <alice> {re.escape(missed[-1])}$")
+    return alice, person("bob", register=False, state_dir=state)
 
-    again = person("bob", register=False, state_dir=state)
+
+def test_offline_delivery_exactly_once_in_order(person, history_server, tmp_path):
+    missed = [f"missed {i}" for i in range(1, 51)]
+    alice, again = bob_away_while_alice_writes(person, tmp_path / "bob-state",
+                                               "while bob is here", missed)
     again.wait_line(rf"^{in_room('#lobby')} <alice> missed 50$")
     alice.write("live again")
     again.wait_line(rf"^{in_room('#lobby')} <alice> live again$")
@@ -271,20 +275,8 @@ def test_file_shared_in_a_room_reaches_its_members_only(person, tmp_path):
 def test_a_gap_is_announced_and_filled_once(person, history_server, tmp_path):
     """More missed than one RESUME replays (100 a room): the newest come at once after a
     gap notice, the older ones follow through HISTORY; each exactly once."""
-    state = tmp_path / "bob-state"
-    alice = person("alice")
-    bob = person("bob", state_dir=state)
-    alice.write("seen")
-    bob.wait_line(rf"^{in_room('#lobby')} <alice> seen$")
-    bob.close_stdin()
-    assert bob.wait() == 0
-
     missed = [f"away {i}" for i in range(1, 131)]
-    for text in missed:
-        alice.write(text)
-    alice.wait_line(rf"^{in_room('#lobby')} <alice> away 130$")
-
-    again = person("bob", register=False, state_dir=state)
+    alice, again = bob_away_while_alice_writes(person, tmp_path / "bob-state", "seen", missed)
     again.wait_line(rf"^{in_room('#lobby')} \* more was said while you were away")
     again.close_stdin()                                   # exits once the gap is filled
     assert again.wait() == 0
