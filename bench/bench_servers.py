@@ -52,15 +52,17 @@ class OutputPump(threading.Thread):
 class Server:
     """A running server: its PID, its port, and how to stop it."""
 
-    def __init__(self, name, proc, port, output_log):
+    def __init__(self, name, proc, port, output_log, pump):
         self.name, self.proc, self.port, self.output_log = name, proc, port, output_log
+        self.pump = pump
 
     @property
     def pid(self):
         return self.proc.pid
 
     def stop(self, timeout=STOP_TIMEOUT_S):
-        """SIGTERM by PID, SIGKILL if it lingers; returns the exit status."""
+        """SIGTERM by PID, SIGKILL if it lingers; returns the exit status once its last
+        output is in output_log."""
         if self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGTERM)
             try:
@@ -68,6 +70,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.kill(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout)
+        self.pump.join(timeout)
         return self.proc.returncode
 
 
@@ -89,7 +92,7 @@ def _start(name, argv, output_log, pattern, timeout):
             words = f.read().strip().splitlines()
         raise ServerRefused(f"{name} did not start (exit {proc.returncode}): "
                             + (words[-1] if words else "no output"))
-    return Server(name, proc, int(pump.match.group(1)), output_log)
+    return Server(name, proc, int(pump.match.group(1)), output_log, pump)
 
 
 @functools.lru_cache(maxsize=None)

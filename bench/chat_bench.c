@@ -66,7 +66,8 @@ static void usage(FILE *out)
           "  --typing-rate R        notices per second from each typist (20: the\n"
           "                         server's typing budget)\n"
           "  --login-timeout SECONDS  to log in all clients (60)\n"
-          "  --server-pid P         measure this process's CPU time and memory\n"
+          "  --server-pid P         measure this process's CPU time and memory (--file: per GiB\n"
+          "                         of each phase)\n"
           "  --hist-out PATH        write the latency CDF (ns fraction) to PATH\n"
           "  --idle                 log in, hold, report server memory per connection\n"
           "  --file PATH            upload PATH to chat-server, then download it\n"
@@ -127,7 +128,9 @@ static bool option_set(struct options *o, int id, const char *arg)
     case 'b': ok = parse_u32(arg, TEXT_MIN_SIZE, PROTO_MAX_TEXT, &o->load.size); break;
     case 'w': ok = parse_u32(arg, 1, 1000000, &o->load.window); break;
     case 'L': ok = parse_u32(arg, 1, 1000000, &o->load.login_window); break;
-    case 'i': ok = parse_u32(arg, 1, 4194304, &v); o->load.server_pid = (pid_t)v; break;
+    case 'i': ok = parse_u32(arg, 1, 4194304, &v); o->load.server_pid = (pid_t)v;
+        o->transfer.server_pid = (pid_t)v;
+        break;
     case 'd': ok = parse_number(arg, MAX_SECONDS, &o->load.duration_s); break;
     case 'r': ok = parse_number(arg, MAX_RATE, &o->load.rate); break;
     case 'D': ok = parse_number(arg, MAX_SECONDS, &o->load.drain_s); break;

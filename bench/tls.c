@@ -43,6 +43,11 @@ SSL *bench_tls_session(int fd)
     return NULL;
 }
 
+void bench_tls_read_buffer(SSL *ssl, size_t len)
+{
+    SSL_set_default_read_buffer_len(ssl, len);
+}
+
 int bench_tls_handshake(SSL *ssl, bool *want_write)
 {
     ERR_clear_error();

@@ -22,6 +22,11 @@ bool bench_tls_on(void);
 /* A client session over fd (connected), or NULL. */
 struct ssl_st *bench_tls_session(int fd);
 
+/* Lets the session read up to len bytes from the socket at a time (OpenSSL reads one
+ * record's worth by default): the file mode reads as much per call as the TCP
+ * baseline's sink does. */
+void bench_tls_read_buffer(struct ssl_st *ssl, size_t len);
+
 /* One handshake step: 1 done, 0 not yet (*want_write: wait for writability, else for
  * input), -1 failed (errno EPROTO). */
 int bench_tls_handshake(struct ssl_st *ssl, bool *want_write);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench/download_sink.h"
 #include "bench/net.h"
 #include "bench/procstat.h"
 #include "bench/tls.h"
@@ -23,6 +24,7 @@
 #define UPLOAD_QUEUE (4u * PROTO_MAX_CHUNK) /* chunk frames kept queued ahead */
 #define UPLOAD_ID 1u
 #define MIB (1024.0 * 1024.0)
+#define GIB (1024.0 * MIB)
 
 /* One connection with its epoll set, input decoder and output queue. */
 struct link {
@@ -98,6 +100,7 @@ static bool link_tls(struct link *l)
     l->ssl = bench_tls_session(l->fd);
     if (l->ssl == NULL)
         return link_fail(l, "no TLS session");
+    bench_tls_read_buffer(l->ssl, IO_BLOCK);
     for (;;) {
         bool want_write = false;
         int st = bench_tls_handshake(l->ssl, &want_write);
@@ -129,10 +132,11 @@ static void link_queue(struct link *l, const struct proto_msg *m)
 }
 
 /* Writes what the socket takes; then, if output is left over or block is set, waits
- * once for the socket to take more or for input. Input goes into the decoder. False
- * on error, close or timeout. */
-static bool link_pump(struct link *l, bool block)
+ * once for the socket to take more or for input, and reads what has arrived into
+ * rbuf (*got bytes, maybe 0). False on error, close or timeout. */
+static bool link_receive(struct link *l, bool block, size_t *got)
 {
+    *got = 0;
     enum flush_status st = l->ssl != NULL ? bench_tls_flush(&l->out, l->ssl)
                                           : outbuf_flush(&l->out, l->fd);
     if (st == FLUSH_FAILED)
@@ -142,12 +146,30 @@ static bool link_pump(struct link *l, bool block)
     ssize_t n = l->ssl != NULL ? bench_tls_read(l->ssl, l->rbuf, IO_BLOCK, &l->tls_held)
                                : recv(l->fd, l->rbuf, IO_BLOCK, MSG_DONTWAIT);
     if (n > 0)
-        proto_decoder_feed(&l->dec, l->rbuf, (size_t)n);
+        *got = (size_t)n;
     else if (n == 0)
         return link_fail(l, "the server closed the connection");
     else if (errno != EAGAIN && errno != EINTR)
         return link_fail(l, "recv: %s", strerror(errno));
     return true;
+}
+
+/* link_receive, with the input going into the decoder. */
+static bool link_pump(struct link *l, bool block)
+{
+    size_t got;
+    if (!link_receive(l, block, &got))
+        return false;
+    proto_decoder_feed(&l->dec, l->rbuf, got);
+    return true;
+}
+
+/* An ERROR frame from the server, turned into the link's failure. */
+static bool link_server_error(struct link *l, const struct proto_msg *m)
+{
+    return link_fail(l, "server error %u (%s): %.*s", m->u.error.code,
+                     proto_error_text(m->u.error.code), (int)m->u.error.message.len,
+                     m->u.error.message.ptr);
 }
 
 /* Takes a frame already received, if any: PROTO_OK, PROTO_NEED_MORE or a codec error.
@@ -158,9 +180,7 @@ static enum proto_status link_take(struct link *l, struct proto_msg *m)
     if (st != PROTO_OK && st != PROTO_NEED_MORE) {
         link_fail(l, "undecodable frame: %s", proto_status_text(st));
     } else if (st == PROTO_OK && m->type == PROTO_ERROR) {
-        link_fail(l, "server error %u (%s): %.*s", m->u.error.code,
-                  proto_error_text(m->u.error.code), (int)m->u.error.message.len,
-                  m->u.error.message.ptr);
+        link_server_error(l, m);
         st = PROTO_ERR_BAD_FIELD;
     }
     return st;
@@ -279,40 +299,74 @@ static uint64_t upload(struct link *l, int fd, uint64_t size, const uint8_t sha[
     return m.u.announce.file_id;
 }
 
-/* Downloads file_id into out_fd; false unless exactly size bytes arrived in order. */
+struct download_state {
+    struct link *l;
+    uint64_t size;
+    bool started, ended;
+};
+
+/* The frames of a download other than its chunks. */
+static bool download_frame(void *ctx, const struct proto_msg *m)
+{
+    struct download_state *d = ctx;
+    if (m->type == PROTO_ERROR)
+        return link_server_error(d->l, m);
+    if (m->type == PROTO_DOWNLOAD_START) {
+        d->started = true;
+        return m->u.download_start.size == d->size ||
+               link_fail(d->l, "download announces %llu bytes, uploaded %llu",
+                         (unsigned long long)m->u.download_start.size,
+                         (unsigned long long)d->size);
+    }
+    if (m->type == PROTO_DOWNLOAD_END && d->started) {
+        d->ended = true;
+        return false; /* the end: nothing more is read */
+    }
+    return true; /* not part of the download */
+}
+
+/* Downloads file_id into out_fd; false unless exactly size bytes arrived in order. The
+ * input is read and written as the TCP baseline's sink does (download_sink.h). */
 static bool download(struct link *l, uint64_t file_id, uint64_t size, int out_fd)
 {
     struct proto_msg m = { .type = PROTO_DOWNLOAD_REQUEST,
                            .u.download_request = { .file_id = file_id, .offset = 0 } };
     link_queue(l, &m);
-    if (!link_expect(l, PROTO_DOWNLOAD_START, &m))
+    struct download_state d = { .l = l, .size = size };
+    struct download_sink sink;
+    download_sink_init(&sink, out_fd, file_id, download_frame, &d);
+    /* whatever the decoder still holds from before comes first */
+    bool ok = download_sink_feed(&sink, l->dec.buf + l->dec.pos, proto_decoder_pending(&l->dec));
+    proto_decoder_free(&l->dec);
+    size_t got = 0;
+    while (ok && !d.ended)
+        ok = link_receive(l, true, &got) && download_sink_feed(&sink, l->rbuf, got);
+    if (sink.error[0] != '\0')
+        link_fail(l, "%s", sink.error);
+    download_sink_free(&sink);
+    if (!d.ended || l->error[0] != '\0')
         return false;
-    if (m.u.download_start.size != size)
-        return link_fail(l, "download announces %llu bytes, uploaded %llu",
-                         (unsigned long long)m.u.download_start.size, (unsigned long long)size);
-    uint64_t got = 0;
-    for (;;) {
-        enum proto_status st = link_take(l, &m);
-        if (st == PROTO_NEED_MORE) {
-            if (!link_pump(l, true))
-                return false;
-            continue;
-        }
-        if (st != PROTO_OK)
-            return false;
-        if (m.type == PROTO_DOWNLOAD_END)
-            break;
-        if (m.type != PROTO_DOWNLOAD_CHUNK)
-            continue;
-        if (m.u.chunk.offset != got)
-            return link_fail(l, "chunk at %llu, expected %llu",
-                             (unsigned long long)m.u.chunk.offset, (unsigned long long)got);
-        if (!write_full(out_fd, m.u.chunk.data, m.u.chunk.len))
-            return link_fail(l, "writing the download: %s", strerror(errno));
-        got += m.u.chunk.len;
-    }
-    return got == size || link_fail(l, "download ended after %llu of %llu bytes",
-                                     (unsigned long long)got, (unsigned long long)size);
+    return sink.got == size || link_fail(l, "download ended after %llu of %llu bytes",
+                                         (unsigned long long)sink.got, (unsigned long long)size);
+}
+
+/* CPU time used so far by chat-bench and by the server (0 if unknown). */
+struct cpu_mark {
+    uint64_t self_ns, server_ns;
+};
+
+static struct cpu_mark cpu_mark(pid_t server_pid)
+{
+    struct proc_sample s = proc_sample(server_pid);
+    return (struct cpu_mark){ .self_ns = proc_self_cpu_ns(), .server_ns = s.ok ? s.cpu_ns : 0 };
+}
+
+/* CPU seconds per GiB between two readings of one clock; -1 when not measured. */
+static double cpu_per_gib(uint64_t from_ns, uint64_t to_ns, double bytes)
+{
+    if (to_ns == 0 || bytes <= 0)
+        return -1;
+    return (double)(to_ns - from_ns) / 1e9 / (bytes / GIB);
 }
 
 bool transfer_file(const struct transfer_opts *o)
@@ -336,25 +390,38 @@ bool transfer_file(const struct transfer_opts *o)
         ok = link_fail(&l, "reading %s: %s", o->path, strerror(errno));
     ok = ok && upload_login(&l);
     uint64_t t1 = clock_now_ns(), file_id = 0;
+    struct cpu_mark m1 = cpu_mark(o->server_pid);
     if (ok) {
         const char *slash = strrchr(o->path, '/');
         file_id = upload(&l, fd, (uint64_t)st.st_size, sha, slash ? slash + 1 : o->path);
         ok = file_id != 0;
     }
+    /* The upload left the server's copy in the page cache, not yet on disk: written
+     * out first, so the download starts as clean as the TCP copy (run-bench syncs before
+     * each transfer) and does not pay for the upload's writeback. */
+    if (ok)
+        sync();
     uint64_t t2 = clock_now_ns();
+    struct cpu_mark m2 = cpu_mark(o->server_pid);
     ok = ok && download(&l, file_id, (uint64_t)st.st_size, out_fd);
     if (ok && close(out_fd) != 0)
         ok = link_fail(&l, "closing %s: %s", o->download_to, strerror(errno));
     out_fd = -1;
     uint64_t t3 = clock_now_ns();
+    struct cpu_mark m3 = cpu_mark(o->server_pid);
     double up_s = (double)(t2 - t1) / 1e9, down_s = (double)(t3 - t2) / 1e9;
     double mib = ok ? (double)st.st_size / MIB : 0;
+    double size = ok ? (double)st.st_size : 0;
     printf("RESULT mode=file ok=%d bytes=%lld hash_s=%.3f upload_s=%.3f download_s=%.3f"
-           " upload_mib_per_s=%.1f download_mib_per_s=%.1f file_id=%llu\n",
+           " upload_mib_per_s=%.1f download_mib_per_s=%.1f file_id=%llu"
+           " upload_server_cpu_s_per_gib=%.3f upload_bench_cpu_s_per_gib=%.3f"
+           " download_server_cpu_s_per_gib=%.3f download_bench_cpu_s_per_gib=%.3f\n",
            ok ? 1 : 0, ok ? (long long)st.st_size : 0LL, (double)(t_hashed - t0) / 1e9, up_s,
            down_s,
            ok && up_s > 0 ? mib / up_s : 0, ok && down_s > 0 ? mib / down_s : 0,
-           (unsigned long long)file_id);
+           (unsigned long long)file_id,
+           cpu_per_gib(m1.server_ns, m2.server_ns, size), cpu_per_gib(m1.self_ns, m2.self_ns, size),
+           cpu_per_gib(m2.server_ns, m3.server_ns, size), cpu_per_gib(m2.self_ns, m3.self_ns, size));
     if (!ok)
         printf("FAILURE %s\n", l.error);
     else
@@ -405,7 +472,8 @@ bool transfer_tcp_sink(const struct transfer_opts *o)
         ok = ok && l.error[0] == '\0' && close(out_fd) == 0;
         out_fd = -1;
     }
-    printf("RESULT mode=tcp-sink ok=%d bytes=%llu\n", ok ? 1 : 0, (unsigned long long)bytes);
+    printf("RESULT mode=tcp-sink ok=%d bytes=%llu cpu_s_per_gib=%.3f\n", ok ? 1 : 0,
+           (unsigned long long)bytes, cpu_per_gib(0, proc_self_cpu_ns(), (double)bytes));
     if (!ok)
         printf("FAILURE %s\n", l.error[0] ? l.error : strerror(errno));
     if (out_fd >= 0)
@@ -454,8 +522,9 @@ bool transfer_tcp_send(const struct transfer_opts *o)
     }
     ok = ok && l.error[0] == '\0';
     double s = (double)(clock_now_ns() - t0) / 1e9;
-    printf("RESULT mode=tcp-send ok=%d bytes=%llu seconds=%.3f mib_per_s=%.1f\n", ok ? 1 : 0,
-           (unsigned long long)bytes, s, ok && s > 0 ? (double)bytes / MIB / s : 0);
+    printf("RESULT mode=tcp-send ok=%d bytes=%llu seconds=%.3f mib_per_s=%.1f cpu_s_per_gib=%.3f\n",
+           ok ? 1 : 0, (unsigned long long)bytes, s, ok && s > 0 ? (double)bytes / MIB / s : 0,
+           cpu_per_gib(0, proc_self_cpu_ns(), (double)bytes));
     if (!ok)
         printf("FAILURE %s\n", l.error);
     if (fd >= 0)

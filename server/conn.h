@@ -45,8 +45,10 @@ struct conn_type {
     /* One non-blocking step of the handshake. */
     enum conn_status (*handshake)(struct conn *c);
     ssize_t (*read)(struct conn *c, void *buf, size_t len);
-    /* Writes as much of iov as the socket takes; short only when it is full. */
-    ssize_t (*writev)(struct conn *c, const struct iovec *iov, int iovcnt);
+    /* Writes as much of iov as the socket takes; short only when it is full. more: a
+     * file part follows at once (conn_sendfile), so plain TCP holds these bytes back
+     * to share a segment with it (MSG_MORE) instead of sending a small one of their own. */
+    ssize_t (*writev)(struct conn *c, const struct iovec *iov, int iovcnt, bool more);
     /* Sends len bytes of file_fd from offset on (less if the socket is full); not for a
      * conn with CONN_COPY_FILES. */
     ssize_t (*sendfile)(struct conn *c, int file_fd, off_t offset, size_t len);
@@ -93,7 +95,14 @@ static inline ssize_t conn_read(struct conn *c, void *buf, size_t len)
 
 static inline ssize_t conn_writev(struct conn *c, const struct iovec *iov, int iovcnt)
 {
-    return c->type->writev(c, iov, iovcnt);
+    return c->type->writev(c, iov, iovcnt, false);
+}
+
+/* conn_writev of the bytes just before a file part (a download chunk's header). */
+static inline ssize_t conn_writev_before_file(struct conn *c, const struct iovec *iov,
+                                              int iovcnt)
+{
+    return c->type->writev(c, iov, iovcnt, true);
 }
 
 static inline ssize_t conn_sendfile(struct conn *c, int file_fd, off_t offset, size_t len)

@@ -1,5 +1,6 @@
 /* Plain TCP connections: the system calls themselves. File payloads go with
- * sendfile(2), from the page cache to the socket without a copy through user space. */
+ * sendfile(2), from the page cache to the socket without a copy through user space;
+ * the header before one is sent with MSG_MORE, so it travels in the payload's segment. */
 #include <errno.h>
 #include <glib.h>
 #include <sys/sendfile.h>
@@ -23,11 +24,12 @@ static ssize_t tcp_read(struct conn *c, void *buf, size_t len)
     return n;
 }
 
-static ssize_t tcp_writev(struct conn *c, const struct iovec *iov, int iovcnt)
+static ssize_t tcp_writev(struct conn *c, const struct iovec *iov, int iovcnt, bool more)
 {
+    struct msghdr msg = { .msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt };
     ssize_t n;
     do
-        n = writev(c->fd, iov, iovcnt);
+        n = more ? sendmsg(c->fd, &msg, MSG_MORE) : writev(c->fd, iov, iovcnt);
     while (n < 0 && errno == EINTR);
     return n;
 }

@@ -193,8 +193,9 @@ static size_t next_piece(const struct iovec *iov, int iovcnt, int i, size_t skip
     return filled;
 }
 
-static ssize_t tls_writev(struct conn *c, const struct iovec *iov, int iovcnt)
+static ssize_t tls_writev(struct conn *c, const struct iovec *iov, int iovcnt, bool more)
 {
+    (void)more; /* records are gathered already; with kTLS, SSL_sendfile follows */
     struct conn_tls *t = tls_of(c);
     uint8_t buf[TLS_RECORD_MAX];
     c->flags &= ~CONN_WRITE_WANTS_READ;

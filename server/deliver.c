@@ -71,6 +71,17 @@ void deliver(const struct deliver_request *req, const struct room *room, struct 
     deliver_pending(req, f, done, data);
 }
 
+/* The ticket of no request on this node: its frames are withdrawn on a failed commit,
+ * with nobody to answer. */
+static const struct deliver_ticket no_requester = { 0, -1, 0, 0 };
+
+void deliver_ticketed(struct server *srv, const struct deliver_ticket *t,
+                      const struct room *room, struct frame *f)
+{
+    room_send(srv, room, f, NULL);
+    pending_add(srv, t != NULL ? t : &no_requester, f, NULL, NULL);
+}
+
 /* deliver() to the members accept says yes to (deliver.h). */
 void deliver_if(const struct deliver_request *req, const struct room *room, struct frame *f,
                 room_accept_fn accept, void *data)
@@ -79,11 +90,22 @@ void deliver_if(const struct deliver_request *req, const struct room *room, stru
     deliver_pending(req, f, NULL, NULL);
 }
 
+/* The client on fd if its connection id is conn_id, else NULL. */
+static struct client *client_of(struct server *srv, int fd, uint32_t conn_id)
+{
+    struct client *c = fd >= 0 && fd < srv->by_fd_size ? srv->by_fd[fd] : NULL;
+    return c != NULL && c->id == conn_id ? c : NULL;
+}
+
+struct client *deliver_ticket_client(struct server *srv, const struct deliver_ticket *t)
+{
+    return t != NULL ? client_of(srv, t->fd, t->conn_id) : NULL;
+}
+
 /* The requester of p if it is still connected, else NULL. */
 static struct client *pending_requester(struct server *srv, const struct pending *p)
 {
-    struct client *c = p->fd >= 0 && p->fd < srv->by_fd_size ? srv->by_fd[p->fd] : NULL;
-    return c != NULL && c->id == p->conn_id ? c : NULL;
+    return client_of(srv, p->fd, p->conn_id);
 }
 
 static bool frame_failed(const struct frame *f, void *failed)

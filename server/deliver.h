@@ -69,6 +69,15 @@ void deliver_after_commit(const struct deliver_request *req, struct frame *f,
 void deliver(const struct deliver_request *req, const struct room *room, struct frame *f,
              deliver_done_fn done, void *data);
 
+/* deliver() for the request of ticket t (NULL: a request of another node, whose frames
+ * depend on the commit all the same): what an event's apply function uses, since it
+ * knows its requester only by ticket (event.h). */
+void deliver_ticketed(struct server *srv, const struct deliver_ticket *t,
+                      const struct room *room, struct frame *f);
+
+/* The requester of ticket t if it is still connected, else NULL. */
+struct client *deliver_ticket_client(struct server *srv, const struct deliver_ticket *t);
+
 /* deliver() to the online members of room that accept (rooms.h) says yes to: for
  * frames some members must not see (receipts, to those who opted out). */
 void deliver_if(const struct deliver_request *req, const struct room *room, struct frame *f,

@@ -8,6 +8,7 @@
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/deliver.h"
+#include "server/event.h"
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
 #include "server/store/store_history.h"
@@ -53,93 +54,17 @@ bool direct_allowed(struct client *c, const struct room *r, uint16_t ref_type,
     return false;
 }
 
-/* Answers a resent text (same account, client_id, room and text as a stored one) with
- * the original's TEXT, to the sender only: it is not stored or delivered again. */
-/* The REPLY_TO that goes before a reply's TEXT. */
-static struct proto_msg reply_note(const struct room *r, uint64_t message_id, uint64_t reply_to)
-{
-    return (struct proto_msg){ .type = PROTO_REPLY_TO, .u.reply_to = {
-        r->id, message_id, reply_to } };
-}
-
-static void ack_resend(struct client *c, const struct room *r, uint64_t client_id,
-                       struct proto_str text, uint64_t message_id, int64_t time_ms,
-                       uint64_t reply_to)
-{
-    if (reply_to != 0) {
-        struct proto_msg note = reply_note(r, message_id, reply_to);
-        client_send_msg(c, &note);
-    }
-    struct proto_msg msg = {
-        .type = PROTO_TEXT,
-        .u.text = {
-            .message_id = message_id, .time_ms = (uint64_t)time_ms, .room_id = r->id,
-            .sender_id = c->id, .client_id = client_id, .sender = proto_str_of(c->name),
-            .text = text,
-        },
-    };
-    client_send_msg(c, &msg);
-    client_log(c, LOG_INFO, "resent text client_id=%" PRIu64 " is message_id=%" PRIu64
-               ": acknowledged again, not stored", client_id, message_id);
-}
-
 void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
                     struct proto_str text, uint16_t ref_type, uint64_t reply_to)
 {
-    struct server *srv = c->srv;
-    struct store_message stored = {
-        .room_id = r->id,
-        .time_ms = (int64_t)clock_wall_ms(),
-        .sender_id = c->account_id,
-        .sender_name = c->name,
-        .client_id = client_id,
-        .body = text.ptr,
-        .body_len = text.len,
-    };
-    uint64_t message_id;
-    int64_t first_time_ms;
-    int resent = store_find_sent(srv->store, &stored, &message_id, &first_time_ms);
-    if (resent == 1) { /* a resend after a lost acknowledgement: the original's answer */
-        ack_resend(c, r, client_id, text, message_id, first_time_ms, reply_to);
-        return;
-    }
-    if (resent < 0 || store_add_text(srv->store, &stored, &message_id) != STORE_OK ||
-        (reply_to != 0 && store_live_set_reply(srv->store, message_id, reply_to) != STORE_OK)) {
-        client_log(c, LOG_ERROR, "cannot store a text: %s", store_error(srv->store));
-        client_send_error(c, PROTO_E_STORAGE, ref_type, client_id,
-                          "The server could not store the message; nothing was sent.");
-        return;
-    }
-    struct proto_msg msg = {
-        .type = PROTO_TEXT,
-        .u.text = {
-            .message_id = message_id,
-            .time_ms = (uint64_t)stored.time_ms,
-            .room_id = r->id,
-            .sender_id = c->id,
-            .client_id = client_id,
-            .sender = proto_str_of(c->name),
-            .text = text,
-        },
-    };
-    struct frame *f = frame_encode(&msg);
-    if (f == NULL) {
-        client_log(c, LOG_ERROR, "cannot encode a TEXT frame");
-        return;
-    }
+    struct event ev = { .type = EVENT_TEXT, .u.text = {
+        .room_id = r->id, .time_ms = (int64_t)clock_wall_ms(), .sender_account = c->account_id,
+        .sender_name = c->name, .sender_conn = c->id, .client_id = client_id,
+        .reply_to = reply_to, .text = text,
+    } };
     struct deliver_request req = { c, ref_type, client_id };
-    if (reply_to != 0) {
-        struct proto_msg reply = reply_note(r, message_id, reply_to);
-        struct frame *rf = frame_encode(&reply);
-        if (rf != NULL) {
-            deliver(&req, r, rf, NULL, NULL);
-            frame_unref(rf);
-        }
-    }
-    deliver(&req, r, f, NULL, NULL);
-    frame_unref(f);
-    client_log(c, LOG_DEBUG, "text room=%u message_id=%" PRIu64 " bytes=%u", (unsigned)r->id,
-               message_id, (unsigned)text.len);
+    struct deliver_ticket ticket = deliver_ticket_of(&req);
+    event_log(c->srv, &ev, &ticket);
 }
 
 /* Creates the direct room of c's account and target (named target_name), in the store

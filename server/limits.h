@@ -64,9 +64,10 @@
 #define SERVER_COPY_BUFFER (64u * 1024u)       /* TLS without kTLS: frames and file parts
                                                   copied into one buffer per write, so a
                                                   download goes out in full 16 KiB records
-                                                  (a chunk's header does not cut one); what
-                                                  a full socket refuses is copied again, so
-                                                  larger only wastes copies */
+                                                  (a chunk's header does not cut one); the
+                                                  buffer is the connection's while its bytes
+                                                  are unsent, so what a full socket refuses
+                                                  is retried, not copied again */
 #define SERVER_CLOSE_LINGER_MS 2000            /* a closing client gets this long to take its
                                                   last frames (an ERROR, a reply) */
 #define SERVER_SHUTDOWN_FLUSH_MS 2000          /* on SIGINT/SIGTERM, flush at most this long */
@@ -341,5 +342,24 @@
 #define SERVER_REFUSAL_LOGS_RATE 1.0           /* second; the rest counted, as above */
 #define SERVER_ADMIT_SWEEP_MS 1000             /* addresses with no connection and a full
                                                   rate budget are forgotten this often */
+
+/* ---- Several nodes through Redis (server/cluster*.c; docs/CLUSTER.md) ---- */
+#define CLUSTER_MAX_NODE_ID 255u               /* --node-id 1..this: a node's id fits the top
+                                                  byte of its connection ids */
+#define CLUSTER_REPLY_TIMEOUT_MS 1000          /* a Redis reply later than this (past a
+                                                  blocking read's own wait) takes the link
+                                                  down: writes are refused as "temporarily
+                                                  unavailable" instead of hanging */
+#define CLUSTER_STREAM_MAXLEN 1000000u      /* entries kept (XADD MAXLEN ~): about a day of
+                                                  a busy chat, so a node down for hours
+                                                  catches up; one further behind is rebuilt
+                                                  from a peer's backup */
+#define CLUSTER_READ_BATCH 512u                /* entries per XREAD: one pass, one commit */
+#define CLUSTER_READ_BLOCK_MS 1000             /* an XREAD waits this long for news */
+#define CLUSTER_MAX_EVENT_BYTES (PROTO_HEADER_SIZE + PROTO_MAX_PAYLOAD) /* an event is
+                                                  at most one frame: larger is not ours */
+#define CLUSTER_RECONNECT_MIN_MS 100           /* first retry after the link went down: a */
+#define CLUSTER_RECONNECT_MAX_MS 2000          /* restarted Redis is found fast; doubling to
+                                                  this, a dead one costs one try in 2 s */
 
 #endif

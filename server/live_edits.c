@@ -10,6 +10,7 @@
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/deliver.h"
+#include "server/event.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
 #include "server/store/store_live.h"
@@ -24,21 +25,6 @@ void live_done(struct client *c, uint16_t type, uint64_t request_id)
         return;
     deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
     frame_unref(f);
-}
-
-/* Delivers msg to r's online members after the commit, then DONE to the requester. */
-static void deliver_event(const struct deliver_request *req, const struct room *r,
-                          const struct proto_msg *msg)
-{
-    struct frame *f = frame_encode(msg);
-    if (f == NULL) {
-        client_log(req->requester, LOG_ERROR, "cannot encode a %s frame",
-                   proto_type_name(msg->type));
-        return;
-    }
-    deliver(req, r, f, NULL, NULL);
-    frame_unref(f);
-    live_done(req->requester, req->ref_type, req->ref_id);
 }
 
 static bool is_account(struct client *c, uint16_t type, uint64_t request_id)
@@ -84,12 +70,20 @@ static struct room *target_room(struct client *c, uint64_t id, uint16_t type,
     return r;
 }
 
-static struct store_event event_of(struct client *c, const struct store_target *t)
+/* Logs the change ev of type (EDIT, DELETE or REACT) by c to message_id; the checks
+ * that decide it run when it is applied (event.h). */
+static void log_change(struct client *c, enum event_type type, uint16_t ref_type,
+                       uint64_t request_id, uint64_t message_id, struct proto_str text)
 {
-    return (struct store_event){
-        .target_id = t->id, .room_id = t->room_id, .time_ms = (int64_t)clock_wall_ms(),
-        .actor_id = c->account_id, .actor_name = c->name,
-    };
+    struct event ev = { .type = type, .u.change = {
+        .message_id = message_id, .time_ms = (int64_t)clock_wall_ms(),
+        .actor_account = c->account_id, .actor_name = c->name,
+        .actor_moderates = c->role == PROTO_ROLE_MODERATOR || c->role == PROTO_ROLE_ADMIN,
+        .text = text,
+    } };
+    struct deliver_request req = { c, ref_type, request_id };
+    struct deliver_ticket ticket = deliver_ticket_of(&req);
+    event_log(c->srv, &ev, &ticket);
 }
 
 /* EDIT (live.h). */
@@ -104,26 +98,8 @@ void live_on_edit(struct client *c, const struct proto_msg *msg)
         return;
     }
     struct store_target t;
-    struct room *r = target_room(c, e->message_id, PROTO_EDIT, e->request_id, &t);
-    if (r == NULL)
-        return;
-    if (t.kind != STORE_KIND_TEXT || t.sender_id != c->account_id) {
-        client_send_error(c, PROTO_E_NOT_AUTHOR, PROTO_EDIT, e->request_id,
-                          "Only the author of a text can edit it.");
-        return;
-    }
-    struct store_event ev = event_of(c, &t);
-    uint64_t event_id;
-    if (store_live_edit(c->srv->store, &ev, e->text.ptr, e->text.len, &event_id) != STORE_OK) {
-        storage_error(c, PROTO_EDIT, e->request_id);
-        return;
-    }
-    struct proto_msg m = { .type = PROTO_MESSAGE_EDITED, .u.message_edited = {
-        .event_id = event_id, .message_id = t.id, .time_ms = (uint64_t)ev.time_ms,
-        .room_id = r->id, .actor = proto_str_of(c->name), .text = e->text,
-    } };
-    struct deliver_request req = { c, PROTO_EDIT, e->request_id };
-    deliver_event(&req, r, &m);
+    if (target_room(c, e->message_id, PROTO_EDIT, e->request_id, &t) != NULL)
+        log_change(c, EVENT_EDIT, PROTO_EDIT, e->request_id, e->message_id, e->text);
 }
 
 /* DELETE (live.h). */
@@ -133,28 +109,9 @@ void live_on_delete(struct client *c, const struct proto_msg *msg)
     if (!is_account(c, PROTO_DELETE, d->request_id))
         return;
     struct store_target t;
-    struct room *r = target_room(c, d->message_id, PROTO_DELETE, d->request_id, &t);
-    if (r == NULL)
-        return;
-    if (t.sender_id != c->account_id && c->role != PROTO_ROLE_MODERATOR &&
-        c->role != PROTO_ROLE_ADMIN) {
-        client_send_error(c, PROTO_E_NOT_AUTHOR, PROTO_DELETE, d->request_id,
-                          "Only its author or a moderator can delete a message.");
-        return;
-    }
-    struct store_event ev = event_of(c, &t);
-    uint64_t event_id;
-    if (store_live_delete(c->srv->store, &ev, &event_id) != STORE_OK) {
-        storage_error(c, PROTO_DELETE, d->request_id);
-        return;
-    }
-    struct proto_msg m = { .type = PROTO_MESSAGE_DELETED, .u.message_deleted = {
-        .event_id = event_id, .message_id = t.id, .time_ms = (uint64_t)ev.time_ms,
-        .room_id = r->id, .actor = proto_str_of(c->name),
-    } };
-    struct deliver_request req = { c, PROTO_DELETE, d->request_id };
-    deliver_event(&req, r, &m);
-    client_log(c, LOG_INFO, "deleted message %" PRIu64 " of room %u", t.id, (unsigned)r->id);
+    if (target_room(c, d->message_id, PROTO_DELETE, d->request_id, &t) != NULL)
+        log_change(c, EVENT_DELETE, PROTO_DELETE, d->request_id, d->message_id,
+                   (struct proto_str){ NULL, 0 });
 }
 
 /* REPLY_SEND (live.h). */
@@ -194,29 +151,6 @@ void live_on_react(struct client *c, const struct proto_msg *msg)
         return;
     }
     struct store_target t;
-    struct room *r = target_room(c, re->message_id, PROTO_REACT, re->request_id, &t);
-    if (r == NULL)
-        return;
-    struct store_event ev = event_of(c, &t);
-    bool added;
-    uint64_t event_id;
-    int st = store_live_react(c->srv->store, &ev, re->emoji.ptr, re->emoji.len, &added,
-                              &event_id);
-    if (st < 0) {
-        storage_error(c, PROTO_REACT, re->request_id);
-        return;
-    }
-    if (st == 1) {
-        client_send_error(c, PROTO_E_TOO_MANY_REACTIONS, PROTO_REACT, re->request_id,
-                          "Message %" PRIu64 " has %u different reactions already.", t.id,
-                          SERVER_REACTIONS_PER_MESSAGE);
-        return;
-    }
-    struct proto_msg m = { .type = PROTO_REACTION, .u.reaction = {
-        .event_id = event_id, .message_id = t.id, .room_id = r->id,
-        .account_id = (uint32_t)c->account_id, .added = added, .name = proto_str_of(c->name),
-        .emoji = re->emoji,
-    } };
-    struct deliver_request req = { c, PROTO_REACT, re->request_id };
-    deliver_event(&req, r, &m);
+    if (target_room(c, re->message_id, PROTO_REACT, re->request_id, &t) != NULL)
+        log_change(c, EVENT_REACT, PROTO_REACT, re->request_id, re->message_id, re->emoji);
 }

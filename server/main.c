@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "server/accounts_cli.h"
+#include "server/cluster_link.h"
 #include "server/config.h"
 #include "server/ev.h"
 #include "server/limits.h"
@@ -200,6 +201,18 @@ static void print_help(void)
            SERVER_SEARCH_MAX_WORDS, SERVER_SEARCH_MAX_RESULTS, SERVER_SEARCH_WINDOW,
            SERVER_SEARCH_BUDGET_MS, SERVER_THUMB_MAX_BYTES, SERVER_THUMB_MAX_SIDE,
            SERVER_THUMB_MAX_SIDE);
+    printf("\nSeveral nodes as one chat (docs/CLUSTER.md; NOT USABLE YET: refused at start):\n"
+           "  --cluster URL            redis://IP:PORT: share the chat with the other nodes\n"
+           "                           through this Redis (an IPv4 address: no lookups)\n"
+           "  --node-id N              this node's id, 1..%u, different on every node\n"
+           "A Redis reply later than %u ms takes the link down (writes are refused as\n"
+           "temporarily unavailable); it is retried after %u ms, doubling up to %u ms.\n"
+           "The stream keeps about %u entries (a node further behind is rebuilt from a\n"
+           "peer's backup); a node reads at most %u a pass, waiting up to %u ms for news;\n"
+           "an entry's event is at most %u bytes.\n",
+           CLUSTER_MAX_NODE_ID, CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
+           CLUSTER_RECONNECT_MAX_MS, CLUSTER_STREAM_MAXLEN, CLUSTER_READ_BATCH,
+           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES);
 }
 
 /* Reports a bad command line and returns the usage exit status. */
@@ -226,7 +239,7 @@ enum option_id {
     OPT_MSG_LIMIT, OPT_BYTE_LIMIT, OPT_FILE_LIMIT, OPT_FLOOD_GRACE, OPT_MAX_PER_IP,
     OPT_IP_CONNECT_LIMIT, OPT_CONNECT_LIMIT, OPT_LIMIT_LOOPBACK, OPT_IDLE_TIMEOUT,
     OPT_PONG_TIMEOUT, OPT_NO_LIMITS, OPT_DATA_DIR, OPT_RETENTION_DAYS, OPT_BACKUP,
-    OPT_TLS_CERT, OPT_TLS_KEY, OPT_NO_TLS, OPT_FINGERPRINT,
+    OPT_TLS_CERT, OPT_TLS_KEY, OPT_NO_TLS, OPT_FINGERPRINT, OPT_CLUSTER, OPT_NODE_ID,
     OPT_ACCOUNTS, /* every accounts option (accounts_cli.c tells them apart by name) */
 };
 
@@ -276,6 +289,8 @@ static const struct option long_options[] = {
     { "tls-key", required_argument, NULL, OPT_TLS_KEY },
     { "no-tls", no_argument, NULL, OPT_NO_TLS },
     { "fingerprint", no_argument, NULL, OPT_FINGERPRINT },
+    { "cluster", required_argument, NULL, OPT_CLUSTER },
+    { "node-id", required_argument, NULL, OPT_NODE_ID },
     { NULL, 0, NULL, 0 },
 };
 
@@ -292,6 +307,7 @@ static int numeric_option(int id, uint64_t *min, uint64_t *max)
         return 0;
     case OPT_MAX_PER_IP: *min = 1; *max = SERVER_MAX_CLIENTS_LIMIT; return 0;
     case OPT_RETENTION_DAYS: *min = 0; *max = SERVER_MAX_RETENTION_DAYS; return 0;
+    case OPT_NODE_ID: *min = 1; *max = CLUSTER_MAX_NODE_ID; return 0;
     default: return -1;
     }
 }
@@ -355,6 +371,23 @@ static int print_fingerprint(const struct server_config *cfg)
     }
     printf("%s\n", fingerprint);
     return EXIT_OK;
+}
+
+/* Checks --cluster and --node-id together. Returns -1 to go on, else the exit status. */
+static int check_cluster_options(const struct server_config *cfg)
+{
+    if (cfg->cluster_url == NULL)
+        return cfg->node_id == 0 ? -1 : usage_error("--node-id needs --cluster");
+    struct cluster_addr addr;
+    char err[512];
+    if (!cluster_addr_parse(cfg->cluster_url, &addr, err, sizeof err))
+        return usage_error("invalid value for --cluster: %s", err);
+    if (cfg->node_id == 0)
+        return usage_error("--cluster needs --node-id N (1..%u), different on every node",
+                           CLUSTER_MAX_NODE_ID);
+    /* Refused until a user can really use it (docs/CLUSTER.md section 10). */
+    return usage_error("cluster mode needs accounts, rooms and messages through the Redis "
+                       "stream, not built yet (docs/CLUSTER.md); run without --cluster");
 }
 
 /* Fills cfg (and *backup_path for --backup, *cmd for the accounts commands) from argv.
@@ -457,6 +490,8 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
         case OPT_TLS_KEY: cfg->tls_key = optarg; break;
         case OPT_NO_TLS: cfg->tls = false; break;
         case OPT_FINGERPRINT: want_fingerprint = true; break;
+        case OPT_CLUSTER: cfg->cluster_url = optarg; break;
+        case OPT_NODE_ID: cfg->node_id = (uint32_t)value; break;
         case OPT_POLLER:
             if (!ev_backend_exists(optarg))
                 return usage_error("unknown poller '%s' (available: %s)", optarg,
@@ -478,7 +513,10 @@ static int parse_options(int argc, char **argv, struct server_config *cfg,
         cfg->guard.connects.burst = MAX((double)cfg->max_clients, cfg->guard.connects.per_sec);
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
-    int status = resolve_tls_paths(cfg);
+    int status = check_cluster_options(cfg);
+    if (status >= 0)
+        return status;
+    status = resolve_tls_paths(cfg);
     if (status >= 0)
         return status;
     return want_fingerprint ? print_fingerprint(cfg) : -1;

@@ -52,6 +52,14 @@ void outq_init(struct outq *q)
     q->cap = SERVER_OUTQ_INLINE_SLOTS;
     q->head = q->count = q->calm_flushes = 0;
     q->bytes = 0;
+    q->copy = NULL;
+    q->copy_len = q->copy_sent = 0;
+}
+
+/* Copied bytes not sent yet: they stand for the queue's first bytes. */
+static inline uint32_t copy_pending(const struct outq *q)
+{
+    return q->copy_len - q->copy_sent;
 }
 
 /* Doubles the ring, unrolling it so the oldest slot comes first. Kept out of line so
@@ -91,6 +99,9 @@ static void outq_shrink_if_empty(struct outq *q, uint32_t frames_sent)
         q->calm_flushes = frames_sent <= SERVER_OUTQ_INLINE_SLOTS ? q->calm_flushes + 1 : 0;
     if (q->count != 0)
         return;
+    g_free(q->copy); /* all sent: it is copied anew when file parts come again */
+    q->copy = NULL;
+    q->copy_len = q->copy_sent = 0;
     if (q->cap > SERVER_OUTQ_KEEP_SLOTS || q->calm_flushes >= SERVER_OUTQ_CALM_FLUSHES)
         outq_release_ring(q);
     q->head = 0;
@@ -109,9 +120,12 @@ unsigned outq_withdraw(struct outq *q, bool (*drop)(const struct frame *f, void 
                        void *data)
 {
     uint32_t kept = 0;
+    size_t ahead = 0; /* bytes before slot i; those in copy_pending() count as begun */
     for (uint32_t i = 0; i < q->count; i++) {
         struct outq_slot slot = q->slots[ring_index(q, i)];
-        if (slot.sent == 0 && drop(slot.frame, data)) {
+        bool begun = slot.sent > 0 || ahead < copy_pending(q);
+        ahead += frame_size(slot.frame) - slot.sent;
+        if (!begun && drop(slot.frame, data)) {
             q->bytes -= slot.frame->len;
             frame_unref(slot.frame);
             continue;
@@ -215,17 +229,26 @@ static size_t outq_copy(const struct outq *q, uint8_t *buf, size_t cap)
     return filled;
 }
 
-/* One write of a conn that copies file parts (CONN_COPY_FILES): everything from the head
- * on, up to SERVER_COPY_BUFFER bytes, in one conn_writev. A retry after a full socket
- * copies the same bytes again, as a retried TLS write requires. */
-static ssize_t outq_write_copied(const struct outq *q, struct conn *conn, size_t *want)
+/* One write of a conn that copies file parts (CONN_COPY_FILES): the copied bytes not yet
+ * sent, or, once all are, everything from the head on copied anew (up to
+ * SERVER_COPY_BUFFER bytes), in one conn_writev. A write the socket refused is retried
+ * with the same bytes from the same buffer, as a retried TLS write requires. */
+static ssize_t outq_write_copied(struct outq *q, struct conn *conn, size_t *want)
 {
-    static uint8_t buf[SERVER_COPY_BUFFER]; /* the loop is single-threaded */
-    *want = outq_copy(q, buf, sizeof buf);
-    if (*want == 0)
-        return -1; /* errno from outq_copy */
-    struct iovec v = { .iov_base = buf, .iov_len = *want };
-    return conn_writev(conn, &v, 1);
+    if (copy_pending(q) == 0) {
+        if (q->copy == NULL)
+            q->copy = g_malloc(SERVER_COPY_BUFFER);
+        q->copy_sent = 0;
+        q->copy_len = (uint32_t)outq_copy(q, q->copy, SERVER_COPY_BUFFER);
+        if (q->copy_len == 0)
+            return -1; /* errno from outq_copy */
+    }
+    *want = copy_pending(q);
+    struct iovec v = { .iov_base = q->copy + q->copy_sent, .iov_len = *want };
+    ssize_t n = conn_writev(conn, &v, 1);
+    if (n > 0)
+        q->copy_sent += (uint32_t)n;
+    return n;
 }
 
 enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
@@ -236,12 +259,15 @@ enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
         struct iovec iov[SERVER_WRITEV_IOVECS];
         size_t want;
         ssize_t done;
+        bool copied = copy_pending(q) > 0; /* only with CONN_COPY_FILES */
         bool file = q->slots[q->head].sent >= q->slots[q->head].frame->len;
-        int n = file ? 0 : outq_gather(q, iov, &want, &file);
-        if (file && (conn->flags & CONN_COPY_FILES))
+        int n = file || copied ? 0 : outq_gather(q, iov, &want, &file);
+        if (copied || (file && (conn->flags & CONN_COPY_FILES)))
             done = outq_write_copied(q, conn, &want); /* headers and payloads together */
         else if (n == 0)
             done = outq_send_file(q, conn, &want); /* in the head's file part */
+        else if (file)
+            done = conn_writev_before_file(conn, iov, n); /* shares a segment with it */
         else
             done = conn_writev(conn, iov, n);
         if (done < 0) {
@@ -266,5 +292,6 @@ void outq_clear(struct outq *q)
         q->count--;
     }
     q->bytes = 0;
+    outq_shrink_if_empty(q, UINT32_MAX);
     outq_release_ring(q);
 }

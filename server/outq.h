@@ -71,6 +71,11 @@ struct outq {
     uint32_t calm_flushes;   /* flushes in a row that sent no more than the inline slots
                                 hold: the burst that grew a heap ring is over */
     size_t bytes;            /* unsent bytes in the queue */
+    /* A conn with CONN_COPY_FILES (TLS without kTLS): the queue's bytes from the head on,
+     * copied with their file parts, and how many of them went out. Kept until all are
+     * sent, so a write the socket refused is retried from here, not copied again. */
+    uint8_t *copy;           /* SERVER_COPY_BUFFER bytes while in use, else NULL */
+    uint32_t copy_len, copy_sent;
     struct outq_slot inline_slots[SERVER_OUTQ_INLINE_SLOTS];
 };
 

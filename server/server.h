@@ -89,6 +89,8 @@ struct server_config {
     bool tls_generate;         /* make a self-signed pair there if neither file exists */
     struct guard_config guard; /* rate limits, per-address caps, idle check */
     struct accounts_config accounts;
+    const char *cluster_url;   /* --cluster redis://IP:PORT, NULL: a single node */
+    uint32_t node_id;          /* --node-id, 1..CLUSTER_MAX_NODE_ID with --cluster */
 };
 
 struct server {

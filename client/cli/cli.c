@@ -185,11 +185,11 @@ static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
     cli_live_print_message(cli, msg);
 }
 
-static void on_message_failed(ChatSession *session, guint64 client_id, const char *reason,
+static void on_message_failed(ChatSession *session, ChatMessage *msg, const char *reason,
                               struct cli *cli)
 {
     (void)session;
-    (void)client_id;
+    (void)msg;
     cli_request_failed(cli, _("message not sent: %s"), reason);
 }
 
@@ -223,20 +223,21 @@ static void on_transfer_finished(ChatSession *session, ChatTransfer *t, struct c
 {
     (void)session;
     (void)cli;
-    if (t->direction == CHAT_TRANSFER_UPLOAD)
-        cli_print_event(_("* upload %s complete"), t->name);
+    const char *name = chat_transfer_get_name(t);
+    if (chat_transfer_get_direction(t) == CHAT_TRANSFER_UPLOAD)
+        cli_print_event(_("* upload %s complete"), name);
     else
-        cli_print_event(_("* download %s complete: %s"), t->name, t->path);
+        cli_print_event(_("* download %s complete: %s"), name, chat_transfer_get_path(t));
 }
 
 static void on_transfer_failed(ChatSession *session, ChatTransfer *t, const char *reason,
                                struct cli *cli)
 {
     (void)session;
-    if (t->direction == CHAT_TRANSFER_UPLOAD)
-        cli_request_failed(cli, _("upload %s failed: %s"), t->name, reason);
+    if (chat_transfer_get_direction(t) == CHAT_TRANSFER_UPLOAD)
+        cli_request_failed(cli, _("upload %s failed: %s"), chat_transfer_get_name(t), reason);
     else
-        cli_request_failed(cli, _("download %s failed: %s"), t->name, reason);
+        cli_request_failed(cli, _("download %s failed: %s"), chat_transfer_get_name(t), reason);
 }
 
 static void on_server_error(ChatSession *session, guint code, const char *message,

@@ -108,7 +108,7 @@ void cli_rooms_clear(struct cli *cli);
 
 /* Prints a message line "#ID <sender> text" (styled by cli_message_style), after a quote
  * line when it is a reply. */
-void cli_live_print_message(struct cli *cli, const ChatMessage *msg);
+void cli_live_print_message(struct cli *cli, ChatMessage *msg);
 
 /* Commands of the live conversation (/edit, /delete ID, /reply, /react, /read,
  * /typing): TRUE when command was one of them. */
@@ -124,7 +124,7 @@ void cli_live_clear(struct cli *cli);
 
 /* How a text's line is shown (CLI_STYLE_*): highlighted when it mentions the user, with
  * the terminal bell unless the room's notification level is "none". */
-unsigned cli_message_style(struct cli *cli, const ChatMessage *msg);
+unsigned cli_message_style(struct cli *cli, ChatMessage *msg);
 
 /* /search and /notify: TRUE when command was one of them. */
 gboolean cli_search_command(struct cli *cli, const char *command, char *args);

@@ -69,27 +69,30 @@ static char *quote_of(const char *text)
 }
 
 /* Prints a message line "#ID <sender> text", after a quote line when it is a reply. */
-void cli_live_print_message(struct cli *cli, const ChatMessage *msg)
+void cli_live_print_message(struct cli *cli, ChatMessage *msg)
 {
-    guint64 reply_to = chat_session_get_reply_to(cli->session, msg->message_id);
+    guint64 id = chat_message_get_id(msg);
+    guint32 room_id = chat_message_get_room_id(msg);
+    const char *sender = chat_message_get_sender(msg), *text = chat_message_get_text(msg);
+    guint64 reply_to = chat_message_get_reply_to_id(msg);
     if (reply_to) {
         struct seen *s = g_hash_table_lookup(live_of(cli)->seen, &reply_to);
         char *quote = s && s->text ? quote_of(s->text) : NULL;
         if (quote)
-            cli_print_room_event(cli, msg->room_id, _("#%llu ↪ #%llu <%s> %s"),
-                                 (unsigned long long)msg->message_id,
+            cli_print_room_event(cli, room_id, _("#%llu ↪ #%llu <%s> %s"),
+                                 (unsigned long long)id,
                                  (unsigned long long)reply_to, s->sender, quote);
         else
-            cli_print_room_event(cli, msg->room_id, _("#%llu ↪ #%llu"),
-                                 (unsigned long long)msg->message_id,
+            cli_print_room_event(cli, room_id, _("#%llu ↪ #%llu"),
+                                 (unsigned long long)id,
                                  (unsigned long long)reply_to);
         g_free(quote);
     }
-    char *tag = cli_room_tag(cli, msg->room_id);
+    char *tag = cli_room_tag(cli, room_id);
     cli_print_styled(tag, cli_message_style(cli, msg), "#%llu <%s> %s",
-                     (unsigned long long)msg->message_id, msg->sender, msg->text);
+                     (unsigned long long)id, sender, text);
     g_free(tag);
-    remember(cli, msg->message_id, msg->sender, msg->text);
+    remember(cli, id, sender, text);
 }
 
 static void on_edited(ChatSession *session, guint room_id, guint64 message_id,
@@ -227,7 +230,7 @@ gboolean cli_live_command(struct cli *cli, const char *command, char *args)
             ? chat_session_edit_message(cli->session, id, rest, &error)
             : g_str_equal(command, "/react")
             ? chat_session_react(cli->session, id, rest, &error)
-            : chat_session_send_reply(cli->session, cli->room_id, id, rest, &error);
+            : chat_session_send_reply(cli->session, cli->room_id, id, rest, &error) != NULL;
         report(cli, ok, error);
     } else {
         return FALSE;

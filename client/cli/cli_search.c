@@ -9,10 +9,11 @@
 
 #define CLI_SEARCH_LIMIT 20 /* results asked for per /search */
 
-unsigned cli_message_style(struct cli *cli, const ChatMessage *msg)
+unsigned cli_message_style(struct cli *cli, ChatMessage *msg)
 {
     unsigned style = 0;
-    if (!msg->own && chat_session_mentions_me(cli->session, msg->text)) {
+    if (!chat_message_get_own(msg) &&
+        chat_session_mentions_me(cli->session, chat_message_get_text(msg))) {
         style |= CLI_STYLE_HIGHLIGHT;
         if (chat_session_should_notify(cli->session, msg))
             style |= CLI_STYLE_BELL;

@@ -16,31 +16,14 @@ G_DEFINE_FINAL_TYPE(ChatSession, chat_session, G_TYPE_OBJECT)
 
 /* ---- Boxed types ---- */
 
-/* Deep copy of a message (boxed copy function). */
-ChatMessage *chat_message_copy(const ChatMessage *msg)
-{
-    ChatMessage *copy = g_memdup2(msg, sizeof *msg);
-    copy->sender = g_strdup(msg->sender);
-    copy->text = g_strdup(msg->text);
-    return copy;
-}
-
-/* Frees a message and its strings (boxed free function). */
-void chat_message_free(ChatMessage *msg)
-{
-    if (!msg)
-        return;
-    g_free(msg->sender);
-    g_free(msg->text);
-    g_free(msg);
-}
-
 /* Deep copy of a file description (boxed copy function). */
 ChatFileInfo *chat_file_info_copy(const ChatFileInfo *info)
 {
     ChatFileInfo *copy = g_memdup2(info, sizeof *info);
     copy->uploader = g_strdup(info->uploader);
     copy->name = g_strdup(info->name);
+    if (info->upload)
+        g_object_ref(info->upload);
     if (info->thumbnail)
         copy->thumbnail = g_bytes_ref(info->thumbnail);
     return copy;
@@ -53,12 +36,12 @@ void chat_file_info_free(ChatFileInfo *info)
         return;
     g_free(info->uploader);
     g_free(info->name);
+    g_clear_object(&info->upload);
     if (info->thumbnail)
         g_bytes_unref(info->thumbnail);
     g_free(info);
 }
 
-G_DEFINE_BOXED_TYPE(ChatMessage, chat_message, chat_message_copy, chat_message_free)
 G_DEFINE_BOXED_TYPE(ChatFileInfo, chat_file_info, chat_file_info_copy, chat_file_info_free)
 
 /* ---- Object life ---- */
@@ -92,6 +75,7 @@ static void chat_session_finalize(GObject *object)
     session_auth_clear(self);
     session_presence_clear(self);
     session_live_clear(self);
+    session_messages_clear(self);
     G_OBJECT_CLASS(chat_session_parent_class)->finalize(object);
 }
 
@@ -115,20 +99,21 @@ static void chat_session_class_init(ChatSessionClass *klass)
 
     /* Arguments are only valid during the emission: no copies are made for handlers. */
     const GType str = G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE;
-    const GType message = CHAT_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE;
+    const GType message = CHAT_TYPE_MESSAGE;
     const GType file = CHAT_TYPE_FILE_INFO | G_SIGNAL_TYPE_STATIC_SCOPE;
     guint *s = session_signals;
     s[SIG_STATE_CHANGED] = new_signal(object_class, "state-changed", 2, G_TYPE_INT, str);
     s[SIG_LOGIN_FAILED] = new_signal(object_class, "login-failed", 2, G_TYPE_UINT, str);
     s[SIG_MESSAGE] = new_signal(object_class, "message", 1, message);
-    s[SIG_MESSAGE_FAILED] = new_signal(object_class, "message-failed", 2, G_TYPE_UINT64, str);
+    s[SIG_MESSAGE_FAILED] = new_signal(object_class, "message-failed", 2, message, str);
     s[SIG_USERS_CHANGED] = new_signal(object_class, "users-changed", 0);
     s[SIG_USER_JOINED] = new_signal(object_class, "user-joined", 2, G_TYPE_UINT, str);
     s[SIG_USER_LEFT] = new_signal(object_class, "user-left", 2, G_TYPE_UINT, str);
     s[SIG_FILE_ANNOUNCED] = new_signal(object_class, "file-announced", 1, file);
-    s[SIG_TRANSFER_PROGRESS] = new_signal(object_class, "transfer-progress", 1, G_TYPE_POINTER);
-    s[SIG_TRANSFER_FINISHED] = new_signal(object_class, "transfer-finished", 1, G_TYPE_POINTER);
-    s[SIG_TRANSFER_FAILED] = new_signal(object_class, "transfer-failed", 2, G_TYPE_POINTER, str);
+    const GType transfer = CHAT_TYPE_TRANSFER;
+    s[SIG_TRANSFER_PROGRESS] = new_signal(object_class, "transfer-progress", 1, transfer);
+    s[SIG_TRANSFER_FINISHED] = new_signal(object_class, "transfer-finished", 1, transfer);
+    s[SIG_TRANSFER_FAILED] = new_signal(object_class, "transfer-failed", 2, transfer, str);
     s[SIG_SERVER_ERROR] = new_signal(object_class, "server-error", 2, G_TYPE_UINT, str);
     s[SIG_IDLE] = new_signal(object_class, "idle", 0);
     s[SIG_TOKEN_CHANGED] = new_signal(object_class, "token-changed", 1, str);
@@ -164,6 +149,7 @@ static void chat_session_init(ChatSession *self)
     self->files = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
                                         (GDestroyNotify)chat_file_info_free);
     g_queue_init(&self->pending_texts);
+    session_messages_init(self);
     session_rooms_init(self);
     session_history_init(self);
     session_notify_init(self);
@@ -310,54 +296,48 @@ gboolean chat_session_is_idle(ChatSession *self)
 
 /* ---- Transfers (the work is in session_upload.c and session_download.c) ---- */
 
-/* Starts an upload into the lobby; 0 with error set if the file cannot be sent. */
-guint64 chat_session_upload(ChatSession *self, const char *path, GError **error)
+/* Starts an upload into the lobby; NULL with error set if the file cannot be sent. */
+ChatTransfer *chat_session_upload(ChatSession *self, const char *path, GError **error)
 {
     return chat_session_upload_to(self, PROTO_ROOM_LOBBY, path, error);
 }
 
-/* Starts an upload into room_id (session_upload.c); 0 with error set if it cannot be. */
-guint64 chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
-                               GError **error)
+/* Starts an upload into room_id (session_upload.c); NULL with error set if it cannot be. */
+ChatTransfer *chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
+                                     GError **error)
 {
-    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
-    g_return_val_if_fail(path != NULL, 0);
+    g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
+    g_return_val_if_fail(path != NULL, NULL);
     return upload_start(self, room_id, path, NULL, error);
 }
 
 /* An upload offered with a thumbnail, checked first (session_thumb.c). */
-guint64 chat_session_upload_with_thumbnail(ChatSession *self, guint32 room_id,
-                                           const char *path, GBytes *thumbnail,
-                                           GError **error)
+ChatTransfer *chat_session_upload_with_thumbnail(ChatSession *self, guint32 room_id,
+                                                 const char *path, GBytes *thumbnail,
+                                                 GError **error)
 {
-    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
-    g_return_val_if_fail(path != NULL && thumbnail != NULL, 0);
+    g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
+    g_return_val_if_fail(path != NULL && thumbnail != NULL, NULL);
     if (!chat_thumbnail_check(thumbnail, NULL, NULL, error))
-        return 0;
+        return NULL;
     return upload_start(self, room_id, path, thumbnail, error);
 }
 
-/* Starts or resumes a download (session_download.c); 0 with error set if refused. */
-guint64 chat_session_download(ChatSession *self, guint64 file_id, const char *dir,
-                              GError **error)
+/* Starts or resumes a download (session_download.c); NULL with error set if refused. */
+ChatTransfer *chat_session_download(ChatSession *self, guint64 file_id, const char *dir,
+                                    GError **error)
 {
-    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
-    g_return_val_if_fail(dir != NULL, 0);
+    g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
+    g_return_val_if_fail(dir != NULL, NULL);
     return download_start(self, file_id, dir, error);
 }
 
 /* Cancels a live transfer; "transfer-failed" with "cancelled" follows at once. */
-void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id)
+void chat_session_cancel_transfer(ChatSession *self, ChatTransfer *transfer)
 {
     g_return_if_fail(CHAT_IS_SESSION(self));
-    gboolean is_upload = transfer_id >= SESSION_UPLOAD_ID_BASE;
-    struct transfer *t = transfer_find(
-        self, is_upload ? CHAT_TRANSFER_UPLOAD : CHAT_TRANSFER_DOWNLOAD, transfer_id);
-    if (!t)
-        return;
-    if (is_upload)
-        upload_cancel(t);
-    else
-        download_cancel(t);
-    transfer_fail(t, _("cancelled"));
+    g_return_if_fail(CHAT_IS_TRANSFER(transfer));
+    struct transfer *t = transfer_of(self, transfer);
+    if (t)
+        transfer_cancel(t);
 }

@@ -16,16 +16,20 @@
  *        a login succeeded with a new session token (64 hex digits, a secret): keep it
  *        and pass it in ChatCredentials next time; NULL when it stopped working (logout,
  *        refused, revoked) and must be forgotten.
- *   "message"           (ChatMessage *msg)         a text, in server order (its room_id
- *                       names the room: chat_session_find_room)
- *   "message-failed"    (guint64 client_id, const char *reason)
+ *   "message"           (ChatMessage *msg)         a text, in server order (its room-id
+ *                       names the room: chat_session_find_room); the object follows
+ *                       edits, deletion, reactions and receipts (chat_message.h). An own
+ *                       text sent from here is the object the send call returned.
+ *   "message-failed"    (ChatMessage *msg, const char *reason)  an own text was refused
+ *                       (msg is FAILED now)
  *   "users-changed"     ()                         the online list changed
  *   "user-joined"       (guint32 id, const char *name)
  *   "user-left"         (guint32 id, const char *name)
  *   "file-announced"    (ChatFileInfo *file)       someone (maybe us) shared a file
  *   "transfer-progress" (ChatTransfer *transfer)   bytes moved, at most ~10 times a second
  *   "transfer-finished" (ChatTransfer *transfer)   complete and verified (SHA-256)
- *   "transfer-failed"   (ChatTransfer *transfer, const char *reason)
+ *   "transfer-failed"   (ChatTransfer *transfer, const char *reason)  (or cancelled)
+ *                       the transfer object (chat_transfer.h) has changed already
  *   "server-error"      (guint code, const char *message)  an error not tied to the above
  *                       (code a ChatSessionError)
  *   "request-done"      (guint64 request_id, const char *what)  an account or moderation
@@ -89,6 +93,8 @@
 
 #include <gio/gio.h>
 
+#include "client/core/chat_message.h"
+#include "client/core/chat_transfer.h"
 #include "client/core/session_chatroom.h"
 
 G_BEGIN_DECLS
@@ -163,18 +169,6 @@ typedef enum {
     CHAT_SESSION_RECONNECTING, /* connection lost; waiting out a backoff delay */
 } ChatSessionState;
 
-/* A chat message as the session reports it. Boxed type; strings owned by it. */
-typedef struct {
-    guint64 message_id;  /* server order */
-    gint64 time_ms;      /* server time, ms since the epoch */
-    guint32 sender_id;
-    char *sender;
-    char *text;
-    guint64 client_id;   /* our id for it when own is TRUE, else 0 */
-    gboolean own;        /* sent from this session */
-    guint32 room_id;     /* the room it was sent to (0: the lobby) */
-} ChatMessage;
-
 /* A file shared on the server. Boxed type. */
 typedef struct {
     guint64 file_id;
@@ -185,27 +179,13 @@ typedef struct {
     char *name;
     guint64 size;
     guint8 sha256[32];
-    gboolean own;        /* uploaded from this session */
-    guint64 upload_id;   /* our transfer id when own, else 0 */
+    gboolean own;        /* uploaded by this account */
+    ChatTransfer *upload; /* our upload of it from this session (a reference), or NULL */
     guint32 room_id;     /* the room it was shared in (0: the lobby) */
     GBytes *thumbnail;   /* a PNG or JPEG that passed chat_thumbnail_check, or NULL */
     guint thumb_width;   /* its size in pixels (0 without one) */
     guint thumb_height;
 } ChatFileInfo;
-
-typedef enum { CHAT_TRANSFER_UPLOAD, CHAT_TRANSFER_DOWNLOAD } ChatTransferDirection;
-
-/* One upload or download in progress. Owned by the session; valid during the signal
- * emission and until "transfer-finished"/"transfer-failed" returns. */
-typedef struct {
-    guint64 id;                 /* the session's id for it: upload id, or file id */
-    ChatTransferDirection direction;
-    char *name;                 /* file base name */
-    char *path;                 /* local file (source, or final destination) */
-    guint64 size;
-    guint64 done;               /* bytes moved, counting a resume offset */
-    double bytes_per_second;    /* smoothed */
-} ChatTransfer;
 
 /* A server certificate that no CA the client trusts signed for this host, and that no
  * pin nor expected fingerprint matches. Boxed type. */
@@ -220,9 +200,7 @@ typedef struct {
 #define CHAT_TYPE_SESSION (chat_session_get_type())
 G_DECLARE_FINAL_TYPE(ChatSession, chat_session, CHAT, SESSION, GObject)
 
-GType chat_message_get_type(void);
 GType chat_file_info_get_type(void);
-#define CHAT_TYPE_MESSAGE (chat_message_get_type())
 #define CHAT_TYPE_FILE_INFO (chat_file_info_get_type())
 GType chat_certificate_get_type(void);
 #define CHAT_TYPE_CERTIFICATE (chat_certificate_get_type())
@@ -326,11 +304,11 @@ void chat_session_set_auto_away(ChatSession *self, guint idle_seconds);
  * the idle timer set. */
 void chat_session_note_input(ChatSession *self);
 
-/* Queues a text for sending (validated first). Returns its client id (> 0), or 0 with
- * error set when the text is empty, too long or invalid. Sent texts stay pending until
- * the server relays them back ("message" with own = TRUE and this client_id); texts
- * queued while offline go out after the next login. */
-guint64 chat_session_send_text(ChatSession *self, const char *text, GError **error);
+/* Queues a text for sending (validated first). Returns the message, PENDING (transfer
+ * none: take a reference to keep it), or NULL with error set when the text is empty, too
+ * long or invalid. It turns SENT (or FAILED) when the server answers, and "message"
+ * then reports the same object; texts queued while offline go out after the next login. */
+ChatMessage *chat_session_send_text(ChatSession *self, const char *text, GError **error);
 
 /* Keeps the outbox (texts not yet acknowledged) in a file under dir, one per server and
  * account, so they are sent again (and never doubled) after a restart: call before
@@ -338,14 +316,14 @@ guint64 chat_session_send_text(ChatSession *self, const char *text, GError **err
 void chat_session_set_outbox_dir(ChatSession *self, const char *dir);
 
 /* Like chat_session_send_text, into the room room_id (one of chat_session_get_rooms). */
-guint64 chat_session_send_text_to(ChatSession *self, guint32 room_id, const char *text,
-                                  GError **error);
+ChatMessage *chat_session_send_text_to(ChatSession *self, guint32 room_id, const char *text,
+                                       GError **error);
 
 /* Sends a direct message to the account username (the server makes the direct room on
- * the first one; it then appears in chat_session_get_rooms). Returns its client id as
- * chat_session_send_text does. */
-guint64 chat_session_send_direct(ChatSession *self, const char *username, const char *text,
-                                 GError **error);
+ * the first one; it then appears in chat_session_get_rooms). Returns the message as
+ * chat_session_send_text does; its "room-id" is the direct room once it is SENT. */
+ChatMessage *chat_session_send_direct(ChatSession *self, const char *username,
+                                      const char *text, GError **error);
 
 /* The rooms the account is in: a GListModel of ChatRoom, the lobby (id 0) first, then in
  * the order the server reported them. Owned by the session (transfer none). */
@@ -389,25 +367,26 @@ guint64 chat_session_invite_to_room(ChatSession *self, guint32 room_id, const ch
 guint64 chat_session_block_user(ChatSession *self, const char *username, gboolean blocked,
                                 GError **error);
 
-/* Starts uploading the file at path. Returns the transfer id (> 0) or 0 with error set
- * (unreadable file, too large). The file is announced to everyone once the server has
- * verified it ("file-announced" with own = TRUE). */
-guint64 chat_session_upload(ChatSession *self, const char *path, GError **error);
+/* Starts uploading the file at path. Returns the transfer (transfer none: take a
+ * reference to keep it) or NULL with error set (unreadable file, too large). The file is
+ * announced to everyone once the server has verified it ("file-announced" with own =
+ * TRUE and upload = this transfer, which then turns DONE). */
+ChatTransfer *chat_session_upload(ChatSession *self, const char *path, GError **error);
 
 /* Like chat_session_upload, shared in the room room_id (only its members see it). */
-guint64 chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
-                               GError **error);
+ChatTransfer *chat_session_upload_to(ChatSession *self, guint32 room_id, const char *path,
+                                     GError **error);
 
 /* Starts downloading file_id into directory dir (created if missing). If dir holds a
  * partial download of the same file (NAME.part with a matching sidecar), it resumes
  * from there. The file gets its final name only after the SHA-256 matches. Returns the
- * transfer id (the file id) or 0 with error set. */
-guint64 chat_session_download(ChatSession *self, guint64 file_id, const char *dir,
-                              GError **error);
+ * transfer (transfer none, as chat_session_upload) or NULL with error set. */
+ChatTransfer *chat_session_download(ChatSession *self, guint64 file_id, const char *dir,
+                                    GError **error);
 
-/* Cancels an upload or download by transfer id (upload ids are at or above 2^48, so
- * they never collide with the server's file ids); "transfer-failed" follows. */
-void chat_session_cancel_transfer(ChatSession *self, guint64 transfer_id);
+/* Cancels a running upload or download: it turns CANCELLED and "transfer-failed"
+ * follows. Nothing happens to one that has ended. */
+void chat_session_cancel_transfer(ChatSession *self, ChatTransfer *transfer);
 
 /* TRUE when nothing is left to do: no unacknowledged text, no transfer, no unanswered
  * request, empty queue. */
@@ -421,14 +400,6 @@ typedef enum {
     CHAT_TYPING_ACTIVE,  /* typing now */
     CHAT_TYPING_PAUSED,  /* text waits in the entry */
 } ChatTypingState;
-
-/* One emoji's reactions on a message (chat_session_list_reactions). */
-typedef struct {
-    char *emoji;
-    guint count;
-    char **names;        /* who, NULL-terminated, in the order they reacted */
-    gboolean mine;       /* this account is among them */
-} ChatReaction;
 
 /* Tells the room that the user types, paused or stopped. ACTIVE is sent at most every
  * 3 s, the others when the state changes; nothing at all while sending typing notices is
@@ -471,8 +442,8 @@ guint64 chat_session_react(ChatSession *self, guint64 message_id, const char *em
                            GError **error);
 
 /* Like chat_session_send_text_to, as a reply to message reply_to of the same room. */
-guint64 chat_session_send_reply(ChatSession *self, guint32 room_id, guint64 reply_to,
-                                const char *text, GError **error);
+ChatMessage *chat_session_send_reply(ChatSession *self, guint32 room_id, guint64 reply_to,
+                                     const char *text, GError **error);
 
 /* The message that message_id answers, or 0 (not a reply, or not known). */
 guint64 chat_session_get_reply_to(ChatSession *self, guint64 message_id);
@@ -575,7 +546,7 @@ gboolean chat_session_mentions_me(ChatSession *self, const char *text);
 /* TRUE when msg should be brought to the user's attention (a sound, a notification):
  * someone else's text in a room at CHAT_NOTIFY_ALL, or one that mentions the user in a
  * room at CHAT_NOTIFY_MENTIONS; never at CHAT_NOTIFY_NONE. */
-gboolean chat_session_should_notify(ChatSession *self, const ChatMessage *msg);
+gboolean chat_session_should_notify(ChatSession *self, ChatMessage *msg);
 
 /* Checks a thumbnail before any image decoder sees it: a PNG or JPEG of at most 65536
  * bytes and 320 x 320 pixels, judged from its header alone. TRUE with its size, or FALSE
@@ -585,9 +556,9 @@ gboolean chat_thumbnail_check(GBytes *thumbnail, guint *width, guint *height, GE
 /* Like chat_session_upload_to, offered with a thumbnail the front end made (a scaled
  * PNG or JPEG of the image), which everyone sees with the announcement. The thumbnail
  * is checked first (chat_thumbnail_check) and kept (a reference) until the offer. */
-guint64 chat_session_upload_with_thumbnail(ChatSession *self, guint32 room_id,
-                                           const char *path, GBytes *thumbnail,
-                                           GError **error);
+ChatTransfer *chat_session_upload_with_thumbnail(ChatSession *self, guint32 room_id,
+                                                 const char *path, GBytes *thumbnail,
+                                                 GError **error);
 
 G_END_DECLS
 

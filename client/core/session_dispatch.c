@@ -82,25 +82,18 @@ static gboolean is_own(ChatSession *self, guint32 sender_id, struct proto_str se
 static void on_text(ChatSession *self, const struct proto_text *t)
 {
     gboolean own = is_own(self, t->sender_id, t->sender);
-    if (own)
-        session_text_acknowledged(self, t->client_id);
-    if (!session_history_fresh(self, t->room_id, t->message_id))
-        return; /* replayed or paged again: reported already */
-    session_typing_spoke(self, t->room_id, t->sender);
-    session_rooms_message(self, t->room_id, t->message_id, own);
-    ChatMessage msg = {
-        .message_id = t->message_id,
-        .time_ms = (gint64)t->time_ms,
-        .sender_id = t->sender_id,
-        .sender = str_dup(t->sender),
-        .text = str_dup(t->text),
-        .client_id = own ? t->client_id : 0,
-        .own = own,
-        .room_id = t->room_id,
-    };
-    g_signal_emit(self, session_signals[SIG_MESSAGE], 0, &msg);
-    g_free(msg.sender);
-    g_free(msg.text);
+    ChatMessage *pending = own ? session_text_acknowledged(self, t->client_id) : NULL;
+    if (session_history_fresh(self, t->room_id, t->message_id)) {
+        session_typing_spoke(self, t->room_id, t->sender);
+        session_rooms_message(self, t->room_id, t->message_id, own);
+        session_message_received(self, t, own, pending);
+    } else if (pending) { /* reported already (replayed or paged): only settle it */
+        char *sender = str_dup(t->sender);
+        message_set_sent(pending, t->message_id, (gint64)t->time_ms, t->room_id, sender,
+                         t->sender_id);
+        g_free(sender);
+    }
+    g_clear_object(&pending);
 }
 
 /* FILE_ANNOUNCE, or FILE_ANNOUNCE_THUMB when thumb is not NULL. */
@@ -123,7 +116,11 @@ static void on_announce(ChatSession *self, const struct proto_file_announce *a,
     info->size = a->size;
     memcpy(info->sha256, a->sha256, PROTO_SHA256_LEN);
     info->own = own;
-    info->upload_id = own ? a->upload_id : 0;
+    info->upload = own ? upload_object(self, a->upload_id) : NULL;
+    if (info->upload) {
+        g_object_ref(info->upload);
+        transfer_object_set_file_id(info->upload, a->file_id);
+    }
     info->room_id = a->room_id;
     if (thumb)
         session_thumb_attach(info, thumb);
@@ -158,7 +155,7 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_TEXT_SEND:
     case PROTO_DIRECT_SEND:
     case PROTO_REPLY_SEND:
-        handled = session_text_failed(self, e->ref_id, text);
+        handled = session_text_failed(self, e->ref_id, session_error_from_proto(e->code), text);
         break;
     case PROTO_FILE_OFFER:
     case PROTO_FILE_OFFER_THUMB:

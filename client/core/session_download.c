@@ -103,19 +103,20 @@ static void download_prepared(GObject *source, GAsyncResult *res, gpointer data)
     transfer_unref(d);
 }
 
-/* Starts downloading file_id into dir (see chat_session_download). Returns the file id,
- * or 0 with error set. */
-guint64 download_start(ChatSession *self, guint64 file_id, const char *dir, GError **error)
+/* Starts downloading file_id into dir (see chat_session_download). Returns its object
+ * (transfer none), or NULL with error set. */
+ChatTransfer *download_start(ChatSession *self, guint64 file_id, const char *dir,
+                             GError **error)
 {
-    if (file_id == 0 || file_id >= SESSION_UPLOAD_ID_BASE || !dir[0]) {
+    if (file_id == 0 || !dir[0]) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                     file_id ? _("no folder to save into") : _("there is no file #0"));
-        return 0;
+        return NULL;
     }
     if (transfer_find(self, CHAT_TRANSFER_DOWNLOAD, file_id)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
                     _("file #%llu is already being downloaded"), (unsigned long long)file_id);
-        return 0;
+        return NULL;
     }
     const ChatFileInfo *known = g_hash_table_lookup(self->files, &file_id);
     struct download *d = transfer_alloc(sizeof *d, self, CHAT_TRANSFER_DOWNLOAD, file_id,
@@ -129,8 +130,9 @@ guint64 download_start(ChatSession *self, guint64 file_id, const char *dir, GErr
     fileops_find_part_async(dir, file_id, known != NULL, known ? known->size : 0,
                             known ? known->sha256 : NULL, d->base.cancel, download_prepared,
                             transfer_ref(d));
+    transfer_show(&d->base, CHAT_TRANSFER_RUNNING);
     session_note_activity(self);
-    return file_id;
+    return d->base.object;
 }
 
 /* Tells the server to stop sending if it may be; the caller then fails the download. */

@@ -142,6 +142,7 @@ static void on_receipt(ChatSession *self, const struct proto_receipt *r)
     if (self->live->receipts == RECEIPTS_OFF)
         return; /* the server holds them back too; never show one that slipped through */
     char *name = r->name.len ? g_strndup(r->name.ptr, r->name.len) : NULL;
+    session_messages_read(self, r->room_id, r->message_id, name, r->count);
     g_signal_emit(self, live_signals[LIVE_RECEIPT], 0, r->room_id, r->message_id, name,
                   r->count);
     g_free(name);
@@ -153,6 +154,9 @@ static void on_edited(ChatSession *self, const struct proto_message_edited *e)
         return;
     char *text = g_strndup(e->text.ptr, e->text.len);
     char *actor = g_strndup(e->actor.ptr, e->actor.len);
+    ChatMessage *msg = session_message_lookup(self, e->message_id);
+    if (msg)
+        message_set_edited(msg, text);
     g_signal_emit(self, live_signals[LIVE_MESSAGE_EDITED], 0, e->room_id, e->message_id, text,
                   actor);
     g_free(text);
@@ -165,6 +169,9 @@ static void on_deleted(ChatSession *self, const struct proto_message_deleted *d)
     if (!event_fresh(self, d->event_id))
         return;
     g_hash_table_remove(self->live->reactions, &d->message_id);
+    ChatMessage *msg = session_message_lookup(self, d->message_id);
+    if (msg)
+        message_set_deleted(msg);
     char *actor = g_strndup(d->actor.ptr, d->actor.len);
     g_signal_emit(self, live_signals[LIVE_MESSAGE_DELETED], 0, d->room_id, d->message_id,
                   actor);
@@ -223,6 +230,9 @@ static void on_reaction(ChatSession *self, const struct proto_reaction *r)
         if (entry->names->len == 0)
             g_ptr_array_remove(list, entry);
     }
+    ChatMessage *msg = session_message_lookup(self, r->message_id);
+    if (msg)
+        message_set_reactions(msg, chat_session_list_reactions(self, r->message_id));
     g_signal_emit(self, live_signals[LIVE_REACTIONS_CHANGED], 0, r->room_id, r->message_id);
 }
 
@@ -376,14 +386,6 @@ guint64 chat_session_get_reply_to(ChatSession *self, guint64 message_id)
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
     guint64 *reply_to = g_hash_table_lookup(self->live->replies, &message_id);
     return reply_to ? *reply_to : 0;
-}
-
-static void chat_reaction_free(gpointer data)
-{
-    ChatReaction *r = data;
-    g_free(r->emoji);
-    g_strfreev(r->names);
-    g_free(r);
 }
 
 /* A copy of a message's reactions (see session.h). */

@@ -60,16 +60,16 @@ gboolean chat_session_mentions_me(ChatSession *self, const char *text)
     return key && text && mention_find(text, strlen(text), key);
 }
 
-gboolean chat_session_should_notify(ChatSession *self, const ChatMessage *msg)
+gboolean chat_session_should_notify(ChatSession *self, ChatMessage *msg)
 {
     g_return_val_if_fail(CHAT_IS_SESSION(self) && msg, FALSE);
-    if (msg->own)
+    if (chat_message_get_own(msg))
         return FALSE;
-    switch (chat_session_get_notify_level(self, msg->room_id)) {
+    switch (chat_session_get_notify_level(self, chat_message_get_room_id(msg))) {
     case CHAT_NOTIFY_ALL:
         return TRUE;
     case CHAT_NOTIFY_MENTIONS:
-        return chat_session_mentions_me(self, msg->text);
+        return chat_session_mentions_me(self, chat_message_get_text(msg));
     default:
         return FALSE;
     }

@@ -29,6 +29,7 @@ struct pending_text {
     char *direct_to;     /* a direct message to this account (room_id unused), or NULL */
     char *text;
     guint64 reply_to;    /* a reply to this message of room_id, or 0 */
+    ChatMessage *msg;    /* its object, PENDING (a reference) */
 };
 
 static void outbox_save(ChatSession *self);
@@ -38,6 +39,7 @@ static void pending_text_free(gpointer data)
     struct pending_text *p = data;
     g_free(p->direct_to);
     g_free(p->text);
+    g_clear_object(&p->msg);
     g_free(p);
 }
 
@@ -133,7 +135,7 @@ static gboolean parse_mark(ChatSession *self, const char *line)
 }
 
 /* Parses one line of the file into a new pending text, or NULL if it is not one. */
-static struct pending_text *parse_line(const char *line, guint32 max_text)
+static struct pending_text *parse_line(const char *line, guint32 max_text, const char *sender)
 {
     char **fields = g_strsplit(line, "\t", 5);
     struct pending_text *p = NULL;
@@ -155,6 +157,7 @@ static struct pending_text *parse_line(const char *line, guint32 max_text)
             p->direct_to = *to ? g_strdup(to) : NULL;
             p->text = g_strdup(text);
             p->reply_to = reply_to;
+            p->msg = message_new_pending(p->room_id, sender, text, id, reply_to);
         }
         g_free(to);
         g_free(text);
@@ -176,7 +179,7 @@ static void outbox_load(ChatSession *self)
                 parse_mark(self, *line);
                 continue;
             }
-            struct pending_text *p = **line ? parse_line(*line, PROTO_MAX_TEXT) : NULL;
+            struct pending_text *p = **line ? parse_line(*line, PROTO_MAX_TEXT, self->username) : NULL;
             if (p && !find_pending(self, p->client_id))
                 g_queue_push_tail(&self->pending_texts, p);
             else if (p)
@@ -293,8 +296,8 @@ static guint64 new_client_id(ChatSession *self)
     return id;
 }
 
-/* Queues a text (saved first), sends it when possible; returns its client id. */
-static guint64 outbox_add(ChatSession *self, guint32 room_id, const char *direct_to,
+/* Queues a text (saved first), sends it when possible; returns its object. */
+static ChatMessage *outbox_add(ChatSession *self, guint32 room_id, const char *direct_to,
                           guint64 reply_to, const char *text)
 {
     struct pending_text *p = g_new0(struct pending_text, 1);
@@ -303,82 +306,91 @@ static guint64 outbox_add(ChatSession *self, guint32 room_id, const char *direct
     p->reply_to = reply_to;
     p->direct_to = g_strdup(direct_to);
     p->text = g_strdup(text);
+    const char *me = self->accepted_name ? self->accepted_name : self->username;
+    p->msg = message_new_pending(room_id, me, text, p->client_id, reply_to);
     g_queue_push_tail(&self->pending_texts, p);
     outbox_save(self);
     if (session_can_send(self))
         send_pending_text(self, p);
     session_note_activity(self);
-    return p->client_id;
+    return p->msg;
 }
 
 /* Queues a text for the lobby (see session.h). */
-guint64 chat_session_send_text(ChatSession *self, const char *text, GError **error)
+ChatMessage *chat_session_send_text(ChatSession *self, const char *text, GError **error)
 {
     return chat_session_send_text_to(self, PROTO_ROOM_LOBBY, text, error);
 }
 
 /* Validates and queues a text for a room; it stays pending until relayed back. */
-guint64 chat_session_send_text_to(ChatSession *self, guint32 room_id, const char *text,
-                                  GError **error)
+ChatMessage *chat_session_send_text_to(ChatSession *self, guint32 room_id, const char *text,
+                                       GError **error)
 {
-    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
-    g_return_val_if_fail(text != NULL, 0);
+    g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
+    g_return_val_if_fail(text != NULL, NULL);
     if (!text_acceptable(self, text, error))
-        return 0;
+        return NULL;
     return outbox_add(self, room_id, NULL, 0, text);
 }
 
 /* Validates and queues a reply; like a text, it stays pending until relayed back. */
-guint64 chat_session_send_reply(ChatSession *self, guint32 room_id, guint64 reply_to,
-                                const char *text, GError **error)
+ChatMessage *chat_session_send_reply(ChatSession *self, guint32 room_id, guint64 reply_to,
+                                     const char *text, GError **error)
 {
-    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
-    g_return_val_if_fail(text != NULL, 0);
+    g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
+    g_return_val_if_fail(text != NULL, NULL);
     if (reply_to == 0) {
         g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_INVALID,
                             _("There is no message 0 to reply to."));
-        return 0;
+        return NULL;
     }
     if (!text_acceptable(self, text, error))
-        return 0;
+        return NULL;
     return outbox_add(self, room_id, NULL, reply_to, text);
 }
 
 /* Validates and queues a direct message to username (see session.h). */
-guint64 chat_session_send_direct(ChatSession *self, const char *username, const char *text,
-                                 GError **error)
+ChatMessage *chat_session_send_direct(ChatSession *self, const char *username,
+                                      const char *text, GError **error)
 {
-    g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
-    g_return_val_if_fail(username != NULL && text != NULL, 0);
+    g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
+    g_return_val_if_fail(username != NULL && text != NULL, NULL);
     enum name_status status = name_check(username, strlen(username));
     if (status != NAME_OK) {
         g_set_error(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_INVALID,
                     "no such user: %s", name_status_text(status));
-        return 0;
+        return NULL;
     }
     if (!text_acceptable(self, text, error))
-        return 0;
+        return NULL;
     return outbox_add(self, 0, username, 0, text);
 }
 
-/* Forgets a pending text the server relayed back. FALSE if it was not pending. */
-gboolean session_text_acknowledged(ChatSession *self, guint64 client_id)
+/* Forgets a pending text the server relayed back; its object goes to the caller. */
+ChatMessage *session_text_acknowledged(ChatSession *self, guint64 client_id)
 {
     GList *link = find_pending(self, client_id);
     if (!link)
-        return FALSE;
-    pending_text_free(link->data);
+        return NULL;
+    struct pending_text *p = link->data;
+    ChatMessage *msg = g_steal_pointer(&p->msg);
+    pending_text_free(p);
     g_queue_delete_link(&self->pending_texts, link);
     session_outbox_save_later(self);
-    return TRUE;
+    return msg;
 }
 
-/* Forgets a pending text the server refused and emits "message-failed". FALSE if it was
- * not pending. */
-gboolean session_text_failed(ChatSession *self, guint64 client_id, const char *reason)
+/* Forgets a pending text the server refused (code, a ChatSessionError, and reason in
+ * words): the object turns FAILED and "message-failed" is emitted. FALSE if it was not
+ * pending. */
+gboolean session_text_failed(ChatSession *self, guint64 client_id, guint code,
+                             const char *reason)
 {
-    if (!session_text_acknowledged(self, client_id))
+    ChatMessage *msg = session_text_acknowledged(self, client_id);
+    if (!msg)
         return FALSE;
-    g_signal_emit(self, session_signals[SIG_MESSAGE_FAILED], 0, client_id, reason);
+    message_set_failed(msg, code, reason);
+    g_signal_emit(self, session_signals[SIG_MESSAGE_FAILED], 0, msg, reason);
+    g_object_unref(msg);
     return TRUE;
 }

@@ -23,9 +23,6 @@
 #define SESSION_UPLOAD_QUEUE_HIGH (256u * 1024u) /* read file data only below this */
 #define SESSION_PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
 #define SESSION_SPEED_SMOOTHING 0.3      /* weight of the newest speed sample */
-/* Upload ids start here so a transfer id never names both an upload and a server file
- * id (the server counts those from 1), and chat_session_cancel_transfer is unambiguous. */
-#define SESSION_UPLOAD_ID_BASE (G_GUINT64_CONSTANT(1) << 48)
 
 enum session_signal {
     SIG_STATE_CHANGED,
@@ -85,8 +82,20 @@ struct session_conn {
 
 /* What every upload and download shares. Allocated with g_rc_box as the first member of
  * struct upload or struct download. */
+/* What the session knows of a transfer; its ChatTransfer shows the same to front ends. */
+struct transfer_info {
+    guint64 id;                  /* the upload id (ours, from 1) or the file id */
+    ChatTransferDirection direction;
+    char *name;                  /* file base name */
+    char *path;                  /* local file (source, or final destination) */
+    guint64 size;
+    guint64 done;                /* bytes moved, counting a resume offset */
+    double bytes_per_second;     /* smoothed */
+};
+
 struct transfer {
-    ChatTransfer pub;            /* first, so a struct transfer * is a ChatTransfer * */
+    struct transfer_info pub;
+    ChatTransfer *object;        /* what front ends hold; follows pub (transfer_show) */
     ChatSession *session;        /* NULL once detached: late callbacks only release */
     GCancellable *cancel;        /* stops this transfer's file work */
     gint64 rate_us;              /* when progress was last reported */
@@ -168,6 +177,7 @@ struct _ChatSession {
     GHashTable *users;           /* GUINT_TO_POINTER(user id) -> name */
     GHashTable *files;           /* &info->file_id -> ChatFileInfo, as announced */
     GQueue pending_texts;        /* struct pending_text, oldest first (session_outbox.c) */
+    GHashTable *messages;        /* message id -> ChatMessage someone holds (weak; session_messages.c) */
     char *outbox_dir;            /* where outboxes are kept; NULL: in memory only */
     char *outbox_path;           /* this server's and account's outbox file, or NULL */
     guint outbox_save_source;    /* an idle save after acknowledgements */
@@ -184,9 +194,36 @@ struct _ChatSession {
     struct session_notify notify; /* session_notify.c */
 };
 
+/* chat_message.c: the object's setters (see chat_message.h for the properties). */
+ChatMessage *message_new_pending(guint32 room_id, const char *sender, const char *text,
+                                 guint64 client_id, guint64 reply_to_id);
+ChatMessage *message_new_sent(guint64 id, guint32 room_id, const char *sender,
+                              guint32 sender_id, const char *text, gint64 time_ms,
+                              gboolean own, guint64 client_id, guint64 reply_to_id);
+void message_set_sent(ChatMessage *self, guint64 id, gint64 time_ms, guint32 room_id,
+                      const char *sender, guint32 sender_id);
+void message_set_failed(ChatMessage *self, guint code, const char *reason);
+void message_set_edited(ChatMessage *self, const char *text);
+void message_set_deleted(ChatMessage *self);
+void message_set_reactions(ChatMessage *self, GPtrArray *reactions);
+void message_add_reader(ChatMessage *self, const char *name);
+void message_set_read_count(ChatMessage *self, guint count);
+void message_set_reply_to(ChatMessage *self, ChatMessage *quoted);
+
+/* session_messages.c: the one object per message id. */
+void session_messages_init(ChatSession *self);
+void session_messages_clear(ChatSession *self);
+/* The object of message id while someone holds it, else NULL. */
+ChatMessage *session_message_lookup(ChatSession *self, guint64 id);
+/* A TEXT to report: the pending object (own, pending) settled, or a new one; "message"
+ * is emitted with it. */
+void session_message_received(ChatSession *self, const struct proto_text *t, gboolean own,
+                              ChatMessage *pending);
+/* name (or, in a large room, count others) read room_id up to message_id. */
+void session_messages_read(ChatSession *self, guint32 room_id, guint64 message_id,
+                           const char *name, guint count);
+
 /* session.c */
-ChatMessage *chat_message_copy(const ChatMessage *msg);
-void chat_message_free(ChatMessage *msg);
 ChatFileInfo *chat_file_info_copy(const ChatFileInfo *info);
 void chat_file_info_free(ChatFileInfo *info);
 void session_set_state(ChatSession *self, ChatSessionState state, const char *detail);
@@ -200,8 +237,11 @@ void session_outbox_clear(ChatSession *self);
 void session_outbox_open(ChatSession *self);
 void session_outbox_resend(ChatSession *self);
 void session_outbox_save_later(ChatSession *self);
-gboolean session_text_failed(ChatSession *self, guint64 client_id, const char *reason);
-gboolean session_text_acknowledged(ChatSession *self, guint64 client_id);
+gboolean session_text_failed(ChatSession *self, guint64 client_id, guint code,
+                             const char *reason);
+/* Takes the pending text client_id out of the outbox: its object (the caller's
+ * reference), or NULL when it was not pending. */
+ChatMessage *session_text_acknowledged(ChatSession *self, guint64 client_id);
 
 /* session_io.c */
 void session_start_attempt(ChatSession *self);
@@ -318,6 +358,12 @@ char *session_error_words(guint code, const char *message, guint64 ref_id,
                           const char *username);
 char *session_clean_text(struct proto_str s);
 
+/* chat_transfer.c: the object's setters (see chat_transfer.h). */
+void transfer_object_update(ChatTransfer *self, const char *name, const char *path,
+                            guint64 size, guint64 done, double speed);
+void transfer_object_set_file_id(ChatTransfer *self, guint64 file_id);
+void transfer_object_set_state(ChatTransfer *self, ChatTransferState state, const char *reason);
+
 /* session_transfer.c */
 gpointer transfer_alloc(gsize size, ChatSession *self, ChatTransferDirection dir, guint64 id,
                         void (*clear)(struct transfer *t));
@@ -325,6 +371,11 @@ struct transfer *transfer_ref(gpointer t);
 void transfer_unref(gpointer t);
 struct transfer *transfer_find(ChatSession *self, ChatTransferDirection dir, guint64 id);
 void transfer_progress(struct transfer *t, gboolean force);
+/* Brings t's object up to date with t->pub (and its state, when not RUNNING). */
+void transfer_show(struct transfer *t, ChatTransferState state);
+/* The live transfer whose object is object, or NULL. */
+struct transfer *transfer_of(ChatSession *self, ChatTransfer *object);
+void transfer_cancel(struct transfer *t);
 void transfer_finish(struct transfer *t);
 void transfer_fail(struct transfer *t, const char *reason);
 void transfer_fail_printf(struct transfer *t, const char *format, ...) G_GNUC_PRINTF(2, 3);
@@ -334,8 +385,10 @@ void transfer_block_io(struct transfer *t);
 void transfer_unblock_io(struct transfer *t);
 
 /* session_upload.c */
-guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GBytes *thumbnail,
-                     GError **error);
+ChatTransfer *upload_start(ChatSession *self, guint32 room_id, const char *path,
+                           GBytes *thumbnail, GError **error);
+/* The object of our upload upload_id while it is live, or NULL. */
+ChatTransfer *upload_object(ChatSession *self, guint64 upload_id);
 void upload_send_offers(ChatSession *self);
 void upload_pump(ChatSession *self);
 void upload_accepted(ChatSession *self, guint64 upload_id);
@@ -345,7 +398,8 @@ void upload_cancel(struct transfer *t);
 gboolean upload_in_flight(struct transfer *t);
 
 /* session_download.c */
-guint64 download_start(ChatSession *self, guint64 file_id, const char *dir, GError **error);
+ChatTransfer *download_start(ChatSession *self, guint64 file_id, const char *dir,
+                             GError **error);
 void download_send_requests(ChatSession *self);
 void download_started(ChatSession *self, const struct proto_download_start *start);
 void download_chunk(ChatSession *self, const struct proto_chunk *chunk);

@@ -1,6 +1,9 @@
 /* What uploads and downloads share: lifetime, lookup, progress with a smoothed speed,
- * and the one way each of them ends (finished or failed, reported once). */
+ * the ChatTransfer front ends hold, and the one way each of them ends (finished, failed
+ * or cancelled, reported once). */
 #include "client/core/session_private.h"
+
+#include <glib/gi18n.h>
 
 static void transfer_clear(gpointer data)
 {
@@ -8,6 +11,7 @@ static void transfer_clear(gpointer data)
     t->clear(t);
     g_free(t->pub.name);
     g_free(t->pub.path);
+    g_object_unref(t->object);
     g_object_unref(t->cancel);
 }
 
@@ -22,6 +26,7 @@ gpointer transfer_alloc(gsize size, ChatSession *self, ChatTransferDirection dir
     t->session = self;
     t->cancel = g_cancellable_new();
     t->clear = clear;
+    t->object = chat_transfer_new(dir, NULL, NULL, 0);
     g_queue_push_tail(&self->transfers, t);
     return t;
 }
@@ -49,6 +54,26 @@ struct transfer *transfer_find(ChatSession *self, ChatTransferDirection dir, gui
     return NULL;
 }
 
+/* The live transfer whose object is object, or NULL. */
+struct transfer *transfer_of(ChatSession *self, ChatTransfer *object)
+{
+    for (GList *l = self->transfers.head; l; l = l->next)
+        if (((struct transfer *)l->data)->object == object)
+            return l->data;
+    return NULL;
+}
+
+/* Copies what changed into the object (which notifies), then state unless RUNNING. */
+void transfer_show(struct transfer *t, ChatTransferState state)
+{
+    transfer_object_update(t->object, t->pub.name, t->pub.path, t->pub.size, t->pub.done,
+                           t->pub.bytes_per_second);
+    if (t->pub.direction == CHAT_TRANSFER_DOWNLOAD)
+        transfer_object_set_file_id(t->object, t->pub.id);
+    if (state != CHAT_TRANSFER_RUNNING)
+        transfer_object_set_state(t->object, state, NULL);
+}
+
 /* Emits "transfer-progress" unless one went out less than a tenth of a second ago
  * (force: always), updating the smoothed speed from the bytes moved since then. */
 void transfer_progress(struct transfer *t, gboolean force)
@@ -64,7 +89,8 @@ void transfer_progress(struct transfer *t, gboolean force)
     }
     t->rate_us = now;
     t->rate_done = t->pub.done;
-    g_signal_emit(t->session, session_signals[SIG_TRANSFER_PROGRESS], 0, &t->pub);
+    transfer_show(t, CHAT_TRANSFER_RUNNING);
+    g_signal_emit(t->session, session_signals[SIG_TRANSFER_PROGRESS], 0, t->object);
 }
 
 /* Holds back frame processing until transfer_unblock_io (its write buffer is full). */
@@ -94,18 +120,22 @@ static void transfer_detach(struct transfer *t)
     g_cancellable_cancel(t->cancel);
 }
 
-/* Ends t with the given signal (and reason); a transfer ends once, later calls do nothing. */
-static void transfer_end(struct transfer *t, guint signal, const char *reason)
+/* Ends t in state with the given signal (and reason); a transfer ends once, later calls
+ * do nothing. */
+static void transfer_end(struct transfer *t, ChatTransferState state, guint signal,
+                         const char *reason)
 {
     ChatSession *self = t->session;
     if (!self)
         return;
     g_object_ref(self);
     transfer_detach(t);
+    transfer_show(t, CHAT_TRANSFER_RUNNING);
+    transfer_object_set_state(t->object, state, reason);
     if (reason)
-        g_signal_emit(self, session_signals[signal], 0, &t->pub, reason);
+        g_signal_emit(self, session_signals[signal], 0, t->object, reason);
     else
-        g_signal_emit(self, session_signals[signal], 0, &t->pub);
+        g_signal_emit(self, session_signals[signal], 0, t->object);
     if (t->pub.direction == CHAT_TRANSFER_UPLOAD)
         upload_send_offers(self); /* an upload slot may have come free */
     transfer_unref(t);
@@ -116,13 +146,23 @@ static void transfer_end(struct transfer *t, guint signal, const char *reason)
 /* Reports t complete and verified, then forgets it. */
 void transfer_finish(struct transfer *t)
 {
-    transfer_end(t, SIG_TRANSFER_FINISHED, NULL);
+    transfer_end(t, CHAT_TRANSFER_DONE, SIG_TRANSFER_FINISHED, NULL);
 }
 
 /* Reports t failed with an English reason, then forgets it. */
 void transfer_fail(struct transfer *t, const char *reason)
 {
-    transfer_end(t, SIG_TRANSFER_FAILED, reason);
+    transfer_end(t, CHAT_TRANSFER_FAILED, SIG_TRANSFER_FAILED, reason);
+}
+
+/* The user cancelled t: CANCELLED, and "transfer-failed" says "cancelled". */
+void transfer_cancel(struct transfer *t)
+{
+    if (t->pub.direction == CHAT_TRANSFER_UPLOAD)
+        upload_cancel(t);
+    else
+        download_cancel(t);
+    transfer_end(t, CHAT_TRANSFER_CANCELLED, SIG_TRANSFER_FAILED, _("cancelled"));
 }
 
 /* transfer_fail with a formatted reason. */

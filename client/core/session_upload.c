@@ -123,10 +123,10 @@ static void upload_hashed(GObject *source, GAsyncResult *res, gpointer data)
 }
 
 /* Starts an upload of path into room_id (offered with thumbnail, checked already, unless
- * NULL): checks it can be read, then hashes it in a worker thread. Returns the upload
- * id, or 0 with error set. */
-guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GBytes *thumbnail,
-                     GError **error)
+ * NULL): checks it can be read, then hashes it in a worker thread. Returns its object
+ * (transfer none), or NULL with error set. */
+ChatTransfer *upload_start(ChatSession *self, guint32 room_id, const char *path,
+                           GBytes *thumbnail, GError **error)
 {
     /* One stat and one access() on the main thread: the API promises these errors at
      * once, and metadata calls on a local file do not wait on data. */
@@ -146,7 +146,7 @@ guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GByte
                         _("%s is too large (%llu bytes; the server takes at most %llu)"), shown,
                         (unsigned long long)st.st_size, (unsigned long long)self->max_file_size);
         g_free(shown);
-        return 0;
+        return NULL;
     }
     char *base = g_path_get_basename(shown);
     char name[PROTO_MAX_FILENAME_BYTES + 1];
@@ -156,11 +156,11 @@ guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GByte
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, _("%s has no usable name"),
                     shown);
         g_free(shown);
-        return 0;
+        return NULL;
     }
     g_free(shown);
 
-    guint64 id = SESSION_UPLOAD_ID_BASE + ++self->last_upload_id;
+    guint64 id = ++self->last_upload_id;
     struct upload *u = transfer_alloc(sizeof *u, self, CHAT_TRANSFER_UPLOAD, id, upload_clear);
     u->base.pub.name = g_strdup(name);
     u->base.pub.path = g_strdup(path);
@@ -168,9 +168,17 @@ guint64 upload_start(ChatSession *self, guint32 room_id, const char *path, GByte
     u->room_id = room_id;
     u->thumbnail = thumbnail ? g_bytes_ref(thumbnail) : NULL;
     u->state = UPLOAD_HASHING;
+    transfer_show(&u->base, CHAT_TRANSFER_RUNNING);
     fileops_hash_file_async(path, u->base.cancel, upload_hashed, transfer_ref(u));
     session_note_activity(self);
-    return id;
+    return u->base.object;
+}
+
+/* The object of our upload upload_id while it is live, or NULL. */
+ChatTransfer *upload_object(ChatSession *self, guint64 upload_id)
+{
+    struct upload *u = upload_find(self, upload_id);
+    return u ? u->base.object : NULL;
 }
 
 static void upload_end(struct upload *u)
@@ -178,6 +186,7 @@ static void upload_end(struct upload *u)
     struct proto_msg msg = { .type = PROTO_FILE_END, .u.ref.id = u->base.pub.id };
     session_send(u->base.session, &msg);
     u->state = UPLOAD_ENDED;
+    transfer_show(&u->base, CHAT_TRANSFER_CHECKING);
     close_stream(&u->stream);
 }
 

@@ -33,9 +33,8 @@ struct _ChatFileRow {
     char *path;
     guint64 size;
     guint64 file_id;
-    guint64 upload_id;
+    ChatTransfer *transfer;      /* the upload or download it follows, or NULL */
     gboolean own;
-    gboolean cancelling; /* the user pressed Cancel; the next stop is theirs */
     ChatFileRowState state;
 };
 
@@ -107,18 +106,14 @@ static void on_cancel(GSimpleAction *action, GVariant *parameter, gpointer data)
 {
     (void)action;
     (void)parameter;
-    ChatFileRow *self = data;
-    self->cancelling = TRUE;
-    g_signal_emit(self, signals[SIGNAL_CANCEL_REQUESTED], 0);
+    g_signal_emit(data, signals[SIGNAL_CANCEL_REQUESTED], 0);
 }
 
 static void on_retry(GSimpleAction *action, GVariant *parameter, gpointer data)
 {
     (void)action;
     (void)parameter;
-    ChatFileRow *self = data;
-    self->cancelling = FALSE;
-    g_signal_emit(self, signals[SIGNAL_RETRY_REQUESTED], 0);
+    g_signal_emit(data, signals[SIGNAL_RETRY_REQUESTED], 0);
 }
 
 static void on_dismiss(GSimpleAction *action, GVariant *parameter, gpointer data)
@@ -225,6 +220,20 @@ static void on_show_in_folder(GSimpleAction *action, GVariant *parameter, gpoint
     g_free(uri);
 }
 
+static void unfollow(ChatFileRow *self)
+{
+    if (self->transfer) {
+        g_signal_handlers_disconnect_by_data(self->transfer, self);
+        g_clear_object(&self->transfer);
+    }
+}
+
+static void chat_file_row_dispose(GObject *object)
+{
+    unfollow(CHAT_FILE_ROW(object));
+    G_OBJECT_CLASS(chat_file_row_parent_class)->dispose(object);
+}
+
 static void chat_file_row_finalize(GObject *object)
 {
     ChatFileRow *self = CHAT_FILE_ROW(object);
@@ -238,6 +247,7 @@ static void chat_file_row_finalize(GObject *object)
 static void chat_file_row_class_init(ChatFileRowClass *klass)
 {
     GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    G_OBJECT_CLASS(klass)->dispose = chat_file_row_dispose;
     G_OBJECT_CLASS(klass)->finalize = chat_file_row_finalize;
     gtk_widget_class_set_template_from_resource(widget_class, "/org/chat/client/file_row.ui");
     gtk_widget_class_bind_template_child(widget_class, ChatFileRow, frame);
@@ -366,16 +376,10 @@ void chat_file_row_set_file_id(ChatFileRow *self, guint64 file_id)
     set_state(self, self->state, gtk_label_get_text(self->detail_label));
 }
 
-guint64 chat_file_row_get_upload_id(ChatFileRow *self)
+ChatTransfer *chat_file_row_get_transfer(ChatFileRow *self)
 {
-    g_return_val_if_fail(CHAT_IS_FILE_ROW(self), 0);
-    return self->upload_id;
-}
-
-void chat_file_row_set_upload_id(ChatFileRow *self, guint64 upload_id)
-{
-    g_return_if_fail(CHAT_IS_FILE_ROW(self));
-    self->upload_id = upload_id;
+    g_return_val_if_fail(CHAT_IS_FILE_ROW(self), NULL);
+    return self->transfer;
 }
 
 const char *chat_file_row_get_path(ChatFileRow *self)
@@ -434,12 +438,57 @@ void chat_file_row_show_complete(ChatFileRow *self, const char *path, const char
 void chat_file_row_show_failed(ChatFileRow *self, const char *reason)
 {
     g_return_if_fail(CHAT_IS_FILE_ROW(self));
-    if (self->cancelling) {
-        self->cancelling = FALSE;
-        set_state(self, CHAT_FILE_ROW_CANCELLED, _("Cancelled"));
-        return;
-    }
     char *detail = g_strdup_printf(_("Failed: %s"), reason ? reason : _("unknown error"));
     set_state(self, CHAT_FILE_ROW_FAILED, detail);
     g_free(detail);
+}
+
+/* Shows the transfer as it now is. */
+static void show_transfer(ChatFileRow *self)
+{
+    ChatTransfer *t = self->transfer;
+    gboolean upload = chat_transfer_get_direction(t) == CHAT_TRANSFER_UPLOAD;
+    if (chat_transfer_get_file_id(t) != 0 && self->file_id == 0)
+        chat_file_row_set_file_id(self, chat_transfer_get_file_id(t));
+    const GError *error = chat_transfer_get_error(t);
+    switch (chat_transfer_get_state(t)) {
+    case CHAT_TRANSFER_RUNNING:
+        chat_file_row_show_progress(self, chat_transfer_get_done(t), chat_transfer_get_size(t),
+                                    chat_transfer_get_speed(t));
+        break;
+    case CHAT_TRANSFER_CHECKING:
+        chat_file_row_show_complete(self, chat_transfer_get_path(t),
+                                    _("sent, the server is checking it"));
+        break;
+    case CHAT_TRANSFER_DONE:
+        chat_file_row_show_complete(self, chat_transfer_get_path(t),
+                                    upload ? _("shared") : _("downloaded"));
+        break;
+    case CHAT_TRANSFER_FAILED:
+        chat_file_row_show_failed(self, error ? error->message : NULL);
+        break;
+    case CHAT_TRANSFER_CANCELLED:
+        set_state(self, CHAT_FILE_ROW_CANCELLED, _("Cancelled"));
+        break;
+    }
+}
+
+static void on_transfer_notify(ChatTransfer *transfer, GParamSpec *pspec, ChatFileRow *self)
+{
+    (void)transfer;
+    (void)pspec;
+    show_transfer(self);
+}
+
+/* Holds transfer (instead of any earlier one) and follows it through "notify". */
+void chat_file_row_follow(ChatFileRow *self, ChatTransfer *transfer)
+{
+    g_return_if_fail(CHAT_IS_FILE_ROW(self) && CHAT_IS_TRANSFER(transfer));
+    g_object_ref(transfer);
+    unfollow(self);
+    self->transfer = transfer;
+    if (chat_transfer_get_direction(transfer) == CHAT_TRANSFER_UPLOAD)
+        chat_file_row_set_path(self, chat_transfer_get_path(transfer));
+    g_signal_connect(transfer, "notify", G_CALLBACK(on_transfer_notify), self);
+    show_transfer(self);
 }

@@ -1,12 +1,14 @@
 /* ChatFileRow: a shared file in the conversation, or one on its way. It shows the file
  * name and size, and while bytes move a progress bar, speed, time left and Cancel;
  * someone else's file offers Download; a finished file offers Open and Show in folder.
- * It holds no transfer logic: it emits what the user asked for and shows what it is
- * told. */
+ * It holds no transfer logic: it emits what the user asked for and shows its
+ * ChatTransfer (chat_file_row_follow) as the session changes it. */
 #ifndef CHAT_FILE_ROW_H
 #define CHAT_FILE_ROW_H
 
 #include <gtk/gtk.h>
+
+#include "client/core/chat_transfer.h"
 
 G_BEGIN_DECLS
 
@@ -38,9 +40,13 @@ ChatFileRowState chat_file_row_get_state(ChatFileRow *self);
 guint64 chat_file_row_get_file_id(ChatFileRow *self);
 void chat_file_row_set_file_id(ChatFileRow *self, guint64 file_id);
 
-/* The session's upload id while this row is our upload (0 otherwise). */
-guint64 chat_file_row_get_upload_id(ChatFileRow *self);
-void chat_file_row_set_upload_id(ChatFileRow *self, guint64 upload_id);
+/* Shows transfer (our upload of the file, or its download) and follows it through
+ * "notify": progress, checking, done, failed or cancelled. A reference is kept until
+ * another transfer is followed or the row goes. */
+void chat_file_row_follow(ChatFileRow *self, ChatTransfer *transfer);
+
+/* The transfer the row follows, or NULL. */
+ChatTransfer *chat_file_row_get_transfer(ChatFileRow *self);
 
 /* Local file behind the row (upload source or download destination), or NULL. */
 const char *chat_file_row_get_path(ChatFileRow *self);
@@ -57,8 +63,8 @@ void chat_file_row_show_progress(ChatFileRow *self, guint64 done, guint64 size,
  * happened ("downloaded"). */
 void chat_file_row_show_complete(ChatFileRow *self, const char *path, const char *note);
 
-/* The transfer stopped; reason in words. After the user asked to cancel, the row says
- * "Cancelled" and offers Retry and Dismiss instead. */
+/* The transfer stopped; reason in words. (A transfer the user cancelled says
+ * "Cancelled" and offers Retry and Dismiss: see chat_file_row_follow.) */
 void chat_file_row_show_failed(ChatFileRow *self, const char *reason);
 
 G_END_DECLS

@@ -25,30 +25,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_TYPE(ChatMessageList, chat_message_list, GTK_TYPE_OVERLAY)
 
-static GHashTable *id_table_new(void)
-{
-    return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-}
-
-static void id_table_insert(GHashTable *table, guint64 id, gpointer row)
-{
-    gint64 *key = g_new(gint64, 1);
-    *key = (gint64)id;
-    g_hash_table_insert(table, key, row);
-}
-
-static gpointer id_table_lookup(GHashTable *table, guint64 id)
-{
-    gint64 key = (gint64)id;
-    return g_hash_table_lookup(table, &key);
-}
-
-static gboolean value_is(gpointer key, gpointer value, gpointer row)
-{
-    (void)key;
-    return value == row;
-}
-
 static void row_set_place(GtkWidget *row, guint64 message_id, gint64 time_ms)
 {
     if (message_id != 0)
@@ -128,14 +104,11 @@ static void on_adjustment_changed(GtkAdjustment *adj, ChatMessageList *self)
     maybe_load_older(self, adj);
 }
 
-/* Takes row out with its index entries (and a date separator left heading nothing). */
+/* Takes row out (and a date separator left heading nothing). */
 void message_list_remove_row(ChatMessageList *self, GtkListBoxRow *row)
 {
     g_return_if_fail(row != NULL);
     int index = gtk_list_box_row_get_index(row);
-    g_hash_table_foreach_remove(self->pending, value_is, row);
-    g_hash_table_foreach_remove(self->uploads, value_is, row);
-    g_hash_table_foreach_remove(self->files, value_is, row);
     if (GTK_WIDGET(row) == self->presence_row)
         self->presence_row = NULL;
     if (GTK_WIDGET(row) == self->loading_row)
@@ -226,12 +199,29 @@ static void place_row(ChatMessageList *self, GtkWidget *row, guint64 message_id,
     regroup(self, index + 1);
 }
 
-static ChatBubble *add_bubble(ChatMessageList *self, const char *sender, const char *text,
-                              gint64 time_ms, gboolean own, guint64 message_id)
+/* An own text the server acknowledged: its row takes the message's id and time (it
+ * stays where it was shown). */
+static void on_message_settled(ChatMessage *msg, GParamSpec *pspec, ChatBubble *bubble)
 {
-    ChatBubble *bubble = chat_bubble_new(sender, text, time_ms, own);
-    row_set_place(GTK_WIDGET(bubble), message_id, time_ms);
-    place_row(self, GTK_WIDGET(bubble), message_id, own);
+    (void)pspec;
+    GtkWidget *list = gtk_widget_get_ancestor(GTK_WIDGET(bubble), CHAT_TYPE_MESSAGE_LIST);
+    if (list == NULL)
+        return;
+    ChatMessageList *self = CHAT_MESSAGE_LIST(list);
+    row_set_place(GTK_WIDGET(bubble), chat_message_get_id(msg), chat_message_get_time(msg));
+    self->newest_id = MAX(self->newest_id, chat_message_get_id(msg));
+    message_list_fix_separators_around(self,
+                                       gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(bubble)));
+}
+
+static ChatBubble *add_bubble(ChatMessageList *self, ChatMessage *msg)
+{
+    ChatBubble *bubble = chat_bubble_new(msg);
+    guint64 id = chat_message_get_id(msg);
+    row_set_place(GTK_WIDGET(bubble), id, chat_message_get_time(msg));
+    if (id == 0)
+        g_signal_connect_object(msg, "notify::id", G_CALLBACK(on_message_settled), bubble, 0);
+    place_row(self, GTK_WIDGET(bubble), id, chat_message_get_own(msg));
     return bubble;
 }
 
@@ -276,9 +266,6 @@ static void on_new_clicked(ChatMessageList *self)
 static void chat_message_list_finalize(GObject *object)
 {
     ChatMessageList *self = CHAT_MESSAGE_LIST(object);
-    g_hash_table_unref(self->pending);
-    g_hash_table_unref(self->uploads);
-    g_hash_table_unref(self->files);
     g_ptr_array_unref(self->joined);
     g_ptr_array_unref(self->left);
     G_OBJECT_CLASS(chat_message_list_parent_class)->finalize(object);
@@ -356,9 +343,6 @@ static void chat_message_list_init(ChatMessageList *self)
     gtk_widget_init_template(GTK_WIDGET(self));
     self->max_rows = CHAT_MESSAGE_LIST_DEFAULT_MAX_ROWS;
     self->following = TRUE;
-    self->pending = id_table_new();
-    self->uploads = id_table_new();
-    self->files = id_table_new();
     self->joined = g_ptr_array_new_with_free_func(g_free);
     self->left = g_ptr_array_new_with_free_func(g_free);
     self->more_history = TRUE;
@@ -399,49 +383,35 @@ GtkListBox *chat_message_list_get_list_box(ChatMessageList *self)
     return self->list;
 }
 
-/* Pending own bubble, indexed by client_id. */
-ChatBubble *chat_message_list_add_pending(ChatMessageList *self, guint64 client_id,
-                                          const char *sender, const char *text)
+/* The bubble showing msg, or NULL; only own texts are looked for (the newest first):
+ * every other message is shown once. */
+ChatBubble *chat_message_list_find_bubble(ChatMessageList *self, ChatMessage *msg)
 {
-    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && client_id != 0, NULL);
-    ChatBubble *bubble = add_bubble(self, sender, text, g_get_real_time() / 1000, TRUE, 0);
-    chat_bubble_set_state(bubble, CHAT_BUBBLE_PENDING, NULL);
-    id_table_insert(self->pending, client_id, bubble);
-    return bubble;
-}
-
-/* Settles a pending bubble or adds a new one. */
-ChatBubble *chat_message_list_add_message(ChatMessageList *self, const ChatMessage *msg)
-{
-    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && msg != NULL, NULL);
-    if (msg->own && msg->client_id != 0) {
-        ChatBubble *pending = id_table_lookup(self->pending, msg->client_id);
-        if (pending != NULL) {
-            gint64 key = (gint64)msg->client_id;
-            g_hash_table_remove(self->pending, &key);
-            chat_bubble_set_time(pending, msg->time_ms);
-            chat_bubble_set_state(pending, CHAT_BUBBLE_SENT, NULL);
-            row_set_place(GTK_WIDGET(pending), msg->message_id, msg->time_ms);
-            self->newest_id = MAX(self->newest_id, msg->message_id);
-            message_list_fix_separators_around(self, gtk_list_box_row_get_index(GTK_LIST_BOX_ROW(pending)));
-            return pending;
-        }
+    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && CHAT_IS_MESSAGE(msg), NULL);
+    if (!chat_message_get_own(msg))
+        return NULL;
+    for (int i = (int)self->n_rows - 1; i >= 0; i--) {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index(self->list, i);
+        if (CHAT_IS_BUBBLE(row) && chat_bubble_get_message(CHAT_BUBBLE(row)) == msg)
+            return CHAT_BUBBLE(row);
     }
-    return add_bubble(self, msg->sender, msg->text, msg->time_ms, msg->own, msg->message_id);
+    return NULL;
 }
 
-/* Pending -> failed. */
-gboolean chat_message_list_fail_message(ChatMessageList *self, guint64 client_id,
-                                        const char *reason)
+/* Shows msg, unless it is shown already (an own text shown since it was sent). */
+ChatBubble *chat_message_list_add_message(ChatMessageList *self, ChatMessage *msg)
 {
-    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self), FALSE);
-    ChatBubble *pending = id_table_lookup(self->pending, client_id);
-    if (pending == NULL)
-        return FALSE;
-    chat_bubble_set_state(pending, CHAT_BUBBLE_FAILED, reason);
-    gint64 key = (gint64)client_id;
-    g_hash_table_remove(self->pending, &key);
-    return TRUE;
+    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && CHAT_IS_MESSAGE(msg), NULL);
+    ChatBubble *shown = chat_message_list_find_bubble(self, msg);
+    return shown != NULL ? shown : add_bubble(self, msg);
+}
+
+/* The message of the row with the keyboard focus, or NULL. */
+ChatMessage *chat_message_list_get_focused_message(ChatMessageList *self)
+{
+    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self), NULL);
+    GtkWidget *row = gtk_container_get_focus_child(GTK_CONTAINER(self->list));
+    return CHAT_IS_BUBBLE(row) ? chat_bubble_get_message(CHAT_BUBBLE(row)) : NULL;
 }
 
 /* A centred, dimmed line between bubbles. Notices quote names and reasons from the
@@ -538,27 +508,27 @@ void chat_message_list_clear(ChatMessageList *self)
     gtk_revealer_set_reveal_child(self->new_revealer, FALSE);
 }
 
-/* The row is our upload again, under a new upload id. */
-void chat_message_list_set_upload_id(ChatMessageList *self, ChatFileRow *row, guint64 upload_id)
+/* The file row following transfer, or NULL. */
+ChatFileRow *chat_message_list_find_file_row(ChatMessageList *self, ChatTransfer *transfer)
 {
-    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self) && CHAT_IS_FILE_ROW(row));
-    g_hash_table_foreach_remove(self->uploads, value_is, row);
-    chat_file_row_set_upload_id(row, upload_id);
-    id_table_insert(self->uploads, upload_id, row);
+    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && CHAT_IS_TRANSFER(transfer), NULL);
+    for (int i = (int)self->n_rows - 1; i >= 0; i--) {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index(self->list, i);
+        if (CHAT_IS_FILE_ROW(row) && chat_file_row_get_transfer(CHAT_FILE_ROW(row)) == transfer)
+            return CHAT_FILE_ROW(row);
+    }
+    return NULL;
 }
 
-/* Upload row in progress at 0 bytes. */
-ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, guint64 upload_id,
-                                          const char *sender, const char *path, guint64 size)
+/* Upload row following its transfer from the start. */
+ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, ChatTransfer *upload,
+                                          const char *sender)
 {
-    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && path != NULL, NULL);
-    char *name = g_path_get_basename(path);
-    ChatFileRow *row = add_file_row(self, sender, name, size, g_get_real_time() / 1000, TRUE, 0);
-    g_free(name);
-    chat_file_row_set_upload_id(row, upload_id);
-    chat_file_row_set_path(row, path);
-    chat_file_row_show_progress(row, 0, size, 0);
-    id_table_insert(self->uploads, upload_id, row);
+    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && CHAT_IS_TRANSFER(upload), NULL);
+    ChatFileRow *row = add_file_row(self, sender, chat_transfer_get_name(upload),
+                                    chat_transfer_get_size(upload), g_get_real_time() / 1000,
+                                    TRUE, 0);
+    chat_file_row_follow(row, upload);
     return row;
 }
 
@@ -566,9 +536,7 @@ ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, guint64 upload_
 ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInfo *file)
 {
     g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self) && file != NULL, NULL);
-    ChatFileRow *row = NULL;
-    if (file->own && file->upload_id != 0)
-        row = id_table_lookup(self->uploads, file->upload_id);
+    ChatFileRow *row = file->upload ? chat_message_list_find_file_row(self, file->upload) : NULL;
     if (row == NULL)
         row = add_file_row(self, file->uploader, file->name, file->size, file->time_ms,
                            file->own, file->message_id);
@@ -578,18 +546,9 @@ ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInf
     }
     self->newest_id = MAX(self->newest_id, file->message_id);
     chat_file_row_set_file_id(row, file->file_id);
-    id_table_insert(self->files, file->file_id, row);
     if (file->own)
         chat_file_row_show_complete(row, NULL, _("shared"));
     return row;
-}
-
-/* Row for an upload id or a download's file id. */
-ChatFileRow *chat_message_list_find_transfer(ChatMessageList *self,
-                                             ChatTransferDirection direction, guint64 id)
-{
-    g_return_val_if_fail(CHAT_IS_MESSAGE_LIST(self), NULL);
-    return id_table_lookup(direction == CHAT_TRANSFER_UPLOAD ? self->uploads : self->files, id);
 }
 
 gboolean chat_message_list_get_following(ChatMessageList *self)

@@ -5,7 +5,8 @@
  *   - at most max_rows rows: the oldest go first, so a long session stays fast;
  *   - new rows keep the view at the bottom only when it already was there; otherwise a
  *     "New messages" button appears and jumps down;
- *   - own texts show at once as pending and turn sent (or failed) when the session says.
+ *   - each bubble follows its ChatMessage: own texts show at once as pending and turn
+ *     sent, read (or failed); edits, deletion and reactions show as they come;
  *   - rows take the keyboard focus: arrows, Page Up/Down, Home/End move between them,
  *     Tab into the list lands on the newest row in view (the view does not jump), and
  *     the Menu key or Shift+F10 opens a row's actions;
@@ -43,17 +44,17 @@ void chat_message_list_set_max_rows(ChatMessageList *self, guint max_rows);
 guint chat_message_list_get_n_rows(ChatMessageList *self);
 GtkListBox *chat_message_list_get_list_box(ChatMessageList *self);
 
-/* Shows an own text the session accepted under client_id, pending until it comes back. */
-ChatBubble *chat_message_list_add_pending(ChatMessageList *self, guint64 client_id,
-                                          const char *sender, const char *text);
+/* Shows msg (a row follows it through "notify"): a pending own text at the end, a sent
+ * one in message id order. The same object shows once: an own text shown while pending
+ * keeps its row. Returns the bubble. */
+ChatBubble *chat_message_list_add_message(ChatMessageList *self, ChatMessage *msg);
 
-/* Shows a text from the session. An own text matching a pending bubble turns that
- * bubble sent (with the server's time) instead of adding another. Returns the bubble. */
-ChatBubble *chat_message_list_add_message(ChatMessageList *self, const ChatMessage *msg);
+/* The bubble showing the own text msg, or NULL. */
+ChatBubble *chat_message_list_find_bubble(ChatMessageList *self, ChatMessage *msg);
 
-/* Marks the pending text client_id as not sent, with reason. FALSE if none is shown. */
-gboolean chat_message_list_fail_message(ChatMessageList *self, guint64 client_id,
-                                        const char *reason);
+/* The message of the row that has the keyboard focus (the one a row action is about),
+ * or NULL when that is no message row. */
+ChatMessage *chat_message_list_get_focused_message(ChatMessageList *self);
 
 /* Adds a small centred line ("bob joined"). */
 void chat_message_list_add_notice(ChatMessageList *self, const char *text);
@@ -65,20 +66,16 @@ void chat_message_list_add_presence(ChatMessageList *self, const char *name, gbo
 /* Removes every row. */
 void chat_message_list_clear(ChatMessageList *self);
 
-/* Shows our upload of path (size bytes) under the session's upload_id. */
-ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, guint64 upload_id,
-                                          const char *sender, const char *path, guint64 size);
+/* Shows our upload, following its transfer. */
+ChatFileRow *chat_message_list_add_upload(ChatMessageList *self, ChatTransfer *upload,
+                                          const char *sender);
 
-/* Shows a file the server announced. Our own announced upload completes its upload row
- * (one is added if it is gone); anyone else's gets a row offering Download. */
+/* Shows a file the server announced. Our own announced upload completes the row that
+ * follows it (one is added if it is gone); anyone else's gets a row offering Download. */
 ChatFileRow *chat_message_list_add_file(ChatMessageList *self, const ChatFileInfo *file);
 
-/* Files row, our upload once more, under the session's new upload_id (a retry). */
-void chat_message_list_set_upload_id(ChatMessageList *self, ChatFileRow *row, guint64 upload_id);
-
-/* The row showing the transfer the session calls id in direction, or NULL. */
-ChatFileRow *chat_message_list_find_transfer(ChatMessageList *self,
-                                             ChatTransferDirection direction, guint64 id);
+/* The file row following transfer, or NULL. */
+ChatFileRow *chat_message_list_find_file_row(ChatMessageList *self, ChatTransfer *transfer);
 
 /* Shows (or takes away) the "Loading older messages…" row on top; while it shows,
  * "load-older" is not emitted. */

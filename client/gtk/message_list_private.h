@@ -20,10 +20,6 @@ struct _ChatMessageList {
     guint max_rows;
     guint n_rows;
     gboolean following;
-    /* Indexes into the rows, by the session's ids; entries go with their rows. */
-    GHashTable *pending; /* client id -> ChatBubble */
-    GHashTable *uploads; /* upload id -> ChatFileRow */
-    GHashTable *files;   /* file id -> ChatFileRow */
     /* The last row when it is a line of joins and leaves that more may join. */
     GtkWidget *presence_row;
     GPtrArray *joined;
@@ -38,8 +34,7 @@ struct _ChatMessageList {
     double anchor;
 };
 
-/* message_list.c: takes row out with its index entries (and a date separator left
- * heading nothing). */
+/* message_list.c: takes row out (and a date separator left heading nothing). */
 void message_list_remove_row(ChatMessageList *self, GtkListBoxRow *row);
 /* The server's message id a row carries (0: none) and its time (NULL: none). */
 guint64 message_list_row_id(GtkListBoxRow *row);

@@ -14,12 +14,6 @@
 /* The compose box grows with its text up to this many lines, then scrolls. */
 #define COMPOSE_MAX_LINES 6
 
-static const char *own_name(ChatWindow *self)
-{
-    const char *name = chat_session_get_username(self->session);
-    return name != NULL ? name : self->username;
-}
-
 /* A warning line in the conversation, also announced as an alert. */
 static void add_warning(ChatWindow *self, const char *what, const char *why)
 {
@@ -49,14 +43,14 @@ static void on_send(ChatWindow *self)
         return;
     }
     GError *error = NULL;
-    guint64 client_id = window_rooms_send(self, text, &error);
-    if (client_id == 0) {
+    ChatMessage *msg = window_rooms_send(self, text, &error);
+    if (msg == NULL) {
         add_warning(self, _("Message not sent"), error->message);
         g_error_free(error);
         g_free(text);
         return;
     }
-    chat_message_list_add_pending(self->message_list, client_id, own_name(self), text);
+    chat_message_list_add_message(self->message_list, msg);
     g_free(text);
     gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->message_view), "", 0);
     gtk_widget_grab_focus(GTK_WIDGET(self->message_view));
@@ -123,19 +117,23 @@ void window_chat_note_incoming(ChatWindow *self, guint32 room_id, const char *se
 static void on_message(ChatSession *session, ChatMessage *msg, ChatWindow *self)
 {
     (void)session;
-    ChatMessageList *list = window_rooms_list(self, msg->room_id);
+    guint32 room_id = chat_message_get_room_id(msg);
+    ChatMessageList *list = window_rooms_list(self, room_id);
     /* Older than what is shown: history being paged in, not news. */
-    gboolean news = msg->message_id > chat_message_list_get_newest_id(list);
+    gboolean news = chat_message_get_id(msg) > chat_message_list_get_newest_id(list);
     chat_message_list_add_message(list, msg);
-    if (!msg->own && news)
-        window_chat_note_incoming(self, msg->room_id, msg->sender, msg->text);
+    if (!chat_message_get_own(msg) && news)
+        window_chat_note_incoming(self, room_id, chat_message_get_sender(msg),
+                                  chat_message_get_text(msg));
 }
 
-static void on_message_failed(ChatSession *session, guint64 client_id, const char *reason,
+/* A refused text shows it in its row (which follows the message); one not shown (sent
+ * before a restart) gets a warning line. */
+static void on_message_failed(ChatSession *session, ChatMessage *msg, const char *reason,
                               ChatWindow *self)
 {
     (void)session;
-    if (!window_rooms_fail_message(self, client_id, reason))
+    if (!window_rooms_shows_message(self, msg))
         add_warning(self, _("A message was not sent"), reason);
     else {
         char *text = g_strdup_printf(_("Message not sent: %s"), reason);

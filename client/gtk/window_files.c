@@ -1,10 +1,9 @@
 /* ChatWindow, files: the attach button (a native file chooser) and files dropped on the
- * window start uploads; Download and Cancel in file rows go to the session; the
- * session's transfer signals move the rows' progress. */
+ * window start uploads; Download and Cancel in file rows go to the session, and each
+ * row follows the ChatTransfer it was given. */
 #include "client/gtk/window_private.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "client/gtk/notify.h"
 
@@ -17,38 +16,35 @@ static void add_warning(ChatWindow *self, const char *name, const char *why)
     g_free(text);
 }
 
-/* Starts uploading path; 0 (with the failure shown as a notice) when it cannot. */
-static guint64 start_upload(ChatWindow *self, const char *path)
+/* Starts uploading path; NULL (with the failure shown as a notice) when it cannot. */
+static ChatTransfer *start_upload(ChatWindow *self, const char *path)
 {
     GError *error = NULL;
     ChatRoom *room = window_rooms_current(self);
-    guint64 upload_id = room != NULL ? chat_session_upload_to(self->session,
-                                                              chat_room_get_id(room), path,
-                                                              &error)
-                                     : 0;
+    ChatTransfer *upload = room != NULL ? chat_session_upload_to(self->session,
+                                                                 chat_room_get_id(room), path,
+                                                                 &error)
+                                        : NULL;
     if (room == NULL)
         g_set_error_literal(&error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_INVALID,
                             _("start the conversation with a message first"));
-    if (upload_id == 0) {
+    if (upload == NULL) {
         char *name = g_path_get_basename(path);
         add_warning(self, name, error->message);
         g_free(name);
         g_error_free(error);
     }
-    return upload_id;
+    return upload;
 }
 
 /* Starts uploading path and shows its row; failures show as a notice. */
 static void send_file(ChatWindow *self, const char *path)
 {
-    guint64 upload_id = start_upload(self, path);
-    if (upload_id == 0)
+    ChatTransfer *upload = start_upload(self, path);
+    if (upload == NULL)
         return;
-    GStatBuf info;
-    guint64 size = g_stat(path, &info) == 0 ? (guint64)info.st_size : 0;
     const char *me = chat_session_get_username(self->session);
-    chat_message_list_add_upload(self->message_list, upload_id, me ? me : self->username, path,
-                                 size);
+    chat_message_list_add_upload(self->message_list, upload, me ? me : self->username);
 }
 
 static void on_chooser_response(GtkNativeDialog *dialog, int response, ChatWindow *self)
@@ -112,14 +108,14 @@ static void on_download_requested(ChatMessageList *list, ChatFileRow *row, ChatW
 {
     (void)list;
     GError *error = NULL;
-    guint64 id = chat_session_download(self->session, chat_file_row_get_file_id(row),
-                                       self->files_dir, &error);
-    if (id == 0) {
+    ChatTransfer *download = chat_session_download(self->session, chat_file_row_get_file_id(row),
+                                                   self->files_dir, &error);
+    if (download == NULL) {
         chat_file_row_show_failed(row, error->message);
         g_error_free(error);
         return;
     }
-    chat_file_row_show_progress(row, 0, 0, 0);
+    chat_file_row_follow(row, download);
 }
 
 /* Retry after a cancel: the same download again, or our file uploaded anew. */
@@ -130,61 +126,38 @@ static void on_retry_requested(ChatMessageList *list, ChatFileRow *row, ChatWind
         return;
     }
     const char *path = chat_file_row_get_path(row);
-    guint64 upload_id = path != NULL ? start_upload(self, path) : 0;
-    if (upload_id == 0) {
+    ChatTransfer *upload = path != NULL ? start_upload(self, path) : NULL;
+    if (upload == NULL) {
         chat_file_row_show_failed(row, _("the file cannot be sent again"));
         return;
     }
-    chat_message_list_set_upload_id(list, row, upload_id);
-    chat_file_row_show_progress(row, 0, 0, 0);
+    chat_file_row_follow(row, upload);
 }
 
 static void on_cancel_requested(ChatMessageList *list, ChatFileRow *row, ChatWindow *self)
 {
     (void)list;
-    guint64 id = chat_file_row_get_own(row) ? chat_file_row_get_upload_id(row)
-                                            : chat_file_row_get_file_id(row);
-    chat_session_cancel_transfer(self->session, id);
+    ChatTransfer *transfer = chat_file_row_get_transfer(row);
+    if (transfer != NULL)
+        chat_session_cancel_transfer(self->session, transfer);
 }
 
-static ChatFileRow *transfer_row(ChatWindow *self, const ChatTransfer *transfer)
-{
-    return window_rooms_find_transfer(self, transfer->direction, transfer->id);
-}
-
-static void on_transfer_progress(ChatSession *session, ChatTransfer *transfer, ChatWindow *self)
-{
-    (void)session;
-    ChatFileRow *row = transfer_row(self, transfer);
-    if (row != NULL && chat_file_row_get_state(row) != CHAT_FILE_ROW_COMPLETE)
-        chat_file_row_show_progress(row, transfer->done, transfer->size,
-                                    transfer->bytes_per_second);
-}
-
+/* Rows follow their transfers; a finished download is also worth a notification. */
 static void on_transfer_finished(ChatSession *session, ChatTransfer *transfer, ChatWindow *self)
 {
     (void)session;
-    ChatFileRow *row = transfer_row(self, transfer);
-    if (row == NULL)
-        return;
-    if (transfer->direction == CHAT_TRANSFER_DOWNLOAD) {
-        chat_file_row_show_complete(row, transfer->path, _("downloaded"));
-        notify_unless_active(GTK_WINDOW(self), _("Download complete"), transfer->name);
-    } else if (chat_file_row_get_state(row) != CHAT_FILE_ROW_COMPLETE) {
-        /* The server announces it once verified; until then it is only sent. */
-        chat_file_row_show_complete(row, transfer->path, _("sent, the server is checking it"));
-    }
+    if (chat_transfer_get_direction(transfer) == CHAT_TRANSFER_DOWNLOAD)
+        notify_unless_active(GTK_WINDOW(self), _("Download complete"),
+                             chat_transfer_get_name(transfer));
 }
 
+/* A failure no row shows (its row went with the row cap) is a warning line. */
 static void on_transfer_failed(ChatSession *session, ChatTransfer *transfer, const char *reason,
                                ChatWindow *self)
 {
     (void)session;
-    ChatFileRow *row = transfer_row(self, transfer);
-    if (row != NULL)
-        chat_file_row_show_failed(row, reason);
-    else
-        add_warning(self, transfer->name, reason);
+    if (!window_rooms_shows_transfer(self, transfer))
+        add_warning(self, chat_transfer_get_name(transfer), reason);
 }
 
 static void on_file_announced(ChatSession *session, ChatFileInfo *file, ChatWindow *self)
@@ -218,7 +191,6 @@ void window_files_init(ChatWindow *self)
                       GDK_ACTION_COPY);
     g_signal_connect(self, "drag-data-received", G_CALLBACK(on_drag_data_received), self);
     g_signal_connect_swapped(self->attach_button, "clicked", G_CALLBACK(on_attach_clicked), self);
-    g_signal_connect(self->session, "transfer-progress", G_CALLBACK(on_transfer_progress), self);
     g_signal_connect(self->session, "transfer-finished", G_CALLBACK(on_transfer_finished), self);
     g_signal_connect(self->session, "transfer-failed", G_CALLBACK(on_transfer_failed), self);
     g_signal_connect(self->session, "file-announced", G_CALLBACK(on_file_announced), self);

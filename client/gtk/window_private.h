@@ -99,17 +99,16 @@ void window_rooms_show(ChatWindow *self, guint32 room_id);
 /* Opens the direct conversation with user (an empty draft until the first text). */
 void window_rooms_open_direct(ChatWindow *self, const char *user);
 /* Sends text to the conversation on screen; as chat_session_send_text. */
-guint64 window_rooms_send(ChatWindow *self, const char *text, GError **error);
+ChatMessage *window_rooms_send(ChatWindow *self, const char *text, GError **error);
 /* "Lobby", "#general", "@bob" (g_free it): of room_id, and of what is on screen. */
 char *window_rooms_title(ChatWindow *self, guint32 room_id);
 char *window_rooms_current_title(ChatWindow *self);
 /* Someone else's text or file reached room_id. */
 void window_rooms_note_incoming(ChatWindow *self, guint32 room_id);
-/* Marks the pending text client_id failed wherever it shows; FALSE if nowhere. */
-gboolean window_rooms_fail_message(ChatWindow *self, guint64 client_id, const char *reason);
-/* The file row of a transfer in any conversation, or NULL. */
-ChatFileRow *window_rooms_find_transfer(ChatWindow *self, ChatTransferDirection direction,
-                                        guint64 id);
+/* TRUE when the own text msg is shown in a conversation (or the direct draft). */
+gboolean window_rooms_shows_message(ChatWindow *self, ChatMessage *msg);
+/* TRUE when a file row in some conversation follows transfer. */
+gboolean window_rooms_shows_transfer(ChatWindow *self, ChatTransfer *transfer);
 /* After Log out: every conversation goes, an empty lobby shows. */
 void window_rooms_reset(ChatWindow *self);
 /* The sidebar beside the conversation (wide) or a panel over it (narrow). */

@@ -153,7 +153,7 @@ void window_rooms_open_direct(ChatWindow *self, const char *user)
 }
 
 /* Sends text where the user is: the room on screen, or the direct draft's person. */
-guint64 window_rooms_send(ChatWindow *self, const char *text, GError **error)
+ChatMessage *window_rooms_send(ChatWindow *self, const char *text, GError **error)
 {
     if (self->dm_draft != NULL)
         return chat_session_send_direct(self->session, self->dm_draft, text, error);
@@ -230,34 +230,30 @@ void window_rooms_note_incoming(ChatWindow *self, guint32 room_id)
         mark_current_read(self);
 }
 
-/* The pending text client_id failed, wherever it is shown. */
-gboolean window_rooms_fail_message(ChatWindow *self, guint64 client_id, const char *reason)
+/* TRUE when the own text msg is shown in a conversation (or the direct draft). */
+gboolean window_rooms_shows_message(ChatWindow *self, ChatMessage *msg)
 {
-    if (self->draft_list != NULL &&
-        chat_message_list_fail_message(self->draft_list, client_id, reason))
+    if (self->draft_list != NULL && chat_message_list_find_bubble(self->draft_list, msg))
         return TRUE;
     GHashTableIter iter;
     gpointer value;
     g_hash_table_iter_init(&iter, self->lists);
     while (g_hash_table_iter_next(&iter, NULL, &value))
-        if (chat_message_list_fail_message(value, client_id, reason))
+        if (chat_message_list_find_bubble(value, msg))
             return TRUE;
     return FALSE;
 }
 
-/* The file row of a transfer, in whichever conversation shows it. */
-ChatFileRow *window_rooms_find_transfer(ChatWindow *self, ChatTransferDirection direction,
-                                        guint64 id)
+/* TRUE when a file row in some conversation follows transfer. */
+gboolean window_rooms_shows_transfer(ChatWindow *self, ChatTransfer *transfer)
 {
     GHashTableIter iter;
     gpointer value;
     g_hash_table_iter_init(&iter, self->lists);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        ChatFileRow *row = chat_message_list_find_transfer(value, direction, id);
-        if (row != NULL)
-            return row;
-    }
-    return NULL;
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        if (chat_message_list_find_file_row(value, transfer) != NULL)
+            return TRUE;
+    return FALSE;
 }
 
 /* After Log out: every conversation goes; an empty lobby is on screen. */

@@ -12,6 +12,10 @@ tests (test_accounts*.py) start servers without it. Password hashing uses
 --pwhash-memory 19 (OWASP's minimum, a real setting) unless a test asks otherwise, so
 sanitizer and valgrind runs stay quick; test_accounts.py checks the default.
 
+Redis is the cluster's shared log (docs/CLUSTER.md): Redis starts a private redis-server
+for one test, on a free loopback port with its own configuration file and directory
+(AOF on, as scripts/run-cluster runs it), and stops it by PID.
+
 CHAT_SERVER_WRAPPER, when set, is a command line the server runs under, e.g.
 "valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 (make test-valgrind); a server that stops normally must then report no errors.
@@ -23,7 +27,9 @@ import os
 import re
 import select
 import shlex
+import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import threading
@@ -73,14 +79,120 @@ def process_state(pid):
 
 @contextlib.contextmanager
 def paused(server):
-    """Holds the server still while the test queues input for it. A stop signal takes
-    effect a moment after kill() returns, so the server is waited for to be stopped."""
+    """Holds the server (a Server or a Redis) still while the test queues input for it. A
+    stop signal takes effect a moment after kill() returns, so the server is waited for
+    to be stopped."""
     server.signal(signal.SIGSTOP)
     try:
         wait_until(lambda: process_state(server.pid) == "T", what="the server to stop")
         yield
     finally:
         server.signal(signal.SIGCONT)
+
+
+REDIS_SERVER = shutil.which("redis-server")
+REDIS_CONFIG = """\
+bind 127.0.0.1
+port {port}
+protected-mode yes
+daemonize no
+dir {dir}
+logfile {dir}/redis.log
+save ""
+appendonly yes
+appendfsync everysec
+"""
+
+
+def free_loopback_port():
+    """A port no one listens on at the moment (for a program that needs a number)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _resp(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        arg = arg if isinstance(arg, bytes) else str(arg).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(arg), arg))
+    return b"".join(out)
+
+
+def _read_reply(stream):
+    """One RESP reply from a file object: str, int, bytes, list, None; errors raise."""
+    line = stream.readline()
+    assert line.endswith(b"\r\n"), f"Redis closed the connection ({line!r})"
+    kind, rest = line[:1], line[1:-2]
+    if kind == b"+":
+        return rest.decode()
+    if kind == b"-":
+        raise AssertionError(f"Redis error: {rest.decode()}")
+    if kind == b":":
+        return int(rest)
+    if kind == b"$":
+        n = int(rest)
+        return None if n < 0 else stream.read(n + 2)[:-2]
+    if kind == b"*":
+        n = int(rest)
+        return None if n < 0 else [_read_reply(stream) for _ in range(n)]
+    raise AssertionError(f"not a RESP reply: {line!r}")
+
+
+class Redis:
+    """One private redis-server (REDIS_SERVER must exist: the redis fixture skips or fails
+    without it). url is what --cluster takes."""
+
+    def __init__(self, workdir):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        for _ in range(5):  # another program may take the free port before Redis does
+            self.port = free_loopback_port()
+            conf = self.workdir / "redis.conf"
+            conf.write_text(REDIS_CONFIG.format(port=self.port, dir=self.workdir))
+            log = self.workdir / "redis.log"
+            log.unlink(missing_ok=True)
+            self.proc = subprocess.Popen([REDIS_SERVER, str(conf)], cwd=self.workdir,
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+            wait_until(lambda: self.proc.poll() is not None or (
+                log.exists() and "Ready to accept connections" in log.read_text()),
+                what="redis-server to start")
+            if self.proc.poll() is None:
+                break
+        else:
+            raise AssertionError(f"redis-server did not start: {log.read_text()}")
+        self.url = f"redis://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def signal(self, signum):
+        assert self.proc.poll() is None, "redis-server is not running"
+        os.kill(self.proc.pid, signum)
+
+    def command(self, *args, password=None):
+        """Sends one command on a new connection (after AUTH password, if given) and
+        returns its reply."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT) as sock:
+            sock.sendall((_resp("AUTH", password) if password else b"") + _resp(*args))
+            with sock.makefile("rb") as stream:
+                if password:
+                    _read_reply(stream)
+                return _read_reply(stream)
+
+    def stop(self):
+        """SIGTERM by PID and wait; a second call does nothing."""
+        if self.proc.poll() is None:
+            self.signal(signal.SIGCONT)  # a test that failed while Redis was paused
+            self.signal(signal.SIGTERM)
+        try:
+            self.proc.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("redis-server did not stop") from None
 
 
 class Server:

@@ -7,6 +7,7 @@ server under a tool such as valgrind -- make test-valgrind -- whose report must 
 clean.)
 """
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import chatproto as P  # noqa: E402
 from chatcli import STAMP, Cli, TerminalCli  # noqa: E402
 from chatclient import RawClient  # noqa: E402
-from chatserver import SANITIZER_RE, UNDER_VALGRIND, Server  # noqa: E402
+from chatserver import REDIS_SERVER, SANITIZER_RE, UNDER_VALGRIND, Redis, Server  # noqa: E402
 from fakeserver import FakeServer  # noqa: E402
 
 
@@ -63,6 +64,20 @@ def server_factory(tmp_path):
         except AssertionError as exc:
             problems.append(str(exc))
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def redis(tmp_path):
+    """A private redis-server (chatserver.Redis), stopped at teardown. Without
+    redis-server the test is skipped in a local run, and fails under CI (CI set), where
+    scripts/install-deps installs it."""
+    if REDIS_SERVER is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing: scripts/install-deps installs it")
+        pytest.skip("redis-server is not installed (scripts/install-deps installs it)")
+    instance = Redis(tmp_path / "redis")
+    yield instance
+    instance.stop()
 
 
 @pytest.fixture

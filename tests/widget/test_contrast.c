@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "client/core/session_private.h"
 #include "client/gtk/window_private.h"
 #include "tests/widget/widget_util.h"
 
@@ -177,36 +178,61 @@ static void fill_conversation(ChatWindow *win)
     chat_message_list_add_notice(list, "You joined as alice");
     chat_message_list_add_presence(list, "bob", TRUE);
     chat_message_list_add_presence(list, "carol", TRUE);
-    ChatMessage other = { .message_id = 1, .time_ms = T0, .sender = (char *)"bob",
-                          .text = (char *)"Hi! See https://example.org for details" };
-    chat_message_list_add_message(list, &other);
+    ChatMessage *other = chat_message_new(1, 0, "bob", "Hi! See https://example.org for details",
+                                          T0, FALSE);
+    chat_message_list_add_message(list, other);
+    g_object_unref(other);
     for (guint i = 0; i < 12; i++) {
         char name[16];
         g_snprintf(name, sizeof name, "user-%u", i); /* every user colour */
-        other.sender = name;
-        chat_message_list_add_message(list, &other);
+        other = chat_message_new(1, 0, name, "Hi! See https://example.org for details", T0,
+                                 FALSE);
+        chat_message_list_add_message(list, other);
+        g_object_unref(other);
     }
-    ChatMessage emoji = { .message_id = 2, .time_ms = T0, .sender = (char *)"bob",
-                          .text = (char *)"\U0001F44D\U0001F389" };
-    chat_message_list_add_message(list, &emoji);
-    ChatMessage own = { .message_id = 3, .time_ms = T0, .sender = (char *)"alice",
-                        .text = (char *)"Mine, with a link https://gtk.org", .own = TRUE };
-    chat_message_list_add_message(list, &own);
-    chat_message_list_add_pending(list, 7, "alice", "still sending");
-    chat_message_list_add_pending(list, 8, "alice", "this one failed");
-    chat_message_list_fail_message(list, 8, "too long");
+    ChatMessage *emoji = chat_message_new(2, 0, "bob", "\U0001F44D\U0001F389", T0, FALSE);
+    chat_message_list_add_message(list, emoji);
+    g_object_unref(emoji);
+    /* Own: read, edited, with reactions; then a reply quoting it. */
+    ChatMessage *own = chat_message_new(3, 0, "alice", "Mine, with a link https://gtk.org", T0,
+                                        TRUE);
+    message_add_reader(own, "bob");
+    message_set_edited(own, "Mine, with a link https://gtk.org (edited)");
+    GPtrArray *reactions = g_ptr_array_new_with_free_func(chat_reaction_free);
+    ChatReaction *r = g_new0(ChatReaction, 1);
+    r->emoji = g_strdup("\U0001F44D");
+    r->count = 1;
+    r->names = g_strsplit("bob", ",", -1);
+    g_ptr_array_add(reactions, r);
+    message_set_reactions(own, reactions);
+    chat_message_list_add_message(list, own);
+    ChatMessage *reply = message_new_sent(4, 0, "bob", 2, "Quoting you", T0, FALSE, 0, 3);
+    message_set_reply_to(reply, own);
+    chat_message_list_add_message(list, reply);
+    g_object_unref(reply);
+    g_object_unref(own);
+    ChatMessage *pending = message_new_pending(0, "alice", "still sending", 7, 0);
+    chat_message_list_add_message(list, pending);
+    g_object_unref(pending);
+    ChatMessage *failed = message_new_pending(0, "alice", "this one failed", 8, 0);
+    chat_message_list_add_message(list, failed);
+    message_set_failed(failed, CHAT_SESSION_ERROR_INVALID, "too long");
+    g_object_unref(failed);
     chat_message_list_add_notice(list, "\u26A0 Server: something went wrong");
     add_file(win, 1, "bob", FALSE);
     chat_file_row_show_progress(add_file(win, 2, "bob", FALSE), 1000, 123456, 5000);
     chat_file_row_show_complete(add_file(win, 3, "bob", FALSE), "/tmp/x", "downloaded");
     chat_file_row_show_failed(add_file(win, 4, "bob", FALSE), "checksum mismatch");
-    ChatFileRow *cancelled = add_file(win, 5, "bob", FALSE);
-    chat_file_row_show_progress(cancelled, 1000, 123456, 5000);
-    g_action_group_activate_action(
-        gtk_widget_get_action_group(GTK_WIDGET(cancelled), "row"), "cancel", NULL);
-    chat_file_row_show_failed(cancelled, "cancelled");
-    ChatFileRow *mine = chat_message_list_add_upload(list, 9, "alice", "/tmp/mine.txt", 4000);
-    chat_file_row_show_progress(mine, 1000, 4000, 500);
+    ChatTransfer *cancelled = chat_transfer_new(CHAT_TRANSFER_DOWNLOAD, "holiday-photos.tar",
+                                                NULL, 123456);
+    chat_file_row_follow(add_file(win, 5, "bob", FALSE), cancelled);
+    transfer_object_set_state(cancelled, CHAT_TRANSFER_CANCELLED, NULL);
+    g_object_unref(cancelled);
+    ChatTransfer *upload = chat_transfer_new(CHAT_TRANSFER_UPLOAD, "mine.txt", "/tmp/mine.txt",
+                                             4000);
+    chat_message_list_add_upload(list, upload, "alice");
+    transfer_object_update(upload, "mine.txt", "/tmp/mine.txt", 4000, 1000, 500);
+    g_object_unref(upload);
     add_file(win, 6, "alice", TRUE);
     GPtrArray *users = g_ptr_array_new();
     g_ptr_array_add(users, (char *)"alice");

@@ -1,8 +1,11 @@
 /* Widget tests: the conversation's list logic on a real ChatMessageList. Grouping,
- * the row cap, pending -> sent / failed, file rows, and following new messages only
- * when the view is at the bottom. */
+ * the row cap, bubbles following their ChatMessage (pending -> sent / failed, read,
+ * edited, deleted, reactions, replies), file rows, and following new messages only
+ * when the view is at the bottom. The session's setters (session_private.h) play the
+ * server's part. */
 #include <gtk/gtk.h>
 
+#include "client/core/session_private.h"
 #include "client/gtk/format.h"
 #include "client/gtk/message_list.h"
 #include "tests/widget/widget_util.h"
@@ -19,15 +22,29 @@ static ChatMessageList *new_list(void)
 static ChatBubble *add_text(ChatMessageList *list, const char *sender, const char *text,
                             gint64 time_ms, gboolean own, guint64 client_id)
 {
-    ChatMessage msg = {
-        .message_id = 1,
-        .time_ms = time_ms,
-        .sender = (char *)sender,
-        .text = (char *)text,
-        .own = own,
-        .client_id = client_id,
-    };
-    return chat_message_list_add_message(list, &msg);
+    (void)client_id;
+    ChatMessage *msg = chat_message_new(1, 0, sender, text, time_ms, own);
+    ChatBubble *bubble = chat_message_list_add_message(list, msg);
+    g_object_unref(msg);
+    return bubble;
+}
+
+/* An own text as the session makes it when sent: PENDING until settled. */
+static ChatMessage *pending_text(const char *text, guint64 client_id)
+{
+    return message_new_pending(0, "me", text, client_id, 0);
+}
+
+static ChatBubble *add_pending(ChatMessageList *list, ChatMessage *msg)
+{
+    ChatBubble *bubble = chat_message_list_add_message(list, msg);
+    g_object_unref(msg); /* the bubble holds it */
+    return bubble;
+}
+
+static const char *description_of(ChatBubble *bubble)
+{
+    return atk_object_get_description(gtk_widget_get_accessible(GTK_WIDGET(bubble)));
 }
 
 static ChatBubble *bubble_at(ChatMessageList *list, int index)
@@ -77,7 +94,7 @@ static void test_own_and_other_do_not_group(void)
     ChatMessageList *list = new_list();
     add_text(list, "alice", "mine", T0, TRUE, 0);
     ChatBubble *theirs = add_text(list, "alice", "same name, other side", T0 + 1, FALSE, 0);
-    ChatBubble *mine = chat_message_list_add_pending(list, 5, "alice", "pending");
+    ChatBubble *mine = add_pending(list, message_new_pending(0, "alice", "pending", 5, 0));
     g_assert_false(chat_bubble_get_grouped(theirs));
     g_assert_false(chat_bubble_get_grouped(mine));
     g_object_unref(list);
@@ -112,35 +129,90 @@ static void test_row_cap(void)
 static void test_pending_then_sent(void)
 {
     ChatMessageList *list = new_list();
-    ChatBubble *pending = chat_message_list_add_pending(list, 42, "me", "hello 👋");
-    g_assert_cmpint(chat_bubble_get_state(pending), ==, CHAT_BUBBLE_PENDING);
+    ChatMessage *msg = pending_text("hello 👋", 42);
+    ChatBubble *pending = add_pending(list, msg);
+    g_assert_cmpstr(description_of(pending), ==, "sending");
     GtkLabel *status = find_label_with_class(GTK_WIDGET(pending), "status");
     g_assert_true(g_str_has_suffix(gtk_label_get_text(status), "sending"));
     /* Someone else's message in between changes nothing about it. */
     add_text(list, "bob", "hey", T0, FALSE, 0);
-    ChatBubble *acked = add_text(list, "me", "hello 👋", T0 + 5, TRUE, 42);
-    g_assert_true(acked == pending);
-    g_assert_cmpint(chat_bubble_get_state(pending), ==, CHAT_BUBBLE_SENT);
+    message_set_sent(msg, 5, T0 + 5, 0, "me", 1);
+    g_assert_cmpstr(description_of(pending), ==, "sent");
     g_assert_cmpint(chat_bubble_get_time(pending), ==, T0 + 5);
     g_assert_cmpstr(gtk_label_get_text(status), ==, "\u2713");
     /* Both now of T0's day: one separator heads them (the pending one's "Today" went). */
     g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
-    /* A second echo of the same id is a new message, not a second settlement. */
-    ChatBubble *again = add_text(list, "me", "hello 👋", T0 + 6, TRUE, 42);
-    g_assert_true(again != pending);
+    /* The session reports the settled object: it keeps its one row. */
+    g_assert_true(chat_message_list_add_message(list, msg) == pending);
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 3);
+    /* Read by bob: two ticks, and the words. */
+    message_add_reader(msg, "bob");
+    g_assert_cmpstr(gtk_label_get_text(status), ==, "\u2713\u2713");
+    g_assert_cmpstr(description_of(pending), ==, "read by bob");
+    message_add_reader(msg, "carol");
+    g_assert_cmpstr(description_of(pending), ==, "read by 2 people");
     g_object_unref(list);
 }
 
 static void test_pending_then_failed(void)
 {
     ChatMessageList *list = new_list();
-    ChatBubble *pending = chat_message_list_add_pending(list, 7, "me", "too much");
-    g_assert_true(chat_message_list_fail_message(list, 7, "text too long"));
-    g_assert_cmpint(chat_bubble_get_state(pending), ==, CHAT_BUBBLE_FAILED);
+    ChatMessage *msg = pending_text("too much", 7);
+    ChatBubble *pending = add_pending(list, msg);
+    message_set_failed(msg, CHAT_SESSION_ERROR_INVALID, "text too long");
+    g_assert_cmpint(chat_message_get_state(msg), ==, CHAT_MESSAGE_FAILED);
+    g_assert_true(g_error_matches(chat_message_get_error(msg), CHAT_SESSION_ERROR,
+                                  CHAT_SESSION_ERROR_INVALID));
     GtkLabel *status = find_label_with_class(GTK_WIDGET(pending), "status");
     g_assert_nonnull(strstr(gtk_label_get_text(status), "text too long"));
-    g_assert_false(chat_message_list_fail_message(list, 7, "again"));
-    g_assert_false(chat_message_list_fail_message(list, 8, "unknown id"));
+    g_assert_cmpstr(description_of(pending), ==, "not sent: text too long");
+    g_object_unref(list);
+}
+
+/* Edits, deletion, reactions and a reply's quote follow the message. */
+static void test_bubble_follows_message(void)
+{
+    ChatMessageList *list = new_list();
+    ChatMessage *first = chat_message_new(10, 0, "bob", "lunch at noon?", T0, FALSE);
+    ChatMessage *reply = message_new_sent(11, 0, "alice", 2, "yes", T0 + 1, FALSE, 0, 10);
+    ChatBubble *bubble = chat_message_list_add_message(list, first);
+    ChatBubble *answer = chat_message_list_add_message(list, reply);
+    GtkLabel *text = find_label_with_class(GTK_WIDGET(bubble), "text");
+    GtkLabel *edited = find_label_with_class(GTK_WIDGET(bubble), "edited");
+    GtkLabel *reactions = find_label_with_class(GTK_WIDGET(bubble), "reactions");
+    GtkLabel *quote = find_label_with_class(GTK_WIDGET(answer), "quote");
+    g_assert_false(gtk_widget_get_visible(GTK_WIDGET(edited)));
+    g_assert_false(gtk_widget_get_visible(GTK_WIDGET(reactions)));
+    g_assert_cmpstr(gtk_label_get_text(quote), ==, "\u21AA a reply to an earlier message");
+    message_set_reply_to(reply, first);
+    g_assert_cmpstr(gtk_label_get_text(quote), ==, "\u21AA bob: lunch at noon?");
+
+    message_set_edited(first, "lunch at one?");
+    g_assert_cmpstr(gtk_label_get_text(text), ==, "lunch at one?");
+    g_assert_true(gtk_widget_get_visible(GTK_WIDGET(edited)));
+    g_assert_cmpstr(description_of(bubble), ==, "edited");
+    g_assert_cmpstr(gtk_label_get_text(quote), ==, "\u21AA bob: lunch at one?");
+
+    GPtrArray *list_of = g_ptr_array_new_with_free_func(chat_reaction_free);
+    ChatReaction *r = g_new0(ChatReaction, 1);
+    r->emoji = g_strdup("\U0001F44D");
+    r->count = 2;
+    r->names = g_strsplit("alice,carol", ",", -1);
+    g_ptr_array_add(list_of, r);
+    message_set_reactions(first, list_of);
+    g_assert_true(gtk_widget_get_visible(GTK_WIDGET(reactions)));
+    g_assert_cmpstr(gtk_label_get_text(reactions), ==, "\U0001F44D 2");
+    g_assert_cmpstr(description_of(bubble), ==, "edited, reactions: \U0001F44D 2 (alice, carol)");
+
+    message_set_deleted(first);
+    g_assert_cmpstr(gtk_label_get_text(text), ==, "Message deleted");
+    g_assert_false(gtk_widget_get_visible(GTK_WIDGET(edited)));
+    g_assert_false(gtk_widget_get_visible(GTK_WIDGET(reactions)));
+    g_assert_cmpstr(gtk_label_get_text(quote), ==, "\u21AA bob: Message deleted");
+    const char *name = atk_object_get_name(gtk_widget_get_accessible(GTK_WIDGET(bubble)));
+    g_assert_true(g_str_has_suffix(name, ": Message deleted"));
+    g_object_unref(first);
+    g_object_unref(reply);
     g_object_unref(list);
 }
 
@@ -148,14 +220,17 @@ static void test_pending_row_capped_out(void)
 {
     ChatMessageList *list = new_list();
     chat_message_list_set_max_rows(list, 2);
-    chat_message_list_add_pending(list, 9, "me", "gone soon");
+    ChatMessage *msg = g_object_ref(pending_text("gone soon", 9));
+    add_pending(list, msg);
     add_text(list, "bob", "a", T0, FALSE, 0);
     add_text(list, "bob", "b", T0 + 1, FALSE, 0);
-    /* The pending row went with the cap; its acknowledgement shows as a new bubble. */
-    g_assert_false(chat_message_list_fail_message(list, 9, "x"));
-    ChatBubble *acked = add_text(list, "me", "gone soon", T0 + 2, TRUE, 9);
-    g_assert_cmpint(chat_bubble_get_state(acked), ==, CHAT_BUBBLE_SENT);
+    /* The pending row went with the cap; once sent, the message shows anew. */
+    g_assert_null(chat_message_list_find_bubble(list, msg));
+    message_set_sent(msg, 3, T0 + 2, 0, "me", 1);
+    ChatBubble *acked = chat_message_list_add_message(list, msg);
+    g_assert_cmpstr(description_of(acked), ==, "sent");
     g_assert_true(bubble_at(list, 1) == acked);
+    g_object_unref(msg);
     g_object_unref(list);
 }
 
@@ -168,15 +243,26 @@ static void remember_row(ChatMessageList *list, ChatFileRow *row, ChatFileRow **
 static void test_file_rows(void)
 {
     ChatMessageList *list = new_list();
-    ChatFileRow *upload = chat_message_list_add_upload(list, 3, "me", "/tmp/report.pdf", 2048);
-    g_assert_true(chat_message_list_find_transfer(list, CHAT_TRANSFER_UPLOAD, 3) == upload);
+    ChatTransfer *sending = chat_transfer_new(CHAT_TRANSFER_UPLOAD, "report.pdf",
+                                              "/tmp/report.pdf", 2048);
+    ChatFileRow *upload = chat_message_list_add_upload(list, sending, "me");
+    g_assert_true(chat_message_list_find_file_row(list, sending) == upload);
     g_assert_cmpint(chat_file_row_get_state(upload), ==, CHAT_FILE_ROW_TRANSFERRING);
     g_assert_cmpstr(chat_file_row_get_name(upload), ==, "report.pdf");
     g_assert_true(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(upload), "Cancel")));
+    /* The row follows its transfer: bytes moved, then the server checking it. */
+    GtkLabel *detail = find_label_with_class(GTK_WIDGET(upload), "file-detail");
+    transfer_object_update(sending, "report.pdf", "/tmp/report.pdf", 2048, 1024, 1024.0);
+    g_assert_true(g_str_has_prefix(gtk_label_get_text(detail), "1.0\u00A0kB of 2.0\u00A0kB"));
+    transfer_object_set_state(sending, CHAT_TRANSFER_CHECKING, NULL);
+    g_assert_true(g_str_has_suffix(gtk_label_get_text(detail), "sent, the server is checking it"));
 
     ChatFileInfo own = { .file_id = 11, .uploader = (char *)"me", .name = (char *)"report.pdf",
-                         .size = 2048, .own = TRUE, .upload_id = 3, .time_ms = T0 };
+                         .size = 2048, .own = TRUE, .upload = sending, .time_ms = T0 };
     g_assert_true(chat_message_list_add_file(list, &own) == upload);
+    transfer_object_set_state(sending, CHAT_TRANSFER_DONE, NULL);
+    g_assert_true(g_str_has_suffix(gtk_label_get_text(detail), "shared"));
+    g_object_unref(sending);
     g_assert_cmpint(chat_file_row_get_state(upload), ==, CHAT_FILE_ROW_COMPLETE);
     g_assert_true(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(upload), "Open")));
     g_assert_false(gtk_widget_get_visible(find_button_with_label(GTK_WIDGET(upload), "Download")));
@@ -184,7 +270,7 @@ static void test_file_rows(void)
     ChatFileInfo theirs = { .file_id = 12, .uploader = (char *)"bob", .name = (char *)"cat.png",
                             .size = 5, .time_ms = T0 };
     ChatFileRow *offer = chat_message_list_add_file(list, &theirs);
-    g_assert_true(chat_message_list_find_transfer(list, CHAT_TRANSFER_DOWNLOAD, 12) == offer);
+    g_assert_cmpuint(chat_file_row_get_file_id(offer), ==, 12);
     g_assert_cmpint(chat_file_row_get_state(offer), ==, CHAT_FILE_ROW_AVAILABLE);
     GtkWidget *download = find_button_with_label(GTK_WIDGET(offer), "Download");
     g_assert_true(gtk_widget_get_visible(download));
@@ -277,7 +363,7 @@ static void test_follows_only_at_bottom(void)
     g_assert_false(wait_until(scrolled_to_bottom, &s, 300));
 
     /* Own messages always jump down. */
-    chat_message_list_add_pending(s.list, 1, "me", "mine");
+    add_pending(s.list, pending_text("mine", 1));
     g_assert_true(wait_until(scrolled_to_bottom, &s, 5000));
     g_assert_false(chat_message_list_get_has_unseen(s.list));
 
@@ -334,8 +420,8 @@ static void test_few_emoji_show_large(void)
     g_assert_false(format_is_few_emoji("ok \U0001F44D", 3));
     g_assert_false(format_is_few_emoji("", 3));
     g_assert_false(format_is_few_emoji("123", 3));
-    ChatBubble *big = chat_bubble_new("bob", "\U0001F389", T0, FALSE);
-    ChatBubble *text = chat_bubble_new("bob", "party \U0001F389", T0, FALSE);
+    ChatBubble *big = bubble_for("bob", "\U0001F389", T0, FALSE);
+    ChatBubble *text = bubble_for("bob", "party \U0001F389", T0, FALSE);
     g_object_ref_sink(big);
     g_object_ref_sink(text);
     g_assert_true(gtk_style_context_has_class(gtk_widget_get_style_context(GTK_WIDGET(big)),
@@ -352,13 +438,18 @@ static void test_cancelled_transfer_offers_retry_and_dismiss(void)
     ChatFileInfo theirs = { .file_id = 5, .uploader = (char *)"bob", .name = (char *)"big.iso",
                             .size = 1000, .time_ms = T0 };
     ChatFileRow *row = chat_message_list_add_file(list, &theirs);
-    chat_file_row_show_progress(row, 10, 1000, 100.0);
+    ChatTransfer *download = chat_transfer_new(CHAT_TRANSFER_DOWNLOAD, "big.iso", NULL, 1000);
+    chat_file_row_follow(row, download);
+    transfer_object_update(download, "big.iso", NULL, 1000, 10, 100.0);
     ChatFileRow *cancelled = NULL, *retried = NULL;
     g_signal_connect(list, "cancel-requested", G_CALLBACK(remember_row), &cancelled);
     g_signal_connect(list, "retry-requested", G_CALLBACK(remember_row), &retried);
     gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(row), "Cancel")));
     g_assert_true(cancelled == row);
-    chat_file_row_show_failed(row, "cancelled"); /* what the session reports next */
+    g_assert_true(chat_file_row_get_transfer(row) == download);
+    /* What the session does next. */
+    transfer_object_set_state(download, CHAT_TRANSFER_CANCELLED, NULL);
+    g_object_unref(download);
     g_assert_cmpint(chat_file_row_get_state(row), ==, CHAT_FILE_ROW_CANCELLED);
     GtkLabel *detail = find_label_with_class(GTK_WIDGET(row), "file-detail");
     g_assert_cmpstr(gtk_label_get_text(detail), ==, "Cancelled");
@@ -369,22 +460,28 @@ static void test_cancelled_transfer_offers_retry_and_dismiss(void)
     gtk_button_clicked(GTK_BUTTON(retry));
     g_assert_true(retried == row);
     /* A failure that nobody asked for stays a failure. */
-    chat_file_row_show_failed(row, "connection lost");
+    download = chat_transfer_new(CHAT_TRANSFER_DOWNLOAD, "big.iso", NULL, 1000);
+    chat_file_row_follow(row, download);
+    transfer_object_set_state(download, CHAT_TRANSFER_FAILED, "connection lost");
     g_assert_cmpstr(gtk_label_get_text(detail), ==, "Failed: connection lost");
-    chat_file_row_show_progress(row, 10, 1000, 100.0);
-    gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(row), "Cancel")));
-    chat_file_row_show_failed(row, "cancelled");
+    g_assert_cmpint(chat_file_row_get_state(row), ==, CHAT_FILE_ROW_FAILED);
+    g_object_unref(download);
+    download = chat_transfer_new(CHAT_TRANSFER_DOWNLOAD, "big.iso", NULL, 1000);
+    chat_file_row_follow(row, download);
+    transfer_object_set_state(download, CHAT_TRANSFER_CANCELLED, NULL);
+    g_object_unref(download);
     gtk_button_clicked(GTK_BUTTON(find_button_with_label(GTK_WIDGET(row), "Dismiss")));
     g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 0);
-    g_assert_null(chat_message_list_find_transfer(list, CHAT_TRANSFER_DOWNLOAD, 5));
+
     g_object_unref(list);
 }
 
 static ChatBubble *add_with_id(ChatMessageList *list, guint64 id, gint64 time_ms, const char *text)
 {
-    ChatMessage msg = { .message_id = id, .time_ms = time_ms, .sender = (char *)"bob",
-                        .text = (char *)text };
-    return chat_message_list_add_message(list, &msg);
+    ChatMessage *msg = chat_message_new(id, 0, "bob", text, time_ms, FALSE);
+    ChatBubble *bubble = chat_message_list_add_message(list, msg);
+    g_object_unref(msg);
+    return bubble;
 }
 
 static const char *row_name(ChatMessageList *list, int index)
@@ -454,6 +551,7 @@ int main(int argc, char **argv)
     g_test_add_func("/message-list/pending-then-sent", test_pending_then_sent);
     g_test_add_func("/message-list/pending-then-failed", test_pending_then_failed);
     g_test_add_func("/message-list/pending-row-capped-out", test_pending_row_capped_out);
+    g_test_add_func("/message-list/bubble-follows-message", test_bubble_follows_message);
     g_test_add_func("/message-list/file-rows", test_file_rows);
     g_test_add_func("/message-list/progress-and-failure-texts", test_progress_and_failure_texts);
     g_test_add_func("/message-list/follows-only-at-bottom", test_follows_only_at_bottom);

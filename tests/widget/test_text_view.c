@@ -52,7 +52,7 @@ static void test_links(void)
 
 static void test_bubble_shows_text_literally(void)
 {
-    ChatBubble *bubble = chat_bubble_new("<b>x</b>", "<i>hi</i> & https://gtk.org", 0, FALSE);
+    ChatBubble *bubble = bubble_for("<b>x</b>", "<i>hi</i> & https://gtk.org", 0, FALSE);
     g_object_ref_sink(bubble);
     GtkLabel *text = find_label_with_class(GTK_WIDGET(bubble), "text");
     GtkLabel *name = find_label_with_class(GTK_WIDGET(bubble), "sender");
@@ -75,7 +75,7 @@ static void test_bubble_shows_text_literally(void)
  * the name cannot reorder what follows it. */
 static void test_bubble_hostile_text_inert(void)
 {
-    ChatBubble *bubble = chat_bubble_new("eve\u202E\u2069", "\x1b[2J\agpj\u202Eexe.doc\nnext",
+    ChatBubble *bubble = bubble_for("eve\u202E\u2069", "\x1b[2J\agpj\u202Eexe.doc\nnext",
                                          0, FALSE);
     g_object_ref_sink(bubble);
     GtkLabel *text = find_label_with_class(GTK_WIDGET(bubble), "text");
@@ -87,7 +87,7 @@ static void test_bubble_hostile_text_inert(void)
 
 static void test_own_bubble_sits_right(void)
 {
-    ChatBubble *bubble = chat_bubble_new("me", "hello", 0, TRUE);
+    ChatBubble *bubble = bubble_for("me", "hello", 0, TRUE);
     g_object_ref_sink(bubble);
     GtkLabel *text = find_label_with_class(GTK_WIDGET(bubble), "text");
     GtkWidget *frame = gtk_widget_get_parent(GTK_WIDGET(text));

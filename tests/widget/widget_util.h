@@ -5,6 +5,18 @@
 
 #include <gtk/gtk.h>
 
+#include "client/gtk/bubble.h"
+
+/* A bubble showing a SENT message made of these fields (the bubble holds it). */
+static inline ChatBubble *bubble_for(const char *sender, const char *text, gint64 time_ms,
+                                     gboolean own)
+{
+    ChatMessage *msg = chat_message_new(1, 0, sender, text, time_ms, own);
+    ChatBubble *bubble = chat_bubble_new(msg);
+    g_object_unref(msg);
+    return bubble;
+}
+
 /* First descendant of root (depth first, root included) that is a GtkLabel carrying
  * the CSS class css_class, or NULL. */
 static inline GtkLabel *find_label_with_class(GtkWidget *root, const char *css_class)

@@ -1,0 +1,68 @@
+/* Logging and applying events (event.h). */
+#include "server/event.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "server/client.h"
+#include "server/deliver.h"
+
+void event_log(struct server *srv, const struct event *ev, const struct deliver_ticket *ticket)
+{
+    event_apply(srv, ev, ticket); /* one node: the pass commit is the log */
+}
+
+void event_apply(struct server *srv, const struct event *ev,
+                 const struct deliver_ticket *ticket)
+{
+    switch (ev->type) {
+    case EVENT_TEXT: event_apply_text(srv, &ev->u.text, ticket); break;
+    case EVENT_EDIT: event_apply_edit(srv, &ev->u.change, ticket); break;
+    case EVENT_DELETE: event_apply_delete(srv, &ev->u.change, ticket); break;
+    case EVENT_REACT: event_apply_react(srv, &ev->u.change, ticket); break;
+    }
+}
+
+void event_note(const struct client *requester, uint32_t conn, const char *name,
+                enum log_level level, const char *fmt, ...)
+{
+    if (!log_enabled(level))
+        return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (requester != NULL)
+        client_log(requester, level, "%s", line);
+    else
+        log_event(level, conn, NULL, name, "%s", line);
+}
+
+void event_refuse(struct server *srv, const struct deliver_ticket *ticket, uint16_t code,
+                  const char *fmt, ...)
+{
+    struct client *c = deliver_ticket_client(srv, ticket);
+    if (c == NULL)
+        return;
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    client_send_error(c, code, ticket->ref_type, ticket->ref_id, "%s", text);
+}
+
+bool event_deliver(struct server *srv, const struct deliver_ticket *ticket,
+                   const struct room *r, const struct proto_msg *msg)
+{
+    struct frame *f = frame_encode(msg);
+    if (f == NULL) {
+        log_event(LOG_ERROR, 0, NULL, NULL, "cannot encode a %s frame",
+                  proto_type_name(msg->type));
+        return false;
+    }
+    deliver_ticketed(srv, ticket, r, f);
+    frame_unref(f);
+    return true;
+}
