@@ -86,7 +86,9 @@ GUI_MAIN := client/gtk/app_main.c
 GUI_SRC := $(filter-out $(GUI_MAIN),$(wildcard client/gtk/*.c))
 GRESOURCE_XML := client/gtk/resources/chat.gresource.xml
 GRESOURCE_C := $(OUT)/gen/resources.c
-BENCH_SRC := $(wildcard bench/*.c)
+# bench/floor_relay.c is a program of its own (floor-relay), not part of chat-bench.
+FLOOR_SRC := bench/floor_relay.c bench/net.c
+BENCH_SRC := $(filter-out bench/floor_relay.c,$(wildcard bench/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 WIDGET_SRC := $(wildcard tests/widget/test_*.c)
 
@@ -98,7 +100,7 @@ GUI_OBJ := $(call obj,$(GUI_SRC)) $(OUT)/obj/gen/resources.o
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 WIDGET_BIN := $(patsubst tests/widget/%.c,$(OUT)/tests/%,$(WIDGET_SRC))
 
-BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(OUT)/chat-bench
+BINS := $(OUT)/chat-server $(OUT)/chat-cli $(OUT)/chat-client $(OUT)/chat-bench $(OUT)/floor-relay
 # Test drivers of server modules against real services (tests/cluster/).
 PROBE_BIN := $(OUT)/tests/cluster-log-probe
 .PHONY: all test run bench bench-quick clean FORCE
@@ -148,6 +150,9 @@ $(OUT)/chat-client: $(GUI_OBJ) $(call obj,$(GUI_MAIN)) $(CORE_OBJ) $(OUT)/libcom
 $(OUT)/chat-bench: $(call obj,$(BENCH_SRC)) $(OUT)/libcommon.a
 	$(CC) $(LDFLAGS_ALL) $^ $(SSL_LIBS) $(BASE_LIBS) -lm -o $@
 
+$(OUT)/floor-relay: $(call obj,$(FLOOR_SRC))
+	$(CC) $(LDFLAGS_ALL) $^ -o $@
+
 $(GRESOURCE_C): $(GRESOURCE_XML) $(wildcard client/gtk/resources/*.ui client/gtk/resources/*.css)
 	@mkdir -p $(dir $@)
 	glib-compile-resources --sourcedir=client/gtk/resources --generate-source --target=$@ $<
@@ -195,11 +200,12 @@ test-valgrind-core:
 	$(MAKE) test-valgrind VALGRIND_TESTS="$(VALGRIND_CORE)"
 
 # Side-by-side benchmark against ngircd; writes docs/PERFORMANCE.md.
-bench: $(OUT)/chat-server $(OUT)/chat-bench
+bench: $(OUT)/chat-server $(OUT)/chat-bench $(OUT)/floor-relay
 	bench/run-bench --bin $(OUT)
 
-# A few seconds of load: checks the benchmark still works and nothing is lost.
-bench-quick: $(OUT)/chat-server $(OUT)/chat-bench
+# A few seconds of load (chat-server and the floor relay): the benchmark still works and
+# nothing is lost.
+bench-quick: $(OUT)/chat-server $(OUT)/chat-bench $(OUT)/floor-relay
 	bench/run-bench --bin $(OUT) --quick
 
 # Fuzzing with clang's libFuzzer (ASan+UBSan): every tests/fuzz/fuzz_*.c harness runs

@@ -14,12 +14,12 @@ import time
 
 import bench_typing
 import bench_search
+import bench_floor
 
 TARGET_RATIO = 3.0          # deliveries/s against ngircd at N=1000
 TARGET_P99_MS = 3.0         # 200 msgs/s into 1000 members
 TARGET_LOGIN_10K_S = 10.0   # 10,000 clients logged in (epoll)
 TARGET_P99_10K_MS = 50.0    # 100 msgs/s into 10,000 (epoll)
-TARGET_IDLE_BYTES = 1024    # server memory per idle logged-in connection
 TARGET_FILE_RATIO = 0.5     # 1 GiB through chat-server against a plain TCP copy
 TARGET_STORE_COST = 0.10    # fan-out N=1000 with chat.db against the in-memory store
 TARGET_PING_P99_MS = 10     # the loop's answer to PING while Argon2id runs on the workers
@@ -313,13 +313,7 @@ def targets(r):
                      if _ok(ep) else "run failed: " + problem(ep),
                      _ok(ep) and ep["p99_us"] <= TARGET_P99_10K_MS * 1000 and ep["missing"] == 0))
 
-    idle = r["idle"]["chat"]
-    b = idle.get("server_bytes_per_conn") if _ok(idle) else None
-    rows.append(("Idle logged-in connection <= 1 KiB of server memory",
-                 f"**{b:,.0f} B** per connection (private memory, 100 -> 1000 clients; "
-                 f"whole RSS growth / 1000: {idle['server_rss_bytes_per_conn']:,.0f} B)"
-                 if b is not None else "run failed: " + problem(idle),
-                 b is not None and b <= TARGET_IDLE_BYTES))
+    rows += bench_floor.targets(floor_fanout(r), r["idle"])
 
     if r["file"]:
         up, down, _ = _file_ratios(r)
@@ -532,6 +526,30 @@ plot {lines}
 
 # ---- the document ----
 
+def floor_fanout(r):
+    """The throughput runs as bench_floor wants them: {N: {kind: runs}}."""
+    tp = r["throughput"]
+    return {n: {k: tp[f"{k}-{n}"] for k in ("floor", "chat", "irc") if f"{k}-{n}" in tp}
+            for n in (100, 1000)}
+
+
+def _floor_section(r):
+    lines = bench_floor.section(floor_fanout(r), r["idle"], r.get("floor_breakdown"),
+                                r["runs"])
+    per = []
+    for key, label in (("floor_profile", "floor relay"), ("profile", "chat-server")):
+        p = r.get(key) or {}
+        load, cg = p.get("load", {}), p.get("callgrind")
+        if cg and cg.get("total_ir") and _ok(load) and load.get("delivered"):
+            d = load["delivered"] + load.get("echoes", 0)
+            per.append(f"{label} **{cg['total_ir'] / d:,.0f}**")
+    if per:
+        lines += ["User-space instructions per delivery (callgrind, N=100, the whole short run "
+                  "with start-up and logins; deliveries + echoes): " + ", ".join(per) +
+                  ". chat-server's functions are listed under *Profile*.", ""]
+    return lines
+
+
 def _table(header, rows):
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -717,6 +735,7 @@ def document(r, command, images):
         _side_by_side(r),
         "",
     ]
+    lines += ["## Against the floor", "", *_floor_section(r)]
     lines += ["## The store's cost", "", store_section(r), ""]
     if r.get("history"):
         lines += ["## History and resume", "", history_section(r["history"]), ""]

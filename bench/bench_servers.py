@@ -198,6 +198,17 @@ def start_tcp_sink(bin_dir, workdir, cpu, out_path, timeout_s):
                   re.compile(r"^tcp-sink listening on 127\.0\.0\.1:(\d+)$"), READY_TIMEOUT_S)
 
 
+def start_floor_relay(bin_dir, workdir, cpu, lifetime_s, wrapper=(),
+                      ready_timeout=READY_TIMEOUT_S):
+    """floor-relay (bench/floor_relay.c): the bare relay chat-server is measured against;
+    it exits by itself after lifetime_s."""
+    argv = list(wrapper) + [os.path.join(bin_dir, "floor-relay"), "--lifetime",
+                            str(int(lifetime_s))]
+    return _start("floor-relay", pinned(cpu, argv), os.path.join(workdir, "relay.out"),
+                  re.compile(r"^floor-relay listening on 127\.0\.0\.1:(\d+)$"),
+                  ready_timeout)
+
+
 def parse_result(stdout):
     """The key=value pairs of the RESULT line of chat-bench output (numbers converted),
     plus 'failure' from a FAILURE line; {} when there is no RESULT line."""

@@ -47,7 +47,7 @@ struct options {
 static void usage(FILE *out)
 {
     fputs("usage: chat-bench [options]\n"
-          "  --proto chat|irc       protocol to speak (chat)\n"
+          "  --proto chat|irc|floor protocol to speak (chat; floor: bench/floor-relay)\n"
           "  --host ADDR            server address, loopback only (127.0.0.1)\n"
           "  --port N               server port (required)\n"
           "  --clients N            members of the room (100)\n"
@@ -112,8 +112,10 @@ static bool option_set(struct options *o, int id, const char *arg)
     bool ok = true;
     switch (id) {
     case 'P':
-        ok = strcmp(arg, "chat") == 0 || strcmp(arg, "irc") == 0;
-        o->load.dialect = strcmp(arg, "irc") == 0 ? &dialect_irc : &dialect_chat;
+        ok = strcmp(arg, "chat") == 0 || strcmp(arg, "irc") == 0 || strcmp(arg, "floor") == 0;
+        o->load.dialect = strcmp(arg, "irc") == 0     ? &dialect_irc
+                          : strcmp(arg, "floor") == 0 ? &dialect_floor
+                                                      : &dialect_chat;
         break;
     case 'H': o->host = arg; break;
     case 'p':

@@ -1,5 +1,5 @@
 /* What the load generator core (load.c) and a chat dialect (chat_dialect.c: our
- * protocol; irc.c: IRC) share: the connection record, the dialect interface, and the
+ * protocol; irc.c: IRC; floor_dialect.c: the floor relay) share: the connection record, the dialect interface, and the
  * calls through which a dialect reports what it read back to the core. */
 #ifndef BENCH_DIALECT_H
 #define BENCH_DIALECT_H
@@ -12,13 +12,6 @@
 #include "common/protocol.h"
 
 struct load;
-
-/* Bytes of an unfinished text line (IRC). */
-struct linebuf {
-    char *data;
-    size_t len;
-    size_t cap;
-};
 
 struct conn {
     int fd;
@@ -34,7 +27,7 @@ struct conn {
     struct outbuf out;
     union {
         struct proto_decoder frames; /* our protocol */
-        struct linebuf lines;        /* IRC */
+        struct linebuf lines;        /* IRC and the floor relay's frames */
     } in;
 };
 
@@ -58,6 +51,7 @@ struct dialect {
 
 extern const struct dialect dialect_chat;
 extern const struct dialect dialect_irc;
+extern const struct dialect dialect_floor;
 
 /* The connection's output queue, marked to be flushed before the core next waits. */
 struct outbuf *load_output(struct load *ld, struct conn *c);

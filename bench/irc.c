@@ -151,41 +151,14 @@ static bool irc_input(struct load *ld, struct conn *c, const uint8_t *bytes, siz
 {
     struct linebuf *lb = &c->in.lines;
     bool ok = true;
-    const char *src = (const char *)bytes;
-    size_t src_len = n;
-    if (lb->len > 0) {
-        if (lb->len + n > lb->cap) {
-            size_t cap = lb->len + n > 2 * lb->cap ? lb->len + n : 2 * lb->cap;
-            char *data = realloc(lb->data, cap);
-            if (data == NULL)
-                abort();
-            lb->data = data;
-            lb->cap = cap;
-        }
-        memcpy(lb->data + lb->len, bytes, n);
-        lb->len += n;
-        src = lb->data;
-        src_len = lb->len;
-    }
-    size_t used = irc_lines(ld, c, src, src_len, &ok);
-    size_t rest = src_len - used;
-    if (rest > IRC_MAX_LINE) {
+    size_t len;
+    const char *src = linebuf_join(lb, bytes, n, &len);
+    size_t used = irc_lines(ld, c, src, len, &ok);
+    if (len - used > IRC_MAX_LINE) {
         load_server_error(ld, c, "line longer than IRC allows");
         return false;
     }
-    if (rest > 0 && src != lb->data) {
-        if (rest > lb->cap) {
-            char *data = realloc(lb->data, IRC_MAX_LINE);
-            if (data == NULL)
-                abort();
-            lb->data = data;
-            lb->cap = IRC_MAX_LINE;
-        }
-        memcpy(lb->data, src + used, rest);
-    } else if (rest > 0) {
-        memmove(lb->data, lb->data + used, rest);
-    }
-    lb->len = rest;
+    linebuf_keep(lb, src, used, len);
     return ok;
 }
 

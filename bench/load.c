@@ -59,6 +59,7 @@ struct load {
     uint32_t started, logging_in, logged_in, settled;
     bool sending, tearing_down, failed;
     uint64_t in_flight;          /* messages sent and not yet at every other member */
+    uint64_t rx_bytes;           /* bytes read so far (all connections) */
     uint64_t t0, t_send, t_last_delivery;
     uint64_t period_ns, due;     /* paced: interval, and messages due so far */
     uint32_t notes;
@@ -216,6 +217,7 @@ static void conn_read_tls(struct load *ld, struct conn *c)
         if (n > 0) {
             ld->read_now = ld->arrival = clock_now_ns(); /* no kernel stamp for a record */
             ld->res->reads++;
+            ld->rx_bytes += (uint64_t)n;
             if (!ld->opt->dialect->input(ld, c, ld->rbuf, (size_t)n))
                 conn_close(ld, c, "the stream cannot go on");
         } else if (n == 0) {
@@ -262,6 +264,7 @@ static void conn_read(struct load *ld, struct conn *c)
         ld->read_now = clock_now_ns();
         ld->arrival = arrival_time(ld, &mh);
         ld->res->reads++;
+        ld->rx_bytes += (uint64_t)n;
         if (!ld->opt->dialect->input(ld, c, ld->rbuf, (size_t)n))
             conn_close(ld, c, "the stream cannot go on");
     } else if (n == 0) {
@@ -287,6 +290,8 @@ static void conn_event(struct load *ld, struct conn *c, uint32_t events)
         } else if (events & EPOLLOUT) {
             c->state = CONN_LOGIN;
             ld->opt->dialect->login(ld, c);
+            if (!c->dirty) /* a login that sends nothing (the floor relay's) */
+                conn_watch(ld, c, false);
         }
         return;
     }
@@ -553,6 +558,7 @@ static void run_sending(struct load *ld)
     struct load_result *res = ld->res;
     res->server_start = proc_sample(opt->server_pid);
     uint64_t cpu0 = proc_self_cpu_ns();
+    uint64_t rx0 = ld->rx_bytes, reads0 = res->reads;
     ld->t_send = clock_now_ns();
     ld->sending = true;
     if ((opt->rate > 0 && !pacing_start(ld)) || (opt->typists > 0 && !typing_start(ld)))
@@ -574,6 +580,8 @@ static void run_sending(struct load *ld)
     load_until(ld, after_seconds(opt->drain_s), nothing_in_flight);
     res->server_end = proc_sample(opt->server_pid);
     res->bench_cpu_ns = proc_self_cpu_ns() - cpu0;
+    res->rx_bytes = ld->rx_bytes - rx0;
+    res->rx_reads = res->reads - reads0;
     res->active_s = seconds_between(ld->t_send, ld->t_last_delivery);
 }
 

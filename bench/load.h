@@ -63,6 +63,9 @@ struct load_result {
     struct proc_sample server_start;  /* all logged in, before sending (idle: after holding) */
     struct proc_sample server_end;    /* after draining */
     uint64_t reads;             /* reads that returned data */
+    uint64_t rx_bytes;          /* bytes received over sending + draining (all of them:
+                                   deliveries, echoes, anything else the server sent) */
+    uint64_t rx_reads;          /* reads that returned data over sending + draining */
     uint64_t rx_stamped_reads;  /* ... of which carried the kernel's receive timestamp */
     struct hist hist;           /* latency of every delivery: send to arrival in the socket */
     struct hist hist_read;      /* send to the generator's read() returning it */

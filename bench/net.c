@@ -149,3 +149,41 @@ void outbuf_free(struct outbuf *ob)
     free(ob->data);
     *ob = (struct outbuf){ 0 };
 }
+
+/* Makes room for want bytes in lb (aborts if memory runs out). */
+static void linebuf_reserve(struct linebuf *lb, size_t want)
+{
+    if (want <= lb->cap)
+        return;
+    size_t cap = want > 2 * lb->cap ? want : 2 * lb->cap;
+    char *data = realloc(lb->data, cap);
+    if (data == NULL)
+        abort();
+    lb->data = data;
+    lb->cap = cap;
+}
+
+const char *linebuf_join(struct linebuf *lb, const uint8_t *bytes, size_t n, size_t *len)
+{
+    if (lb->len == 0) {
+        *len = n;
+        return (const char *)bytes;
+    }
+    linebuf_reserve(lb, lb->len + n);
+    memcpy(lb->data + lb->len, bytes, n);
+    lb->len += n;
+    *len = lb->len;
+    return lb->data;
+}
+
+void linebuf_keep(struct linebuf *lb, const char *src, size_t used, size_t len)
+{
+    size_t rest = len - used;
+    if (rest > 0 && src != lb->data) {
+        linebuf_reserve(lb, rest);
+        memcpy(lb->data, src + used, rest);
+    } else if (rest > 0) {
+        memmove(lb->data, lb->data + used, rest);
+    }
+    lb->len = rest;
+}

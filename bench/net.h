@@ -58,4 +58,18 @@ enum flush_status outbuf_flush(struct outbuf *ob, int fd);
 /* Releases the buffer. */
 void outbuf_free(struct outbuf *ob);
 
+/* Input bytes carried from one read to the next: an unfinished line or frame. */
+struct linebuf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+
+/* The bytes to parse now: bytes[0..n) itself when nothing is carried, else the carried
+ * tail with bytes appended (in lb). *len is set to their length. */
+const char *linebuf_join(struct linebuf *lb, const uint8_t *bytes, size_t n, size_t *len);
+
+/* Keeps src[used..len) (src from linebuf_join) for the next read. */
+void linebuf_keep(struct linebuf *lb, const char *src, size_t used, size_t len);
+
 #endif

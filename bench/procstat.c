@@ -7,9 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* utime + stime in ns from /proc/PID/stat, or false. Fields 14 and 15 follow the
- * command name, which is in parentheses and may itself hold spaces and ')'. */
-static bool read_cpu(pid_t pid, uint64_t *cpu_ns)
+/* utime + stime, and stime alone, in ns from /proc/PID/stat, or false. Fields 14 and 15
+ * follow the command name, which is in parentheses and may itself hold spaces and ')'. */
+static bool read_cpu(pid_t pid, uint64_t *cpu_ns, uint64_t *sys_ns)
 {
     char path[64], line[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -26,7 +26,9 @@ static bool read_cpu(pid_t pid, uint64_t *cpu_ns)
                &utime, &stime) != 2)
         return false;
     long ticks = sysconf(_SC_CLK_TCK);
-    *cpu_ns = (utime + stime) * (1000000000ull / (unsigned long long)(ticks > 0 ? ticks : 100));
+    unsigned long long tick_ns = 1000000000ull / (unsigned long long)(ticks > 0 ? ticks : 100);
+    *cpu_ns = (utime + stime) * tick_ns;
+    *sys_ns = stime * tick_ns;
     return true;
 }
 
@@ -60,7 +62,7 @@ struct proc_sample proc_sample(pid_t pid)
 {
     struct proc_sample s = { 0 };
     if (pid > 0)
-        s.ok = read_cpu(pid, &s.cpu_ns) && read_memory(pid, &s);
+        s.ok = read_cpu(pid, &s.cpu_ns, &s.sys_ns) && read_memory(pid, &s);
     return s;
 }
 

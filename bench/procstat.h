@@ -9,6 +9,7 @@
 struct proc_sample {
     bool ok;            /* false when the process could not be read (gone, no pid given) */
     uint64_t cpu_ns;    /* user + system CPU time so far */
+    uint64_t sys_ns;    /* ... of it, in the kernel (system calls, the network stack) */
     uint64_t rss_kib;   /* resident set size now (VmRSS) */
     uint64_t anon_kib;  /* ... of it, private anonymous memory (RssAnon): heap and the
                            like, without the pages of code and libraries */

@@ -30,10 +30,12 @@ static void report_server(FILE *out, const struct load_opts *opt, const struct l
         return;
     double cpu_s = (double)(res->server_end.cpu_ns - res->server_start.cpu_ns) / 1e9;
     double wall = res->send_s + (res->active_s > res->send_s ? res->active_s - res->send_s : 0);
+    double sys_s = (double)(res->server_end.sys_ns - res->server_start.sys_ns) / 1e9;
     fprintf(out, " server_cpu_s=%.3f server_cpu_pct=%.1f server_cpu_ns_per_delivery=%.0f"
-                 " server_rss_kib=%llu server_hwm_kib=%llu",
+                 " server_sys_ns_per_delivery=%.0f server_rss_kib=%llu server_hwm_kib=%llu",
             cpu_s, wall > 0 ? 100.0 * cpu_s / wall : 0.0,
             res->delivered ? cpu_s * 1e9 / (double)res->delivered : 0.0,
+            res->delivered ? sys_s * 1e9 / (double)res->delivered : 0.0,
             (unsigned long long)res->server_end.rss_kib,
             (unsigned long long)res->server_end.hwm_kib);
 }
@@ -66,6 +68,14 @@ void report_load(FILE *out, const struct load_opts *opt, const struct load_resul
                 US(hist_quantile(r, 0.999)), US(r->max_ns),
                 res->reads ? 100.0 * (double)res->rx_stamped_reads / (double)res->reads : 0,
                 res->active_s > 0 ? 100.0 * (double)res->bench_cpu_ns / 1e9 / res->active_s : 0);
+    if (!opt->idle) /* all bytes received, over deliveries and echoes alike */
+        fprintf(out, " rx_bytes=%llu rx_reads=%llu rx_bytes_per_delivery=%.1f"
+                     " deliveries_per_read=%.2f",
+                (unsigned long long)res->rx_bytes, (unsigned long long)res->rx_reads,
+                res->delivered + res->echoes
+                    ? (double)res->rx_bytes / (double)(res->delivered + res->echoes) : 0,
+                res->rx_reads ? (double)(res->delivered + res->echoes) / (double)res->rx_reads
+                              : 0);
     if (opt->typists > 0)
         fprintf(out, " typists=%u typing_rate=%g typing_sent=%llu typing_received=%llu",
                 opt->typists, opt->typing_rate, (unsigned long long)res->typing_sent,

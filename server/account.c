@@ -30,7 +30,7 @@ void account_on_logout(struct client *c, const struct proto_msg *msg)
     struct store *st = c->srv->store;
     bool all = l->scope == PROTO_LOGOUT_ALL;
     enum store_status status = all ? store_sessions_revoke_all(st, c->account_id)
-                               : c->has_token ? store_session_revoke(st, c->token_hash)
+                               : c->token_hash != NULL ? store_session_revoke(st, c->token_hash)
                                               : STORE_OK;
     if (status != STORE_OK) {
         client_log(c, LOG_ERROR, "cannot revoke sessions: %s", store_error(st));
@@ -38,7 +38,7 @@ void account_on_logout(struct client *c, const struct proto_msg *msg)
                           "The server could not end your session; try again later.");
         return;
     }
-    c->has_token = false;
+    g_clear_pointer(&c->token_hash, g_free);
     send_done(c, l->request_id, PROTO_LOGOUT);
     client_finish(c, all ? "logout (every session revoked)" : "logout (session revoked)");
 }

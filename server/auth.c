@@ -286,8 +286,9 @@ static void send_token(struct client *c, const struct store_account *a,
     struct proto_msg msg = { .type = PROTO_SESSION };
     struct proto_session *s = &msg.u.session;
     memcpy(s->token, token, PROTO_TOKEN_LEN);
+    if (c->token_hash == NULL)
+        c->token_hash = g_malloc(PROTO_SHA256_LEN);
     crypto_hash_sha256(c->token_hash, token, PROTO_TOKEN_LEN);
-    c->has_token = true;
     s->expires_ms = (uint64_t)expires_ms;
     s->account_id = (uint32_t)a->id;
     s->role = (uint16_t)a->role;

@@ -207,6 +207,8 @@ void client_close(struct client *c, const char *reason)
     outq_clear(&c->out);
     g_free(c->name);
     g_free(c->name_key);
+    g_free(c->token_hash);
+    g_free(c->search_budget);
     if (c->typing_relayed != NULL)
         g_hash_table_destroy(c->typing_relayed);
     g_free(c);

@@ -26,8 +26,8 @@ enum client_state {
 
 struct client {
     struct server *srv;
-    int fd;                    /* the socket's number: its slot in srv->by_fd */
     struct conn *conn;         /* every byte in or out goes through it (conn.h) */
+    int fd;                    /* the socket's number: its slot in srv->by_fd */
     uint32_t id;               /* connection id, also the user id in WELCOME */
     enum client_state state;
     int ev_mask;               /* interest currently registered with the loop */
@@ -37,35 +37,35 @@ struct client {
     bool output_shut;          /* our side has sent FIN */
     bool welcome_pending;      /* logged in this pass: WELCOME and USER_LIST are held
                                   with the pass's USER_JOINED notices */
+    bool auth_pending;         /* a password check or hash for it is on the worker */
+    bool receipts_off;         /* the account shares no receipts and gets none (live.h) */
+    uint16_t presence;         /* enum proto_presence, as the client last set it */
+    uint32_t online_index;     /* position in srv->online while online */
+    int role;                  /* enum proto_role while online */
     uint64_t pass;             /* last loop pass its input was handled in */
     int64_t deadline_ms;       /* handshake or linger deadline (monotonic) */
-    uint32_t online_index;     /* position in srv->online while online */
-    uint16_t presence;         /* enum proto_presence, as the client last set it */
     char *name;                /* accepted username, NULL before login */
     char *name_key;            /* its fold key in srv->names */
     int64_t account_id;        /* the account logged in, 0 for a guest or before login */
-    int role;                  /* enum proto_role while online */
     int64_t muted_until_ms;    /* wall clock; texts are refused until then */
-    bool has_token;            /* token_hash holds this connection's session */
-    uint8_t token_hash[PROTO_SHA256_LEN];
-    bool auth_pending;         /* a password check or hash for it is on the worker */
-    bool receipts_off;         /* the account shares no receipts and gets none (live.h) */
+    uint8_t *token_hash;       /* PROTO_SHA256_LEN bytes: this connection's session
+                                  token, hashed; NULL when it has none */
     GHashTable *typing_relayed; /* room id -> gint64 * monotonic ms of the last TYPING of
                                    this connection relayed there; NULL until one is */
     struct proto_decoder decoder;
     struct outq out;
     struct upload *uploads;    /* uploads in flight, newest first */
     uint32_t upload_count;
-    struct list_node downloads; /* struct download, served round-robin */
     uint32_t download_count;
+    struct list_node downloads; /* struct download, served round-robin */
     struct list_node timer_link;   /* srv->handshakes or srv->lingering */
     struct list_node pending_link; /* srv->pending_writes */
     struct list_node backlog_link; /* srv->backlog */
     struct list_node pending_read_link; /* srv->pending_reads */
     struct list_node download_link; /* srv->downloaders */
     struct client_guard guard;     /* rate budgets, throttle and idle state (guard.h) */
-    struct bucket search_budget;   /* CPU milliseconds its searches may still take
-                                      (search.c); burst 0 until its first SEARCH */
+    struct bucket *search_budget;  /* CPU milliseconds its searches may still take
+                                      (search.c); NULL until its first SEARCH */
     char addr[NET_ADDR_MAX];
 };
 

@@ -3,6 +3,7 @@
 #include "server/conn.h"
 
 #include <glib.h>
+#include <stdarg.h>
 #include <sys/ioctl.h>
 
 #include "server/ev.h"
@@ -10,7 +11,23 @@
 
 const char *conn_error(const struct conn *c, int errnum)
 {
-    return c->error[0] != '\0' ? c->error : g_strerror(errnum);
+    return c->error != NULL ? c->error : g_strerror(errnum);
+}
+
+void conn_set_error(struct conn *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_free(c->error);
+    c->error = text;
+}
+
+void conn_forget_error(struct conn *c)
+{
+    g_free(c->error);
+    c->error = NULL;
 }
 
 int conn_socket_mask(const struct conn *c, int want)

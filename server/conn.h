@@ -68,7 +68,9 @@ struct conn {
     const struct conn_type *type;
     int fd;
     unsigned flags;  /* CONN_* above */
-    char error[160]; /* why the last operation failed, for the log ("" if errno says) */
+    char *error;     /* why the last operation failed, for the log (NULL if errno says);
+                        on the heap, so that a connection that never fails does not
+                        carry a buffer for it */
 };
 
 /* A plain TCP connection over fd (already non-blocking): established at once. */
@@ -140,6 +142,13 @@ static inline void conn_describe(const struct conn *c, char *buf, size_t cap)
 
 /* The words for the last failure: conn_error's text, else errno's. */
 const char *conn_error(const struct conn *c, int errnum);
+
+/* Records why the last operation failed (printf-style), replacing any earlier text. */
+void conn_set_error(struct conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Frees the recorded text: every implementation's close does this before freeing c. */
+void conn_forget_error(struct conn *c);
 
 /* The interest to register with the loop for an established connection that wants
  * `want` (EV_READ and/or EV_WRITE): want, with a direction swapped where OpenSSL needs

@@ -51,6 +51,7 @@ static void tcp_shutdown(struct conn *c)
 static void tcp_close(struct conn *c)
 {
     close(c->fd);
+    conn_forget_error(c);
     g_free(c);
 }
 
@@ -95,6 +96,7 @@ struct conn *conn_tcp_new(int fd)
 
 void conn_tcp_release(struct conn *c)
 {
+    conn_forget_error(c);
     g_free(c);
 }
 

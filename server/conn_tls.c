@@ -49,13 +49,13 @@ static void tls_fail(struct conn_tls *t, int code, const char *what)
     int saved = errno;
     t->failed = true;
     if (code == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
-        snprintf(t->base.error, sizeof t->base.error, "TLS %s: %s", what,
-                 saved != 0 ? g_strerror(saved) : "connection closed");
+        conn_set_error(&t->base, "TLS %s: %s", what,
+                       saved != 0 ? g_strerror(saved) : "connection closed");
         errno = saved != 0 ? saved : ECONNRESET;
         return;
     }
-    snprintf(t->base.error, sizeof t->base.error, "TLS %s: %s", what,
-             tls_error_text(why, sizeof why, "protocol error"));
+    conn_set_error(&t->base, "TLS %s: %s", what,
+                   tls_error_text(why, sizeof why, "protocol error"));
     errno = EPROTO;
 }
 
@@ -70,8 +70,8 @@ static enum conn_status tls_probe(struct conn_tls *t)
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         return CONN_AGAIN;
     if (n <= 0) {
-        snprintf(t->base.error, sizeof t->base.error, "closed before the TLS handshake%s%s",
-                 n < 0 ? ": " : "", n < 0 ? g_strerror(errno) : "");
+        conn_set_error(&t->base, "closed before the TLS handshake%s%s", n < 0 ? ": " : "",
+                       n < 0 ? g_strerror(errno) : "");
         return CONN_FAILED;
     }
     if (first != TLS_RECORD_TYPE_HANDSHAKE) {
@@ -270,6 +270,7 @@ static void tls_close(struct conn *c)
     struct conn_tls *t = tls_of(c);
     SSL_free(t->ssl);
     close(c->fd);
+    conn_forget_error(&t->base);
     g_free(t);
 }
 

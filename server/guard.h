@@ -42,17 +42,17 @@ struct guard_config {
 struct client_guard {
     struct bucket messages, bytes, file_bytes;
     struct bucket typing;           /* TYPING_SET frames: their own budget (limits.h) */
-    bool throttled;                 /* reading paused until release_ms */
-    int64_t release_ms;
+    int64_t release_ms;             /* while throttled: when reading resumes */
     int64_t over_since_ms;          /* 0, or when it began exceeding the chat limits with
                                        more input still waiting */
     struct list_node throttle_link; /* srv->guard.throttled while throttled */
-    bool ping_sent;                 /* idle: a PING is out, waiting for any frame */
     int64_t idle_deadline_ms;
     struct list_node idle_link;     /* srv->guard.quiet, or srv->guard.pinged */
     struct bucket error_logs;       /* "error sent" log lines this connection may write */
     struct bucket presence_sets;    /* PRESENCE_SET changes (SERVER_PRESENCE_SETS_*) */
     uint32_t errors_unlogged;       /* lines suppressed; summed up when it leaves */
+    bool throttled;                 /* reading paused until release_ms */
+    bool ping_sent;                 /* idle: a PING is out, waiting for any frame */
     bool ip_counted;                /* counted against its address's connections */
 };
 

@@ -49,7 +49,15 @@
                                                   ordinary traffic never allocates */
 #define SERVER_OUTQ_KEEP_SLOTS 256             /* a heap ring up to this many slots (4 KiB)
                                                   is kept when the queue empties, so a busy
-                                                  room does not allocate per loop pass */
+                                                  room does not allocate per loop pass; it
+                                                  is given back once the burst is over (see
+                                                  SERVER_OUTQ_CALM_FLUSHES), so an idle
+                                                  client keeps none */
+#define SERVER_OUTQ_CALM_FLUSHES 8             /* flushes in a row of no more frames than
+                                                  the inline slots hold before a kept heap
+                                                  ring is given back: a busy room whose
+                                                  passes are sometimes short does not free
+                                                  and grow it again and again */
 #define SERVER_DOWNLOAD_LOW_WATER (256u * 1024u) /* read file chunks only while the reader's
                                                   queue is below this: memory stays bounded
                                                   and texts interleave with file data */

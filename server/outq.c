@@ -50,7 +50,7 @@ void outq_init(struct outq *q)
 {
     q->slots = q->inline_slots;
     q->cap = SERVER_OUTQ_INLINE_SLOTS;
-    q->head = q->count = 0;
+    q->head = q->count = q->calm_flushes = 0;
     q->bytes = 0;
     q->copy = NULL;
     q->copy_len = q->copy_sent = 0;
@@ -80,6 +80,7 @@ static G_GNUC_NO_INLINE void outq_grow(struct outq *q)
 /* Returns to the inline slots, giving back any heap ring; the queue must be empty. */
 static void outq_release_ring(struct outq *q)
 {
+    q->calm_flushes = 0;
     if (q->slots != q->inline_slots) {
         g_free(q->slots);
         q->slots = q->inline_slots;
@@ -88,16 +89,20 @@ static void outq_release_ring(struct outq *q)
     q->head = 0;
 }
 
-/* Once empty, a heap ring of ordinary size is kept for the next pass's frames; a big
- * one, left by a reader that fell far behind, is given back. */
-static void outq_shrink_if_empty(struct outq *q)
+/* Once empty, a heap ring of ordinary size is kept for the next pass's frames while
+ * the client is busy; a big one, left by a reader that fell far behind, is given back
+ * at once, any other once SERVER_OUTQ_CALM_FLUSHES flushes in a row sent no more than
+ * the inline slots hold (an idle client keeps none from its login burst). */
+static void outq_shrink_if_empty(struct outq *q, uint32_t frames_sent)
 {
+    if (q->slots != q->inline_slots)
+        q->calm_flushes = frames_sent <= SERVER_OUTQ_INLINE_SLOTS ? q->calm_flushes + 1 : 0;
     if (q->count != 0)
         return;
     g_free(q->copy); /* all sent: it is copied anew when file parts come again */
     q->copy = NULL;
     q->copy_len = q->copy_sent = 0;
-    if (q->cap > SERVER_OUTQ_KEEP_SLOTS)
+    if (q->cap > SERVER_OUTQ_KEEP_SLOTS || q->calm_flushes >= SERVER_OUTQ_CALM_FLUSHES)
         outq_release_ring(q);
     q->head = 0;
 }
@@ -129,26 +134,30 @@ unsigned outq_withdraw(struct outq *q, bool (*drop)(const struct frame *f, void 
     }
     unsigned withdrawn = q->count - kept;
     q->count = kept;
-    outq_shrink_if_empty(q);
+    outq_shrink_if_empty(q, UINT32_MAX); /* a withdrawal is no calm flush */
     return withdrawn;
 }
 
-/* Marks n written bytes as sent, releasing the frames that are now complete. */
-static void outq_consume(struct outq *q, size_t n)
+/* Marks n written bytes as sent, releasing the frames that are now complete; returns
+ * how many were. */
+static uint32_t outq_consume(struct outq *q, size_t n)
 {
+    uint32_t done = 0;
     q->bytes -= n;
     while (n > 0) {
         struct outq_slot *slot = &q->slots[q->head];
         size_t left = frame_size(slot->frame) - slot->sent;
         if (n < left) {
             slot->sent += (uint32_t)n;
-            return;
+            return done;
         }
         n -= left;
         frame_unref(slot->frame);
         q->head = ring_index(q, 1);
         q->count--;
+        done++;
     }
+    return done;
 }
 
 /* Gathers the in-memory bytes from the head on, up to and including the first frame
@@ -245,6 +254,7 @@ static ssize_t outq_write_copied(struct outq *q, struct conn *conn, size_t *want
 enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
 {
     size_t written = 0;
+    uint32_t frames = 0;
     while (q->count > 0 && written < budget) {
         struct iovec iov[SERVER_WRITEV_IOVECS];
         size_t want;
@@ -265,12 +275,12 @@ enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
                 return OUTQ_PENDING;
             return OUTQ_ERROR;
         }
-        outq_consume(q, (size_t)done);
+        frames += outq_consume(q, (size_t)done);
         written += (size_t)done;
         if ((size_t)done < want)
             break; /* the socket buffer is full: wait for writability */
     }
-    outq_shrink_if_empty(q);
+    outq_shrink_if_empty(q, frames);
     return q->count == 0 ? OUTQ_EMPTY : OUTQ_PENDING;
 }
 
@@ -282,6 +292,6 @@ void outq_clear(struct outq *q)
         q->count--;
     }
     q->bytes = 0;
-    outq_shrink_if_empty(q);
+    outq_shrink_if_empty(q, UINT32_MAX);
     outq_release_ring(q);
 }

@@ -68,6 +68,8 @@ struct outq {
     uint32_t cap;
     uint32_t head;
     uint32_t count;
+    uint32_t calm_flushes;   /* flushes in a row that sent no more than the inline slots
+                                hold: the burst that grew a heap ring is over */
     size_t bytes;            /* unsent bytes in the queue */
     /* A conn with CONN_COPY_FILES (TLS without kTLS): the queue's bytes from the head on,
      * copied with their file parts, and how many of them went out. Kept until all are

@@ -77,13 +77,15 @@ static bool search_budget_left(struct client *c, uint64_t request_id, int64_t no
 {
     static const struct rate_limit share = { SERVER_SEARCH_CPU_MS_PER_SEC,
                                              SERVER_SEARCH_CPU_BURST_MS };
+    if (c->search_budget == NULL) {
+        c->search_budget = g_new(struct bucket, 1);
+        bucket_init(c->search_budget, &share, now);
+    }
     if (!c->srv->cfg.guard.enabled)
         return true; /* --no-limits */
-    if (c->search_budget.burst == 0)
-        bucket_init(&c->search_budget, &share, now);
-    if (bucket_take(&c->search_budget, 0, now))
+    if (bucket_take(c->search_budget, 0, now))
         return true;
-    int64_t wait_s = (bucket_debt_ms(&c->search_budget) + 999) / 1000;
+    int64_t wait_s = (bucket_debt_ms(c->search_budget) + 999) / 1000;
     client_send_error(c, PROTO_E_SEARCH_BUSY, PROTO_SEARCH, request_id,
                       "Too many searches: wait %" PRId64 " s before the next.", wait_s);
     return false;
@@ -108,7 +110,7 @@ void search_on_request(struct client *c, const struct proto_msg *msg)
     double cpu = thread_cpu_ms();
     int n = store_search(c->srv->store, &q, hits);
     cpu = thread_cpu_ms() - cpu;
-    bucket_charge(&c->search_budget, cpu, now);
+    bucket_charge(c->search_budget, cpu, now);
     if (n < 0) {
         client_log(c, LOG_ERROR, "cannot search: %s", store_error(c->srv->store));
         client_send_error(c, PROTO_E_STORAGE, PROTO_SEARCH, s->request_id,

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "common/validate.h"
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
@@ -163,6 +164,10 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
               log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
     if (!rooms_load(srv, err, errlen))
         return -1;
+    /* The name checker's tables (ICU's confusables, GLib's normalisation) load now, not
+     * at the first login: that login does not wait for them, and the memory they take
+     * is the server's own, not its first clients'. */
+    g_free(name_fold_key("Warm-up 0", strlen("Warm-up 0")));
     srv->files = filestore_open(cfg->files_dir, srv->store, &leftovers, err, errlen);
     if (srv->files == NULL)
         return -1;

@@ -70,8 +70,7 @@ static void step(struct tls_acceptor *a, struct tls_job *job)
         .data.ptr = job,
     };
     if (epoll_ctl(a->epfd, EPOLL_CTL_MOD, job->conn->fd, &ev) != 0) {
-        snprintf(job->conn->error, sizeof job->conn->error, "cannot watch the socket: %s",
-                 g_strerror(errno));
+        conn_set_error(job->conn, "cannot watch the socket: %s", g_strerror(errno));
         finish(a, job, CONN_FAILED);
     }
 }
@@ -91,8 +90,7 @@ static bool take_incoming(struct tls_acceptor *a)
         list_append(&a->jobs, &job->link);
         struct epoll_event ev = { .events = EPOLLIN, .data.ptr = job };
         if (epoll_ctl(a->epfd, EPOLL_CTL_ADD, job->conn->fd, &ev) != 0) {
-            snprintf(job->conn->error, sizeof job->conn->error,
-                     "cannot watch the socket: %s", g_strerror(errno));
+            conn_set_error(job->conn, "cannot watch the socket: %s", g_strerror(errno));
             finish(a, job, CONN_FAILED);
             continue;
         }
