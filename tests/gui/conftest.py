@@ -101,3 +101,21 @@ def raw_account():
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def raw_guest():
+    """make(server, name) -> a RawClient logged in to server as the guest name; all closed
+    at teardown."""
+    clients = []
+
+    def make(server, name):
+        client = RawClient(server.port)
+        clients.append(client)
+        client.login(name)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+

@@ -7,7 +7,6 @@ client on the wire."""
 import re
 import time
 
-from chatclient import RawClient
 from chatgui import (CONTROL_MASK, KEY_DOWN, KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_TAB, KEY_UP,
                      MESSAGE_NAME_RE, REPO, Atspi, do_action, find_all, find_one, gui_account,
                      press_key, text_of, type_text, wait_until)
@@ -43,21 +42,17 @@ def presence_of(uid, state):
                       any(u == uid for u, _ in f.users))
 
 
-def test_idle_window_goes_away_and_comes_back(server, client_factory):
+def test_idle_window_goes_away_and_comes_back(server, client_factory, raw_guest):
     alice = client_factory(server.port, "alice", env={"CHAT_CLIENT_IDLE_SECONDS": "2"})
     alice.wait_online()
-    bob = RawClient(server.port)
-    try:
-        bob.login("bob")
-        uid = user_id(bob, "alice")
-        # Nobody touches alice's window: after two seconds she shows as away.
-        next_frame(bob, presence_of(uid, P.PRESENCE_AWAY), "saying alice is away")
-        # A key press in her window brings her back at once.
-        press_key(KEY_ESCAPE)
-        next_frame(bob, presence_of(uid, P.PRESENCE_ACTIVE), "saying alice is back")
-        alice.wait_online()
-    finally:
-        bob.close()
+    bob = raw_guest(server, "bob")
+    uid = user_id(bob, "alice")
+    # Nobody touches alice's window: after two seconds she shows as away.
+    next_frame(bob, presence_of(uid, P.PRESENCE_AWAY), "saying alice is away")
+    # A key press in her window brings her back at once.
+    press_key(KEY_ESCAPE)
+    next_frame(bob, presence_of(uid, P.PRESENCE_ACTIVE), "saying alice is back")
+    alice.wait_online()
 
 
 def row_of(client, sender, text):
@@ -181,123 +176,109 @@ def test_edit_reply_react_delete(server_factory, client_factory, raw_account):
     alice.wait_line("Not done: ")
 
 
-def test_typing_both_ways_and_the_opt_out(server, client_factory):
+def test_typing_both_ways_and_the_opt_out(server, client_factory, raw_guest):
     alice = client_factory(server.port, "alice")
     alice.wait_online()
-    bob = RawClient(server.port)
-    try:
-        bob.login("bob")
-        # Turned off in Preferences (and kept) before she ever typed: her text comes
-        # without a notice (the first one would be relayed at once).
-        alice.set_preference("check box", "Let others see when I am typing", False)
-        settings = (alice.workdir / "config" / "settings.ini").read_text()
-        assert "send_typing=false" in settings, settings
-        compose(alice)
-        type_text("quiet")
-        press_key(KEY_RETURN)
-        text = next_frame(bob, lambda f: f.type in (P.TYPING, P.TEXT) and
-                          getattr(f, "name", getattr(f, "sender", None)) == "alice",
-                          "alice's text")
-        assert text.type == P.TEXT and text.text == "quiet", text
+    bob = raw_guest(server, "bob")
+    # Turned off in Preferences (and kept) before she ever typed: her text comes
+    # without a notice (the first one would be relayed at once).
+    alice.set_preference("check box", "Let others see when I am typing", False)
+    settings = (alice.workdir / "config" / "settings.ini").read_text()
+    assert "send_typing=false" in settings, settings
+    compose(alice)
+    type_text("quiet")
+    press_key(KEY_RETURN)
+    text = next_frame(bob, lambda f: f.type in (P.TYPING, P.TEXT) and
+                      getattr(f, "name", getattr(f, "sender", None)) == "alice",
+                      "alice's text")
+    assert text.type == P.TEXT and text.text == "quiet", text
 
-        # On again: bob hears her type, then (five seconds without a key) pause.
-        alice.set_preference("check box", "Let others see when I am typing", True)
-        compose(alice)
-        type_text("hel")
-        expect_frame(bob, P.TYPING, "alice typing", name="alice", state=P.TYPING_ACTIVE)
-        expect_frame(bob, P.TYPING, "alice pausing", name="alice", state=P.TYPING_PAUSED)
+    # On again: bob hears her type, then (five seconds without a key) pause.
+    alice.set_preference("check box", "Let others see when I am typing", True)
+    compose(alice)
+    type_text("hel")
+    expect_frame(bob, P.TYPING, "alice typing", name="alice", state=P.TYPING_ACTIVE)
+    expect_frame(bob, P.TYPING, "alice pausing", name="alice", state=P.TYPING_PAUSED)
 
-        # bob types: the line under alice's conversation says so until his text comes.
-        bob.send_frame(P.TYPING_SET, room_id=P.ROOM_LOBBY, state=P.TYPING_ACTIVE)
-        alice.wait_line("bob is typing\u2026")
-        bob.say("here I am", client_id=1)
-        alice.wait_message("bob", "here I am")
-        wait_until(lambda: alice.find(role="label", text="bob is typing\u2026") is None,
-                   "the typing line to clear with bob's text")
-    finally:
-        bob.close()
+    # bob types: the line under alice's conversation says so until his text comes.
+    bob.send_frame(P.TYPING_SET, room_id=P.ROOM_LOBBY, state=P.TYPING_ACTIVE)
+    alice.wait_line("bob is typing\u2026")
+    bob.say("here I am", client_id=1)
+    alice.wait_message("bob", "here I am")
+    wait_until(lambda: alice.find(role="label", text="bob is typing\u2026") is None,
+               "the typing line to clear with bob's text")
 
 
-def test_ctrl_f_finds_a_message_and_jumps_to_it(server, client_factory):
+def test_ctrl_f_finds_a_message_and_jumps_to_it(server, client_factory, raw_guest):
     alice = client_factory(server.port, "alice")
     alice.wait_online()
-    bob = RawClient(server.port)
-    try:
-        bob.login("bob")
-        bob.say("the blue whale <b>sings</b> at dawn", client_id=1)
-        for i in range(30):  # enough to push the whale out of view
-            bob.say(f"filler line {i}", client_id=2 + i)
-        alice.wait_message("bob", "filler line 29")
+    bob = raw_guest(server, "bob")
+    bob.say("the blue whale <b>sings</b> at dawn", client_id=1)
+    for i in range(30):  # enough to push the whale out of view
+        bob.say(f"filler line {i}", client_id=2 + i)
+    alice.wait_message("bob", "filler line 29")
 
-        press_key(ord("f"), CONTROL_MASK)
-        entry = alice.widget("text", "Search messages")
-        wait_until(lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED),
-                   "the search entry to have focus")
-        type_text("zebra")
-        press_key(KEY_RETURN)
-        alice.wait_for("no match", role="list item", name="No messages found.")
+    press_key(ord("f"), CONTROL_MASK)
+    entry = alice.widget("text", "Search messages")
+    wait_until(lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED),
+               "the search entry to have focus")
+    type_text("zebra")
+    press_key(KEY_RETURN)
+    alice.wait_for("no match", role="list item", name="No messages found.")
 
-        Atspi.EditableText.set_text_contents(entry, "whale")
-        press_key(KEY_RETURN)
-        results = alice.widget("list box", "Search results")
-        match = wait_until(lambda: next((r for r in find_all(results, role="list item")
-                                         if "whale" in (r.get_name() or "")), None),
-                           "the whale in the results")
-        assert re.fullmatch(r"\u2068bob\u2069 in Lobby, Today \d\d:\d\d: "
-                            r"the blue whale <b>sings</b> at dawn", match.get_name()), \
-            match.get_name()
-        # The text from the network is shown literally: its tags are text, not markup.
-        shown = [text_of(n) for n in find_all(match, role="label")]
-        assert "the blue whale <b>sings</b> at dawn" in shown, shown
-        alice.screenshot(ARTIFACTS / "search-results.png")
+    Atspi.EditableText.set_text_contents(entry, "whale")
+    press_key(KEY_RETURN)
+    results = alice.widget("list box", "Search results")
+    match = wait_until(lambda: next((r for r in find_all(results, role="list item")
+                                     if "whale" in (r.get_name() or "")), None),
+                       "the whale in the results")
+    assert re.fullmatch(r"\u2068bob\u2069 in Lobby, Today \d\d:\d\d: "
+                        r"the blue whale <b>sings</b> at dawn", match.get_name()), \
+        match.get_name()
+    # The text from the network is shown literally: its tags are text, not markup.
+    shown = [text_of(n) for n in find_all(match, role="label")]
+    assert "the blue whale <b>sings</b> at dawn" in shown, shown
+    alice.screenshot(ARTIFACTS / "search-results.png")
 
-        # Down from the entry to the match, Enter on it.
-        press_key(KEY_DOWN)
-        wait_until(lambda: match.get_state_set().contains(Atspi.StateType.FOCUSED),
-                   "the focus on the match")
-        press_key(KEY_RETURN)
-        wait_until(lambda: alice.find(role="text", name="Search messages") is None,
-                   "the search bar to close")
-        row = row_of(alice, "bob", "the blue whale <b>sings</b> at dawn")
-        wait_until(lambda: row.get_state_set().contains(Atspi.StateType.FOCUSED),
-                   "the focus on the message found")
-    finally:
-        bob.close()
+    # Down from the entry to the match, Enter on it.
+    press_key(KEY_DOWN)
+    wait_until(lambda: match.get_state_set().contains(Atspi.StateType.FOCUSED),
+               "the focus on the match")
+    press_key(KEY_RETURN)
+    wait_until(lambda: alice.find(role="text", name="Search messages") is None,
+               "the search bar to close")
+    row = row_of(alice, "bob", "the blue whale <b>sings</b> at dawn")
+    wait_until(lambda: row.get_state_set().contains(Atspi.StateType.FOCUSED),
+               "the focus on the message found")
 
 
-def test_at_completion_and_mentions_stand_out(server, client_factory):
+def test_at_completion_and_mentions_stand_out(server, client_factory, raw_guest):
     alice = client_factory(server.port, "alice")
     alice.wait_online()
-    others = [RawClient(server.port) for _ in range(3)]
-    try:
-        for raw, name in zip(others, ("bobby", "bernard", "carol")):
-            raw.login(name)
-        alice.wait_online(users=4)
-        bobby = others[0]
+    others = [raw_guest(server, name) for name in ("bobby", "bernard", "carol")]
+    alice.wait_online(users=4)
+    bobby = others[0]
 
-        # Tab completes "@b" with the first name that fits, Tab again the next one.
-        box = compose(alice)
-        type_text("hi @b")
-        press_key(KEY_TAB)
-        wait_until(lambda: text_of(box) == "hi @bernard ", "@bernard completed")
-        press_key(KEY_TAB)
-        wait_until(lambda: text_of(box) == "hi @bobby ", "@bobby next")
-        type_text("lunch?")
-        press_key(KEY_RETURN)
-        expect_frame(bobby, P.TEXT, "the completed mention", text="hi @bobby lunch?")
+    # Tab completes "@b" with the first name that fits, Tab again the next one.
+    box = compose(alice)
+    type_text("hi @b")
+    press_key(KEY_TAB)
+    wait_until(lambda: text_of(box) == "hi @bernard ", "@bernard completed")
+    press_key(KEY_TAB)
+    wait_until(lambda: text_of(box) == "hi @bobby ", "@bobby next")
+    type_text("lunch?")
+    press_key(KEY_RETURN)
+    expect_frame(bobby, P.TEXT, "the completed mention", text="hi @bobby lunch?")
 
-        # Without a mention before the cursor, Tab moves on as always.
-        press_key(KEY_TAB)
-        wait_until(lambda: not box.get_state_set().contains(Atspi.StateType.FOCUSED),
-                   "Tab to leave the message box")
+    # Without a mention before the cursor, Tab moves on as always.
+    press_key(KEY_TAB)
+    wait_until(lambda: not box.get_state_set().contains(Atspi.StateType.FOCUSED),
+               "Tab to leave the message box")
 
-        # Texts mentioning alice stand out (and say so); others do not.
-        bobby.say("@alice are you there?", client_id=1)
-        bobby.say("nobody in particular", client_id=2)
-        _, mention, _ = alice.wait_message("bobby", "@alice are you there?")
-        _, plain, _ = alice.wait_message("bobby", "nobody in particular")
-        assert "mentions you" in mention, mention
-        assert "mentions you" not in plain, plain
-    finally:
-        for raw in others:
-            raw.close()
+    # Texts mentioning alice stand out (and say so); others do not.
+    bobby.say("@alice are you there?", client_id=1)
+    bobby.say("nobody in particular", client_id=2)
+    _, mention, _ = alice.wait_message("bobby", "@alice are you there?")
+    _, plain, _ = alice.wait_message("bobby", "nobody in particular")
+    assert "mentions you" in mention, mention
+    assert "mentions you" not in plain, plain
