@@ -424,19 +424,26 @@ ChatMessage *chat_message_list_get_focused_message(ChatMessageList *self)
  * network: their control and bidi characters are written out. */
 static GtkWidget *notice_row_new(const char *text)
 {
-    GtkWidget *row = gtk_list_box_row_new();
     char *shown = safe_text(text, -1, SAFE_TEXT_ONE_LINE);
     GtkWidget *label = gtk_label_new(shown);
     gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
     gtk_label_set_justify(GTK_LABEL(label), GTK_JUSTIFY_CENTER);
     gtk_widget_set_halign(label, GTK_ALIGN_CENTER);
     gtk_style_context_add_class(gtk_widget_get_style_context(label), "notice");
-    gtk_container_add(GTK_CONTAINER(row), label);
+    GtkWidget *row = message_list_quiet_row(label, shown, TRUE);
+    g_free(shown);
+    return row;
+}
+
+GtkWidget *message_list_quiet_row(GtkWidget *child, const char *name, gboolean focusable)
+{
+    GtkWidget *row = gtk_list_box_row_new();
     gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
     gtk_list_box_row_set_selectable(GTK_LIST_BOX_ROW(row), FALSE);
+    gtk_widget_set_can_focus(row, focusable);
     gtk_style_context_add_class(gtk_widget_get_style_context(row), "notice-row");
-    atk_object_set_name(gtk_widget_get_accessible(row), shown);
-    g_free(shown);
+    atk_object_set_name(gtk_widget_get_accessible(row), name);
+    gtk_container_add(GTK_CONTAINER(row), child);
     gtk_widget_show_all(row);
     return row;
 }

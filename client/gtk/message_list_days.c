@@ -22,14 +22,7 @@ static GtkWidget *separator_new(gint64 time_ms)
     GtkWidget *label = gtk_label_new(text);
     gtk_style_context_add_class(gtk_widget_get_style_context(label), "date-separator");
     atk_object_set_role(gtk_widget_get_accessible(label), ATK_ROLE_HEADING);
-    GtkWidget *row = gtk_list_box_row_new();
-    gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
-    gtk_list_box_row_set_selectable(GTK_LIST_BOX_ROW(row), FALSE);
-    gtk_widget_set_can_focus(row, FALSE);
-    gtk_style_context_add_class(gtk_widget_get_style_context(row), "notice-row");
-    atk_object_set_name(gtk_widget_get_accessible(row), text);
-    gtk_container_add(GTK_CONTAINER(row), label);
-    gtk_widget_show_all(row);
+    GtkWidget *row = message_list_quiet_row(label, text, FALSE);
     gint64 day = format_day_number(time_ms);
     g_object_set_data_full(G_OBJECT(row), SEPARATOR_DAY, g_memdup2(&day, 8), g_free);
     g_free(text);

@@ -34,7 +34,11 @@ struct _ChatMessageList {
     double anchor;
 };
 
-/* message_list.c: takes row out (and a date separator left heading nothing). */
+/* message_list.c: a row holding child that cannot be activated or selected, styled as a
+ * notice and read as name; focusable only when focusable (a notice is read in turn with
+ * the messages; separators and dividers are passed over). */
+GtkWidget *message_list_quiet_row(GtkWidget *child, const char *name, gboolean focusable);
+/* Takes row out (and a date separator left heading nothing). */
 void message_list_remove_row(ChatMessageList *self, GtkListBoxRow *row);
 /* The server's message id a row carries (0: none) and its time (NULL: none). */
 guint64 message_list_row_id(GtkListBoxRow *row);

@@ -21,15 +21,8 @@ static GtkWidget *divider_new(guint64 read_id)
     const char *words = _("New messages");
     GtkWidget *label = gtk_label_new(words);
     gtk_style_context_add_class(gtk_widget_get_style_context(label), "unread-divider");
-    GtkWidget *row = gtk_list_box_row_new();
-    gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
-    gtk_list_box_row_set_selectable(GTK_LIST_BOX_ROW(row), FALSE);
-    gtk_widget_set_can_focus(row, FALSE);
-    gtk_style_context_add_class(gtk_widget_get_style_context(row), "notice-row");
+    GtkWidget *row = message_list_quiet_row(label, words, FALSE);
     atk_object_set_role(gtk_widget_get_accessible(row), ATK_ROLE_SEPARATOR);
-    atk_object_set_name(gtk_widget_get_accessible(row), words);
-    gtk_container_add(GTK_CONTAINER(row), label);
-    gtk_widget_show_all(row);
     /* It sorts right after the last message read. */
     g_object_set_data_full(G_OBJECT(row), ROW_MESSAGE_ID, g_memdup2(&read_id, 8), g_free);
     g_object_set_data(G_OBJECT(row), UNREAD_DIVIDER, GINT_TO_POINTER(1));
