@@ -10,7 +10,19 @@ enum message_kind {
     MESSAGE_FILE = 2,
 };
 
-/* Inserts a message row (body NULL for a file announcement) and returns its id. */
+/* Adds text id to the search index (schema v6 says why this is not a trigger). */
+static enum store_status index_text(struct store *st, uint64_t id, const struct store_message *m)
+{
+    sqlite3_stmt *stmt = store_stmt(st, "INSERT INTO messages_fts (rowid, body) VALUES (?, ?)");
+    if (stmt == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)id);
+    sqlite3_bind_text(stmt, 2, m->body, (int)m->body_len, SQLITE_STATIC);
+    return store_step_done(st, stmt, "indexing a message");
+}
+
+/* Inserts a message row (body NULL for a file announcement; a text is indexed for
+ * search) and returns its id. */
 static enum store_status insert_message(struct store *st, const struct store_message *m,
                                         enum message_kind kind, uint64_t file_id,
                                         uint64_t *id)
@@ -36,7 +48,7 @@ static enum store_status insert_message(struct store *st, const struct store_mes
     *id = (uint64_t)sqlite3_last_insert_rowid(st->db);
     if (st->pass_first_message == 0)
         st->pass_first_message = *id;
-    return STORE_OK;
+    return kind == MESSAGE_TEXT ? index_text(st, *id, m) : STORE_OK;
 }
 
 enum store_status store_add_text(struct store *st, const struct store_message *m,
