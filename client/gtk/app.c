@@ -89,16 +89,21 @@ static void on_notifications_change(GSimpleAction *action, GVariant *value, gpoi
     save_settings(self);
 }
 
-/* Preferences' "let others see when I am typing": every window's session follows. */
-static void on_send_typing_change(GSimpleAction *action, GVariant *value, gpointer data)
+/* Preferences' privacy choices, "let others see when I am typing" (send-typing) and
+ * "send and show read receipts" (send-receipts): kept, and every window's session
+ * follows. */
+static void on_privacy_change(GSimpleAction *action, GVariant *value, gpointer data)
 {
     ChatApp *self = data;
+    gboolean enabled = g_variant_get_boolean(value);
+    gboolean typing = g_strcmp0(g_action_get_name(G_ACTION(action)), "send-typing") == 0;
     g_simple_action_set_state(action, value);
-    settings_set_send_typing(self->settings, g_variant_get_boolean(value));
+    (typing ? settings_set_send_typing : settings_set_send_receipts)(self->settings, enabled);
     save_settings(self);
     for (GList *w = gtk_application_get_windows(GTK_APPLICATION(self)); w != NULL; w = w->next)
         if (CHAT_IS_WINDOW(w->data))
-            chat_window_set_send_typing(w->data, g_variant_get_boolean(value));
+            (typing ? chat_window_set_send_typing : chat_window_set_send_receipts)(w->data,
+                                                                                   enabled);
 }
 
 static void on_about(GSimpleAction *action, GVariant *parameter, gpointer data)
@@ -172,7 +177,8 @@ static void chat_app_startup(GApplication *app)
         { "about", on_about, NULL, NULL, NULL, { 0 } },
         { "theme", NULL, "s", "'system'", on_theme_change, { 0 } },
         { "notifications", NULL, NULL, "true", on_notifications_change, { 0 } },
-        { "send-typing", NULL, NULL, "true", on_send_typing_change, { 0 } },
+        { "send-typing", NULL, NULL, "true", on_privacy_change, { 0 } },
+        { "send-receipts", NULL, NULL, "true", on_privacy_change, { 0 } },
     };
     g_action_map_add_action_entries(G_ACTION_MAP(app), actions, G_N_ELEMENTS(actions), self);
     GAction *notifications = g_action_map_lookup_action(G_ACTION_MAP(app), "notifications");
@@ -181,6 +187,10 @@ static void chat_app_startup(GApplication *app)
     GAction *send_typing = g_action_map_lookup_action(G_ACTION_MAP(app), "send-typing");
     g_simple_action_set_state(G_SIMPLE_ACTION(send_typing),
                               g_variant_new_boolean(settings_get_send_typing(self->settings)));
+    gboolean chosen;
+    GAction *send_receipts = g_action_map_lookup_action(G_ACTION_MAP(app), "send-receipts");
+    g_simple_action_set_state(G_SIMPLE_ACTION(send_receipts), g_variant_new_boolean(
+                              settings_get_send_receipts(self->settings, &chosen)));
     static const struct {
         const char *action;
         const char *accels[3];

@@ -192,6 +192,17 @@ void settings_set_send_typing(ChatSettings *settings, gboolean enabled)
     g_key_file_set_boolean(settings->keys, GROUP_PRIVACY, "send_typing", enabled);
 }
 
+gboolean settings_get_send_receipts(ChatSettings *settings, gboolean *chosen)
+{
+    *chosen = g_key_file_has_key(settings->keys, GROUP_PRIVACY, "send_receipts", NULL);
+    return read_boolean(settings->keys, GROUP_PRIVACY, "send_receipts", TRUE);
+}
+
+void settings_set_send_receipts(ChatSettings *settings, gboolean enabled)
+{
+    g_key_file_set_boolean(settings->keys, GROUP_PRIVACY, "send_receipts", enabled);
+}
+
 void settings_set_notifications(ChatSettings *settings, gboolean enabled)
 {
     g_key_file_set_boolean(settings->keys, GROUP_APPEARANCE, "notifications", enabled);

@@ -51,6 +51,11 @@ void settings_set_notifications(ChatSettings *settings, gboolean enabled);
 gboolean settings_get_send_typing(ChatSettings *settings);
 void settings_set_send_typing(ChatSettings *settings, gboolean enabled);
 
+/* Whether read receipts are sent and shown (default TRUE); *chosen says whether the
+ * user ever chose here (if not, the account's stored choice stands). */
+gboolean settings_get_send_receipts(ChatSettings *settings, gboolean *chosen);
+void settings_set_send_receipts(ChatSettings *settings, gboolean enabled);
+
 /* Folder downloads go to, or NULL for the desktop's Downloads folder. Owned by
  * settings. */
 const char *settings_get_download_folder(ChatSettings *settings);

@@ -470,6 +470,10 @@ ChatWindow *chat_window_new(GtkApplication *app, ChatSettings *settings,
     chat_login_view_focus(view, named ? CHAT_LOGIN_FIELD_PASSWORD : CHAT_LOGIN_FIELD_SERVER);
     chat_session_set_tls(self->session, !options->no_tls);
     chat_session_set_send_typing(self->session, settings_get_send_typing(settings));
+    gboolean chosen;
+    gboolean receipts = settings_get_send_receipts(settings, &chosen);
+    if (chosen)
+        chat_session_set_receipts(self->session, receipts);
     chat_session_set_expected_fingerprint(self->session, options->trust_fingerprint);
     if (options->connect_now)
         on_connect(self);

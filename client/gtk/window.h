@@ -38,6 +38,9 @@ void chat_window_set_dark(ChatWindow *self, gboolean dark);
 /* The privacy setting "let others see when I am typing" (window_typing.c). */
 void chat_window_set_send_typing(ChatWindow *self, gboolean enabled);
 
+/* The privacy setting "send and show read receipts" (window_read_marker.c). */
+void chat_window_set_send_receipts(ChatWindow *self, gboolean enabled);
+
 G_END_DECLS
 
 #endif

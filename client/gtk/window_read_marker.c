@@ -132,3 +132,9 @@ void window_read_marker_dispose(ChatWindow *self)
     self->mark_read_source = 0;
     g_clear_pointer(&self->login_seen, g_hash_table_unref);
 }
+
+void chat_window_set_send_receipts(ChatWindow *self, gboolean enabled)
+{
+    g_return_if_fail(CHAT_IS_WINDOW(self));
+    chat_session_set_receipts(self->session, enabled);
+}

@@ -1,9 +1,11 @@
 """Where alice stopped reading, in the real chat-client against the real server: the
 window marks the room it shows read (the other account's raw client gets her receipt),
 and after she quits, messages arrive and she starts again, a "New messages" divider
-stands between what she had read and what came since."""
+stands between what she had read and what came since; her receipts opt-out reaches her
+account."""
 
 from chatgui import PASSWORD, find_all, find_one, gui_account, wait_until
+from chatstore import query
 from test_message_actions import compose, expect_frame
 import chatproto as P
 
@@ -50,3 +52,21 @@ def test_new_messages_divider_after_a_restart(server_factory, client_factory, ra
         wait_until(ordered, "the divider between the read text and the new one")
     except AssertionError as failure:
         raise AssertionError(f"{failure}: the conversation is {conversation(alice)}") from None
+
+
+def test_receipts_opt_out_is_kept_and_reaches_the_account(server_factory, client_factory):
+    """Preferences' "send read receipts and show others'": kept in the settings file and
+    told to the server, which keeps it with the account (for all her devices)."""
+    server = server_factory(guests=False)
+    alice = gui_account(client_factory, server, "alice")
+
+    def receipts_off():
+        return query(server.workdir, "SELECT receipts_off FROM accounts WHERE name = 'alice'")
+
+    assert receipts_off() == [(0,)]
+    alice.set_preference("check box", "Send read receipts and show others'", False)
+    settings = (alice.workdir / "config" / "settings.ini").read_text()
+    assert "send_receipts=false" in settings, settings
+    wait_until(lambda: receipts_off() == [(1,)], "the account's receipts to be off")
+    alice.set_preference("check box", "Send read receipts and show others'", True)
+    wait_until(lambda: receipts_off() == [(0,)], "the account's receipts to be on again")
