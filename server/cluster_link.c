@@ -182,7 +182,7 @@ static void on_ping(void *data, const struct redisReply *reply)
     link_tell(link, true, "connected");
 }
 
-static void link_send(struct cluster_link *link, int argc, const char **argv,
+static bool link_send(struct cluster_link *link, int argc, const char **argv,
                       const size_t *lens, int64_t timeout_ms, cluster_reply_fn *fn, void *data);
 
 /* Starts a connection; the link comes up when Redis answers its PING. */
@@ -259,7 +259,8 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
     g_free(cmd);
 }
 
-static void link_send(struct cluster_link *link, int argc, const char **argv,
+/* Queues a command; false (fn not called, the link dropped) if hiredis refused it. */
+static bool link_send(struct cluster_link *link, int argc, const char **argv,
                       const size_t *lens, int64_t timeout_ms, cluster_reply_fn *fn, void *data)
 {
     struct link_cmd *cmd = g_new0(struct link_cmd, 1);
@@ -274,7 +275,9 @@ static void link_send(struct cluster_link *link, int argc, const char **argv,
         g_free(cmd);
         link_drop(link);
         link_lost(link, "cannot queue a command");
+        return false;
     }
+    return true;
 }
 
 bool cluster_link_command(struct cluster_link *link, int argc, const char **argv,
@@ -283,8 +286,7 @@ bool cluster_link_command(struct cluster_link *link, int argc, const char **argv
 {
     if (!link->up || link->ac == NULL)
         return false;
-    link_send(link, argc, argv, lens, timeout_ms, fn, data);
-    return true;
+    return link_send(link, argc, argv, lens, timeout_ms, fn, data);
 }
 
 /* ---- Life cycle and deadlines ---- */

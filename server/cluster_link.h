@@ -58,7 +58,8 @@ const char *cluster_link_name(const struct cluster_link *link);
 
 /* Sends a command of argc arguments (binary safe: lens[i] bytes each) whose reply must
  * come within timeout_ms; fn(data, reply) is told the outcome once, never before this
- * returns. Returns false, without calling fn, when the link is down. */
+ * returns. Returns false, without calling fn, when the link is down (or went down
+ * because hiredis could not queue the command). */
 bool cluster_link_command(struct cluster_link *link, int argc, const char **argv,
                           const size_t *lens, int64_t timeout_ms, cluster_reply_fn *fn,
                           void *data);

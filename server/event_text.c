@@ -82,8 +82,9 @@ void event_apply_text(struct server *srv, const struct event_text *ev,
     }
     struct proto_msg note = reply_note(ev->room_id, message_id, ev->reply_to);
     struct proto_msg msg = text_of(ev, message_id, ev->time_ms);
-    if ((ev->reply_to != 0 && !event_deliver(srv, ticket, r, &note)) ||
-        !event_deliver(srv, ticket, r, &msg))
+    if (ev->reply_to != 0)
+        event_deliver(srv, ticket, r, &note); /* the text goes even if its note cannot */
+    if (!event_deliver(srv, ticket, r, &msg))
         return;
     event_note(requester, ev->sender_conn, ev->sender_name, LOG_DEBUG,
                "text room=%u message_id=%" PRIu64 " bytes=%u", (unsigned)ev->room_id,

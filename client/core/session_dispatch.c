@@ -88,10 +88,7 @@ static void on_text(ChatSession *self, const struct proto_text *t)
         session_rooms_message(self, t->room_id, t->message_id, own);
         session_message_received(self, t, own, pending);
     } else if (pending) { /* reported already (replayed or paged): only settle it */
-        char *sender = str_dup(t->sender);
-        message_set_sent(pending, t->message_id, (gint64)t->time_ms, t->room_id, sender,
-                         t->sender_id);
-        g_free(sender);
+        session_message_settle(self, t, pending);
     }
     g_clear_object(&pending);
 }

@@ -62,25 +62,34 @@ static void take_reactions(ChatSession *self, ChatMessage *msg)
         g_ptr_array_unref(reactions);
 }
 
+void session_message_settle(ChatSession *self, const struct proto_text *t,
+                            ChatMessage *pending)
+{
+    char *sender = g_strndup(t->sender.ptr, t->sender.len);
+    message_set_sent(pending, t->message_id, (gint64)t->time_ms, t->room_id, sender,
+                     t->sender_id);
+    g_free(sender);
+    remember(self, pending);
+}
+
 /* Makes (or settles) the object of a TEXT and reports it with "message". */
 void session_message_received(ChatSession *self, const struct proto_text *t, gboolean own,
                               ChatMessage *pending)
 {
-    char *sender = g_strndup(t->sender.ptr, t->sender.len);
     ChatMessage *msg;
     if (pending) {
         msg = g_object_ref(pending);
-        message_set_sent(msg, t->message_id, (gint64)t->time_ms, t->room_id, sender,
-                         t->sender_id);
+        session_message_settle(self, t, msg);
     } else {
+        char *sender = g_strndup(t->sender.ptr, t->sender.len);
         char *text = g_strndup(t->text.ptr, t->text.len);
         msg = message_new_sent(t->message_id, t->room_id, sender, t->sender_id, text,
                                (gint64)t->time_ms, own, own ? t->client_id : 0,
                                chat_session_get_reply_to(self, t->message_id));
         g_free(text);
+        g_free(sender);
+        remember(self, msg);
     }
-    g_free(sender);
-    remember(self, msg);
     message_set_reply_to(msg, session_message_lookup(self, chat_message_get_reply_to_id(msg)));
     take_reactions(self, msg);
     g_signal_emit(self, session_signals[SIG_MESSAGE], 0, msg);

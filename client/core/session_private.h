@@ -215,6 +215,10 @@ void session_messages_init(ChatSession *self);
 void session_messages_clear(ChatSession *self);
 /* The object of message id while someone holds it, else NULL. */
 ChatMessage *session_message_lookup(ChatSession *self, guint64 id);
+/* The pending object of an own TEXT takes its id, time and room, and is held under its
+ * id from then on, so what later arrives about it (edits, receipts) reaches it. */
+void session_message_settle(ChatSession *self, const struct proto_text *t,
+                            ChatMessage *pending);
 /* A TEXT to report: the pending object (own, pending) settled, or a new one; "message"
  * is emitted with it. */
 void session_message_received(ChatSession *self, const struct proto_text *t, gboolean own,

@@ -30,6 +30,7 @@ struct _ChatBubble {
     GtkLabel *status_label;
     GtkLabel *reactions_label;
     ChatMessage *message;
+    ChatMessage *quoted;         /* the message a reply quotes, followed while shown */
     char *sender;                /* one line, for the accessible name */
     gboolean grouped;
     gboolean mention;            /* the text mentions the user */
@@ -37,9 +38,12 @@ struct _ChatBubble {
 
 G_DEFINE_TYPE(ChatBubble, chat_bubble, GTK_TYPE_LIST_BOX_ROW)
 
+static void unfollow_quoted(ChatBubble *self);
+
 static void chat_bubble_dispose(GObject *object)
 {
     ChatBubble *self = CHAT_BUBBLE(object);
+    unfollow_quoted(self);
     if (self->message) {
         g_signal_handlers_disconnect_by_data(self->message, self);
         g_clear_object(&self->message);
@@ -321,11 +325,26 @@ static void on_quoted_notify(ChatMessage *quoted, GParamSpec *pspec, ChatBubble 
     show_quote(self);
 }
 
+static void unfollow_quoted(ChatBubble *self)
+{
+    if (self->quoted == NULL)
+        return;
+    g_signal_handlers_disconnect_by_func(self->quoted, on_quoted_notify, self);
+    g_clear_object(&self->quoted);
+}
+
+/* The message a reply quotes came (from history, later) or changed: the quote line
+ * follows that one alone. */
 static void follow_quoted(ChatBubble *self)
 {
     ChatMessage *quoted = chat_message_get_reply_to(self->message);
-    if (quoted)
-        g_signal_connect_object(quoted, "notify::text", G_CALLBACK(on_quoted_notify), self, 0);
+    if (quoted == self->quoted)
+        return;
+    unfollow_quoted(self);
+    if (quoted == NULL)
+        return;
+    self->quoted = g_object_ref(quoted);
+    g_signal_connect(quoted, "notify::text", G_CALLBACK(on_quoted_notify), self);
 }
 
 /* The first character of name, upper-cased, for an avatar. */

@@ -65,6 +65,8 @@ static void finish(ChatWindow *self)
 /* The box changed: typing (a new text or a reply; an edit is not news), or done. */
 static void on_box_changed(GtkTextBuffer *buffer, ChatWindow *self)
 {
+    if (self->session == NULL) /* being destroyed */
+        return;
     ChatRoom *room = window_rooms_current(self);
     gboolean typing = gtk_text_buffer_get_char_count(buffer) > 0 && room != NULL &&
                       self->composer_mode != WINDOW_COMPOSE_EDIT;

@@ -20,6 +20,15 @@ enum store_status store_fail(struct store *st, const char *what)
     return STORE_ERROR;
 }
 
+void store_abandon_pass(struct store *st)
+{
+    if (!st->in_pass || st->pass_lost)
+        return;
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->pass_lost = true;
+}
+
 const char *store_error(const struct store *st)
 {
     return st->error;

@@ -10,15 +10,20 @@ enum message_kind {
     MESSAGE_FILE = 2,
 };
 
-/* Adds text id to the search index (schema v6 says why this is not a trigger). */
+/* Adds text id to the search index (schema v6 says why this is not a trigger). A text
+ * stored but not indexed would be kept unacknowledged, and its later edit or deletion
+ * would tell the index to drop an entry it never had: a failure loses the whole pass. */
 static enum store_status index_text(struct store *st, uint64_t id, const struct store_message *m)
 {
     sqlite3_stmt *stmt = store_stmt(st, "INSERT INTO messages_fts (rowid, body) VALUES (?, ?)");
-    if (stmt == NULL)
-        return STORE_ERROR;
-    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)id);
-    sqlite3_bind_text(stmt, 2, m->body, (int)m->body_len, SQLITE_STATIC);
-    return store_step_done(st, stmt, "indexing a message");
+    if (stmt != NULL) {
+        sqlite3_bind_int64(stmt, 1, (sqlite3_int64)id);
+        sqlite3_bind_text(stmt, 2, m->body, (int)m->body_len, SQLITE_STATIC);
+        if (store_step_done(st, stmt, "indexing a message") == STORE_OK)
+            return STORE_OK;
+    }
+    store_abandon_pass(st);
+    return STORE_ERROR;
 }
 
 /* Inserts a message row (body NULL for a file announcement; a text is indexed for

@@ -25,6 +25,10 @@ struct store {
     char error[512];
 };
 
+/* Rolls the open pass back for a write that must not be half kept (st->error says why):
+ * its commit then fails, so nothing the pass wrote is acknowledged. */
+void store_abandon_pass(struct store *st);
+
 /* The prepared statement for sql, reset and with no bindings, or NULL (store_error()
  * says why). Prepared once per store and cached: pass string literals. */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);

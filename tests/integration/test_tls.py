@@ -294,9 +294,10 @@ def test_handshake_storm_does_not_delay_others(server_factory, room):
     on this machine: the same storm aimed at a second, identical server. So both sides
     pay the same for the storm's own CPU (on two cores it takes a core's share whoever
     it talks to), and what is compared is whether handshaking delays the server's own
-    chat. Baseline and storm rounds alternate. Under sanitizers or valgrind one round
-    runs and only its correctness is checked: timing there says nothing about the
-    server."""
+    chat. Baseline and storm rounds alternate, six of each: the p99 of a few hundred
+    samples is their few slowest, which one scheduling hiccup on two cores moves. Under
+    sanitizers or valgrind one round runs and only its correctness is checked: timing
+    there says nothing about the server."""
     # A generous handshake timeout: on a loaded machine the niced storm itself may take
     # long to answer the server, and this test is about everyone else's latency.
     args = ("--no-limits", "--poller", "epoll", "--handshake-timeout", str(60 * SLOWDOWN))
@@ -306,7 +307,7 @@ def test_handshake_storm_does_not_delay_others(server_factory, room):
     ids = iter(range(1, 1 << 30))
     for _ in range(50):                                    # warm up
         latency(alice, bob, next(ids))
-    rounds, count = (3, 500) if SLOWDOWN == 1 else (1, 100)
+    rounds, count = (6, 500) if SLOWDOWN == 1 else (1, 100)
     usual, stormy = [], []
     for _ in range(rounds):
         usual += storm_round(decoy, alice, bob, ids, count)
