@@ -266,9 +266,9 @@ enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
             done = outq_write_copied(q, conn, &want); /* headers and payloads together */
         else if (n == 0)
             done = outq_send_file(q, conn, &want); /* in the head's file part */
-        else if (file)
+        else if (file && written + want < budget) /* the file part follows in this pass */
             done = conn_writev_before_file(conn, iov, n); /* shares a segment with it */
-        else
+        else /* held back (MSG_MORE), the bytes would wait for the next pass */
             done = conn_writev(conn, iov, n);
         if (done < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)
