@@ -75,7 +75,7 @@ struct outq {
      * conn may hold some already (TLS: a record begun, or sealed and waiting), so they
      * count as begun, and the next write offers them again, at least as many, the same
      * way (copied if they were): a retried TLS write must. */
-    uint32_t refused;
+    size_t refused;
     bool refused_copied;
     struct outq_slot inline_slots[SERVER_OUTQ_INLINE_SLOTS];
 };
