@@ -100,7 +100,7 @@ static enum conn_status tls_handshake(struct conn *c)
     ERR_clear_error();
     int r = SSL_accept(t->ssl);
     if (r == 1) {
-        c->flags |= CONN_ESTABLISHED;
+        c->flags |= CONN_ESTABLISHED | CONN_RETRY_SAME;
         t->ktls_send = BIO_get_ktls_send(SSL_get_wbio(t->ssl));
         if (!t->ktls_send)
             c->flags |= CONN_COPY_FILES;

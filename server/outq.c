@@ -255,7 +255,7 @@ enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
             done = conn_writev_before_file(conn, iov, n); /* shares a segment with it */
         else /* held back (MSG_MORE), the bytes would wait for the next pass */
             done = conn_writev(conn, iov, n);
-        q->refused = want - (size_t)MAX(done, 0);
+        q->refused = conn->flags & CONN_RETRY_SAME ? want - (size_t)MAX(done, 0) : 0;
         q->refused_copied = copied;
         if (done < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)

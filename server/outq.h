@@ -71,10 +71,10 @@ struct outq {
     uint32_t calm_flushes;   /* flushes in a row that sent no more than the inline slots
                                 hold: the burst that grew a heap ring is over */
     size_t bytes;            /* unsent bytes in the queue */
-    /* Bytes from the head on that the last write was offered and did not take. The
-     * conn may hold some already (TLS: a record begun, or sealed and waiting), so they
-     * count as begun, and the next write offers them again, at least as many, the same
-     * way (copied if they were): a retried TLS write must. */
+    /* A conn with CONN_RETRY_SAME (TLS): bytes from the head on that the last write was
+     * offered and did not take. The conn may hold some already (a record begun, or
+     * sealed and waiting), so they count as begun, and the next write offers them
+     * again, at least as many, the same way (copied if they were). */
     size_t refused;
     bool refused_copied;
     struct outq_slot inline_slots[SERVER_OUTQ_INLINE_SLOTS];
