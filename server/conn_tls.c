@@ -9,9 +9,10 @@
  * one record per 16 KiB, not one per frame. File payloads go with SSL_sendfile when
  * the kernel took over the encryption (kTLS); without it the conn says CONN_COPY_FILES
  * and the queue hands them over copied, headers and payloads in one buffer (outq.c),
- * so that records stay full; the records of one such write leave in a few large system
- * calls, not one per record (tls_batch.h). Reads take whatever has arrived (read-ahead) and stop as
- * soon as OpenSSL holds nothing, so no read ends in a wasted EAGAIN. */
+ * so that records stay full; the records of one such write leave in a few large
+ * system calls, not one per record (tls_batch.h). Reads take whatever has arrived
+ * (read-ahead) and stop as soon as OpenSSL holds nothing, so no read ends in a wasted
+ * EAGAIN. */
 #include <errno.h>
 #include <glib.h>
 #include <limits.h>
@@ -217,7 +218,8 @@ static size_t iov_total(const struct iovec *iov, int iovcnt)
 
 /* Seals iov from byte `from` on, record by record (SSL_write, gathering small parts
  * into full records): bytes taken, short when the socket is full, -1 on failure. */
-static ssize_t tls_seal(struct conn_tls *t, const struct iovec *iov, int iovcnt, size_t from)
+static ssize_t tls_seal(struct conn_tls *t, const struct iovec *iov, int iovcnt,
+                        size_t from)
 {
     uint8_t buf[TLS_RECORD_MAX];
     size_t total = 0, skip = from;

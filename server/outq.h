@@ -95,9 +95,9 @@ void outq_push(struct outq *q, struct frame *f);
 struct conn;
 
 /* Writes queued frames to the connection (gathered, conn_writev; file parts with
- * conn_sendfile, or copied into one shared buffer with the frames around them on a conn
- * with CONN_COPY_FILES, so no queue keeps a copy of its own) until the queue is empty, the socket would block, or budget bytes are
- * written. EAGAIN is OUTQ_PENDING; a file part that turns out shorter is OUTQ_ERROR
+ * conn_sendfile, or on a conn with CONN_COPY_FILES copied into one buffer shared by all
+ * queues, with the frames around them) until the queue is empty, the socket would
+ * block, or budget bytes are written. EAGAIN is OUTQ_PENDING; a file part that turns out shorter is OUTQ_ERROR
  * with EIO (its header already promised the bytes). */
 enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget);
 
