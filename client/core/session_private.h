@@ -140,6 +140,7 @@ struct session_presence {
 /* Notification levels and the mention key (session_notify.c). */
 struct session_notify {
     GHashTable *levels;          /* room id -> ChatNotifyLevel, rooms not at ALL */
+    GHashTable *unsent;          /* room id -> ChatNotifyLevel chosen while offline */
     char *key;                   /* name_fold_key of key_name */
     char *key_name;              /* the accepted name the key was made from */
 };
@@ -352,6 +353,11 @@ gboolean session_search_dispatch(ChatSession *self, const struct proto_msg *msg)
 /* session_notify.c */
 void session_notify_init(ChatSession *self);
 void session_notify_clear(ChatSession *self);
+/* An account's login completed: the levels chosen offline go to the server, and the
+ * rest are forgotten (the server tells its stored ones next). */
+void session_notify_logged_in(ChatSession *self);
+/* NOTIFY_LEVEL; FALSE for any other type. */
+gboolean session_notify_dispatch(ChatSession *self, const struct proto_msg *msg);
 
 /* session_thumb.c */
 void session_thumb_attach(ChatFileInfo *info, const struct proto_file_announce_thumb *a);
