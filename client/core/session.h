@@ -534,6 +534,11 @@ typedef enum {
     CHAT_NOTIFY_NONE,     /* nothing */
 } ChatNotifyLevel;
 
+/* A level's name ("all", "mentions", "none"), and the level of such a name (FALSE for
+ * anything else). */
+const char *chat_notify_level_name(ChatNotifyLevel level);
+gboolean chat_notify_level_parse(const char *name, ChatNotifyLevel *level);
+
 /* The notification level of room_id. An account's levels are kept with it on the server
  * (a level chosen offline goes at the next login; the server's stored levels replace the
  * others at each login); a guest's only for as long as the session lives. */

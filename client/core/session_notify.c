@@ -24,6 +24,29 @@ void session_notify_clear(ChatSession *self)
     g_free(self->notify.key_name);
 }
 
+static const char *const level_names[] = {
+    [CHAT_NOTIFY_ALL] = "all",
+    [CHAT_NOTIFY_MENTIONS] = "mentions",
+    [CHAT_NOTIFY_NONE] = "none",
+};
+
+const char *chat_notify_level_name(ChatNotifyLevel level)
+{
+    g_return_val_if_fail(level <= CHAT_NOTIFY_NONE, NULL);
+    return level_names[level];
+}
+
+gboolean chat_notify_level_parse(const char *name, ChatNotifyLevel *level)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(level_names); i++) {
+        if (name != NULL && strcmp(name, level_names[i]) == 0) {
+            *level = (ChatNotifyLevel)i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
 /* The level room_id has now. */
 static void keep_level(ChatSession *self, guint32 room_id, ChatNotifyLevel level)
 {

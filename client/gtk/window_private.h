@@ -104,10 +104,10 @@ struct _ChatWindow {
 void window_chat_init(ChatWindow *self);
 
 /* window_chat.c: something from sender (text, or words for a file) arrived in room_id:
- * screen readers hear it; in the background or another room it counts as unread and
- * notifies. */
+ * screen readers hear it; in the background or another room it counts as unread and,
+ * when the room's notification level lets it (attention), notifies. */
 void window_chat_note_incoming(ChatWindow *self, guint32 room_id, const char *sender,
-                               const char *text);
+                               const char *text, gboolean attention);
 
 /* window_files.c: connects transfers, the attach button and drag-and-drop. */
 void window_files_init(ChatWindow *self);
@@ -224,6 +224,10 @@ void window_read_marker_init(ChatWindow *self);
 void window_read_marker_dispose(ChatWindow *self);
 /* Where list's "New messages" divider stands: the id read up to (0: no divider). */
 guint64 window_read_marker_divider_at(ChatWindow *self, ChatMessageList *list);
+
+/* window_notify_level.c: the notification level of the room on screen, chosen in a
+ * dialog from the main menu. */
+void window_notify_level_init(ChatWindow *self);
 
 /* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
 void window_idle_init(ChatWindow *self);
