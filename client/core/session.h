@@ -534,9 +534,7 @@ typedef enum {
     CHAT_NOTIFY_NONE,     /* nothing */
 } ChatNotifyLevel;
 
-/* A level's name ("all", "mentions", "none"), and the level of such a name (FALSE for
- * anything else). */
-const char *chat_notify_level_name(ChatNotifyLevel level);
+/* The level named "all", "mentions" or "none" (FALSE for anything else). */
 gboolean chat_notify_level_parse(const char *name, ChatNotifyLevel *level);
 
 /* The notification level of room_id. An account's levels are kept with it on the server

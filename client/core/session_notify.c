@@ -30,12 +30,6 @@ static const char *const level_names[] = {
     [CHAT_NOTIFY_NONE] = "none",
 };
 
-const char *chat_notify_level_name(ChatNotifyLevel level)
-{
-    g_return_val_if_fail(level <= CHAT_NOTIFY_NONE, NULL);
-    return level_names[level];
-}
-
 gboolean chat_notify_level_parse(const char *name, ChatNotifyLevel *level)
 {
     for (guint i = 0; i < G_N_ELEMENTS(level_names); i++) {

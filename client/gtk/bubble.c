@@ -258,6 +258,7 @@ static void show_quote(ChatBubble *self)
         g_free(short_text);
     }
     gtk_label_set_text(self->quote_label, line);
+    atk_object_set_name(gtk_widget_get_accessible(self->quote_button), line);
     g_free(line);
 }
 
@@ -394,6 +395,9 @@ ChatBubble *chat_bubble_new(ChatMessage *message)
     self->sender = safe_text(sender, -1, SAFE_TEXT_ONE_LINE); /* for the accessible name */
     chat_bubble_style_frame(self->frame, self->name_label, self->avatar, sender,
                             chat_message_get_own(message));
+    /* Named even while hidden (a text that answers nothing): the tree has it. */
+    atk_object_set_name(gtk_widget_get_accessible(self->quote_button),
+                        _("Show the message this answers"));
     show_text(self);
     show_quote(self);
     show_time(self);
