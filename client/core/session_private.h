@@ -179,6 +179,8 @@ struct _ChatSession {
     GHashTable *files;           /* &info->file_id -> ChatFileInfo, as announced */
     GQueue pending_texts;        /* struct pending_text, oldest first (session_outbox.c) */
     GHashTable *messages;        /* message id -> ChatMessage someone holds (weak; session_messages.c) */
+    GHashTable *waiting_replies; /* quoted id -> GPtrArray of held replies (weak) whose
+                                    quoted message is not held yet */
     char *outbox_dir;            /* where outboxes are kept; NULL: in memory only */
     char *outbox_path;           /* this server's and account's outbox file, or NULL */
     guint outbox_save_source;    /* an idle save after acknowledgements */

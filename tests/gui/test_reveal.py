@@ -48,8 +48,13 @@ def test_a_quote_shows_the_original_loading_history(server, client_factory, raw_
     quote = wait_until(lambda: next((b for b in find_all(alice.app, role="push button")
                                      if (b.get_name() or "").startswith("\u21AA")), None),
                        "the quote of the answer")
+    assert quote.get_name() == "\u21AA a reply to an earlier message", quote.get_name()
     do_action(quote, "click")
     wait_focused(alice, "bob", "the original question")
+    # The original, loaded after its reply, is what the quote (now out of view) shows.
+    wait_until(lambda: any(b.get_name() == "\u21AA bob: the original question"
+                           for b in find_all(alice.app, role="push button", showing=False)),
+               "the quote to show the original")
 
 
 def test_a_search_match_outside_the_loaded_history(server, client_factory, raw_guest):
