@@ -161,6 +161,10 @@
                                                   room's matches far apart): the loop is
                                                   never held much longer */
 #define SERVER_SEARCH_SNIPPET_WORDS 16u        /* words of context in a snippet */
+#define SERVER_SEARCH_THREADS 1u               /* searches run one at a time off the loop:
+                                                  the loop and the password workers keep
+                                                  the other cores, and the shares below
+                                                  already bound each connection */
 #define SERVER_SEARCH_CPU_MS_PER_SEC 50.0      /* CPU time one connection's searches may take
                                                   a second (5 % of the loop) ... */
 #define SERVER_SEARCH_CPU_BURST_MS 250.0       /* ... saved up to this: a dozen of the most
