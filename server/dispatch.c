@@ -204,6 +204,8 @@ void dispatch_input(struct client *c)
             return; /* a throttled client's frames wait for its release (flood.c) */
         if (history_must_wait(c, proto_decoder_peek_type(&c->decoder)))
             return; /* until its output drains (history_on_drained) */
+        if (c->search_running)
+            return; /* until its search is answered (search.c) */
         struct proto_msg msg;
         size_t pending = proto_decoder_pending(&c->decoder);
         enum proto_status st = proto_decoder_next(&c->decoder, &msg);
