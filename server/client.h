@@ -45,6 +45,8 @@ struct client {
     uint16_t presence;         /* enum proto_presence, as the client last set it */
     uint32_t online_index;     /* position in srv->online while online */
     uint64_t pass;             /* last loop pass its input was handled in */
+    uint64_t live_from;        /* store_pass_first_message() when it last began to get a
+                                  room's live frames (history_live_started) */
     int64_t deadline_ms;       /* handshake or linger deadline (monotonic) */
     char *name;                /* accepted username, NULL before login */
     char *name_key;            /* its fold key in srv->names */

@@ -64,22 +64,23 @@ void deliver_after_commit(const struct deliver_request *req, struct frame *f,
     deliver_pending(req, f, done, data);
 }
 
-void deliver(const struct deliver_request *req, const struct room *room, struct frame *f,
-             deliver_done_fn done, void *data)
-{
-    room_send(req->requester->srv, room, f, NULL);
-    deliver_pending(req, f, done, data);
-}
-
 /* The ticket of no request on this node: its frames are withdrawn on a failed commit,
  * with nobody to answer. */
 static const struct deliver_ticket no_requester = { 0, -1, 0, 0 };
 
 void deliver_ticketed(struct server *srv, const struct deliver_ticket *t,
-                      const struct room *room, struct frame *f)
+                      const struct room *room, struct frame *f, deliver_done_fn done,
+                      void *data)
 {
     room_send(srv, room, f, NULL);
-    pending_add(srv, t != NULL ? t : &no_requester, f, NULL, NULL);
+    pending_add(srv, t != NULL ? t : &no_requester, f, done, data);
+}
+
+void deliver(const struct deliver_request *req, const struct room *room, struct frame *f,
+             deliver_done_fn done, void *data)
+{
+    struct deliver_ticket t = deliver_ticket_of(req);
+    deliver_ticketed(req->requester->srv, &t, room, f, done, data);
 }
 
 /* deliver() to the members accept says yes to (deliver.h). */

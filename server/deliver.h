@@ -71,9 +71,11 @@ void deliver(const struct deliver_request *req, const struct room *room, struct 
 
 /* deliver() for the request of ticket t (NULL: a request of another node, whose frames
  * depend on the commit all the same): what an event's apply function uses, since it
- * knows its requester only by ticket (event.h). */
+ * knows its requester only by ticket (event.h); deliver() itself is this with its
+ * request's ticket. */
 void deliver_ticketed(struct server *srv, const struct deliver_ticket *t,
-                      const struct room *room, struct frame *f);
+                      const struct room *room, struct frame *f, deliver_done_fn done,
+                      void *data);
 
 /* The requester of ticket t if it is still connected, else NULL. */
 struct client *deliver_ticket_client(struct server *srv, const struct deliver_ticket *t);

@@ -62,7 +62,7 @@ bool event_deliver(struct server *srv, const struct deliver_ticket *ticket,
                   proto_type_name(msg->type));
         return false;
     }
-    deliver_ticketed(srv, ticket, r, f);
+    deliver_ticketed(srv, ticket, r, f, NULL, NULL);
     frame_unref(f);
     return true;
 }

@@ -314,10 +314,21 @@ void history_on_resume(struct client *c, const struct proto_msg *msg)
     page_free(&p);
 }
 
+void history_live_started(struct client *c)
+{
+    c->live_from = store_pass_first_message(c->srv->store);
+}
+
 bool history_must_wait(struct client *c, uint16_t next_type)
 {
-    if ((next_type != PROTO_HISTORY && next_type != PROTO_RESUME) ||
-        c->out.bytes < c->srv->history_budget)
+    if (next_type != PROTO_HISTORY && next_type != PROTO_RESUME)
+        return false;
+    uint64_t open_pass = store_pass_first_message(c->srv->store);
+    if (open_pass != 0 && c->live_from == open_pass) { /* missed some of it live */
+        list_append_once(&c->srv->backlog, &c->backlog_link);
+        return true;
+    }
+    if (c->out.bytes < c->srv->history_budget)
         return false;
     c->history_waiting = true;
     return true;

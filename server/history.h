@@ -18,10 +18,17 @@ void history_on_request(struct client *c, const struct proto_msg *msg);
  * after a RESUME_GAP if there are more), then HISTORY_END. */
 void history_on_resume(struct client *c, const struct proto_msg *msg);
 
-/* Pacing (SERVER_HISTORY_PAGE_BYTES): true when c's next frame, of type next_type, is a
- * HISTORY or RESUME that must wait because c's unsent output is at or above the budget;
- * the caller then stops handling c's input (frames stay in order) until
- * history_on_drained() puts c back on the backlog. */
+/* c begins to get a room's live frames now (its login, a join). The messages the open
+ * pass stored before that reach c neither live nor, uncommitted, in a page: so a
+ * HISTORY or RESUME of c waits for that pass's commit (history_must_wait). */
+void history_live_started(struct client *c);
+
+/* True when c's next frame, of type next_type, is a HISTORY or RESUME that must wait,
+ * the caller then stopping to handle c's input (frames stay in order): until the pass
+ * that stored messages c missed live has committed (history_live_started; c is put on
+ * the backlog, served again in a later pass), or, pacing (SERVER_HISTORY_PAGE_BYTES),
+ * while c's unsent output is at or above the budget (until history_on_drained() puts c
+ * back on the backlog). */
 bool history_must_wait(struct client *c, uint16_t next_type);
 
 /* After c's queue was written to: lets a waiting HISTORY or RESUME go on once the

@@ -16,6 +16,7 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/history.h"
 #include "server/live.h"
 #include "server/presence_state.h"
 #include "server/rooms.h"
@@ -352,6 +353,7 @@ void presence_enter(struct client *c, const char *name, char *key)
     list_remove(&c->timer_link);
     c->state = CLIENT_ONLINE;
     online_add(c);
+    history_live_started(c);
     client_log(c, LOG_INFO, "login");
     hold_joined(c);
 }

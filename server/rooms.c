@@ -6,6 +6,7 @@
 
 #include "server/client.h"
 #include "server/deliver.h"
+#include "server/history.h"
 #include "server/presence.h"
 #include "server/room_presence.h"
 #include "server/store/store_rooms.h"
@@ -71,6 +72,8 @@ void room_member_add(struct server *srv, struct room *r, int64_t account_id, con
                         GUINT_TO_POINTER(r->members->len));
     g_ptr_array_add(account_rooms(srv->rooms, account_id), r);
     srv->rooms->changed = true;
+    if (c != NULL)
+        history_live_started(c);
 }
 
 void room_member_remove(struct server *srv, struct room *r, int64_t account_id)

@@ -1,13 +1,20 @@
 /* History and resume (PROTOCOL.md 5.41-5.45). After every login the session sends one
- * RESUME per room whose newest message id it holds (its "mark", kept in the outbox file
- * so it survives a restart); the server replays what was missed. A RESUME_GAP (more was
- * missed than the server replays) is reported and filled with HISTORY AFTER pages;
- * chat_session_load_history pages back in time. Replayed, paged and live frames can
- * overlap: the message id is the identity, and each is reported once per run.
+ * RESUME per room from its "mark" (kept in the outbox file so it survives a restart);
+ * the server replays what was missed. A RESUME_GAP (more was missed than the server
+ * replays) is reported and filled with HISTORY AFTER pages; chat_session_load_history
+ * pages back in time. Replayed, paged and live frames can overlap: the message id is
+ * the identity, and each is reported once per run.
  *
- * A room gets a mark from the first message seen in it (or, for a room this account
- * created, 0: it starts empty); a room without one is not resumed, so a fresh client is
- * not flooded with a room's whole history. */
+ * The mark is the newest id up to which the room is held whole, not the newest id
+ * held: a room's live frames reach a connection from its login on, before the RESUME
+ * that the login is followed by is answered, so a live id may lie above one the replay
+ * has still to bring. A lost connection (or a killed client) must resume below that
+ * one, so on each connection a room's mark follows what arrives only once the room is
+ * "in step": its RESUME and the gap fills it started have all ended (then the newest
+ * id held is the mark), or it was not resumed at all.
+ *
+ * A room gets a mark from the first message seen in it; a room without one is not
+ * resumed, so a fresh client is not flooded with a room's whole history. */
 #include "client/core/session_private.h"
 
 #include <glib/gi18n.h>
@@ -35,6 +42,8 @@ void session_history_init(ChatSession *self)
 {
     struct session_history *h = &self->history;
     h->marks = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    h->newest = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    h->in_step = g_hash_table_new(g_direct_hash, g_direct_equal);
     h->seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     h->oldest = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     h->resumed = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -45,6 +54,8 @@ void session_history_clear(ChatSession *self)
 {
     struct session_history *h = &self->history;
     g_clear_pointer(&h->marks, g_hash_table_unref);
+    g_clear_pointer(&h->newest, g_hash_table_unref);
+    g_clear_pointer(&h->in_step, g_hash_table_unref);
     g_clear_pointer(&h->seen, g_hash_table_unref);
     g_clear_pointer(&h->oldest, g_hash_table_unref);
     g_clear_pointer(&h->resumed, g_hash_table_unref);
@@ -55,6 +66,14 @@ void session_history_clear(ChatSession *self)
 GHashTable *session_history_marks(ChatSession *self)
 {
     return self->history.marks;
+}
+
+/* The newest message id of room_id reported in this run or marked, 0 if none. */
+guint64 session_history_newest(ChatSession *self, guint32 room_id)
+{
+    guint64 *newest = g_hash_table_lookup(self->history.newest, GUINT_TO_POINTER(room_id));
+    guint64 *mark = g_hash_table_lookup(self->history.marks, GUINT_TO_POINTER(room_id));
+    return MAX(newest ? *newest : 0, mark ? *mark : 0);
 }
 
 /* Moves room_id's mark up to last_id (sets it when the room had none). */
@@ -71,6 +90,7 @@ void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id)
 void session_history_conn_started(ChatSession *self)
 {
     g_hash_table_remove_all(self->history.resumed);
+    g_hash_table_remove_all(self->history.in_step);
     g_hash_table_remove_all(self->history.requests);
     self->history.unsupported = FALSE;
 }
@@ -102,13 +122,21 @@ void session_history_resume(ChatSession *self, guint32 room_id)
 }
 
 /* A TEXT or FILE_ANNOUNCE of room_id arrived: FALSE when it was already reported (drop
- * it); otherwise it is recorded (seen, mark, oldest) and TRUE. */
+ * it); otherwise it is recorded (seen, newest, oldest, and the mark of a room in step
+ * or without one) and TRUE. */
 gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 message_id)
 {
     struct session_history *h = &self->history;
+    gpointer room = GUINT_TO_POINTER(room_id);
     if (!g_hash_table_add(h->seen, id_box(message_id)))
         return FALSE;
-    session_history_mark(self, room_id, message_id);
+    guint64 *newest = g_hash_table_lookup(h->newest, room);
+    if (!newest || message_id > *newest)
+        g_hash_table_insert(h->newest, room, id_box(message_id));
+    if (!g_hash_table_contains(h->marks, room))
+        g_hash_table_add(h->in_step, room); /* not resumed: what follows comes in order */
+    if (g_hash_table_contains(h->in_step, room))
+        session_history_mark(self, room_id, message_id);
     guint64 *oldest = g_hash_table_lookup(h->oldest, GUINT_TO_POINTER(room_id));
     if (!oldest || message_id < *oldest)
         g_hash_table_insert(h->oldest, GUINT_TO_POINTER(room_id), id_box(message_id));
@@ -129,6 +157,32 @@ void session_history_filled(ChatSession *self, guint32 room_id, guint64 message_
             message_id < r->before_id && message_id > r->newest)
             r->newest = message_id;
     }
+}
+
+/* Whether a RESUME or gap fill of room_id has not ended yet. */
+static gboolean resuming(ChatSession *self, guint32 room_id)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, self->history.requests);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        const struct history_request *r = value;
+        if (r->room_id == room_id && (r->kind == HISTORY_RESUME || r->kind == HISTORY_GAP_FILL))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A RESUME or gap fill of room_id ended: once none is left the room is whole up to the
+ * newest id held, and in step (see the top of this file). */
+static void step_in_unless_resuming(ChatSession *self, guint32 room_id)
+{
+    if (resuming(self, room_id))
+        return;
+    g_hash_table_add(self->history.in_step, GUINT_TO_POINTER(room_id));
+    guint64 *newest = g_hash_table_lookup(self->history.newest, GUINT_TO_POINTER(room_id));
+    if (newest)
+        session_history_mark(self, room_id, *newest);
 }
 
 /* Asks for the page of the gap (gap_start, before_id) after after_id. */
@@ -223,6 +277,8 @@ static void on_end(ChatSession *self, const struct proto_history_end *end)
     else if (r->kind == HISTORY_PAGE_BACK && room)
         g_signal_emit(self, session_signals[SIG_HISTORY_LOADED], 0, room, (guint)end->count,
                       (gboolean)((end->flags & PROTO_HISTORY_MORE_BEFORE) != 0));
+    if (r->kind == HISTORY_RESUME || r->kind == HISTORY_GAP_FILL)
+        step_in_unless_resuming(self, r->room_id);
     g_free(r);
     session_note_activity(self);
 }

@@ -285,11 +285,8 @@ gboolean chat_session_mark_read(ChatSession *self, guint32 room_id, guint64 mess
     g_return_val_if_fail(CHAT_IS_SESSION(self), FALSE);
     if (!session_request_possible(self, error))
         return FALSE;
-    if (message_id == 0) {
-        guint64 *newest = g_hash_table_lookup(session_history_marks(self),
-                                              GUINT_TO_POINTER(room_id));
-        message_id = newest ? *newest : 0;
-    }
+    if (message_id == 0)
+        message_id = session_history_newest(self, room_id);
     if (message_id == 0) {
         g_set_error_literal(error, CHAT_SESSION_ERROR, CHAT_SESSION_ERROR_INVALID,
                             _("There is nothing to mark read in this room yet."));

@@ -119,7 +119,11 @@ struct session_auth {
 
 /* History, resume and "nothing twice" (session_history.c). */
 struct session_history {
-    GHashTable *marks;           /* room id -> newest message id held (guint64 *); saved */
+    GHashTable *marks;           /* room id -> resume point: everything up to it is held
+                                    (guint64 *); saved */
+    GHashTable *newest;          /* room id -> newest message id reported (guint64 *) */
+    GHashTable *in_step;         /* rooms whose mark follows what arrives on this
+                                    connection: resumed and filled, or never resumed */
     GHashTable *seen;            /* message ids already reported in this run (a set) */
     GHashTable *oldest;          /* room id -> oldest message id reported (guint64 *) */
     GHashTable *resumed;         /* room ids resumed on this connection (a set) */
@@ -334,6 +338,7 @@ gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 req
 gboolean session_history_idle(ChatSession *self);
 void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id);
 GHashTable *session_history_marks(ChatSession *self);
+guint64 session_history_newest(ChatSession *self, guint32 room_id);
 
 /* session_live.c */
 void session_live_class_init(GObjectClass *klass);

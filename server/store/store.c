@@ -39,6 +39,11 @@ bool store_pass_dirty(const struct store *st)
     return st->in_pass;
 }
 
+uint64_t store_pass_first_message(const struct store *st)
+{
+    return st->pass_first_message;
+}
+
 /* Runs SQL with no results; on failure records it under what. */
 static enum store_status store_exec(struct store *st, const char *sql, const char *what)
 {

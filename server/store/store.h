@@ -80,6 +80,10 @@ const char *store_error(const struct store *st);
 /* True while the current pass has written something not yet committed. */
 bool store_pass_dirty(const struct store *st);
 
+/* The first message id the open pass wrote, 0 if it wrote none (or none is open): reads
+ * of history stop below it until the commit. */
+uint64_t store_pass_first_message(const struct store *st);
+
 /* Holds one read snapshot across the reads until store_read_end() (one request's page
  * and its flags agree; one lock instead of one per statement). Inside the pass
  * transaction, which is a snapshot already, both do nothing. No write may come

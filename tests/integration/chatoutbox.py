@@ -4,8 +4,12 @@ from the C client so the server is checked against an independent reading of the
 - every send gets a random transaction id (client_id) and waits in an outbox until its
   TEXT comes back; the outbox (and what was received) can live in a JSON file written
   before each send, so a killed process restarts where it was;
-- on every (re)connect: token login, one RESUME per room with the newest id held, gaps
+- on every (re)connect: token login, one RESUME per room from its resume point, gaps
   paged in with HISTORY AFTER, then the outbox resent unchanged;
+- a room's resume point (saved with the outbox) is the newest id below which it holds
+  everything: it moves only once the room's RESUME and gap fills have ended on this
+  connection, since live texts that come before that end may lie above one the replay
+  still brings (PROTOCOL.md 5.41);
 - received messages are kept by message_id: a frame seen twice is kept once.
 
 Run as a script (python3 chatoutbox.py PORT STATE_FILE), it waits for a line on stdin
@@ -38,10 +42,13 @@ class OutboxClient:
         self.received = {}          # message_id -> (room_id, sender, client_id, text)
         self.outbox = {}            # client_id -> (room_id, text), in sending order
         self.acked = {}             # client_id -> message_id
+        self.marks = {}             # room_id -> resume point: everything up to it is held
+        self.in_step = set()        # rooms whose RESUME ended on this connection
         self.todo = []              # (room_id, text) not sent yet
         self.conn = None
         self.pending = set()        # request ids of RESUME/HISTORY not yet ended
         self.fills = {}             # HISTORY request id -> (room_id, anchor, before_id)
+        self.room_of = {}           # RESUME or HISTORY request id not ended -> room_id
         self.requests = 0
         self.reconnects = 0
         self.rng = random.Random()
@@ -57,7 +64,7 @@ class OutboxClient:
             return
         data = {"token": self.token.hex(), "rooms": self.rooms, "name": self.name,
                 "todo": self.todo, "outbox": [[k, *v] for k, v in self.outbox.items()],
-                "acked": list(self.acked.items()),
+                "acked": list(self.acked.items()), "marks": list(self.marks.items()),
                 "received": [[k, *v] for k, v in self.received.items()]}
         tmp = self.state_path + ".tmp"
         with open(tmp, "w") as f:
@@ -72,6 +79,7 @@ class OutboxClient:
         self.todo = [tuple(t) for t in data["todo"]]
         self.outbox = {k: (room, text) for k, room, text in data["outbox"]}
         self.acked = dict((k, v) for k, v in data["acked"])
+        self.marks = dict((k, v) for k, v in data["marks"])
         self.received = {k: tuple(v) for k, *v in data["received"]}
 
     # ---- connection ----
@@ -83,7 +91,7 @@ class OutboxClient:
             self.conn.token_login(self.token)
             self.conn.expect(P.SESSION)
             for room_id in self.rooms:
-                self.request(P.RESUME, room_id=room_id, last_id=self.last_id(room_id))
+                self.request(P.RESUME, room_id, last_id=self.marks.get(room_id, 0))
             for client_id, (room_id, text) in list(self.outbox.items()):
                 self.conn.say(text, client_id=client_id, room_id=room_id)
             return True
@@ -97,22 +105,31 @@ class OutboxClient:
         self.conn = None
         self.pending.clear()
         self.fills.clear()
+        self.room_of.clear()
+        self.in_step.clear()
 
-    def request(self, ftype, **fields):
+    def request(self, ftype, room_id, **fields):
         self.requests += 1
         request_id = self.requests
         self.pending.add(request_id)
-        self.conn.send_frame(ftype, request_id=request_id, **fields)
+        self.room_of[request_id] = room_id
+        self.conn.send_frame(ftype, request_id=request_id, room_id=room_id, **fields)
         return request_id
 
     def fill(self, room_id, anchor, before_id):
         """Pages the gap (anchor, before_id) in with HISTORY AFTER."""
-        request_id = self.request(P.HISTORY, room_id=room_id, mode=P.HISTORY_AFTER,
+        request_id = self.request(P.HISTORY, room_id, mode=P.HISTORY_AFTER,
                                   limit=PAGE, anchor=anchor)
         self.fills[request_id] = (room_id, anchor, before_id)
 
-    def last_id(self, room_id):
+    def newest(self, room_id):
         return max((k for k, v in self.received.items() if v[0] == room_id), default=0)
+
+    def step_in(self, room_id):
+        """The room's RESUME and fills have all ended: everything up to the newest id
+        held is held, and what comes live from now on comes in order."""
+        self.in_step.add(room_id)
+        self.marks[room_id] = max(self.marks.get(room_id, 0), self.newest(room_id))
 
     # ---- traffic ----
     def send_next(self):
@@ -145,6 +162,8 @@ class OutboxClient:
         if frame.type == P.TEXT:
             self.received.setdefault(frame.message_id, (frame.room_id, frame.sender,
                                                         frame.client_id, frame.text))
+            if frame.room_id in self.in_step:
+                self.marks[frame.room_id] = max(self.marks[frame.room_id], frame.message_id)
             if frame.sender == self.name and frame.client_id in self.outbox:
                 del self.outbox[frame.client_id]
                 self.acked[frame.client_id] = frame.message_id
@@ -153,12 +172,15 @@ class OutboxClient:
             self.fill(frame.room_id, frame.after_id, frame.before_id)
         elif frame.type == P.HISTORY_END:
             self.pending.discard(frame.request_id)
+            room_id = self.room_of.pop(frame.request_id, None)
             if frame.request_id in self.fills:
                 room_id, anchor, before_id = self.fills.pop(frame.request_id)
                 below = max((k for k, v in self.received.items()
                              if v[0] == room_id and k < before_id), default=0)
                 if frame.count > 0 and below > anchor:   # a page may end early (bytes)
                     self.fill(room_id, below, before_id)
+            if room_id is not None and room_id not in self.room_of.values():
+                self.step_in(room_id)
         elif frame.type == P.ERROR:
             raise AssertionError(f"{self.name}: {frame!r}")
 

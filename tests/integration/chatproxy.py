@@ -1,12 +1,26 @@
 """A TCP proxy on 127.0.0.1 for tests that cut a connection at a chosen moment: every
 connection it accepts is relayed to the server until cut() resets both sides. hold("up")
 drops what clients send from then on, hold("down") what the server sends (its
-acknowledgements), as a failing network loses them; cut() ends the holds too."""
+acknowledgements), as a failing network loses them; cut() ends the holds too.
+stall(frame_type) drops what a client sends from its next frame of that type on (that
+request is still on its way when the connection is lost), on connections open and to
+come, until stall(None); cut() leaves it."""
 
 import select
 import socket
 import struct
 import threading
+
+from chatproto import HEADER_SIZE
+
+
+class _Upstream:
+    """What one client sent so far, cut into frames."""
+
+    def __init__(self):
+        self.header = b""      # the start of a frame header not complete yet
+        self.left = 0          # bytes of the current frame's payload still to come
+        self.stalled = False   # a frame of the stalled type came: nothing more goes
 
 
 class Proxy:
@@ -16,6 +30,8 @@ class Proxy:
         self.port = self.listener.getsockname()[1]
         self.pairs = []
         self.held = set()                       # "up" and/or "down"
+        self.stalled_type = None                # stall()
+        self.upstream = {}                      # client-side socket -> _Upstream
         self.lock = threading.Lock()
         self.stopping = False
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -42,6 +58,7 @@ class Proxy:
             s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.lock:
             self.pairs.append((inside, outside))
+            self.upstream[inside] = _Upstream()
 
     def _relay(self, sock):
         with self.lock:
@@ -55,6 +72,8 @@ class Proxy:
             if data:
                 with self.lock:
                     held = direction in self.held
+                    if direction == "up":
+                        data = self._unstalled(self.upstream[sock], data)
                 if not held:
                     other.sendall(data)         # loopback: never blocks for long
                 return
@@ -62,11 +81,33 @@ class Proxy:
             pass
         self._close(pair)
 
+    def _unstalled(self, up, data):
+        """The part of a client's data before its first frame of the stalled type."""
+        out = bytearray()
+        while data and not up.stalled:
+            if up.left > 0:
+                n = min(up.left, len(data))
+                out += data[:n]
+                data, up.left = data[n:], up.left - n
+                continue
+            need = HEADER_SIZE - len(up.header)
+            up.header, data = up.header + data[:need], data[need:]
+            if len(up.header) < HEADER_SIZE:
+                break
+            length, ftype, _ = struct.unpack(">IHH", up.header)
+            if ftype == self.stalled_type:
+                up.stalled = True
+                break
+            out += up.header
+            up.header, up.left = b"", length
+        return bytes(out)
+
     def _close(self, pair):
         with self.lock:
             if pair not in self.pairs:
                 return
             self.pairs.remove(pair)
+            self.upstream.pop(pair[0], None)
         for s in pair:
             try:
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -78,6 +119,12 @@ class Proxy:
         """Drops "up" (client to server) or "down" (server to client) bytes from now on."""
         with self.lock:
             self.held.add(direction)
+
+    def stall(self, frame_type):
+        """From now on, every connection's client frame of frame_type and what the client
+        sends after it are dropped (None: frames to come go through again)."""
+        with self.lock:
+            self.stalled_type = frame_type
 
     def cut(self):
         """Resets every relayed connection (both sides) at once and ends the holds;

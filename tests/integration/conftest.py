@@ -168,16 +168,17 @@ def cli(tmp_path):
 
 @pytest.fixture
 def person(cli, server, tmp_path):
-    """person(name, register=True, state_dir=None, port=None, extra=()) -> a chat-cli
-    logged in as name (registered first) with the password "correct horse battery",
-    reading piped lines, connected to the module's server (or through port)."""
-    def start(name, register=True, state_dir=None, port=None, extra=()):
+    """person(name, register=True, state_dir=None, port=None, extra=(), tty=False) -> a
+    chat-cli logged in as name (registered first) with the password "correct horse
+    battery", reading piped lines (tty: a terminal, so it reconnects after a loss),
+    connected to the module's server (or through port)."""
+    def start(name, register=True, state_dir=None, port=None, extra=(), tty=False):
         pw = tmp_path / f"{name}.pw"
         pw.write_text("correct horse battery\n")
         pw.chmod(0o600)
         extra = ["--password-file", str(pw), *(["--register"] if register else []), *extra]
         target = SimpleNamespace(port=port) if port else server
-        proc = cli(target, name, extra=extra, state_dir=state_dir)
+        proc = cli(target, name, extra=extra, state_dir=state_dir, tty=tty)
         proc.wait_line(rf"^{STAMP} \* connected as {re.escape(name)}$")
         return proc
     return start

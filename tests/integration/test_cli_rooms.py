@@ -287,6 +287,44 @@ def test_a_gap_is_announced_and_filled_once(person, history_server, tmp_path):
     assert alice.wait() == 0
 
 
+def test_a_connection_lost_before_the_replay_loses_nothing(person, history_server,
+                                                          account):
+    """A text live after a reconnect's login, before its RESUME is answered, lies above
+    the one the replay still brings: lost with that connection, the next RESUME starts
+    below both (PROTOCOL.md 5.41), so the missed text comes, and nothing twice."""
+    proxy = Proxy(history_server.port)
+    alice = person("alice", port=proxy.port, tty=True)
+    bob = account(history_server, "bob")
+
+    def bob_says(text, client_id):
+        bob.say(text, client_id)
+        frame, _ = bob.wait_for(P.TEXT, skip=(P.USER_JOINED, P.USER_LEFT, P.USER_ROLE))
+        assert frame.text == text                         # stored and committed
+
+    def logins():
+        return sum(bool(re.match(rf"^{STAMP} \* connected as alice$", line))
+                   for line in alice.out)
+    bob_says("seen", 1)
+    alice.wait_line(rf"^{in_room('#lobby')} <bob> seen$")
+    proxy.hold("down")                                    # alice hears nothing more
+    bob_says("missed", 2)
+    proxy.stall(P.RESUME)                                 # her next RESUME stays away
+    proxy.cut()
+    wait_until(lambda: logins() == 2, what="chat-cli to log in again")
+    bob_says("live", 3)                                   # she is online: it comes live
+    alice.wait_line(rf"^{in_room('#lobby')} <bob> live$")
+    proxy.stall(None)
+    proxy.cut()                                           # before the replay came
+    wait_until(lambda: logins() == 3, what="chat-cli to log in a third time")
+    alice.wait_line(rf"^{in_room('#lobby')} <bob> missed$")
+    bob_says("after", 4)
+    alice.wait_line(rf"^{in_room('#lobby')} <bob> after$")
+    alice.write("/quit")
+    assert alice.wait() == 0
+    proxy.close()
+    assert sorted(texts_in(alice, "#lobby", "bob")) == ["after", "live", "missed", "seen"]
+
+
 def test_away_is_shown_in_users(person):
     """/away says so to the others (PRESENCE_SET); their /users shows "(away)" until
     /away off. A text sent after it comes after the news of it."""

@@ -10,6 +10,7 @@ import chatproto as P
 from chatclient import RawClient
 from chathistory import MAX_PAGE, RESUME_BOUND, collect, history, model_page, resume
 from chatrooms import create, expect_state, join, people, refused
+from chatserver import paused, wait_until
 
 LIVE = (P.ROOM_STATE, P.ROOM_MEMBERS, P.ROOM_PRESENCE, P.USER_LIST, P.USER_JOINED,
         P.USER_LEFT, P.WELCOME, P.SESSION)
@@ -53,6 +54,32 @@ def test_offline_delivery_exactly_once_in_order(server, account, connect):
     bob.expect_quiet()                                   # once: nothing more follows
     gap, page, end, _ = resume(bob, state.room_id, away[-1].message_id)
     assert (gap, page, end.flags) == (None, [], 0)       # up to date: nothing again
+
+
+def test_a_resume_sent_with_the_login_holds_the_text_of_its_pass(server, account, connect):
+    """bob's RESUME, sent right behind his token login, is read in the loop pass in
+    which alice's text was stored before that login (the server held still meanwhile):
+    the text reached bob's new connection neither live (it was not logged in yet) nor
+    in a page of that pass (uncommitted), so the RESUME is answered after the commit,
+    and holds it."""
+    alice, bob = people(account, server, "alice", "bob")
+    state, _ = create(alice, "team")
+    join(bob, "team")
+    alice.wait_for(P.ROOM_PRESENCE, skip=LIVE)
+    first = sent(alice, state.room_id, ["before"])[0]
+    connects = sum(line.endswith(" connect") for line in server.log_lines())
+    again = connect(server)     # bob's old one stays open: this one is read after alice's
+    wait_until(lambda: sum(line.endswith(" connect") for line in server.log_lines()) >
+               connects, what="the server to accept the connection")
+    with paused(server):
+        alice.say("in the login's pass", client_id=2, room_id=state.room_id)
+        again.send(P.encode(P.LOGIN_TOKEN, version=P.VERSION, features=0,
+                            token=bob.session.token, agent="pytest/1") +
+                   P.encode(P.RESUME, request_id=1, room_id=state.room_id,
+                            last_id=first.message_id))
+    _, page, end, _ = collect(again, 1, skip=LIVE + (P.USER_ROLE, P.PRESENCE_STATE))
+    assert [m.text for m in page] == ["in the login's pass"]
+    assert [m.text for m in again.sync() if m.type == P.TEXT] == []      # once
 
 
 def test_resume_past_the_bound_says_where_the_gap_is(server, account, connect):
