@@ -49,15 +49,21 @@ static enum store_status store_exec(struct store *st, const char *sql, const cha
 
 sqlite3_stmt *store_stmt(struct store *st, const char *sql)
 {
-    sqlite3_stmt *stmt = g_hash_table_lookup(st->stmts, sql);
-    if (stmt != NULL)
+    /* Found by the literal's address first; the text is compared, so a string that
+     * was not a literal (its address since reused) still gets its own statement. */
+    sqlite3_stmt *stmt = g_hash_table_lookup(st->stmt_at, sql);
+    if (stmt != NULL && strcmp(sqlite3_sql(stmt), sql) == 0)
         return stmt;
-    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
-        SQLITE_OK) {
-        store_fail(st, "prepare");
-        return NULL;
+    stmt = g_hash_table_lookup(st->stmts, sql);
+    if (stmt == NULL) {
+        if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+            SQLITE_OK) {
+            store_fail(st, "prepare");
+            return NULL;
+        }
+        g_hash_table_insert(st->stmts, g_strdup(sql), stmt);
     }
-    g_hash_table_insert(st->stmts, g_strdup(sql), stmt);
+    g_hash_table_insert(st->stmt_at, (gpointer)sql, stmt);
     return stmt;
 }
 
@@ -259,6 +265,7 @@ enum store_status store_open(const char *data_dir, struct store **out, char *err
     st->memory = memory;
     st->lock_fd = lock_fd;
     st->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
+    st->stmt_at = g_hash_table_new(g_direct_hash, g_direct_equal);
     /* No memory statistics (nothing here reads them): SQLite then takes no process-wide
      * mutex around each of its allocations, a few per cent of the server's CPU when
      * every text is stored. Only possible before SQLite's first use: later calls are
@@ -286,6 +293,7 @@ void store_close(struct store *st)
     if (st == NULL)
         return;
     store_checkpointer_stop(st);
+    g_hash_table_destroy(st->stmt_at);
     g_hash_table_destroy(st->stmts); /* every statement finalized before the close */
     if (st->in_pass)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
