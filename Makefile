@@ -173,9 +173,10 @@ $(WIDGET_BIN): $(OUT)/tests/%: $(OUT)/obj/tests/widget/%.o $(GUI_OBJ) $(CORE_OBJ
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $^ $(GTK_LIBS) $(GIO_LIBS) $(BASE_LIBS) -lm -o $@
 
-# TEST_JOBS=N runs the integration suite on N pytest-xdist workers: for the sanitizer
-# and valgrind runs, where no test asserts timing (each server picks its own port).
-TEST_JOBS ?= 1
+# TEST_JOBS=N runs the integration and GUI suites on N pytest-xdist workers (no test
+# asserts timing; each server picks its own port, each GUI worker starts its own virtual
+# session); TEST_JOBS=1 runs them in one process.
+TEST_JOBS ?= 2
 PYTEST_JOBS := $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 
 test: all

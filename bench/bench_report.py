@@ -13,6 +13,7 @@ import tempfile
 import time
 
 import bench_typing
+import bench_storm
 import bench_search
 import bench_floor
 
@@ -742,6 +743,9 @@ def document(r, command, images):
     if r.get("typing"):
         lines += ["## Typing notices", "", bench_typing.__doc__.strip(), "",
                   *bench_typing.summary(r["typing"])[0], ""]
+    if r.get("storm"):
+        lines += ["## TLS handshake storms", "", bench_storm.__doc__.strip(), "",
+                  *bench_storm.summary(r["storm"])[0], ""]
     if r.get("search"):
         lines += ["## Search", "", bench_search.section(r["search"]), ""]
     if "perf-throughput.png" in images:

@@ -6,10 +6,15 @@
 
 void bucket_init(struct bucket *b, const struct rate_limit *limit, int64_t now_ms)
 {
-    b->burst = limit->burst;
-    b->per_ms = limit->per_sec / 1000.0;
+    b->limit = limit;
     b->tokens = limit->burst;
     b->stamp_ms = now_ms;
+}
+
+/* Tokens earned per millisecond. */
+static double per_ms(const struct bucket *b)
+{
+    return b->limit->per_sec / 1000.0;
 }
 
 /* Adds what the time since the last update earned, up to the burst. */
@@ -17,7 +22,7 @@ static void bucket_refill(struct bucket *b, int64_t now_ms)
 {
     if (now_ms <= b->stamp_ms)
         return;
-    b->tokens = fmin(b->burst, b->tokens + (double)(now_ms - b->stamp_ms) * b->per_ms);
+    b->tokens = fmin(b->limit->burst, b->tokens + (double)(now_ms - b->stamp_ms) * per_ms(b));
     b->stamp_ms = now_ms;
 }
 
@@ -41,15 +46,18 @@ bool bucket_in_debt(const struct bucket *b)
     return b->tokens < 0;
 }
 
+int64_t bucket_ms_until(const struct bucket *b, double tokens)
+{
+    return b->tokens >= tokens ? 0 : (int64_t)ceil((tokens - b->tokens) / per_ms(b));
+}
+
 int64_t bucket_debt_ms(const struct bucket *b)
 {
-    if (b->tokens >= 0)
-        return 0;
-    return (int64_t)ceil(-b->tokens / b->per_ms);
+    return bucket_ms_until(b, 0.0);
 }
 
 bool bucket_full(const struct bucket *b, int64_t now_ms)
 {
     double elapsed = now_ms > b->stamp_ms ? (double)(now_ms - b->stamp_ms) : 0.0;
-    return b->tokens + elapsed * b->per_ms >= b->burst;
+    return b->tokens + elapsed * per_ms(b) >= b->limit->burst;
 }

@@ -18,14 +18,14 @@ struct rate_limit {
     double burst;
 };
 
+/* 24 bytes: every connection holds six, so the limit is referred to, not copied. */
 struct bucket {
-    double tokens;      /* below zero while in debt */
-    double burst;
-    double per_ms;
-    int64_t stamp_ms;   /* when tokens was last brought up to date */
+    const struct rate_limit *limit; /* outlives the bucket (configuration or static) */
+    double tokens;                  /* below zero while in debt */
+    int64_t stamp_ms;               /* when tokens was last brought up to date */
 };
 
-/* Starts a full bucket for limit at time now_ms. */
+/* Starts a full bucket for limit at time now_ms; limit must outlive the bucket. */
 void bucket_init(struct bucket *b, const struct rate_limit *limit, int64_t now_ms);
 
 /* Takes cost tokens whatever is left (possibly going into debt). */
@@ -36,6 +36,9 @@ bool bucket_take(struct bucket *b, double cost, int64_t now_ms);
 
 /* True while the bucket is in debt (as of its last update). */
 bool bucket_in_debt(const struct bucket *b);
+
+/* Milliseconds from the bucket's last update until it holds tokens (0 if it does). */
+int64_t bucket_ms_until(const struct bucket *b, double tokens);
 
 /* Milliseconds from the bucket's last update until its debt is paid off (0 if none). */
 int64_t bucket_debt_ms(const struct bucket *b);

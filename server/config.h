@@ -3,7 +3,7 @@
  *   [chat-server]
  *   port = 1234
  *   limit-loopback = true
- * It is turned into "--name=value" arguments that main.c's one option parser reads
+ * It is turned into "--name=value" arguments that options.c's one option parser reads
  * before the command line, so every option is settable here without code of its own and
  * the command line wins. Each argument remembers the file and line it came from, so a bad
  * value is reported there. */

@@ -1,5 +1,5 @@
 /* Every limit and default of chat-server in one place, each with the reason for it.
- * Options (see main.c) override the SERVER_DEFAULT_* values; the rest are fixed. */
+ * Options (see options.c) override the SERVER_DEFAULT_* values; the rest are fixed. */
 #ifndef CHAT_SERVER_LIMITS_H
 #define CHAT_SERVER_LIMITS_H
 

@@ -2,7 +2,6 @@
 #include "server/throttle.h"
 
 #include <glib.h>
-#include <math.h>
 
 #include "server/limits.h"
 
@@ -33,9 +32,7 @@ int64_t throttle_wait_ms(struct throttle *t, const char *key, int64_t now_ms)
     if (b == NULL)
         return 0;
     bucket_take(b, 0, now_ms); /* brings the tokens up to date */
-    if (b->tokens >= 1.0)
-        return 0;
-    return (int64_t)ceil((1.0 - b->tokens) / b->per_ms);
+    return bucket_ms_until(b, 1.0);
 }
 
 static gboolean bucket_refilled(gpointer key, gpointer value, gpointer now_ms)

@@ -3,6 +3,8 @@ windows per test, all stopped by PID at teardown.
 
 Run inside the virtual session:
   CHAT_BIN_DIR=$PWD/build tests/gui/xsession /usr/bin/python3 -m pytest -q tests/gui
+or on pytest-xdist workers, each starting its own session (worker_session.py):
+  CHAT_BIN_DIR=$PWD/build /usr/bin/python3 -m pytest -q -n 2 --dist loadfile tests/gui
 """
 
 import os
@@ -14,11 +16,18 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import worker_session  # noqa: E402
+
+worker_session.enter()   # before chatgui touches the display or the accessibility bus
+
 from chatgui import PASSWORD, Client, DesktopNotifications, Server  # noqa: E402
 from chatclient import RawClient  # noqa: E402
 
 
 def pytest_sessionstart(session):
+    if session.config.getoption("dist", "no") != "no" and not os.environ.get(
+            "PYTEST_XDIST_WORKER"):
+        return   # the xdist controller runs no test; each worker has its own session
     # A GUI test without its display or accessibility bus must fail, never skip.
     assert os.environ.get("DISPLAY"), "no DISPLAY: run the GUI tests under tests/gui/xsession"
     assert os.environ.get("DBUS_SESSION_BUS_ADDRESS"), "no session bus: use tests/gui/xsession"

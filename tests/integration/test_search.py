@@ -4,6 +4,7 @@ messages of others), the user's text taken as words whatever FTS5 syntax it hold
 clear refusals, and an index that follows the stored texts (migration, edits,
 deletions)."""
 
+import re
 import sqlite3
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 import chatproto as P
 from chatrooms import create, expect_state, join, people, request
 from chatsearch import plain, search, search_refused
-from chatserver import REPO
+from chatserver import REPO, SLOWDOWN, wait_until
 from chatstore import DB_NAME, load_sql, query
 
 LIVE = (P.ROOM_STATE, P.ROOM_MEMBERS, P.ROOM_PRESENCE, P.USER_LIST, P.USER_JOINED,
@@ -202,3 +203,67 @@ def test_migration_indexes_existing_messages(accounts_server, account, tmp_path)
     alice = account(server, "alice", register=False)
     results = search(alice, "hello")
     assert [(r.message_id, plain(r.snippet)) for r in results] == [(1, "hello from v1")]
+
+
+WORDS = [f"w{n:02d}" for n in range(16)]
+
+
+def fill_lobby(data_dir, count):
+    """count lobby texts, each with 15 of WORDS (text i lacks WORDS[i % 16]), so a query
+    of all sixteen matches none but walks sixteen long lists of the index."""
+    db = sqlite3.connect(data_dir / DB_NAME)
+    with db:
+        db.executemany(
+            "INSERT INTO messages (room_id, time_ms, sender_id, sender_name, kind, body,"
+            " client_id) VALUES (0, ?, NULL, 'filler', 1, ?, ?)",
+            ((i, " ".join(w for k, w in enumerate(WORDS) if k != i % 16), i)
+             for i in range(count)))
+        db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
+    db.close()
+
+
+def test_searches_past_their_cpu_share_wait(server_factory, connect):
+    """A connection's searches share SERVER_SEARCH_CPU_MS_PER_SEC of CPU time, saved up
+    to SERVER_SEARCH_CPU_BURST_MS: expensive searches sent back to back are answered
+    SEARCH_BUSY with the wait in seconds, the connection stays, another connection is
+    served meanwhile, and the same one is served again once its share has refilled."""
+    empty = server_factory()                                     # makes the schema
+    empty.stop()
+    fill_lobby(empty.workdir, 40000)      # 20 ms a search here: SERVER_SEARCH_BUDGET_MS
+    # The search share on, the frame rate limit raised: even at a tenth of that cost,
+    # 300 searches take more than the saved-up share.
+    server = server_factory("--msg-limit", "1000:1000", workdir=empty.workdir)
+    digger, other = connect(server), connect(server)
+    digger.login("digger")
+    other.login("other")
+    query = " ".join(WORDS)
+    sent = [request(digger, P.SEARCH, room_id=P.SEARCH_ALL_ROOMS, limit=20, query=query)
+            for _ in range(300)]
+    answers = {}
+    while len(answers) < len(sent):
+        frame = digger.recv()
+        if frame.type == P.DONE:
+            answers[frame.request_id] = "done"
+        elif frame.type == P.ERROR:
+            assert frame.code == P.E_SEARCH_BUSY and frame.ref_type == P.SEARCH, repr(frame)
+            assert re.search(r"wait \d+ s", frame.message), frame.message
+            answers[frame.ref_id] = "busy"
+        else:
+            assert frame.type in LIVE, repr(frame)
+    assert answers[sent[0]] == "done" and "busy" in answers.values(), answers
+    assert search(other, query) == []                            # its own share
+    wait_until(lambda: try_search(digger, query), timeout=30 * SLOWDOWN,
+               what="the busy connection to be served again")
+
+
+def try_search(client, query):
+    """True when SEARCH is answered (with no results), False when SEARCH_BUSY."""
+    request_id = request(client, P.SEARCH, room_id=P.SEARCH_ALL_ROOMS, limit=20, query=query)
+    while True:
+        frame = client.recv()
+        if frame.type == P.DONE and frame.request_id == request_id:
+            return True
+        if frame.type == P.ERROR and frame.ref_id == request_id:
+            assert frame.code == P.E_SEARCH_BUSY, repr(frame)
+            return False
+        assert frame.type in LIVE, repr(frame)

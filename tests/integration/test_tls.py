@@ -18,7 +18,7 @@ import chatproto as P
 from chatclient import RawClient, download, upload
 from chatserver import SLOWDOWN, TIMEOUT, binary, wait_until
 
-HERE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def context(server, version=None):
@@ -256,68 +256,31 @@ def test_download_without_user_space_copy_where_possible(server_factory, room, t
     chat(bob, [alice, bob], "after the downloads", 9)
 
 
-def latency(alice, bob, client_id):
-    """Seconds from alice's TEXT_SEND until bob has the TEXT."""
-    start = time.perf_counter()
-    alice.say("ping", client_id)
-    bob.expect(P.TEXT, client_id=client_id)
-    elapsed = time.perf_counter() - start
-    alice.expect(P.TEXT, client_id=client_id)
-    return elapsed
-
-
-def p99(samples):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-
-
-def storm_round(server, alice, bob, ids, count):
-    """Latencies while one storm of count handshakes runs; checks they all completed."""
-    storm = subprocess.Popen([sys.executable, str(HERE / "tls_storm.py"), str(server.port),
-                              str(count)], stdout=subprocess.PIPE)
+def test_handshake_storm_while_others_chat(server_factory, room):
+    """500 handshakes at once (from a niced process) all complete while two clients keep
+    chatting, and every message sent during the storm arrives, in order, to both. How
+    much the storm delays those messages is a speed figure: `bench/run-bench
+    --storm-only` (part of `make bench`) compares their p99 against the same storms aimed
+    at a decoy server. Under sanitizers or valgrind the storm is 100 handshakes."""
+    # A generous handshake timeout: on a loaded machine the niced storm itself may take
+    # long to answer the server, and this test is about everyone else's messages.
+    server = server_factory("--no-limits", "--handshake-timeout", str(60 * SLOWDOWN),
+                            tls=True)
+    alice, bob = room(server, "alice", "bob")
+    count = 500 if SLOWDOWN == 1 else 100
+    storm = subprocess.Popen([sys.executable, str(ROOT / "bench" / "tls_storm.py"),
+                              str(server.port), str(count)], stdout=subprocess.PIPE)
     try:
-        during = []
+        client_id = 0
         while storm.poll() is None:
-            during.append(latency(alice, bob, next(ids)))
+            client_id += 1
+            chat(alice, [alice, bob], f"during the storm {client_id}", client_id)
         out, _ = storm.communicate(timeout=TIMEOUT)
     finally:
         if storm.poll() is None:
             storm.kill()
             storm.wait()
     assert out.decode().strip() == f"handshakes {count}"
-    return during
-
-
-def test_handshake_storm_does_not_delay_others(server_factory, room):
-    """500 handshakes at once (from a niced process) may not delay two chatting clients'
-    messages by more than twice their usual p99. "Usual" is measured under the same load
-    on this machine: the same storm aimed at a second, identical server. So both sides
-    pay the same for the storm's own CPU (on two cores it takes a core's share whoever
-    it talks to), and what is compared is whether handshaking delays the server's own
-    chat. Baseline and storm rounds alternate, six of each: the p99 of a few hundred
-    samples is their few slowest, which one scheduling hiccup on two cores moves. Under
-    sanitizers or valgrind one round runs and only its correctness is checked: timing
-    there says nothing about the server."""
-    # A generous handshake timeout: on a loaded machine the niced storm itself may take
-    # long to answer the server, and this test is about everyone else's latency.
-    args = ("--no-limits", "--poller", "epoll", "--handshake-timeout", str(60 * SLOWDOWN))
-    server = server_factory(*args, tls=True)
-    decoy = server_factory(*args, tls=True)
-    alice, bob = room(server, "alice", "bob")
-    ids = iter(range(1, 1 << 30))
-    for _ in range(50):                                    # warm up
-        latency(alice, bob, next(ids))
-    rounds, count = (6, 500) if SLOWDOWN == 1 else (1, 100)
-    usual, stormy = [], []
-    for _ in range(rounds):
-        usual += storm_round(decoy, alice, bob, ids, count)
-        stormy += storm_round(server, alice, bob, ids, count)
-    for target, expected in ((server, 2 + count * rounds), (decoy, count * rounds)):
-        wait_until(lambda: sum("tls established" in line for line in target.log_lines())
-                   == expected, timeout=6 * TIMEOUT, what="every storm handshake to be logged")
-    if SLOWDOWN > 1:
-        return
-    assert min(len(usual), len(stormy)) >= 100, f"only {len(usual)}/{len(stormy)} samples"
-    base, loaded = p99(usual), p99(stormy)
-    assert loaded <= 2 * base, (f"p99 {loaded * 1e3:.2f} ms during the storms, "
-                                f"{base * 1e3:.2f} ms during the same storms at another server")
+    wait_until(lambda: sum("tls established" in line for line in server.log_lines())
+               == 2 + count, timeout=6 * TIMEOUT, what="every storm handshake to be logged")
+    chat(bob, [alice, bob], "after the storm", client_id + 1)
