@@ -249,7 +249,8 @@ def _tls_section(r):
             "read (a TLS record has no kernel receive timestamp). Downloads: `via` is how the "
             "server sent the chunk payloads (sendfile on plain text; kTLS's SSL_sendfile when "
             "the kernel offers TLS offload, else a copy: chunk headers and payloads read into "
-            "one 64 KiB buffer, so every record but the last is a full 16 KiB).\n\n" +
+            "one 256 KiB buffer, so every record but the last is a full 16 KiB, and the "
+            "records handed to the kernel 64 KiB per `write`).\n\n" +
             _table(["metric", "plain text", "TLS", "TLS vs plain"], rows) + "\n\n" +
             TLS_COSTS)
 
@@ -268,7 +269,8 @@ loop on a shared machine both costs slow the rate.
 - *Downloads.* Plain text sends the payload with `sendfile` (no copy in user space); \
 without kTLS a TLS download must read the file (`pread`, one copy), seal it (AES-GCM \
 runs at about 4 GiB/s on this CPU, so sealing itself is cheap) and `write` the records \
-(a second copy, into the socket). The receiver opens every record. kTLS with \
+(a second copy, into the socket), gathered four to a system call (a 16 KiB record per \
+`write` cost twice the server's system calls). The receiver opens every record. kTLS with \
 `SSL_sendfile` removes the user-space copy where the kernel has TLS (`tls` in \
 `/proc/sys/net/ipv4/tcp_available_ulp`)."""
 

@@ -200,6 +200,13 @@ static const struct field read_mark_fields[] = {
 static const struct field receipts_set_fields[] = {
     U64(receipts_set.request_id), U16(receipts_set.enabled),
 };
+static const struct field notify_level_set_fields[] = {
+    U64(notify_level_set.request_id), U32(notify_level_set.room_id),
+    U16(notify_level_set.level),
+};
+static const struct field notify_level_fields[] = {
+    U32(notify_level.room_id), U16(notify_level.level),
+};
 static const struct field edit_fields[] = {
     U64(edit.request_id), U64(edit.message_id), STR(edit.text, PROTO_MAX_TEXT),
 };
@@ -335,6 +342,8 @@ static const struct layout layouts[] = {
     LAYOUT(SEARCH_RESULT, search_result_fields),
     LAYOUT(FILE_OFFER_THUMB, offer_thumb_fields),
     LAYOUT(FILE_ANNOUNCE_THUMB, announce_thumb_fields),
+    LAYOUT(NOTIFY_LEVEL_SET, notify_level_set_fields),
+    LAYOUT(NOTIFY_LEVEL, notify_level_fields),
 };
 
 static const struct layout *layout_find(uint16_t type)
@@ -641,6 +650,7 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_EMOJI_INVALID] = "not a single emoji",
         [PROTO_E_TOO_MANY_REACTIONS] = "too many different reactions on that message",
         [PROTO_E_TYPING_INVALID] = "unknown typing state",
+        [PROTO_E_NOTIFY_LEVEL_INVALID] = "unknown notification level",
         [PROTO_E_SEARCH_INVALID] = "search query empty, too long or without a word",
         [PROTO_E_THUMBNAIL_INVALID] = "thumbnail refused: not a small PNG or JPEG",
         [PROTO_E_SEARCH_BUSY] = "too many searches; wait before searching again",

@@ -156,6 +156,17 @@ enum proto_type {
     PROTO_SEARCH_RESULT = 0x0721,    /* s->c  struct proto_search_result: one match */
     PROTO_FILE_OFFER_THUMB = 0x0722, /* c->s  struct proto_file_offer_thumb */
     PROTO_FILE_ANNOUNCE_THUMB = 0x0723, /* s->c  struct proto_file_announce_thumb */
+    /* Per-room notification levels, kept with the account for all its devices. */
+    PROTO_NOTIFY_LEVEL_SET = 0x0724, /* c->s  struct proto_notify_level_set */
+    PROTO_NOTIFY_LEVEL = 0x0725,     /* s->c  struct proto_notify_level: a room's level */
+};
+
+/* NOTIFY_LEVEL_SET.level and NOTIFY_LEVEL.level: how much a room's texts ask for the
+ * user's attention (the clients decide how; a mention always counts at MENTIONS). */
+enum proto_notify {
+    PROTO_NOTIFY_ALL = 0,      /* every text of others (every room starts here) */
+    PROTO_NOTIFY_MENTIONS = 1, /* only texts that mention the user */
+    PROTO_NOTIFY_NONE = 2,     /* nothing */
 };
 
 /* TYPING_SET.state and TYPING.state (IRCv3 +typing). */
@@ -286,6 +297,7 @@ enum proto_error_code {
     PROTO_E_EMOJI_INVALID = 64,     /* a reaction that is not one short emoji */
     PROTO_E_TOO_MANY_REACTIONS = 65,/* the message has the most distinct reactions allowed */
     PROTO_E_TYPING_INVALID = 66,    /* TYPING_SET with an unknown state */
+    PROTO_E_NOTIFY_LEVEL_INVALID = 67, /* NOTIFY_LEVEL_SET with an unknown level */
     PROTO_E_SEARCH_INVALID = 70,    /* SEARCH query empty, too long, without a word, or
                                        limit 0 */
     PROTO_E_THUMBNAIL_INVALID = 71, /* thumbnail not a PNG or JPEG, over the byte limit,
@@ -647,6 +659,20 @@ struct proto_receipts_set {
     uint16_t enabled;        /* 0: send none of mine and show me none; 1: share them */
 };
 
+/* NOTIFY_LEVEL_SET: the account's level for room_id (enum proto_notify). */
+struct proto_notify_level_set {
+    uint64_t request_id;     /* answered by DONE after NOTIFY_LEVEL */
+    uint32_t room_id;
+    uint16_t level;
+};
+
+/* NOTIFY_LEVEL: room_id's level for this account, at login for each room not at ALL and
+ * to every connection of the account when it changes. */
+struct proto_notify_level {
+    uint32_t room_id;
+    uint16_t level;
+};
+
 struct proto_edit {
     uint64_t request_id;     /* answered by DONE after MESSAGE_EDITED */
     uint64_t message_id;
@@ -832,6 +858,8 @@ struct proto_msg {
         struct proto_search_result search_result;
         struct proto_file_offer_thumb offer_thumb;
         struct proto_file_announce_thumb announce_thumb;
+        struct proto_notify_level_set notify_level_set;
+        struct proto_notify_level notify_level;
     } u;
 };
 

@@ -38,10 +38,12 @@ struct client {
     bool welcome_pending;      /* logged in this pass: WELCOME and USER_LIST are held
                                   with the pass's USER_JOINED notices */
     bool auth_pending;         /* a password check or hash for it is on the worker */
+    bool search_running;       /* its SEARCH is on the search thread: its next frames
+                                  wait for the answer (search.h) */
     bool receipts_off;         /* the account shares no receipts and gets none (live.h) */
+    uint8_t role;              /* enum proto_role while online */
     uint16_t presence;         /* enum proto_presence, as the client last set it */
     uint32_t online_index;     /* position in srv->online while online */
-    int role;                  /* enum proto_role while online */
     uint64_t pass;             /* last loop pass its input was handled in */
     int64_t deadline_ms;       /* handshake or linger deadline (monotonic) */
     char *name;                /* accepted username, NULL before login */

@@ -36,6 +36,9 @@ enum {
     CONN_ESTABLISHED = 1u << 3,
     CONN_COPY_FILES = 1u << 4, /* file parts go through conn_writev, copied (TLS without
                                   kTLS): conn_sendfile is not available */
+    CONN_RETRY_SAME = 1u << 5, /* a write may keep part of what it reported unwritten (TLS:
+                                  a record begun): the next write must offer the same
+                                  bytes again, at least as many */
 };
 
 struct conn;

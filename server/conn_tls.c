@@ -9,8 +9,10 @@
  * one record per 16 KiB, not one per frame. File payloads go with SSL_sendfile when
  * the kernel took over the encryption (kTLS); without it the conn says CONN_COPY_FILES
  * and the queue hands them over copied, headers and payloads in one buffer (outq.c),
- * so that records stay full. Reads take whatever has arrived (read-ahead) and stop as
- * soon as OpenSSL holds nothing, so no read ends in a wasted EAGAIN. */
+ * so that records stay full; the records of one such write leave in a few large
+ * system calls, not one per record (tls_batch.h). Reads take whatever has arrived
+ * (read-ahead) and stop as soon as OpenSSL holds nothing, so no read ends in a wasted
+ * EAGAIN. */
 #include <errno.h>
 #include <glib.h>
 #include <limits.h>
@@ -23,6 +25,7 @@
 
 #include "server/conn.h"
 #include "server/tls.h"
+#include "server/tls_batch.h"
 
 #define TLS_RECORD_MAX 16384 /* the largest TLS plaintext record */
 #define TLS_RECORD_TYPE_HANDSHAKE 0x16
@@ -34,6 +37,8 @@ struct conn_tls {
     bool failed;     /* a fatal error: no close_notify may follow */
     bool ktls_send;  /* the kernel encrypts what we send */
     bool held;       /* OpenSSL may hold whole records the socket will not report again */
+    BIO *batch;      /* the buffering BIO lent to this conn (tls_writev), or NULL */
+    size_t sealed;   /* bytes the caller offered whose records wait in batch */
 };
 
 static struct conn_tls *tls_of(struct conn *c)
@@ -96,7 +101,7 @@ static enum conn_status tls_handshake(struct conn *c)
     ERR_clear_error();
     int r = SSL_accept(t->ssl);
     if (r == 1) {
-        c->flags |= CONN_ESTABLISHED;
+        c->flags |= CONN_ESTABLISHED | CONN_RETRY_SAME;
         t->ktls_send = BIO_get_ktls_send(SSL_get_wbio(t->ssl));
         if (!t->ktls_send)
             c->flags |= CONN_COPY_FILES;
@@ -193,14 +198,34 @@ static size_t next_piece(const struct iovec *iov, int iovcnt, int i, size_t skip
     return filled;
 }
 
-static ssize_t tls_writev(struct conn *c, const struct iovec *iov, int iovcnt, bool more)
+/* Hands the records waiting in the lent BIO to the socket: 1 when all went, 0 when
+ * the socket is full, -1 on failure (recorded). */
+static int batch_flush(struct conn_tls *t)
 {
-    (void)more; /* records are gathered already; with kTLS, SSL_sendfile follows */
-    struct conn_tls *t = tls_of(c);
+    int st = tls_batch_flush(t->batch);
+    if (st < 0)
+        tls_fail(t, SSL_ERROR_SYSCALL, "write");
+    return st;
+}
+
+static size_t iov_total(const struct iovec *iov, int iovcnt)
+{
+    size_t total = 0;
+    for (int i = 0; i < iovcnt; i++)
+        total += iov[i].iov_len;
+    return total;
+}
+
+/* Seals iov from byte `from` on, record by record (SSL_write, gathering small parts
+ * into full records): bytes taken, short when the socket is full, -1 on failure. */
+static ssize_t tls_seal(struct conn_tls *t, const struct iovec *iov, int iovcnt,
+                        size_t from)
+{
     uint8_t buf[TLS_RECORD_MAX];
-    c->flags &= ~CONN_WRITE_WANTS_READ;
-    size_t total = 0, skip = 0;
+    size_t total = 0, skip = from;
     int i = 0;
+    while (i < iovcnt && skip >= iov[i].iov_len) /* to byte `from` */
+        skip -= iov[i++].iov_len;
     while (i < iovcnt) {
         if (skip == iov[i].iov_len) {
             i++;
@@ -211,7 +236,7 @@ static ssize_t tls_writev(struct conn *c, const struct iovec *iov, int iovcnt, b
         size_t len = next_piece(iov, iovcnt, i, skip, buf, &data);
         ssize_t n = tls_write_once(t, data, len);
         if (n < 0)
-            return total > 0 ? (ssize_t)total : -1;
+            return -1;
         if (n == 0)
             break;
         total += (size_t)n;
@@ -225,11 +250,60 @@ static ssize_t tls_writev(struct conn *c, const struct iovec *iov, int iovcnt, b
             }
         }
     }
-    if (total == 0 && iovcnt > 0) {
+    return (ssize_t)total;
+}
+
+/* Without kTLS, a write of several records seals them all into a lent buffering BIO
+ * and hands them to the socket in one system call, instead of one per 16 KiB record.
+ * Bytes count as written only once their records are in the socket: if it took them
+ * only in part, they are reported unwritten and kept (t->sealed); the caller offers
+ * the same bytes again, as for any short write, and they are skipped then, once the
+ * rest of their records went out. */
+static ssize_t tls_writev(struct conn *c, const struct iovec *iov, int iovcnt, bool more)
+{
+    (void)more; /* records are gathered already; with kTLS, SSL_sendfile follows */
+    struct conn_tls *t = tls_of(c);
+    c->flags &= ~CONN_WRITE_WANTS_READ;
+    size_t offered = iov_total(iov, iovcnt), done = 0;
+    if (t->sealed > 0) {
+        if (offered < t->sealed) { /* not the bytes offered before: a caller's bug */
+            conn_set_error(c, "TLS write: %zu bytes offered after %zu were sealed", offered,
+                           t->sealed);
+            t->failed = true;
+            errno = EIO;
+            return -1;
+        }
+        int st = batch_flush(t);
+        if (st <= 0) {
+            if (st == 0)
+                errno = EAGAIN;
+            return -1;
+        }
+        done = t->sealed;
+        t->sealed = 0;
+    }
+    if (t->batch == NULL && !t->ktls_send && offered - done > TLS_RECORD_MAX)
+        t->batch = tls_batch_lend(t->ssl);
+    ssize_t n = done < offered ? tls_seal(t, iov, iovcnt, done) : 0;
+    if (n < 0)
+        return done > 0 ? (ssize_t)done : -1;
+    if (t->batch != NULL) {
+        int st = batch_flush(t);
+        if (st < 0)
+            return done > 0 ? (ssize_t)done : -1;
+        if (st == 0) {
+            t->sealed = (size_t)n; /* reported with the next call */
+            n = 0;
+        } else {
+            tls_batch_return(t->ssl, t->batch);
+            t->batch = NULL;
+        }
+    }
+    if (done + (size_t)n == 0 && iovcnt > 0) {
         errno = EAGAIN;
         return -1;
     }
-    return (ssize_t)total;
+    return (ssize_t)(done + (size_t)n);
 }
 
 /* Only with kTLS: without it, CONN_COPY_FILES has the queue copy file parts in and

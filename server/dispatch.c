@@ -73,6 +73,7 @@ static const struct command commands[] = {
     { PROTO_REACT, NEED_ONLINE, live_on_react },
     { PROTO_SEARCH, NEED_ONLINE, search_on_request },
     { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, upload_on_offer },
+    { PROTO_NOTIFY_LEVEL_SET, NEED_ONLINE, live_on_notify_level_set },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -118,6 +119,7 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     case PROTO_REPLY_SEND: return msg->u.reply_send.client_id;
     case PROTO_REACT: return msg->u.react.request_id;
     case PROTO_SEARCH: return msg->u.search.request_id;
+    case PROTO_NOTIFY_LEVEL_SET: return msg->u.notify_level_set.request_id;
     default: return 0;
     }
 }
@@ -204,6 +206,8 @@ void dispatch_input(struct client *c)
             return; /* a throttled client's frames wait for its release (flood.c) */
         if (history_must_wait(c, proto_decoder_peek_type(&c->decoder)))
             return; /* until its output drains (history_on_drained) */
+        if (c->search_running)
+            return; /* until its search is answered (search.c) */
         struct proto_msg msg;
         size_t pending = proto_decoder_pending(&c->decoder);
         enum proto_status st = proto_decoder_next(&c->decoder, &msg);

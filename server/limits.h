@@ -61,13 +61,19 @@
 #define SERVER_DOWNLOAD_LOW_WATER (256u * 1024u) /* read file chunks only while the reader's
                                                   queue is below this: memory stays bounded
                                                   and texts interleave with file data */
-#define SERVER_COPY_BUFFER (64u * 1024u)       /* TLS without kTLS: frames and file parts
+#define SERVER_COPY_BUFFER (256u * 1024u)      /* TLS without kTLS: frames and file parts
                                                   copied into one buffer per write, so a
                                                   download goes out in full 16 KiB records
-                                                  (a chunk's header does not cut one); the
-                                                  buffer is the connection's while its bytes
-                                                  are unsent, so what a full socket refuses
-                                                  is retried, not copied again */
+                                                  (a chunk's header does not cut one); one
+                                                  buffer serves every connection (what a
+                                                  full socket refuses is copied again), so
+                                                  its size costs no memory per client */
+#define SERVER_TLS_WRITE_BATCH (64u * 1024u)   /* TLS without kTLS: records sealed into a
+                                                  buffer and given to the kernel this many
+                                                  bytes per system call, not one per 16 KiB
+                                                  record; the buffer is lent to a connection
+                                                  while it writes and kept only while its
+                                                  socket refuses what it holds */
 #define SERVER_CLOSE_LINGER_MS 2000            /* a closing client gets this long to take its
                                                   last frames (an ERROR, a reply) */
 #define SERVER_SHUTDOWN_FLUSH_MS 2000          /* on SIGINT/SIGTERM, flush at most this long */
@@ -161,6 +167,10 @@
                                                   room's matches far apart): the loop is
                                                   never held much longer */
 #define SERVER_SEARCH_SNIPPET_WORDS 16u        /* words of context in a snippet */
+#define SERVER_SEARCH_THREADS 1u               /* searches run one at a time off the loop:
+                                                  the loop and the password workers keep
+                                                  the other cores, and the shares below
+                                                  already bound each connection */
 #define SERVER_SEARCH_CPU_MS_PER_SEC 50.0      /* CPU time one connection's searches may take
                                                   a second (5 % of the loop) ... */
 #define SERVER_SEARCH_CPU_BURST_MS 250.0       /* ... saved up to this: a dozen of the most

@@ -37,8 +37,16 @@ int64_t live_next_deadline(const struct server *srv);
 
 /* c has logged in (after rooms_on_login): its read markers (READ_MARKER per room), and,
  * unless it opted out, the RECEIPTs of the other members of its rooms of up to
- * SERVER_RECEIPT_NAMES_MAX members. */
+ * SERVER_RECEIPT_NAMES_MAX members; then its notification levels. */
 void live_on_login(struct client *c);
+
+/* NOTIFY_LEVEL_SET (live_notify.c): stores the account's level for a room it is in;
+ * NOTIFY_LEVEL back, then DONE. */
+void live_on_notify_level_set(struct client *c, const struct proto_msg *msg);
+
+/* c has logged in: a NOTIFY_LEVEL for each of its rooms not at "all" (live_on_login
+ * calls it). */
+void live_notify_on_login(struct client *c);
 
 /* EDIT: the author's new text; MESSAGE_EDITED to the room, DONE. */
 void live_on_edit(struct client *c, const struct proto_msg *msg);

@@ -244,4 +244,5 @@ void live_on_login(struct client *c)
     }
     if (status != STORE_OK)
         client_log(c, LOG_ERROR, "cannot read read markers: %s", store_error(st));
+    live_notify_on_login(c);
 }

@@ -52,14 +52,8 @@ void outq_init(struct outq *q)
     q->cap = SERVER_OUTQ_INLINE_SLOTS;
     q->head = q->count = q->calm_flushes = 0;
     q->bytes = 0;
-    q->copy = NULL;
-    q->copy_len = q->copy_sent = 0;
-}
-
-/* Copied bytes not sent yet: they stand for the queue's first bytes. */
-static inline uint32_t copy_pending(const struct outq *q)
-{
-    return q->copy_len - q->copy_sent;
+    q->refused = 0;
+    q->refused_copied = false;
 }
 
 /* Doubles the ring, unrolling it so the oldest slot comes first. Kept out of line so
@@ -99,9 +93,7 @@ static void outq_shrink_if_empty(struct outq *q, uint32_t frames_sent)
         q->calm_flushes = frames_sent <= SERVER_OUTQ_INLINE_SLOTS ? q->calm_flushes + 1 : 0;
     if (q->count != 0)
         return;
-    g_free(q->copy); /* all sent: it is copied anew when file parts come again */
-    q->copy = NULL;
-    q->copy_len = q->copy_sent = 0;
+    q->refused = 0;
     if (q->cap > SERVER_OUTQ_KEEP_SLOTS || q->calm_flushes >= SERVER_OUTQ_CALM_FLUSHES)
         outq_release_ring(q);
     q->head = 0;
@@ -120,10 +112,10 @@ unsigned outq_withdraw(struct outq *q, bool (*drop)(const struct frame *f, void 
                        void *data)
 {
     uint32_t kept = 0;
-    size_t ahead = 0; /* bytes before slot i; those in copy_pending() count as begun */
+    size_t ahead = 0; /* bytes before slot i; the refused ones count as begun */
     for (uint32_t i = 0; i < q->count; i++) {
         struct outq_slot slot = q->slots[ring_index(q, i)];
-        bool begun = slot.sent > 0 || ahead < copy_pending(q);
+        bool begun = slot.sent > 0 || ahead < q->refused;
         ahead += frame_size(slot.frame) - slot.sent;
         if (!begun && drop(slot.frame, data)) {
             q->bytes -= slot.frame->len;
@@ -229,26 +221,18 @@ static size_t outq_copy(const struct outq *q, uint8_t *buf, size_t cap)
     return filled;
 }
 
-/* One write of a conn that copies file parts (CONN_COPY_FILES): the copied bytes not yet
- * sent, or, once all are, everything from the head on copied anew (up to
- * SERVER_COPY_BUFFER bytes), in one conn_writev. A write the socket refused is retried
- * with the same bytes from the same buffer, as a retried TLS write requires. */
-static ssize_t outq_write_copied(struct outq *q, struct conn *conn, size_t *want)
+/* One write of a conn that copies file parts (CONN_COPY_FILES): everything from the head
+ * on, copied (up to SERVER_COPY_BUFFER bytes) into one buffer shared by every queue, in
+ * one conn_writev. What the socket refuses is copied again for the retry: the same
+ * bytes from the same frames and files, at least as many. */
+static ssize_t outq_write_copied(const struct outq *q, struct conn *conn, size_t *want)
 {
-    if (copy_pending(q) == 0) {
-        if (q->copy == NULL)
-            q->copy = g_malloc(SERVER_COPY_BUFFER);
-        q->copy_sent = 0;
-        q->copy_len = (uint32_t)outq_copy(q, q->copy, SERVER_COPY_BUFFER);
-        if (q->copy_len == 0)
-            return -1; /* errno from outq_copy */
-    }
-    *want = copy_pending(q);
-    struct iovec v = { .iov_base = q->copy + q->copy_sent, .iov_len = *want };
-    ssize_t n = conn_writev(conn, &v, 1);
-    if (n > 0)
-        q->copy_sent += (uint32_t)n;
-    return n;
+    static uint8_t copy[SERVER_COPY_BUFFER];
+    *want = outq_copy(q, copy, sizeof copy);
+    if (*want == 0)
+        return -1; /* errno from outq_copy */
+    struct iovec v = { .iov_base = copy, .iov_len = *want };
+    return conn_writev(conn, &v, 1);
 }
 
 enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
@@ -259,17 +243,20 @@ enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
         struct iovec iov[SERVER_WRITEV_IOVECS];
         size_t want;
         ssize_t done;
-        bool copied = copy_pending(q) > 0; /* only with CONN_COPY_FILES */
+        bool copied = q->refused > 0 && q->refused_copied; /* retried as they went */
         bool file = q->slots[q->head].sent >= q->slots[q->head].frame->len;
         int n = file || copied ? 0 : outq_gather(q, iov, &want, &file);
-        if (copied || (file && (conn->flags & CONN_COPY_FILES)))
+        copied = copied || (file && (conn->flags & CONN_COPY_FILES));
+        if (copied)
             done = outq_write_copied(q, conn, &want); /* headers and payloads together */
         else if (n == 0)
             done = outq_send_file(q, conn, &want); /* in the head's file part */
-        else if (file)
+        else if (file && written + want < budget) /* the file part follows in this pass */
             done = conn_writev_before_file(conn, iov, n); /* shares a segment with it */
-        else
+        else /* held back (MSG_MORE), the bytes would wait for the next pass */
             done = conn_writev(conn, iov, n);
+        q->refused = conn->flags & CONN_RETRY_SAME ? want - (size_t)MAX(done, 0) : 0;
+        q->refused_copied = copied;
         if (done < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return OUTQ_PENDING;

@@ -71,11 +71,12 @@ struct outq {
     uint32_t calm_flushes;   /* flushes in a row that sent no more than the inline slots
                                 hold: the burst that grew a heap ring is over */
     size_t bytes;            /* unsent bytes in the queue */
-    /* A conn with CONN_COPY_FILES (TLS without kTLS): the queue's bytes from the head on,
-     * copied with their file parts, and how many of them went out. Kept until all are
-     * sent, so a write the socket refused is retried from here, not copied again. */
-    uint8_t *copy;           /* SERVER_COPY_BUFFER bytes while in use, else NULL */
-    uint32_t copy_len, copy_sent;
+    /* A conn with CONN_RETRY_SAME (TLS): bytes from the head on that the last write was
+     * offered and did not take. The conn may hold some already (a record begun, or
+     * sealed and waiting), so they count as begun, and the next write offers them
+     * again, at least as many, the same way (copied if they were). */
+    size_t refused;
+    bool refused_copied;
     struct outq_slot inline_slots[SERVER_OUTQ_INLINE_SLOTS];
 };
 
@@ -94,8 +95,9 @@ void outq_push(struct outq *q, struct frame *f);
 struct conn;
 
 /* Writes queued frames to the connection (gathered, conn_writev; file parts with
- * conn_sendfile) until the queue is empty, the socket would block, or budget bytes are
- * written. EAGAIN is OUTQ_PENDING; a file part that turns out shorter is OUTQ_ERROR
+ * conn_sendfile, or on a conn with CONN_COPY_FILES copied into one buffer shared by all
+ * queues, with the frames around them) until the queue is empty, the socket would
+ * block, or budget bytes are written. EAGAIN is OUTQ_PENDING; a file part that turns out shorter is OUTQ_ERROR
  * with EIO (its header already promised the bytes). */
 enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget);
 

@@ -1,5 +1,7 @@
-/* SEARCH (search.h): the query checked, handed to the store, and each hit sent as a
- * SEARCH_RESULT with its snippet cut to the wire's cap. */
+/* SEARCH (search.h): the query checked on the loop, run on the search thread against
+ * a read-only connection of its own (so it sees only what is committed, and the loop
+ * goes on meanwhile), and each hit sent as a SEARCH_RESULT with its snippet cut to the
+ * wire's cap. */
 #include "server/search.h"
 
 #include <inttypes.h>
@@ -12,6 +14,7 @@
 #include "server/rooms.h"
 #include "server/server.h"
 #include "server/store/store_search.h"
+#include "server/worker.h"
 
 void search_refuse_long(struct client *c, uint64_t request_id)
 {
@@ -91,6 +94,74 @@ static bool search_budget_left(struct client *c, uint64_t request_id, int64_t no
     return false;
 }
 
+/* One SEARCH on its way through the search thread. It names its client by fd and
+ * connection id (the client may leave meanwhile) and owns its copy of the query. */
+struct search_job {
+    struct server *srv;
+    int fd;
+    uint32_t conn_id;
+    uint64_t request_id;
+    int64_t requested_ms;      /* monotonic: when the share was checked */
+    struct store *reader;
+    struct store_search_query q;
+    int found;                 /* hits filled, or STORE_ERROR (error says why) */
+    double cpu_ms;             /* the search thread's CPU time for it */
+    char error[256];
+    struct store_search_hit hits[SERVER_SEARCH_MAX_RESULTS];
+};
+
+/* On the search thread (or the loop, without one): the search, in one read snapshot. */
+static void search_job_run(void *data)
+{
+    struct search_job *job = data;
+    double cpu = thread_cpu_ms();
+    store_read_begin(job->reader);
+    job->found = store_search(job->reader, &job->q, job->hits);
+    if (job->found < 0)
+        g_strlcpy(job->error, store_error(job->reader), sizeof job->error);
+    store_read_end(job->reader);
+    job->cpu_ms = thread_cpu_ms() - cpu;
+}
+
+/* The answer to job's client, if it is still there: its hits and DONE, or STORAGE. */
+static void search_answer(struct client *c, const struct search_job *job)
+{
+    bucket_charge(c->search_budget, job->cpu_ms, job->requested_ms);
+    if (job->found < 0) {
+        client_log(c, LOG_ERROR, "cannot search: %s", job->error);
+        client_send_error(c, PROTO_E_STORAGE, PROTO_SEARCH, job->request_id,
+                          "The server could not search; try again.");
+        return;
+    }
+    for (int i = 0; i < job->found; i++)
+        send_hit(c, job->request_id, &job->hits[i]);
+    struct proto_msg done = { .type = PROTO_DONE, .u.done = { job->request_id, PROTO_SEARCH } };
+    client_send_msg(c, &done);
+    client_log(c, LOG_DEBUG, "search room=%u words=%u results=%d cpu_ms=%.3f",
+               (unsigned)job->q.room_id, store_search_words(job->q.text, job->q.text_len),
+               job->found, job->cpu_ms);
+}
+
+/* On the loop: answers the client (unless it left or the server stops) and lets its
+ * next frames be read again. */
+static void search_job_done(void *data, bool cancelled)
+{
+    struct search_job *job = data;
+    struct server *srv = job->srv;
+    struct client *c = job->fd < srv->by_fd_size ? srv->by_fd[job->fd] : NULL;
+    if (!cancelled && c != NULL && c->id == job->conn_id && c->search_running) {
+        c->search_running = false;
+        if (c->state != CLIENT_CLOSING) {
+            search_answer(c, job);
+            list_append_once(&srv->backlog, &c->backlog_link);
+        }
+    }
+    if (job->found > 0)
+        store_search_hits_clear(job->hits, (unsigned)job->found);
+    g_free((char *)job->q.text);
+    g_free(job);
+}
+
 void search_on_request(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_search *s = &msg->u.search;
@@ -100,28 +171,42 @@ void search_on_request(struct client *c, const struct proto_msg *msg)
     if (s->room_id != PROTO_SEARCH_ALL_ROOMS &&
         rooms_for_request(c, s->room_id, PROTO_SEARCH, s->request_id) == NULL)
         return;
-    struct store_search_query q = {
-        .text = s->query.ptr, .text_len = s->query.len, .account_id = c->account_id,
-        .room_id = s->room_id, .limit = MIN((unsigned)s->limit, SERVER_SEARCH_MAX_RESULTS),
-        .window = SERVER_SEARCH_WINDOW, .budget_ms = SERVER_SEARCH_BUDGET_MS,
-        .snippet_tokens = SERVER_SEARCH_SNIPPET_WORDS,
+    struct server *srv = c->srv;
+    struct search_job *job = g_new0(struct search_job, 1);
+    *job = (struct search_job){
+        .srv = srv, .fd = c->fd, .conn_id = c->id, .request_id = s->request_id,
+        .requested_ms = now, .reader = srv->search_reader ? srv->search_reader : srv->store,
+        .q = {
+            .text = g_strndup(s->query.ptr, s->query.len), .text_len = s->query.len,
+            .account_id = c->account_id, .room_id = s->room_id,
+            .limit = MIN((unsigned)s->limit, SERVER_SEARCH_MAX_RESULTS),
+            .window = SERVER_SEARCH_WINDOW, .budget_ms = SERVER_SEARCH_BUDGET_MS,
+            .snippet_tokens = SERVER_SEARCH_SNIPPET_WORDS,
+        },
     };
-    struct store_search_hit hits[SERVER_SEARCH_MAX_RESULTS];
-    double cpu = thread_cpu_ms();
-    int n = store_search(c->srv->store, &q, hits);
-    cpu = thread_cpu_ms() - cpu;
-    bucket_charge(c->search_budget, cpu, now);
-    if (n < 0) {
-        client_log(c, LOG_ERROR, "cannot search: %s", store_error(c->srv->store));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_SEARCH, s->request_id,
-                          "The server could not search; try again.");
-        return;
+    c->search_running = true; /* its next frames wait for the answer (dispatch.c) */
+    if (srv->search_worker != NULL) {
+        worker_submit(srv->search_worker, job, search_job_run, search_job_done);
+    } else { /* an in-memory store: only the loop's connection sees it */
+        search_job_run(job);
+        search_job_done(job, false);
     }
-    for (int i = 0; i < n; i++)
-        send_hit(c, s->request_id, &hits[i]);
-    store_search_hits_clear(hits, (unsigned)n);
-    struct proto_msg done = { .type = PROTO_DONE, .u.done = { s->request_id, PROTO_SEARCH } };
-    client_send_msg(c, &done);
-    client_log(c, LOG_DEBUG, "search room=%u words=%u results=%d cpu_ms=%.3f",
-               (unsigned)s->room_id, store_search_words(s->query.ptr, s->query.len), n, cpu);
+}
+
+bool search_start(struct server *srv, char *err, size_t errlen)
+{
+    if (store_open_reader(srv->cfg.data_dir, &srv->search_reader, err, errlen) != STORE_OK)
+        return false;
+    if (srv->search_reader == NULL)
+        return true;
+    srv->search_worker = worker_start(srv->loop, SERVER_SEARCH_THREADS, err, errlen);
+    return srv->search_worker != NULL;
+}
+
+void search_stop(struct server *srv)
+{
+    worker_stop(srv->search_worker); /* answers nobody: the clients are going */
+    store_close(srv->search_reader);
+    srv->search_worker = NULL;
+    srv->search_reader = NULL;
 }

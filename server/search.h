@@ -1,18 +1,31 @@
-/* SEARCH (docs/PROTOCOL.md 5.64): full-text search of the stored texts of the rooms the
- * account is in, run on the loop against the store's index within a time budget
- * (SERVER_SEARCH_BUDGET_MS) and answered to the requester only. */
+/* SEARCH (docs/PROTOCOL.md 5.64): full-text search of the stored (committed) texts of
+ * the rooms the account is in, run on a thread of its own against the store's index
+ * within a time budget (SERVER_SEARCH_BUDGET_MS) and answered to the requester only. A
+ * connection has one search at a time: its next frames are read once it is answered. */
 #ifndef CHAT_SERVER_SEARCH_H
 #define CHAT_SERVER_SEARCH_H
 
 #include "common/protocol.h"
 
-struct client;
+#include <stdbool.h>
+#include <stddef.h>
 
-/* SEARCH: SEARCH_RESULT frames best first, then DONE; ERROR(SEARCH_INVALID) for an
+struct client;
+struct server;
+
+/* SEARCH: SEARCH_RESULT frames best first, then DONE (later, from the search thread);
+ * ERROR(SEARCH_INVALID) for an
  * empty, over-long or wordless query or a limit of 0, the room errors of
  * rooms_for_request() for one room c may not read, ERROR(SEARCH_BUSY) once c's searches
- * have used their share of the loop's CPU time (SERVER_SEARCH_CPU_MS_PER_SEC). */
+ * have used their share of CPU time (SERVER_SEARCH_CPU_MS_PER_SEC). */
 void search_on_request(struct client *c, const struct proto_msg *msg);
+
+/* Opens search's read-only store connection and starts its thread (none for an
+ * in-memory store: searches then run on the loop). False with err filled. */
+bool search_start(struct server *srv, char *err, size_t errlen);
+
+/* Stops the search thread (dropping the searches in flight) and closes its connection. */
+void search_stop(struct server *srv);
 
 /* The answer to a SEARCH whose query is over PROTO_MAX_SEARCH_QUERY bytes (the decoder
  * refused it; request_id was read before the query). */

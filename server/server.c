@@ -27,6 +27,7 @@
 #include "server/tls_acceptor.h"
 #include "server/retention.h"
 #include "server/rooms.h"
+#include "server/search.h"
 #include "server/store/store.h"
 #include "server/transfer.h"
 #include "server/systemd.h"
@@ -174,7 +175,7 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
     if (leftovers > 0)
         log_event(LOG_INFO, 0, NULL, NULL, "removed %u unfinished uploads from an earlier run",
                   leftovers);
-    return auth_start(srv, err, errlen) ? 0 : -1;
+    return auth_start(srv, err, errlen) && search_start(srv, err, errlen) ? 0 : -1;
 }
 
 static const char server_full_message[] = "The server is full; try again later.";
@@ -459,6 +460,7 @@ void server_free(struct server *srv)
         ev_unwatch(srv->loop, tls_acceptor_fd(srv->acceptor));
     tls_acceptor_stop(srv->acceptor); /* closes the handshakes still in progress */
     auth_stop(srv);       /* password jobs in flight are dropped before their clients */
+    search_stop(srv);     /* and searches */
     for (int fd = 0; fd < srv->by_fd_size; fd++)
         if (srv->by_fd[fd] != NULL)
             client_close(srv->by_fd[fd], "server stopped");

@@ -101,6 +101,8 @@ struct server {
     char listen_addr[NET_ADDR_MAX];
     struct filestore *files;
     struct store *store;
+    struct store *search_reader; /* search's read-only connection (search.c); NULL in memory */
+    struct worker *search_worker; /* the thread searches run on, with search_reader */
     struct rooms *rooms;       /* every room and its members (rooms.h) */
     struct tls_server *tls;    /* NULL when the port speaks plain text */
     struct tls_acceptor *acceptor; /* the TLS handshake thread, with tls */

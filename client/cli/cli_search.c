@@ -35,12 +35,6 @@ static void on_search_result(ChatSession *session, ChatSearchResult *r, struct c
         g_date_time_unref(time);
 }
 
-static const char *const level_names[] = {
-    [CHAT_NOTIFY_ALL] = "all",
-    [CHAT_NOTIFY_MENTIONS] = "mentions",
-    [CHAT_NOTIFY_NONE] = "none",
-};
-
 static void command_notify(struct cli *cli, const char *args)
 {
     static const char *const level_words[] = {
@@ -49,14 +43,12 @@ static void command_notify(struct cli *cli, const char *args)
         [CHAT_NOTIFY_NONE] = N_("nothing"),
     };
     if (args[0]) {
-        guint level = 0;
-        while (level < G_N_ELEMENTS(level_names) && strcmp(args, level_names[level]) != 0)
-            level++;
-        if (level == G_N_ELEMENTS(level_names)) {
+        ChatNotifyLevel level;
+        if (!chat_notify_level_parse(args, &level)) {
             cli_request_failed(cli, _("usage: /notify all|mentions|none"));
             return;
         }
-        chat_session_set_notify_level(cli->session, cli->room_id, (ChatNotifyLevel)level);
+        chat_session_set_notify_level(cli->session, cli->room_id, level);
     }
     ChatNotifyLevel level = chat_session_get_notify_level(cli->session, cli->room_id);
     cli_print_room_event(cli, cli->room_id, _("* notifications here: %s"),

@@ -209,6 +209,7 @@ void session_go_online(ChatSession *self)
     session_presence_logged_in(self);
     session_outbox_resend(self);
     session_live_logged_in(self);
+    session_notify_logged_in(self);
     upload_send_offers(self);
     download_send_requests(self);
     session_set_state(self, CHAT_SESSION_ONLINE, NULL);

@@ -534,7 +534,12 @@ typedef enum {
     CHAT_NOTIFY_NONE,     /* nothing */
 } ChatNotifyLevel;
 
-/* The notification level of room_id, kept by the session for as long as it lives. */
+/* The level named "all", "mentions" or "none" (FALSE for anything else). */
+gboolean chat_notify_level_parse(const char *name, ChatNotifyLevel *level);
+
+/* The notification level of room_id. An account's levels are kept with it on the server
+ * (a level chosen offline goes at the next login; the server's stored levels replace the
+ * others at each login); a guest's only for as long as the session lives. */
 void chat_session_set_notify_level(ChatSession *self, guint32 room_id, ChatNotifyLevel level);
 ChatNotifyLevel chat_session_get_notify_level(ChatSession *self, guint32 room_id);
 

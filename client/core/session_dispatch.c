@@ -253,7 +253,8 @@ void session_dispatch(ChatSession *self, const struct proto_msg *msg)
         /* PONG (its arrival already counted as traffic), client-to-server types */
         if (!session_rooms_dispatch(self, msg) && !session_history_dispatch(self, msg) &&
             !session_presence_dispatch(self, msg) &&
-            !session_live_dispatch(self, msg) && !session_search_dispatch(self, msg))
+            !session_live_dispatch(self, msg) && !session_search_dispatch(self, msg) &&
+            !session_notify_dispatch(self, msg))
             session_auth_dispatch(self, msg);
         break;
     }

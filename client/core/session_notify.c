@@ -1,6 +1,8 @@
 /* Mentions and notification levels (session.h, "Search, mentions and thumbnails"): the
- * level of each room kept in memory (ALL unless set), and whether a text mentions the
- * logged-in user, through the one rule both clients share (common/mention.h). */
+ * level of each room (ALL unless set), kept with an account on the server (NOTIFY_LEVEL_SET;
+ * NOTIFY_LEVEL at login and after a change) and only in memory for a guest; and whether
+ * a text mentions the logged-in user, through the one rule both clients share
+ * (common/mention.h). */
 #include "client/core/session_private.h"
 
 #include <string.h>
@@ -11,24 +13,86 @@
 void session_notify_init(ChatSession *self)
 {
     self->notify.levels = g_hash_table_new(g_direct_hash, g_direct_equal);
+    self->notify.unsent = g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
 void session_notify_clear(ChatSession *self)
 {
     g_hash_table_unref(self->notify.levels);
+    g_hash_table_unref(self->notify.unsent);
     g_free(self->notify.key);
     g_free(self->notify.key_name);
+}
+
+static const char *const level_names[] = {
+    [CHAT_NOTIFY_ALL] = "all",
+    [CHAT_NOTIFY_MENTIONS] = "mentions",
+    [CHAT_NOTIFY_NONE] = "none",
+};
+
+gboolean chat_notify_level_parse(const char *name, ChatNotifyLevel *level)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(level_names); i++) {
+        if (name != NULL && strcmp(name, level_names[i]) == 0) {
+            *level = (ChatNotifyLevel)i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* The level room_id has now. */
+static void keep_level(ChatSession *self, guint32 room_id, ChatNotifyLevel level)
+{
+    if (level == CHAT_NOTIFY_ALL)
+        g_hash_table_remove(self->notify.levels, GUINT_TO_POINTER(room_id));
+    else
+        g_hash_table_insert(self->notify.levels, GUINT_TO_POINTER(room_id),
+                            GUINT_TO_POINTER(level));
+}
+
+static void send_level(ChatSession *self, guint32 room_id, ChatNotifyLevel level)
+{
+    struct proto_msg msg = { .type = PROTO_NOTIFY_LEVEL_SET, .u.notify_level_set = {
+        ++self->last_request_id, room_id, (uint16_t)level } };
+    session_send(self, &msg); /* its DONE matches no request: nothing to report */
 }
 
 void chat_session_set_notify_level(ChatSession *self, guint32 room_id, ChatNotifyLevel level)
 {
     g_return_if_fail(CHAT_IS_SESSION(self));
     g_return_if_fail(level <= CHAT_NOTIFY_NONE);
-    if (level == CHAT_NOTIFY_ALL)
-        g_hash_table_remove(self->notify.levels, GUINT_TO_POINTER(room_id));
+    keep_level(self, room_id, level);
+    if (session_can_send(self) && self->auth.role != CHAT_ROLE_GUEST)
+        send_level(self, room_id, level);
     else
-        g_hash_table_insert(self->notify.levels, GUINT_TO_POINTER(room_id),
+        g_hash_table_insert(self->notify.unsent, GUINT_TO_POINTER(room_id),
                             GUINT_TO_POINTER(level));
+}
+
+void session_notify_logged_in(ChatSession *self)
+{
+    if (self->auth.role == CHAT_ROLE_GUEST)
+        return; /* a guest's levels live here only */
+    g_hash_table_remove_all(self->notify.levels);
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, self->notify.unsent);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        keep_level(self, GPOINTER_TO_UINT(key), GPOINTER_TO_UINT(value));
+        send_level(self, GPOINTER_TO_UINT(key), GPOINTER_TO_UINT(value));
+    }
+    g_hash_table_remove_all(self->notify.unsent);
+}
+
+gboolean session_notify_dispatch(ChatSession *self, const struct proto_msg *msg)
+{
+    if (msg->type != PROTO_NOTIFY_LEVEL)
+        return FALSE;
+    const struct proto_notify_level *n = &msg->u.notify_level;
+    if (n->level <= CHAT_NOTIFY_NONE)
+        keep_level(self, n->room_id, (ChatNotifyLevel)n->level);
+    return TRUE;
 }
 
 ChatNotifyLevel chat_session_get_notify_level(ChatSession *self, guint32 room_id)

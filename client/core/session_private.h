@@ -140,6 +140,7 @@ struct session_presence {
 /* Notification levels and the mention key (session_notify.c). */
 struct session_notify {
     GHashTable *levels;          /* room id -> ChatNotifyLevel, rooms not at ALL */
+    GHashTable *unsent;          /* room id -> ChatNotifyLevel chosen while offline */
     char *key;                   /* name_fold_key of key_name */
     char *key_name;              /* the accepted name the key was made from */
 };
@@ -178,6 +179,8 @@ struct _ChatSession {
     GHashTable *files;           /* &info->file_id -> ChatFileInfo, as announced */
     GQueue pending_texts;        /* struct pending_text, oldest first (session_outbox.c) */
     GHashTable *messages;        /* message id -> ChatMessage someone holds (weak; session_messages.c) */
+    GHashTable *waiting_replies; /* quoted id -> GPtrArray of held replies (weak) whose
+                                    quoted message is not held yet */
     char *outbox_dir;            /* where outboxes are kept; NULL: in memory only */
     char *outbox_path;           /* this server's and account's outbox file, or NULL */
     guint outbox_save_source;    /* an idle save after acknowledgements */
@@ -352,6 +355,11 @@ gboolean session_search_dispatch(ChatSession *self, const struct proto_msg *msg)
 /* session_notify.c */
 void session_notify_init(ChatSession *self);
 void session_notify_clear(ChatSession *self);
+/* An account's login completed: the levels chosen offline go to the server, and the
+ * rest are forgotten (the server tells its stored ones next). */
+void session_notify_logged_in(ChatSession *self);
+/* NOTIFY_LEVEL; FALSE for any other type. */
+gboolean session_notify_dispatch(ChatSession *self, const struct proto_msg *msg);
 
 /* session_thumb.c */
 void session_thumb_attach(ChatFileInfo *info, const struct proto_file_announce_thumb *a);

@@ -207,6 +207,7 @@ static void chat_app_startup(GApplication *app)
         { "win.previous-room", { "<Alt>Up", NULL } },
         { "win.next-room", { "<Alt>Down", NULL } },
         { "win.add-room", { "<Control>n", NULL } },
+        { "win.jump-to-unread", { "<Shift>Page_Up", NULL } },
     };
     for (guint i = 0; i < G_N_ELEMENTS(shortcuts); i++)
         gtk_application_set_accels_for_action(GTK_APPLICATION(app), shortcuts[i].action,

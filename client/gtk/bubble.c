@@ -23,6 +23,7 @@ struct _ChatBubble {
     GtkWidget *frame;
     GtkLabel *avatar;
     GtkLabel *name_label;
+    GtkWidget *quote_button;     /* win.reveal-message of the quoted message */
     GtkLabel *quote_label;
     GtkLabel *text_label;
     GtkLabel *edited_label;
@@ -67,6 +68,7 @@ static void chat_bubble_class_init(ChatBubbleClass *klass)
     gtk_widget_class_bind_template_child(widget_class, ChatBubble, frame);
     gtk_widget_class_bind_template_child(widget_class, ChatBubble, avatar);
     gtk_widget_class_bind_template_child(widget_class, ChatBubble, name_label);
+    gtk_widget_class_bind_template_child(widget_class, ChatBubble, quote_button);
     gtk_widget_class_bind_template_child(widget_class, ChatBubble, quote_label);
     gtk_widget_class_bind_template_child(widget_class, ChatBubble, text_label);
     gtk_widget_class_bind_template_child(widget_class, ChatBubble, edited_label);
@@ -230,15 +232,18 @@ static void show_text(ChatBubble *self)
                            chat_message_get_edited(m) && !deleted);
 }
 
-/* "↪ bob: what it said" above a reply, in one line. */
+/* "↪ bob: what it said" above a reply, in one line; pressed, it shows the original. */
 static void show_quote(ChatBubble *self)
 {
     ChatMessage *m = self->message;
     ChatMessage *quoted = chat_message_get_reply_to(m);
-    gtk_widget_set_visible(GTK_WIDGET(self->quote_label),
-                           chat_message_get_reply_to_id(m) != 0 && !chat_message_get_deleted(m));
-    if (chat_message_get_reply_to_id(m) == 0)
+    guint64 reply_to = chat_message_get_reply_to_id(m);
+    gtk_widget_set_visible(self->quote_button, reply_to != 0 && !chat_message_get_deleted(m));
+    if (reply_to == 0)
         return;
+    gtk_actionable_set_action_target(GTK_ACTIONABLE(self->quote_button), "(ut)",
+                                     chat_message_get_room_id(m), reply_to);
+    gtk_actionable_set_action_name(GTK_ACTIONABLE(self->quote_button), "win.reveal-message");
     char *line;
     if (quoted == NULL) {
         line = g_strdup_printf("\u21AA %s", _("a reply to an earlier message"));
@@ -253,6 +258,7 @@ static void show_quote(ChatBubble *self)
         g_free(short_text);
     }
     gtk_label_set_text(self->quote_label, line);
+    atk_object_set_name(gtk_widget_get_accessible(self->quote_button), line);
     g_free(line);
 }
 
@@ -389,6 +395,9 @@ ChatBubble *chat_bubble_new(ChatMessage *message)
     self->sender = safe_text(sender, -1, SAFE_TEXT_ONE_LINE); /* for the accessible name */
     chat_bubble_style_frame(self->frame, self->name_label, self->avatar, sender,
                             chat_message_get_own(message));
+    /* Named even while hidden (a text that answers nothing): the tree has it. */
+    atk_object_set_name(gtk_widget_get_accessible(self->quote_button),
+                        _("Show the message this answers"));
     show_text(self);
     show_quote(self);
     show_time(self);

@@ -119,6 +119,8 @@ void message_list_remove_row(ChatMessageList *self, GtkListBoxRow *row)
         self->presence_row = NULL;
     if (GTK_WIDGET(row) == self->loading_row)
         self->loading_row = NULL;
+    if (GTK_WIDGET(row) == self->unread_divider)
+        self->unread_divider = NULL;
     gtk_widget_destroy(GTK_WIDGET(row));
     self->n_rows--;
     /* A group that lost its first bubble shows its name again. */

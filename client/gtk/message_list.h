@@ -104,6 +104,17 @@ guint64 chat_message_list_row_message_id(GtkListBoxRow *row);
 gboolean chat_message_list_set_unread_divider(ChatMessageList *self, guint64 read_id);
 gboolean chat_message_list_has_unread_divider(ChatMessageList *self);
 
+/* message_list_reveal.c: the first message row with an id of at least message_id (not
+ * a divider or notice), or NULL; the oldest message id loaded (0: none); whether older
+ * messages may exist (FALSE once history ended). */
+GtkListBoxRow *chat_message_list_find_row_from(ChatMessageList *self, guint64 message_id);
+guint64 chat_message_list_get_oldest_id(ChatMessageList *self);
+gboolean chat_message_list_get_more_history(ChatMessageList *self);
+
+/* Brings row (of this list) to the reader: scrolled into the middle of the view once
+ * laid out, the keyboard focus on it, highlighted a moment (style class "revealed"). */
+void chat_message_list_reveal_row(ChatMessageList *self, GtkListBoxRow *row);
+
 /* TRUE while the view follows new rows (it is at the bottom). */
 gboolean chat_message_list_get_following(ChatMessageList *self);
 

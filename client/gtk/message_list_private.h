@@ -32,6 +32,8 @@ struct _ChatMessageList {
     gboolean more_history;
     gboolean anchored;
     double anchor;
+    /* The "New messages" divider while it shows (message_list_unread.c). */
+    GtkWidget *unread_divider;
 };
 
 /* message_list.c: a row holding child that cannot be activated or selected, styled as a

@@ -430,6 +430,8 @@ static void chat_window_init(ChatWindow *self)
     window_rooms_init(self);
     window_room_dialog_init(self);
     window_history_init(self);
+    window_reveal_init(self);
+    window_notify_level_init(self);
     window_message_actions_init(self);
     window_composer_init(self);
     window_typing_init(self);

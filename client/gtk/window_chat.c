@@ -112,10 +112,11 @@ static void on_emoji_clicked(ChatWindow *self)
     g_signal_emit_by_name(self->message_view, "insert-emoji");
 }
 
-/* A text or file from someone else: heard by screen readers; counted and notified
- * while the window is in the background or the room is not on screen. */
+/* A text or file from someone else: heard by screen readers; counted, and notified (as
+ * the room's level allows) while the window is in the background or the room is not on
+ * screen. */
 void window_chat_note_incoming(ChatWindow *self, guint32 room_id, const char *sender,
-                               const char *text)
+                               const char *text, gboolean attention)
 {
     ChatRoom *current = window_rooms_current(self);
     gboolean on_screen = current != NULL && chat_room_get_id(current) == room_id;
@@ -130,7 +131,7 @@ void window_chat_note_incoming(ChatWindow *self, guint32 room_id, const char *se
         self->unread++;
         window_update_title(self);
     }
-    if (!on_screen || !gtk_window_is_active(GTK_WINDOW(self)))
+    if (attention && (!on_screen || !gtk_window_is_active(GTK_WINDOW(self))))
         notify_room(GTK_WINDOW(self), room, room_id,
                     chat_room ? chat_room_get_unread_count(chat_room) : 1, sender, text);
     g_free(room);
@@ -148,7 +149,8 @@ static void on_message(ChatSession *session, ChatMessage *msg, ChatWindow *self)
     window_mentions_mark(self, bubble, msg);
     if (!chat_message_get_own(msg) && news)
         window_chat_note_incoming(self, room_id, chat_message_get_sender(msg),
-                                  chat_message_get_text(msg));
+                                  chat_message_get_text(msg),
+                                  chat_session_should_notify(self->session, msg));
 }
 
 /* A refused text shows it in its row (which follows the message); one not shown (sent

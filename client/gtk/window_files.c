@@ -187,7 +187,9 @@ static void on_file_announced(ChatSession *session, ChatFileInfo *file, ChatWind
     window_thumbnails_show(row, file);
     if (!file->own && news) {
         char *body = g_strdup_printf(_("shared the file %s"), file->name);
-        window_chat_note_incoming(self, file->room_id, file->uploader, body);
+        window_chat_note_incoming(self, file->room_id, file->uploader, body,
+                                  chat_session_get_notify_level(self->session, file->room_id)
+                                      == CHAT_NOTIFY_ALL);
         g_free(body);
     }
 }

@@ -10,14 +10,24 @@
 /* Messages asked for per scroll to the top. */
 #define HISTORY_PAGE 50u
 
-static void on_load_older(ChatMessageList *list, ChatWindow *self)
+/* Asks for list's next page of older messages, unless one is coming already; TRUE when
+ * one is coming ("history-loaded" will say so). */
+gboolean window_history_load_older(ChatWindow *self, ChatMessageList *list)
 {
     guint32 room_id;
+    if (chat_message_list_get_loading(list))
+        return TRUE;
     if (!window_rooms_list_room(self, list, &room_id) ||
-        chat_session_get_state(self->session) != CHAT_SESSION_ONLINE)
-        return;
-    if (chat_session_load_history(self->session, room_id, HISTORY_PAGE, NULL))
-        chat_message_list_set_loading(list, TRUE);
+        chat_session_get_state(self->session) != CHAT_SESSION_ONLINE ||
+        !chat_session_load_history(self->session, room_id, HISTORY_PAGE, NULL))
+        return FALSE;
+    chat_message_list_set_loading(list, TRUE);
+    return TRUE;
+}
+
+static void on_load_older(ChatMessageList *list, ChatWindow *self)
+{
+    window_history_load_older(self, list);
 }
 
 static void on_gap_load_requested(ChatMessageList *list, guint64 after_id, guint64 before_id,

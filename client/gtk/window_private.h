@@ -81,6 +81,11 @@ struct _ChatWindow {
      * whose first marker of this login came. */
     guint mark_read_source;
     GHashTable *login_seen;
+    /* Revealing a message (window_reveal.c): which, while older pages are loading. */
+    gboolean revealing;
+    gboolean reveal_exact;
+    guint32 reveal_room;
+    guint64 reveal_id;
     /* @-completion (window_mentions.c): the last completion, for Tab again. */
     char *mention_prefix;
     int mention_start;   /* offsets in the message box */
@@ -99,10 +104,10 @@ struct _ChatWindow {
 void window_chat_init(ChatWindow *self);
 
 /* window_chat.c: something from sender (text, or words for a file) arrived in room_id:
- * screen readers hear it; in the background or another room it counts as unread and
- * notifies. */
+ * screen readers hear it; in the background or another room it counts as unread and,
+ * when the room's notification level lets it (attention), notifies. */
 void window_chat_note_incoming(ChatWindow *self, guint32 room_id, const char *sender,
-                               const char *text);
+                               const char *text, gboolean attention);
 
 /* window_files.c: connects transfers, the attach button and drag-and-drop. */
 void window_files_init(ChatWindow *self);
@@ -114,6 +119,18 @@ void window_files_watch_list(ChatWindow *self, ChatMessageList *list);
 void window_history_init(ChatWindow *self);
 /* Lets list ask for older messages and for its gaps. */
 void window_history_watch_list(ChatWindow *self, ChatMessageList *list);
+/* Asks for list's next page of older messages unless one is coming; TRUE when one is
+ * coming ("history-loaded" follows), FALSE when none can (offline, no such room). */
+gboolean window_history_load_older(ChatWindow *self, ChatMessageList *list);
+
+/* window_reveal.c: shows room_id and brings message_id into view (focused, highlighted),
+ * loading older history a page at a time until it is loaded or history ends; exact:
+ * that very message (else a problem line says it is gone), otherwise the first message
+ * from that id on. The actions "win.reveal-message" ((ut): room, message) and
+ * "win.jump-to-unread" (the conversation on screen's "New messages" divider). */
+void window_reveal_init(ChatWindow *self);
+void window_reveal_message(ChatWindow *self, guint32 room_id, guint64 message_id,
+                           gboolean exact);
 
 /* window_rooms.c: the sidebar, a conversation per room, the room on screen. */
 void window_rooms_init(ChatWindow *self);
@@ -205,6 +222,12 @@ void window_thumbnails_init(ChatWindow *self);
 /* window_read_marker.c: marks the room being read; "New messages" dividers. */
 void window_read_marker_init(ChatWindow *self);
 void window_read_marker_dispose(ChatWindow *self);
+/* Where list's "New messages" divider stands: the id read up to (0: no divider). */
+guint64 window_read_marker_divider_at(ChatWindow *self, ChatMessageList *list);
+
+/* window_notify_level.c: the notification level of the room on screen, chosen in a
+ * dialog from the main menu. */
+void window_notify_level_init(ChatWindow *self);
 
 /* window_idle.c: away after CHAT_CLIENT_IDLE_SECONDS (default 600) without input. */
 void window_idle_init(ChatWindow *self);

@@ -64,6 +64,18 @@ static void show_divider(ChatMessageList *list, guint64 marker)
     chat_message_list_set_unread_divider(list, marker);
 }
 
+/* Where list's divider stands (or, before it was placed, the room's marker). */
+guint64 window_read_marker_divider_at(ChatWindow *self, ChatMessageList *list)
+{
+    guint64 *marker = g_object_get_data(G_OBJECT(list), DIVIDER_AT);
+    guint32 room_id;
+    if (marker != NULL)
+        return *marker;
+    return window_rooms_list_room(self, list, &room_id)
+               ? chat_session_get_read_marker(self->session, room_id)
+               : 0;
+}
+
 /* A conversation comes on screen: the divider where its reader had stopped. */
 static void on_room_shown(ChatWindow *self)
 {

@@ -3,7 +3,8 @@
  * below it, best first: who, where, when and the text around the match with the
  * matching words in bold (everything from the network shown literally). Down in the
  * entry moves to the matches. Activating a
- * match shows its room and, when that message is loaded, moves the focus to it.
+ * match shows its room and brings the message into view (window_reveal.c: loading the
+ * history before it when it is not loaded yet).
  * Escape (or Ctrl+F again) closes the bar. */
 #include "client/gtk/window_private.h"
 
@@ -175,19 +176,8 @@ static void on_search_activate(GtkEntry *entry, ChatWindow *self)
     window_message_actions_track(self, self->search_request);
 }
 
-/* The row of message_id in list, or NULL when it is not loaded. */
-static GtkWidget *find_message(ChatMessageList *list, guint64 message_id)
-{
-    GtkListBox *box = chat_message_list_get_list_box(list);
-    for (guint i = 0; i < chat_message_list_get_n_rows(list); i++) {
-        GtkListBoxRow *row = gtk_list_box_get_row_at_index(box, (int)i);
-        if (chat_message_list_row_message_id(row) == message_id)
-            return GTK_WIDGET(row);
-    }
-    return NULL;
-}
-
-/* A match chosen: its room on screen, the focus on the message when it is loaded. */
+/* A match chosen: its room on screen, the focus on the message, loaded with the history
+ * before it if need be. */
 static void on_result_activated(GtkListBox *box, GtkListBoxRow *row, ChatWindow *self)
 {
     (void)box;
@@ -197,13 +187,9 @@ static void on_result_activated(GtkListBox *box, GtkListBoxRow *row, ChatWindow 
     guint32 room_id = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(row), RESULT_ROOM));
     if (chat_session_find_room(self->session, room_id) == NULL)
         return;
-    window_rooms_show(self, room_id);
-    GtkWidget *message = find_message(window_rooms_list(self, room_id), *message_id);
     gtk_search_bar_set_search_mode(self->search_bar, FALSE);
-    if (message != NULL)
-        gtk_widget_grab_focus(message);
-    else
-        gtk_widget_grab_focus(GTK_WIDGET(self->message_view));
+    gtk_widget_grab_focus(GTK_WIDGET(self->message_view));
+    window_reveal_message(self, room_id, *message_id, TRUE);
 }
 
 /* Down in the entry moves to the first match (then arrows walk the list). */

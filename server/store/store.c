@@ -288,6 +288,37 @@ enum store_status store_open(const char *data_dir, struct store **out, char *err
     return STORE_OK;
 }
 
+enum store_status store_open_reader(const char *data_dir, struct store **out, char *err,
+                                    size_t errlen)
+{
+    *out = NULL;
+    if (strcmp(data_dir, STORE_MEMORY) == 0)
+        return STORE_OK; /* another connection would see another, empty database */
+    char *path = db_path(data_dir, err, errlen);
+    if (path == NULL)
+        return STORE_ERROR;
+    struct store *st = g_new0(struct store, 1);
+    st->lock_fd = -1;
+    st->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
+    char cache[64];
+    snprintf(cache, sizeof cache, "PRAGMA cache_size=-%d", STORE_CACHE_KIB);
+    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK || store_exec(st, cache, "sizing the page cache") != STORE_OK ||
+        store_rank_register(st) != STORE_OK) {
+        if (rc != SQLITE_OK)
+            snprintf(st->error, sizeof st->error, "%s",
+                     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        snprintf(err, errlen, "cannot read the database %s: %s", path, st->error);
+        g_free(path);
+        store_close(st);
+        return STORE_ERROR;
+    }
+    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    g_free(path);
+    *out = st;
+    return STORE_OK;
+}
+
 void store_close(struct store *st)
 {
     if (st == NULL)

@@ -64,6 +64,13 @@ struct store_file {
 enum store_status store_open(const char *data_dir, struct store **out, char *err,
                              size_t errlen);
 
+/* A second, read-only connection to data_dir/chat.db (opened by store_open() before,
+ * which made and migrated it), for a thread of its own: it sees what is committed.
+ * STORE_OK with *out NULL for STORE_MEMORY (no other connection can see that
+ * database); STORE_ERROR with err filled. Close with store_close(). */
+enum store_status store_open_reader(const char *data_dir, struct store **out, char *err,
+                                    size_t errlen);
+
 /* Closes the database (an open pass transaction is rolled back). NULL is ignored. */
 void store_close(struct store *st);
 

@@ -162,6 +162,15 @@ static const char schema_v5[] =
 static const char schema_v6[] =
     "DROP TRIGGER messages_fts_insert;";
 
+/* v7: per-room notification levels (store_notify.c), kept with the account so that all
+ * its devices and restarts share them; a room at "all" (level 0) has no row. */
+static const char schema_v7[] =
+    "CREATE TABLE notify_levels ("
+    "  account_id INTEGER NOT NULL,"
+    "  room_id INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  PRIMARY KEY (account_id, room_id)) WITHOUT ROWID;";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     schema_v1,
     schema_v2,
@@ -169,6 +178,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     schema_v4,
     schema_v5,
     schema_v6,
+    schema_v7,
 };
 
 enum store_status store_migrate(struct store *st, int from)

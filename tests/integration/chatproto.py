@@ -111,6 +111,13 @@ SEARCH = 0x0720
 SEARCH_RESULT = 0x0721
 FILE_OFFER_THUMB = 0x0722
 FILE_ANNOUNCE_THUMB = 0x0723
+NOTIFY_LEVEL_SET = 0x0724
+NOTIFY_LEVEL = 0x0725
+
+# Notification levels (NOTIFY_LEVEL_SET, NOTIFY_LEVEL).
+NOTIFY_ALL = 0
+NOTIFY_MENTIONS = 1
+NOTIFY_NONE = 2
 
 # Roles, moderation actions and logout scopes.
 # Room kinds, ROOM_INFO flags, ROOM_MEMBERS / ROOM_PRESENCE states.
@@ -208,6 +215,7 @@ E_MESSAGE_DELETED = 63
 E_EMOJI_INVALID = 64
 E_TOO_MANY_REACTIONS = 65
 E_TYPING_INVALID = 66
+E_NOTIFY_LEVEL_INVALID = 67
 E_SEARCH_INVALID = 70
 E_THUMBNAIL_INVALID = 71
 E_SEARCH_BUSY = 72
@@ -371,6 +379,8 @@ LAYOUTS = {
     SEARCH: [("request_id", "u64"), ("room_id", "u32"), ("limit", "u16"), ("query", "str")],
     SEARCH_RESULT: [("request_id", "u64"), ("message_id", "u64"), ("time_ms", "u64"),
                     ("room_id", "u32"), ("sender", "str"), ("snippet", "str")],
+    NOTIFY_LEVEL_SET: [("request_id", "u64"), ("room_id", "u32"), ("level", "u16")],
+    NOTIFY_LEVEL: [("room_id", "u32"), ("level", "u16")],
 }
 LAYOUTS[FILE_OFFER_THUMB] = LAYOUTS[FILE_OFFER] + [("thumb", "data")]
 LAYOUTS[FILE_ANNOUNCE_THUMB] = LAYOUTS[FILE_ANNOUNCE] + [("width", "u16"), ("height", "u16"),
@@ -386,7 +396,7 @@ _TYPE_NAME_LIST = (
     "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED PRESENCE_SET PRESENCE_STATE HISTORY HISTORY_END "
     "RESUME RESUME_GAP TYPING_SET READ_MARK RECEIPTS_SET EDIT DELETE REPLY_SEND REACT TYPING "
     "READ_MARKER RECEIPT MESSAGE_EDITED MESSAGE_DELETED REPLY_TO REACTION SEARCH SEARCH_RESULT "
-    "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB").split()
+    "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB NOTIFY_LEVEL_SET NOTIFY_LEVEL").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

@@ -496,6 +496,15 @@ static const struct example examples[] = {
       "62 6f 62 "
       "00 0e "
       "02 6c 75 6e 63 68 03 20 61 74 20 6f 6e 65 " },
+    { { PROTO_NOTIFY_LEVEL_SET, .u.notify_level_set = { 41, 5, 1 } },
+      "00 00 00 0e 07 24 00 00 "
+      "00 00 00 00 00 00 00 29 "
+      "00 00 00 05 "
+      "00 01 " },
+    { { PROTO_NOTIFY_LEVEL, .u.notify_level = { 5, 2 } },
+      "00 00 00 06 07 25 00 00 "
+      "00 00 00 05 "
+      "00 02 " },
     { { PROTO_FILE_OFFER_THUMB, .u.offer_thumb = { { 6, 6, SHA_OF_HELLO, 0, S("hi.png") },
                                                    { .data = PNG_2X1, .len = 33 } } },
       "00 00 00 5d 07 22 00 00 "

@@ -520,6 +520,39 @@ static void test_history_goes_in_order_under_days(void)
     g_object_unref(list);
 }
 
+static GtkListBoxRow *row_at(ChatMessageList *list, int index)
+{
+    return gtk_list_box_get_row_at_index(chat_message_list_get_list_box(list), index);
+}
+
+/* The "New messages" divider stands above the first message after the marker; older
+ * messages from history go in above it without moving it (the same row stays); a
+ * newer one that belongs above it moves it there; marker 0 takes it away. */
+static void test_unread_divider_moves_only_when_it_must(void)
+{
+    ChatMessageList *list = new_list();
+    gint64 today = g_get_real_time() / 1000;
+    add_with_id(list, 30, today, "read");
+    add_with_id(list, 40, today + 1, "unread");
+    g_assert_true(chat_message_list_set_unread_divider(list, 30));
+    GtkListBoxRow *divider = row_at(list, 2);
+    g_assert_cmpstr(row_name(list, 2), ==, "New messages");
+    for (guint64 id = 29; id > 20; id--) {  /* a history page, one message at a time */
+        add_with_id(list, id, today, "older");
+        g_assert_true(chat_message_list_set_unread_divider(list, 30));
+        g_assert_true(row_at(list, (int)chat_message_list_get_n_rows(list) - 2) == divider);
+    }
+    add_with_id(list, 35, today, "unread too");  /* newer than the marker, older than 40 */
+    g_assert_true(chat_message_list_set_unread_divider(list, 30));
+    guint n = chat_message_list_get_n_rows(list);
+    g_assert_cmpstr(row_name(list, (int)n - 3), ==, "New messages");
+    g_assert_true(g_str_has_suffix(row_name(list, (int)n - 2), "unread too"));
+    g_assert_false(chat_message_list_set_unread_divider(list, 0));
+    g_assert_false(chat_message_list_has_unread_divider(list));
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, n - 1);
+    g_object_unref(list);
+}
+
 static void test_day_names(void)
 {
     gint64 now = g_get_real_time() / 1000;
@@ -546,6 +579,8 @@ int main(int argc, char **argv)
     g_test_add_func("/message-list/history-goes-in-order-under-days",
                     test_history_goes_in_order_under_days);
     g_test_add_func("/message-list/day-names", test_day_names);
+    g_test_add_func("/message-list/unread-divider-moves-only-when-it-must",
+                    test_unread_divider_moves_only_when_it_must);
     g_test_add_func("/message-list/own-and-other-do-not-group", test_own_and_other_do_not_group);
     g_test_add_func("/message-list/row-cap", test_row_cap);
     g_test_add_func("/message-list/pending-then-sent", test_pending_then_sent);
