@@ -19,6 +19,8 @@ import shutil
 import subprocess
 import tempfile
 
+import bench_floor
+
 ROOMS_BASELINE = "46d8fc4"   # main just before wave2-rooms: one lobby, guests only
 ROOM_NAME = "bench"
 LOGIN_TIMEOUT_S = 900        # 1000 registrations, two hashes at a time
@@ -75,4 +77,17 @@ def summary(results):
         lines.append(f"N={clients}: pre-rooms lobby {before:.0f} msgs/s, lobby {lobby:.0f} "
                      f"({lobby / before if before else 0:.0%}), room of {clients} {room:.0f} "
                      f"({ratio:.0%}; target >= 90%)")
+        lines.append(_cpu_line(clients, kinds))
     return lines, met
+
+
+def _cpu_line(clients, kinds):
+    """Deliveries per second of server CPU (median of the runs), far less noisy than the
+    rates on a shared machine, each against the pre-rooms lobby's."""
+    rate = {k: bench_floor.per_cpu_second(kinds[k]) for k in ("before", "lobby", "room")}
+    if not rate["before"]:
+        return f"N={clients} per server-CPU-second: pre-rooms lobby failed"
+    parts = [f"{k} {rate[k]:,.0f} ({rate[k] / rate['before']:.0%})" if rate[k]
+             else f"{k} failed" for k in ("lobby", "room")]
+    return (f"N={clients} deliveries per server-CPU-second: pre-rooms lobby "
+            f"{rate['before']:,.0f}, " + ", ".join(parts))

@@ -21,6 +21,9 @@ struct store {
                                     history reads stop below it (store_history.h) */
     bool reading;             /* store_read_begin() opened a read transaction */
     GHashTable *stmts;        /* SQL text -> sqlite3_stmt*, prepared once */
+    GHashTable *stmt_at;      /* address of the SQL text a caller passed -> its statement
+                                 in stmts: hashing the text was ~1,200 instructions a
+                                 lookup, three lookups per stored text */
     struct store_checkpointer *checkpointer; /* NULL in memory */
     char error[512];
 };
