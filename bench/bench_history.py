@@ -26,8 +26,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "tests", "integration"))
 import chatproto as P  # noqa: E402
 
-import bench_servers as srv  # noqa: E402
-
 BIG = 1_000_000
 SMALL = 1_000
 QUERIES = 2000

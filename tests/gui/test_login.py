@@ -1,6 +1,6 @@
 """Logging in: refusals show in words in the window; the last login is remembered."""
 
-from chatgui import do_action, find_all, text_of, wait_until
+from chatgui import do_action, text_of, wait_until
 
 
 def login_error(client):

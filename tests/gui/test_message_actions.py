@@ -209,6 +209,17 @@ def test_typing_both_ways_and_the_opt_out(server, client_factory, raw_guest):
                "the typing line to clear with bob's text")
 
 
+def search_for(client, text):
+    """Ctrl+F, then text typed into the search bar and Enter; the search entry."""
+    press_key(ord("f"), CONTROL_MASK)
+    entry = client.widget("text", "Search messages")
+    wait_until(lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED),
+               "the search entry to have focus")
+    type_text(text)
+    press_key(KEY_RETURN)
+    return entry
+
+
 def test_ctrl_f_finds_a_message_and_jumps_to_it(server, client_factory, raw_guest):
     alice = client_factory(server.port, "alice")
     alice.wait_online()
@@ -218,12 +229,7 @@ def test_ctrl_f_finds_a_message_and_jumps_to_it(server, client_factory, raw_gues
         bob.say(f"filler line {i}", client_id=2 + i)
     alice.wait_message("bob", "filler line 29")
 
-    press_key(ord("f"), CONTROL_MASK)
-    entry = alice.widget("text", "Search messages")
-    wait_until(lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED),
-               "the search entry to have focus")
-    type_text("zebra")
-    press_key(KEY_RETURN)
+    entry = search_for(alice, "zebra")
     alice.wait_for("no match", role="list item", name="No messages found.")
 
     Atspi.EditableText.set_text_contents(entry, "whale")

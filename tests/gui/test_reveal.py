@@ -4,9 +4,9 @@ the real server: a reply's quote shows the original, a search match its message,
 account stopped reading; each loads the older history pages it needs, then the message
 has the keyboard focus."""
 
-from chatgui import (CONTROL_MASK, KEY_DOWN, KEY_RETURN, PASSWORD, SHIFT_MASK, Atspi,
-                     do_action, find_all, press_key, type_text, wait_until)
-from test_message_actions import compose, expect_frame, row_of
+from chatgui import (KEY_DOWN, KEY_RETURN, PASSWORD, SHIFT_MASK, Atspi, do_action, find_all,
+                     press_key, wait_until)
+from test_message_actions import compose, expect_frame, row_of, search_for
 import chatproto as P
 
 KEY_PAGE_UP = 0xFF55
@@ -65,12 +65,7 @@ def test_a_search_match_outside_the_loaded_history(server, client_factory, raw_g
     alice.wait_message("bob", f"filler {FILLERS - 1:03}")
     assert not loaded(alice, "a narwhal far back")
 
-    press_key(ord("f"), CONTROL_MASK)
-    entry = alice.widget("text", "Search messages")
-    wait_until(lambda: entry.get_state_set().contains(Atspi.StateType.FOCUSED),
-               "the search entry to have focus")
-    type_text("narwhal")
-    press_key(KEY_RETURN)
+    search_for(alice, "narwhal")
     results = alice.widget("list box", "Search results")
     match = wait_until(lambda: next((r for r in find_all(results, role="list item")
                                      if "narwhal" in (r.get_name() or "")), None),

@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chatgui import (PASSWORD, REPO, Atspi, do_action, find_all, find_one,  # noqa: E402
+from chatgui import (REPO, Atspi, do_action, find_all, find_one,  # noqa: E402
                      gui_account, press_key, text_of, wait_until)
 import chatproto as P  # noqa: E402
 import chatrooms  # noqa: E402

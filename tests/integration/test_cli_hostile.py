@@ -9,8 +9,7 @@ import pytest
 
 import chatproto as P
 from chatcli import STAMP
-from fakeserver import (BIDI, ESCAPES, FILE_NAME, SENTINEL, fingerprint, hostile_frames,
-                        self_signed)
+from fakeserver import BIDI, ESCAPES, SENTINEL, fingerprint, hostile_frames, self_signed
 
 def hostile_script(send):
     """The hostile frames, then a SHUTDOWN whose reason is hostile too; then it closes."""

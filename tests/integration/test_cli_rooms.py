@@ -4,7 +4,6 @@ server: every line names its room; /join, /create, /leave, /switch, /rooms, /top
 texts not acknowledged survive kill -9 in the outbox file and are sent again, once;
 after a login chat-cli gets exactly what it missed (RESUME), once, in order."""
 
-import os
 import re
 import signal
 

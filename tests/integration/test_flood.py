@@ -51,7 +51,7 @@ def test_flooder_and_half_open_storm_leave_others_unharmed(server_factory, room,
     for c in (alice, bob):
         c.expect(P.USER_JOINED, users=[(flood_client.user_id, "flooder")])
 
-    with Crowd(server.port, HALF_OPEN, "silent") as silent, \
+    with Crowd(server.port, HALF_OPEN, "silent"), \
             Crowd(server.port, HALF_OPEN, "half") as half:
         for member in half.members:
             member.send(P.header(40, P.HELLO)[:5])

@@ -6,7 +6,6 @@ dropped while the others carry on."""
 import os
 import re
 import signal
-import time
 
 import chatproto as P
 from chatcli import STAMP

@@ -145,8 +145,8 @@ def test_operators_are_words(server, account):
 
 def test_refusals_are_clear(server, account):
     (alice,) = people(account, server, "alice")
-    for query in ("", "   ", "\t", "***", "bell\a"):
-        assert search_refused(alice, query).message
+    for text in ("", "   ", "\t", "***", "bell\a"):
+        assert search_refused(alice, text).message
     search_refused(alice, "zebra", limit=0)
     search_refused(alice, " ".join(f"w{n}" for n in range(17)))     # too many words
     assert search(alice, " ".join(f"w{n}" for n in range(16))) == []
@@ -236,8 +236,8 @@ def test_searches_past_their_cpu_share_wait(server_factory, connect):
     digger, other = connect(server), connect(server)
     digger.login("digger")
     other.login("other")
-    query = " ".join(WORDS)
-    sent = [request(digger, P.SEARCH, room_id=P.SEARCH_ALL_ROOMS, limit=20, query=query)
+    everything = " ".join(WORDS)
+    sent = [request(digger, P.SEARCH, room_id=P.SEARCH_ALL_ROOMS, limit=20, query=everything)
             for _ in range(300)]
     answers = {}
     while len(answers) < len(sent):
@@ -251,8 +251,8 @@ def test_searches_past_their_cpu_share_wait(server_factory, connect):
         else:
             assert frame.type in LIVE, repr(frame)
     assert answers[sent[0]] == "done" and "busy" in answers.values(), answers
-    assert search(other, query) == []                            # its own share
-    wait_until(lambda: try_search(digger, query), timeout=30 * SLOWDOWN,
+    assert search(other, everything) == []                            # its own share
+    wait_until(lambda: try_search(digger, everything), timeout=30 * SLOWDOWN,
                what="the busy connection to be served again")
 
 
