@@ -253,6 +253,17 @@ static void stmt_finalize(gpointer stmt)
     sqlite3_finalize(stmt);
 }
 
+/* A handle with its statement caches and nothing open yet (store_close() frees it). */
+static struct store *store_new(bool memory, int lock_fd)
+{
+    struct store *st = g_new0(struct store, 1);
+    st->memory = memory;
+    st->lock_fd = lock_fd;
+    st->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
+    st->stmt_at = g_hash_table_new(g_direct_hash, g_direct_equal);
+    return st;
+}
+
 enum store_status store_open(const char *data_dir, struct store **out, char *err,
                              size_t errlen)
 {
@@ -266,11 +277,7 @@ enum store_status store_open(const char *data_dir, struct store **out, char *err
         g_free(path);
         return STORE_ERROR;
     }
-    struct store *st = g_new0(struct store, 1);
-    st->memory = memory;
-    st->lock_fd = lock_fd;
-    st->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
-    st->stmt_at = g_hash_table_new(g_direct_hash, g_direct_equal);
+    struct store *st = store_new(memory, lock_fd);
     /* No memory statistics (nothing here reads them): SQLite then takes no process-wide
      * mutex around each of its allocations, a few per cent of the server's CPU when
      * every text is stored. Only possible before SQLite's first use: later calls are
@@ -302,9 +309,7 @@ enum store_status store_open_reader(const char *data_dir, struct store **out, ch
     char *path = db_path(data_dir, err, errlen);
     if (path == NULL)
         return STORE_ERROR;
-    struct store *st = g_new0(struct store, 1);
-    st->lock_fd = -1;
-    st->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
+    struct store *st = store_new(false, -1);
     char cache[64];
     snprintf(cache, sizeof cache, "PRAGMA cache_size=-%d", STORE_CACHE_KIB);
     int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);

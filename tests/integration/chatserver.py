@@ -50,6 +50,7 @@ FINGERPRINT_RE = re.compile(rb"^chat-server TLS certificate(?: \(self-signed, ne
                             rb"SHA-256 fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})\n")
 SANITIZER_RE = re.compile(r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|"
                           r"runtime error:")
+GLIB_WARNING_RE = re.compile(r"-(?:CRITICAL|WARNING) \*\*")  # a GLib check failed
 VALGRIND_CLEAN_RE = re.compile(r"^==\d+== ERROR SUMMARY: 0 errors from 0 contexts", re.M)
 
 
@@ -346,6 +347,7 @@ class Server:
         status = self.wait()
         err = self.stderr()
         assert not SANITIZER_RE.search(err), f"sanitizer report from chat-server:\n{err}"
+        assert not GLIB_WARNING_RE.search(err), f"GLib warning from chat-server:\n{err}"
         if UNDER_VALGRIND and status >= 0:   # a killed server writes no report
             assert VALGRIND_CLEAN_RE.search(err), f"valgrind report from chat-server:\n{err}"
         if self.expect_exit is not None:
