@@ -59,7 +59,10 @@ static void remember(ChatSession *self, ChatMessage *msg)
     g_object_weak_ref(G_OBJECT(msg), forget, self);
     g_hash_table_insert(self->messages, g_memdup2(&id, sizeof id), msg);
     GPtrArray *waiting = NULL;
-    if (g_hash_table_steal_extended(self->waiting_replies, &id, NULL, (gpointer *)&waiting)) {
+    gpointer waiting_key = NULL;
+    if (g_hash_table_steal_extended(self->waiting_replies, &id, &waiting_key,
+                                    (gpointer *)&waiting)) {
+        g_free(waiting_key); /* stolen, so not freed by the table */
         for (guint i = 0; i < waiting->len; i++)
             message_set_reply_to(waiting->pdata[i], msg);
         g_ptr_array_unref(waiting);
