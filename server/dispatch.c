@@ -199,15 +199,17 @@ static bool carries_password(uint16_t type)
 void dispatch_input(struct client *c)
 {
     list_remove(&c->backlog_link);
+    bool earlier = c->pass == c->srv->pass; /* frames of c handled earlier in this pass */
     c->pass = c->srv->pass;
     int64_t now = clock_mono_ms();
     for (int handled = 0; handled < SERVER_FRAMES_PER_PASS; handled++) {
         if (c->state == CLIENT_CLOSING || c->guard.throttled)
             return; /* a throttled client's frames wait for its release (flood.c) */
-        if (history_must_wait(c, proto_decoder_peek_type(&c->decoder)))
+        uint16_t next = proto_decoder_peek_type(&c->decoder);
+        if (history_must_wait(c, next))
             return; /* until its output drains (history_on_drained) */
-        if (c->search_running)
-            return; /* until its search is answered (search.c) */
+        if (search_must_wait(c, next, earlier || handled > 0))
+            return; /* until its search is answered, or the pass is committed */
         struct proto_msg msg;
         size_t pending = proto_decoder_pending(&c->decoder);
         enum proto_status st = proto_decoder_next(&c->decoder, &msg);

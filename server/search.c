@@ -193,6 +193,17 @@ void search_on_request(struct client *c, const struct proto_msg *msg)
     }
 }
 
+bool search_must_wait(struct client *c, uint16_t next_type, bool frames_before)
+{
+    if (c->search_running)
+        return true; /* search_job_done() puts it back on the backlog */
+    if (next_type != PROTO_SEARCH || !frames_before || c->srv->search_worker == NULL ||
+        !store_pass_dirty(c->srv->store))
+        return false;
+    list_append_once(&c->srv->backlog, &c->backlog_link); /* read after the commit */
+    return true;
+}
+
 bool search_start(struct server *srv, char *err, size_t errlen)
 {
     if (store_open_reader(srv->cfg.data_dir, &srv->search_reader, err, errlen) != STORE_OK)

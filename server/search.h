@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct client;
 struct server;
@@ -19,6 +20,12 @@ struct server;
  * rooms_for_request() for one room c may not read, ERROR(SEARCH_BUSY) once c's searches
  * have used their share of CPU time (SERVER_SEARCH_CPU_MS_PER_SEC). */
 void search_on_request(struct client *c, const struct proto_msg *msg);
+
+/* Whether c's next frame (of next_type) must wait: anything while its search runs; a
+ * SEARCH behind other frames of c in this pass while the pass is not yet committed (the
+ * search thread sees committed texts only, and c's own text sent just before must be
+ * found). In the second case c goes on the backlog, which is read after the commit. */
+bool search_must_wait(struct client *c, uint16_t next_type, bool frames_before);
 
 /* Opens search's read-only store connection and starts its thread (none for an
  * in-memory store: searches then run on the loop). False with err filled. */

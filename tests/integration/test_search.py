@@ -156,6 +156,30 @@ def test_refusals_are_clear(server, account):
     alice.sync()                                                     # still connected
 
 
+def test_a_search_right_behind_texts_finds_them(server, account):
+    """Sixty TEXT_SENDs and a SEARCH in one read (one loop pass): the search, which sees
+    committed texts only, waits for that pass's commit and finds the texts sent just
+    before it. Without the wait it may run on its thread before the commit (whether it
+    does depends on which thread gets a processor first)."""
+    (alice,) = people(account, server, "alice")
+    alice.send(b"".join(P.encode(P.TEXT_SEND, client_id=n, room_id=P.ROOM_LOBBY,
+                                 text=f"quokka {n}") for n in range(1, 61)) +
+               P.encode(P.SEARCH, request_id=7001, room_id=P.SEARCH_ALL_ROOMS, limit=20,
+                        query="quokka"))
+    texts, found = set(), []
+    while True:
+        frame = alice.recv()
+        if frame.type == P.TEXT:
+            texts.add(frame.message_id)
+        elif frame.type == P.SEARCH_RESULT:
+            found.append(frame.message_id)
+        elif frame.type == P.DONE and frame.request_type == P.SEARCH:
+            break
+        else:
+            assert frame.type in LIVE, repr(frame)
+    assert len(texts) == 60 and len(found) == 20 and set(found) <= texts, (texts, found)
+
+
 def test_a_guest_searches_the_lobby(server, connect, account):
     (alice,) = people(account, server, "alice")
     secret, _ = create(alice, "hidden", kind=P.ROOM_PRIVATE)
