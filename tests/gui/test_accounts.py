@@ -107,7 +107,8 @@ def test_create_account_then_log_in_and_refusals_in_words(server, client_factory
     assert wait_until(lambda: "Wrong" in login_error(bob) and login_error(bob),
                       "the wrong-password refusal") == "Wrong name or password."
     password = password_entry(bob)
-    assert password.get_state_set().contains(Atspi.StateType.FOCUSED)
+    wait_until(lambda: password.get_state_set().contains(Atspi.StateType.FOCUSED),
+               "the focus on the password field")
     assert text_of(password) == ""
     bob.fill_login("bob", "bob's own long password", create=True)
     bob.wait_online(users=2)
