@@ -150,6 +150,22 @@ def test_edit_delete_react_on_one_node_seen_on_another(server_factory, redis, tm
                                    " WHERE id = ?", text.message_id) == [("", 1)]
 
 
+def test_a_resend_through_another_node_applies_as_nothing(server_factory, redis, tmp_path):
+    one, two = seeded_nodes(server_factory, redis, tmp_path, count=2)
+    first, again, watcher = account(one), account(two), guest(two, "watcher")
+    first.say("only once", client_id=41)
+    original = first.wait_for(P.TEXT, skip=(P.USER_JOINED,))[0]
+    assert watcher.wait_for(P.TEXT)[0].message_id == original.message_id
+    again.say("only once", client_id=41)  # the outbox's resend, after a failover
+    answer = again.wait_for(P.TEXT, skip=(P.USER_JOINED,))[0]
+    assert (answer.message_id, answer.client_id) == (original.message_id, 41)
+    watcher.expect_quiet()  # nothing new for the room
+    two.wait_log("resent text client_id=41 is message_id=")
+    for node in (one, two):
+        assert query(node.workdir, "SELECT count(*) FROM messages") == [(1,)]
+    assert redis.command("XLEN", "chat:events") == 2  # both entries, applied once
+
+
 def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory, redis,
                                                                   tmp_path):
     one, two = seeded_nodes(server_factory, redis, tmp_path, count=2)
@@ -215,14 +231,26 @@ def test_killed_node_catches_up_from_its_last_applied_entry(server_factory, redi
         talker.say(f"after {i}", client_id=i + 1)
     collect_texts(talker, 30)
     again = start_node(server_factory, redis, 2, workdir=two.workdir)
-    late = guest(again, "late")
     wait_until(lambda: len(query(again.workdir, "SELECT id FROM messages")) == 50,
                what="the restarted node to catch up")
+    late = guest(again, "late")
     assert query(again.workdir, "SELECT id, body FROM messages ORDER BY id") == \
         query(one.workdir, "SELECT id, body FROM messages ORDER BY id")
     assert again.wait_log(f"reading after {last}")
     talker.say("after the restart", client_id=99)
     assert late.wait_for(P.TEXT)[0].text == "after the restart"
+    # A backup carries the last applied entry (a node rebuilt from it resumes there).
+    wait_until(lambda: query(again.workdir, "SELECT count(*) FROM messages") == [(51,)],
+               what="the last text applied")
+    backup = subprocess.run([binary("chat-server"), "--backup", str(again.workdir / "copy.db"),
+                             "--data-dir", str(again.workdir)], capture_output=True, text=True,
+                            timeout=TIMEOUT)
+    assert backup.returncode == 0, backup.stderr
+    last_of = "SELECT value FROM meta WHERE key = 'cluster_last_id'"
+    assert query(again.workdir, last_of) != [(last,)]
+    (again.workdir / "backup").mkdir()
+    (again.workdir / "copy.db").rename(again.workdir / "backup" / "chat.db")
+    assert query(again.workdir / "backup", last_of) == query(again.workdir, last_of)
 
 
 def test_requests_cluster_mode_does_not_take_are_refused(server_factory, redis, tmp_path):
