@@ -29,6 +29,9 @@ enum event_type {
     EVENT_EDIT,     /* a text's author gives it a new text (EDIT) */
     EVENT_DELETE,   /* a message deleted by its author or a moderator (DELETE) */
     EVENT_REACT,    /* a reaction toggled on a message (REACT) */
+    EVENT_ROOM_CREATE, /* a room made (ROOM_CREATE; the first DIRECT_SEND of two accounts) */
+    EVENT_ROOM_MEMBER, /* an account joins, leaves or is invited to a room */
+    EVENT_ROOM_TOPIC,  /* a room's topic set (ROOM_TOPIC_SET) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -54,11 +57,55 @@ struct event_change {
                                   emoji (emoji_check passed) */
 };
 
+/* EVENT_ROOM_CREATE: a public or private room named by its creator, or the direct room
+ * of two accounts (its key, "lowid:highid", is made from creator and peer). The room's
+ * id is assigned when it is applied. Strings are borrowed. */
+struct event_room_create {
+    int kind;                  /* enum proto_room_kind */
+    int64_t time_ms;
+    int64_t creator_account;
+    const char *creator_name;
+    struct proto_str name;     /* public and private: has passed name_check */
+    struct proto_str topic;    /* public and private: has passed the topic check */
+    int64_t peer_account;      /* direct: the other account */
+    const char *peer_name;
+};
+
+enum event_member_action {
+    EVENT_MEMBER_JOIN,         /* account joins room (ROOM_JOIN) */
+    EVENT_MEMBER_LEAVE,        /* account leaves room (ROOM_LEAVE) */
+    EVENT_MEMBER_INVITE,       /* actor invites account to a private room (ROOM_INVITE) */
+};
+
+/* EVENT_ROOM_MEMBER. Strings are borrowed. */
+struct event_room_member {
+    enum event_member_action action;
+    uint32_t room_id;
+    int64_t time_ms;
+    int64_t account;           /* who joins, leaves or is invited */
+    const char *account_name;  /* its name (an invite: as the inviter typed it, which
+                                  folds to the account's key) */
+    int64_t actor_account;     /* who asked: the account itself, or the inviter */
+    const char *actor_name;
+};
+
+/* EVENT_ROOM_TOPIC. Strings are borrowed. */
+struct event_room_topic {
+    uint32_t room_id;
+    int64_t time_ms;
+    int64_t actor_account;     /* 0 for a guest (the lobby's topic, by a moderator) */
+    const char *actor_name;
+    struct proto_str topic;    /* has passed the topic check (may be empty) */
+};
+
 struct event {
     enum event_type type;
     union {
         struct event_text text;
         struct event_change change;
+        struct event_room_create room_create;
+        struct event_room_member room_member;
+        struct event_room_topic room_topic;
     } u;
 };
 
@@ -104,5 +151,30 @@ void event_apply_delete(struct server *srv, const struct event_change *ev,
                         const struct deliver_ticket *ticket);
 void event_apply_react(struct server *srv, const struct event_change *ev,
                        const struct deliver_ticket *ticket);
+
+/* A public or private room: refused (ROOM_NAME_TAKEN, TOO_MANY_ROOMS,
+ * ROOM_CREATE_LIMIT, in that order) when its name's fold key is taken, its creator is in
+ * the most rooms or created its hourly allowance; otherwise stored with its creator as
+ * member, and its ROOM_STATE and DONE go to the creator. A direct room that exists
+ * already applies as nothing; otherwise it is stored with both accounts as members and
+ * each, if online here, gets its ROOM_STATE. All after the commit. */
+void event_apply_room_create(struct server *srv, const struct event_room_create *ev,
+                             const struct deliver_ticket *ticket);
+
+/* A join is refused (ROOM_UNKNOWN) for a room gone, direct, or private without an
+ * invitation; a member already gets the room's state again; else ROOM_FULL or
+ * TOO_MANY_ROOMS; else stored, its members told (ROOM_PRESENCE joined) and the joiner
+ * gets the state. A leave needs a member (else NOT_IN_ROOM): stored, the others told.
+ * An invite needs a private room (else ROOM_UNKNOWN) the inviter is still in (else
+ * NOT_IN_ROOM); a non-member is recorded as invited and told (ROOM_INVITED) if online
+ * here. The requester gets DONE; all after the commit. */
+void event_apply_room_member(struct server *srv, const struct event_room_member *ev,
+                             const struct deliver_ticket *ticket);
+
+/* The room must exist (else ROOM_UNKNOWN) and have the actor as member (the lobby: any
+ * actor; else NOT_IN_ROOM); the topic is stored, ROOM_TOPIC goes to the room's online
+ * members and DONE to the requester, after the commit. */
+void event_apply_room_topic(struct server *srv, const struct event_room_topic *ev,
+                            const struct deliver_ticket *ticket);
 
 #endif
