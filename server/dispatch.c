@@ -124,8 +124,21 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     }
 }
 
+/* The events of a cluster (0x0800-0x081F) travel between nodes through Redis only: from
+ * a client, well formed or not, they are a type this server does not take. */
+static bool is_cluster_event(uint16_t type)
+{
+    return type >= PROTO_EVENT_FIRST && type <= PROTO_EVENT_LAST;
+}
+
 static void dispatch_frame(struct client *c, const struct proto_msg *msg)
 {
+    if (is_cluster_event(msg->type)) {
+        client_send_error(c, PROTO_E_UNKNOWN_TYPE, msg->type, 0,
+                          "Frame type 0x%04x is not accepted from a client.",
+                          (unsigned)msg->type);
+        return;
+    }
     const struct command *cmd = command_find(msg->type);
     if (c->state != CLIENT_ONLINE && (cmd == NULL || cmd->need == NEED_ONLINE)) {
         client_send_error(c, PROTO_E_NOT_LOGGED_IN, msg->type, request_ref_id(msg),
@@ -152,7 +165,7 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
 static void dispatch_bad_frame(struct client *c, enum proto_status st,
                                const struct proto_msg *msg)
 {
-    if (st == PROTO_ERR_UNKNOWN_TYPE) {
+    if (st == PROTO_ERR_UNKNOWN_TYPE || is_cluster_event(msg->type)) {
         client_send_error(c, PROTO_E_UNKNOWN_TYPE, msg->type, 0,
                           "Unknown frame type 0x%04x.", (unsigned)msg->type);
         return;
