@@ -119,6 +119,9 @@ void account_on_password_change(struct client *c, const struct proto_msg *msg);
 void moderation_on_moderate(struct client *c, const struct proto_msg *msg);
 void moderation_on_invite_create(struct client *c, const struct proto_msg *msg);
 
+/* The name of a MODERATE action ("ban", ...), or NULL for an unknown one. */
+const char *moderation_action_name(uint16_t action);
+
 /* True (after answering ERROR(MUTED) to the request ref_type/ref_id) when c is muted. */
 bool moderation_muted(struct client *c, uint16_t ref_type, uint64_t ref_id);
 

@@ -23,6 +23,7 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_ROOM_CREATE: event_apply_room_create(srv, &ev->u.room_create, ticket); break;
     case EVENT_ROOM_MEMBER: event_apply_room_member(srv, &ev->u.room_member, ticket); break;
     case EVENT_ROOM_TOPIC: event_apply_room_topic(srv, &ev->u.room_topic, ticket); break;
+    case EVENT_MODERATE: event_apply_moderate(srv, &ev->u.moderate, ticket); break;
     }
 }
 

@@ -32,6 +32,7 @@ enum event_type {
     EVENT_ROOM_CREATE, /* a room made (ROOM_CREATE; the first DIRECT_SEND of two accounts) */
     EVENT_ROOM_MEMBER, /* an account joins, leaves or is invited to a room */
     EVENT_ROOM_TOPIC,  /* a room's topic set (ROOM_TOPIC_SET) */
+    EVENT_MODERATE,    /* a role, ban, unban, kick, mute or deletion (MODERATE) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -98,6 +99,22 @@ struct event_room_topic {
     struct proto_str topic;    /* has passed the topic check (may be empty) */
 };
 
+/* EVENT_MODERATE: what a moderator or admin does to an account, or to a guest's
+ * connection (kick and mute only). Strings are borrowed. */
+struct event_moderate {
+    uint16_t action;           /* enum proto_mod_action */
+    uint32_t value;            /* ROLE: the new role; MUTE: minutes, at most
+                                  SERVER_MAX_MUTE_MINUTES (0 unmutes) */
+    int64_t time_ms;
+    int64_t until_ms;          /* MUTE: when it ends (0: unmuted) */
+    int64_t actor_account;
+    const char *actor_name;
+    int64_t target_account;    /* 0: a guest */
+    uint32_t target_conn;      /* a guest: its connection id */
+    const char *target_name;
+    struct proto_str reason;   /* has passed the codec's checks; may be empty */
+};
+
 struct event {
     enum event_type type;
     union {
@@ -106,6 +123,7 @@ struct event {
         struct event_room_create room_create;
         struct event_room_member room_member;
         struct event_room_topic room_topic;
+        struct event_moderate moderate;
     } u;
 };
 
@@ -176,5 +194,13 @@ void event_apply_room_member(struct server *srv, const struct event_room_member 
  * members and DONE to the requester, after the commit. */
 void event_apply_room_topic(struct server *srv, const struct event_room_topic *ev,
                             const struct deliver_ticket *ticket);
+
+/* An account's action needs the account still there (a kick: even deleted; else
+ * ACCOUNT_UNKNOWN). The change is stored (a ban also ends the account's sessions), DONE
+ * goes to the requester and NOTICE to everyone online here, after the commit; then the
+ * target's connection on this node, if any, is acted on: banned, kicked or deleted ones
+ * are closed with ERROR, a mute or role takes effect at once. */
+void event_apply_moderate(struct server *srv, const struct event_moderate *ev,
+                          const struct deliver_ticket *ticket);
 
 #endif
