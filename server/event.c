@@ -24,6 +24,9 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_ROOM_MEMBER: event_apply_room_member(srv, &ev->u.room_member, ticket); break;
     case EVENT_ROOM_TOPIC: event_apply_room_topic(srv, &ev->u.room_topic, ticket); break;
     case EVENT_MODERATE: event_apply_moderate(srv, &ev->u.moderate, ticket); break;
+    case EVENT_ACCOUNT_CREATE:
+        event_apply_account_create(srv, &ev->u.account_create, ticket);
+        break;
     }
 }
 

@@ -33,6 +33,7 @@ enum event_type {
     EVENT_ROOM_MEMBER, /* an account joins, leaves or is invited to a room */
     EVENT_ROOM_TOPIC,  /* a room's topic set (ROOM_TOPIC_SET) */
     EVENT_MODERATE,    /* a role, ban, unban, kick, mute or deletion (MODERATE) */
+    EVENT_ACCOUNT_CREATE, /* an account registered (REGISTER) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -115,6 +116,16 @@ struct event_moderate {
     struct proto_str reason;   /* has passed the codec's checks; may be empty */
 };
 
+/* EVENT_ACCOUNT_CREATE: never a password, only its Argon2id hash, made on the taking
+ * node's worker. The account's id and role are assigned when it is applied. */
+struct event_account_create {
+    int64_t time_ms;
+    const char *name;          /* has passed name_check (borrowed) */
+    const char *pw_hash;       /* Argon2id string (borrowed) */
+    bool has_invite;
+    uint8_t invite_hash[PROTO_SHA256_LEN]; /* SHA-256 of the invite code brought */
+};
+
 struct event {
     enum event_type type;
     union {
@@ -124,6 +135,7 @@ struct event {
         struct event_room_member room_member;
         struct event_room_topic room_topic;
         struct event_moderate moderate;
+        struct event_account_create account_create;
     } u;
 };
 
@@ -202,5 +214,14 @@ void event_apply_room_topic(struct server *srv, const struct event_room_topic *e
  * are closed with ERROR, a mute or role takes effect at once. */
 void event_apply_moderate(struct server *srv, const struct event_moderate *ev,
                           const struct deliver_ticket *ticket);
+
+/* Decides a registration, in log order: a name whose fold key an account has already
+ * (deleted ones too) is refused NAME_TAKEN, so of two registrations of one name exactly
+ * one wins everywhere; an invite used or expired meanwhile INVITE_INVALID. Otherwise the
+ * account is stored (the first one as admin) with its invite marked used, and its
+ * requester, if on this node, gets its session and enters the chat
+ * (login_registered()). */
+void event_apply_account_create(struct server *srv, const struct event_account_create *ev,
+                                const struct deliver_ticket *ticket);
 
 #endif
