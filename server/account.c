@@ -67,7 +67,7 @@ static void finish_password_change(struct client *c, struct auth_job *job)
     }
     client_log(c, LOG_INFO, "password changed; every session revoked");
     a.role = c->role;
-    auth_send_session(c, &a, PROTO_PASSWORD_CHANGE, job->request_id, NULL, job);
+    auth_send_session(c, &a, PROTO_PASSWORD_CHANGE, job->request_id, NULL, job->run_us);
     store_account_clear(&a);
 }
 

@@ -353,7 +353,7 @@ static void login_committed(struct server *srv, void *data, bool committed)
 }
 
 bool auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
-                       uint64_t ref_id, const char *method, const struct auth_job *job)
+                       uint64_t ref_id, const char *method, int64_t run_us)
 {
     struct server *srv = c->srv;
     uint8_t token[PROTO_TOKEN_LEN], hash[PROTO_SHA256_LEN];
@@ -366,7 +366,7 @@ bool auth_send_session(struct client *c, const struct store_account *a, uint16_t
         struct pending_login *p = g_new0(struct pending_login, 1);
         *p = (struct pending_login){
             .conn_id = c->id, .fd = c->fd, .method = method,
-            .run_us = job ? job->run_us : 0,
+            .run_us = run_us,
             .account = { .id = a->id, .name = g_strdup(a->name), .role = a->role,
                          .muted_until_ms = a->muted_until_ms },
         };

@@ -99,16 +99,20 @@ void auth_deliver(struct client *c, const struct proto_msg *msg, bool to_all, ui
  * c->token_hash, for LOGOUT) goes to the store, and SESSION(token, expiry, account,
  * role, name) to c after the commit. With method ("password", "registration"), c then
  * enters the chat (WELCOME...) once the commit succeeded, or is closed if it failed;
- * method NULL (a password change) only sends the token. job (may be NULL) gives the
- * Argon2 time for the log. False (ERROR(STORAGE) sent) if the store refused at once. */
+ * method NULL (a password change) only sends the token. run_us is the request's Argon2
+ * time, for the log. False (ERROR(STORAGE) sent) if the store refused at once. */
 bool auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
-                       uint64_t ref_id, const char *method, const struct auth_job *job);
+                       uint64_t ref_id, const char *method, int64_t run_us);
 
 /* Logs c in with a token it presented (nothing is written, so nothing waits): SESSION
  * with that token, then the chat. The log line carries the Argon2 counter, which a
  * token login never moves. */
 void auth_login_token(struct client *c, const struct store_account *a,
                       const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms);
+
+/* The account c registered has been stored (its event applied, event.h): c gets its
+ * session and enters the chat. */
+void login_registered(struct client *c, const struct store_account *a);
 
 /* Handlers of the dispatch table. */
 void login_on_register(struct client *c, const struct proto_msg *msg);
@@ -118,6 +122,9 @@ void account_on_logout(struct client *c, const struct proto_msg *msg);
 void account_on_password_change(struct client *c, const struct proto_msg *msg);
 void moderation_on_moderate(struct client *c, const struct proto_msg *msg);
 void moderation_on_invite_create(struct client *c, const struct proto_msg *msg);
+
+/* The name of a MODERATE action ("ban", ...), or NULL for an unknown one. */
+const char *moderation_action_name(uint16_t action);
 
 /* True (after answering ERROR(MUTED) to the request ref_type/ref_id) when c is muted. */
 bool moderation_muted(struct client *c, uint16_t ref_type, uint64_t ref_id);

@@ -68,37 +68,20 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
     event_log(c->srv, &ev, &ticket);
 }
 
-/* Creates the direct room of c's account and target (named target_name), in the store
- * and in memory; both accounts, if online, get its ROOM_STATE after the commit. NULL
- * after answering STORAGE. */
+/* Makes the direct room of c's account and target (named target_name) through its
+ * event; returns it, or NULL if that was refused (answered). */
 static struct room *direct_create(struct client *c, int64_t target, const char *target_name,
-                                  struct client *target_client, uint64_t client_id)
+                                  uint64_t client_id)
 {
-    char dm_key[48];
-    snprintf(dm_key, sizeof dm_key, "%lld:%lld", (long long)MIN(c->account_id, target),
-             (long long)MAX(c->account_id, target));
-    int64_t now = (int64_t)clock_wall_ms();
-    struct store_room row = { .kind = PROTO_ROOM_DIRECT, .dm_key = dm_key, .topic = "",
-                              .created_by = c->account_id };
-    uint32_t id;
-    struct store *st = c->srv->store;
-    if (store_room_add(st, &row, now, &id) != STORE_OK ||
-        store_room_member_add(st, id, c->account_id, now) != STORE_OK ||
-        store_room_member_add(st, id, target, now) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot store a direct room: %s", store_error(st));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_DIRECT_SEND, client_id,
-                          "The server could not store the message; nothing was sent.");
-        return NULL;
-    }
-    struct room *r = rooms_add(c->srv, id, PROTO_ROOM_DIRECT, NULL, NULL, dm_key, "");
-    room_member_add(c->srv, r, c->account_id, c->name, c);
-    room_member_add(c->srv, r, target, target_name, target_client);
-    client_log(c, LOG_INFO, "direct room created id=%u", (unsigned)id);
+    struct event ev = { .type = EVENT_ROOM_CREATE, .u.room_create = {
+        .kind = PROTO_ROOM_DIRECT, .time_ms = (int64_t)clock_wall_ms(),
+        .creator_account = c->account_id, .creator_name = c->name,
+        .peer_account = target, .peer_name = target_name,
+    } };
     struct deliver_request req = { c, PROTO_DIRECT_SEND, client_id };
-    room_send_state(c, r, &req);
-    if (target_client != NULL)
-        room_send_state(target_client, r, &req);
-    return r;
+    struct deliver_ticket ticket = deliver_ticket_of(&req);
+    event_log(c->srv, &ev, &ticket);
+    return rooms_direct(c->srv, c->account_id, target);
 }
 
 void direct_on_send(struct client *c, const struct proto_msg *msg)
@@ -126,13 +109,9 @@ void direct_on_send(struct client *c, const struct proto_msg *msg)
     } else if (r == NULL && cluster_on(c->srv)) { /* rooms do not go through the stream yet */
         cluster_refuse_not_yet(c, PROTO_DIRECT_SEND, ds->client_id);
     } else if (r == NULL) {
-        struct client *online = g_hash_table_lookup(c->srv->names, key);
-        if (online != NULL && online->account_id != target)
-            online = NULL;
         struct store_account a = { 0 };
         if (store_account_get(c->srv->store, target, &a) == 1)
-            r = direct_create(c, target, a.name, online != NULL && !online->welcome_pending
-                                                     ? online : NULL, ds->client_id);
+            r = direct_create(c, target, a.name, ds->client_id);
         else
             client_send_error(c, PROTO_E_STORAGE, PROTO_DIRECT_SEND, ds->client_id,
                               "The server could not read the account; nothing was sent.");

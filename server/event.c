@@ -24,6 +24,13 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_EDIT: event_apply_edit(srv, &ev->u.change, ticket); break;
     case EVENT_DELETE: event_apply_delete(srv, &ev->u.change, ticket); break;
     case EVENT_REACT: event_apply_react(srv, &ev->u.change, ticket); break;
+    case EVENT_ROOM_CREATE: event_apply_room_create(srv, &ev->u.room_create, ticket); break;
+    case EVENT_ROOM_MEMBER: event_apply_room_member(srv, &ev->u.room_member, ticket); break;
+    case EVENT_ROOM_TOPIC: event_apply_room_topic(srv, &ev->u.room_topic, ticket); break;
+    case EVENT_MODERATE: event_apply_moderate(srv, &ev->u.moderate, ticket); break;
+    case EVENT_ACCOUNT_CREATE:
+        event_apply_account_create(srv, &ev->u.account_create, ticket);
+        break;
     }
 }
 

@@ -28,6 +28,11 @@ enum event_type {
     EVENT_EDIT,     /* a text's author gives it a new text (EDIT) */
     EVENT_DELETE,   /* a message deleted by its author or a moderator (DELETE) */
     EVENT_REACT,    /* a reaction toggled on a message (REACT) */
+    EVENT_ROOM_CREATE, /* a room made (ROOM_CREATE; the first DIRECT_SEND of two accounts) */
+    EVENT_ROOM_MEMBER, /* an account joins, leaves or is invited to a room */
+    EVENT_ROOM_TOPIC,  /* a room's topic set (ROOM_TOPIC_SET) */
+    EVENT_MODERATE,    /* a role, ban, unban, kick, mute or deletion (MODERATE) */
+    EVENT_ACCOUNT_CREATE, /* an account registered (REGISTER) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -53,11 +58,83 @@ struct event_change {
                                   emoji (emoji_check passed) */
 };
 
+/* EVENT_ROOM_CREATE: a public or private room named by its creator, or the direct room
+ * of two accounts (its key, "lowid:highid", is made from creator and peer). The room's
+ * id is assigned when it is applied. Strings are borrowed. */
+struct event_room_create {
+    int kind;                  /* enum proto_room_kind */
+    int64_t time_ms;
+    int64_t creator_account;
+    const char *creator_name;
+    struct proto_str name;     /* public and private: has passed name_check */
+    struct proto_str topic;    /* public and private: has passed the topic check */
+    int64_t peer_account;      /* direct: the other account */
+    const char *peer_name;
+};
+
+enum event_member_action {
+    EVENT_MEMBER_JOIN,         /* account joins room (ROOM_JOIN) */
+    EVENT_MEMBER_LEAVE,        /* account leaves room (ROOM_LEAVE) */
+    EVENT_MEMBER_INVITE,       /* actor invites account to a private room (ROOM_INVITE) */
+};
+
+/* EVENT_ROOM_MEMBER. Strings are borrowed. */
+struct event_room_member {
+    enum event_member_action action;
+    uint32_t room_id;
+    int64_t time_ms;
+    int64_t account;           /* who joins, leaves or is invited */
+    const char *account_name;  /* its name (an invite: as the inviter typed it, which
+                                  folds to the account's key) */
+    int64_t actor_account;     /* who asked: the account itself, or the inviter */
+    const char *actor_name;
+};
+
+/* EVENT_ROOM_TOPIC. Strings are borrowed. */
+struct event_room_topic {
+    uint32_t room_id;
+    int64_t time_ms;
+    int64_t actor_account;     /* 0 for a guest (the lobby's topic, by a moderator) */
+    const char *actor_name;
+    struct proto_str topic;    /* has passed the topic check (may be empty) */
+};
+
+/* EVENT_MODERATE: what a moderator or admin does to an account, or to a guest's
+ * connection (kick and mute only). Strings are borrowed. */
+struct event_moderate {
+    uint16_t action;           /* enum proto_mod_action */
+    uint32_t value;            /* ROLE: the new role; MUTE: minutes, at most
+                                  SERVER_MAX_MUTE_MINUTES (0 unmutes) */
+    int64_t time_ms;
+    int64_t until_ms;          /* MUTE: when it ends (0: unmuted) */
+    int64_t actor_account;
+    const char *actor_name;
+    int64_t target_account;    /* 0: a guest */
+    uint32_t target_conn;      /* a guest: its connection id */
+    const char *target_name;
+    struct proto_str reason;   /* has passed the codec's checks; may be empty */
+};
+
+/* EVENT_ACCOUNT_CREATE: never a password, only its Argon2id hash, made on the taking
+ * node's worker. The account's id and role are assigned when it is applied. */
+struct event_account_create {
+    int64_t time_ms;
+    const char *name;          /* has passed name_check (borrowed) */
+    const char *pw_hash;       /* Argon2id string (borrowed) */
+    bool has_invite;
+    uint8_t invite_hash[PROTO_SHA256_LEN]; /* SHA-256 of the invite code brought */
+};
+
 struct event {
     enum event_type type;
     union {
         struct event_text text;
         struct event_change change;
+        struct event_room_create room_create;
+        struct event_room_member room_member;
+        struct event_room_topic room_topic;
+        struct event_moderate moderate;
+        struct event_account_create account_create;
     } u;
 };
 
@@ -103,5 +180,47 @@ void event_apply_delete(struct server *srv, const struct event_change *ev,
                         const struct deliver_ticket *ticket);
 void event_apply_react(struct server *srv, const struct event_change *ev,
                        const struct deliver_ticket *ticket);
+
+/* A public or private room: refused (ROOM_NAME_TAKEN, TOO_MANY_ROOMS,
+ * ROOM_CREATE_LIMIT, in that order) when its name's fold key is taken, its creator is in
+ * the most rooms or created its hourly allowance; otherwise stored with its creator as
+ * member, and its ROOM_STATE and DONE go to the creator. A direct room that exists
+ * already applies as nothing; otherwise it is stored with both accounts as members and
+ * each, if online here, gets its ROOM_STATE. All after the commit. */
+void event_apply_room_create(struct server *srv, const struct event_room_create *ev,
+                             const struct deliver_ticket *ticket);
+
+/* A join is refused (ROOM_UNKNOWN) for a room gone, direct, or private without an
+ * invitation; a member already gets the room's state again; else ROOM_FULL or
+ * TOO_MANY_ROOMS; else stored, its members told (ROOM_PRESENCE joined) and the joiner
+ * gets the state. A leave needs a member (else NOT_IN_ROOM): stored, the others told.
+ * An invite needs a private room (else ROOM_UNKNOWN) the inviter is still in (else
+ * NOT_IN_ROOM); a non-member is recorded as invited and told (ROOM_INVITED) if online
+ * here. The requester gets DONE; all after the commit. */
+void event_apply_room_member(struct server *srv, const struct event_room_member *ev,
+                             const struct deliver_ticket *ticket);
+
+/* The room must exist (else ROOM_UNKNOWN) and have the actor as member (the lobby: any
+ * actor; else NOT_IN_ROOM); the topic is stored, ROOM_TOPIC goes to the room's online
+ * members and DONE to the requester, after the commit. */
+void event_apply_room_topic(struct server *srv, const struct event_room_topic *ev,
+                            const struct deliver_ticket *ticket);
+
+/* An account's action needs the account still there (a kick: even deleted; else
+ * ACCOUNT_UNKNOWN). The change is stored (a ban also ends the account's sessions), DONE
+ * goes to the requester and NOTICE to everyone online here, after the commit; then the
+ * target's connection on this node, if any, is acted on: banned, kicked or deleted ones
+ * are closed with ERROR, a mute or role takes effect at once. */
+void event_apply_moderate(struct server *srv, const struct event_moderate *ev,
+                          const struct deliver_ticket *ticket);
+
+/* Decides a registration, in log order: a name whose fold key an account has already
+ * (deleted ones too) is refused NAME_TAKEN, so of two registrations of one name exactly
+ * one wins everywhere; an invite used or expired meanwhile INVITE_INVALID. Otherwise the
+ * account is stored (the first one as admin) with its invite marked used, and its
+ * requester, if on this node, gets its session and enters the chat
+ * (login_registered()). */
+void event_apply_account_create(struct server *srv, const struct event_account_create *ev,
+                                const struct deliver_ticket *ticket);
 
 #endif
