@@ -311,3 +311,38 @@ def test_stores_are_checked_against_the_mode(server_factory, redis, tmp_path):
                             "redis://127.0.0.1:1", "--node-id", "4"], cwd=other,
                            capture_output=True, text=True, timeout=TIMEOUT)
     assert moved.returncode != 0 and "follows the stream" in moved.stderr
+
+
+def test_events_that_break_the_rules_are_skipped_alike_on_every_node(server_factory, redis):
+    one, two = start_node(server_factory, redis, 1), start_node(server_factory, redis, 2)
+    watchers = [guest(one, "w1"), guest(two, "w2")]
+    good = dict(room_id=0, time_ms=1, sender_account=0, sender_conn=9 << 24 | 1, client_id=1,
+                reply_to=0, sender="ghost")
+    bad_events = [
+        P.encode(P.EVENT_TEXT, **good, text="bell \x07 inside"),     # TEXT_SEND would refuse it
+        P.encode(P.EVENT_TEXT, **{**good, "sender": " "}, text="x"),  # no valid name
+        P.encode(P.EVENT_REACT, message_id=1, time_ms=1, actor_account=1, moderates=0,
+                 actor="ghost", text="not an emoji"),
+        P.encode(P.EVENT_DELETE, message_id=1, time_ms=1, actor_account=1, moderates=2,
+                 actor="ghost"),
+        P.encode(P.EVENT_TEXT, **good, text="cut short")[:-3],        # not one whole frame
+        P.encode(P.TEXT, message_id=1, time_ms=1, room_id=0, sender_id=1, client_id=1,
+                 sender="ghost", text="a client frame"),               # no event at all
+    ]
+    ids = [redis.command("XADD", "chat:events", "*", "v", "1", "n", "9", "r", str(i), "e",
+                         event).decode() for i, event in enumerate(bad_events)]
+    speaker = guest(one, "speaker")
+    speaker.say("still here", client_id=5)
+    for watcher in watchers:
+        assert [t for _, _, t in collect_texts(watcher, 1)] == ["still here"]
+    for node in (one, two):
+        for entry_id in ids:
+            node.wait_log(f"stream entry {entry_id} of node 9 skipped: ")
+        assert query(node.workdir, "SELECT body FROM messages") == [("still here",)]
+    def last_applied(node):
+        ms, seq = query(node.workdir, "SELECT value FROM meta"
+                                      " WHERE key = 'cluster_last_id'")[0][0].split("-")
+        return int(ms), int(seq)
+    after = tuple(map(int, ids[-1].split("-")))
+    wait_until(lambda: last_applied(one) == last_applied(two) > after,
+               what="both nodes past the entries")
