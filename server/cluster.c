@@ -363,8 +363,8 @@ void cluster_stop(struct server *srv)
     struct cluster *cl = srv->cluster;
     if (cl == NULL)
         return;
-    g_queue_clear_full(&cl->order, g_free);
     g_hash_table_remove_all(cl->waiting); /* the log's farewell finds nobody waiting */
+    g_queue_clear_full(&cl->order, g_free);
     cluster_log_free(cl->log);
     g_hash_table_destroy(cl->waiting);
     g_free(cl);
