@@ -27,6 +27,8 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_ACCOUNT_CREATE:
         event_apply_account_create(srv, &ev->u.account_create, ticket);
         break;
+    case EVENT_SESSION_ADD: event_apply_session_add(srv, &ev->u.session, ticket); break;
+    case EVENT_SESSION_DROP: event_apply_session_drop(srv, &ev->u.session, ticket); break;
     }
 }
 

@@ -34,6 +34,8 @@ enum event_type {
     EVENT_ROOM_TOPIC,  /* a room's topic set (ROOM_TOPIC_SET) */
     EVENT_MODERATE,    /* a role, ban, unban, kick, mute or deletion (MODERATE) */
     EVENT_ACCOUNT_CREATE, /* an account registered (REGISTER) */
+    EVENT_SESSION_ADD,    /* a session made at a login, registration or password change */
+    EVENT_SESSION_DROP,   /* a session, or every session of an account, ended (LOGOUT) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -126,6 +128,15 @@ struct event_account_create {
     uint8_t invite_hash[PROTO_SHA256_LEN]; /* SHA-256 of the invite code brought */
 };
 
+/* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
+struct event_session {
+    int64_t account;
+    int64_t time_ms;
+    int64_t expires_ms;        /* ADD */
+    bool all;                  /* DROP: every session of the account, not token_hash's */
+    uint8_t token_hash[PROTO_SHA256_LEN];
+};
+
 struct event {
     enum event_type type;
     union {
@@ -136,6 +147,7 @@ struct event {
         struct event_room_topic room_topic;
         struct event_moderate moderate;
         struct event_account_create account_create;
+        struct event_session session;
     } u;
 };
 
@@ -223,5 +235,16 @@ void event_apply_moderate(struct server *srv, const struct event_moderate *ev,
  * (login_registered()). */
 void event_apply_account_create(struct server *srv, const struct event_account_create *ev,
                                 const struct deliver_ticket *ticket);
+
+/* Stores the session (its requester, if on this node, then gets its token:
+ * auth_session_applied()), or refuses STORAGE. */
+void event_apply_session_add(struct server *srv, const struct event_session *ev,
+                             const struct deliver_ticket *ticket);
+
+/* Revokes the session of token_hash, or every session of the account; the requester, if
+ * on this node, gets DONE and is logged out (account_logged_out()). STORAGE if the
+ * store refused. */
+void event_apply_session_drop(struct server *srv, const struct event_session *ev,
+                              const struct deliver_ticket *ticket);
 
 #endif

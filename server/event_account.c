@@ -83,3 +83,35 @@ void event_apply_account_create(struct server *srv, const struct event_account_c
     }
     g_free(key);
 }
+
+void event_apply_session_add(struct server *srv, const struct event_session *ev,
+                             const struct deliver_ticket *ticket)
+{
+    bool stored = store_session_add(srv->store, ev->token_hash, ev->account, ev->time_ms,
+                                    ev->expires_ms) == STORE_OK;
+    if (!stored) {
+        event_note(deliver_ticket_client(srv, ticket), 0, NULL, LOG_ERROR,
+                   "cannot store a session: %s", store_error(srv->store));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not store your session; try again later.");
+    }
+    auth_session_applied(srv, ev->token_hash, ticket, stored);
+}
+
+void event_apply_session_drop(struct server *srv, const struct event_session *ev,
+                              const struct deliver_ticket *ticket)
+{
+    struct store *st = srv->store;
+    enum store_status status = ev->all ? store_sessions_revoke_all(st, ev->account)
+                                       : store_session_revoke(st, ev->token_hash);
+    struct client *requester = deliver_ticket_client(srv, ticket);
+    if (status != STORE_OK) {
+        event_note(requester, 0, NULL, LOG_ERROR, "cannot revoke sessions: %s",
+                   store_error(st));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not end your session; try again later.");
+        return;
+    }
+    if (requester != NULL)
+        account_logged_out(requester, ticket->ref_id, ev->all);
+}
