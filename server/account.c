@@ -57,7 +57,6 @@ static void finish_password_change(struct client *c, struct auth_job *job)
 {
     if (c == NULL)
         return;
-    struct store *st = job->srv->store;
     if (!job->verified) {
         auth_charge_failure(c, job->key);
         client_log(c, LOG_INFO, "password change refused (wrong password)");
@@ -65,20 +64,26 @@ static void finish_password_change(struct client *c, struct auth_job *job)
                           "The current password is wrong.");
         return;
     }
-    struct store_account a = { 0 };
-    if (!job->hashed || store_account_get(st, c->account_id, &a) != 1 ||
-        store_account_set_hash(st, a.id, job->new_hash) != STORE_OK ||
-        store_sessions_revoke_all(st, a.id) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot change a password: %s", store_error(st));
+    if (!job->hashed) {
+        client_log(c, LOG_ERROR, "cannot change a password: the new one was not hashed");
         client_send_error(c, PROTO_E_STORAGE, PROTO_PASSWORD_CHANGE, job->request_id,
                           "The server could not store the new password; try again later.");
-        store_account_clear(&a);
         return;
     }
+    struct event ev = { .type = EVENT_ACCOUNT_CHANGE, .u.account_change = {
+        .account = c->account_id, .time_ms = clock_wall_ms(), .pw_hash = job->new_hash,
+    } };
+    c->hash_us = job->run_us;
+    struct deliver_request req = { c, PROTO_PASSWORD_CHANGE, job->request_id };
+    struct deliver_ticket ticket = deliver_ticket_of(&req);
+    event_log(c->srv, &ev, &ticket);
+}
+
+void account_password_changed(struct client *c, struct store_account *a, uint64_t request_id)
+{
     client_log(c, LOG_INFO, "password changed; every session revoked");
-    a.role = c->role;
-    auth_send_session(c, &a, PROTO_PASSWORD_CHANGE, job->request_id, NULL, job->run_us);
-    store_account_clear(&a);
+    a->role = c->role;
+    auth_send_session(c, a, PROTO_PASSWORD_CHANGE, request_id, NULL, c->hash_us);
 }
 
 void account_on_password_change(struct client *c, const struct proto_msg *msg)

@@ -133,6 +133,10 @@ void login_registered(struct client *c, const struct store_account *a);
  * event.h): c gets DONE for its LOGOUT request_id and is closed. */
 void account_logged_out(struct client *c, uint64_t request_id, bool all);
 
+/* c's new password is stored and its sessions ended (its event applied, event.h): c gets
+ * a fresh session for its PASSWORD_CHANGE request_id. a is c's account (role set from c). */
+void account_password_changed(struct client *c, struct store_account *a, uint64_t request_id);
+
 /* Handlers of the dispatch table. */
 void login_on_register(struct client *c, const struct proto_msg *msg);
 void login_on_login(struct client *c, const struct proto_msg *msg);

@@ -29,6 +29,9 @@ void event_apply(struct server *srv, const struct event *ev,
         break;
     case EVENT_SESSION_ADD: event_apply_session_add(srv, &ev->u.session, ticket); break;
     case EVENT_SESSION_DROP: event_apply_session_drop(srv, &ev->u.session, ticket); break;
+    case EVENT_ACCOUNT_CHANGE:
+        event_apply_account_change(srv, &ev->u.account_change, ticket);
+        break;
     }
 }
 

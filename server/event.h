@@ -36,6 +36,8 @@ enum event_type {
     EVENT_ACCOUNT_CREATE, /* an account registered (REGISTER) */
     EVENT_SESSION_ADD,    /* a session made at a login, registration or password change */
     EVENT_SESSION_DROP,   /* a session, or every session of an account, ended (LOGOUT) */
+    EVENT_ACCOUNT_CHANGE, /* an account's password hash changed (PASSWORD_CHANGE, or a
+                             rehash at a login); roles change through EVENT_MODERATE */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -137,6 +139,16 @@ struct event_session {
     uint8_t token_hash[PROTO_SHA256_LEN];
 };
 
+/* EVENT_ACCOUNT_CHANGE: never a password, only its Argon2id hash (borrowed). */
+struct event_account_change {
+    int64_t account;
+    int64_t time_ms;
+    const char *pw_hash;
+    bool rehash;               /* the same password hashed with the current parameters at
+                                  a login: nothing else changes, a failure is only logged.
+                                  Otherwise a new password: every session ends */
+};
+
 struct event {
     enum event_type type;
     union {
@@ -148,6 +160,7 @@ struct event {
         struct event_moderate moderate;
         struct event_account_create account_create;
         struct event_session session;
+        struct event_account_change account_change;
     } u;
 };
 
@@ -246,5 +259,11 @@ void event_apply_session_add(struct server *srv, const struct event_session *ev,
  * store refused. */
 void event_apply_session_drop(struct server *srv, const struct event_session *ev,
                               const struct deliver_ticket *ticket);
+
+/* Stores the new hash. A new password also ends every session of the account, and its
+ * requester, if on this node, gets a fresh session (account_password_changed()); if the
+ * account is not there or the store refused, STORAGE. A rehash is only logged. */
+void event_apply_account_change(struct server *srv, const struct event_account_change *ev,
+                                const struct deliver_ticket *ticket);
 
 #endif

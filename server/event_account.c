@@ -115,3 +115,39 @@ void event_apply_session_drop(struct server *srv, const struct event_session *ev
     if (requester != NULL)
         account_logged_out(requester, ticket->ref_id, ev->all);
 }
+
+/* A login's rehash: stored, or the failure logged (the login goes on either way). */
+static void apply_rehash(struct server *srv, const struct event_account_change *ev,
+                         const struct deliver_ticket *ticket)
+{
+    struct client *requester = deliver_ticket_client(srv, ticket);
+    if (store_account_set_hash(srv->store, ev->account, ev->pw_hash) == STORE_OK)
+        event_note(requester, 0, NULL, LOG_INFO,
+                   "password hash upgraded to the current parameters");
+    else
+        event_note(requester, 0, NULL, LOG_ERROR, "cannot upgrade a password hash: %s",
+                   store_error(srv->store));
+}
+
+void event_apply_account_change(struct server *srv, const struct event_account_change *ev,
+                                const struct deliver_ticket *ticket)
+{
+    if (ev->rehash) {
+        apply_rehash(srv, ev, ticket);
+        return;
+    }
+    struct store *st = srv->store;
+    struct client *requester = deliver_ticket_client(srv, ticket);
+    struct store_account a = { 0 };
+    if (store_account_get(st, ev->account, &a) != 1 ||
+        store_account_set_hash(st, a.id, ev->pw_hash) != STORE_OK ||
+        store_sessions_revoke_all(st, a.id) != STORE_OK) {
+        event_note(requester, 0, NULL, LOG_ERROR, "cannot change a password: %s",
+                   store_error(st));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not store the new password; try again later.");
+    } else if (requester != NULL) {
+        account_password_changed(requester, &a, ticket->ref_id);
+    }
+    store_account_clear(&a);
+}
