@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "server/client.h"
+#include "server/cluster.h"
 #include "server/room_presence.h"
 #include "server/rooms.h"
 #include "server/store/store.h"
@@ -160,7 +161,9 @@ static void pending_finish(struct server *srv, bool committed)
 void deliver_commit(struct server *srv)
 {
     room_presence_flush(srv); /* held joins and leaves are frames of this pass */
-    if (store_commit(srv->store) == STORE_OK) {
+    bool committed = !cluster_failed(srv) && store_commit(srv->store) == STORE_OK;
+    cluster_after_commit(srv, committed);
+    if (committed) {
         pending_finish(srv, true);
         rooms_after_commit(srv, true);
         return;

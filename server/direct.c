@@ -7,6 +7,7 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/cluster.h"
 #include "server/deliver.h"
 #include "server/event.h"
 #include "server/rooms.h"
@@ -105,6 +106,8 @@ void direct_on_send(struct client *c, const struct proto_msg *msg)
     if (blocked == 1) {
         client_send_error(c, PROTO_E_DIRECT_REFUSED, PROTO_DIRECT_SEND, ds->client_id,
                           "This user takes no direct messages from you.");
+    } else if (r == NULL && cluster_on(c->srv)) { /* rooms do not go through the stream yet */
+        cluster_refuse_not_yet(c, PROTO_DIRECT_SEND, ds->client_id);
     } else if (r == NULL) {
         struct store_account a = { 0 };
         if (store_account_get(c->srv->store, target, &a) == 1)

@@ -5,11 +5,15 @@
 #include <stdio.h>
 
 #include "server/client.h"
+#include "server/cluster.h"
 #include "server/deliver.h"
 
 void event_log(struct server *srv, const struct event *ev, const struct deliver_ticket *ticket)
 {
-    event_apply(srv, ev, ticket); /* one node: the pass commit is the log */
+    if (cluster_on(srv))
+        cluster_append(srv, ev, ticket); /* applied when it is read back */
+    else
+        event_apply(srv, ev, ticket); /* one node: the pass commit is the log */
 }
 
 void event_apply(struct server *srv, const struct event *ev,

@@ -6,9 +6,8 @@
  * frames through deliver.h, so an acknowledgement still waits for the commit.
  *
  * On a single node the log is the pass commit: event_log() applies at once. With
- * --cluster the log becomes an append to the Redis stream (cluster_log.h) and the same
- * apply function runs when the entry is read back (not wired yet: --cluster is refused
- * at start). Conflicts are therefore decided at apply time, in log order: an edit of a
+ * --cluster the log becomes an append to the Redis stream (cluster.h) and the same
+ * apply function runs when the entry is read back, on every node. Conflicts are therefore decided at apply time, in log order: an edit of a
  * message deleted meanwhile is refused there, not in the handler. */
 #ifndef CHAT_SERVER_EVENT_H
 #define CHAT_SERVER_EVENT_H

@@ -17,6 +17,7 @@
 #include "server/net.h"
 
 struct client;
+struct cluster;
 struct filestore;
 struct throttle;
 struct worker;
@@ -107,6 +108,7 @@ struct server {
     struct worker *search_worker; /* the thread searches run on, with search_reader */
     struct rooms *rooms;       /* every room and its members (rooms.h) */
     struct tls_server *tls;    /* NULL when the port speaks plain text */
+    struct cluster *cluster;   /* --cluster: the shared log (cluster.h); NULL on one node */
     struct tls_acceptor *acceptor; /* the TLS handshake thread, with tls */
     uint32_t tls_handshaking;  /* connections with it: counted against max_clients */
     bool tls_generated;        /* its certificate was made by this start */

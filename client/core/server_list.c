@@ -72,6 +72,10 @@ GPtrArray *chat_server_list_parse(const char *text, guint16 default_port, char *
         }
     }
     g_strfreev(entries);
+    if (ok && servers->len == 0) { /* "" splits into no entry at all */
+        *problem = g_strdup(_("Enter the server as host:port, for example 127.0.0.1:1234."));
+        ok = FALSE;
+    }
     if (!ok)
         g_clear_pointer(&servers, g_ptr_array_unref);
     return servers;

@@ -59,7 +59,7 @@ void store_checkpointer_stop(struct store *st);
 enum store_status store_rank_register(struct store *st);
 
 /* Brings the schema from version `from` to STORE_SCHEMA_VERSION (store_schema.c). */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 enum store_status store_migrate(struct store *st, int from);
 
 #endif
