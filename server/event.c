@@ -6,14 +6,17 @@
 
 #include "server/client.h"
 #include "server/cluster.h"
+#include "server/cluster_event.h"
 #include "server/deliver.h"
 
 void event_log(struct server *srv, const struct event *ev, const struct deliver_ticket *ticket)
 {
-    if (cluster_on(srv))
+    if (cluster_on(srv) && cluster_event_travels(ev->type))
         cluster_append(srv, ev, ticket); /* applied when it is read back */
-    else
-        event_apply(srv, ev, ticket); /* one node: the pass commit is the log */
+    else /* one node: the pass commit is the log. With --cluster, a kind the stream does
+            not carry yet (a session, a login's rehash) stays this node's own, as it was
+            before it became an event; the requests of the others are refused */
+        event_apply(srv, ev, ticket);
 }
 
 void event_apply(struct server *srv, const struct event *ev,
