@@ -39,6 +39,7 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_ACCOUNT_CHANGE:
         event_apply_account_change(srv, &ev->u.account_change, ticket);
         break;
+    case EVENT_BLOCK: event_apply_block(srv, &ev->u.block, ticket); break;
     }
 }
 

@@ -37,6 +37,7 @@ enum event_type {
     EVENT_SESSION_DROP,   /* a session, or every session of an account, ended (LOGOUT) */
     EVENT_ACCOUNT_CHANGE, /* an account's password hash changed (PASSWORD_CHANGE, or a
                              rehash at a login); roles change through EVENT_MODERATE */
+    EVENT_BLOCK,          /* an account blocks or unblocks another's direct messages */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -148,6 +149,15 @@ struct event_account_change {
                                   Otherwise a new password: every session ends */
 };
 
+/* EVENT_BLOCK. */
+struct event_block {
+    int64_t account;           /* who blocks */
+    const char *account_name;  /* its name, for the log (borrowed) */
+    int64_t blocked;           /* whose direct messages it refuses (or takes again) */
+    bool on;
+    int64_t time_ms;
+};
+
 struct event {
     enum event_type type;
     union {
@@ -160,6 +170,7 @@ struct event {
         struct event_account_create account_create;
         struct event_session session;
         struct event_account_change account_change;
+        struct event_block block;
     } u;
 };
 
@@ -264,5 +275,10 @@ void event_apply_session_drop(struct server *srv, const struct event_session *ev
  * account is not there or the store refused, STORAGE. A rehash is only logged. */
 void event_apply_account_change(struct server *srv, const struct event_account_change *ev,
                                 const struct deliver_ticket *ticket);
+
+/* Stores the block (or its end) and answers DONE, after the commit; STORAGE if the store
+ * refused. */
+void event_apply_block(struct server *srv, const struct event_block *ev,
+                       const struct deliver_ticket *ticket);
 
 #endif

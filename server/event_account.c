@@ -4,12 +4,15 @@
  * event: the taking node's worker hashed it (login.c). */
 #include "server/event.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "common/validate.h"
 #include "server/auth.h"
 #include "server/client.h"
+#include "server/live.h"
 #include "server/store/store_accounts.h"
+#include "server/store/store_rooms.h"
 
 static void storage_failed(struct server *srv, const struct deliver_ticket *ticket,
                            const char *name, const char *what)
@@ -150,4 +153,21 @@ void event_apply_account_change(struct server *srv, const struct event_account_c
         account_password_changed(requester, &a, ticket->ref_id);
     }
     store_account_clear(&a);
+}
+
+void event_apply_block(struct server *srv, const struct event_block *ev,
+                       const struct deliver_ticket *ticket)
+{
+    struct client *requester = deliver_ticket_client(srv, ticket);
+    if (store_block_set(srv->store, ev->account, ev->blocked, ev->on, ev->time_ms) != STORE_OK) {
+        event_note(requester, 0, ev->account_name, LOG_ERROR, "cannot store a block: %s",
+                   store_error(srv->store));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not store this; nothing changed. Try again.");
+        return;
+    }
+    event_note(requester, 0, ev->account_name, LOG_INFO, "%s account=%" PRId64,
+               ev->on ? "block" : "unblock", ev->blocked);
+    if (requester != NULL)
+        live_done(requester, PROTO_BLOCK, ticket->ref_id);
 }
