@@ -40,6 +40,7 @@ void event_apply(struct server *srv, const struct event *ev,
         event_apply_account_change(srv, &ev->u.account_change, ticket);
         break;
     case EVENT_BLOCK: event_apply_block(srv, &ev->u.block, ticket); break;
+    case EVENT_READ_MARK: event_apply_read_mark(srv, &ev->u.read_mark, ticket); break;
     }
 }
 

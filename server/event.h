@@ -38,6 +38,7 @@ enum event_type {
     EVENT_ACCOUNT_CHANGE, /* an account's password hash changed (PASSWORD_CHANGE, or a
                              rehash at a login); roles change through EVENT_MODERATE */
     EVENT_BLOCK,          /* an account blocks or unblocks another's direct messages */
+    EVENT_READ_MARK,      /* an account's read marker in a room moved (READ_MARK) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -158,6 +159,15 @@ struct event_block {
     int64_t time_ms;
 };
 
+/* EVENT_READ_MARK: markers only move forward. */
+struct event_read_mark {
+    int64_t account;
+    const char *account_name;  /* borrowed */
+    uint32_t room_id;
+    uint64_t message_id;
+    bool receipts_off;         /* the account shares no receipts (RECEIPTS_SET) */
+};
+
 struct event {
     enum event_type type;
     union {
@@ -171,6 +181,7 @@ struct event {
         struct event_session session;
         struct event_account_change account_change;
         struct event_block block;
+        struct event_read_mark read_mark;
     } u;
 };
 
@@ -280,5 +291,12 @@ void event_apply_account_change(struct server *srv, const struct event_account_c
  * refused. */
 void event_apply_block(struct server *srv, const struct event_block *ev,
                        const struct deliver_ticket *ticket);
+
+/* The account must still be in the room (else NOT_IN_ROOM) and the message be one of
+ * it (else MESSAGE_UNKNOWN). The marker moves forward only; the requester gets its
+ * READ_MARKER (where it now is) and, if it moved and the account shares receipts, the
+ * room's members a receipt (live_tell_receipt()), after the commit. */
+void event_apply_read_mark(struct server *srv, const struct event_read_mark *ev,
+                           const struct deliver_ticket *ticket);
 
 #endif
