@@ -41,9 +41,7 @@ void account_on_logout(struct client *c, const struct proto_msg *msg)
     } };
     if (!all)
         memcpy(ev.u.session.token_hash, c->token_hash, PROTO_SHA256_LEN);
-    struct deliver_request req = { c, PROTO_LOGOUT, l->request_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, PROTO_LOGOUT, l->request_id);
 }
 
 void account_logged_out(struct client *c, uint64_t request_id, bool all)
@@ -74,9 +72,7 @@ static void finish_password_change(struct client *c, struct auth_job *job)
         .account = c->account_id, .time_ms = clock_wall_ms(), .pw_hash = job->new_hash,
     } };
     c->hash_us = job->run_us;
-    struct deliver_request req = { c, PROTO_PASSWORD_CHANGE, job->request_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, PROTO_PASSWORD_CHANGE, job->request_id);
 }
 
 void account_password_changed(struct client *c, struct store_account *a, uint64_t request_id)

@@ -134,9 +134,7 @@ void auth_send_session(struct client *c, const struct store_account *a, uint16_t
     crypto_hash_sha256(ev.u.session.token_hash, p->token, sizeof p->token);
     g_hash_table_insert(srv->accounts.sessions_waiting,
                         g_bytes_new(ev.u.session.token_hash, PROTO_SHA256_LEN), p);
-    struct deliver_request req = { c, ref_type, ref_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(srv, &ev, &ticket);
+    event_log_request(c, &ev, ref_type, ref_id);
 }
 
 void auth_session_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],

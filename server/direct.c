@@ -6,7 +6,6 @@
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/cluster.h"
-#include "server/deliver.h"
 #include "server/event.h"
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
@@ -59,9 +58,7 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
         .sender_name = c->name, .sender_conn = c->id, .client_id = client_id,
         .reply_to = reply_to, .text = text,
     } };
-    struct deliver_request req = { c, ref_type, client_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, ref_type, client_id);
 }
 
 /* Makes the direct room of c's account and target (named target_name) through its
@@ -74,9 +71,7 @@ static struct room *direct_create(struct client *c, int64_t target, const char *
         .creator_account = c->account_id, .creator_name = c->name,
         .peer_account = target, .peer_name = target_name,
     } };
-    struct deliver_request req = { c, PROTO_DIRECT_SEND, client_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, PROTO_DIRECT_SEND, client_id);
     return rooms_direct(c->srv, c->account_id, target);
 }
 
@@ -135,7 +130,5 @@ void direct_on_block(struct client *c, const struct proto_msg *msg)
         .account = c->account_id, .account_name = c->name, .blocked = target,
         .on = b->blocked != 0, .time_ms = (int64_t)clock_wall_ms(),
     } };
-    struct deliver_request req = { c, PROTO_BLOCK, b->request_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, PROTO_BLOCK, b->request_id);
 }

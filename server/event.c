@@ -87,3 +87,11 @@ bool event_deliver(struct server *srv, const struct deliver_ticket *ticket,
     frame_unref(f);
     return true;
 }
+
+void event_log_request(struct client *c, const struct event *ev, uint16_t ref_type,
+                       uint64_t ref_id)
+{
+    struct deliver_request req = { c, ref_type, ref_id };
+    struct deliver_ticket ticket = deliver_ticket_of(&req);
+    event_log(c->srv, ev, &ticket);
+}

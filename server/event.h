@@ -188,6 +188,10 @@ struct event {
 /* Logs ev for the request of ticket, which its answer (or refusal) goes to. */
 void event_log(struct server *srv, const struct event *ev, const struct deliver_ticket *ticket);
 
+/* event_log() for c's request of ref_type and ref_id (the ticket its ERROR would carry). */
+void event_log_request(struct client *c, const struct event *ev, uint16_t ref_type,
+                       uint64_t ref_id);
+
 /* Applies ev (its type's apply function below). ticket is the request it answers, NULL
  * when the requester is not on this node. */
 void event_apply(struct server *srv, const struct event *ev,

@@ -151,9 +151,7 @@ void live_on_read_mark(struct client *c, const struct proto_msg *msg)
         .account = c->account_id, .account_name = c->name, .room_id = r->id,
         .message_id = rm->message_id, .receipts_off = c->receipts_off,
     } };
-    struct deliver_request req = { c, PROTO_READ_MARK, rm->request_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, PROTO_READ_MARK, rm->request_id);
 }
 
 /* RECEIPTS_SET (live.h). */

@@ -130,9 +130,7 @@ static void finish_register(struct client *c, struct auth_job *job)
     } };
     memcpy(ev.u.account_create.invite_hash, job->invite_hash, sizeof job->invite_hash);
     c->hash_us = job->run_us;
-    struct deliver_request req = { c, PROTO_REGISTER, 0 };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(srv, &ev, &ticket);
+    event_log_request(c, &ev, PROTO_REGISTER, 0);
 }
 
 void login_registered(struct client *c, const struct store_account *a)
@@ -204,9 +202,7 @@ static void finish_login(struct client *c, struct auth_job *job)
                 .account = a.id, .time_ms = clock_wall_ms(), .pw_hash = job->new_hash,
                 .rehash = true,
             } };
-            struct deliver_request req = { c, PROTO_LOGIN, 0 };
-            struct deliver_ticket ticket = deliver_ticket_of(&req);
-            event_log(srv, &ev, &ticket);
+            event_log_request(c, &ev, PROTO_LOGIN, 0);
         }
         auth_send_session(c, &a, PROTO_LOGIN, 0, "password", job->run_us);
     }
