@@ -39,7 +39,7 @@ def test_both_windows_reconnect_after_server_restart(server_factory, client_fact
     # A message written while offline waits, shown as sending.
     queued = "written offline \u2708\ufe0f"
     alice.send_message(queued)
-    assert own_state(alice, queued) == "sending"
+    wait_until(lambda: own_state(alice, queued) == "sending", "alice's message shown as sending")
 
     server_factory(port)
     # It goes out once alice is back (bob sees it only if he was back first: the server
