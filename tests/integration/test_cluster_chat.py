@@ -346,3 +346,18 @@ def test_events_that_break_the_rules_are_skipped_alike_on_every_node(server_fact
     after = tuple(map(int, ids[-1].split("-")))
     wait_until(lambda: last_applied(one) == last_applied(two) > after,
                what="both nodes past the entries")
+
+
+def test_a_node_whose_stream_was_lost_stops(server_factory, redis):
+    node = start_node(server_factory, redis, 1)
+    talker = guest(node, "talker")
+    talker.say("kept here", client_id=1)
+    talker.wait_for(P.TEXT)
+    node.stop()
+    assert redis.command("DEL", "chat:events") == 1  # Redis lost its data
+    again = start_node(server_factory, redis, 1, workdir=node.workdir)
+    again.expect_exit = 1
+    assert again.wait() == 1
+    again.wait_log(r"cluster: this node must not serve: .*does not exist, but this node "
+                   r"applied it up to")
+    assert query(node.workdir, "SELECT body FROM messages") == [("kept here",)]
