@@ -7,7 +7,10 @@
  *
  *   login.c       REGISTER, LOGIN, LOGIN_TOKEN, and the guest rules
  *   account.c     LOGOUT, PASSWORD_CHANGE
- *   moderation.c  MODERATE, INVITE_CREATE, NOTICE, mutes */
+ *   moderation.c  MODERATE, INVITE_CREATE, NOTICE, mutes
+ *   auth_session.c  session tokens: made here, stored through their event
+ * Changes other nodes must see are events (event.h), applied by event_account.c and
+ * event_moderate.c. */
 #ifndef CHAT_SERVER_AUTH_H
 #define CHAT_SERVER_AUTH_H
 
@@ -21,6 +24,7 @@
 
 struct client;
 struct server;
+struct server_accounts;
 struct store;
 struct store_account;
 
@@ -95,14 +99,25 @@ void auth_charge_registration(struct client *c);
 void auth_deliver(struct client *c, const struct proto_msg *msg, bool to_all, uint16_t ref_type,
                   uint64_t ref_id, deliver_done_fn done, void *data);
 
-/* Makes a session for account a: a random 256-bit token whose SHA-256 (also kept in
- * c->token_hash, for LOGOUT) goes to the store, and SESSION(token, expiry, account,
- * role, name) to c after the commit. With method ("password", "registration"), c then
- * enters the chat (WELCOME...) once the commit succeeded, or is closed if it failed;
- * method NULL (a password change) only sends the token. run_us is the request's Argon2
- * time, for the log. False (ERROR(STORAGE) sent) if the store refused at once. */
-bool auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
+/* Makes a session for account a: a random 256-bit token whose SHA-256 is logged as a
+ * SESSION_ADD event (auth_session.c), the token waiting here until it applies; then
+ * SESSION(token, expiry, account, role, name) goes to c (whose token_hash keeps the hash,
+ * for LOGOUT) after the commit. With method ("password", "registration"), c then enters
+ * the chat (WELCOME...) once the commit succeeded, or is closed if it failed; method
+ * NULL (a password change) only sends the token. run_us is the request's Argon2 time,
+ * for the log. If the session cannot be stored, c gets ERROR(STORAGE) from the event. */
+void auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
                        uint64_t ref_id, const char *method, int64_t run_us);
+
+/* For the SESSION_ADD event's apply function: the session of token hash was stored (or
+ * not); if its token waits on this node, for the requester of ticket, its SESSION is
+ * sent (stored) or forgotten (not). */
+void auth_session_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],
+                          const struct deliver_ticket *ticket, bool stored);
+
+/* Make and free the table of tokens waiting for their event (auth_start, auth_stop). */
+void auth_sessions_init(struct server_accounts *a);
+void auth_sessions_free(struct server_accounts *a);
 
 /* Logs c in with a token it presented (nothing is written, so nothing waits): SESSION
  * with that token, then the chat. The log line carries the Argon2 counter, which a
@@ -113,6 +128,14 @@ void auth_login_token(struct client *c, const struct store_account *a,
 /* The account c registered has been stored (its event applied, event.h): c gets its
  * session and enters the chat. */
 void login_registered(struct client *c, const struct store_account *a);
+
+/* c's session (all: every session of its account) has been revoked (its event applied,
+ * event.h): c gets DONE for its LOGOUT request_id and is closed. */
+void account_logged_out(struct client *c, uint64_t request_id, bool all);
+
+/* c's new password is stored and its sessions ended (its event applied, event.h): c gets
+ * a fresh session for its PASSWORD_CHANGE request_id. a is c's account (role set from c). */
+void account_password_changed(struct client *c, struct store_account *a, uint64_t request_id);
 
 /* Handlers of the dispatch table. */
 void login_on_register(struct client *c, const struct proto_msg *msg);

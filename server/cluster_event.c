@@ -20,6 +20,11 @@ static uint16_t frame_type(enum event_type type)
     }
 }
 
+bool cluster_event_travels(enum event_type type)
+{
+    return frame_type(type) != 0;
+}
+
 uint8_t *cluster_event_encode(const struct event *ev, size_t *len)
 {
     struct proto_msg m = { .type = frame_type(ev->type) };

@@ -17,6 +17,9 @@ struct cluster_event {
     char name[PROTO_MAX_NAME_BYTES + 1]; /* the sender's or actor's name, NUL-ended */
 };
 
+/* True for an event kind that travels through the stream (has an event frame). */
+bool cluster_event_travels(enum event_type type);
+
 /* The frame of ev in a new buffer (g_free), its size in *len; NULL if ev is of a kind
  * that does not travel through the stream yet, or a field is over its wire cap. */
 uint8_t *cluster_event_encode(const struct event *ev, size_t *len);

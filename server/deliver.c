@@ -41,11 +41,7 @@ static void pending_add(struct server *srv, const struct deliver_ticket *t, stru
     g_array_append_val(srv->pending, p);
 }
 
-void deliver_pending_ticket(struct server *srv, const struct deliver_ticket *t,
-                            struct frame *f)
-{
-    pending_add(srv, t, f, NULL, NULL);
-}
+
 
 void deliver_pending(const struct deliver_request *req, struct frame *f,
                      deliver_done_fn done, void *data)
@@ -68,6 +64,12 @@ void deliver_after_commit(const struct deliver_request *req, struct frame *f,
 /* The ticket of no request on this node: its frames are withdrawn on a failed commit,
  * with nobody to answer. */
 static const struct deliver_ticket no_requester = { 0, -1, 0, 0 };
+
+void deliver_pending_ticket(struct server *srv, const struct deliver_ticket *t,
+                            struct frame *f)
+{
+    pending_add(srv, t != NULL ? t : &no_requester, f, NULL, NULL);
+}
 
 void deliver_ticketed(struct server *srv, const struct deliver_ticket *t,
                       const struct room *room, struct frame *f, deliver_done_fn done,

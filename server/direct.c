@@ -1,19 +1,14 @@
 /* Direct messages, blocks, and the posting of a text to a room (room_requests.h). */
 #include "server/room_requests.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/cluster.h"
-#include "server/deliver.h"
 #include "server/event.h"
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
-#include "server/store/store_history.h"
-#include "server/store/store_live.h"
 #include "server/store/store_rooms.h"
 
 int64_t room_account_named(struct client *c, struct proto_str name, uint16_t type,
@@ -63,9 +58,7 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
         .sender_name = c->name, .sender_conn = c->id, .client_id = client_id,
         .reply_to = reply_to, .text = text,
     } };
-    struct deliver_request req = { c, ref_type, client_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, ref_type, client_id);
 }
 
 /* Makes the direct room of c's account and target (named target_name) through its
@@ -78,9 +71,7 @@ static struct room *direct_create(struct client *c, int64_t target, const char *
         .creator_account = c->account_id, .creator_name = c->name,
         .peer_account = target, .peer_name = target_name,
     } };
-    struct deliver_request req = { c, PROTO_DIRECT_SEND, client_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, PROTO_DIRECT_SEND, client_id);
     return rooms_direct(c->srv, c->account_id, target);
 }
 
@@ -135,17 +126,9 @@ void direct_on_block(struct client *c, const struct proto_msg *msg)
     if (target == 0)
         return;
     g_free(key);
-    if (store_block_set(c->srv->store, c->account_id, target, b->blocked != 0,
-                        (int64_t)clock_wall_ms()) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot store a block: %s", store_error(c->srv->store));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_BLOCK, b->request_id,
-                          "The server could not store this; nothing changed. Try again.");
-        return;
-    }
-    client_log(c, LOG_INFO, "%s account=%" PRId64, b->blocked ? "block" : "unblock", target);
-    struct proto_msg done = { .type = PROTO_DONE, .u.done = { b->request_id, PROTO_BLOCK } };
-    struct frame *f = frame_encode(&done);
-    struct deliver_request req = { c, PROTO_BLOCK, b->request_id };
-    deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
-    frame_unref(f);
+    struct event ev = { .type = EVENT_BLOCK, .u.block = {
+        .account = c->account_id, .account_name = c->name, .blocked = target,
+        .on = b->blocked != 0, .time_ms = (int64_t)clock_wall_ms(),
+    } };
+    event_log_request(c, &ev, PROTO_BLOCK, b->request_id);
 }

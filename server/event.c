@@ -6,14 +6,17 @@
 
 #include "server/client.h"
 #include "server/cluster.h"
+#include "server/cluster_event.h"
 #include "server/deliver.h"
 
 void event_log(struct server *srv, const struct event *ev, const struct deliver_ticket *ticket)
 {
-    if (cluster_on(srv))
+    if (cluster_on(srv) && cluster_event_travels(ev->type))
         cluster_append(srv, ev, ticket); /* applied when it is read back */
-    else
-        event_apply(srv, ev, ticket); /* one node: the pass commit is the log */
+    else /* one node: the pass commit is the log. With --cluster, a kind the stream does
+            not carry yet (a session, a login's rehash) stays this node's own, as it was
+            before it became an event; the requests of the others are refused */
+        event_apply(srv, ev, ticket);
 }
 
 void event_apply(struct server *srv, const struct event *ev,
@@ -31,6 +34,13 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_ACCOUNT_CREATE:
         event_apply_account_create(srv, &ev->u.account_create, ticket);
         break;
+    case EVENT_SESSION_ADD: event_apply_session_add(srv, &ev->u.session, ticket); break;
+    case EVENT_SESSION_DROP: event_apply_session_drop(srv, &ev->u.session, ticket); break;
+    case EVENT_ACCOUNT_CHANGE:
+        event_apply_account_change(srv, &ev->u.account_change, ticket);
+        break;
+    case EVENT_BLOCK: event_apply_block(srv, &ev->u.block, ticket); break;
+    case EVENT_READ_MARK: event_apply_read_mark(srv, &ev->u.read_mark, ticket); break;
     }
 }
 
@@ -76,4 +86,12 @@ bool event_deliver(struct server *srv, const struct deliver_ticket *ticket,
     deliver_ticketed(srv, ticket, r, f, NULL, NULL);
     frame_unref(f);
     return true;
+}
+
+void event_log_request(struct client *c, const struct event *ev, uint16_t ref_type,
+                       uint64_t ref_id)
+{
+    struct deliver_request req = { c, ref_type, ref_id };
+    struct deliver_ticket ticket = deliver_ticket_of(&req);
+    event_log(c->srv, ev, &ticket);
 }

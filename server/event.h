@@ -33,6 +33,12 @@ enum event_type {
     EVENT_ROOM_TOPIC,  /* a room's topic set (ROOM_TOPIC_SET) */
     EVENT_MODERATE,    /* a role, ban, unban, kick, mute or deletion (MODERATE) */
     EVENT_ACCOUNT_CREATE, /* an account registered (REGISTER) */
+    EVENT_SESSION_ADD,    /* a session made at a login, registration or password change */
+    EVENT_SESSION_DROP,   /* a session, or every session of an account, ended (LOGOUT) */
+    EVENT_ACCOUNT_CHANGE, /* an account's password hash changed (PASSWORD_CHANGE, or a
+                             rehash at a login); roles change through EVENT_MODERATE */
+    EVENT_BLOCK,          /* an account blocks or unblocks another's direct messages */
+    EVENT_READ_MARK,      /* an account's read marker in a room moved (READ_MARK) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -125,6 +131,43 @@ struct event_account_create {
     uint8_t invite_hash[PROTO_SHA256_LEN]; /* SHA-256 of the invite code brought */
 };
 
+/* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
+struct event_session {
+    int64_t account;
+    int64_t time_ms;
+    int64_t expires_ms;        /* ADD */
+    bool all;                  /* DROP: every session of the account, not token_hash's */
+    uint8_t token_hash[PROTO_SHA256_LEN];
+};
+
+/* EVENT_ACCOUNT_CHANGE: never a password, only its Argon2id hash (borrowed). */
+struct event_account_change {
+    int64_t account;
+    int64_t time_ms;
+    const char *pw_hash;
+    bool rehash;               /* the same password hashed with the current parameters at
+                                  a login: nothing else changes, a failure is only logged.
+                                  Otherwise a new password: every session ends */
+};
+
+/* EVENT_BLOCK. */
+struct event_block {
+    int64_t account;           /* who blocks */
+    const char *account_name;  /* its name, for the log (borrowed) */
+    int64_t blocked;           /* whose direct messages it refuses (or takes again) */
+    bool on;
+    int64_t time_ms;
+};
+
+/* EVENT_READ_MARK: markers only move forward. */
+struct event_read_mark {
+    int64_t account;
+    const char *account_name;  /* borrowed */
+    uint32_t room_id;
+    uint64_t message_id;
+    bool receipts_off;         /* the account shares no receipts (RECEIPTS_SET) */
+};
+
 struct event {
     enum event_type type;
     union {
@@ -135,11 +178,19 @@ struct event {
         struct event_room_topic room_topic;
         struct event_moderate moderate;
         struct event_account_create account_create;
+        struct event_session session;
+        struct event_account_change account_change;
+        struct event_block block;
+        struct event_read_mark read_mark;
     } u;
 };
 
 /* Logs ev for the request of ticket, which its answer (or refusal) goes to. */
 void event_log(struct server *srv, const struct event *ev, const struct deliver_ticket *ticket);
+
+/* event_log() for c's request of ref_type and ref_id (the ticket its ERROR would carry). */
+void event_log_request(struct client *c, const struct event *ev, uint16_t ref_type,
+                       uint64_t ref_id);
 
 /* Applies ev (its type's apply function below). ticket is the request it answers, NULL
  * when the requester is not on this node. */
@@ -222,5 +273,34 @@ void event_apply_moderate(struct server *srv, const struct event_moderate *ev,
  * (login_registered()). */
 void event_apply_account_create(struct server *srv, const struct event_account_create *ev,
                                 const struct deliver_ticket *ticket);
+
+/* Stores the session (its requester, if on this node, then gets its token:
+ * auth_session_applied()), or refuses STORAGE. */
+void event_apply_session_add(struct server *srv, const struct event_session *ev,
+                             const struct deliver_ticket *ticket);
+
+/* Revokes the session of token_hash, or every session of the account; the requester, if
+ * on this node, gets DONE and is logged out (account_logged_out()). STORAGE if the
+ * store refused. */
+void event_apply_session_drop(struct server *srv, const struct event_session *ev,
+                              const struct deliver_ticket *ticket);
+
+/* Stores the new hash. A new password also ends every session of the account, and its
+ * requester, if on this node, gets a fresh session (account_password_changed()); if the
+ * account is not there or the store refused, STORAGE. A rehash is only logged. */
+void event_apply_account_change(struct server *srv, const struct event_account_change *ev,
+                                const struct deliver_ticket *ticket);
+
+/* Stores the block (or its end) and answers DONE, after the commit; STORAGE if the store
+ * refused. */
+void event_apply_block(struct server *srv, const struct event_block *ev,
+                       const struct deliver_ticket *ticket);
+
+/* The account must still be in the room (else NOT_IN_ROOM) and the message be one of
+ * it (else MESSAGE_UNKNOWN). The marker moves forward only; the requester gets its
+ * READ_MARKER (where it now is) and, if it moved and the account shares receipts, the
+ * room's members a receipt (live_tell_receipt()), after the commit. */
+void event_apply_read_mark(struct server *srv, const struct event_read_mark *ev,
+                           const struct deliver_ticket *ticket);
 
 #endif

@@ -4,12 +4,15 @@
  * event: the taking node's worker hashed it (login.c). */
 #include "server/event.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "common/validate.h"
 #include "server/auth.h"
 #include "server/client.h"
+#include "server/live.h"
 #include "server/store/store_accounts.h"
+#include "server/store/store_rooms.h"
 
 static void storage_failed(struct server *srv, const struct deliver_ticket *ticket,
                            const char *name, const char *what)
@@ -82,4 +85,89 @@ void event_apply_account_create(struct server *srv, const struct event_account_c
             login_registered(requester, &a);
     }
     g_free(key);
+}
+
+void event_apply_session_add(struct server *srv, const struct event_session *ev,
+                             const struct deliver_ticket *ticket)
+{
+    bool stored = store_session_add(srv->store, ev->token_hash, ev->account, ev->time_ms,
+                                    ev->expires_ms) == STORE_OK;
+    if (!stored) {
+        event_note(deliver_ticket_client(srv, ticket), 0, NULL, LOG_ERROR,
+                   "cannot store a session: %s", store_error(srv->store));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not store your session; try again later.");
+    }
+    auth_session_applied(srv, ev->token_hash, ticket, stored);
+}
+
+void event_apply_session_drop(struct server *srv, const struct event_session *ev,
+                              const struct deliver_ticket *ticket)
+{
+    struct store *st = srv->store;
+    enum store_status status = ev->all ? store_sessions_revoke_all(st, ev->account)
+                                       : store_session_revoke(st, ev->token_hash);
+    struct client *requester = deliver_ticket_client(srv, ticket);
+    if (status != STORE_OK) {
+        event_note(requester, 0, NULL, LOG_ERROR, "cannot revoke sessions: %s",
+                   store_error(st));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not end your session; try again later.");
+        return;
+    }
+    if (requester != NULL)
+        account_logged_out(requester, ticket->ref_id, ev->all);
+}
+
+/* A login's rehash: stored, or the failure logged (the login goes on either way). */
+static void apply_rehash(struct server *srv, const struct event_account_change *ev,
+                         const struct deliver_ticket *ticket)
+{
+    struct client *requester = deliver_ticket_client(srv, ticket);
+    if (store_account_set_hash(srv->store, ev->account, ev->pw_hash) == STORE_OK)
+        event_note(requester, 0, NULL, LOG_INFO,
+                   "password hash upgraded to the current parameters");
+    else
+        event_note(requester, 0, NULL, LOG_ERROR, "cannot upgrade a password hash: %s",
+                   store_error(srv->store));
+}
+
+void event_apply_account_change(struct server *srv, const struct event_account_change *ev,
+                                const struct deliver_ticket *ticket)
+{
+    if (ev->rehash) {
+        apply_rehash(srv, ev, ticket);
+        return;
+    }
+    struct store *st = srv->store;
+    struct client *requester = deliver_ticket_client(srv, ticket);
+    struct store_account a = { 0 };
+    if (store_account_get(st, ev->account, &a) != 1 ||
+        store_account_set_hash(st, a.id, ev->pw_hash) != STORE_OK ||
+        store_sessions_revoke_all(st, a.id) != STORE_OK) {
+        event_note(requester, 0, NULL, LOG_ERROR, "cannot change a password: %s",
+                   store_error(st));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not store the new password; try again later.");
+    } else if (requester != NULL) {
+        account_password_changed(requester, &a, ticket->ref_id);
+    }
+    store_account_clear(&a);
+}
+
+void event_apply_block(struct server *srv, const struct event_block *ev,
+                       const struct deliver_ticket *ticket)
+{
+    struct client *requester = deliver_ticket_client(srv, ticket);
+    if (store_block_set(srv->store, ev->account, ev->blocked, ev->on, ev->time_ms) != STORE_OK) {
+        event_note(requester, 0, ev->account_name, LOG_ERROR, "cannot store a block: %s",
+                   store_error(srv->store));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not store this; nothing changed. Try again.");
+        return;
+    }
+    event_note(requester, 0, ev->account_name, LOG_INFO, "%s account=%" PRId64,
+               ev->on ? "block" : "unblock", ev->blocked);
+    if (requester != NULL)
+        live_done(requester, PROTO_BLOCK, ticket->ref_id);
 }

@@ -130,9 +130,7 @@ static void finish_register(struct client *c, struct auth_job *job)
     } };
     memcpy(ev.u.account_create.invite_hash, job->invite_hash, sizeof job->invite_hash);
     c->hash_us = job->run_us;
-    struct deliver_request req = { c, PROTO_REGISTER, 0 };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(srv, &ev, &ticket);
+    event_log_request(c, &ev, PROTO_REGISTER, 0);
 }
 
 void login_registered(struct client *c, const struct store_account *a)
@@ -200,11 +198,11 @@ static void finish_login(struct client *c, struct auth_job *job)
         send_banned(c, PROTO_LOGIN, &a);
     } else {
         if (job->hashed) { /* made with older parameters: upgraded now */
-            if (store_account_set_hash(srv->store, a.id, job->new_hash) == STORE_OK)
-                client_log(c, LOG_INFO, "password hash upgraded to the current parameters");
-            else
-                client_log(c, LOG_ERROR, "cannot upgrade a password hash: %s",
-                           store_error(srv->store));
+            struct event ev = { .type = EVENT_ACCOUNT_CHANGE, .u.account_change = {
+                .account = a.id, .time_ms = clock_wall_ms(), .pw_hash = job->new_hash,
+                .rehash = true,
+            } };
+            event_log_request(c, &ev, PROTO_LOGIN, 0);
         }
         auth_send_session(c, &a, PROTO_LOGIN, 0, "password", job->run_us);
     }

@@ -121,9 +121,7 @@ void moderation_on_moderate(struct client *c, const struct proto_msg *msg)
             .target_account = t.account.id, .target_name = t.name, .reason = m->reason,
             .target_conn = t.account.id == 0 ? t.online->id : 0,
         } };
-        struct deliver_request req = { c, PROTO_MODERATE, m->request_id };
-        struct deliver_ticket ticket = deliver_ticket_of(&req);
-        event_log(c->srv, &ev, &ticket);
+        event_log_request(c, &ev, PROTO_MODERATE, m->request_id);
     }
     store_account_clear(&t.account);
 }

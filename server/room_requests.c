@@ -7,7 +7,6 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
-#include "server/deliver.h"
 #include "server/event.h"
 #include "server/live.h"
 #include "server/rooms.h"
@@ -62,15 +61,6 @@ static bool create_check(struct client *c, const struct proto_room_create *rc)
     return topic_valid(c, rc->topic, PROTO_ROOM_CREATE, rc->request_id);
 }
 
-/* Logs ev for c's request type/request_id. */
-static void log_for(struct client *c, const struct event *ev, uint16_t type,
-                    uint64_t request_id)
-{
-    struct deliver_request req = { c, type, request_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, ev, &ticket);
-}
-
 void room_on_create(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_room_create *rc = &msg->u.room_create;
@@ -80,7 +70,7 @@ void room_on_create(struct client *c, const struct proto_msg *msg)
         .kind = rc->kind, .time_ms = (int64_t)clock_wall_ms(), .creator_account = c->account_id,
         .creator_name = c->name, .name = rc->name, .topic = rc->topic,
     } };
-    log_for(c, &ev, PROTO_ROOM_CREATE, rc->request_id);
+    event_log_request(c, &ev, PROTO_ROOM_CREATE, rc->request_id);
 }
 
 /* The member event of c's own account for the request type/request_id. */
@@ -92,7 +82,7 @@ static void log_own_member(struct client *c, enum event_member_action action, ui
         .account = c->account_id, .account_name = c->name,
         .actor_account = c->account_id, .actor_name = c->name,
     } };
-    log_for(c, &ev, type, request_id);
+    event_log_request(c, &ev, type, request_id);
 }
 
 /* The room a ROOM_JOIN names, or NULL after answering ROOM_UNKNOWN (no room of that name,
@@ -215,7 +205,7 @@ void room_on_topic_set(struct client *c, const struct proto_msg *msg)
         .room_id = r->id, .time_ms = (int64_t)clock_wall_ms(), .actor_account = c->account_id,
         .actor_name = c->name, .topic = ts->topic,
     } };
-    log_for(c, &ev, PROTO_ROOM_TOPIC_SET, ts->request_id);
+    event_log_request(c, &ev, PROTO_ROOM_TOPIC_SET, ts->request_id);
 }
 
 void room_on_invite(struct client *c, const struct proto_msg *msg)
@@ -241,7 +231,7 @@ void room_on_invite(struct client *c, const struct proto_msg *msg)
         .account = target, .account_name = name, .actor_account = c->account_id,
         .actor_name = c->name,
     } };
-    log_for(c, &ev, PROTO_ROOM_INVITE, ri->request_id);
+    event_log_request(c, &ev, PROTO_ROOM_INVITE, ri->request_id);
     g_free(name);
     g_free(key);
 }

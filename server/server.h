@@ -66,6 +66,8 @@ struct server_accounts {
     struct throttle *login_by_account;
     struct throttle *register_by_addr;
     GHashTable *registering;         /* name keys with a registration on the worker */
+    GHashTable *sessions_waiting;    /* token hash -> a new session's token, until its
+                                        event has applied (auth_session.c) */
     int64_t next_prune_ms;           /* monotonic */
 };
 
