@@ -108,7 +108,8 @@ void cluster_append(struct server *srv, const struct event *ev,
     struct cluster *cl = srv->cluster;
     size_t len = 0;
     uint8_t *bytes = cluster_event_encode(ev, &len);
-    if (bytes == NULL) { /* a kind the stream does not carry yet: dispatch refuses those */
+    if (bytes == NULL) { /* a kind the stream does not carry (event_log() keeps those on
+                            this node), or a field over its cap: never for checked requests */
         struct client *c = deliver_ticket_client(srv, ticket);
         if (c != NULL)
             cluster_refuse_not_yet(c, ticket->ref_type, ticket->ref_id);
