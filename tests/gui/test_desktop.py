@@ -31,7 +31,7 @@ def test_notification_when_window_not_focused(server, client_factory, notificati
     assert update[1] == "bob: are you there?"
     first = notifications.find("Lobby")
     assert update[2] == first[3], "the count replaced the room's notification"
-    assert alice.x_title() == "(2) Lobby"
+    wait_until(lambda: alice.x_title() == "(2) Lobby", "the title to count two")
     # Clicking the notification brings alice's window to the front.
     assert not alice.window.get_state_set().contains(Atspi.StateType.ACTIVE)
     notifications.click(update[3])

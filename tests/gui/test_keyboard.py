@@ -93,8 +93,8 @@ def test_everything_from_the_keyboard(server, client_factory):
 
         # Shift+Tab goes back from the message box into the conversation, landing on
         # the newest message; Up walks back to older ones.
-        move_focus(alice, KEY_TAB, SHIFT_MASK, "a message row", is_row(r".+, \d\d:\d\d: "))
-        newest = focused(alice.app).get_name()
+        newest = move_focus(alice, KEY_TAB, SHIFT_MASK, "a message row",
+                            is_row(r".+, \d\d:\d\d: ")).get_name()
         assert newest.startswith("alice, ") and newest.endswith("line three"), newest
         move_focus(alice, KEY_UP, 0, "bob's older message",
                    is_row(r"bob, \d\d:\d\d: an older message$"))

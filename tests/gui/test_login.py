@@ -58,7 +58,7 @@ def test_log_out_returns_to_the_login_view(server, client_factory):
     do_action(alice.widget("toggle button", "Main menu"), "click")
     do_action(alice.widget("push button", "Log Out"), "click")
     alice.widget("push button", "Connect")
-    assert alice.subtitle() == "Not connected"
+    wait_until(lambda: alice.subtitle() == "Not connected", "the header to say so")
     bob.wait_online(users=1)  # the server saw alice go
     # Logging in again starts a fresh conversation.
     alice.click("Connect")

@@ -7,7 +7,7 @@ client on the wire."""
 import re
 import time
 
-from chatgui import (CONTROL_MASK, KEY_DOWN, KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_TAB, KEY_UP,
+from chatgui import (TIMEOUT, CONTROL_MASK, KEY_DOWN, KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_TAB, KEY_UP,
                      MESSAGE_NAME_RE, REPO, Atspi, do_action, find_all, find_one, gui_account,
                      press_key, text_of, type_text, wait_until)
 import chatproto as P
@@ -15,7 +15,7 @@ import chatproto as P
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 
-def next_frame(raw, predicate, what, timeout=15.0):
+def next_frame(raw, predicate, what, timeout=TIMEOUT):
     """Reads raw's frames until one satisfies predicate (others are passed over);
     returns it."""
     deadline = time.monotonic() + timeout
@@ -121,7 +121,7 @@ def test_edit_reply_react_delete(server_factory, client_factory, raw_account):
                  text="hello world")
     wait_until(lambda: alice.find(role="label", text="Editing your message") is None,
                "the editing bar to go")
-    assert text_of(box) == ""
+    wait_until(lambda: text_of(box) == "", "the message box to clear")
 
     # bob's text: a member may reply and react, not edit or delete it.
     bob.say("lunch at noon?", client_id=7)

@@ -30,7 +30,9 @@ def wait_focused(client, sender, text):
     row = row_of(client, sender, text)
     wait_until(lambda: row.get_state_set().contains(Atspi.StateType.FOCUSED),
                f"the focus on {sender}'s {text!r}")
-    assert row.get_state_set().contains(Atspi.StateType.SHOWING), "the message is in view"
+    # Scrolled to in a later frame than the focus moved.
+    wait_until(lambda: row.get_state_set().contains(Atspi.StateType.SHOWING),
+               f"{sender}'s {text!r} to be in view")
 
 
 def test_a_quote_shows_the_original_loading_history(server, client_factory, raw_guest):

@@ -58,6 +58,11 @@ def selected_row(client):
     return None
 
 
+def wait_selected(client, name):
+    """Waits until the sidebar's selected row is name's."""
+    wait_until(lambda: selected_row(client) == name, f"{client}: {name} selected")
+
+
 def open_room_dialog(client):
     client.click("Create or join a room")
     return client.wait_for("the room dialog", role="dialog", name="New or Join Room")
@@ -102,7 +107,7 @@ def test_sidebar_lists_rooms_and_direct_messages_with_unread_counts(
     bob = raw_account(server, "bob")
     state, _ = chatrooms.create(bob, "general", topic="Anything goes")
     wait_rows(alice, ["lobby"], "the lobby alone")
-    assert selected_row(alice) == "lobby"
+    wait_selected(alice, "lobby")
 
     # Join from the dialog's list of public rooms, which gives the member count.
     dialog = open_room_dialog(alice)
@@ -114,7 +119,7 @@ def test_sidebar_lists_rooms_and_direct_messages_with_unread_counts(
                "the dialog to close once joined")
     wait_rows(alice, ["lobby", "general"], "general joined")
     wait_until(lambda: alice.x_title() == "#general", "the title to name the room")
-    assert selected_row(alice) == "general"
+    wait_selected(alice, "general")
     assert dialog is not None
     focus_window(alice)
 
@@ -140,7 +145,7 @@ def test_sidebar_lists_rooms_and_direct_messages_with_unread_counts(
     press_key(KEY_DOWN, ALT)
     wait_rows(alice, ["lobby", "general", "bob, direct message"], "the direct count to clear")
     alice.wait_message("bob", "psst")
-    assert alice.x_title() == "@bob"
+    wait_until(lambda: alice.x_title() == "@bob", "the title to name bob")
 
     # Screenshots to look at: the sidebar wide and narrow (its panel open), light and
     # dark, with an unread badge.
@@ -174,7 +179,7 @@ def test_a_notification_opens_its_room(server, client_factory, raw_account, noti
     assert shown[1] == "bob: psst"
     assert ("@bob", "bob: psst") in notifications.received()[earlier:]
     wait_rows(alice, ["lobby", "bob, direct message, 1 unread"], "the direct message counted")
-    assert alice.x_title() == "(1) Lobby"
+    wait_until(lambda: alice.x_title() == "(1) Lobby", "the title to count it")
     notifications.click(shown[3])
     wait_until(lambda: alice.window.get_state_set().contains(Atspi.StateType.ACTIVE),
                "the clicked notification to raise alice's window")
@@ -249,7 +254,7 @@ def test_create_a_room_and_message_a_user(server, client_factory, raw_account):
     assert text.room_id != P.ROOM_LOBBY
     wait_rows(alice, ["lobby", "plans", "bob, direct message"], "the direct room")
     alice.wait_message("alice", "hello bob")
-    assert selected_row(alice) == "bob, direct message"
+    wait_selected(alice, "bob, direct message")
 
     # Leave Room (main menu) on plans: it leaves the sidebar and the lobby shows.
     press_key(KEY_UP, ALT)

@@ -101,7 +101,9 @@ class FakeServer:
     discarding) until the client closes it or the server stops.
 
     handshakes counts connections whose TLS handshake completed; failed collects the
-    handshake errors (a client refusing the certificate)."""
+    handshake errors (a client refusing the certificate); received, the types of the
+    frames the clients sent after their login, in order (a test waits for a request
+    there instead of waiting a while for nothing to happen)."""
 
     def __init__(self, script=None, cert=None, users=(), name_in_welcome=None, refuse=None):
         """script(send): sends the test's frames after the login, once per connection;
@@ -121,6 +123,7 @@ class FakeServer:
         self.handshakes = 0
         self.logins = 0
         self.failed = []
+        self.received = []
         self._stop = threading.Event()
         self._conns = []
         self._lock = threading.Lock()
@@ -175,6 +178,8 @@ class FakeServer:
                 frame = self._read_frame(sock)
                 if frame is None or frame[0] == P.GOODBYE:
                     return
+                with self._lock:
+                    self.received.append(frame[0])
         except (OSError, ssl.SSLError):
             pass
         finally:
