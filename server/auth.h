@@ -7,7 +7,8 @@
  *
  *   login.c       REGISTER, LOGIN, LOGIN_TOKEN, and the guest rules
  *   account.c     LOGOUT, PASSWORD_CHANGE
- *   moderation.c  MODERATE, INVITE_CREATE, NOTICE, mutes
+ *   moderation.c  MODERATE, NOTICE, mutes
+ *   invite.c      INVITE_CREATE: invite codes
  *   auth_session.c  session tokens: made here, stored through their event
  * Changes other nodes must see are events (event.h), applied by event_account.c and
  * event_moderate.c. */
@@ -153,9 +154,20 @@ const char *moderation_action_name(uint16_t action);
 bool moderation_muted(struct client *c, uint16_t ref_type, uint64_t ref_id);
 
 /* Creates an invite code valid for minutes (0: the default) by account created_by (0:
- * the shell) into code (PROTO_MAX_INVITE + 1 bytes) and stores its hash; *expires_ms
- * is when it stops working. STORE_OK or STORE_ERROR. */
+ * the shell) into code (PROTO_MAX_INVITE + 1 bytes) and stores its hash at once (the
+ * offline command; a request goes through its event); *expires_ms is when it stops
+ * working. STORE_OK or STORE_ERROR. */
 int moderation_create_invite(struct store *st, int64_t created_by, uint32_t minutes,
                              char *code, int64_t *expires_ms);
+
+/* For the INVITE_CREATE event's apply function: the invite of code hash was stored (or
+ * not); if its code waits on this node for the requester of ticket, INVITE goes to it
+ * (stored) or the code is forgotten (not). */
+void moderation_invite_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],
+                               const struct deliver_ticket *ticket, bool stored);
+
+/* Make and free the table of codes waiting for their event (auth_start, auth_stop). */
+void moderation_invites_init(struct server_accounts *a);
+void moderation_invites_free(struct server_accounts *a);
 
 #endif
