@@ -15,6 +15,7 @@
 #ifndef CHAT_SERVER_AUTH_H
 #define CHAT_SERVER_AUTH_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -115,6 +116,14 @@ void auth_send_session(struct client *c, const struct store_account *a, uint16_t
  * sent (stored) or forgotten (not). */
 void auth_session_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],
                           const struct deliver_ticket *ticket, bool stored);
+
+/* A table of secrets (tokens, invite codes) waiting on the node that made them until
+ * their event, which carries only their SHA-256, has applied: keyed by that hash,
+ * values freed by free_value. */
+GHashTable *auth_waiting_new(GDestroyNotify free_value);
+
+/* Takes the value waiting under hash out of table (the caller frees it), or NULL. */
+void *auth_waiting_take(GHashTable *table, const uint8_t hash[PROTO_SHA256_LEN]);
 
 /* Make and free the table of tokens waiting for their event (auth_start, auth_stop). */
 void auth_sessions_init(struct server_accounts *a);

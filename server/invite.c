@@ -59,9 +59,7 @@ int moderation_create_invite(struct store *st, int64_t created_by, uint32_t minu
 
 void moderation_invites_init(struct server_accounts *a)
 {
-    a->invites_waiting = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                               (GDestroyNotify)g_bytes_unref,
-                                               (GDestroyNotify)waiting_free);
+    a->invites_waiting = auth_waiting_new((GDestroyNotify)waiting_free);
 }
 
 void moderation_invites_free(struct server_accounts *a)
@@ -95,15 +93,9 @@ void moderation_on_invite_create(struct client *c, const struct proto_msg *msg)
 void moderation_invite_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],
                                const struct deliver_ticket *ticket, bool stored)
 {
-    GBytes *key = g_bytes_new_static(hash, PROTO_SHA256_LEN);
-    gpointer found_key = NULL, value = NULL;
-    bool waiting = g_hash_table_steal_extended(srv->accounts.invites_waiting, key,
-                                               &found_key, &value);
-    g_bytes_unref(key);
-    if (!waiting)
+    struct invite_waiting *w = auth_waiting_take(srv->accounts.invites_waiting, hash);
+    if (w == NULL)
         return; /* made on another node */
-    g_bytes_unref(found_key);
-    struct invite_waiting *w = value;
     struct client *c = deliver_ticket_client(srv, ticket);
     if (stored && c != NULL && c->id == w->conn_id) {
         client_log(c, LOG_INFO, "invite created");
