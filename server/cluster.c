@@ -39,6 +39,7 @@ struct cluster {
     GQueue order;              /* the waiting requests, oldest (nearest deadline) first */
     struct cluster_id first_applied, last_applied; /* the pass's entries, for its log */
     unsigned applied;          /* entries applied in the open pass */
+    bool was_up;               /* the stream was up once (a down before is the start) */
     bool failed;
 };
 
@@ -107,7 +108,8 @@ void cluster_append(struct server *srv, const struct event *ev,
     struct cluster *cl = srv->cluster;
     size_t len = 0;
     uint8_t *bytes = cluster_event_encode(ev, &len);
-    if (bytes == NULL) { /* a kind the stream does not carry yet: dispatch refuses those */
+    if (bytes == NULL) { /* a kind the stream does not carry (event_log() keeps those on
+                            this node), or a field over its cap: never for checked requests */
         struct client *c = deliver_ticket_client(srv, ticket);
         if (c != NULL)
             cluster_refuse_not_yet(c, ticket->ref_type, ticket->ref_id);
@@ -161,13 +163,17 @@ static void record_applied(struct server *srv, struct cluster_id id)
 
 static void on_state(void *data, bool up, const char *why)
 {
+    struct server *srv = data;
     char quoted[LOG_QUOTE_CAP(256)];
+    log_quote(quoted, sizeof quoted, why, strnlen(why, 256));
     if (up)
         log_event(LOG_INFO, 0, NULL, NULL, "cluster: the stream is up");
-    else
+    else if (srv->cluster->was_up)
         log_event(LOG_WARN, 0, NULL, NULL, "cluster: the stream is down, writes refused: %s",
-                  log_quote(quoted, sizeof quoted, why, strnlen(why, 256)));
-    (void)data;
+                  quoted);
+    else
+        log_event(LOG_INFO, 0, NULL, NULL, "cluster: waiting for the stream: %s", quoted);
+    srv->cluster->was_up |= up;
 }
 
 static void on_refuse(void *data, const char *why)
@@ -186,11 +192,18 @@ static void on_apply(void *data, const struct cluster_entry *e)
     struct waiting *w = e->node == srv->cfg.node_id ? waiting_take(cl, e->request) : NULL;
     struct cluster_event decoded;
     const char *why = NULL;
+    char id[48];
+    id_text(e->id, id, sizeof id);
     if (cluster_event_decode(e->event, e->event_len, &decoded, &why)) {
+        uint64_t failures = store_failures(srv->store);
         event_apply(srv, &decoded.ev, w != NULL ? &w->ticket : NULL);
+        if (store_failures(srv->store) != failures) { /* the others applied it: stop */
+            cluster_fail(srv, "stream entry %s could not be applied to the store: %s; "
+                         "stopping so a restart replays it", id, store_error(srv->store));
+            g_free(w);
+            return;
+        }
     } else {
-        char id[48];
-        id_text(e->id, id, sizeof id);
         log_event(LOG_WARN, 0, NULL, NULL, "cluster: stream entry %s of node %u skipped: %s",
                   id, (unsigned)e->node, why);
         if (w != NULL)
@@ -351,8 +364,8 @@ void cluster_stop(struct server *srv)
     struct cluster *cl = srv->cluster;
     if (cl == NULL)
         return;
-    g_queue_clear_full(&cl->order, g_free);
     g_hash_table_remove_all(cl->waiting); /* the log's farewell finds nobody waiting */
+    g_queue_clear_full(&cl->order, g_free);
     cluster_log_free(cl->log);
     g_hash_table_destroy(cl->waiting);
     g_free(cl);

@@ -25,6 +25,7 @@ struct store {
                                  in stmts: hashing the text was ~1,200 instructions a
                                  lookup, three lookups per stored text */
     struct store_checkpointer *checkpointer; /* NULL in memory */
+    uint64_t failures;        /* store_fail() calls so far (store_failures()) */
     char error[512];
 };
 

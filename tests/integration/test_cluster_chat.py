@@ -11,16 +11,32 @@ import subprocess
 import threading
 import time
 
+import pytest
+
 import chatproto as P
 from chatclient import RawClient
+from chatfs import immutable
 from chatserver import TIMEOUT, binary, paused, wait_until
-from chatstore import query
+from chatstore import DB_NAME, query
 
 ADMIN, ADMIN_PASSWORD = "alice", "correct horse battery"
 
 
-def start_node(server_factory, redis, node, workdir=None):
-    return server_factory("--cluster", redis.url, "--node-id", str(node), workdir=workdir)
+def stream_ups(log_path):
+    """How many times the log at log_path says the node's stream came up."""
+    if not log_path.exists():
+        return 0
+    return log_path.read_text(errors="replace").count("cluster: the stream is up")
+
+
+def start_node(server_factory, redis, node, workdir=None, wait_up=True):
+    """A node; with wait_up, once its stream is up (until then writes get ERROR 80). A
+    node restarted on a workdir appends to the log of the earlier one."""
+    before = stream_ups(workdir / "server.log") if workdir else 0
+    server = server_factory("--cluster", redis.url, "--node-id", str(node), workdir=workdir)
+    if wait_up:
+        wait_until(lambda: stream_ups(server.log_path) > before, what="the stream to be up")
+    return server
 
 
 def guest(node, name):
@@ -355,9 +371,34 @@ def test_a_node_whose_stream_was_lost_stops(server_factory, redis):
     talker.wait_for(P.TEXT)
     node.stop()
     assert redis.command("DEL", "chat:events") == 1  # Redis lost its data
-    again = start_node(server_factory, redis, 1, workdir=node.workdir)
+    again = start_node(server_factory, redis, 1, workdir=node.workdir, wait_up=False)
     again.expect_exit = 1
     assert again.wait() == 1
     again.wait_log(r"cluster: this node must not serve: .*does not exist, but this node "
                    r"applied it up to")
     assert query(node.workdir, "SELECT body FROM messages") == [("kept here",)]
+
+
+def test_a_node_that_cannot_store_an_entry_stops_and_replays_it(server_factory, redis):
+    one, two = start_node(server_factory, redis, 1), start_node(server_factory, redis, 2)
+    talker = guest(one, "talker")
+    talker.say("stored everywhere", client_id=1)
+    talker.wait_for(P.TEXT)
+    wait_until(lambda: query(two.workdir, "SELECT count(*) FROM messages") == [(1,)],
+               what="node 2 to apply the first text")
+    data = two.workdir
+    with immutable(data / DB_NAME, data / f"{DB_NAME}-wal", data) as frozen:
+        if not frozen:
+            pytest.skip("chattr +i is not available here")
+        talker.say("not storable on node 2", client_id=2)
+        talker.wait_for(P.TEXT, skip=(P.USER_LEFT,))
+        two.expect_exit = 1
+        assert two.wait() == 1
+        two.wait_log(r"cluster: (stream entry .* could not be applied to the store|store "
+                     r"commit of stream entries .* failed|cannot record stream entry)")
+    again = start_node(server_factory, redis, 2, workdir=data)
+    wait_until(lambda: query(data, "SELECT count(*) FROM messages") == [(2,)],
+               what="the restarted node to replay the entry")
+    assert query(data, "SELECT id, body FROM messages ORDER BY id") == \
+        query(one.workdir, "SELECT id, body FROM messages ORDER BY id")
+    again.stop()
