@@ -55,6 +55,7 @@ bool auth_start(struct server *srv, char *err, size_t errlen)
     a->register_by_addr = throttle_new(&cfg->register_limit);
     a->registering = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     auth_sessions_init(a);
+    moderation_invites_init(a);
     auth_expire(srv, clock_mono_ms());
     log_event(LOG_INFO, 0, NULL, NULL,
               "accounts registration=%s guests=%s argon2id m=%zu KiB t=%llu threads=%u "
@@ -75,6 +76,7 @@ void auth_stop(struct server *srv)
     if (a->registering != NULL)
         g_hash_table_destroy(a->registering);
     auth_sessions_free(a);
+    moderation_invites_free(a);
     *a = (struct server_accounts){ 0 };
 }
 

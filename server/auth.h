@@ -7,13 +7,15 @@
  *
  *   login.c       REGISTER, LOGIN, LOGIN_TOKEN, and the guest rules
  *   account.c     LOGOUT, PASSWORD_CHANGE
- *   moderation.c  MODERATE, INVITE_CREATE, NOTICE, mutes
+ *   moderation.c  MODERATE, NOTICE, mutes
+ *   invite.c      INVITE_CREATE: invite codes
  *   auth_session.c  session tokens: made here, stored through their event
  * Changes other nodes must see are events (event.h), applied by event_account.c and
  * event_moderate.c. */
 #ifndef CHAT_SERVER_AUTH_H
 #define CHAT_SERVER_AUTH_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -115,6 +117,14 @@ void auth_send_session(struct client *c, const struct store_account *a, uint16_t
 void auth_session_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],
                           const struct deliver_ticket *ticket, bool stored);
 
+/* A table of secrets (tokens, invite codes) waiting on the node that made them until
+ * their event, which carries only their SHA-256, has applied: keyed by that hash,
+ * values freed by free_value. */
+GHashTable *auth_waiting_new(GDestroyNotify free_value);
+
+/* Takes the value waiting under hash out of table (the caller frees it), or NULL. */
+void *auth_waiting_take(GHashTable *table, const uint8_t hash[PROTO_SHA256_LEN]);
+
 /* Make and free the table of tokens waiting for their event (auth_start, auth_stop). */
 void auth_sessions_init(struct server_accounts *a);
 void auth_sessions_free(struct server_accounts *a);
@@ -153,9 +163,20 @@ const char *moderation_action_name(uint16_t action);
 bool moderation_muted(struct client *c, uint16_t ref_type, uint64_t ref_id);
 
 /* Creates an invite code valid for minutes (0: the default) by account created_by (0:
- * the shell) into code (PROTO_MAX_INVITE + 1 bytes) and stores its hash; *expires_ms
- * is when it stops working. STORE_OK or STORE_ERROR. */
+ * the shell) into code (PROTO_MAX_INVITE + 1 bytes) and stores its hash at once (the
+ * offline command; a request goes through its event); *expires_ms is when it stops
+ * working. STORE_OK or STORE_ERROR. */
 int moderation_create_invite(struct store *st, int64_t created_by, uint32_t minutes,
                              char *code, int64_t *expires_ms);
+
+/* For the INVITE_CREATE event's apply function: the invite of code hash was stored (or
+ * not); if its code waits on this node for the requester of ticket, INVITE goes to it
+ * (stored) or the code is forgotten (not). */
+void moderation_invite_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],
+                               const struct deliver_ticket *ticket, bool stored);
+
+/* Make and free the table of codes waiting for their event (auth_start, auth_stop). */
+void moderation_invites_init(struct server_accounts *a);
+void moderation_invites_free(struct server_accounts *a);
 
 #endif

@@ -101,11 +101,25 @@ static void login_committed(struct server *srv, void *data, bool committed)
     pending_free(p);
 }
 
+GHashTable *auth_waiting_new(GDestroyNotify free_value)
+{
+    return g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                 free_value);
+}
+
+void *auth_waiting_take(GHashTable *table, const uint8_t hash[PROTO_SHA256_LEN])
+{
+    GBytes *key = g_bytes_new_static(hash, PROTO_SHA256_LEN);
+    gpointer found_key = NULL, value = NULL;
+    if (g_hash_table_steal_extended(table, key, &found_key, &value))
+        g_bytes_unref(found_key);
+    g_bytes_unref(key);
+    return value;
+}
+
 void auth_sessions_init(struct server_accounts *a)
 {
-    a->sessions_waiting = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                                (GDestroyNotify)g_bytes_unref,
-                                                (GDestroyNotify)pending_free);
+    a->sessions_waiting = auth_waiting_new((GDestroyNotify)pending_free);
 }
 
 void auth_sessions_free(struct server_accounts *a)
@@ -140,15 +154,9 @@ void auth_send_session(struct client *c, const struct store_account *a, uint16_t
 void auth_session_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],
                           const struct deliver_ticket *ticket, bool stored)
 {
-    GBytes *key = g_bytes_new_static(hash, PROTO_SHA256_LEN);
-    gpointer found_key = NULL, value = NULL;
-    bool waiting = g_hash_table_steal_extended(srv->accounts.sessions_waiting, key,
-                                               &found_key, &value);
-    g_bytes_unref(key);
-    if (!waiting)
+    struct pending_login *p = auth_waiting_take(srv->accounts.sessions_waiting, hash);
+    if (p == NULL)
         return; /* taken on another node */
-    g_bytes_unref(found_key);
-    struct pending_login *p = value;
     struct client *c = deliver_ticket_client(srv, ticket);
     if (!stored || c == NULL || c->id != p->conn_id) {
         pending_free(p);

@@ -39,6 +39,7 @@ enum event_type {
                              rehash at a login); roles change through EVENT_MODERATE */
     EVENT_BLOCK,          /* an account blocks or unblocks another's direct messages */
     EVENT_READ_MARK,      /* an account's read marker in a room moved (READ_MARK) */
+    EVENT_INVITE_CREATE,  /* an admin made an invite code (INVITE_CREATE) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -168,6 +169,15 @@ struct event_read_mark {
     bool receipts_off;         /* the account shares no receipts (RECEIPTS_SET) */
 };
 
+/* EVENT_INVITE_CREATE: never the code, only its SHA-256. */
+struct event_invite {
+    uint8_t code_hash[PROTO_SHA256_LEN];
+    int64_t creator;           /* the admin's account */
+    const char *creator_name;  /* for the log (borrowed) */
+    int64_t time_ms;
+    int64_t expires_ms;
+};
+
 struct event {
     enum event_type type;
     union {
@@ -182,6 +192,7 @@ struct event {
         struct event_account_change account_change;
         struct event_block block;
         struct event_read_mark read_mark;
+        struct event_invite invite;
     } u;
 };
 
@@ -302,5 +313,10 @@ void event_apply_block(struct server *srv, const struct event_block *ev,
  * room's members a receipt (live_tell_receipt()), after the commit. */
 void event_apply_read_mark(struct server *srv, const struct event_read_mark *ev,
                            const struct deliver_ticket *ticket);
+
+/* Stores the invite's hash; its requester, if on this node, gets the code in INVITE
+ * (moderation_invite_applied()) after the commit, or STORAGE. */
+void event_apply_invite_create(struct server *srv, const struct event_invite *ev,
+                               const struct deliver_ticket *ticket);
 
 #endif

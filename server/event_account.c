@@ -171,3 +171,17 @@ void event_apply_block(struct server *srv, const struct event_block *ev,
     if (requester != NULL)
         live_done(requester, PROTO_BLOCK, ticket->ref_id);
 }
+
+void event_apply_invite_create(struct server *srv, const struct event_invite *ev,
+                               const struct deliver_ticket *ticket)
+{
+    bool stored = store_invite_add(srv->store, ev->code_hash, ev->creator, ev->time_ms,
+                                   ev->expires_ms) == STORE_OK;
+    if (!stored) {
+        event_note(deliver_ticket_client(srv, ticket), 0, ev->creator_name, LOG_ERROR,
+                   "cannot store an invite: %s", store_error(srv->store));
+        event_refuse(srv, ticket, PROTO_E_STORAGE,
+                     "The server could not store the invite; try again later.");
+    }
+    moderation_invite_applied(srv, ev->code_hash, ticket, stored);
+}

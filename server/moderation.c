@@ -1,9 +1,7 @@
 /* Moderation: roles, bans, kicks, mutes and deletions (MODERATE: checked here, logged
  * as an event and applied by event_moderate.c, which stores it and sends the NOTICE
- * everyone online sees), and invite codes (INVITE_CREATE). Admins may do everything to
- * anyone but themselves; moderators may kick and mute members and guests. */
-#include <sodium.h>
-#include <string.h>
+ * everyone online sees). Admins may do everything to anyone but themselves; moderators
+ * may kick and mute members and guests. Invite codes: invite.c. */
 
 #include "common/validate.h"
 #include "server/auth.h"
@@ -136,54 +134,4 @@ bool moderation_muted(struct client *c, uint16_t ref_type, uint64_t ref_id)
                       "You are muted for %lld more minute%s.", (long long)minutes,
                       minutes == 1 ? "" : "s");
     return true;
-}
-
-/* ---- Invites ---- */
-
-int moderation_create_invite(struct store *st, int64_t created_by, uint32_t minutes,
-                             char *code, int64_t *expires_ms)
-{
-    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789"; /* no l, o, 0, 1 */
-    enum { GROUPS = 4, GROUP = 5 };                    /* 20 symbols: 100 random bits */
-    char *p = code;
-    for (int g = 0; g < GROUPS; g++) {
-        if (g > 0)
-            *p++ = '-';
-        for (int i = 0; i < GROUP; i++)
-            *p++ = alphabet[randombytes_uniform(sizeof alphabet - 1)];
-    }
-    *p = '\0';
-    if (minutes == 0)
-        minutes = SERVER_DEFAULT_INVITE_MINUTES;
-    minutes = MIN(minutes, SERVER_MAX_INVITE_MINUTES);
-    uint8_t hash[PROTO_SHA256_LEN];
-    crypto_hash_sha256(hash, (const unsigned char *)code, strlen(code));
-    int64_t now = clock_wall_ms();
-    *expires_ms = now + (int64_t)minutes * 60000;
-    return store_invite_add(st, hash, created_by, now, *expires_ms);
-}
-
-void moderation_on_invite_create(struct client *c, const struct proto_msg *msg)
-{
-    const struct proto_invite_create *r = &msg->u.invite_create;
-    if (c->role != PROTO_ROLE_ADMIN) {
-        client_send_error(c, PROTO_E_NOT_ALLOWED, PROTO_INVITE_CREATE, r->request_id,
-                          "Only admins may create invite codes.");
-        return;
-    }
-    char code[PROTO_MAX_INVITE + 1];
-    int64_t expires_ms;
-    if (moderation_create_invite(c->srv->store, c->account_id, r->valid_minutes, code,
-                                 &expires_ms) != STORE_OK) {
-        client_send_error(c, PROTO_E_STORAGE, PROTO_INVITE_CREATE, r->request_id,
-                          "The server could not store the invite; try again later.");
-        return;
-    }
-    client_log(c, LOG_INFO, "invite created");
-    struct proto_msg reply = {
-        .type = PROTO_INVITE,
-        .u.invite = { r->request_id, (uint64_t)expires_ms, proto_str_of(code) },
-    };
-    auth_deliver(c, &reply, false, PROTO_INVITE_CREATE, r->request_id, NULL, NULL);
-    sodium_memzero(code, sizeof code);
 }

@@ -68,6 +68,8 @@ struct server_accounts {
     GHashTable *registering;         /* name keys with a registration on the worker */
     GHashTable *sessions_waiting;    /* token hash -> a new session's token, until its
                                         event has applied (auth_session.c) */
+    GHashTable *invites_waiting;     /* code hash -> a new invite code, until its event
+                                        has applied (invite.c) */
     int64_t next_prune_ms;           /* monotonic */
 };
 
