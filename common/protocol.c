@@ -256,6 +256,20 @@ static const struct field search_result_fields[] = {
     U32(search_result.room_id), STR(search_result.sender, PROTO_MAX_NAME_BYTES),
     STR(search_result.snippet, PROTO_MAX_SNIPPET),
 };
+#define ACCOUNT_FIELDS \
+    U64(event_account.account), U64(event_account.time_ms), U16(event_account.flag)
+static const struct field event_account_create_fields[] = {
+    ACCOUNT_FIELDS, SHA(event_account.invite_hash),
+    STR(event_account.name, PROTO_MAX_NAME_BYTES),
+    STR(event_account.pw_hash, PROTO_MAX_PW_HASH),
+};
+static const struct field event_account_change_fields[] = {
+    ACCOUNT_FIELDS, STR(event_account.pw_hash, PROTO_MAX_PW_HASH),
+};
+static const struct field event_session_fields[] = {
+    U64(event_session.account), U64(event_session.time_ms), U64(event_session.expires_ms),
+    U16(event_session.all), SHA(event_session.token_hash),
+};
 static const struct field event_text_fields[] = {
     U32(event_text.room_id), U64(event_text.time_ms), U64(event_text.sender_account),
     U32(event_text.sender_conn), U64(event_text.client_id), U64(event_text.reply_to),
@@ -360,6 +374,10 @@ static const struct layout layouts[] = {
     LAYOUT(FILE_ANNOUNCE_THUMB, announce_thumb_fields),
     LAYOUT(NOTIFY_LEVEL_SET, notify_level_set_fields),
     LAYOUT(NOTIFY_LEVEL, notify_level_fields),
+    LAYOUT(EVENT_ACCOUNT_CREATE, event_account_create_fields),
+    LAYOUT(EVENT_SESSION_ADD, event_session_fields),
+    LAYOUT(EVENT_SESSION_DROP, event_session_fields),
+    LAYOUT(EVENT_ACCOUNT_CHANGE, event_account_change_fields),
     LAYOUT(EVENT_TEXT, event_text_fields),
     LAYOUT(EVENT_EDIT, event_edit_fields),
     LAYOUT(EVENT_DELETE, event_delete_fields),

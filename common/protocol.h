@@ -164,6 +164,10 @@ enum proto_type {
     /* Events between the nodes of a cluster (docs/CLUSTER.md section 3): the `e` bytes of
      * a Redis stream entry, never sent on a client socket (a client that sends one is
      * answered PROTO_E_UNKNOWN_TYPE). 0x0800-0x081F are reserved for them. */
+    PROTO_EVENT_ACCOUNT_CREATE = 0x0800, /* node  struct proto_event_account */
+    PROTO_EVENT_SESSION_ADD = 0x0801,    /* node  struct proto_event_session */
+    PROTO_EVENT_SESSION_DROP = 0x0802,   /* node  struct proto_event_session */
+    PROTO_EVENT_ACCOUNT_CHANGE = 0x0803, /* node  struct proto_event_account */
     PROTO_EVENT_TEXT = 0x0808,       /* node  struct proto_event_text */
     PROTO_EVENT_EDIT = 0x080A,       /* node  struct proto_event_change (text: the new text) */
     PROTO_EVENT_DELETE = 0x080B,     /* node  struct proto_event_change (no text) */
@@ -172,6 +176,8 @@ enum proto_type {
 
 #define PROTO_EVENT_FIRST 0x0800u    /* the range of cluster events */
 #define PROTO_EVENT_LAST 0x081Fu
+#define PROTO_MAX_PW_HASH 127u       /* bytes in an Argon2id hash string (libsodium's
+                                        crypto_pwhash_STRBYTES less its NUL) */
 
 /* NOTIFY_LEVEL_SET.level and NOTIFY_LEVEL.level: how much a room's texts ask for the
  * user's attention (the clients decide how; a mention always counts at MENTIONS). */
@@ -818,6 +824,28 @@ struct proto_event_text {
     struct proto_str text;
 };
 
+/* EVENT_ACCOUNT_CREATE and EVENT_ACCOUNT_CHANGE: never a password, only its Argon2id
+ * hash string. */
+struct proto_event_account {
+    uint64_t account;        /* CHANGE: the account; CREATE: 0 (assigned at apply) */
+    uint64_t time_ms;
+    uint16_t flag;           /* CREATE: 1 if invite_hash is an invite brought, else 0;
+                                CHANGE: 1 for a login's rehash, 0 for a new password */
+    uint8_t invite_hash[PROTO_SHA256_LEN]; /* CREATE with an invite: its code's SHA-256;
+                                              else zeros */
+    struct proto_str name;   /* CREATE: the name; CHANGE: absent */
+    struct proto_str pw_hash;
+};
+
+/* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
+struct proto_event_session {
+    uint64_t account;
+    uint64_t time_ms;
+    uint64_t expires_ms;     /* ADD: when it ends; DROP: 0 */
+    uint16_t all;            /* DROP: 1 ends every session of the account, else 0 */
+    uint8_t token_hash[PROTO_SHA256_LEN];
+};
+
 /* EVENT_EDIT, EVENT_DELETE, EVENT_REACT: a change to one message by an account. */
 struct proto_event_change {
     uint64_t message_id;
@@ -900,6 +928,8 @@ struct proto_msg {
         struct proto_notify_level notify_level;
         struct proto_event_text event_text;
         struct proto_event_change event_change; /* EVENT_EDIT, _DELETE, _REACT */
+        struct proto_event_account event_account; /* EVENT_ACCOUNT_CREATE, _CHANGE */
+        struct proto_event_session event_session; /* EVENT_SESSION_ADD, _DROP */
     } u;
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/cluster_event.h"
@@ -29,6 +30,9 @@ struct waiting {
     uint64_t request;
     int64_t deadline;          /* monotonic */
     struct deliver_ticket ticket;
+    enum event_type type;      /* SESSION_ADD and INVITE_CREATE: a token or code waits on
+                                  this node under hash until the entry applies */
+    uint8_t hash[PROTO_SHA256_LEN];
 };
 
 struct cluster {
@@ -80,10 +84,31 @@ static struct waiting *waiting_take(struct cluster *cl, uint64_t request)
     return w;
 }
 
-static void waiting_add(struct cluster *cl, uint64_t request, const struct deliver_ticket *t)
+/* The hash a token or invite code of ev waits under on this node, or NULL. */
+static const uint8_t *secret_hash(const struct event *ev)
 {
-    struct waiting *w = g_new(struct waiting, 1);
-    *w = (struct waiting){ request, clock_mono_ms() + CLUSTER_ANSWER_TIMEOUT_MS, *t };
+    return ev->type == EVENT_SESSION_ADD ? ev->u.session.token_hash
+           : ev->type == EVENT_INVITE_CREATE ? ev->u.invite.code_hash : NULL;
+}
+
+/* Drops the token or invite code waiting under hash for an entry of type that will not
+ * be answered: refused, or not read back in time (if it lands later, it only stores). */
+static void forget_secret(struct server *srv, enum event_type type, const uint8_t *hash)
+{
+    if (type == EVENT_SESSION_ADD)
+        auth_session_applied(srv, hash, NULL, false);
+    else if (type == EVENT_INVITE_CREATE)
+        moderation_invite_applied(srv, hash, NULL, false);
+}
+
+static void waiting_add(struct cluster *cl, uint64_t request, const struct deliver_ticket *t,
+                        const struct event *ev)
+{
+    struct waiting *w = g_new0(struct waiting, 1);
+    *w = (struct waiting){ request, clock_mono_ms() + CLUSTER_ANSWER_TIMEOUT_MS, *t,
+                           ev->type, { 0 } };
+    if (secret_hash(ev) != NULL)
+        memcpy(w->hash, secret_hash(ev), PROTO_SHA256_LEN);
     g_queue_push_tail(&cl->order, w);
     g_hash_table_insert(cl->waiting, &w->request, cl->order.tail);
 }
@@ -102,6 +127,14 @@ static void refuse_unavailable(struct server *srv, const struct deliver_ticket *
                       unavailable);
 }
 
+/* Refuses the request of w (taken out of the table) as unavailable and frees w. */
+static void refuse_waiting(struct server *srv, struct waiting *w, const char *why)
+{
+    refuse_unavailable(srv, &w->ticket, why);
+    forget_secret(srv, w->type, w->hash);
+    g_free(w);
+}
+
 void cluster_append(struct server *srv, const struct event *ev,
                     const struct deliver_ticket *ticket)
 {
@@ -116,12 +149,16 @@ void cluster_append(struct server *srv, const struct event *ev,
         return;
     }
     uint64_t request = cl->next_request++;
-    if (g_hash_table_size(cl->waiting) >= CLUSTER_MAX_WAITING)
-        refuse_unavailable(srv, ticket, "too many requests wait for the stream");
-    else if (!cluster_log_append(cl->log, request, bytes, len))
-        refuse_unavailable(srv, ticket, "the stream is down");
-    else
-        waiting_add(cl, request, ticket);
+    const char *refused = g_hash_table_size(cl->waiting) >= CLUSTER_MAX_WAITING
+                              ? "too many requests wait for the stream"
+                          : !cluster_log_append(cl->log, request, bytes, len)
+                              ? "the stream is down" : NULL;
+    if (refused != NULL) {
+        refuse_unavailable(srv, ticket, refused);
+        forget_secret(srv, ev->type, secret_hash(ev));
+    } else {
+        waiting_add(cl, request, ticket, ev);
+    }
     g_free(bytes);
 }
 
@@ -207,7 +244,8 @@ static void on_apply(void *data, const struct cluster_entry *e)
         log_event(LOG_WARN, 0, NULL, NULL, "cluster: stream entry %s of node %u skipped: %s",
                   id, (unsigned)e->node, why);
         if (w != NULL)
-            refuse_unavailable(srv, &w->ticket, "its own entry did not decode");
+            refuse_waiting(srv, w, "its own entry did not decode");
+        w = NULL;
     }
     g_free(w);
     record_applied(srv, e->id);
@@ -228,10 +266,9 @@ static void on_append_failed(void *data, uint64_t request, bool maybe_added)
     struct server *srv = data;
     struct waiting *w = waiting_take(srv->cluster, request);
     if (w != NULL)
-        refuse_unavailable(srv, &w->ticket, maybe_added
-                           ? "no answer to the append (if it landed, it still applies)"
-                           : "Redis refused the append");
-    g_free(w);
+        refuse_waiting(srv, w, maybe_added
+                       ? "no answer to the append (if it landed, it still applies)"
+                       : "Redis refused the append");
 }
 
 static const struct cluster_log_ops log_ops = {
@@ -281,9 +318,8 @@ void cluster_expire(struct server *srv, int64_t now)
     const struct waiting *oldest;
     while ((oldest = g_queue_peek_head(&cl->order)) != NULL && oldest->deadline <= now) {
         struct waiting *w = waiting_take(cl, oldest->request);
-        refuse_unavailable(srv, &w->ticket, "its entry was not read back in time (if it "
-                                            "landed, it still applies)");
-        g_free(w);
+        refuse_waiting(srv, w, "its entry was not read back in time (if it landed, it "
+                               "still applies)");
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/emoji.h"
 #include "common/validate.h"
+#include "server/cluster_event_account.h"
 
 /* The frame type of an event kind that travels through the stream, 0 for the others. */
 static uint16_t frame_type(enum event_type type)
@@ -16,6 +17,10 @@ static uint16_t frame_type(enum event_type type)
     case EVENT_EDIT: return PROTO_EVENT_EDIT;
     case EVENT_DELETE: return PROTO_EVENT_DELETE;
     case EVENT_REACT: return PROTO_EVENT_REACT;
+    case EVENT_ACCOUNT_CREATE: return PROTO_EVENT_ACCOUNT_CREATE;
+    case EVENT_SESSION_ADD: return PROTO_EVENT_SESSION_ADD;
+    case EVENT_SESSION_DROP: return PROTO_EVENT_SESSION_DROP;
+    case EVENT_ACCOUNT_CHANGE: return PROTO_EVENT_ACCOUNT_CHANGE;
     default: return 0;
     }
 }
@@ -30,7 +35,9 @@ uint8_t *cluster_event_encode(const struct event *ev, size_t *len)
     struct proto_msg m = { .type = frame_type(ev->type) };
     if (m.type == 0)
         return NULL;
-    if (ev->type == EVENT_TEXT) {
+    if (cluster_account_to_frame(ev, &m)) {
+        /* filled */
+    } else if (ev->type == EVENT_TEXT) {
         const struct event_text *t = &ev->u.text;
         m.u.event_text = (struct proto_event_text){
             .room_id = t->room_id, .time_ms = (uint64_t)t->time_ms,
@@ -54,8 +61,7 @@ uint8_t *cluster_event_encode(const struct event *ev, size_t *len)
     return out;
 }
 
-/* Copies a checked name into out->name. */
-static bool take_name(struct cluster_event *out, struct proto_str name)
+bool cluster_event_take_name(struct cluster_event *out, struct proto_str name)
 {
     if (name_check(name.ptr, name.len) != NAME_OK)
         return false;
@@ -75,7 +81,7 @@ static bool decode_text(const struct proto_event_text *t, struct cluster_event *
         *why = "a text that TEXT_SEND would refuse";
         return false;
     }
-    if (!take_name(out, t->sender)) {
+    if (!cluster_event_take_name(out, t->sender)) {
         *why = "an invalid sender name";
         return false;
     }
@@ -102,7 +108,7 @@ static bool decode_change(enum event_type type, const struct proto_event_change 
                                   : "a reaction that REACT would refuse";
         return false;
     }
-    if (!take_name(out, c->actor)) {
+    if (!cluster_event_take_name(out, c->actor)) {
         *why = "an invalid actor name";
         return false;
     }
@@ -133,6 +139,10 @@ bool cluster_event_decode(const uint8_t *bytes, size_t len, struct cluster_event
         *why = proto_status_text(st);
         return false;
     }
+    m.type = type;
+    int account = cluster_account_from_frame(&m, out, why);
+    if (account >= 0)
+        return account == 1;
     switch (type) {
     case PROTO_EVENT_TEXT: return decode_text(&m.u.event_text, out, why);
     case PROTO_EVENT_EDIT: return decode_change(EVENT_EDIT, &m.u.event_change, out, why);

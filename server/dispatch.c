@@ -43,9 +43,9 @@ static void on_text_send(struct client *c, const struct proto_msg *msg);
 
 /* Every frame type a client may send. Payload layouts and their bounds (exact sizes,
  * string caps, PROTO_MAX_PAYLOAD) are enforced by the decoder before a handler runs.
- * In a cluster, LOGIN, LOGIN_TOKEN and LOGOUT are taken although their session rows stay
- * on the node that wrote them (a session is per node until sessions go through the
- * stream); DIRECT_SEND is taken only to a direct room that exists (direct.c). */
+ * In a cluster, accounts and sessions go through the stream (REGISTER, LOGIN, LOGIN_TOKEN,
+ * LOGOUT, PASSWORD_CHANGE); DIRECT_SEND is taken only to a direct room that exists
+ * (direct.c). */
 static const struct command commands[] = {
     { PROTO_HELLO, NEED_ANY, SHARED, presence_on_hello },
     { PROTO_PING, NEED_ANY, SHARED, on_ping },
@@ -58,11 +58,11 @@ static const struct command commands[] = {
     { PROTO_FILE_CANCEL, NEED_ONLINE, SHARED, upload_on_cancel },
     { PROTO_DOWNLOAD_REQUEST, NEED_ONLINE, SHARED, download_on_request },
     { PROTO_DOWNLOAD_CANCEL, NEED_ONLINE, SHARED, download_on_cancel },
-    { PROTO_REGISTER, NEED_ANY, NOT_YET, login_on_register },
+    { PROTO_REGISTER, NEED_ANY, SHARED, login_on_register },
     { PROTO_LOGIN, NEED_ANY, SHARED, login_on_login },
     { PROTO_LOGIN_TOKEN, NEED_ANY, SHARED, login_on_login_token },
     { PROTO_LOGOUT, NEED_ONLINE, SHARED, account_on_logout },
-    { PROTO_PASSWORD_CHANGE, NEED_ONLINE, NOT_YET, account_on_password_change },
+    { PROTO_PASSWORD_CHANGE, NEED_ONLINE, SHARED, account_on_password_change },
     { PROTO_INVITE_CREATE, NEED_ONLINE, NOT_YET, moderation_on_invite_create },
     { PROTO_MODERATE, NEED_ONLINE, NOT_YET, moderation_on_moderate },
     { PROTO_ROOM_CREATE, NEED_ONLINE, NOT_YET, room_on_create },

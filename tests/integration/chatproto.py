@@ -115,6 +115,10 @@ NOTIFY_LEVEL_SET = 0x0724
 NOTIFY_LEVEL = 0x0725
 # Events between cluster nodes (through Redis only; a client that sends one gets
 # UNKNOWN_TYPE).
+EVENT_ACCOUNT_CREATE = 0x0800
+EVENT_SESSION_ADD = 0x0801
+EVENT_SESSION_DROP = 0x0802
+EVENT_ACCOUNT_CHANGE = 0x0803
 EVENT_TEXT = 0x0808
 EVENT_EDIT = 0x080A
 EVENT_DELETE = 0x080B
@@ -389,6 +393,12 @@ LAYOUTS = {
                     ("room_id", "u32"), ("sender", "str"), ("snippet", "str")],
     NOTIFY_LEVEL_SET: [("request_id", "u64"), ("room_id", "u32"), ("level", "u16")],
     NOTIFY_LEVEL: [("room_id", "u32"), ("level", "u16")],
+    EVENT_ACCOUNT_CREATE: [("account", "u64"), ("time_ms", "u64"), ("flag", "u16"),
+                           ("invite_hash", "sha256"), ("name", "str"), ("pw_hash", "str")],
+    EVENT_ACCOUNT_CHANGE: [("account", "u64"), ("time_ms", "u64"), ("flag", "u16"),
+                           ("pw_hash", "str")],
+    EVENT_SESSION_ADD: [("account", "u64"), ("time_ms", "u64"), ("expires_ms", "u64"),
+                        ("all", "u16"), ("token_hash", "sha256")],
     EVENT_TEXT: [("room_id", "u32"), ("time_ms", "u64"), ("sender_account", "u64"),
                  ("sender_conn", "u32"), ("client_id", "u64"), ("reply_to", "u64"),
                  ("sender", "str"), ("text", "str")],
@@ -397,6 +407,7 @@ LAYOUTS = {
 }
 LAYOUTS[EVENT_EDIT] = LAYOUTS[EVENT_DELETE] + [("text", "str")]
 LAYOUTS[EVENT_REACT] = LAYOUTS[EVENT_EDIT]
+LAYOUTS[EVENT_SESSION_DROP] = LAYOUTS[EVENT_SESSION_ADD]
 LAYOUTS[FILE_OFFER_THUMB] = LAYOUTS[FILE_OFFER] + [("thumb", "data")]
 LAYOUTS[FILE_ANNOUNCE_THUMB] = LAYOUTS[FILE_ANNOUNCE] + [("width", "u16"), ("height", "u16"),
                                                          ("thumb", "data")]
@@ -412,6 +423,7 @@ _TYPE_NAME_LIST = (
     "RESUME RESUME_GAP TYPING_SET READ_MARK RECEIPTS_SET EDIT DELETE REPLY_SEND REACT TYPING "
     "READ_MARKER RECEIPT MESSAGE_EDITED MESSAGE_DELETED REPLY_TO REACTION SEARCH SEARCH_RESULT "
     "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB NOTIFY_LEVEL_SET NOTIFY_LEVEL "
+    "EVENT_ACCOUNT_CREATE EVENT_SESSION_ADD EVENT_SESSION_DROP EVENT_ACCOUNT_CHANGE "
     "EVENT_TEXT EVENT_EDIT EVENT_DELETE EVENT_REACT").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()

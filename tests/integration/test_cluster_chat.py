@@ -179,7 +179,7 @@ def test_a_resend_through_another_node_applies_as_nothing(server_factory, redis,
     two.wait_log("resent text client_id=41 is message_id=")
     for node in (one, two):
         assert query(node.workdir, "SELECT count(*) FROM messages") == [(1,)]
-    assert redis.command("XLEN", "chat:events") == 2  # both entries, applied once
+    assert redis.command("XLEN", "chat:events") == 4  # two logins' sessions, both texts
 
 
 def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory, redis,
@@ -287,20 +287,76 @@ def test_requests_cluster_mode_does_not_take_are_refused(server_factory, redis, 
         assert "cluster" in error.message and "not support" in error.message
     visitor.send_frame(P.ROOM_LIST, request_id=9)  # reads are taken
     visitor.wait_for(P.DONE, skip=(P.ROOM_INFO,))
-    registrant = RawClient(two.port)
-    registrant.register("newcomer", "another long password")
-    registrant.expect_error(P.E_CLUSTER_NOT_YET, P.REGISTER)
     one.wait_log("ROOM_CREATE refused: cluster mode does not take it yet")
     for node in (one, two):
         assert query(node.workdir, "SELECT count(*) FROM rooms") == [(1,)]
-        assert query(node.workdir, "SELECT count(*) FROM accounts") == [(1,)]
     # An event frame from a client is a type the server does not take.
     event = P.encode(P.EVENT_TEXT, room_id=0, time_ms=1, sender_account=1, sender_conn=1,
                      client_id=1, reply_to=0, sender="mallory", text="forged")
     visitor.send(event)
     visitor.expect_error(P.E_UNKNOWN_TYPE, P.EVENT_TEXT)
     visitor.expect_quiet()
-    assert redis.command("XLEN", "chat:events") == 0
+    assert redis.command("XLEN", "chat:events") == 1, "only the admin's login session"
+
+
+def test_same_name_registered_on_two_nodes_at_once_makes_one_account(server_factory,
+                                                                      redis, tmp_path):
+    nodes = seeded_nodes(server_factory, redis, tmp_path, count=3)
+    for attempt in range(3):
+        name = f"racer{attempt}"
+        clients = [RawClient(node.port) for node in nodes[:2]]
+        start = threading.Barrier(len(clients))
+
+        def register(client, password):
+            start.wait()
+            client.register(name, password)
+
+        threads = [threading.Thread(target=register, args=(c, f"long password {n}"))
+                   for n, c in enumerate(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        outcomes = []
+        for client in clients:
+            frame = client.recv()
+            if frame.type == P.ERROR:
+                assert frame.code == P.E_NAME_TAKEN, frame
+                outcomes.append("taken")
+            else:
+                assert frame.type == P.SESSION, frame
+                client.expect_welcome()
+                outcomes.append("registered")
+        assert sorted(outcomes) == ["registered", "taken"]
+        for node in nodes:
+            wait_until(lambda: query(node.workdir, "SELECT count(*) FROM accounts WHERE "
+                                     f"name = '{name}'") == [(1,)], what="one account")
+    ids = {tuple(query(node.workdir, "SELECT id, name, pw_hash FROM accounts ORDER BY id"))
+           for node in nodes}
+    assert len(ids) == 1, "every node holds the same accounts and hashes"
+
+
+def test_a_session_made_on_one_node_logs_in_on_another_and_logout_ends_it_everywhere(
+        server_factory, redis, tmp_path):
+    one, two, three = seeded_nodes(server_factory, redis, tmp_path, count=3)
+    newcomer = RawClient(one.port)
+    newcomer.register("newcomer", "another long password")
+    token = newcomer.expect_session().token
+    entries = redis.command("XRANGE", "chat:events", "-", "+")
+    raw = b"".join(v for _, fields in entries for v in fields if isinstance(v, bytes))
+    assert token not in raw and b"another long password" not in raw, "only hashes travel"
+    failover = RawClient(two.port)  # the client lost node 1 and keeps its login
+    failover.token_login(token)
+    assert failover.expect_session().username == "newcomer"
+    newcomer.send_frame(P.LOGOUT, request_id=5, scope=P.LOGOUT_ALL)  # every session, on every node
+    newcomer.wait_for(P.DONE)
+    for node in (two, three):
+        late = RawClient(node.port)
+        wait_until(lambda: query(node.workdir, "SELECT count(*) FROM sessions s JOIN accounts "
+                                 "a ON a.id = s.account_id WHERE a.name = 'newcomer'")
+                   == [(0,)], what="the sessions revoked")
+        late.token_login(token)
+        late.expect_error(P.E_TOKEN_INVALID, P.LOGIN_TOKEN)
 
 
 def test_stores_are_checked_against_the_mode(server_factory, redis, tmp_path):

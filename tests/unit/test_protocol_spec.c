@@ -10,6 +10,10 @@
 #include "common/protocol.h"
 
 #define S(literal) { literal, sizeof literal - 1 }
+#define SPEC_PW_HASH "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"
+#define SPEC_TOKEN_HASH { 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, \
+                          0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, \
+                          0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab }
 #define WAVE "\xf0\x9f\x91\x8b" /* U+1F44B WAVING HAND SIGN */
 #define SHA_OF_HELLO /* SHA-256 of "hello\n", the example file's contents */                \
     { 0x58, 0x91, 0xb5, 0xb5, 0x22, 0xd5, 0xdf, 0x08, 0x6d, 0x0f, 0xf0, 0xb1, 0x10, 0xfb,      \
@@ -542,6 +546,47 @@ static const struct example examples[] = {
       "00 00 00 0d 49 48 44 52 "
       "00 00 00 02 00 00 00 01 08 02 00 00 00 "
       "7b 40 e8 dd " },
+    { { PROTO_EVENT_ACCOUNT_CREATE, .u.event_account = { 0, 1764000000000u, 0, { 0 },
+                                                        S("carol"), S(SPEC_PW_HASH) } },
+      "00 00 00 67 08 00 00 00 "
+      "00 00 00 00 00 00 00 00 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 "
+      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 "
+      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 "
+      "00 05 "
+      "63 61 72 6f 6c "
+      "00 2c "
+      "24 61 72 67 6f 6e 32 69 64 24 76 3d 31 39 24 6d "
+      "3d 36 35 35 33 36 2c 74 3d 32 2c 70 3d 31 24 63 "
+      "32 46 73 64 41 24 61 47 46 7a 61 41 " },
+    { { PROTO_EVENT_SESSION_ADD, .u.event_session = { 3, 1764000000000u, 1766592000000u, 0,
+                                                      SPEC_TOKEN_HASH } },
+      "00 00 00 3a 08 01 00 00 "
+      "00 00 00 00 00 00 00 03 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 01 9b 51 16 b0 00 "
+      "00 00 "
+      "ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab "
+      "ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab " },
+    { { PROTO_EVENT_SESSION_DROP, .u.event_session = { 3, 1764000000000u, 0, 1, { 0 } } },
+      "00 00 00 3a 08 02 00 00 "
+      "00 00 00 00 00 00 00 03 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 00 00 00 00 00 00 "
+      "00 01 "
+      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 "
+      "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 " },
+    { { PROTO_EVENT_ACCOUNT_CHANGE, .u.event_account = { 3, 1764000000000u, 0, { 0 },
+                                                        { NULL, 0 }, S(SPEC_PW_HASH) } },
+      "00 00 00 40 08 03 00 00 "
+      "00 00 00 00 00 00 00 03 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 "
+      "00 2c "
+      "24 61 72 67 6f 6e 32 69 64 24 76 3d 31 39 24 6d "
+      "3d 36 35 35 33 36 2c 74 3d 32 2c 70 3d 31 24 63 "
+      "32 46 73 64 41 24 61 47 46 7a 61 41 " },
     { { PROTO_EVENT_TEXT, .u.event_text = { 0, 1764000000000u, 2, 0x01000007u, 42, 0, S("bob"),
                                             S("hi") } },
       "00 00 00 31 08 08 00 00 "

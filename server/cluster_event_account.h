@@ -1,0 +1,19 @@
+/* The account family's events <-> frames, for cluster_event.c: EVENT_ACCOUNT_CREATE,
+ * EVENT_SESSION_ADD, EVENT_SESSION_DROP, EVENT_ACCOUNT_CHANGE (docs/PROTOCOL.md 5.71). */
+#ifndef CHAT_SERVER_CLUSTER_EVENT_ACCOUNT_H
+#define CHAT_SERVER_CLUSTER_EVENT_ACCOUNT_H
+
+#include <stdbool.h>
+
+#include "server/cluster_event.h"
+
+/* Fills *m with the frame of ev if ev is of the account family; false otherwise. */
+bool cluster_account_to_frame(const struct event *ev, struct proto_msg *m);
+
+/* Decodes a decoded frame *m of the account family into *out: 1 if its fields pass the
+ * checks the taking node's request passed, 0 (with *why) if not, -1 if *m is of
+ * another family. */
+int cluster_account_from_frame(const struct proto_msg *m, struct cluster_event *out,
+                               const char **why);
+
+#endif
