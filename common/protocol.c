@@ -270,6 +270,14 @@ static const struct field event_session_fields[] = {
     U64(event_session.account), U64(event_session.time_ms), U64(event_session.expires_ms),
     U16(event_session.all), SHA(event_session.token_hash),
 };
+static const struct field event_moderate_fields[] = {
+    U16(event_moderate.action), U32(event_moderate.value), U64(event_moderate.time_ms),
+    U64(event_moderate.until_ms), U64(event_moderate.actor_account),
+    U64(event_moderate.target_account), U32(event_moderate.target_conn),
+    STR(event_moderate.actor, PROTO_MAX_NAME_BYTES),
+    STR(event_moderate.target, PROTO_MAX_NAME_BYTES),
+    STR(event_moderate.reason, PROTO_MAX_REASON),
+};
 static const struct field event_text_fields[] = {
     U32(event_text.room_id), U64(event_text.time_ms), U64(event_text.sender_account),
     U32(event_text.sender_conn), U64(event_text.client_id), U64(event_text.reply_to),
@@ -378,6 +386,7 @@ static const struct layout layouts[] = {
     LAYOUT(EVENT_SESSION_ADD, event_session_fields),
     LAYOUT(EVENT_SESSION_DROP, event_session_fields),
     LAYOUT(EVENT_ACCOUNT_CHANGE, event_account_change_fields),
+    LAYOUT(EVENT_MODERATE, event_moderate_fields),
     LAYOUT(EVENT_TEXT, event_text_fields),
     LAYOUT(EVENT_EDIT, event_edit_fields),
     LAYOUT(EVENT_DELETE, event_delete_fields),

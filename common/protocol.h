@@ -168,6 +168,7 @@ enum proto_type {
     PROTO_EVENT_SESSION_ADD = 0x0801,    /* node  struct proto_event_session */
     PROTO_EVENT_SESSION_DROP = 0x0802,   /* node  struct proto_event_session */
     PROTO_EVENT_ACCOUNT_CHANGE = 0x0803, /* node  struct proto_event_account */
+    PROTO_EVENT_MODERATE = 0x0804,       /* node  struct proto_event_moderate */
     PROTO_EVENT_TEXT = 0x0808,       /* node  struct proto_event_text */
     PROTO_EVENT_EDIT = 0x080A,       /* node  struct proto_event_change (text: the new text) */
     PROTO_EVENT_DELETE = 0x080B,     /* node  struct proto_event_change (no text) */
@@ -837,6 +838,20 @@ struct proto_event_account {
     struct proto_str pw_hash;
 };
 
+/* EVENT_MODERATE: what a moderator or admin did to an account or a guest's connection. */
+struct proto_event_moderate {
+    uint16_t action;         /* enum proto_mod_action */
+    uint32_t value;          /* ROLE: the role; MUTE: minutes (0 lifts it) */
+    uint64_t time_ms;
+    uint64_t until_ms;       /* MUTE: when it ends, 0 if lifted */
+    uint64_t actor_account;
+    uint64_t target_account; /* 0: a guest (KICK and MUTE only) */
+    uint32_t target_conn;    /* a guest: its cluster-wide connection id; else 0 */
+    struct proto_str actor;
+    struct proto_str target;
+    struct proto_str reason; /* may be empty */
+};
+
 /* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
 struct proto_event_session {
     uint64_t account;
@@ -930,6 +945,7 @@ struct proto_msg {
         struct proto_event_change event_change; /* EVENT_EDIT, _DELETE, _REACT */
         struct proto_event_account event_account; /* EVENT_ACCOUNT_CREATE, _CHANGE */
         struct proto_event_session event_session; /* EVENT_SESSION_ADD, _DROP */
+        struct proto_event_moderate event_moderate;
     } u;
 };
 

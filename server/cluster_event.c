@@ -21,6 +21,7 @@ static uint16_t frame_type(enum event_type type)
     case EVENT_SESSION_ADD: return PROTO_EVENT_SESSION_ADD;
     case EVENT_SESSION_DROP: return PROTO_EVENT_SESSION_DROP;
     case EVENT_ACCOUNT_CHANGE: return PROTO_EVENT_ACCOUNT_CHANGE;
+    case EVENT_MODERATE: return PROTO_EVENT_MODERATE;
     default: return 0;
     }
 }
@@ -35,7 +36,7 @@ uint8_t *cluster_event_encode(const struct event *ev, size_t *len)
     struct proto_msg m = { .type = frame_type(ev->type) };
     if (m.type == 0)
         return NULL;
-    if (cluster_account_to_frame(ev, &m)) {
+    if (cluster_account_to_frame(ev, &m) || cluster_moderate_to_frame(ev, &m)) {
         /* filled */
     } else if (ev->type == EVENT_TEXT) {
         const struct event_text *t = &ev->u.text;
@@ -61,12 +62,12 @@ uint8_t *cluster_event_encode(const struct event *ev, size_t *len)
     return out;
 }
 
-bool cluster_event_take_name(struct cluster_event *out, struct proto_str name)
+bool cluster_event_take_name(char *dst, struct proto_str name)
 {
     if (name_check(name.ptr, name.len) != NAME_OK)
         return false;
-    memcpy(out->name, name.ptr, name.len);
-    out->name[name.len] = '\0';
+    memcpy(dst, name.ptr, name.len);
+    dst[name.len] = '\0';
     return true;
 }
 
@@ -81,7 +82,7 @@ static bool decode_text(const struct proto_event_text *t, struct cluster_event *
         *why = "a text that TEXT_SEND would refuse";
         return false;
     }
-    if (!cluster_event_take_name(out, t->sender)) {
+    if (!cluster_event_take_name(out->name, t->sender)) {
         *why = "an invalid sender name";
         return false;
     }
@@ -108,7 +109,7 @@ static bool decode_change(enum event_type type, const struct proto_event_change 
                                   : "a reaction that REACT would refuse";
         return false;
     }
-    if (!cluster_event_take_name(out, c->actor)) {
+    if (!cluster_event_take_name(out->name, c->actor)) {
         *why = "an invalid actor name";
         return false;
     }
@@ -140,9 +141,11 @@ bool cluster_event_decode(const uint8_t *bytes, size_t len, struct cluster_event
         return false;
     }
     m.type = type;
-    int account = cluster_account_from_frame(&m, out, why);
-    if (account >= 0)
-        return account == 1;
+    int family = cluster_account_from_frame(&m, out, why);
+    if (family < 0)
+        family = cluster_moderate_from_frame(&m, out, why);
+    if (family >= 0)
+        return family == 1;
     switch (type) {
     case PROTO_EVENT_TEXT: return decode_text(&m.u.event_text, out, why);
     case PROTO_EVENT_EDIT: return decode_change(EVENT_EDIT, &m.u.event_change, out, why);

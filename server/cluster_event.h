@@ -15,11 +15,13 @@
 struct cluster_event {
     struct event ev;
     char name[PROTO_MAX_NAME_BYTES + 1]; /* the sender's or actor's name, NUL-ended */
+    char target[PROTO_MAX_NAME_BYTES + 1]; /* a moderation's target name, NUL-ended */
     char pw_hash[PROTO_MAX_PW_HASH + 1]; /* an account event's Argon2id string */
 };
 
-/* Copies name into out->name if it passes name_check; false if not. */
-bool cluster_event_take_name(struct cluster_event *out, struct proto_str name);
+/* Copies name, NUL-ended, into dst (PROTO_MAX_NAME_BYTES + 1 bytes) if it passes
+ * name_check; false if not. */
+bool cluster_event_take_name(char *dst, struct proto_str name);
 
 /* True for an event kind that travels through the stream (has an event frame). */
 bool cluster_event_travels(enum event_type type);

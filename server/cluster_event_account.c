@@ -92,7 +92,7 @@ static bool decode_account(uint16_t type, const struct proto_event_account *a,
         } };
         return true;
     }
-    if (!cluster_event_take_name(out, a->name)) {
+    if (!cluster_event_take_name(out->name, a->name)) {
         *why = "a name that REGISTER would refuse";
         return false;
     }

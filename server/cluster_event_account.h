@@ -1,5 +1,6 @@
 /* The account family's events <-> frames, for cluster_event.c: EVENT_ACCOUNT_CREATE,
- * EVENT_SESSION_ADD, EVENT_SESSION_DROP, EVENT_ACCOUNT_CHANGE (docs/PROTOCOL.md 5.71). */
+ * EVENT_SESSION_ADD, EVENT_SESSION_DROP, EVENT_ACCOUNT_CHANGE (cluster_event_account.c)
+ * and EVENT_MODERATE (cluster_event_moderate.c) (docs/PROTOCOL.md 5.71). */
 #ifndef CHAT_SERVER_CLUSTER_EVENT_ACCOUNT_H
 #define CHAT_SERVER_CLUSTER_EVENT_ACCOUNT_H
 
@@ -15,5 +16,10 @@ bool cluster_account_to_frame(const struct event *ev, struct proto_msg *m);
  * another family. */
 int cluster_account_from_frame(const struct proto_msg *m, struct cluster_event *out,
                                const char **why);
+
+/* The same two for EVENT_MODERATE (cluster_event_moderate.c). */
+bool cluster_moderate_to_frame(const struct event *ev, struct proto_msg *m);
+int cluster_moderate_from_frame(const struct proto_msg *m, struct cluster_event *out,
+                                const char **why);
 
 #endif

@@ -64,7 +64,7 @@ static const struct command commands[] = {
     { PROTO_LOGOUT, NEED_ONLINE, SHARED, account_on_logout },
     { PROTO_PASSWORD_CHANGE, NEED_ONLINE, SHARED, account_on_password_change },
     { PROTO_INVITE_CREATE, NEED_ONLINE, NOT_YET, moderation_on_invite_create },
-    { PROTO_MODERATE, NEED_ONLINE, NOT_YET, moderation_on_moderate },
+    { PROTO_MODERATE, NEED_ONLINE, SHARED, moderation_on_moderate },
     { PROTO_ROOM_CREATE, NEED_ONLINE, NOT_YET, room_on_create },
     { PROTO_ROOM_JOIN, NEED_ONLINE, NOT_YET, room_on_join },
     { PROTO_ROOM_LEAVE, NEED_ONLINE, NOT_YET, room_on_leave },

@@ -119,6 +119,7 @@ EVENT_ACCOUNT_CREATE = 0x0800
 EVENT_SESSION_ADD = 0x0801
 EVENT_SESSION_DROP = 0x0802
 EVENT_ACCOUNT_CHANGE = 0x0803
+EVENT_MODERATE = 0x0804
 EVENT_TEXT = 0x0808
 EVENT_EDIT = 0x080A
 EVENT_DELETE = 0x080B
@@ -399,6 +400,10 @@ LAYOUTS = {
                            ("pw_hash", "str")],
     EVENT_SESSION_ADD: [("account", "u64"), ("time_ms", "u64"), ("expires_ms", "u64"),
                         ("all", "u16"), ("token_hash", "sha256")],
+    EVENT_MODERATE: [("action", "u16"), ("value", "u32"), ("time_ms", "u64"),
+                     ("until_ms", "u64"), ("actor_account", "u64"), ("target_account", "u64"),
+                     ("target_conn", "u32"), ("actor", "str"), ("target", "str"),
+                     ("reason", "str")],
     EVENT_TEXT: [("room_id", "u32"), ("time_ms", "u64"), ("sender_account", "u64"),
                  ("sender_conn", "u32"), ("client_id", "u64"), ("reply_to", "u64"),
                  ("sender", "str"), ("text", "str")],
@@ -424,6 +429,7 @@ _TYPE_NAME_LIST = (
     "READ_MARKER RECEIPT MESSAGE_EDITED MESSAGE_DELETED REPLY_TO REACTION SEARCH SEARCH_RESULT "
     "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB NOTIFY_LEVEL_SET NOTIFY_LEVEL "
     "EVENT_ACCOUNT_CREATE EVENT_SESSION_ADD EVENT_SESSION_DROP EVENT_ACCOUNT_CHANGE "
+    "EVENT_MODERATE "
     "EVENT_TEXT EVENT_EDIT EVENT_DELETE EVENT_REACT").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()

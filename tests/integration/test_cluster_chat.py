@@ -359,6 +359,52 @@ def test_a_session_made_on_one_node_logs_in_on_another_and_logout_ends_it_everyw
         late.expect_error(P.E_TOKEN_INVALID, P.LOGIN_TOKEN)
 
 
+def registered(node, name, password="a long enough password"):
+    """A new account registered through node, logged in there."""
+    client = RawClient(node.port)
+    client.register(name, password)
+    client.expect_session()
+    return client
+
+
+def moderate(client, request_id, action, target, value=0, reason=""):
+    client.send_frame(P.MODERATE, request_id=request_id, action=action, value=value,
+                      target=target, reason=reason)
+    return client.wait_for(P.DONE, skip=(P.USER_JOINED, P.USER_LEFT, P.NOTICE, P.USER_ROLE))
+
+
+def notice_of(client, action):
+    """Reads until the NOTICE of action (other frames skipped); returns it."""
+    while True:
+        frame = client.wait_for(P.NOTICE, skip=(P.USER_ROLE, P.USER_JOINED, P.USER_LEFT))[0]
+        if frame.action == action:
+            return frame
+
+
+def test_moderation_on_node_1_acts_on_node_3(server_factory, redis, tmp_path):
+    one, _, three = seeded_nodes(server_factory, redis, tmp_path, count=3)
+    bob = registered(three, "bob")
+    admin = account(one)
+    moderate(admin, 1, P.MOD_ROLE, "bob", value=P.ROLE_MODERATOR)
+    assert notice_of(bob, P.MOD_ROLE).value == P.ROLE_MODERATOR
+    bob.sync()  # the USER_ROLE that followed the notice is applied to bob.roles
+    assert bob.roles[bob.user_id] == P.ROLE_MODERATOR
+    moderate(admin, 3, P.MOD_MUTE, "bob", value=10, reason="calm down")
+    assert notice_of(bob, P.MOD_MUTE).value == 10
+    bob.say("hello?", client_id=7)
+    muted = bob.wait_for(P.ERROR, skip=(P.NOTICE, P.USER_ROLE, P.USER_JOINED))[0]
+    assert muted.code == P.E_MUTED and "10 more minutes" in muted.message
+    moderate(admin, 4, P.MOD_BAN, "bob", reason="spam")
+    done = time.monotonic()
+    error = bob.wait_for(P.ERROR, timeout=1.0, skip=(P.NOTICE, P.USER_ROLE, P.USER_LEFT))[0]
+    bob.expect_closed(timeout=max(done + 1.0 - time.monotonic(), 0.001))
+    assert error.code == P.E_BANNED and "spam" in error.message
+    assert time.monotonic() - done < 1.0, "disconnected on node 3 within a second of DONE"
+    for node in (one, three):
+        assert query(node.workdir, "SELECT banned, role FROM accounts WHERE name = 'bob'") \
+            == [(1, P.ROLE_MODERATOR)]
+
+
 def test_stores_are_checked_against_the_mode(server_factory, redis, tmp_path):
     single = server_factory()  # a single node that holds a message
     talker = guest(single, "solo")
