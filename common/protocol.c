@@ -278,6 +278,12 @@ static const struct field event_moderate_fields[] = {
     STR(event_moderate.target, PROTO_MAX_NAME_BYTES),
     STR(event_moderate.reason, PROTO_MAX_REASON),
 };
+static const struct field event_room_fields[] = {
+    U16(event_room.action), U32(event_room.room_id), U64(event_room.time_ms),
+    U64(event_room.actor_account), U64(event_room.account),
+    STR(event_room.actor, PROTO_MAX_NAME_BYTES), STR(event_room.name, PROTO_MAX_NAME_BYTES),
+    STR(event_room.topic, PROTO_MAX_TOPIC),
+};
 static const struct field event_text_fields[] = {
     U32(event_text.room_id), U64(event_text.time_ms), U64(event_text.sender_account),
     U32(event_text.sender_conn), U64(event_text.client_id), U64(event_text.reply_to),
@@ -387,6 +393,9 @@ static const struct layout layouts[] = {
     LAYOUT(EVENT_SESSION_DROP, event_session_fields),
     LAYOUT(EVENT_ACCOUNT_CHANGE, event_account_change_fields),
     LAYOUT(EVENT_MODERATE, event_moderate_fields),
+    LAYOUT(EVENT_ROOM_CREATE, event_room_fields),
+    LAYOUT(EVENT_ROOM_MEMBER, event_room_fields),
+    LAYOUT(EVENT_ROOM_TOPIC, event_room_fields),
     LAYOUT(EVENT_TEXT, event_text_fields),
     LAYOUT(EVENT_EDIT, event_edit_fields),
     LAYOUT(EVENT_DELETE, event_delete_fields),

@@ -169,6 +169,9 @@ enum proto_type {
     PROTO_EVENT_SESSION_DROP = 0x0802,   /* node  struct proto_event_session */
     PROTO_EVENT_ACCOUNT_CHANGE = 0x0803, /* node  struct proto_event_account */
     PROTO_EVENT_MODERATE = 0x0804,       /* node  struct proto_event_moderate */
+    PROTO_EVENT_ROOM_CREATE = 0x0805,    /* node  struct proto_event_room */
+    PROTO_EVENT_ROOM_MEMBER = 0x0806,    /* node  struct proto_event_room */
+    PROTO_EVENT_ROOM_TOPIC = 0x0807,     /* node  struct proto_event_room */
     PROTO_EVENT_TEXT = 0x0808,       /* node  struct proto_event_text */
     PROTO_EVENT_EDIT = 0x080A,       /* node  struct proto_event_change (text: the new text) */
     PROTO_EVENT_DELETE = 0x080B,     /* node  struct proto_event_change (no text) */
@@ -852,6 +855,20 @@ struct proto_event_moderate {
     struct proto_str reason; /* may be empty */
 };
 
+/* EVENT_ROOM_CREATE, EVENT_ROOM_MEMBER, EVENT_ROOM_TOPIC: a named room made, an account
+ * joining, leaving or invited, a topic set. */
+struct proto_event_room {
+    uint16_t action;         /* CREATE: the kind (public 0, private 1); MEMBER: join 0,
+                                leave 1, invite 2; TOPIC: 0 */
+    uint32_t room_id;        /* CREATE: 0 (assigned when applied) */
+    uint64_t time_ms;
+    uint64_t actor_account;  /* who asked (TOPIC: 0 for a guest moderator) */
+    uint64_t account;        /* MEMBER: who joins, leaves or is invited; else 0 */
+    struct proto_str actor;
+    struct proto_str name;   /* CREATE: the room's name; MEMBER: the account's name */
+    struct proto_str topic;  /* CREATE and TOPIC: the topic (may be empty) */
+};
+
 /* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
 struct proto_event_session {
     uint64_t account;
@@ -946,6 +963,7 @@ struct proto_msg {
         struct proto_event_account event_account; /* EVENT_ACCOUNT_CREATE, _CHANGE */
         struct proto_event_session event_session; /* EVENT_SESSION_ADD, _DROP */
         struct proto_event_moderate event_moderate;
+        struct proto_event_room event_room; /* EVENT_ROOM_CREATE, _MEMBER, _TOPIC */
     } u;
 };
 

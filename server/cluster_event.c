@@ -22,6 +22,9 @@ static uint16_t frame_type(enum event_type type)
     case EVENT_SESSION_DROP: return PROTO_EVENT_SESSION_DROP;
     case EVENT_ACCOUNT_CHANGE: return PROTO_EVENT_ACCOUNT_CHANGE;
     case EVENT_MODERATE: return PROTO_EVENT_MODERATE;
+    case EVENT_ROOM_CREATE: return PROTO_EVENT_ROOM_CREATE;
+    case EVENT_ROOM_MEMBER: return PROTO_EVENT_ROOM_MEMBER;
+    case EVENT_ROOM_TOPIC: return PROTO_EVENT_ROOM_TOPIC;
     default: return 0;
     }
 }
@@ -36,7 +39,8 @@ uint8_t *cluster_event_encode(const struct event *ev, size_t *len)
     struct proto_msg m = { .type = frame_type(ev->type) };
     if (m.type == 0)
         return NULL;
-    if (cluster_account_to_frame(ev, &m) || cluster_moderate_to_frame(ev, &m)) {
+    if (cluster_account_to_frame(ev, &m) || cluster_moderate_to_frame(ev, &m) ||
+        cluster_room_to_frame(ev, &m)) {
         /* filled */
     } else if (ev->type == EVENT_TEXT) {
         const struct event_text *t = &ev->u.text;
@@ -144,6 +148,8 @@ bool cluster_event_decode(const uint8_t *bytes, size_t len, struct cluster_event
     int family = cluster_account_from_frame(&m, out, why);
     if (family < 0)
         family = cluster_moderate_from_frame(&m, out, why);
+    if (family < 0)
+        family = cluster_room_from_frame(&m, out, why);
     if (family >= 0)
         return family == 1;
     switch (type) {

@@ -22,4 +22,10 @@ bool cluster_moderate_to_frame(const struct event *ev, struct proto_msg *m);
 int cluster_moderate_from_frame(const struct proto_msg *m, struct cluster_event *out,
                                 const char **why);
 
+/* The same two for EVENT_ROOM_CREATE (named rooms only), EVENT_ROOM_MEMBER and
+ * EVENT_ROOM_TOPIC (cluster_event_room.c). */
+bool cluster_room_to_frame(const struct event *ev, struct proto_msg *m);
+int cluster_room_from_frame(const struct proto_msg *m, struct cluster_event *out,
+                            const char **why);
+
 #endif

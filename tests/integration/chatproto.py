@@ -120,6 +120,9 @@ EVENT_SESSION_ADD = 0x0801
 EVENT_SESSION_DROP = 0x0802
 EVENT_ACCOUNT_CHANGE = 0x0803
 EVENT_MODERATE = 0x0804
+EVENT_ROOM_CREATE = 0x0805
+EVENT_ROOM_MEMBER = 0x0806
+EVENT_ROOM_TOPIC = 0x0807
 EVENT_TEXT = 0x0808
 EVENT_EDIT = 0x080A
 EVENT_DELETE = 0x080B
@@ -404,6 +407,9 @@ LAYOUTS = {
                      ("until_ms", "u64"), ("actor_account", "u64"), ("target_account", "u64"),
                      ("target_conn", "u32"), ("actor", "str"), ("target", "str"),
                      ("reason", "str")],
+    EVENT_ROOM_CREATE: [("action", "u16"), ("room_id", "u32"), ("time_ms", "u64"),
+                        ("actor_account", "u64"), ("account", "u64"), ("actor", "str"),
+                        ("name", "str"), ("topic", "str")],
     EVENT_TEXT: [("room_id", "u32"), ("time_ms", "u64"), ("sender_account", "u64"),
                  ("sender_conn", "u32"), ("client_id", "u64"), ("reply_to", "u64"),
                  ("sender", "str"), ("text", "str")],
@@ -413,6 +419,7 @@ LAYOUTS = {
 LAYOUTS[EVENT_EDIT] = LAYOUTS[EVENT_DELETE] + [("text", "str")]
 LAYOUTS[EVENT_REACT] = LAYOUTS[EVENT_EDIT]
 LAYOUTS[EVENT_SESSION_DROP] = LAYOUTS[EVENT_SESSION_ADD]
+LAYOUTS[EVENT_ROOM_MEMBER] = LAYOUTS[EVENT_ROOM_TOPIC] = LAYOUTS[EVENT_ROOM_CREATE]
 LAYOUTS[FILE_OFFER_THUMB] = LAYOUTS[FILE_OFFER] + [("thumb", "data")]
 LAYOUTS[FILE_ANNOUNCE_THUMB] = LAYOUTS[FILE_ANNOUNCE] + [("width", "u16"), ("height", "u16"),
                                                          ("thumb", "data")]
@@ -429,7 +436,7 @@ _TYPE_NAME_LIST = (
     "READ_MARKER RECEIPT MESSAGE_EDITED MESSAGE_DELETED REPLY_TO REACTION SEARCH SEARCH_RESULT "
     "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB NOTIFY_LEVEL_SET NOTIFY_LEVEL "
     "EVENT_ACCOUNT_CREATE EVENT_SESSION_ADD EVENT_SESSION_DROP EVENT_ACCOUNT_CHANGE "
-    "EVENT_MODERATE "
+    "EVENT_MODERATE EVENT_ROOM_CREATE EVENT_ROOM_MEMBER EVENT_ROOM_TOPIC "
     "EVENT_TEXT EVENT_EDIT EVENT_DELETE EVENT_REACT").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()

@@ -273,23 +273,21 @@ def test_requests_cluster_mode_does_not_take_are_refused(server_factory, redis, 
     one, two = seeded_nodes(server_factory, redis, tmp_path, count=2)
     admin, visitor = account(one), guest(two, "visitor")
     refused = [
-        (P.ROOM_CREATE, dict(request_id=1, kind=P.ROOM_PUBLIC, name="garden", topic="")),
-        (P.ROOM_JOIN, dict(request_id=2, name="garden")),
         (P.INVITE_CREATE, dict(request_id=3, valid_minutes=0)),
         (P.BLOCK, dict(request_id=4, blocked=1, username="visitor")),
         (P.READ_MARK, dict(request_id=5, room_id=0, message_id=1)),
         (P.DIRECT_SEND, dict(client_id=6, username=ADMIN, text="hi")),
     ]
-    for ftype, fields in refused[:5]:
+    for ftype, fields in refused[:3]:
         admin.send_frame(ftype, **fields)
         error = admin.wait_for(P.ERROR, skip=(P.USER_JOINED,))[0]
         assert (error.code, error.ref_type) == (P.E_CLUSTER_NOT_YET, ftype), error
         assert "cluster" in error.message and "not support" in error.message
     visitor.send_frame(P.ROOM_LIST, request_id=9)  # reads are taken
     visitor.wait_for(P.DONE, skip=(P.ROOM_INFO,))
-    one.wait_log("ROOM_CREATE refused: cluster mode does not take it yet")
+    one.wait_log("BLOCK refused: cluster mode does not take it yet")
     for node in (one, two):
-        assert query(node.workdir, "SELECT count(*) FROM rooms") == [(1,)]
+        assert query(node.workdir, "SELECT count(*) FROM invites") == [(0,)]
     # An event frame from a client is a type the server does not take.
     event = P.encode(P.EVENT_TEXT, room_id=0, time_ms=1, sender_account=1, sender_conn=1,
                      client_id=1, reply_to=0, sender="mallory", text="forged")
@@ -403,6 +401,38 @@ def test_moderation_on_node_1_acts_on_node_3(server_factory, redis, tmp_path):
     for node in (one, three):
         assert query(node.workdir, "SELECT banned, role FROM accounts WHERE name = 'bob'") \
             == [(1, P.ROLE_MODERATOR)]
+
+
+def test_rooms_made_joined_and_topics_set_on_one_node_hold_on_every_node(
+        server_factory, redis, tmp_path):
+    one, _, three = seeded_nodes(server_factory, redis, tmp_path, count=3)
+    bob = registered(three, "bob")
+    alice = account(one)
+    alice.send_frame(P.ROOM_CREATE, request_id=1, kind=P.ROOM_PUBLIC, name="garden",
+                     topic="roses")
+    state = alice.wait_for(P.ROOM_STATE, skip=(P.USER_JOINED,))[0]
+    alice.wait_for(P.DONE, skip=(P.ROOM_MEMBERS, P.ROOM_TOPIC, P.ROOM_PRESENCE))
+    bob.send_frame(P.ROOM_JOIN, request_id=2, name="garden")
+    assert bob.wait_for(P.ROOM_STATE)[0].room_id == state.room_id
+    bob.wait_for(P.DONE, skip=(P.ROOM_MEMBERS, P.ROOM_TOPIC, P.ROOM_PRESENCE))
+    bob.send_frame(P.ROOM_TOPIC_SET, request_id=3, room_id=state.room_id, topic="tulips")
+    bob.wait_for(P.DONE, skip=(P.ROOM_TOPIC, P.ROOM_MEMBERS, P.ROOM_PRESENCE))
+    topic = alice.wait_for(P.ROOM_TOPIC, skip=(P.ROOM_MEMBERS, P.ROOM_PRESENCE))[0]
+    assert (topic.room_id, topic.actor, topic.topic) == (state.room_id, "bob", "tulips")
+    bob.say("in the garden", client_id=4, room_id=state.room_id)
+    text = alice.wait_for(P.TEXT, skip=(P.ROOM_MEMBERS, P.ROOM_PRESENCE, P.ROOM_TOPIC))[0]
+    assert (text.room_id, text.sender, text.text) == (state.room_id, "bob", "in the garden")
+    taken = RawClient(three.port)
+    taken.password_login(ADMIN, ADMIN_PASSWORD)
+    taken.expect_session()
+    taken.send_frame(P.ROOM_CREATE, request_id=5, kind=P.ROOM_PUBLIC, name="Garden", topic="")
+    refusal = taken.wait_for(P.ERROR, skip=(P.ROOM_STATE, P.ROOM_MEMBERS, P.ROOM_TOPIC,
+                                            P.ROOM_PRESENCE, P.USER_JOINED))[0]
+    assert (refusal.code, refusal.ref_id) == (P.E_ROOM_NAME_TAKEN, 5), refusal
+    rows = {tuple(query(node.workdir, "SELECT r.id, r.name, r.topic, m.account_id FROM rooms r "
+                        "JOIN room_members m ON m.room_id = r.id ORDER BY m.account_id"))
+            for node in (one, three)}
+    assert len(rows) == 1 and len(next(iter(rows))) == 2, rows
 
 
 def test_stores_are_checked_against_the_mode(server_factory, redis, tmp_path):
