@@ -284,6 +284,19 @@ static const struct field event_room_fields[] = {
     STR(event_room.actor, PROTO_MAX_NAME_BYTES), STR(event_room.name, PROTO_MAX_NAME_BYTES),
     STR(event_room.topic, PROTO_MAX_TOPIC),
 };
+static const struct field event_block_fields[] = {
+    U64(event_block.account), U64(event_block.blocked), U64(event_block.time_ms),
+    U16(event_block.on), STR(event_block.name, PROTO_MAX_NAME_BYTES),
+};
+static const struct field event_read_mark_fields[] = {
+    U64(event_read_mark.account), U32(event_read_mark.room_id),
+    U64(event_read_mark.message_id), U16(event_read_mark.receipts_off),
+    STR(event_read_mark.name, PROTO_MAX_NAME_BYTES),
+};
+static const struct field event_invite_fields[] = {
+    U64(event_invite.creator), U64(event_invite.time_ms), U64(event_invite.expires_ms),
+    SHA(event_invite.code_hash), STR(event_invite.name, PROTO_MAX_NAME_BYTES),
+};
 static const struct field event_text_fields[] = {
     U32(event_text.room_id), U64(event_text.time_ms), U64(event_text.sender_account),
     U32(event_text.sender_conn), U64(event_text.client_id), U64(event_text.reply_to),
@@ -397,6 +410,9 @@ static const struct layout layouts[] = {
     LAYOUT(EVENT_ROOM_MEMBER, event_room_fields),
     LAYOUT(EVENT_ROOM_TOPIC, event_room_fields),
     LAYOUT(EVENT_TEXT, event_text_fields),
+    LAYOUT(EVENT_BLOCK, event_block_fields),
+    LAYOUT(EVENT_READ_MARK, event_read_mark_fields),
+    LAYOUT(EVENT_INVITE_CREATE, event_invite_fields),
     LAYOUT(EVENT_EDIT, event_edit_fields),
     LAYOUT(EVENT_DELETE, event_delete_fields),
     LAYOUT(EVENT_REACT, event_react_fields),

@@ -173,9 +173,12 @@ enum proto_type {
     PROTO_EVENT_ROOM_MEMBER = 0x0806,    /* node  struct proto_event_room */
     PROTO_EVENT_ROOM_TOPIC = 0x0807,     /* node  struct proto_event_room */
     PROTO_EVENT_TEXT = 0x0808,       /* node  struct proto_event_text */
+    PROTO_EVENT_BLOCK = 0x0809,      /* node  struct proto_event_block */
     PROTO_EVENT_EDIT = 0x080A,       /* node  struct proto_event_change (text: the new text) */
     PROTO_EVENT_DELETE = 0x080B,     /* node  struct proto_event_change (no text) */
     PROTO_EVENT_REACT = 0x080C,      /* node  struct proto_event_change (text: the emoji) */
+    PROTO_EVENT_READ_MARK = 0x080D,  /* node  struct proto_event_read_mark */
+    PROTO_EVENT_INVITE_CREATE = 0x080E, /* node  struct proto_event_invite */
 };
 
 #define PROTO_EVENT_FIRST 0x0800u    /* the range of cluster events */
@@ -869,6 +872,33 @@ struct proto_event_room {
     struct proto_str topic;  /* CREATE and TOPIC: the topic (may be empty) */
 };
 
+/* EVENT_BLOCK: an account blocks (or unblocks) another's direct messages. */
+struct proto_event_block {
+    uint64_t account;
+    uint64_t blocked;
+    uint64_t time_ms;
+    uint16_t on;             /* 1 blocks, 0 unblocks */
+    struct proto_str name;   /* the blocking account's name */
+};
+
+/* EVENT_READ_MARK: an account's read marker in a room moved forward. */
+struct proto_event_read_mark {
+    uint64_t account;
+    uint32_t room_id;
+    uint64_t message_id;
+    uint16_t receipts_off;   /* 1: the account shares no receipts */
+    struct proto_str name;   /* the account's name */
+};
+
+/* EVENT_INVITE_CREATE: never the code, only its SHA-256. */
+struct proto_event_invite {
+    uint64_t creator;        /* the admin's account */
+    uint64_t time_ms;
+    uint64_t expires_ms;
+    uint8_t code_hash[PROTO_SHA256_LEN];
+    struct proto_str name;   /* the admin's name */
+};
+
 /* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
 struct proto_event_session {
     uint64_t account;
@@ -964,6 +994,9 @@ struct proto_msg {
         struct proto_event_session event_session; /* EVENT_SESSION_ADD, _DROP */
         struct proto_event_moderate event_moderate;
         struct proto_event_room event_room; /* EVENT_ROOM_CREATE, _MEMBER, _TOPIC */
+        struct proto_event_block event_block;
+        struct proto_event_read_mark event_read_mark;
+        struct proto_event_invite event_invite;
     } u;
 };
 

@@ -28,4 +28,10 @@ bool cluster_room_to_frame(const struct event *ev, struct proto_msg *m);
 int cluster_room_from_frame(const struct proto_msg *m, struct cluster_event *out,
                             const char **why);
 
+/* The same two for EVENT_BLOCK, EVENT_READ_MARK and EVENT_INVITE_CREATE
+ * (cluster_event_mark.c). */
+bool cluster_mark_to_frame(const struct event *ev, struct proto_msg *m);
+int cluster_mark_from_frame(const struct proto_msg *m, struct cluster_event *out,
+                            const char **why);
+
 #endif

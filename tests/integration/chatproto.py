@@ -124,9 +124,12 @@ EVENT_ROOM_CREATE = 0x0805
 EVENT_ROOM_MEMBER = 0x0806
 EVENT_ROOM_TOPIC = 0x0807
 EVENT_TEXT = 0x0808
+EVENT_BLOCK = 0x0809
 EVENT_EDIT = 0x080A
 EVENT_DELETE = 0x080B
 EVENT_REACT = 0x080C
+EVENT_READ_MARK = 0x080D
+EVENT_INVITE_CREATE = 0x080E
 
 # Notification levels (NOTIFY_LEVEL_SET, NOTIFY_LEVEL).
 NOTIFY_ALL = 0
@@ -410,6 +413,12 @@ LAYOUTS = {
     EVENT_ROOM_CREATE: [("action", "u16"), ("room_id", "u32"), ("time_ms", "u64"),
                         ("actor_account", "u64"), ("account", "u64"), ("actor", "str"),
                         ("name", "str"), ("topic", "str")],
+    EVENT_BLOCK: [("account", "u64"), ("blocked", "u64"), ("time_ms", "u64"), ("on", "u16"),
+                  ("name", "str")],
+    EVENT_READ_MARK: [("account", "u64"), ("room_id", "u32"), ("message_id", "u64"),
+                      ("receipts_off", "u16"), ("name", "str")],
+    EVENT_INVITE_CREATE: [("creator", "u64"), ("time_ms", "u64"), ("expires_ms", "u64"),
+                          ("code_hash", "sha256"), ("name", "str")],
     EVENT_TEXT: [("room_id", "u32"), ("time_ms", "u64"), ("sender_account", "u64"),
                  ("sender_conn", "u32"), ("client_id", "u64"), ("reply_to", "u64"),
                  ("sender", "str"), ("text", "str")],
@@ -437,7 +446,8 @@ _TYPE_NAME_LIST = (
     "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB NOTIFY_LEVEL_SET NOTIFY_LEVEL "
     "EVENT_ACCOUNT_CREATE EVENT_SESSION_ADD EVENT_SESSION_DROP EVENT_ACCOUNT_CHANGE "
     "EVENT_MODERATE EVENT_ROOM_CREATE EVENT_ROOM_MEMBER EVENT_ROOM_TOPIC "
-    "EVENT_TEXT EVENT_EDIT EVENT_DELETE EVENT_REACT").split()
+    "EVENT_TEXT EVENT_BLOCK EVENT_EDIT EVENT_DELETE EVENT_REACT EVENT_READ_MARK "
+    "EVENT_INVITE_CREATE").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

@@ -273,28 +273,28 @@ def test_requests_cluster_mode_does_not_take_are_refused(server_factory, redis, 
     one, two = seeded_nodes(server_factory, redis, tmp_path, count=2)
     admin, visitor = account(one), guest(two, "visitor")
     refused = [
-        (P.INVITE_CREATE, dict(request_id=3, valid_minutes=0)),
-        (P.BLOCK, dict(request_id=4, blocked=1, username="visitor")),
-        (P.READ_MARK, dict(request_id=5, room_id=0, message_id=1)),
-        (P.DIRECT_SEND, dict(client_id=6, username=ADMIN, text="hi")),
+        (P.RECEIPTS_SET, dict(request_id=3, enabled=0)),
+        (P.NOTIFY_LEVEL_SET, dict(request_id=4, room_id=0, level=1)),
+        (P.DIRECT_SEND, dict(client_id=5, username="bob", text="hi")),  # a new direct room
     ]
-    for ftype, fields in refused[:3]:
+    registered(two, "bob")
+    for ftype, fields in refused:
         admin.send_frame(ftype, **fields)
-        error = admin.wait_for(P.ERROR, skip=(P.USER_JOINED,))[0]
+        error = admin.wait_for(P.ERROR, skip=(P.USER_JOINED, P.USER_LEFT))[0]
         assert (error.code, error.ref_type) == (P.E_CLUSTER_NOT_YET, ftype), error
         assert "cluster" in error.message and "not support" in error.message
     visitor.send_frame(P.ROOM_LIST, request_id=9)  # reads are taken
-    visitor.wait_for(P.DONE, skip=(P.ROOM_INFO,))
-    one.wait_log("BLOCK refused: cluster mode does not take it yet")
+    visitor.wait_for(P.DONE, skip=(P.ROOM_INFO, P.USER_JOINED, P.USER_LEFT))
+    one.wait_log("RECEIPTS_SET refused: cluster mode does not take it yet")
     for node in (one, two):
-        assert query(node.workdir, "SELECT count(*) FROM invites") == [(0,)]
+        assert query(node.workdir, "SELECT count(*) FROM notify_levels") == [(0,)]
     # An event frame from a client is a type the server does not take.
     event = P.encode(P.EVENT_TEXT, room_id=0, time_ms=1, sender_account=1, sender_conn=1,
                      client_id=1, reply_to=0, sender="mallory", text="forged")
     visitor.send(event)
     visitor.expect_error(P.E_UNKNOWN_TYPE, P.EVENT_TEXT)
     visitor.expect_quiet()
-    assert redis.command("XLEN", "chat:events") == 1, "only the admin's login session"
+    assert redis.command("XLEN", "chat:events") == 3, "sessions of admin and bob, bob's account"
 
 
 def test_same_name_registered_on_two_nodes_at_once_makes_one_account(server_factory,
@@ -433,6 +433,30 @@ def test_rooms_made_joined_and_topics_set_on_one_node_hold_on_every_node(
                         "JOIN room_members m ON m.room_id = r.id ORDER BY m.account_id"))
             for node in (one, three)}
     assert len(rows) == 1 and len(next(iter(rows))) == 2, rows
+
+
+def test_invites_blocks_and_read_markers_travel(server_factory, redis, tmp_path):
+    one, _, three = seeded_nodes(server_factory, redis, tmp_path, count=3)
+    admin = account(one)
+    admin.send_frame(P.INVITE_CREATE, request_id=1, valid_minutes=60)
+    code = admin.wait_for(P.INVITE, skip=(P.USER_JOINED,))[0].code
+    entries = redis.command("XRANGE", "chat:events", "-", "+")
+    assert code.encode() not in b"".join(v for _, f in entries for v in f
+                                         if isinstance(v, bytes)), "only its hash travels"
+    registered(three, "carol")
+    admin.send_frame(P.BLOCK, request_id=2, blocked=1, username="carol")
+    admin.wait_for(P.DONE, skip=(P.USER_JOINED,))
+    admin.say("read me", client_id=3)
+    message = admin.wait_for(P.TEXT, skip=(P.USER_JOINED,))[0]
+    admin.send_frame(P.READ_MARK, request_id=4, room_id=0, message_id=message.message_id)
+    marker = admin.wait_for(P.READ_MARKER, skip=(P.RECEIPT, P.USER_JOINED))[0]
+    assert marker.message_id == message.message_id
+    for node in (one, three):
+        wait_until(lambda: query(node.workdir, "SELECT count(*) FROM read_markers WHERE "
+                                 f"message_id = {message.message_id}") == [(1,)],
+                   what="the read marker on every node")
+        assert query(node.workdir, "SELECT count(*) FROM blocks") == [(1,)]
+        assert query(node.workdir, "SELECT created_by FROM invites") == [(1,)]
 
 
 def test_stores_are_checked_against_the_mode(server_factory, redis, tmp_path):

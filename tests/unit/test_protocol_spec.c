@@ -643,6 +643,32 @@ static const struct example examples[] = {
       "00 00 "
       "00 06 "
       "74 75 6c 69 70 73 " },
+    { { PROTO_EVENT_BLOCK, .u.event_block = { 2, 3, 1764000000000u, 1, S("bob") } },
+      "00 00 00 1f 08 09 00 00 "
+      "00 00 00 00 00 00 00 02 "
+      "00 00 00 00 00 00 00 03 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 01 "
+      "00 03 "
+      "62 6f 62 " },
+    { { PROTO_EVENT_READ_MARK, .u.event_read_mark = { 2, 0, 1000, 0, S("bob") } },
+      "00 00 00 1b 08 0d 00 00 "
+      "00 00 00 00 00 00 00 02 "
+      "00 00 00 00 "
+      "00 00 00 00 00 00 03 e8 "
+      "00 00 "
+      "00 03 "
+      "62 6f 62 " },
+    { { PROTO_EVENT_INVITE_CREATE, .u.event_invite = { 1, 1764000000000u, 1764003600000u,
+                                                       SPEC_TOKEN_HASH, S("alice") } },
+      "00 00 00 3f 08 0e 00 00 "
+      "00 00 00 00 00 00 00 01 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 01 9a b6 ce d6 80 "
+      "ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab "
+      "ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab "
+      "00 05 "
+      "61 6c 69 63 65 " },
     { { PROTO_EVENT_TEXT, .u.event_text = { 0, 1764000000000u, 2, 0x01000007u, 42, 0, S("bob"),
                                             S("hi") } },
       "00 00 00 31 08 08 00 00 "
