@@ -210,6 +210,9 @@ def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory
         started = time.monotonic()
         assert not send(6)  # unanswered: maybe in the stream, maybe not
         assert not send(7)  # the link is down by now: refused at once
+        late = RawClient(one.port)  # a login's session cannot be stored: no token handed out
+        late.password_login(ADMIN, ADMIN_PASSWORD)
+        late.expect_error(P.E_CLUSTER_UNAVAILABLE, P.LOGIN)
         time.sleep(max(0.0, 2.0 - (time.monotonic() - started)))
     cid = 8
     while not send(cid):  # refused until the link is back, then acknowledged
@@ -228,6 +231,10 @@ def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory
     assert query(one.workdir, "SELECT id, client_id, body FROM messages ORDER BY id") == rows
     seen = collect_texts(watcher, len(rows))
     assert [(i, t) for i, _, t in seen] == [(i, t) for i, _, t in rows]
+    account(two)  # logins work again; the refused one left no session anywhere
+    for node in (one, two):
+        wait_until(lambda: query(node.workdir, "SELECT count(*) FROM sessions") == [(2,)],
+                   what="the two sessions made, on every node")
 
 
 def test_killed_node_catches_up_from_its_last_applied_entry(server_factory, redis):
