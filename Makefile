@@ -162,6 +162,9 @@ $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(OUT)/libcommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $^ $(GIO_LIBS) $(BASE_LIBS) -o $@
 
+# The client's server lists are plain GLib: their unit test links that file alone.
+$(OUT)/tests/test_server_list: $(OUT)/obj/client/core/server_list.o
+
 # The cluster's stream and Redis link on the server's own event loop, driven by a test
 # (test_cluster_log.py).
 $(PROBE_BIN): $(call obj,tests/cluster/log_probe.c server/cluster_log.c server/cluster_link.c \

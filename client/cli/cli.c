@@ -125,7 +125,14 @@ static void on_state_changed(ChatSession *session, int state, const char *detail
     if (state != CHAT_SESSION_DISCONNECTED)
         cli->retrying = FALSE;
     if (state == CHAT_SESSION_ONLINE) {
-        cli_print_event(_("* connected as %s"), chat_session_get_username(session));
+        if (cli->servers->len > 1) { /* which of them: failing over shows */
+            char *server = chat_session_get_server(session);
+            cli_print_event(_("* connected as %s to %s"), chat_session_get_username(session),
+                            server);
+            g_free(server);
+        } else {
+            cli_print_event(_("* connected as %s"), chat_session_get_username(session));
+        }
         print_online(cli);
         if (!cli->ever_online)
             handle_early_lines(cli);
@@ -423,20 +430,26 @@ static gboolean on_sigterm(gpointer data)
 
 /* ---- Start-up ---- */
 
-/* --forget-certificate: the deliberate way past a changed certificate. */
-static int forget_certificate(const char *host, guint16 port)
+/* --forget-certificate: the deliberate way past a changed certificate, for each server. */
+static int forget_certificates(GPtrArray *servers)
 {
-    GError *error = NULL;
-    if (!chat_trust_forget(host, port, &error)) {
-        cli_print_error("%s", error->message);
-        g_error_free(error);
-        return EXIT_FAILURE;
-    }
+    int status = EXIT_SUCCESS;
     char *file = chat_trust_file();
-    cli_print_notice("Forgot the certificate pinned for %s port %u (in %s). The next "
-                     "connection shows the server's fingerprint and asks.", host, port, file);
+    for (guint i = 0; i < servers->len; i++) {
+        const ChatServerAddress *server = g_ptr_array_index(servers, i);
+        GError *error = NULL;
+        if (!chat_trust_forget(server->host, server->port, &error)) {
+            cli_print_error("%s", error->message);
+            g_error_free(error);
+            status = EXIT_FAILURE;
+        } else {
+            cli_print_notice("Forgot the certificate pinned for %s port %u (in %s). The next "
+                             "connection shows the server's fingerprint and asks.",
+                             server->host, server->port, file);
+        }
+    }
     g_free(file);
-    return EXIT_SUCCESS;
+    return status;
 }
 
 static void connect_signals(struct cli *cli)
@@ -465,7 +478,7 @@ static void connect_signals(struct cli *cli)
 int main(int argc, char **argv)
 {
     i18n_init();
-    struct cli_options o = { .port = 1234 };
+    struct cli_options o = { 0 };
     if (!cli_options_parse(&argc, &argv, &o) || o.version) {
         if (o.version)
             printf("chat-cli %s\n", CLI_VERSION);
@@ -473,9 +486,8 @@ int main(int argc, char **argv)
         return o.version ? EXIT_SUCCESS : EXIT_USAGE;
     }
 
-    const char *host = o.host ? o.host : "127.0.0.1";
     if (o.forget_certificate) {
-        int status = forget_certificate(host, (guint16)o.port);
+        int status = forget_certificates(o.servers);
         cli_options_clear(&o);
         return status;
     }
@@ -506,13 +518,12 @@ int main(int argc, char **argv)
     guint sigint = g_unix_signal_add(SIGINT, on_sigint, &cli);
     guint sigterm = g_unix_signal_add(SIGTERM, on_sigterm, &cli);
 
-    cli.host = host;
-    cli.port = (guint16)o.port;
+    cli.servers = o.servers;
     cli.user = o.user;
     cli.password_file = o.password_file;
     cli.invite = o.invite;
     cli.create_account = o.create_account;
-    cli.token_path = cli_token_path(o.token_file, cli.host, cli.port, cli.user);
+    cli.token_path = cli_token_path(o.token_file, cli.servers, cli.user);
     char *outbox_dir = g_build_filename(g_get_user_state_dir(), "chat-cli", NULL);
     chat_session_set_outbox_dir(cli.session, outbox_dir); /* survives a crash: resent */
     g_free(outbox_dir);

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "client/cli/cli_print.h"
+#include "client/core/server_list.h"
 #include "client/core/session.h"
 
 struct cli;
@@ -28,8 +29,7 @@ struct cli {
     gboolean cert_explained; /* why the certificate was refused is already printed */
 
     /* Logging in (cli_account.c). */
-    const char *host;
-    guint16 port;
+    GPtrArray *servers;    /* ChatServerAddress, tried in turn (the options' list) */
     const char *user;
     const char *password_file; /* --password-file */
     const char *invite;    /* --invite */
@@ -64,7 +64,7 @@ void cli_maybe_finish(struct cli *cli);
 
 /* The token file for --token-file PATH (NULL: the default under $XDG_STATE_HOME), a new
  * string. */
-char *cli_token_path(const char *option, const char *host, guint16 port, const char *user);
+char *cli_token_path(const char *option, GPtrArray *servers, const char *user);
 
 /* Starts the first login: token file, password file, --register; prompts on a terminal
  * when a password is needed. FALSE (reason printed) when it cannot start. */

@@ -18,11 +18,14 @@
 
 /* The token file: --token-file, else one file per server and name under
  * $XDG_STATE_HOME/chat-cli/ named by a hash (no name becomes a path). */
-char *cli_token_path(const char *option, const char *host, guint16 port, const char *user)
+char *cli_token_path(const char *option, GPtrArray *servers, const char *user)
 {
     if (option)
         return g_strdup(option);
-    char *key = g_strdup_printf("%s\n%u\n%s", host, port, user);
+    /* One chat's nodes share its logins: the first server names the file (as when
+     * there was one). */
+    const ChatServerAddress *first = g_ptr_array_index(servers, 0);
+    char *key = g_strdup_printf("%s\n%u\n%s", first->host, first->port, user);
     char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
     hash[32] = '\0';
     char *name = g_strconcat("token-", hash, NULL);
@@ -158,7 +161,7 @@ static void login(struct cli *cli, const char *password, const char *token)
         .create_account = cli->create_account,
     };
     cli->guest_attempt = !password && !token;
-    chat_session_login(cli->session, cli->host, cli->port, &credentials);
+    chat_session_login_servers(cli->session, cli->servers, &credentials);
 }
 
 static void on_password_typed(struct cli *cli, const char *password)

@@ -4,11 +4,18 @@
 #include <glib/gi18n.h>
 
 #include "client/cli/cli_print.h"
+#include "client/core/server_list.h"
 #include "client/core/session.h"
+
+#define CLI_DEFAULT_HOST "127.0.0.1"
+#define CLI_DEFAULT_PORT 1234
+#define PORT_NOT_GIVEN (-1)
 
 void cli_options_clear(struct cli_options *o)
 {
     g_free(o->host);
+    g_free(o->server_list);
+    g_clear_pointer(&o->servers, g_ptr_array_unref);
     g_free(o->user);
     g_free(o->files_dir);
     g_free(o->password_file);
@@ -25,12 +32,43 @@ static gboolean fingerprint_ok(const char *text)
     return canonical != NULL;
 }
 
+/* o->servers from --server, or from --host and --port; FALSE after printing why not. */
+static gboolean servers_parse(struct cli_options *o)
+{
+    if (o->server_list != NULL && (o->host != NULL || o->port != PORT_NOT_GIVEN)) {
+        cli_print_error(_("--server names the servers: give it or --host/--port, not both"));
+        return FALSE;
+    }
+    if (o->server_list == NULL && o->port != PORT_NOT_GIVEN && (o->port < 1 || o->port > 65535)) {
+        cli_print_error(_("--port must be between 1 and 65535"));
+        return FALSE;
+    }
+    char *problem = NULL;
+    if (o->server_list != NULL)
+        o->servers = chat_server_list_parse(o->server_list, CLI_DEFAULT_PORT, &problem);
+    else
+        o->servers = chat_server_list_new_single(o->host ? o->host : CLI_DEFAULT_HOST,
+                                                 o->port != PORT_NOT_GIVEN ? (guint16)o->port
+                                                                           : CLI_DEFAULT_PORT);
+    if (o->servers == NULL) {
+        cli_print_error(_("--server: %s"), problem);
+        g_free(problem);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean cli_options_parse(int *argc, char ***argv, struct cli_options *o)
 {
+    o->port = PORT_NOT_GIVEN;
     GOptionEntry entries[] = {
         { "host", 0, 0, G_OPTION_ARG_STRING, &o->host, N_("Server address (127.0.0.1)"),
           N_("ADDR") },
         { "port", 0, 0, G_OPTION_ARG_INT, &o->port, N_("Server port (1234)"), N_("N") },
+        { "server", 0, 0, G_OPTION_ARG_STRING, &o->server_list,
+          N_("The servers of one chat, tried in turn: when one cannot be reached or the "
+             "connection is lost, the next is tried at once (instead of --host/--port)"),
+          N_("HOST:PORT,...") },
         { "user", 0, 0, G_OPTION_ARG_STRING, &o->user, N_("Your name in the chat"),
           N_("NAME") },
         { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->files_dir,
@@ -51,7 +89,8 @@ gboolean cli_options_parse(int *argc, char ***argv, struct cli_options *o)
           N_("Trust the server certificate with this SHA-256 fingerprint (and pin it)"),
           N_("SHA256") },
         { "forget-certificate", 0, 0, G_OPTION_ARG_NONE, &o->forget_certificate,
-          N_("Forget the certificate pinned for --host/--port, then exit"), NULL },
+          N_("Forget the certificate pinned for --host/--port (or each --server), then "
+             "exit"), NULL },
         { "no-typing", 0, 0, G_OPTION_ARG_NONE, &o->no_typing,
           N_("Never tell others that you are typing (/typing does nothing)"), NULL },
         { "no-receipts", 0, 0, G_OPTION_ARG_NONE, &o->no_receipts,
@@ -142,10 +181,8 @@ gboolean cli_options_parse(int *argc, char ***argv, struct cli_options *o)
         cli_print_error(_("unexpected argument %s (see --help)"), (*argv)[1]);
         return FALSE;
     }
-    if (o->port < 1 || o->port > 65535) {
-        cli_print_error(_("--port must be between 1 and 65535"));
+    if (!servers_parse(o))
         return FALSE;
-    }
     if (o->trust_fingerprint && !fingerprint_ok(o->trust_fingerprint)) {
         cli_print_error(_("--trust-fingerprint needs a SHA-256 fingerprint: 64 hex digits, "
                           "colons allowed"));

@@ -8,7 +8,9 @@
 /* What the command line asks for; strings owned (cli_options_clear). */
 struct cli_options {
     char *host;
-    int port;
+    int port;                /* -1: not given */
+    char *server_list;       /* --server, as typed */
+    GPtrArray *servers;      /* ChatServerAddress to connect to (from the three above) */
     char *user;
     char *files_dir;
     char *password_file;
@@ -23,9 +25,10 @@ struct cli_options {
     gboolean no_receipts;
 };
 
-/* Parses argv (GOption: the parsed options are taken out of it) into o, whose port
- * holds the default beforehand. FALSE after printing the problem on stderr; TRUE to go
- * on (check o->version and o->forget_certificate first: they need no --user). */
+/* Parses argv (GOption: the parsed options are taken out of it) into o (zeroed
+ * beforehand). FALSE after printing the problem on stderr; TRUE to go on, with
+ * o->servers set (check o->version first, then o->forget_certificate: they need no
+ * --user). */
 gboolean cli_options_parse(int *argc, char ***argv, struct cli_options *o);
 
 /* Frees o's strings. */

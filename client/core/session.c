@@ -63,6 +63,7 @@ static void chat_session_finalize(GObject *object)
     ChatSession *self = CHAT_SESSION(object);
     g_free(self->agent);
     g_free(self->host);
+    session_servers_clear(self);
     g_free(self->username);
     g_free(self->expected_fingerprint);
     g_free(self->accepted_name);

@@ -221,6 +221,19 @@ void chat_session_connect(ChatSession *self, const char *host, guint16 port,
 void chat_session_login(ChatSession *self, const char *host, guint16 port,
                         const ChatCredentials *credentials);
 
+/* Like chat_session_login with a list of servers (server_list.h; a GPtrArray of
+ * ChatServerAddress, not empty; a reference is kept), the nodes of one chat: the first is
+ * tried first; when a connection to one cannot be made, or is lost, the next is tried at
+ * once, and only once all of them failed in a row does the backoff wait (or, before the
+ * first login succeeded, "login-failed" report the last failure). A login refusal (a
+ * wrong password) is not a reason to try another server. */
+void chat_session_login_servers(ChatSession *self, GPtrArray *servers,
+                                const ChatCredentials *credentials);
+
+/* "host:port" of the server connected to (or being tried), NULL before the first login;
+ * g_free the result. */
+char *chat_session_get_server(ChatSession *self);
+
 /* Revokes this login's token on the server ("token-changed" with NULL) and closes;
  * no reconnect follows. */
 void chat_session_logout(ChatSession *self);

@@ -17,6 +17,7 @@ static void on_welcome(ChatSession *self, const struct proto_welcome *w)
         return;
     c->welcomed = TRUE;
     self->ever_online = TRUE;
+    session_servers_reached(self);
     session_history_conn_started(self);
     self->backoff_s = SESSION_BACKOFF_FIRST_S;
     self->user_id = w->user_id;

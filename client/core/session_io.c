@@ -289,6 +289,7 @@ static gboolean retry_due(gpointer data)
 {
     ChatSession *self = data;
     self->retry_source = 0;
+    session_servers_next_round(self);
     session_start_attempt(self);
     return G_SOURCE_REMOVE;
 }
@@ -323,9 +324,9 @@ void session_give_up(ChatSession *self, guint code, const char *reason, guint64 
     g_free(words);
 }
 
-/* The connection ended (why in English; ignored when disconnect() asked for it):
- * in-flight transfers fail, then the session reconnects after a delay if it had been
- * online and may, or reports the end. */
+/* The connection ended (why in words; ignored when disconnect() asked for it):
+ * in-flight transfers fail, then the session tries the next server of its list at once,
+ * or reconnects after a delay if it had been online and may, or reports the end. */
 void session_conn_lost(ChatSession *self, const char *why)
 {
     struct session_conn *c = self->conn;
@@ -342,7 +343,9 @@ void session_conn_lost(ChatSession *self, const char *why)
         transfer_fail_in_flight(self, reason);
     if (asked)
         session_set_state(self, CHAT_SESSION_DISCONNECTED, NULL);
-    else if (!self->ever_online)
+    else if (self->want_online && session_servers_fail_over(self, reason)) {
+        /* the next server of the list is being tried */
+    } else if (!self->ever_online)
         session_give_up(self, 0, reason, 0);
     else if (self->want_online && self->auto_reconnect)
         schedule_retry(self, reason);
@@ -445,8 +448,18 @@ void chat_session_connect(ChatSession *self, const char *host, guint16 port,
 void chat_session_login(ChatSession *self, const char *host, guint16 port,
                         const ChatCredentials *credentials)
 {
+    g_return_if_fail(host != NULL);
+    GPtrArray *servers = chat_server_list_new_single(host, port);
+    chat_session_login_servers(self, servers, credentials);
+    g_ptr_array_unref(servers);
+}
+
+/* Starts connecting to the first of servers and logging in (see session.h). */
+void chat_session_login_servers(ChatSession *self, GPtrArray *servers,
+                                const ChatCredentials *credentials)
+{
     g_return_if_fail(CHAT_IS_SESSION(self));
-    g_return_if_fail(host && credentials && credentials->username);
+    g_return_if_fail(servers && servers->len > 0 && credentials && credentials->username);
     const char *username = credentials->username;
     g_object_ref(self);
     g_clear_handle_id(&self->retry_source, g_source_remove);
@@ -455,9 +468,7 @@ void chat_session_login(ChatSession *self, const char *host, guint16 port,
         session_abandon_conn(self);
         transfer_fail_in_flight(self, _("the connection was replaced"));
     }
-    g_free(self->host);
-    self->host = g_strdup(host);
-    self->port = port;
+    session_servers_set(self, servers);
     g_free(self->username);
     self->username = g_strdup(username);
     session_auth_set(self, credentials);

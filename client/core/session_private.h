@@ -8,6 +8,7 @@
 #ifndef CHAT_SESSION_PRIVATE_H
 #define CHAT_SESSION_PRIVATE_H
 
+#include "client/core/server_list.h"
 #include "client/core/session.h"
 #include "common/protocol.h"
 
@@ -152,8 +153,11 @@ struct session_notify {
 struct _ChatSession {
     GObject parent_instance;
     char *agent;
-    char *host;
+    char *host;                  /* the current server of servers */
     guint16 port;
+    GPtrArray *servers;          /* ChatServerAddress to fail over between (session_servers.c) */
+    guint server_at;             /* the index of the current one */
+    guint servers_untried;       /* how many more may be tried before a backoff */
     char *username;              /* as asked for in connect() */
     gboolean plain;              /* TLS turned off */
     char *expected_fingerprint;  /* vouched for out of band, canonical; or NULL */
@@ -267,6 +271,13 @@ gboolean session_can_send(ChatSession *self);
 gsize session_queued_bytes(ChatSession *self);
 void session_block_io(ChatSession *self);
 void session_unblock_io(ChatSession *self);
+
+/* session_servers.c */
+void session_servers_set(ChatSession *self, GPtrArray *servers);
+void session_servers_reached(ChatSession *self);
+gboolean session_servers_fail_over(ChatSession *self, const char *why);
+void session_servers_next_round(ChatSession *self);
+void session_servers_clear(ChatSession *self);
 
 /* session_tls.c */
 struct session_tls *session_tls_attach(ChatSession *self, GSocketClient *client,

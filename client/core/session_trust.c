@@ -73,7 +73,7 @@ char *chat_fingerprint_of(const guint8 *der, gsize len)
 static char *server_key(const char *host, guint16 port)
 {
     char *lower = g_ascii_strdown(host, -1);
-    char *key = g_strdup_printf(strchr(lower, ':') ? "[%s]:%u" : "%s:%u", lower, port);
+    char *key = chat_server_address_text(lower, port);
     g_free(lower);
     return key;
 }

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "client/gtk/desktop_style.h"
+#include "client/core/server_list.h"
 #include "client/core/session.h"
 #include "client/gtk/settings.h"
 #include "client/gtk/window.h"
@@ -25,6 +26,7 @@ struct _ChatApp {
     /* Command-line options. */
     char *host;
     int port;
+    char *server_list;     /* --server: several servers, instead of --host/--port */
     char *user;
     char *files_dir;
     char *theme_option;
@@ -227,11 +229,11 @@ static void chat_app_activate(GApplication *app)
         return;
     }
     char *server = NULL;
-    if (self->host != NULL || self->port != 0) {
-        const char *host = self->host ? self->host : DEFAULT_HOST;
-        server = g_strdup_printf(strchr(host, ':') ? "[%s]:%d" : "%s:%d", host,
-                                 self->port ? self->port : DEFAULT_PORT);
-    }
+    if (self->server_list != NULL)
+        server = g_strdup(self->server_list);
+    else if (self->host != NULL || self->port != 0)
+        server = chat_server_address_text(self->host ? self->host : DEFAULT_HOST,
+                                          self->port ? (guint16)self->port : DEFAULT_PORT);
     ChatWindowOptions options = {
         .server = server,
         .username = self->user,
@@ -257,6 +259,21 @@ static int chat_app_handle_local_options(GApplication *app, GVariantDict *option
         g_printerr(_("chat-client: --port must be 1..65535\n"));
         return 2;
     }
+    if (self->server_list != NULL && (self->host != NULL || self->port != 0)) {
+        g_printerr(_("chat-client: --server names the servers: give it or --host/--port, "
+                     "not both\n"));
+        return 2;
+    }
+    char *problem = NULL;
+    GPtrArray *servers = self->server_list != NULL
+                             ? chat_server_list_parse(self->server_list, DEFAULT_PORT, &problem)
+                             : NULL;
+    if (self->server_list != NULL && servers == NULL) {
+        g_printerr(_("chat-client: --server: %s\n"), problem);
+        g_free(problem);
+        return 2;
+    }
+    g_clear_pointer(&servers, g_ptr_array_unref);
     char *fingerprint = self->trust_fingerprint
                             ? chat_fingerprint_normalize(self->trust_fingerprint) : NULL;
     if (self->trust_fingerprint != NULL && fingerprint == NULL) {
@@ -280,6 +297,7 @@ static void chat_app_finalize(GObject *object)
     desktop_style_free(self->desktop);
     settings_free(self->settings);
     g_free(self->host);
+    g_free(self->server_list);
     g_free(self->user);
     g_free(self->files_dir);
     g_free(self->theme_option);
@@ -301,6 +319,9 @@ static void chat_app_init(ChatApp *self)
     const GOptionEntry entries[] = {
         { "host", 0, 0, G_OPTION_ARG_STRING, &self->host, N_("Server address"), N_("HOST") },
         { "port", 0, 0, G_OPTION_ARG_INT, &self->port, N_("Server port"), N_("PORT") },
+        { "server", 0, 0, G_OPTION_ARG_STRING, &self->server_list,
+          N_("The servers of one chat, tried in turn when one cannot be reached or the "
+             "connection is lost (instead of --host/--port)"), N_("HOST:PORT,...") },
         { "user", 0, 0, G_OPTION_ARG_STRING, &self->user, N_("Username"), N_("NAME") },
         { "connect", 0, 0, G_OPTION_ARG_NONE, &self->connect_now, N_("Log in at once"), NULL },
         { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->files_dir,

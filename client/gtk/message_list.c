@@ -274,6 +274,7 @@ static void on_new_clicked(ChatMessageList *self)
 static void chat_message_list_finalize(GObject *object)
 {
     ChatMessageList *self = CHAT_MESSAGE_LIST(object);
+    message_list_days_stop(self);
     g_ptr_array_unref(self->joined);
     g_ptr_array_unref(self->left);
     G_OBJECT_CLASS(chat_message_list_parent_class)->finalize(object);
@@ -354,6 +355,7 @@ static void chat_message_list_init(ChatMessageList *self)
     self->joined = g_ptr_array_new_with_free_func(g_free);
     self->left = g_ptr_array_new_with_free_func(g_free);
     self->more_history = TRUE;
+    message_list_days_follow_clock(self);
     atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->list)), _("Messages"));
     atk_object_set_name(gtk_widget_get_accessible(self->new_button), _("New messages"));
     /* The list sits in a clamp, not straight in the viewport: tell it what scrolls. */

@@ -85,6 +85,11 @@ gboolean chat_message_list_get_loading(ChatMessageList *self);
 /* FALSE once the oldest message is shown: "load-older" stops. TRUE at first. */
 void chat_message_list_set_more_history(ChatMessageList *self, gboolean more);
 
+/* Names the date separators as seen at now_ms (a real-time clock reading, ms): "Today"
+ * becomes "Yesterday" and then a date as days pass. The list does it by itself at each
+ * local midnight. */
+void chat_message_list_name_days(ChatMessageList *self, gint64 now_ms);
+
 /* Shows a row saying messages between after_id and before_id are missing, with a
  * button ("gap-load-requested"), after the row of after_id. */
 void chat_message_list_add_gap(ChatMessageList *self, guint64 after_id, guint64 before_id);

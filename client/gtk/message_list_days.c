@@ -8,25 +8,86 @@
 
 #include "client/gtk/format.h"
 
-#define SEPARATOR_DAY "chat-separator-day"
+/* A separator row's data: the time (ms) of the message it was made for. */
+#define SEPARATOR_TIME "chat-separator-time"
 
 static gboolean is_separator(GtkListBoxRow *row)
 {
-    return row != NULL && g_object_get_data(G_OBJECT(row), SEPARATOR_DAY) != NULL;
+    return row != NULL && g_object_get_data(G_OBJECT(row), SEPARATOR_TIME) != NULL;
+}
+
+/* The local day a separator row heads. */
+static gint64 separator_day(GtkListBoxRow *row)
+{
+    return format_day_number(*(gint64 *)g_object_get_data(G_OBJECT(row), SEPARATOR_TIME));
+}
+
+/* Names a separator row as seen at now_ms, for the eye and for screen readers. */
+static void separator_name(GtkListBoxRow *row, gint64 now_ms)
+{
+    char *text = format_day(*(gint64 *)g_object_get_data(G_OBJECT(row), SEPARATOR_TIME),
+                            now_ms);
+    gtk_label_set_text(GTK_LABEL(gtk_bin_get_child(GTK_BIN(row))), text);
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(row)), text);
+    g_free(text);
 }
 
 /* A date separator row: "Today", "Yesterday" or the date, a heading for screen readers. */
 static GtkWidget *separator_new(gint64 time_ms)
 {
-    char *text = format_day(time_ms, g_get_real_time() / 1000);
-    GtkWidget *label = gtk_label_new(text);
+    GtkWidget *label = gtk_label_new(NULL);
     gtk_style_context_add_class(gtk_widget_get_style_context(label), "date-separator");
     atk_object_set_role(gtk_widget_get_accessible(label), ATK_ROLE_HEADING);
-    GtkWidget *row = message_list_quiet_row(label, text, FALSE);
-    gint64 day = format_day_number(time_ms);
-    g_object_set_data_full(G_OBJECT(row), SEPARATOR_DAY, g_memdup2(&day, 8), g_free);
-    g_free(text);
+    GtkWidget *row = message_list_quiet_row(label, "", FALSE); /* named below */
+    g_object_set_data_full(G_OBJECT(row), SEPARATOR_TIME, g_memdup2(&time_ms, 8), g_free);
+    separator_name(GTK_LIST_BOX_ROW(row), g_get_real_time() / 1000);
     return row;
+}
+
+/* Names the date separators as seen at now_ms (see message_list.h). */
+void chat_message_list_name_days(ChatMessageList *self, gint64 now_ms)
+{
+    g_return_if_fail(CHAT_IS_MESSAGE_LIST(self));
+    for (int i = 0; i < (int)self->n_rows; i++) {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index(self->list, i);
+        if (is_separator(row))
+            separator_name(row, now_ms);
+    }
+}
+
+/* Whole seconds from now to just past the next local midnight. */
+static guint seconds_to_midnight(void)
+{
+    GDateTime *now = g_date_time_new_now_local();
+    GDateTime *today = g_date_time_new_local(g_date_time_get_year(now),
+                                             g_date_time_get_month(now),
+                                             g_date_time_get_day_of_month(now), 0, 0, 0);
+    GDateTime *midnight = g_date_time_add_days(today, 1);
+    GTimeSpan left = g_date_time_difference(midnight, now);
+    g_date_time_unref(midnight);
+    g_date_time_unref(today);
+    g_date_time_unref(now);
+    return (guint)(MAX(left, 0) / G_USEC_PER_SEC) + 1;
+}
+
+static gboolean on_midnight(gpointer data)
+{
+    ChatMessageList *self = data;
+    chat_message_list_name_days(self, g_get_real_time() / 1000);
+    self->midnight_source = g_timeout_add_seconds(seconds_to_midnight(), on_midnight, self);
+    return G_SOURCE_REMOVE;
+}
+
+/* Renames the separators at each local midnight from now on (see message_list_private.h). */
+void message_list_days_follow_clock(ChatMessageList *self)
+{
+    self->midnight_source = g_timeout_add_seconds(seconds_to_midnight(), on_midnight, self);
+}
+
+/* Stops renaming them (see message_list_private.h). */
+void message_list_days_stop(ChatMessageList *self)
+{
+    g_clear_handle_id(&self->midnight_source, g_source_remove);
 }
 
 /* The time of the nearest message row before index, or NULL. */
@@ -54,8 +115,7 @@ int message_list_fix_separator(ChatMessageList *self, int index)
     GtkListBoxRow *above = index > 0 ? gtk_list_box_get_row_at_index(self->list, index - 1)
                                      : NULL;
     gboolean present = is_separator(above);
-    if (present && (!needed || *(gint64 *)g_object_get_data(G_OBJECT(above), SEPARATOR_DAY)
-                                   != day)) {
+    if (present && (!needed || separator_day(above) != day)) {
         message_list_remove_row(self, above);
         index--;
         present = FALSE;

@@ -34,6 +34,8 @@ struct _ChatMessageList {
     double anchor;
     /* The "New messages" divider while it shows (message_list_unread.c). */
     GtkWidget *unread_divider;
+    /* Renames the date separators at the next local midnight (message_list_days.c). */
+    guint midnight_source;
 };
 
 /* message_list.c: a row holding child that cannot be activated or selected, styled as a
@@ -58,6 +60,10 @@ int message_list_fix_separator(ChatMessageList *self, int index);
 void message_list_fix_separators_around(ChatMessageList *self, int index);
 /* Where a row going in before index really goes: above the separator heading that row. */
 int message_list_above_separator(ChatMessageList *self, int index);
+/* From now on the date separators are renamed at each local midnight; stopped by
+ * message_list_days_stop (before the list is finalized). */
+void message_list_days_follow_clock(ChatMessageList *self);
+void message_list_days_stop(ChatMessageList *self);
 /* The separator above index goes when no message of its day follows it. */
 void message_list_drop_orphan_separator(ChatMessageList *self, int index);
 

@@ -29,68 +29,34 @@ static void set_login_busy(ChatWindow *self, gboolean busy)
     chat_login_view_set_busy(self->login_view, busy);
 }
 
-/* Splits "host:port" (or "host", or "[v6]:port"). FALSE with a sentence in *problem. */
-static gboolean parse_server(const char *text, char **host, guint16 *port, const char **problem)
-{
-    char *trimmed = g_strstrip(g_strdup(text));
-    char *colon = strrchr(trimmed, ':');
-    gboolean bracketed = trimmed[0] == '[';
-    guint64 value = DEFAULT_PORT;
-    if (colon != NULL && (!bracketed || colon > strchr(trimmed, ']'))) {
-        *colon = '\0';
-        if (!g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &value, NULL)) {
-            *problem = "The port must be a number from 1 to 65535.";
-            g_free(trimmed);
-            return FALSE;
-        }
-    }
-    char *name = trimmed;
-    if (bracketed) {
-        name++;
-        char *close = strchr(name, ']');
-        if (close != NULL)
-            *close = '\0';
-    }
-    if (*name == '\0') {
-        *problem = "Enter the server as host:port, for example 127.0.0.1:1234.";
-        g_free(trimmed);
-        return FALSE;
-    }
-    *host = g_strdup(name);
-    *port = (guint16)value;
-    g_free(trimmed);
-    return TRUE;
-}
-
 /* Connect (button or Enter): checks the fields, then asks the session to log in. */
 static void on_connect(ChatWindow *self)
 {
     ChatLoginView *view = self->login_view;
     const char *username = chat_login_view_get_text(view, CHAT_LOGIN_FIELD_USERNAME);
-    const char *problem = NULL;
-    char *host = NULL;
-    guint16 port = 0;
-    if (!parse_server(chat_login_view_get_text(view, CHAT_LOGIN_FIELD_SERVER), &host, &port,
-                      &problem)) {
+    char *problem = NULL;
+    GPtrArray *servers = chat_server_list_parse(
+        chat_login_view_get_text(view, CHAT_LOGIN_FIELD_SERVER), DEFAULT_PORT, &problem);
+    if (servers == NULL) {
         chat_login_view_show_error(view, problem, CHAT_LOGIN_FIELD_SERVER);
+        g_free(problem);
         return;
     }
     enum name_status status = name_check(username, strlen(username));
     if (status != NAME_OK) {
         chat_login_view_show_error(view, name_status_text(status), CHAT_LOGIN_FIELD_USERNAME);
-        g_free(host);
+        g_ptr_array_unref(servers);
         return;
     }
     if (chat_login_view_get_create_account(view) &&
         !*chat_login_view_get_text(view, CHAT_LOGIN_FIELD_PASSWORD)) {
         chat_login_view_show_error(view, _("Choose a password for the new account."),
                                    CHAT_LOGIN_FIELD_PASSWORD);
-        g_free(host);
+        g_ptr_array_unref(servers);
         return;
     }
-    g_free(self->host);
-    self->host = host;
-    self->port = port;
+    g_clear_pointer(&self->servers, g_ptr_array_unref);
+    self->servers = servers;
     g_free(self->username);
     self->username = g_strdup(username);
     self->was_online = FALSE;
@@ -134,8 +100,7 @@ static void on_login_failed(ChatSession *session, guint code, const char *messag
 
 static void remember_login(ChatWindow *self)
 {
-    char *server = g_strdup_printf(strchr(self->host, ':') ? "[%s]:%u" : "%s:%u", self->host,
-                                   self->port);
+    char *server = chat_server_list_text(self->servers);
     settings_set_server(self->settings, server);
     settings_set_username(self->settings, chat_session_get_username(self->session));
     GError *error = NULL;
@@ -191,27 +156,41 @@ static void show_reconnecting(ChatWindow *self, const char *detail)
     self->countdown_source = g_timeout_add_seconds(1, on_countdown_tick, self);
 }
 
+/* The server named in the subtitle: the host, or with several servers the one
+ * connected to (or tried) as host:port; NULL before a login. g_free the result. */
+static char *server_shown(ChatWindow *self)
+{
+    if (self->servers == NULL)
+        return NULL;
+    if (self->servers->len > 1)
+        return chat_session_get_server(self->session);
+    const ChatServerAddress *only = g_ptr_array_index(self->servers, 0);
+    return g_strdup(only->host);
+}
+
 /* Header subtitle: the server's name and how many are online, or the state in words
  * while not online. */
 static void update_subtitle(ChatWindow *self)
 {
     ChatSessionState state = chat_session_get_state(self->session);
+    char *server = server_shown(self);
     char *subtitle;
     if (state == CHAT_SESSION_ONLINE) {
         GPtrArray *users = chat_session_list_users(self->session);
         subtitle = g_strdup_printf(g_dngettext(NULL, "%s \u00B7 %u online", "%s \u00B7 %u online",
                                                users->len),
-                                   self->host, users->len);
+                                   server, users->len);
         g_ptr_array_unref(users);
-    } else if (self->host != NULL && self->was_online) {
+    } else if (server != NULL && self->was_online) {
         const char *words = state == CHAT_SESSION_DISCONNECTED ? _("disconnected")
                                                                : _("reconnecting\u2026");
-        subtitle = g_strdup_printf(_("%s \u00B7 %s"), self->host, words);
+        subtitle = g_strdup_printf(_("%s \u00B7 %s"), server, words);
     } else {
         subtitle = g_strdup(_("Not connected"));
     }
     gtk_header_bar_set_subtitle(self->header, subtitle);
     g_free(subtitle);
+    g_free(server);
 }
 
 /* The window title (the header shows it): the room on screen ("Lobby", "#general",
@@ -316,7 +295,7 @@ static void on_state_changed(ChatSession *session, ChatSessionState state, const
 
 static void on_banner_response(ChatWindow *self, int response)
 {
-    if (response == RESPONSE_RETRY && self->host != NULL)
+    if (response == RESPONSE_RETRY && self->servers != NULL)
         chat_session_reconnect(self->session);
 }
 
@@ -340,7 +319,7 @@ static void chat_window_finalize(GObject *object)
 {
     ChatWindow *self = CHAT_WINDOW(object);
     g_free(self->files_dir);
-    g_free(self->host);
+    g_clear_pointer(&self->servers, g_ptr_array_unref);
     g_free(self->username);
     g_clear_pointer(&self->message_requests, g_hash_table_unref);
     window_mentions_finalize(self);

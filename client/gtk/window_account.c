@@ -27,10 +27,10 @@ void window_problem(ChatWindow *self, const char *text)
 
 /* ---- The keyring ---- */
 
+/* The keyring names a login by its servers: "host:port" for one, as written for several. */
 static char *server_key(ChatWindow *self)
 {
-    return g_strdup_printf(strchr(self->host, ':') ? "[%s]:%u" : "%s:%u", self->host,
-                           self->port);
+    return chat_server_list_text(self->servers);
 }
 
 /* The keyring could not be used: said once per window, then the app goes on without
@@ -74,7 +74,7 @@ static void on_token_changed(ChatSession *session, const char *token, ChatWindow
             keep_new_token(self);
         return;
     }
-    if (!self->host)
+    if (!self->servers)
         return;
     char *server = server_key(self);
     const char *name = chat_session_get_username(self->session);
@@ -95,7 +95,7 @@ static void login_with(ChatWindow *self, const char *password, const char *token
         .invite = chat_login_view_get_text(view, CHAT_LOGIN_FIELD_INVITE),
         .create_account = chat_login_view_get_create_account(view),
     };
-    chat_session_login(self->session, self->host, self->port, &credentials);
+    chat_session_login_servers(self->session, self->servers, &credentials);
     chat_login_view_set_text(view, CHAT_LOGIN_FIELD_PASSWORD, "");
 }
 

@@ -7,6 +7,7 @@
 #include "client/gtk/login_view.h"
 #include "client/gtk/message_list.h"
 #include "client/gtk/room_sidebar.h"
+#include "client/core/server_list.h"
 #include "client/core/session.h"
 #include "client/gtk/user_list.h"
 #include "client/gtk/window.h"
@@ -48,8 +49,7 @@ struct _ChatWindow {
     guint64 quiet_request; /* a request whose answer the room dialog shows itself */
     ChatSettings *settings;
     char *files_dir;
-    char *host;          /* what the current login used */
-    guint16 port;
+    GPtrArray *servers;  /* ChatServerAddress: what the current login used */
     char *username;
     gboolean was_online; /* reached ONLINE since the last Connect */
     gboolean narrow;     /* the user list is a panel toggled over the conversation */
@@ -236,7 +236,7 @@ void window_idle_init(ChatWindow *self);
 void window_account_init(ChatWindow *self);
 
 /* Logs in as the login view says: register, password, or the keyring's token (looked
- * up first, asynchronously), else as a guest. host, port and username are checked. */
+ * up first, asynchronously), else as a guest. servers and username are checked. */
 void window_account_login(ChatWindow *self);
 
 /* At start-up: logs in at once when the keyring holds a token for the remembered name. */

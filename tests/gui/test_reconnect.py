@@ -54,3 +54,21 @@ def test_both_windows_reconnect_after_server_restart(server_factory, client_fact
     bob.wait_message("alice", "back again \u2764\ufe0f")
     bob.send_message("welcome back")
     alice.wait_message("bob", "welcome back")
+
+
+def test_a_list_of_servers_fails_over_to_the_next_at_once(server_factory, client_factory):
+    first, second = server_factory(), server_factory()
+    bob = client_factory(first.port, None, connect=False, name="bob")
+    # The login form takes the servers of one chat, separated by commas.
+    bob.set_entry("Server", f"127.0.0.1:{first.port}, 127.0.0.1:{second.port}")
+    bob.fill_login("bob", "")
+    wait_until(lambda: bob.subtitle() == f"127.0.0.1:{first.port} \u00b7 1 online",
+               "bob online on the first server, which the subtitle names")
+    carol = client_factory(second.port, "carol")
+    carol.wait_online(users=1)
+
+    first.stop()
+    wait_until(lambda: bob.subtitle() == f"127.0.0.1:{second.port} \u00b7 2 online",
+               "bob online on the second server, without waiting for a backoff")
+    bob.send_message("moved over")
+    carol.wait_message("bob", "moved over")

@@ -28,9 +28,10 @@ def in_room(tag):
 
 def command(port, user, files_dir, extra=(), tls=False):
     """chat-cli's command line: plain text (--no-tls, as the test servers talk) unless
-    tls is true."""
-    cmd = [binary("chat-cli"), "--host", "127.0.0.1", "--port", str(port),
-           "--user", user, "--files-dir", str(files_dir), *extra]
+    tls is true. port is a loopback port, or a list of servers as text for --server."""
+    where = (["--server", port] if isinstance(port, str)
+             else ["--host", "127.0.0.1", "--port", str(port)])
+    cmd = [binary("chat-cli"), *where, "--user", user, "--files-dir", str(files_dir), *extra]
     return cmd if tls else cmd + ["--no-tls"]
 
 

@@ -572,10 +572,35 @@ static void test_day_names(void)
     g_free(long_ago);
 }
 
+/* The separators of a conversation left open are renamed as days pass: "Today" becomes
+ * "Yesterday", then a date; the label on screen and the name read out alike. */
+static void test_days_renamed_as_days_pass(void)
+{
+    ChatMessageList *list = new_list();
+    gint64 now = g_get_real_time() / 1000;
+    const gint64 day_ms = 24 * 3600 * 1000;
+    add_with_id(list, 10, now, "this morning");
+    g_assert_cmpstr(row_name(list, 0), ==, "Today");
+    chat_message_list_name_days(list, now + day_ms);
+    g_assert_cmpstr(row_name(list, 0), ==, "Yesterday");
+    GtkWidget *label = gtk_bin_get_child(GTK_BIN(row_at(list, 0)));
+    g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(label)), ==, "Yesterday");
+    chat_message_list_name_days(list, now + 2 * day_ms);
+    char *date = format_day(now, now + 2 * day_ms);
+    g_assert_cmpstr(row_name(list, 0), ==, date);
+    g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(label)), ==, date);
+    g_free(date);
+    /* A message of the new day still gets its own separator, named from then. */
+    add_with_id(list, 11, now + 2 * day_ms, "two days on");
+    g_assert_cmpuint(chat_message_list_get_n_rows(list), ==, 4);
+    g_object_unref(list);
+}
+
 int main(int argc, char **argv)
 {
     gtk_test_init(&argc, &argv, NULL);
     g_test_add_func("/message-list/grouping", test_grouping);
+    g_test_add_func("/message-list/days-renamed-as-days-pass", test_days_renamed_as_days_pass);
     g_test_add_func("/message-list/history-goes-in-order-under-days",
                     test_history_goes_in_order_under_days);
     g_test_add_func("/message-list/day-names", test_day_names);
