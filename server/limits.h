@@ -68,6 +68,14 @@
                                                   buffer serves every connection (what a
                                                   full socket refuses is copied again), so
                                                   its size costs no memory per client */
+#define SERVER_COPY_SMALL_FRAMES 512u         /* frames queued for a plain connection that
+                                                  average at most this many bytes are copied
+                                                  into that buffer and written as one piece,
+                                                  not as one writev() element each: the
+                                                  kernel's cost per element exceeds the
+                                                  copy (fan-out of 64-byte texts: ~30 ns
+                                                  less server CPU a delivery, most of it
+                                                  kernel; docs/PERFORMANCE.md) */
 #define SERVER_TLS_WRITE_BATCH (64u * 1024u)   /* TLS without kTLS: records sealed into a
                                                   buffer and given to the kernel this many
                                                   bytes per system call, not one per 16 KiB

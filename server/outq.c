@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <limits.h>
+#include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -12,6 +13,12 @@
 /* Ring indexes wrap with a mask: capacities are powers of two. */
 G_STATIC_ASSERT((SERVER_OUTQ_INLINE_SLOTS & (SERVER_OUTQ_INLINE_SLOTS - 1)) == 0);
 G_STATIC_ASSERT(SERVER_WRITEV_IOVECS <= IOV_MAX); /* more is EINVAL */
+/* Small frames gathered for one write always fit the copy buffer together. */
+G_STATIC_ASSERT(SERVER_WRITEV_IOVECS * SERVER_COPY_SMALL_FRAMES <= SERVER_COPY_BUFFER);
+
+/* The one buffer that copied writes use (a write finishes before the next begins, and
+ * what a socket refuses is copied again), so its size costs nothing per client. */
+static uint8_t copy_buffer[SERVER_COPY_BUFFER];
 
 static inline uint32_t ring_index(const struct outq *q, uint32_t i)
 {
@@ -227,11 +234,33 @@ static size_t outq_copy(const struct outq *q, uint8_t *buf, size_t cap)
  * bytes from the same frames and files, at least as many. */
 static ssize_t outq_write_copied(const struct outq *q, struct conn *conn, size_t *want)
 {
-    static uint8_t copy[SERVER_COPY_BUFFER];
-    *want = outq_copy(q, copy, sizeof copy);
+    *want = outq_copy(q, copy_buffer, sizeof copy_buffer);
     if (*want == 0)
         return -1; /* errno from outq_copy */
-    struct iovec v = { .iov_base = copy, .iov_len = *want };
+    struct iovec v = { .iov_base = copy_buffer, .iov_len = *want };
+    return conn_writev(conn, &v, 1);
+}
+
+/* Whether the n gathered frames (want bytes) go out copied into one buffer rather than
+ * as n iovecs: when there are several and they are small (SERVER_COPY_SMALL_FRAMES says
+ * why), on a conn that may write less than it was given (not TLS, which must be offered
+ * the same bytes again). */
+static bool outq_copy_pays(const struct conn *conn, int n, size_t want)
+{
+    return n > 1 && want <= (size_t)n * SERVER_COPY_SMALL_FRAMES &&
+           !(conn->flags & CONN_RETRY_SAME);
+}
+
+/* One write of the n gathered in-memory frames, copied into the shared buffer (they
+ * fit: see the assertion above). */
+static ssize_t outq_write_gathered_copy(struct conn *conn, const struct iovec *iov, int n)
+{
+    size_t filled = 0;
+    for (int i = 0; i < n; i++) {
+        memcpy(copy_buffer + filled, iov[i].iov_base, iov[i].iov_len);
+        filled += iov[i].iov_len;
+    }
+    struct iovec v = { .iov_base = copy_buffer, .iov_len = filled };
     return conn_writev(conn, &v, 1);
 }
 
@@ -253,6 +282,8 @@ enum outq_status outq_flush(struct outq *q, struct conn *conn, size_t budget)
             done = outq_send_file(q, conn, &want); /* in the head's file part */
         else if (file && written + want < budget) /* the file part follows in this pass */
             done = conn_writev_before_file(conn, iov, n); /* shares a segment with it */
+        else if (!file && outq_copy_pays(conn, n, want))
+            done = outq_write_gathered_copy(conn, iov, n);
         else /* held back (MSG_MORE), the bytes would wait for the next pass */
             done = conn_writev(conn, iov, n);
         q->refused = conn->flags & CONN_RETRY_SAME ? want - (size_t)MAX(done, 0) : 0;
