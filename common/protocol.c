@@ -256,6 +256,22 @@ static const struct field search_result_fields[] = {
     U32(search_result.room_id), STR(search_result.sender, PROTO_MAX_NAME_BYTES),
     STR(search_result.snippet, PROTO_MAX_SNIPPET),
 };
+static const struct field event_text_fields[] = {
+    U32(event_text.room_id), U64(event_text.time_ms), U64(event_text.sender_account),
+    U32(event_text.sender_conn), U64(event_text.client_id), U64(event_text.reply_to),
+    STR(event_text.sender, PROTO_MAX_NAME_BYTES), STR(event_text.text, PROTO_MAX_TEXT),
+};
+#define CHANGE_FIELDS \
+    U64(event_change.message_id), U64(event_change.time_ms), \
+    U64(event_change.actor_account), U16(event_change.moderates), \
+    STR(event_change.actor, PROTO_MAX_NAME_BYTES)
+static const struct field event_edit_fields[] = {
+    CHANGE_FIELDS, STR(event_change.text, PROTO_MAX_TEXT),
+};
+static const struct field event_delete_fields[] = { CHANGE_FIELDS };
+static const struct field event_react_fields[] = {
+    CHANGE_FIELDS, STR(event_change.text, PROTO_MAX_EMOJI),
+};
 /* A thumbnail is read as chunk data: PROTO_MAX_CHUNK bounds it on the wire. */
 _Static_assert(PROTO_MAX_THUMB_BYTES <= PROTO_MAX_CHUNK, "a thumbnail fits a data field");
 static const struct field offer_thumb_fields[] = {
@@ -344,6 +360,10 @@ static const struct layout layouts[] = {
     LAYOUT(FILE_ANNOUNCE_THUMB, announce_thumb_fields),
     LAYOUT(NOTIFY_LEVEL_SET, notify_level_set_fields),
     LAYOUT(NOTIFY_LEVEL, notify_level_fields),
+    LAYOUT(EVENT_TEXT, event_text_fields),
+    LAYOUT(EVENT_EDIT, event_edit_fields),
+    LAYOUT(EVENT_DELETE, event_delete_fields),
+    LAYOUT(EVENT_REACT, event_react_fields),
 };
 
 static const struct layout *layout_find(uint16_t type)
@@ -654,6 +674,8 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_SEARCH_INVALID] = "search query empty, too long or without a word",
         [PROTO_E_THUMBNAIL_INVALID] = "thumbnail refused: not a small PNG or JPEG",
         [PROTO_E_SEARCH_BUSY] = "too many searches; wait before searching again",
+        [PROTO_E_CLUSTER_UNAVAILABLE] = "the chat is temporarily unavailable; try again",
+        [PROTO_E_CLUSTER_NOT_YET] = "not supported yet by this server's cluster mode",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";

@@ -58,7 +58,8 @@
  * 0x00xx session, 0x01xx chat, 0x02xx files, 0x03xx rooms and direct messages,
  * 0x04xx accounts and authentication, 0x05xx typing and read receipts,
  * 0x06xx history and resume, 0x07xx the live conversation
- * (0x072x search and thumbnails). An unknown type is answered with PROTO_E_UNKNOWN_TYPE. ---- */
+ * (0x072x search and thumbnails), 0x08xx events between cluster nodes (never on a
+ * client socket). An unknown type is answered with PROTO_E_UNKNOWN_TYPE. ---- */
 enum proto_type {
     PROTO_HELLO = 0x0001,            /* c->s  struct proto_hello */
     PROTO_WELCOME = 0x0002,          /* s->c  struct proto_welcome */
@@ -159,7 +160,18 @@ enum proto_type {
     /* Per-room notification levels, kept with the account for all its devices. */
     PROTO_NOTIFY_LEVEL_SET = 0x0724, /* c->s  struct proto_notify_level_set */
     PROTO_NOTIFY_LEVEL = 0x0725,     /* s->c  struct proto_notify_level: a room's level */
+
+    /* Events between the nodes of a cluster (docs/CLUSTER.md section 3): the `e` bytes of
+     * a Redis stream entry, never sent on a client socket (a client that sends one is
+     * answered PROTO_E_UNKNOWN_TYPE). 0x0800-0x081F are reserved for them. */
+    PROTO_EVENT_TEXT = 0x0808,       /* node  struct proto_event_text */
+    PROTO_EVENT_EDIT = 0x080A,       /* node  struct proto_event_change (text: the new text) */
+    PROTO_EVENT_DELETE = 0x080B,     /* node  struct proto_event_change (no text) */
+    PROTO_EVENT_REACT = 0x080C,      /* node  struct proto_event_change (text: the emoji) */
 };
+
+#define PROTO_EVENT_FIRST 0x0800u    /* the range of cluster events */
+#define PROTO_EVENT_LAST 0x081Fu
 
 /* NOTIFY_LEVEL_SET.level and NOTIFY_LEVEL.level: how much a room's texts ask for the
  * user's attention (the clients decide how; a mention always counts at MENTIONS). */
@@ -304,6 +316,10 @@ enum proto_error_code {
                                        or larger than the side limit */
     PROTO_E_SEARCH_BUSY = 72,       /* this connection's searches used their share of the
                                        server: the message says how long to wait */
+    PROTO_E_CLUSTER_UNAVAILABLE = 80, /* the cluster's shared log (Redis) is unreachable or
+                                       did not answer in time: nothing was done; try again */
+    PROTO_E_CLUSTER_NOT_YET = 81,   /* this server runs as a cluster node, which does not
+                                       take that request yet */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */
@@ -790,6 +806,28 @@ struct proto_file_announce_thumb {
     struct proto_chunk thumb;
 };
 
+/* EVENT_TEXT: a text posted to a room, as the taking node saw it (event.h). */
+struct proto_event_text {
+    uint32_t room_id;
+    uint64_t time_ms;
+    uint64_t sender_account; /* 0 for a guest */
+    uint32_t sender_conn;    /* the sender's cluster-wide connection id */
+    uint64_t client_id;
+    uint64_t reply_to;       /* 0, or the message it answers */
+    struct proto_str sender; /* the sender's name */
+    struct proto_str text;
+};
+
+/* EVENT_EDIT, EVENT_DELETE, EVENT_REACT: a change to one message by an account. */
+struct proto_event_change {
+    uint64_t message_id;
+    uint64_t time_ms;
+    uint64_t actor_account;
+    uint16_t moderates;      /* 1: the actor may delete others' messages, else 0 */
+    struct proto_str actor;  /* the actor's name */
+    struct proto_str text;   /* EDIT: the new text; REACT: the emoji; DELETE: absent */
+};
+
 /* One decoded frame. Which member is valid depends on type. */
 struct proto_msg {
     uint16_t type;
@@ -860,6 +898,8 @@ struct proto_msg {
         struct proto_file_announce_thumb announce_thumb;
         struct proto_notify_level_set notify_level_set;
         struct proto_notify_level notify_level;
+        struct proto_event_text event_text;
+        struct proto_event_change event_change; /* EVENT_EDIT, _DELETE, _REACT */
     } u;
 };
 

@@ -2,8 +2,12 @@
  * them, then close) and PASSWORD_CHANGE (check the old password and hash the new one on
  * the worker, revoke every session, hand out a fresh token). */
 
+#include <string.h>
+
 #include "server/auth.h"
 #include "server/client.h"
+#include "server/clock.h"
+#include "server/event.h"
 #include "server/store/store_accounts.h"
 
 /* True for a logged-in account; a guest is answered NOT_ALLOWED. */
@@ -27,19 +31,23 @@ void account_on_logout(struct client *c, const struct proto_msg *msg)
     const struct proto_logout *l = &msg->u.logout;
     if (!is_account(c, PROTO_LOGOUT, l->request_id))
         return;
-    struct store *st = c->srv->store;
     bool all = l->scope == PROTO_LOGOUT_ALL;
-    enum store_status status = all ? store_sessions_revoke_all(st, c->account_id)
-                               : c->token_hash != NULL ? store_session_revoke(st, c->token_hash)
-                                              : STORE_OK;
-    if (status != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot revoke sessions: %s", store_error(st));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_LOGOUT, l->request_id,
-                          "The server could not end your session; try again later.");
+    if (!all && c->token_hash == NULL) { /* no session to end (a guest's, a token's lost) */
+        account_logged_out(c, l->request_id, false);
         return;
     }
+    struct event ev = { .type = EVENT_SESSION_DROP, .u.session = {
+        .account = c->account_id, .time_ms = clock_wall_ms(), .all = all,
+    } };
+    if (!all)
+        memcpy(ev.u.session.token_hash, c->token_hash, PROTO_SHA256_LEN);
+    event_log_request(c, &ev, PROTO_LOGOUT, l->request_id);
+}
+
+void account_logged_out(struct client *c, uint64_t request_id, bool all)
+{
     g_clear_pointer(&c->token_hash, g_free);
-    send_done(c, l->request_id, PROTO_LOGOUT);
+    send_done(c, request_id, PROTO_LOGOUT);
     client_finish(c, all ? "logout (every session revoked)" : "logout (session revoked)");
 }
 
@@ -47,7 +55,6 @@ static void finish_password_change(struct client *c, struct auth_job *job)
 {
     if (c == NULL)
         return;
-    struct store *st = job->srv->store;
     if (!job->verified) {
         auth_charge_failure(c, job->key);
         client_log(c, LOG_INFO, "password change refused (wrong password)");
@@ -55,20 +62,24 @@ static void finish_password_change(struct client *c, struct auth_job *job)
                           "The current password is wrong.");
         return;
     }
-    struct store_account a = { 0 };
-    if (!job->hashed || store_account_get(st, c->account_id, &a) != 1 ||
-        store_account_set_hash(st, a.id, job->new_hash) != STORE_OK ||
-        store_sessions_revoke_all(st, a.id) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot change a password: %s", store_error(st));
+    if (!job->hashed) {
+        client_log(c, LOG_ERROR, "cannot change a password: the new one was not hashed");
         client_send_error(c, PROTO_E_STORAGE, PROTO_PASSWORD_CHANGE, job->request_id,
                           "The server could not store the new password; try again later.");
-        store_account_clear(&a);
         return;
     }
+    struct event ev = { .type = EVENT_ACCOUNT_CHANGE, .u.account_change = {
+        .account = c->account_id, .time_ms = clock_wall_ms(), .pw_hash = job->new_hash,
+    } };
+    c->hash_us = job->run_us;
+    event_log_request(c, &ev, PROTO_PASSWORD_CHANGE, job->request_id);
+}
+
+void account_password_changed(struct client *c, struct store_account *a, uint64_t request_id)
+{
     client_log(c, LOG_INFO, "password changed; every session revoked");
-    a.role = c->role;
-    auth_send_session(c, &a, PROTO_PASSWORD_CHANGE, job->request_id, NULL, job);
-    store_account_clear(&a);
+    a->role = c->role;
+    auth_send_session(c, a, PROTO_PASSWORD_CHANGE, request_id, NULL, c->hash_us);
 }
 
 void account_on_password_change(struct client *c, const struct proto_msg *msg)

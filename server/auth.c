@@ -1,5 +1,5 @@
 /* The machinery the account modules share: the worker pool and its jobs, the login
- * bound, failure throttling, sessions; see auth.h. */
+ * bound, failure throttling (sessions: auth_session.c); see auth.h. */
 #include "server/auth.h"
 
 #include <inttypes.h>
@@ -7,11 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/deliver.h"
-#include "server/presence.h"
 #include "server/store/store_accounts.h"
 #include "server/throttle.h"
 #include "server/worker.h"
@@ -56,6 +54,8 @@ bool auth_start(struct server *srv, char *err, size_t errlen)
     a->login_by_account = throttle_new(&cfg->login_limit);
     a->register_by_addr = throttle_new(&cfg->register_limit);
     a->registering = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    auth_sessions_init(a);
+    moderation_invites_init(a);
     auth_expire(srv, clock_mono_ms());
     log_event(LOG_INFO, 0, NULL, NULL,
               "accounts registration=%s guests=%s argon2id m=%zu KiB t=%llu threads=%u "
@@ -75,6 +75,8 @@ void auth_stop(struct server *srv)
     throttle_free(a->register_by_addr);
     if (a->registering != NULL)
         g_hash_table_destroy(a->registering);
+    auth_sessions_free(a);
+    moderation_invites_free(a);
     *a = (struct server_accounts){ 0 };
 }
 
@@ -274,117 +276,4 @@ void auth_deliver(struct client *c, const struct proto_msg *msg, bool to_all, ui
     struct deliver_request req = { c, ref_type, ref_id };
     deliver_after_commit(&req, f, to_all ? DELIVER_ALL : DELIVER_REQUESTER, done, data);
     frame_unref(f);
-}
-
-/* ---- Sessions ---- */
-
-/* Queues SESSION(token...) for a to c, at once or after the commit. */
-static void send_token(struct client *c, const struct store_account *a,
-                       const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms,
-                       const struct deliver_request *after, deliver_done_fn done, void *data)
-{
-    struct proto_msg msg = { .type = PROTO_SESSION };
-    struct proto_session *s = &msg.u.session;
-    memcpy(s->token, token, PROTO_TOKEN_LEN);
-    if (c->token_hash == NULL)
-        c->token_hash = g_malloc(PROTO_SHA256_LEN);
-    crypto_hash_sha256(c->token_hash, token, PROTO_TOKEN_LEN);
-    s->expires_ms = (uint64_t)expires_ms;
-    s->account_id = (uint32_t)a->id;
-    s->role = (uint16_t)a->role;
-    s->username = proto_str_of(a->name);
-    if (after != NULL)
-        auth_deliver(c, &msg, false, after->ref_type, after->ref_id, done, data);
-    else
-        client_send_msg(c, &msg);
-    sodium_memzero(s->token, sizeof s->token);
-}
-
-/* Logs c in as a (the session already queued). */
-static void enter(struct client *c, const struct store_account *a, const char *method,
-                  int64_t run_us)
-{
-    c->account_id = a->id;
-    c->role = a->role;
-    c->muted_until_ms = a->muted_until_ms;
-    client_log(c, LOG_INFO, "account login id=%" PRId64 " role=%d method=%s argon2_ms=%.1f "
-               "argon2_runs=%" PRIu64, a->id, a->role, method, (double)run_us / 1000.0,
-               password_argon2_count());
-    presence_enter(c, a->name, name_fold_key(a->name, strlen(a->name)));
-}
-
-/* A login whose SESSION waits for the commit of what it wrote: who, as whom, how. */
-struct pending_login {
-    uint32_t conn_id;
-    int fd;
-    struct store_account account; /* id, role, mute and a copy of the name */
-    const char *method;           /* NULL: the client is online already (a new token) */
-    int64_t run_us;
-};
-
-/* The commit's outcome: the client enters the chat only once the account and session
- * are durable; if they are not, it is closed (its ERROR(STORAGE) is queued already). */
-static void login_committed(struct server *srv, void *data, bool committed)
-{
-    struct pending_login *p = data;
-    struct client *c = p->fd < srv->by_fd_size ? srv->by_fd[p->fd] : NULL;
-    if (c != NULL && c->id == p->conn_id && c->state == CLIENT_HANDSHAKE && p->method) {
-        c->auth_pending = false;
-        /* Read again: a ban, deletion or role change handled earlier in this pass (after
-         * the password check, before this commit) must not be undone by a stale copy. */
-        struct store_account now = { 0 };
-        int found = committed ? store_account_get(srv->store, p->account.id, &now) : -1;
-        if (found == 1 && !now.deleted && !now.banned) {
-            enter(c, &now, p->method, p->run_us);
-        } else if (found >= 0) {
-            client_send_error(c, PROTO_E_BANNED, 0, 0,
-                              "This account was banned or deleted during the login.");
-            client_finish(c, "account banned or deleted during the login");
-        } else {
-            if (committed) /* a failed commit has queued its ERROR(STORAGE) already */
-                client_send_error(c, PROTO_E_STORAGE, 0, 0,
-                                  "The server could not read your account; try again later.");
-            client_finish(c, committed ? "account not readable" : "login not stored");
-        }
-        store_account_clear(&now);
-    }
-    store_account_clear(&p->account);
-    g_free(p);
-}
-
-bool auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
-                       uint64_t ref_id, const char *method, const struct auth_job *job)
-{
-    struct server *srv = c->srv;
-    uint8_t token[PROTO_TOKEN_LEN], hash[PROTO_SHA256_LEN];
-    randombytes_buf(token, sizeof token);
-    crypto_hash_sha256(hash, token, sizeof token);
-    int64_t now = clock_wall_ms();
-    int64_t expires_ms = now + srv->cfg.accounts.token_ms;
-    bool stored = store_session_add(srv->store, hash, a->id, now, expires_ms) == STORE_OK;
-    if (stored) {
-        struct pending_login *p = g_new0(struct pending_login, 1);
-        *p = (struct pending_login){
-            .conn_id = c->id, .fd = c->fd, .method = method,
-            .run_us = job ? job->run_us : 0,
-            .account = { .id = a->id, .name = g_strdup(a->name), .role = a->role,
-                         .muted_until_ms = a->muted_until_ms },
-        };
-        c->auth_pending = method != NULL; /* no other login until the commit */
-        struct deliver_request after = { c, ref_type, ref_id };
-        send_token(c, a, token, expires_ms, &after, login_committed, p);
-    } else {
-        client_log(c, LOG_ERROR, "cannot store a session: %s", store_error(srv->store));
-        client_send_error(c, PROTO_E_STORAGE, ref_type, ref_id,
-                          "The server could not store your session; try again later.");
-    }
-    sodium_memzero(token, sizeof token);
-    return stored;
-}
-
-void auth_login_token(struct client *c, const struct store_account *a,
-                      const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms)
-{
-    send_token(c, a, token, expires_ms, NULL, NULL, NULL);
-    enter(c, a, "token", 0);
 }

@@ -7,10 +7,15 @@
  *
  *   login.c       REGISTER, LOGIN, LOGIN_TOKEN, and the guest rules
  *   account.c     LOGOUT, PASSWORD_CHANGE
- *   moderation.c  MODERATE, INVITE_CREATE, NOTICE, mutes */
+ *   moderation.c  MODERATE, NOTICE, mutes
+ *   invite.c      INVITE_CREATE: invite codes
+ *   auth_session.c  session tokens: made here, stored through their event
+ * Changes other nodes must see are events (event.h), applied by event_account.c and
+ * event_moderate.c. */
 #ifndef CHAT_SERVER_AUTH_H
 #define CHAT_SERVER_AUTH_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +26,7 @@
 
 struct client;
 struct server;
+struct server_accounts;
 struct store;
 struct store_account;
 
@@ -95,20 +101,51 @@ void auth_charge_registration(struct client *c);
 void auth_deliver(struct client *c, const struct proto_msg *msg, bool to_all, uint16_t ref_type,
                   uint64_t ref_id, deliver_done_fn done, void *data);
 
-/* Makes a session for account a: a random 256-bit token whose SHA-256 (also kept in
- * c->token_hash, for LOGOUT) goes to the store, and SESSION(token, expiry, account,
- * role, name) to c after the commit. With method ("password", "registration"), c then
- * enters the chat (WELCOME...) once the commit succeeded, or is closed if it failed;
- * method NULL (a password change) only sends the token. job (may be NULL) gives the
- * Argon2 time for the log. False (ERROR(STORAGE) sent) if the store refused at once. */
-bool auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
-                       uint64_t ref_id, const char *method, const struct auth_job *job);
+/* Makes a session for account a: a random 256-bit token whose SHA-256 is logged as a
+ * SESSION_ADD event (auth_session.c), the token waiting here until it applies; then
+ * SESSION(token, expiry, account, role, name) goes to c (whose token_hash keeps the hash,
+ * for LOGOUT) after the commit. With method ("password", "registration"), c then enters
+ * the chat (WELCOME...) once the commit succeeded, or is closed if it failed; method
+ * NULL (a password change) only sends the token. run_us is the request's Argon2 time,
+ * for the log. If the session cannot be stored, c gets ERROR(STORAGE) from the event. */
+void auth_send_session(struct client *c, const struct store_account *a, uint16_t ref_type,
+                       uint64_t ref_id, const char *method, int64_t run_us);
+
+/* For the SESSION_ADD event's apply function: the session of token hash was stored (or
+ * not); if its token waits on this node, for the requester of ticket, its SESSION is
+ * sent (stored) or forgotten (not). */
+void auth_session_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],
+                          const struct deliver_ticket *ticket, bool stored);
+
+/* A table of secrets (tokens, invite codes) waiting on the node that made them until
+ * their event, which carries only their SHA-256, has applied: keyed by that hash,
+ * values freed by free_value. */
+GHashTable *auth_waiting_new(GDestroyNotify free_value);
+
+/* Takes the value waiting under hash out of table (the caller frees it), or NULL. */
+void *auth_waiting_take(GHashTable *table, const uint8_t hash[PROTO_SHA256_LEN]);
+
+/* Make and free the table of tokens waiting for their event (auth_start, auth_stop). */
+void auth_sessions_init(struct server_accounts *a);
+void auth_sessions_free(struct server_accounts *a);
 
 /* Logs c in with a token it presented (nothing is written, so nothing waits): SESSION
  * with that token, then the chat. The log line carries the Argon2 counter, which a
  * token login never moves. */
 void auth_login_token(struct client *c, const struct store_account *a,
                       const uint8_t token[PROTO_TOKEN_LEN], int64_t expires_ms);
+
+/* The account c registered has been stored (its event applied, event.h): c gets its
+ * session and enters the chat. */
+void login_registered(struct client *c, const struct store_account *a);
+
+/* c's session (all: every session of its account) has been revoked (its event applied,
+ * event.h): c gets DONE for its LOGOUT request_id and is closed. */
+void account_logged_out(struct client *c, uint64_t request_id, bool all);
+
+/* c's new password is stored and its sessions ended (its event applied, event.h): c gets
+ * a fresh session for its PASSWORD_CHANGE request_id. a is c's account (role set from c). */
+void account_password_changed(struct client *c, struct store_account *a, uint64_t request_id);
 
 /* Handlers of the dispatch table. */
 void login_on_register(struct client *c, const struct proto_msg *msg);
@@ -119,13 +156,27 @@ void account_on_password_change(struct client *c, const struct proto_msg *msg);
 void moderation_on_moderate(struct client *c, const struct proto_msg *msg);
 void moderation_on_invite_create(struct client *c, const struct proto_msg *msg);
 
+/* The name of a MODERATE action ("ban", ...), or NULL for an unknown one. */
+const char *moderation_action_name(uint16_t action);
+
 /* True (after answering ERROR(MUTED) to the request ref_type/ref_id) when c is muted. */
 bool moderation_muted(struct client *c, uint16_t ref_type, uint64_t ref_id);
 
 /* Creates an invite code valid for minutes (0: the default) by account created_by (0:
- * the shell) into code (PROTO_MAX_INVITE + 1 bytes) and stores its hash; *expires_ms
- * is when it stops working. STORE_OK or STORE_ERROR. */
+ * the shell) into code (PROTO_MAX_INVITE + 1 bytes) and stores its hash at once (the
+ * offline command; a request goes through its event); *expires_ms is when it stops
+ * working. STORE_OK or STORE_ERROR. */
 int moderation_create_invite(struct store *st, int64_t created_by, uint32_t minutes,
                              char *code, int64_t *expires_ms);
+
+/* For the INVITE_CREATE event's apply function: the invite of code hash was stored (or
+ * not); if its code waits on this node for the requester of ticket, INVITE goes to it
+ * (stored) or the code is forgotten (not). */
+void moderation_invite_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LEN],
+                               const struct deliver_ticket *ticket, bool stored);
+
+/* Make and free the table of codes waiting for their event (auth_start, auth_stop). */
+void moderation_invites_init(struct server_accounts *a);
+void moderation_invites_free(struct server_accounts *a);
 
 #endif

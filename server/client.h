@@ -52,6 +52,8 @@ struct client {
     char *name_key;            /* its fold key in srv->names */
     int64_t account_id;        /* the account logged in, 0 for a guest or before login */
     int64_t muted_until_ms;    /* wall clock; texts are refused until then */
+    int64_t hash_us;           /* how long its last Argon2 job took, for the log line of
+                                  the session made once its event has applied */
     uint8_t *token_hash;       /* PROTO_SHA256_LEN bytes: this connection's session
                                   token, hashed; NULL when it has none */
     GHashTable *typing_relayed; /* room id -> gint64 * monotonic ms of the last TYPING of

@@ -22,6 +22,8 @@ struct cluster_log {
     void *data;
     bool checked;              /* the stream was checked since the reader connected */
     bool reading;              /* an XINFO or XREAD waits for its reply */
+    bool hold;                 /* cluster_log_hold_batches() was called */
+    bool held;                 /* an applied batch waits for cluster_log_committed() */
     bool refused;              /* the stream cannot be applied on from last */
     enum told told;
 };
@@ -252,6 +254,7 @@ static void on_read(void *data, const struct redisReply *reply)
         const redisReply *entries = reply->element[0]->element[1];
         for (size_t i = 0; i < entries->elements && !log->refused; i++)
             log_take_entry(log, entries->element[i]);
+        log->held = log->hold && entries->elements > 0;
     } else if (reply->type == REDIS_REPLY_ERROR) {
         log_refuse(log, "Redis refused to read the stream %s: %s", log->stream, reply->str);
     }
@@ -261,7 +264,8 @@ static void on_read(void *data, const struct redisReply *reply)
 /* Sends the reader's next command: the check once per connection, then XREAD. */
 static void log_pump(struct cluster_log *log)
 {
-    if (log->reading || log->refused || log->reader == NULL || !cluster_link_up(log->reader))
+    if (log->reading || log->held || log->refused || log->reader == NULL ||
+        !cluster_link_up(log->reader))
         return;
     if (!log->checked) {
         const char *argv[] = { "XINFO", "STREAM", log->stream };
@@ -368,6 +372,19 @@ void cluster_log_free(struct cluster_log *log)
     cluster_link_free(log->writer);
     g_free(log->stream);
     g_free(log);
+}
+
+void cluster_log_hold_batches(struct cluster_log *log)
+{
+    log->hold = true;
+}
+
+void cluster_log_committed(struct cluster_log *log)
+{
+    if (!log->held)
+        return;
+    log->held = false;
+    log_pump(log);
 }
 
 struct cluster_id cluster_log_last(const struct cluster_log *log)

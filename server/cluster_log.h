@@ -76,6 +76,14 @@ bool cluster_log_up(const struct cluster_log *log);
 bool cluster_log_append(struct cluster_log *log, uint64_t request, const void *event,
                         size_t len);
 
+/* From now on, after a read that handed entries to apply, the next read waits for
+ * cluster_log_committed(): a node asks for the next batch only once the batch it
+ * applied is committed (docs/CLUSTER.md section 5). */
+void cluster_log_hold_batches(struct cluster_log *log);
+
+/* The batch applied so far is committed: reading goes on. */
+void cluster_log_committed(struct cluster_log *log);
+
 /* The id of the last entry handed to apply (or skipped). */
 struct cluster_id cluster_log_last(const struct cluster_log *log);
 

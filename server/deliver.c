@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "server/client.h"
+#include "server/cluster.h"
 #include "server/room_presence.h"
 #include "server/rooms.h"
 #include "server/store/store.h"
@@ -40,11 +41,7 @@ static void pending_add(struct server *srv, const struct deliver_ticket *t, stru
     g_array_append_val(srv->pending, p);
 }
 
-void deliver_pending_ticket(struct server *srv, const struct deliver_ticket *t,
-                            struct frame *f)
-{
-    pending_add(srv, t, f, NULL, NULL);
-}
+
 
 void deliver_pending(const struct deliver_request *req, struct frame *f,
                      deliver_done_fn done, void *data)
@@ -67,6 +64,12 @@ void deliver_after_commit(const struct deliver_request *req, struct frame *f,
 /* The ticket of no request on this node: its frames are withdrawn on a failed commit,
  * with nobody to answer. */
 static const struct deliver_ticket no_requester = { 0, -1, 0, 0 };
+
+void deliver_pending_ticket(struct server *srv, const struct deliver_ticket *t,
+                            struct frame *f)
+{
+    pending_add(srv, t != NULL ? t : &no_requester, f, NULL, NULL);
+}
 
 void deliver_ticketed(struct server *srv, const struct deliver_ticket *t,
                       const struct room *room, struct frame *f, deliver_done_fn done,
@@ -160,7 +163,9 @@ static void pending_finish(struct server *srv, bool committed)
 void deliver_commit(struct server *srv)
 {
     room_presence_flush(srv); /* held joins and leaves are frames of this pass */
-    if (store_commit(srv->store) == STORE_OK) {
+    bool committed = !cluster_failed(srv) && store_commit(srv->store) == STORE_OK;
+    cluster_after_commit(srv, committed);
+    if (committed) {
         pending_finish(srv, true);
         rooms_after_commit(srv, true);
         return;

@@ -51,7 +51,8 @@ struct deliver_ticket {
 struct deliver_ticket deliver_ticket_of(const struct deliver_request *req);
 
 /* Marks f, already queued by the caller, as depending on this pass's writes for the
- * request of ticket t (as deliver_pending()). Call it before the pass's commit. */
+ * request of ticket t (as deliver_pending(); NULL: a request of another node). Call it
+ * before the pass's commit. */
 void deliver_pending_ticket(struct server *srv, const struct deliver_ticket *t,
                             struct frame *f);
 

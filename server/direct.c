@@ -1,18 +1,14 @@
 /* Direct messages, blocks, and the posting of a text to a room (room_requests.h). */
 #include "server/room_requests.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
-#include "server/deliver.h"
+#include "server/cluster.h"
 #include "server/event.h"
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
-#include "server/store/store_history.h"
-#include "server/store/store_live.h"
 #include "server/store/store_rooms.h"
 
 int64_t room_account_named(struct client *c, struct proto_str name, uint16_t type,
@@ -62,42 +58,21 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
         .sender_name = c->name, .sender_conn = c->id, .client_id = client_id,
         .reply_to = reply_to, .text = text,
     } };
-    struct deliver_request req = { c, ref_type, client_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, ref_type, client_id);
 }
 
-/* Creates the direct room of c's account and target (named target_name), in the store
- * and in memory; both accounts, if online, get its ROOM_STATE after the commit. NULL
- * after answering STORAGE. */
+/* Makes the direct room of c's account and target (named target_name) through its
+ * event; returns it, or NULL if that was refused (answered). */
 static struct room *direct_create(struct client *c, int64_t target, const char *target_name,
-                                  struct client *target_client, uint64_t client_id)
+                                  uint64_t client_id)
 {
-    char dm_key[48];
-    snprintf(dm_key, sizeof dm_key, "%lld:%lld", (long long)MIN(c->account_id, target),
-             (long long)MAX(c->account_id, target));
-    int64_t now = (int64_t)clock_wall_ms();
-    struct store_room row = { .kind = PROTO_ROOM_DIRECT, .dm_key = dm_key, .topic = "",
-                              .created_by = c->account_id };
-    uint32_t id;
-    struct store *st = c->srv->store;
-    if (store_room_add(st, &row, now, &id) != STORE_OK ||
-        store_room_member_add(st, id, c->account_id, now) != STORE_OK ||
-        store_room_member_add(st, id, target, now) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot store a direct room: %s", store_error(st));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_DIRECT_SEND, client_id,
-                          "The server could not store the message; nothing was sent.");
-        return NULL;
-    }
-    struct room *r = rooms_add(c->srv, id, PROTO_ROOM_DIRECT, NULL, NULL, dm_key, "");
-    room_member_add(c->srv, r, c->account_id, c->name, c);
-    room_member_add(c->srv, r, target, target_name, target_client);
-    client_log(c, LOG_INFO, "direct room created id=%u", (unsigned)id);
-    struct deliver_request req = { c, PROTO_DIRECT_SEND, client_id };
-    room_send_state(c, r, &req);
-    if (target_client != NULL)
-        room_send_state(target_client, r, &req);
-    return r;
+    struct event ev = { .type = EVENT_ROOM_CREATE, .u.room_create = {
+        .kind = PROTO_ROOM_DIRECT, .time_ms = (int64_t)clock_wall_ms(),
+        .creator_account = c->account_id, .creator_name = c->name,
+        .peer_account = target, .peer_name = target_name,
+    } };
+    event_log_request(c, &ev, PROTO_DIRECT_SEND, client_id);
+    return rooms_direct(c->srv, c->account_id, target);
 }
 
 void direct_on_send(struct client *c, const struct proto_msg *msg)
@@ -122,14 +97,12 @@ void direct_on_send(struct client *c, const struct proto_msg *msg)
     if (blocked == 1) {
         client_send_error(c, PROTO_E_DIRECT_REFUSED, PROTO_DIRECT_SEND, ds->client_id,
                           "This user takes no direct messages from you.");
+    } else if (r == NULL && cluster_on(c->srv)) { /* rooms do not go through the stream yet */
+        cluster_refuse_not_yet(c, PROTO_DIRECT_SEND, ds->client_id);
     } else if (r == NULL) {
-        struct client *online = g_hash_table_lookup(c->srv->names, key);
-        if (online != NULL && online->account_id != target)
-            online = NULL;
         struct store_account a = { 0 };
         if (store_account_get(c->srv->store, target, &a) == 1)
-            r = direct_create(c, target, a.name, online != NULL && !online->welcome_pending
-                                                     ? online : NULL, ds->client_id);
+            r = direct_create(c, target, a.name, ds->client_id);
         else
             client_send_error(c, PROTO_E_STORAGE, PROTO_DIRECT_SEND, ds->client_id,
                               "The server could not read the account; nothing was sent.");
@@ -153,17 +126,9 @@ void direct_on_block(struct client *c, const struct proto_msg *msg)
     if (target == 0)
         return;
     g_free(key);
-    if (store_block_set(c->srv->store, c->account_id, target, b->blocked != 0,
-                        (int64_t)clock_wall_ms()) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot store a block: %s", store_error(c->srv->store));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_BLOCK, b->request_id,
-                          "The server could not store this; nothing changed. Try again.");
-        return;
-    }
-    client_log(c, LOG_INFO, "%s account=%" PRId64, b->blocked ? "block" : "unblock", target);
-    struct proto_msg done = { .type = PROTO_DONE, .u.done = { b->request_id, PROTO_BLOCK } };
-    struct frame *f = frame_encode(&done);
-    struct deliver_request req = { c, PROTO_BLOCK, b->request_id };
-    deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
-    frame_unref(f);
+    struct event ev = { .type = EVENT_BLOCK, .u.block = {
+        .account = c->account_id, .account_name = c->name, .blocked = target,
+        .on = b->blocked != 0, .time_ms = (int64_t)clock_wall_ms(),
+    } };
+    event_log_request(c, &ev, PROTO_BLOCK, b->request_id);
 }

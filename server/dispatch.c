@@ -7,6 +7,7 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/cluster.h"
 #include "server/history.h"
 #include "server/live.h"
 #include "server/presence.h"
@@ -21,9 +22,17 @@ enum need {
     NEED_ONLINE, /* needs a completed login */
 };
 
+/* What a cluster node (--cluster) does with the request (docs/CLUSTER.md section 10). */
+enum in_cluster {
+    SHARED,  /* taken: it reads, changes only this connection, or goes through the stream */
+    NOT_YET, /* refused with CLUSTER_NOT_YET: it would change shared state in this node's
+                store alone, and the nodes' stores would diverge */
+};
+
 struct command {
     uint16_t type;
     enum need need;
+    enum in_cluster cluster;
     void (*handle)(struct client *c, const struct proto_msg *msg);
 };
 
@@ -33,47 +42,50 @@ static void on_goodbye(struct client *c, const struct proto_msg *msg);
 static void on_text_send(struct client *c, const struct proto_msg *msg);
 
 /* Every frame type a client may send. Payload layouts and their bounds (exact sizes,
- * string caps, PROTO_MAX_PAYLOAD) are enforced by the decoder before a handler runs. */
+ * string caps, PROTO_MAX_PAYLOAD) are enforced by the decoder before a handler runs.
+ * In a cluster, LOGIN, LOGIN_TOKEN and LOGOUT are taken although their session rows stay
+ * on the node that wrote them (a session is per node until sessions go through the
+ * stream); DIRECT_SEND is taken only to a direct room that exists (direct.c). */
 static const struct command commands[] = {
-    { PROTO_HELLO, NEED_ANY, presence_on_hello },
-    { PROTO_PING, NEED_ANY, on_ping },
-    { PROTO_PONG, NEED_ANY, on_pong },
-    { PROTO_GOODBYE, NEED_ANY, on_goodbye },
-    { PROTO_TEXT_SEND, NEED_ONLINE, on_text_send },
-    { PROTO_FILE_OFFER, NEED_ONLINE, upload_on_offer },
-    { PROTO_FILE_CHUNK, NEED_ONLINE, upload_on_chunk },
-    { PROTO_FILE_END, NEED_ONLINE, upload_on_end },
-    { PROTO_FILE_CANCEL, NEED_ONLINE, upload_on_cancel },
-    { PROTO_DOWNLOAD_REQUEST, NEED_ONLINE, download_on_request },
-    { PROTO_DOWNLOAD_CANCEL, NEED_ONLINE, download_on_cancel },
-    { PROTO_REGISTER, NEED_ANY, login_on_register },
-    { PROTO_LOGIN, NEED_ANY, login_on_login },
-    { PROTO_LOGIN_TOKEN, NEED_ANY, login_on_login_token },
-    { PROTO_LOGOUT, NEED_ONLINE, account_on_logout },
-    { PROTO_PASSWORD_CHANGE, NEED_ONLINE, account_on_password_change },
-    { PROTO_INVITE_CREATE, NEED_ONLINE, moderation_on_invite_create },
-    { PROTO_MODERATE, NEED_ONLINE, moderation_on_moderate },
-    { PROTO_ROOM_CREATE, NEED_ONLINE, room_on_create },
-    { PROTO_ROOM_JOIN, NEED_ONLINE, room_on_join },
-    { PROTO_ROOM_LEAVE, NEED_ONLINE, room_on_leave },
-    { PROTO_ROOM_LIST, NEED_ONLINE, room_on_list },
-    { PROTO_ROOM_TOPIC_SET, NEED_ONLINE, room_on_topic_set },
-    { PROTO_ROOM_INVITE, NEED_ONLINE, room_on_invite },
-    { PROTO_DIRECT_SEND, NEED_ONLINE, direct_on_send },
-    { PROTO_BLOCK, NEED_ONLINE, direct_on_block },
-    { PROTO_PRESENCE_SET, NEED_ONLINE, presence_state_on_set },
-    { PROTO_HISTORY, NEED_ONLINE, history_on_request },
-    { PROTO_RESUME, NEED_ONLINE, history_on_resume },
-    { PROTO_TYPING_SET, NEED_ONLINE, live_on_typing_set },
-    { PROTO_READ_MARK, NEED_ONLINE, live_on_read_mark },
-    { PROTO_RECEIPTS_SET, NEED_ONLINE, live_on_receipts_set },
-    { PROTO_EDIT, NEED_ONLINE, live_on_edit },
-    { PROTO_DELETE, NEED_ONLINE, live_on_delete },
-    { PROTO_REPLY_SEND, NEED_ONLINE, live_on_reply_send },
-    { PROTO_REACT, NEED_ONLINE, live_on_react },
-    { PROTO_SEARCH, NEED_ONLINE, search_on_request },
-    { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, upload_on_offer },
-    { PROTO_NOTIFY_LEVEL_SET, NEED_ONLINE, live_on_notify_level_set },
+    { PROTO_HELLO, NEED_ANY, SHARED, presence_on_hello },
+    { PROTO_PING, NEED_ANY, SHARED, on_ping },
+    { PROTO_PONG, NEED_ANY, SHARED, on_pong },
+    { PROTO_GOODBYE, NEED_ANY, SHARED, on_goodbye },
+    { PROTO_TEXT_SEND, NEED_ONLINE, SHARED, on_text_send },
+    { PROTO_FILE_OFFER, NEED_ONLINE, NOT_YET, upload_on_offer },
+    { PROTO_FILE_CHUNK, NEED_ONLINE, SHARED, upload_on_chunk },
+    { PROTO_FILE_END, NEED_ONLINE, SHARED, upload_on_end },
+    { PROTO_FILE_CANCEL, NEED_ONLINE, SHARED, upload_on_cancel },
+    { PROTO_DOWNLOAD_REQUEST, NEED_ONLINE, SHARED, download_on_request },
+    { PROTO_DOWNLOAD_CANCEL, NEED_ONLINE, SHARED, download_on_cancel },
+    { PROTO_REGISTER, NEED_ANY, NOT_YET, login_on_register },
+    { PROTO_LOGIN, NEED_ANY, SHARED, login_on_login },
+    { PROTO_LOGIN_TOKEN, NEED_ANY, SHARED, login_on_login_token },
+    { PROTO_LOGOUT, NEED_ONLINE, SHARED, account_on_logout },
+    { PROTO_PASSWORD_CHANGE, NEED_ONLINE, NOT_YET, account_on_password_change },
+    { PROTO_INVITE_CREATE, NEED_ONLINE, NOT_YET, moderation_on_invite_create },
+    { PROTO_MODERATE, NEED_ONLINE, NOT_YET, moderation_on_moderate },
+    { PROTO_ROOM_CREATE, NEED_ONLINE, NOT_YET, room_on_create },
+    { PROTO_ROOM_JOIN, NEED_ONLINE, NOT_YET, room_on_join },
+    { PROTO_ROOM_LEAVE, NEED_ONLINE, NOT_YET, room_on_leave },
+    { PROTO_ROOM_LIST, NEED_ONLINE, SHARED, room_on_list },
+    { PROTO_ROOM_TOPIC_SET, NEED_ONLINE, NOT_YET, room_on_topic_set },
+    { PROTO_ROOM_INVITE, NEED_ONLINE, NOT_YET, room_on_invite },
+    { PROTO_DIRECT_SEND, NEED_ONLINE, SHARED, direct_on_send },
+    { PROTO_BLOCK, NEED_ONLINE, NOT_YET, direct_on_block },
+    { PROTO_PRESENCE_SET, NEED_ONLINE, SHARED, presence_state_on_set },
+    { PROTO_HISTORY, NEED_ONLINE, SHARED, history_on_request },
+    { PROTO_RESUME, NEED_ONLINE, SHARED, history_on_resume },
+    { PROTO_TYPING_SET, NEED_ONLINE, SHARED, live_on_typing_set },
+    { PROTO_READ_MARK, NEED_ONLINE, NOT_YET, live_on_read_mark },
+    { PROTO_RECEIPTS_SET, NEED_ONLINE, NOT_YET, live_on_receipts_set },
+    { PROTO_EDIT, NEED_ONLINE, SHARED, live_on_edit },
+    { PROTO_DELETE, NEED_ONLINE, SHARED, live_on_delete },
+    { PROTO_REPLY_SEND, NEED_ONLINE, SHARED, live_on_reply_send },
+    { PROTO_REACT, NEED_ONLINE, SHARED, live_on_react },
+    { PROTO_SEARCH, NEED_ONLINE, SHARED, search_on_request },
+    { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, NOT_YET, upload_on_offer },
+    { PROTO_NOTIFY_LEVEL_SET, NEED_ONLINE, NOT_YET, live_on_notify_level_set },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -124,8 +136,21 @@ static uint64_t request_ref_id(const struct proto_msg *msg)
     }
 }
 
+/* The events of a cluster (0x0800-0x081F) travel between nodes through Redis only: from
+ * a client, well formed or not, they are a type this server does not take. */
+static bool is_cluster_event(uint16_t type)
+{
+    return type >= PROTO_EVENT_FIRST && type <= PROTO_EVENT_LAST;
+}
+
 static void dispatch_frame(struct client *c, const struct proto_msg *msg)
 {
+    if (is_cluster_event(msg->type)) {
+        client_send_error(c, PROTO_E_UNKNOWN_TYPE, msg->type, 0,
+                          "Frame type 0x%04x is not accepted from a client.",
+                          (unsigned)msg->type);
+        return;
+    }
     const struct command *cmd = command_find(msg->type);
     if (c->state != CLIENT_ONLINE && (cmd == NULL || cmd->need == NEED_ONLINE)) {
         client_send_error(c, PROTO_E_NOT_LOGGED_IN, msg->type, request_ref_id(msg),
@@ -136,6 +161,10 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
         client_send_error(c, PROTO_E_UNKNOWN_TYPE, msg->type, 0,
                           "Frame type %s is not accepted by this server.",
                           proto_type_name(msg->type));
+        return;
+    }
+    if (cmd->cluster == NOT_YET && cluster_on(c->srv)) {
+        cluster_refuse_not_yet(c, msg->type, request_ref_id(msg));
         return;
     }
     if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER ||
@@ -152,7 +181,7 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
 static void dispatch_bad_frame(struct client *c, enum proto_status st,
                                const struct proto_msg *msg)
 {
-    if (st == PROTO_ERR_UNKNOWN_TYPE) {
+    if (st == PROTO_ERR_UNKNOWN_TYPE || is_cluster_event(msg->type)) {
         client_send_error(c, PROTO_E_UNKNOWN_TYPE, msg->type, 0,
                           "Unknown frame type 0x%04x.", (unsigned)msg->type);
         return;

@@ -5,11 +5,18 @@
 #include <stdio.h>
 
 #include "server/client.h"
+#include "server/cluster.h"
+#include "server/cluster_event.h"
 #include "server/deliver.h"
 
 void event_log(struct server *srv, const struct event *ev, const struct deliver_ticket *ticket)
 {
-    event_apply(srv, ev, ticket); /* one node: the pass commit is the log */
+    if (cluster_on(srv) && cluster_event_travels(ev->type))
+        cluster_append(srv, ev, ticket); /* applied when it is read back */
+    else /* one node: the pass commit is the log. With --cluster, a kind the stream does
+            not carry yet (a session, a login's rehash) stays this node's own, as it was
+            before it became an event; the requests of the others are refused */
+        event_apply(srv, ev, ticket);
 }
 
 void event_apply(struct server *srv, const struct event *ev,
@@ -20,6 +27,21 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_EDIT: event_apply_edit(srv, &ev->u.change, ticket); break;
     case EVENT_DELETE: event_apply_delete(srv, &ev->u.change, ticket); break;
     case EVENT_REACT: event_apply_react(srv, &ev->u.change, ticket); break;
+    case EVENT_ROOM_CREATE: event_apply_room_create(srv, &ev->u.room_create, ticket); break;
+    case EVENT_ROOM_MEMBER: event_apply_room_member(srv, &ev->u.room_member, ticket); break;
+    case EVENT_ROOM_TOPIC: event_apply_room_topic(srv, &ev->u.room_topic, ticket); break;
+    case EVENT_MODERATE: event_apply_moderate(srv, &ev->u.moderate, ticket); break;
+    case EVENT_ACCOUNT_CREATE:
+        event_apply_account_create(srv, &ev->u.account_create, ticket);
+        break;
+    case EVENT_SESSION_ADD: event_apply_session_add(srv, &ev->u.session, ticket); break;
+    case EVENT_SESSION_DROP: event_apply_session_drop(srv, &ev->u.session, ticket); break;
+    case EVENT_ACCOUNT_CHANGE:
+        event_apply_account_change(srv, &ev->u.account_change, ticket);
+        break;
+    case EVENT_BLOCK: event_apply_block(srv, &ev->u.block, ticket); break;
+    case EVENT_READ_MARK: event_apply_read_mark(srv, &ev->u.read_mark, ticket); break;
+    case EVENT_INVITE_CREATE: event_apply_invite_create(srv, &ev->u.invite, ticket); break;
     }
 }
 
@@ -65,4 +87,12 @@ bool event_deliver(struct server *srv, const struct deliver_ticket *ticket,
     deliver_ticketed(srv, ticket, r, f, NULL, NULL);
     frame_unref(f);
     return true;
+}
+
+void event_log_request(struct client *c, const struct event *ev, uint16_t ref_type,
+                       uint64_t ref_id)
+{
+    struct deliver_request req = { c, ref_type, ref_id };
+    struct deliver_ticket ticket = deliver_ticket_of(&req);
+    event_log(c->srv, ev, &ticket);
 }

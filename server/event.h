@@ -6,9 +6,8 @@
  * frames through deliver.h, so an acknowledgement still waits for the commit.
  *
  * On a single node the log is the pass commit: event_log() applies at once. With
- * --cluster the log becomes an append to the Redis stream (cluster_log.h) and the same
- * apply function runs when the entry is read back (not wired yet: --cluster is refused
- * at start). Conflicts are therefore decided at apply time, in log order: an edit of a
+ * --cluster the log becomes an append to the Redis stream (cluster.h) and the same
+ * apply function runs when the entry is read back, on every node. Conflicts are therefore decided at apply time, in log order: an edit of a
  * message deleted meanwhile is refused there, not in the handler. */
 #ifndef CHAT_SERVER_EVENT_H
 #define CHAT_SERVER_EVENT_H
@@ -29,6 +28,18 @@ enum event_type {
     EVENT_EDIT,     /* a text's author gives it a new text (EDIT) */
     EVENT_DELETE,   /* a message deleted by its author or a moderator (DELETE) */
     EVENT_REACT,    /* a reaction toggled on a message (REACT) */
+    EVENT_ROOM_CREATE, /* a room made (ROOM_CREATE; the first DIRECT_SEND of two accounts) */
+    EVENT_ROOM_MEMBER, /* an account joins, leaves or is invited to a room */
+    EVENT_ROOM_TOPIC,  /* a room's topic set (ROOM_TOPIC_SET) */
+    EVENT_MODERATE,    /* a role, ban, unban, kick, mute or deletion (MODERATE) */
+    EVENT_ACCOUNT_CREATE, /* an account registered (REGISTER) */
+    EVENT_SESSION_ADD,    /* a session made at a login, registration or password change */
+    EVENT_SESSION_DROP,   /* a session, or every session of an account, ended (LOGOUT) */
+    EVENT_ACCOUNT_CHANGE, /* an account's password hash changed (PASSWORD_CHANGE, or a
+                             rehash at a login); roles change through EVENT_MODERATE */
+    EVENT_BLOCK,          /* an account blocks or unblocks another's direct messages */
+    EVENT_READ_MARK,      /* an account's read marker in a room moved (READ_MARK) */
+    EVENT_INVITE_CREATE,  /* an admin made an invite code (INVITE_CREATE) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -54,16 +65,143 @@ struct event_change {
                                   emoji (emoji_check passed) */
 };
 
+/* EVENT_ROOM_CREATE: a public or private room named by its creator, or the direct room
+ * of two accounts (its key, "lowid:highid", is made from creator and peer). The room's
+ * id is assigned when it is applied. Strings are borrowed. */
+struct event_room_create {
+    int kind;                  /* enum proto_room_kind */
+    int64_t time_ms;
+    int64_t creator_account;
+    const char *creator_name;
+    struct proto_str name;     /* public and private: has passed name_check */
+    struct proto_str topic;    /* public and private: has passed the topic check */
+    int64_t peer_account;      /* direct: the other account */
+    const char *peer_name;
+};
+
+enum event_member_action {
+    EVENT_MEMBER_JOIN,         /* account joins room (ROOM_JOIN) */
+    EVENT_MEMBER_LEAVE,        /* account leaves room (ROOM_LEAVE) */
+    EVENT_MEMBER_INVITE,       /* actor invites account to a private room (ROOM_INVITE) */
+};
+
+/* EVENT_ROOM_MEMBER. Strings are borrowed. */
+struct event_room_member {
+    enum event_member_action action;
+    uint32_t room_id;
+    int64_t time_ms;
+    int64_t account;           /* who joins, leaves or is invited */
+    const char *account_name;  /* its name (an invite: as the inviter typed it, which
+                                  folds to the account's key) */
+    int64_t actor_account;     /* who asked: the account itself, or the inviter */
+    const char *actor_name;
+};
+
+/* EVENT_ROOM_TOPIC. Strings are borrowed. */
+struct event_room_topic {
+    uint32_t room_id;
+    int64_t time_ms;
+    int64_t actor_account;     /* 0 for a guest (the lobby's topic, by a moderator) */
+    const char *actor_name;
+    struct proto_str topic;    /* has passed the topic check (may be empty) */
+};
+
+/* EVENT_MODERATE: what a moderator or admin does to an account, or to a guest's
+ * connection (kick and mute only). Strings are borrowed. */
+struct event_moderate {
+    uint16_t action;           /* enum proto_mod_action */
+    uint32_t value;            /* ROLE: the new role; MUTE: minutes, at most
+                                  SERVER_MAX_MUTE_MINUTES (0 unmutes) */
+    int64_t time_ms;
+    int64_t until_ms;          /* MUTE: when it ends (0: unmuted) */
+    int64_t actor_account;
+    const char *actor_name;
+    int64_t target_account;    /* 0: a guest */
+    uint32_t target_conn;      /* a guest: its connection id */
+    const char *target_name;
+    struct proto_str reason;   /* has passed the codec's checks; may be empty */
+};
+
+/* EVENT_ACCOUNT_CREATE: never a password, only its Argon2id hash, made on the taking
+ * node's worker. The account's id and role are assigned when it is applied. */
+struct event_account_create {
+    int64_t time_ms;
+    const char *name;          /* has passed name_check (borrowed) */
+    const char *pw_hash;       /* Argon2id string (borrowed) */
+    bool has_invite;
+    uint8_t invite_hash[PROTO_SHA256_LEN]; /* SHA-256 of the invite code brought */
+};
+
+/* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
+struct event_session {
+    int64_t account;
+    int64_t time_ms;
+    int64_t expires_ms;        /* ADD */
+    bool all;                  /* DROP: every session of the account, not token_hash's */
+    uint8_t token_hash[PROTO_SHA256_LEN];
+};
+
+/* EVENT_ACCOUNT_CHANGE: never a password, only its Argon2id hash (borrowed). */
+struct event_account_change {
+    int64_t account;
+    int64_t time_ms;
+    const char *pw_hash;
+    bool rehash;               /* the same password hashed with the current parameters at
+                                  a login: nothing else changes, a failure is only logged.
+                                  Otherwise a new password: every session ends */
+};
+
+/* EVENT_BLOCK. */
+struct event_block {
+    int64_t account;           /* who blocks */
+    const char *account_name;  /* its name, for the log (borrowed) */
+    int64_t blocked;           /* whose direct messages it refuses (or takes again) */
+    bool on;
+    int64_t time_ms;
+};
+
+/* EVENT_READ_MARK: markers only move forward. */
+struct event_read_mark {
+    int64_t account;
+    const char *account_name;  /* borrowed */
+    uint32_t room_id;
+    uint64_t message_id;
+    bool receipts_off;         /* the account shares no receipts (RECEIPTS_SET) */
+};
+
+/* EVENT_INVITE_CREATE: never the code, only its SHA-256. */
+struct event_invite {
+    uint8_t code_hash[PROTO_SHA256_LEN];
+    int64_t creator;           /* the admin's account */
+    const char *creator_name;  /* for the log (borrowed) */
+    int64_t time_ms;
+    int64_t expires_ms;
+};
+
 struct event {
     enum event_type type;
     union {
         struct event_text text;
         struct event_change change;
+        struct event_room_create room_create;
+        struct event_room_member room_member;
+        struct event_room_topic room_topic;
+        struct event_moderate moderate;
+        struct event_account_create account_create;
+        struct event_session session;
+        struct event_account_change account_change;
+        struct event_block block;
+        struct event_read_mark read_mark;
+        struct event_invite invite;
     } u;
 };
 
 /* Logs ev for the request of ticket, which its answer (or refusal) goes to. */
 void event_log(struct server *srv, const struct event *ev, const struct deliver_ticket *ticket);
+
+/* event_log() for c's request of ref_type and ref_id (the ticket its ERROR would carry). */
+void event_log_request(struct client *c, const struct event *ev, uint16_t ref_type,
+                       uint64_t ref_id);
 
 /* Applies ev (its type's apply function below). ticket is the request it answers, NULL
  * when the requester is not on this node. */
@@ -104,5 +242,81 @@ void event_apply_delete(struct server *srv, const struct event_change *ev,
                         const struct deliver_ticket *ticket);
 void event_apply_react(struct server *srv, const struct event_change *ev,
                        const struct deliver_ticket *ticket);
+
+/* A public or private room: refused (ROOM_NAME_TAKEN, TOO_MANY_ROOMS,
+ * ROOM_CREATE_LIMIT, in that order) when its name's fold key is taken, its creator is in
+ * the most rooms or created its hourly allowance; otherwise stored with its creator as
+ * member, and its ROOM_STATE and DONE go to the creator. A direct room that exists
+ * already applies as nothing; otherwise it is stored with both accounts as members and
+ * each, if online here, gets its ROOM_STATE. All after the commit. */
+void event_apply_room_create(struct server *srv, const struct event_room_create *ev,
+                             const struct deliver_ticket *ticket);
+
+/* A join is refused (ROOM_UNKNOWN) for a room gone, direct, or private without an
+ * invitation; a member already gets the room's state again; else ROOM_FULL or
+ * TOO_MANY_ROOMS; else stored, its members told (ROOM_PRESENCE joined) and the joiner
+ * gets the state. A leave needs a member (else NOT_IN_ROOM): stored, the others told.
+ * An invite needs a private room (else ROOM_UNKNOWN) the inviter is still in (else
+ * NOT_IN_ROOM); a non-member is recorded as invited and told (ROOM_INVITED) if online
+ * here. The requester gets DONE; all after the commit. */
+void event_apply_room_member(struct server *srv, const struct event_room_member *ev,
+                             const struct deliver_ticket *ticket);
+
+/* The room must exist (else ROOM_UNKNOWN) and have the actor as member (the lobby: any
+ * actor; else NOT_IN_ROOM); the topic is stored, ROOM_TOPIC goes to the room's online
+ * members and DONE to the requester, after the commit. */
+void event_apply_room_topic(struct server *srv, const struct event_room_topic *ev,
+                            const struct deliver_ticket *ticket);
+
+/* An account's action needs the account still there (a kick: even deleted; else
+ * ACCOUNT_UNKNOWN). The change is stored (a ban also ends the account's sessions), DONE
+ * goes to the requester and NOTICE to everyone online here, after the commit; then the
+ * target's connection on this node, if any, is acted on: banned, kicked or deleted ones
+ * are closed with ERROR, a mute or role takes effect at once. */
+void event_apply_moderate(struct server *srv, const struct event_moderate *ev,
+                          const struct deliver_ticket *ticket);
+
+/* Decides a registration, in log order: a name whose fold key an account has already
+ * (deleted ones too) is refused NAME_TAKEN, so of two registrations of one name exactly
+ * one wins everywhere; an invite used or expired meanwhile INVITE_INVALID. Otherwise the
+ * account is stored (the first one as admin) with its invite marked used, and its
+ * requester, if on this node, gets its session and enters the chat
+ * (login_registered()). */
+void event_apply_account_create(struct server *srv, const struct event_account_create *ev,
+                                const struct deliver_ticket *ticket);
+
+/* Stores the session (its requester, if on this node, then gets its token:
+ * auth_session_applied()), or refuses STORAGE. */
+void event_apply_session_add(struct server *srv, const struct event_session *ev,
+                             const struct deliver_ticket *ticket);
+
+/* Revokes the session of token_hash, or every session of the account; the requester, if
+ * on this node, gets DONE and is logged out (account_logged_out()). STORAGE if the
+ * store refused. */
+void event_apply_session_drop(struct server *srv, const struct event_session *ev,
+                              const struct deliver_ticket *ticket);
+
+/* Stores the new hash. A new password also ends every session of the account, and its
+ * requester, if on this node, gets a fresh session (account_password_changed()); if the
+ * account is not there or the store refused, STORAGE. A rehash is only logged. */
+void event_apply_account_change(struct server *srv, const struct event_account_change *ev,
+                                const struct deliver_ticket *ticket);
+
+/* Stores the block (or its end) and answers DONE, after the commit; STORAGE if the store
+ * refused. */
+void event_apply_block(struct server *srv, const struct event_block *ev,
+                       const struct deliver_ticket *ticket);
+
+/* The account must still be in the room (else NOT_IN_ROOM) and the message be one of
+ * it (else MESSAGE_UNKNOWN). The marker moves forward only; the requester gets its
+ * READ_MARKER (where it now is) and, if it moved and the account shares receipts, the
+ * room's members a receipt (live_tell_receipt()), after the commit. */
+void event_apply_read_mark(struct server *srv, const struct event_read_mark *ev,
+                           const struct deliver_ticket *ticket);
+
+/* Stores the invite's hash; its requester, if on this node, gets the code in INVITE
+ * (moderation_invite_applied()) after the commit, or STORAGE. */
+void event_apply_invite_create(struct server *srv, const struct event_invite *ev,
+                               const struct deliver_ticket *ticket);
 
 #endif

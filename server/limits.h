@@ -376,6 +376,18 @@
 #define CLUSTER_READ_BLOCK_MS 1000             /* an XREAD waits this long for news */
 #define CLUSTER_MAX_EVENT_BYTES (PROTO_HEADER_SIZE + PROTO_MAX_PAYLOAD) /* an event is
                                                   at most one frame: larger is not ours */
+#define CLUSTER_CONN_ID_BITS 24u              /* a connection id is node << this | a local
+                                                  sequence: cluster-wide, 16M per node before
+                                                  the sequence wraps */
+#define CLUSTER_MAX_WAITING 4096u              /* requests appended and not yet read back:
+                                                  past this the node answers "temporarily
+                                                  unavailable" rather than hold more (each
+                                                  holds its answer's ticket) */
+#define CLUSTER_ANSWER_TIMEOUT_MS (CLUSTER_READ_BLOCK_MS + 2 * CLUSTER_REPLY_TIMEOUT_MS) /* an
+                                                  appended request not read back by then (the
+                                                  reader down or late) is answered
+                                                  "temporarily unavailable"; its entry, if it
+                                                  landed, still applies everywhere */
 #define CLUSTER_RECONNECT_MIN_MS 100           /* first retry after the link went down: a */
 #define CLUSTER_RECONNECT_MAX_MS 2000          /* restarted Redis is found fast; doubling to
                                                   this, a dead one costs one try in 2 s */

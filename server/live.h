@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct client;
+struct deliver_ticket;
 struct room;
 struct server;
 
@@ -59,6 +60,13 @@ void live_on_reply_send(struct client *c, const struct proto_msg *msg);
 
 /* REACT: toggles the account's reaction; REACTION to the room, DONE. */
 void live_on_react(struct client *c, const struct proto_msg *msg);
+
+/* Tells r's members that account (named name) read up to message_id, after the commit
+ * of the request of ticket t (NULL: one of another node): by name in a small room; in
+ * a large one as a count, at most once per SERVER_RECEIPT_COUNT_MS (the rest waits for
+ * live_expire). Members that opted out of receipts, and the reader, get none. */
+void live_tell_receipt(struct server *srv, const struct room *r, int64_t account,
+                       const char *name, uint64_t message_id, const struct deliver_ticket *t);
 
 /* Answers c's request with DONE once the pass has committed. */
 void live_done(struct client *c, uint16_t type, uint64_t request_id);

@@ -81,9 +81,7 @@ static void log_change(struct client *c, enum event_type type, uint16_t ref_type
         .actor_moderates = c->role == PROTO_ROLE_MODERATOR || c->role == PROTO_ROLE_ADMIN,
         .text = text,
     } };
-    struct deliver_request req = { c, ref_type, request_id };
-    struct deliver_ticket ticket = deliver_ticket_of(&req);
-    event_log(c->srv, &ev, &ticket);
+    event_log_request(c, &ev, ref_type, request_id);
 }
 
 /* EDIT (live.h). */

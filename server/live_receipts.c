@@ -8,6 +8,7 @@
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/deliver.h"
+#include "server/event.h"
 #include "server/limits.h"
 #include "server/rooms.h"
 #include "server/store/store_live.h"
@@ -28,9 +29,16 @@ struct receipt_batch {
 };
 
 /* Receipts go to those who share theirs (the reader itself needs no named one). */
-static bool shares_receipts(const struct client *member, void *reader)
+static bool shares_receipts(const struct client *member, void *reader_account)
 {
-    return member != reader && !member->receipts_off;
+    return member->account_id != *(const int64_t *)reader_account && !member->receipts_off;
+}
+
+/* A count receipt goes to every member sharing theirs. */
+static bool shares_any(const struct client *member, void *data)
+{
+    (void)data;
+    return !member->receipts_off;
 }
 
 /* The RECEIPT of a large room: how many have read up to message_id or further. NULL if
@@ -49,18 +57,14 @@ static struct frame *count_frame(struct server *srv, const struct room *r, uint6
     return frame_encode(&m);
 }
 
-/* Tells r's members that c read up to message_id (after req's commit): by name in a
- * small room; in a large one as a count, at most once per SERVER_RECEIPT_COUNT_MS (the
- * rest waits for live_expire). */
-static void tell_receipt(struct client *c, const struct room *r, uint64_t message_id,
-                         const struct deliver_request *req)
+void live_tell_receipt(struct server *srv, const struct room *r, int64_t account,
+                       const char *name, uint64_t message_id, const struct deliver_ticket *t)
 {
-    struct server *srv = c->srv;
     struct frame *f = NULL;
     if (room_member_count(srv, r) <= SERVER_RECEIPT_NAMES_MAX) {
         struct proto_msg m = { .type = PROTO_RECEIPT, .u.receipt = {
-            .room_id = r->id, .message_id = message_id, .account_id = (uint32_t)c->account_id,
-            .name = proto_str_of(c->name),
+            .room_id = r->id, .message_id = message_id, .account_id = (uint32_t)account,
+            .name = proto_str_of(name),
         } };
         f = frame_encode(&m);
     } else {
@@ -81,7 +85,8 @@ static void tell_receipt(struct client *c, const struct room *r, uint64_t messag
         f = count_frame(srv, r, message_id);
     }
     if (f != NULL) {
-        deliver_if(req, r, f, shares_receipts, c);
+        room_send_if(srv, r, f, shares_receipts, &account);
+        deliver_pending_ticket(srv, t, f);
         frame_unref(f);
     }
 }
@@ -115,7 +120,7 @@ void live_expire(struct server *srv, int64_t now)
         struct frame *f = r != NULL && !srv->stopping ? count_frame(srv, r, b->message_id)
                                                       : NULL;
         if (f != NULL) { /* the markers it counts were committed in earlier passes */
-            room_send_if(srv, r, f, shares_receipts, NULL);
+            room_send_if(srv, r, f, shares_any, NULL);
             frame_unref(f);
         }
         b->sent_ms = now;
@@ -142,35 +147,11 @@ void live_on_read_mark(struct client *c, const struct proto_msg *msg)
     struct room *r = rooms_for_request(c, rm->room_id, PROTO_READ_MARK, rm->request_id);
     if (r == NULL)
         return;
-    struct store *st = c->srv->store;
-    struct store_target t;
-    int found = store_live_find(st, rm->message_id, &t);
-    if (found == 1 && t.room_id != r->id)
-        found = 0;
-    if (found == 0) {
-        client_send_error(c, PROTO_E_MESSAGE_UNKNOWN, PROTO_READ_MARK, rm->request_id,
-                          "Room %u has no message %" PRIu64 ".", (unsigned)r->id,
-                          rm->message_id);
-        return;
-    }
-    uint64_t current = 0;
-    int moved = found < 0 ? STORE_ERROR
-                          : store_live_mark(st, c->account_id, r->id, rm->message_id, &current);
-    if (moved < 0) {
-        client_log(c, LOG_ERROR, "cannot store a read marker: %s", store_error(st));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_READ_MARK, rm->request_id,
-                          "The server could not store your read marker; try again.");
-        return;
-    }
-    struct deliver_request req = { c, PROTO_READ_MARK, rm->request_id };
-    struct proto_msg m = { .type = PROTO_READ_MARKER, .u.read_marker = { r->id, current } };
-    struct frame *f = frame_encode(&m);
-    if (f != NULL) {
-        deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
-        frame_unref(f);
-    }
-    if (moved == 1 && !c->receipts_off)
-        tell_receipt(c, r, current, &req);
+    struct event ev = { .type = EVENT_READ_MARK, .u.read_mark = {
+        .account = c->account_id, .account_name = c->name, .room_id = r->id,
+        .message_id = rm->message_id, .receipts_off = c->receipts_off,
+    } };
+    event_log_request(c, &ev, PROTO_READ_MARK, rm->request_id);
 }
 
 /* RECEIPTS_SET (live.h). */

@@ -2,11 +2,13 @@
  * LOGIN_TOKEN (a session token, no Argon2 at all). Password work goes to the worker;
  * its result comes back to the finish functions below. */
 #include <sodium.h>
+#include <string.h>
 
 #include "common/validate.h"
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/event.h"
 #include "server/presence.h"
 #include "server/store/store_accounts.h"
 
@@ -78,6 +80,13 @@ static bool check_invite(struct client *c, const struct proto_register *r, struc
     return true;
 }
 
+static void send_name_taken(struct client *c)
+{
+    client_log(c, LOG_INFO, "registration refused (name taken)");
+    client_send_error(c, PROTO_E_NAME_TAKEN, PROTO_REGISTER, 0,
+                      "That name, or one that looks like it, is already taken; choose another.");
+}
+
 /* True when key belongs to an account, an online user or a registration in flight
  * (then answered NAME_TAKEN); also false-and-answered if the store failed. */
 static bool name_taken(struct client *c, const char *key)
@@ -93,12 +102,13 @@ static bool name_taken(struct client *c, const char *key)
     if (found == 0 && !g_hash_table_contains(srv->names, key) &&
         !g_hash_table_contains(srv->accounts.registering, key))
         return false;
-    client_log(c, LOG_INFO, "registration refused (name taken)");
-    client_send_error(c, PROTO_E_NAME_TAKEN, PROTO_REGISTER, 0,
-                      "That name, or one that looks like it, is already taken; choose another.");
+    send_name_taken(c);
     return true;
 }
 
+/* The hash is ready: the registration is logged as an event, decided when it applies
+ * (event_account.c: the name and the invite may have been taken meanwhile, here or on
+ * another node). A guest online under the name here took it meanwhile. */
 static void finish_register(struct client *c, struct auth_job *job)
 {
     struct server *srv = job->srv;
@@ -110,30 +120,22 @@ static void finish_register(struct client *c, struct auth_job *job)
                           "The server could not hash the password; try again later.");
         return;
     }
-    if (name_taken(c, job->key))
-        return;
-    int64_t now = clock_wall_ms();
-    if (job->has_invite && store_invite_valid(srv->store, job->invite_hash, now) != 1) {
-        client_send_error(c, PROTO_E_INVITE_INVALID, PROTO_REGISTER, 0,
-                          "That invite code was used or expired meanwhile.");
+    if (g_hash_table_contains(srv->names, job->key)) {
+        send_name_taken(c);
         return;
     }
-    int64_t count = store_account_count(srv->store);
-    struct store_account a = {
-        .name = job->name,
-        .role = count == 0 ? PROTO_ROLE_ADMIN : PROTO_ROLE_MEMBER,
-    };
-    if (count < 0 ||
-        store_account_add(srv->store, job->name, job->key, job->hash, a.role, now, &a.id) !=
-            STORE_OK ||
-        (job->has_invite && store_invite_use(srv->store, job->invite_hash, now, a.id) != 1)) {
-        storage_failed(c, PROTO_REGISTER, "storing a new account");
-        return;
-    }
-    client_log(c, LOG_INFO, "account registered id=%lld%s%s", (long long)a.id,
-               a.role == PROTO_ROLE_ADMIN ? " (the first: admin)" : "",
-               job->has_invite ? " with an invite" : "");
-    auth_send_session(c, &a, PROTO_REGISTER, 0, "registration", job);
+    struct event ev = { .type = EVENT_ACCOUNT_CREATE, .u.account_create = {
+        .time_ms = clock_wall_ms(), .name = job->name, .pw_hash = job->hash,
+        .has_invite = job->has_invite,
+    } };
+    memcpy(ev.u.account_create.invite_hash, job->invite_hash, sizeof job->invite_hash);
+    c->hash_us = job->run_us;
+    event_log_request(c, &ev, PROTO_REGISTER, 0);
+}
+
+void login_registered(struct client *c, const struct store_account *a)
+{
+    auth_send_session(c, a, PROTO_REGISTER, 0, "registration", c->hash_us);
 }
 
 void login_on_register(struct client *c, const struct proto_msg *msg)
@@ -196,13 +198,13 @@ static void finish_login(struct client *c, struct auth_job *job)
         send_banned(c, PROTO_LOGIN, &a);
     } else {
         if (job->hashed) { /* made with older parameters: upgraded now */
-            if (store_account_set_hash(srv->store, a.id, job->new_hash) == STORE_OK)
-                client_log(c, LOG_INFO, "password hash upgraded to the current parameters");
-            else
-                client_log(c, LOG_ERROR, "cannot upgrade a password hash: %s",
-                           store_error(srv->store));
+            struct event ev = { .type = EVENT_ACCOUNT_CHANGE, .u.account_change = {
+                .account = a.id, .time_ms = clock_wall_ms(), .pw_hash = job->new_hash,
+                .rehash = true,
+            } };
+            event_log_request(c, &ev, PROTO_LOGIN, 0);
         }
-        auth_send_session(c, &a, PROTO_LOGIN, 0, "password", job);
+        auth_send_session(c, &a, PROTO_LOGIN, 0, "password", job->run_us);
     }
     store_account_clear(&a);
 }

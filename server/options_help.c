@@ -152,16 +152,26 @@ void options_print_help(void)
            SERVER_SEARCH_MAX_WORDS, SERVER_SEARCH_MAX_RESULTS, SERVER_SEARCH_WINDOW,
            SERVER_SEARCH_BUDGET_MS, SERVER_THUMB_MAX_BYTES, SERVER_THUMB_MAX_SIDE,
            SERVER_THUMB_MAX_SIDE);
-    printf("\nSeveral nodes as one chat (docs/CLUSTER.md; NOT USABLE YET: refused at start):\n"
+    printf("\nSeveral nodes as one chat (docs/CLUSTER.md; PARTIAL, see its section 10):\n"
            "  --cluster URL            redis://IP:PORT: share the chat with the other nodes\n"
            "                           through this Redis (an IPv4 address: no lookups)\n"
            "  --node-id N              this node's id, 1..%u, different on every node\n"
+           "A cluster node takes texts, replies, direct messages to existing direct rooms,\n"
+           "edits, deletions and reactions (through the Redis stream), logins of existing\n"
+           "accounts (sessions stay on their node) and guests, and every read. Requests that\n"
+           "would change other shared state (registration, rooms, memberships, topics,\n"
+           "invites, moderation, uploads, read markers, blocks, settings) get ERROR 81\n"
+           "CLUSTER_NOT_YET. Presence is per node. A node starts from an empty --data-dir\n"
+           "or a cluster node's --backup; a store a single node filled is refused.\n"
+           "Writes wait for their entry to come back; refused or unanswered within %u ms,\n"
+           "they get ERROR 80 CLUSTER_UNAVAILABLE. At most %u requests wait at once.\n"
            "A Redis reply later than %u ms takes the link down (writes are refused as\n"
            "temporarily unavailable); it is retried after %u ms, doubling up to %u ms.\n"
            "The stream keeps about %u entries (a node further behind is rebuilt from a\n"
            "peer's backup); a node reads at most %u a pass, waiting up to %u ms for news;\n"
            "an entry's event is at most %u bytes.\n",
-           CLUSTER_MAX_NODE_ID, CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
+           CLUSTER_MAX_NODE_ID, CLUSTER_ANSWER_TIMEOUT_MS, CLUSTER_MAX_WAITING,
+           CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
            CLUSTER_RECONNECT_MAX_MS, CLUSTER_STREAM_MAXLEN, CLUSTER_READ_BATCH,
            CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES);
 }

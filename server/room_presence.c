@@ -128,11 +128,11 @@ void room_presence_flush(struct server *srv)
         room_presence_flush_room(srv, srv->rooms->held->pdata[srv->rooms->held->len - 1]);
 }
 
-/* Holds c's notice of type and state in r (see room_tell_presence). */
-static void hold(struct client *c, struct room *r, uint16_t type, uint16_t state,
-                 const struct deliver_request *req)
+/* Holds the notice of type and state in r about account_id (named name), for the
+ * stored change of ticket t (NULL: none). */
+static void hold(struct server *srv, struct room *r, uint32_t account_id, const char *name,
+                 uint16_t type, uint16_t state, const struct deliver_ticket *t)
 {
-    struct server *srv = c->srv;
     if (r->held != NULL && (r->held->type != type || r->held->state != state))
         room_presence_flush_room(srv, r);
     if (r->held == NULL) {
@@ -145,22 +145,29 @@ static void hold(struct client *c, struct room *r, uint16_t type, uint16_t state
         r->held = h;
         g_ptr_array_add(srv->rooms->held, r);
     }
-    uint32_t id = (uint32_t)c->account_id;
-    g_array_append_val(r->held->ids, id);
-    g_ptr_array_add(r->held->names, g_strdup(c->name));
-    if (req != NULL) {
-        struct deliver_ticket t = deliver_ticket_of(req);
-        g_array_append_val(r->held->tickets, t);
-    }
+    g_array_append_val(r->held->ids, account_id);
+    g_ptr_array_add(r->held->names, g_strdup(name));
+    if (t != NULL)
+        g_array_append_val(r->held->tickets, *t);
 }
 
 void room_tell_presence(struct client *c, struct room *r, uint16_t state,
                         const struct deliver_request *req)
 {
-    hold(c, r, PROTO_ROOM_PRESENCE, state, req);
+    struct deliver_ticket t;
+    if (req != NULL)
+        t = deliver_ticket_of(req);
+    hold(c->srv, r, (uint32_t)c->account_id, c->name, PROTO_ROOM_PRESENCE, state,
+         req != NULL ? &t : NULL);
+}
+
+void room_tell_member(struct server *srv, struct room *r, int64_t account_id, const char *name,
+                      uint16_t state, const struct deliver_ticket *t)
+{
+    hold(srv, r, (uint32_t)account_id, name, PROTO_ROOM_PRESENCE, state, t);
 }
 
 void room_tell_away(struct client *c, struct room *r, uint16_t state)
 {
-    hold(c, r, PROTO_PRESENCE_STATE, state, NULL);
+    hold(c->srv, r, (uint32_t)c->account_id, c->name, PROTO_PRESENCE_STATE, state, NULL);
 }

@@ -16,6 +16,7 @@
 
 struct client;
 struct deliver_request;
+struct deliver_ticket;
 struct room;
 struct server;
 
@@ -23,6 +24,11 @@ struct server;
  * r's other online members; req (a join or leave: a stored change) or NULL. */
 void room_tell_presence(struct client *c, struct room *r, uint16_t state,
                         const struct deliver_request *req);
+
+/* room_tell_presence() for an account known by id and name (an event's apply function:
+ * its account may be online on another node), for the stored change of ticket t. */
+void room_tell_member(struct server *srv, struct room *r, int64_t account_id, const char *name,
+                      uint16_t state, const struct deliver_ticket *t);
 
 /* Holds the notice that c is now active or away (enum proto_presence) for r's other
  * online members (PRESENCE_STATE). */

@@ -7,11 +7,9 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
-#include "server/deliver.h"
-#include "server/limits.h"
-#include "server/room_presence.h"
+#include "server/event.h"
+#include "server/live.h"
 #include "server/rooms.h"
-#include "server/store/store_accounts.h"
 #include "server/store/store_rooms.h"
 
 /* False (after answering NOT_ALLOWED) for a guest: guests have the lobby only. */
@@ -24,16 +22,6 @@ static bool account_only(struct client *c, uint16_t type, uint64_t request_id)
     return false;
 }
 
-/* Queues DONE(request_id, type) to c after the commit. */
-static void send_done(struct client *c, uint16_t type, uint64_t request_id)
-{
-    struct proto_msg done = { .type = PROTO_DONE, .u.done = { request_id, type } };
-    struct frame *f = frame_encode(&done);
-    struct deliver_request req = { c, type, request_id };
-    deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
-    frame_unref(f);
-}
-
 /* Answers STORAGE after a failed write and logs it. */
 static void storage_failed(struct client *c, uint16_t type, uint64_t request_id)
 {
@@ -43,110 +31,62 @@ static void storage_failed(struct client *c, uint16_t type, uint64_t request_id)
                       "The server could not store this; nothing changed. Try again.");
 }
 
-/* A topic as a C string (g_free), or NULL after answering TEXT_INVALID. */
-static char *topic_take(struct client *c, struct proto_str topic, uint16_t type,
+/* False (after answering TEXT_INVALID) for a topic that is not empty and not a text. */
+static bool topic_valid(struct client *c, struct proto_str topic, uint16_t type,
                         uint64_t request_id)
 {
-    if (topic.len > 0 && !text_check(topic.ptr, topic.len, PROTO_MAX_TOPIC)) {
-        client_send_error(c, PROTO_E_TEXT_INVALID, type, request_id,
-                          "The topic is blank or contains control characters.");
-        return NULL;
-    }
-    return g_strndup(topic.ptr, topic.len);
-}
-
-/* False (after answering TOO_MANY_ROOMS) when c's account is in the most rooms. */
-static bool below_room_limit(struct client *c, uint16_t type, uint64_t request_id)
-{
-    if (rooms_joined_count(c->srv, c->account_id) < SERVER_ROOMS_PER_ACCOUNT)
+    if (topic.len == 0 || text_check(topic.ptr, topic.len, PROTO_MAX_TOPIC))
         return true;
-    client_send_error(c, PROTO_E_TOO_MANY_ROOMS, type, request_id,
-                      "You are in %u rooms, the most allowed; leave one first.",
-                      SERVER_ROOMS_PER_ACCOUNT);
+    client_send_error(c, PROTO_E_TEXT_INVALID, type, request_id,
+                      "The topic is blank or contains control characters.");
     return false;
 }
 
-/* False (after answering ROOM_CREATE_LIMIT, ref_id = seconds) when c's account created
- * its hourly allowance of rooms already. */
-static bool below_create_limit(struct client *c, uint64_t request_id, int64_t now)
-{
-    unsigned count = 0;
-    int64_t oldest = 0;
-    if (store_rooms_created_since(c->srv->store, c->account_id,
-                                  now - SERVER_ROOM_CREATE_WINDOW_MS, &count, &oldest) != STORE_OK) {
-        storage_failed(c, PROTO_ROOM_CREATE, request_id);
-        return false;
-    }
-    if (count < SERVER_ROOMS_CREATED_PER_HOUR)
-        return true;
-    int64_t wait_s = (oldest + SERVER_ROOM_CREATE_WINDOW_MS - now + 999) / 1000;
-    client_send_error(c, PROTO_E_ROOM_CREATE_LIMIT, PROTO_ROOM_CREATE, (uint64_t)MAX(wait_s, 1),
-                      "You created %u rooms in the last hour; wait %lld s to create another.",
-                      SERVER_ROOMS_CREATED_PER_HOUR, (long long)MAX(wait_s, 1));
-    return false;
-}
-
-/* The checks of a ROOM_CREATE; returns the new room's fold key (g_free) or NULL after
- * answering. */
-static char *create_check(struct client *c, const struct proto_room_create *rc, int64_t now)
+/* The request's own checks of a ROOM_CREATE: true, or false after answering. */
+static bool create_check(struct client *c, const struct proto_room_create *rc)
 {
     if (!account_only(c, PROTO_ROOM_CREATE, rc->request_id))
-        return NULL;
+        return false;
     if (rc->kind != PROTO_ROOM_PUBLIC && rc->kind != PROTO_ROOM_PRIVATE) {
         client_send_error(c, PROTO_E_NOT_ALLOWED, PROTO_ROOM_CREATE, rc->request_id,
                           "A room is public (0) or private (1).");
-        return NULL;
+        return false;
     }
     enum name_status st = name_check(rc->name.ptr, rc->name.len);
     if (st != NAME_OK) {
         client_send_error(c, PROTO_E_ROOM_NAME_INVALID, PROTO_ROOM_CREATE, rc->request_id,
                           "%s", name_status_text(st));
-        return NULL;
+        return false;
     }
-    char *key = name_fold_key(rc->name.ptr, rc->name.len);
-    if (rooms_by_key(c->srv, key) != NULL) {
-        client_send_error(c, PROTO_E_ROOM_NAME_TAKEN, PROTO_ROOM_CREATE, rc->request_id,
-                          "A room has that name (or one that looks like it); choose another.");
-    } else if (below_room_limit(c, PROTO_ROOM_CREATE, rc->request_id) &&
-               below_create_limit(c, rc->request_id, now)) {
-        return key;
-    }
-    g_free(key);
-    return NULL;
+    return topic_valid(c, rc->topic, PROTO_ROOM_CREATE, rc->request_id);
 }
 
 void room_on_create(struct client *c, const struct proto_msg *msg)
 {
     const struct proto_room_create *rc = &msg->u.room_create;
-    int64_t now = (int64_t)clock_wall_ms();
-    char *key = create_check(c, rc, now);
-    if (key == NULL)
+    if (!create_check(c, rc))
         return;
-    char *topic = topic_take(c, rc->topic, PROTO_ROOM_CREATE, rc->request_id);
-    char *name = g_strndup(rc->name.ptr, rc->name.len);
-    struct store_room row = { .kind = rc->kind, .name = name, .name_key = key,
-                              .topic = topic, .created_by = c->account_id };
-    uint32_t id;
-    if (topic == NULL) {
-        /* answered */
-    } else if (store_room_add(c->srv->store, &row, now, &id) != STORE_OK ||
-               store_room_member_add(c->srv->store, id, c->account_id, now) != STORE_OK) {
-        storage_failed(c, PROTO_ROOM_CREATE, rc->request_id);
-    } else {
-        struct room *r = rooms_add(c->srv, id, rc->kind, name, key, NULL, topic);
-        room_member_add(c->srv, r, c->account_id, c->name, c);
-        client_log(c, LOG_INFO, "room created id=%u kind=%u", (unsigned)id, (unsigned)rc->kind);
-        struct deliver_request req = { c, PROTO_ROOM_CREATE, rc->request_id };
-        room_send_state(c, r, &req);
-        send_done(c, PROTO_ROOM_CREATE, rc->request_id);
-    }
-    g_free(name);
-    g_free(topic);
-    g_free(key);
+    struct event ev = { .type = EVENT_ROOM_CREATE, .u.room_create = {
+        .kind = rc->kind, .time_ms = (int64_t)clock_wall_ms(), .creator_account = c->account_id,
+        .creator_name = c->name, .name = rc->name, .topic = rc->topic,
+    } };
+    event_log_request(c, &ev, PROTO_ROOM_CREATE, rc->request_id);
 }
 
-/* The room a ROOM_JOIN names if c may join it (invited to a private one), else NULL
- * after answering ROOM_UNKNOWN: a private room c may not join does not exist for it. */
+/* The member event of c's own account for the request type/request_id. */
+static void log_own_member(struct client *c, enum event_member_action action, uint32_t room_id,
+                           uint16_t type, uint64_t request_id)
+{
+    struct event ev = { .type = EVENT_ROOM_MEMBER, .u.room_member = {
+        .action = action, .room_id = room_id, .time_ms = (int64_t)clock_wall_ms(),
+        .account = c->account_id, .account_name = c->name,
+        .actor_account = c->account_id, .actor_name = c->name,
+    } };
+    event_log_request(c, &ev, type, request_id);
+}
+
+/* The room a ROOM_JOIN names, or NULL after answering ROOM_UNKNOWN (no room of that name,
+ * or a direct one). Whether c may join a private one is decided when its event applies. */
 static struct room *join_target(struct client *c, const struct proto_room_join *rj)
 {
     struct room *r = NULL;
@@ -155,13 +95,11 @@ static struct room *join_target(struct client *c, const struct proto_room_join *
         r = rooms_by_key(c->srv, key);
         g_free(key);
     }
-    if (r != NULL && r->kind == PROTO_ROOM_PRIVATE && room_member(r, c->account_id) == NULL &&
-        store_room_invited(c->srv->store, r->id, c->account_id) != 1)
-        r = NULL;
-    if (r == NULL || r->kind == PROTO_ROOM_DIRECT)
-        client_send_error(c, PROTO_E_ROOM_UNKNOWN, PROTO_ROOM_JOIN, rj->request_id,
-                          "There is no room by that name that you may join.");
-    return r != NULL && r->kind != PROTO_ROOM_DIRECT ? r : NULL;
+    if (r != NULL && r->kind != PROTO_ROOM_DIRECT)
+        return r;
+    client_send_error(c, PROTO_E_ROOM_UNKNOWN, PROTO_ROOM_JOIN, rj->request_id,
+                      "There is no room by that name that you may join.");
+    return NULL;
 }
 
 void room_on_join(struct client *c, const struct proto_msg *msg)
@@ -172,30 +110,10 @@ void room_on_join(struct client *c, const struct proto_msg *msg)
     struct room *r = join_target(c, rj);
     if (r == NULL)
         return;
-    struct deliver_request req = { c, PROTO_ROOM_JOIN, rj->request_id };
-    if (r == c->srv->rooms->lobby || room_member(r, c->account_id) != NULL) {
-        if (r != c->srv->rooms->lobby)
-            room_send_state(c, r, &req);
-        send_done(c, PROTO_ROOM_JOIN, rj->request_id);
-        return;
-    }
-    if (r->members->len >= SERVER_MEMBERS_PER_ROOM) {
-        client_send_error(c, PROTO_E_ROOM_FULL, PROTO_ROOM_JOIN, rj->request_id,
-                          "The room has %u members, the most allowed.", SERVER_MEMBERS_PER_ROOM);
-        return;
-    }
-    if (!below_room_limit(c, PROTO_ROOM_JOIN, rj->request_id))
-        return;
-    if (store_room_member_add(c->srv->store, r->id, c->account_id,
-                              (int64_t)clock_wall_ms()) != STORE_OK) {
-        storage_failed(c, PROTO_ROOM_JOIN, rj->request_id);
-        return;
-    }
-    room_member_add(c->srv, r, c->account_id, c->name, c);
-    client_log(c, LOG_INFO, "room joined id=%u", (unsigned)r->id);
-    room_tell_presence(c, r, PROTO_MEMBER_JOINED, &req);
-    room_send_state(c, r, &req);
-    send_done(c, PROTO_ROOM_JOIN, rj->request_id);
+    if (r == c->srv->rooms->lobby) /* everyone is in it: nothing changes */
+        live_done(c, PROTO_ROOM_JOIN, rj->request_id);
+    else
+        log_own_member(c, EVENT_MEMBER_JOIN, r->id, PROTO_ROOM_JOIN, rj->request_id);
 }
 
 void room_on_leave(struct client *c, const struct proto_msg *msg)
@@ -211,15 +129,7 @@ void room_on_leave(struct client *c, const struct proto_msg *msg)
                           "The lobby and direct messages cannot be left.");
         return;
     }
-    if (store_room_member_remove(c->srv->store, r->id, c->account_id) != STORE_OK) {
-        storage_failed(c, PROTO_ROOM_LEAVE, rl->request_id);
-        return;
-    }
-    struct deliver_request req = { c, PROTO_ROOM_LEAVE, rl->request_id };
-    room_tell_presence(c, r, PROTO_MEMBER_LEFT, &req);
-    room_member_remove(c->srv, r, c->account_id);
-    client_log(c, LOG_INFO, "room left id=%u", (unsigned)r->id);
-    send_done(c, PROTO_ROOM_LEAVE, rl->request_id);
+    log_own_member(c, EVENT_MEMBER_LEAVE, r->id, PROTO_ROOM_LEAVE, rl->request_id);
 }
 
 static void add_invited(uint32_t room_id, void *data)
@@ -289,26 +199,13 @@ void room_on_topic_set(struct client *c, const struct proto_msg *msg)
                               : "Only moderators and admins set the lobby's topic.");
         return;
     }
-    char *topic = topic_take(c, ts->topic, PROTO_ROOM_TOPIC_SET, ts->request_id);
-    if (topic == NULL)
+    if (!topic_valid(c, ts->topic, PROTO_ROOM_TOPIC_SET, ts->request_id))
         return;
-    if (store_room_set_topic(c->srv->store, r->id, topic) != STORE_OK) {
-        storage_failed(c, PROTO_ROOM_TOPIC_SET, ts->request_id);
-        g_free(topic);
-        return;
-    }
-    g_free(r->topic);
-    r->topic = topic;
-    c->srv->rooms->changed = true;
-    struct proto_msg notice = {
-        .type = PROTO_ROOM_TOPIC,
-        .u.room_topic = { r->id, clock_wall_ms(), proto_str_of(c->name), proto_str_of(topic) },
-    };
-    struct frame *f = frame_encode(&notice);
-    struct deliver_request req = { c, PROTO_ROOM_TOPIC_SET, ts->request_id };
-    deliver(&req, r, f, NULL, NULL);
-    frame_unref(f);
-    send_done(c, PROTO_ROOM_TOPIC_SET, ts->request_id);
+    struct event ev = { .type = EVENT_ROOM_TOPIC, .u.room_topic = {
+        .room_id = r->id, .time_ms = (int64_t)clock_wall_ms(), .actor_account = c->account_id,
+        .actor_name = c->name, .topic = ts->topic,
+    } };
+    event_log_request(c, &ev, PROTO_ROOM_TOPIC_SET, ts->request_id);
 }
 
 void room_on_invite(struct client *c, const struct proto_msg *msg)
@@ -328,28 +225,13 @@ void room_on_invite(struct client *c, const struct proto_msg *msg)
     int64_t target = room_account_named(c, ri->username, PROTO_ROOM_INVITE, ri->request_id, &key);
     if (target == 0)
         return;
-    if (room_member(r, target) == NULL) {
-        if (store_room_invite_add(c->srv->store, r->id, target, c->account_id,
-                                  (int64_t)clock_wall_ms()) != STORE_OK) {
-            storage_failed(c, PROTO_ROOM_INVITE, ri->request_id);
-            g_free(key);
-            return;
-        }
-        struct client *invitee = g_hash_table_lookup(c->srv->names, key);
-        if (invitee != NULL && invitee->account_id == target) {
-            struct proto_msg note = {
-                .type = PROTO_ROOM_INVITED,
-                .u.room_invited = { r->id, proto_str_of(c->name), proto_str_of(r->name),
-                                    proto_str_of(r->topic) },
-            };
-            struct frame *f = frame_encode(&note);
-            struct deliver_request req = { c, PROTO_ROOM_INVITE, ri->request_id };
-            client_send(invitee, f);
-            deliver_pending(&req, f, NULL, NULL); /* the inviter hears if it fails */
-            frame_unref(f);
-        }
-        client_log(c, LOG_INFO, "room invite id=%u account=%" PRId64, (unsigned)r->id, target);
-    }
+    char *name = g_strndup(ri->username.ptr, ri->username.len);
+    struct event ev = { .type = EVENT_ROOM_MEMBER, .u.room_member = {
+        .action = EVENT_MEMBER_INVITE, .room_id = r->id, .time_ms = (int64_t)clock_wall_ms(),
+        .account = target, .account_name = name, .actor_account = c->account_id,
+        .actor_name = c->name,
+    } };
+    event_log_request(c, &ev, PROTO_ROOM_INVITE, ri->request_id);
+    g_free(name);
     g_free(key);
-    send_done(c, PROTO_ROOM_INVITE, ri->request_id);
 }

@@ -301,14 +301,14 @@ struct frame *room_members_frame(uint16_t type, uint32_t room_id, uint16_t state
     return f;
 }
 
-/* Queues f to c, as depending on req's commit when req is not NULL; drops f. */
-static void send_answer(struct client *c, struct frame *f, const struct deliver_request *req)
+/* Queues f to c, as depending on the commit of t's request when t is not NULL; drops f. */
+static void send_answer(struct client *c, struct frame *f, const struct deliver_ticket *t)
 {
     if (f == NULL)
         return;
     client_send(c, f);
-    if (req != NULL)
-        deliver_pending(req, f, NULL, NULL);
+    if (t != NULL)
+        deliver_pending_ticket(c->srv, t, f);
     frame_unref(f);
 }
 
@@ -336,7 +336,7 @@ static bool pick_away(const struct room_member *m, const struct client *c)
  * pick chooses, queued to c. */
 static void send_members(struct client *c, const struct room *r, uint16_t type,
                          uint16_t state, member_pick_fn pick,
-                         const struct deliver_request *req)
+                         const struct deliver_ticket *t)
 {
     uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
     struct proto_str names[PROTO_MAX_USERS_PER_FRAME];
@@ -350,14 +350,13 @@ static void send_members(struct client *c, const struct room *r, uint16_t type,
             names[count++] = proto_str_of(m->name);
         }
         if (count > 0 && (count == PROTO_MAX_USERS_PER_FRAME || i == r->members->len)) {
-            send_answer(c, room_members_frame(type, r->id, state, ids, names, count), req);
+            send_answer(c, room_members_frame(type, r->id, state, ids, names, count), t);
             count = 0;
         }
     }
 }
 
-void room_send_state(struct client *c, const struct room *r,
-                     const struct deliver_request *req)
+void room_send_state(struct client *c, const struct room *r, const struct deliver_ticket *t)
 {
     const char *name = r->name;
     if (r->kind == PROTO_ROOM_DIRECT) {
@@ -369,10 +368,10 @@ void room_send_state(struct client *c, const struct room *r,
         .u.room_state = { r->id, (uint16_t)r->kind, r->members->len, proto_str_of(name),
                           proto_str_of(r->topic) },
     };
-    send_answer(c, frame_encode(&msg), req);
-    send_members(c, r, PROTO_ROOM_MEMBERS, PROTO_MEMBER_ONLINE, pick_online, req);
-    send_members(c, r, PROTO_ROOM_MEMBERS, PROTO_MEMBER_OFFLINE, pick_offline, req);
-    send_members(c, r, PROTO_PRESENCE_STATE, PROTO_PRESENCE_AWAY, pick_away, req);
+    send_answer(c, frame_encode(&msg), t);
+    send_members(c, r, PROTO_ROOM_MEMBERS, PROTO_MEMBER_ONLINE, pick_online, t);
+    send_members(c, r, PROTO_ROOM_MEMBERS, PROTO_MEMBER_OFFLINE, pick_offline, t);
+    send_members(c, r, PROTO_PRESENCE_STATE, PROTO_PRESENCE_AWAY, pick_away, t);
 }
 
 /* Ascending room ids, so a login lists its rooms in a stable order. */

@@ -17,7 +17,7 @@
 #include "common/protocol.h"
 
 struct client;
-struct deliver_request;
+struct deliver_ticket;
 struct frame;
 struct room_held;
 struct server;
@@ -121,11 +121,10 @@ struct frame *room_members_frame(uint16_t type, uint32_t room_id, uint16_t state
                                  uint32_t count);
 
 /* ROOM_STATE, the ROOM_MEMBERS frames of r and a PRESENCE_STATE(away) of its members
- * online and away (but c), queued to c; as depending on the pass's
- * commit when req is not NULL (the request they tell of, whose requester gets STORAGE
- * if that commit fails; c need not be that requester). */
-void room_send_state(struct client *c, const struct room *r,
-                     const struct deliver_request *req);
+ * online and away (but c), queued to c; as depending on the pass's commit when t is not
+ * NULL (the ticket of the request they tell of, whose requester gets STORAGE if that
+ * commit fails; c need not be that requester). */
+void room_send_state(struct client *c, const struct room *r, const struct deliver_ticket *t);
 
 /* Called with the outcome of each pass's commit (deliver_commit). The rooms in memory
  * change before the commit; if it failed they are read again from the store, which

@@ -14,6 +14,7 @@
 #include "common/validate.h"
 #include "server/auth.h"
 #include "server/client.h"
+#include "server/cluster.h"
 #include "server/clock.h"
 #include "server/conn.h"
 #include "server/deliver.h"
@@ -163,6 +164,8 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
         return -1;
     log_event(LOG_INFO, 0, NULL, NULL, "store open data_dir=%s",
               log_quote(dir, sizeof dir, cfg->data_dir, strlen(cfg->data_dir)));
+    if (!cluster_start(srv, err, errlen))
+        return -1;
     if (!rooms_load(srv, err, errlen))
         return -1;
     /* The name checker's tables (ICU's confusables, GLib's normalisation) load now, not
@@ -208,10 +211,16 @@ static void server_refuse(struct server *srv, int fd, uint32_t id, const char *a
     admit_log_refusal(srv, id, addr, why, clock_mono_ms());
 }
 
+/* The next connection's id (cluster-wide in a cluster: cluster.h). */
+static uint32_t server_next_conn_id(struct server *srv)
+{
+    return cluster_conn_id(srv, ++srv->next_conn_id);
+}
+
 /* Takes one connection in, or refuses it. */
 static void server_admit(struct server *srv, int fd, const char *addr)
 {
-    uint32_t id = ++srv->next_conn_id;
+    uint32_t id = server_next_conn_id(srv);
     if (srv->live_clients + srv->tls_handshaking >= srv->cfg.max_clients) {
         char why[64];
         snprintf(why, sizeof why, "server full: %u clients",
@@ -266,7 +275,7 @@ static void server_accept(struct server *srv)
             close(srv->spare_fd);
             fd = net_accept(srv->listen_fd, addr, sizeof addr);
             if (fd >= 0)
-                server_refuse(srv, fd, ++srv->next_conn_id, addr, PROTO_E_SERVER_FULL,
+                server_refuse(srv, fd, server_next_conn_id(srv), addr, PROTO_E_SERVER_FULL,
                               server_full_message, "out of file descriptors");
             srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
             if (fd >= 0)
@@ -318,6 +327,7 @@ static void server_expire(struct server *srv, int64_t now)
     retention_expire(srv, now);
     auth_expire(srv, now);
     live_expire(srv, now);
+    cluster_expire(srv, now);
 }
 
 /* What the loop does before it sleeps: read what TLS holds decrypted (its frames join
@@ -358,6 +368,7 @@ static int server_timeout(const struct server *srv, int64_t now)
     next = MIN(next, guard_next_deadline(srv));
     next = MIN(next, retention_next_deadline(srv));
     next = MIN(next, live_next_deadline(srv));
+    next = MIN(next, cluster_next_deadline(srv, now));
     if (next == INT64_MAX)
         return -1;
     return next <= now ? 0 : (int)MIN(next - now, (int64_t)INT_MAX);
@@ -435,6 +446,8 @@ int server_pass(struct server *srv, int max_wait_ms, const sigset_t *wait_mask)
 {
     srv->pass++;
     server_before_sleep(srv);
+    if (cluster_failed(srv))
+        return -1; /* logged: the store cannot follow the stream; a restart replays */
     int64_t now = clock_mono_ms();
     if (srv->stopping && (srv->connections == 0 || now >= srv->stop_deadline))
         return 1;
@@ -464,6 +477,7 @@ void server_free(struct server *srv)
     for (int fd = 0; fd < srv->by_fd_size; fd++)
         if (srv->by_fd[fd] != NULL)
             client_close(srv->by_fd[fd], "server stopped");
+    cluster_stop(srv);
     if (srv->listen_fd >= 0)
         close(srv->listen_fd);
     if (srv->spare_fd >= 0)

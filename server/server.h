@@ -17,6 +17,7 @@
 #include "server/net.h"
 
 struct client;
+struct cluster;
 struct filestore;
 struct throttle;
 struct worker;
@@ -65,6 +66,10 @@ struct server_accounts {
     struct throttle *login_by_account;
     struct throttle *register_by_addr;
     GHashTable *registering;         /* name keys with a registration on the worker */
+    GHashTable *sessions_waiting;    /* token hash -> a new session's token, until its
+                                        event has applied (auth_session.c) */
+    GHashTable *invites_waiting;     /* code hash -> a new invite code, until its event
+                                        has applied (invite.c) */
     int64_t next_prune_ms;           /* monotonic */
 };
 
@@ -105,6 +110,7 @@ struct server {
     struct worker *search_worker; /* the thread searches run on, with search_reader */
     struct rooms *rooms;       /* every room and its members (rooms.h) */
     struct tls_server *tls;    /* NULL when the port speaks plain text */
+    struct cluster *cluster;   /* --cluster: the shared log (cluster.h); NULL on one node */
     struct tls_acceptor *acceptor; /* the TLS handshake thread, with tls */
     uint32_t tls_handshaking;  /* connections with it: counted against max_clients */
     bool tls_generated;        /* its certificate was made by this start */

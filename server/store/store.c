@@ -15,9 +15,15 @@
 enum store_status store_fail(struct store *st, const char *what)
 {
     snprintf(st->error, sizeof st->error, "%s: %s", what, sqlite3_errmsg(st->db));
+    st->failures++;
     if (st->in_pass && sqlite3_get_autocommit(st->db))
         st->pass_lost = true;
     return STORE_ERROR;
+}
+
+uint64_t store_failures(const struct store *st)
+{
+    return st->failures;
 }
 
 void store_abandon_pass(struct store *st)

@@ -77,6 +77,11 @@ void store_close(struct store *st);
 /* The last failure's description (for log lines and error messages). */
 const char *store_error(const struct store *st);
 
+/* How many store operations have failed since the store was opened: a caller that must
+ * know whether a whole sequence of reads and writes went through (a cluster node
+ * applying a stream entry) compares it before and after. */
+uint64_t store_failures(const struct store *st);
+
 /* True while the current pass has written something not yet committed. */
 bool store_pass_dirty(const struct store *st);
 

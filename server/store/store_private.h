@@ -25,6 +25,7 @@ struct store {
                                  in stmts: hashing the text was ~1,200 instructions a
                                  lookup, three lookups per stored text */
     struct store_checkpointer *checkpointer; /* NULL in memory */
+    uint64_t failures;        /* store_fail() calls so far (store_failures()) */
     char error[512];
 };
 
@@ -59,7 +60,7 @@ void store_checkpointer_stop(struct store *st);
 enum store_status store_rank_register(struct store *st);
 
 /* Brings the schema from version `from` to STORE_SCHEMA_VERSION (store_schema.c). */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 enum store_status store_migrate(struct store *st, int from);
 
 #endif

@@ -171,6 +171,13 @@ static const char schema_v7[] =
     "  level INTEGER NOT NULL,"
     "  PRIMARY KEY (account_id, room_id)) WITHOUT ROWID;";
 
+/* v8: a cluster node's rows in meta (store_cluster.c): cluster_stream, cluster_node and
+ * cluster_last_id, the last stream entry applied, written in the pass transaction of
+ * the rows it covers. meta exists since v1, so there is nothing to create: the version
+ * keeps a program older than the cluster from opening a store that may carry them (it
+ * would write beside the stream, and the nodes' stores would diverge). */
+static const char schema_v8[] = "";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     schema_v1,
     schema_v2,
@@ -179,6 +186,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     schema_v5,
     schema_v6,
     schema_v7,
+    schema_v8,
 };
 
 enum store_status store_migrate(struct store *st, int from)

@@ -113,6 +113,12 @@ FILE_OFFER_THUMB = 0x0722
 FILE_ANNOUNCE_THUMB = 0x0723
 NOTIFY_LEVEL_SET = 0x0724
 NOTIFY_LEVEL = 0x0725
+# Events between cluster nodes (through Redis only; a client that sends one gets
+# UNKNOWN_TYPE).
+EVENT_TEXT = 0x0808
+EVENT_EDIT = 0x080A
+EVENT_DELETE = 0x080B
+EVENT_REACT = 0x080C
 
 # Notification levels (NOTIFY_LEVEL_SET, NOTIFY_LEVEL).
 NOTIFY_ALL = 0
@@ -219,6 +225,8 @@ E_NOTIFY_LEVEL_INVALID = 67
 E_SEARCH_INVALID = 70
 E_THUMBNAIL_INVALID = 71
 E_SEARCH_BUSY = 72
+E_CLUSTER_UNAVAILABLE = 80
+E_CLUSTER_NOT_YET = 81
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
@@ -381,7 +389,14 @@ LAYOUTS = {
                     ("room_id", "u32"), ("sender", "str"), ("snippet", "str")],
     NOTIFY_LEVEL_SET: [("request_id", "u64"), ("room_id", "u32"), ("level", "u16")],
     NOTIFY_LEVEL: [("room_id", "u32"), ("level", "u16")],
+    EVENT_TEXT: [("room_id", "u32"), ("time_ms", "u64"), ("sender_account", "u64"),
+                 ("sender_conn", "u32"), ("client_id", "u64"), ("reply_to", "u64"),
+                 ("sender", "str"), ("text", "str")],
+    EVENT_DELETE: [("message_id", "u64"), ("time_ms", "u64"), ("actor_account", "u64"),
+                   ("moderates", "u16"), ("actor", "str")],
 }
+LAYOUTS[EVENT_EDIT] = LAYOUTS[EVENT_DELETE] + [("text", "str")]
+LAYOUTS[EVENT_REACT] = LAYOUTS[EVENT_EDIT]
 LAYOUTS[FILE_OFFER_THUMB] = LAYOUTS[FILE_OFFER] + [("thumb", "data")]
 LAYOUTS[FILE_ANNOUNCE_THUMB] = LAYOUTS[FILE_ANNOUNCE] + [("width", "u16"), ("height", "u16"),
                                                          ("thumb", "data")]
@@ -396,7 +411,8 @@ _TYPE_NAME_LIST = (
     "ROOM_PRESENCE ROOM_TOPIC ROOM_INVITED PRESENCE_SET PRESENCE_STATE HISTORY HISTORY_END "
     "RESUME RESUME_GAP TYPING_SET READ_MARK RECEIPTS_SET EDIT DELETE REPLY_SEND REACT TYPING "
     "READ_MARKER RECEIPT MESSAGE_EDITED MESSAGE_DELETED REPLY_TO REACTION SEARCH SEARCH_RESULT "
-    "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB NOTIFY_LEVEL_SET NOTIFY_LEVEL").split()
+    "FILE_OFFER_THUMB FILE_ANNOUNCE_THUMB NOTIFY_LEVEL_SET NOTIFY_LEVEL "
+    "EVENT_TEXT EVENT_EDIT EVENT_DELETE EVENT_REACT").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

@@ -2,8 +2,8 @@
 (server/cluster_link.c) on the server's own event loop, against a real private
 redis-server (docs/CLUSTER.md sections 3, 5 and 6), through
 build/tests/cluster-log-probe: each probe is one node that appends entries and applies
-the stream back in order from its last applied id. And chat-server's --cluster options,
-which are checked and then refused until messages go through the stream."""
+the stream back in order from its last applied id. And chat-server's --cluster options
+(chat-server in cluster mode: test_cluster_chat.py)."""
 
 import subprocess
 import threading
@@ -256,11 +256,8 @@ def run_server(*args, cwd):
                           stdin=subprocess.DEVNULL)
 
 
-def test_cluster_options_are_checked_and_cluster_mode_is_refused(tmp_path):
+def test_cluster_options_are_checked(tmp_path):
     cases = [
-        (["--cluster", "redis://127.0.0.1:6379", "--node-id", "1"],
-         "cluster mode needs accounts, rooms and messages through the Redis stream, not "
-         "built yet"),
         (["--node-id", "2"], "--node-id needs --cluster"),
         (["--cluster", "redis://127.0.0.1:6379"], "--cluster needs --node-id"),
         (["--cluster", "redis://localhost:6379", "--node-id", "1"], "must be an IPv4 address"),

@@ -150,6 +150,12 @@ static inline GPtrArray *sample_frames(void)
         { PROTO_MESSAGE_DELETED, .u.message_deleted = { 0, UINT64_MAX, 0, 0, proto_str_of("") } },
         { PROTO_REPLY_TO, .u.reply_to = { 9, 8, 7 } },
         { PROTO_REACTION, .u.reaction = { 0, 5, 9, UINT32_MAX, 1, name, proto_str_of(EMOJI) } },
+        { PROTO_EVENT_TEXT, .u.event_text = { UINT32_MAX, 1, UINT64_MAX, 0xFF000001u, 7,
+                                              UINT64_MAX, name, text } },
+        { PROTO_EVENT_EDIT, .u.event_change = { 1, 2, 3, 0, name, text } },
+        { PROTO_EVENT_DELETE, .u.event_change = { UINT64_MAX, 0, 0, 1, proto_str_of("") } },
+        { PROTO_EVENT_REACT, .u.event_change = { 5, UINT64_MAX, 9, 0, name,
+                                                 repeat(EMOJI, PROTO_MAX_EMOJI / 4) } },
     };
     GPtrArray *frames = g_ptr_array_new();
     g_test_queue_destroy((GDestroyNotify)g_ptr_array_unref, frames);

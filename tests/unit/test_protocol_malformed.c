@@ -433,6 +433,24 @@ static void test_room_string_caps(void)
     check_cap(&m, &m.u.room_invited.topic, PROTO_MAX_TOPIC);
 }
 
+/* The cluster's events (read from Redis, trusted no more than a client's frames). */
+static void test_event_string_caps(void)
+{
+    struct proto_str x = proto_str_of("x");
+    struct proto_msg m = { PROTO_EVENT_TEXT, .u.event_text = { .sender = x, .text = x } };
+    check_cap(&m, &m.u.event_text.sender, PROTO_MAX_NAME_BYTES);
+    m.u.event_text.sender = x;
+    check_cap(&m, &m.u.event_text.text, PROTO_MAX_TEXT);
+    m = (struct proto_msg){ PROTO_EVENT_EDIT, .u.event_change = { .actor = x, .text = x } };
+    check_cap(&m, &m.u.event_change.actor, PROTO_MAX_NAME_BYTES);
+    m.u.event_change.actor = x;
+    check_cap(&m, &m.u.event_change.text, PROTO_MAX_TEXT);
+    m.type = PROTO_EVENT_REACT;
+    check_cap(&m, &m.u.event_change.text, PROTO_MAX_EMOJI);
+    m = (struct proto_msg){ PROTO_EVENT_DELETE, .u.event_change = { .actor = x } };
+    check_cap(&m, &m.u.event_change.actor, PROTO_MAX_NAME_BYTES);
+}
+
 /* ROOM_MEMBERS and ROOM_PRESENCE check their user lists like USER_LIST: a count over the
  * cap, an entry cut short, or a name that is not UTF-8 is refused. */
 static void test_room_members_malformed(void)
@@ -539,6 +557,7 @@ int main(int argc, char **argv)
     g_test_add_func("/protocol/malformed/account-string-caps", test_account_string_caps);
     g_test_add_func("/protocol/malformed/room-string-caps", test_room_string_caps);
     g_test_add_func("/protocol/malformed/room-members", test_room_members_malformed);
+    g_test_add_func("/protocol/malformed/event-string-caps", test_event_string_caps);
     g_test_add_func("/protocol/malformed/keeps-ids", test_refused_frame_keeps_ids);
     g_test_add_func("/protocol/malformed/mutations", test_mutations);
     return g_test_run();
