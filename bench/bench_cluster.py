@@ -77,7 +77,7 @@ def _one(b, count, label, extra, bound_s):
                 "--clients", CLIENTS] + list(extra)
         for pid in pids:
             args += ["--cpu-pid", pid]
-        res, text = srv.run_bench(b.bin, b.bench_cpu, args, bound_s, server_pid=nodes[0].pid)
+        res, text = srv.run_bench(b.bin, b.bench_cpu, args, bound_s)
     finally:
         res_exit = _stop(redis, nodes)
     res["server_exit"] = res_exit
