@@ -49,7 +49,11 @@ static void usage(FILE *out)
     fputs("usage: chat-bench [options]\n"
           "  --proto chat|irc|floor protocol to speak (chat; floor: bench/floor-relay)\n"
           "  --host ADDR            server address, loopback only (127.0.0.1)\n"
-          "  --port N               server port (required)\n"
+          "  --port N               server port (required, or --ports)\n"
+          "  --ports P1,P2,...      several servers (cluster nodes, up to 8): connection i\n"
+          "                         goes to the (i mod count)-th, senders and receivers alike\n"
+          "  --local-presence       each client sees only the members on its own server\n"
+          "                         (cluster nodes today): it settles at that count\n"
           "  --clients N            members of the room (100)\n"
           "  --senders S            members that send (10)\n"
           "  --size B               bytes per text, 40..8192 (irc: ..400) (64)\n"
@@ -68,6 +72,8 @@ static void usage(FILE *out)
           "  --login-timeout SECONDS  to log in all clients (60)\n"
           "  --server-pid P         measure this process's CPU time and memory (--file: per GiB\n"
           "                         of each phase)\n"
+          "  --cpu-pid P            also measure this process's CPU time over the sending\n"
+          "                         (repeatable, up to 8: pidI_cpu_s in RESULT)\n"
           "  --hist-out PATH        write the latency CDF (ns fraction) to PATH\n"
           "  --idle                 log in, hold, report server memory per connection\n"
           "  --file PATH            upload PATH to chat-server, then download it\n"
@@ -105,6 +111,25 @@ static bool parse_number(const char *s, double max, double *out)
     return true;
 }
 
+/* --ports: a comma-separated list of up to LOAD_MAX_SERVERS ports. */
+static bool parse_ports(const char *arg, struct load_opts *l)
+{
+    char buf[LOAD_MAX_SERVERS * 6 + 1];
+    if (strlen(arg) >= sizeof buf)
+        return false;
+    strcpy(buf, arg);
+    l->nports = 0;
+    char *save = NULL;
+    for (char *p = strtok_r(buf, ",", &save); p != NULL; p = strtok_r(NULL, ",", &save)) {
+        uint32_t v;
+        if (l->nports == LOAD_MAX_SERVERS || !parse_u32(p, 1, 65535, &v))
+            return false;
+        l->ports[l->nports++] = (uint16_t)v;
+    }
+    l->port = l->ports[0];
+    return l->nports > 0;
+}
+
 /* Applies one option; false (with a message printed) when its value is bad. */
 static bool option_set(struct options *o, int id, const char *arg)
 {
@@ -121,7 +146,18 @@ static bool option_set(struct options *o, int id, const char *arg)
     case 'p':
         ok = parse_u32(arg, 0, 65535, &v);
         o->load.port = (uint16_t)v;
+        o->load.nports = 0;
         o->port_given = true;
+        break;
+    case 'M':
+        ok = parse_ports(arg, &o->load);
+        o->port_given = true;
+        break;
+    case 'l': o->load.local_presence = true; break;
+    case 'c':
+        ok = o->load.ncpu_pids < LOAD_MAX_SERVERS && parse_u32(arg, 1, 4194304, &v);
+        if (ok)
+            o->load.cpu_pids[o->load.ncpu_pids++] = (pid_t)v;
         break;
     case 'n': ok = parse_u32(arg, 2, 1000000, &o->load.clients); break;
     case 's': ok = parse_u32(arg, 1, 999999, &o->load.senders); break;
@@ -176,6 +212,14 @@ static bool options_check(struct options *o)
         fputs("chat-bench: --port is required\n", stderr);
         return false;
     }
+    if (o->load.nports == 0) {
+        o->load.ports[0] = o->load.port;
+        o->load.nports = 1;
+    }
+    if (l->local_presence && l->clients < 2 * l->nports) {
+        fputs("chat-bench: --local-presence needs at least 2 clients per server\n", stderr);
+        return false;
+    }
     if (l->senders > l->clients) {
         fputs("chat-bench: --senders must not exceed --clients\n", stderr);
         return false;
@@ -213,6 +257,9 @@ int main(int argc, char **argv)
         { "proto", required_argument, NULL, 'P' },
         { "host", required_argument, NULL, 'H' },
         { "port", required_argument, NULL, 'p' },
+        { "ports", required_argument, NULL, 'M' },
+        { "local-presence", no_argument, NULL, 'l' },
+        { "cpu-pid", required_argument, NULL, 'c' },
         { "clients", required_argument, NULL, 'n' },
         { "senders", required_argument, NULL, 's' },
         { "size", required_argument, NULL, 'b' },

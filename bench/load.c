@@ -134,7 +134,7 @@ static void conn_close(struct load *ld, struct conn *c, const char *reason)
 
 static void conn_start(struct load *ld, struct conn *c)
 {
-    c->fd = net_connect_start(ld->opt->addr, ld->opt->port);
+    c->fd = net_connect_start(ld->opt->addr, ld->opt->ports[c->index % ld->opt->nports]);
     if (c->fd >= 0)
         net_rx_timestamps(c->fd);
     if (c->fd < 0) {
@@ -323,9 +323,19 @@ void load_logged_in(struct load *ld, struct conn *c)
     login_fill(ld);
 }
 
+/* The members connection c should see: all N, or with --local-presence those that
+ * --ports put on its own server. */
+static int64_t members_expected(const struct load_opts *opt, const struct conn *c)
+{
+    if (!opt->local_presence)
+        return opt->clients;
+    uint32_t k = opt->nports, server = c->index % k;
+    return opt->clients / k + (server < opt->clients % k ? 1 : 0);
+}
+
 void load_members(struct load *ld, struct conn *c, int64_t delta)
 {
-    int64_t all = ld->opt->clients;
+    int64_t all = members_expected(ld->opt, c);
     bool was = c->members == all;
     c->members += delta;
     bool is = c->members == all;
@@ -557,6 +567,8 @@ static void run_sending(struct load *ld)
     const struct load_opts *opt = ld->opt;
     struct load_result *res = ld->res;
     res->server_start = proc_sample(opt->server_pid);
+    for (uint32_t i = 0; i < opt->ncpu_pids; i++)
+        res->cpu_start[i] = proc_sample(opt->cpu_pids[i]);
     uint64_t cpu0 = proc_self_cpu_ns();
     uint64_t rx0 = ld->rx_bytes, reads0 = res->reads;
     ld->t_send = clock_now_ns();
@@ -579,6 +591,8 @@ static void run_sending(struct load *ld)
     }
     load_until(ld, after_seconds(opt->drain_s), nothing_in_flight);
     res->server_end = proc_sample(opt->server_pid);
+    for (uint32_t i = 0; i < opt->ncpu_pids; i++)
+        res->cpu_end[i] = proc_sample(opt->cpu_pids[i]);
     res->bench_cpu_ns = proc_self_cpu_ns() - cpu0;
     res->rx_bytes = ld->rx_bytes - rx0;
     res->rx_reads = res->reads - reads0;

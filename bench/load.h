@@ -12,10 +12,18 @@
 #include "bench/procstat.h"
 #include "bench/stats.h"
 
+#define LOAD_MAX_SERVERS 8  /* --ports and --cpu-pid: servers of one run (cluster nodes) */
+
 struct load_opts {
     const struct dialect *dialect;
     struct in_addr addr;
     uint16_t port;
+    uint16_t ports[LOAD_MAX_SERVERS];  /* connection i goes to ports[i % nports] */
+    uint32_t nports;
+    bool local_presence;    /* a member sees only the members on its own server (cluster
+                               nodes today): it settles at that count, not N */
+    pid_t cpu_pids[LOAD_MAX_SERVERS];  /* --cpu-pid: CPU time measured like the server's */
+    uint32_t ncpu_pids;
     uint32_t clients;       /* N: members of the room, >= 2 */
     uint32_t senders;       /* S: the first S clients send, 1..N */
     uint32_t size;          /* bytes of each text, TEXT_MIN_SIZE..dialect max_text */
@@ -62,6 +70,8 @@ struct load_result {
                                          stay out of the cost per connection */
     struct proc_sample server_start;  /* all logged in, before sending (idle: after holding) */
     struct proc_sample server_end;    /* after draining */
+    struct proc_sample cpu_start[LOAD_MAX_SERVERS];  /* --cpu-pid, at the same points */
+    struct proc_sample cpu_end[LOAD_MAX_SERVERS];
     uint64_t reads;             /* reads that returned data */
     uint64_t rx_bytes;          /* bytes received over sending + draining (all of them:
                                    deliveries, echoes, anything else the server sent) */

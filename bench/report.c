@@ -40,6 +40,15 @@ static void report_server(FILE *out, const struct load_opts *opt, const struct l
             (unsigned long long)res->server_end.hwm_kib);
 }
 
+/* --cpu-pid: each process's CPU seconds over the same time as the server's. */
+static void report_cpu_pids(FILE *out, const struct load_opts *opt, const struct load_result *res)
+{
+    for (uint32_t i = 0; i < opt->ncpu_pids; i++)
+        if (res->cpu_start[i].ok && res->cpu_end[i].ok)
+            fprintf(out, " pid%u_cpu_s=%.3f", i + 1,
+                    (double)(res->cpu_end[i].cpu_ns - res->cpu_start[i].cpu_ns) / 1e9);
+}
+
 void report_load(FILE *out, const struct load_opts *opt, const struct load_result *res)
 {
     const struct hist *h = &res->hist, *r = &res->hist_read;
@@ -83,6 +92,8 @@ void report_load(FILE *out, const struct load_opts *opt, const struct load_resul
     fprintf(out, " server_errors=%llu disconnects=%llu", (unsigned long long)res->server_errors,
             (unsigned long long)res->disconnects);
     report_server(out, opt, res);
+    if (!opt->idle)
+        report_cpu_pids(out, opt, res);
     fputc('\n', out);
     if (!res->ok)
         fprintf(out, "FAILURE %s\n", res->failure);

@@ -7,6 +7,7 @@ or on pytest-xdist workers, each starting its own session (worker_session.py):
   CHAT_BIN_DIR=$PWD/build /usr/bin/python3 -m pytest -q -n 2 --dist loadfile tests/gui
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -53,16 +54,16 @@ def notifications():
     service.stop()
 
 
-@pytest.fixture
-def server_factory(tmp_path):
-    """start(port=0, guests=True, args=(), tls=False) -> Server; every server still
-    running is stopped at teardown. guests=False: accounts only, as deployed (no
+@contextlib.contextmanager
+def servers_in(directory):
+    """start(port=0, guests=True, args=(), tls=False) -> Server in directory; every server
+    still running is stopped on leaving. guests=False: accounts only, as deployed (no
     --allow-guests); args: more options (a shared --data-dir restarts a server on the
     same database); tls: over TLS, else --no-tls."""
     servers = []
 
     def start(port=0, guests=True, args=(), tls=False):
-        server = Server(tmp_path / f"server{len(servers)}", args, port=port, guests=guests,
+        server = Server(directory / f"server{len(servers)}", args, port=port, guests=guests,
                         tls=tls)
         servers.append(server)
         return server
@@ -72,19 +73,14 @@ def server_factory(tmp_path):
         server.stop()
 
 
-@pytest.fixture
-def server(server_factory):
-    return server_factory()
-
-
-@pytest.fixture
-def client_factory(tmp_path):
+@contextlib.contextmanager
+def clients_in(directory):
     """start(port, user, connect=True, name=None, extra_args=(), **kwargs) -> Client
-    (kwargs: see Client); all stopped at teardown."""
+    working in directory (kwargs: see Client); all stopped on leaving."""
     clients = []
 
     def start(port, user, connect=True, name=None, extra_args=(), **kwargs):
-        workdir = tmp_path / (name or user or f"client{len(clients)}")
+        workdir = directory / (name or user or f"client{len(clients)}")
         client = Client(workdir, port, user, connect, extra_args, **kwargs)
         clients.append(client)
         return client
@@ -92,6 +88,41 @@ def client_factory(tmp_path):
     yield start
     for client in clients:
         client.stop()
+
+
+@pytest.fixture
+def server_factory(tmp_path):
+    """Servers for one test (servers_in)."""
+    with servers_in(tmp_path) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def module_server_factory(tmp_path_factory):
+    """Servers for all the tests of a module (servers_in)."""
+    with servers_in(tmp_path_factory.mktemp("servers")) as start:
+        yield start
+
+
+@pytest.fixture
+def server(server_factory):
+    return server_factory()
+
+
+@pytest.fixture
+def client_factory(tmp_path):
+    """chat-client windows for one test (clients_in)."""
+    with clients_in(tmp_path) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def module_client_factory(tmp_path_factory):
+    """chat-client windows shared by the tests of a module (clients_in): starting and
+    stopping a sanitized chat-client is most of a short test's time. The tests of the
+    module then run on one worker (--dist loadfile)."""
+    with clients_in(tmp_path_factory.mktemp("clients")) as start:
+        yield start
 
 
 @pytest.fixture

@@ -130,10 +130,12 @@ def shoot(client, width):
     client.screenshot(ARTIFACTS / f"layout-{width}.png")
 
 
-@pytest.fixture
-def busy_alice(server, client_factory):
-    """alice's window with a long text, a long file name, emoji and her own lines."""
-    alice = client_factory(server.port, "alice")
+@pytest.fixture(scope="module")
+def busy_alice(module_server_factory, module_client_factory):
+    """alice's window with a long text, a long file name, emoji and her own lines; one
+    for the tests of this module, each of which sets the size it looks at."""
+    server = module_server_factory()
+    alice = module_client_factory(server.port, "alice")
     alice.wait_online()
     bob = RawClient(server.port)
     bob.login("bob")

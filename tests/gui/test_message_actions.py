@@ -7,9 +7,9 @@ client on the wire."""
 import re
 import time
 
-from chatgui import (TIMEOUT, CONTROL_MASK, KEY_DOWN, KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_TAB, KEY_UP,
-                     MESSAGE_NAME_RE, REPO, Atspi, do_action, find_all, find_one, gui_account,
-                     press_key, text_of, type_text, wait_until)
+from chatgui import (CONTROL_MASK, KEY_DOWN, KEY_ESCAPE, KEY_MENU, KEY_RETURN, KEY_TAB, KEY_UP,
+                     MESSAGE_NAME_RE, REPO, TIMEOUT, Atspi, do_action, find_all, find_one,
+                     gui_account, press_key, text_of, type_text, wait_until)
 import chatproto as P
 
 ARTIFACTS = REPO / "tests" / "artifacts"

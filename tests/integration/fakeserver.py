@@ -164,14 +164,14 @@ class FakeServer:
                                       ref_id=0, message=self.refuse))
                 return
             name = self.name_in_welcome or P.decode_payload(P.HELLO, hello[1]).username
+            with self._lock:     # counted before the client can see it logged in
+                self.logins += 1
             sock.sendall(P.encode(P.WELCOME, version=P.VERSION, features=0, user_id=1,
                                   server_time_ms=0, users_online=len(self.users) + 1,
                                   max_payload=P.MAX_PAYLOAD, max_text=P.MAX_TEXT,
                                   max_chunk=P.MAX_CHUNK, max_uploads=4, max_file_size=1 << 20,
                                   username=name))
             sock.sendall(P.encode(P.USER_LIST, users=[(1, name), *self.users]))
-            with self._lock:
-                self.logins += 1
             if self.script(sock.sendall):
                 return
             while not self._stop.is_set():
