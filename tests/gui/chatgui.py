@@ -47,10 +47,24 @@ PASSWORD = "correct horse battery"
 MESSAGE_NAME_RE = re.compile(r"^(.+?), (\d\d:\d\d): (.*)$", re.S)
 
 
+def gone(error):
+    """True when an AT-SPI call failed because its widget went away meanwhile (a row
+    replaced or trimmed while the tree was being read)."""
+    return isinstance(error, GLib.Error) and "does not exist" in str(error)
+
+
 def wait_until(predicate, what, timeout=TIMEOUT, interval=0.05):
     """Polls predicate until it returns something true and returns that; fails the test
-    at the deadline, naming what it waited for."""
-    return _wait_until(predicate, timeout, what, interval)
+    at the deadline, naming what it waited for. A poll that met a widget going away
+    counts as "not yet": the next one reads the tree as it is then."""
+    def poll():
+        try:
+            return predicate()
+        except GLib.Error as error:
+            if gone(error):
+                return None
+            raise
+    return _wait_until(poll, timeout, what, interval)
 
 
 def stop_process(proc, timeout=10.0 * SLOWDOWN):
