@@ -3,7 +3,7 @@
 redis-server (docs/CLUSTER.md sections 3, 5 and 6), through
 build/tests/cluster-log-probe: each probe is one node that appends entries and applies
 the stream back in order from its last applied id. And chat-server's --cluster options
-(chat-server in cluster mode: test_cluster_chat.py)."""
+(chat-server in cluster mode: test_cluster_*.py)."""
 
 import subprocess
 import threading

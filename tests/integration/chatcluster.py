@@ -1,0 +1,98 @@
+"""Helpers for the cluster tests: chat-server nodes started with --cluster on a private
+redis-server (the `redis` fixture), guests and accounts on them, and reading TEXT frames
+(docs/CLUSTER.md)."""
+
+import subprocess
+import time
+
+import chatproto as P
+from chatclient import RawClient
+from chatserver import TIMEOUT, binary, wait_until
+
+
+ADMIN, ADMIN_PASSWORD = "alice", "correct horse battery"
+
+
+def stream_ups(log_path):
+    """How many times the log at log_path says the node's stream came up."""
+    if not log_path.exists():
+        return 0
+    return log_path.read_text(errors="replace").count("cluster: the stream is up")
+
+
+def start_node(server_factory, redis, node, workdir=None, wait_up=True):
+    """A node; with wait_up, once its stream is up (until then writes get ERROR 80). A
+    node restarted on a workdir appends to the log of the earlier one."""
+    before = stream_ups(workdir / "server.log") if workdir else 0
+    server = server_factory("--cluster", redis.url, "--node-id", str(node), workdir=workdir)
+    if wait_up:
+        wait_until(lambda: stream_ups(server.log_path) > before, what="the stream to be up")
+    return server
+
+
+def guest(node, name):
+    client = RawClient(node.port)
+    client.login(name)
+    return client
+
+
+def collect_texts(client, count, timeout=TIMEOUT):
+    """Reads until count TEXT frames arrived (other frames skipped); returns them."""
+    got = []
+    deadline = time.monotonic() + timeout
+    while len(got) < count:
+        frame = client.recv(max(deadline - time.monotonic(), 0.001))
+        if frame.type == P.TEXT:
+            got.append((frame.message_id, frame.sender, frame.text))
+    return got
+
+
+def seeded_nodes(server_factory, redis, tmp_path, count=3):
+    """count nodes started from one store that holds the account ADMIN: the first node's
+    store, made by a cluster start, given the account, then copied (as a backup would be)
+    to the others (docs/CLUSTER.md, rebuilding a node)."""
+    first = start_node(server_factory, redis, 1)
+    first.stop()
+    made = subprocess.run([binary("chat-server"), "--pwhash-memory", "19", "--create-admin",
+                           ADMIN, "--data-dir", str(first.workdir)], input=f"{ADMIN_PASSWORD}\n",
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert made.returncode == 0, made.stderr
+    nodes = [start_node(server_factory, redis, 1, workdir=first.workdir)]
+    for n in range(2, count + 1):
+        workdir = tmp_path / f"node{n}"
+        workdir.mkdir()
+        backup = subprocess.run([binary("chat-server"), "--backup", str(workdir / "chat.db"),
+                                 "--data-dir", str(first.workdir)], capture_output=True,
+                                text=True, timeout=TIMEOUT)
+        assert backup.returncode == 0, backup.stderr
+        nodes.append(start_node(server_factory, redis, n, workdir=workdir))
+    return nodes
+
+
+def account(node):
+    client = RawClient(node.port)
+    client.password_login(ADMIN, ADMIN_PASSWORD)
+    client.expect_session()
+    return client
+
+
+def registered(node, name, password="a long enough password"):
+    """A new account registered through node, logged in there."""
+    client = RawClient(node.port)
+    client.register(name, password)
+    client.expect_session()
+    return client
+
+
+def moderate(client, request_id, action, target, value=0, reason=""):
+    client.send_frame(P.MODERATE, request_id=request_id, action=action, value=value,
+                      target=target, reason=reason)
+    return client.wait_for(P.DONE, skip=(P.USER_JOINED, P.USER_LEFT, P.NOTICE, P.USER_ROLE))
+
+
+def notice_of(client, action):
+    """Reads until the NOTICE of action (other frames skipped); returns it."""
+    while True:
+        frame = client.wait_for(P.NOTICE, skip=(P.USER_ROLE, P.USER_JOINED, P.USER_LEFT))[0]
+        if frame.action == action:
+            return frame
