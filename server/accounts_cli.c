@@ -13,6 +13,7 @@
 #include "server/option_parse.h"
 #include "server/password.h"
 #include "server/store/store_accounts.h"
+#include "server/store/store_cluster.h"
 
 void accounts_config_defaults(struct accounts_config *cfg)
 {
@@ -209,6 +210,27 @@ static int create_invite(struct store *st)
     return 0;
 }
 
+/* True (with the reason on stderr) when st belongs to a cluster node that has applied
+ * stream entries: an account or invite written here would exist on this node alone, and
+ * the next account the stream makes would get a different id here than on its peers. */
+static bool cluster_store_refuses(struct store *st)
+{
+    struct store_cluster cluster;
+    if (store_cluster_read(st, &cluster) != STORE_OK) {
+        fprintf(stderr, "chat-server: %s\n", store_error(st));
+        return true;
+    }
+    bool refuses = cluster.last_id != NULL;
+    if (refuses)
+        fprintf(stderr, "chat-server: this store belongs to cluster node %u, which has applied"
+                        " entries of %s: an account or invite made here would exist on this"
+                        " node alone. Register through a running node (an admin then grants"
+                        " the role), or ask a running node for an invite; see docs/CLUSTER.md"
+                        "\n", (unsigned)cluster.node, cluster.stream);
+    store_cluster_clear(&cluster);
+    return refuses;
+}
+
 int accounts_run_command(const struct accounts_command *cmd, const struct server_config *cfg)
 {
     char err[512];
@@ -221,8 +243,9 @@ int accounts_run_command(const struct accounts_command *cmd, const struct server
         fprintf(stderr, "chat-server: %s\n", err);
         return 1;
     }
-    int status = cmd->create_admin != NULL ? create_admin(st, cmd->create_admin, &cfg->accounts)
-                                           : create_invite(st);
+    int status = cluster_store_refuses(st) ? 1
+                 : cmd->create_admin != NULL ? create_admin(st, cmd->create_admin, &cfg->accounts)
+                                             : create_invite(st);
     store_close(st);
     return status;
 }

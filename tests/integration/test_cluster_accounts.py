@@ -2,14 +2,15 @@
 makes one account everywhere, a session made on one node logs in on another and a logout
 ends it everywhere, and moderation on one node acts on a user connected to another."""
 
+import subprocess
 import threading
 import time
 
 import chatproto as P
 from chatclient import RawClient
-from chatserver import wait_until
+from chatserver import TIMEOUT, binary, wait_until
 from chatstore import query
-from chatcluster import account, moderate, notice_of, registered, seeded_nodes
+from chatcluster import account, moderate, notice_of, registered, seeded_nodes, start_node
 
 
 def test_same_name_registered_on_two_nodes_at_once_makes_one_account(server_factory,
@@ -94,3 +95,41 @@ def test_moderation_on_node_1_acts_on_node_3(server_factory, redis, tmp_path):
     for node in (one, three):
         assert query(node.workdir, "SELECT banned, role FROM accounts WHERE name = 'bob'") \
             == [(1, P.ROLE_MODERATOR)]
+
+
+def test_invite_only_registration_with_a_code_made_on_another_node(server_factory, redis,
+                                                                   tmp_path):
+    one, two, three = seeded_nodes(server_factory, redis, tmp_path, count=3,
+                                   args=("--registration", "invite"))
+    admin = account(one)
+    admin.send_frame(P.INVITE_CREATE, request_id=1, valid_minutes=60)
+    code = admin.wait_for(P.INVITE)[0].code
+    for node in (two, three):  # known there once applied (INVITE came from node 1)
+        wait_until(lambda: query(node.workdir, "SELECT count(*) FROM invites") == [(1,)],
+                   what="the invite on every node")
+    newcomer = RawClient(three.port)
+    newcomer.register("carol", "a long enough password")
+    newcomer.expect_error(P.E_INVITE_REQUIRED, P.REGISTER)
+    newcomer.register("carol", "a long enough password", invite=code)
+    assert newcomer.expect_session().role == P.ROLE_MEMBER
+    again = RawClient(two.port)  # single use, on every node
+    wait_until(lambda: query(two.workdir, "SELECT count(*) FROM accounts WHERE name = 'carol'")
+               == [(1,)], what="carol's account on node 2")
+    again.register("dave", "a long enough password", invite=code)
+    again.expect_error(P.E_INVITE_INVALID, P.REGISTER)
+
+
+def test_accounts_and_invites_are_not_made_from_the_shell_on_a_node_that_applied_entries(
+        server_factory, redis, tmp_path):
+    node = start_node(server_factory, redis, 1)
+    registered(node, "bob")  # its entries applied: the store follows the stream now
+    node.stop()
+    before = query(node.workdir, "SELECT id, name FROM accounts")
+    for command, stdin in ((["--create-admin", "root"], "an admin password\n"),
+                           (["--create-invite"], "")):
+        made = subprocess.run([binary("chat-server"), "--pwhash-memory", "19", *command,
+                               "--data-dir", str(node.workdir)], input=stdin,
+                              capture_output=True, text=True, timeout=TIMEOUT)
+        assert made.returncode == 1 and "would exist on this node alone" in made.stderr, made
+    assert query(node.workdir, "SELECT id, name FROM accounts") == before
+    assert query(node.workdir, "SELECT count(*) FROM invites") == [(0,)]
