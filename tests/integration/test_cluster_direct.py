@@ -194,3 +194,27 @@ def test_a_kick_on_node_1_disconnects_the_user_on_node_3(server_factory, redis, 
     again = RawClient(three.port)  # a kick ends no session: bob may come back
     again.password_login("bob", "a long enough password")
     again.expect_session()
+
+
+def test_entries_that_break_the_requests_rules_are_skipped(server_factory, redis, tmp_path):
+    one, two = seeded_nodes(server_factory, redis, tmp_path, count=2)
+    registered(two, "bob").close()
+    direct_fields = dict(time_ms=1, sender_account=1, peer_account=2, sender_conn=9 << 24 | 1,
+                         client_id=1, sender=ADMIN, peer="bob")
+    bad = [
+        P.encode(P.EVENT_DIRECT, **{**direct_fields, "peer_account": 1}, text="to myself"),
+        P.encode(P.EVENT_DIRECT, **direct_fields, text="bell \x07 inside"),
+        P.encode(P.EVENT_DIRECT, **{**direct_fields, "peer": " "}, text="no name"),
+        P.encode(P.EVENT_RECEIPTS_SET, account=1, room_id=0, value=2, name=ADMIN),
+        P.encode(P.EVENT_RECEIPTS_SET, account=1, room_id=4, value=0, name=ADMIN),
+        P.encode(P.EVENT_NOTIFY_LEVEL, account=1, room_id=0, value=3, name=ADMIN),
+        P.encode(P.EVENT_NOTIFY_LEVEL, account=0, room_id=0, value=1, name=ADMIN),
+    ]
+    ids = [redis.command("XADD", "chat:events", "*", "v", "1", "n", "9", "r", str(i), "e",
+                         event).decode() for i, event in enumerate(bad)]
+    for node in (one, two):
+        for entry_id in ids:
+            node.wait_log(f"stream entry {entry_id} of node 9 skipped: ")
+        assert direct_rooms(node) == []
+        assert query(node.workdir, "SELECT count(*) FROM notify_levels") == [(0,)]
+        assert query(node.workdir, "SELECT max(receipts_off) FROM accounts") == [(0,)]
