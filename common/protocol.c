@@ -297,6 +297,16 @@ static const struct field event_invite_fields[] = {
     U64(event_invite.creator), U64(event_invite.time_ms), U64(event_invite.expires_ms),
     SHA(event_invite.code_hash), STR(event_invite.name, PROTO_MAX_NAME_BYTES),
 };
+static const struct field event_direct_fields[] = {
+    U64(event_direct.time_ms), U64(event_direct.sender_account),
+    U64(event_direct.peer_account), U32(event_direct.sender_conn),
+    U64(event_direct.client_id), STR(event_direct.sender, PROTO_MAX_NAME_BYTES),
+    STR(event_direct.peer, PROTO_MAX_NAME_BYTES), STR(event_direct.text, PROTO_MAX_TEXT),
+};
+static const struct field event_setting_fields[] = {
+    U64(event_setting.account), U32(event_setting.room_id), U16(event_setting.value),
+    STR(event_setting.name, PROTO_MAX_NAME_BYTES),
+};
 static const struct field event_text_fields[] = {
     U32(event_text.room_id), U64(event_text.time_ms), U64(event_text.sender_account),
     U32(event_text.sender_conn), U64(event_text.client_id), U64(event_text.reply_to),
@@ -413,6 +423,9 @@ static const struct layout layouts[] = {
     LAYOUT(EVENT_BLOCK, event_block_fields),
     LAYOUT(EVENT_READ_MARK, event_read_mark_fields),
     LAYOUT(EVENT_INVITE_CREATE, event_invite_fields),
+    LAYOUT(EVENT_DIRECT, event_direct_fields),
+    LAYOUT(EVENT_RECEIPTS_SET, event_setting_fields),
+    LAYOUT(EVENT_NOTIFY_LEVEL, event_setting_fields),
     LAYOUT(EVENT_EDIT, event_edit_fields),
     LAYOUT(EVENT_DELETE, event_delete_fields),
     LAYOUT(EVENT_REACT, event_react_fields),

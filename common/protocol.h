@@ -179,6 +179,9 @@ enum proto_type {
     PROTO_EVENT_REACT = 0x080C,      /* node  struct proto_event_change (text: the emoji) */
     PROTO_EVENT_READ_MARK = 0x080D,  /* node  struct proto_event_read_mark */
     PROTO_EVENT_INVITE_CREATE = 0x080E, /* node  struct proto_event_invite */
+    PROTO_EVENT_DIRECT = 0x0812,     /* node  struct proto_event_direct */
+    PROTO_EVENT_RECEIPTS_SET = 0x0813, /* node  struct proto_event_setting */
+    PROTO_EVENT_NOTIFY_LEVEL = 0x0814, /* node  struct proto_event_setting */
 };
 
 #define PROTO_EVENT_FIRST 0x0800u    /* the range of cluster events */
@@ -899,6 +902,28 @@ struct proto_event_invite {
     struct proto_str name;   /* the admin's name */
 };
 
+/* EVENT_DIRECT: a direct message that makes the direct room of the two accounts if it
+ * does not exist yet, then posts the text to it. */
+struct proto_event_direct {
+    uint64_t time_ms;
+    uint64_t sender_account;
+    uint64_t peer_account;   /* the other account (not the sender's) */
+    uint32_t sender_conn;    /* the sender's cluster-wide connection id */
+    uint64_t client_id;
+    struct proto_str sender; /* the sender's name */
+    struct proto_str peer;   /* the other account's name */
+    struct proto_str text;
+};
+
+/* EVENT_RECEIPTS_SET and EVENT_NOTIFY_LEVEL: an account's setting. */
+struct proto_event_setting {
+    uint64_t account;
+    uint32_t room_id;        /* NOTIFY_LEVEL: the room; RECEIPTS_SET: 0 */
+    uint16_t value;          /* RECEIPTS_SET: 1 shares receipts, 0 not; NOTIFY_LEVEL: the
+                                level (enum proto_notify_level) */
+    struct proto_str name;   /* the account's name */
+};
+
 /* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
 struct proto_event_session {
     uint64_t account;
@@ -997,6 +1022,8 @@ struct proto_msg {
         struct proto_event_block event_block;
         struct proto_event_read_mark event_read_mark;
         struct proto_event_invite event_invite;
+        struct proto_event_direct event_direct;
+        struct proto_event_setting event_setting; /* EVENT_RECEIPTS_SET, _NOTIFY_LEVEL */
     } u;
 };
 

@@ -22,7 +22,7 @@ bool cluster_moderate_to_frame(const struct event *ev, struct proto_msg *m);
 int cluster_moderate_from_frame(const struct proto_msg *m, struct cluster_event *out,
                                 const char **why);
 
-/* The same two for EVENT_ROOM_CREATE (named rooms only), EVENT_ROOM_MEMBER and
+/* The same two for EVENT_ROOM_CREATE, EVENT_ROOM_MEMBER and
  * EVENT_ROOM_TOPIC (cluster_event_room.c). */
 bool cluster_room_to_frame(const struct event *ev, struct proto_msg *m);
 int cluster_room_from_frame(const struct proto_msg *m, struct cluster_event *out,
@@ -33,5 +33,11 @@ int cluster_room_from_frame(const struct proto_msg *m, struct cluster_event *out
 bool cluster_mark_to_frame(const struct event *ev, struct proto_msg *m);
 int cluster_mark_from_frame(const struct proto_msg *m, struct cluster_event *out,
                             const char **why);
+
+/* The same two for EVENT_DIRECT, EVENT_RECEIPTS_SET and EVENT_NOTIFY_LEVEL
+ * (cluster_event_direct.c). */
+bool cluster_direct_to_frame(const struct event *ev, struct proto_msg *m);
+int cluster_direct_from_frame(const struct proto_msg *m, struct cluster_event *out,
+                              const char **why);
 
 #endif

@@ -1,7 +1,6 @@
 /* The room events to and from their frame (cluster_event_account.h). Decoding re-checks
- * what room_requests.c checked: a public or private room (direct rooms do not travel:
- * DIRECT_SEND that would make one is refused in cluster mode), valid names, a topic that
- * is empty or a text. */
+ * what room_requests.c checked: a public or private room (a direct room is made by
+ * EVENT_DIRECT, cluster_event_direct.c), valid names, a topic that is empty or a text. */
 #include "server/cluster_event_account.h"
 
 #include "common/validate.h"
@@ -12,8 +11,6 @@ bool cluster_room_to_frame(const struct event *ev, struct proto_msg *m)
     switch (ev->type) {
     case EVENT_ROOM_CREATE: {
         const struct event_room_create *c = &ev->u.room_create;
-        if (c->kind != PROTO_ROOM_PUBLIC && c->kind != PROTO_ROOM_PRIVATE)
-            return false; /* never built in cluster mode (direct.c) */
         m->type = PROTO_EVENT_ROOM_CREATE;
         *r = (struct proto_event_room){
             .action = (uint16_t)c->kind, .time_ms = (uint64_t)c->time_ms,

@@ -5,7 +5,6 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
-#include "server/cluster.h"
 #include "server/event.h"
 #include "server/rooms.h"
 #include "server/store/store_accounts.h"
@@ -61,18 +60,18 @@ void room_post_text(struct client *c, const struct room *r, uint64_t client_id,
     event_log_request(c, &ev, ref_type, client_id);
 }
 
-/* Makes the direct room of c's account and target (named target_name) through its
- * event; returns it, or NULL if that was refused (answered). */
-static struct room *direct_create(struct client *c, int64_t target, const char *target_name,
-                                  uint64_t client_id)
+/* Logs the first direct message of c's account to target (named target_name): its
+ * event makes their direct room when it applies, if no other has by then. */
+static void direct_first(struct client *c, int64_t target, const char *target_name,
+                         uint64_t client_id, struct proto_str text)
 {
-    struct event ev = { .type = EVENT_ROOM_CREATE, .u.room_create = {
-        .kind = PROTO_ROOM_DIRECT, .time_ms = (int64_t)clock_wall_ms(),
-        .creator_account = c->account_id, .creator_name = c->name,
+    struct event ev = { .type = EVENT_DIRECT, .u.direct = {
+        .text = { .time_ms = (int64_t)clock_wall_ms(), .sender_account = c->account_id,
+                  .sender_name = c->name, .sender_conn = c->id, .client_id = client_id,
+                  .text = text },
         .peer_account = target, .peer_name = target_name,
     } };
     event_log_request(c, &ev, PROTO_DIRECT_SEND, client_id);
-    return rooms_direct(c->srv, c->account_id, target);
 }
 
 void direct_on_send(struct client *c, const struct proto_msg *msg)
@@ -97,19 +96,17 @@ void direct_on_send(struct client *c, const struct proto_msg *msg)
     if (blocked == 1) {
         client_send_error(c, PROTO_E_DIRECT_REFUSED, PROTO_DIRECT_SEND, ds->client_id,
                           "This user takes no direct messages from you.");
-    } else if (r == NULL && cluster_on(c->srv)) { /* rooms do not go through the stream yet */
-        cluster_refuse_not_yet(c, PROTO_DIRECT_SEND, ds->client_id);
-    } else if (r == NULL) {
+    } else if (r != NULL) {
+        room_post_text(c, r, ds->client_id, ds->text, PROTO_DIRECT_SEND, 0);
+    } else {
         struct store_account a = { 0 };
         if (store_account_get(c->srv->store, target, &a) == 1)
-            r = direct_create(c, target, a.name, ds->client_id);
+            direct_first(c, target, a.name, ds->client_id, ds->text);
         else
             client_send_error(c, PROTO_E_STORAGE, PROTO_DIRECT_SEND, ds->client_id,
                               "The server could not read the account; nothing was sent.");
         store_account_clear(&a);
     }
-    if (blocked != 1 && r != NULL)
-        room_post_text(c, r, ds->client_id, ds->text, PROTO_DIRECT_SEND, 0);
     g_free(key);
 }
 

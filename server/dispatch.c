@@ -44,8 +44,7 @@ static void on_text_send(struct client *c, const struct proto_msg *msg);
 /* Every frame type a client may send. Payload layouts and their bounds (exact sizes,
  * string caps, PROTO_MAX_PAYLOAD) are enforced by the decoder before a handler runs.
  * In a cluster, accounts and sessions go through the stream (REGISTER, LOGIN, LOGIN_TOKEN,
- * LOGOUT, PASSWORD_CHANGE); DIRECT_SEND is taken only to a direct room that exists
- * (direct.c). */
+ * LOGOUT, PASSWORD_CHANGE). */
 static const struct command commands[] = {
     { PROTO_HELLO, NEED_ANY, SHARED, presence_on_hello },
     { PROTO_PING, NEED_ANY, SHARED, on_ping },
@@ -78,14 +77,14 @@ static const struct command commands[] = {
     { PROTO_RESUME, NEED_ONLINE, SHARED, history_on_resume },
     { PROTO_TYPING_SET, NEED_ONLINE, SHARED, live_on_typing_set },
     { PROTO_READ_MARK, NEED_ONLINE, SHARED, live_on_read_mark },
-    { PROTO_RECEIPTS_SET, NEED_ONLINE, NOT_YET, live_on_receipts_set },
+    { PROTO_RECEIPTS_SET, NEED_ONLINE, SHARED, live_on_receipts_set },
     { PROTO_EDIT, NEED_ONLINE, SHARED, live_on_edit },
     { PROTO_DELETE, NEED_ONLINE, SHARED, live_on_delete },
     { PROTO_REPLY_SEND, NEED_ONLINE, SHARED, live_on_reply_send },
     { PROTO_REACT, NEED_ONLINE, SHARED, live_on_react },
     { PROTO_SEARCH, NEED_ONLINE, SHARED, search_on_request },
     { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, NOT_YET, upload_on_offer },
-    { PROTO_NOTIFY_LEVEL_SET, NEED_ONLINE, NOT_YET, live_on_notify_level_set },
+    { PROTO_NOTIFY_LEVEL_SET, NEED_ONLINE, SHARED, live_on_notify_level_set },
 };
 
 static const struct command *command_find(uint16_t type)

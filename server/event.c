@@ -3,6 +3,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "common/validate.h"
 
 #include "server/client.h"
 #include "server/cluster.h"
@@ -42,6 +45,9 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_BLOCK: event_apply_block(srv, &ev->u.block, ticket); break;
     case EVENT_READ_MARK: event_apply_read_mark(srv, &ev->u.read_mark, ticket); break;
     case EVENT_INVITE_CREATE: event_apply_invite_create(srv, &ev->u.invite, ticket); break;
+    case EVENT_DIRECT: event_apply_direct(srv, &ev->u.direct, ticket); break;
+    case EVENT_RECEIPTS_SET: event_apply_receipts_set(srv, &ev->u.setting, ticket); break;
+    case EVENT_NOTIFY_LEVEL: event_apply_notify_level(srv, &ev->u.setting, ticket); break;
     }
 }
 
@@ -73,6 +79,26 @@ void event_refuse(struct server *srv, const struct deliver_ticket *ticket, uint1
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     client_send_error(c, code, ticket->ref_type, ticket->ref_id, "%s", text);
+}
+
+struct client *event_account_client(struct server *srv, const struct deliver_ticket *ticket,
+                                    int64_t account, const char *name)
+{
+    struct client *c = deliver_ticket_client(srv, ticket);
+    if (c != NULL && c->account_id == account)
+        return c;
+    if (name_check(name, strlen(name)) != NAME_OK)
+        return NULL;
+    char *key = name_fold_key(name, strlen(name));
+    c = g_hash_table_lookup(srv->names, key);
+    g_free(key);
+    return c != NULL && c->account_id == account && !c->welcome_pending ? c : NULL;
+}
+
+const struct deliver_ticket *event_pending_ticket(const struct deliver_ticket *ticket)
+{
+    static const struct deliver_ticket none = { 0, -1, 0, 0 };
+    return ticket != NULL ? ticket : &none;
 }
 
 bool event_deliver(struct server *srv, const struct deliver_ticket *ticket,

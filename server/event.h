@@ -28,7 +28,7 @@ enum event_type {
     EVENT_EDIT,     /* a text's author gives it a new text (EDIT) */
     EVENT_DELETE,   /* a message deleted by its author or a moderator (DELETE) */
     EVENT_REACT,    /* a reaction toggled on a message (REACT) */
-    EVENT_ROOM_CREATE, /* a room made (ROOM_CREATE; the first DIRECT_SEND of two accounts) */
+    EVENT_ROOM_CREATE, /* a public or private room made (ROOM_CREATE) */
     EVENT_ROOM_MEMBER, /* an account joins, leaves or is invited to a room */
     EVENT_ROOM_TOPIC,  /* a room's topic set (ROOM_TOPIC_SET) */
     EVENT_MODERATE,    /* a role, ban, unban, kick, mute or deletion (MODERATE) */
@@ -40,6 +40,9 @@ enum event_type {
     EVENT_BLOCK,          /* an account blocks or unblocks another's direct messages */
     EVENT_READ_MARK,      /* an account's read marker in a room moved (READ_MARK) */
     EVENT_INVITE_CREATE,  /* an admin made an invite code (INVITE_CREATE) */
+    EVENT_DIRECT,         /* a DIRECT_SEND to an account with no direct room here yet */
+    EVENT_RECEIPTS_SET,   /* an account shares its receipts or not (RECEIPTS_SET) */
+    EVENT_NOTIFY_LEVEL,   /* an account's notification level of a room (NOTIFY_LEVEL_SET) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -65,18 +68,15 @@ struct event_change {
                                   emoji (emoji_check passed) */
 };
 
-/* EVENT_ROOM_CREATE: a public or private room named by its creator, or the direct room
- * of two accounts (its key, "lowid:highid", is made from creator and peer). The room's
- * id is assigned when it is applied. Strings are borrowed. */
+/* EVENT_ROOM_CREATE: a public or private room named by its creator. The room's id is
+ * assigned when it is applied. Strings are borrowed. */
 struct event_room_create {
-    int kind;                  /* enum proto_room_kind */
+    int kind;                  /* PROTO_ROOM_PUBLIC or PROTO_ROOM_PRIVATE */
     int64_t time_ms;
     int64_t creator_account;
     const char *creator_name;
-    struct proto_str name;     /* public and private: has passed name_check */
-    struct proto_str topic;    /* public and private: has passed the topic check */
-    int64_t peer_account;      /* direct: the other account */
-    const char *peer_name;
+    struct proto_str name;     /* has passed name_check */
+    struct proto_str topic;    /* has passed the topic check */
 };
 
 enum event_member_action {
@@ -178,6 +178,24 @@ struct event_invite {
     int64_t expires_ms;
 };
 
+/* EVENT_DIRECT: the direct room of sender and peer (its key, "lowid:highid") is made
+ * when it is applied if it does not exist by then, and the text posted to it. */
+struct event_direct {
+    struct event_text text;    /* room_id 0 (the room is found or made at apply),
+                                  reply_to 0; sender_account is the creator */
+    int64_t peer_account;      /* the other account */
+    const char *peer_name;     /* borrowed */
+};
+
+/* EVENT_RECEIPTS_SET and EVENT_NOTIFY_LEVEL: an account's setting. */
+struct event_setting {
+    int64_t account;
+    const char *account_name;  /* borrowed */
+    uint32_t room_id;          /* NOTIFY_LEVEL: the room; RECEIPTS_SET: 0 */
+    uint16_t value;            /* RECEIPTS_SET: 1 shares receipts, 0 not; NOTIFY_LEVEL:
+                                  the level (at most PROTO_NOTIFY_NONE) */
+};
+
 struct event {
     enum event_type type;
     union {
@@ -193,6 +211,8 @@ struct event {
         struct event_block block;
         struct event_read_mark read_mark;
         struct event_invite invite;
+        struct event_direct direct;
+        struct event_setting setting;
     } u;
 };
 
@@ -217,6 +237,16 @@ void event_note(const struct client *requester, uint32_t conn, const char *name,
  * requester is on this node. */
 void event_refuse(struct server *srv, const struct deliver_ticket *ticket, uint16_t code,
                   const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/* For the apply functions: the connection of account (named name) on this node once it
+ * has its WELCOME, or NULL: the requester of ticket if it is that account, else the one
+ * logged in under its name. */
+struct client *event_account_client(struct server *srv, const struct deliver_ticket *ticket,
+                                    int64_t account, const char *name);
+
+/* For the apply functions: ticket, or (its requester on another node: NULL) a ticket of
+ * no request, whose frames are withdrawn all the same if the commit fails. */
+const struct deliver_ticket *event_pending_ticket(const struct deliver_ticket *ticket);
 
 /* For the apply functions: encodes msg and delivers it to r's online members for the
  * request of ticket (deliver_ticketed()). False if it cannot be encoded (logged). */
@@ -243,14 +273,30 @@ void event_apply_delete(struct server *srv, const struct event_change *ev,
 void event_apply_react(struct server *srv, const struct event_change *ev,
                        const struct deliver_ticket *ticket);
 
-/* A public or private room: refused (ROOM_NAME_TAKEN, TOO_MANY_ROOMS,
- * ROOM_CREATE_LIMIT, in that order) when its name's fold key is taken, its creator is in
- * the most rooms or created its hourly allowance; otherwise stored with its creator as
- * member, and its ROOM_STATE and DONE go to the creator. A direct room that exists
- * already applies as nothing; otherwise it is stored with both accounts as members and
- * each, if online here, gets its ROOM_STATE. All after the commit. */
+/* Refused (ROOM_NAME_TAKEN, TOO_MANY_ROOMS, ROOM_CREATE_LIMIT, in that order) when the
+ * name's fold key is taken, the creator is in the most rooms or created its hourly
+ * allowance; otherwise stored with its creator as member, and its ROOM_STATE and DONE go
+ * to the creator, after the commit. */
 void event_apply_room_create(struct server *srv, const struct event_room_create *ev,
                              const struct deliver_ticket *ticket);
+
+/* Refused (DIRECT_REFUSED) when the peer blocks the sender, ACCOUNT_UNKNOWN when the
+ * peer's account was deleted meanwhile; otherwise the direct room of the two is found or
+ * made (stored with both as members; each, if online here, gets its ROOM_STATE), so two first messages between the same accounts, taken at
+ * once on two nodes, make one room everywhere, and the text is posted to it
+ * (event_apply_text()). */
+void event_apply_direct(struct server *srv, const struct event_direct *ev,
+                        const struct deliver_ticket *ticket);
+
+/* RECEIPTS_SET: stored, the account's connection here (if any) follows it at once, DONE
+ * to the requester after the commit. NOTIFY_LEVEL: the account must still be in the room
+ * (else NOT_IN_ROOM for a public room, ROOM_UNKNOWN for the others); stored, and its
+ * NOTIFY_LEVEL goes to the account's connection here (if any) and DONE to the requester,
+ * after the commit. STORAGE if the store refused. */
+void event_apply_receipts_set(struct server *srv, const struct event_setting *ev,
+                              const struct deliver_ticket *ticket);
+void event_apply_notify_level(struct server *srv, const struct event_setting *ev,
+                              const struct deliver_ticket *ticket);
 
 /* A join is refused (ROOM_UNKNOWN) for a room gone, direct, or private without an
  * invitation; a member already gets the room's state again; else ROOM_FULL or

@@ -2,12 +2,11 @@
  * Every conflict (a name taken meanwhile, a room full, a member gone) is decided here,
  * against the store and the rooms in memory, which every node keeps alike by applying
  * the same events in the same order; the handlers (room_requests.c, direct.c) check only
- * the request itself. Room ids are assigned here, by the store. */
+ * the request itself. Room ids are assigned here, by the store. Direct rooms:
+ * event_direct.c. */
 #include "server/event.h"
 
 #include <inttypes.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "common/validate.h"
 #include "server/client.h"
@@ -17,30 +16,6 @@
 #include "server/room_presence.h"
 #include "server/rooms.h"
 #include "server/store/store_rooms.h"
-
-/* The ticket frames of an event depend on: the request's, or (its requester on another
- * node) none, whose frames are withdrawn all the same if the commit fails. */
-static const struct deliver_ticket *pending_ticket(const struct deliver_ticket *ticket)
-{
-    static const struct deliver_ticket none = { 0, -1, 0, 0 };
-    return ticket != NULL ? ticket : &none;
-}
-
-/* The connection of account (named name) on this node once it has its WELCOME, or
- * NULL: the requester if it is that account, else the one logged in under its name. */
-static struct client *account_client(struct server *srv, const struct deliver_ticket *ticket,
-                                     int64_t account, const char *name)
-{
-    struct client *c = deliver_ticket_client(srv, ticket);
-    if (c != NULL && c->account_id == account)
-        return c;
-    if (name_check(name, strlen(name)) != NAME_OK)
-        return NULL;
-    char *key = name_fold_key(name, strlen(name));
-    c = g_hash_table_lookup(srv->names, key);
-    g_free(key);
-    return c != NULL && c->account_id == account && !c->welcome_pending ? c : NULL;
-}
 
 /* DONE to the requester of ticket, if it is here, after the commit. */
 static void answer_done(struct server *srv, const struct deliver_ticket *ticket)
@@ -98,9 +73,8 @@ static bool below_room_limit(struct server *srv, int64_t account,
     return false;
 }
 
-/* A public or private room (see event_apply_room_create). */
-static void create_named(struct server *srv, const struct event_room_create *ev,
-                         const struct deliver_ticket *ticket)
+void event_apply_room_create(struct server *srv, const struct event_room_create *ev,
+                             const struct deliver_ticket *ticket)
 {
     char *key = name_fold_key(ev->name.ptr, ev->name.len);
     if (rooms_by_key(srv, key) != NULL) {
@@ -123,13 +97,13 @@ static void create_named(struct server *srv, const struct event_room_create *ev,
         storage_failed(srv, ticket, ev->creator_name, "a ROOM_CREATE", nothing_changed);
     } else {
         struct room *r = rooms_add(srv, id, ev->kind, name, key, NULL, topic);
-        struct client *creator = account_client(srv, ticket, ev->creator_account,
-                                                ev->creator_name);
+        struct client *creator = event_account_client(srv, ticket, ev->creator_account,
+                                                      ev->creator_name);
         room_member_add(srv, r, ev->creator_account, ev->creator_name, creator);
         event_note(deliver_ticket_client(srv, ticket), 0, ev->creator_name, LOG_INFO,
                    "room created id=%u kind=%u", (unsigned)id, (unsigned)ev->kind);
         if (creator != NULL)
-            room_send_state(creator, r, pending_ticket(ticket));
+            room_send_state(creator, r, event_pending_ticket(ticket));
         answer_done(srv, ticket);
     }
     g_free(topic);
@@ -137,56 +111,12 @@ static void create_named(struct server *srv, const struct event_room_create *ev,
     g_free(key);
 }
 
-/* The direct room of the creator and its peer (see event_apply_room_create). */
-static void create_direct(struct server *srv, const struct event_room_create *ev,
-                          const struct deliver_ticket *ticket)
-{
-    if (rooms_direct(srv, ev->creator_account, ev->peer_account) != NULL)
-        return; /* made by an earlier event (both sent at once, maybe on two nodes) */
-    char dm_key[48];
-    snprintf(dm_key, sizeof dm_key, "%lld:%lld",
-             (long long)MIN(ev->creator_account, ev->peer_account),
-             (long long)MAX(ev->creator_account, ev->peer_account));
-    struct store_room row = { .kind = PROTO_ROOM_DIRECT, .dm_key = dm_key, .topic = "",
-                              .created_by = ev->creator_account };
-    uint32_t id;
-    struct store *st = srv->store;
-    if (store_room_add(st, &row, ev->time_ms, &id) != STORE_OK ||
-        store_room_member_add(st, id, ev->creator_account, ev->time_ms) != STORE_OK ||
-        store_room_member_add(st, id, ev->peer_account, ev->time_ms) != STORE_OK) {
-        storage_failed(srv, ticket, ev->creator_name, "a direct room",
-                       "The server could not store the message; nothing was sent.");
-        return;
-    }
-    struct client *creator = account_client(srv, ticket, ev->creator_account,
-                                            ev->creator_name);
-    struct client *peer = account_client(srv, ticket, ev->peer_account, ev->peer_name);
-    struct room *r = rooms_add(srv, id, PROTO_ROOM_DIRECT, NULL, NULL, dm_key, "");
-    room_member_add(srv, r, ev->creator_account, ev->creator_name, creator);
-    room_member_add(srv, r, ev->peer_account, ev->peer_name, peer);
-    event_note(deliver_ticket_client(srv, ticket), 0, ev->creator_name, LOG_INFO,
-               "direct room created id=%u", (unsigned)id);
-    if (creator != NULL)
-        room_send_state(creator, r, pending_ticket(ticket));
-    if (peer != NULL)
-        room_send_state(peer, r, pending_ticket(ticket));
-}
-
-void event_apply_room_create(struct server *srv, const struct event_room_create *ev,
-                             const struct deliver_ticket *ticket)
-{
-    if (ev->kind == PROTO_ROOM_DIRECT)
-        create_direct(srv, ev, ticket);
-    else
-        create_named(srv, ev, ticket);
-}
-
 /* ev's account joins r (it may be in it already: then it gets the room's state again),
  * with DONE to the requester. */
 static void join(struct server *srv, struct room *r, const struct event_room_member *ev,
                  const struct deliver_ticket *ticket)
 {
-    struct client *joiner = account_client(srv, ticket, ev->account, ev->account_name);
+    struct client *joiner = event_account_client(srv, ticket, ev->account, ev->account_name);
     if (room_member(r, ev->account) == NULL) {
         if (r->members->len >= SERVER_MEMBERS_PER_ROOM) {
             event_refuse(srv, ticket, PROTO_E_ROOM_FULL,
@@ -203,10 +133,10 @@ static void join(struct server *srv, struct room *r, const struct event_room_mem
         event_note(deliver_ticket_client(srv, ticket), 0, ev->account_name, LOG_INFO,
                    "room joined id=%u", (unsigned)r->id);
         room_tell_member(srv, r, ev->account, ev->account_name, PROTO_MEMBER_JOINED,
-                         pending_ticket(ticket));
+                         event_pending_ticket(ticket));
     }
     if (joiner != NULL)
-        room_send_state(joiner, r, pending_ticket(ticket));
+        room_send_state(joiner, r, event_pending_ticket(ticket));
     answer_done(srv, ticket);
 }
 
@@ -218,7 +148,7 @@ static void leave(struct server *srv, struct room *r, const struct event_room_me
         return;
     }
     room_tell_member(srv, r, ev->account, ev->account_name, PROTO_MEMBER_LEFT,
-                     pending_ticket(ticket));
+                     event_pending_ticket(ticket));
     room_member_remove(srv, r, ev->account);
     event_note(deliver_ticket_client(srv, ticket), 0, ev->account_name, LOG_INFO,
                "room left id=%u", (unsigned)r->id);
@@ -234,7 +164,7 @@ static void invite(struct server *srv, struct room *r, const struct event_room_m
             storage_failed(srv, ticket, ev->actor_name, "a ROOM_INVITE", nothing_changed);
             return;
         }
-        struct client *invitee = account_client(srv, ticket, ev->account, ev->account_name);
+        struct client *invitee = event_account_client(srv, ticket, ev->account, ev->account_name);
         if (invitee != NULL) {
             struct proto_msg note = {
                 .type = PROTO_ROOM_INVITED,
@@ -244,7 +174,7 @@ static void invite(struct server *srv, struct room *r, const struct event_room_m
             struct frame *f = frame_encode(&note);
             if (f != NULL) {
                 client_send(invitee, f);
-                deliver_pending_ticket(srv, pending_ticket(ticket), f); /* the inviter
+                deliver_pending_ticket(srv, event_pending_ticket(ticket), f); /* the inviter
                                                                hears if it fails */
                 frame_unref(f);
             }

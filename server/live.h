@@ -23,7 +23,7 @@ void live_on_typing_set(struct client *c, const struct proto_msg *msg);
  * the room's members who share receipts get a RECEIPT, unless c's account opted out. */
 void live_on_read_mark(struct client *c, const struct proto_msg *msg);
 
-/* RECEIPTS_SET: stores the account's receipts opt-out; DONE. */
+/* RECEIPTS_SET: logs the account's receipts opt-out (event_setting.c applies it); DONE. */
 void live_on_receipts_set(struct client *c, const struct proto_msg *msg);
 
 /* Sets up and frees srv's count receipts in waiting. */
@@ -41,8 +41,8 @@ int64_t live_next_deadline(const struct server *srv);
  * SERVER_RECEIPT_NAMES_MAX members; then its notification levels. */
 void live_on_login(struct client *c);
 
-/* NOTIFY_LEVEL_SET (live_notify.c): stores the account's level for a room it is in;
- * NOTIFY_LEVEL back, then DONE. */
+/* NOTIFY_LEVEL_SET (live_notify.c): logs the account's level for a room it is in
+ * (event_setting.c applies it: NOTIFY_LEVEL back, then DONE). */
 void live_on_notify_level_set(struct client *c, const struct proto_msg *msg);
 
 /* c has logged in: a NOTIFY_LEVEL for each of its rooms not at "all" (live_on_login

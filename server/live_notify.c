@@ -1,10 +1,11 @@
-/* Per-room notification levels (live.h, PROTOCOL.md NOTIFY_LEVEL_SET): kept with the
- * account in the store, so that a restart of either side and the account's next device
- * find them; the server only keeps and tells them (the clients decide what notifies). */
+/* Per-room notification levels (live.h, PROTOCOL.md NOTIFY_LEVEL_SET): checked here,
+ * applied by event_setting.c (on every node), kept with the account in the store, so
+ * that a restart of either side and the account's next device find them; the server
+ * only keeps and tells them (the clients decide what notifies). */
 #include "server/live.h"
 
 #include "server/client.h"
-#include "server/deliver.h"
+#include "server/event.h"
 #include "server/rooms.h"
 #include "server/store/store_notify.h"
 
@@ -26,22 +27,11 @@ void live_on_notify_level_set(struct client *c, const struct proto_msg *msg)
     struct room *r = rooms_for_request(c, ns->room_id, PROTO_NOTIFY_LEVEL_SET, ns->request_id);
     if (r == NULL)
         return;
-    if (store_notify_set(c->srv->store, c->account_id, r->id, ns->level) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot store a notification level: %s",
-                   store_error(c->srv->store));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_NOTIFY_LEVEL_SET, ns->request_id,
-                          "The server could not store the setting; try again.");
-        return;
-    }
-    struct deliver_request req = { c, PROTO_NOTIFY_LEVEL_SET, ns->request_id };
-    struct proto_msg m = { .type = PROTO_NOTIFY_LEVEL,
-                           .u.notify_level = { r->id, ns->level } };
-    struct frame *f = frame_encode(&m);
-    if (f != NULL) {
-        deliver_after_commit(&req, f, DELIVER_REQUESTER, NULL, NULL);
-        frame_unref(f);
-    }
-    live_done(c, PROTO_NOTIFY_LEVEL_SET, ns->request_id);
+    struct event ev = { .type = EVENT_NOTIFY_LEVEL, .u.setting = {
+        .account = c->account_id, .account_name = c->name, .room_id = r->id,
+        .value = ns->level,
+    } };
+    event_log_request(c, &ev, PROTO_NOTIFY_LEVEL_SET, ns->request_id);
 }
 
 /* One stored level, told if c is still in that room. */

@@ -160,15 +160,10 @@ void live_on_receipts_set(struct client *c, const struct proto_msg *msg)
     const struct proto_receipts_set *rs = &msg->u.receipts_set;
     if (!is_account(c, PROTO_RECEIPTS_SET, rs->request_id))
         return;
-    if (store_live_set_receipts_off(c->srv->store, c->account_id, rs->enabled == 0) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot store the receipts setting: %s",
-                   store_error(c->srv->store));
-        client_send_error(c, PROTO_E_STORAGE, PROTO_RECEIPTS_SET, rs->request_id,
-                          "The server could not store the setting; try again.");
-        return;
-    }
-    c->receipts_off = rs->enabled == 0;
-    live_done(c, PROTO_RECEIPTS_SET, rs->request_id);
+    struct event ev = { .type = EVENT_RECEIPTS_SET, .u.setting = {
+        .account = c->account_id, .account_name = c->name, .value = rs->enabled != 0,
+    } };
+    event_log_request(c, &ev, PROTO_RECEIPTS_SET, rs->request_id);
 }
 
 /* A login's own marker in one room, if c is still in that room. */

@@ -7,6 +7,7 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/cluster.h"
 #include "server/event.h"
 #include "server/store/store_accounts.h"
 
@@ -95,8 +96,9 @@ static bool allowed(struct client *c, const struct proto_moderate *m, const stru
         why = "Moderators may act only on members and guests.";
     else if (m->action == PROTO_MOD_ROLE && m->value > PROTO_ROLE_ADMIN)
         why = "Unknown role: use 0 (member), 1 (moderator) or 2 (admin).";
-    else if (m->action == PROTO_MOD_KICK && t->online == NULL)
-        why = "Nobody of that name is online.";
+    else if (m->action == PROTO_MOD_KICK && t->online == NULL && !cluster_on(c->srv))
+        why = "Nobody of that name is online."; /* a cluster node sees its own clients
+                                                   only: every node kicks its own */
     if (why == NULL)
         return true;
     client_send_error(c, PROTO_E_NOT_ALLOWED, PROTO_MODERATE, m->request_id, "%s", why);

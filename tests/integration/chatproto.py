@@ -130,6 +130,9 @@ EVENT_DELETE = 0x080B
 EVENT_REACT = 0x080C
 EVENT_READ_MARK = 0x080D
 EVENT_INVITE_CREATE = 0x080E
+EVENT_DIRECT = 0x0812
+EVENT_RECEIPTS_SET = 0x0813
+EVENT_NOTIFY_LEVEL = 0x0814
 
 # Notification levels (NOTIFY_LEVEL_SET, NOTIFY_LEVEL).
 NOTIFY_ALL = 0
@@ -419,6 +422,11 @@ LAYOUTS = {
                       ("receipts_off", "u16"), ("name", "str")],
     EVENT_INVITE_CREATE: [("creator", "u64"), ("time_ms", "u64"), ("expires_ms", "u64"),
                           ("code_hash", "sha256"), ("name", "str")],
+    EVENT_DIRECT: [("time_ms", "u64"), ("sender_account", "u64"), ("peer_account", "u64"),
+                   ("sender_conn", "u32"), ("client_id", "u64"), ("sender", "str"),
+                   ("peer", "str"), ("text", "str")],
+    EVENT_RECEIPTS_SET: [("account", "u64"), ("room_id", "u32"), ("value", "u16"),
+                         ("name", "str")],
     EVENT_TEXT: [("room_id", "u32"), ("time_ms", "u64"), ("sender_account", "u64"),
                  ("sender_conn", "u32"), ("client_id", "u64"), ("reply_to", "u64"),
                  ("sender", "str"), ("text", "str")],
@@ -428,6 +436,7 @@ LAYOUTS = {
 LAYOUTS[EVENT_EDIT] = LAYOUTS[EVENT_DELETE] + [("text", "str")]
 LAYOUTS[EVENT_REACT] = LAYOUTS[EVENT_EDIT]
 LAYOUTS[EVENT_SESSION_DROP] = LAYOUTS[EVENT_SESSION_ADD]
+LAYOUTS[EVENT_NOTIFY_LEVEL] = LAYOUTS[EVENT_RECEIPTS_SET]
 LAYOUTS[EVENT_ROOM_MEMBER] = LAYOUTS[EVENT_ROOM_TOPIC] = LAYOUTS[EVENT_ROOM_CREATE]
 LAYOUTS[FILE_OFFER_THUMB] = LAYOUTS[FILE_OFFER] + [("thumb", "data")]
 LAYOUTS[FILE_ANNOUNCE_THUMB] = LAYOUTS[FILE_ANNOUNCE] + [("width", "u16"), ("height", "u16"),
@@ -447,7 +456,7 @@ _TYPE_NAME_LIST = (
     "EVENT_ACCOUNT_CREATE EVENT_SESSION_ADD EVENT_SESSION_DROP EVENT_ACCOUNT_CHANGE "
     "EVENT_MODERATE EVENT_ROOM_CREATE EVENT_ROOM_MEMBER EVENT_ROOM_TOPIC "
     "EVENT_TEXT EVENT_BLOCK EVENT_EDIT EVENT_DELETE EVENT_REACT EVENT_READ_MARK "
-    "EVENT_INVITE_CREATE").split()
+    "EVENT_INVITE_CREATE EVENT_DIRECT EVENT_RECEIPTS_SET EVENT_NOTIFY_LEVEL").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

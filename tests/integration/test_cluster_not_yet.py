@@ -10,11 +10,8 @@ from chatcluster import account, guest, registered, seeded_nodes
 def test_requests_cluster_mode_does_not_take_are_refused(server_factory, redis, tmp_path):
     one, two = seeded_nodes(server_factory, redis, tmp_path, count=2)
     admin, visitor = account(one), guest(two, "visitor")
-    refused = [
-        (P.RECEIPTS_SET, dict(request_id=3, enabled=0)),
-        (P.NOTIFY_LEVEL_SET, dict(request_id=4, room_id=0, level=1)),
-        (P.DIRECT_SEND, dict(client_id=5, username="bob", text="hi")),  # a new direct room
-    ]
+    offer = dict(upload_id=3, size=5, sha256=bytes(32), room_id=0, name="a.txt")
+    refused = [(P.FILE_OFFER, offer)]
     bob = registered(two, "bob")  # kept connected: its leaving would reach the visitor
     for ftype, fields in refused:
         admin.send_frame(ftype, **fields)
@@ -23,14 +20,19 @@ def test_requests_cluster_mode_does_not_take_are_refused(server_factory, redis, 
         assert "cluster" in error.message and "not support" in error.message
     visitor.send_frame(P.ROOM_LIST, request_id=9)  # reads are taken
     visitor.wait_for(P.DONE, skip=(P.ROOM_INFO, P.USER_JOINED, P.USER_LEFT))
-    one.wait_log("RECEIPTS_SET refused: cluster mode does not take it yet")
+    one.wait_log("FILE_OFFER refused: cluster mode does not take it yet")
     for node in (one, two):
-        assert query(node.workdir, "SELECT count(*) FROM notify_levels") == [(0,)]
+        assert query(node.workdir, "SELECT count(*) FROM files") == [(0,)]
     # An event frame from a client is a type the server does not take.
-    event = P.encode(P.EVENT_TEXT, room_id=0, time_ms=1, sender_account=1, sender_conn=1,
-                     client_id=1, reply_to=0, sender="mallory", text="forged")
-    visitor.send(event)
-    visitor.expect_error(P.E_UNKNOWN_TYPE, P.EVENT_TEXT)
+    forged = [
+        (P.EVENT_TEXT, dict(room_id=0, time_ms=1, sender_account=1, sender_conn=1,
+                            client_id=1, reply_to=0, sender="mallory", text="forged")),
+        (P.EVENT_DIRECT, dict(time_ms=1, sender_account=1, peer_account=2, sender_conn=1,
+                              client_id=1, sender="mallory", peer="bob", text="forged")),
+    ]
+    for ftype, fields in forged:
+        visitor.send(P.encode(ftype, **fields))
+        visitor.expect_error(P.E_UNKNOWN_TYPE, ftype)
     visitor.expect_quiet()
     assert redis.command("XLEN", "chat:events") == 3, "sessions of admin and bob, bob's account"
     bob.close()

@@ -669,6 +669,34 @@ static const struct example examples[] = {
       "ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab "
       "00 05 "
       "61 6c 69 63 65 " },
+    { { PROTO_EVENT_DIRECT, .u.event_direct = { 1764000000000u, 2, 3, 0x01000007u, 42, S("bob"),
+                                                S("carol"), S("hi") } },
+      "00 00 00 34 08 12 00 00 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 00 00 00 00 00 02 "
+      "00 00 00 00 00 00 00 03 "
+      "01 00 00 07 "
+      "00 00 00 00 00 00 00 2a "
+      "00 03 "
+      "62 6f 62 "
+      "00 05 "
+      "63 61 72 6f 6c "
+      "00 02 "
+      "68 69 " },
+    { { PROTO_EVENT_RECEIPTS_SET, .u.event_setting = { 2, 0, 0, S("bob") } },
+      "00 00 00 13 08 13 00 00 "
+      "00 00 00 00 00 00 00 02 "
+      "00 00 00 00 "
+      "00 00 "
+      "00 03 "
+      "62 6f 62 " },
+    { { PROTO_EVENT_NOTIFY_LEVEL, .u.event_setting = { 2, 5, 1, S("bob") } },
+      "00 00 00 13 08 14 00 00 "
+      "00 00 00 00 00 00 00 02 "
+      "00 00 00 05 "
+      "00 01 "
+      "00 03 "
+      "62 6f 62 " },
     { { PROTO_EVENT_TEXT, .u.event_text = { 0, 1764000000000u, 2, 0x01000007u, 42, 0, S("bob"),
                                             S("hi") } },
       "00 00 00 31 08 08 00 00 "
