@@ -42,6 +42,7 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_BLOCK: event_apply_block(srv, &ev->u.block, ticket); break;
     case EVENT_READ_MARK: event_apply_read_mark(srv, &ev->u.read_mark, ticket); break;
     case EVENT_INVITE_CREATE: event_apply_invite_create(srv, &ev->u.invite, ticket); break;
+    case EVENT_FILE: event_apply_file(srv, &ev->u.file, ticket); break;
     }
 }
 
