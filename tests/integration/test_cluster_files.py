@@ -108,6 +108,7 @@ def test_a_thumbnail_travels_with_its_file(server_factory, redis, tmp_path):
     nodes, _ = shared_nodes(server_factory, redis, tmp_path)
     one, two, three = (guest(node, f"t{i}") for i, node in enumerate(nodes, 1))
     thumb = png(8, 6)
+    thumb += bytes(P.MAX_THUMB_BYTES - len(thumb))  # the largest: the largest file event
     announce = upload(two, "cat.png", b"the full image\n", upload_id=3, skip=SKIP, thumb=thumb)
     assert (announce.width, announce.height, announce.thumb) == (8, 6, thumb)
     for watcher in (one, three):
@@ -185,3 +186,28 @@ def test_temp_files_and_a_node_without_the_shared_directory(server_factory, redi
     reader.expect_error(P.E_STORAGE, P.DOWNLOAD_REQUEST, announce.file_id)
     same_rows_everywhere([nodes[1], alone], 1)
 
+
+
+def test_an_unanswered_append_keeps_its_file_for_the_entry(server_factory, redis, tmp_path):
+    """FILE_END the first write after Redis stopped: the append gets no answer in time
+    (ERROR 80), but it may still land, so the file stays; once Redis runs again the
+    entry applies on every node and its file is there to download."""
+    nodes, files_dir = shared_nodes(server_factory, redis, tmp_path, count=2)
+    uploader, watcher = guest(nodes[0], "uploader"), guest(nodes[1], "watcher")
+    data = os.urandom(70000)
+    offer(uploader, 9, "maybe.bin", len(data), sha256(data))
+    uploader.wait_for(P.FILE_ACCEPT, skip=SKIP)
+    send_chunks(uploader, 9, data)
+    uploader.sync()
+    with paused(redis):
+        uploader.send_frame(P.FILE_END, id=9)
+        frame = uploader.wait_for(P.ERROR, skip=SKIP)[0]
+        assert (frame.code, frame.ref_type, frame.ref_id) == \
+            (P.E_CLUSTER_UNAVAILABLE, P.FILE_END, 9), frame
+        nodes[0].wait_log("cluster: kept file maybe.bin, whose entry may still land")
+        assert visible(files_dir) == ["maybe.bin"]
+    seen = watcher.wait_for(P.FILE_ANNOUNCE, skip=SKIP)[0]
+    assert (seen.upload_id, seen.name, seen.sha256) == (9, "maybe.bin", sha256(data))
+    assert uploader.wait_for(P.FILE_ANNOUNCE, skip=SKIP)[0].fields == seen.fields
+    assert download(watcher, seen.file_id)[1] == data
+    same_rows_everywhere(nodes, 1)
