@@ -323,6 +323,15 @@ static const struct field event_delete_fields[] = { CHANGE_FIELDS };
 static const struct field event_react_fields[] = {
     CHANGE_FIELDS, STR(event_change.text, PROTO_MAX_EMOJI),
 };
+#define EVENT_FILE_FIELDS(f) \
+    U32(f.room_id), U64(f.time_ms), U64(f.sender_account), U32(f.sender_conn), \
+    U64(f.upload_id), U64(f.size), SHA(f.sha256), STR(f.sender, PROTO_MAX_NAME_BYTES), \
+    STR(f.name, PROTO_MAX_FILENAME_BYTES)
+static const struct field event_file_fields[] = { EVENT_FILE_FIELDS(event_file) };
+static const struct field event_file_thumb_fields[] = {
+    EVENT_FILE_FIELDS(event_file_thumb.file), U16(event_file_thumb.width),
+    U16(event_file_thumb.height), { F_DATA, 0, AT(event_file_thumb.thumb) },
+};
 /* A thumbnail is read as chunk data: PROTO_MAX_CHUNK bounds it on the wire. */
 _Static_assert(PROTO_MAX_THUMB_BYTES <= PROTO_MAX_CHUNK, "a thumbnail fits a data field");
 static const struct field offer_thumb_fields[] = {
@@ -429,6 +438,8 @@ static const struct layout layouts[] = {
     LAYOUT(EVENT_EDIT, event_edit_fields),
     LAYOUT(EVENT_DELETE, event_delete_fields),
     LAYOUT(EVENT_REACT, event_react_fields),
+    LAYOUT(EVENT_FILE, event_file_fields),
+    LAYOUT(EVENT_FILE_THUMB, event_file_thumb_fields),
 };
 
 static const struct layout *layout_find(uint16_t type)

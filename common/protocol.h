@@ -179,6 +179,8 @@ enum proto_type {
     PROTO_EVENT_REACT = 0x080C,      /* node  struct proto_event_change (text: the emoji) */
     PROTO_EVENT_READ_MARK = 0x080D,  /* node  struct proto_event_read_mark */
     PROTO_EVENT_INVITE_CREATE = 0x080E, /* node  struct proto_event_invite */
+    PROTO_EVENT_FILE = 0x080F,       /* node  struct proto_event_file */
+    PROTO_EVENT_FILE_THUMB = 0x0810, /* node  struct proto_event_file_thumb */
     PROTO_EVENT_DIRECT = 0x0812,     /* node  struct proto_event_direct */
     PROTO_EVENT_RECEIPTS_SET = 0x0813, /* node  struct proto_event_setting */
     PROTO_EVENT_NOTIFY_LEVEL = 0x0814, /* node  struct proto_event_setting */
@@ -902,6 +904,28 @@ struct proto_event_invite {
     struct proto_str name;   /* the admin's name */
 };
 
+/* EVENT_FILE: an upload complete and verified on the taking node, already kept in the
+ * shared files directory under name (docs/CLUSTER.md section 3). */
+struct proto_event_file {
+    uint32_t room_id;
+    uint64_t time_ms;
+    uint64_t sender_account; /* 0 for a guest */
+    uint32_t sender_conn;    /* the uploader's cluster-wide connection id */
+    uint64_t upload_id;      /* the uploader's own id for it */
+    uint64_t size;
+    uint8_t sha256[PROTO_SHA256_LEN];
+    struct proto_str sender; /* the uploader's name */
+    struct proto_str name;   /* the stored base name in the files directory */
+};
+
+/* EVENT_FILE_THUMB: EVENT_FILE with the offer's checked thumbnail. */
+struct proto_event_file_thumb {
+    struct proto_event_file file; /* first, so u.event_file reads it too */
+    uint16_t width;
+    uint16_t height;
+    struct proto_chunk thumb;
+};
+
 /* EVENT_DIRECT: a direct message that makes the direct room of the two accounts if it
  * does not exist yet, then posts the text to it. */
 struct proto_event_direct {
@@ -1022,6 +1046,8 @@ struct proto_msg {
         struct proto_event_block event_block;
         struct proto_event_read_mark event_read_mark;
         struct proto_event_invite event_invite;
+        struct proto_event_file event_file;
+        struct proto_event_file_thumb event_file_thumb;
         struct proto_event_direct event_direct;
         struct proto_event_setting event_setting; /* EVENT_RECEIPTS_SET, _NOTIFY_LEVEL */
     } u;

@@ -15,6 +15,7 @@
 #include "server/cluster_log.h"
 #include "server/deliver.h"
 #include "server/event.h"
+#include "server/filestore.h"
 #include "server/limits.h"
 #include "server/server.h"
 #include "server/store/store.h"
@@ -33,6 +34,7 @@ struct waiting {
     enum event_type type;      /* SESSION_ADD and INVITE_CREATE: a token or code waits on
                                   this node under hash until the entry applies */
     uint8_t hash[PROTO_SHA256_LEN];
+    char *file_name;           /* FILE: the kept file its entry names (g_free) */
 };
 
 struct cluster {
@@ -92,13 +94,22 @@ static const uint8_t *secret_hash(const struct event *ev)
 }
 
 /* Drops the token or invite code waiting under hash for an entry of type that will not
- * be answered: refused, or not read back in time (if it lands later, it only stores). */
-static void forget_secret(struct server *srv, enum event_type type, const uint8_t *hash)
+ * be answered: refused, or not read back in time (if it lands later, it only stores). A
+ * file kept for a FILE entry is removed when the entry surely is not in the stream
+ * (maybe_added false); otherwise it stays, since the entry may still apply everywhere
+ * and name it (docs/CLUSTER.md section 8). */
+static void forget_pending(struct server *srv, enum event_type type, const uint8_t *hash,
+                           const char *file_name, bool maybe_added)
 {
     if (type == EVENT_SESSION_ADD)
         auth_session_applied(srv, hash, NULL, false);
     else if (type == EVENT_INVITE_CREATE)
         moderation_invite_applied(srv, hash, NULL, false);
+    else if (file_name != NULL && !maybe_added)
+        filestore_remove(srv->files, file_name);
+    else if (file_name != NULL)
+        log_event(LOG_WARN, 0, NULL, NULL, "cluster: kept file %s, whose entry may still "
+                  "land", file_name);
 }
 
 static void waiting_add(struct cluster *cl, uint64_t request, const struct deliver_ticket *t,
@@ -106,9 +117,11 @@ static void waiting_add(struct cluster *cl, uint64_t request, const struct deliv
 {
     struct waiting *w = g_new0(struct waiting, 1);
     *w = (struct waiting){ request, clock_mono_ms() + CLUSTER_ANSWER_TIMEOUT_MS, *t,
-                           ev->type, { 0 } };
+                           ev->type, { 0 }, NULL };
     if (secret_hash(ev) != NULL)
         memcpy(w->hash, secret_hash(ev), PROTO_SHA256_LEN);
+    if (ev->type == EVENT_FILE)
+        w->file_name = g_strdup(ev->u.file.name);
     g_queue_push_tail(&cl->order, w);
     g_hash_table_insert(cl->waiting, &w->request, cl->order.tail);
 }
@@ -127,12 +140,20 @@ static void refuse_unavailable(struct server *srv, const struct deliver_ticket *
                       unavailable);
 }
 
+static void waiting_free(struct waiting *w)
+{
+    if (w != NULL)
+        g_free(w->file_name);
+    g_free(w);
+}
+
 /* Refuses the request of w (taken out of the table) as unavailable and frees w. */
-static void refuse_waiting(struct server *srv, struct waiting *w, const char *why)
+static void refuse_waiting(struct server *srv, struct waiting *w, const char *why,
+                           bool maybe_added)
 {
     refuse_unavailable(srv, &w->ticket, why);
-    forget_secret(srv, w->type, w->hash);
-    g_free(w);
+    forget_pending(srv, w->type, w->hash, w->file_name, maybe_added);
+    waiting_free(w);
 }
 
 void cluster_append(struct server *srv, const struct event *ev,
@@ -141,11 +162,13 @@ void cluster_append(struct server *srv, const struct event *ev,
     struct cluster *cl = srv->cluster;
     size_t len = 0;
     uint8_t *bytes = cluster_event_encode(ev, &len);
+    const char *file_name = ev->type == EVENT_FILE ? ev->u.file.name : NULL;
     if (bytes == NULL) { /* a kind the stream does not carry (event_log() keeps those on
                             this node), or a field over its cap: never for checked requests */
         struct client *c = deliver_ticket_client(srv, ticket);
         if (c != NULL)
             cluster_refuse_not_yet(c, ticket->ref_type, ticket->ref_id);
+        forget_pending(srv, ev->type, secret_hash(ev), file_name, false);
         return;
     }
     uint64_t request = cl->next_request++;
@@ -155,7 +178,7 @@ void cluster_append(struct server *srv, const struct event *ev,
                               ? "the stream is down" : NULL;
     if (refused != NULL) {
         refuse_unavailable(srv, ticket, refused);
-        forget_secret(srv, ev->type, secret_hash(ev));
+        forget_pending(srv, ev->type, secret_hash(ev), file_name, false);
     } else {
         waiting_add(cl, request, ticket, ev);
     }
@@ -237,17 +260,17 @@ static void on_apply(void *data, const struct cluster_entry *e)
         if (store_failures(srv->store) != failures) { /* the others applied it: stop */
             cluster_fail(srv, "stream entry %s could not be applied to the store: %s; "
                          "stopping so a restart replays it", id, store_error(srv->store));
-            g_free(w);
+            waiting_free(w);
             return;
         }
     } else {
         log_event(LOG_WARN, 0, NULL, NULL, "cluster: stream entry %s of node %u skipped: %s",
                   id, (unsigned)e->node, why);
-        if (w != NULL)
-            refuse_waiting(srv, w, "its own entry did not decode");
+        if (w != NULL) /* skipped alike on every node: no row names its file */
+            refuse_waiting(srv, w, "its own entry did not decode", false);
         w = NULL;
     }
-    g_free(w);
+    waiting_free(w);
     record_applied(srv, e->id);
 }
 
@@ -268,7 +291,7 @@ static void on_append_failed(void *data, uint64_t request, bool maybe_added)
     if (w != NULL)
         refuse_waiting(srv, w, maybe_added
                        ? "no answer to the append (if it landed, it still applies)"
-                       : "Redis refused the append");
+                       : "Redis refused the append", maybe_added);
 }
 
 static const struct cluster_log_ops log_ops = {
@@ -319,7 +342,7 @@ void cluster_expire(struct server *srv, int64_t now)
     while ((oldest = g_queue_peek_head(&cl->order)) != NULL && oldest->deadline <= now) {
         struct waiting *w = waiting_take(cl, oldest->request);
         refuse_waiting(srv, w, "its entry was not read back in time (if it landed, it "
-                               "still applies)");
+                               "still applies)", true);
     }
 }
 
@@ -401,7 +424,7 @@ void cluster_stop(struct server *srv)
     if (cl == NULL)
         return;
     g_hash_table_remove_all(cl->waiting); /* the log's farewell finds nobody waiting */
-    g_queue_clear_full(&cl->order, g_free);
+    g_queue_clear_full(&cl->order, (GDestroyNotify)waiting_free);
     cluster_log_free(cl->log);
     g_hash_table_destroy(cl->waiting);
     g_free(cl);

@@ -28,6 +28,7 @@ static uint16_t frame_type(enum event_type type)
     case EVENT_BLOCK: return PROTO_EVENT_BLOCK;
     case EVENT_READ_MARK: return PROTO_EVENT_READ_MARK;
     case EVENT_INVITE_CREATE: return PROTO_EVENT_INVITE_CREATE;
+    case EVENT_FILE: return PROTO_EVENT_FILE; /* or _THUMB (cluster_file_to_frame()) */
     case EVENT_DIRECT: return PROTO_EVENT_DIRECT;
     case EVENT_RECEIPTS_SET: return PROTO_EVENT_RECEIPTS_SET;
     case EVENT_NOTIFY_LEVEL: return PROTO_EVENT_NOTIFY_LEVEL;
@@ -47,7 +48,7 @@ uint8_t *cluster_event_encode(const struct event *ev, size_t *len)
         return NULL;
     if (cluster_account_to_frame(ev, &m) || cluster_moderate_to_frame(ev, &m) ||
         cluster_room_to_frame(ev, &m) || cluster_mark_to_frame(ev, &m) ||
-        cluster_direct_to_frame(ev, &m)) {
+        cluster_file_to_frame(ev, &m) || cluster_direct_to_frame(ev, &m)) {
         /* filled */
     } else if (ev->type == EVENT_TEXT) {
         const struct event_text *t = &ev->u.text;
@@ -159,6 +160,8 @@ bool cluster_event_decode(const uint8_t *bytes, size_t len, struct cluster_event
         family = cluster_room_from_frame(&m, out, why);
     if (family < 0)
         family = cluster_mark_from_frame(&m, out, why);
+    if (family < 0)
+        family = cluster_file_from_frame(&m, out, why);
     if (family < 0)
         family = cluster_direct_from_frame(&m, out, why);
     if (family >= 0)

@@ -10,6 +10,7 @@
 
 #include "common/protocol.h"
 #include "server/event.h"
+#include "server/limits.h"
 
 /* A decoded event and what its views point into. */
 struct cluster_event {
@@ -17,6 +18,7 @@ struct cluster_event {
     char name[PROTO_MAX_NAME_BYTES + 1]; /* the sender's or actor's name, NUL-ended */
     char target[PROTO_MAX_NAME_BYTES + 1]; /* a moderation's target name, NUL-ended */
     char pw_hash[PROTO_MAX_PW_HASH + 1]; /* an account event's Argon2id string */
+    char file_name[SERVER_STORED_NAME_MAX + 1]; /* a file event's stored name */
 };
 
 /* Copies name, NUL-ended, into dst (PROTO_MAX_NAME_BYTES + 1 bytes) if it passes

@@ -34,6 +34,12 @@ bool cluster_mark_to_frame(const struct event *ev, struct proto_msg *m);
 int cluster_mark_from_frame(const struct proto_msg *m, struct cluster_event *out,
                             const char **why);
 
+/* The same two for EVENT_FILE, as EVENT_FILE or EVENT_FILE_THUMB
+ * (cluster_event_file.c). */
+bool cluster_file_to_frame(const struct event *ev, struct proto_msg *m);
+int cluster_file_from_frame(const struct proto_msg *m, struct cluster_event *out,
+                            const char **why);
+
 /* The same two for EVENT_DIRECT, EVENT_RECEIPTS_SET and EVENT_NOTIFY_LEVEL
  * (cluster_event_direct.c). */
 bool cluster_direct_to_frame(const struct event *ev, struct proto_msg *m);

@@ -51,7 +51,7 @@ static const struct command commands[] = {
     { PROTO_PONG, NEED_ANY, SHARED, on_pong },
     { PROTO_GOODBYE, NEED_ANY, SHARED, on_goodbye },
     { PROTO_TEXT_SEND, NEED_ONLINE, SHARED, on_text_send },
-    { PROTO_FILE_OFFER, NEED_ONLINE, NOT_YET, upload_on_offer },
+    { PROTO_FILE_OFFER, NEED_ONLINE, SHARED, upload_on_offer },
     { PROTO_FILE_CHUNK, NEED_ONLINE, SHARED, upload_on_chunk },
     { PROTO_FILE_END, NEED_ONLINE, SHARED, upload_on_end },
     { PROTO_FILE_CANCEL, NEED_ONLINE, SHARED, upload_on_cancel },
@@ -83,7 +83,7 @@ static const struct command commands[] = {
     { PROTO_REPLY_SEND, NEED_ONLINE, SHARED, live_on_reply_send },
     { PROTO_REACT, NEED_ONLINE, SHARED, live_on_react },
     { PROTO_SEARCH, NEED_ONLINE, SHARED, search_on_request },
-    { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, NOT_YET, upload_on_offer },
+    { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, SHARED, upload_on_offer },
     { PROTO_NOTIFY_LEVEL_SET, NEED_ONLINE, SHARED, live_on_notify_level_set },
 };
 

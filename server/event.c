@@ -45,6 +45,7 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_BLOCK: event_apply_block(srv, &ev->u.block, ticket); break;
     case EVENT_READ_MARK: event_apply_read_mark(srv, &ev->u.read_mark, ticket); break;
     case EVENT_INVITE_CREATE: event_apply_invite_create(srv, &ev->u.invite, ticket); break;
+    case EVENT_FILE: event_apply_file(srv, &ev->u.file, ticket); break;
     case EVENT_DIRECT: event_apply_direct(srv, &ev->u.direct, ticket); break;
     case EVENT_RECEIPTS_SET: event_apply_receipts_set(srv, &ev->u.setting, ticket); break;
     case EVENT_NOTIFY_LEVEL: event_apply_notify_level(srv, &ev->u.setting, ticket); break;

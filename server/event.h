@@ -40,6 +40,7 @@ enum event_type {
     EVENT_BLOCK,          /* an account blocks or unblocks another's direct messages */
     EVENT_READ_MARK,      /* an account's read marker in a room moved (READ_MARK) */
     EVENT_INVITE_CREATE,  /* an admin made an invite code (INVITE_CREATE) */
+    EVENT_FILE,           /* an upload verified and kept under its stored name (FILE_END) */
     EVENT_DIRECT,         /* a DIRECT_SEND to an account with no direct room here yet */
     EVENT_RECEIPTS_SET,   /* an account shares its receipts or not (RECEIPTS_SET) */
     EVENT_NOTIFY_LEVEL,   /* an account's notification level of a room (NOTIFY_LEVEL_SET) */
@@ -178,6 +179,24 @@ struct event_invite {
     int64_t expires_ms;
 };
 
+/* EVENT_FILE: the bytes are already in the files directory under name, which the taking
+ * node chose there without replacing any file (filestore_keep()), so every node's row
+ * names the same file. Strings and the thumbnail are borrowed. */
+struct event_file {
+    uint32_t room_id;
+    int64_t time_ms;
+    int64_t sender_account;    /* 0 for a guest */
+    const char *sender_name;
+    uint32_t sender_conn;      /* FILE_ANNOUNCE's uploader_id */
+    uint64_t upload_id;
+    const char *name;          /* stored base name (filename rules passed) */
+    uint64_t size;
+    uint8_t sha256[PROTO_SHA256_LEN];
+    const uint8_t *thumb;      /* a checked PNG or JPEG, or NULL */
+    size_t thumb_len;
+    uint16_t thumb_width, thumb_height;
+};
+
 /* EVENT_DIRECT: the direct room of sender and peer (its key, "lowid:highid") is made
  * when it is applied if it does not exist by then, and the text posted to it. */
 struct event_direct {
@@ -211,6 +230,7 @@ struct event {
         struct event_block block;
         struct event_read_mark read_mark;
         struct event_invite invite;
+        struct event_file file;
         struct event_direct direct;
         struct event_setting setting;
     } u;
@@ -364,5 +384,14 @@ void event_apply_read_mark(struct server *srv, const struct event_read_mark *ev,
  * (moderation_invite_applied()) after the commit, or STORAGE. */
 void event_apply_invite_create(struct server *srv, const struct event_invite *ev,
                                const struct deliver_ticket *ticket);
+
+/* The room must exist (else STORAGE to the requester). The file is entered in the
+ * store's index with its announcement message (ids assigned here, in log order) and its
+ * FILE_ANNOUNCE (or FILE_ANNOUNCE_THUMB) goes to the room's online members, the uploader
+ * included, after the commit. On a single node a refusal or a failed commit removes the
+ * file; in a cluster it stays (the other nodes' rows name it, and a node that cannot
+ * store the entry stops). */
+void event_apply_file(struct server *srv, const struct event_file *ev,
+                      const struct deliver_ticket *ticket);
 
 #endif

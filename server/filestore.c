@@ -22,12 +22,13 @@
 
 struct filestore {
     char *dir;
+    char *temp_prefix;  /* TEMP_PREFIX, then "n<node>-" for a cluster node */
     struct store *store;
     GHashTable *open;  /* id (uint64_t *) -> struct stored_file * being read */
 };
 
-/* Removes TEMP_PREFIX*TEMP_SUFFIX files: uploads an earlier run never finished. */
-static unsigned remove_leftovers(const char *dir)
+/* Removes prefix*TEMP_SUFFIX files: uploads an earlier run never finished. */
+static unsigned remove_leftovers(const char *dir, const char *prefix)
 {
     DIR *d = opendir(dir);
     if (d == NULL)
@@ -35,7 +36,7 @@ static unsigned remove_leftovers(const char *dir)
     unsigned removed = 0;
     struct dirent *entry;
     while ((entry = readdir(d)) != NULL) {
-        if (g_str_has_prefix(entry->d_name, TEMP_PREFIX) &&
+        if (g_str_has_prefix(entry->d_name, prefix) &&
             g_str_has_suffix(entry->d_name, TEMP_SUFFIX) &&
             unlinkat(dirfd(d), entry->d_name, 0) == 0)
             removed++;
@@ -53,8 +54,8 @@ static void stored_file_free(gpointer data)
     g_free(f);
 }
 
-struct filestore *filestore_open(const char *dir, struct store *st, unsigned *leftovers,
-                                 char *err, size_t errlen)
+struct filestore *filestore_open(const char *dir, uint32_t node, struct store *st,
+                                 unsigned *leftovers, char *err, size_t errlen)
 {
     struct stat sb;
     if (g_mkdir_with_parents(dir, 0700) != 0 || stat(dir, &sb) != 0) {
@@ -67,9 +68,11 @@ struct filestore *filestore_open(const char *dir, struct store *st, unsigned *le
     }
     struct filestore *fs = g_new0(struct filestore, 1);
     fs->dir = g_strdup(dir);
+    fs->temp_prefix = node == 0 ? g_strdup(TEMP_PREFIX)
+                                : g_strdup_printf(TEMP_PREFIX "n%u-", (unsigned)node);
     fs->store = st;
     fs->open = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, stored_file_free);
-    *leftovers = remove_leftovers(dir);
+    *leftovers = remove_leftovers(dir, fs->temp_prefix);
     return fs;
 }
 
@@ -78,6 +81,7 @@ void filestore_free(struct filestore *fs)
     if (fs == NULL)
         return;
     g_hash_table_destroy(fs->open);
+    g_free(fs->temp_prefix);
     g_free(fs->dir);
     g_free(fs);
 }
@@ -89,7 +93,7 @@ int filestore_create_temp(struct filestore *fs, struct filestore_temp *t)
     if (t->fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
         return t->fd >= 0 ? 0 : -1;
     /* No O_TMPFILE here: a named file, created with O_CREAT|O_EXCL and mode 0600. */
-    char *tmpl = g_strdup_printf("%s/" TEMP_PREFIX "XXXXXX" TEMP_SUFFIX, fs->dir);
+    char *tmpl = g_strdup_printf("%s/%sXXXXXX" TEMP_SUFFIX, fs->dir, fs->temp_prefix);
     t->fd = mkostemps(tmpl, (int)strlen(TEMP_SUFFIX), O_CLOEXEC);
     if (t->fd < 0) {
         int saved = errno;
@@ -171,6 +175,15 @@ char *filestore_keep(struct filestore *fs, struct filestore_temp *t, const char 
     }
     errno = EEXIST;
     return NULL;
+}
+
+bool filestore_exists(struct filestore *fs, const char *name)
+{
+    char *path = g_build_filename(fs->dir, name, NULL);
+    struct stat sb;
+    bool found = lstat(path, &sb) == 0;
+    g_free(path);
+    return found;
 }
 
 void filestore_remove(struct filestore *fs, const char *name)

@@ -3,13 +3,16 @@
  * An upload is written to an unnamed temporary file in the directory (O_TMPFILE), so
  * nothing of it is ever visible and a failed or killed upload leaves nothing behind;
  * where the filesystem cannot do that, to files-dir/.upload-XXXXXX.part (created
- * exclusively, mode 0600), removed on failure and, after a crash, at the next start.
+ * exclusively, mode 0600; a cluster node's as .upload-n<node>-XXXXXX.part, so that in
+ * a directory the nodes share each removes only its own), removed on failure and, after
+ * a crash, at the next start.
  * A complete upload gets its final name without ever replacing an existing file. Which
  * file has which id is the store's file index; a file is open here only while someone
  * downloads it. */
 #ifndef CHAT_SERVER_FILESTORE_H
 #define CHAT_SERVER_FILESTORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,11 +38,12 @@ struct filestore_temp {
 
 struct filestore;
 
-/* Creates dir (mode 0700) if missing and removes temp files left by an earlier run
- * (*leftovers says how many). Files are looked up in st's index. Returns NULL with err
- * filled on failure. */
-struct filestore *filestore_open(const char *dir, struct store *st, unsigned *leftovers,
-                                 char *err, size_t errlen);
+/* Creates dir (mode 0700) if missing and removes temp files left by an earlier run of
+ * this node (node: the cluster node id, 0 for a single node, which removes every temp
+ * file; *leftovers says how many). Files are looked up in st's index. Returns NULL with
+ * err filled on failure. */
+struct filestore *filestore_open(const char *dir, uint32_t node, struct store *st,
+                                 unsigned *leftovers, char *err, size_t errlen);
 
 /* Releases the registry and any open read descriptors. */
 void filestore_free(struct filestore *fs);
@@ -54,6 +58,9 @@ void filestore_discard_temp(struct filestore_temp *t);
  * and closes it. Returns that base name (g_free), or NULL with errno (the temp file is
  * then still the caller's to discard). */
 char *filestore_keep(struct filestore *fs, struct filestore_temp *t, const char *name);
+
+/* True when a file of that base name is in the directory. */
+bool filestore_exists(struct filestore *fs, const char *name);
 
 /* Removes a stored file by its base name (an unannounced or pruned file). */
 void filestore_remove(struct filestore *fs, const char *name);

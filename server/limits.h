@@ -88,6 +88,8 @@
 #define SERVER_UNIQUE_NAME_TRIES 10000         /* "name (2).ext" ... "name (9999).ext" */
 #define SERVER_FILE_NAME_MAX 240               /* stored base name bytes, leaving room for
                                                   " (9999)" under the 255-byte NAME_MAX */
+#define SERVER_STORED_NAME_MAX (SERVER_FILE_NAME_MAX + 7) /* a stored name with its
+                                                  " (9999)": what a file event may name */
 #define SERVER_CLOSE_DRAIN_BYTES (64u * 1024u) /* unread input discarded before close(), so
                                                   the peer gets FIN, not a reset that could
                                                   destroy our last frames */

@@ -172,7 +172,8 @@ int server_start(struct server *srv, const struct server_config *cfg, char *err,
      * at the first login: that login does not wait for them, and the memory they take
      * is the server's own, not its first clients'. */
     g_free(name_fold_key("Warm-up 0", strlen("Warm-up 0")));
-    srv->files = filestore_open(cfg->files_dir, srv->store, &leftovers, err, errlen);
+    srv->files = filestore_open(cfg->files_dir, cfg->cluster_url != NULL ? cfg->node_id : 0,
+                               srv->store, &leftovers, err, errlen);
     if (srv->files == NULL)
         return -1;
     if (leftovers > 0)

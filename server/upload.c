@@ -1,7 +1,9 @@
 /* Uploads: FILE_OFFER -> FILE_ACCEPT, FILE_CHUNKs written to a private temp file with a
- * running SHA-256, FILE_END -> verified, stored under a safe unique name, entered in the
- * store's file index, announced once that is committed. Any failure removes the temp
- * file, so no partial upload is ever visible. */
+ * running SHA-256, FILE_END -> verified, kept under a safe unique name (never replacing a
+ * file, so nodes sharing the directory cannot collide), then logged as EVENT_FILE, whose
+ * apply enters it in the store's file index and announces it once that is committed
+ * (event_file.c). Any failure removes the temp file, so no partial upload is ever
+ * visible. */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -12,12 +14,11 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
-#include "server/deliver.h"
+#include "server/event.h"
 #include "server/filestore.h"
 #include "server/limits.h"
 #include "server/room_requests.h"
 #include "server/rooms.h"
-#include "server/store/store.h"
 #include "server/transfer.h"
 
 struct upload {
@@ -223,74 +224,22 @@ void announce_add_thumb(struct proto_msg *msg, const uint8_t *thumb, size_t len,
     msg->u.announce_thumb.thumb = (struct proto_chunk){ .data = thumb, .len = (uint32_t)len };
 }
 
-/* Once the pass is committed: an announced file stays, an unannounced one goes. */
-static void on_announce_done(struct server *srv, void *data, bool committed)
+/* Logs the event of u, complete and kept as name (event.h: on a single node it is
+ * entered in the index and announced at once; in a cluster when its entry comes back). */
+static void announce(struct client *c, const struct upload *u, const char *name)
 {
-    char *name = data;
-    if (!committed)
-        filestore_remove(srv->files, name);
-    g_free(name);
-}
-
-/* Enters the kept file `name` (taken over) in the store's index and queues its
- * FILE_ANNOUNCE for the members of its room, the uploader included, as depending on that entry's
- * commit (deliver.h). False (the file removed) if the store refused it. */
-static bool announce(struct client *c, const struct upload *u, char *name)
-{
-    struct server *srv = c->srv;
-    const struct room *r = rooms_get(srv, u->room_id); /* rooms are never deleted */
-    struct store_message m = {
-        .room_id = u->room_id,
-        .sender_id = c->account_id,
-        .time_ms = (int64_t)clock_wall_ms(),
-        .sender_name = c->name,
-        .client_id = u->id,
-    };
-    struct store_file f = { .name = name, .size = u->size };
-    memcpy(f.sha256, u->sha256, PROTO_SHA256_LEN);
+    struct event ev = { .type = EVENT_FILE, .u.file = {
+        .room_id = u->room_id, .time_ms = (int64_t)clock_wall_ms(),
+        .sender_account = c->account_id, .sender_name = c->name, .sender_conn = c->id,
+        .upload_id = u->id, .name = name, .size = u->size,
+    } };
+    memcpy(ev.u.file.sha256, u->sha256, PROTO_SHA256_LEN);
     if (u->thumb != NULL) {
-        f.thumb = g_bytes_get_data(u->thumb, &f.thumb_len);
-        f.thumb_width = (uint16_t)u->thumb_info.width;
-        f.thumb_height = (uint16_t)u->thumb_info.height;
+        ev.u.file.thumb = g_bytes_get_data(u->thumb, &ev.u.file.thumb_len);
+        ev.u.file.thumb_width = (uint16_t)u->thumb_info.width;
+        ev.u.file.thumb_height = (uint16_t)u->thumb_info.height;
     }
-    if (store_add_file(srv->store, &m, &f) != STORE_OK) {
-        client_log(c, LOG_ERROR, "cannot enter an upload in the file index: %s",
-                   store_error(srv->store));
-        filestore_remove(srv->files, name);
-        g_free(name);
-        return false;
-    }
-    char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
-    client_log(c, LOG_INFO, "upload complete id=%" PRIu64 " file_id=%" PRIu64 " name=%s size=%"
-               PRIu64, u->id, f.id, log_quote(quoted, sizeof quoted, name, strlen(name)),
-               u->size);
-    struct proto_msg msg = {
-        .type = PROTO_FILE_ANNOUNCE,
-        .u.announce = {
-            .file_id = f.id,
-            .message_id = f.message_id,
-            .time_ms = (uint64_t)m.time_ms,
-            .room_id = u->room_id,
-            .uploader_id = c->id,
-            .upload_id = u->id,
-            .size = u->size,
-            .uploader = proto_str_of(c->name),
-            .name = proto_str_of(name),
-        },
-    };
-    memcpy(msg.u.announce.sha256, u->sha256, PROTO_SHA256_LEN);
-    if (u->thumb != NULL)
-        announce_add_thumb(&msg, f.thumb, f.thumb_len, f.thumb_width, f.thumb_height);
-    struct frame *frame = frame_encode(&msg);
-    if (frame == NULL) { /* a server bug: the file stays indexed, unannounced */
-        client_log(c, LOG_ERROR, "cannot encode a FILE_ANNOUNCE frame");
-        g_free(name);
-        return true;
-    }
-    struct deliver_request req = { c, PROTO_FILE_END, u->id };
-    deliver(&req, r, frame, on_announce_done, name);
-    frame_unref(frame);
-    return true;
+    event_log_request(c, &ev, PROTO_FILE_END, u->id);
 }
 
 void upload_on_end(struct client *c, const struct proto_msg *msg)
@@ -315,13 +264,14 @@ void upload_on_end(struct client *c, const struct proto_msg *msg)
         return;
     }
     char *name = filestore_keep(c->srv->files, &u->temp, u->name);
-    if (name == NULL)
+    if (name == NULL) {
         client_log(c, LOG_ERROR, "cannot store upload: %s", g_strerror(errno));
-    if (name == NULL || !announce(c, u, name)) {
         upload_fail(c, u, PROTO_FILE_END, PROTO_E_STORAGE,
                     "The server could not store the file.", "storage error");
         return;
     }
+    announce(c, u, name);
+    g_free(name);
     upload_drop(c, u, NULL);
 }
 

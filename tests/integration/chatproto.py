@@ -130,6 +130,8 @@ EVENT_DELETE = 0x080B
 EVENT_REACT = 0x080C
 EVENT_READ_MARK = 0x080D
 EVENT_INVITE_CREATE = 0x080E
+EVENT_FILE = 0x080F
+EVENT_FILE_THUMB = 0x0810
 EVENT_DIRECT = 0x0812
 EVENT_RECEIPTS_SET = 0x0813
 EVENT_NOTIFY_LEVEL = 0x0814
@@ -430,6 +432,9 @@ LAYOUTS = {
     EVENT_TEXT: [("room_id", "u32"), ("time_ms", "u64"), ("sender_account", "u64"),
                  ("sender_conn", "u32"), ("client_id", "u64"), ("reply_to", "u64"),
                  ("sender", "str"), ("text", "str")],
+    EVENT_FILE: [("room_id", "u32"), ("time_ms", "u64"), ("sender_account", "u64"),
+                 ("sender_conn", "u32"), ("upload_id", "u64"), ("size", "u64"),
+                 ("sha256", "sha256"), ("sender", "str"), ("name", "str")],
     EVENT_DELETE: [("message_id", "u64"), ("time_ms", "u64"), ("actor_account", "u64"),
                    ("moderates", "u16"), ("actor", "str")],
 }
@@ -439,6 +444,8 @@ LAYOUTS[EVENT_SESSION_DROP] = LAYOUTS[EVENT_SESSION_ADD]
 LAYOUTS[EVENT_NOTIFY_LEVEL] = LAYOUTS[EVENT_RECEIPTS_SET]
 LAYOUTS[EVENT_ROOM_MEMBER] = LAYOUTS[EVENT_ROOM_TOPIC] = LAYOUTS[EVENT_ROOM_CREATE]
 LAYOUTS[FILE_OFFER_THUMB] = LAYOUTS[FILE_OFFER] + [("thumb", "data")]
+LAYOUTS[EVENT_FILE_THUMB] = LAYOUTS[EVENT_FILE] + [("width", "u16"), ("height", "u16"),
+                                                   ("thumb", "data")]
 LAYOUTS[FILE_ANNOUNCE_THUMB] = LAYOUTS[FILE_ANNOUNCE] + [("width", "u16"), ("height", "u16"),
                                                          ("thumb", "data")]
 
@@ -456,7 +463,8 @@ _TYPE_NAME_LIST = (
     "EVENT_ACCOUNT_CREATE EVENT_SESSION_ADD EVENT_SESSION_DROP EVENT_ACCOUNT_CHANGE "
     "EVENT_MODERATE EVENT_ROOM_CREATE EVENT_ROOM_MEMBER EVENT_ROOM_TOPIC "
     "EVENT_TEXT EVENT_BLOCK EVENT_EDIT EVENT_DELETE EVENT_REACT EVENT_READ_MARK "
-    "EVENT_INVITE_CREATE EVENT_DIRECT EVENT_RECEIPTS_SET EVENT_NOTIFY_LEVEL").split()
+    "EVENT_INVITE_CREATE EVENT_FILE EVENT_FILE_THUMB EVENT_DIRECT EVENT_RECEIPTS_SET"
+    " EVENT_NOTIFY_LEVEL").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}
