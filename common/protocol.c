@@ -751,7 +751,6 @@ const char *proto_error_text(uint16_t code)
         [PROTO_E_THUMBNAIL_INVALID] = "thumbnail refused: not a small PNG or JPEG",
         [PROTO_E_SEARCH_BUSY] = "too many searches; wait before searching again",
         [PROTO_E_CLUSTER_UNAVAILABLE] = "the chat is temporarily unavailable; try again",
-        [PROTO_E_CLUSTER_NOT_YET] = "not supported yet by this server's cluster mode",
     };
     const char *text = code < sizeof texts / sizeof texts[0] ? texts[code] : NULL;
     return text ? text : "unknown error";

@@ -336,8 +336,6 @@ enum proto_error_code {
                                        server: the message says how long to wait */
     PROTO_E_CLUSTER_UNAVAILABLE = 80, /* the cluster's shared log (Redis) is unreachable or
                                        did not answer in time: nothing was done; try again */
-    PROTO_E_CLUSTER_NOT_YET = 81,   /* this server runs as a cluster node, which does not
-                                       take that request yet */
 };
 
 /* Status of codec calls. Zero is success; errors are values, never aborts. */

@@ -62,16 +62,6 @@ uint32_t cluster_conn_id(const struct server *srv, uint32_t seq)
     return srv->cfg.node_id << CLUSTER_CONN_ID_BITS | (local != 0 ? local : 1);
 }
 
-void cluster_refuse_not_yet(struct client *c, uint16_t type, uint64_t ref_id)
-{
-    const char *name = proto_type_name(type);
-    client_log(c, LOG_INFO, "%s refused: cluster mode does not take it yet",
-               name ? name : "request");
-    client_send_error(c, PROTO_E_CLUSTER_NOT_YET, type, ref_id,
-                      "This server runs as part of a cluster, which does not support "
-                      "that yet.");
-}
-
 /* ---- Waiting requests ---- */
 
 /* Takes request out of the table: its waiting entry (g_free) or NULL. */
@@ -163,11 +153,13 @@ void cluster_append(struct server *srv, const struct event *ev,
     size_t len = 0;
     uint8_t *bytes = cluster_event_encode(ev, &len);
     const char *file_name = ev->type == EVENT_FILE ? ev->u.file.name : NULL;
-    if (bytes == NULL) { /* a kind the stream does not carry (event_log() keeps those on
-                            this node), or a field over its cap: never for checked requests */
+    if (bytes == NULL) { /* a field over its wire cap: never for a checked request */
         struct client *c = deliver_ticket_client(srv, ticket);
+        log_event(LOG_ERROR, 0, NULL, NULL, "cluster: an event of kind %d does not encode",
+                  (int)ev->type);
         if (c != NULL)
-            cluster_refuse_not_yet(c, ticket->ref_type, ticket->ref_id);
+            client_send_error(c, PROTO_E_INTERNAL, ticket->ref_type, ticket->ref_id,
+                              "The server failed; nothing was done.");
         forget_pending(srv, ev->type, secret_hash(ev), file_name, false);
         return;
     }

@@ -43,10 +43,6 @@ void cluster_append(struct server *srv, const struct event *ev,
  * node << CLUSTER_CONN_ID_BITS | seq (wrapping, never 0) in a cluster. */
 uint32_t cluster_conn_id(const struct server *srv, uint32_t seq);
 
-/* Answers c's request (type, ref_id) with CLUSTER_NOT_YET and logs it: what a request
- * that would change shared state outside the stream gets in cluster mode. */
-void cluster_refuse_not_yet(struct client *c, uint16_t type, uint64_t ref_id);
-
 /* The pass was committed (committed true) or not. A cluster node whose applied entries
  * could not be committed must stop (cluster_failed()); otherwise reading goes on. */
 void cluster_after_commit(struct server *srv, bool committed);

@@ -25,11 +25,8 @@ struct cluster_event {
  * name_check; false if not. */
 bool cluster_event_take_name(char *dst, struct proto_str name);
 
-/* True for an event kind that travels through the stream (has an event frame). */
-bool cluster_event_travels(enum event_type type);
-
-/* The frame of ev in a new buffer (g_free), its size in *len; NULL if ev is of a kind
- * that does not travel through the stream yet, or a field is over its wire cap. */
+/* The frame of ev in a new buffer (g_free), its size in *len; NULL if a field is over
+ * its wire cap (never for an event built from a checked request). */
 uint8_t *cluster_event_encode(const struct event *ev, size_t *len);
 
 /* Decodes one stream entry's event bytes into *out (views into bytes, which must

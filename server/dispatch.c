@@ -7,7 +7,6 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
-#include "server/cluster.h"
 #include "server/history.h"
 #include "server/live.h"
 #include "server/presence.h"
@@ -22,17 +21,9 @@ enum need {
     NEED_ONLINE, /* needs a completed login */
 };
 
-/* What a cluster node (--cluster) does with the request (docs/CLUSTER.md section 10). */
-enum in_cluster {
-    SHARED,  /* taken: it reads, changes only this connection, or goes through the stream */
-    NOT_YET, /* refused with CLUSTER_NOT_YET: it would change shared state in this node's
-                store alone, and the nodes' stores would diverge */
-};
-
 struct command {
     uint16_t type;
     enum need need;
-    enum in_cluster cluster;
     void (*handle)(struct client *c, const struct proto_msg *msg);
 };
 
@@ -46,45 +37,45 @@ static void on_text_send(struct client *c, const struct proto_msg *msg);
  * In a cluster, accounts and sessions go through the stream (REGISTER, LOGIN, LOGIN_TOKEN,
  * LOGOUT, PASSWORD_CHANGE). */
 static const struct command commands[] = {
-    { PROTO_HELLO, NEED_ANY, SHARED, presence_on_hello },
-    { PROTO_PING, NEED_ANY, SHARED, on_ping },
-    { PROTO_PONG, NEED_ANY, SHARED, on_pong },
-    { PROTO_GOODBYE, NEED_ANY, SHARED, on_goodbye },
-    { PROTO_TEXT_SEND, NEED_ONLINE, SHARED, on_text_send },
-    { PROTO_FILE_OFFER, NEED_ONLINE, SHARED, upload_on_offer },
-    { PROTO_FILE_CHUNK, NEED_ONLINE, SHARED, upload_on_chunk },
-    { PROTO_FILE_END, NEED_ONLINE, SHARED, upload_on_end },
-    { PROTO_FILE_CANCEL, NEED_ONLINE, SHARED, upload_on_cancel },
-    { PROTO_DOWNLOAD_REQUEST, NEED_ONLINE, SHARED, download_on_request },
-    { PROTO_DOWNLOAD_CANCEL, NEED_ONLINE, SHARED, download_on_cancel },
-    { PROTO_REGISTER, NEED_ANY, SHARED, login_on_register },
-    { PROTO_LOGIN, NEED_ANY, SHARED, login_on_login },
-    { PROTO_LOGIN_TOKEN, NEED_ANY, SHARED, login_on_login_token },
-    { PROTO_LOGOUT, NEED_ONLINE, SHARED, account_on_logout },
-    { PROTO_PASSWORD_CHANGE, NEED_ONLINE, SHARED, account_on_password_change },
-    { PROTO_INVITE_CREATE, NEED_ONLINE, SHARED, moderation_on_invite_create },
-    { PROTO_MODERATE, NEED_ONLINE, SHARED, moderation_on_moderate },
-    { PROTO_ROOM_CREATE, NEED_ONLINE, SHARED, room_on_create },
-    { PROTO_ROOM_JOIN, NEED_ONLINE, SHARED, room_on_join },
-    { PROTO_ROOM_LEAVE, NEED_ONLINE, SHARED, room_on_leave },
-    { PROTO_ROOM_LIST, NEED_ONLINE, SHARED, room_on_list },
-    { PROTO_ROOM_TOPIC_SET, NEED_ONLINE, SHARED, room_on_topic_set },
-    { PROTO_ROOM_INVITE, NEED_ONLINE, SHARED, room_on_invite },
-    { PROTO_DIRECT_SEND, NEED_ONLINE, SHARED, direct_on_send },
-    { PROTO_BLOCK, NEED_ONLINE, SHARED, direct_on_block },
-    { PROTO_PRESENCE_SET, NEED_ONLINE, SHARED, presence_state_on_set },
-    { PROTO_HISTORY, NEED_ONLINE, SHARED, history_on_request },
-    { PROTO_RESUME, NEED_ONLINE, SHARED, history_on_resume },
-    { PROTO_TYPING_SET, NEED_ONLINE, SHARED, live_on_typing_set },
-    { PROTO_READ_MARK, NEED_ONLINE, SHARED, live_on_read_mark },
-    { PROTO_RECEIPTS_SET, NEED_ONLINE, SHARED, live_on_receipts_set },
-    { PROTO_EDIT, NEED_ONLINE, SHARED, live_on_edit },
-    { PROTO_DELETE, NEED_ONLINE, SHARED, live_on_delete },
-    { PROTO_REPLY_SEND, NEED_ONLINE, SHARED, live_on_reply_send },
-    { PROTO_REACT, NEED_ONLINE, SHARED, live_on_react },
-    { PROTO_SEARCH, NEED_ONLINE, SHARED, search_on_request },
-    { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, SHARED, upload_on_offer },
-    { PROTO_NOTIFY_LEVEL_SET, NEED_ONLINE, SHARED, live_on_notify_level_set },
+    { PROTO_HELLO, NEED_ANY, presence_on_hello },
+    { PROTO_PING, NEED_ANY, on_ping },
+    { PROTO_PONG, NEED_ANY, on_pong },
+    { PROTO_GOODBYE, NEED_ANY, on_goodbye },
+    { PROTO_TEXT_SEND, NEED_ONLINE, on_text_send },
+    { PROTO_FILE_OFFER, NEED_ONLINE, upload_on_offer },
+    { PROTO_FILE_CHUNK, NEED_ONLINE, upload_on_chunk },
+    { PROTO_FILE_END, NEED_ONLINE, upload_on_end },
+    { PROTO_FILE_CANCEL, NEED_ONLINE, upload_on_cancel },
+    { PROTO_DOWNLOAD_REQUEST, NEED_ONLINE, download_on_request },
+    { PROTO_DOWNLOAD_CANCEL, NEED_ONLINE, download_on_cancel },
+    { PROTO_REGISTER, NEED_ANY, login_on_register },
+    { PROTO_LOGIN, NEED_ANY, login_on_login },
+    { PROTO_LOGIN_TOKEN, NEED_ANY, login_on_login_token },
+    { PROTO_LOGOUT, NEED_ONLINE, account_on_logout },
+    { PROTO_PASSWORD_CHANGE, NEED_ONLINE, account_on_password_change },
+    { PROTO_INVITE_CREATE, NEED_ONLINE, moderation_on_invite_create },
+    { PROTO_MODERATE, NEED_ONLINE, moderation_on_moderate },
+    { PROTO_ROOM_CREATE, NEED_ONLINE, room_on_create },
+    { PROTO_ROOM_JOIN, NEED_ONLINE, room_on_join },
+    { PROTO_ROOM_LEAVE, NEED_ONLINE, room_on_leave },
+    { PROTO_ROOM_LIST, NEED_ONLINE, room_on_list },
+    { PROTO_ROOM_TOPIC_SET, NEED_ONLINE, room_on_topic_set },
+    { PROTO_ROOM_INVITE, NEED_ONLINE, room_on_invite },
+    { PROTO_DIRECT_SEND, NEED_ONLINE, direct_on_send },
+    { PROTO_BLOCK, NEED_ONLINE, direct_on_block },
+    { PROTO_PRESENCE_SET, NEED_ONLINE, presence_state_on_set },
+    { PROTO_HISTORY, NEED_ONLINE, history_on_request },
+    { PROTO_RESUME, NEED_ONLINE, history_on_resume },
+    { PROTO_TYPING_SET, NEED_ONLINE, live_on_typing_set },
+    { PROTO_READ_MARK, NEED_ONLINE, live_on_read_mark },
+    { PROTO_RECEIPTS_SET, NEED_ONLINE, live_on_receipts_set },
+    { PROTO_EDIT, NEED_ONLINE, live_on_edit },
+    { PROTO_DELETE, NEED_ONLINE, live_on_delete },
+    { PROTO_REPLY_SEND, NEED_ONLINE, live_on_reply_send },
+    { PROTO_REACT, NEED_ONLINE, live_on_react },
+    { PROTO_SEARCH, NEED_ONLINE, search_on_request },
+    { PROTO_FILE_OFFER_THUMB, NEED_ONLINE, upload_on_offer },
+    { PROTO_NOTIFY_LEVEL_SET, NEED_ONLINE, live_on_notify_level_set },
 };
 
 static const struct command *command_find(uint16_t type)
@@ -160,10 +151,6 @@ static void dispatch_frame(struct client *c, const struct proto_msg *msg)
         client_send_error(c, PROTO_E_UNKNOWN_TYPE, msg->type, 0,
                           "Frame type %s is not accepted by this server.",
                           proto_type_name(msg->type));
-        return;
-    }
-    if (cmd->cluster == NOT_YET && cluster_on(c->srv)) {
-        cluster_refuse_not_yet(c, msg->type, request_ref_id(msg));
         return;
     }
     if ((msg->type == PROTO_TEXT_SEND || msg->type == PROTO_FILE_OFFER ||

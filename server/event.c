@@ -14,11 +14,9 @@
 
 void event_log(struct server *srv, const struct event *ev, const struct deliver_ticket *ticket)
 {
-    if (cluster_on(srv) && cluster_event_travels(ev->type))
+    if (cluster_on(srv))
         cluster_append(srv, ev, ticket); /* applied when it is read back */
-    else /* one node: the pass commit is the log. With --cluster, a kind the stream does
-            not carry yet (a session, a login's rehash) stays this node's own, as it was
-            before it became an event; the requests of the others are refused */
+    else /* one node: the pass commit is the log */
         event_apply(srv, ev, ticket);
 }
 

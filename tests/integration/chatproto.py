@@ -242,7 +242,6 @@ E_SEARCH_INVALID = 70
 E_THUMBNAIL_INVALID = 71
 E_SEARCH_BUSY = 72
 E_CLUSTER_UNAVAILABLE = 80
-E_CLUSTER_NOT_YET = 81
 
 # Caps on strings by (frame type, field); a string without an entry is capped only by
 # its u16 length prefix.
