@@ -20,11 +20,13 @@ def stream_ups(log_path):
     return log_path.read_text(errors="replace").count("cluster: the stream is up")
 
 
-def start_node(server_factory, redis, node, workdir=None, wait_up=True):
-    """A node; with wait_up, once its stream is up (until then writes get ERROR 80). A
-    node restarted on a workdir appends to the log of the earlier one."""
+def start_node(server_factory, redis, node, workdir=None, wait_up=True, extra=()):
+    """A node (extra: more options); with wait_up, once its stream is up (until then
+    writes get ERROR 80). A node restarted on a workdir appends to the log of the earlier
+    one."""
     before = stream_ups(workdir / "server.log") if workdir else 0
-    server = server_factory("--cluster", redis.url, "--node-id", str(node), workdir=workdir)
+    server = server_factory("--cluster", redis.url, "--node-id", str(node), *extra,
+                            workdir=workdir)
     if wait_up:
         wait_until(lambda: stream_ups(server.log_path) > before, what="the stream to be up")
     return server
@@ -47,17 +49,17 @@ def collect_texts(client, count, timeout=TIMEOUT):
     return got
 
 
-def seeded_nodes(server_factory, redis, tmp_path, count=3):
+def seeded_nodes(server_factory, redis, tmp_path, count=3, extra=()):
     """count nodes started from one store that holds the account ADMIN: the first node's
     store, made by a cluster start, given the account, then copied (as a backup would be)
-    to the others (docs/CLUSTER.md, rebuilding a node)."""
+    to the others (docs/CLUSTER.md, rebuilding a node). extra: more options for each."""
     first = start_node(server_factory, redis, 1)
     first.stop()
     made = subprocess.run([binary("chat-server"), "--pwhash-memory", "19", "--create-admin",
                            ADMIN, "--data-dir", str(first.workdir)], input=f"{ADMIN_PASSWORD}\n",
                           capture_output=True, text=True, timeout=TIMEOUT)
     assert made.returncode == 0, made.stderr
-    nodes = [start_node(server_factory, redis, 1, workdir=first.workdir)]
+    nodes = [start_node(server_factory, redis, 1, workdir=first.workdir, extra=extra)]
     for n in range(2, count + 1):
         workdir = tmp_path / f"node{n}"
         workdir.mkdir()
@@ -65,7 +67,7 @@ def seeded_nodes(server_factory, redis, tmp_path, count=3):
                                  "--data-dir", str(first.workdir)], capture_output=True,
                                 text=True, timeout=TIMEOUT)
         assert backup.returncode == 0, backup.stderr
-        nodes.append(start_node(server_factory, redis, n, workdir=workdir))
+        nodes.append(start_node(server_factory, redis, n, workdir=workdir, extra=extra))
     return nodes
 
 
