@@ -98,3 +98,55 @@ def notice_of(client, action):
         frame = client.wait_for(P.NOTICE, skip=(P.USER_ROLE, P.USER_JOINED, P.USER_LEFT))[0]
         if frame.action == action:
             return frame
+
+
+class Writer:
+    """A logged-in client that sends numbered texts ("NAME CID", client id CID) one at a
+    time and sorts the answers as an outbox would: acked (client id -> message id, from
+    every TEXT of its own it sees, checked to be the same each time) or refused (client
+    ids answered with ERROR 80, to be resent with the same client id)."""
+
+    def __init__(self, client):
+        self.client, self.name = client, client.name
+        self.acked, self.refused, self.waiting = {}, [], None
+
+    def send(self, cid):
+        assert self.waiting is None, "one text at a time"
+        self.waiting = cid
+        self.client.say(f"{self.name} {cid}", client_id=cid)
+
+    def poll(self, timeout=0.0):
+        """Handles what has arrived (with a timeout: the next frame must come within it);
+        True or False once the waiting text was acknowledged or refused, else None."""
+        frame = self.client.recv(timeout) if timeout else self.client.poll()
+        while frame is not None:
+            if frame.type == P.TEXT and frame.sender == self.name:
+                seen = self.acked.setdefault(frame.client_id, frame.message_id)
+                assert seen == frame.message_id, f"client id {frame.client_id} doubled"
+                if frame.client_id == self.waiting:
+                    self.waiting = None
+                    return True
+            elif frame.type == P.ERROR:
+                assert (frame.code, frame.ref_id) == (P.E_CLUSTER_UNAVAILABLE,
+                                                      self.waiting), frame
+                assert "temporarily unavailable" in frame.message
+                self.refused.append(self.waiting)
+                self.waiting = None
+                return False
+            frame = self.client.poll()
+        return None
+
+    def send_and_wait(self, cid):
+        """Sends text cid; True once acknowledged, False if refused as unavailable."""
+        self.send(cid)
+        while True:
+            answer = self.poll(TIMEOUT)
+            if answer is not None:
+                return answer
+
+    def resend_refused(self):
+        """The outbox's resend: every refused text again with its client id, until each
+        is acknowledged."""
+        for cid in sorted(set(self.refused)):
+            while not self.send_and_wait(cid):
+                pass
