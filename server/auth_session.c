@@ -152,7 +152,7 @@ void auth_send_session(struct client *c, const struct store_account *a, uint16_t
     randombytes_buf(p->token, sizeof p->token);
     /* A login: no other one on this connection until its session is stored or refused
      * (on a cluster node the event applies later, section 5 of docs/CLUSTER.md). */
-    if (method != NULL)
+    if (method != NULL && c->state == CLIENT_HANDSHAKE)
         c->auth_pending = true;
     struct event ev = { .type = EVENT_SESSION_ADD, .u.session = {
         .account = a->id, .time_ms = now, .expires_ms = p->expires_ms,
@@ -182,7 +182,8 @@ void auth_session_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LE
     uint8_t token[PROTO_TOKEN_LEN];
     memcpy(token, p->token, sizeof token);
     sodium_memzero(p->token, sizeof p->token);
-    c->auth_pending = p->method != NULL; /* no other login until the commit */
+    /* No other login until the commit (none at all if c is in already). */
+    c->auth_pending = p->method != NULL && c->state == CLIENT_HANDSHAKE;
     struct deliver_request after = { c, p->ref_type, p->ref_id };
     send_token(c, &p->account, token, p->expires_ms, &after, login_committed, p); /* may
                                                                       free p */
