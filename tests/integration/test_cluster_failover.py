@@ -6,6 +6,7 @@ the end every client holds the same sequence (ids, senders, texts) with no gap a
 duplicate, every text once, and every node's store the same rows and last applied id."""
 
 import re
+import select
 import signal
 import time
 from types import SimpleNamespace
@@ -23,6 +24,7 @@ RATE = 500                    # texts a second, all senders together
 KILL_AT = TOTAL // 2          # node 3 is killed once this many were handed out
 RESTART_AT = TOTAL * 7 // 10  # and started again once this many were
 PASSWORD = "a long enough password"
+LIMITS = ("--msg-limit", "5000:5000")  # each sender sends 83 texts a second
 # chat-cli's line of a text in the lobby: "[#lobby] 12:00:00 #17 <carol> text".
 CLI_TEXT = re.compile(rf"^(?:\[#lobby\] )?{CLOCK} #(\d+) <([^>]+)> (.*)$")
 STORED = "SELECT id, sender_name, body FROM messages ORDER BY id"
@@ -38,6 +40,16 @@ def sign_up(node, name):
     return token
 
 
+def pump(outboxes, until):
+    """Handles what the outbox clients receive until the monotonic time until."""
+    while (left := until - time.monotonic()) > 0:
+        ready = select.select([c.conn.sock for c in outboxes if c.conn is not None], [], [],
+                              left)[0]
+        for client in outboxes:
+            if client.conn is None or client.conn.sock in ready:
+                client.pump()
+
+
 class CliSender:
     """A chat-cli process as a sender: its texts are lines written to its stdin; what it
     received is read back from its stdout."""
@@ -47,9 +59,6 @@ class CliSender:
 
     def send_next(self):
         assert self.proc.write(self.todo.pop(0)), self.proc.err
-
-    def pump(self):
-        pass
 
     def sequence(self):
         """(id, sender, text) of every text line it printed, by id. The lines come in the
@@ -63,7 +72,7 @@ class CliSender:
 
 def test_a_killed_node_loses_and_doubles_nothing(server_factory, redis, tmp_path, cli):
     nodes = seeded_nodes(server_factory, redis, tmp_path, count=3,
-                         extra=("--msg-limit", "5000:5000"))
+                         extra=LIMITS)
     one, two, three = nodes
     outboxes = []
     for node, names in ((one, ("ann", "ben")), (two, ("cat", "dan"))):
@@ -96,11 +105,8 @@ def test_a_killed_node_loses_and_doubles_nothing(server_factory, redis, tmp_path
             ups = stream_ups(three.log_path)
         if i == RESTART_AT:
             restarted.append(start_node(server_factory, redis, 3, workdir=three.workdir,
-                                        wait_up=False, extra=("--msg-limit", "5000:5000")))
-        while time.monotonic() < start + i * interval:     # the pacing of the sends
-            for client in outboxes:
-                client.pump()
-            time.sleep(0.0005)
+                                        wait_up=False, extra=LIMITS))
+        pump(outboxes, start + i * interval)               # the pacing of the sends
         senders[i % len(senders)].send_next()
     took = time.monotonic() - start
     assert took < 1.5 * TOTAL / RATE * SLOWDOWN, f"sending took {took:.1f} s"
@@ -109,9 +115,7 @@ def test_a_killed_node_loses_and_doubles_nothing(server_factory, redis, tmp_path
     while not all(c.settled() for c in outboxes):
         assert time.monotonic() < deadline, "not settled: " + ", ".join(
             f"{c.name} outbox={len(c.outbox)} pending={c.pending}" for c in outboxes)
-        for client in outboxes:
-            client.pump()
-        time.sleep(0.001)
+        pump(outboxes, time.monotonic() + 0.05)
     for node in (one, two):
         wait_until(lambda: query(node.workdir, "SELECT count(*) FROM messages") >= [(TOTAL,)],
                    timeout=6 * TIMEOUT, what="every text applied")
