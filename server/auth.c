@@ -157,15 +157,20 @@ static void job_done(void *data, bool cancelled)
         if (c != NULL && c->state == CLIENT_CLOSING)
             c = NULL;
         job->finish(c, job);
-        if (c != NULL && c->state == CLIENT_HANDSHAKE && !c->auth_pending &&
-            list_empty(&c->timer_link)) {
-            /* Refused: a new handshake period for the next try (still in deadline
-             * order: no deadline is later). */
-            c->deadline_ms = clock_mono_ms() + job->srv->cfg.handshake_timeout_ms;
-            list_append(&job->srv->handshakes, &c->timer_link);
-        }
+        if (c != NULL)
+            auth_login_ended(c);
     }
     auth_job_free(job);
+}
+
+void auth_login_ended(struct client *c)
+{
+    if (c->state == CLIENT_HANDSHAKE && !c->auth_pending && list_empty(&c->timer_link)) {
+        /* Refused: a new handshake period for the next try (still in deadline order: no
+         * deadline is later). */
+        c->deadline_ms = clock_mono_ms() + c->srv->cfg.handshake_timeout_ms;
+        list_append(&c->srv->handshakes, &c->timer_link);
+    }
 }
 
 struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *finish)

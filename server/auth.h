@@ -80,6 +80,11 @@ void auth_job_free(struct auth_job *job);
  * its handshake timeout waits until the result is in. */
 void auth_submit(struct client *c, struct auth_job *job);
 
+/* A login of c that was not refused or taken at once has ended without entering (c
+ * has no check or session in flight any more): a new handshake period for its next
+ * try, unless c is online, has another login in flight or already has one. */
+void auth_login_ended(struct client *c);
+
 /* True (after answering ERROR(BUSY), ref_id the seconds to wait) when the worker
  * already has the most password jobs it takes, or c has one in flight. */
 bool auth_busy(struct client *c, uint16_t ref_type);

@@ -72,13 +72,21 @@ static void pending_free(struct pending_login *p)
     g_free(p);
 }
 
+/* The connection p was made for, if it is still there and logging in with p. */
+static struct client *login_client(struct server *srv, const struct pending_login *p)
+{
+    struct client *c = p->fd < srv->by_fd_size ? srv->by_fd[p->fd] : NULL;
+    return c != NULL && c->id == p->conn_id && c->state == CLIENT_HANDSHAKE && p->method
+           ? c : NULL;
+}
+
 /* The commit's outcome: the client enters the chat only once the account and session
  * are durable; if they are not, it is closed (its ERROR(STORAGE) is queued already). */
 static void login_committed(struct server *srv, void *data, bool committed)
 {
     struct pending_login *p = data;
-    struct client *c = p->fd < srv->by_fd_size ? srv->by_fd[p->fd] : NULL;
-    if (c != NULL && c->id == p->conn_id && c->state == CLIENT_HANDSHAKE && p->method) {
+    struct client *c = login_client(srv, p);
+    if (c != NULL) {
         c->auth_pending = false;
         /* Read again: a ban, deletion or role change handled earlier in this pass (after
          * the password check, before this commit) must not be undone by a stale copy. */
@@ -142,6 +150,10 @@ void auth_send_session(struct client *c, const struct store_account *a, uint16_t
         .expires_ms = now + srv->cfg.accounts.token_ms, .ref_type = ref_type, .ref_id = ref_id,
     };
     randombytes_buf(p->token, sizeof p->token);
+    /* A login: no other one on this connection until its session is stored or refused
+     * (on a cluster node the event applies later, section 5 of docs/CLUSTER.md). */
+    if (method != NULL && c->state == CLIENT_HANDSHAKE)
+        c->auth_pending = true;
     struct event ev = { .type = EVENT_SESSION_ADD, .u.session = {
         .account = a->id, .time_ms = now, .expires_ms = p->expires_ms,
     } };
@@ -159,13 +171,19 @@ void auth_session_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LE
         return; /* taken on another node */
     struct client *c = deliver_ticket_client(srv, ticket);
     if (!stored || c == NULL || c->id != p->conn_id) {
+        struct client *waiting = login_client(srv, p);
+        if (waiting != NULL) { /* refused (its answer is queued): the next try may come */
+            waiting->auth_pending = false;
+            auth_login_ended(waiting);
+        }
         pending_free(p);
         return;
     }
     uint8_t token[PROTO_TOKEN_LEN];
     memcpy(token, p->token, sizeof token);
     sodium_memzero(p->token, sizeof p->token);
-    c->auth_pending = p->method != NULL; /* no other login until the commit */
+    /* No other login until the commit (none at all if c is in already). */
+    c->auth_pending = p->method != NULL && c->state == CLIENT_HANDSHAKE;
     struct deliver_request after = { c, p->ref_type, p->ref_id };
     send_token(c, &p->account, token, p->expires_ms, &after, login_committed, p); /* may
                                                                       free p */

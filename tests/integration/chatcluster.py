@@ -20,12 +20,12 @@ def stream_ups(log_path):
     return log_path.read_text(errors="replace").count("cluster: the stream is up")
 
 
-def start_node(server_factory, redis, node, workdir=None, wait_up=True, args=()):
-    """A node (args: further options); with wait_up, once its stream is up (until then
+def start_node(server_factory, redis, node, workdir=None, wait_up=True, extra=()):
+    """A node (extra: more options); with wait_up, once its stream is up (until then
     writes get ERROR 80). A node restarted on a workdir appends to the log of the earlier
     one."""
     before = stream_ups(workdir / "server.log") if workdir else 0
-    server = server_factory("--cluster", redis.url, "--node-id", str(node), *args,
+    server = server_factory("--cluster", redis.url, "--node-id", str(node), *extra,
                             workdir=workdir)
     if wait_up:
         wait_until(lambda: stream_ups(server.log_path) > before, what="the stream to be up")
@@ -49,17 +49,17 @@ def collect_texts(client, count, timeout=TIMEOUT):
     return got
 
 
-def seeded_nodes(server_factory, redis, tmp_path, count=3, args=()):
-    """count nodes (args: further options) started from one store that holds the account
-    ADMIN: the first node's store, made by a cluster start, given the account, then copied
-    (as a backup would be) to the others (docs/CLUSTER.md, rebuilding a node)."""
-    first = start_node(server_factory, redis, 1, args=args)
+def seeded_nodes(server_factory, redis, tmp_path, count=3, extra=()):
+    """count nodes started from one store that holds the account ADMIN: the first node's
+    store, made by a cluster start, given the account, then copied (as a backup would be)
+    to the others (docs/CLUSTER.md, rebuilding a node). extra: more options for each."""
+    first = start_node(server_factory, redis, 1, extra=extra)
     first.stop()
     made = subprocess.run([binary("chat-server"), "--pwhash-memory", "19", "--create-admin",
                            ADMIN, "--data-dir", str(first.workdir)], input=f"{ADMIN_PASSWORD}\n",
                           capture_output=True, text=True, timeout=TIMEOUT)
     assert made.returncode == 0, made.stderr
-    nodes = [start_node(server_factory, redis, 1, workdir=first.workdir, args=args)]
+    nodes = [start_node(server_factory, redis, 1, workdir=first.workdir, extra=extra)]
     for n in range(2, count + 1):
         workdir = tmp_path / f"node{n}"
         workdir.mkdir()
@@ -67,7 +67,7 @@ def seeded_nodes(server_factory, redis, tmp_path, count=3, args=()):
                                  "--data-dir", str(first.workdir)], capture_output=True,
                                 text=True, timeout=TIMEOUT)
         assert backup.returncode == 0, backup.stderr
-        nodes.append(start_node(server_factory, redis, n, workdir=workdir, args=args))
+        nodes.append(start_node(server_factory, redis, n, workdir=workdir, extra=extra))
     return nodes
 
 
@@ -98,3 +98,55 @@ def notice_of(client, action):
         frame = client.wait_for(P.NOTICE, skip=(P.USER_ROLE, P.USER_JOINED, P.USER_LEFT))[0]
         if frame.action == action:
             return frame
+
+
+class Writer:
+    """A logged-in client that sends numbered texts ("NAME CID", client id CID) one at a
+    time and sorts the answers as an outbox would: acked (client id -> message id, from
+    every TEXT of its own it sees, checked to be the same each time) or refused (client
+    ids answered with ERROR 80, to be resent with the same client id)."""
+
+    def __init__(self, client):
+        self.client, self.name = client, client.name
+        self.acked, self.refused, self.waiting = {}, [], None
+
+    def send(self, cid):
+        assert self.waiting is None, "one text at a time"
+        self.waiting = cid
+        self.client.say(f"{self.name} {cid}", client_id=cid)
+
+    def poll(self, timeout=0.0):
+        """Handles what has arrived (with a timeout: the next frame must come within it);
+        True or False once the waiting text was acknowledged or refused, else None."""
+        frame = self.client.recv(timeout) if timeout else self.client.poll()
+        while frame is not None:
+            if frame.type == P.TEXT and frame.sender == self.name:
+                seen = self.acked.setdefault(frame.client_id, frame.message_id)
+                assert seen == frame.message_id, f"client id {frame.client_id} doubled"
+                if frame.client_id == self.waiting:
+                    self.waiting = None
+                    return True
+            elif frame.type == P.ERROR:
+                assert (frame.code, frame.ref_id) == (P.E_CLUSTER_UNAVAILABLE,
+                                                      self.waiting), frame
+                assert "temporarily unavailable" in frame.message
+                self.refused.append(self.waiting)
+                self.waiting = None
+                return False
+            frame = self.client.poll()
+        return None
+
+    def send_and_wait(self, cid):
+        """Sends text cid; True once acknowledged, False if refused as unavailable."""
+        self.send(cid)
+        while True:
+            answer = self.poll(TIMEOUT)
+            if answer is not None:
+                return answer
+
+    def resend_refused(self):
+        """The outbox's resend: every refused text again with its client id, until each
+        is acknowledged."""
+        for cid in sorted(set(self.refused)):
+            while not self.send_and_wait(cid):
+                pass

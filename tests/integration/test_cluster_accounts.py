@@ -100,7 +100,7 @@ def test_moderation_on_node_1_acts_on_node_3(server_factory, redis, tmp_path):
 def test_invite_only_registration_with_a_code_made_on_another_node(server_factory, redis,
                                                                    tmp_path):
     one, two, three = seeded_nodes(server_factory, redis, tmp_path, count=3,
-                                   args=("--registration", "invite"))
+                                   extra=("--registration", "invite"))
     admin = account(one)
     admin.send_frame(P.INVITE_CREATE, request_id=1, valid_minutes=60)
     code = admin.wait_for(P.INVITE)[0].code

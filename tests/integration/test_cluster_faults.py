@@ -15,31 +15,15 @@ from chatclient import RawClient
 from chatfs import immutable
 from chatserver import TIMEOUT, binary, paused, wait_until
 from chatstore import DB_NAME, query
-from chatcluster import (ADMIN, ADMIN_PASSWORD, account, collect_texts, guest, seeded_nodes,
-                         start_node)
+from chatcluster import (ADMIN, ADMIN_PASSWORD, Writer, account, collect_texts, guest,
+                         seeded_nodes, start_node)
 
 
 def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory, redis,
                                                                   tmp_path):
     one, two = seeded_nodes(server_factory, redis, tmp_path, count=2)
-    writer, watcher = account(one), guest(two, "watcher")
-    acked = {}       # client id -> message id of every TEXT of the writer's it saw
-    refused = []
-
-    def send(cid):
-        """Sends text cid; True once acknowledged, False if refused as unavailable."""
-        writer.say(f"text {cid}", client_id=cid)
-        while True:
-            frame = writer.recv(TIMEOUT)
-            if frame.type == P.TEXT and frame.sender == ADMIN:
-                assert acked.setdefault(frame.client_id, frame.message_id) == frame.message_id
-                if frame.client_id == cid:
-                    return True
-            elif frame.type == P.ERROR:
-                assert (frame.code, frame.ref_id) == (P.E_CLUSTER_UNAVAILABLE, cid), frame
-                assert "temporarily unavailable" in frame.message
-                refused.append(cid)
-                return False
+    writer, watcher = Writer(account(one)), guest(two, "watcher")
+    send, acked = writer.send_and_wait, writer.acked
 
     for cid in range(1, 6):
         assert send(cid)
@@ -54,9 +38,7 @@ def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory
     cid = 8
     while not send(cid):  # refused until the link is back, then acknowledged
         cid += 1
-    for resend in sorted(set(refused)):  # the outbox's resend, with the same client id
-        while not send(resend):
-            pass
+    writer.resend_refused()  # the outbox's resend, with the same client id
     for cid in range(cid + 1, cid + 6):
         assert send(cid)
     wait_until(lambda: len(query(two.workdir, "SELECT id FROM messages")) >= len(acked),
@@ -64,7 +46,7 @@ def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory
     rows = query(two.workdir, "SELECT id, client_id, body FROM messages ORDER BY id")
     assert sorted(cid for _, cid, _ in rows) == sorted(acked), "each text once, none lost"
     for message_id, cid, body in rows:
-        assert acked[cid] == message_id and body == f"text {cid}"
+        assert acked[cid] == message_id and body == f"{ADMIN} {cid}"
     assert query(one.workdir, "SELECT id, client_id, body FROM messages ORDER BY id") == rows
     seen = collect_texts(watcher, len(rows))
     assert [(i, t) for i, _, t in seen] == [(i, t) for i, _, t in rows]
