@@ -11,7 +11,7 @@ import chatproto as P
 from chatclient import upload
 from chatserver import paused, wait_until
 from chatstore import DB_NAME, query
-from chatcluster import guest, seeded_nodes, start_node
+from chatcluster import collect_texts, guest, seeded_nodes, start_node
 from test_cluster_files import sharing, visible
 
 THREE_DAYS_MS = 3 * 24 * 3600 * 1000
@@ -21,25 +21,29 @@ FILES = "SELECT id, message_id, name FROM files ORDER BY id"
 PRESENCE = (P.USER_JOINED, P.USER_LEFT)
 
 
-def aged_cluster(server_factory, redis, tmp_path):
-    """Three nodes sharing one files directory, holding an old text, an old file and a
-    recent text, stopped, with the first two made three days old in every node's store
-    (as test_store's retention test does on one node). Returns (start, workdirs,
-    files_dir, old file's announcement, recent text's id), start(node, workdir, **kw)
-    restarting a node with --retention-days 2."""
+def aged_cluster(server_factory, redis, tmp_path, old_texts=1, extra=()):
+    """Three nodes (extra: more options) sharing one files directory, holding old_texts
+    texts, a file and a recent text, stopped, with all but the recent text made three
+    days old in every node's store (as test_store's retention test does on one node).
+    Returns (restart, workdirs, files_dir, the file's announcement, the recent text's
+    id); restart(n, wait_up) starts node n again with --retention-days 2."""
     files_dir = tmp_path / "shared-files"
     start = sharing(server_factory, files_dir)
-    nodes = seeded_nodes(start, redis, tmp_path)
+    nodes = seeded_nodes(start, redis, tmp_path, extra=extra)
     ann = guest(nodes[0], "ann")
-    ann.say("old news", client_id=1)
-    ann.wait_for(P.TEXT, skip=PRESENCE)
+    for cid in range(1, old_texts + 1):
+        ann.say(f"old news {cid}", client_id=cid)
+    assert len(collect_texts(ann, old_texts)) == old_texts
     old_file = upload(ann, "old.bin", b"old bytes", upload_id=2, skip=PRESENCE + (P.TEXT,))
     bob = guest(nodes[1], "bob")
-    bob.say("recent", client_id=3)
+    bob.say("recent", client_id=old_texts + 1)
     recent = bob.wait_for(P.TEXT, skip=PRESENCE)[0]
+    while recent.sender != "bob":       # node 2 may still be applying the old texts
+        recent = bob.wait_for(P.TEXT, skip=PRESENCE)[0]
     assert recent.text == "recent"
     for node in nodes:
-        wait_until(lambda: len(query(node.workdir, MESSAGES)) == 3, what="every node's rows")
+        wait_until(lambda: len(query(node.workdir, MESSAGES)) == old_texts + 2,
+                   what="every node's rows")
     for client in (ann, bob):
         client.close()
     workdirs = [node.workdir for node in nodes]
@@ -53,7 +57,7 @@ def aged_cluster(server_factory, redis, tmp_path):
 
     def restart(n, wait_up=True):
         return start_node(start, redis, n, workdir=workdirs[n - 1], wait_up=wait_up,
-                          extra=RETENTION)
+                          extra=RETENTION + tuple(extra))
     return restart, workdirs, files_dir, old_file, recent.message_id
 
 
@@ -107,6 +111,20 @@ def test_old_messages_and_files_are_pruned_alike_on_every_node(server_factory, r
     writer = guest(nodes[2], "carl")     # ids still never repeat
     writer.say("new", client_id=9)
     assert writer.wait_for(P.TEXT, skip=PRESENCE)[0].message_id > recent_id
+
+
+def test_a_backlog_is_pruned_in_batches_alike(server_factory, redis, tmp_path):
+    """601 old messages: a full batch of 500 (SERVER_PRUNE_BATCH), whose node then asks
+    again at once, and the last 101, the same on every node."""
+    restart, workdirs, files_dir, _, recent_id = aged_cluster(
+        server_factory, redis, tmp_path, old_texts=600, extra=("--no-limits",))
+    nodes = [restart(n) for n in (1, 2, 3)]
+    pruned_alike(workdirs, recent_id)
+    for node in nodes:
+        node.wait_log(r"pruned 101 messages older than")
+        log = node.log_path.read_text(errors="replace")
+        assert (log.count("pruned 500 messages"), log.count("pruned 101 messages")) == (1, 1)
+    wait_until(lambda: visible(files_dir) == [], what="the pruned file to leave the disk")
 
 
 def test_nothing_is_pruned_while_redis_is_away(server_factory, redis, tmp_path):
