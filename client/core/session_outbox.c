@@ -202,6 +202,7 @@ void session_outbox_open(ChatSession *self)
     char *path = g_build_filename(self->outbox_dir, name, NULL);
     if (g_strcmp0(path, self->outbox_path) != 0) {
         if (self->outbox_path) {
+            session_outbox_retry_cancel(self);
             g_queue_clear_full(&self->pending_texts, pending_text_free);
             g_hash_table_remove_all(session_history_marks(self));
         }
