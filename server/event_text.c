@@ -10,6 +10,7 @@
 #include "server/store/store.h"
 #include "server/store/store_history.h"
 #include "server/store/store_live.h"
+#include "server/store/store_rooms.h"
 
 /* The REPLY_TO that goes before a reply's TEXT. */
 static struct proto_msg reply_note(uint32_t room_id, uint64_t message_id, uint64_t reply_to)
@@ -47,6 +48,18 @@ static void ack_resend(struct client *c, const struct event_text *ev, uint64_t m
                ": acknowledged again, not stored", ev->client_id, message_id);
 }
 
+/* True when r is a direct room whose other member blocks ev's sender by the time ev
+ * applies: a block taken on another cluster node may have raced the text (its taker
+ * checked only what it knew). One node checked the same store when it took the text. */
+static bool blocked_at_apply(struct server *srv, const struct room *r,
+                             const struct event_text *ev)
+{
+    if (r->kind != PROTO_ROOM_DIRECT || ev->sender_account <= 0)
+        return false;
+    const struct room_member *peer = room_direct_peer(r, ev->sender_account);
+    return peer != NULL && store_blocked(srv->store, peer->account_id, ev->sender_account) == 1;
+}
+
 void event_apply_text(struct server *srv, const struct event_text *ev,
                       const struct deliver_ticket *ticket)
 {
@@ -69,6 +82,13 @@ void event_apply_text(struct server *srv, const struct event_text *ev,
     if (resent == 1) { /* a resend after a lost acknowledgement: the original's answer */
         if (requester != NULL)
             ack_resend(requester, ev, message_id, first_time_ms);
+        return;
+    }
+    if (resent == 0 && blocked_at_apply(srv, r, ev)) {
+        event_note(requester, ev->sender_conn, ev->sender_name, LOG_INFO,
+                   "direct text refused at apply: the peer blocks the sender");
+        event_refuse(srv, ticket, PROTO_E_DIRECT_REFUSED,
+                     "This user takes no direct messages from you.");
         return;
     }
     if (resent < 0 || store_add_text(srv->store, &stored, &message_id) != STORE_OK ||

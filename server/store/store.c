@@ -114,15 +114,21 @@ enum store_status store_commit(struct store *st)
     st->pass_first_message = 0;
     if (st->pass_lost) { /* st->error still says why */
         st->in_pass = st->pass_lost = false;
-        return STORE_ERROR;
+    } else {
+        st->in_pass = false;
+        if (store_run(st, "COMMIT", "commit") == STORE_OK)
+            return STORE_OK;
+        /* A failed COMMIT may leave the transaction open (SQLITE_BUSY, SQLITE_FULL):
+         * close it so the next pass starts clean. */
+        if (!sqlite3_get_autocommit(st->db))
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     }
-    st->in_pass = false;
-    if (store_run(st, "COMMIT", "commit") == STORE_OK)
-        return STORE_OK;
-    /* A failed COMMIT may leave the transaction open (SQLITE_BUSY, SQLITE_FULL):
-     * close it so the next pass starts clean. */
-    if (!sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    /* The pass's rows are gone, and its prune with them: the next id is the stored one.
+     * (A failure here keeps the floor as it was, and st->error says the commit's.) */
+    char why[sizeof st->error];
+    memcpy(why, st->error, sizeof why);
+    store_messages_open(st);
+    memcpy(st->error, why, sizeof why);
     return STORE_ERROR;
 }
 
@@ -214,7 +220,9 @@ static enum store_status store_prepare(struct store *st)
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
     if (store_rank_register(st) != STORE_OK)
         return STORE_ERROR;
-    return store_migrate(st, (int)version);
+    if (store_migrate(st, (int)version) != STORE_OK)
+        return STORE_ERROR;
+    return store_messages_open(st);
 }
 
 /* Makes data_dir (mode 0700) if it is missing; the path of chat.db in it. */

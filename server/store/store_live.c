@@ -36,7 +36,7 @@ static enum store_status insert_event(struct store *st, const struct store_event
         return STORE_ERROR;
     sqlite3_stmt *stmt = store_stmt(st,
         "INSERT INTO messages (room_id, time_ms, sender_id, sender_name, kind, target_id,"
-        " emoji) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        " emoji, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (stmt == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, ev->room_id);
@@ -48,11 +48,10 @@ static enum store_status insert_event(struct store *st, const struct store_event
     sqlite3_bind_int64(stmt, 6, (sqlite3_int64)ev->target_id);
     if (emoji != NULL)
         sqlite3_bind_text(stmt, 7, emoji, (int)len, SQLITE_STATIC);
+    store_bind_message_id(st, stmt, 8);
     if (store_step_done(st, stmt, "storing an event") != STORE_OK)
         return STORE_ERROR;
-    *id = (uint64_t)sqlite3_last_insert_rowid(st->db);
-    if (st->pass_first_message == 0) /* history reads stop below it until the commit */
-        st->pass_first_message = *id;
+    *id = store_message_inserted(st);
     return STORE_OK;
 }
 

@@ -26,6 +26,36 @@ static enum store_status index_text(struct store *st, uint64_t id, const struct 
     return STORE_ERROR;
 }
 
+void store_bind_message_id(struct store *st, sqlite3_stmt *stmt, int col)
+{
+    if (st->message_id_floor != 0)
+        sqlite3_bind_int64(stmt, col, (sqlite3_int64)st->message_id_floor);
+}
+
+uint64_t store_message_inserted(struct store *st)
+{
+    uint64_t id = (uint64_t)sqlite3_last_insert_rowid(st->db);
+    st->message_id_floor = 0; /* the largest id is id now */
+    if (st->pass_first_message == 0) /* history reads stop below it until the commit */
+        st->pass_first_message = id;
+    return id;
+}
+
+enum store_status store_messages_open(struct store *st)
+{
+    sqlite3_stmt *stmt = store_stmt(st,
+        "SELECT value FROM meta WHERE key = 'messages_next_id'"
+        " AND value > (SELECT coalesce(max(id), 0) FROM messages)");
+    if (stmt == NULL)
+        return STORE_ERROR;
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        st->message_id_floor = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK
+                                                 : store_fail(st, "reading the next message id");
+}
+
 /* Inserts a message row (body NULL for a file announcement; a text is indexed for
  * search) and returns its id. */
 static enum store_status insert_message(struct store *st, const struct store_message *m,
@@ -34,7 +64,7 @@ static enum store_status insert_message(struct store *st, const struct store_mes
 {
     sqlite3_stmt *stmt = store_stmt(st,
         "INSERT INTO messages (room_id, time_ms, sender_id, sender_name, kind, body,"
-        " file_id, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        " file_id, client_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (stmt == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, m->room_id);
@@ -48,11 +78,10 @@ static enum store_status insert_message(struct store *st, const struct store_mes
     if (file_id != 0)
         sqlite3_bind_int64(stmt, 7, (sqlite3_int64)file_id);
     sqlite3_bind_int64(stmt, 8, (sqlite3_int64)m->client_id);
+    store_bind_message_id(st, stmt, 9);
     if (store_step_done(st, stmt, "storing a message") != STORE_OK)
         return STORE_ERROR;
-    *id = (uint64_t)sqlite3_last_insert_rowid(st->db);
-    if (st->pass_first_message == 0)
-        st->pass_first_message = *id;
+    *id = store_message_inserted(st);
     return kind == MESSAGE_TEXT ? index_text(st, *id, m) : STORE_OK;
 }
 
@@ -152,14 +181,22 @@ void store_file_clear(struct store_file *f)
     f->name = NULL;
 }
 
-/* Hands the names of the files announced by messages older than before_ms (at most
- * max_rows of them, oldest first) to on_file, then deletes their index rows. */
+/* The messages a prune takes: of the SERVER_PRUNE_BATCH (?2) oldest by id, those older
+ * than ?1. A walk of the ids, not a time index (schema v9): ids follow the clock, so the
+ * oldest ids are the old messages; one newer than ?1 among them (the clock went back)
+ * holds the rows after it back until it is old too. */
+#define OLD_MESSAGES \
+    "(SELECT id FROM (SELECT id, time_ms FROM messages ORDER BY id LIMIT ?2)" \
+    " WHERE time_ms < ?1)"
+
+/* Hands the names of the files announced by the messages a prune takes to on_file, then
+ * deletes their index rows. */
 static enum store_status prune_files(struct store *st, int64_t before_ms, unsigned max_rows,
                                      store_pruned_file_fn on_file, void *data)
 {
     sqlite3_stmt *stmt = store_stmt(st,
         "SELECT f.name FROM messages m JOIN files f ON f.id = m.file_id"
-        " WHERE m.id IN (SELECT id FROM messages WHERE time_ms < ? ORDER BY id LIMIT ?)");
+        " WHERE m.id IN " OLD_MESSAGES);
     if (stmt == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, before_ms);
@@ -172,7 +209,7 @@ static enum store_status prune_files(struct store *st, int64_t before_ms, unsign
         return store_fail(st, "listing old files");
     stmt = store_stmt(st,
         "DELETE FROM files WHERE id IN (SELECT file_id FROM messages"
-        " WHERE id IN (SELECT id FROM messages WHERE time_ms < ? ORDER BY id LIMIT ?))");
+        " WHERE id IN " OLD_MESSAGES ")");
     if (stmt == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, before_ms);
@@ -180,15 +217,37 @@ static enum store_status prune_files(struct store *st, int64_t before_ms, unsign
     return store_step_done(st, stmt, "pruning old files");
 }
 
+/* Keeps the next message id above every id there is now, in meta (for the next open)
+ * and in st: the prune may take the newest rows, and their ids must not come back. */
+static enum store_status keep_next_id(struct store *st)
+{
+    sqlite3_stmt *stmt = store_stmt(st, "SELECT max(id) FROM messages");
+    if (stmt == NULL)
+        return STORE_ERROR;
+    int rc = sqlite3_step(stmt);
+    uint64_t top = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW)
+        return store_fail(st, "finding the newest message");
+    if (top == 0) /* no rows: meta holds the floor already, if there is one */
+        return STORE_OK;
+    if (top + 1 > st->message_id_floor)
+        st->message_id_floor = top + 1;
+    stmt = store_stmt(st, "INSERT OR REPLACE INTO meta (key, value)"
+                          " VALUES ('messages_next_id', ?)");
+    if (stmt == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)st->message_id_floor);
+    return store_step_done(st, stmt, "keeping the next message id");
+}
+
 int store_prune(struct store *st, int64_t before_ms, unsigned max_rows,
                 store_pruned_file_fn on_file, void *data)
 {
-    if (store_begin_write(st) != STORE_OK ||
+    if (store_begin_write(st) != STORE_OK || keep_next_id(st) != STORE_OK ||
         prune_files(st, before_ms, max_rows, on_file, data) != STORE_OK)
         return STORE_ERROR;
-    sqlite3_stmt *stmt = store_stmt(st,
-        "DELETE FROM messages WHERE id IN"
-        " (SELECT id FROM messages WHERE time_ms < ? ORDER BY id LIMIT ?)");
+    sqlite3_stmt *stmt = store_stmt(st, "DELETE FROM messages WHERE id IN " OLD_MESSAGES);
     if (stmt == NULL)
         return STORE_ERROR;
     sqlite3_bind_int64(stmt, 1, before_ms);

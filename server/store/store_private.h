@@ -19,6 +19,9 @@ struct store {
                                  the pass's commit must fail too */
     uint64_t pass_first_message; /* the first message id the open pass wrote, 0 if none:
                                     history reads stop below it (store_history.h) */
+    uint64_t message_id_floor; /* the id the next messages row must take, 0 when SQLite's
+                                  own choice (the largest id + 1) is right: a prune took
+                                  the newest rows (store_messages.c, schema v9) */
     bool reading;             /* store_read_begin() opened a read transaction */
     GHashTable *stmts;        /* SQL text -> sqlite3_stmt*, prepared once */
     GHashTable *stmt_at;      /* address of the SQL text a caller passed -> its statement
@@ -49,6 +52,18 @@ enum store_status store_fail(struct store *st, const char *what);
  * failure recorded under what. */
 enum store_status store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what);
 
+/* Binds to parameter col of an INSERT into messages the id its row must take, or NULL
+ * (SQLite's choice, the largest id + 1) when that is never one handed out before. */
+void store_bind_message_id(struct store *st, sqlite3_stmt *stmt, int col);
+
+/* After that INSERT: the new row's id (the pass's first message if it is the first). */
+uint64_t store_message_inserted(struct store *st);
+
+/* Reads the least id a new messages row may take (meta messages_next_id), at open and
+ * after a rollback (whose rows' ids, never acknowledged, may come again; not a pruned
+ * row's). */
+enum store_status store_messages_open(struct store *st);
+
 /* Starts the thread that checkpoints the WAL of st's database at path whenever a
  * commit finds it over STORE_CHECKPOINT_PAGES (store_checkpoint.c). */
 enum store_status store_checkpointer_start(struct store *st, const char *path);
@@ -60,7 +75,7 @@ void store_checkpointer_stop(struct store *st);
 enum store_status store_rank_register(struct store *st);
 
 /* Brings the schema from version `from` to STORE_SCHEMA_VERSION (store_schema.c). */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 enum store_status store_migrate(struct store *st, int from);
 
 #endif

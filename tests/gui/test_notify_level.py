@@ -39,6 +39,11 @@ def choose(client, name):
     close_dialog(client)
 
 
+def alices_levels(server):
+    return query(server.workdir, "SELECT n.room_id, n.level FROM notify_levels n JOIN accounts a"
+                                 " ON a.id = n.account_id WHERE a.name = 'alice'")
+
+
 def test_levels_choose_what_notifies_and_follow_the_account(
         server_factory, client_factory, raw_account, notifications):
     server = server_factory(guests=False)
@@ -47,11 +52,14 @@ def test_levels_choose_what_notifies_and_follow_the_account(
     assert checked(open_dialog(alice)) == ["Every message"]
     close_dialog(alice)
     choose(alice, "Mentions of me only")
-    wait_until(lambda: query(server.workdir, "SELECT room_id, level FROM notify_levels")
-               == [(0, 1)], "the level stored with the account")
+    wait_until(lambda: alices_levels(server) == [(0, 1)], "the level stored with the account")
 
     carol = gui_account(client_factory, server, "carol")
-    compose(carol)  # carol's window is the active one: alice's is in the background
+    # Carol's window is the active one, so alice's is in the background; carol hears
+    # nothing, so every notification below is alice's, however soon carol's window
+    # counts as active.
+    choose(carol, "Nothing")
+    compose(carol)
     earlier = len(notifications.received())
     bob.say("plain words", client_id=1)
     bob.say("hey @alice", client_id=2)
@@ -72,8 +80,7 @@ def test_levels_choose_what_notifies_and_follow_the_account(
     assert "bob: plain words" not in bodies and "bob: @alice are you there" not in bodies, bodies
 
     choose(alice, "Mentions of me only")
-    wait_until(lambda: query(server.workdir, "SELECT room_id, level FROM notify_levels")
-               == [(0, 1)], "the level stored again")
+    wait_until(lambda: alices_levels(server) == [(0, 1)], "the level stored again")
     alice.stop()
     desk = client_factory(server.port, None, connect=False, name="alice-desk")
     desk.fill_login("alice", PASSWORD)

@@ -10,7 +10,7 @@ from pathlib import Path
 from chatserver import TIMEOUT, WRAPPER, binary
 
 DB_NAME = "chat.db"
-SCHEMA_VERSION = 8  # STORE_SCHEMA_VERSION in server/store/store_private.h
+SCHEMA_VERSION = 9  # STORE_SCHEMA_VERSION in server/store/store_private.h
 
 
 def query(data_dir, sql, *args):

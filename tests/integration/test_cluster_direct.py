@@ -122,6 +122,31 @@ def test_a_block_is_decided_when_the_entry_applies(server_factory, redis, tmp_pa
     assert (error.code, error.ref_id) == (P.E_DIRECT_REFUSED, 2)
 
 
+def test_a_block_is_decided_when_a_text_to_an_existing_room_applies(server_factory, redis,
+                                                                     tmp_path):
+    one, _, three = seeded_nodes(server_factory, redis, tmp_path, count=3)
+    carol = registered(three, "carol")
+    alice = account(one)
+    direct(alice, 1, "carol", "hi carol")
+    room = alice.wait_for(P.ROOM_STATE, skip=ROOM_FRAMES)[0].room_id
+    carol.wait_for(P.TEXT, skip=ROOM_FRAMES)
+    carol.send_frame(P.BLOCK, request_id=2, blocked=1, username="alice")
+    carol.wait_for(P.DONE, skip=ROOM_FRAMES)
+    # A text into the room taken before its node knew of the block (as if it raced it):
+    # every node refuses it when it applies.
+    event = P.encode(P.EVENT_TEXT, room_id=room, time_ms=1, sender_account=1,
+                     sender_conn=9 << 24 | 1, client_id=3, reply_to=0, sender=ADMIN,
+                     text="after the block")
+    entry = redis.command("XADD", "chat:events", "*", "v", "1", "n", "9", "r", "1", "e",
+                          event).decode()
+    after = tuple(map(int, entry.split("-")))
+    for node in (one, three):
+        wait_until(lambda node=node: last_applied(node) >= after, what="the entry applied")
+        assert [texts for _, _, _, texts in direct_rooms(node)] == [
+            [(1, "alice", "hi carol")]], "only the text from before the block"
+    carol.expect_quiet()
+
+
 def test_settings_set_on_node_1_hold_on_node_3(server_factory, redis, tmp_path):
     one, _, three = seeded_nodes(server_factory, redis, tmp_path, count=3)
     bob = registered(three, "bob")
