@@ -37,9 +37,10 @@ def aged_cluster(server_factory, redis, tmp_path, old_texts=1, extra=()):
     old_file = upload(ann, "old.bin", b"old bytes", upload_id=2, skip=PRESENCE + (P.TEXT,))
     bob = guest(nodes[1], "bob")
     bob.say("recent", client_id=old_texts + 1)
-    recent = bob.wait_for(P.TEXT, skip=PRESENCE)[0]
-    while recent.sender != "bob":       # node 2 may still be applying the old texts
-        recent = bob.wait_for(P.TEXT, skip=PRESENCE)[0]
+    late = PRESENCE + (P.FILE_ANNOUNCE,)  # node 2 may still be applying the old entries
+    recent = bob.wait_for(P.TEXT, skip=late)[0]
+    while recent.sender != "bob":
+        recent = bob.wait_for(P.TEXT, skip=late)[0]
     assert recent.text == "recent"
     for node in nodes:
         wait_until(lambda: len(query(node.workdir, MESSAGES)) == old_texts + 2,
