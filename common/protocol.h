@@ -179,6 +179,12 @@ enum proto_type {
     PROTO_EVENT_REACT = 0x080C,      /* node  struct proto_event_change (text: the emoji) */
     PROTO_EVENT_READ_MARK = 0x080D,  /* node  struct proto_event_read_mark */
     PROTO_EVENT_INVITE_CREATE = 0x080E, /* node  struct proto_event_invite */
+    /* Presence between nodes (docs/CLUSTER.md section 7): not stream entries but the
+     * frames of a node's presence key and of its pub/sub messages. */
+    PROTO_EVENT_PRESENCE_NODE = 0x0817, /* node  struct proto_event_presence_node */
+    PROTO_EVENT_PRESENCE_ON = 0x0818,   /* node  struct proto_event_presence_user */
+    PROTO_EVENT_PRESENCE_OFF = 0x0819,  /* node  struct proto_event_presence_user (conn) */
+    PROTO_EVENT_TYPING = 0x081A,        /* node  struct proto_typing */
 };
 
 #define PROTO_EVENT_FIRST 0x0800u    /* the range of cluster events */
@@ -899,6 +905,24 @@ struct proto_event_invite {
     struct proto_str name;   /* the admin's name */
 };
 
+/* EVENT_PRESENCE_NODE: the first frame of a node's presence message or key. */
+struct proto_event_presence_node {
+    uint16_t node;           /* the sending node's --node-id */
+    uint16_t full;           /* 1: the frames after it are all its users (replacing what
+                                was known of the node); 0: changes only */
+    uint64_t seq;            /* counts up per message, from the node's start time */
+};
+
+/* EVENT_PRESENCE_ON (a connection online, or its state changed) and EVENT_PRESENCE_OFF
+ * (gone: conn only). */
+struct proto_event_presence_user {
+    uint32_t conn;           /* the cluster-wide connection id (its node in the top byte) */
+    uint64_t account;        /* 0 for a guest */
+    uint16_t role;           /* enum proto_role */
+    uint16_t state;          /* enum proto_presence */
+    struct proto_str name;
+};
+
 /* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
 struct proto_event_session {
     uint64_t account;
@@ -997,6 +1021,8 @@ struct proto_msg {
         struct proto_event_block event_block;
         struct proto_event_read_mark event_read_mark;
         struct proto_event_invite event_invite;
+        struct proto_event_presence_node presence_node;
+        struct proto_event_presence_user presence_user; /* EVENT_PRESENCE_ON, _OFF */
     } u;
 };
 

@@ -15,6 +15,7 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/cluster.h"
+#include "server/cluster_presence.h"
 #include "server/clock.h"
 #include "server/conn.h"
 #include "server/deliver.h"
@@ -351,6 +352,7 @@ static void server_before_sleep(struct server *srv)
             client_flush(c);
         }
     } while (srv->announce.type != 0 || room_presence_held(srv));
+    cluster_presence_flush(srv);
 }
 
 /* Milliseconds until the nearest deadline, 0 if work is waiting, -1 for none. */
