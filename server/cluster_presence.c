@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
 #include "server/cluster_link.h"
 #include "server/cluster_presence_view.h"
+#include "server/cluster_presence_wire.h"
 #include "server/limits.h"
 #include "server/rooms.h"
 #include "server/server.h"
@@ -109,120 +109,47 @@ static void heartbeat(struct cluster_presence *p, int64_t now)
 
 /* ---- Reading another node's message ---- */
 
-/* Decodes the frame at *at of bytes (len), moving *at past it. */
-static bool next_frame(const uint8_t *bytes, size_t len, size_t *at, struct proto_msg *m)
-{
-    uint32_t plen;
-    uint16_t type;
-    if (len - *at < PROTO_HEADER_SIZE ||
-        proto_header_read(bytes + *at, PROTO_MAX_PAYLOAD, &plen, &type) != PROTO_OK ||
-        len - *at - PROTO_HEADER_SIZE < plen ||
-        proto_decode_payload(type, bytes + *at + PROTO_HEADER_SIZE, plen, m) != PROTO_OK)
-        return false;
-    *at += PROTO_HEADER_SIZE + plen;
-    return true;
-}
-
-static bool name_ok(struct proto_str name)
-{
-    return name_check(name.ptr, name.len) == NAME_OK;
-}
-
-/* Checks a PRESENCE_ON of node into u (name not copied: a view of the bytes). */
-static bool user_ok(const struct proto_event_presence_user *pu, uint32_t node,
-                    struct remote_user *u, char *name_buf)
-{
-    bool guest = pu->account == 0;
-    if (presence_view_node_of(pu->conn) != node ||
-        (pu->conn & ((1u << CLUSTER_CONN_ID_BITS) - 1)) == 0 || pu->account > UINT32_MAX ||
-        pu->role > PROTO_ROLE_GUEST || guest != (pu->role == PROTO_ROLE_GUEST) ||
-        pu->state > PROTO_PRESENCE_AWAY || !name_ok(pu->name))
-        return false;
-    memcpy(name_buf, pu->name.ptr, pu->name.len);
-    name_buf[pu->name.len] = '\0';
-    *u = (struct remote_user){ pu->conn, (uint32_t)pu->account, pu->role, pu->state, name_buf };
-    return true;
-}
-
-/* Relays a typing notice of another node to this node's members of its room. */
-static bool typing_ok(struct server *srv, const struct proto_typing *t, struct room **room)
+/* Relays a typing notice of another node to this node's members of its room, if the
+ * room exists here and the account is a member (the lobby: everyone). */
+static void relay_typing(struct server *srv, const struct proto_typing *t)
 {
     struct room *r = rooms_get(srv, t->room_id);
-    *room = r;
-    return r != NULL && t->state <= PROTO_TYPING_PAUSED && name_ok(t->name) &&
-           (t->room_id == PROTO_ROOM_LOBBY || room_member(r, t->account_id) != NULL);
+    if (r == NULL || (t->room_id != PROTO_ROOM_LOBBY && room_member(r, t->account_id) == NULL))
+        return;
+    struct frame *f = frame_encode(&(struct proto_msg){ .type = PROTO_TYPING, .u.typing = *t });
+    if (f != NULL) {
+        room_send(srv, r, f, NULL);
+        frame_unref(f);
+    }
 }
 
 /* Applies one message (a key's value or a pub/sub payload); a bad one is dropped whole. */
 static void apply_message(struct cluster_presence *p, const uint8_t *bytes, size_t len)
 {
     struct server *srv = p->srv;
-    struct proto_msg m;
-    size_t at = 0;
+    struct presence_message m;
     const char *why = NULL;
-    if (len > CLUSTER_PRESENCE_MAX_BYTES)
-        why = "too large";
-    else if (!next_frame(bytes, len, &at, &m) || m.type != PROTO_EVENT_PRESENCE_NODE ||
-             m.u.presence_node.node == 0 || m.u.presence_node.node > CLUSTER_MAX_NODE_ID ||
-             m.u.presence_node.full > 1)
-        why = "no node frame first";
-    if (why == NULL && m.u.presence_node.node == srv->cfg.node_id) {
-        p->heard_own_by = clock_mono_ms() + CLUSTER_NODE_TTL_MS;
+    if (!presence_message_parse(bytes, len, &m, &why)) {
+        log_event(LOG_WARN, 0, NULL, NULL, "cluster: a presence message dropped: %s", why);
         return;
     }
-    uint32_t node = why == NULL ? m.u.presence_node.node : 0;
-    uint64_t seq = why == NULL ? m.u.presence_node.seq : 0;
-    bool full = why == NULL && m.u.presence_node.full == 1;
-    struct node_seen *seen = &p->nodes[node];
-    if (why == NULL && seen->expires != 0 && m.u.presence_node.seq <= seen->seq)
-        return; /* older than what was applied (a key read after newer messages) */
-    GArray *on = g_array_new(FALSE, FALSE, sizeof(struct remote_user));
-    GArray *off = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    while (why == NULL && at < len) {
-        if (!next_frame(bytes, len, &at, &m)) {
-            why = "a frame does not decode";
-        } else if (m.type == PROTO_EVENT_PRESENCE_ON) {
-            struct remote_user u;
-            char *name = g_malloc(PROTO_MAX_NAME_BYTES + 1);
-            g_ptr_array_add(names, name);
-            if (!user_ok(&m.u.presence_user, node, &u, name))
-                why = "a user breaks the rules";
-            else
-                g_array_append_val(on, u);
-        } else if (m.type == PROTO_EVENT_PRESENCE_OFF && !full &&
-                   presence_view_node_of(m.u.presence_user.conn) == node) {
-            g_array_append_val(off, m.u.presence_user.conn);
-        } else if (m.type == PROTO_EVENT_TYPING && !full) {
-            struct room *r;
-            if (typing_ok(srv, &m.u.typing, &r)) {
-                struct frame *f = frame_encode(&(struct proto_msg){ .type = PROTO_TYPING,
-                                                                    .u.typing = m.u.typing });
-                if (f != NULL) {
-                    room_send(srv, r, f, NULL);
-                    frame_unref(f);
-                }
-            }
-        } else {
-            why = "an unexpected frame";
-        }
-    }
-    if (why != NULL) {
-        log_event(LOG_WARN, 0, NULL, NULL, "cluster: presence message of node %u dropped: %s",
-                  (unsigned)node, why);
-    } else {
-        seen->seq = seq;
+    struct node_seen *seen = &p->nodes[m.node];
+    if (m.node == srv->cfg.node_id) {
+        p->heard_own_by = clock_mono_ms() + CLUSTER_NODE_TTL_MS;
+    } else if (seen->expires == 0 || m.seq > seen->seq) { /* else older than what applied */
+        seen->seq = m.seq;
         seen->expires = clock_mono_ms() + CLUSTER_NODE_TTL_MS;
-        if (full)
-            presence_view_replace(srv, &p->view, node, (struct remote_user *)on->data, on->len);
-        for (guint i = 0; !full && i < on->len; i++)
-            presence_view_on(srv, &p->view, &g_array_index(on, struct remote_user, i));
-        for (guint i = 0; i < off->len; i++)
-            presence_view_off(srv, &p->view, g_array_index(off, uint32_t, i));
+        if (m.full)
+            presence_view_replace(srv, &p->view, m.node, (struct remote_user *)m.on->data,
+                                  m.on->len);
+        for (guint i = 0; !m.full && i < m.on->len; i++)
+            presence_view_on(srv, &p->view, &g_array_index(m.on, struct remote_user, i));
+        for (guint i = 0; i < m.off->len; i++)
+            presence_view_off(srv, &p->view, g_array_index(m.off, uint32_t, i));
+        for (guint i = 0; i < m.typing->len; i++)
+            relay_typing(srv, &g_array_index(m.typing, struct proto_typing, i));
     }
-    g_ptr_array_unref(names);
-    g_array_free(off, TRUE);
-    g_array_free(on, TRUE);
+    presence_message_clear(&m);
 }
 
 /* ---- The subscription and the keys ---- */
@@ -307,8 +234,10 @@ static void on_writer_state(void *data, bool up, const char *why)
 {
     struct cluster_presence *p = data;
     (void)why;
-    if (up)
+    if (up) {
         p->heartbeat_at = clock_mono_ms();
+        p->read_due = true; /* the others' keys again: their expiry restarts now */
+    }
 }
 
 /* ---- Life cycle ---- */
