@@ -162,7 +162,7 @@ void options_print_help(void)
            "messages to existing direct rooms, edits, deletions and reactions; guests; and\n"
            "every read. Uploads, a new direct room, and the receipt and notification\n"
            "settings get ERROR 81\n"
-           "CLUSTER_NOT_YET. Presence is per node. A node starts from an empty --data-dir\n"
+           "CLUSTER_NOT_YET. A node starts from an empty --data-dir\n"
            "or a cluster node's --backup; a store a single node filled is refused.\n"
            "Writes wait for their entry to come back; refused or unanswered within %u ms,\n"
            "they get ERROR 80 CLUSTER_UNAVAILABLE. At most %u requests wait at once.\n"
@@ -170,9 +170,13 @@ void options_print_help(void)
            "temporarily unavailable); it is retried after %u ms, doubling up to %u ms.\n"
            "The stream keeps about %u entries (a node further behind is rebuilt from a\n"
            "peer's backup); a node reads at most %u a pass, waiting up to %u ms for news;\n"
-           "an entry's event is at most %u bytes.\n",
+           "an entry's event is at most %u bytes.\n"
+           "Presence covers every node: each node rewrites its set of users every %u ms\n"
+           "with an expiry of %u ms and publishes changes; a node not heard from for that\n"
+           "long shows its users offline. A presence message is at most %u bytes.\n",
            CLUSTER_MAX_NODE_ID, CLUSTER_ANSWER_TIMEOUT_MS, CLUSTER_MAX_WAITING,
            CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
            CLUSTER_RECONNECT_MAX_MS, CLUSTER_STREAM_MAXLEN, CLUSTER_READ_BATCH,
-           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES);
+           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES, CLUSTER_HEARTBEAT_MS,
+           CLUSTER_NODE_TTL_MS, CLUSTER_PRESENCE_MAX_BYTES);
 }
