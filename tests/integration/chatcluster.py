@@ -96,3 +96,15 @@ def notice_of(client, action):
         frame = client.wait_for(P.NOTICE, skip=(P.USER_ROLE, P.USER_JOINED, P.USER_LEFT))[0]
         if frame.action == action:
             return frame
+
+
+def see_each_other(*clients):
+    """Presence crosses nodes (docs/CLUSTER.md section 7): waits until each client has seen
+    every other one, in its USER_LIST or a USER_JOINED (read here), so that no join
+    arrives later in the middle of what a test reads."""
+    for client in clients:
+        known = {uid for uid, _ in client.users}
+        for other in clients:
+            while other.user_id not in known:
+                frame = client.wait_for(P.USER_JOINED, skip=(P.USER_LEFT,))[0]
+                known.update(uid for uid, _ in frame.users)

@@ -4,7 +4,7 @@ a client is an unknown type."""
 
 import chatproto as P
 from chatstore import query
-from chatcluster import account, guest, registered, seeded_nodes
+from chatcluster import account, guest, registered, see_each_other, seeded_nodes
 
 
 def test_requests_cluster_mode_does_not_take_are_refused(server_factory, redis, tmp_path):
@@ -16,6 +16,7 @@ def test_requests_cluster_mode_does_not_take_are_refused(server_factory, redis, 
         (P.DIRECT_SEND, dict(client_id=5, username="bob", text="hi")),  # a new direct room
     ]
     bob = registered(two, "bob")  # kept connected: its leaving would reach the visitor
+    see_each_other(admin, visitor, bob)
     for ftype, fields in refused:
         admin.send_frame(ftype, **fields)
         error = admin.wait_for(P.ERROR, skip=(P.USER_JOINED, P.USER_LEFT))[0]

@@ -5,7 +5,8 @@ import chatproto as P
 from chatclient import RawClient
 from chatserver import wait_until
 from chatstore import query
-from chatcluster import ADMIN, ADMIN_PASSWORD, account, registered, seeded_nodes
+from chatcluster import (ADMIN, ADMIN_PASSWORD, account, registered, see_each_other,
+                         seeded_nodes)
 
 
 def test_rooms_made_joined_and_topics_set_on_one_node_hold_on_every_node(
@@ -13,6 +14,7 @@ def test_rooms_made_joined_and_topics_set_on_one_node_hold_on_every_node(
     one, _, three = seeded_nodes(server_factory, redis, tmp_path, count=3)
     bob = registered(three, "bob")
     alice = account(one)
+    see_each_other(alice, bob)
     alice.send_frame(P.ROOM_CREATE, request_id=1, kind=P.ROOM_PUBLIC, name="garden",
                      topic="roses")
     state = alice.wait_for(P.ROOM_STATE, skip=(P.USER_JOINED,))[0]
