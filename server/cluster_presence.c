@@ -233,10 +233,15 @@ static void on_sub_state(void *data, bool up, const char *why)
 static void on_writer_state(void *data, bool up, const char *why)
 {
     struct cluster_presence *p = data;
-    (void)why;
+    char quoted[LOG_QUOTE_CAP(256)];
+    log_quote(quoted, sizeof quoted, why, strnlen(why, 256));
     if (up) {
         p->heartbeat_at = clock_mono_ms();
         p->read_due = true; /* the others' keys again: their expiry restarts now */
+        log_event(LOG_INFO, 0, NULL, NULL, "cluster: presence is up");
+    } else {
+        log_event(LOG_WARN, 0, NULL, NULL, "cluster: presence cannot reach Redis (%s): the "
+                  "other nodes' users stay as last known until it returns", quoted);
     }
 }
 

@@ -9,7 +9,7 @@ import time
 
 import chatproto as P
 from chatclient import RawClient
-from chatserver import SLOWDOWN, TIMEOUT, wait_until
+from chatserver import SLOWDOWN, TIMEOUT, paused, wait_until
 from chatcluster import account, guest, registered, seeded_nodes, start_node
 
 HEARTBEAT_S, NODE_TTL_S = 1.0, 3.0  # CLUSTER_HEARTBEAT_MS, CLUSTER_NODE_TTL_MS
@@ -137,6 +137,27 @@ def test_a_killed_nodes_users_go_offline_within_the_bound(server_factory, redis)
     assert any(f.type == P.USER_LEFT and f.users == [(carol.user_id, "carol")]
                for f in alice.frames)
     assert one.wait_log("node 3 not heard from")
+
+
+def test_redis_away_keeps_the_last_known_presence_then_repairs_it(server_factory, redis):
+    one, two = start_node(server_factory, redis, 1), start_node(server_factory, redis, 2)
+    bob, carol = guest(two, "bob"), guest(two, "carol")
+    alice = Watcher(guest(one, "alice"))
+    alice.until(lambda: alice.names() == ["alice", "bob", "carol"], "node 2's users on node 1")
+    with paused(redis):
+        carol.close()  # node 2 cannot tell anyone while Redis is away
+        wait_until(lambda: one.log_path.read_text().count("presence cannot reach Redis") == 1,
+                   what="node 1 to find Redis away")
+        away_at = time.monotonic()
+        # Past the expiry node 2 would have had: what node 1 knew stays as it was.
+        alice.until(lambda: time.monotonic() - away_at > NODE_TTL_S + HEARTBEAT_S,
+                    "the expiry time to pass")
+        assert alice.names() == ["alice", "bob", "carol"], alice.frames
+    # Redis is back: node 2's next heartbeat repairs what was missed; bob stays online.
+    alice.until(lambda: alice.names() == ["alice", "bob"], "carol's leave after Redis returned")
+    assert bob.sync() is not None and "bob" in alice.names()
+    wait_until(lambda: one.log_path.read_text().count("cluster: presence is up") == 2,
+               what="node 1's presence to say it is up again")
 
 
 def test_room_presence_across_nodes(server_factory, redis, tmp_path):
