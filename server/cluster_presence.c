@@ -146,6 +146,7 @@ static void apply_message(struct cluster_presence *p, const uint8_t *bytes, size
             presence_view_on(srv, &p->view, &g_array_index(m.on, struct remote_user, i));
         for (guint i = 0; i < m.off->len; i++)
             presence_view_off(srv, &p->view, g_array_index(m.off, uint32_t, i));
+        presence_view_flush(srv, &p->view);
         for (guint i = 0; i < m.typing->len; i++)
             relay_typing(srv, &g_array_index(m.typing, struct proto_typing, i));
     }
@@ -318,6 +319,7 @@ void cluster_presence_tick(struct cluster_presence *p, int64_t now)
                   "users are offline here", (unsigned)n, CLUSTER_NODE_TTL_MS);
         p->nodes[n] = (struct node_seen){ 0, 0 };
         presence_view_replace(p->srv, &p->view, n, NULL, 0);
+        presence_view_flush(p->srv, &p->view);
     }
 }
 

@@ -22,16 +22,31 @@ static void user_free(gpointer p)
     g_free(u);
 }
 
+static void drop_held(GArray *users)
+{
+    for (guint i = 0; i < users->len; i++)
+        g_free(g_array_index(users, struct remote_user, i).name);
+    g_array_set_size(users, 0);
+}
+
 void presence_view_init(struct presence_view *v)
 {
     v->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, user_free);
     v->accounts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    v->joined = g_array_new(FALSE, FALSE, sizeof(struct remote_user));
+    v->left = g_array_new(FALSE, FALSE, sizeof(struct remote_user));
 }
 
 void presence_view_clear(struct presence_view *v)
 {
     g_clear_pointer(&v->conns, g_hash_table_destroy);
     g_clear_pointer(&v->accounts, g_hash_table_destroy);
+    if (v->joined != NULL) {
+        drop_held(v->joined);
+        drop_held(v->left);
+    }
+    g_clear_pointer(&v->joined, g_array_unref);
+    g_clear_pointer(&v->left, g_array_unref);
 }
 
 uint32_t presence_view_node_of(uint32_t conn)
@@ -52,13 +67,31 @@ bool presence_view_account(const struct presence_view *v, int64_t account, bool 
 
 /* ---- What the local clients are told ---- */
 
-/* Broadcasts a USER_JOINED or USER_LEFT naming u. */
-static void tell_user(struct server *srv, uint16_t type, const struct remote_user *u)
+/* Holds u's USER_JOINED or USER_LEFT until presence_view_flush(): one message's joins and
+ * leaves go out in shared frames. A join's role and away state follow its frame. */
+static void hold_user(struct presence_view *v, uint16_t type, const struct remote_user *u)
 {
-    struct proto_str name = proto_str_of(u->name);
-    struct frame *f = presence_users_frame(type, &u->conn, &name, 1);
+    struct remote_user copy = *u;
+    copy.name = g_strdup(u->name);
+    g_array_append_val(type == PROTO_USER_JOINED ? v->joined : v->left, copy);
+}
+
+/* Broadcasts the frames of type naming users (held copies) from start on, as many as
+ * fit one frame; returns how many it named. */
+static guint tell_users(struct server *srv, uint16_t type, const GArray *users, guint start)
+{
+    uint32_t ids[PROTO_MAX_USERS_PER_FRAME];
+    struct proto_str names[PROTO_MAX_USERS_PER_FRAME];
+    guint count = MIN(users->len - start, PROTO_MAX_USERS_PER_FRAME);
+    for (guint i = 0; i < count; i++) {
+        const struct remote_user *u = &g_array_index(users, struct remote_user, start + i);
+        ids[i] = u->conn;
+        names[i] = proto_str_of(u->name);
+    }
+    struct frame *f = presence_users_frame(type, ids, names, count);
     client_broadcast(srv, f, NULL);
     frame_unref(f);
+    return count;
 }
 
 /* Broadcasts u's role if it is shown (not a plain member). */
@@ -82,6 +115,22 @@ static void tell_state(struct server *srv, const struct remote_user *u)
         client_broadcast(srv, f, NULL);
         frame_unref(f);
     }
+}
+
+void presence_view_flush(struct server *srv, struct presence_view *v)
+{
+    for (guint at = 0; at < v->joined->len;)
+        at += tell_users(srv, PROTO_USER_JOINED, v->joined, at);
+    for (guint i = 0; i < v->joined->len; i++) {
+        const struct remote_user *u = &g_array_index(v->joined, struct remote_user, i);
+        tell_role(srv, u);
+        if (u->state == PROTO_PRESENCE_AWAY)
+            tell_state(srv, u);
+    }
+    for (guint at = 0; at < v->left->len;)
+        at += tell_users(srv, PROTO_USER_LEFT, v->left, at);
+    drop_held(v->joined);
+    drop_held(v->left);
 }
 
 /* The account's rooms are told it came or went (ROOM_PRESENCE online or offline) or is
@@ -142,6 +191,8 @@ void presence_view_on(struct server *srv, struct presence_view *v, const struct 
     if (old != NULL && old->account == u->account && old->role == u->role &&
         old->state == u->state && strcmp(old->name, u->name) == 0)
         return;
+    if (old != NULL && v->joined->len > 0)
+        presence_view_flush(srv, v); /* its join may be held: it goes before the change */
     if (old != NULL && (old->account != u->account || strcmp(old->name, u->name) != 0)) {
         presence_view_off(srv, v, u->conn); /* not the same user: a new connection */
         old = NULL;
@@ -150,10 +201,7 @@ void presence_view_on(struct server *srv, struct presence_view *v, const struct 
     *nu = *u;
     nu->name = g_strdup(u->name);
     if (old == NULL) {
-        tell_user(srv, PROTO_USER_JOINED, nu);
-        tell_role(srv, nu);
-        if (nu->state == PROTO_PRESENCE_AWAY)
-            tell_state(srv, nu);
+        hold_user(v, PROTO_USER_JOINED, nu);
     } else {
         if (old->role != nu->role)
             tell_role(srv, nu);
@@ -173,7 +221,7 @@ void presence_view_off(struct server *srv, struct presence_view *v, uint32_t con
         return;
     g_hash_table_steal(v->conns, key);
     count_account(srv, v, u->account, u->name, -1, -active(u));
-    tell_user(srv, PROTO_USER_LEFT, u);
+    hold_user(v, PROTO_USER_LEFT, u);
     user_free(u);
 }
 

@@ -22,6 +22,8 @@ struct remote_user {
 struct presence_view {
     GHashTable *conns;         /* conn id -> struct remote_user */
     GHashTable *accounts;      /* account id -> struct remote_account */
+    GArray *joined, *left;     /* struct remote_user copies: the notices held until
+                                  presence_view_flush() */
 };
 
 void presence_view_init(struct presence_view *v);
@@ -30,7 +32,8 @@ void presence_view_clear(struct presence_view *v);
 /* The node of a connection id. */
 uint32_t presence_view_node_of(uint32_t conn);
 
-/* u (copied) is online, new or changed; the local clients are told what changed. */
+/* u (copied) is online, new or changed; the local clients are told what changed (joins
+ * and leaves held until presence_view_flush()). */
 void presence_view_on(struct server *srv, struct presence_view *v, const struct remote_user *u);
 
 /* Connection conn is gone (nothing if unknown). */
@@ -39,6 +42,10 @@ void presence_view_off(struct server *srv, struct presence_view *v, uint32_t con
 /* Node's connections are exactly users (count of them): the others of node go. */
 void presence_view_replace(struct server *srv, struct presence_view *v, uint32_t node,
                            const struct remote_user *users, guint count);
+
+/* Sends the held USER_JOINED (with their USER_ROLE and away) and USER_LEFT notices in
+ * shared frames. Call after each message applied. */
+void presence_view_flush(struct server *srv, struct presence_view *v);
 
 /* Sends c the view's USER_LIST pages, USER_ROLE and lobby away frames. */
 void presence_view_send_list(struct client *c, const struct presence_view *v);
