@@ -26,7 +26,7 @@
 static const int shown_roles[] = { PROTO_ROLE_MODERATOR, PROTO_ROLE_ADMIN, PROTO_ROLE_GUEST };
 
 struct frame *presence_users_frame(uint16_t type, const uint32_t *ids,
-                                 const struct proto_str *names, uint32_t count)
+                                   const struct proto_str *names, uint32_t count)
 {
     size_t size = PROTO_HEADER_SIZE + 2;
     for (uint32_t i = 0; i < count; i++)
@@ -127,7 +127,7 @@ static void send_welcome(struct client *c)
 }
 
 struct frame *presence_role_frame(int role, const uint32_t *ids, const struct proto_str *names,
-                                uint32_t count)
+                                  uint32_t count)
 {
     struct frame *list = presence_users_frame(PROTO_USER_LIST, ids, names, count);
     struct proto_msg msg = {
