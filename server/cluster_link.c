@@ -303,6 +303,12 @@ bool cluster_link_subscribe(struct cluster_link *link, const char *channel,
     return link_send(link, 2, argv, lens, CLUSTER_REPLY_TIMEOUT_MS, fn, data, true);
 }
 
+void cluster_link_flush(struct cluster_link *link)
+{
+    if (link->ac != NULL && (link->mask & EV_WRITE))
+        redisAsyncHandleWrite(link->ac);
+}
+
 void cluster_link_reset(struct cluster_link *link, const char *why)
 {
     if (link->ac == NULL)

@@ -71,6 +71,10 @@ bool cluster_link_command(struct cluster_link *link, int argc, const char **argv
 bool cluster_link_subscribe(struct cluster_link *link, const char *channel,
                             cluster_reply_fn *fn, void *data);
 
+/* Writes what is queued for Redis now, as far as the socket takes it without waiting
+ * (a stopping node's last commands, before cluster_link_free()). */
+void cluster_link_flush(struct cluster_link *link);
+
 /* Drops the connection as if Redis had gone away (why for on_state) and reconnects with
  * backoff: for a subscribed link that no longer hears what it should. */
 void cluster_link_reset(struct cluster_link *link, const char *why);

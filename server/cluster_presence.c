@@ -31,6 +31,7 @@ struct cluster_presence {
     bool subscribed;
     bool read_due;                   /* the others' keys are to be read (start, return) */
     bool reading;
+    bool stopping;                   /* the node said it is leaving: nothing more */
     int64_t heartbeat_at;            /* monotonic */
     int64_t heard_own_by;            /* the subscription is reset if our own heartbeat
                                         has not come back by then */
@@ -89,7 +90,7 @@ static void publish(struct cluster_presence *p, const GByteArray *msg)
 static void heartbeat(struct cluster_presence *p, int64_t now)
 {
     p->heartbeat_at = now + CLUSTER_HEARTBEAT_MS;
-    if (!cluster_link_up(p->writer))
+    if (!cluster_link_up(p->writer) || p->stopping)
         return;
     GByteArray *body = g_byte_array_new();
     for (uint32_t i = 0; i < p->srv->online_count; i++)
@@ -266,6 +267,8 @@ void cluster_presence_free(struct cluster_presence *p)
 {
     if (p == NULL)
         return;
+    if (p->stopping)
+        cluster_link_flush(p->writer); /* its leaving, if the loop has not sent it yet */
     cluster_link_free(p->sub);
     cluster_link_free(p->writer);
     g_byte_array_unref(p->pending);
@@ -330,10 +333,29 @@ static struct cluster_presence *of(const struct server *srv)
     return srv->cluster_presence;
 }
 
+void cluster_presence_stopping(struct server *srv)
+{
+    struct cluster_presence *p = of(srv);
+    if (p == NULL || p->stopping)
+        return;
+    p->stopping = true;
+    g_byte_array_set_size(p->pending, 0);
+    if (!cluster_link_up(p->writer))
+        return;
+    char key[32];
+    snprintf(key, sizeof key, KEY_PREFIX "%u", (unsigned)srv->cfg.node_id);
+    const char *argv[] = { "DEL", key };
+    const size_t lens[] = { 3, strlen(key) };
+    cluster_link_command(p->writer, 2, argv, lens, CLUSTER_REPLY_TIMEOUT_MS, on_written, p);
+    GByteArray *msg = message(p, true, NULL); /* a full set of nobody */
+    publish(p, msg);
+    g_byte_array_unref(msg);
+}
+
 void cluster_presence_local(struct client *c, bool online)
 {
     struct cluster_presence *p = of(c->srv);
-    if (p == NULL)
+    if (p == NULL || p->stopping)
         return;
     if (p->pending->len > CLUSTER_PRESENCE_MAX_BYTES / 2) {
         g_byte_array_set_size(p->pending, 0); /* a login storm: the full set instead */
@@ -346,7 +368,7 @@ void cluster_presence_local(struct client *c, bool online)
 void cluster_presence_typing(struct server *srv, const struct proto_typing *t)
 {
     struct cluster_presence *p = of(srv);
-    if (p == NULL || p->pending->len > CLUSTER_PRESENCE_MAX_BYTES / 2)
+    if (p == NULL || p->stopping || p->pending->len > CLUSTER_PRESENCE_MAX_BYTES / 2)
         return; /* losing a typing notice is harmless */
     append_msg(p->pending, &(struct proto_msg){ .type = PROTO_EVENT_TYPING, .u.typing = *t });
 }

@@ -41,6 +41,11 @@ void cluster_presence_tick(struct cluster_presence *p, int64_t now);
  * published with the pass's other changes by cluster_presence_flush(). */
 void cluster_presence_local(struct client *c, bool online);
 
+/* The server is stopping: the node's key is deleted and an empty set published, so the
+ * other nodes show its users offline at once (best effort: if it does not get out, they
+ * expire). Nothing more is published. */
+void cluster_presence_stopping(struct server *srv);
+
 /* Publishes the pass's changes; called when the loop pass ends. */
 void cluster_presence_flush(struct server *srv);
 

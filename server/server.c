@@ -382,6 +382,7 @@ static void server_begin_stop(struct server *srv)
 {
     deliver_commit(srv); /* answers and notices of this pass come before SHUTDOWN */
     presence_flush(srv);
+    cluster_presence_stopping(srv);
     srv->stopping = true;
     systemd_notify_stopping();
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;

@@ -133,6 +133,18 @@ def test_a_killed_nodes_users_go_offline_within_the_bound(server_factory, redis)
     assert one.wait_log("node 3 not heard from")
 
 
+def test_a_stopped_node_says_its_users_left(server_factory, redis):
+    one, two = start_node(server_factory, redis, 1), start_node(server_factory, redis, 2)
+    bob = guest(two, "bob")
+    alice = Watcher(guest(one, "alice"))
+    alice.until(lambda: "bob" in alice.names(), "bob on node 1")
+    two.stop()
+    bob.close()  # it was open until node 2 stopped
+    alice.until(lambda: "bob" not in alice.names(), "bob's leave after node 2 stopped")
+    assert "node 2 not heard from" not in one.log_path.read_text(), "told, not expired"
+    assert redis.command("EXISTS", "chat:node:2") == 0
+
+
 def test_redis_away_keeps_the_last_known_presence_then_repairs_it(server_factory, redis):
     one, two = start_node(server_factory, redis, 1), start_node(server_factory, redis, 2)
     bob, carol = guest(two, "bob"), guest(two, "carol")
