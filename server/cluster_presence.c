@@ -12,7 +12,6 @@
 #include "server/cluster_presence_view.h"
 #include "server/cluster_presence_wire.h"
 #include "server/limits.h"
-#include "server/rooms.h"
 #include "server/server.h"
 
 #define CHANNEL "chat:presence"
@@ -110,20 +109,6 @@ static void heartbeat(struct cluster_presence *p, int64_t now)
 
 /* ---- Reading another node's message ---- */
 
-/* Relays a typing notice of another node to this node's members of its room, if the
- * room exists here and the account is a member (the lobby: everyone). */
-static void relay_typing(struct server *srv, const struct proto_typing *t)
-{
-    struct room *r = rooms_get(srv, t->room_id);
-    if (r == NULL || (t->room_id != PROTO_ROOM_LOBBY && room_member(r, t->account_id) == NULL))
-        return;
-    struct frame *f = frame_encode(&(struct proto_msg){ .type = PROTO_TYPING, .u.typing = *t });
-    if (f != NULL) {
-        room_send(srv, r, f, NULL);
-        frame_unref(f);
-    }
-}
-
 /* Applies one message (a key's value or a pub/sub payload); a bad one is dropped whole. */
 static void apply_message(struct cluster_presence *p, const uint8_t *bytes, size_t len)
 {
@@ -149,7 +134,7 @@ static void apply_message(struct cluster_presence *p, const uint8_t *bytes, size
             presence_view_off(srv, &p->view, g_array_index(m.off, uint32_t, i));
         presence_view_flush(srv, &p->view);
         for (guint i = 0; i < m.typing->len; i++)
-            relay_typing(srv, &g_array_index(m.typing, struct proto_typing, i));
+            presence_view_typing(srv, &g_array_index(m.typing, struct proto_typing, i));
     }
     presence_message_clear(&m);
 }

@@ -248,6 +248,18 @@ void presence_view_replace(struct server *srv, struct presence_view *v, uint32_t
     g_hash_table_destroy(keep);
 }
 
+void presence_view_typing(struct server *srv, const struct proto_typing *t)
+{
+    struct room *r = rooms_get(srv, t->room_id);
+    if (r == NULL || (t->room_id != PROTO_ROOM_LOBBY && room_member(r, t->account_id) == NULL))
+        return;
+    struct frame *f = frame_encode(&(struct proto_msg){ .type = PROTO_TYPING, .u.typing = *t });
+    if (f != NULL) {
+        room_send(srv, r, f, NULL);
+        frame_unref(f);
+    }
+}
+
 /* ---- A newcomer's list ---- */
 
 /* Sends c the frames made by make for the view's users that pick chooses, at most

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct client;
+struct proto_typing;
 struct server;
 
 /* One connection of another node, as its node said (checked). */
@@ -46,6 +47,10 @@ void presence_view_replace(struct server *srv, struct presence_view *v, uint32_t
 /* Sends the held USER_JOINED (with their USER_ROLE and away) and USER_LEFT notices in
  * shared frames. Call after each message applied. */
 void presence_view_flush(struct server *srv, struct presence_view *v);
+
+/* Relays a typing notice of another node to this node's members of its room, if the
+ * room exists here and the account is a member (the lobby: everyone). */
+void presence_view_typing(struct server *srv, const struct proto_typing *t);
 
 /* Sends c the view's USER_LIST pages, USER_ROLE and lobby away frames. */
 void presence_view_send_list(struct client *c, const struct presence_view *v);
