@@ -1,8 +1,8 @@
 """Cluster mode (docs/CLUSTER.md) against the single node, side by side in the same run.
 
 N=1000 guests in the lobby, spread round-robin over the nodes (chat-bench --ports,
-senders and receivers alike), each client counting only the members on its own node
-(--local-presence: presence is per node today). Four set-ups, interleaved within each
+senders and receivers alike), each client settling once it sees all N members, whichever
+node they are on (presence crosses nodes, docs/CLUSTER.md section 7). Four set-ups, interleaved within each
 run so drift hits them alike: one chat-server without --cluster (the baseline), and one,
 two and three nodes sharing a private redis-server (tests/integration/chatserver.py's
 Redis: its own config, loopback, AOF on, stopped by PID). For each: the closed-loop
@@ -73,8 +73,7 @@ def _one(b, count, label, extra, bound_s):
         return {"ok": 0, "failure": str(e)}
     pids = [node.pid for node in nodes] + ([redis.pid] if redis else [])
     try:
-        args = ["--ports", ",".join(str(node.port) for node in nodes), "--local-presence",
-                "--clients", CLIENTS] + list(extra)
+        args = ["--ports", ",".join(str(node.port) for node in nodes), "--clients", CLIENTS] + list(extra)
         for pid in pids:
             args += ["--cpu-pid", pid]
         res, text = srv.run_bench(b.bin, b.bench_cpu, args, bound_s)

@@ -52,8 +52,6 @@ static void usage(FILE *out)
           "  --port N               server port (required, or --ports)\n"
           "  --ports P1,P2,...      several servers (cluster nodes, up to 8): connection i\n"
           "                         goes to the (i mod count)-th, senders and receivers alike\n"
-          "  --local-presence       each client sees only the members on its own server\n"
-          "                         (cluster nodes today): it settles at that count\n"
           "  --clients N            members of the room (100)\n"
           "  --senders S            members that send (10)\n"
           "  --size B               bytes per text, 40..8192 (irc: ..400) (64)\n"
@@ -153,7 +151,6 @@ static bool option_set(struct options *o, int id, const char *arg)
         ok = parse_ports(arg, &o->load);
         o->port_given = true;
         break;
-    case 'l': o->load.local_presence = true; break;
     case 'c':
         ok = o->load.ncpu_pids < LOAD_MAX_SERVERS && parse_u32(arg, 1, 4194304, &v);
         if (ok)
@@ -216,10 +213,6 @@ static bool options_check(struct options *o)
         o->load.ports[0] = o->load.port;
         o->load.nports = 1;
     }
-    if (l->local_presence && l->clients < 2 * l->nports) {
-        fputs("chat-bench: --local-presence needs at least 2 clients per server\n", stderr);
-        return false;
-    }
     if (l->senders > l->clients) {
         fputs("chat-bench: --senders must not exceed --clients\n", stderr);
         return false;
@@ -258,7 +251,6 @@ int main(int argc, char **argv)
         { "host", required_argument, NULL, 'H' },
         { "port", required_argument, NULL, 'p' },
         { "ports", required_argument, NULL, 'M' },
-        { "local-presence", no_argument, NULL, 'l' },
         { "cpu-pid", required_argument, NULL, 'c' },
         { "clients", required_argument, NULL, 'n' },
         { "senders", required_argument, NULL, 's' },

@@ -323,19 +323,9 @@ void load_logged_in(struct load *ld, struct conn *c)
     login_fill(ld);
 }
 
-/* The members connection c should see: all N, or with --local-presence those that
- * --ports put on its own server. */
-static int64_t members_expected(const struct load_opts *opt, const struct conn *c)
-{
-    if (!opt->local_presence)
-        return opt->clients;
-    uint32_t k = opt->nports, server = c->index % k;
-    return opt->clients / k + (server < opt->clients % k ? 1 : 0);
-}
-
 void load_members(struct load *ld, struct conn *c, int64_t delta)
 {
-    int64_t all = members_expected(ld->opt, c);
+    int64_t all = ld->opt->clients; /* on every node, whichever it is on */
     bool was = c->members == all;
     c->members += delta;
     bool is = c->members == all;

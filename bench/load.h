@@ -20,8 +20,6 @@ struct load_opts {
     uint16_t port;
     uint16_t ports[LOAD_MAX_SERVERS];  /* connection i goes to ports[i % nports] */
     uint32_t nports;
-    bool local_presence;    /* a member sees only the members on its own server (cluster
-                               nodes today): it settles at that count, not N */
     pid_t cpu_pids[LOAD_MAX_SERVERS];  /* --cpu-pid: CPU time measured like the server's */
     uint32_t ncpu_pids;
     uint32_t clients;       /* N: members of the room, >= 2 */

@@ -335,6 +335,14 @@ static const struct field event_file_thumb_fields[] = {
     EVENT_FILE_FIELDS(event_file_thumb.file), U16(event_file_thumb.width),
     U16(event_file_thumb.height), { F_DATA, 0, AT(event_file_thumb.thumb) },
 };
+static const struct field presence_node_fields[] = {
+    U16(presence_node.node), U16(presence_node.full), U64(presence_node.seq),
+};
+static const struct field presence_on_fields[] = {
+    U32(presence_user.conn), U64(presence_user.account), U16(presence_user.role),
+    U16(presence_user.state), STR(presence_user.name, PROTO_MAX_NAME_BYTES),
+};
+static const struct field presence_off_fields[] = { U32(presence_user.conn) };
 /* A thumbnail is read as chunk data: PROTO_MAX_CHUNK bounds it on the wire. */
 _Static_assert(PROTO_MAX_THUMB_BYTES <= PROTO_MAX_CHUNK, "a thumbnail fits a data field");
 static const struct field offer_thumb_fields[] = {
@@ -444,6 +452,10 @@ static const struct layout layouts[] = {
     LAYOUT(EVENT_REACT, event_react_fields),
     LAYOUT(EVENT_FILE, event_file_fields),
     LAYOUT(EVENT_FILE_THUMB, event_file_thumb_fields),
+    LAYOUT(EVENT_PRESENCE_NODE, presence_node_fields),
+    LAYOUT(EVENT_PRESENCE_ON, presence_on_fields),
+    LAYOUT(EVENT_PRESENCE_OFF, presence_off_fields),
+    LAYOUT(EVENT_TYPING, typing_fields),
 };
 
 static const struct layout *layout_find(uint16_t type)

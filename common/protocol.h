@@ -185,6 +185,12 @@ enum proto_type {
     PROTO_EVENT_RECEIPTS_SET = 0x0813, /* node  struct proto_event_setting */
     PROTO_EVENT_NOTIFY_LEVEL = 0x0814, /* node  struct proto_event_setting */
     PROTO_EVENT_PRUNE = 0x0815,      /* node  struct proto_event_prune */
+    /* Presence between nodes (docs/CLUSTER.md section 7): not stream entries but the
+     * frames of a node's presence key and of its pub/sub messages. */
+    PROTO_EVENT_PRESENCE_NODE = 0x0817, /* node  struct proto_event_presence_node */
+    PROTO_EVENT_PRESENCE_ON = 0x0818,   /* node  struct proto_event_presence_user */
+    PROTO_EVENT_PRESENCE_OFF = 0x0819,  /* node  struct proto_event_presence_user (conn) */
+    PROTO_EVENT_TYPING = 0x081A,        /* node  struct proto_typing */
 };
 
 #define PROTO_EVENT_FIRST 0x0800u    /* the range of cluster events */
@@ -954,6 +960,24 @@ struct proto_event_prune {
     uint32_t max_rows;       /* at most this many messages, lowest ids first */
 };
 
+/* EVENT_PRESENCE_NODE: the first frame of a node's presence message or key. */
+struct proto_event_presence_node {
+    uint16_t node;           /* the sending node's --node-id */
+    uint16_t full;           /* 1: the frames after it are all its users (replacing what
+                                was known of the node); 0: changes only */
+    uint64_t seq;            /* counts up per message, from the node's start time */
+};
+
+/* EVENT_PRESENCE_ON (a connection online, or its state changed) and EVENT_PRESENCE_OFF
+ * (gone: conn only). */
+struct proto_event_presence_user {
+    uint32_t conn;           /* the cluster-wide connection id (its node in the top byte) */
+    uint64_t account;        /* 0 for a guest */
+    uint16_t role;           /* enum proto_role */
+    uint16_t state;          /* enum proto_presence */
+    struct proto_str name;
+};
+
 /* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
 struct proto_event_session {
     uint64_t account;
@@ -1057,6 +1081,8 @@ struct proto_msg {
         struct proto_event_direct event_direct;
         struct proto_event_setting event_setting; /* EVENT_RECEIPTS_SET, _NOTIFY_LEVEL */
         struct proto_event_prune event_prune;
+        struct proto_event_presence_node presence_node;
+        struct proto_event_presence_user presence_user; /* EVENT_PRESENCE_ON, _OFF */
     } u;
 };
 

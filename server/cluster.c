@@ -13,6 +13,7 @@
 #include "server/cluster_event.h"
 #include "server/cluster_link.h"
 #include "server/cluster_log.h"
+#include "server/cluster_presence.h"
 #include "server/deliver.h"
 #include "server/event.h"
 #include "server/filestore.h"
@@ -320,6 +321,7 @@ int64_t cluster_next_deadline(const struct server *srv, int64_t now)
         return INT64_MAX;
     int wait = cluster_log_timeout(cl->log, now);
     int64_t next = wait < 0 ? INT64_MAX : now + wait;
+    next = MIN(next, cluster_presence_deadline(srv->cluster_presence, now));
     const struct waiting *oldest = cl->order.head != NULL ? cl->order.head->data : NULL;
     return oldest != NULL ? MIN(next, oldest->deadline) : next;
 }
@@ -330,6 +332,7 @@ void cluster_expire(struct server *srv, int64_t now)
     if (cl == NULL)
         return;
     cluster_log_tick(cl->log, now);
+    cluster_presence_tick(srv->cluster_presence, now);
     const struct waiting *oldest;
     while ((oldest = g_queue_peek_head(&cl->order)) != NULL && oldest->deadline <= now) {
         struct waiting *w = waiting_take(cl, oldest->request);
@@ -405,6 +408,7 @@ bool cluster_start(struct server *srv, char *err, size_t errlen)
     srv->cluster = cl;
     cl->log = cluster_log_new(srv->loop, &addr, STREAM_KEY, cfg->node_id, last, &log_ops, srv);
     cluster_log_hold_batches(cl->log);
+    srv->cluster_presence = cluster_presence_new(srv, &addr);
     log_event(LOG_INFO, 0, NULL, NULL, "cluster: node %u on %s, reading after %" PRIu64 "-%"
               PRIu64, (unsigned)cfg->node_id, stream, last.ms, last.seq);
     return true;
@@ -415,6 +419,8 @@ void cluster_stop(struct server *srv)
     struct cluster *cl = srv->cluster;
     if (cl == NULL)
         return;
+    cluster_presence_free(srv->cluster_presence);
+    srv->cluster_presence = NULL;
     g_hash_table_remove_all(cl->waiting); /* the log's farewell finds nobody waiting */
     g_queue_clear_full(&cl->order, (GDestroyNotify)waiting_free);
     cluster_log_free(cl->log);

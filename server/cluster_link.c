@@ -20,6 +20,7 @@ struct link_cmd {
     cluster_reply_fn *fn;
     void *data;
     int64_t deadline;          /* monotonic ms */
+    bool subscribed;           /* a SUBSCRIBE: told every message until the link drops */
     struct link_cmd *next;
 };
 
@@ -183,7 +184,8 @@ static void on_ping(void *data, const struct redisReply *reply)
 }
 
 static bool link_send(struct cluster_link *link, int argc, const char **argv,
-                      const size_t *lens, int64_t timeout_ms, cluster_reply_fn *fn, void *data);
+                      const size_t *lens, int64_t timeout_ms, cluster_reply_fn *fn, void *data,
+                      bool subscribed);
 
 /* Starts a connection; the link comes up when Redis answers its PING. */
 static void link_connect(struct cluster_link *link)
@@ -221,7 +223,7 @@ static void link_connect(struct cluster_link *link)
     redisAsyncSetDisconnectCallback(ac, on_disconnect);
     static const char *ping[] = { "PING" };
     static const size_t ping_len[] = { 4 };
-    link_send(link, 1, ping, ping_len, CLUSTER_REPLY_TIMEOUT_MS, on_ping, link);
+    link_send(link, 1, ping, ping_len, CLUSTER_REPLY_TIMEOUT_MS, on_ping, link, false);
 }
 
 /* Ends the connection now: every waiting command is told NULL. */
@@ -254,17 +256,19 @@ static void on_reply(redisAsyncContext *ac, void *reply, void *privdata)
 {
     struct link_cmd *cmd = privdata;
     (void)ac;
-    link_unqueue(cmd->link, cmd);
+    link_unqueue(cmd->link, cmd); /* a subscription's deadline is its confirmation's */
     cmd->fn(cmd->data, reply);
-    g_free(cmd);
+    if (!cmd->subscribed || reply == NULL) /* hiredis tells a subscription NULL once, */
+        g_free(cmd);                       /* when the connection goes */
 }
 
 /* Queues a command; false (fn not called, the link dropped) if hiredis refused it. */
 static bool link_send(struct cluster_link *link, int argc, const char **argv,
-                      const size_t *lens, int64_t timeout_ms, cluster_reply_fn *fn, void *data)
+                      const size_t *lens, int64_t timeout_ms, cluster_reply_fn *fn, void *data,
+                      bool subscribed)
 {
     struct link_cmd *cmd = g_new0(struct link_cmd, 1);
-    *cmd = (struct link_cmd){ link, fn, data, clock_mono_ms() + timeout_ms, NULL };
+    *cmd = (struct link_cmd){ link, fn, data, clock_mono_ms() + timeout_ms, subscribed, NULL };
     if (link->tail != NULL)
         link->tail->next = cmd;
     else
@@ -286,7 +290,31 @@ bool cluster_link_command(struct cluster_link *link, int argc, const char **argv
 {
     if (!link->up || link->ac == NULL)
         return false;
-    return link_send(link, argc, argv, lens, timeout_ms, fn, data);
+    return link_send(link, argc, argv, lens, timeout_ms, fn, data, false);
+}
+
+bool cluster_link_subscribe(struct cluster_link *link, const char *channel,
+                            cluster_reply_fn *fn, void *data)
+{
+    if (!link->up || link->ac == NULL)
+        return false;
+    const char *argv[] = { "SUBSCRIBE", channel };
+    const size_t lens[] = { 9, strlen(channel) };
+    return link_send(link, 2, argv, lens, CLUSTER_REPLY_TIMEOUT_MS, fn, data, true);
+}
+
+void cluster_link_flush(struct cluster_link *link)
+{
+    if (link->ac != NULL && (link->mask & EV_WRITE))
+        redisAsyncHandleWrite(link->ac);
+}
+
+void cluster_link_reset(struct cluster_link *link, const char *why)
+{
+    if (link->ac == NULL)
+        return;
+    link_drop(link);
+    link_lost(link, why);
 }
 
 /* ---- Life cycle and deadlines ---- */

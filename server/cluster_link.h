@@ -64,6 +64,21 @@ bool cluster_link_command(struct cluster_link *link, int argc, const char **argv
                           const size_t *lens, int64_t timeout_ms, cluster_reply_fn *fn,
                           void *data);
 
+/* Subscribes the link to channel (SUBSCRIBE): fn(data, reply) is told the confirmation
+ * (which must come within CLUSTER_REPLY_TIMEOUT_MS), then every message, as hiredis's
+ * array replies, and NULL once when the connection goes (then subscribe again once the
+ * link is back up). A subscribed link takes no other command. False when down. */
+bool cluster_link_subscribe(struct cluster_link *link, const char *channel,
+                            cluster_reply_fn *fn, void *data);
+
+/* Writes what is queued for Redis now, as far as the socket takes it without waiting
+ * (a stopping node's last commands, before cluster_link_free()). */
+void cluster_link_flush(struct cluster_link *link);
+
+/* Drops the connection as if Redis had gone away (why for on_state) and reconnects with
+ * backoff: for a subscribed link that no longer hears what it should. */
+void cluster_link_reset(struct cluster_link *link, const char *why);
+
 /* Milliseconds from now_ms (monotonic) until the link's next deadline (a reply due, a
  * reconnection), 0 if one has passed, -1 if none. */
 int cluster_link_timeout(const struct cluster_link *link, int64_t now_ms);

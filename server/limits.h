@@ -400,5 +400,15 @@
 #define CLUSTER_RECONNECT_MIN_MS 100           /* first retry after the link went down: a */
 #define CLUSTER_RECONNECT_MAX_MS 2000          /* restarted Redis is found fast; doubling to
                                                   this, a dead one costs one try in 2 s */
+#define CLUSTER_HEARTBEAT_MS 1000              /* a node rewrites its presence key and
+                                                  publishes its full set this often: a lost
+                                                  pub/sub message is repaired within it */
+#define CLUSTER_NODE_TTL_MS 3000               /* a node not heard from for this long (its
+                                                  key expires) is offline: three heartbeats
+                                                  may be lost before a live node's users
+                                                  flicker; a crashed node's users go within
+                                                  this plus a heartbeat */
+#define CLUSTER_PRESENCE_MAX_BYTES (8u << 20)  /* a presence message or key: about 150,000
+                                                  users of a node; larger is dropped */
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/cluster_presence.h"
 #include "server/limits.h"
 #include "server/rooms.h"
 
@@ -45,4 +46,5 @@ void live_on_typing_set(struct client *c, const struct proto_msg *msg)
         return;
     room_send(c->srv, r, f, c);
     frame_unref(f);
+    cluster_presence_typing(c->srv, &out.u.typing);
 }

@@ -152,7 +152,7 @@ void options_print_help(void)
            SERVER_SEARCH_MAX_WORDS, SERVER_SEARCH_MAX_RESULTS, SERVER_SEARCH_WINDOW,
            SERVER_SEARCH_BUDGET_MS, SERVER_THUMB_MAX_BYTES, SERVER_THUMB_MAX_SIDE,
            SERVER_THUMB_MAX_SIDE);
-    printf("\nSeveral nodes as one chat (docs/CLUSTER.md; PARTIAL, see its section 10):\n"
+    printf("\nSeveral nodes as one chat (docs/CLUSTER.md):\n"
            "  --cluster URL            redis://IP:PORT: share the chat with the other nodes\n"
            "                           through this Redis (an IPv4 address: no lookups)\n"
            "  --node-id N              this node's id, 1..%u, different on every node\n"
@@ -160,20 +160,24 @@ void options_print_help(void)
            "(a token works on every node), password changes, moderation, named rooms,\n"
            "memberships, topics, invites, blocks, read markers, receipt and notification\n"
            "settings, texts, replies, direct messages, edits, deletions, reactions and\n"
-           "uploads (all nodes share one --files-dir); guests; and every read.\n"
-           "Presence is per node; a kick acts on every node. A node starts from an empty --data-dir\n"
-           "or a cluster node's --backup; a store a single node filled is refused.\n"
+           "uploads (all nodes share one --files-dir); guests; and every read. A kick\n"
+           "acts on every node. A node starts from an empty --data-dir or a cluster\n"
+           "node's --backup; a store a single node filled is refused.\n"
            "Writes wait for their entry to come back; refused or unanswered within %u ms,\n"
            "they get ERROR 80 CLUSTER_UNAVAILABLE. At most %u requests wait at once.\n"
            "A Redis reply later than %u ms takes the link down (writes are refused as\n"
            "temporarily unavailable); it is retried after %u ms, doubling up to %u ms.\n"
            "The stream keeps about %u entries (a node further behind is rebuilt from a\n"
            "peer's backup); a node reads at most %u a pass, waiting up to %u ms for news;\n"
-           "an entry's event is at most %u bytes.\n",
+           "an entry's event is at most %u bytes.\n"
+           "Presence covers every node: each node rewrites its set of users every %u ms\n"
+           "with an expiry of %u ms and publishes changes; a node not heard from for that\n"
+           "long shows its users offline. A presence message is at most %u bytes.\n",
            CLUSTER_MAX_NODE_ID, CLUSTER_ANSWER_TIMEOUT_MS, CLUSTER_MAX_WAITING,
            CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
            CLUSTER_RECONNECT_MAX_MS, CLUSTER_STREAM_MAXLEN, CLUSTER_READ_BATCH,
-           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES);
+           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES, CLUSTER_HEARTBEAT_MS,
+           CLUSTER_NODE_TTL_MS, CLUSTER_PRESENCE_MAX_BYTES);
     printf("With --retention-days a node's timer appends the prune to the stream and every\n"
            "node deletes the same rows; while the stream is away nothing is pruned and the\n"
            "node asks again every %u ms; a node that saw another's prune waits %u s.\n",

@@ -16,6 +16,7 @@
 #include "common/validate.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/cluster_presence.h"
 #include "server/history.h"
 #include "server/live.h"
 #include "server/presence_state.h"
@@ -24,10 +25,8 @@
 
 static const int shown_roles[] = { PROTO_ROLE_MODERATOR, PROTO_ROLE_ADMIN, PROTO_ROLE_GUEST };
 
-/* A USER_LIST, USER_JOINED or USER_LEFT frame of count (at most
- * PROTO_MAX_USERS_PER_FRAME) entries. */
-static struct frame *frame_users(uint16_t type, const uint32_t *ids,
-                                 const struct proto_str *names, uint32_t count)
+struct frame *presence_users_frame(uint16_t type, const uint32_t *ids,
+                                   const struct proto_str *names, uint32_t count)
 {
     size_t size = PROTO_HEADER_SIZE + 2;
     for (uint32_t i = 0; i < count; i++)
@@ -48,7 +47,7 @@ static struct frame *frame_members(const struct server *srv, uint16_t type, uint
         ids[i] = member->id;
         names[i] = proto_str_of(member->name);
     }
-    return frame_users(type, ids, names, count);
+    return presence_users_frame(type, ids, names, count);
 }
 
 /* USER_LIST pages are cached and shared by every login until the part of the online
@@ -115,7 +114,7 @@ static void send_welcome(struct client *c)
             .features = 0,
             .user_id = c->id,
             .server_time_ms = clock_wall_ms(),
-            .users_online = srv->online_count,
+            .users_online = srv->online_count + cluster_presence_count(srv),
             .max_payload = PROTO_MAX_PAYLOAD,
             .max_text = PROTO_MAX_TEXT,
             .max_chunk = PROTO_MAX_CHUNK,
@@ -127,11 +126,10 @@ static void send_welcome(struct client *c)
     client_send_msg(c, &msg);
 }
 
-/* A USER_ROLE frame for role naming up to PROTO_MAX_USERS_PER_FRAME members. */
-static struct frame *frame_role(int role, const uint32_t *ids, const struct proto_str *names,
-                                uint32_t count)
+struct frame *presence_role_frame(int role, const uint32_t *ids, const struct proto_str *names,
+                                  uint32_t count)
 {
-    struct frame *list = frame_users(PROTO_USER_LIST, ids, names, count);
+    struct frame *list = presence_users_frame(PROTO_USER_LIST, ids, names, count);
     struct proto_msg msg = {
         .type = PROTO_USER_ROLE,
         .u.user_role = { (uint16_t)role, { (uint16_t)count, list->data + PROTO_HEADER_SIZE + 2,
@@ -157,12 +155,12 @@ static void role_frames(const struct server *srv, uint32_t start, uint32_t end, 
             ids[count] = m->id;
             names[count] = proto_str_of(m->name);
             if (++count == PROTO_MAX_USERS_PER_FRAME) {
-                g_ptr_array_add(frames, frame_role(shown_roles[r], ids, names, count));
+                g_ptr_array_add(frames, presence_role_frame(shown_roles[r], ids, names, count));
                 count = 0;
             }
         }
         if (count > 0)
-            g_ptr_array_add(frames, frame_role(shown_roles[r], ids, names, count));
+            g_ptr_array_add(frames, presence_role_frame(shown_roles[r], ids, names, count));
     }
 }
 
@@ -178,9 +176,10 @@ void presence_announce_role(struct client *c)
     struct server *srv = c->srv;
     uint32_t id = c->id;
     struct proto_str name = proto_str_of(c->name);
-    struct frame *f = frame_role(c->role, &id, &name, 1);
+    struct frame *f = presence_role_frame(c->role, &id, &name, 1);
     client_broadcast(srv, f, NULL);
     frame_unref(f);
+    cluster_presence_local(c, true);
 }
 
 /* Sends the held USER_JOINED notices to the clients online before the newcomers, then
@@ -208,6 +207,7 @@ static void flush_joined(struct server *srv, uint32_t from)
         c->welcome_pending = false;
         send_welcome(c);
         send_user_list(c);
+        cluster_presence_send_list(c);
         send_all(c, frames);
     }
     g_ptr_array_unref(frames);
@@ -227,7 +227,7 @@ static void flush_left(struct server *srv)
         uint32_t count = MIN(b->left_count - start, PROTO_MAX_USERS_PER_FRAME);
         for (uint32_t i = 0; i < count; i++)
             names[i] = proto_str_of(b->left_names[start + i]);
-        struct frame *f = frame_users(PROTO_USER_LEFT, b->left_ids + start, names, count);
+        struct frame *f = presence_users_frame(PROTO_USER_LEFT, b->left_ids + start, names, count);
         client_broadcast(srv, f, NULL);
         frame_unref(f);
     }
@@ -356,6 +356,7 @@ void presence_enter(struct client *c, const char *name, char *key)
     history_live_started(c);
     client_log(c, LOG_INFO, "login");
     hold_joined(c);
+    cluster_presence_local(c, true);
 }
 
 void presence_on_hello(struct client *c, const struct proto_msg *msg)
@@ -397,6 +398,7 @@ void presence_leave(struct client *c)
         presence_flush(srv); /* removal reorders the online list the newcomers end */
     online_remove(c);
     rooms_on_logout(c);
+    cluster_presence_local(c, false);
     if (srv->stopping)
         return; /* everyone is being told the server is going away */
     hold_left(c);

@@ -12,6 +12,17 @@
 struct client;
 struct server;
 
+struct frame;
+
+/* A USER_LIST, USER_JOINED or USER_LEFT frame of count (at most
+ * PROTO_MAX_USERS_PER_FRAME) entries (ids and names). */
+struct frame *presence_users_frame(uint16_t type, const uint32_t *ids,
+                                   const struct proto_str *names, uint32_t count);
+
+/* A USER_ROLE frame for role naming up to PROTO_MAX_USERS_PER_FRAME users. */
+struct frame *presence_role_frame(int role, const uint32_t *ids, const struct proto_str *names,
+                                  uint32_t count);
+
 /* Handles HELLO, the guest login (--allow-guests): logs the client in as a guest, or
  * answers with the reason it cannot be. */
 void presence_on_hello(struct client *c, const struct proto_msg *msg);

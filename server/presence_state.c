@@ -3,6 +3,7 @@
 
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/cluster_presence.h"
 #include "server/limits.h"
 #include "server/room_presence.h"
 #include "server/rooms.h"
@@ -76,6 +77,7 @@ void presence_state_on_set(struct client *c, const struct proto_msg *msg)
         }
         c->presence = ps->state;
         tell(c, ps->state);
+        cluster_presence_local(c, true);
         client_log(c, LOG_DEBUG, "presence %s",
                    ps->state == PROTO_PRESENCE_AWAY ? "away" : "active");
     }

@@ -171,3 +171,9 @@ void room_tell_away(struct client *c, struct room *r, uint16_t state)
 {
     hold(c->srv, r, (uint32_t)c->account_id, c->name, PROTO_PRESENCE_STATE, state, NULL);
 }
+
+void room_tell_member_away(struct server *srv, struct room *r, int64_t account_id,
+                           const char *name, uint16_t state)
+{
+    hold(srv, r, (uint32_t)account_id, name, PROTO_PRESENCE_STATE, state, NULL);
+}

@@ -30,6 +30,11 @@ void room_tell_presence(struct client *c, struct room *r, uint16_t state,
 void room_tell_member(struct server *srv, struct room *r, int64_t account_id, const char *name,
                       uint16_t state, const struct deliver_ticket *t);
 
+/* Holds the notice that an account known by id and name (online on another node) is
+ * now active or away in r (PRESENCE_STATE). */
+void room_tell_member_away(struct server *srv, struct room *r, int64_t account_id,
+                           const char *name, uint16_t state);
+
 /* Holds the notice that c is now active or away (enum proto_presence) for r's other
  * online members (PRESENCE_STATE). */
 void room_tell_away(struct client *c, struct room *r, uint16_t state);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "server/client.h"
+#include "server/cluster_presence.h"
 #include "server/deliver.h"
 #include "server/history.h"
 #include "server/presence.h"
@@ -317,19 +318,21 @@ typedef bool (*member_pick_fn)(const struct room_member *m, const struct client 
 
 static bool pick_online(const struct room_member *m, const struct client *c)
 {
-    (void)c;
-    return m->client != NULL;
+    return m->client != NULL || cluster_presence_account(c->srv, m->account_id, NULL);
 }
 
 static bool pick_offline(const struct room_member *m, const struct client *c)
 {
-    (void)c;
-    return m->client == NULL;
+    return !pick_online(m, c);
 }
 
+/* Away: its connection here is, or (none here) every one on other nodes is. */
 static bool pick_away(const struct room_member *m, const struct client *c)
 {
-    return m->client != NULL && m->client != c && m->client->presence == PROTO_PRESENCE_AWAY;
+    bool away = false;
+    if (m->client == NULL)
+        return cluster_presence_account(c->srv, m->account_id, &away) && away;
+    return m->client != c && m->client->presence == PROTO_PRESENCE_AWAY;
 }
 
 /* The frames (ROOM_MEMBERS or PRESENCE_STATE, with state) listing r's members that
@@ -406,7 +409,7 @@ void rooms_on_logout(struct client *c)
         if (m->client != c)
             continue; /* never logged in to its rooms (left in its login pass) */
         m->client = NULL;
-        if (!c->srv->stopping)
+        if (!c->srv->stopping && !cluster_presence_account(c->srv, c->account_id, NULL))
             room_tell_presence(c, r, PROTO_MEMBER_OFFLINE, NULL);
     }
 }

@@ -15,6 +15,7 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/cluster.h"
+#include "server/cluster_presence.h"
 #include "server/clock.h"
 #include "server/conn.h"
 #include "server/deliver.h"
@@ -352,6 +353,7 @@ static void server_before_sleep(struct server *srv)
             client_flush(c);
         }
     } while (srv->announce.type != 0 || room_presence_held(srv));
+    cluster_presence_flush(srv);
 }
 
 /* Milliseconds until the nearest deadline, 0 if work is waiting, -1 for none. */
@@ -381,6 +383,7 @@ static void server_begin_stop(struct server *srv)
 {
     deliver_commit(srv); /* answers and notices of this pass come before SHUTDOWN */
     presence_flush(srv);
+    cluster_presence_stopping(srv);
     srv->stopping = true;
     systemd_notify_stopping();
     srv->stop_deadline = clock_mono_ms() + SERVER_SHUTDOWN_FLUSH_MS;

@@ -18,6 +18,7 @@
 
 struct client;
 struct cluster;
+struct cluster_presence;
 struct filestore;
 struct throttle;
 struct worker;
@@ -111,6 +112,8 @@ struct server {
     struct rooms *rooms;       /* every room and its members (rooms.h) */
     struct tls_server *tls;    /* NULL when the port speaks plain text */
     struct cluster *cluster;   /* --cluster: the shared log (cluster.h); NULL on one node */
+    struct cluster_presence *cluster_presence; /* --cluster: the others' users
+                                                  (cluster_presence.h); else NULL */
     struct tls_acceptor *acceptor; /* the TLS handshake thread, with tls */
     uint32_t tls_handshaking;  /* connections with it: counted against max_clients */
     bool tls_generated;        /* its certificate was made by this start */

@@ -150,3 +150,15 @@ class Writer:
         for cid in sorted(set(self.refused)):
             while not self.send_and_wait(cid):
                 pass
+
+
+def see_each_other(*clients):
+    """Presence crosses nodes (docs/CLUSTER.md section 7): waits until each client has seen
+    every other one, in its USER_LIST or a USER_JOINED (read here), so that no join
+    arrives later in the middle of what a test reads."""
+    for client in clients:
+        known = {uid for uid, _ in client.users}
+        for other in clients:
+            while other.user_id not in known:
+                frame = client.wait_for(P.USER_JOINED, skip=(P.USER_LEFT,))[0]
+                known.update(uid for uid, _ in frame.users)

@@ -9,7 +9,8 @@ import time
 import chatproto as P
 from chatserver import TIMEOUT
 from chatstore import query
-from chatcluster import ADMIN, account, collect_texts, guest, seeded_nodes, start_node
+from chatcluster import (ADMIN, account, collect_texts, guest, see_each_other, seeded_nodes,
+                         start_node)
 
 
 def test_guests_on_three_nodes_see_one_sequence(server_factory, redis):
@@ -54,6 +55,7 @@ def test_sender_ids_are_cluster_wide(server_factory, redis):
     one = start_node(server_factory, redis, 1)
     three = start_node(server_factory, redis, 3)
     a, b = guest(one, "ann"), guest(three, "ben")
+    see_each_other(a, b)
     assert a.user_id >> 24 == 1 and b.user_id >> 24 == 3
     a.say("from one", client_id=7)
     text = b.wait_for(P.TEXT)[0]
@@ -63,8 +65,9 @@ def test_sender_ids_are_cluster_wide(server_factory, redis):
 def test_edit_delete_react_on_one_node_seen_on_another(server_factory, redis, tmp_path):
     one, _, three = seeded_nodes(server_factory, redis, tmp_path)
     writer, reader = account(one), guest(three, "reader")
+    see_each_other(writer, reader)
     writer.say("first words", client_id=1)
-    text = writer.wait_for(P.TEXT, skip=(P.USER_JOINED,))[0]
+    text = writer.wait_for(P.TEXT)[0]
     assert reader.wait_for(P.TEXT)[0].message_id == text.message_id
     writer.send_frame(P.EDIT, request_id=2, message_id=text.message_id, text="better words")
     edited = reader.wait_for(P.MESSAGE_EDITED)[0]
@@ -92,6 +95,7 @@ def test_edit_delete_react_on_one_node_seen_on_another(server_factory, redis, tm
 def test_a_resend_through_another_node_applies_as_nothing(server_factory, redis, tmp_path):
     one, two = seeded_nodes(server_factory, redis, tmp_path, count=2)
     first, again, watcher = account(one), account(two), guest(two, "watcher")
+    see_each_other(first, again, watcher)
     first.say("only once", client_id=41)
     original = first.wait_for(P.TEXT, skip=(P.USER_JOINED,))[0]
     assert watcher.wait_for(P.TEXT)[0].message_id == original.message_id

@@ -5,7 +5,8 @@ import chatproto as P
 from chatclient import RawClient
 from chatserver import wait_until
 from chatstore import query
-from chatcluster import ADMIN, ADMIN_PASSWORD, account, registered, seeded_nodes
+from chatcluster import (ADMIN, ADMIN_PASSWORD, account, registered, see_each_other,
+                         seeded_nodes)
 
 
 def test_rooms_made_joined_and_topics_set_on_one_node_hold_on_every_node(
@@ -13,6 +14,7 @@ def test_rooms_made_joined_and_topics_set_on_one_node_hold_on_every_node(
     one, _, three = seeded_nodes(server_factory, redis, tmp_path, count=3)
     bob = registered(three, "bob")
     alice = account(one)
+    see_each_other(alice, bob)
     alice.send_frame(P.ROOM_CREATE, request_id=1, kind=P.ROOM_PUBLIC, name="garden",
                      topic="roses")
     state = alice.wait_for(P.ROOM_STATE, skip=(P.USER_JOINED,))[0]
@@ -21,7 +23,7 @@ def test_rooms_made_joined_and_topics_set_on_one_node_hold_on_every_node(
     wait_until(lambda: query(three.workdir, "SELECT count(*) FROM rooms WHERE name = 'garden'")
                == [(1,)], what="node 3 to apply the room")
     bob.send_frame(P.ROOM_JOIN, request_id=2, name="garden")
-    assert bob.wait_for(P.ROOM_STATE)[0].room_id == state.room_id
+    assert bob.wait_for(P.ROOM_STATE, skip=(P.USER_JOINED,))[0].room_id == state.room_id
     bob.wait_for(P.DONE, skip=(P.ROOM_MEMBERS, P.ROOM_TOPIC, P.ROOM_PRESENCE))
     bob.send_frame(P.ROOM_TOPIC_SET, request_id=3, room_id=state.room_id, topic="tulips")
     bob.wait_for(P.DONE, skip=(P.ROOM_TOPIC, P.ROOM_MEMBERS, P.ROOM_PRESENCE))
@@ -53,11 +55,11 @@ def test_invites_blocks_and_read_markers_travel(server_factory, redis, tmp_path)
                                          if isinstance(v, bytes)), "only its hash travels"
     registered(three, "carol")
     admin.send_frame(P.BLOCK, request_id=2, blocked=1, username="carol")
-    admin.wait_for(P.DONE, skip=(P.USER_JOINED,))
+    admin.wait_for(P.DONE, skip=(P.USER_JOINED, P.USER_LEFT))
     admin.say("read me", client_id=3)
-    message = admin.wait_for(P.TEXT, skip=(P.USER_JOINED,))[0]
+    message = admin.wait_for(P.TEXT, skip=(P.USER_JOINED, P.USER_LEFT))[0]
     admin.send_frame(P.READ_MARK, request_id=4, room_id=0, message_id=message.message_id)
-    marker = admin.wait_for(P.READ_MARKER, skip=(P.RECEIPT, P.USER_JOINED))[0]
+    marker = admin.wait_for(P.READ_MARKER, skip=(P.RECEIPT, P.USER_JOINED, P.USER_LEFT))[0]
     assert marker.message_id == message.message_id
     for node in (one, three):
         wait_until(lambda: query(node.workdir, "SELECT count(*) FROM read_markers WHERE "

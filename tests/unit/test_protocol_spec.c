@@ -715,6 +715,30 @@ static const struct example examples[] = {
       "62 6f 62 "
       "00 02 "
       "68 69 " },
+    { { PROTO_EVENT_PRESENCE_NODE, .u.presence_node = { 2, 1, 1764000000000000u } },
+      "00 00 00 0c 08 17 00 00 "
+      "00 02 "
+      "00 01 "
+      "00 06 44 59 41 62 40 00 " },
+    { { PROTO_EVENT_PRESENCE_ON, .u.presence_user = { 0x02000007u, 5, PROTO_ROLE_MEMBER,
+                                                      PROTO_PRESENCE_AWAY, S("bob") } },
+      "00 00 00 15 08 18 00 00 "
+      "02 00 00 07 "
+      "00 00 00 00 00 00 00 05 "
+      "00 00 "
+      "00 01 "
+      "00 03 "
+      "62 6f 62 " },
+    { { PROTO_EVENT_PRESENCE_OFF, .u.presence_user = { 0x02000007u, 0, 0, 0, { NULL, 0 } } },
+      "00 00 00 04 08 19 00 00 "
+      "02 00 00 07 " },
+    { { PROTO_EVENT_TYPING, .u.typing = { 4, 5, PROTO_TYPING_ACTIVE, S("bob") } },
+      "00 00 00 0f 08 1a 00 00 "
+      "00 00 00 04 "
+      "00 00 00 05 "
+      "00 01 "
+      "00 03 "
+      "62 6f 62 " },
     { { PROTO_EVENT_EDIT, .u.event_change = { 1000, 1764000000789u, 2, 0, S("bob"),
                                               S("hi all") } },
       "00 00 00 27 08 0a 00 00 "
