@@ -96,10 +96,9 @@ static void catching_up_changed(ChatSession *self, guint32 room_id)
         chat_room_set_catching_up(room, resuming(self, room_id));
 }
 
-/* Forgets every request unanswered: no room is catching up any more. */
-static void forget_requests(ChatSession *self)
+/* No room is catching up any more. */
+static void all_caught_up(ChatSession *self)
 {
-    g_hash_table_remove_all(self->history.requests);
     guint n = g_list_model_get_n_items(G_LIST_MODEL(self->rooms));
     for (guint i = 0; i < n; i++) {
         ChatRoom *room = g_list_model_get_item(G_LIST_MODEL(self->rooms), i);
@@ -113,14 +112,16 @@ void session_history_conn_started(ChatSession *self)
 {
     g_hash_table_remove_all(self->history.resumed);
     g_hash_table_remove_all(self->history.in_step);
-    forget_requests(self);
+    g_hash_table_remove_all(self->history.requests);
+    all_caught_up(self);
     self->history.unsupported = FALSE;
 }
 
-/* The connection (or the login on it) ended: what was asked on it is never answered. */
+/* The connection (or the login on it) ended: no room catches up on it any more (what
+ * was asked stays unanswered until the next connection forgets it). */
 void session_history_conn_ended(ChatSession *self)
 {
-    forget_requests(self);
+    all_caught_up(self);
 }
 
 static guint64 history_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
@@ -350,7 +351,8 @@ gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 req
 {
     if (code == PROTO_E_UNKNOWN_TYPE) {
         self->history.unsupported = TRUE;
-        forget_requests(self);
+        g_hash_table_remove_all(self->history.requests);
+        all_caught_up(self);
     } else {
         struct history_request *r = take_request(self, request_id);
         if (r)
