@@ -2,9 +2,10 @@
  * "catching-up": after a login its RESUME replay, or a gap fill, has not ended) live
  * texts arrive amid the replayed ones, and a terminal cannot put a line above another.
  * So the room's message and file lines are held and printed in id order when the catch
- * up ends (or the connection does), each followed by the lines about it (edits,
- * deletions, reactions) that came meanwhile; lines about a message not printed yet wait
- * for it the same way. The session reports each id once, so nothing is printed twice.
+ * up ends (a lost connection's on the next login; at once when the session is
+ * disconnected for good), each followed by the lines about it (edits, deletions,
+ * reactions) that came meanwhile; lines about a message not printed yet wait for it
+ * the same way. The session reports each id once, so nothing is printed twice.
  * HOLD_MAX bounds what is held; past it, what is held is printed at once with a note,
  * and the room's lines are printed as they come until its catch up ends. Holding is
  * only a queue the main loop fills and empties: nothing ever waits for it. */

@@ -30,10 +30,12 @@ G_DECLARE_FINAL_TYPE(ChatRoom, chat_room, CHAT, ROOM, GObject)
  *   "last-message-id"  guint64  the newest message id seen in this room (0: none)
  *   "joined"           gboolean the account is a member (FALSE for a room only listed)
  *   "catching-up"      gboolean the session is catching up on what was missed: the
- *                               room's RESUME on this connection (PROTOCOL.md 5.41) or a
- *                               gap fill has not ended. Replayed and live texts then
- *                               arrive interleaved (the message id orders them). It
- *                               turns FALSE when that ends, or the connection does.
+ *                               room's RESUME (PROTOCOL.md 5.41) or a gap fill has not
+ *                               ended. Replayed and live texts then arrive interleaved
+ *                               (the message id orders them). A lost connection does
+ *                               not end it: the next login resumes the room again. It
+ *                               turns FALSE when that ends, or the session is
+ *                               disconnected for good.
  * Signal "members-changed" (): the member list (chat_room_list_members) changed. */
 
 /* A new room object; name and topic are copied (NULL means ""). */

@@ -96,32 +96,40 @@ static void catching_up_changed(ChatSession *self, guint32 room_id)
         chat_room_set_catching_up(room, resuming(self, room_id));
 }
 
-/* No room is catching up any more. */
-static void all_caught_up(ChatSession *self)
+/* Sets every room's "catching-up": whether a RESUME or gap fill of it has not ended,
+ * or FALSE for all when not online. */
+static void rooms_catching_up(ChatSession *self, gboolean online)
 {
     guint n = g_list_model_get_n_items(G_LIST_MODEL(self->rooms));
     for (guint i = 0; i < n; i++) {
         ChatRoom *room = g_list_model_get_item(G_LIST_MODEL(self->rooms), i);
-        chat_room_set_catching_up(room, FALSE);
+        chat_room_set_catching_up(room, online && resuming(self, chat_room_get_id(room)));
         g_object_unref(room);
     }
 }
 
-/* A new connection: nothing resumed or asked on it yet. */
+/* A new connection: nothing resumed or asked on it yet. A room catching up stays so
+ * until the login is complete (session_history_logged_in): its lines before the loss
+ * and the replay of the next RESUME are one catch up. */
 void session_history_conn_started(ChatSession *self)
 {
     g_hash_table_remove_all(self->history.resumed);
     g_hash_table_remove_all(self->history.in_step);
     g_hash_table_remove_all(self->history.requests);
-    all_caught_up(self);
     self->history.unsupported = FALSE;
 }
 
-/* The connection (or the login on it) ended: no room catches up on it any more (what
- * was asked stays unanswered until the next connection forgets it). */
-void session_history_conn_ended(ChatSession *self)
+/* The login is complete and the rooms held are resumed: the others are not catching up. */
+void session_history_logged_in(ChatSession *self)
 {
-    all_caught_up(self);
+    rooms_catching_up(self, TRUE);
+}
+
+/* The session is disconnected for good (no reconnect, no other server): no room is
+ * catching up any more. */
+void session_history_disconnected(ChatSession *self)
+{
+    rooms_catching_up(self, FALSE);
 }
 
 static guint64 history_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
@@ -352,7 +360,7 @@ gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 req
     if (code == PROTO_E_UNKNOWN_TYPE) {
         self->history.unsupported = TRUE;
         g_hash_table_remove_all(self->history.requests);
-        all_caught_up(self);
+        rooms_catching_up(self, TRUE);
     } else {
         struct history_request *r = take_request(self, request_id);
         if (r)
