@@ -307,6 +307,9 @@ static const struct field event_setting_fields[] = {
     U64(event_setting.account), U32(event_setting.room_id), U16(event_setting.value),
     STR(event_setting.name, PROTO_MAX_NAME_BYTES),
 };
+static const struct field event_prune_fields[] = {
+    U64(event_prune.before_ms), U64(event_prune.time_ms), U32(event_prune.max_rows),
+};
 static const struct field event_text_fields[] = {
     U32(event_text.room_id), U64(event_text.time_ms), U64(event_text.sender_account),
     U32(event_text.sender_conn), U64(event_text.client_id), U64(event_text.reply_to),
@@ -435,6 +438,7 @@ static const struct layout layouts[] = {
     LAYOUT(EVENT_DIRECT, event_direct_fields),
     LAYOUT(EVENT_RECEIPTS_SET, event_setting_fields),
     LAYOUT(EVENT_NOTIFY_LEVEL, event_setting_fields),
+    LAYOUT(EVENT_PRUNE, event_prune_fields),
     LAYOUT(EVENT_EDIT, event_edit_fields),
     LAYOUT(EVENT_DELETE, event_delete_fields),
     LAYOUT(EVENT_REACT, event_react_fields),

@@ -184,6 +184,7 @@ enum proto_type {
     PROTO_EVENT_DIRECT = 0x0812,     /* node  struct proto_event_direct */
     PROTO_EVENT_RECEIPTS_SET = 0x0813, /* node  struct proto_event_setting */
     PROTO_EVENT_NOTIFY_LEVEL = 0x0814, /* node  struct proto_event_setting */
+    PROTO_EVENT_PRUNE = 0x0815,      /* node  struct proto_event_prune */
 };
 
 #define PROTO_EVENT_FIRST 0x0800u    /* the range of cluster events */
@@ -946,6 +947,13 @@ struct proto_event_setting {
     struct proto_str name;   /* the account's name */
 };
 
+/* EVENT_PRUNE: --retention-days pruning, the same rows on every node. */
+struct proto_event_prune {
+    uint64_t before_ms;      /* messages with an older time_ms go, with their files */
+    uint64_t time_ms;        /* when the taking node made it (its wall clock) */
+    uint32_t max_rows;       /* at most this many messages, lowest ids first */
+};
+
 /* EVENT_SESSION_ADD and EVENT_SESSION_DROP: never a token, only its SHA-256. */
 struct proto_event_session {
     uint64_t account;
@@ -1048,6 +1056,7 @@ struct proto_msg {
         struct proto_event_file_thumb event_file_thumb;
         struct proto_event_direct event_direct;
         struct proto_event_setting event_setting; /* EVENT_RECEIPTS_SET, _NOTIFY_LEVEL */
+        struct proto_event_prune event_prune;
     } u;
 };
 

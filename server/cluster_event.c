@@ -33,6 +33,7 @@ static uint16_t frame_type(enum event_type type)
     case EVENT_DIRECT: return PROTO_EVENT_DIRECT;
     case EVENT_RECEIPTS_SET: return PROTO_EVENT_RECEIPTS_SET;
     case EVENT_NOTIFY_LEVEL: return PROTO_EVENT_NOTIFY_LEVEL;
+    case EVENT_PRUNE: return PROTO_EVENT_PRUNE;
     }
     return 0;
 }
@@ -44,7 +45,8 @@ uint8_t *cluster_event_encode(const struct event *ev, size_t *len)
         return NULL;
     if (cluster_account_to_frame(ev, &m) || cluster_moderate_to_frame(ev, &m) ||
         cluster_room_to_frame(ev, &m) || cluster_mark_to_frame(ev, &m) ||
-        cluster_file_to_frame(ev, &m) || cluster_direct_to_frame(ev, &m)) {
+        cluster_file_to_frame(ev, &m) || cluster_direct_to_frame(ev, &m) ||
+        cluster_prune_to_frame(ev, &m)) {
         /* filled */
     } else if (ev->type == EVENT_TEXT) {
         const struct event_text *t = &ev->u.text;
@@ -160,6 +162,8 @@ bool cluster_event_decode(const uint8_t *bytes, size_t len, struct cluster_event
         family = cluster_file_from_frame(&m, out, why);
     if (family < 0)
         family = cluster_direct_from_frame(&m, out, why);
+    if (family < 0)
+        family = cluster_prune_from_frame(&m, out, why);
     if (family >= 0)
         return family == 1;
     switch (type) {

@@ -46,4 +46,9 @@ bool cluster_direct_to_frame(const struct event *ev, struct proto_msg *m);
 int cluster_direct_from_frame(const struct proto_msg *m, struct cluster_event *out,
                               const char **why);
 
+/* The same two for EVENT_PRUNE (cluster_event_prune.c). */
+bool cluster_prune_to_frame(const struct event *ev, struct proto_msg *m);
+int cluster_prune_from_frame(const struct proto_msg *m, struct cluster_event *out,
+                             const char **why);
+
 #endif

@@ -47,6 +47,7 @@ void event_apply(struct server *srv, const struct event *ev,
     case EVENT_DIRECT: event_apply_direct(srv, &ev->u.direct, ticket); break;
     case EVENT_RECEIPTS_SET: event_apply_receipts_set(srv, &ev->u.setting, ticket); break;
     case EVENT_NOTIFY_LEVEL: event_apply_notify_level(srv, &ev->u.setting, ticket); break;
+    case EVENT_PRUNE: event_apply_prune(srv, &ev->u.prune, ticket); break;
     }
 }
 

@@ -44,6 +44,8 @@ enum event_type {
     EVENT_DIRECT,         /* a DIRECT_SEND to an account with no direct room here yet */
     EVENT_RECEIPTS_SET,   /* an account shares its receipts or not (RECEIPTS_SET) */
     EVENT_NOTIFY_LEVEL,   /* an account's notification level of a room (NOTIFY_LEVEL_SET) */
+    EVENT_PRUNE,          /* --retention-days: old messages and their files deleted (a
+                             cluster node's timer; a single node prunes on its own) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -215,6 +217,14 @@ struct event_setting {
                                   the level (at most PROTO_NOTIFY_NONE) */
 };
 
+/* EVENT_PRUNE: every node deletes the same rows, whatever its own clock says. */
+struct event_prune {
+    int64_t before_ms;         /* messages with an older time_ms go, with their files */
+    int64_t time_ms;           /* when it was taken (wall clock), after before_ms */
+    uint32_t max_rows;         /* at most this many, lowest ids first (1 to
+                                  SERVER_PRUNE_BATCH) */
+};
+
 struct event {
     enum event_type type;
     union {
@@ -233,6 +243,7 @@ struct event {
         struct event_file file;
         struct event_direct direct;
         struct event_setting setting;
+        struct event_prune prune;
     } u;
 };
 
@@ -393,5 +404,14 @@ void event_apply_invite_create(struct server *srv, const struct event_invite *ev
  * store the entry stops). */
 void event_apply_file(struct server *srv, const struct event_file *ev,
                       const struct deliver_ticket *ticket);
+
+/* Deletes up to max_rows messages older than before_ms, lowest ids first, with their
+ * files' index entries, as store_prune() does; then removes each such file from the
+ * files directory unless a remaining entry names it or it is newer than the event (a
+ * later upload under the name, on a node ahead of this one). Every node applies it
+ * alike; a file another node removed already is fine. The pruning's schedule follows
+ * (retention_applied(): ticket not NULL on the node that appended it). */
+void event_apply_prune(struct server *srv, const struct event_prune *ev,
+                       const struct deliver_ticket *ticket);
 
 #endif

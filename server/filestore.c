@@ -195,6 +195,26 @@ void filestore_remove(struct filestore *fs, const char *name)
     g_free(path);
 }
 
+bool filestore_remove_older(struct filestore *fs, const char *name, int64_t before_ms)
+{
+    char *path = g_build_filename(fs->dir, name, NULL);
+    char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
+    log_quote(quoted, sizeof quoted, name, strnlen(name, SERVER_FILE_NAME_MAX));
+    struct stat sb;
+    bool removed = false;
+    if (lstat(path, &sb) == 0 &&
+        (int64_t)sb.st_ctim.tv_sec * 1000 + sb.st_ctim.tv_nsec / 1000000 >= before_ms)
+        log_event(LOG_WARN, 0, NULL, NULL, "kept stored file %s: it is newer than the "
+                  "prune that names it", quoted);
+    else if (unlink(path) == 0)
+        removed = true;
+    else if (errno != ENOENT)
+        log_event(LOG_WARN, 0, NULL, NULL, "cannot remove stored file %s: %s", quoted,
+                  g_strerror(errno));
+    g_free(path);
+    return removed;
+}
+
 /* Reads the index entry of id and opens its file: a new entry with no readers. */
 static enum filestore_status filestore_load(struct filestore *fs, uint64_t id,
                                             struct stored_file **out)

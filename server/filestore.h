@@ -65,6 +65,11 @@ bool filestore_exists(struct filestore *fs, const char *name);
 /* Removes a stored file by its base name (an unannounced or pruned file). */
 void filestore_remove(struct filestore *fs, const char *name);
 
+/* filestore_remove() of a file last linked or changed (its ctime) before before_ms (wall
+ * clock), so not a newer upload given the same name once the first was gone (left and
+ * logged). True if this call removed it (false too if it was gone already). */
+bool filestore_remove_older(struct filestore *fs, const char *name, int64_t before_ms);
+
 enum filestore_status {
     FILESTORE_OK,
     FILESTORE_NOT_FOUND,   /* no file with that id in the index */

@@ -254,6 +254,13 @@
                                                   room of each of up to 2000 matches scattered
                                                   over the messages table */
 #define SERVER_PRUNE_INTERVAL_MS 60000         /* --retention-days pruning runs once a minute */
+#define SERVER_PRUNE_RETRY_MS CLUSTER_ANSWER_TIMEOUT_MS /* a cluster node's PRUNE
+                                                  entry not applied by then was refused or
+                                                  lost (the stream away): asked again */
+#define SERVER_PRUNE_STANDBY_MS (2 * SERVER_PRUNE_INTERVAL_MS) /* a cluster node that saw
+                                                  another's PRUNE apply waits this long:
+                                                  that node asks once a minute, this one
+                                                  only if it is gone */
 #define SERVER_PRUNE_BATCH 500u                /* messages deleted per loop pass while pruning:
                                                   at ~480,000 rows/s batched inserts (measured,
                                                   ARCHITECTURE.md), about a millisecond, so

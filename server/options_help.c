@@ -174,4 +174,8 @@ void options_print_help(void)
            CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
            CLUSTER_RECONNECT_MAX_MS, CLUSTER_STREAM_MAXLEN, CLUSTER_READ_BATCH,
            CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES);
+    printf("With --retention-days a node's timer appends the prune to the stream and every\n"
+           "node deletes the same rows; while the stream is away nothing is pruned and the\n"
+           "node asks again every %u ms; a node that saw another's prune waits %u s.\n",
+           SERVER_PRUNE_RETRY_MS, SERVER_PRUNE_STANDBY_MS / 1000);
 }

@@ -320,7 +320,10 @@ void chat_session_note_input(ChatSession *self);
 /* Queues a text for sending (validated first). Returns the message, PENDING (transfer
  * none: take a reference to keep it), or NULL with error set when the text is empty, too
  * long or invalid. It turns SENT (or FAILED) when the server answers, and "message"
- * then reports the same object; texts queued while offline go out after the next login. */
+ * then reports the same object; texts queued while offline go out after the next login.
+ * A refusal as unavailable (ERROR 80, a cluster node without Redis) leaves it PENDING:
+ * it is sent again by itself, same client id, and FAILED only when the refusals outlast
+ * SESSION_RESEND_FOR_S (session_outbox_retry.c). */
 ChatMessage *chat_session_send_text(ChatSession *self, const char *text, GError **error);
 
 /* Keeps the outbox (texts not yet acknowledged) in a file under dir, one per server and

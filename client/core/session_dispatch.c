@@ -153,6 +153,9 @@ static void on_error(ChatSession *self, const struct proto_error *e)
     case PROTO_TEXT_SEND:
     case PROTO_DIRECT_SEND:
     case PROTO_REPLY_SEND:
+        /* Unavailable: nothing was done yet; the text waits and goes out again. */
+        if (e->code == PROTO_E_CLUSTER_UNAVAILABLE && session_text_retry_later(self, e->ref_id))
+            break;
         handled = session_text_failed(self, e->ref_id, session_error_from_proto(e->code), text);
         break;
     case PROTO_FILE_OFFER:

@@ -22,16 +22,6 @@
 
 #define OUTBOX_HEADER "chat-outbox 1"
 
-/* A text the server has not relayed back yet. */
-struct pending_text {
-    guint64 client_id;
-    guint32 room_id;
-    char *direct_to;     /* a direct message to this account (room_id unused), or NULL */
-    char *text;
-    guint64 reply_to;    /* a reply to this message of room_id, or 0 */
-    ChatMessage *msg;    /* its object, PENDING (a reference) */
-};
-
 static void outbox_save(ChatSession *self);
 
 static void pending_text_free(gpointer data)
@@ -48,6 +38,7 @@ void session_outbox_clear(ChatSession *self)
 {
     if (self->outbox_save_source)
         outbox_save(self);
+    session_outbox_retry_cancel(self);
     g_queue_clear_full(&self->pending_texts, pending_text_free);
     g_clear_pointer(&self->outbox_path, g_free);
     g_clear_pointer(&self->outbox_dir, g_free);
@@ -59,6 +50,13 @@ static GList *find_pending(ChatSession *self, guint64 client_id)
         if (((struct pending_text *)l->data)->client_id == client_id)
             return l;
     return NULL;
+}
+
+/* The pending text client_id, or NULL (see session_private.h). */
+struct pending_text *session_outbox_find(ChatSession *self, guint64 client_id)
+{
+    GList *link = find_pending(self, client_id);
+    return link ? link->data : NULL;
 }
 
 /* ---- The file ---- */
@@ -204,6 +202,7 @@ void session_outbox_open(ChatSession *self)
     char *path = g_build_filename(self->outbox_dir, name, NULL);
     if (g_strcmp0(path, self->outbox_path) != 0) {
         if (self->outbox_path) {
+            session_outbox_retry_cancel(self);
             g_queue_clear_full(&self->pending_texts, pending_text_free);
             g_hash_table_remove_all(session_history_marks(self));
         }
@@ -229,7 +228,8 @@ void chat_session_set_outbox_dir(ChatSession *self, const char *dir)
 
 /* ---- Sending ---- */
 
-static void send_pending_text(ChatSession *self, const struct pending_text *p)
+/* Sends p with its client id (see session_private.h). */
+void session_outbox_send(ChatSession *self, const struct pending_text *p)
 {
     struct proto_msg msg = { .type = p->direct_to ? PROTO_DIRECT_SEND : PROTO_TEXT_SEND };
     if (p->reply_to) {
@@ -250,11 +250,13 @@ static void send_pending_text(ChatSession *self, const struct pending_text *p)
     session_send(self, &msg);
 }
 
-/* The login is complete: every text never acknowledged goes out again, same ids. */
+/* The login is complete: every text never acknowledged goes out again, same ids (those
+ * waiting after ERROR 80 too, at once: their wait ends). */
 void session_outbox_resend(ChatSession *self)
 {
+    session_outbox_retry_cancel(self);
     for (GList *l = self->pending_texts.head; l; l = l->next)
-        send_pending_text(self, l->data);
+        session_outbox_send(self, l->data);
 }
 
 /* TRUE for valid UTF-8 made only of white space (or nothing). */
@@ -311,7 +313,7 @@ static ChatMessage *outbox_add(ChatSession *self, guint32 room_id, const char *d
     g_queue_push_tail(&self->pending_texts, p);
     outbox_save(self);
     if (session_can_send(self))
-        send_pending_text(self, p);
+        session_outbox_send(self, p);
     session_note_activity(self);
     return p->msg;
 }

@@ -24,6 +24,14 @@
 #define SESSION_UPLOAD_QUEUE_HIGH (256u * 1024u) /* read file data only below this */
 #define SESSION_PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
 #define SESSION_SPEED_SMOOTHING 0.3      /* weight of the newest speed sample */
+/* A text refused with ERROR 80 (a cluster node without Redis: nothing was sent) stays
+ * pending and goes out again by itself, same client id, after a wait that starts at
+ * FIRST and doubles up to MAX; once its refusals have lasted FOR_S it is failed with the
+ * server's words. A Redis restart or a node's reconnect takes a few seconds (the server
+ * retries Redis every 2 s at most); an outage past FOR_S is one the user should hear of. */
+#define SESSION_RESEND_FIRST_MS 500
+#define SESSION_RESEND_MAX_MS 4000
+#define SESSION_RESEND_FOR_S 20
 
 enum session_signal {
     SIG_STATE_CHANGED,
@@ -192,6 +200,7 @@ struct _ChatSession {
     char *outbox_dir;            /* where outboxes are kept; NULL: in memory only */
     char *outbox_path;           /* this server's and account's outbox file, or NULL */
     guint outbox_save_source;    /* an idle save after acknowledgements */
+    guint outbox_retry_source;   /* the next resend of texts refused as unavailable */
     guint64 last_upload_id;
     GQueue transfers;            /* struct transfer *, in the order they were started */
     struct session_auth auth;
@@ -247,8 +256,25 @@ void session_go_online(ChatSession *self);
 /* The lobby user id of the user online under name: FALSE if nobody is. */
 gboolean session_find_user(ChatSession *self, const char *name, guint32 *id);
 
+/* A text the server has not relayed back yet (session_outbox.c). */
+struct pending_text {
+    guint64 client_id;
+    guint32 room_id;
+    char *direct_to;     /* a direct message to this account (room_id unused), or NULL */
+    char *text;
+    guint64 reply_to;    /* a reply to this message of room_id, or 0 */
+    ChatMessage *msg;    /* its object, PENDING (a reference) */
+    gint64 refused_since_us; /* monotonic time of its first ERROR 80, or 0 */
+    gint64 retry_at_us;  /* when it goes out again after ERROR 80; 0: not waiting */
+    guint retry_ms;      /* the last wait after ERROR 80, 0 before the first */
+};
+
 /* session_outbox.c */
 void session_outbox_clear(ChatSession *self);
+/* The pending text client_id, or NULL. */
+struct pending_text *session_outbox_find(ChatSession *self, guint64 client_id);
+/* Sends p (TEXT_SEND, REPLY_SEND or DIRECT_SEND with its client id). */
+void session_outbox_send(ChatSession *self, const struct pending_text *p);
 void session_outbox_open(ChatSession *self);
 void session_outbox_resend(ChatSession *self);
 void session_outbox_save_later(ChatSession *self);
@@ -257,6 +283,14 @@ gboolean session_text_failed(ChatSession *self, guint64 client_id, guint code,
 /* Takes the pending text client_id out of the outbox: its object (the caller's
  * reference), or NULL when it was not pending. */
 ChatMessage *session_text_acknowledged(ChatSession *self, guint64 client_id);
+
+/* session_outbox_retry.c */
+/* ERROR 80 answered the pending text client_id: it stays pending and is sent again later
+ * (SESSION_RESEND_*). FALSE, changing nothing, when it is not pending or its refusals
+ * have lasted SESSION_RESEND_FOR_S: the caller fails it then. */
+gboolean session_text_retry_later(ChatSession *self, guint64 client_id);
+/* No text waits for a resend any more (every one is being sent now, or forgotten). */
+void session_outbox_retry_cancel(ChatSession *self);
 
 /* session_io.c */
 void session_start_attempt(ChatSession *self);

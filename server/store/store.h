@@ -127,6 +127,10 @@ typedef void (*store_pruned_file_fn)(const char *name, void *data);
 int store_prune(struct store *st, int64_t before_ms, unsigned max_rows,
                 store_pruned_file_fn on_file, void *data);
 
+/* 1 if a file index entry names the stored file name, 0 if none does, STORE_ERROR if
+ * the lookup failed. */
+int store_file_named(struct store *st, const char *name);
+
 /* Copies the database in data_dir to dest with SQLite's online backup API, consistent
  * even while a server is writing to it. dest must not exist. */
 enum store_status store_backup(const char *data_dir, const char *dest, char *err,

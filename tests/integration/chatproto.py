@@ -135,6 +135,7 @@ EVENT_FILE_THUMB = 0x0810
 EVENT_DIRECT = 0x0812
 EVENT_RECEIPTS_SET = 0x0813
 EVENT_NOTIFY_LEVEL = 0x0814
+EVENT_PRUNE = 0x0815
 
 # Notification levels (NOTIFY_LEVEL_SET, NOTIFY_LEVEL).
 NOTIFY_ALL = 0
@@ -426,6 +427,7 @@ LAYOUTS = {
     EVENT_DIRECT: [("time_ms", "u64"), ("sender_account", "u64"), ("peer_account", "u64"),
                    ("sender_conn", "u32"), ("client_id", "u64"), ("sender", "str"),
                    ("peer", "str"), ("text", "str")],
+    EVENT_PRUNE: [("before_ms", "u64"), ("time_ms", "u64"), ("max_rows", "u32")],
     EVENT_RECEIPTS_SET: [("account", "u64"), ("room_id", "u32"), ("value", "u16"),
                          ("name", "str")],
     EVENT_TEXT: [("room_id", "u32"), ("time_ms", "u64"), ("sender_account", "u64"),
@@ -463,7 +465,7 @@ _TYPE_NAME_LIST = (
     "EVENT_MODERATE EVENT_ROOM_CREATE EVENT_ROOM_MEMBER EVENT_ROOM_TOPIC "
     "EVENT_TEXT EVENT_BLOCK EVENT_EDIT EVENT_DELETE EVENT_REACT EVENT_READ_MARK "
     "EVENT_INVITE_CREATE EVENT_FILE EVENT_FILE_THUMB EVENT_DIRECT EVENT_RECEIPTS_SET"
-    " EVENT_NOTIFY_LEVEL").split()
+    " EVENT_NOTIFY_LEVEL EVENT_PRUNE").split()
 TYPE_NAMES = {globals()[name]: name for name in _TYPE_NAME_LIST}
 ERROR_NAMES = {value: name[2:] for name, value in globals().items()
                if name.startswith("E_") and isinstance(value, int)}

@@ -105,11 +105,15 @@ class FakeServer:
     frames the clients sent after their login, in order (a test waits for a request
     there instead of waiting a while for nothing to happen)."""
 
-    def __init__(self, script=None, cert=None, users=(), name_in_welcome=None, refuse=None):
+    def __init__(self, script=None, cert=None, users=(), name_in_welcome=None, refuse=None,
+                 answer=None):
         """script(send): sends the test's frames after the login, once per connection;
         it returns True to have the connection closed right after. refuse: an ERROR
-        frame's message to answer HELLO with instead of logging in."""
+        frame's message to answer HELLO with instead of logging in. answer(type, payload,
+        send): called with each frame a client sends after its login (after it is counted
+        in received), to answer it."""
         self.script = script or (lambda send: None)
+        self.answer = answer or (lambda ftype, payload, send: None)
         self.refuse = refuse
         self.users = list(users)
         self.name_in_welcome = name_in_welcome
@@ -180,6 +184,7 @@ class FakeServer:
                     return
                 with self._lock:
                     self.received.append(frame[0])
+                self.answer(frame[0], frame[1], sock.sendall)
         except (OSError, ssl.SSLError):
             pass
         finally:

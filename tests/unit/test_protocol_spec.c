@@ -697,6 +697,11 @@ static const struct example examples[] = {
       "00 01 "
       "00 03 "
       "62 6f 62 " },
+    { { PROTO_EVENT_PRUNE, .u.event_prune = { 1763827200000u, 1764000000000u, 500 } },
+      "00 00 00 14 08 15 00 00 "
+      "00 00 01 9a ac 4b 30 00 "
+      "00 00 01 9a b6 97 e8 00 "
+      "00 00 01 f4 " },
     { { PROTO_EVENT_TEXT, .u.event_text = { 0, 1764000000000u, 2, 0x01000007u, 42, 0, S("bob"),
                                             S("hi") } },
       "00 00 00 31 08 08 00 00 "
