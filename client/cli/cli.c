@@ -190,7 +190,7 @@ static void cli_answer_trust(struct cli *cli, const char *line)
 static void on_message(ChatSession *session, ChatMessage *msg, struct cli *cli)
 {
     (void)session;
-    cli_live_print_message(cli, msg);
+    cli_hold_message(cli, msg);
 }
 
 static void on_message_failed(ChatSession *session, ChatMessage *msg, const char *reason,
@@ -221,9 +221,11 @@ static void on_file_announced(ChatSession *session, ChatFileInfo *file, struct c
     char *image = file->thumbnail ? g_strdup_printf(_(" [image %ux%u]"), file->thumb_width,
                                                     file->thumb_height)
                                   : g_strdup("");
-    cli_print_room_event(cli, file->room_id, _("* %s shared #%llu %s (%llu bytes)%s"),
-                         file->uploader, (unsigned long long)file->file_id, file->name,
-                         (unsigned long long)file->size, image);
+    char *line = g_strdup_printf(_("* %s shared #%llu %s (%llu bytes)%s"), file->uploader,
+                                 (unsigned long long)file->file_id, file->name,
+                                 (unsigned long long)file->size, image);
+    cli_hold_file(cli, file->room_id, file->message_id, line);
+    g_free(line);
     g_free(image);
 }
 
@@ -537,6 +539,7 @@ int main(int argc, char **argv)
     g_source_remove(sigint);
     g_source_remove(sigterm);
     g_cancellable_cancel(cli.cancel);
+    cli_hold_clear(&cli);
     g_object_unref(cli.session);
     g_object_unref(cli.input);
     g_object_unref(cli.cancel);

@@ -11,6 +11,7 @@
 
 struct cli;
 struct cli_live;
+struct cli_hold;
 
 /* Receives the next input line as a secret (a password); NULL when input ended. */
 typedef void (*cli_secret_func)(struct cli *cli, const char *secret);
@@ -50,6 +51,9 @@ struct cli {
 
     /* The live conversation (cli_live.c), made on first use. */
     struct cli_live *live;
+
+    /* Lines held while rooms catch up (cli_hold.c), made on first use. */
+    struct cli_hold *hold;
 };
 
 #define CLI_LOBBY 0u       /* the room every account (and guest) is in */
@@ -106,9 +110,13 @@ void cli_rooms_clear(struct cli *cli);
 
 /* cli_live.c */
 
-/* Prints a message line "#ID <sender> text" (styled by cli_message_style), after a quote
- * line when it is a reply. */
-void cli_live_print_message(struct cli *cli, ChatMessage *msg);
+/* Prints msg's line "#ID <sender> text" with text (the text as it arrived) in style
+ * (cli_message_style's, as it arrived), after a quote line when it is a reply. */
+void cli_live_print_message(struct cli *cli, ChatMessage *msg, const char *text,
+                            unsigned style);
+
+/* Whether message_id's line was printed (the last ~2000 are remembered). */
+gboolean cli_live_printed(struct cli *cli, guint64 message_id);
 
 /* Commands of the live conversation (/edit, /delete ID, /reply, /react, /read,
  * /typing): TRUE when command was one of them. */
@@ -119,6 +127,21 @@ void cli_live_connect_signals(struct cli *cli);
 
 /* Frees what the struct cli holds for the live conversation. */
 void cli_live_clear(struct cli *cli);
+
+/* cli_hold.c: a room's lines in message id order while it catches up after a login */
+
+/* Prints msg's line, or holds it while its room catches up. */
+void cli_hold_message(struct cli *cli, ChatMessage *msg);
+
+/* Prints a file's line (of the message message_id), or holds it likewise. */
+void cli_hold_file(struct cli *cli, guint32 room_id, guint64 message_id, const char *line);
+
+/* Prints a line about message_id (an edit, a deletion, reactions), or, while its room
+ * catches up and that message's line is not printed yet, holds it to follow that line. */
+void cli_hold_about(struct cli *cli, guint32 room_id, guint64 message_id, const char *line);
+
+/* Prints whatever is still held and frees the hold; before the session goes. */
+void cli_hold_clear(struct cli *cli);
 
 /* cli_search.c */
 

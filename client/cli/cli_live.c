@@ -68,12 +68,12 @@ static char *quote_of(const char *text)
     return quote;
 }
 
-/* Prints a message line "#ID <sender> text", after a quote line when it is a reply. */
-void cli_live_print_message(struct cli *cli, ChatMessage *msg)
+/* Prints a message line "#ID <sender> text" (see cli.h). */
+void cli_live_print_message(struct cli *cli, ChatMessage *msg, const char *text, unsigned style)
 {
     guint64 id = chat_message_get_id(msg);
     guint32 room_id = chat_message_get_room_id(msg);
-    const char *sender = chat_message_get_sender(msg), *text = chat_message_get_text(msg);
+    const char *sender = chat_message_get_sender(msg);
     guint64 reply_to = chat_message_get_reply_to_id(msg);
     if (reply_to) {
         struct seen *s = g_hash_table_lookup(live_of(cli)->seen, &reply_to);
@@ -89,10 +89,16 @@ void cli_live_print_message(struct cli *cli, ChatMessage *msg)
         g_free(quote);
     }
     char *tag = cli_room_tag(cli, room_id);
-    cli_print_styled(tag, cli_message_style(cli, msg), "#%llu <%s> %s",
-                     (unsigned long long)id, sender, text);
+    cli_print_styled(tag, style, "#%llu <%s> %s", (unsigned long long)id, sender, text);
     g_free(tag);
-    remember(cli, id, sender, text);
+    /* for quotes, the message as it now is (a held line may have been edited since) */
+    remember(cli, id, sender, chat_message_get_deleted(msg) ? NULL : chat_message_get_text(msg));
+}
+
+/* Whether message_id's line was printed (and is still remembered). */
+gboolean cli_live_printed(struct cli *cli, guint64 message_id)
+{
+    return g_hash_table_contains(live_of(cli)->seen, &message_id);
 }
 
 static void on_edited(ChatSession *session, guint room_id, guint64 message_id,
@@ -104,8 +110,10 @@ static void on_edited(ChatSession *session, guint room_id, guint64 message_id,
         g_free(s->text);
         s->text = g_strdup(text);
     }
-    cli_print_room_event(cli, room_id, _("#%llu (edited) <%s> %s"),
-                         (unsigned long long)message_id, actor, text);
+    char *line = g_strdup_printf(_("#%llu (edited) <%s> %s"), (unsigned long long)message_id,
+                                 actor, text);
+    cli_hold_about(cli, room_id, message_id, line);
+    g_free(line);
 }
 
 static void on_deleted(ChatSession *session, guint room_id, guint64 message_id,
@@ -115,8 +123,10 @@ static void on_deleted(ChatSession *session, guint room_id, guint64 message_id,
     struct seen *s = g_hash_table_lookup(live_of(cli)->seen, &message_id);
     if (s)
         g_clear_pointer(&s->text, g_free);
-    cli_print_room_event(cli, room_id, _("#%llu message deleted (by %s)"),
-                         (unsigned long long)message_id, actor);
+    char *line = g_strdup_printf(_("#%llu message deleted (by %s)"),
+                                 (unsigned long long)message_id, actor);
+    cli_hold_about(cli, room_id, message_id, line);
+    g_free(line);
 }
 
 static void on_reactions(ChatSession *session, guint room_id, guint64 message_id,
@@ -128,12 +138,12 @@ static void on_reactions(ChatSession *session, guint room_id, guint64 message_id
         const ChatReaction *r = reactions->pdata[i];
         g_string_append_printf(counts, "%s%s %u", i ? ", " : "", r->emoji, r->count);
     }
-    if (reactions->len)
-        cli_print_room_event(cli, room_id, _("#%llu reactions: %s"),
-                             (unsigned long long)message_id, counts->str);
-    else
-        cli_print_room_event(cli, room_id, _("#%llu reactions: none"),
-                             (unsigned long long)message_id);
+    char *line = reactions->len ? g_strdup_printf(_("#%llu reactions: %s"),
+                                                  (unsigned long long)message_id, counts->str)
+                                : g_strdup_printf(_("#%llu reactions: none"),
+                                                  (unsigned long long)message_id);
+    cli_hold_about(cli, room_id, message_id, line);
+    g_free(line);
     g_string_free(counts, TRUE);
     g_ptr_array_unref(reactions);
 }

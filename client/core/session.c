@@ -175,13 +175,16 @@ ChatSession *chat_session_new(const char *agent)
 /* ---- State ---- */
 
 /* Records the new state and emits "state-changed" (repeated only with a new detail).
- * Leaving ONLINE empties the user list: offline, nobody is known to be online. */
+ * Leaving ONLINE empties the user list (offline, nobody is known to be online);
+ * DISCONNECTED ends every room's catching up. */
 void session_set_state(ChatSession *self, ChatSessionState state, const char *detail)
 {
     if (self->state == state && !detail)
         return;
     gboolean left_online = self->state == CHAT_SESSION_ONLINE && state != CHAT_SESSION_ONLINE;
     self->state = state;
+    if (state == CHAT_SESSION_DISCONNECTED)
+        session_history_disconnected(self);
     g_signal_emit(self, session_signals[SIG_STATE_CHANGED], 0, state, detail);
     if (left_online && g_hash_table_size(self->users) > 0) {
         g_hash_table_remove_all(self->users);
@@ -207,6 +210,7 @@ void session_go_online(ChatSession *self)
 {
     self->conn->online = TRUE;
     session_rooms_logged_in(self); /* RESUME for the rooms held, before the resends */
+    session_history_logged_in(self);
     session_presence_logged_in(self);
     session_outbox_resend(self);
     session_live_logged_in(self);

@@ -21,6 +21,7 @@ struct _ChatRoom {
     guint unread_count;
     guint64 last_message_id;
     gboolean joined;
+    gboolean catching_up;
     GHashTable *members; /* GUINT_TO_POINTER(account id) -> struct member */
 };
 
@@ -35,6 +36,7 @@ enum {
     PROP_UNREAD_COUNT,
     PROP_LAST_MESSAGE_ID,
     PROP_JOINED,
+    PROP_CATCHING_UP,
     N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -89,6 +91,9 @@ static void chat_room_get_property(GObject *object, guint id, GValue *value, GPa
     case PROP_JOINED:
         g_value_set_boolean(value, self->joined);
         break;
+    case PROP_CATCHING_UP:
+        g_value_set_boolean(value, self->catching_up);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, spec);
     }
@@ -110,6 +115,7 @@ static void chat_room_class_init(ChatRoomClass *klass)
     props[PROP_LAST_MESSAGE_ID] =
         g_param_spec_uint64("last-message-id", NULL, NULL, 0, G_MAXUINT64, 0, ro);
     props[PROP_JOINED] = g_param_spec_boolean("joined", NULL, NULL, FALSE, ro);
+    props[PROP_CATCHING_UP] = g_param_spec_boolean("catching-up", NULL, NULL, FALSE, ro);
     g_object_class_install_properties(object_class, N_PROPS, props);
     members_changed_signal = g_signal_new("members-changed", G_TYPE_FROM_CLASS(klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -184,6 +190,12 @@ gboolean chat_room_get_joined(ChatRoom *self)
 {
     g_return_val_if_fail(CHAT_IS_ROOM(self), FALSE);
     return self->joined;
+}
+
+gboolean chat_room_get_catching_up(ChatRoom *self)
+{
+    g_return_val_if_fail(CHAT_IS_ROOM(self), FALSE);
+    return self->catching_up;
 }
 
 /* "#name" or "@name" (see session_chatroom.h). */
@@ -279,13 +291,25 @@ void chat_room_set_member_count(ChatRoom *self, guint count)
     set_uint(self, &self->member_count, count, PROP_MEMBER_COUNT);
 }
 
+/* Sets *field to value and notifies prop when it changed. */
+static void set_boolean(ChatRoom *self, gboolean *field, gboolean value, guint prop)
+{
+    if (*field == !!value)
+        return;
+    *field = !!value;
+    g_object_notify_by_pspec(G_OBJECT(self), props[prop]);
+}
+
 void chat_room_set_joined(ChatRoom *self, gboolean joined)
 {
     g_return_if_fail(CHAT_IS_ROOM(self));
-    if (self->joined == !!joined)
-        return;
-    self->joined = !!joined;
-    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_JOINED]);
+    set_boolean(self, &self->joined, joined, PROP_JOINED);
+}
+
+void chat_room_set_catching_up(ChatRoom *self, gboolean catching_up)
+{
+    g_return_if_fail(CHAT_IS_ROOM(self));
+    set_boolean(self, &self->catching_up, catching_up, PROP_CATCHING_UP);
 }
 
 /* Recounts members and online members after a change to the table. */

@@ -29,6 +29,13 @@ G_DECLARE_FINAL_TYPE(ChatRoom, chat_room, CHAT, ROOM, GObject)
  *                               chat_room_mark_read
  *   "last-message-id"  guint64  the newest message id seen in this room (0: none)
  *   "joined"           gboolean the account is a member (FALSE for a room only listed)
+ *   "catching-up"      gboolean the session is catching up on what was missed: the
+ *                               room's RESUME (PROTOCOL.md 5.41) or a gap fill has not
+ *                               ended. Replayed and live texts then arrive interleaved
+ *                               (the message id orders them). A lost connection does
+ *                               not end it: the next login resumes the room again. It
+ *                               turns FALSE when that ends, or the session is
+ *                               disconnected for good.
  * Signal "members-changed" (): the member list (chat_room_list_members) changed. */
 
 /* A new room object; name and topic are copied (NULL means ""). */
@@ -43,6 +50,7 @@ guint chat_room_get_online_count(ChatRoom *self);
 guint chat_room_get_unread_count(ChatRoom *self);
 guint64 chat_room_get_last_message_id(ChatRoom *self);
 gboolean chat_room_get_joined(ChatRoom *self);
+gboolean chat_room_get_catching_up(ChatRoom *self);
 
 /* "#name" for public and private rooms, "@name" for a direct room: how a terminal names
  * it. Free with g_free. */
@@ -68,6 +76,7 @@ void chat_room_set_name(ChatRoom *self, const char *name);
 void chat_room_set_topic(ChatRoom *self, const char *topic);
 void chat_room_set_member_count(ChatRoom *self, guint count);
 void chat_room_set_joined(ChatRoom *self, gboolean joined);
+void chat_room_set_catching_up(ChatRoom *self, gboolean catching_up);
 /* Records a member with its presence (adds it when new); "members-changed" follows. */
 void chat_room_set_member(ChatRoom *self, guint32 account_id, const char *name,
                           gboolean online);

@@ -86,13 +86,50 @@ void session_history_mark(ChatSession *self, guint32 room_id, guint64 last_id)
     session_outbox_save_later(self);
 }
 
-/* A new connection: nothing resumed or asked on it yet. */
+static gboolean resuming(ChatSession *self, guint32 room_id);
+
+/* Sets room_id's "catching-up": whether a RESUME or gap fill of it has not ended. */
+static void catching_up_changed(ChatSession *self, guint32 room_id)
+{
+    ChatRoom *room = chat_session_find_room(self, room_id);
+    if (room)
+        chat_room_set_catching_up(room, resuming(self, room_id));
+}
+
+/* Sets every room's "catching-up": whether a RESUME or gap fill of it has not ended,
+ * or FALSE for all when not online. */
+static void rooms_catching_up(ChatSession *self, gboolean online)
+{
+    guint n = g_list_model_get_n_items(G_LIST_MODEL(self->rooms));
+    for (guint i = 0; i < n; i++) {
+        ChatRoom *room = g_list_model_get_item(G_LIST_MODEL(self->rooms), i);
+        chat_room_set_catching_up(room, online && resuming(self, chat_room_get_id(room)));
+        g_object_unref(room);
+    }
+}
+
+/* A new connection: nothing resumed or asked on it yet. A room catching up stays so
+ * until the login is complete (session_history_logged_in): its lines before the loss
+ * and the replay of the next RESUME are one catch up. */
 void session_history_conn_started(ChatSession *self)
 {
     g_hash_table_remove_all(self->history.resumed);
     g_hash_table_remove_all(self->history.in_step);
     g_hash_table_remove_all(self->history.requests);
     self->history.unsupported = FALSE;
+}
+
+/* The login is complete and the rooms held are resumed: the others are not catching up. */
+void session_history_logged_in(ChatSession *self)
+{
+    rooms_catching_up(self, TRUE);
+}
+
+/* The session is disconnected for good (no reconnect, no other server): no room is
+ * catching up any more. */
+void session_history_disconnected(ChatSession *self)
+{
+    rooms_catching_up(self, FALSE);
 }
 
 static guint64 history_send(ChatSession *self, struct proto_msg *msg, guint64 *id_field,
@@ -119,6 +156,7 @@ void session_history_resume(ChatSession *self, guint32 room_id)
     msg.u.resume.room_id = room_id;
     msg.u.resume.last_id = *mark;
     history_send(self, &msg, &msg.u.resume.request_id, HISTORY_RESUME, room_id);
+    catching_up_changed(self, room_id);
 }
 
 /* A TEXT or FILE_ANNOUNCE of room_id arrived: FALSE when it was already reported (drop
@@ -217,6 +255,7 @@ gboolean chat_session_fill_history_gap(ChatSession *self, guint32 room_id, guint
         return FALSE;
     }
     fill_gap(self, room_id, after_id, before_id, after_id);
+    catching_up_changed(self, room_id);
     session_note_activity(self);
     return TRUE;
 }
@@ -277,8 +316,10 @@ static void on_end(ChatSession *self, const struct proto_history_end *end)
     else if (r->kind == HISTORY_PAGE_BACK && room)
         g_signal_emit(self, session_signals[SIG_HISTORY_LOADED], 0, room, (guint)end->count,
                       (gboolean)((end->flags & PROTO_HISTORY_MORE_BEFORE) != 0));
-    if (r->kind == HISTORY_RESUME || r->kind == HISTORY_GAP_FILL)
+    if (r->kind == HISTORY_RESUME || r->kind == HISTORY_GAP_FILL) {
         step_in_unless_resuming(self, r->room_id);
+        catching_up_changed(self, r->room_id);
+    }
     g_free(r);
     session_note_activity(self);
 }
@@ -291,6 +332,7 @@ static void on_gap(ChatSession *self, const struct proto_resume_gap *gap)
     g_signal_emit(self, session_signals[SIG_HISTORY_GAP], 0, room, gap->after_id,
                   gap->before_id);
     fill_gap(self, gap->room_id, gap->after_id, gap->before_id, gap->after_id);
+    catching_up_changed(self, gap->room_id);
 }
 
 /* HISTORY_END and RESUME_GAP; FALSE for any other type. */
@@ -318,8 +360,12 @@ gboolean session_history_failed(ChatSession *self, guint16 ref_type, guint64 req
     if (code == PROTO_E_UNKNOWN_TYPE) {
         self->history.unsupported = TRUE;
         g_hash_table_remove_all(self->history.requests);
+        rooms_catching_up(self, TRUE);
     } else {
-        g_free(take_request(self, request_id));
+        struct history_request *r = take_request(self, request_id);
+        if (r)
+            catching_up_changed(self, r->room_id);
+        g_free(r);
     }
     session_note_activity(self);
     return code == PROTO_E_UNKNOWN_TYPE && ref_type == PROTO_RESUME;

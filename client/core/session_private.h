@@ -361,6 +361,8 @@ gboolean session_rooms_is_request(guint16 type);
 void session_history_init(ChatSession *self);
 void session_history_clear(ChatSession *self);
 void session_history_conn_started(ChatSession *self);
+void session_history_logged_in(ChatSession *self);
+void session_history_disconnected(ChatSession *self);
 void session_history_resume(ChatSession *self, guint32 room_id);
 gboolean session_history_fresh(ChatSession *self, guint32 room_id, guint64 message_id);
 void session_history_filled(ChatSession *self, guint32 room_id, guint64 message_id);

@@ -4,7 +4,9 @@ drops what clients send from then on, hold("down") what the server sends (its
 acknowledgements), as a failing network loses them; cut() ends the holds too.
 stall(frame_type) drops what a client sends from its next frame of that type on (that
 request is still on its way when the connection is lost), on connections open and to
-come, until stall(None); cut() leaves it."""
+come, until stall(None); cut() leaves it. stall(frame_type, keep=True) keeps those bytes
+instead (the request is slow to arrive: what the server sends meanwhile reaches the
+client first), and release() sends them on and stops stalling."""
 
 import select
 import socket
@@ -21,6 +23,7 @@ class _Upstream:
         self.header = b""      # the start of a frame header not complete yet
         self.left = 0          # bytes of the current frame's payload still to come
         self.stalled = False   # a frame of the stalled type came: nothing more goes
+        self.kept = b""        # with stall(keep=True): what did not go, from that frame on
 
 
 class Proxy:
@@ -31,6 +34,7 @@ class Proxy:
         self.pairs = []
         self.held = set()                       # "up" and/or "down"
         self.stalled_type = None                # stall()
+        self.keep = False                       # stall(keep=True)
         self.upstream = {}                      # client-side socket -> _Upstream
         self.lock = threading.Lock()
         self.stopping = False
@@ -74,7 +78,7 @@ class Proxy:
                     held = direction in self.held
                     if direction == "up":
                         data = self._unstalled(self.upstream[sock], data)
-                if not held:
+                if not held and data:
                     other.sendall(data)         # loopback: never blocks for long
                 return
         except OSError:
@@ -82,7 +86,11 @@ class Proxy:
         self._close(pair)
 
     def _unstalled(self, up, data):
-        """The part of a client's data before its first frame of the stalled type."""
+        """The part of a client's data before its first frame of the stalled type (the
+        rest is kept in up.kept when stalling keeps)."""
+        if up.stalled:
+            up.kept += data if self.keep else b""
+            return b""
         out = bytearray()
         while data and not up.stalled:
             if up.left > 0:
@@ -97,6 +105,7 @@ class Proxy:
             length, ftype, _ = struct.unpack(">IHH", up.header)
             if ftype == self.stalled_type:
                 up.stalled = True
+                up.kept = up.header + data if self.keep else b""
                 break
             out += up.header
             up.header, up.left = b"", length
@@ -120,11 +129,27 @@ class Proxy:
         with self.lock:
             self.held.add(direction)
 
-    def stall(self, frame_type):
+    def stall(self, frame_type, keep=False):
         """From now on, every connection's client frame of frame_type and what the client
-        sends after it are dropped (None: frames to come go through again)."""
+        sends after it are dropped, or kept for release() when keep is true (None: frames
+        to come go through again)."""
         with self.lock:
             self.stalled_type = frame_type
+            self.keep = keep
+
+    def kept(self):
+        """How many connections have bytes kept by stall(keep=True)."""
+        with self.lock:
+            return sum(1 for up in self.upstream.values() if up.kept)
+
+    def release(self):
+        """Sends on every connection's kept bytes, in order, and stops stalling."""
+        with self.lock:
+            self.stalled_type, self.keep = None, False
+            for inside, outside in self.pairs:
+                up = self.upstream[inside]
+                kept, up.kept, up.stalled, up.header, up.left = up.kept, b"", False, b"", 0
+                outside.sendall(self._unstalled(up, kept))
 
     def cut(self):
         """Resets every relayed connection (both sides) at once and ends the holds;
