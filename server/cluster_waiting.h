@@ -1,0 +1,70 @@
+/* The requests this node appended to the stream and has not read back yet (cluster.h):
+ * a bounded table, request number -> the ticket of its answer and what the request left
+ * on this node (a token or invite code waiting under its hash, a kept file), in deadline
+ * order. A request taken out of it is answered by its entry's apply, or refused with
+ * ERROR(CLUSTER_UNAVAILABLE) here, and what it left is dropped (docs/CLUSTER.md
+ * sections 5 and 8). */
+#ifndef CHAT_SERVER_CLUSTER_WAITING_H
+#define CHAT_SERVER_CLUSTER_WAITING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/protocol.h"
+#include "server/deliver.h"
+#include "server/event.h"
+
+struct server;
+struct cluster_waiting;
+
+/* A request appended and not yet read back. */
+struct waiting {
+    uint64_t request;
+    int64_t deadline;          /* monotonic */
+    struct deliver_ticket ticket;
+    enum event_type type;      /* SESSION_ADD and INVITE_CREATE: a token or code waits on
+                                  this node under hash until the entry applies */
+    uint8_t hash[PROTO_SHA256_LEN];
+    char *file_name;           /* FILE: the kept file its entry names (g_free) */
+};
+
+/* An empty table, and freeing one: requests still in it are dropped unanswered and
+ * what they left is left (their clients are closed by then). */
+struct cluster_waiting *cluster_waiting_new(void);
+void cluster_waiting_free(struct cluster_waiting *t);
+
+/* How many requests wait. */
+unsigned cluster_waiting_count(const struct cluster_waiting *t);
+
+/* Adds request, appended for ev on behalf of ticket t, with a deadline
+ * CLUSTER_ANSWER_TIMEOUT_MS from now (the latest one: the table stays in order). */
+void cluster_waiting_add(struct cluster_waiting *t, uint64_t request,
+                         const struct deliver_ticket *ticket, const struct event *ev);
+
+/* Takes request out of the table (NULL: a freed one, holding nothing): its entry
+ * (cluster_waiting_done()) or NULL. */
+struct waiting *cluster_waiting_take(struct cluster_waiting *t, uint64_t request);
+
+/* The nearest deadline (monotonic ms), INT64_MAX for none; and taking out the oldest
+ * request whose deadline is at or before now, NULL if there is none. */
+int64_t cluster_waiting_deadline(const struct cluster_waiting *t);
+struct waiting *cluster_waiting_take_expired(struct cluster_waiting *t, int64_t now);
+
+/* Frees w (answered by its entry's apply); NULL is fine. */
+void cluster_waiting_done(struct waiting *w);
+
+/* Refuses the request of w (taken out of the table) as unavailable, logging why, drops
+ * what it left (a kept file only if its entry surely is not in the stream: maybe_added
+ * false) and frees w. */
+void cluster_waiting_refuse(struct server *srv, struct waiting *w, const char *why,
+                            bool maybe_added);
+
+/* Answers the request of ticket t with CLUSTER_UNAVAILABLE and logs why. */
+void cluster_refuse_unavailable(struct server *srv, const struct deliver_ticket *t,
+                                const char *why);
+
+/* Drops what the request for ev left, whose entry was never appended (refused or not
+ * encodable; its answer is sent): its token or invite code, its kept file. */
+void cluster_forget_unappended(struct server *srv, const struct event *ev);
+
+#endif
