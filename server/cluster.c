@@ -62,7 +62,7 @@ void cluster_append(struct server *srv, const struct event *ev,
         if (c != NULL)
             client_send_error(c, PROTO_E_INTERNAL, ticket->ref_type, ticket->ref_id,
                               "The server failed; nothing was done.");
-        cluster_forget_unappended(srv, ev);
+        cluster_forget_unappended(srv, ev, ticket);
         return;
     }
     uint64_t request = cl->next_request++;
@@ -72,7 +72,7 @@ void cluster_append(struct server *srv, const struct event *ev,
                               ? "the stream is down" : NULL;
     if (refused != NULL) {
         cluster_refuse_unavailable(srv, ticket, refused);
-        cluster_forget_unappended(srv, ev);
+        cluster_forget_unappended(srv, ev, ticket);
     } else {
         cluster_waiting_add(cl->waiting, request, ticket, ev);
     }

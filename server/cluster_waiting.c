@@ -93,15 +93,19 @@ struct waiting *cluster_waiting_take_expired(struct cluster_waiting *t, int64_t 
                ? cluster_waiting_take(t, oldest->request) : NULL;
 }
 
-/* Drops the token or invite code waiting under hash for an entry of type that will not
- * be answered: refused, or not read back in time (if it lands later, it only stores). A
+/* Drops what the request of ticket t left for an entry of type that will not be
+ * answered (refused, or not read back in time: if it lands later, it only stores): a
+ * registration's hold on its connection, the token or invite code waiting under hash. A
  * file kept for a FILE entry is removed when the entry surely is not in the stream
  * (maybe_added false); otherwise it stays, since the entry may still apply everywhere
  * and name it (docs/CLUSTER.md section 8). */
-static void forget_pending(struct server *srv, enum event_type type, const uint8_t *hash,
-                           const char *file_name, bool maybe_added)
+static void forget_pending(struct server *srv, const struct deliver_ticket *t,
+                           enum event_type type, const uint8_t *hash, const char *file_name,
+                           bool maybe_added)
 {
-    if (type == EVENT_SESSION_ADD)
+    if (type == EVENT_ACCOUNT_CREATE) /* its connection may try again */
+        auth_login_refused(deliver_ticket_client(srv, t));
+    else if (type == EVENT_SESSION_ADD)
         auth_session_applied(srv, hash, NULL, false);
     else if (type == EVENT_INVITE_CREATE)
         moderation_invite_applied(srv, hash, NULL, false);
@@ -112,9 +116,10 @@ static void forget_pending(struct server *srv, enum event_type type, const uint8
                   "land", file_name);
 }
 
-void cluster_forget_unappended(struct server *srv, const struct event *ev)
+void cluster_forget_unappended(struct server *srv, const struct event *ev,
+                               const struct deliver_ticket *t)
 {
-    forget_pending(srv, ev->type, secret_hash(ev),
+    forget_pending(srv, t, ev->type, secret_hash(ev),
                    ev->type == EVENT_FILE ? ev->u.file.name : NULL, false);
 }
 
@@ -135,6 +140,6 @@ void cluster_waiting_refuse(struct server *srv, struct waiting *w, const char *w
                             bool maybe_added)
 {
     cluster_refuse_unavailable(srv, &w->ticket, why);
-    forget_pending(srv, w->type, w->hash, w->file_name, maybe_added);
+    forget_pending(srv, &w->ticket, w->type, w->hash, w->file_name, maybe_added);
     cluster_waiting_done(w);
 }

@@ -3,7 +3,7 @@
  * on this node (a token or invite code waiting under its hash, a kept file), in deadline
  * order. A request taken out of it is answered by its entry's apply, or refused with
  * ERROR(CLUSTER_UNAVAILABLE) here, and what it left is dropped (docs/CLUSTER.md
- * sections 5 and 8). */
+ * sections 5 and 8): a registration's hold on its connection, a token or invite code. */
 #ifndef CHAT_SERVER_CLUSTER_WAITING_H
 #define CHAT_SERVER_CLUSTER_WAITING_H
 
@@ -63,8 +63,10 @@ void cluster_waiting_refuse(struct server *srv, struct waiting *w, const char *w
 void cluster_refuse_unavailable(struct server *srv, const struct deliver_ticket *t,
                                 const char *why);
 
-/* Drops what the request for ev left, whose entry was never appended (refused or not
- * encodable; its answer is sent): its token or invite code, its kept file. */
-void cluster_forget_unappended(struct server *srv, const struct event *ev);
+/* Drops what the request of ticket t left for ev, whose entry was never appended
+ * (refused or not encodable; its answer is sent): a registration's hold on its
+ * connection, its token or invite code, its kept file. */
+void cluster_forget_unappended(struct server *srv, const struct event *ev,
+                               const struct deliver_ticket *t);
 
 #endif
