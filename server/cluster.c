@@ -143,26 +143,34 @@ static void on_apply(void *data, const struct cluster_entry *e)
     struct cluster *cl = srv->cluster;
     if (cl->failed)
         return;
-    struct waiting *w = e->node == srv->cfg.node_id ? cluster_waiting_take(cl->waiting, e->request)
-                                                   : NULL;
+    struct waiting *w = e->node == srv->cfg.node_id
+                            ? cluster_waiting_take(cl->waiting, e->request) : NULL;
     struct cluster_event decoded;
     const char *why = NULL;
-    char id[48];
+    char id[48], broken[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX) + 128];
     id_text(e->id, id, sizeof id);
-    if (cluster_event_decode(e->event, e->event_len, &decoded, &why)) {
-        uint64_t failures = store_failures(srv->store);
+    uint64_t failures = store_failures(srv->store);
+    bool decodes = cluster_event_decode(e->event, e->event_len, &decoded, &why);
+    bool skip = !decodes ||
+                (why = event_check_stored(srv, &decoded.ev, broken, sizeof broken)) != NULL;
+    if (!skip)
         event_apply(srv, &decoded.ev, w != NULL ? &w->ticket : NULL);
-        if (store_failures(srv->store) != failures) { /* the others applied it: stop */
-            cluster_fail(srv, "stream entry %s could not be applied to the store: %s; "
-                         "stopping so a restart replays it", id, store_error(srv->store));
-            cluster_waiting_done(w);
-            return;
-        }
-    } else {
+    if (store_failures(srv->store) != failures) { /* the others applied it: stop */
+        cluster_fail(srv, "stream entry %s could not be applied to the store: %s; "
+                     "stopping so a restart replays it", id, store_error(srv->store));
+        cluster_waiting_done(w);
+        return;
+    }
+    if (skip) { /* alike on every node */
         log_event(LOG_WARN, 0, NULL, NULL, "cluster: stream entry %s of node %u skipped: %s",
                   id, (unsigned)e->node, why);
-        if (w != NULL) /* skipped alike on every node: no row names its file */
-            cluster_waiting_refuse(srv, w, "its own entry did not decode", false);
+        if (w != NULL && decodes) { /* its file is another row's: it stays */
+            g_free(w->file_name);
+            w->file_name = NULL;
+        }
+        if (w != NULL) /* no row names its file otherwise */
+            cluster_waiting_refuse(srv, w, decodes ? "its own entry breaks a rule of the store"
+                                                   : "its own entry did not decode", false);
         w = NULL;
     }
     cluster_waiting_done(w);

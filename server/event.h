@@ -248,6 +248,14 @@ void event_log_request(struct client *c, const struct event *ev, uint16_t ref_ty
 void event_apply(struct server *srv, const struct event *ev,
                  const struct deliver_ticket *ticket);
 
+/* A cluster node's check of a stream entry's event against rules that only the store can
+ * tell, made before it applies the entry: NULL if ev keeps them, else why not (written
+ * to why, size bytes), and the entry is skipped. Every node holds the same rows at that
+ * point of the stream, so it is skipped alike on every node. A store that fails the
+ * lookup counts in store_failures() (and why says so). */
+const char *event_check_stored(struct server *srv, const struct event *ev, char *why,
+                               size_t size);
+
 /* For the apply functions: logs a line about an event, as its requester's line when it
  * is on this node (requester not NULL), else under conn and name. */
 void event_note(const struct client *requester, uint32_t conn, const char *name,
@@ -393,5 +401,12 @@ void event_apply_invite_create(struct server *srv, const struct event_invite *ev
  * store the entry stops). */
 void event_apply_file(struct server *srv, const struct event_file *ev,
                       const struct deliver_ticket *ticket);
+
+/* event_check_stored() of a file event: its stored name must not be another file row's
+ * (a hostile or replayed entry would otherwise give an existing file a second row). A
+ * row older than the retention cutoff as of the event's time does not count: its file
+ * may be pruned already (the name free for a new upload) on a node whose row is gone. */
+const char *event_file_check(struct server *srv, const struct event_file *ev, char *why,
+                             size_t size);
 
 #endif

@@ -7,8 +7,6 @@
 #include "server/server.h"
 #include "server/store/store.h"
 
-#define MS_PER_DAY (24ll * 3600 * 1000)
-
 void retention_init(struct server *srv, int64_t now)
 {
     srv->prune_at = srv->cfg.retention_days > 0 ? now : INT64_MAX;
@@ -25,7 +23,8 @@ void retention_expire(struct server *srv, int64_t now)
 {
     if (now < srv->prune_at || srv->stopping)
         return;
-    int64_t before = (int64_t)clock_wall_ms() - (int64_t)srv->cfg.retention_days * MS_PER_DAY;
+    int64_t before = (int64_t)clock_wall_ms() -
+                     (int64_t)srv->cfg.retention_days * RETENTION_MS_PER_DAY;
     int pruned = store_prune(srv->store, before, SERVER_PRUNE_BATCH, remove_pruned_file, srv);
     if (pruned < 0) {
         log_event(LOG_ERROR, 0, NULL, NULL, "pruning old messages failed: %s",

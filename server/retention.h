@@ -8,6 +8,8 @@
 
 struct server;
 
+#define RETENTION_MS_PER_DAY (24ll * 3600 * 1000)
+
 /* Schedules the first prune (now) if retention is on. */
 void retention_init(struct server *srv, int64_t now);
 
