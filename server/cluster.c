@@ -152,7 +152,8 @@ static void on_apply(void *data, const struct cluster_entry *e)
     uint64_t failures = store_failures(srv->store);
     bool decodes = cluster_event_decode(e->event, e->event_len, &decoded, &why);
     bool skip = !decodes ||
-                (why = event_check_stored(srv, &decoded.ev, broken, sizeof broken)) != NULL;
+                (why = event_check_stored(srv, &decoded.ev, e->id.ms, broken, sizeof broken)) !=
+                    NULL;
     if (!skip)
         event_apply(srv, &decoded.ev, w != NULL ? &w->ticket : NULL);
     if (store_failures(srv->store) != failures) { /* the others applied it: stop */
@@ -164,16 +165,20 @@ static void on_apply(void *data, const struct cluster_entry *e)
     if (skip) { /* alike on every node */
         log_event(LOG_WARN, 0, NULL, NULL, "cluster: stream entry %s of node %u skipped: %s",
                   id, (unsigned)e->node, why);
-        if (w != NULL && decodes) { /* its file is another row's: it stays */
+        if (w != NULL && decodes && !event_file_late(w->file_time_ms, e->id.ms)) {
+            /* its file is another row's: it stays */
             g_free(w->file_name);
             w->file_name = NULL;
         }
         if (w != NULL) /* no row names its file otherwise */
-            cluster_waiting_refuse(srv, w, decodes ? "its own entry breaks a rule of the store"
-                                                   : "its own entry did not decode", false);
+            cluster_waiting_refuse(srv, cl->waiting, w,
+                                   decodes ? "its own entry breaks a rule of the store"
+                                           : "its own entry did not decode", false);
         w = NULL;
     }
     cluster_waiting_done(w);
+    cluster_waiting_read(srv, cl->waiting, e->node == srv->cfg.node_id ? e->request : 0,
+                         e->id.ms);
     record_applied(srv, e->id);
 }
 
@@ -183,18 +188,21 @@ static void on_skipped(void *data, struct cluster_id id, const char *why)
     char text[48];
     id_text(id, text, sizeof text);
     log_event(LOG_WARN, 0, NULL, NULL, "cluster: stream entry %s skipped: %s", text, why);
-    if (!srv->cluster->failed)
-        record_applied(srv, id);
+    if (srv->cluster->failed)
+        return;
+    cluster_waiting_read(srv, srv->cluster->waiting, 0, id.ms);
+    record_applied(srv, id);
 }
 
 static void on_append_failed(void *data, uint64_t request, bool maybe_added)
 {
     struct server *srv = data;
-    struct waiting *w = cluster_waiting_take(srv->cluster->waiting, request);
+    struct cluster_waiting *t = srv->cluster->waiting; /* NULL while stopping */
+    struct waiting *w = cluster_waiting_take(t, request);
     if (w != NULL)
-        cluster_waiting_refuse(srv, w, maybe_added
-                       ? "no answer to the append (if it landed, it still applies)"
-                       : "Redis refused the append", maybe_added);
+        cluster_waiting_refuse(srv, t, w, maybe_added
+                               ? "no answer to the append (if it landed, it still applies)"
+                               : "Redis refused the append", maybe_added);
 }
 
 static const struct cluster_log_ops log_ops = {
@@ -242,8 +250,8 @@ void cluster_expire(struct server *srv, int64_t now)
     cluster_log_tick(cl->log, now);
     struct waiting *w;
     while ((w = cluster_waiting_take_expired(cl->waiting, now)) != NULL)
-        cluster_waiting_refuse(srv, w, "its entry was not read back in time (if it landed, it "
-                               "still applies)", true);
+        cluster_waiting_refuse(srv, cl->waiting, w, "its entry was not read back in time (if "
+                               "it landed, it still applies)", true);
 }
 
 /* ---- Start and stop ---- */

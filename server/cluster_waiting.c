@@ -17,13 +17,29 @@ static const char unavailable[] =
 struct cluster_waiting {
     GHashTable *by_request;    /* request number -> GList node in order (data: waiting) */
     GQueue order;              /* the waiting requests, oldest (nearest deadline) first */
+    GQueue kept;               /* struct kept_file: files of refused appends that may
+                                  still land */
 };
+
+/* A file kept for a FILE entry that may still land. */
+struct kept_file {
+    uint64_t request;
+    int64_t time_ms;           /* the event's time */
+    char *name;
+};
+
+static void kept_free(struct kept_file *k)
+{
+    g_free(k->name);
+    g_free(k);
+}
 
 struct cluster_waiting *cluster_waiting_new(void)
 {
     struct cluster_waiting *t = g_new0(struct cluster_waiting, 1);
     t->by_request = g_hash_table_new(g_int64_hash, g_int64_equal);
     g_queue_init(&t->order);
+    g_queue_init(&t->kept);
     return t;
 }
 
@@ -40,6 +56,7 @@ void cluster_waiting_free(struct cluster_waiting *t)
         return;
     g_hash_table_destroy(t->by_request);
     g_queue_clear_full(&t->order, (GDestroyNotify)cluster_waiting_done);
+    g_queue_clear_full(&t->kept, (GDestroyNotify)kept_free);
     g_free(t);
 }
 
@@ -60,11 +77,13 @@ void cluster_waiting_add(struct cluster_waiting *t, uint64_t request,
 {
     struct waiting *w = g_new0(struct waiting, 1);
     *w = (struct waiting){ request, clock_mono_ms() + CLUSTER_ANSWER_TIMEOUT_MS, *ticket,
-                           ev->type, { 0 }, NULL };
+                           ev->type, { 0 }, NULL, 0 };
     if (secret_hash(ev) != NULL)
         memcpy(w->hash, secret_hash(ev), PROTO_SHA256_LEN);
-    if (ev->type == EVENT_FILE)
+    if (ev->type == EVENT_FILE) {
         w->file_name = g_strdup(ev->u.file.name);
+        w->file_time_ms = ev->u.file.time_ms;
+    }
     g_queue_push_tail(&t->order, w);
     g_hash_table_insert(t->by_request, &w->request, t->order.tail);
 }
@@ -136,10 +155,35 @@ void cluster_refuse_unavailable(struct server *srv, const struct deliver_ticket 
                       unavailable);
 }
 
-void cluster_waiting_refuse(struct server *srv, struct waiting *w, const char *why,
-                            bool maybe_added)
+void cluster_waiting_refuse(struct server *srv, struct cluster_waiting *t, struct waiting *w,
+                            const char *why, bool maybe_added)
 {
     cluster_refuse_unavailable(srv, &w->ticket, why);
     forget_pending(srv, &w->ticket, w->type, w->hash, w->file_name, maybe_added);
+    if (w->file_name != NULL && maybe_added) {
+        struct kept_file *k = g_new0(struct kept_file, 1);
+        *k = (struct kept_file){ w->request, w->file_time_ms, w->file_name };
+        w->file_name = NULL;
+        g_queue_push_tail(&t->kept, k);
+    }
     cluster_waiting_done(w);
+}
+
+void cluster_waiting_read(struct server *srv, struct cluster_waiting *t, uint64_t own_request,
+                          uint64_t id_ms)
+{
+    for (GList *l = t->kept.head, *next; l != NULL; l = next) {
+        next = l->next;
+        struct kept_file *k = l->data;
+        bool late = event_file_late(k->time_ms, id_ms);
+        if (k->request != own_request && !late)
+            continue;
+        if (late) { /* its entry, read now or never, is skipped on every node */
+            log_event(LOG_INFO, 0, NULL, NULL, "cluster: removed kept file %s: its entry "
+                      "did not land within %u ms", k->name, CLUSTER_FILE_LATE_MS);
+            filestore_remove(srv->files, k->name);
+        }
+        g_queue_delete_link(&t->kept, l);
+        kept_free(k);
+    }
 }

@@ -26,6 +26,7 @@ struct waiting {
                                   this node under hash until the entry applies */
     uint8_t hash[PROTO_SHA256_LEN];
     char *file_name;           /* FILE: the kept file its entry names (g_free) */
+    int64_t file_time_ms;      /* FILE: the event's time */
 };
 
 /* An empty table, and freeing one: requests still in it are dropped unanswered and
@@ -53,11 +54,21 @@ struct waiting *cluster_waiting_take_expired(struct cluster_waiting *t, int64_t 
 /* Frees w (answered by its entry's apply); NULL is fine. */
 void cluster_waiting_done(struct waiting *w);
 
-/* Refuses the request of w (taken out of the table) as unavailable, logging why, drops
- * what it left (a kept file only if its entry surely is not in the stream: maybe_added
- * false) and frees w. */
-void cluster_waiting_refuse(struct server *srv, struct waiting *w, const char *why,
-                            bool maybe_added);
+/* Refuses the request of w (taken out of t) as unavailable, logging why, drops what it
+ * left and frees w. A kept file is removed if its entry surely is not in the stream
+ * (maybe_added false); otherwise it stays, remembered in t until its entry is read or
+ * can no longer apply (cluster_waiting_read()). */
+void cluster_waiting_refuse(struct server *srv, struct cluster_waiting *t, struct waiting *w,
+                            const char *why, bool maybe_added);
+
+/* An entry was read whose id has the time id_ms, own_request its request number if it
+ * is this node's (else 0). A file kept for a refused append stays once its entry is read
+ * in time (applied, or skipped for naming another row's file), and is removed once an
+ * entry is read more than CLUSTER_FILE_LATE_MS after the file's event time without its
+ * own (it can no longer apply: a late one is skipped on every node, event_file_check()).
+ * Files still remembered when the node stops stay (docs/CLUSTER.md section 8). */
+void cluster_waiting_read(struct server *srv, struct cluster_waiting *t, uint64_t own_request,
+                          uint64_t id_ms);
 
 /* Answers the request of ticket t with CLUSTER_UNAVAILABLE and logs why. */
 void cluster_refuse_unavailable(struct server *srv, const struct deliver_ticket *t,

@@ -20,10 +20,11 @@ void event_log(struct server *srv, const struct event *ev, const struct deliver_
         event_apply(srv, ev, ticket);
 }
 
-const char *event_check_stored(struct server *srv, const struct event *ev, char *why,
-                               size_t size)
+const char *event_check_stored(struct server *srv, const struct event *ev,
+                               uint64_t landed_ms, char *why, size_t size)
 {
-    return ev->type == EVENT_FILE ? event_file_check(srv, &ev->u.file, why, size) : NULL;
+    return ev->type == EVENT_FILE ? event_file_check(srv, &ev->u.file, landed_ms, why, size)
+                                  : NULL;
 }
 
 void event_apply(struct server *srv, const struct event *ev,

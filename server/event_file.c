@@ -44,9 +44,20 @@ static struct proto_msg announce_of(const struct event_file *ev, const struct st
     return msg;
 }
 
-const char *event_file_check(struct server *srv, const struct event_file *ev, char *why,
-                             size_t size)
+bool event_file_late(int64_t time_ms, uint64_t landed_ms)
 {
+    return landed_ms > CLUSTER_FILE_LATE_MS &&
+           landed_ms - CLUSTER_FILE_LATE_MS > (uint64_t)MAX(time_ms, 0);
+}
+
+const char *event_file_check(struct server *srv, const struct event_file *ev,
+                             uint64_t landed_ms, char *why, size_t size)
+{
+    if (event_file_late(ev->time_ms, landed_ms)) {
+        snprintf(why, size, "it landed %" PRIu64 " ms after its upload ended (the most is "
+                 "%u ms)", landed_ms - (uint64_t)ev->time_ms, CLUSTER_FILE_LATE_MS);
+        return why;
+    }
     uint32_t days = srv->cfg.retention_days;
     int64_t since = days > 0 ? ev->time_ms - (int64_t)days * RETENTION_MS_PER_DAY : INT64_MIN;
     int used = store_file_name_used(srv->store, ev->name, since);

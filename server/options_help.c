@@ -169,9 +169,11 @@ void options_print_help(void)
            "temporarily unavailable); it is retried after %u ms, doubling up to %u ms.\n"
            "The stream keeps about %u entries (a node further behind is rebuilt from a\n"
            "peer's backup); a node reads at most %u a pass, waiting up to %u ms for news;\n"
-           "an entry's event is at most %u bytes.\n",
+           "an entry's event is at most %u bytes. An upload's entry that lands more than\n"
+           "%u ms after the upload ended is skipped (the clocks of the nodes and Redis\n"
+           "must agree within that).\n",
            CLUSTER_MAX_NODE_ID, CLUSTER_ANSWER_TIMEOUT_MS, CLUSTER_MAX_WAITING,
            CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
            CLUSTER_RECONNECT_MAX_MS, CLUSTER_STREAM_MAXLEN, CLUSTER_READ_BATCH,
-           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES);
+           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES, CLUSTER_FILE_LATE_MS);
 }

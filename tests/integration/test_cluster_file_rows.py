@@ -5,6 +5,7 @@ every node with a log line naming the entry; the file and its one row stay as th
 and nothing is announced. An entry naming a new file applies."""
 
 import os
+import time
 
 import chatproto as P
 from chatclient import download, sha256, upload
@@ -18,7 +19,8 @@ SKIP = (P.USER_JOINED, P.USER_LEFT)
 
 def file_event(name, data, upload_id, sender_conn=9 << 24 | 1):
     """A FILE entry's event as node 9's guest "mallory" would send it."""
-    return P.encode(P.EVENT_FILE, room_id=P.ROOM_LOBBY, time_ms=1, sender_account=0,
+    return P.encode(P.EVENT_FILE, room_id=P.ROOM_LOBBY, time_ms=int(time.time() * 1000),
+                    sender_account=0,
                     sender_conn=sender_conn, upload_id=upload_id, size=len(data),
                     sha256=sha256(data), sender="mallory", name=name)
 
