@@ -173,6 +173,14 @@ void auth_login_ended(struct client *c)
     }
 }
 
+void auth_login_refused(struct client *c)
+{
+    if (c == NULL)
+        return;
+    c->auth_pending = false;
+    auth_login_ended(c);
+}
+
 struct auth_job *auth_job_new(struct client *c, uint16_t type, auth_finish_fn *finish)
 {
     const struct accounts_config *cfg = &c->srv->cfg.accounts;

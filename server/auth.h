@@ -85,6 +85,12 @@ void auth_submit(struct client *c, struct auth_job *job);
  * try, unless c is online, has another login in flight or already has one. */
 void auth_login_ended(struct client *c);
 
+/* The login (a registration or a password login) of c that waited for its entry to
+ * apply was refused or will not be answered, its answer sent: no login is in flight on
+ * c any more, and auth_login_ended() gives it a new handshake period. c NULL (gone) is
+ * fine. */
+void auth_login_refused(struct client *c);
+
 /* True (after answering ERROR(BUSY), ref_id the seconds to wait) when the worker
  * already has the most password jobs it takes, or c has one in flight. */
 bool auth_busy(struct client *c, uint16_t ref_type);

@@ -171,11 +171,8 @@ void auth_session_applied(struct server *srv, const uint8_t hash[PROTO_SHA256_LE
         return; /* taken on another node */
     struct client *c = deliver_ticket_client(srv, ticket);
     if (!stored || c == NULL || c->id != p->conn_id) {
-        struct client *waiting = login_client(srv, p);
-        if (waiting != NULL) { /* refused (its answer is queued): the next try may come */
-            waiting->auth_pending = false;
-            auth_login_ended(waiting);
-        }
+        auth_login_refused(login_client(srv, p)); /* its answer is queued: the next try
+                                                     may come */
         pending_free(p);
         return;
     }

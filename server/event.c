@@ -20,6 +20,13 @@ void event_log(struct server *srv, const struct event *ev, const struct deliver_
         event_apply(srv, ev, ticket);
 }
 
+const char *event_check_stored(struct server *srv, const struct event *ev,
+                               uint64_t landed_ms, char *why, size_t size)
+{
+    return ev->type == EVENT_FILE ? event_file_check(srv, &ev->u.file, landed_ms, why, size)
+                                  : NULL;
+}
+
 void event_apply(struct server *srv, const struct event *ev,
                  const struct deliver_ticket *ticket)
 {

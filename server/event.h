@@ -259,6 +259,15 @@ void event_log_request(struct client *c, const struct event *ev, uint16_t ref_ty
 void event_apply(struct server *srv, const struct event *ev,
                  const struct deliver_ticket *ticket);
 
+/* A cluster node's check of a stream entry's event against rules that only the store (or
+ * the entry's id: landed_ms, its time) can tell, made before it applies the entry: NULL
+ * if ev keeps them, else why not (written
+ * to why, size bytes), and the entry is skipped. Every node holds the same rows at that
+ * point of the stream, so it is skipped alike on every node. A store that fails the
+ * lookup counts in store_failures() (and why says so). */
+const char *event_check_stored(struct server *srv, const struct event *ev,
+                               uint64_t landed_ms, char *why, size_t size);
+
 /* For the apply functions: logs a line about an event, as its requester's line when it
  * is on this node (requester not NULL), else under conn and name. */
 void event_note(const struct client *requester, uint32_t conn, const char *name,
@@ -413,5 +422,18 @@ void event_apply_file(struct server *srv, const struct event_file *ev,
  * (retention_applied(): ticket not NULL on the node that appended it). */
 void event_apply_prune(struct server *srv, const struct event_prune *ev,
                        const struct deliver_ticket *ticket);
+
+/* event_check_stored() of a file event: it must have landed (landed_ms) at most
+ * CLUSTER_FILE_LATE_MS after its time (its taker may have removed the file since), and
+ * its stored name must not be another file row's (a hostile or replayed entry would
+ * otherwise give an existing file a second row). A row older than the retention cutoff
+ * as of the event's time does not count: its file may be pruned already (the name free
+ * for a new upload) on a node whose row is gone. */
+const char *event_file_check(struct server *srv, const struct event_file *ev,
+                             uint64_t landed_ms, char *why, size_t size);
+
+/* True when a file event of time time_ms that landed in the stream at landed_ms (its
+ * id's time) landed more than CLUSTER_FILE_LATE_MS after it. */
+bool event_file_late(int64_t time_ms, uint64_t landed_ms);
 
 #endif

@@ -72,6 +72,7 @@ void event_apply_account_create(struct server *srv, const struct event_account_c
     if (name_check(ev->name, len) != NAME_OK) { /* the taker checked it: never here */
         event_refuse(srv, ticket, PROTO_E_NAME_INVALID, "%s",
                      name_status_text(name_check(ev->name, len)));
+        auth_login_refused(deliver_ticket_client(srv, ticket));
         return;
     }
     char *key = name_fold_key(ev->name, len);
@@ -83,6 +84,8 @@ void event_apply_account_create(struct server *srv, const struct event_account_c
                    ev->has_invite ? " with an invite" : "");
         if (requester != NULL)
             login_registered(requester, &a);
+    } else { /* refused: its connection may try again */
+        auth_login_refused(deliver_ticket_client(srv, ticket));
     }
     g_free(key);
 }

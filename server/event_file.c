@@ -2,6 +2,7 @@
 #include "server/event.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "server/client.h"
@@ -9,6 +10,7 @@
 #include "server/deliver.h"
 #include "server/filestore.h"
 #include "server/limits.h"
+#include "server/retention.h"
 #include "server/rooms.h"
 #include "server/server.h"
 #include "server/store/store.h"
@@ -40,6 +42,35 @@ static struct proto_msg announce_of(const struct event_file *ev, const struct st
     if (ev->thumb != NULL)
         announce_add_thumb(&msg, ev->thumb, ev->thumb_len, ev->thumb_width, ev->thumb_height);
     return msg;
+}
+
+bool event_file_late(int64_t time_ms, uint64_t landed_ms)
+{
+    return landed_ms > CLUSTER_FILE_LATE_MS &&
+           landed_ms - CLUSTER_FILE_LATE_MS > (uint64_t)MAX(time_ms, 0);
+}
+
+const char *event_file_check(struct server *srv, const struct event_file *ev,
+                             uint64_t landed_ms, char *why, size_t size)
+{
+    if (event_file_late(ev->time_ms, landed_ms)) {
+        snprintf(why, size, "it landed %" PRIu64 " ms after its upload ended (the most is "
+                 "%u ms)", landed_ms - (uint64_t)ev->time_ms, CLUSTER_FILE_LATE_MS);
+        return why;
+    }
+    uint32_t days = srv->cfg.retention_days;
+    int64_t since = days > 0 ? ev->time_ms - (int64_t)days * RETENTION_MS_PER_DAY : INT64_MIN;
+    int used = store_file_name_used(srv->store, ev->name, since);
+    if (used == 0)
+        return NULL;
+    char quoted[LOG_QUOTE_CAP(SERVER_FILE_NAME_MAX)];
+    log_quote(quoted, sizeof quoted, ev->name, strlen(ev->name));
+    if (used > 0)
+        snprintf(why, size, "its file %s is named by another file's row", quoted);
+    else
+        snprintf(why, size, "its file %s could not be looked up: %s", quoted,
+                 store_error(srv->store));
+    return why;
 }
 
 void event_apply_file(struct server *srv, const struct event_file *ev,

@@ -397,6 +397,14 @@
                                                   reader down or late) is answered
                                                   "temporarily unavailable"; its entry, if it
                                                   landed, still applies everywhere */
+#define CLUSTER_FILE_LATE_MS 60000            /* a FILE entry that lands (its stream id's
+                                                  time) later than this after its upload
+                                                  ended is skipped on every node: its taker
+                                                  may have removed the file by then, once its
+                                                  reader passed that time without seeing the
+                                                  entry (docs/CLUSTER.md section 8); also
+                                                  the most the nodes' and Redis's clocks may
+                                                  differ */
 #define CLUSTER_RECONNECT_MIN_MS 100           /* first retry after the link went down: a */
 #define CLUSTER_RECONNECT_MAX_MS 2000          /* restarted Redis is found fast; doubling to
                                                   this, a dead one costs one try in 2 s */

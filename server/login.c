@@ -130,6 +130,9 @@ static void finish_register(struct client *c, struct auth_job *job)
     } };
     memcpy(ev.u.account_create.invite_hash, job->invite_hash, sizeof job->invite_hash);
     c->hash_us = job->run_us;
+    /* No other login on this connection until the entry has applied (at once on one
+     * node) and its session is stored or refused (auth_login_refused()). */
+    c->auth_pending = true;
     event_log_request(c, &ev, PROTO_REGISTER, 0);
 }
 

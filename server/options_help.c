@@ -169,15 +169,17 @@ void options_print_help(void)
            "temporarily unavailable); it is retried after %u ms, doubling up to %u ms.\n"
            "The stream keeps about %u entries (a node further behind is rebuilt from a\n"
            "peer's backup); a node reads at most %u a pass, waiting up to %u ms for news;\n"
-           "an entry's event is at most %u bytes.\n"
+           "an entry's event is at most %u bytes. An upload's entry that lands more than\n"
+           "%u ms after the upload ended is skipped (the clocks of the nodes and Redis\n"
+           "must agree within that).\n"
            "Presence covers every node: each node rewrites its set of users every %u ms\n"
            "with an expiry of %u ms and publishes changes; a node not heard from for that\n"
            "long shows its users offline. A presence message is at most %u bytes.\n",
            CLUSTER_MAX_NODE_ID, CLUSTER_ANSWER_TIMEOUT_MS, CLUSTER_MAX_WAITING,
            CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
            CLUSTER_RECONNECT_MAX_MS, CLUSTER_STREAM_MAXLEN, CLUSTER_READ_BATCH,
-           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES, CLUSTER_HEARTBEAT_MS,
-           CLUSTER_NODE_TTL_MS, CLUSTER_PRESENCE_MAX_BYTES);
+           CLUSTER_READ_BLOCK_MS, (unsigned)CLUSTER_MAX_EVENT_BYTES, CLUSTER_FILE_LATE_MS,
+           CLUSTER_HEARTBEAT_MS, CLUSTER_NODE_TTL_MS, CLUSTER_PRESENCE_MAX_BYTES);
     printf("With --retention-days a node's timer appends the prune to the stream and every\n"
            "node deletes the same rows; while the stream is away nothing is pruned and the\n"
            "node asks again every %u ms; a node that saw another's prune waits %u s.\n",

@@ -110,6 +110,10 @@ enum store_status store_add_text(struct store *st, const struct store_message *m
 enum store_status store_add_file(struct store *st, const struct store_message *m,
                                  struct store_file *f);
 
+/* 1 if a file index entry made at since_ms or later (wall clock) names the stored file
+ * name, 0 if none does, STORE_ERROR if the lookup failed. */
+int store_file_name_used(struct store *st, const char *name, int64_t since_ms);
+
 /* Looks a file up by id: 1 and *out filled (free with store_file_clear), 0 if there is
  * none, STORE_ERROR if the lookup failed. */
 int store_find_file(struct store *st, uint64_t id, struct store_file *out);

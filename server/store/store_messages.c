@@ -131,6 +131,22 @@ enum store_status store_add_file(struct store *st, const struct store_message *m
     return store_step_done(st, stmt, "linking a file to its message");
 }
 
+int store_file_name_used(struct store *st, const char *name, int64_t since_ms)
+{
+    sqlite3_stmt *stmt = store_stmt(st,
+        "SELECT 1 FROM files WHERE name = ? AND time_ms >= ? LIMIT 1");
+    if (stmt == NULL)
+        return STORE_ERROR;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, since_ms);
+    int rc = sqlite3_step(stmt);
+    int found = rc == SQLITE_ROW ? 1
+                : rc == SQLITE_DONE ? 0 : store_fail(st, "looking up a file by name");
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return found;
+}
+
 int store_find_file(struct store *st, uint64_t id, struct store_file *out)
 {
     if (id > INT64_MAX)

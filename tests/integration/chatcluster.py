@@ -8,6 +8,7 @@ import time
 import chatproto as P
 from chatclient import RawClient
 from chatserver import TIMEOUT, binary, wait_until
+from chatstore import query
 
 
 ADMIN, ADMIN_PASSWORD = "alice", "correct horse battery"
@@ -162,3 +163,19 @@ def see_each_other(*clients):
             while other.user_id not in known:
                 frame = client.wait_for(P.USER_JOINED, skip=(P.USER_LEFT,))[0]
                 known.update(uid for uid, _ in frame.users)
+
+
+def last_applied(node):
+    """The id of the last stream entry node applied, as (ms, seq); (0, 0) before its
+    first."""
+    rows = query(node.workdir, "SELECT value FROM meta WHERE key = 'cluster_last_id'")
+    return tuple(map(int, rows[0][0].split("-"))) if rows else (0, 0)
+
+
+def forge(redis, event, node=9, request=1):
+    """Appends event (encoded frame bytes) to the stream as node's entry for request, as
+    a hostile or broken writer could; returns the entry's id as (ms, seq) and its
+    text."""
+    entry = redis.command("XADD", "chat:events", "*", "v", "1", "n", str(node), "r",
+                          str(request), "e", event).decode()
+    return tuple(map(int, entry.split("-"))), entry

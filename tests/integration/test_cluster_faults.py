@@ -16,7 +16,7 @@ from chatfs import immutable
 from chatserver import TIMEOUT, binary, paused, wait_until
 from chatstore import DB_NAME, query
 from chatcluster import (ADMIN, ADMIN_PASSWORD, Writer, account, collect_texts, guest,
-                         seeded_nodes, start_node)
+                         seeded_nodes, start_node, stream_ups)
 
 
 def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory, redis,
@@ -27,6 +27,7 @@ def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory
 
     for cid in range(1, 6):
         assert send(cid)
+    ups = stream_ups(one.log_path)
     with paused(redis):
         started = time.monotonic()
         assert not send(6)  # unanswered: maybe in the stream, maybe not
@@ -35,6 +36,10 @@ def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory
         late.password_login(ADMIN, ADMIN_PASSWORD)
         late.expect_error(P.E_CLUSTER_UNAVAILABLE, P.LOGIN)
         time.sleep(max(0.0, 2.0 - (time.monotonic() - started)))
+    # The node logs its stream up again once Redis answers; a text sent before that is
+    # refused at once, so the first try waits for that line rather than spending the
+    # connection's message budget on refusals.
+    wait_until(lambda: stream_ups(one.log_path) > ups, what="node 1's stream to be up again")
     cid = 8
     while not send(cid):  # refused until the link is back, then acknowledged
         cid += 1
