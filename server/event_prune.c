@@ -21,7 +21,7 @@ static unsigned remove_files(struct server *srv, const GPtrArray *names, int64_t
     unsigned removed = 0;
     for (guint i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
-        int named = store_file_named(srv->store, name);
+        int named = store_file_name_used(srv->store, name, INT64_MIN);
         if (named == 0 && filestore_remove_older(srv->files, name, taken_ms))
             removed++;
         else if (named != 0)

@@ -110,8 +110,8 @@ enum store_status store_add_text(struct store *st, const struct store_message *m
 enum store_status store_add_file(struct store *st, const struct store_message *m,
                                  struct store_file *f);
 
-/* 1 if a file index entry made at since_ms or later (wall clock) names the stored file
- * name, 0 if none does, STORE_ERROR if the lookup failed. */
+/* 1 if a file index entry made at since_ms or later (wall clock; INT64_MIN: any) names
+ * the stored file name, 0 if none does, STORE_ERROR if the lookup failed. */
 int store_file_name_used(struct store *st, const char *name, int64_t since_ms);
 
 /* Looks a file up by id: 1 and *out filled (free with store_file_clear), 0 if there is
@@ -130,10 +130,6 @@ typedef void (*store_pruned_file_fn)(const char *name, void *data);
  * STORE_ERROR. */
 int store_prune(struct store *st, int64_t before_ms, unsigned max_rows,
                 store_pruned_file_fn on_file, void *data);
-
-/* 1 if a file index entry names the stored file name, 0 if none does, STORE_ERROR if
- * the lookup failed. */
-int store_file_named(struct store *st, const char *name);
 
 /* Copies the database in data_dir to dest with SQLite's online backup API, consistent
  * even while a server is writing to it. dest must not exist. */

@@ -177,20 +177,6 @@ int store_find_file(struct store *st, uint64_t id, struct store_file *out)
     return found;
 }
 
-int store_file_named(struct store *st, const char *name)
-{
-    sqlite3_stmt *stmt = store_stmt(st, "SELECT 1 FROM files WHERE name = ? LIMIT 1");
-    if (stmt == NULL)
-        return STORE_ERROR;
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    int found = rc == SQLITE_ROW ? 1
-                : rc == SQLITE_DONE ? 0 : store_fail(st, "looking up a file by name");
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    return found;
-}
-
 void store_file_clear(struct store_file *f)
 {
     g_free(f->name);
