@@ -10,8 +10,8 @@ import chatproto as P
 from chatclient import RawClient
 from chatserver import paused, wait_until
 from chatstore import query
-from chatcluster import (ADMIN, ADMIN_PASSWORD, account, guest, moderate, notice_of,
-                         registered, seeded_nodes)
+from chatcluster import (ADMIN, ADMIN_PASSWORD, account, forge, guest, last_applied, moderate,
+                         notice_of, registered, seeded_nodes)
 
 ROOM_FRAMES = (P.ROOM_STATE, P.ROOM_MEMBERS, P.ROOM_PRESENCE, P.USER_JOINED, P.USER_LEFT)
 
@@ -29,12 +29,6 @@ def direct_rooms(node):
              query(node.workdir, "SELECT id, sender_name, body FROM messages WHERE "
                    "room_id = ? ORDER BY id", room_id))
             for room_id, key in rooms]
-
-
-def last_applied(node):
-    """The id of the last entry node applied, (0, 0) before its first."""
-    rows = query(node.workdir, "SELECT value FROM meta WHERE key = 'cluster_last_id'")
-    return tuple(map(int, rows[0][0].split("-"))) if rows else (0, 0)
 
 
 def stream_types(redis):
@@ -109,9 +103,7 @@ def test_a_block_is_decided_when_the_entry_applies(server_factory, redis, tmp_pa
     event = P.encode(P.EVENT_DIRECT, time_ms=1, sender_account=1, peer_account=2,
                      sender_conn=9 << 24 | 1, client_id=7, sender=ADMIN, peer="carol",
                      text="let me in")
-    entry = redis.command("XADD", "chat:events", "*", "v", "1", "n", "9", "r", "1", "e",
-                          event).decode()
-    after = tuple(map(int, entry.split("-")))
+    after, _ = forge(redis, event)
     for node in (one, three):
         wait_until(lambda node=node: last_applied(node) >= after, what="the entry applied")
         assert direct_rooms(node) == []
@@ -137,9 +129,7 @@ def test_a_block_is_decided_when_a_text_to_an_existing_room_applies(server_facto
     event = P.encode(P.EVENT_TEXT, room_id=room, time_ms=1, sender_account=1,
                      sender_conn=9 << 24 | 1, client_id=3, reply_to=0, sender=ADMIN,
                      text="after the block")
-    entry = redis.command("XADD", "chat:events", "*", "v", "1", "n", "9", "r", "1", "e",
-                          event).decode()
-    after = tuple(map(int, entry.split("-")))
+    after, _ = forge(redis, event)
     for node in (one, three):
         wait_until(lambda node=node: last_applied(node) >= after, what="the entry applied")
         assert [texts for _, _, _, texts in direct_rooms(node)] == [
@@ -235,8 +225,7 @@ def test_entries_that_break_the_requests_rules_are_skipped(server_factory, redis
         P.encode(P.EVENT_NOTIFY_LEVEL, account=1, room_id=0, value=3, name=ADMIN),
         P.encode(P.EVENT_NOTIFY_LEVEL, account=0, room_id=0, value=1, name=ADMIN),
     ]
-    ids = [redis.command("XADD", "chat:events", "*", "v", "1", "n", "9", "r", str(i), "e",
-                         event).decode() for i, event in enumerate(bad)]
+    ids = [forge(redis, event, request=i)[1] for i, event in enumerate(bad)]
     for node in (one, two):
         for entry_id in ids:
             node.wait_log(f"stream entry {entry_id} of node 9 skipped: ")

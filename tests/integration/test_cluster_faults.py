@@ -15,8 +15,8 @@ from chatclient import RawClient
 from chatfs import immutable
 from chatserver import TIMEOUT, binary, paused, wait_until
 from chatstore import DB_NAME, query
-from chatcluster import (ADMIN, ADMIN_PASSWORD, Writer, account, collect_texts, guest,
-                         seeded_nodes, start_node, stream_ups)
+from chatcluster import (ADMIN, ADMIN_PASSWORD, Writer, account, collect_texts, forge, guest,
+                         last_applied, seeded_nodes, start_node, stream_ups)
 
 
 def test_redis_paused_refuses_writes_then_nothing_lost_or_doubled(server_factory, redis,
@@ -142,8 +142,7 @@ def test_events_that_break_the_rules_are_skipped_alike_on_every_node(server_fact
         P.encode(P.TEXT, message_id=1, time_ms=1, room_id=0, sender_id=1, client_id=1,
                  sender="ghost", text="a client frame"),               # no event at all
     ]
-    ids = [redis.command("XADD", "chat:events", "*", "v", "1", "n", "9", "r", str(i), "e",
-                         event).decode() for i, event in enumerate(bad_events)]
+    ids = [forge(redis, event, request=i)[1] for i, event in enumerate(bad_events)]
     speaker = guest(one, "speaker")
     speaker.say("still here", client_id=5)
     for watcher in watchers:
@@ -152,10 +151,6 @@ def test_events_that_break_the_rules_are_skipped_alike_on_every_node(server_fact
         for entry_id in ids:
             node.wait_log(f"stream entry {entry_id} of node 9 skipped: ")
         assert query(node.workdir, "SELECT body FROM messages") == [("still here",)]
-    def last_applied(node):
-        ms, seq = query(node.workdir, "SELECT value FROM meta"
-                                      " WHERE key = 'cluster_last_id'")[0][0].split("-")
-        return int(ms), int(seq)
     after = tuple(map(int, ids[-1].split("-")))
     wait_until(lambda: last_applied(one) == last_applied(two) > after,
                what="both nodes past the entries")

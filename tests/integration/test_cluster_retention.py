@@ -11,7 +11,7 @@ import chatproto as P
 from chatclient import upload
 from chatserver import paused, wait_until
 from chatstore import DB_NAME, query
-from chatcluster import collect_texts, guest, seeded_nodes, start_node
+from chatcluster import collect_texts, forge, guest, seeded_nodes, start_node
 from test_cluster_files import sharing, visible
 
 THREE_DAYS_MS = 3 * 24 * 3600 * 1000
@@ -170,8 +170,7 @@ def test_a_prune_entry_is_checked_and_applied_alike_without_local_retention(
     ]
     good = dict(before_ms=now + 1, time_ms=now + 1 + day, max_rows=2)
     entries = [P.encode(P.EVENT_PRUNE, **fields) for fields in bad + [good]]
-    added = [redis.command("XADD", "chat:events", "*", "v", "1", "n", "9", "r", str(i), "e",
-                           event).decode() for i, event in enumerate(entries)]
+    added = [forge(redis, event, request=i)[1] for i, event in enumerate(entries)]
     for node in (one, two):
         for entry_id in added[:-1]:
             node.wait_log(f"stream entry {entry_id} of node 9 skipped: ")
