@@ -59,7 +59,8 @@ static bool find_target(struct client *c, const struct proto_moderate *m, struct
         char *key = name_fold_key(m->target.ptr, m->target.len);
         found = store_account_find(srv->store, key, &t->account);
         t->online = g_hash_table_lookup(srv->names, key);
-        if (t->online == NULL && cluster_presence_name(srv, key, &remote) && remote.account == 0)
+        if (found == 0 && t->online == NULL && cluster_presence_name(srv, key, &remote) &&
+            remote.account == 0)
             t->guest_conn = remote.conn;
         g_free(key);
     }
