@@ -391,3 +391,10 @@ bool cluster_presence_account(const struct server *srv, int64_t account, bool *a
         *away = false;
     return p != NULL && presence_view_account(&p->view, account, away);
 }
+
+bool cluster_presence_name(const struct server *srv, const char *key,
+                           struct cluster_remote_user *out)
+{
+    const struct cluster_presence *p = of(srv);
+    return p != NULL && presence_view_name(&p->view, key, out);
+}

@@ -63,4 +63,19 @@ void cluster_presence_send_list(struct client *c);
  * every such connection is away. */
 bool cluster_presence_account(const struct server *srv, int64_t account, bool *away);
 
+/* A connection of another node as last heard (its name borrowed until the loop pass
+ * ends). */
+struct cluster_remote_user {
+    uint32_t conn;             /* cluster-wide id: its node in the top byte */
+    int64_t account;           /* 0 for a guest */
+    uint16_t role;
+    const char *name;
+};
+
+/* True when a connection of another node is online under a name whose fold key
+ * (name_fold_key()) is key, a look-alike included; one such is put in *out (if not NULL).
+ * Last known presence: a login elsewhere a moment ago may not be seen yet. */
+bool cluster_presence_name(const struct server *srv, const char *key,
+                           struct cluster_remote_user *out);
+
 #endif

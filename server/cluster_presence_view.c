@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include "common/validate.h"
 #include "server/client.h"
+#include "server/cluster_presence.h"
 #include "server/limits.h"
 #include "server/presence.h"
 #include "server/room_presence.h"
@@ -33,6 +35,8 @@ void presence_view_init(struct presence_view *v)
 {
     v->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, user_free);
     v->accounts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    v->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify)g_ptr_array_unref);
     v->joined = g_array_new(FALSE, FALSE, sizeof(struct remote_user));
     v->left = g_array_new(FALSE, FALSE, sizeof(struct remote_user));
 }
@@ -41,6 +45,7 @@ void presence_view_clear(struct presence_view *v)
 {
     g_clear_pointer(&v->conns, g_hash_table_destroy);
     g_clear_pointer(&v->accounts, g_hash_table_destroy);
+    g_clear_pointer(&v->names, g_hash_table_destroy);
     if (v->joined != NULL) {
         drop_held(v->joined);
         drop_held(v->left);
@@ -63,6 +68,34 @@ bool presence_view_account(const struct presence_view *v, int64_t account, bool 
     if (away != NULL)
         *away = a != NULL && a->active == 0;
     return a != NULL;
+}
+
+bool presence_view_name(const struct presence_view *v, const char *key,
+                        struct cluster_remote_user *out)
+{
+    const GPtrArray *users = v->names != NULL ? g_hash_table_lookup(v->names, key) : NULL;
+    if (users == NULL)
+        return false;
+    const struct remote_user *u = users->pdata[0];
+    if (out != NULL)
+        *out = (struct cluster_remote_user){ u->conn, u->account, u->role, u->name };
+    return true;
+}
+
+/* Files u under its name's fold key (index true) or takes it out (false). */
+static void index_name(struct presence_view *v, struct remote_user *u, bool index)
+{
+    char *key = name_fold_key(u->name, strlen(u->name));
+    GPtrArray *users = g_hash_table_lookup(v->names, key);
+    if (index && users == NULL) {
+        users = g_ptr_array_new();
+        g_hash_table_insert(v->names, g_strdup(key), users);
+    }
+    if (index)
+        g_ptr_array_add(users, u);
+    else if (users != NULL && g_ptr_array_remove_fast(users, u) && users->len == 0)
+        g_hash_table_remove(v->names, key);
+    g_free(key);
 }
 
 /* ---- What the local clients are told ---- */
@@ -210,6 +243,9 @@ void presence_view_on(struct server *srv, struct presence_view *v, const struct 
     }
     count_account(srv, v, nu->account, nu->name, old == NULL,
                   active(nu) - (old != NULL ? active(old) : 0));
+    if (old != NULL)
+        index_name(v, old, false);
+    index_name(v, nu, true);
     g_hash_table_replace(v->conns, key, nu);
 }
 
@@ -220,6 +256,7 @@ void presence_view_off(struct server *srv, struct presence_view *v, uint32_t con
     if (u == NULL)
         return;
     g_hash_table_steal(v->conns, key);
+    index_name(v, u, false);
     count_account(srv, v, u->account, u->name, -1, -active(u));
     hold_user(v, PROTO_USER_LEFT, u);
     user_free(u);

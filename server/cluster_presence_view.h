@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct client;
+struct cluster_remote_user;
 struct proto_typing;
 struct server;
 
@@ -23,6 +24,8 @@ struct remote_user {
 struct presence_view {
     GHashTable *conns;         /* conn id -> struct remote_user */
     GHashTable *accounts;      /* account id -> struct remote_account */
+    GHashTable *names;         /* name fold key -> GPtrArray of the struct remote_user
+                                  (in conns) under it */
     GArray *joined, *left;     /* struct remote_user copies: the notices held until
                                   presence_view_flush() */
 };
@@ -57,5 +60,10 @@ void presence_view_send_list(struct client *c, const struct presence_view *v);
 
 /* True when account is online in the view; *away: every connection of it is away. */
 bool presence_view_account(const struct presence_view *v, int64_t account, bool *away);
+
+/* True when a connection is online in the view under a name of fold key key
+ * (name_fold_key()); one such is put in *out (if not NULL; its name borrowed). */
+bool presence_view_name(const struct presence_view *v, const char *key,
+                        struct cluster_remote_user *out);
 
 #endif

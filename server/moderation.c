@@ -7,7 +7,7 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
-#include "server/cluster.h"
+#include "server/cluster_presence.h"
 #include "server/event.h"
 #include "server/store/store_accounts.h"
 
@@ -15,6 +15,7 @@
 struct target {
     struct store_account account; /* zeroed for an online guest */
     struct client *online;        /* NULL when not connected */
+    uint32_t guest_conn;          /* a guest's connection id (here or on another node) */
     const char *name;             /* for the notice */
     int role;
 };
@@ -45,17 +46,22 @@ static int rank(int role)
     return role == PROTO_ROLE_GUEST ? -1 : role;
 }
 
-/* Finds the target by name: its account, and its connection if online. False (ERROR
- * sent) when neither exists or the store failed. */
+/* Finds the target by name: its account, and its connection if online; else a guest
+ * online here or, as last heard, on another node. False (ERROR sent) when none exists or
+ * the store failed. */
 static bool find_target(struct client *c, const struct proto_moderate *m, struct target *t)
 {
     struct server *srv = c->srv;
     *t = (struct target){ .role = PROTO_ROLE_MEMBER };
     int found = 0;
+    struct cluster_remote_user remote = { 0 };
     if (name_check(m->target.ptr, m->target.len) == NAME_OK) {
         char *key = name_fold_key(m->target.ptr, m->target.len);
         found = store_account_find(srv->store, key, &t->account);
         t->online = g_hash_table_lookup(srv->names, key);
+        if (found == 0 && t->online == NULL && cluster_presence_name(srv, key, &remote) &&
+            remote.account == 0)
+            t->guest_conn = remote.conn;
         g_free(key);
     }
     if (found < 0) {
@@ -70,14 +76,24 @@ static bool find_target(struct client *c, const struct proto_moderate *m, struct
         t->role = t->account.role;
         return true;
     }
-    if (t->online != NULL && (m->action == PROTO_MOD_KICK || m->action == PROTO_MOD_MUTE)) {
-        t->name = t->online->name; /* a guest: kicked or muted for this connection only */
-        t->role = t->online->role;
+    if ((t->online != NULL || t->guest_conn != 0) &&
+        (m->action == PROTO_MOD_KICK || m->action == PROTO_MOD_MUTE)) {
+        /* a guest: kicked or muted for this connection only, by the node that has it */
+        t->name = t->online != NULL ? t->online->name : remote.name;
+        t->role = t->online != NULL ? t->online->role : remote.role;
+        t->guest_conn = t->online != NULL ? t->online->id : t->guest_conn;
         return true;
     }
     client_send_error(c, PROTO_E_ACCOUNT_UNKNOWN, PROTO_MODERATE, m->request_id,
                       "There is no account (or online user, for a kick) of that name.");
     return false;
+}
+
+/* True when t has a connection here or, as last heard, on another node. */
+static bool online_anywhere(const struct server *srv, const struct target *t)
+{
+    return t->online != NULL || t->guest_conn != 0 ||
+           cluster_presence_account(srv, t->account.id, NULL);
 }
 
 /* True when c may do m to t; otherwise answered NOT_ALLOWED. */
@@ -96,9 +112,8 @@ static bool allowed(struct client *c, const struct proto_moderate *m, const stru
         why = "Moderators may act only on members and guests.";
     else if (m->action == PROTO_MOD_ROLE && m->value > PROTO_ROLE_ADMIN)
         why = "Unknown role: use 0 (member), 1 (moderator) or 2 (admin).";
-    else if (m->action == PROTO_MOD_KICK && t->online == NULL && !cluster_on(c->srv))
-        why = "Nobody of that name is online."; /* a cluster node sees its own clients
-                                                   only: every node kicks its own */
+    else if (m->action == PROTO_MOD_KICK && !online_anywhere(c->srv, t))
+        why = "Nobody of that name is online."; /* every node kicks its own */
     if (why == NULL)
         return true;
     client_send_error(c, PROTO_E_NOT_ALLOWED, PROTO_MODERATE, m->request_id, "%s", why);
@@ -119,7 +134,7 @@ void moderation_on_moderate(struct client *c, const struct proto_msg *msg)
             .time_ms = now, .until_ms = minutes > 0 ? now + (int64_t)minutes * 60000 : 0,
             .actor_account = c->account_id, .actor_name = c->name,
             .target_account = t.account.id, .target_name = t.name, .reason = m->reason,
-            .target_conn = t.account.id == 0 ? t.online->id : 0,
+            .target_conn = t.account.id == 0 ? t.guest_conn : 0,
         } };
         event_log_request(c, &ev, PROTO_MODERATE, m->request_id);
     }

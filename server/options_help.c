@@ -174,7 +174,9 @@ void options_print_help(void)
            "must agree within that).\n"
            "Presence covers every node: each node rewrites its set of users every %u ms\n"
            "with an expiry of %u ms and publishes changes; a node not heard from for that\n"
-           "long shows its users offline. A presence message is at most %u bytes.\n",
+           "long shows its users offline. A presence message is at most %u bytes.\n"
+           "Guest names and kicks are checked against the users online on every node, as\n"
+           "last heard (a login elsewhere a moment ago may not be seen yet).\n",
            CLUSTER_MAX_NODE_ID, CLUSTER_ANSWER_TIMEOUT_MS, CLUSTER_MAX_WAITING,
            CLUSTER_REPLY_TIMEOUT_MS, CLUSTER_RECONNECT_MIN_MS,
            CLUSTER_RECONNECT_MAX_MS, CLUSTER_STREAM_MAXLEN, CLUSTER_READ_BATCH,

@@ -295,8 +295,9 @@ static void online_remove(struct client *c)
     page_invalidate(srv, srv->online_count);
 }
 
-/* Checks a guest's name: valid, not online, not a registered account's (look-alikes
- * included). On success returns its fold key (g_free), else answers and logs. */
+/* Checks a guest's name: valid, not online (here or, as last heard, on another node), not
+ * a registered account's (look-alikes included). On success returns its fold key
+ * (g_free), else answers and logs. */
 static char *claim_guest_name(struct client *c, struct proto_str name)
 {
     enum name_status st = name_check(name.ptr, name.len);
@@ -309,7 +310,8 @@ static char *claim_guest_name(struct client *c, struct proto_str name)
     struct store_account account = { 0 };
     int registered = store_account_find(c->srv->store, key, &account);
     store_account_clear(&account);
-    if (registered != 0 || g_hash_table_contains(c->srv->names, key)) {
+    if (registered != 0 || g_hash_table_contains(c->srv->names, key) ||
+        cluster_presence_name(c->srv, key, NULL)) {
         char quoted[LOG_QUOTE_CAP(PROTO_MAX_NAME_BYTES)];
         client_log(c, LOG_INFO, "login refused (name taken%s: %s)",
                    registered != 0 ? " by an account" : "",

@@ -165,6 +165,34 @@ def see_each_other(*clients):
                 known.update(uid for uid, _ in frame.users)
 
 
+class Watcher:
+    """Who a client sees online (by connection id), kept from the frames it reads."""
+
+    def __init__(self, client):
+        self.client = client
+        self.users = dict(client.users)
+        self.frames = []
+
+    def names(self):
+        return sorted(self.users.values())
+
+    def read(self):
+        """Takes in every frame already here."""
+        while (frame := self.client.poll()) is not None:
+            self.frames.append(frame)
+            if frame.type == P.USER_JOINED:
+                self.users.update(frame.users)
+            elif frame.type == P.USER_LEFT:
+                for uid, _ in frame.users:
+                    self.users.pop(uid, None)
+
+    def until(self, predicate, what):
+        def check():
+            self.read()
+            return predicate()
+        wait_until(check, what=what)
+
+
 def last_applied(node):
     """The id of the last stream entry node applied, as (ms, seq); (0, 0) before its
     first."""

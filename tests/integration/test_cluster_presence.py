@@ -10,40 +10,12 @@ import time
 import chatproto as P
 from chatclient import RawClient
 from chatserver import SLOWDOWN, TIMEOUT, paused, wait_until
-from chatcluster import account, guest, registered, seeded_nodes, start_node
+from chatcluster import Watcher, account, guest, registered, seeded_nodes, start_node
 
 HEARTBEAT_S, NODE_TTL_S = 1.0, 3.0  # CLUSTER_HEARTBEAT_MS, CLUSTER_NODE_TTL_MS
 
 PRESENCE_NOISE = (P.USER_JOINED, P.USER_LEFT, P.USER_ROLE, P.PRESENCE_STATE, P.ROOM_PRESENCE,
                   P.ROOM_MEMBERS, P.TYPING)
-
-
-class Watcher:
-    """Who a client sees online (by connection id), kept from the frames it reads."""
-
-    def __init__(self, client):
-        self.client = client
-        self.users = dict(client.users)
-        self.frames = []
-
-    def names(self):
-        return sorted(self.users.values())
-
-    def read(self):
-        """Takes in every frame already here."""
-        while (frame := self.client.poll()) is not None:
-            self.frames.append(frame)
-            if frame.type == P.USER_JOINED:
-                self.users.update(frame.users)
-            elif frame.type == P.USER_LEFT:
-                for uid, _ in frame.users:
-                    self.users.pop(uid, None)
-
-    def until(self, predicate, what):
-        def check():
-            self.read()
-            return predicate()
-        wait_until(check, what=what)
 
 
 def three_guest_nodes(server_factory, redis):
