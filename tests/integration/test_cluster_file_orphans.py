@@ -9,7 +9,7 @@ import time
 
 import chatproto as P
 from chatclient import offer, send_chunks, sha256
-from chatcluster import guest, last_applied, seeded_nodes
+from chatcluster import guest, last_applied, see_each_other, seeded_nodes
 from chatserver import wait_until
 from chatstore import query
 
@@ -44,6 +44,7 @@ def no_file_rows(nodes):
 def test_an_entry_that_never_landed_has_its_file_removed(server_factory, redis, tmp_path):
     nodes, files_dir = shared(server_factory, redis, tmp_path)
     ann, bob = guest(nodes[0], "ann"), guest(nodes[1], "bob")
+    see_each_other(ann, bob)  # no join arrives in the middle of what is read
     data = os.urandom(3000)
     offer(ann, 4, "lost.bin", len(data), sha256(data))
     ann.wait_for(P.FILE_ACCEPT, skip=SKIP)
@@ -78,6 +79,7 @@ def test_an_entry_that_lands_late_is_skipped_and_its_file_removed(server_factory
                                                                    tmp_path):
     nodes, files_dir = shared(server_factory, redis, tmp_path)
     ann, bob = guest(nodes[0], "ann"), guest(nodes[1], "bob")
+    see_each_other(ann, bob)  # no join arrives in the middle of what is read
     # Every entry from here on lands, by its id, later than an upload now can.
     forge_after(redis, int(time.time() * 1000) + FILE_LATE_MS + 5000)
     data = os.urandom(3000)
