@@ -148,15 +148,21 @@ static void on_receipt(ChatSession *self, const struct proto_receipt *r)
     g_free(name);
 }
 
+/* Reported once, applied whenever it comes: a live edit may precede its message (still
+ * to be replayed or paged), whose later copy of the edit (the text as it then is) marks
+ * the object made meanwhile. */
 static void on_edited(ChatSession *self, const struct proto_message_edited *e)
 {
-    if (!event_fresh(self, e->event_id))
-        return;
+    gboolean fresh = event_fresh(self, e->event_id);
     char *text = g_strndup(e->text.ptr, e->text.len);
-    char *actor = g_strndup(e->actor.ptr, e->actor.len);
     ChatMessage *msg = session_message_lookup(self, e->message_id);
-    if (msg)
+    if (msg && !chat_message_get_deleted(msg))
         message_set_edited(msg, text);
+    if (!fresh) {
+        g_free(text);
+        return;
+    }
+    char *actor = g_strndup(e->actor.ptr, e->actor.len);
     g_signal_emit(self, live_signals[LIVE_MESSAGE_EDITED], 0, e->room_id, e->message_id, text,
                   actor);
     g_free(text);
