@@ -1,0 +1,89 @@
+"""A reconnect's RESUME replay can come after live events about the messages it brings
+(they reach the new connection from its login on): an edit, a reaction and a deletion of
+messages the window has not got yet. Once the replay is in, each row shows what the
+events made of it: the edited text with its "edited" mark, the reaction, and no row for
+the deleted message. A fake server plays the server's part in exactly that order."""
+
+import threading
+import time
+
+import chatproto as P
+from chatgui import MESSAGE_NAME_RE, wait_until
+from fakeserver import FakeServer
+
+THUMBS_UP = "\U0001F44D"
+
+
+def frame(ftype, **fields):
+    return P.encode(ftype, room_id=0, **fields)
+
+
+def text(message_id, body, now):
+    return frame(P.TEXT, message_id=message_id, time_ms=now, sender_id=0, client_id=0,
+                 sender="bob", text=body)
+
+
+def bob_row(client, text_shown):
+    """(description, labels) of bob's row showing text_shown, or None."""
+    for name, description, labels in client.message_rows():
+        match = MESSAGE_NAME_RE.match(name)
+        if match.group(1) == "bob" and match.group(3) == text_shown:
+            return description, labels
+    return None
+
+
+def test_live_events_before_the_replay_show_on_the_replayed_rows(client_factory):
+    now = int(time.time() * 1000)
+    connections = []
+    replayed = threading.Event()
+
+    def script(send):
+        connections.append(send)
+        if len(connections) == 1:       # the first login: one text, then the link drops
+            send(text(1, "before", now))
+            return True
+        return False
+
+    def answer(ftype, payload, send):
+        if ftype != P.RESUME:
+            return
+        resume = P.decode_payload(P.RESUME, payload)
+        # Live first (sent between the login and the RESUME's answer): an edit of #3, a
+        # reaction to #2 and the deletion of #4 (events #5, #6, #7)...
+        send(frame(P.MESSAGE_EDITED, event_id=5, message_id=3, time_ms=now, actor="bob",
+                   text="three, edited"))
+        send(frame(P.REACTION, event_id=6, message_id=2, account_id=2, added=1, name="bob",
+                   emoji=THUMBS_UP))
+        send(frame(P.MESSAGE_DELETED, event_id=7, message_id=4, time_ms=now, actor="bob"))
+        # ...then the replay: the texts as stored now, the events themselves in order (a
+        # deleted message only as its deletion), and its end.
+        send(text(2, "two", now))
+        send(text(3, "three, edited", now))
+        send(frame(P.MESSAGE_EDITED, event_id=5, message_id=3, time_ms=now, actor="bob",
+                   text="three, edited"))
+        send(frame(P.REACTION, event_id=6, message_id=2, account_id=2, added=1, name="bob",
+                   emoji=THUMBS_UP))
+        send(frame(P.MESSAGE_DELETED, event_id=7, message_id=4, time_ms=now, actor="bob"))
+        send(text(8, "after", now))
+        end = P.encode_payload(P.HISTORY_END, request_id=resume.request_id, room_id=0,
+                               flags=0, count=6)
+        send(P.header(len(end), P.HISTORY_END, 0) + end)
+        replayed.set()
+
+    server = FakeServer(script, users=[(2, "bob")], answer=answer)
+    try:
+        alice = client_factory(server.port, "alice")
+        alice.wait_message("bob", "before")
+        wait_until(replayed.is_set, "the reconnect's RESUME answered")
+        alice.wait_message("bob", "after")
+
+        description, labels = wait_until(lambda: bob_row(alice, "three, edited"),
+                                          "bob's edited message")
+        assert "edited" in description.split(", "), description
+        assert "edited" in labels, labels
+        description, _ = wait_until(lambda: bob_row(alice, "two"), "bob's reacted message")
+        assert f"reactions: {THUMBS_UP} 1" in description, description
+        texts = [MESSAGE_NAME_RE.match(name).group(3) for name, _, _ in alice.message_rows()]
+        assert texts == ["before", "two", "three, edited", "after"], texts
+    finally:
+        server.stop()
