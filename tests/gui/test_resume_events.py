@@ -2,7 +2,8 @@
 (they reach the new connection from its login on): an edit, a reaction and a deletion of
 messages the window has not got yet. Once the replay is in, each row shows what the
 events made of it: the edited text with its "edited" mark, the reaction, and no row for
-the deleted message. A fake server plays the server's part in exactly that order."""
+the deleted message. The same for an edit that comes before the page filling a gap. A
+fake server plays the server's part in exactly those orders."""
 
 import threading
 import time
@@ -85,5 +86,43 @@ def test_live_events_before_the_replay_show_on_the_replayed_rows(client_factory)
         assert f"reactions: {THUMBS_UP} 1" in description, description
         texts = [MESSAGE_NAME_RE.match(name).group(3) for name, _, _ in alice.message_rows()]
         assert texts == ["before", "two", "three, edited", "after"], texts
+    finally:
+        server.stop()
+
+
+def test_a_live_edit_before_the_page_that_fills_a_gap_shows_on_its_row(client_factory):
+    """The same for a gap: the edit of a message inside it comes live before the page
+    (HISTORY AFTER) that brings the message, shown as it now is with its edit."""
+    now = int(time.time() * 1000)
+    paged = threading.Event()
+
+    def script(send):
+        send(text(1, "before", now))
+        send(P.encode(P.RESUME_GAP, request_id=0, room_id=0, after_id=1, before_id=40))
+        send(text(40, "after", now))
+
+    def answer(ftype, payload, send):
+        if ftype != P.HISTORY or paged.is_set():
+            return
+        request = P.decode_payload(P.HISTORY, payload)
+        send(frame(P.MESSAGE_EDITED, event_id=41, message_id=20, time_ms=now, actor="bob",
+                   text="twenty, edited"))
+        send(text(20, "twenty, edited", now))
+        send(frame(P.MESSAGE_EDITED, event_id=41, message_id=20, time_ms=now, actor="bob",
+                   text="twenty, edited"))
+        end = P.encode_payload(P.HISTORY_END, request_id=request.request_id, room_id=0,
+                               flags=0, count=2)
+        send(P.header(len(end), P.HISTORY_END, 0) + end)
+        paged.set()
+
+    server = FakeServer(script, users=[(2, "bob")], answer=answer)
+    try:
+        alice = client_factory(server.port, "alice")
+        alice.wait_message("bob", "after")
+        wait_until(paged.is_set, "the gap's page sent")
+        description, labels = wait_until(lambda: bob_row(alice, "twenty, edited"),
+                                          "bob's edited message from the gap")
+        assert "edited" in description.split(", "), description
+        assert "edited" in labels, labels
     finally:
         server.stop()
