@@ -34,6 +34,7 @@ struct session_live {
     GHashTable *events;          /* event ids already reported (a set of guint64 *) */
     GHashTable *replies;         /* message id -> guint64 * the message it answers */
     GHashTable *reactions;       /* message id -> GPtrArray of struct reaction */
+    GHashTable *toggled;         /* "message emoji name" -> guint64 * its newest event id */
     enum receipts_choice receipts;
 };
 
@@ -84,6 +85,7 @@ void session_live_init(ChatSession *self)
     l->replies = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     l->reactions = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify)g_ptr_array_unref);
+    l->toggled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     self->live = l;
     session_typing_init(self);
 }
@@ -96,6 +98,7 @@ void session_live_clear(ChatSession *self)
     g_hash_table_unref(l->events);
     g_hash_table_unref(l->replies);
     g_hash_table_unref(l->reactions);
+    g_hash_table_unref(l->toggled);
     g_clear_pointer(&self->live, g_free);
     session_typing_clear(self);
 }
@@ -212,11 +215,28 @@ static gboolean names_find(GPtrArray *names, struct proto_str name, guint *at)
     return FALSE;
 }
 
+/* TRUE for a reaction event newer than every one seen of its message, emoji and name
+ * (then it is recorded): a toggle taken back live before the replay of its adding must
+ * not be undone by that older event, nor repeated by its own replayed copy. */
+static gboolean toggle_newest(ChatSession *self, const struct proto_reaction *r)
+{
+    char *key = g_strdup_printf("%" G_GUINT64_FORMAT " %.*s %.*s", r->message_id,
+                                (int)r->emoji.len, r->emoji.ptr, (int)r->name.len, r->name.ptr);
+    guint64 *newest = g_hash_table_lookup(self->live->toggled, key);
+    if (newest && *newest >= r->event_id) {
+        g_free(key);
+        return FALSE;
+    }
+    g_hash_table_insert(self->live->toggled, key, id_box(r->event_id));
+    return TRUE;
+}
+
 /* A reaction added or taken back (an event), or one of a paged message's reactions (a
  * state: event id 0, added). Who reacted is a set, so a state seen twice counts once. */
 static void on_reaction(ChatSession *self, const struct proto_reaction *r)
 {
-    if (!event_fresh(self, r->event_id) || !emoji_check(r->emoji.ptr, r->emoji.len))
+    if (!emoji_check(r->emoji.ptr, r->emoji.len) ||
+        (r->event_id != 0 && !toggle_newest(self, r)))
         return;
     GHashTable *all = self->live->reactions;
     GPtrArray *list = g_hash_table_lookup(all, &r->message_id);
