@@ -2,7 +2,8 @@
 deletion of messages the replay has still to bring arrive live first. Once the replay is
 in, the edited message shows its edited text, with its edit line once and right after
 it, a reply to it quotes the edited text, and the reaction and the deletion are shown
-once each in their place (real server, real chat-cli, the RESUME kept by a proxy)."""
+once each in their place; a reaction taken back live is not brought back by the replay
+of its adding (real server, real chat-cli, the RESUME kept by a proxy)."""
 
 import chatproto as P
 from test_cli_resume_order import (  # noqa: F401 (proxies: the fixture)
@@ -46,3 +47,31 @@ def test_events_about_replayed_messages_that_came_first_show_once_in_place(
     assert quoted == ["↪ #{} <bob> missed 1 edited".format(missed[0])], lines
     texts = [n for n, rest in lines if TEXT.match(rest)]
     assert len(texts) == len(set(texts)), f"a text twice: {lines}"
+
+
+def test_a_reaction_taken_back_before_the_replay_of_its_adding_stays_taken_back(
+        proxies, cli, tmp_path, account):  # noqa: F811
+    def react(bob, missed):            # alice misses the adding...
+        bob.send_frame(P.REACT, request_id=1, message_id=missed[0], emoji=PARTY)
+        answer(bob, P.REACTION, message_id=missed[0], added=1)
+
+    server, pair = proxies
+    bob, alice, before, missed = failed_over_with_resume_kept(cli, tmp_path, server, pair,
+                                                              account, meanwhile=react)
+    bob.send_frame(P.REACT, request_id=2, message_id=missed[0], emoji=PARTY)
+    answer(bob, P.REACTION, message_id=missed[0], added=0)  # ...and sees it taken back live
+    bob.send_frame(P.REACT, request_id=3, message_id=missed[1], emoji=PARTY)
+    answer(bob, P.REACTION, message_id=missed[1], added=1)  # a live one that stays
+    bob.sync()
+
+    pair[1].release()
+    alice.wait_line(rf"#{missed[4]} <bob> missed 5$")
+    [after] = say(bob, ["after"])
+    alice.wait_line(rf"#{after} <bob> after$")
+    alice.close_stdin()
+    assert alice.wait() == 0, alice.err
+
+    lines = lines_from(alice, before)
+    assert [rest for n, rest in lines if n == missed[0]] == ["<bob> missed 1"], lines
+    assert [rest for n, rest in lines if n == missed[1]] == [
+        "<bob> missed 2", f"reactions: {PARTY} 1"], lines
