@@ -78,7 +78,9 @@
  * A reply's "message" is reported after chat_session_get_reply_to knows what it answers.
  * Each edit, deletion and reaction is reported once per session run, whether live,
  * replayed or paged; one that came before its message (live, ahead of the replay or page
- * that brings it) still shows on that message's object once it comes.
+ * that brings it) still shows on that message's object once it comes, and a reaction
+ * event older than one already seen for the same message, emoji and name (its adding
+ * replayed after it was taken back live) changes nothing and is not reported.
  *   "search-result"     (ChatSearchResult *result)  one match of chat_session_search, best
  *                       first; "request-done" ends them
  * Reasons the server gives (in ERROR and SHUTDOWN) reach every detail, message and reason
