@@ -60,7 +60,8 @@
  *                       message of that gap has been reported. A gap whose filling was
  *                       cut short (the connection dropped, the server refused) never
  *                       reports this: chat_session_fill_history_gap asks again
- * The live conversation (session_live.c, session_typing.c; PROTOCOL.md 5.48):
+ * The live conversation (session_live.c, session_typing.c, session_reactions.c;
+ * PROTOCOL.md 5.48):
  *   "typing-changed"    (guint32 room_id)  who types in the room changed: ask
  *                       chat_session_get_typing_text
  *   "read-marker"       (guint32 room_id, guint64 message_id)  where this account stopped
@@ -77,7 +78,10 @@
  *                       chat_session_list_reactions
  * A reply's "message" is reported after chat_session_get_reply_to knows what it answers.
  * Each edit, deletion and reaction is reported once per session run, whether live,
- * replayed or paged.
+ * replayed or paged; one that came before its message (live, ahead of the replay or page
+ * that brings it) still shows on that message's object once it comes, and a reaction
+ * event older than one already seen for the same message, emoji and name (its adding
+ * replayed after it was taken back live) changes nothing and is not reported.
  *   "search-result"     (ChatSearchResult *result)  one match of chat_session_search, best
  *                       first; "request-done" ends them
  * Reasons the server gives (in ERROR and SHUTDOWN) reach every detail, message and reason
@@ -408,7 +412,7 @@ void chat_session_cancel_transfer(ChatSession *self, ChatTransfer *transfer);
  * request, empty queue. */
 gboolean chat_session_is_idle(ChatSession *self);
 
-/* ---- The live conversation (session_live.c, session_typing.c) ---- */
+/* ---- The live conversation (session_live.c, session_typing.c, session_reactions.c) ---- */
 
 /* What the user is doing in a room's entry (IRCv3 +typing). */
 typedef enum {

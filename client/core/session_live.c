@@ -1,6 +1,6 @@
 /* The live conversation in the session (session.h): read markers and receipts, edits,
- * deletions, replies and reactions, their requests and signals. Typing has its own file
- * (session_typing.c). Events carry their own ids: each is reported once per run. */
+ * deletions, replies and reactions, their requests and signals. Typing and the
+ * reactions held have their own files (session_typing.c, session_reactions.c). Events carry their own ids: each is reported once per run. */
 #include "client/core/session_private.h"
 
 #include <glib/gi18n.h>
@@ -23,31 +23,16 @@ static guint live_signals[LIVE_SIGNAL_COUNT];
 /* The receipts setting: left to the account's stored one until the front end says. */
 enum receipts_choice { RECEIPTS_STORED, RECEIPTS_ON, RECEIPTS_OFF };
 
-/* One emoji on one message: who reacted, in order. */
-struct reaction {
-    char *emoji;
-    GPtrArray *names;            /* char *, owned */
-};
-
 struct session_live {
     GHashTable *markers;         /* room id -> guint64 * read marker */
     GHashTable *events;          /* event ids already reported (a set of guint64 *) */
     GHashTable *replies;         /* message id -> guint64 * the message it answers */
-    GHashTable *reactions;       /* message id -> GPtrArray of struct reaction */
     enum receipts_choice receipts;
 };
 
 static guint64 *id_box(guint64 id)
 {
     return g_memdup2(&id, sizeof id);
-}
-
-static void reaction_free(gpointer data)
-{
-    struct reaction *r = data;
-    g_free(r->emoji);
-    g_ptr_array_unref(r->names);
-    g_free(r);
 }
 
 static guint new_signal(GObjectClass *klass, const char *name, guint n_params,
@@ -82,10 +67,9 @@ void session_live_init(ChatSession *self)
     l->markers = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     l->events = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     l->replies = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-    l->reactions = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                         (GDestroyNotify)g_ptr_array_unref);
     self->live = l;
     session_typing_init(self);
+    session_reactions_init(self);
 }
 
 /* Frees what session_live_init made. */
@@ -95,15 +79,21 @@ void session_live_clear(ChatSession *self)
     g_hash_table_unref(l->markers);
     g_hash_table_unref(l->events);
     g_hash_table_unref(l->replies);
-    g_hash_table_unref(l->reactions);
     g_clear_pointer(&self->live, g_free);
     session_typing_clear(self);
+    session_reactions_clear(self);
 }
 
 /* Tells the front end that who types in room_id changed (session_typing.c). */
 void session_live_emit_typing(ChatSession *self, guint32 room_id)
 {
     g_signal_emit(self, live_signals[LIVE_TYPING_CHANGED], 0, room_id);
+}
+
+/* Tells the front end that message_id's reactions changed (session_reactions.c). */
+void session_live_emit_reactions(ChatSession *self, guint32 room_id, guint64 message_id)
+{
+    g_signal_emit(self, live_signals[LIVE_REACTIONS_CHANGED], 0, room_id, message_id);
 }
 
 static void send_receipts_setting(ChatSession *self)
@@ -148,15 +138,21 @@ static void on_receipt(ChatSession *self, const struct proto_receipt *r)
     g_free(name);
 }
 
+/* Reported once, applied whenever it comes: a live edit may precede its message (still
+ * to be replayed or paged), whose later copy of the edit (the text as it then is) marks
+ * the object made meanwhile. */
 static void on_edited(ChatSession *self, const struct proto_message_edited *e)
 {
-    if (!event_fresh(self, e->event_id))
-        return;
+    gboolean fresh = event_fresh(self, e->event_id);
     char *text = g_strndup(e->text.ptr, e->text.len);
-    char *actor = g_strndup(e->actor.ptr, e->actor.len);
     ChatMessage *msg = session_message_lookup(self, e->message_id);
-    if (msg)
+    if (msg && !chat_message_get_deleted(msg))
         message_set_edited(msg, text);
+    if (!fresh) {
+        g_free(text);
+        return;
+    }
+    char *actor = g_strndup(e->actor.ptr, e->actor.len);
     g_signal_emit(self, live_signals[LIVE_MESSAGE_EDITED], 0, e->room_id, e->message_id, text,
                   actor);
     g_free(text);
@@ -168,7 +164,7 @@ static void on_deleted(ChatSession *self, const struct proto_message_deleted *d)
     session_history_filled(self, d->room_id, d->message_id); /* it stands in for the text */
     if (!event_fresh(self, d->event_id))
         return;
-    g_hash_table_remove(self->live->reactions, &d->message_id);
+    session_reactions_forget(self, d->message_id);
     ChatMessage *msg = session_message_lookup(self, d->message_id);
     if (msg)
         message_set_deleted(msg);
@@ -176,64 +172,6 @@ static void on_deleted(ChatSession *self, const struct proto_message_deleted *d)
     g_signal_emit(self, live_signals[LIVE_MESSAGE_DELETED], 0, d->room_id, d->message_id,
                   actor);
     g_free(actor);
-}
-
-/* The entry of emoji among a message's reactions, made when add is TRUE. */
-static struct reaction *reaction_find(GPtrArray *list, struct proto_str emoji, gboolean add)
-{
-    for (guint i = 0; i < list->len; i++) {
-        struct reaction *r = list->pdata[i];
-        if (proto_str_eq(proto_str_of(r->emoji), emoji))
-            return r;
-    }
-    if (!add)
-        return NULL;
-    struct reaction *r = g_new0(struct reaction, 1);
-    r->emoji = g_strndup(emoji.ptr, emoji.len);
-    r->names = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(list, r);
-    return r;
-}
-
-/* Whether names holds name; its index in *at. */
-static gboolean names_find(GPtrArray *names, struct proto_str name, guint *at)
-{
-    for (guint i = 0; i < names->len; i++)
-        if (proto_str_eq(proto_str_of(names->pdata[i]), name)) {
-            *at = i;
-            return TRUE;
-        }
-    return FALSE;
-}
-
-/* A reaction added or taken back (an event), or one of a paged message's reactions (a
- * state: event id 0, added). Who reacted is a set, so a state seen twice counts once. */
-static void on_reaction(ChatSession *self, const struct proto_reaction *r)
-{
-    if (!event_fresh(self, r->event_id) || !emoji_check(r->emoji.ptr, r->emoji.len))
-        return;
-    GHashTable *all = self->live->reactions;
-    GPtrArray *list = g_hash_table_lookup(all, &r->message_id);
-    if (!list && r->added) {
-        list = g_ptr_array_new_with_free_func(reaction_free);
-        g_hash_table_insert(all, id_box(r->message_id), list);
-    }
-    struct reaction *entry = list ? reaction_find(list, r->emoji, r->added) : NULL;
-    guint at;
-    gboolean present = entry && names_find(entry->names, r->name, &at);
-    if (!entry || present == (gboolean)r->added)
-        return;
-    if (r->added) {
-        g_ptr_array_add(entry->names, g_strndup(r->name.ptr, r->name.len));
-    } else {
-        g_ptr_array_remove_index(entry->names, at);
-        if (entry->names->len == 0)
-            g_ptr_array_remove(list, entry);
-    }
-    ChatMessage *msg = session_message_lookup(self, r->message_id);
-    if (msg)
-        message_set_reactions(msg, chat_session_list_reactions(self, r->message_id));
-    g_signal_emit(self, live_signals[LIVE_REACTIONS_CHANGED], 0, r->room_id, r->message_id);
 }
 
 static void on_reply_to(ChatSession *self, const struct proto_reply_to *r)
@@ -264,7 +202,7 @@ gboolean session_live_dispatch(ChatSession *self, const struct proto_msg *msg)
         on_reply_to(self, &msg->u.reply_to);
         return TRUE;
     case PROTO_REACTION:
-        on_reaction(self, &msg->u.reaction);
+        session_reactions_event(self, &msg->u.reaction);
         return TRUE;
     default:
         return FALSE;
@@ -383,25 +321,4 @@ guint64 chat_session_get_reply_to(ChatSession *self, guint64 message_id)
     g_return_val_if_fail(CHAT_IS_SESSION(self), 0);
     guint64 *reply_to = g_hash_table_lookup(self->live->replies, &message_id);
     return reply_to ? *reply_to : 0;
-}
-
-/* A copy of a message's reactions (see session.h). */
-GPtrArray *chat_session_list_reactions(ChatSession *self, guint64 message_id)
-{
-    g_return_val_if_fail(CHAT_IS_SESSION(self), NULL);
-    GPtrArray *out = g_ptr_array_new_with_free_func(chat_reaction_free);
-    GPtrArray *list = g_hash_table_lookup(self->live->reactions, &message_id);
-    for (guint i = 0; list && i < list->len; i++) {
-        const struct reaction *r = list->pdata[i];
-        ChatReaction *cr = g_new0(ChatReaction, 1);
-        cr->emoji = g_strdup(r->emoji);
-        cr->count = r->names->len;
-        cr->names = g_new0(char *, r->names->len + 1);
-        for (guint k = 0; k < r->names->len; k++) {
-            cr->names[k] = g_strdup(r->names->pdata[k]);
-            cr->mine |= self->accepted_name && g_str_equal(cr->names[k], self->accepted_name);
-        }
-        g_ptr_array_add(out, cr);
-    }
-    return out;
 }

@@ -78,7 +78,7 @@ static void remember(ChatSession *self, ChatMessage *msg)
     g_ptr_array_add(waiting, msg);
 }
 
-/* The reactions the session holds on msg, as its property (session_live.c keeps them). */
+/* The reactions the session holds on msg, as its property (session_reactions.c keeps them). */
 static void take_reactions(ChatSession *self, ChatMessage *msg)
 {
     GPtrArray *reactions = chat_session_list_reactions(self, chat_message_get_id(msg));

@@ -209,8 +209,9 @@ struct _ChatSession {
     GListStore *rooms;           /* ChatRoom the account is in, lobby first (session_rooms.c) */
     struct session_history history; /* session_history.c */
     struct session_presence presence; /* session_presence.c */
-    struct session_live *live;   /* markers, receipts, edits, replies, reactions (session_live.c) */
+    struct session_live *live;   /* markers, receipts, edits, replies (session_live.c) */
     struct session_typing *typing; /* who types where, and our own notices (session_typing.c) */
+    struct session_reactions *reactions; /* who reacted to what (session_reactions.c) */
     struct session_notify notify; /* session_notify.c */
 };
 
@@ -395,6 +396,13 @@ void session_live_logged_in(ChatSession *self);
 gboolean session_live_dispatch(ChatSession *self, const struct proto_msg *msg);
 gboolean session_live_is_request(guint16 type);
 void session_live_emit_typing(ChatSession *self, guint32 room_id);
+void session_live_emit_reactions(ChatSession *self, guint32 room_id, guint64 message_id);
+
+/* session_reactions.c */
+void session_reactions_init(ChatSession *self);
+void session_reactions_clear(ChatSession *self);
+void session_reactions_forget(ChatSession *self, guint64 message_id);
+void session_reactions_event(ChatSession *self, const struct proto_reaction *r);
 
 /* session_typing.c */
 void session_typing_init(ChatSession *self);

@@ -56,11 +56,12 @@ def lines_from(alice, first_id):
     return about[start:]
 
 
-def failed_over_with_resume_kept(cli, tmp_path, server, pair, account):
+def failed_over_with_resume_kept(cli, tmp_path, server, pair, account, meanwhile=None):
     """bob (an account on server) and alice's chat-cli through pair[0], which has printed
     bob's text "before"; alice then misses what bob says through missed (a list of
-    texts), fails over to pair[1] and its RESUME is kept there. Returns bob, alice, the
-    id of "before" and the ids of the missed texts."""
+    texts) and whatever meanwhile(bob, missed ids) does, fails over to pair[1] and its
+    RESUME is kept there. Returns bob, alice, the id of "before" and the ids of the
+    missed texts."""
     first, second = pair
     bob = account(server, "bob")
     bob.said = []
@@ -74,6 +75,8 @@ def failed_over_with_resume_kept(cli, tmp_path, server, pair, account):
 
     first.hold("down")                 # alice misses these...
     missed = say(bob, [f"missed {n}" for n in range(1, 6)])
+    if meanwhile:
+        meanwhile(bob, missed)
     second.stall(P.RESUME, keep=True)  # ...and her RESUME is slow on the next server
     first.cut()
     alice.wait_line(rf"\* connected as alice to 127\.0\.0\.1:{second.port}$")
