@@ -44,8 +44,8 @@ enum event_type {
     EVENT_DIRECT,         /* a DIRECT_SEND to an account with no direct room here yet */
     EVENT_RECEIPTS_SET,   /* an account shares its receipts or not (RECEIPTS_SET) */
     EVENT_NOTIFY_LEVEL,   /* an account's notification level of a room (NOTIFY_LEVEL_SET) */
-    EVENT_PRUNE,          /* --retention-days: old messages and their files deleted (a
-                             cluster node's timer; a single node prunes on its own) */
+    EVENT_PRUNE,          /* --retention-days: old messages and their files deleted (the
+                             retention timer, retention_expire()) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
