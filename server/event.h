@@ -284,8 +284,9 @@ void event_refuse(struct server *srv, const struct deliver_ticket *ticket, uint1
 struct client *event_account_client(struct server *srv, const struct deliver_ticket *ticket,
                                     int64_t account, const char *name);
 
-/* For the apply functions: ticket, or (its requester on another node: NULL) a ticket of
- * no request, whose frames are withdrawn all the same if the commit fails. */
+/* For the apply functions that need a ticket (room_send_state()): ticket, or (its
+ * requester on another node: NULL) deliver_no_request. deliver_pending_ticket() takes
+ * NULL itself. */
 const struct deliver_ticket *event_pending_ticket(const struct deliver_ticket *ticket);
 
 /* For the apply functions: encodes msg and delivers it to r's online members for the
