@@ -144,6 +144,19 @@ static void job_run(void *data)
     job->run_us = g_get_monotonic_time() - start;
 }
 
+/* A login of c that was not refused or taken at once has ended without entering (c
+ * has no check or session in flight any more): a new handshake period for its next
+ * try, unless c is online, has another login in flight or already has one. */
+static void auth_login_ended(struct client *c)
+{
+    if (c->state == CLIENT_HANDSHAKE && !c->auth_pending && list_empty(&c->timer_link)) {
+        /* Refused: a new handshake period for the next try (still in deadline order: no
+         * deadline is later). */
+        c->deadline_ms = clock_mono_ms() + c->srv->cfg.handshake_timeout_ms;
+        list_append(&c->srv->handshakes, &c->timer_link);
+    }
+}
+
 /* On the loop thread: hands the result to the request's finish function. */
 static void job_done(void *data, bool cancelled)
 {
@@ -161,16 +174,6 @@ static void job_done(void *data, bool cancelled)
             auth_login_ended(c);
     }
     auth_job_free(job);
-}
-
-void auth_login_ended(struct client *c)
-{
-    if (c->state == CLIENT_HANDSHAKE && !c->auth_pending && list_empty(&c->timer_link)) {
-        /* Refused: a new handshake period for the next try (still in deadline order: no
-         * deadline is later). */
-        c->deadline_ms = clock_mono_ms() + c->srv->cfg.handshake_timeout_ms;
-        list_append(&c->srv->handshakes, &c->timer_link);
-    }
 }
 
 void auth_login_refused(struct client *c)

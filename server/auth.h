@@ -80,15 +80,10 @@ void auth_job_free(struct auth_job *job);
  * its handshake timeout waits until the result is in. */
 void auth_submit(struct client *c, struct auth_job *job);
 
-/* A login of c that was not refused or taken at once has ended without entering (c
- * has no check or session in flight any more): a new handshake period for its next
- * try, unless c is online, has another login in flight or already has one. */
-void auth_login_ended(struct client *c);
-
 /* The login (a registration or a password login) of c that waited for its entry to
  * apply was refused or will not be answered, its answer sent: no login is in flight on
- * c any more, and auth_login_ended() gives it a new handshake period. c NULL (gone) is
- * fine. */
+ * c any more, and it gets a new handshake period for its next try (unless online, or
+ * with another login in flight). c NULL (gone) is fine. */
 void auth_login_refused(struct client *c);
 
 /* True (after answering ERROR(BUSY), ref_id the seconds to wait) when the worker

@@ -61,14 +61,12 @@ void deliver_after_commit(const struct deliver_request *req, struct frame *f,
     deliver_pending(req, f, done, data);
 }
 
-/* The ticket of no request on this node: its frames are withdrawn on a failed commit,
- * with nobody to answer. */
-static const struct deliver_ticket no_requester = { 0, -1, 0, 0 };
+const struct deliver_ticket deliver_no_request = { 0, -1, 0, 0 };
 
 void deliver_pending_ticket(struct server *srv, const struct deliver_ticket *t,
                             struct frame *f)
 {
-    pending_add(srv, t != NULL ? t : &no_requester, f, NULL, NULL);
+    pending_add(srv, t != NULL ? t : &deliver_no_request, f, NULL, NULL);
 }
 
 void deliver_ticketed(struct server *srv, const struct deliver_ticket *t,
@@ -76,7 +74,7 @@ void deliver_ticketed(struct server *srv, const struct deliver_ticket *t,
                       void *data)
 {
     room_send(srv, room, f, NULL);
-    pending_add(srv, t != NULL ? t : &no_requester, f, done, data);
+    pending_add(srv, t != NULL ? t : &deliver_no_request, f, done, data);
 }
 
 void deliver(const struct deliver_request *req, const struct room *room, struct frame *f,

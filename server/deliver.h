@@ -47,6 +47,10 @@ struct deliver_ticket {
     uint64_t ref_id;
 };
 
+/* The ticket of no request on this node (conn_id 0, fd -1): its frames are withdrawn on
+ * a failed commit, with nobody to answer. */
+extern const struct deliver_ticket deliver_no_request;
+
 /* The ticket of req. */
 struct deliver_ticket deliver_ticket_of(const struct deliver_request *req);
 

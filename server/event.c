@@ -104,8 +104,7 @@ struct client *event_account_client(struct server *srv, const struct deliver_tic
 
 const struct deliver_ticket *event_pending_ticket(const struct deliver_ticket *ticket)
 {
-    static const struct deliver_ticket none = { 0, -1, 0, 0 };
-    return ticket != NULL ? ticket : &none;
+    return ticket != NULL ? ticket : &deliver_no_request;
 }
 
 bool event_deliver(struct server *srv, const struct deliver_ticket *ticket,

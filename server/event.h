@@ -44,8 +44,8 @@ enum event_type {
     EVENT_DIRECT,         /* a DIRECT_SEND to an account with no direct room here yet */
     EVENT_RECEIPTS_SET,   /* an account shares its receipts or not (RECEIPTS_SET) */
     EVENT_NOTIFY_LEVEL,   /* an account's notification level of a room (NOTIFY_LEVEL_SET) */
-    EVENT_PRUNE,          /* --retention-days: old messages and their files deleted (a
-                             cluster node's timer; a single node prunes on its own) */
+    EVENT_PRUNE,          /* --retention-days: old messages and their files deleted (the
+                             retention timer, retention_expire()) */
 };
 
 /* EVENT_TEXT. Strings are borrowed. */
@@ -284,8 +284,9 @@ void event_refuse(struct server *srv, const struct deliver_ticket *ticket, uint1
 struct client *event_account_client(struct server *srv, const struct deliver_ticket *ticket,
                                     int64_t account, const char *name);
 
-/* For the apply functions: ticket, or (its requester on another node: NULL) a ticket of
- * no request, whose frames are withdrawn all the same if the commit fails. */
+/* For the apply functions that need a ticket (room_send_state()): ticket, or (its
+ * requester on another node: NULL) deliver_no_request. deliver_pending_ticket() takes
+ * NULL itself. */
 const struct deliver_ticket *event_pending_ticket(const struct deliver_ticket *ticket);
 
 /* For the apply functions: encodes msg and delivers it to r's online members for the

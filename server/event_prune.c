@@ -42,8 +42,10 @@ void event_apply_prune(struct server *srv, const struct event_prune *ev,
                   store_error(srv->store));
     } else if (pruned > 0) {
         unsigned removed = remove_files(srv, names, ev->time_ms);
-        log_event(LOG_INFO, 0, NULL, NULL, "pruned %d messages older than %lld ms, %u files "
-                  "removed", pruned, (long long)ev->before_ms, removed);
+        log_event(LOG_INFO, 0, NULL, NULL, "pruned %d messages older than %lld days (before "
+                  "%lld ms), %u files removed", pruned,
+                  (long long)((ev->time_ms - ev->before_ms) / RETENTION_MS_PER_DAY),
+                  (long long)ev->before_ms, removed);
     }
     g_ptr_array_free(names, TRUE);
     retention_applied(srv, pruned == (int)ev->max_rows, ticket != NULL);

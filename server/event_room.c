@@ -174,8 +174,8 @@ static void invite(struct server *srv, struct room *r, const struct event_room_m
             struct frame *f = frame_encode(&note);
             if (f != NULL) {
                 client_send(invitee, f);
-                deliver_pending_ticket(srv, event_pending_ticket(ticket), f); /* the inviter
-                                                               hears if it fails */
+                deliver_pending_ticket(srv, ticket, f); /* the inviter hears if it
+                                                           fails */
                 frame_unref(f);
             }
         }

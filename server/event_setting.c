@@ -66,7 +66,7 @@ void event_apply_notify_level(struct server *srv, const struct event_setting *ev
     struct frame *f = c != NULL ? frame_encode(&m) : NULL;
     if (f != NULL) {
         client_send(c, f);
-        deliver_pending_ticket(srv, event_pending_ticket(ticket), f);
+        deliver_pending_ticket(srv, ticket, f);
         frame_unref(f);
     }
     answer_done(srv, ticket);

@@ -2,8 +2,9 @@
  * deleted off the hot path -- a batch of SERVER_PRUNE_BATCH per loop pass while there
  * is a backlog, then once every SERVER_PRUNE_INTERVAL_MS.
  *
- * In a cluster a node's timer appends an EVENT_PRUNE instead, which every node applies
- * in stream order (event_apply_prune()); nothing is pruned while the stream is away.
+ * The timer logs an EVENT_PRUNE (event_apply_prune()): one node applies it at once; in a
+ * cluster every node applies it in stream order, and nothing is pruned while the stream
+ * is away.
  * The node whose entry applied asks again (at once after a full batch); the others wait
  * SERVER_PRUNE_STANDBY_MS after any PRUNE applied, so normally one node asks, and
  * another takes over when it is gone. Two asking at once only cost an empty batch. */

@@ -103,7 +103,7 @@ def test_old_messages_and_files_are_pruned_alike_on_every_node(server_factory, r
     nodes = [restart(n) for n in (1, 2, 3)]
     pruned_alike(workdirs, recent_id)
     for node in nodes:   # the first PRUNE to apply deletes them; later ones find nothing
-        node.wait_log(r"pruned 2 messages older than \d+ ms")
+        node.wait_log(r"pruned 2 messages older than 2 days \(before \d+ ms\)")
         assert node.log_path.read_text(errors="replace").count("pruned 2 messages") == 1
     wait_until(lambda: visible(files_dir) == [], what="the pruned file to leave the disk")
     assert removed_count(nodes) == 1     # one node removed it; the others found it gone
