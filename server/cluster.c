@@ -16,7 +16,7 @@
 #include "server/cluster_presence.h"
 #include "server/cluster_waiting.h"
 #include "server/deliver.h"
-#include "server/event.h"
+#include "server/event_apply.h"
 #include "server/limits.h"
 #include "server/server.h"
 #include "server/store/store.h"

@@ -7,6 +7,7 @@
 #include "server/auth.h"
 #include "server/client.h"
 #include "server/clock.h"
+#include "server/event_apply.h"
 #include "server/filestore.h"
 #include "server/limits.h"
 #include "server/server.h"

@@ -1,5 +1,5 @@
 /* Logging and applying events (event.h). */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * the store alone: which of two registrations of one name wins, and whether an invite
  * is still unused, must come out the same on every node. Passwords never reach an
  * event: the taking node's worker hashed it (login.c). */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* The events that change one message: edits, deletions and reactions (event.h). Each
  * is decided here, at apply time, against the store: in a cluster another node's entry
  * may have deleted the message since the handler looked. */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <inttypes.h>
 

@@ -3,7 +3,7 @@
  * the text come from one entry of the log. Two first messages between the same accounts
  * taken at once (on one node or two) apply in log order: the first makes the room, the
  * second finds it; every node therefore ends with one room holding both texts. */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <stdio.h>
 

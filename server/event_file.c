@@ -1,5 +1,5 @@
 /* The file event (event.h): an upload entered in the file index and announced. */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <inttypes.h>
 #include <stdio.h>

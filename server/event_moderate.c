@@ -4,7 +4,7 @@
  * it meanwhile, and the action is stored and acted on for the target's connection on
  * this node: a ban taken on one node closes the user's connection on whichever node it
  * is on, when that node applies the event. */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* The prune event (event.h): --retention-days in a cluster, the same rows everywhere. */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <glib.h>
 

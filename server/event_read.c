@@ -1,7 +1,7 @@
 /* The read marker event (event.h): an account's marker in a room moves forward. It is
  * checked here, at apply time: on another node the account may have left the room, or
  * the message been pruned, since the handler looked. */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <inttypes.h>
 

@@ -4,7 +4,7 @@
  * the same events in the same order; the handlers (room_requests.c, direct.c) check only
  * the request itself. Room ids are assigned here, by the store. Direct rooms:
  * event_direct.c. */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <inttypes.h>
 

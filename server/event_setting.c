@@ -2,7 +2,7 @@
  * level of a room. Both are the account's own, kept in the store; every node applies
  * them, so a login on any node finds them, and the account's connection on each node
  * follows them as soon as that node applies the event. */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include "server/client.h"
 #include "server/deliver.h"

@@ -1,5 +1,5 @@
 /* The text event (event.h): a text posted to a room. */
-#include "server/event.h"
+#include "server/event_apply.h"
 
 #include <inttypes.h>
 
