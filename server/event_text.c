@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "server/client.h"
+#include "server/cluster.h"
 #include "server/deliver.h"
 #include "server/log.h"
 #include "server/rooms.h"
@@ -48,13 +49,14 @@ static void ack_resend(struct client *c, const struct event_text *ev, uint64_t m
                ": acknowledged again, not stored", ev->client_id, message_id);
 }
 
-/* True when r is a direct room whose other member blocks ev's sender by the time ev
- * applies: a block taken on another cluster node may have raced the text (its taker
- * checked only what it knew). One node checked the same store when it took the text. */
+/* True when, on a cluster node, r is a direct room whose other member blocks ev's
+ * sender by the time ev applies: a block taken on another node may have raced the text
+ * (its taker checked only what it knew). A single node applies at once, right after
+ * its handler checked the same store, so it does not look again. */
 static bool blocked_at_apply(struct server *srv, const struct room *r,
                              const struct event_text *ev)
 {
-    if (r->kind != PROTO_ROOM_DIRECT || ev->sender_account <= 0)
+    if (!cluster_on(srv) || r->kind != PROTO_ROOM_DIRECT || ev->sender_account <= 0)
         return false;
     const struct room_member *peer = room_direct_peer(r, ev->sender_account);
     return peer != NULL && store_blocked(srv->store, peer->account_id, ev->sender_account) == 1;
