@@ -278,15 +278,21 @@ def send_chunks(client, upload_id, data, chunk=P.MAX_CHUNK, start=0):
                     + struct.pack(">QQ", upload_id, start + pos) + piece)
 
 
+def upload_until_end(client, name, data, upload_id=1, skip=(), thumb=None):
+    """An upload of bytes in memory up to its FILE_END, which is the caller's: offered
+    (with thumb, if given), accepted, every chunk sent."""
+    offer(client, upload_id, name, len(data), sha256(data), thumb=thumb)
+    accept, _ = client.wait_for(P.FILE_ACCEPT, skip=skip)
+    assert accept.id == upload_id, repr(accept)
+    send_chunks(client, upload_id, data)
+
+
 def upload(client, name, data, upload_id=1, skip=(), thumb=None):
     """The whole upload protocol for bytes in memory (offered with thumb, if given);
     returns the uploader's FILE_ANNOUNCE (or FILE_ANNOUNCE_THUMB) after checking what it
     must echo."""
     digest = sha256(data)
-    offer(client, upload_id, name, len(data), digest, thumb=thumb)
-    accept, _ = client.wait_for(P.FILE_ACCEPT, skip=skip)
-    assert accept.id == upload_id, repr(accept)
-    send_chunks(client, upload_id, data)
+    upload_until_end(client, name, data, upload_id, skip, thumb)
     client.send_frame(P.FILE_END, id=upload_id)
     announce_type = P.FILE_ANNOUNCE if thumb is None else P.FILE_ANNOUNCE_THUMB
     announce, _ = client.wait_for(announce_type, skip=skip)

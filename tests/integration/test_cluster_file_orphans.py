@@ -8,7 +8,7 @@ import os
 import time
 
 import chatproto as P
-from chatclient import offer, send_chunks, sha256
+from chatclient import upload_until_end
 from chatcluster import guest, last_applied, see_each_other, seeded_nodes
 from chatserver import wait_until
 from chatstore import query
@@ -46,9 +46,7 @@ def test_an_entry_that_never_landed_has_its_file_removed(server_factory, redis, 
     ann, bob = guest(nodes[0], "ann"), guest(nodes[1], "bob")
     see_each_other(ann, bob)  # no join arrives in the middle of what is read
     data = os.urandom(3000)
-    offer(ann, 4, "lost.bin", len(data), sha256(data))
-    ann.wait_for(P.FILE_ACCEPT, skip=SKIP)
-    send_chunks(ann, 4, data)
+    upload_until_end(ann, "lost.bin", data, 4, skip=SKIP)
     ann.sync()
     # Redis holds the append and never runs it: the node gets no reply, drops the
     # connection, and Redis drops the command with it.
@@ -83,9 +81,7 @@ def test_an_entry_that_lands_late_is_skipped_and_its_file_removed(server_factory
     # Every entry from here on lands, by its id, later than an upload now can.
     forge_after(redis, int(time.time() * 1000) + FILE_LATE_MS + 5000)
     data = os.urandom(3000)
-    offer(ann, 5, "late.bin", len(data), sha256(data))
-    ann.wait_for(P.FILE_ACCEPT, skip=SKIP)
-    send_chunks(ann, 5, data)
+    upload_until_end(ann, "late.bin", data, 5, skip=SKIP)
     ann.send_frame(P.FILE_END, id=5)
     frame = ann.wait_for(P.ERROR, skip=SKIP)[0]
     assert (frame.code, frame.ref_type, frame.ref_id) == \

@@ -9,7 +9,7 @@ import os
 import subprocess
 
 import chatproto as P
-from chatclient import check_announce, download, offer, send_chunks, sha256, upload
+from chatclient import check_announce, download, sha256, upload, upload_until_end
 from chathistory import history
 from chatimages import png
 from chatserver import TIMEOUT, binary, paused, wait_until
@@ -78,9 +78,7 @@ def test_two_uploads_finishing_at_once_on_two_nodes_keep_both(server_factory, re
     one, two, three = (guest(node, f"u{i}") for i, node in enumerate(nodes, 1))
     first, second = os.urandom(300000), os.urandom(200001)
     for client, data in ((one, first), (two, second)):  # the same name from both
-        offer(client, 1, "same.bin", len(data), sha256(data))
-        client.wait_for(P.FILE_ACCEPT, skip=SKIP)
-        send_chunks(client, 1, data)
+        upload_until_end(client, "same.bin", data, 1, skip=SKIP)
         client.sync()
     end = P.encode(P.FILE_END, id=1)
     one.send(end)
@@ -127,9 +125,7 @@ def test_an_upload_completed_while_redis_is_away_is_refused_and_leaves_nothing(
     nodes, files_dir = shared_nodes(server_factory, redis, tmp_path, count=2)
     uploader, watcher = guest(nodes[0], "uploader"), guest(nodes[1], "watcher")
     data = os.urandom(150000)
-    offer(uploader, 5, "late.bin", len(data), sha256(data))
-    uploader.wait_for(P.FILE_ACCEPT, skip=SKIP)
-    send_chunks(uploader, 5, data)
+    upload_until_end(uploader, "late.bin", data, 5, skip=SKIP)
     uploader.sync()
     ups = stream_ups(nodes[0].log_path)
     with paused(redis):
@@ -145,9 +141,7 @@ def test_an_upload_completed_while_redis_is_away_is_refused_and_leaves_nothing(
     nodes[0].wait_log("upload refused|FILE_END refused, the cluster is unavailable")
     # The retry (the whole upload again) is taken once the stream is up again.
     wait_until(lambda: stream_ups(nodes[0].log_path) > ups, what="the stream to be up again")
-    offer(uploader, 5, "late.bin", len(data), sha256(data))
-    uploader.wait_for(P.FILE_ACCEPT, skip=SKIP)
-    send_chunks(uploader, 5, data)
+    upload_until_end(uploader, "late.bin", data, 5, skip=SKIP)
     uploader.send_frame(P.FILE_END, id=5)
     frame = uploader.wait_for(P.FILE_ANNOUNCE, skip=SKIP)[0]
     check_announce(frame, uploader, 5, len(data), sha256(data))
@@ -195,9 +189,7 @@ def test_an_unanswered_append_keeps_its_file_for_the_entry(server_factory, redis
     nodes, files_dir = shared_nodes(server_factory, redis, tmp_path, count=2)
     uploader, watcher = guest(nodes[0], "uploader"), guest(nodes[1], "watcher")
     data = os.urandom(70000)
-    offer(uploader, 9, "maybe.bin", len(data), sha256(data))
-    uploader.wait_for(P.FILE_ACCEPT, skip=SKIP)
-    send_chunks(uploader, 9, data)
+    upload_until_end(uploader, "maybe.bin", data, 9, skip=SKIP)
     uploader.sync()
     with paused(redis):
         uploader.send_frame(P.FILE_END, id=9)
